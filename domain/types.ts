@@ -1,0 +1,255 @@
+/**
+ * The contract of the entry state machine: what goes in (start input, commands, time) and what
+ * comes out (state, effects, summaries, refusals). Every value here is plain JSON so that it can
+ * cross Temporal's boundaries (workflow arguments, continue-as-new, queries, activities).
+ * Dates are 'YYYY-MM-DD' strings; instants are ISO-8601 UTC strings in outputs and epoch ms
+ * (`now`, `wakeAt`) in the machine's calls.
+ */
+import type { Body, Cohort, EntryStatus, Principal, StageId, StageState, UserRole } from './vocabulary';
+
+export interface UepContact {
+  name: string;
+  email: string;
+}
+
+export interface CompletedStageInput {
+  stage: StageId;
+  role?: UserRole;
+  outcome: string;
+  /** 'YYYY-MM-DD' */
+  at: string;
+  evidence?: string;
+}
+
+export interface StartEntryInput {
+  partyId: string;
+  partyName: string;
+  cohort: Cohort;
+  roles: UserRole[];
+  /** 'YYYY-MM-DD'. Omitted: the cohort's default. null: no mandate deadline. */
+  mandateDeadline?: string | null;
+  uepContact: UepContact;
+  sharedResourceProvider?: string;
+  /** Stages done before the entry started (e.g. accession), with their dates. */
+  completedStages?: CompletedStageInput[];
+  /** Days before the mandate deadline at which reminders go out; default 90, 60, 30, 14, 7, 1. */
+  reminderOffsetsDays?: number[];
+  /** Default: the current catalogue / calendar version. Fixed for the entry's life. */
+  catalogueVersion?: string;
+  calendarVersion?: string;
+  startedBy: Principal;
+}
+
+export type EntryCommand =
+  | {
+      type: 'SUBMIT_EVIDENCE';
+      submissionId: string;
+      stage: StageId;
+      role?: UserRole;
+      reference: string;
+      comment?: string;
+      principal: Principal;
+    }
+  | {
+      type: 'RECORD_DECISION';
+      decisionId: string;
+      stage: StageId;
+      role?: UserRole;
+      outcome: string;
+      evidence: string;
+      comment?: string;
+      principal: Principal;
+    }
+  | { type: 'AMEND_DEADLINE'; deadline: string | null; reason: string; principal: Principal }
+  | { type: 'ADD_ROLE'; role: UserRole; principal: Principal }
+  | { type: 'WITHDRAW'; reason: string; principal: Principal };
+
+export type EntryCommandType = EntryCommand['type'];
+
+export const REFUSAL = {
+  UNKNOWN_STAGE: 'UNKNOWN_STAGE',
+  STAGE_NOT_APPLICABLE: 'STAGE_NOT_APPLICABLE',
+  ROLE_REQUIRED: 'ROLE_REQUIRED',
+  WRONG_BODY: 'WRONG_BODY',
+  NOT_OWN_PARTY: 'NOT_OWN_PARTY',
+  NOT_AWAITING: 'NOT_AWAITING',
+  UNKNOWN_OUTCOME: 'UNKNOWN_OUTCOME',
+  ENTRY_CLOSED: 'ENTRY_CLOSED',
+  ROLE_ALREADY_SOUGHT: 'ROLE_ALREADY_SOUGHT',
+  INVALID_DEADLINE: 'INVALID_DEADLINE',
+  ID_REUSED: 'ID_REUSED',
+} as const;
+export type RefusalCode = (typeof REFUSAL)[keyof typeof REFUSAL];
+
+export interface Refusal {
+  code: RefusalCode;
+  message: string;
+}
+
+export const AUDIT_ACTION = {
+  STARTED: 'STARTED',
+  SUBMISSION: 'SUBMISSION',
+  DECISION: 'DECISION',
+  DEADLINE_AMENDED: 'DEADLINE_AMENDED',
+  ROLE_ADDED: 'ROLE_ADDED',
+  WITHDRAWN: 'WITHDRAWN',
+  ROLE_COMPLETE: 'ROLE_COMPLETE',
+} as const;
+export type AuditAction = (typeof AUDIT_ACTION)[keyof typeof AUDIT_ACTION];
+
+export interface AuditRecord {
+  seq: number;
+  /** ISO instant */
+  at: string;
+  action: AuditAction;
+  principal: { body: Body; id: string };
+  /** decision or submission id, where the action had one */
+  id?: string;
+  stage?: StageId;
+  role?: UserRole;
+  outcome?: string;
+  evidence?: string;
+  reference?: string;
+  comment?: string;
+  reason?: string;
+  /** For DEADLINE_AMENDED: the old and new dates. */
+  previousDeadline?: string | null;
+  deadline?: string | null;
+}
+
+export const NOTIFICATION_KIND = {
+  MANDATE_REMINDER: 'MANDATE_REMINDER',
+  MANDATE_BREACH: 'MANDATE_BREACH',
+  BREACH_REMINDER: 'BREACH_REMINDER',
+  SLA_REMINDER: 'SLA_REMINDER',
+  SLA_ESCALATION: 'SLA_ESCALATION',
+  AT_RISK: 'AT_RISK',
+  BACK_ON_TRACK: 'BACK_ON_TRACK',
+  ROLE_COMPLETE: 'ROLE_COMPLETE',
+  DEADLINE_AMENDED: 'DEADLINE_AMENDED',
+  ENTRY_WITHDRAWN: 'ENTRY_WITHDRAWN',
+} as const;
+export type NotificationKind = (typeof NOTIFICATION_KIND)[keyof typeof NOTIFICATION_KIND];
+
+export type Recipient = { kind: 'PARTY_CONTACT'; name: string; email: string } | { kind: 'BODY'; body: Body };
+
+/** A message the engine decided to send. Rendering and delivery belong to activities/. */
+export interface Notification {
+  /** Stable: derived from (entry, reason, deadline version), so a retried delivery can be deduplicated. */
+  id: string;
+  kind: NotificationKind;
+  entryId: string;
+  partyId: string;
+  partyName: string;
+  recipients: Recipient[];
+  /** ISO instant the notification became due. */
+  dueAt: string;
+  /** One line a person can act on. */
+  subject: string;
+  /** A few sentences: which stage and role, what is awaited and from whom, by when. */
+  body: string;
+  stage?: StageId;
+  role?: UserRole;
+  awaitedBody?: Body;
+  /** The date the notification is about: the mandate deadline, or an SLA due date ('YYYY-MM-DD'). */
+  deadline?: string;
+  workingDaysLeft?: number;
+  calendarDaysLeft?: number;
+}
+
+/** The values behind the Temporal search attributes (the ops view). */
+export interface EntrySearchAttributes {
+  partyId: string;
+  partyName: string;
+  cohort: Cohort;
+  roles: UserRole[];
+  status: EntryStatus;
+  awaitedBodies: Body[];
+  openStages: StageId[];
+  /** ISO instant, or null */
+  mandateDeadline: string | null;
+  /** ISO instant of the next thing the entry waits for (reminder, SLA, breach), or null */
+  nextDeadline: string | null;
+  atRisk: boolean;
+  inBreach: boolean;
+}
+
+export interface Effects {
+  notifications: Notification[];
+  searchAttributes: EntrySearchAttributes;
+  /** Epoch ms the workflow must next wake up at; null when nothing is pending. Never in the past. */
+  wakeAt: number | null;
+}
+
+export interface StageSummary {
+  stage: StageId;
+  role?: UserRole;
+  title: string;
+  secRef: string;
+  owner: Body;
+  state: StageState;
+  attempts: number;
+  /** Who is awaited now: PARTY when awaiting the party, the owner when awaiting a decision. */
+  awaiting?: Body;
+  awaitingSince?: string;
+  /** SLA due date of the awaited decision ('YYYY-MM-DD') */
+  dueBy?: string;
+  outcome?: string;
+  doneAt?: string;
+}
+
+export interface RoleSummary {
+  role: UserRole;
+  complete: boolean;
+  completedAt?: string;
+  /** Projected completion date ('YYYY-MM-DD'), null once complete. */
+  forecast: string | null;
+  stages: StageSummary[];
+}
+
+export interface FollowUp {
+  stage: StageId;
+  role?: UserRole;
+  outcome: string;
+  conditions: string;
+  evidence: string;
+  at: string;
+}
+
+export interface EntrySummary {
+  entryId: string;
+  partyId: string;
+  partyName: string;
+  cohort: Cohort;
+  roles: UserRole[];
+  status: EntryStatus;
+  /** One line: where the entry stands. */
+  headline: string;
+  catalogueVersion: string;
+  calendarVersion: string;
+  uepContact: UepContact;
+  sharedResourceProvider?: string;
+  mandateDeadline: string | null;
+  deadlineVersion: number;
+  nextDeadline: { at: string; what: string } | null;
+  forecastCompletion: string | null;
+  atRisk: boolean;
+  inBreach: boolean;
+  awaitedBodies: Body[];
+  partyStages: StageSummary[];
+  roleStages: RoleSummary[];
+  followUps: FollowUp[];
+  startedAt: string;
+  closedAt?: string;
+  withdrawnReason?: string;
+}
+
+/** The answer to a command. A duplicate id gets the first answer's record back, and nothing changes. */
+export type CommandOutcome<S> =
+  | { ok: true; state: S; effects: Effects; record: AuditRecord; duplicate: boolean }
+  | { ok: false; refusal: Refusal };
+
+export interface Transition<S> {
+  state: S;
+  effects: Effects;
+}

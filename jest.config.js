@@ -1,0 +1,24 @@
+/** @type {import('jest').Config} */
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }];
+const common = { testEnvironment: 'node', transform: { '^.+\\.ts$': swc }, moduleFileExtensions: ['ts', 'js', 'json'] };
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'temporal',
+      testMatch: [
+        '<rootDir>/test/workflows/**/*.test.ts',
+        '<rootDir>/test/api/**/*.test.ts',
+        '<rootDir>/test/replay/**/*.test.ts',
+        '<rootDir>/test/e2e/**/*.test.ts',
+        '<rootDir>/test/activities/**/*.test.ts',
+        '<rootDir>/test/ops/**/*.test.ts',
+      ],
+      testTimeout: 120_000,
+    },
+  ],
+  maxWorkers: 1,
+  collectCoverageFrom: ['domain/**/*.ts'],
+};
