@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { parseEnv, port } from '../config/env';
+import { temporalEnvSchema } from '../config/temporal';
+
+export const apiEnvSchema = temporalEnvSchema.extend({
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: port(3000),
+  /** Base URL the API is reached at, for links in responses. */
+  API_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
+  /** JSON file of hashed bearer tokens (see scripts/mint-token.ts). */
+  AUTH_TOKENS_FILE: z.string().optional(),
+  /** The same JSON inline, for containers; AUTH_TOKENS_FILE wins when both are set. */
+  AUTH_TOKENS_JSON: z.string().optional(),
+  API_BODY_LIMIT: z.string().default('64kb'),
+  /** Bound on every Temporal call the API makes; past it the API answers 503. */
+  TEMPORAL_RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+export type ApiConfig = z.infer<typeof apiEnvSchema>;
+
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  return parseEnv(apiEnvSchema, env);
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { flag, parseEnv, port } from '../config/env';
+import { temporalEnvSchema } from '../config/temporal';
+
+export const workerEnvSchema = temporalEnvSchema.extend({
+  /** Prometheus metrics from the SDK runtime, at http://HOST:PORT/metrics. */
+  WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
+  WORKER_METRICS_PORT: port(9464),
+  WORKER_METRICS_ENABLED: flag(true),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(40),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(10_000),
+  /** How long in-flight activities get to finish after SIGTERM. */
+  WORKER_SHUTDOWN_GRACE: z.string().default('30s'),
+  /** Identifies the deployed code in metrics and logs (e.g. the git commit). */
+  WORKER_BUILD_ID: z.string().min(1).default('dev'),
+  /** A prebuilt workflow bundle (built into the image); bundles from source when unset. */
+  WORKFLOW_BUNDLE_PATH: z.string().optional(),
+  /** Base URL of the API, for links in notifications. */
+  API_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
+  LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+});
+export type WorkerConfig = z.infer<typeof workerEnvSchema>;
+
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  return parseEnv(workerEnvSchema, env);
+}
