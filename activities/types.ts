@@ -1,0 +1,94 @@
+/**
+ * The notification activities as workflow code sees them: the interface, the report, the error
+ * types and the recommended activity options. Importable from workflow code: types and plain
+ * constants only (no Node built-ins, no nodemailer).
+ */
+import type { ActivityOptions } from '@temporalio/common';
+import type { Body } from '../domain/vocabulary';
+import type { Notification, NotificationKind } from '../domain/types';
+
+/** Error types thrown by the notification activities, each declared once. */
+export const NOTIFICATION_ERROR = {
+  /** Some target failed for a reason that may pass (SMTP down, 4xx reply, webhook 5xx/408/429, timeout): retry. */
+  DELIVERY_INCOMPLETE: 'NotificationDeliveryIncomplete',
+  /** A failure that a retry cannot fix (invalid address, 5xx reject, webhook 4xx). Never retried. */
+  PERMANENT: 'NotificationPermanentFailure',
+  /** The notification itself cannot be delivered as given (malformed input). Never retried. */
+  INVALID: 'NotificationInvalid',
+} as const;
+export type NotificationErrorType = (typeof NOTIFICATION_ERROR)[keyof typeof NOTIFICATION_ERROR];
+
+export const CHANNEL = { EMAIL: 'EMAIL', WEBHOOK: 'WEBHOOK' } as const;
+export type Channel = (typeof CHANNEL)[keyof typeof CHANNEL];
+
+export const TARGET_STATUS = {
+  DELIVERED: 'DELIVERED',
+  /** Refused for good (e.g. 550 unknown user, webhook 400); recorded, logged, not retried. */
+  FAILED_PERMANENT: 'FAILED_PERMANENT',
+} as const;
+export type TargetStatus = (typeof TARGET_STATUS)[keyof typeof TARGET_STATUS];
+
+export interface TargetResult {
+  /** Stable key of the target: `email:<address>` or `webhook:<url>`. */
+  target: string;
+  channel: Channel;
+  /** Who the target stands for: PARTY_CONTACT or a body (SECAS, DCC, ...). */
+  recipient: 'PARTY_CONTACT' | Body;
+  status: TargetStatus;
+  /** The activity attempt in which the outcome happened (1-based). */
+  attempt: number;
+  /** ISO instant of the outcome. */
+  at: string;
+  /** Message-ID, HTTP status, or the reason of a failure. */
+  detail: string;
+}
+
+export const DELIVERY_STATUS = {
+  /** Every target delivered. */
+  DELIVERED: 'DELIVERED',
+  /** Some delivered, some failed permanently. */
+  PARTIAL: 'PARTIAL',
+  /** Nothing delivered: every target failed permanently. */
+  FAILED: 'FAILED',
+  /** No target to deliver to (no recipients, or bodies with no configured route). */
+  NO_TARGETS: 'NO_TARGETS',
+} as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUS)[keyof typeof DELIVERY_STATUS];
+
+export interface DeliveryReport {
+  notificationId: string;
+  kind: NotificationKind;
+  status: DeliveryStatus;
+  /** Attempts the activity took (1 when everything went through at once). */
+  attempts: number;
+  targets: TargetResult[];
+  /** BODY recipients with no email address and no webhook configured. */
+  unrouted: Body[];
+}
+
+export interface NotificationActivities {
+  /**
+   * Delivers one notification to every target (emails and webhooks) concurrently. Returns when
+   * every target is delivered or permanently failed; throws a retryable
+   * NotificationDeliveryIncomplete after the others are done when any target failed transiently.
+   * Targets already delivered in an earlier attempt are skipped (heartbeat details).
+   */
+  deliverNotification(notification: Notification): Promise<DeliveryReport>;
+}
+
+/**
+ * Recommended options for proxyActivities<NotificationActivities>. A transient failure retries
+ * at 10 s, 20 s, 40 s, ... up to every 10 minutes, for up to a week: an hour's outage of SMTP or of
+ * a webhook receiver delays a reminder by at most ~10 minutes after it ends and never loses it.
+ */
+export const NOTIFICATION_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: '15 seconds',
+  scheduleToCloseTimeout: '7 days',
+  retry: {
+    initialInterval: '10 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    nonRetryableErrorTypes: [NOTIFICATION_ERROR.PERMANENT, NOTIFICATION_ERROR.INVALID],
+  },
+};
