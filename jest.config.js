@@ -16,9 +16,10 @@ module.exports = {
         '<rootDir>/test/activities/**/*.test.ts',
         '<rootDir>/test/ops/**/*.test.ts',
       ],
-      testTimeout: 120_000,
+      setupFiles: ['<rootDir>/test/helpers/quiet-runtime.ts'],
     },
   ],
   maxWorkers: 1,
+  testTimeout: 120_000,
   collectCoverageFrom: ['domain/**/*.ts'],
 };

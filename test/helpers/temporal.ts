@@ -1,0 +1,63 @@
+/**
+ * Real Temporal servers for tests: the CLI dev server (visibility, search attributes, updates)
+ * and the time-skipping test server (months of timers in seconds). Binaries come from the
+ * project's toolchain (scripts/temporal-toolchain.ts); nothing here mocks Temporal.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { serverExecutable, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../../scripts/temporal-toolchain';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
+
+export const WORKFLOWS_PATH = require.resolve('../../workflows');
+
+export function startDevServer(opts: { dbFilename?: string; port?: number } = {}): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: serverExecutable(TEMPORAL_CLI),
+      ip: '127.0.0.1',
+      searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+      log: { format: 'pretty', level: 'error' },
+      ...opts,
+    },
+  });
+}
+
+export function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: serverExecutable(TEMPORAL_TEST_SERVER) } });
+}
+
+const noop = () => undefined;
+const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
+
+export function bundleWorkflows(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** The entry workflows bundled once per test file. */
+export function entryWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflows(WORKFLOWS_PATH);
+  return bundle;
+}
+
+export function uniqueTaskQueue(name = 'test'): string {
+  return `${name}-${randomUUID()}`;
+}
+
+export function uniquePartyId(prefix = 'P'): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+export async function createTestWorker(
+  env: TestWorkflowEnvironment,
+  options: { taskQueue: string; activities: object; workflowBundle?: WorkflowBundleWithSourceMap },
+): Promise<Worker> {
+  return Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue: options.taskQueue,
+    workflowBundle: options.workflowBundle ?? (await entryWorkflowBundle()),
+    activities: options.activities,
+  });
+}

@@ -1,0 +1,151 @@
+/**
+ * One Party's User Entry Process, for months. Thin by design: every rule lives in domain/;
+ * this code wires messages to the state machine, waits until the machine's next wake-up
+ * instant, and carries out the effects (notifications, search attributes, UI details).
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  advanceTime,
+  applyCommand,
+  auditTrail,
+  checkCommand,
+  startEntry,
+  summarise,
+  validateStartInput,
+  type EntryState,
+} from '../domain';
+import type { Effects, EntryCommand, Refusal } from '../domain/types';
+import { ENTRY_STATUS } from '../domain/vocabulary';
+import { NOTIFICATION_ACTIVITY_OPTIONS, type NotificationActivities } from '../activities/types';
+import {
+  addUserRoleUpdate,
+  amendMandateDeadlineUpdate,
+  getAuditTrailQuery,
+  getStatusQuery,
+  recordDecisionUpdate,
+  submitEvidenceUpdate,
+  withdrawUpdate,
+  type EntryUpdateResult,
+  type EntryWorkflowInput,
+} from './messages';
+import { toSearchAttributeUpdates } from './search-attributes';
+import { entryDetailsMarkdown } from './ui-details';
+
+const { deliverNotification } = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
+
+/** A refused command, as the failure an update validator throws: its type is the refusal code. */
+function refusalFailure(refusal: Refusal): ApplicationFailure {
+  return ApplicationFailure.create({ type: refusal.code, message: refusal.message, nonRetryable: true });
+}
+
+export async function entryWorkflow(input: EntryWorkflowInput): Promise<void> {
+  let state: EntryState;
+  let initial: Effects;
+  if ('start' in input) {
+    const invalid = validateStartInput(input.start);
+    if (invalid) throw refusalFailure(invalid);
+    ({ state, effects: initial } = startEntry(input.start, Date.now()));
+  } else {
+    ({ state, effects: initial } = advanceTime(input.resume, Date.now()));
+  }
+
+  let wakeAt: number | null = null;
+  let open = true;
+  let changes = 0;
+  let lastSearchAttributes = '';
+  const deliveries = new Set<Promise<unknown>>();
+
+  function carryOut(effects: Effects): void {
+    for (const notification of effects.notifications) {
+      const delivery = deliverNotification(notification)
+        .catch((err: unknown) => log.error('notification not delivered', { id: notification.id, error: String(err) }))
+        .finally(() => deliveries.delete(delivery));
+      deliveries.add(delivery);
+    }
+    const attributes = JSON.stringify(effects.searchAttributes);
+    if (attributes !== lastSearchAttributes) {
+      upsertSearchAttributes(toSearchAttributeUpdates(effects.searchAttributes));
+      lastSearchAttributes = attributes;
+    }
+    setCurrentDetails(entryDetailsMarkdown(summarise(state, Date.now())));
+    wakeAt = effects.wakeAt;
+    open = effects.searchAttributes.status === ENTRY_STATUS.IN_PROGRESS;
+    changes++;
+  }
+
+  function handle(command: EntryCommand): EntryUpdateResult {
+    const now = Date.now();
+    const outcome = applyCommand(state, command, now);
+    if (!outcome.ok) throw refusalFailure(outcome.refusal);
+    if (!outcome.duplicate) {
+      state = outcome.state;
+      carryOut(outcome.effects);
+    }
+    return { record: outcome.record, duplicate: outcome.duplicate, summary: summarise(state, now) };
+  }
+
+  function validate(command: EntryCommand): void {
+    const refusal = checkCommand(state, command, Date.now());
+    if (refusal) throw refusalFailure(refusal);
+  }
+
+  setHandler(recordDecisionUpdate, (req) => handle({ type: 'RECORD_DECISION', ...req }), {
+    validator: (req) => validate({ type: 'RECORD_DECISION', ...req }),
+    description: 'A body records its decision on a stage it owns',
+  });
+  setHandler(submitEvidenceUpdate, (req) => handle({ type: 'SUBMIT_EVIDENCE', ...req }), {
+    validator: (req) => validate({ type: 'SUBMIT_EVIDENCE', ...req }),
+    description: 'The Party (or SECAS for it) submits what a stage needs before its decision',
+  });
+  setHandler(amendMandateDeadlineUpdate, (req) => handle({ type: 'AMEND_DEADLINE', ...req }), {
+    validator: (req) => validate({ type: 'AMEND_DEADLINE', ...req }),
+    description: 'Move or remove the mandate deadline; reminders are recomputed',
+  });
+  setHandler(addUserRoleUpdate, (req) => handle({ type: 'ADD_ROLE', ...req }), {
+    validator: (req) => validate({ type: 'ADD_ROLE', ...req }),
+    description: 'Seek one more User Role',
+  });
+  setHandler(withdrawUpdate, (req) => handle({ type: 'WITHDRAW', ...req }), {
+    validator: (req) => validate({ type: 'WITHDRAW', ...req }),
+    description: 'Withdraw the entry; every reminder stops',
+  });
+  setHandler(getStatusQuery, () => summarise(state, Date.now()));
+  setHandler(getAuditTrailQuery, () => auditTrail(state));
+
+  carryOut(initial);
+
+  while (open) {
+    const seen = changes;
+    const changed =
+      wakeAt === null
+        ? (await condition(() => changes !== seen), true)
+        : await condition(() => changes !== seen, Math.max(1, wakeAt - Date.now()), { summary: 'next reminder or deadline' });
+    if (!changed) {
+      const transition = advanceTime(state, Date.now());
+      state = transition.state;
+      carryOut(transition.effects);
+    }
+    if (open && workflowInfo().continueAsNewSuggested) {
+      await settle();
+      await continueAsNew<typeof entryWorkflow>({ resume: state });
+    }
+  }
+  await settle();
+
+  /** Lets running handlers finish and every started notification be delivered. */
+  async function settle(): Promise<void> {
+    await condition(allHandlersFinished);
+    while (deliveries.size > 0) await Promise.all(deliveries);
+  }
+}

@@ -1,0 +1,2 @@
+/** The one workflowsPath the worker bundles. */
+export { entryWorkflow } from './entry-workflow';
