@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { notificationEnvSchema } from '../activities/config';
 import { flag, parseEnv, port } from '../config/env';
 import { temporalEnvSchema } from '../config/temporal';
 
@@ -19,7 +20,7 @@ export const workerEnvSchema = temporalEnvSchema.extend({
   /** Base URL of the API, for links in notifications. */
   API_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
-});
+}).extend(notificationEnvSchema.shape);
 export type WorkerConfig = z.infer<typeof workerEnvSchema>;
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
