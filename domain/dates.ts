@@ -1,0 +1,54 @@
+/**
+ * Date and instant helpers. Conventions: every instant is UTC epoch milliseconds (or its ISO
+ * string); a date is 'YYYY-MM-DD' and means that calendar day in UTC. Pure: `new Date(ms)` is
+ * used for formatting only, never to read the clock.
+ */
+
+export const DAY_MS = 86_400_000;
+export const HOUR_MS = 3_600_000;
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True when `s` is a real calendar date written 'YYYY-MM-DD'. */
+export function isValidDate(s: unknown): s is string {
+  if (typeof s !== 'string') return false;
+  const m = DATE_RE.exec(s);
+  if (!m) return false;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return toDate(ms) === s;
+}
+
+/** Epoch ms of 00:00 UTC on `date`. */
+export function dateToMs(date: string): number {
+  const m = DATE_RE.exec(date);
+  if (!m) throw new Error(`not a date: ${date}`);
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+}
+
+/** The UTC calendar date of an instant. */
+export function toDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+export function toIso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Epoch ms of `hour`:00 UTC on `date`. */
+export function atHourUtc(date: string, hour: number): number {
+  return dateToMs(date) + hour * HOUR_MS;
+}
+
+export function addDays(date: string, days: number): string {
+  return toDate(dateToMs(date) + days * DAY_MS);
+}
+
+/** Calendar days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((dateToMs(to) - dateToMs(from)) / DAY_MS);
+}
+
+/** 0 = Sunday … 6 = Saturday */
+export function weekday(date: string): number {
+  return new Date(dateToMs(date)).getUTCDay();
+}

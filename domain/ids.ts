@@ -1,0 +1,28 @@
+/**
+ * Every id the domain derives, in one place. Notification ids are stable and unique:
+ * `<entryId>:<KIND>:<key>[:v<deadline version>]`, e.g. `uep-P1:MANDATE_REMINDER:d30:v1`,
+ * `uep-P1:SLA_REMINDER:UEPT.GAS_SUPPLIER:a2` (a = the stage's attempt), `uep-P1:AT_RISK:c1`
+ * (c = the n-th change of the at-risk state), `uep-P1:BREACH_REMINDER:w3:v1` (third week).
+ */
+import { NOTIFICATION_KIND } from './types';
+import type { UserRole } from './vocabulary';
+
+/** The workflow id of a Party's entry: one entry per Party. */
+export function entryIdFor(partyId: string): string {
+  return `uep-${partyId}`;
+}
+
+export const notificationIds = {
+  mandateReminder: (entryId: string, offsetDays: number, version: number) =>
+    `${entryId}:${NOTIFICATION_KIND.MANDATE_REMINDER}:d${offsetDays}:v${version}`,
+  mandateBreach: (entryId: string, version: number) => `${entryId}:${NOTIFICATION_KIND.MANDATE_BREACH}:v${version}`,
+  breachReminder: (entryId: string, week: number, version: number) =>
+    `${entryId}:${NOTIFICATION_KIND.BREACH_REMINDER}:w${week}:v${version}`,
+  slaReminder: (entryId: string, key: string, attempt: number) => `${entryId}:${NOTIFICATION_KIND.SLA_REMINDER}:${key}:a${attempt}`,
+  slaEscalation: (entryId: string, key: string, attempt: number) => `${entryId}:${NOTIFICATION_KIND.SLA_ESCALATION}:${key}:a${attempt}`,
+  atRisk: (entryId: string, change: number) => `${entryId}:${NOTIFICATION_KIND.AT_RISK}:c${change}`,
+  backOnTrack: (entryId: string, change: number) => `${entryId}:${NOTIFICATION_KIND.BACK_ON_TRACK}:c${change}`,
+  roleComplete: (entryId: string, role: UserRole) => `${entryId}:${NOTIFICATION_KIND.ROLE_COMPLETE}:${role}`,
+  deadlineAmended: (entryId: string, version: number) => `${entryId}:${NOTIFICATION_KIND.DEADLINE_AMENDED}:v${version}`,
+  entryWithdrawn: (entryId: string) => `${entryId}:${NOTIFICATION_KIND.ENTRY_WITHDRAWN}`,
+};

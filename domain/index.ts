@@ -1,0 +1,31 @@
+/** The pure domain of the UEP engine: what the workflow and the API import. */
+export * from './vocabulary';
+export * from './types';
+export type { EntryState, StageRecord, MandateState } from './state';
+export { entryIdFor, notificationIds } from './ids';
+export { startEntry, checkCommand, applyCommand, advanceTime } from './entry-machine';
+export { summarise, auditTrail, searchAttributesOf } from './summary';
+export { validateStartInput } from './validation';
+export {
+  getCatalogue,
+  catalogueVersions,
+  isKnownCatalogueVersion,
+  CURRENT_CATALOGUE_VERSION,
+  type Catalogue,
+  type StageDef,
+  type OutcomeDef,
+  type StageRef,
+} from './catalogue';
+export { defaultMandateDeadline, resolveMandateDeadline, DEFAULT_MANDATE_DEADLINES, DEFAULT_REMINDER_OFFSETS_DAYS } from './mandates';
+export {
+  addWorkingDays,
+  workingDaysBetween,
+  isWorkingDay,
+  nextWorkingDay,
+  bankHolidays,
+  calendarVersions,
+  isKnownCalendarVersion,
+  CURRENT_CALENDAR_VERSION,
+} from './calendar';
+export { forecastEntry, forecastRole, isAtRisk } from './forecast';
+export { REMINDER_HOUR_UTC, BREACH_HOUR_UTC, BREACH_REMINDER_INTERVAL_DAYS } from './reminders';

@@ -1,0 +1,184 @@
+/**
+ * Timed notifications: mandate reminders, breach and weekly breach reminders, SLA reminders and
+ * escalations. The schedule is derived from the state each time (nothing to keep in step); the
+ * state only remembers which ids were sent.
+ *
+ * Conventions (all instants UTC):
+ * - a mandate reminder for offset k fires at 09:00 on (deadline date - k calendar days); only
+ *   those not yet passed when the deadline version was set (entry start or amendment) are sent;
+ * - the deadline date is the last permitted day, so the breach fires at 00:00 the day after
+ *   (or at once, when a deadline version is set already passed);
+ * - weekly breach reminders fire at 09:00 every 7 days after the breach date;
+ * - SLA: due date = addWorkingDays(date awaiting began, SLA); the owner's reminder fires at 09:00
+ *   on the next working day after the due date; OPS's escalation likewise for 2 x SLA.
+ */
+import { addWorkingDays, nextWorkingDay } from './calendar';
+import { getCatalogue, stageDef } from './catalogue';
+import { addDays, atHourUtc, DAY_MS, toDate } from './dates';
+import { notificationIds } from './ids';
+import { awaitingSentence, bodyRecipient, makeNotification, partyContact, pendingRoles } from './notify';
+import { refKey, refLabel, type EntryState } from './state';
+import { NOTIFICATION_KIND, type Notification } from './types';
+import { BODY, ENTRY_STATUS, STAGE_STATE } from './vocabulary';
+
+export const REMINDER_HOUR_UTC = 9;
+export const BREACH_HOUR_UTC = 0;
+export const BREACH_REMINDER_INTERVAL_DAYS = 7;
+
+export interface TimedItem {
+  at: number;
+  id: string;
+  build: () => Notification;
+}
+
+/** The instant the entry is in breach of a deadline (00:00 UTC the day after the last permitted day). */
+export function breachInstant(deadline: string): number {
+  return atHourUtc(addDays(deadline, 1), BREACH_HOUR_UTC);
+}
+
+export function mandateReminderInstant(deadline: string, offsetDays: number): number {
+  return atHourUtc(addDays(deadline, -offsetDays), REMINDER_HOUR_UTC);
+}
+
+/** The instant of the SLA reminder (multiple 1) or escalation (multiple 2) of an episode begun at sinceMs. */
+export function slaInstant(sinceMs: number, slaWorkingDays: number, multiple: number, calendar: string): { due: string; at: number } {
+  const due = addWorkingDays(toDate(sinceMs), slaWorkingDays * multiple, calendar);
+  return { due, at: atHourUtc(nextWorkingDay(due, calendar), REMINDER_HOUR_UTC) };
+}
+
+function pendingSummary(state: EntryState): string {
+  const pending = pendingRoles(state);
+  return `${pending.length} of ${state.roles.length} roles pending (${pending.join(', ')}).`;
+}
+
+function mandateItems(state: EntryState, now: number): TimedItem[] {
+  const { deadline, version, setAtMs } = state.mandate;
+  if (deadline === null) return [];
+  const items: TimedItem[] = [];
+  for (const k of state.reminderOffsetsDays) {
+    const at = mandateReminderInstant(deadline, k);
+    if (at < setAtMs) continue;
+    items.push({
+      at,
+      id: notificationIds.mandateReminder(state.entryId, k, version),
+      build: () =>
+        makeNotification(state, {
+          id: notificationIds.mandateReminder(state.entryId, k, version),
+          kind: NOTIFICATION_KIND.MANDATE_REMINDER,
+          recipients: [partyContact(state), bodyRecipient(BODY.SECAS)],
+          dueAtMs: at,
+          subject: `${state.partyName}: ${k} day${k === 1 ? '' : 's'} to the DCC User mandate deadline (${deadline})`,
+          body: `The DCC User mandate deadline is ${deadline}. ${pendingSummary(state)} ${awaitingSentence(state)}`,
+          deadline,
+        }),
+    });
+  }
+  const breachAt = Math.max(breachInstant(deadline), setAtMs);
+  items.push({
+    at: breachAt,
+    id: notificationIds.mandateBreach(state.entryId, version),
+    build: () =>
+      makeNotification(state, {
+        id: notificationIds.mandateBreach(state.entryId, version),
+        kind: NOTIFICATION_KIND.MANDATE_BREACH,
+        recipients: [bodyRecipient(BODY.SECAS), bodyRecipient(BODY.OPS)],
+        dueAtMs: breachAt,
+        subject: `${state.partyName}: DCC User mandate deadline ${deadline} passed with roles incomplete`,
+        body: `The mandate deadline ${deadline} has passed. ${pendingSummary(state)} ${awaitingSentence(state)}`,
+        deadline,
+      }),
+  });
+  // Weekly reminders after the breach date; generated up to the first one still ahead of now.
+  const breachDate = toDate(breachAt);
+  for (let week = 1; ; week++) {
+    const at = atHourUtc(addDays(breachDate, week * BREACH_REMINDER_INTERVAL_DAYS), REMINDER_HOUR_UTC);
+    items.push({
+      at,
+      id: notificationIds.breachReminder(state.entryId, week, version),
+      build: () =>
+        makeNotification(state, {
+          id: notificationIds.breachReminder(state.entryId, week, version),
+          kind: NOTIFICATION_KIND.BREACH_REMINDER,
+          recipients: [bodyRecipient(BODY.SECAS), bodyRecipient(BODY.OPS)],
+          dueAtMs: at,
+          subject: `${state.partyName}: still in breach of the DCC User mandate (deadline ${deadline}, week ${week})`,
+          body: `The mandate deadline ${deadline} passed ${Math.round((at - breachInstant(deadline)) / DAY_MS)} days ago. ${pendingSummary(state)} ${awaitingSentence(state)}`,
+          deadline,
+        }),
+    });
+    if (at > now) break;
+  }
+  return items;
+}
+
+function slaItems(state: EntryState): TimedItem[] {
+  const catalogue = getCatalogue(state.catalogueVersion);
+  const items: TimedItem[] = [];
+  for (const record of state.stages) {
+    const since = record.sinceMs;
+    if (record.state !== STAGE_STATE.AWAITING_DECISION || since === undefined) continue;
+    const def = stageDef(catalogue, record.stage);
+    const key = refKey(record);
+    const reminder = slaInstant(since, def.slaWorkingDays, 1, state.calendarVersion);
+    const escalation = slaInstant(since, def.slaWorkingDays, 2, state.calendarVersion);
+    const base = { stage: record.stage, role: record.role, awaitedBody: def.owner };
+    const reminderId = notificationIds.slaReminder(state.entryId, key, record.attempts);
+    const escalationId = notificationIds.slaEscalation(state.entryId, key, record.attempts);
+    items.push({
+      at: reminder.at,
+      id: reminderId,
+      build: () =>
+        makeNotification(state, {
+          ...base,
+          id: reminderId,
+          kind: NOTIFICATION_KIND.SLA_REMINDER,
+          recipients: [bodyRecipient(def.owner)],
+          dueAtMs: reminder.at,
+          subject: `${state.partyName}: ${def.owner} decision on ${refLabel(record)} was due ${reminder.due}`,
+          body: `${def.owner}'s decision on ${def.title} (${refLabel(record)}, SEC ${def.secRef}) has been awaited since ${toDate(since)}; its ${def.slaWorkingDays} working-day response target was ${reminder.due}.`,
+          deadline: reminder.due,
+        }),
+    });
+    items.push({
+      at: escalation.at,
+      id: escalationId,
+      build: () =>
+        makeNotification(state, {
+          ...base,
+          id: escalationId,
+          kind: NOTIFICATION_KIND.SLA_ESCALATION,
+          recipients: [bodyRecipient(BODY.OPS)],
+          dueAtMs: escalation.at,
+          subject: `${state.partyName}: ${def.owner} decision on ${refLabel(record)} is twice over its SLA`,
+          body: `${def.owner}'s decision on ${def.title} (${refLabel(record)}) has been awaited since ${toDate(since)}: the response target was ${reminder.due}, twice it was ${escalation.due}.`,
+          deadline: escalation.due,
+        }),
+    });
+  }
+  return items;
+}
+
+const KIND_ORDER: readonly string[] = [
+  NOTIFICATION_KIND.MANDATE_BREACH,
+  NOTIFICATION_KIND.BREACH_REMINDER,
+  NOTIFICATION_KIND.MANDATE_REMINDER,
+  NOTIFICATION_KIND.SLA_ESCALATION,
+  NOTIFICATION_KIND.SLA_REMINDER,
+];
+
+function kindRank(id: string): number {
+  return KIND_ORDER.findIndex((k) => id.includes(`:${k}:`));
+}
+
+/**
+ * Every timed notification not yet sent: those due at or before `now`, and the future ones
+ * (the open-ended weekly breach reminders only up to the first one after `now`). Sorted by
+ * instant. Empty once the entry is closed.
+ */
+export function pendingTimedItems(state: EntryState, now: number): TimedItem[] {
+  if (state.status !== ENTRY_STATUS.IN_PROGRESS) return [];
+  const sent = new Set(state.sentNotificationIds);
+  return [...mandateItems(state, now), ...slaItems(state)]
+    .filter((i) => !sent.has(i.id))
+    .sort((a, b) => a.at - b.at || kindRank(a.id) - kindRank(b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}

@@ -1,0 +1,178 @@
+/**
+ * Read-only views of an entry: the search attribute values (the ops view), the status summary
+ * with its one-line headline, and the audit trail.
+ * Dates shown as instants (mandateDeadline, nextDeadline) are 00:00 UTC of that date.
+ */
+import { getCatalogue, stageDef } from './catalogue';
+import { dateToMs, toDate, toIso } from './dates';
+import { forecastEntry, forecastRole, isAtRisk } from './forecast';
+import { awaitingPhrase, pendingRoles } from './notify';
+import { breachInstant } from './reminders';
+import { refLabel, type EntryState, type StageRecord } from './state';
+import type { AuditRecord, EntrySearchAttributes, EntrySummary, StageSummary } from './types';
+import { ALL_BODIES, ALL_STAGES, BODY, ENTRY_STATUS, STAGE_STATE, type Body, type StageId } from './vocabulary';
+
+function isOpen(r: StageRecord): boolean {
+  return r.state === STAGE_STATE.AWAITING_PARTY || r.state === STAGE_STATE.AWAITING_DECISION;
+}
+
+function openRecords(state: EntryState): StageRecord[] {
+  return state.status === ENTRY_STATUS.IN_PROGRESS ? state.stages.filter(isOpen) : [];
+}
+
+function awaitedBody(state: EntryState, r: StageRecord): Body {
+  return r.state === STAGE_STATE.AWAITING_PARTY ? BODY.PARTY : stageDef(getCatalogue(state.catalogueVersion), r.stage).owner;
+}
+
+export function awaitedBodies(state: EntryState): Body[] {
+  const bodies = new Set(openRecords(state).map((r) => awaitedBody(state, r)));
+  return ALL_BODIES.filter((b) => bodies.has(b));
+}
+
+export function openStages(state: EntryState): StageId[] {
+  const stages = new Set(openRecords(state).map((r) => r.stage));
+  return ALL_STAGES.filter((s) => stages.has(s));
+}
+
+export function inBreach(state: EntryState, now: number): boolean {
+  const deadline = state.mandate.deadline;
+  return state.status === ENTRY_STATUS.IN_PROGRESS && deadline !== null && now >= breachInstant(deadline);
+}
+
+function dateInstant(date: string): string {
+  return toIso(dateToMs(date));
+}
+
+/**
+ * The earliest outstanding deadline: an awaited decision's SLA due date or the mandate deadline
+ * (either may already have passed: then it is overdue). Null when closed or none.
+ */
+export function nextDeadline(state: EntryState): { date: string; what: string } | null {
+  if (state.status !== ENTRY_STATUS.IN_PROGRESS) return null;
+  const candidates: { date: string; what: string }[] = [];
+  const catalogue = getCatalogue(state.catalogueVersion);
+  for (const r of openRecords(state)) {
+    if (r.state === STAGE_STATE.AWAITING_DECISION && r.slaDue) {
+      candidates.push({ date: r.slaDue, what: `${stageDef(catalogue, r.stage).owner} decision on ${refLabel(r)}` });
+    }
+  }
+  if (state.mandate.deadline !== null) candidates.push({ date: state.mandate.deadline, what: 'DCC User mandate deadline' });
+  candidates.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  return candidates[0] ?? null;
+}
+
+export function searchAttributesOf(state: EntryState, now: number): EntrySearchAttributes {
+  const next = nextDeadline(state);
+  return {
+    partyId: state.partyId,
+    partyName: state.partyName,
+    cohort: state.cohort,
+    roles: [...state.roles],
+    status: state.status,
+    awaitedBodies: awaitedBodies(state),
+    openStages: openStages(state),
+    mandateDeadline: state.mandate.deadline === null ? null : dateInstant(state.mandate.deadline),
+    nextDeadline: next ? dateInstant(next.date) : null,
+    atRisk: state.status === ENTRY_STATUS.IN_PROGRESS && isAtRisk(state, toDate(now)),
+    inBreach: inBreach(state, now),
+  };
+}
+
+function stageSummary(state: EntryState, r: StageRecord): StageSummary {
+  const def = stageDef(getCatalogue(state.catalogueVersion), r.stage);
+  const s: StageSummary = {
+    stage: r.stage,
+    title: def.title,
+    secRef: def.secRef,
+    owner: def.owner,
+    state: r.state,
+    attempts: r.attempts,
+  };
+  if (r.role) s.role = r.role;
+  if (isOpen(r) && state.status === ENTRY_STATUS.IN_PROGRESS) {
+    s.awaiting = awaitedBody(state, r);
+    if (r.sinceMs !== undefined) s.awaitingSince = toIso(r.sinceMs);
+    if (r.state === STAGE_STATE.AWAITING_DECISION && r.slaDue) s.dueBy = r.slaDue;
+  }
+  if (r.outcome !== undefined) s.outcome = r.outcome;
+  if (r.doneAt !== undefined) s.doneAt = r.doneAt;
+  return s;
+}
+
+/** The one thing most worth saying about who is awaited: the earliest-due decision, else the Party. */
+function awaitingHeadline(state: EntryState): string {
+  const open = openRecords(state);
+  const decisions = open
+    .filter((r) => r.state === STAGE_STATE.AWAITING_DECISION)
+    .sort((a, b) => ((a.slaDue ?? '') < (b.slaDue ?? '') ? -1 : (a.slaDue ?? '') > (b.slaDue ?? '') ? 1 : 0));
+  const first = decisions[0] ?? open[0];
+  if (!first) return 'nothing awaited';
+  const more = open.length - 1;
+  return `awaiting ${awaitingPhrase(state, first)}${more > 0 ? ` (+${more} more open)` : ''}`;
+}
+
+export function headline(state: EntryState, now: number): string {
+  const name = state.partyName;
+  if (state.status === ENTRY_STATUS.WITHDRAWN) {
+    return `${name}: withdrawn on ${toDate(state.closedAtMs ?? now)} (${state.withdrawnReason ?? 'no reason given'})`;
+  }
+  if (state.status === ENTRY_STATUS.COMPLETE) {
+    return `${name}: UEP complete for all ${state.roles.length} role${state.roles.length === 1 ? '' : 's'} on ${toDate(state.closedAtMs ?? now)}`;
+  }
+  const today = toDate(now);
+  const parts = [
+    `${name}: ${pendingRoles(state).length}/${state.roles.length} roles pending`,
+    awaitingHeadline(state),
+    `forecast ${forecastEntry(state, today) ?? 'n/a'}`,
+    `mandate ${state.mandate.deadline ?? 'none'}`,
+  ];
+  if (inBreach(state, now)) parts.push('IN BREACH');
+  else if (isAtRisk(state, today)) parts.push('AT RISK');
+  return parts.join('; ');
+}
+
+export function summarise(state: EntryState, now: number): EntrySummary {
+  const today = toDate(now);
+  const next = nextDeadline(state);
+  const summary: EntrySummary = {
+    entryId: state.entryId,
+    partyId: state.partyId,
+    partyName: state.partyName,
+    cohort: state.cohort,
+    roles: [...state.roles],
+    status: state.status,
+    headline: headline(state, now),
+    catalogueVersion: state.catalogueVersion,
+    calendarVersion: state.calendarVersion,
+    uepContact: { ...state.uepContact },
+    mandateDeadline: state.mandate.deadline,
+    deadlineVersion: state.mandate.version,
+    nextDeadline: next ? { at: dateInstant(next.date), what: next.what } : null,
+    forecastCompletion: forecastEntry(state, today),
+    atRisk: state.status === ENTRY_STATUS.IN_PROGRESS && isAtRisk(state, today),
+    inBreach: inBreach(state, now),
+    awaitedBodies: awaitedBodies(state),
+    partyStages: state.stages.filter((r) => !r.role).map((r) => stageSummary(state, r)),
+    roleStages: state.roles.map((role) => {
+      const completedAt = state.roleCompletedAt[role];
+      return {
+        role,
+        complete: completedAt !== undefined,
+        ...(completedAt !== undefined ? { completedAt } : {}),
+        forecast: forecastRole(state, role, today),
+        stages: state.stages.filter((r) => r.role === role).map((r) => stageSummary(state, r)),
+      };
+    }),
+    followUps: state.followUps.map((f) => ({ ...f })),
+    startedAt: toIso(state.startedAtMs),
+  };
+  if (state.sharedResourceProvider !== undefined) summary.sharedResourceProvider = state.sharedResourceProvider;
+  if (state.closedAtMs !== undefined) summary.closedAt = toIso(state.closedAtMs);
+  if (state.withdrawnReason !== undefined) summary.withdrawnReason = state.withdrawnReason;
+  return summary;
+}
+
+/** Every accepted action, oldest first. */
+export function auditTrail(state: EntryState): AuditRecord[] {
+  return state.audit.map((r) => ({ ...r }));
+}
