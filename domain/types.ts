@@ -78,8 +78,6 @@ export const REFUSAL = {
   ROLE_ALREADY_SOUGHT: 'ROLE_ALREADY_SOUGHT',
   INVALID_DEADLINE: 'INVALID_DEADLINE',
   ID_REUSED: 'ID_REUSED',
-  /** A start input that is malformed beyond the codes above (bad party id, date, version, offsets). */
-  INVALID_INPUT: 'INVALID_INPUT',
 } as const;
 export type RefusalCode = (typeof REFUSAL)[keyof typeof REFUSAL];
 
