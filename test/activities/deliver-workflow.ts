@@ -1,0 +1,13 @@
+/** Test-only workflow: runs deliverNotification with the recommended options, optionally with a faster retry. */
+import { type ActivityOptions, proxyActivities } from '@temporalio/workflow';
+import type { Notification } from '../../domain/types';
+import { type DeliveryReport, NOTIFICATION_ACTIVITY_OPTIONS, type NotificationActivities } from '../../activities/types';
+
+export async function deliverNotificationWorkflow(notification: Notification, overrides: ActivityOptions = {}): Promise<DeliveryReport> {
+  const { deliverNotification } = proxyActivities<NotificationActivities>({
+    ...NOTIFICATION_ACTIVITY_OPTIONS,
+    ...overrides,
+    retry: { ...NOTIFICATION_ACTIVITY_OPTIONS.retry, ...overrides.retry },
+  });
+  return deliverNotification(notification);
+}

@@ -1,0 +1,37 @@
+/** Notifications and routes for the delivery tests. */
+import { NOTIFICATION_KIND, type Notification } from '../../domain/types';
+import { BODY, STAGE, USER_ROLE } from '../../domain/vocabulary';
+
+let counter = 0;
+
+/** A 30-day mandate reminder for a party, to its UEP contact and to SECAS; a fresh id each call. */
+export function mandateReminder(overrides: Partial<Notification> = {}): Notification {
+  counter++;
+  return {
+    id: `uep-P${counter}X:MANDATE_REMINDER:30d:v1`,
+    kind: NOTIFICATION_KIND.MANDATE_REMINDER,
+    entryId: `uep-P${counter}X`,
+    partyId: `P${counter}X`,
+    partyName: 'Ambrose Energy Ltd',
+    recipients: [
+      { kind: 'PARTY_CONTACT', name: 'Jo Bloggs', email: 'jo.bloggs@ambrose.example' },
+      { kind: 'BODY', body: BODY.SECAS },
+    ],
+    dueAt: '2026-05-13T08:00:00.000Z',
+    subject: 'Ambrose Energy Ltd: 30 days to the UEP mandate deadline (12 June 2026)',
+    body:
+      'Ambrose Energy Ltd must complete the User Entry Process by 12 June 2026.\n\n' +
+      'The Security Assessment for the Import Supplier role awaits evidence from the Party: submit the ' +
+      'security assessment evidence to SECAS.',
+    stage: STAGE.SECURITY_ASSESSMENT,
+    role: USER_ROLE.IMPORT_SUPPLIER,
+    awaitedBody: BODY.PARTY,
+    deadline: '2026-06-12',
+    workingDaysLeft: 21,
+    calendarDaysLeft: 30,
+    ...overrides,
+  };
+}
+
+export const SECRET = 'whsec-test-0123456789abcdef';
+export const SECAS_MAIL = 'uep@secas.example';
