@@ -1,0 +1,53 @@
+#!/bin/sh
+# One-shot job (temporalio/admin-tools): creates Temporal's two PostgreSQL databases and brings
+# both schemas up to the version this admin-tools image ships. Idempotent: an existing database
+# is kept, `setup-schema -v 0.0` skips a database already past 0.0, and `update-schema` applies
+# only the versions not yet applied. Run by the temporal-schema service in docker-compose.yml.
+#
+# Environment: POSTGRES_SEEDS (host), DB_PORT, POSTGRES_USER, SQL_PASSWORD (read by
+# temporal-sql-tool itself, so it never appears on a command line).
+set -eu
+
+: "${POSTGRES_SEEDS:?}" "${DB_PORT:?}" "${POSTGRES_USER:?}" "${SQL_PASSWORD:?}"
+SCHEMA_ROOT=${SCHEMA_ROOT:-/etc/temporal/schema/postgresql/v12}
+
+sql_tool() {
+  temporal-sql-tool --plugin postgres12 --ep "$POSTGRES_SEEDS" -p "$DB_PORT" -u "$POSTGRES_USER" "$@"
+}
+
+echo "Waiting for PostgreSQL at $POSTGRES_SEEDS:$DB_PORT ..."
+tries=0
+until nc -z -w 5 "$POSTGRES_SEEDS" "$DB_PORT"; do
+  tries=$((tries + 1))
+  if [ "$tries" -ge 30 ]; then
+    echo "PostgreSQL did not open its port" >&2
+    exit 1
+  fi
+  sleep 2
+done
+
+# create: tolerate only "already exists"; any other failure (auth, network) stops the job.
+create_db() {
+  if out=$(sql_tool --db "$1" create 2>&1); then
+    echo "database $1 created"
+  elif printf '%s' "$out" | grep -qi 'already exists'; then
+    echo "database $1 already exists"
+  else
+    printf '%s\n' "$out" >&2
+    echo "could not create database $1" >&2
+    exit 1
+  fi
+}
+
+setup_db() {
+  db=$1
+  dir=$2
+  create_db "$db"
+  sql_tool --db "$db" setup-schema -v 0.0
+  sql_tool --db "$db" update-schema -d "$SCHEMA_ROOT/$dir/versioned"
+  echo "database $db: schema up to date"
+}
+
+setup_db temporal temporal
+setup_db temporal_visibility visibility
+echo "PostgreSQL schema set-up complete"
