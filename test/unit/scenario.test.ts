@@ -4,7 +4,7 @@
  * APPROVED, a failed UEPT retest, to completion. Every notification is asserted, in order.
  */
 import { summarise, auditTrail } from '../../domain';
-import { at, DCC, decide, drive, input, OPS, PANEL, PARTY, SECAS, submit } from './domain-fixtures';
+import { at, DCC, decide, drive, input, OPS, PANEL, SECAS, submit } from './domain-fixtures';
 
 const steps = [
   { now: at('2018-03-05'), command: decide('ACCESSION', 'ACCEDED', SECAS) },
