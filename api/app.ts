@@ -1,0 +1,49 @@
+/**
+ * The express app (no listen): logging with a request id, metrics, JSON bodies within the limit,
+ * one router per resource, a 404 for everything else and the one error middleware.
+ */
+import type { Client } from '@temporalio/client';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import { authMiddleware } from './auth';
+import type { ApiConfig } from './config';
+import type { AppContext } from './context';
+import { errorMiddleware, notFoundHandler } from './errors';
+import { createLogger, httpLogger } from './logging';
+import { createMetrics } from './metrics';
+import { auditRouter } from './routes/audit';
+import { entriesRouter } from './routes/entries';
+import { reportsRouter } from './routes/reports';
+import { signOffsRouter } from './routes/sign-offs';
+import { systemRouter } from './routes/system';
+import { loadTokenStore, type TokenStore } from './tokens';
+
+export interface CreateAppOptions {
+  client: Client;
+  config: ApiConfig;
+  /** Default: loaded from AUTH_TOKENS_FILE / AUTH_TOKENS_JSON. */
+  tokens?: TokenStore;
+  logger?: Logger;
+}
+
+export function createApp({ client, config, tokens, logger: given }: CreateAppOptions): Express {
+  const logger = given ?? createLogger(config);
+  const ctx: AppContext = { client, config, logger, can: authMiddleware(tokens ?? loadTokenStore(config)) };
+  const metrics = createMetrics();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(httpLogger(logger));
+  app.use(metrics.middleware);
+
+  app.use(systemRouter(ctx, metrics.registry));
+  app.use(entriesRouter(ctx));
+  app.use(signOffsRouter(ctx));
+  app.use(auditRouter(ctx));
+  app.use(reportsRouter(ctx));
+
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(logger));
+  return app;
+}

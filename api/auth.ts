@@ -1,0 +1,36 @@
+/**
+ * The one auth middleware: a bearer token names a principal (401 when missing or unknown), the
+ * permissions table says whether its body may take the action (403), and a Party principal is
+ * held to its own party (403 for any other partyId in the path).
+ */
+import type { RequestHandler, Response } from 'express';
+import type { Principal } from '../domain/vocabulary';
+import { forbidden, unauthenticated } from './errors';
+import { ACCESS, accessOf, type Action } from './permissions';
+import type { TokenStore } from './tokens';
+
+const BEARER = /^Bearer ([^\s]+)$/i;
+
+export function principalOf(res: Response): Principal {
+  const principal = res.locals.principal as Principal | undefined;
+  if (!principal) throw unauthenticated('Not authenticated');
+  return principal;
+}
+
+export function authMiddleware(tokens: TokenStore): (action: Action) => RequestHandler {
+  return (action) => (req, res, next) => {
+    const match = BEARER.exec(req.get('authorization') ?? '');
+    if (!match?.[1]) throw unauthenticated('A bearer token is required');
+    const principal = tokens.principalFor(match[1]);
+    if (!principal) throw unauthenticated('Unknown bearer token');
+
+    const access = accessOf(action, principal.body);
+    if (access === ACCESS.NONE) throw forbidden(`${principal.body} may not ${action.toLowerCase().replace(/_/g, ' ')}`);
+    const partyId = req.params.partyId;
+    if (access === ACCESS.OWN_PARTY && partyId !== undefined && partyId !== principal.partyId) {
+      throw forbidden('A Party acts only for itself');
+    }
+    res.locals.principal = principal;
+    next();
+  };
+}

@@ -1,0 +1,249 @@
+/**
+ * Every endpoint's contract: method, path, permission, request schemas and responses. The routers
+ * mount handlers through `mount()` (api/mount.ts), which authorises and validates from this
+ * table, and api/openapi.ts documents exactly this table: a route and its document cannot drift.
+ */
+import type { z } from 'zod';
+import { ACTION, type Action } from './permissions';
+import * as S from './schemas';
+
+export const API_PREFIX = '/v1';
+
+export const PATH = {
+  entries: `${API_PREFIX}/entries`,
+  entry: `${API_PREFIX}/entries/:partyId`,
+  auditTrail: `${API_PREFIX}/entries/:partyId/audit-trail`,
+  auditTrailCsv: `${API_PREFIX}/entries/:partyId/audit-trail.csv`,
+  decisions: `${API_PREFIX}/entries/:partyId/decisions`,
+  evidence: `${API_PREFIX}/entries/:partyId/evidence`,
+  mandateDeadline: `${API_PREFIX}/entries/:partyId/mandate-deadline`,
+  roles: `${API_PREFIX}/entries/:partyId/roles`,
+  withdrawal: `${API_PREFIX}/entries/:partyId/withdrawal`,
+  inbox: `${API_PREFIX}/inbox`,
+  complianceReport: `${API_PREFIX}/reports/compliance`,
+  complianceReportCsv: `${API_PREFIX}/reports/compliance.csv`,
+  healthz: '/healthz',
+  readyz: '/readyz',
+  metrics: '/metrics',
+  openapi: '/openapi.json',
+  docs: '/docs',
+} as const;
+
+export const CONTENT_TYPE = { JSON: 'application/json', CSV: 'text/csv', TEXT: 'text/plain' } as const;
+
+export interface SuccessResponse {
+  status: number;
+  description: string;
+  schema?: z.ZodType;
+  contentType?: (typeof CONTENT_TYPE)[keyof typeof CONTENT_TYPE];
+}
+
+export interface Endpoint<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+  operationId: string;
+  method: 'get' | 'post' | 'put';
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  /** Undefined: public (no token). */
+  action?: Action;
+  params?: P;
+  query?: Q;
+  body?: B;
+  success: SuccessResponse;
+  /** Error statuses this endpoint can answer, beyond 401/403/500/503 of every authenticated one. */
+  errors: number[];
+}
+
+const ep = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(e: Endpoint<P, Q, B>) => e;
+
+const ENTRY_ERRORS = [400, 404];
+const UPDATE_ERRORS = [400, 404, 409, 413, 415, 422];
+
+export const ENDPOINTS = {
+  startEntry: ep({
+    operationId: 'startEntry',
+    method: 'post',
+    path: PATH.entries,
+    tag: 'entries',
+    summary: "Start a Party's User Entry Process",
+    description: 'One entry per Party (workflow id uep-<partyId>). A second start while it runs is a 409; after it closed, a new entry may start.',
+    action: ACTION.START_ENTRY,
+    body: S.StartEntryRequest,
+    success: { status: 201, description: 'Started', schema: S.StartEntryResponse },
+    errors: [400, 409, 413, 415, 422],
+  }),
+  listEntries: ep({
+    operationId: 'listEntries',
+    method: 'get',
+    path: PATH.entries,
+    tag: 'entries',
+    summary: 'List and search entries (Temporal visibility), a page at a time',
+    description: "A Party principal sees only its own entry. Newest first; pass nextPageToken as pageToken for the next page.",
+    action: ACTION.LIST_ENTRIES,
+    query: S.ListEntriesQuery,
+    success: { status: 200, description: 'A page of entries', schema: S.EntryListResponse },
+    errors: [400],
+  }),
+  getEntry: ep({
+    operationId: 'getEntry',
+    method: 'get',
+    path: PATH.entry,
+    tag: 'entries',
+    summary: "An entry's status: stages, who is awaited, deadlines, forecast",
+    action: ACTION.READ_ENTRY,
+    params: S.PartyParams,
+    success: { status: 200, description: 'The entry', schema: S.EntryResponse },
+    errors: ENTRY_ERRORS,
+  }),
+  getAuditTrail: ep({
+    operationId: 'getAuditTrail',
+    method: 'get',
+    path: PATH.auditTrail,
+    tag: 'entries',
+    summary: "An entry's audit trail: who (authenticated) did what, when, with which evidence",
+    action: ACTION.READ_AUDIT_TRAIL,
+    params: S.PartyParams,
+    success: { status: 200, description: 'The audit trail', schema: S.AuditTrailResponse },
+    errors: ENTRY_ERRORS,
+  }),
+  getAuditTrailCsv: ep({
+    operationId: 'getAuditTrailCsv',
+    method: 'get',
+    path: PATH.auditTrailCsv,
+    tag: 'entries',
+    summary: "An entry's audit trail as CSV",
+    action: ACTION.READ_AUDIT_TRAIL,
+    params: S.PartyParams,
+    success: { status: 200, description: 'The audit trail, one record a row', contentType: CONTENT_TYPE.CSV },
+    errors: ENTRY_ERRORS,
+  }),
+  recordDecision: ep({
+    operationId: 'recordDecision',
+    method: 'post',
+    path: PATH.decisions,
+    tag: 'sign-offs',
+    summary: 'Record a decision on a stage the caller\'s body owns',
+    description: 'The decisionId is the Temporal update id: a retry with the same id gets the first answer and records nothing new.',
+    action: ACTION.RECORD_DECISION,
+    params: S.PartyParams,
+    body: S.DecisionRequest,
+    success: { status: 200, description: 'Recorded (or the first answer to this decisionId)', schema: S.UpdateResponse },
+    errors: UPDATE_ERRORS,
+  }),
+  submitEvidence: ep({
+    operationId: 'submitEvidence',
+    method: 'post',
+    path: PATH.evidence,
+    tag: 'sign-offs',
+    summary: 'Submit what a stage needs before its decision (the Party, or SECAS on its behalf)',
+    action: ACTION.SUBMIT_EVIDENCE,
+    params: S.PartyParams,
+    body: S.EvidenceRequest,
+    success: { status: 200, description: 'Recorded (or the first answer to this submissionId)', schema: S.UpdateResponse },
+    errors: UPDATE_ERRORS,
+  }),
+  amendMandateDeadline: ep({
+    operationId: 'amendMandateDeadline',
+    method: 'put',
+    path: PATH.mandateDeadline,
+    tag: 'entries',
+    summary: 'Move or remove the mandate deadline; reminders are recomputed',
+    action: ACTION.AMEND_DEADLINE,
+    params: S.PartyParams,
+    body: S.AmendDeadlineRequest,
+    success: { status: 200, description: 'Amended', schema: S.UpdateResponse },
+    errors: UPDATE_ERRORS,
+  }),
+  addUserRole: ep({
+    operationId: 'addUserRole',
+    method: 'post',
+    path: PATH.roles,
+    tag: 'entries',
+    summary: 'Seek one more User Role',
+    action: ACTION.ADD_ROLE,
+    params: S.PartyParams,
+    body: S.AddRoleRequest,
+    success: { status: 200, description: 'Added', schema: S.UpdateResponse },
+    errors: UPDATE_ERRORS,
+  }),
+  withdraw: ep({
+    operationId: 'withdrawEntry',
+    method: 'post',
+    path: PATH.withdrawal,
+    tag: 'entries',
+    summary: 'Withdraw the entry; every reminder stops',
+    action: ACTION.WITHDRAW,
+    params: S.PartyParams,
+    body: S.WithdrawRequest,
+    success: { status: 200, description: 'Withdrawn', schema: S.UpdateResponse },
+    errors: UPDATE_ERRORS,
+  }),
+  inbox: ep({
+    operationId: 'getInbox',
+    method: 'get',
+    path: PATH.inbox,
+    tag: 'sign-offs',
+    summary: "Stages awaiting the caller's body across entries, oldest SLA due date first",
+    action: ACTION.READ_INBOX,
+    query: S.InboxQuery,
+    success: { status: 200, description: 'The inbox', schema: S.InboxResponse },
+    errors: [400],
+  }),
+  complianceReport: ep({
+    operationId: 'getComplianceReport',
+    method: 'get',
+    path: PATH.complianceReport,
+    tag: 'reports',
+    summary: 'Every entry against its mandate deadline',
+    action: ACTION.READ_COMPLIANCE_REPORT,
+    query: S.EmptyQuery,
+    success: { status: 200, description: 'The report', schema: S.ComplianceReport },
+    errors: [400],
+  }),
+  complianceReportCsv: ep({
+    operationId: 'getComplianceReportCsv',
+    method: 'get',
+    path: PATH.complianceReportCsv,
+    tag: 'reports',
+    summary: 'The compliance report as CSV',
+    action: ACTION.READ_COMPLIANCE_REPORT,
+    query: S.EmptyQuery,
+    success: { status: 200, description: 'One entry a row', contentType: CONTENT_TYPE.CSV },
+    errors: [400],
+  }),
+  healthz: ep({
+    operationId: 'healthz',
+    method: 'get',
+    path: PATH.healthz,
+    tag: 'operations',
+    summary: 'Liveness: the process answers',
+    success: { status: 200, description: 'Alive', schema: S.HealthResponse },
+    errors: [],
+  }),
+  readyz: ep({
+    operationId: 'readyz',
+    method: 'get',
+    path: PATH.readyz,
+    tag: 'operations',
+    summary: 'Readiness: Temporal answers within TEMPORAL_RPC_TIMEOUT_MS',
+    success: { status: 200, description: 'Ready', schema: S.ReadyResponse },
+    errors: [503],
+  }),
+  metrics: ep({
+    operationId: 'metrics',
+    method: 'get',
+    path: PATH.metrics,
+    tag: 'operations',
+    summary: 'Prometheus metrics: request counts and latency by route template and status',
+    success: { status: 200, description: 'Prometheus text format', contentType: CONTENT_TYPE.TEXT },
+    errors: [],
+  }),
+} as const;
+
+export type EndpointName = keyof typeof ENDPOINTS;
+
+/** '/v1/entries/:partyId' with a party filled in (encoded). */
+export function fillPath(path: string, partyId: string): string {
+  return path.replace(':partyId', encodeURIComponent(partyId));
+}

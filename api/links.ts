@@ -1,0 +1,19 @@
+/** Links in every entry response: to itself, its audit trail, and the entry in the Temporal Web UI. */
+import { temporalUiLink } from '../config/temporal';
+import { entryIdFor } from '../domain';
+import type { ApiConfig } from './config';
+import { fillPath, PATH } from './endpoints';
+import type { EntryLinks } from './schemas';
+
+export function apiUrl(config: Pick<ApiConfig, 'API_PUBLIC_URL'>, path: string): string {
+  return config.API_PUBLIC_URL.replace(/\/$/, '') + path;
+}
+
+export function entryLinks(config: ApiConfig, partyId: string): EntryLinks {
+  return {
+    self: apiUrl(config, fillPath(PATH.entry, partyId)),
+    temporalUi: temporalUiLink(config, entryIdFor(partyId)),
+    auditTrail: apiUrl(config, fillPath(PATH.auditTrail, partyId)),
+    auditTrailCsv: apiUrl(config, fillPath(PATH.auditTrailCsv, partyId)),
+  };
+}

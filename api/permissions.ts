@@ -1,0 +1,62 @@
+/**
+ * Who may do what through the API: one table, read by the auth middleware, the OpenAPI document
+ * and the authorisation-matrix test. The workflow validator checks again what only the entry
+ * knows (which body owns a stage, whether a Party acts for itself), so a body deciding a stage it
+ * does not own is refused there (WRONG_BODY -> 403).
+ *
+ *   ALL        any entry
+ *   OWN_PARTY  only the entry of the principal's own party (PARTY principals)
+ *   NONE       403
+ */
+import { BODY, type Body } from '../domain/vocabulary';
+
+export const ACTION = {
+  START_ENTRY: 'START_ENTRY',
+  READ_ENTRY: 'READ_ENTRY',
+  LIST_ENTRIES: 'LIST_ENTRIES',
+  READ_AUDIT_TRAIL: 'READ_AUDIT_TRAIL',
+  RECORD_DECISION: 'RECORD_DECISION',
+  SUBMIT_EVIDENCE: 'SUBMIT_EVIDENCE',
+  AMEND_DEADLINE: 'AMEND_DEADLINE',
+  ADD_ROLE: 'ADD_ROLE',
+  WITHDRAW: 'WITHDRAW',
+  READ_INBOX: 'READ_INBOX',
+  READ_COMPLIANCE_REPORT: 'READ_COMPLIANCE_REPORT',
+} as const;
+export type Action = (typeof ACTION)[keyof typeof ACTION];
+
+export const ACCESS = { ALL: 'ALL', OWN_PARTY: 'OWN_PARTY', NONE: 'NONE' } as const;
+export type Access = (typeof ACCESS)[keyof typeof ACCESS];
+
+const { ALL, OWN_PARTY: OWN, NONE } = ACCESS;
+
+/**
+ * The decisions behind the cells that the model leaves open:
+ * - SECAS starts entries, amends deadlines, adds roles and withdraws as well as OPS: it runs
+ *   accession and is the Party's counterpart throughout (engine-model.md "Who is who").
+ * - SECAS may submit evidence on the Party's behalf (engine-model.md "Decisions and submissions").
+ * - A Party may add a User Role to its own entry (it "may add roles later"), not withdraw it
+ *   (it asks SECAS) and not move its own mandate deadline.
+ * - The compliance report is for those who hold Parties to their mandates: SECAS, the Panel, OPS.
+ * - Deciding bodies read every entry: they need the context of the stages they sign off.
+ */
+export const PERMISSIONS: Readonly<Record<Action, Readonly<Record<Body, Access>>>> = {
+  START_ENTRY: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: NONE, OPS: ALL },
+  READ_ENTRY: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: OWN, OPS: ALL },
+  LIST_ENTRIES: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: OWN, OPS: ALL },
+  READ_AUDIT_TRAIL: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: OWN, OPS: ALL },
+  RECORD_DECISION: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: NONE, OPS: NONE },
+  SUBMIT_EVIDENCE: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: OWN, OPS: NONE },
+  AMEND_DEADLINE: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: NONE, OPS: ALL },
+  ADD_ROLE: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: OWN, OPS: ALL },
+  WITHDRAW: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: NONE, OPS: ALL },
+  READ_INBOX: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: OWN, OPS: ALL },
+  READ_COMPLIANCE_REPORT: { DCC: NONE, SEC_PANEL: ALL, SECAS: ALL, PARTY: NONE, OPS: ALL },
+};
+
+/** The one body that reads across bodies' inboxes. */
+export const INBOX_READER_OF_ALL: Body = BODY.OPS;
+
+export function accessOf(action: Action, body: Body): Access {
+  return PERMISSIONS[action][body];
+}

@@ -1,0 +1,109 @@
+/** Sign-offs: decisions by the owning body, evidence from the Party, and each body's inbox. */
+import { Router } from 'express';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { REFUSAL, type AuditRecord, type EntrySummary, type StageSummary } from '../../domain/types';
+import { BODY, ENTRY_STATUS, STAGE_STATE, type Body, type Principal } from '../../domain/vocabulary';
+import { recordDecisionUpdate, submitEvidenceUpdate } from '../../workflows/messages';
+import { principalOf } from '../auth';
+import type { AppContext } from '../context';
+import { ENDPOINTS } from '../endpoints';
+import { forbidden, refusalError } from '../errors';
+import { entryLinks } from '../links';
+import { mount } from '../mount';
+import { INBOX_READER_OF_ALL } from '../permissions';
+import type { InboxItem, InboxResponse } from '../schemas';
+import { listAllEntries, mapLimited, queryStatus, runUpdate, STATUS_QUERY_CONCURRENCY } from '../temporal-gateway';
+import { entryQuery } from '../visibility';
+import { updateResponse } from './entries';
+
+/** Temporal update ids of the caller-chosen ids: decisions and submissions never collide. */
+export const UPDATE_ID = {
+  decision: (decisionId: string) => `decision:${decisionId}`,
+  submission: (submissionId: string) => `submission:${submissionId}`,
+};
+
+/** Entries an inbox looks at, at most; the status of each is queried, a few at a time. */
+export const INBOX_MAX_ENTRIES = 500;
+
+/**
+ * Temporal answers a repeated update id with the first outcome whatever the new payload says, so
+ * a reused id with different content is caught here: ID_REUSED, as the domain would.
+ */
+function assertSameRequest(record: AuditRecord, principal: Principal, fields: Partial<AuditRecord>): void {
+  const differs =
+    record.principal.id !== principal.id ||
+    Object.entries(fields).some(([k, v]) => v !== undefined && record[k as keyof AuditRecord] !== v) ||
+    (fields.role === undefined && record.role !== undefined);
+  if (differs) throw refusalError(REFUSAL.ID_REUSED, `id ${record.id ?? ''} was used before for a different request`);
+}
+
+function awaitedStages(summary: EntrySummary): StageSummary[] {
+  return [...summary.partyStages, ...summary.roleStages.flatMap((r) => r.stages)].filter(
+    (s) => s.state !== STAGE_STATE.DONE && s.awaiting !== undefined,
+  );
+}
+
+const byDueDate = (a: InboxItem, b: InboxItem) =>
+  (a.dueBy ?? '9999-12-31').localeCompare(b.dueBy ?? '9999-12-31') ||
+  (a.awaitingSince ?? '').localeCompare(b.awaitingSince ?? '') ||
+  a.partyId.localeCompare(b.partyId);
+
+export function signOffsRouter(ctx: AppContext): Router {
+  const router = Router();
+
+  mount(router, ctx, ENDPOINTS.recordDecision, async ({ params, body }, _req, res) => {
+    const principal = principalOf(res);
+    const result = await runUpdate(ctx, params.partyId, recordDecisionUpdate, { ...body, principal }, UPDATE_ID.decision(body.decisionId));
+    assertSameRequest(result.record, principal, { stage: body.stage, role: body.role, outcome: body.outcome, evidence: body.evidence });
+    res.json(updateResponse(ctx, params.partyId, result));
+  });
+
+  mount(router, ctx, ENDPOINTS.submitEvidence, async ({ params, body }, _req, res) => {
+    const principal = principalOf(res);
+    const result = await runUpdate(ctx, params.partyId, submitEvidenceUpdate, { ...body, principal }, UPDATE_ID.submission(body.submissionId));
+    assertSameRequest(result.record, principal, { stage: body.stage, role: body.role, reference: body.reference });
+    res.json(updateResponse(ctx, params.partyId, result));
+  });
+
+  mount(router, ctx, ENDPOINTS.inbox, async ({ query }, _req, res) => {
+    const principal = principalOf(res);
+    let body: Body | null = principal.body;
+    if (principal.body === INBOX_READER_OF_ALL) body = query.body ?? null;
+    else if (query.body !== undefined && query.body !== principal.body) throw forbidden("Only OPS reads another body's inbox");
+
+    const partyId = principal.body === BODY.PARTY ? principal.partyId : undefined;
+    const filter = entryQuery({ status: ENTRY_STATUS.IN_PROGRESS, awaitedBody: body ?? undefined, partyId });
+    const { entries, truncated } = await listAllEntries(ctx, filter, INBOX_MAX_ENTRIES);
+    const summaries = await mapLimited(entries, STATUS_QUERY_CONCURRENCY, (e) =>
+      queryStatus(ctx, e.partyId).catch((err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) return null; // gone since the visibility answer
+        throw err;
+      }),
+    );
+    const today = new Date().toISOString().slice(0, 10);
+    const items: InboxItem[] = summaries.flatMap((summary) =>
+      summary === null
+        ? []
+        : awaitedStages(summary)
+            .filter((s) => body === null || s.awaiting === body)
+            .map((s) => ({
+              partyId: summary.partyId,
+              partyName: summary.partyName,
+              stage: s.stage,
+              ...(s.role ? { role: s.role } : {}),
+              title: s.title,
+              awaiting: s.awaiting as Body,
+              state: s.state,
+              awaitingSince: s.awaitingSince ?? null,
+              dueBy: s.dueBy ?? null,
+              overdue: s.dueBy !== undefined && s.dueBy < today,
+              mandateDeadline: summary.mandateDeadline,
+              links: entryLinks(ctx.config, summary.partyId),
+            })),
+    );
+    const answer: InboxResponse = { body, items: items.sort(byDueDate), truncated };
+    res.json(answer);
+  });
+
+  return router;
+}

@@ -1,0 +1,35 @@
+/** Operations: liveness, readiness (Temporal within the bound), metrics, the OpenAPI document and its docs page. */
+import { Router } from 'express';
+import swaggerUi from 'swagger-ui-express';
+import type { Registry } from 'prom-client';
+import type { AppContext } from '../context';
+import { ENDPOINTS, PATH } from '../endpoints';
+import { mount } from '../mount';
+import { buildOpenApiDocument } from '../openapi';
+import { bounded } from '../temporal-gateway';
+
+export function systemRouter(ctx: AppContext, metrics: Registry): Router {
+  const router = Router();
+  const document = buildOpenApiDocument(ctx.config.API_PUBLIC_URL);
+
+  mount(router, ctx, ENDPOINTS.healthz, async (_input, _req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  mount(router, ctx, ENDPOINTS.readyz, async (_input, _req, res) => {
+    const started = performance.now();
+    await bounded(ctx, () => ctx.client.workflowService.describeNamespace({ namespace: ctx.config.TEMPORAL_NAMESPACE }));
+    res.json({ status: 'ok', temporal: { namespace: ctx.config.TEMPORAL_NAMESPACE, latencyMs: Math.round(performance.now() - started) } });
+  });
+
+  mount(router, ctx, ENDPOINTS.metrics, async (_input, _req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
+
+  router.get(PATH.openapi, (_req, res) => {
+    res.json(document);
+  });
+  router.use(PATH.docs, swaggerUi.serve);
+  router.get(PATH.docs, swaggerUi.setup(document, { customSiteTitle: 'UEP engine API' }));
+  return router;
+}

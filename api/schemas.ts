@@ -1,0 +1,425 @@
+/**
+ * The API's request and response shapes, declared once in zod. They give the TypeScript types,
+ * the runtime validation (api/validate.ts) and the OpenAPI document (api/openapi.ts). Request
+ * objects are strict: an unknown field is a 400, so nobody can smuggle in e.g. a `principal`.
+ */
+import { z } from 'zod';
+import {
+  AUDIT_ACTION,
+  REFUSAL,
+  type AuditRecord,
+  type EntrySummary,
+  type StageSummary,
+} from '../domain/types';
+import { ALL_BODIES, ALL_COHORTS, ALL_STAGES, ALL_USER_ROLES, ENTRY_STATUS, STAGE_STATE } from '../domain/vocabulary';
+
+// ---------------------------------------------------------------- building blocks
+
+/** Ids that end up in workflow ids, update ids and URLs: letters, digits, '.', '_', '-'; no spaces, no quotes. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const ID_HINT = '1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit';
+
+const id = (description: string, example: string, schemaId?: string) =>
+  z
+    .string()
+    .regex(ID_PATTERN, `must be ${ID_HINT}`)
+    .meta({ ...(schemaId ? { id: schemaId } : {}), description: `${description} (${ID_HINT})`, example });
+
+export const PartyId = id('The Party\'s id; the entry\'s workflow id is "uep-<partyId>"', 'ACME-ENERGY', 'PartyId');
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+export const CalendarDate = z
+  .string()
+  .regex(DATE_PATTERN, 'must be a date YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'must be a real date')
+  .meta({ id: 'CalendarDate', description: 'A calendar date, YYYY-MM-DD', example: '2018-08-31' });
+const Instant = z.string().meta({ description: 'ISO-8601 UTC instant', example: '2026-03-02T09:30:00.000Z' });
+/** Free text: anything printable, bounded. Escaped wherever it goes (visibility queries, CSV). */
+const text = (max: number, description: string) => z.string().trim().min(1).max(max).meta({ description });
+
+export const BodyEnum = z.enum(ALL_BODIES).meta({ id: 'Body', description: 'A body taking part in UEP' });
+export const UserRoleEnum = z.enum(ALL_USER_ROLES).meta({ id: 'UserRole' });
+export const CohortEnum = z.enum(ALL_COHORTS).meta({ id: 'Cohort' });
+export const StageEnum = z.enum(ALL_STAGES).meta({ id: 'StageId' });
+export const EntryStatusEnum = z.enum(Object.values(ENTRY_STATUS)).meta({ id: 'EntryStatus' });
+const StageStateEnum = z.enum(Object.values(STAGE_STATE)).meta({ id: 'StageState' });
+const AuditActionEnum = z.enum(Object.values(AUDIT_ACTION)).meta({ id: 'AuditAction' });
+const Outcome = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be an outcome code such as APPROVED')
+  .meta({ description: "One of the stage's outcomes in the entry's catalogue version", example: 'APPROVED' });
+
+// ---------------------------------------------------------------- requests
+
+export const PartyParams = z.strictObject({ partyId: PartyId });
+
+const UepContactSchema = z
+  .strictObject({ name: text(200, "The contact's name"), email: z.email().max(254) })
+  .meta({ id: 'UepContact' });
+
+export const StartEntryRequest = z
+  .strictObject({
+    partyId: PartyId,
+    partyName: text(200, 'The Party\'s name, as it appears in search (any characters)'),
+    cohort: CohortEnum,
+    roles: z
+      .array(UserRoleEnum)
+      .min(1)
+      .max(ALL_USER_ROLES.length)
+      .refine((r) => new Set(r).size === r.length, 'roles must not repeat'),
+    mandateDeadline: CalendarDate.nullable()
+      .optional()
+      .meta({ description: "Omitted: the cohort's default. null: no mandate deadline." }),
+    uepContact: UepContactSchema,
+    sharedResourceProvider: text(200, 'Name of the Shared Resource provider, when the Party uses one').optional(),
+    completedStages: z
+      .array(
+        z.strictObject({
+          stage: StageEnum,
+          role: UserRoleEnum.optional(),
+          outcome: Outcome,
+          at: CalendarDate,
+          evidence: text(500, 'Evidence reference').optional(),
+        }),
+      )
+      .max(100)
+      .optional()
+      .meta({ description: 'Stages done before the entry started (e.g. accession), with their dates' }),
+    reminderOffsetsDays: z.array(z.number().int().min(1).max(3650)).max(20).optional(),
+  })
+  .meta({ id: 'StartEntryRequest' });
+export type StartEntryRequest = z.infer<typeof StartEntryRequest>;
+
+export const DecisionRequest = z
+  .strictObject({
+    decisionId: id('Chosen by the caller; the same id again is answered with the first answer', 'dcc-uept-0001'),
+    stage: StageEnum,
+    role: UserRoleEnum.optional().meta({ description: 'Required for role-level stages' }),
+    outcome: Outcome,
+    evidence: text(500, 'Reference to the evidence behind the decision'),
+    comment: text(4000, 'Conditions, reasons').optional(),
+  })
+  .meta({ id: 'DecisionRequest' });
+export type DecisionRequest = z.infer<typeof DecisionRequest>;
+
+export const EvidenceRequest = z
+  .strictObject({
+    submissionId: id('Chosen by the caller; the same id again is answered with the first answer', 'sub-0001'),
+    stage: StageEnum,
+    role: UserRoleEnum.optional().meta({ description: 'Required for role-level stages' }),
+    reference: text(500, 'Reference to what was submitted'),
+    comment: text(4000, 'Free text').optional(),
+  })
+  .meta({ id: 'EvidenceRequest' });
+export type EvidenceRequest = z.infer<typeof EvidenceRequest>;
+
+export const AmendDeadlineRequest = z
+  .strictObject({
+    deadline: CalendarDate.nullable().meta({ description: 'The new mandate deadline, or null to remove it' }),
+    reason: text(1000, 'Why the deadline moves'),
+  })
+  .meta({ id: 'AmendDeadlineRequest' });
+
+export const AddRoleRequest = z.strictObject({ role: UserRoleEnum }).meta({ id: 'AddRoleRequest' });
+
+export const WithdrawRequest = z.strictObject({ reason: text(1000, 'Why the entry is withdrawn') }).meta({ id: 'WithdrawRequest' });
+
+const booleanFlag = z
+  .enum(['true', 'false'])
+  .transform((v) => v === 'true')
+  .meta({ description: 'true or false' });
+
+export const PAGE_LIMIT = { default: 20, max: 100 } as const;
+const PageToken = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,2048}$/, 'must be a nextPageToken from a previous page')
+  .meta({ description: 'nextPageToken from the previous page' });
+
+export const ListEntriesQuery = z
+  .strictObject({
+    status: EntryStatusEnum.optional(),
+    awaitedBody: BodyEnum.optional().meta({ description: 'Entries with a stage awaiting this body' }),
+    role: UserRoleEnum.optional(),
+    cohort: CohortEnum.optional(),
+    partyName: text(200, 'Matches the Party name (visibility text search; any characters)').optional(),
+    atRisk: booleanFlag.optional(),
+    inBreach: booleanFlag.optional(),
+    mandateDeadlineFrom: CalendarDate.optional().meta({ description: 'Mandate deadline on or after this date' }),
+    mandateDeadlineTo: CalendarDate.optional().meta({ description: 'Mandate deadline on or before this date' }),
+    limit: z.coerce.number().int().min(1).max(PAGE_LIMIT.max).default(PAGE_LIMIT.default),
+    pageToken: PageToken.optional(),
+  })
+  .meta({ id: 'ListEntriesQuery' });
+export type ListEntriesQuery = z.infer<typeof ListEntriesQuery>;
+
+export const InboxQuery = z
+  .strictObject({
+    body: BodyEnum.optional().meta({
+      description: "Whose inbox. Defaults to the caller's body; only OPS may look at another body's inbox (OPS without it: every awaited stage).",
+    }),
+  })
+  .meta({ id: 'InboxQuery' });
+
+export const EmptyQuery = z.strictObject({});
+
+// ---------------------------------------------------------------- responses
+
+export const EntryLinks = z
+  .object({
+    self: z.url(),
+    temporalUi: z.url().meta({ description: 'The entry in the Temporal Web UI' }),
+    auditTrail: z.url(),
+    auditTrailCsv: z.url(),
+  })
+  .meta({ id: 'EntryLinks' });
+export type EntryLinks = z.infer<typeof EntryLinks>;
+
+const StageSummarySchema = z
+  .object({
+    stage: StageEnum,
+    role: UserRoleEnum.optional(),
+    title: z.string(),
+    secRef: z.string(),
+    owner: BodyEnum,
+    state: StageStateEnum,
+    attempts: z.number().int(),
+    awaiting: BodyEnum.optional(),
+    awaitingSince: Instant.optional(),
+    dueBy: CalendarDate.optional().meta({ description: 'SLA due date of the awaited decision' }),
+    outcome: z.string().optional(),
+    doneAt: z.string().optional(),
+  })
+  .meta({ id: 'StageSummary' });
+
+export const EntrySummarySchema = z
+  .object({
+    entryId: z.string(),
+    partyId: z.string(),
+    partyName: z.string(),
+    cohort: CohortEnum,
+    roles: z.array(UserRoleEnum),
+    status: EntryStatusEnum,
+    headline: z.string().meta({ description: 'One line: where the entry stands' }),
+    catalogueVersion: z.string(),
+    calendarVersion: z.string(),
+    uepContact: z.object({ name: z.string(), email: z.string() }),
+    sharedResourceProvider: z.string().optional(),
+    mandateDeadline: CalendarDate.nullable(),
+    deadlineVersion: z.number().int(),
+    nextDeadline: z.object({ at: Instant, what: z.string() }).nullable(),
+    forecastCompletion: z.string().nullable(),
+    atRisk: z.boolean(),
+    inBreach: z.boolean(),
+    awaitedBodies: z.array(BodyEnum),
+    partyStages: z.array(StageSummarySchema),
+    roleStages: z.array(
+      z.object({
+        role: UserRoleEnum,
+        complete: z.boolean(),
+        completedAt: z.string().optional(),
+        forecast: z.string().nullable(),
+        stages: z.array(StageSummarySchema),
+      }),
+    ),
+    followUps: z.array(
+      z.object({
+        stage: StageEnum,
+        role: UserRoleEnum.optional(),
+        outcome: z.string(),
+        conditions: z.string(),
+        evidence: z.string(),
+        at: z.string(),
+      }),
+    ),
+    startedAt: z.string(),
+    closedAt: z.string().optional(),
+    withdrawnReason: z.string().optional(),
+  })
+  .meta({ id: 'EntrySummary' });
+
+export const AuditRecordSchema = z
+  .object({
+    seq: z.number().int(),
+    at: Instant,
+    action: AuditActionEnum,
+    principal: z.object({ body: BodyEnum, id: z.string() }).meta({ description: 'Who acted, as authenticated by the API' }),
+    id: z.string().optional(),
+    stage: StageEnum.optional(),
+    role: UserRoleEnum.optional(),
+    outcome: z.string().optional(),
+    evidence: z.string().optional(),
+    reference: z.string().optional(),
+    comment: z.string().optional(),
+    reason: z.string().optional(),
+    previousDeadline: z.string().nullable().optional(),
+    deadline: z.string().nullable().optional(),
+  })
+  .meta({ id: 'AuditRecord' });
+
+export const EntryResponse = z.object({ entry: EntrySummarySchema, links: EntryLinks }).meta({ id: 'EntryResponse' });
+export type EntryResponse = z.infer<typeof EntryResponse>;
+
+export const StartEntryResponse = z
+  .object({
+    entryId: z.string(),
+    partyId: z.string(),
+    runId: z.string(),
+    status: EntryStatusEnum,
+    headline: z.string(),
+    links: EntryLinks,
+  })
+  .meta({ id: 'StartEntryResponse' });
+export type StartEntryResponse = z.infer<typeof StartEntryResponse>;
+
+export const UpdateResponse = z
+  .object({
+    record: AuditRecordSchema,
+    duplicate: z.boolean().meta({ description: 'true when the id was seen before: the first answer, nothing changed' }),
+    entry: EntrySummarySchema,
+    links: EntryLinks,
+  })
+  .meta({ id: 'UpdateResponse' });
+export type UpdateResponse = z.infer<typeof UpdateResponse>;
+
+export const AuditTrailResponse = z
+  .object({ partyId: z.string(), records: z.array(AuditRecordSchema), links: EntryLinks })
+  .meta({ id: 'AuditTrailResponse' });
+export type AuditTrailResponse = z.infer<typeof AuditTrailResponse>;
+
+export const EntryListItem = z
+  .object({
+    entryId: z.string(),
+    partyId: z.string(),
+    partyName: z.string().nullable(),
+    cohort: CohortEnum.nullable(),
+    roles: z.array(UserRoleEnum),
+    status: EntryStatusEnum.nullable(),
+    awaitedBodies: z.array(BodyEnum),
+    openStages: z.array(StageEnum),
+    mandateDeadline: Instant.nullable(),
+    nextDeadline: Instant.nullable(),
+    atRisk: z.boolean(),
+    inBreach: z.boolean(),
+    startedAt: Instant.nullable(),
+    closedAt: Instant.nullable(),
+    links: EntryLinks,
+  })
+  .meta({ id: 'EntryListItem' });
+export type EntryListItem = z.infer<typeof EntryListItem>;
+
+export const EntryListResponse = z
+  .object({
+    items: z.array(EntryListItem),
+    nextPageToken: z.string().nullable(),
+    links: z.object({ self: z.url(), next: z.url().nullable() }),
+  })
+  .meta({ id: 'EntryListResponse' });
+export type EntryListResponse = z.infer<typeof EntryListResponse>;
+
+export const InboxItem = z
+  .object({
+    partyId: z.string(),
+    partyName: z.string(),
+    stage: StageEnum,
+    role: UserRoleEnum.optional(),
+    title: z.string(),
+    awaiting: BodyEnum,
+    state: StageStateEnum,
+    awaitingSince: z.string().nullable(),
+    dueBy: CalendarDate.nullable(),
+    overdue: z.boolean(),
+    mandateDeadline: CalendarDate.nullable(),
+    links: EntryLinks,
+  })
+  .meta({ id: 'InboxItem' });
+export type InboxItem = z.infer<typeof InboxItem>;
+
+export const InboxResponse = z
+  .object({ body: BodyEnum.nullable(), items: z.array(InboxItem), truncated: z.boolean() })
+  .meta({ id: 'InboxResponse' });
+export type InboxResponse = z.infer<typeof InboxResponse>;
+
+export const COMPLIANCE = {
+  COMPLETE_ON_TIME: 'COMPLETE_ON_TIME',
+  COMPLETE_LATE: 'COMPLETE_LATE',
+  ON_TRACK: 'ON_TRACK',
+  AT_RISK: 'AT_RISK',
+  IN_BREACH: 'IN_BREACH',
+  NO_MANDATE: 'NO_MANDATE',
+  WITHDRAWN: 'WITHDRAWN',
+} as const;
+export type Compliance = (typeof COMPLIANCE)[keyof typeof COMPLIANCE];
+
+export const ComplianceRow = z
+  .object({
+    partyId: z.string(),
+    partyName: z.string(),
+    cohort: CohortEnum,
+    status: EntryStatusEnum,
+    roles: z.array(UserRoleEnum),
+    rolesComplete: z.number().int(),
+    mandateDeadline: CalendarDate.nullable(),
+    forecastCompletion: z.string().nullable(),
+    completedAt: z.string().nullable(),
+    atRisk: z.boolean(),
+    inBreach: z.boolean(),
+    compliance: z.enum(Object.values(COMPLIANCE)),
+    awaitedBodies: z.array(BodyEnum),
+    links: EntryLinks,
+  })
+  .meta({ id: 'ComplianceRow' });
+export type ComplianceRow = z.infer<typeof ComplianceRow>;
+
+export const ComplianceReport = z
+  .object({
+    generatedAt: Instant,
+    totals: z.record(z.string(), z.number().int()),
+    rows: z.array(ComplianceRow),
+    truncated: z.boolean(),
+  })
+  .meta({ id: 'ComplianceReport' });
+export type ComplianceReport = z.infer<typeof ComplianceReport>;
+
+export const HealthResponse = z.object({ status: z.literal('ok') }).meta({ id: 'HealthResponse' });
+export const ReadyResponse = z
+  .object({
+    status: z.literal('ok'),
+    temporal: z.object({ namespace: z.string(), latencyMs: z.number() }),
+  })
+  .meta({ id: 'ReadyResponse' });
+
+/** Codes the API itself answers with; refusal codes from the workflow are added to these. */
+export const API_ERROR = {
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  MALFORMED_JSON: 'MALFORMED_JSON',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  ENTRY_ALREADY_STARTED: 'ENTRY_ALREADY_STARTED',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  TEMPORAL_UNAVAILABLE: 'TEMPORAL_UNAVAILABLE',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ApiErrorCode = (typeof API_ERROR)[keyof typeof API_ERROR] | keyof typeof REFUSAL;
+
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z.enum([...Object.values(API_ERROR), ...Object.values(REFUSAL)]),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })),
+      requestId: z.string().optional(),
+    }),
+  })
+  .meta({ id: 'Error', description: 'Every error, whatever its status' });
+export type ErrorResponse = z.infer<typeof ErrorResponse>;
+
+// ---------------------------------------------------------------- drift guards (compile time)
+
+type Assignable<From, To> = [From] extends [To] ? true : never;
+/** A domain change that the response schemas do not follow fails to compile here. */
+export const RESPONSE_SCHEMAS_MATCH_DOMAIN: [
+  Assignable<EntrySummary, z.infer<typeof EntrySummarySchema>>,
+  Assignable<AuditRecord, z.infer<typeof AuditRecordSchema>>,
+  Assignable<StageSummary, z.infer<typeof StageSummarySchema>>,
+] = [true, true, true];

@@ -1,0 +1,58 @@
+/**
+ * The API process: parse the config, connect to Temporal, build the app, listen. On SIGTERM or
+ * SIGINT: stop accepting connections, let in-flight requests finish (bounded), close the Temporal
+ * connection, exit.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { createServer } from 'node:http';
+import { createApp } from './app';
+import { loadApiConfig } from './config';
+import { createLogger } from './logging';
+
+/** In-flight requests get this long after a shutdown signal before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const config = loadApiConfig();
+  const logger = createLogger(config);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: config.TEMPORAL_RPC_TIMEOUT_MS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const app = createApp({ client, config, logger });
+  const server = createServer(app);
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve) => server.listen(config.API_PORT, config.API_HOST, resolve));
+  logger.info({ host: config.API_HOST, port: config.API_PORT, temporal: config.TEMPORAL_ADDRESS }, 'UEP API listening');
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    const force = setTimeout(() => {
+      logger.warn('in-flight requests did not finish in time; closing');
+      server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close((err) => {
+      clearTimeout(force);
+      if (err) logger.error({ err }, 'server close failed');
+      connection
+        .close()
+        .catch((closeErr: unknown) => logger.error({ err: closeErr }, 'Temporal connection close failed'))
+        .finally(() => {
+          logger.info('stopped');
+          logger.flush();
+          process.exit(err ? 1 : 0);
+        });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

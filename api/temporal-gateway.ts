@@ -1,0 +1,206 @@
+/**
+ * Every Temporal call the API makes, each bounded by TEMPORAL_RPC_TIMEOUT_MS: a gRPC deadline, an
+ * abort signal, and a timer as the last word, so an unreachable server is a 503 within the bound
+ * and never a hang.
+ */
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import { optionalTsToMs } from '@temporalio/common/lib/time';
+import type { UpdateDefinition } from '@temporalio/common';
+import { entryIdFor, startEntry, summarise } from '../domain';
+import { REFUSAL, type AuditRecord, type EntrySummary, type StartEntryInput } from '../domain/types';
+import type { Body, Cohort, EntryStatus, StageId, UserRole } from '../domain/vocabulary';
+import {
+  ENTRY_WORKFLOW_TYPE,
+  getAuditTrailQuery,
+  getStatusQuery,
+  type EntryUpdateResult,
+  type EntryWorkflowInput,
+} from '../workflows/messages';
+import { SEARCH_ATTRIBUTE, toSearchAttributeUpdates } from '../workflows/search-attributes';
+import type { AppContext } from './context';
+import { refusalError, temporalUnavailable } from './errors';
+
+export async function bounded<T>(ctx: AppContext, fn: () => Promise<T>): Promise<T> {
+  const ms = ctx.config.TEMPORAL_RPC_TIMEOUT_MS;
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(temporalUnavailable(`Temporal did not answer within ${ms} ms`));
+    }, ms);
+  });
+  const call = ctx.client.withAbortSignal(controller.signal, () => ctx.client.withDeadline(Date.now() + ms, fn));
+  call.catch(() => undefined); // settled by the race; never an unhandled rejection
+  try {
+    return await Promise.race([call, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function handleFor(ctx: AppContext, partyId: string): WorkflowHandle {
+  return ctx.client.workflow.getHandle(entryIdFor(partyId));
+}
+
+export function queryStatus(ctx: AppContext, partyId: string): Promise<EntrySummary> {
+  return bounded(ctx, () => handleFor(ctx, partyId).query(getStatusQuery));
+}
+
+export function queryAuditTrail(ctx: AppContext, partyId: string): Promise<AuditRecord[]> {
+  return bounded(ctx, () => handleFor(ctx, partyId).query(getAuditTrailQuery));
+}
+
+/**
+ * Runs an update on the party's entry. `updateId` makes a retry idempotent: Temporal answers a
+ * repeated update id with the first outcome. An update sent to a closed entry is ENTRY_CLOSED.
+ */
+export async function runUpdate<Req>(
+  ctx: AppContext,
+  partyId: string,
+  update: UpdateDefinition<EntryUpdateResult, [Req]>,
+  request: Req,
+  updateId?: string,
+): Promise<EntryUpdateResult> {
+  const handle = handleFor(ctx, partyId);
+  try {
+    return await bounded(ctx, () => handle.executeUpdate(update, { args: [request], ...(updateId ? { updateId } : {}) }));
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      const closed = await bounded(ctx, () => handle.describe()).then(
+        (d) => d.status.name !== 'RUNNING',
+        () => false,
+      );
+      if (closed) throw refusalError(REFUSAL.ENTRY_CLOSED, 'The entry is closed (complete or withdrawn)');
+    }
+    throw err;
+  }
+}
+
+export interface StartedEntry {
+  entryId: string;
+  runId: string;
+  headline: string;
+}
+
+/**
+ * Starts the entry workflow. The initial search attributes and the Web UI summary come from the
+ * same pure domain function the workflow runs, so the entry is findable from its first moment.
+ */
+export async function startEntryWorkflow(ctx: AppContext, input: StartEntryInput): Promise<StartedEntry> {
+  const entryId = entryIdFor(input.partyId);
+  const now = Date.now();
+  const initial = startEntry(input, now);
+  const headline = summarise(initial.state, now).headline;
+  const typedSearchAttributes = toSearchAttributeUpdates(initial.effects.searchAttributes).filter(
+    (pair): pair is typeof pair & { value: NonNullable<typeof pair.value> } => pair.value !== null,
+  );
+  const args: [EntryWorkflowInput] = [{ start: input }];
+  const handle = await bounded(ctx, () =>
+    ctx.client.workflow.start(ENTRY_WORKFLOW_TYPE, {
+      workflowId: entryId,
+      taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
+      args,
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      typedSearchAttributes,
+      staticSummary: `UEP ${input.partyName} (${input.partyId}): ${input.roles.join(', ')}`.slice(0, 400),
+      staticDetails: headline,
+    }),
+  );
+  return { entryId, runId: handle.firstExecutionRunId, headline };
+}
+
+/** What visibility holds about one entry: its search attributes and times. */
+export interface VisibleEntry {
+  entryId: string;
+  partyId: string;
+  partyName: string | null;
+  cohort: Cohort | null;
+  roles: UserRole[];
+  status: EntryStatus | null;
+  awaitedBodies: Body[];
+  openStages: StageId[];
+  mandateDeadline: string | null;
+  nextDeadline: string | null;
+  atRisk: boolean;
+  inBreach: boolean;
+  startedAt: string | null;
+  closedAt: string | null;
+}
+
+export interface EntryPage {
+  entries: VisibleEntry[];
+  /** base64url of Temporal's opaque token, or null on the last page */
+  nextPageToken: string | null;
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+const isoOf = (d: Date | undefined) => (d === undefined ? null : d.toISOString());
+
+/**
+ * One page of a visibility query. The raw ListWorkflowExecutions call: the SDK's
+ * `client.workflow.list()` iterates every page itself and exposes no page token.
+ */
+export async function listEntryPage(ctx: AppContext, query: string, pageSize: number, pageToken?: string): Promise<EntryPage> {
+  const response = await bounded(ctx, () =>
+    ctx.client.workflowService.listWorkflowExecutions({
+      namespace: ctx.config.TEMPORAL_NAMESPACE,
+      query,
+      pageSize,
+      nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
+    }),
+  );
+  const entries = response.executions.map((raw): VisibleEntry => {
+    const sa = decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields);
+    const entryId = raw.execution?.workflowId ?? '';
+    return {
+      entryId,
+      partyId: sa.get(SEARCH_ATTRIBUTE.partyId) ?? '',
+      partyName: sa.get(SEARCH_ATTRIBUTE.partyName) ?? null,
+      cohort: (sa.get(SEARCH_ATTRIBUTE.cohort) as Cohort | undefined) ?? null,
+      roles: (sa.get(SEARCH_ATTRIBUTE.roles) as UserRole[] | undefined) ?? [],
+      status: (sa.get(SEARCH_ATTRIBUTE.status) as EntryStatus | undefined) ?? null,
+      awaitedBodies: (sa.get(SEARCH_ATTRIBUTE.awaitedBodies) as Body[] | undefined) ?? [],
+      openStages: (sa.get(SEARCH_ATTRIBUTE.openStages) as StageId[] | undefined) ?? [],
+      mandateDeadline: isoOf(sa.get(SEARCH_ATTRIBUTE.mandateDeadline)),
+      nextDeadline: isoOf(sa.get(SEARCH_ATTRIBUTE.nextDeadline)),
+      atRisk: sa.get(SEARCH_ATTRIBUTE.atRisk) ?? false,
+      inBreach: sa.get(SEARCH_ATTRIBUTE.inBreach) ?? false,
+      startedAt: iso(optionalTsToMs(raw.startTime)),
+      closedAt: iso(optionalTsToMs(raw.closeTime)),
+    };
+  });
+  const token = response.nextPageToken;
+  return { entries, nextPageToken: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null };
+}
+
+/** Every entry matching the query, page after page, up to `max`. */
+export async function listAllEntries(ctx: AppContext, query: string, max: number): Promise<{ entries: VisibleEntry[]; truncated: boolean }> {
+  const entries: VisibleEntry[] = [];
+  let token: string | undefined;
+  do {
+    const page = await listEntryPage(ctx, query, Math.min(1000, max - entries.length), token);
+    entries.push(...page.entries);
+    token = page.nextPageToken ?? undefined;
+  } while (token && entries.length < max);
+  return { entries, truncated: token !== undefined };
+}
+
+/** Status queries in flight at once for the inbox and the report. */
+export const STATUS_QUERY_CONCURRENCY = 8;
+
+/** Runs fn over items with at most `limit` at a time, keeping order. */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
