@@ -103,7 +103,7 @@ describe('validateStartInput', () => {
     ['custom offsets', { reminderOffsetsDays: [10, 0] }, undefined],
     ['unknown catalogue', { catalogueVersion: 'v0' }, 'UNKNOWN_STAGE'],
     ['unknown calendar', { calendarVersion: 'ew-1900' }, 'INVALID_DEADLINE'],
-    ['no startedBy', { startedBy: undefined as never }, 'WRONG_BODY'],
+    ['no startedBy', { startedBy: undefined }, 'WRONG_BODY'],
     ['unknown completed stage', { completedStages: [{ stage: 'NOPE' as never, outcome: 'X', at: '2026-01-01' }] }, 'UNKNOWN_STAGE'],
     ['role stage without role', { completedStages: [{ stage: 'USER_ID', outcome: 'ACCEPTED', at: '2026-01-01' }] }, 'ROLE_REQUIRED'],
     ['party stage with role', { completedStages: [{ stage: 'ACCESSION', role: 'GAS_SUPPLIER', outcome: 'ACCEDED', at: '2026-01-01' }] }, 'STAGE_NOT_APPLICABLE'],
