@@ -61,7 +61,8 @@ export function formatDate(date: string): string {
   const parts = parseDate(date);
   if (!parts) return date;
   const d = new Date(Date.UTC(parts[0], parts[1] - 1, parts[2]));
-  return new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(d);
+  const part = (o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en-GB', { ...o, timeZone: 'UTC' }).format(d);
+  return `${part({ weekday: 'long' })} ${parts[2]} ${part({ month: 'long' })} ${parts[0]}`;
 }
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;

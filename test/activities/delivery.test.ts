@@ -13,6 +13,7 @@ import { DefaultLogger, type LogEntry, Runtime, Worker, bundleWorkflowCode, type
 import { createActivities } from '../../activities';
 import type { NotificationRoutes } from '../../activities/config';
 import { createSmtpTransport } from '../../activities/email';
+import type { DeliveryProgress } from '../../activities/notifications';
 import { DELIVERY_STATUS, type DeliveryReport, NOTIFICATION_ERROR, TARGET_STATUS } from '../../activities/types';
 import { WEBHOOK_HEADER } from '../../activities/webhook-signature';
 import type { Notification } from '../../domain/types';
@@ -130,15 +131,15 @@ describe('deliverNotification on a real worker', () => {
     expect(mails.map((m) => m.envelopeTo[0]).sort()).toEqual(['jo.bloggs@ambrose.example', SECAS_MAIL].sort());
     expect(new Set(mails.map((m) => m.messageId)).size).toBe(2);
     const mail = mails.find((m) => m.envelopeTo[0] === 'jo.bloggs@ambrose.example')!;
-    expect(mail.messageId).toMatch(/^<uep-P\d+X:MANDATE_REMINDER:30d:v1\.[0-9a-f]{16}@uep\.example>$/);
+    expect(mail.messageId).toMatch(/^<uep-P\d+X-MANDATE_REMINDER-30d-v1\.[0-9a-f]{16}@uep\.example>$/);
     expect(mail.headers.to).toBe('Jo Bloggs <jo.bloggs@ambrose.example>');
     expect(mail.headers['auto-submitted']).toBe('auto-generated');
     expect(mail.subject).toBe(`[UEP] ${n.subject}`);
-    expect(mail.text).toContain(`Party:     Ambrose Energy Ltd (${n.partyId})`);
-    expect(mail.text).toContain('Stage:     Security assessment');
-    expect(mail.text).toContain('Role:      Import supplier');
-    expect(mail.text).toContain('Awaiting:  the Party (Ambrose Energy Ltd)');
-    expect(mail.text).toContain('Deadline:  Friday 12 June 2026: 21 working days (30 calendar days) left');
+    expect(mail.text).toContain(`Party:    Ambrose Energy Ltd (${n.partyId})`);
+    expect(mail.text).toContain('Stage:    Security assessment');
+    expect(mail.text).toContain('Role:     Import supplier');
+    expect(mail.text).toContain('Awaiting: the Party (Ambrose Energy Ltd)');
+    expect(mail.text).toContain('Deadline: Friday 12 June 2026: 21 working days (30 calendar days) left');
     expect(mail.text).toContain(`https://uep.example/api/v1/entries/${n.partyId}`);
     expect(mail.text).toContain(`http://127.0.0.1:8233/namespaces/default/workflows/${n.entryId}`);
     expect(mail.html).toContain(`<a href="https://uep.example/api/v1/entries/${n.partyId}">Open the entry</a>`);
@@ -151,7 +152,9 @@ describe('deliverNotification on a real worker', () => {
     expect(ics.body).toContain('DTSTART;VALUE=DATE:20260612');
     expect(ics.body).toContain('DTEND;VALUE=DATE:20260613');
     expect(ics.body).toMatch(/UID:[0-9a-f]{32}@uep-engine/);
-    expect(ics.body).toContain('SUMMARY:UEP deadline: Ambrose Energy Ltd: Security assessment (Import supplier)');
+    const unfolded = ics.body.replace(/\r?\n[ \t]/g, '');
+    expect(unfolded).toContain('SUMMARY:UEP deadline: Ambrose Energy Ltd: Security assessment (Import supplier)');
+    expect(unfolded).toContain(`URL:https://uep.example/api/v1/entries/${n.partyId}`);
     expect(ics.body).toContain('TRIGGER:-PT15H');
 
     expect(hook.requests).toHaveLength(1);
@@ -227,7 +230,7 @@ describe('deliverNotification on a real worker', () => {
     expect(t[`email:${SECAS_MAIL}`]?.attempt).toBe(1);
   });
 
-  test('heartbeat details survive two retries on a real server: of ten targets only the failing one is retried', async () => {
+  test('heartbeat details survive two retries on a real server: of nine targets only the failing one is retried', async () => {
     const flaky = await startWebhookReceiver({ secret: SECRET });
     extraReceivers.push(flaky);
     flaky.respondWith(500, 503);
@@ -240,10 +243,21 @@ describe('deliverNotification on a real worker', () => {
       OPS: { email: emails.slice(3), webhooks: [{ url: flaky.url, secret: SECRET, name: 'flaky' }] },
     };
     const n = mandateReminder({ recipients: [{ kind: 'BODY', body: BODY.SECAS }, { kind: 'BODY', body: BODY.OPS }] });
-    const report = await run(n, { routes });
+    let recordedBetweenAttempts: DeliveryProgress | undefined;
+    const report = await run(n, {
+      routes,
+      during: async (handle) => {
+        // What the server holds for the retry: the details flushed with attempt 1's failure.
+        await untilAttempt(handle, 2);
+        const pending = (await handle.describe()).raw.pendingActivities?.[0];
+        const payload = pending?.heartbeatDetails?.payloads?.[0];
+        recordedBetweenAttempts = payload?.data ? (JSON.parse(Buffer.from(payload.data).toString('utf8')) as DeliveryProgress) : undefined;
+      },
+    });
 
+    expect(Object.keys(recordedBetweenAttempts?.outcomes ?? {})).toHaveLength(8);
     expect(report).toMatchObject({ status: DELIVERY_STATUS.DELIVERED, attempts: 3 });
-    expect(report.targets).toHaveLength(10);
+    expect(report.targets).toHaveLength(9);
     // Every target but the flaky one was delivered in attempt 1 and never again.
     for (const t of report.targets) expect(t.attempt).toBe(t.target === `webhook:${flaky.url}` ? 3 : 1);
     expect(smtp.forNotification(n.id).map((m) => m.envelopeTo[0]).sort()).toEqual([...emails].sort());

@@ -57,7 +57,7 @@ export interface SmtpCatcher {
   messages: CaughtMail[];
   /** Every RCPT TO the server saw, accepted or not. */
   rcptAttempts: RcptAttempt[];
-  /** Connections made to the server (including those that ended in an error). */
+  /** Connections made to the server since start or clear() (including those that ended in an error). */
   connections(): number;
   /** The first copy of each Message-ID. */
   unique(): CaughtMail[];
@@ -270,6 +270,7 @@ export async function startSmtpCatcher(options: { host?: string; port?: number }
       seen.clear();
       rejected.clear();
       failures.length = 0;
+      connectionCount = 0;
     },
     async stop() {
       await catcher.down();
