@@ -1,0 +1,486 @@
+/**
+ * Static checks of the production topology (docker-compose.yml, .env.example, Dockerfile,
+ * deploy/). No Docker engine and no Temporal server needed: the file is parsed with `yaml`, the
+ * variables are resolved from .env.example the way compose does, and the variable lists come
+ * from the same zod schemas the worker and the API parse their environment with.
+ * `docker compose config -q` runs too where the compose CLI exists (it needs no daemon).
+ */
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { apiEnvSchema } from '../../api/config';
+import { workerEnvSchema } from '../../worker/config';
+import { searchAttributeCliPairs } from '../../workflows/search-attributes';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const read = (rel: string) => readFileSync(path.join(ROOT, rel), 'utf8');
+
+// ---------------------------------------------------------------------------------------------
+// compose model and interpolation
+
+interface Healthcheck {
+  test?: string[] | string;
+  disable?: boolean;
+}
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[] | string;
+  entrypoint?: string[] | string;
+  environment?: Record<string, string | number | boolean | null> | string[];
+  ports?: (string | { target: number; published?: string | number })[];
+  expose?: (string | number)[];
+  depends_on?: Record<string, { condition?: string }> | string[];
+  healthcheck?: Healthcheck;
+  volumes?: (string | { type: string; source?: string; target: string })[];
+  secrets?: (string | { source: string })[];
+  restart?: string;
+}
+interface ComposeFile {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+  secrets?: Record<string, { file?: string }>;
+}
+
+/** KEY=VALUE lines of an env file (compose's own format: no export, '#' comments, no quotes here). */
+function parseEnvFile(text: string): Map<string, string> {
+  const vars = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (!trimmed || trimmed.startsWith('#')) continue;
+    const eq = trimmed.indexOf('=');
+    if (eq <= 0) throw new Error(`.env.example: not KEY=VALUE: ${line}`);
+    vars.set(trimmed.slice(0, eq), trimmed.slice(eq + 1));
+  }
+  return vars;
+}
+
+const VAR_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g;
+
+/** The variables a string refers to (`$$` is an escaped dollar, not a reference). */
+function referencedVars(value: string): string[] {
+  return [...value.replace(/\$\$/g, '').matchAll(VAR_REF)].map((m) => m[1]!);
+}
+
+/** Compose interpolation: ${V}, ${V:-d}, ${V-d}, ${V:?msg}, ${V?msg}; `$$` becomes `$`. */
+function interpolate(value: string, env: ReadonlyMap<string, string>): string {
+  const parts = value.split('$$');
+  return parts
+    .map((part) =>
+      part.replace(VAR_REF, (_m, name: string, op: string | undefined, arg: string | undefined) => {
+        const v = env.get(name);
+        // With a colon, empty counts as unset.
+        const unsetOrEmpty = v === undefined || (op !== undefined && op.startsWith(':') && v === '');
+        if (op === ':-' || op === '-') return unsetOrEmpty ? (arg ?? '') : v;
+        if (op === ':?' || op === '?') {
+          if (unsetOrEmpty) throw new Error(`required variable ${name} unset: ${arg}`);
+          return v;
+        }
+        return v ?? '';
+      }),
+    )
+    .join('$');
+}
+
+function interpolateDeep<T>(node: T, env: ReadonlyMap<string, string>): T {
+  if (typeof node === 'string') return interpolate(node, env) as T;
+  if (Array.isArray(node)) return node.map((n: unknown) => interpolateDeep(n, env)) as T;
+  if (node && typeof node === 'object') {
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, interpolateDeep(v, env)])) as T;
+  }
+  return node;
+}
+
+function collectVars(node: unknown, into: Set<string>): Set<string> {
+  if (typeof node === 'string') referencedVars(node).forEach((v) => into.add(v));
+  else if (Array.isArray(node)) node.forEach((n) => collectVars(n, into));
+  else if (node && typeof node === 'object') Object.values(node).forEach((n) => collectVars(n, into));
+  return into;
+}
+
+function envOf(service: Service): Record<string, string> {
+  const env = service.environment ?? {};
+  if (Array.isArray(env)) {
+    return Object.fromEntries(env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  }
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? '' : String(v)]));
+}
+
+function dependsOn(service: Service): Record<string, string | undefined> {
+  const deps = service.depends_on ?? {};
+  if (Array.isArray(deps)) return Object.fromEntries(deps.map((d) => [d, undefined]));
+  return Object.fromEntries(Object.entries(deps).map(([name, d]) => [name, d.condition]));
+}
+
+const asArgs = (cmd: string[] | string | undefined): string[] => (cmd === undefined ? [] : Array.isArray(cmd) ? cmd : [cmd]);
+
+function publishedTargets(service: Service): number[] {
+  return (service.ports ?? []).map((p) => (typeof p === 'string' ? Number(p.split(':').at(-1)!.split('/')[0]) : p.target));
+}
+
+// ---------------------------------------------------------------------------------------------
+// the files
+
+const rawCompose = parse(read('docker-compose.yml'), { merge: true }) as ComposeFile;
+const exampleEnv = parseEnvFile(read('.env.example'));
+const compose = interpolateDeep(rawCompose, exampleEnv);
+const services = compose.services;
+
+const OWN_IMAGE = /^uep-engine:/;
+const ENGINE = ['worker', 'api'] as const;
+/** Run once and exit 0; other services depend on them with service_completed_successfully. */
+const ONE_SHOT = ['temporal-schema', 'temporal-setup'];
+const EXPECTED_SERVICES = ['postgresql', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'mailpit', 'worker', 'api'];
+
+/**
+ * Schema variables a service may leave unset, each with the reason. Everything else the worker
+ * or the API reads is set explicitly in its compose environment, defaults included, so that the
+ * compose file (and .env.example) is the full description of a deployment.
+ */
+const OMITTED: Record<(typeof ENGINE)[number], Record<string, string>> = {
+  worker: {
+    NOTIFY_ROUTES_JSON: 'routes come from NOTIFY_ROUTES_FILE (a compose secret); setting both stops the worker',
+  },
+  api: {
+    AUTH_TOKENS_JSON: 'tokens come from AUTH_TOKENS_FILE (a compose secret); the file wins when both are set',
+  },
+};
+const SCHEMA = { worker: workerEnvSchema, api: apiEnvSchema } as const;
+const schemaKeys = (which: (typeof ENGINE)[number]) => Object.keys(SCHEMA[which].shape).sort();
+
+// ---------------------------------------------------------------------------------------------
+
+describe('docker-compose.yml', () => {
+  test('has the expected services, and nothing unexpected', () => {
+    expect(Object.keys(services).sort()).toEqual([...EXPECTED_SERVICES].sort());
+  });
+
+  test('every image is pinned to a version (the engine image excepted, it is built here)', () => {
+    for (const [name, s] of Object.entries(services)) {
+      expect([name, typeof s.image]).toEqual([name, 'string']);
+      const image = s.image!;
+      if (OWN_IMAGE.test(image)) {
+        expect([name, 'has build', s.build !== undefined]).toEqual([name, 'has build', true]);
+        continue;
+      }
+      const [, tag] = /^[^@]+?(?::([^:/@]+))?(@sha256:[0-9a-f]{64})?$/.exec(image) ?? [];
+      expect({ name, image, tagged: tag !== undefined && tag !== 'latest' }).toEqual({ name, image, tagged: true });
+      // A version has at least one digit ("16.9", "1.31.0", "v1.22.3"), not a moving name.
+      expect({ name, image, versioned: /\d/.test(tag ?? '') }).toEqual({ name, image, versioned: true });
+      expect({ name, build: s.build }).toEqual({ name, build: undefined });
+    }
+  });
+
+  test('the Temporal server and the admin tools (schema tool, CLI) are the same version', () => {
+    const version = (image: string) => image.split(':')[1];
+    expect(version(services['temporal-schema']!.image!)).toBe(version(services.temporal!.image!));
+    expect(version(services['temporal-setup']!.image!)).toBe(version(services.temporal!.image!));
+  });
+
+  test('the worker and the API run the one engine image, with npm run worker / npm run api as commands', () => {
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    expect(services.worker!.image).toBe(services.api!.image);
+    for (const which of ENGINE) {
+      // package.json: "tsx <file>"; compose: node --import tsx <file> (one process, signals reach it).
+      const [runner, file] = pkg.scripts[which]!.split(/\s+/);
+      expect(runner).toBe('tsx');
+      expect(asArgs(services[which]!.command)).toEqual(['node', '--import', 'tsx', file]);
+    }
+  });
+
+  test('ports: API 3000, Web UI 8080, Temporal gRPC 7233, Mailpit UI 8025; the database and worker replicas publish none', () => {
+    expect(publishedTargets(services.api!)).toEqual([3000]);
+    expect(publishedTargets(services['temporal-ui']!)).toEqual([8080]);
+    expect(publishedTargets(services.temporal!)).toEqual([7233]);
+    expect(publishedTargets(services.mailpit!)).toEqual([8025]);
+    expect(publishedTargets(services.postgresql!)).toEqual([]);
+    // `--scale worker=N` would clash on a published port; metrics are scraped on the network.
+    expect(publishedTargets(services.worker!)).toEqual([]);
+    expect(services.worker!.expose?.map(String)).toContain(envOf(services.worker!).WORKER_METRICS_PORT);
+    expect(envOf(services.api!).API_PORT).toBe('3000');
+    expect(envOf(services.api!).API_HOST).toBe('0.0.0.0');
+    expect(envOf(services.worker!).WORKER_METRICS_HOST).toBe('0.0.0.0');
+  });
+
+  test('every long-running service has a healthcheck; the one-shot jobs restart only on failure', () => {
+    for (const [name, s] of Object.entries(services)) {
+      if (ONE_SHOT.includes(name)) {
+        expect([name, s.restart?.startsWith('on-failure')]).toEqual([name, true]);
+        continue;
+      }
+      const test = asArgs(s.healthcheck?.test);
+      expect({ name, healthcheck: test.length > 1 && !s.healthcheck?.disable }).toEqual({ name, healthcheck: true });
+      expect(['CMD', 'CMD-SHELL']).toContain(test[0]);
+      expect({ name, restart: s.restart }).toEqual({ name, restart: 'unless-stopped' });
+    }
+  });
+
+  test('start order: every dependency has a condition that its target can satisfy', () => {
+    const expected: Record<string, Record<string, string>> = {
+      'temporal-schema': { postgresql: 'service_healthy' },
+      temporal: { 'temporal-schema': 'service_completed_successfully' },
+      'temporal-setup': { temporal: 'service_healthy' },
+      'temporal-ui': { temporal: 'service_healthy' },
+      worker: { 'temporal-setup': 'service_completed_successfully', mailpit: 'service_healthy' },
+      api: { 'temporal-setup': 'service_completed_successfully' },
+      postgresql: {},
+      mailpit: {},
+    };
+    for (const [name, s] of Object.entries(services)) {
+      expect({ name, depends_on: dependsOn(s) }).toEqual({ name, depends_on: expected[name] });
+      for (const [target, condition] of Object.entries(dependsOn(s))) {
+        if (condition === 'service_healthy') expect({ target, healthcheck: services[target]!.healthcheck !== undefined }).toEqual({ target, healthcheck: true });
+        if (condition === 'service_completed_successfully') expect(ONE_SHOT).toContain(target);
+      }
+    }
+  });
+
+  test('data lives in named volumes', () => {
+    expect(services.postgresql!.volumes).toContain('postgres-data:/var/lib/postgresql/data');
+    expect(services.mailpit!.volumes).toContain('mailpit-data:/data');
+    expect(Object.keys(compose.volumes ?? {}).sort()).toEqual(['mailpit-data', 'postgres-data']);
+  });
+
+  describe.each(ENGINE)('the %s service environment', (which) => {
+    const env = envOf(services[which]!);
+
+    test('sets every variable its zod schema reads (bar the listed omissions)', () => {
+      const missing = schemaKeys(which).filter((k) => !(k in env) && !(k in OMITTED[which]));
+      expect(missing).toEqual([]);
+    });
+
+    test('sets no variable its schema does not know (a typo would be silently ignored)', () => {
+      const unknown = Object.keys(env).filter((k) => !schemaKeys(which).includes(k));
+      expect(unknown).toEqual([]);
+    });
+
+    test('the omission list names optional schema variables that are indeed unset', () => {
+      for (const key of Object.keys(OMITTED[which])) {
+        expect(schemaKeys(which)).toContain(key);
+        expect(SCHEMA[which].shape[key as keyof (typeof SCHEMA)[typeof which]['shape']].safeParse(undefined).success).toBe(true);
+        expect(env[key]).toBeUndefined();
+      }
+    });
+
+    test('the values .env.example gives parse under the schema (secrets read from their host files)', () => {
+      const serviceSecrets = (services[which]!.secrets ?? []).map((s) => (typeof s === 'string' ? s : s.source));
+      const hostEnv: Record<string, string> = {};
+      for (const [key, value] of Object.entries(env)) {
+        const secret = /^\/run\/secrets\/(.+)$/.exec(value)?.[1];
+        if (secret === undefined) {
+          hostEnv[key] = value;
+          continue;
+        }
+        expect(serviceSecrets).toContain(secret);
+        const hostFile = compose.secrets?.[secret]?.file;
+        expect([secret, typeof hostFile]).toEqual([secret, 'string']);
+        // The tokens file is made per deployment (gitignored); its path is all the schema checks.
+        hostEnv[key] = existsSync(path.join(ROOT, hostFile!)) ? path.join(ROOT, hostFile!) : value;
+      }
+      const parsed = SCHEMA[which].safeParse(hostEnv);
+      expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+    });
+  });
+
+  test('the worker loads the workflow bundle the image builds', () => {
+    expect(envOf(services.worker!).WORKFLOW_BUNDLE_PATH).toBe('/app/dist/workflow-bundle.js');
+  });
+
+  test("the worker's mail goes to the Mailpit catcher unless SMTP_URL says otherwise", () => {
+    expect(rawCompose.services.worker!.environment).toMatchObject({ SMTP_URL: '${SMTP_URL:-smtp://mailpit:1025}' });
+    expect(exampleEnv.get('SMTP_URL')).toBe('smtp://mailpit:1025');
+    expect(services.mailpit!.expose?.map(String)).toContain('1025');
+  });
+
+  test("the API's healthcheck asks its readiness endpoint", () => {
+    // Required lazily: a missing or renamed api/endpoints.ts fails this test alone, with its reason.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PATH } = require('../../api/endpoints') as { PATH: { readyz: string } };
+    expect(asArgs(services.api!.healthcheck?.test).join(' ')).toContain(`http://127.0.0.1:${envOf(services.api!).API_PORT}${PATH.readyz}'`);
+    expect(asArgs(services.worker!.healthcheck?.test).join(' ')).toContain(`http://127.0.0.1:${envOf(services.worker!).WORKER_METRICS_PORT}/metrics'`);
+  });
+
+  test('every variable compose interpolates is documented in .env.example, and .env.example has nothing else', () => {
+    const used = [...collectVars(rawCompose, new Set())].sort();
+    expect(used.filter((v) => !exampleEnv.has(v))).toEqual([]);
+    expect([...exampleEnv.keys()].filter((k) => !used.includes(k))).toEqual([]);
+  });
+
+  test('every variable in .env.example has a comment above it or above its group', () => {
+    const lines = read('.env.example').split('\n');
+    for (const [i, line] of lines.entries()) {
+      if (!/^[A-Z_]+=/.test(line)) continue;
+      let j = i - 1;
+      while (j >= 0 && /^[A-Z_]+=/.test(lines[j]!)) j--;
+      expect({ line, commented: j >= 0 && lines[j]!.startsWith('#') }).toEqual({ line, commented: true });
+    }
+  });
+});
+
+describe('Temporal set-up jobs (deploy/temporal)', () => {
+  const listFile = 'deploy/temporal/search-attributes.txt';
+
+  test('the search attributes registered equal searchAttributeCliPairs() of workflows/search-attributes.ts', () => {
+    const registered = read(listFile)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => {
+        const [name, type, ...rest] = l.split(/\s+/);
+        expect({ line: l, rest }).toEqual({ line: l, rest: [] });
+        return { name: name!, type: type! };
+      });
+    const expected = searchAttributeCliPairs();
+    const hint = `${listFile} should list exactly:\n${expected.map((p) => `${p.name} ${p.type}`).join('\n')}`;
+    expect({ registered, hint }).toEqual({ registered: expected, hint });
+  });
+
+  test('the setup job runs the namespace and registration scripts on that list', () => {
+    const job = services['temporal-setup']!;
+    const cmd = [...asArgs(job.entrypoint), ...asArgs(job.command)].join(' ');
+    expect(cmd).toContain('/deploy/create-namespace.sh');
+    expect(cmd).toContain('/deploy/register-search-attributes.sh /deploy/search-attributes.txt');
+    expect(job.volumes).toContain('./deploy/temporal:/deploy:ro');
+    expect(envOf(job).TEMPORAL_NAMESPACE).toBe(envOf(services.worker!).TEMPORAL_NAMESPACE);
+    expect(envOf(job).TEMPORAL_ADDRESS).toBe(envOf(services.worker!).TEMPORAL_ADDRESS);
+  });
+
+  test('the schema job sets up both databases with the postgres12 plugin', () => {
+    const job = services['temporal-schema']!;
+    expect([...asArgs(job.entrypoint), ...asArgs(job.command)].join(' ')).toContain('/deploy/setup-postgres.sh');
+    const script = read('deploy/temporal/setup-postgres.sh');
+    expect(script).toContain('--plugin postgres12');
+    expect(script).toMatch(/setup_db temporal temporal\b/);
+    expect(script).toMatch(/setup_db temporal_visibility visibility\b/);
+    expect(envOf(services.temporal!)).toMatchObject({ DB: 'postgres12', DYNAMIC_CONFIG_FILE_PATH: 'config/dynamicconfig/development-sql.yaml' });
+    expect(existsSync(path.join(ROOT, 'deploy/temporal/dynamicconfig/development-sql.yaml'))).toBe(true);
+    expect(() => parse(read('deploy/temporal/dynamicconfig/development-sql.yaml')) as unknown).not.toThrow();
+  });
+
+  const scripts = readdirSync(path.join(ROOT, 'deploy/temporal')).filter((f) => f.endsWith('.sh'));
+
+  test.each(scripts)('%s is executable and passes `bash -n` and `sh -n`', (file) => {
+    const full = path.join(ROOT, 'deploy/temporal', file);
+    expect(() => accessSync(full, constants.X_OK)).not.toThrow();
+    expect(read(`deploy/temporal/${file}`).startsWith('#!/bin/sh\n')).toBe(true);
+    for (const shell of ['bash', 'sh']) {
+      const r = spawnSync(shell, ['-n', full], { encoding: 'utf8' });
+      expect({ shell, status: r.status, stderr: r.stderr }).toEqual({ shell, status: 0, stderr: '' });
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = read('Dockerfile');
+  const instructions = dockerfile
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  const stages = instructions.reduce<string[][]>((acc, line) => {
+    if (/^FROM\s/i.test(line)) acc.push([line]);
+    else acc.at(-1)?.push(line);
+    return acc;
+  }, []);
+  const runtime = stages.at(-1)!;
+  const stageNamed = (name: string) => stages.find((s) => new RegExp(`\\sAS\\s+${name}$`, 'i').test(s[0]!)) ?? [];
+
+  test('is multi-stage, on a pinned Node 20 base', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const base = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1];
+    expect(base).toMatch(/^node:20\.\d+\.\d+-[a-z]+(-slim)?$/);
+    for (const stage of stages) expect(stage[0]).toMatch(/^FROM \$\{NODE_IMAGE\} AS [a-z-]+$/);
+  });
+
+  test('the build stage installs without fetching the Temporal binaries, then builds the workflow bundle', () => {
+    const build = stageNamed('build').join('\n');
+    expect(build).toMatch(/ENV UEP_SKIP_TEMPORAL_INSTALL=1[\s\S]*RUN npm ci/);
+    expect(build).toContain('npm run build:bundle');
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['build:bundle']).toBe('tsx scripts/build-workflow-bundle.ts');
+  });
+
+  test('the runtime has production dependencies only and the prebuilt bundle', () => {
+    expect(stageNamed('prod-deps').join('\n')).toMatch(/UEP_SKIP_TEMPORAL_INSTALL=1[\s\S]*npm ci --omit=dev/);
+    const text = runtime.join('\n');
+    expect(text).toContain('COPY --from=prod-deps /app/node_modules ./node_modules');
+    expect(text).toContain('COPY --from=build /app/dist/workflow-bundle.js ./dist/workflow-bundle.js');
+    expect(text).toContain('WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js');
+  });
+
+  test('the runtime runs as a non-root user, with the worker as its default command', () => {
+    const users = runtime.filter((l) => /^USER\s/.test(l));
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.at(-1)).not.toMatch(/^USER\s+(root|0)(:|$)/);
+    expect(runtime.at(-1)).toBe(`CMD ${JSON.stringify(asArgs(services.worker!.command)).replace(/,/g, ', ')}`);
+  });
+
+  test('every path it copies from the context exists and is not excluded by .dockerignore', () => {
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#') && !l.startsWith('!'));
+    const sources = instructions
+      .filter((l) => /^COPY\s/.test(l) && !/--from=/.test(l))
+      .flatMap((l) => l.replace(/^COPY\s+(--\S+\s+)*/, '').split(/\s+/).slice(0, -1));
+    expect(sources.length).toBeGreaterThan(0);
+    for (const src of sources) {
+      expect({ src, exists: existsSync(path.join(ROOT, src)) }).toEqual({ src, exists: true });
+      expect({ src, ignored: ignored.includes(src.split('/')[0]!) }).toEqual({ src, ignored: false });
+    }
+  });
+
+  test('every package the runtime code imports is a production dependency', () => {
+    const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
+    const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+    const runtimeDirs = ['config', 'domain', 'workflows', 'activities', 'worker', 'api'];
+    const walk = (dir: string): string[] => {
+      const full = path.join(ROOT, dir);
+      if (!existsSync(full)) return [];
+      return readdirSync(full).flatMap((f) => {
+        const rel = path.join(dir, f);
+        return statSync(path.join(ROOT, rel)).isDirectory() ? walk(rel) : rel.endsWith('.ts') ? [rel] : [];
+      });
+    };
+    const files = runtimeDirs.flatMap((dir) => walk(dir));
+    const problems: string[] = [];
+    for (const file of files) {
+      const source = read(file);
+      const statements = [
+        ...source.matchAll(/^import\s+(?!type\s)([\s\S]*?)\s+from\s+'([^']+)'/gm),
+        ...source.matchAll(/^import\s+'([^']+)'/gm),
+        ...source.matchAll(/\b(?:require|import)\(\s*'([^']+)'\s*\)/g),
+      ];
+      for (const m of statements) {
+        const spec = m[2] ?? m[1]!;
+        // `import { type A, type B } from 'x'` is erased like `import type`.
+        if (m[2] !== undefined && /^\{[^}]*\}$/.test(m[1]!.trim()) && m[1]!.slice(1, -1).split(',').every((s) => !s.trim() || s.trim().startsWith('type '))) continue;
+        if (spec.startsWith('.') || builtins.has(spec)) continue;
+        const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+        if (!(name in pkg.dependencies)) problems.push(`${file}: ${name}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The compose CLI validates the file (schema, interpolation, merge keys) without a daemon.
+
+const composeCli = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' });
+const composeCliReason =
+  composeCli.error?.message ?? (composeCli.status === 0 ? undefined : (composeCli.stderr || composeCli.stdout).trim().split('\n')[0]);
+
+if (composeCliReason === undefined) {
+  test(`docker compose config -q accepts the file with .env.example (${composeCli.stdout.trim()})`, () => {
+    const r = spawnSync('docker', ['compose', '--env-file', '.env.example', '-f', 'docker-compose.yml', 'config', '-q'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect({ status: r.status, stderr: r.stderr.trim() }).toEqual({ status: 0, stderr: '' });
+  });
+} else {
+  test.skip(`docker compose config -q: SKIPPED, no compose CLI here (\`docker compose version\`: ${composeCliReason})`, () => undefined);
+}
