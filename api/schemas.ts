@@ -131,7 +131,7 @@ const booleanFlag = z
 export const PAGE_LIMIT = { default: 20, max: 100 } as const;
 const PageToken = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,2048}$/, 'must be a nextPageToken from a previous page')
+  .regex(/^[A-Za-z0-9_-]{1,4096}$/, 'must be a nextPageToken from a previous page')
   .meta({ description: 'nextPageToken from the previous page' });
 
 export const ListEntriesQuery = z
@@ -140,7 +140,9 @@ export const ListEntriesQuery = z
     awaitedBody: BodyEnum.optional().meta({ description: 'Entries with a stage awaiting this body' }),
     role: UserRoleEnum.optional(),
     cohort: CohortEnum.optional(),
-    partyName: text(200, 'Matches the Party name (visibility text search; any characters)').optional(),
+    partyName: text(200, 'Word search in the Party name: every word (letters and digits) must appear; other characters are ignored')
+      .refine((s) => /[\p{L}\p{N}]/u.test(s), 'must contain a letter or digit')
+      .optional(),
     atRisk: booleanFlag.optional(),
     inBreach: booleanFlag.optional(),
     mandateDeadlineFrom: CalendarDate.optional().meta({ description: 'Mandate deadline on or after this date' }),

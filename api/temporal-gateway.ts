@@ -20,6 +20,7 @@ import {
 import { SEARCH_ATTRIBUTE, toSearchAttributeUpdates } from '../workflows/search-attributes';
 import type { AppContext } from './context';
 import { refusalError, temporalUnavailable } from './errors';
+import { decodePageToken, encodePageToken } from './page-token';
 
 export async function bounded<T>(ctx: AppContext, fn: () => Promise<T>): Promise<T> {
   const ms = ctx.config.TEMPORAL_RPC_TIMEOUT_MS;
@@ -132,7 +133,7 @@ export interface VisibleEntry {
 
 export interface EntryPage {
   entries: VisibleEntry[];
-  /** base64url of Temporal's opaque token, or null on the last page */
+  /** Temporal's opaque token bound to the query (api/page-token.ts), or null on the last page */
   nextPageToken: string | null;
 }
 
@@ -144,13 +145,9 @@ const isoOf = (d: Date | undefined) => (d === undefined ? null : d.toISOString()
  * `client.workflow.list()` iterates every page itself and exposes no page token.
  */
 export async function listEntryPage(ctx: AppContext, query: string, pageSize: number, pageToken?: string): Promise<EntryPage> {
+  const nextPageToken = pageToken ? decodePageToken(query, pageToken) : undefined;
   const response = await bounded(ctx, () =>
-    ctx.client.workflowService.listWorkflowExecutions({
-      namespace: ctx.config.TEMPORAL_NAMESPACE,
-      query,
-      pageSize,
-      nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
-    }),
+    ctx.client.workflowService.listWorkflowExecutions({ namespace: ctx.config.TEMPORAL_NAMESPACE, query, pageSize, nextPageToken }),
   );
   const entries = response.executions.map((raw): VisibleEntry => {
     const sa = decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields);
@@ -173,7 +170,7 @@ export async function listEntryPage(ctx: AppContext, query: string, pageSize: nu
     };
   });
   const token = response.nextPageToken;
-  return { entries, nextPageToken: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null };
+  return { entries, nextPageToken: token && token.length > 0 ? encodePageToken(query, token) : null };
 }
 
 /** Every entry matching the query, page after page, up to `max`. */

@@ -58,6 +58,11 @@ export class TokenStore {
     this.byHash = new Map(records.map((r) => [r.sha256, r.principal]));
   }
 
+  /** Adds a minted record (tests, or a reload). */
+  add(record: TokenRecord): void {
+    this.byHash.set(record.sha256, record.principal);
+  }
+
   /** The principal behind a presented token, or undefined. */
   principalFor(token: string): Principal | undefined {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 256) return undefined;

@@ -14,6 +14,18 @@ export function literal(value: string): string {
   return `'${value.replace(/[\\'"\n\r\t\0]/g, (c) => ESCAPES[c] ?? c)}'`;
 }
 
+const WORD = /[\p{L}\p{N}]+/gu;
+export const MAX_NAME_TERMS = 8;
+
+/**
+ * The words of a name search. Text search attributes are full-text indexed (FTS5 on SQLite,
+ * a match query on Elasticsearch), where quotes, backslashes, '*', ':' or an upper-case AND/NEAR
+ * are query syntax: only lower-cased letters and digits are passed, and every word must match.
+ */
+export function nameTerms(name: string): string[] {
+  return (name.match(WORD) ?? []).map((w) => w.toLowerCase()).slice(0, MAX_NAME_TERMS);
+}
+
 export interface EntryFilters {
   partyId?: string;
   status?: EntryStatus;
@@ -45,7 +57,7 @@ export function entryQuery(filters: EntryFilters): string {
   eq(A.awaitedBodies.name, filters.awaitedBody);
   eq(A.roles.name, filters.role);
   eq(A.cohort.name, filters.cohort);
-  eq(A.partyName.name, filters.partyName);
+  if (filters.partyName !== undefined) eq(A.partyName.name, nameTerms(filters.partyName).join(' '));
   if (filters.atRisk !== undefined) clauses.push(`${A.atRisk.name} = ${filters.atRisk}`);
   if (filters.inBreach !== undefined) clauses.push(`${A.inBreach.name} = ${filters.inBreach}`);
   if (filters.mandateDeadlineFrom) clauses.push(`${A.mandateDeadline.name} >= ${literal(startOfDay(filters.mandateDeadlineFrom))}`);

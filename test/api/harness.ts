@@ -1,0 +1,148 @@
+/**
+ * The API under test, for real: a Temporal dev server (or one given), a worker on its own task
+ * queue running the real entry workflow with a recording notification activity, and the express
+ * app listening on an ephemeral port. `call()` speaks HTTP with fetch.
+ */
+import { Client, Connection } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { createApp } from '../../api/app';
+import { apiEnvSchema, type ApiConfig } from '../../api/config';
+import { mintToken, TokenStore } from '../../api/tokens';
+import { DELIVERY_STATUS, type DeliveryReport } from '../../activities/types';
+import type { Notification } from '../../domain/types';
+import { BODY, type Body, type Principal } from '../../domain/vocabulary';
+import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
+
+export const TEST_RPC_TIMEOUT_MS = 2000;
+
+export interface Harness {
+  baseUrl: string;
+  config: ApiConfig;
+  tokens: TokenStore;
+  notifications: Notification[];
+  /** A token for a body (one per body), or for a Party bound to partyId. */
+  tokenFor(body: Exclude<Body, 'PARTY'>): string;
+  partyToken(partyId: string): string;
+  principalOf(token: string): Principal;
+  close(): Promise<void>;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  /** Sent as is (for malformed JSON, wrong content types). */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface Answer<T = unknown> {
+  status: number;
+  headers: Headers;
+  json: T;
+  text: string;
+  ms: number;
+}
+
+export async function call<T = any>(baseUrl: string, method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | undefined;
+  if (opts.rawBody !== undefined) body = opts.rawBody;
+  else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const started = performance.now();
+  const res = await fetch(baseUrl + path, { method, headers, body });
+  const text = await res.text();
+  let json: any = undefined;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // CSV, metrics, HTML
+  }
+  return { status: res.status, headers: res.headers, json: json as T, text, ms: performance.now() - started };
+}
+
+export function recordingActivities(notifications: Notification[]) {
+  return {
+    async deliverNotification(n: Notification): Promise<DeliveryReport> {
+      notifications.push(n);
+      return { notificationId: n.id, kind: n.kind, status: DELIVERY_STATUS.NO_TARGETS, attempts: 1, targets: [], unrouted: [] };
+    },
+  };
+}
+
+/** Listens on port 0, then builds the app with the real base URL (links in answers point at it). */
+export async function listenApp(client: Client, overrides: Partial<Record<string, string>>, tokens: TokenStore): Promise<{ server: Server; baseUrl: string; config: ApiConfig }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config = apiEnvSchema.parse({
+    TEMPORAL_RPC_TIMEOUT_MS: String(TEST_RPC_TIMEOUT_MS),
+    API_PUBLIC_URL: baseUrl,
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
+  const app = createApp({ client, config, tokens, logger: pino({ level: 'silent' }) });
+  server.on('request', app);
+  return { server, baseUrl, config };
+}
+
+export async function startHarness(env: TestWorkflowEnvironment, opts: { apiBodyLimit?: string } = {}): Promise<Harness> {
+  const taskQueue = uniqueTaskQueue('api');
+  const notifications: Notification[] = [];
+  const worker: Worker = await createTestWorker(env, { taskQueue, activities: recordingActivities(notifications) });
+  const running = worker.run();
+
+  const tokens = new TokenStore([]);
+  const byBody = new Map<string, string>();
+  const principals = new Map<string, Principal>();
+  const mint = (principal: Principal) => {
+    const { token, record } = mintToken(principal);
+    tokens.add(record);
+    principals.set(token, principal);
+    return token;
+  };
+  for (const body of [BODY.DCC, BODY.SEC_PANEL, BODY.SECAS, BODY.OPS]) byBody.set(body, mint({ body, id: `${body.toLowerCase()}-officer` }));
+  const partyTokens = new Map<string, string>();
+
+  const { server, baseUrl, config } = await listenApp(
+    env.client,
+    { TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_NAMESPACE: env.namespace ?? 'default', ...(opts.apiBodyLimit ? { API_BODY_LIMIT: opts.apiBodyLimit } : {}) },
+    tokens,
+  );
+
+  return {
+    baseUrl,
+    config,
+    tokens,
+    notifications,
+    tokenFor: (body) => byBody.get(body)!,
+    partyToken(partyId) {
+      let token = partyTokens.get(partyId);
+      if (!token) {
+        token = mint({ body: BODY.PARTY, id: `contact@${partyId}`, partyId });
+        partyTokens.set(partyId, token);
+      }
+      return token;
+    },
+    principalOf: (token) => principals.get(token)!,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      worker.shutdown();
+      await running;
+    },
+  };
+}
+
+/** A client of its own for a server the test controls (start, stop, restart). */
+export async function connectClient(address: string): Promise<{ client: Client; connection: Connection }> {
+  const connection = await Connection.connect({ address });
+  return { client: new Client({ connection }), connection };
+}
