@@ -1,0 +1,193 @@
+/**
+ * The pure parts of notification delivery: webhook signature verification (the recipe of
+ * docs/webhooks.md), rendering, Message-IDs, recipient resolution, configuration and the retry
+ * arithmetic behind "an hour's outage delays a reminder but never loses it".
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { notificationEnvSchema, notificationSettings } from '../../activities/config';
+import { classifySmtpError, notificationMessageId } from '../../activities/email';
+import { emailKey, resolveTargets } from '../../activities/recipients';
+import { calendarUid, daysLeft, renderIcs, renderText, notificationLinks } from '../../activities/render';
+import { NOTIFICATION_ACTIVITY_OPTIONS, NOTIFICATION_ERROR } from '../../activities/types';
+import { isTransientStatus } from '../../activities/webhook';
+import { signWebhook, verifyWebhookSignature } from '../../activities/webhook-signature';
+import { loadWorkerConfig } from '../../worker/config';
+import { BODY } from '../../domain/vocabulary';
+import { SECRET, mandateReminder } from './fixtures';
+
+const LINKS = { apiPublicUrl: 'https://uep.example/api/', temporalUi: { TEMPORAL_UI_URL: 'https://ui.example', TEMPORAL_NAMESPACE: 'uep' } };
+
+describe('webhook signatures', () => {
+  const body = JSON.stringify({ id: 'n-1', kind: 'MANDATE_REMINDER' });
+  const now = 1_780_000_000_000;
+  const ts = String(now / 1000);
+  const signature = signWebhook(SECRET, ts, body);
+
+  test('a correctly signed body verifies', () => {
+    expect(signature).toMatch(/^v1=[0-9a-f]{64}$/);
+    expect(verifyWebhookSignature({ secret: SECRET, body, timestamp: ts, signature, now })).toEqual({ ok: true });
+    expect(verifyWebhookSignature({ secret: SECRET, body: Buffer.from(body), timestamp: ts, signature, now })).toEqual({ ok: true });
+  });
+
+  test.each([
+    ['a changed body', { body: body.replace('n-1', 'n-2') }, 'signature mismatch'],
+    ['another secret', { secret: 'another-secret-0123456789' }, 'signature mismatch'],
+    ['a changed timestamp', { timestamp: String(now / 1000 + 1) }, 'signature mismatch'],
+    ['an old timestamp', { now: now + 301_000 }, 'tolerance'],
+    ['no timestamp', { timestamp: undefined }, 'timestamp'],
+    ['no signature', { signature: undefined }, 'missing signature'],
+    ['another scheme', { signature: signature.replace('v1=', 'v0=') }, 'no v1 signature'],
+  ])('%s is refused', (_what, change, reason) => {
+    const result = verifyWebhookSignature({ secret: SECRET, body, timestamp: ts, signature, now, ...change });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.reason).toContain(reason);
+  });
+
+  test('several secrets (rotation) and several signatures in the header', () => {
+    expect(verifyWebhookSignature({ secret: ['old-secret-0123456789', SECRET], body, timestamp: ts, signature, now }).ok).toBe(true);
+    const both = `${signWebhook('old-secret-0123456789', ts, body)} ${signature}`;
+    expect(verifyWebhookSignature({ secret: SECRET, body, timestamp: ts, signature: both, now }).ok).toBe(true);
+  });
+});
+
+describe('rendering', () => {
+  test('days left, due today and overdue', () => {
+    expect(daysLeft({ workingDaysLeft: 1, calendarDaysLeft: 1 })).toBe('1 working day (1 calendar day) left');
+    expect(daysLeft({ workingDaysLeft: 0, calendarDaysLeft: 0 })).toBe('due today');
+    expect(daysLeft({ workingDaysLeft: -3, calendarDaysLeft: -5 })).toBe('3 working days (5 calendar days) overdue');
+    expect(daysLeft({ calendarDaysLeft: 7 })).toBe('7 calendar days left');
+    expect(daysLeft({})).toBeUndefined();
+  });
+
+  test('links: the entry in the API by party id, the workflow in the Web UI by entry id', () => {
+    const n = mandateReminder({ partyId: 'P 1/2', entryId: 'uep-P 1/2' });
+    expect(notificationLinks(n, LINKS)).toEqual({
+      entry: 'https://uep.example/api/v1/entries/P%201%2F2',
+      temporalUi: 'https://ui.example/namespaces/uep/workflows/uep-P%201%2F2',
+    });
+  });
+
+  test('a notification without a deadline has no calendar event and no deadline line', () => {
+    const n = mandateReminder({ kind: 'ROLE_COMPLETE', deadline: undefined, workingDaysLeft: undefined, calendarDaysLeft: undefined });
+    expect(renderIcs(n, notificationLinks(n, LINKS))).toBeUndefined();
+    expect(renderText(n, notificationLinks(n, LINKS))).not.toContain('Deadline');
+  });
+
+  test('reminders about one deadline share one calendar event; an SLA has its own', () => {
+    const a = mandateReminder();
+    const b = { ...a, id: `${a.id}-7d`, workingDaysLeft: 5, deadline: '2026-06-19' };
+    expect(calendarUid(a)).toBe(calendarUid(b));
+    expect(calendarUid({ ...a, kind: 'SLA_REMINDER' })).not.toBe(calendarUid(a));
+  });
+
+  test('Message-IDs are stable per notification and address, distinct across addresses', () => {
+    const id = notificationMessageId('uep-P1:MANDATE_REMINDER:30d:v1', 'a@x.example', 'uep.example');
+    expect(id).toBe(notificationMessageId('uep-P1:MANDATE_REMINDER:30d:v1', 'A@X.example', 'uep.example'));
+    expect(id).not.toBe(notificationMessageId('uep-P1:MANDATE_REMINDER:30d:v1', 'b@x.example', 'uep.example'));
+    expect(id).toMatch(/^<uep-P1-MANDATE_REMINDER-30d-v1\.[0-9a-f]{16}@uep\.example>$/);
+  });
+});
+
+describe('failure classification', () => {
+  test('webhook statuses: 408, 429 and 5xx are transient; other 4xx are permanent', () => {
+    expect([408, 429, 500, 502, 503, 504].every(isTransientStatus)).toBe(true);
+    expect([400, 401, 403, 404, 409, 410, 413, 422].some(isTransientStatus)).toBe(false);
+  });
+
+  test('SMTP: 5xx permanent (nodemailer marks it), 4xx, connection and authentication errors transient', () => {
+    expect(classifySmtpError({ code: 'EENVELOPE', responseCode: 550, permanent: true, response: '550 5.1.1 no such user' }, 'a@x').permanent).toBe(true);
+    expect(classifySmtpError({ code: 'EMESSAGE', responseCode: 451, permanent: false }, 'a@x').permanent).toBe(false);
+    expect(classifySmtpError({ code: 'ESOCKET', originalCode: 'ECONNREFUSED' }, 'a@x').permanent).toBe(false);
+    expect(classifySmtpError({ code: 'EAUTH', responseCode: 535 }, 'a@x').permanent).toBe(false);
+    expect(classifySmtpError({ code: 'EENVELOPE', message: 'No recipients defined' }, 'a@x').permanent).toBe(true);
+  });
+});
+
+describe('recipients', () => {
+  const routes = {
+    SECAS: { email: ['uep@secas.example', 'Jo.Bloggs@ambrose.example'], webhooks: [{ url: 'https://hooks.secas.example/uep', secret: SECRET }] },
+    OPS: { email: [], webhooks: [] },
+  };
+
+  test('the contact from the notification, bodies from configuration, each address once, unrouted bodies reported', () => {
+    const n = mandateReminder({
+      recipients: [
+        { kind: 'PARTY_CONTACT', name: 'Jo Bloggs', email: 'jo.bloggs@ambrose.example' },
+        { kind: 'BODY', body: BODY.SECAS },
+        { kind: 'BODY', body: BODY.OPS },
+        { kind: 'BODY', body: BODY.DCC },
+      ],
+    });
+    const { targets, unrouted } = resolveTargets(n, routes);
+    expect(targets.map((t) => [t.key, t.recipient])).toEqual([
+      [emailKey('jo.bloggs@ambrose.example'), 'PARTY_CONTACT'],
+      ['email:uep@secas.example', 'SECAS'],
+      ['webhook:https://hooks.secas.example/uep', 'SECAS'],
+    ]);
+    expect(unrouted).toEqual(['OPS', 'DCC']);
+  });
+});
+
+describe('configuration', () => {
+  const routes = { SECAS: { email: ['uep@secas.example'], webhooks: [{ url: 'https://hooks.secas.example/uep', secret: SECRET }] } };
+
+  test('routes inline or from a file, merged into the worker config', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'uep-routes-'));
+    const file = path.join(dir, 'routes.json');
+    writeFileSync(file, JSON.stringify(routes));
+    const fromFile = loadWorkerConfig({ NOTIFY_ROUTES_FILE: file, SMTP_URL: 'smtp://mail.example:2525', MAIL_FROM: 'UEP <uep@uep.example>' });
+    expect(notificationSettings(fromFile)).toMatchObject({ smtpUrl: 'smtp://mail.example:2525', routes: { SECAS: { email: ['uep@secas.example'] } } });
+    const inline = loadWorkerConfig({ NOTIFY_ROUTES_JSON: JSON.stringify(routes) });
+    expect(notificationSettings(inline).routes).toEqual(notificationSettings(fromFile).routes);
+    expect(notificationSettings(loadWorkerConfig({})).routes).toEqual({});
+  });
+
+  test('a bad route stops start-up with a message naming the variable and the place', () => {
+    const bad = { SECAS: { email: ['not-an-address'], webhooks: [{ url: 'ftp://x.example', secret: 'short' }] }, PARTY: {} };
+    expect(() => loadWorkerConfig({ NOTIFY_ROUTES_JSON: JSON.stringify(bad) })).toThrow(
+      /NOTIFY_ROUTES_JSON: the JSON at SECAS\.email\.0: Invalid email address[\s\S]*SECAS\.webhooks\.0\.url[\s\S]*SECAS\.webhooks\.0\.secret[\s\S]*Unrecognized key: "PARTY"/,
+    );
+    expect(() => loadWorkerConfig({ NOTIFY_ROUTES_FILE: '/nonexistent/routes.json' })).toThrow(/NOTIFY_ROUTES_FILE: cannot read/);
+    expect(() => loadWorkerConfig({ SMTP_URL: 'http://mail.example' })).toThrow(/SMTP_URL/);
+    const both = notificationEnvSchema.parse({ NOTIFY_ROUTES_JSON: JSON.stringify(routes), NOTIFY_ROUTES_FILE: undefined });
+    expect(() => notificationSettings({ ...both, NOTIFY_ROUTES_FILE: both.NOTIFY_ROUTES_JSON })).toThrow(/set one of them, not both/);
+  });
+});
+
+describe('recommended activity options', () => {
+  const ms = (d: unknown) => {
+    const m = /^(\d+) (seconds|minutes|days)$/.exec(String(d));
+    if (!m) throw new Error(`unexpected duration ${String(d)}`);
+    return Number(m[1]) * { seconds: 1_000, minutes: 60_000, days: 86_400_000 }[m[2] as 'seconds' | 'minutes' | 'days'];
+  };
+  const o = NOTIFICATION_ACTIVITY_OPTIONS;
+
+  test('shape: 30 s per attempt, heartbeats, backoff 10 s x2 up to 10 min, no attempt limit, days to close', () => {
+    expect(ms(o.startToCloseTimeout)).toBe(30_000);
+    expect(ms(o.heartbeatTimeout)).toBeLessThan(ms(o.startToCloseTimeout));
+    expect(o.retry).toMatchObject({ backoffCoefficient: 2 });
+    expect(ms(o.retry?.initialInterval)).toBe(10_000);
+    expect(ms(o.retry?.maximumInterval)).toBe(600_000);
+    expect(o.retry?.maximumAttempts).toBeUndefined();
+    expect(o.retry?.nonRetryableErrorTypes).toEqual(expect.arrayContaining([NOTIFICATION_ERROR.PERMANENT, NOTIFICATION_ERROR.INVALID]));
+    expect(o.retry?.nonRetryableErrorTypes).not.toContain(NOTIFICATION_ERROR.DELIVERY_INCOMPLETE);
+  });
+
+  test('an outage of an hour: the reminder goes out within 10 minutes (+ one attempt) of its end, long before the schedule-to-close', () => {
+    const outage = 3_600_000;
+    const attemptMs = ms(o.startToCloseTimeout); // worst case: every failing attempt hangs to its timeout
+    let t = 0;
+    let delay = ms(o.retry?.initialInterval);
+    let attempts = 0;
+    while (t < outage) {
+      t += attemptMs + delay;
+      delay = Math.min(delay * 2, ms(o.retry?.maximumInterval));
+      attempts++;
+    }
+    expect(t - outage).toBeLessThanOrEqual(ms(o.retry?.maximumInterval) + attemptMs);
+    expect(t + attemptMs).toBeLessThan(ms(o.scheduleToCloseTimeout));
+    expect(attempts).toBeLessThan(20);
+  });
+});
