@@ -7,7 +7,10 @@
  *   npm run build:bundle -- out/file.js   # somewhere else
  *
  * The bundle is built from the same `workflowsPath` the worker and the tests use, so a worker with
- * WORKFLOW_BUNDLE_PATH set runs exactly the code a worker bundling from source would.
+ * WORKFLOW_BUNDLE_PATH set runs exactly the code a worker bundling from source would. Should the
+ * worker ever add workflow interceptor modules or a custom payload/failure converter, pass the
+ * same ones here (`workflowInterceptorModules`, `payloadConverterPath`, `failureConverterPath`):
+ * a prebuilt bundle ignores them on Worker.create.
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

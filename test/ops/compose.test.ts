@@ -400,6 +400,10 @@ describe('Dockerfile', () => {
     expect(build).toContain('npm run build:bundle');
     const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
     expect(pkg.scripts['build:bundle']).toBe('tsx scripts/build-workflow-bundle.ts');
+    // The script writes where the runtime stage copies from, bundling what the worker would.
+    const script = read('scripts/build-workflow-bundle.ts');
+    expect(script).toContain("path.resolve(__dirname, '..', 'dist', 'workflow-bundle.js')");
+    expect(script).toContain("workflowsPath: require.resolve('../workflows')");
   });
 
   test('the runtime has production dependencies only and the prebuilt bundle', () => {
