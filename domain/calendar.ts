@@ -4,7 +4,7 @@
  * version it started with. Outside a version's years only weekends are non-working days.
  */
 import { CALENDARS } from './calendar-data';
-import { addDays, weekday } from './dates';
+import { DAY_MS, dateToMs, toDate } from './dates';
 
 export const CURRENT_CALENDAR_VERSION = 'ew-2026-11';
 
@@ -16,16 +16,25 @@ export function isKnownCalendarVersion(version: string): boolean {
   return Object.prototype.hasOwnProperty.call(CALENDARS, version);
 }
 
-const holidaySets: Record<string, ReadonlySet<string>> = {};
+/** Holidays per version as epoch-day numbers (days since 1970-01-01), built once. */
+const holidayDays: Record<string, ReadonlySet<number>> = {};
 
-function holidays(version: string): ReadonlySet<string> {
-  const cached = holidaySets[version];
+function holidays(version: string): ReadonlySet<number> {
+  const cached = holidayDays[version];
   if (cached) return cached;
   const data = CALENDARS[version];
   if (!data) throw new Error(`unknown calendar version: ${version}`);
-  const set = new Set(data.holidays);
-  holidaySets[version] = set;
+  const set = new Set(data.holidays.map(toDay));
+  holidayDays[version] = set;
   return set;
+}
+
+const toDay = (date: string): number => Math.round(dateToMs(date) / DAY_MS);
+const fromDay = (day: number): string => toDate(day * DAY_MS);
+
+function isWorkingDayNumber(day: number, set: ReadonlySet<number>): boolean {
+  const weekday = (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday (4); 0 = Sunday
+  return weekday !== 0 && weekday !== 6 && !set.has(day);
 }
 
 /** The bank holidays of a calendar version, sorted 'YYYY-MM-DD'. */
@@ -35,8 +44,7 @@ export function bankHolidays(version: string = CURRENT_CALENDAR_VERSION): readon
 }
 
 export function isWorkingDay(date: string, version: string = CURRENT_CALENDAR_VERSION): boolean {
-  const day = weekday(date);
-  return day !== 0 && day !== 6 && !holidays(version).has(date);
+  return isWorkingDayNumber(toDay(date), holidays(version));
 }
 
 /**
@@ -44,14 +52,15 @@ export function isWorkingDay(date: string, version: string = CURRENT_CALENDAR_VE
  * Negative `n` counts back.
  */
 export function addWorkingDays(date: string, n: number, version: string = CURRENT_CALENDAR_VERSION): string {
+  const set = holidays(version);
   const step = n < 0 ? -1 : 1;
   let left = Math.abs(n);
-  let d = date;
+  let day = toDay(date);
   while (left > 0) {
-    d = addDays(d, step);
-    if (isWorkingDay(d, version)) left--;
+    day += step;
+    if (isWorkingDayNumber(day, set)) left--;
   }
-  return d;
+  return fromDay(day);
 }
 
 /** The first working day after `date`. */
@@ -65,9 +74,10 @@ export function nextWorkingDay(date: string, version: string = CURRENT_CALENDAR_
  */
 export function workingDaysBetween(from: string, to: string, version: string = CURRENT_CALENDAR_VERSION): number {
   if (to < from) return -workingDaysBetween(to, from, version);
+  const set = holidays(version);
   let count = 0;
-  for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) {
-    if (isWorkingDay(d, version)) count++;
+  for (let day = toDay(from) + 1, end = toDay(to); day <= end; day++) {
+    if (isWorkingDayNumber(day, set)) count++;
   }
   return count;
 }

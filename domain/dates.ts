@@ -47,8 +47,3 @@ export function addDays(date: string, days: number): string {
 export function daysBetween(from: string, to: string): number {
   return Math.round((dateToMs(to) - dateToMs(from)) / DAY_MS);
 }
-
-/** 0 = Sunday … 6 = Saturday */
-export function weekday(date: string): number {
-  return new Date(dateToMs(date)).getUTCDay();
-}
