@@ -57,7 +57,8 @@ export function entryQuery(filters: EntryFilters): string {
   eq(A.awaitedBodies.name, filters.awaitedBody);
   eq(A.roles.name, filters.role);
   eq(A.cohort.name, filters.cohort);
-  if (filters.partyName !== undefined) eq(A.partyName.name, nameTerms(filters.partyName).join(' '));
+  // one clause a word: a multi-word text literal is an OR of its words on some backends
+  for (const term of filters.partyName === undefined ? [] : nameTerms(filters.partyName)) eq(A.partyName.name, term);
   if (filters.atRisk !== undefined) clauses.push(`${A.atRisk.name} = ${filters.atRisk}`);
   if (filters.inBreach !== undefined) clauses.push(`${A.inBreach.name} = ${filters.inBreach}`);
   if (filters.mandateDeadlineFrom) clauses.push(`${A.mandateDeadline.name} >= ${literal(startOfDay(filters.mandateDeadlineFrom))}`);

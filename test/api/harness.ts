@@ -47,7 +47,7 @@ export interface Answer<T = unknown> {
   ms: number;
 }
 
-export async function call<T = any>(baseUrl: string, method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> {
+export async function call<T = unknown>(baseUrl: string, method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined;
@@ -59,9 +59,9 @@ export async function call<T = any>(baseUrl: string, method: string, path: strin
   const started = performance.now();
   const res = await fetch(baseUrl + path, { method, headers, body });
   const text = await res.text();
-  let json: any = undefined;
+  let json: unknown = undefined;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text) as unknown;
   } catch {
     // CSV, metrics, HTML
   }
@@ -145,4 +145,14 @@ export async function startHarness(env: TestWorkflowEnvironment, opts: { apiBody
 export async function connectClient(address: string): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({ address });
   return { client: new Client({ connection }), connection };
+}
+
+/** Polls until check passes (visibility is eventually consistent). */
+export async function eventually<T>(fn: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (check(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

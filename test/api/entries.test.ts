@@ -1,0 +1,312 @@
+/** Every endpoint against a real dev server and worker: entries, sign-offs, search, audit, inbox, report. */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { EntryListResponse, EntryResponse, ErrorResponse, InboxResponse, StartEntryResponse, UpdateResponse, AuditTrailResponse, ComplianceReport } from '../../api/schemas';
+import { AUDIT_ACTION } from '../../domain/types';
+import { BODY, COHORT, ENTRY_STATUS, STAGE, STAGE_STATE, USER_ROLE } from '../../domain/vocabulary';
+import { startDevServer, uniquePartyId } from '../helpers/temporal';
+import { startBody, startBodyAcceded } from './fixtures';
+import { call, eventually, startHarness, type Answer, type Harness } from './harness';
+
+let env: TestWorkflowEnvironment;
+let h: Harness;
+let ops: string;
+let secas: string;
+let dcc: string;
+let panel: string;
+
+beforeAll(async () => {
+  env = await startDevServer();
+  h = await startHarness(env);
+  ops = h.tokenFor(BODY.OPS);
+  secas = h.tokenFor(BODY.SECAS);
+  dcc = h.tokenFor(BODY.DCC);
+  panel = h.tokenFor(BODY.SEC_PANEL);
+});
+afterAll(async () => {
+  await h?.close();
+  await env?.teardown();
+});
+
+const api = (method: string, path: string, opts: Parameters<typeof call>[3] = {}) => call(h.baseUrl, method, path, opts);
+const expectError = (r: Answer, status: number, code: string) => {
+  expect({ status: r.status, code: (r.json as ErrorResponse)?.error?.code }).toEqual({ status, code });
+  expect(ErrorResponse.safeParse(r.json).success).toBe(true);
+};
+
+async function started(partyId = uniquePartyId(), body = startBodyAcceded(partyId)): Promise<string> {
+  const r = await api('POST', '/v1/entries', { token: ops, body });
+  expect(r.status).toBe(201);
+  return partyId;
+}
+
+describe('start and read', () => {
+  test('POST /v1/entries starts an entry: 201, Location, links to itself and the Temporal UI', async () => {
+    const partyId = uniquePartyId();
+    const r = await api('POST', '/v1/entries', { token: ops, body: startBody(partyId) });
+    expect(r.status).toBe(201);
+    const body = StartEntryResponse.parse(r.json);
+    expect(body).toMatchObject({ entryId: `uep-${partyId}`, partyId, status: ENTRY_STATUS.IN_PROGRESS });
+    expect(r.headers.get('location')).toBe(`${h.baseUrl}/v1/entries/${partyId}`);
+    expect(body.links.self).toBe(`${h.baseUrl}/v1/entries/${partyId}`);
+    expect(body.links.temporalUi).toBe(`${h.config.TEMPORAL_UI_URL}/namespaces/default/workflows/uep-${partyId}`);
+
+    const desc = await env.client.workflow.getHandle(`uep-${partyId}`).describe();
+    expect(desc.taskQueue).toBe(h.config.TEMPORAL_TASK_QUEUE);
+    expect(await desc.staticSummary()).toContain(partyId);
+  });
+
+  test('a second start of a running entry is 409 and starts nothing; a new entry may start after a closed one', async () => {
+    const partyId = await started();
+    const again = await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(partyId) });
+    expectError(again, 409, 'ENTRY_ALREADY_STARTED');
+    const runs = await eventually(
+      async () => {
+        const list: string[] = [];
+        for await (const w of env.client.workflow.list({ query: `WorkflowId = 'uep-${partyId}'` })) list.push(w.runId);
+        return list;
+      },
+      (l) => l.length >= 1,
+    );
+    expect(runs).toHaveLength(1);
+
+    expect((await api('POST', `/v1/entries/${partyId}/withdrawal`, { token: ops, body: { reason: 'duplicate application' } })).status).toBe(200);
+    // the workflow closes once its last notifications are out
+    await env.client.workflow.getHandle(`uep-${partyId}`).result();
+    const restart = await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(partyId) });
+    expect(restart.status).toBe(201);
+    const status = EntryResponse.parse((await api('GET', `/v1/entries/${partyId}`, { token: ops })).json);
+    expect(status.entry.status).toBe(ENTRY_STATUS.IN_PROGRESS);
+  });
+
+  test('a start the domain refuses is 422 and starts nothing', async () => {
+    const partyId = uniquePartyId();
+    const r = await api('POST', '/v1/entries', {
+      token: ops,
+      body: startBody(partyId, { completedStages: [{ stage: STAGE.UEPT, outcome: 'PASSED', at: '2026-01-05' }] }),
+    });
+    expectError(r, 422, 'ROLE_REQUIRED');
+    expectError(await api('GET', `/v1/entries/${partyId}`, { token: ops }), 404, 'NOT_FOUND');
+  });
+
+  test('GET /v1/entries/:partyId answers the status query with links; unknown party is 404', async () => {
+    const partyId = await started();
+    const r = await api('GET', `/v1/entries/${partyId}`, { token: dcc });
+    expect(r.status).toBe(200);
+    const body = EntryResponse.parse(r.json);
+    expect(body.entry.partyId).toBe(partyId);
+    expect(body.entry.partyStages.find((s) => s.stage === STAGE.ACCESSION)?.state).toBe(STAGE_STATE.DONE);
+    expect(body.links.temporalUi).toContain(`uep-${partyId}`);
+    expectError(await api('GET', `/v1/entries/${uniquePartyId('NOPE')}`, { token: ops }), 404, 'NOT_FOUND');
+  });
+});
+
+describe('sign-offs', () => {
+  test('a decision by the owning body is recorded with the authenticated principal', async () => {
+    const partyId = await started();
+    const r = await api('POST', `/v1/entries/${partyId}/decisions`, {
+      token: secas,
+      body: { decisionId: 'd-idalloc-1', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'ID-RANGE-77' },
+    });
+    expect(r.status).toBe(200);
+    const body = UpdateResponse.parse(r.json);
+    expect(body.record).toMatchObject({ action: AUDIT_ACTION.DECISION, principal: { body: BODY.SECAS, id: 'secas-officer' }, outcome: 'ALLOCATED' });
+    expect(body.duplicate).toBe(false);
+    expect(body.entry.partyStages.find((s) => s.stage === STAGE.ID_ALLOCATION)?.state).toBe(STAGE_STATE.DONE);
+    expect(body.links.self).toBe(`${h.baseUrl}/v1/entries/${partyId}`);
+  });
+
+  test('the same decisionId twice: the same answer, one audit record', async () => {
+    const partyId = await started();
+    const decision = { decisionId: 'd-same-1', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'ID-RANGE-1' };
+    const first = await api('POST', `/v1/entries/${partyId}/decisions`, { token: secas, body: decision });
+    const second = await api('POST', `/v1/entries/${partyId}/decisions`, { token: secas, body: decision });
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(UpdateResponse.parse(second.json).record).toEqual(UpdateResponse.parse(first.json).record);
+    const trail = AuditTrailResponse.parse((await api('GET', `/v1/entries/${partyId}/audit-trail`, { token: ops })).json);
+    expect(trail.records.filter((rec) => rec.id === 'd-same-1')).toHaveLength(1);
+
+    const reused = await api('POST', `/v1/entries/${partyId}/decisions`, { token: secas, body: { ...decision, evidence: 'OTHER' } });
+    expectError(reused, 409, 'ID_REUSED');
+  });
+
+  test('refusals map to one table: wrong body 403, not awaiting 409, unknown outcome 422, not applicable 422', async () => {
+    const partyId = await started();
+    const path = `/v1/entries/${partyId}/decisions`;
+    expectError(await api('POST', path, { token: dcc, body: { decisionId: 'x1', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e' } }), 403, 'WRONG_BODY');
+    expectError(await api('POST', path, { token: panel, body: { decisionId: 'x2', stage: STAGE.SECURITY_ASSESSMENT, outcome: 'APPROVED', evidence: 'e' } }), 409, 'NOT_AWAITING');
+    expectError(await api('POST', path, { token: secas, body: { decisionId: 'x3', stage: STAGE.ID_ALLOCATION, outcome: 'PASSED', evidence: 'e' } }), 422, 'UNKNOWN_OUTCOME');
+    expectError(
+      await api('POST', path, { token: panel, body: { decisionId: 'x4', stage: STAGE.PRIVACY_ASSESSMENT, role: USER_ROLE.IMPORT_SUPPLIER, outcome: 'APPROVED', evidence: 'e' } }),
+      422,
+      'STAGE_NOT_APPLICABLE',
+    );
+    expectError(await api('POST', path, { token: dcc, body: { decisionId: 'x5', stage: STAGE.USER_ID, outcome: 'ACCEPTED', evidence: 'e' } }), 422, 'ROLE_REQUIRED');
+    expectError(await api('POST', `/v1/entries/${uniquePartyId('NOPE')}/decisions`, { token: secas, body: { decisionId: 'x6', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e' } }), 404, 'NOT_FOUND');
+  });
+
+  test('evidence from the Party (and SECAS on its behalf) moves the stage to awaiting decision; idempotent by submissionId', async () => {
+    const partyId = await started();
+    const party = h.partyToken(partyId);
+    const submission = { submissionId: 's-sec-1', stage: STAGE.SECURITY_ASSESSMENT, reference: 'FUSA-REPORT-2026' };
+    const r = await api('POST', `/v1/entries/${partyId}/evidence`, { token: party, body: submission });
+    expect(r.status).toBe(200);
+    const body = UpdateResponse.parse(r.json);
+    expect(body.record).toMatchObject({ action: AUDIT_ACTION.SUBMISSION, principal: { body: BODY.PARTY, id: `contact@${partyId}` } });
+    expect(body.entry.partyStages.find((s) => s.stage === STAGE.SECURITY_ASSESSMENT)?.state).toBe(STAGE_STATE.AWAITING_DECISION);
+    const again = await api('POST', `/v1/entries/${partyId}/evidence`, { token: party, body: submission });
+    expect(UpdateResponse.parse(again.json).record).toEqual(body.record);
+
+    const bySecas = await api('POST', `/v1/entries/${partyId}/evidence`, { token: secas, body: { submissionId: 's-cc-1', stage: STAGE.CREDIT_COVER, reference: 'CREDIT-LODGED' } });
+    expect(bySecas.status).toBe(200);
+    expect(UpdateResponse.parse(bySecas.json).record.principal).toEqual({ body: BODY.SECAS, id: 'secas-officer' });
+  });
+
+  test('mandate deadline amendment, role added, withdrawal; a closed entry answers 409 ENTRY_CLOSED', async () => {
+    const partyId = await started();
+    const amend = await api('PUT', `/v1/entries/${partyId}/mandate-deadline`, { token: secas, body: { deadline: '2031-01-31', reason: 'Panel consultation outcome' } });
+    expect(amend.status).toBe(200);
+    expect(UpdateResponse.parse(amend.json)).toMatchObject({ record: { action: AUDIT_ACTION.DEADLINE_AMENDED, deadline: '2031-01-31' }, entry: { mandateDeadline: '2031-01-31' } });
+    expectError(await api('PUT', `/v1/entries/${partyId}/mandate-deadline`, { token: ops, body: { deadline: '2031-01-31', reason: 'again' } }), 422, 'INVALID_DEADLINE');
+
+    const role = await api('POST', `/v1/entries/${partyId}/roles`, { token: h.partyToken(partyId), body: { role: USER_ROLE.GAS_SUPPLIER } });
+    expect(role.status).toBe(200);
+    expect(UpdateResponse.parse(role.json).entry.roles).toEqual([USER_ROLE.IMPORT_SUPPLIER, USER_ROLE.GAS_SUPPLIER]);
+    expectError(await api('POST', `/v1/entries/${partyId}/roles`, { token: ops, body: { role: USER_ROLE.GAS_SUPPLIER } }), 409, 'ROLE_ALREADY_SOUGHT');
+
+    const withdrawn = await api('POST', `/v1/entries/${partyId}/withdrawal`, { token: ops, body: { reason: 'left the market' } });
+    expect(UpdateResponse.parse(withdrawn.json).entry.status).toBe(ENTRY_STATUS.WITHDRAWN);
+    expectError(await api('POST', `/v1/entries/${partyId}/roles`, { token: ops, body: { role: USER_ROLE.OTHER_USER } }), 409, 'ENTRY_CLOSED');
+    expectError(
+      await api('POST', `/v1/entries/${partyId}/decisions`, { token: secas, body: { decisionId: 'late-1', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e' } }),
+      409,
+      'ENTRY_CLOSED',
+    );
+    // still readable once closed
+    expect(EntryResponse.parse((await api('GET', `/v1/entries/${partyId}`, { token: ops })).json).entry.status).toBe(ENTRY_STATUS.WITHDRAWN);
+  });
+});
+
+describe('audit trail', () => {
+  test('JSON and CSV; the principal is the authenticated one; CSV is escaped against formulas', async () => {
+    const partyId = await started();
+    await api('POST', `/v1/entries/${partyId}/decisions`, {
+      token: secas,
+      body: { decisionId: 'd-csv-1', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: '=HYPERLINK("x")', comment: 'line one\nline "two", three' },
+    });
+    const json = AuditTrailResponse.parse((await api('GET', `/v1/entries/${partyId}/audit-trail`, { token: ops })).json);
+    // STARTED, then one STARTED record per stage done before the start (accession), then the decision
+    expect(json.records.map((r) => [r.action, r.stage])).toEqual([
+      [AUDIT_ACTION.STARTED, undefined],
+      [AUDIT_ACTION.STARTED, STAGE.ACCESSION],
+      [AUDIT_ACTION.DECISION, STAGE.ID_ALLOCATION],
+    ]);
+    expect(json.records[0]?.principal).toEqual({ body: BODY.OPS, id: 'ops-officer' });
+
+    const csv = await api('GET', `/v1/entries/${partyId}/audit-trail.csv`, { token: ops });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(csv.text.split('\r\n')[0]).toBe('"seq","at","action","principalBody","principalId","id","stage","role","outcome","evidence","reference","comment","reason","previousDeadline","deadline"');
+    expect(csv.text).toContain(`"'=HYPERLINK(""x"")"`);
+    expect(csv.text).toContain('"line one\nline ""two"", three"');
+    expect(csv.text).toContain('"SECAS","secas-officer","d-csv-1"');
+  });
+});
+
+describe('search', () => {
+  test('filters by status, awaited body, role, cohort, flags, deadline range and name words; pages with a token', async () => {
+    const tag = uniquePartyId('S').slice(2);
+    const a = await started(`A-${tag}`, startBodyAcceded(`A-${tag}`, { partyName: `Alpha ${tag} Energy`, cohort: COHORT.ELECTRICITY_DNO, roles: [USER_ROLE.ELECTRICITY_DISTRIBUTOR], mandateDeadline: '2031-03-01' }));
+    const b = await started(`B-${tag}`, startBody(`B-${tag}`, { partyName: `Beta ${tag} Gas`, cohort: COHORT.GAS_TRANSPORTER, roles: [USER_ROLE.GAS_TRANSPORTER], mandateDeadline: '2032-06-15' }));
+    const c = await started(`C-${tag}`, startBody(`C-${tag}`, { partyName: `Gamma ${tag} Gas`, cohort: COHORT.GAS_TRANSPORTER, roles: [USER_ROLE.GAS_TRANSPORTER], mandateDeadline: null }));
+    const list = async (q: string) => EntryListResponse.parse((await api('GET', `/v1/entries?${q}`, { token: ops })).json);
+    const ids = async (q: string) => (await list(q)).items.map((i) => i.partyId).sort();
+
+    await eventually(() => ids(`partyName=${tag}`), (x) => x.length === 3);
+    expect(await ids(`partyName=${tag}`)).toEqual([a, b, c].sort());
+    expect(await ids(`partyName=${encodeURIComponent(`gas ${tag}`)}`)).toEqual([b, c].sort());
+    expect(await ids(`partyName=${tag}&cohort=${COHORT.ELECTRICITY_DNO}`)).toEqual([a]);
+    expect(await ids(`partyName=${tag}&role=${USER_ROLE.GAS_TRANSPORTER}`)).toEqual([b, c].sort());
+    expect(await ids(`partyName=${tag}&awaitedBody=${BODY.PARTY}`)).toEqual([a]);
+    expect(await ids(`partyName=${tag}&awaitedBody=${BODY.SECAS}`)).toEqual([a, b, c].sort());
+    expect(await ids(`partyName=${tag}&status=${ENTRY_STATUS.IN_PROGRESS}&atRisk=false&inBreach=false`)).toEqual([a, b, c].sort());
+    expect(await ids(`partyName=${tag}&atRisk=true`)).toEqual([]);
+    expect(await ids(`partyName=${tag}&mandateDeadlineFrom=2031-03-01&mandateDeadlineTo=2031-03-01`)).toEqual([a]);
+    expect(await ids(`partyName=${tag}&mandateDeadlineFrom=2031-03-02`)).toEqual([b]);
+
+    const page1 = await list(`partyName=${tag}&limit=2`);
+    expect(page1.items).toHaveLength(2);
+    expect(page1.nextPageToken).not.toBeNull();
+    expect(page1.links.next).toContain('pageToken=');
+    const page2 = EntryListResponse.parse((await call(page1.links.next!.replace(h.baseUrl, h.baseUrl), 'GET', '', { token: ops })).json);
+    expect([...page1.items, ...page2.items].map((i) => i.partyId).sort()).toEqual([a, b, c].sort());
+    expectError(await api('GET', `/v1/entries?partyName=other&limit=2&pageToken=${page1.nextPageToken!}`, { token: ops }), 400, 'VALIDATION_FAILED');
+
+    // a Party sees only itself
+    const own = EntryListResponse.parse((await api('GET', `/v1/entries?partyName=${tag}`, { token: h.partyToken(a) })).json);
+    expect(own.items.map((i) => i.partyId)).toEqual([a]);
+  });
+
+  test('hostile names are stored as given and searched safely by their words', async () => {
+    const tag = uniquePartyId('H').slice(2);
+    const hostile = `O'Brien "Zeta" \\ ${tag} %_* AND 1=1 -- ; DROP TABLE executions; NEAR( ) ^ \n é`;
+    const partyId = await started(`H-${tag}`, startBodyAcceded(`H-${tag}`, { partyName: hostile }));
+    const found = await eventually(
+      async () => EntryListResponse.parse((await api('GET', `/v1/entries?partyName=${encodeURIComponent(hostile)}`, { token: ops })).json),
+      (l) => l.items.length === 1,
+    );
+    expect(found.items.map((i) => [i.partyId, i.partyName])).toEqual([[partyId, hostile]]);
+    const none = await api('GET', `/v1/entries?partyName=${encodeURIComponent(`' OR 1=1 OR '`)}`, { token: ops });
+    expect(none.status).toBe(200);
+    expect(EntryListResponse.parse(none.json).items.map((i) => i.partyId)).not.toContain(partyId);
+    expectError(await api('GET', `/v1/entries?partyName=${encodeURIComponent(`'"\\*`)}`, { token: ops }), 400, 'VALIDATION_FAILED');
+    expect(EntryResponse.parse((await api('GET', `/v1/entries/${partyId}`, { token: ops })).json).entry.partyName).toBe(hostile.trim());
+  });
+});
+
+describe('inbox and compliance report', () => {
+  test("an inbox lists the stages awaiting the caller's body across entries, oldest SLA due first", async () => {
+    const p1 = await started();
+    const p2 = await started();
+    const inbox = await eventually(
+      async () => InboxResponse.parse((await api('GET', '/v1/inbox', { token: dcc })).json),
+      (i) => [p1, p2].every((p) => i.items.some((it) => it.partyId === p)),
+    );
+    expect(inbox.body).toBe(BODY.DCC);
+    const mine = inbox.items.filter((i) => [p1, p2].includes(i.partyId));
+    expect(mine.map((i) => i.stage)).toEqual([STAGE.DCC_GATEWAY, STAGE.DCC_GATEWAY]);
+    expect(inbox.items.every((i) => i.awaiting === BODY.DCC)).toBe(true);
+    const due = inbox.items.map((i) => i.dueBy ?? '9999-12-31');
+    expect([...due].sort()).toEqual(due);
+    expect(mine[0]?.links.temporalUi).toContain('uep-');
+
+    const partyInbox = InboxResponse.parse((await api('GET', '/v1/inbox', { token: h.partyToken(p1) })).json);
+    expect(new Set(partyInbox.items.map((i) => i.partyId))).toEqual(new Set([p1]));
+    expect(partyInbox.items.map((i) => i.stage).sort()).toEqual([STAGE.CREDIT_COVER, STAGE.SECURITY_ASSESSMENT]);
+
+    const opsView = InboxResponse.parse((await api('GET', `/v1/inbox?body=${BODY.SECAS}`, { token: ops })).json);
+    expect(opsView.items.every((i) => i.awaiting === BODY.SECAS)).toBe(true);
+    expectError(await api('GET', `/v1/inbox?body=${BODY.SECAS}`, { token: dcc }), 403, 'FORBIDDEN');
+  });
+
+  test('the compliance report covers every entry against its mandate, as JSON and CSV', async () => {
+    const [onTrack, late, none] = [uniquePartyId('R'), uniquePartyId('R'), uniquePartyId('R')] as [string, string, string];
+    await started(onTrack, startBodyAcceded(onTrack, { mandateDeadline: '2035-01-01' }));
+    await started(late, startBodyAcceded(late, { mandateDeadline: '2026-12-01' }));
+    await started(none, startBodyAcceded(none, { cohort: COHORT.OTHER, mandateDeadline: null }));
+    const report = await eventually(
+      async () => ComplianceReport.parse((await api('GET', '/v1/reports/compliance', { token: panel })).json),
+      (r) => [onTrack, late, none].every((p) => r.rows.some((row) => row.partyId === p)),
+    );
+    const row = (p: string) => report.rows.find((r) => r.partyId === p);
+    expect(row(onTrack)?.compliance).toBe('ON_TRACK');
+    expect(row(late)?.compliance).toBe('AT_RISK');
+    expect(row(none)?.compliance).toBe('NO_MANDATE');
+    expect(Object.values(report.totals).reduce((a, b) => a + b, 0)).toBe(report.rows.length);
+
+    const csv = await api('GET', '/v1/reports/compliance.csv', { token: secas });
+    expect(csv.status).toBe(200);
+    expect(csv.text.split('\r\n')[0]).toContain('"partyId","partyName","cohort","status"');
+    expect(csv.text).toContain(`"${late}"`);
+  });
+});
