@@ -87,9 +87,15 @@ export function composeEmail(n: Notification, target: EmailTarget, ctx: EmailCon
 }
 
 /** Sends to one address; resolves with the Message-ID, or throws a permanent or transient DeliveryError. */
-export async function sendEmail(transport: MailTransport, n: Notification, target: EmailTarget, ctx: EmailContext): Promise<string> {
+export async function sendEmail(
+  transport: MailTransport,
+  n: Notification,
+  target: EmailTarget,
+  ctx: EmailContext,
+  signal?: AbortSignal,
+): Promise<string> {
   if (!isEmail.safeParse(target.address).success) throw permanentFailure(`invalid email address '${target.address}'`);
-  const mail = composeEmail(n, target, ctx);
+  const mail: SendMailOptions = { ...composeEmail(n, target, ctx), signal };
   let info: Awaited<ReturnType<MailTransport['sendMail']>>;
   try {
     info = await transport.sendMail(mail);

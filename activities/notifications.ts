@@ -100,7 +100,9 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
   async function deliverTo(n: Notification, target: DeliveryTarget, attempt: number, signal: AbortSignal): Promise<string> {
     const links = notificationLinks(n, deps.links);
     if (target.channel === CHANNEL.EMAIL) {
-      return sendEmail(deps.mailer, n, target, { mailFrom: deps.mailFrom, links });
+      // One SMTP exchange is several waits of up to timeoutMs each; bound the whole of it inside startToClose.
+      const budget = AbortSignal.timeout(Math.min(2 * timeoutMs, 25_000));
+      return sendEmail(deps.mailer, n, target, { mailFrom: deps.mailFrom, links }, AbortSignal.any([budget, signal]));
     }
     const body = JSON.stringify(webhookPayload(n, target.recipient, links));
     const fetchWithSignal: typeof fetch = (url, init) =>

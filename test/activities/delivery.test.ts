@@ -81,7 +81,7 @@ async function run(notification: Notification, opts: RunOptions = {}): Promise<D
     workflowBundle: bundle,
     activities: createActivities({
       notifications: {
-        mailer: createSmtpTransport({ smtpUrl: smtp.url, timeoutMs: 5_000 }),
+        mailer: createSmtpTransport({ smtpUrl: smtp.url, timeoutMs: opts.targetTimeoutMs ?? 5_000 }),
         routes: opts.routes ?? defaultRoutes(),
         mailFrom: MAIL_FROM,
         links: { apiPublicUrl: 'https://uep.example/api', temporalUi: { TEMPORAL_UI_URL: 'http://127.0.0.1:8233', TEMPORAL_NAMESPACE: 'default' } },
@@ -319,6 +319,14 @@ describe('deliverNotification on a real worker', () => {
     await hook.waitFor((r) => r.id === n.id, { count: 2 });
     expect(hook.delivered().filter((r) => r.id === n.id)).toHaveLength(2);
     expect(hook.unique().filter((r) => r.id === n.id)).toHaveLength(1);
+  });
+
+  test('a stalled SMTP server (no greeting) times out, counts as transient, and the message arrives once', async () => {
+    const n = mandateReminder({ recipients: [{ kind: 'PARTY_CONTACT', name: 'Jo Bloggs', email: 'jo.bloggs@ambrose.example' }] });
+    smtp.stallNext(1, 2_000);
+    const report = await run(n, { targetTimeoutMs: 500 });
+    expect(report).toMatchObject({ status: DELIVERY_STATUS.DELIVERED, attempts: 2 });
+    expect(smtp.forNotification(n.id)).toHaveLength(1);
   });
 
   test('a malformed notification fails at once with a non-retryable NotificationInvalid', async () => {

@@ -9,6 +9,7 @@
  *   await smtp.down();        // refuse connections (the port stays reserved for up())
  *   smtp.rejectRecipient('x@example.org');      // 550 on RCPT TO
  *   smtp.failNext(2, 451);    // temporary failure at DATA for the next 2 messages
+ *   smtp.stallNext(1, 5000);  // hold the next greeting for 5 s
  *   await smtp.stop();
  */
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
@@ -68,6 +69,8 @@ export interface SmtpCatcher {
   waitFor(match: (m: CaughtMail) => boolean, opts?: { count?: number; timeoutMs?: number }): Promise<CaughtMail[]>;
   /** 550 (or the given code) for RCPT TO this address until cleared. */
   rejectRecipient(address: string, code?: number, message?: string): void;
+  /** Hold the greeting of the next n connections for ms (a stalled server). */
+  stallNext(n: number, ms: number): void;
   /** A temporary (or given) failure at DATA for the next n messages. */
   failNext(n: number, code?: number, message?: string): void;
   /** Stop listening: connections are refused until up(). */
@@ -166,6 +169,7 @@ export async function startSmtpCatcher(options: { host?: string; port?: number }
   const seen = new Set<string>();
   const rejected = new Map<string, { code: number; message: string }>();
   const failures: { code: number; message: string }[] = [];
+  const stalls: number[] = [];
   const waiters = new Set<() => void>();
   let connectionCount = 0;
 
@@ -179,7 +183,9 @@ export async function startSmtpCatcher(options: { host?: string; port?: number }
       size: 10 * 1024 * 1024,
       onConnect(_session, cb) {
         connectionCount++;
-        cb();
+        const stall = stalls.shift();
+        if (stall) setTimeout(() => cb(), stall);
+        else cb();
       },
       onRcptTo(address, _session, cb) {
         const reject = rejected.get(address.address.toLowerCase());
@@ -248,6 +254,9 @@ export async function startSmtpCatcher(options: { host?: string; port?: number }
     rejectRecipient(address, code = 550, message = '5.1.1 No such user here') {
       rejected.set(address.toLowerCase(), { code, message });
     },
+    stallNext(n, ms) {
+      for (let i = 0; i < n; i++) stalls.push(ms);
+    },
     failNext(n, code = 451, message = '4.3.0 Temporary failure, try again later') {
       for (let i = 0; i < n; i++) failures.push({ code, message });
     },
@@ -270,6 +279,7 @@ export async function startSmtpCatcher(options: { host?: string; port?: number }
       seen.clear();
       rejected.clear();
       failures.length = 0;
+      stalls.length = 0;
       connectionCount = 0;
     },
     async stop() {
