@@ -1,0 +1,168 @@
+/**
+ * Input at the edges: malformed JSON, unknown fields, wrong types, oversized and non-JSON bodies,
+ * hostile ids, unknown routes, tokens; plus request ids, metrics, health, readiness and docs.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ErrorResponse, ReadyResponse } from '../../api/schemas';
+import { hashToken, loadTokenStore, mintToken } from '../../api/tokens';
+import { BODY, STAGE } from '../../domain/vocabulary';
+import { startDevServer, uniquePartyId } from '../helpers/temporal';
+import { startBody, startBodyAcceded } from './fixtures';
+import { call, startHarness, type Answer, type Harness } from './harness';
+
+let env: TestWorkflowEnvironment;
+let h: Harness;
+let ops: string;
+
+beforeAll(async () => {
+  env = await startDevServer();
+  h = await startHarness(env, { apiBodyLimit: '8kb' });
+  ops = h.tokenFor(BODY.OPS);
+});
+afterAll(async () => {
+  await h?.close();
+  await env?.teardown();
+});
+
+const api = (method: string, p: string, opts: Parameters<typeof call>[3] = {}) => call(h.baseUrl, method, p, opts);
+function expectError(r: Answer, status: number, code: string, paths: string[] = []): void {
+  expect({ status: r.status, code: (r.json as ErrorResponse)?.error?.code }).toEqual({ status, code });
+  const body = ErrorResponse.parse(r.json);
+  for (const p of paths) expect(body.error.details.map((d) => d.path)).toContain(p);
+  expect(r.text).not.toMatch(/at .*\.(ts|js):\d+/); // never a stack trace
+}
+
+describe('bad input is a 400 with field paths', () => {
+  test('malformed JSON', async () => {
+    expectError(await api('POST', '/v1/entries', { token: ops, rawBody: '{"partyId": "X",', headers: { 'content-type': 'application/json' } }), 400, 'MALFORMED_JSON');
+  });
+
+  test('unknown fields, including a caller-supplied principal, are refused', async () => {
+    const r = await api('POST', '/v1/entries', { token: ops, body: { ...startBody(uniquePartyId()), principal: { body: 'OPS', id: 'mallory' } } });
+    expectError(r, 400, 'VALIDATION_FAILED');
+    expect(ErrorResponse.parse(r.json).error.details[0]?.message).toContain('principal');
+    const partyId = uniquePartyId();
+    await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(partyId) });
+    expectError(
+      await api('POST', `/v1/entries/${partyId}/decisions`, {
+        token: h.tokenFor(BODY.SECAS),
+        body: { decisionId: 'd1', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e', principal: { body: 'SEC_PANEL', id: 'x' } },
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectError(await api('GET', '/v1/entries?colour=red', { token: ops }), 400, 'VALIDATION_FAILED');
+  });
+
+  test('wrong types and values name their fields', async () => {
+    const r = await api('POST', '/v1/entries', {
+      token: ops,
+      body: { ...startBody(uniquePartyId()), roles: 'IMPORT_SUPPLIER', cohort: 'GIANT', mandateDeadline: '2030-02-30', uepContact: { name: 'x', email: 'not-an-email' } },
+    });
+    expectError(r, 400, 'VALIDATION_FAILED', ['body.roles', 'body.cohort', 'body.mandateDeadline', 'body.uepContact.email']);
+    expectError(await api('GET', '/v1/entries?limit=1000&atRisk=maybe', { token: ops }), 400, 'VALIDATION_FAILED', ['query.limit', 'query.atRisk']);
+    expectError(await api('GET', '/v1/entries?status=IN_PROGRESS&status=COMPLETE', { token: ops }), 400, 'VALIDATION_FAILED', ['query.status']);
+    expectError(await api('POST', '/v1/entries', { token: ops, rawBody: '[1,2]', headers: { 'content-type': 'application/json' } }), 400, 'VALIDATION_FAILED');
+  });
+
+  test('an oversized body is 413; a non-JSON body is 415', async () => {
+    const big = { ...startBody(uniquePartyId()), partyName: 'x'.repeat(20_000) };
+    expectError(await api('POST', '/v1/entries', { token: ops, body: big }), 413, 'PAYLOAD_TOO_LARGE');
+    expectError(await api('POST', '/v1/entries', { token: ops, rawBody: 'partyId=X', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  test('hostile ids never reach Temporal: strict pattern', async () => {
+    for (const id of ["X' OR '1'='1", '../etc/passwd', 'a b', 'é', 'x'.repeat(65), '-leading', 'uep-"quoted"', 'a\nb']) {
+      const start = await api('POST', '/v1/entries', { token: ops, body: startBody(id) });
+      expectError(start, 400, 'VALIDATION_FAILED', ['body.partyId']);
+      const get = await api('GET', `/v1/entries/${encodeURIComponent(id)}`, { token: ops });
+      expect([400, 404]).toContain(get.status); // '../etc/passwd' leaves the route: 404
+      expect(ErrorResponse.safeParse(get.json).success).toBe(true);
+    }
+    const partyId = uniquePartyId();
+    await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(partyId) });
+    expectError(
+      await api('POST', `/v1/entries/${partyId}/decisions`, { token: h.tokenFor(BODY.SECAS), body: { decisionId: "d'1; --", stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e' } }),
+      400,
+      'VALIDATION_FAILED',
+      ['body.decisionId'],
+    );
+  });
+});
+
+describe('routes and tokens', () => {
+  test('unknown route or method is a 404 in the one shape', async () => {
+    expectError(await api('GET', '/v1/nothing-here', { token: ops }), 404, 'NOT_FOUND');
+    expectError(await api('DELETE', `/v1/entries/${uniquePartyId()}`, { token: ops }), 404, 'NOT_FOUND');
+  });
+
+  test('no token, a malformed header or an unknown token is 401', async () => {
+    expectError(await api('GET', '/v1/entries'), 401, 'UNAUTHENTICATED');
+    expectError(await api('GET', '/v1/entries', { headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } }), 401, 'UNAUTHENTICATED');
+    expectError(await api('GET', '/v1/entries', { token: 'uep_not-a-real-token' }), 401, 'UNAUTHENTICATED');
+    expectError(await api('GET', '/v1/entries', { token: ops.slice(0, -1) }), 401, 'UNAUTHENTICATED');
+  });
+
+  test('tokens load hashed from a file or from env; mint-token prints a token once and stores only its hash', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'uep-tokens-'));
+    const file = path.join(dir, 'tokens.json');
+    const run = (...args: string[]) =>
+      execFileSync(process.execPath, [require.resolve('tsx/cli'), path.resolve(__dirname, '../../scripts/mint-token.ts'), ...args], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }).trim();
+    const dccToken = run('--file', file, '--body', 'DCC', '--id', 'dcc-1');
+    const partyToken = run('--file', file, '--body', 'PARTY', '--id', 'acme-lead', '--party', 'ACME');
+    const stored = readFileSync(file, 'utf8');
+    expect(stored).not.toContain(dccToken);
+    expect(stored).toContain(hashToken(dccToken));
+    const store = loadTokenStore({ AUTH_TOKENS_FILE: file, AUTH_TOKENS_JSON: undefined });
+    expect(store.principalFor(dccToken)).toEqual({ body: 'DCC', id: 'dcc-1' });
+    expect(store.principalFor(partyToken)).toEqual({ body: 'PARTY', id: 'acme-lead', partyId: 'ACME' });
+    expect(() => run('--file', file, '--body', 'PARTY', '--id', 'no-party')).toThrow();
+
+    const { token, record } = mintToken({ body: BODY.SECAS, id: 'secas-1' });
+    const fromEnv = loadTokenStore({ AUTH_TOKENS_FILE: undefined, AUTH_TOKENS_JSON: JSON.stringify({ tokens: [record] }) });
+    expect(fromEnv.principalFor(token)).toEqual({ body: 'SECAS', id: 'secas-1' });
+    expect(() => loadTokenStore({ AUTH_TOKENS_FILE: undefined, AUTH_TOKENS_JSON: '{"tokens":[{"sha256":"x"}]}' })).toThrow(/AUTH_TOKENS_JSON/);
+  });
+});
+
+describe('operations', () => {
+  test('x-request-id is taken when sane, made otherwise, and echoed in errors', async () => {
+    const given = await api('GET', '/healthz', { headers: { 'x-request-id': 'req-123' } });
+    expect(given.headers.get('x-request-id')).toBe('req-123');
+    const made = await api('GET', '/v1/entries', { headers: { 'x-request-id': 'bad id with spaces' } });
+    const id = made.headers.get('x-request-id');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ErrorResponse.parse(made.json).error.requestId).toBe(id);
+  });
+
+  test('healthz, readyz within the bound, metrics by route template and status', async () => {
+    expect((await api('GET', '/healthz')).json).toEqual({ status: 'ok' });
+    const ready = await api('GET', '/readyz');
+    expect(ready.status).toBe(200);
+    expect(ReadyResponse.parse(ready.json).temporal.namespace).toBe('default');
+    await api('GET', `/v1/entries/${uniquePartyId()}`, { token: ops });
+    const metrics = await api('GET', '/metrics');
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    expect(metrics.text).toMatch(/uep_api_http_requests_total\{method="GET",route="\/v1\/entries\/:partyId",status="404"\} \d+/);
+    expect(metrics.text).toMatch(/uep_api_http_request_duration_seconds_bucket\{le="0.1",method="GET",route="\/readyz",status="200"\} \d+/);
+    expect(metrics.text).toContain('route="unmatched"');
+  });
+
+  test('the OpenAPI document and the docs page (assets served locally)', async () => {
+    const doc = await api('GET', '/openapi.json');
+    expect((doc.json as { openapi: string }).openapi).toBe('3.1.0');
+    const page = await api('GET', '/docs/');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('swagger-ui');
+    const asset = await api('GET', '/docs/swagger-ui-bundle.js');
+    expect(asset.status).toBe(200);
+    expect(page.text).not.toMatch(/https?:\/\/(unpkg|cdn)/);
+  });
+});
