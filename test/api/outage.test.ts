@@ -1,0 +1,104 @@
+/**
+ * Temporal stopped mid-test: the API answers 503 within TEMPORAL_RPC_TIMEOUT_MS (never a hang,
+ * never a stack trace) and recovers when the server is back on the same port and SQLite file.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { mkdtempSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { mintToken, TokenStore } from '../../api/tokens';
+import { EntryResponse, ErrorResponse } from '../../api/schemas';
+import type { Notification } from '../../domain/types';
+import { BODY, STAGE } from '../../domain/vocabulary';
+import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../helpers/temporal';
+import { startBodyAcceded } from './fixtures';
+import { call, connectClient, eventually, listenApp, recordingActivities, TEST_RPC_TIMEOUT_MS } from './harness';
+
+/** The bound plus what HTTP and the event loop may add on a busy 2-core machine. */
+const MARGIN_MS = 1500;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createNetServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+test('503 within the bound while Temporal is down, then recovery on the same port and database', async () => {
+  const port = await freePort();
+  const dbFilename = path.join(mkdtempSync(path.join(tmpdir(), 'uep-outage-')), 'temporal.db');
+  const taskQueue = uniqueTaskQueue('outage');
+  const notifications: Notification[] = [];
+  const startWorker = async (e: TestWorkflowEnvironment): Promise<{ worker: Worker; running: Promise<void> }> => {
+    const worker = await createTestWorker(e, { taskQueue, activities: recordingActivities(notifications) });
+    return { worker, running: worker.run() };
+  };
+
+  let env = await startDevServer({ port, dbFilename });
+  let w = await startWorker(env);
+  const { client, connection } = await connectClient(`127.0.0.1:${port}`);
+  const { token: ops, record: opsRecord } = mintToken({ body: BODY.OPS, id: 'ops-1' });
+  const { token: secas, record: secasRecord } = mintToken({ body: BODY.SECAS, id: 'secas-1' });
+  let server: Server | undefined;
+  try {
+    const app = await listenApp(client, { TEMPORAL_TASK_QUEUE: taskQueue }, new TokenStore([opsRecord, secasRecord]));
+    server = app.server;
+    const api = (method: string, p: string, opts: Parameters<typeof call>[3] = {}) => call(app.baseUrl, method, p, opts);
+
+    const partyId = uniquePartyId();
+    expect((await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(partyId) })).status).toBe(201);
+    expect((await api('GET', `/v1/entries/${partyId}`, { token: ops })).status).toBe(200);
+
+    // Temporal goes away
+    w.worker.shutdown();
+    await w.running;
+    await env.teardown();
+
+    const down = [
+      await api('GET', '/readyz'),
+      await api('GET', `/v1/entries/${partyId}`, { token: ops }),
+      await api('GET', '/v1/entries', { token: ops }),
+      await api('POST', `/v1/entries/${partyId}/decisions`, {
+        token: secas,
+        body: { decisionId: 'outage-1', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e' },
+      }),
+      await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(uniquePartyId()) }),
+    ];
+    for (const r of down) {
+      expect(r.status).toBe(503);
+      expect(ErrorResponse.parse(r.json).error.code).toBe('TEMPORAL_UNAVAILABLE');
+      expect(r.ms).toBeLessThan(TEST_RPC_TIMEOUT_MS + MARGIN_MS);
+      expect(r.text).not.toMatch(/at .*\.(ts|js):\d+/);
+    }
+    expect((await api('GET', '/healthz')).status).toBe(200); // alive, just not ready
+
+    // Temporal comes back on the same port and file: the entry is still there
+    env = await startDevServer({ port, dbFilename });
+    w = await startWorker(env);
+    const ready = await eventually(() => api('GET', '/readyz'), (r) => r.status === 200, 30_000);
+    expect(ready.status).toBe(200);
+    const again = await eventually(() => api('GET', `/v1/entries/${partyId}`, { token: ops }), (r) => r.status === 200, 30_000);
+    expect(EntryResponse.parse(again.json).entry.partyId).toBe(partyId);
+    const decided = await api('POST', `/v1/entries/${partyId}/decisions`, {
+      token: secas,
+      body: { decisionId: 'after-1', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e' },
+    });
+    expect(decided.status).toBe(200);
+  } finally {
+    server?.closeAllConnections();
+    server?.close();
+    // calls abandoned during the outage may still be backing off in the SDK's retry interceptor
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    await connection.close();
+    w.worker.shutdown();
+    await w.running.catch(() => undefined);
+    await env.teardown();
+  }
+});
