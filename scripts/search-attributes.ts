@@ -15,15 +15,23 @@ const PROTO_TYPE: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValue
   KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
+/**
+ * Adds the engine's attributes in one call (the time-skipping test server only implements this
+ * call, not the listing).
+ */
+export async function addSearchAttributes(connection: Connection, namespace: string, keys = SEARCH_ATTRIBUTE_KEYS): Promise<void> {
+  await connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(keys.map((key) => [key.name, PROTO_TYPE[key.type]])),
+  });
+}
+
 /** Returns the names it added (empty when all were there). */
 export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const known = new Set(Object.keys(existing.customAttributes ?? {}));
   const missing = SEARCH_ATTRIBUTE_KEYS.filter((key) => !known.has(key.name));
   if (missing.length === 0) return [];
-  await connection.operatorService.addSearchAttributes({
-    namespace,
-    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, PROTO_TYPE[key.type]])),
-  });
+  await addSearchAttributes(connection, namespace, missing);
   return missing.map((key) => key.name);
 }

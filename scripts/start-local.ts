@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   if (added.length > 0) console.log(`registered search attributes: ${added.join(', ')}`);
   await connection.close();
 
-  const tokensFile = await ensureLocalTokens(env.UEP_DATA_DIR);
+  const tokensFile = ensureLocalTokens(env.UEP_DATA_DIR);
   const shared = {
     TEMPORAL_ADDRESS: address,
     TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE,

@@ -36,8 +36,13 @@ import {
   recordDecisionUpdate,
   submitEvidenceUpdate,
   withdrawUpdate,
+  type AddUserRoleRequest,
+  type AmendMandateDeadlineRequest,
   type EntryUpdateResult,
   type EntryWorkflowInput,
+  type RecordDecisionRequest,
+  type SubmitEvidenceRequest,
+  type WithdrawRequest,
 } from './messages';
 import { toSearchAttributeUpdates } from './search-attributes';
 import { entryDetailsMarkdown } from './ui-details';
@@ -101,23 +106,23 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<void> {
   }
 
   setHandler(recordDecisionUpdate, (req) => handle({ type: 'RECORD_DECISION', ...req }), {
-    validator: (req) => validate({ type: 'RECORD_DECISION', ...req }),
+    validator: (req: RecordDecisionRequest) => validate({ type: 'RECORD_DECISION', ...req }),
     description: 'A body records its decision on a stage it owns',
   });
   setHandler(submitEvidenceUpdate, (req) => handle({ type: 'SUBMIT_EVIDENCE', ...req }), {
-    validator: (req) => validate({ type: 'SUBMIT_EVIDENCE', ...req }),
+    validator: (req: SubmitEvidenceRequest) => validate({ type: 'SUBMIT_EVIDENCE', ...req }),
     description: 'The Party (or SECAS for it) submits what a stage needs before its decision',
   });
   setHandler(amendMandateDeadlineUpdate, (req) => handle({ type: 'AMEND_DEADLINE', ...req }), {
-    validator: (req) => validate({ type: 'AMEND_DEADLINE', ...req }),
+    validator: (req: AmendMandateDeadlineRequest) => validate({ type: 'AMEND_DEADLINE', ...req }),
     description: 'Move or remove the mandate deadline; reminders are recomputed',
   });
   setHandler(addUserRoleUpdate, (req) => handle({ type: 'ADD_ROLE', ...req }), {
-    validator: (req) => validate({ type: 'ADD_ROLE', ...req }),
+    validator: (req: AddUserRoleRequest) => validate({ type: 'ADD_ROLE', ...req }),
     description: 'Seek one more User Role',
   });
   setHandler(withdrawUpdate, (req) => handle({ type: 'WITHDRAW', ...req }), {
-    validator: (req) => validate({ type: 'WITHDRAW', ...req }),
+    validator: (req: WithdrawRequest) => validate({ type: 'WITHDRAW', ...req }),
     description: 'Withdraw the entry; every reminder stops',
   });
   setHandler(getStatusQuery, () => summarise(state, Date.now()));

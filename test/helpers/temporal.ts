@@ -8,6 +8,8 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import { randomUUID } from 'node:crypto';
 import { serverExecutable, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../../scripts/temporal-toolchain';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
+import { addSearchAttributes } from '../../scripts/search-attributes';
+import { DEFAULT_NAMESPACE } from '../../config/temporal';
 
 export const WORKFLOWS_PATH = require.resolve('../../workflows');
 
@@ -23,8 +25,11 @@ export function startDevServer(opts: { dbFilename?: string; port?: number } = {}
   });
 }
 
-export function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: serverExecutable(TEMPORAL_TEST_SERVER) } });
+/** The time-skipping server, with the engine's search attributes registered. */
+export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: serverExecutable(TEMPORAL_TEST_SERVER) } });
+  await addSearchAttributes(env.connection, env.namespace ?? DEFAULT_NAMESPACE);
+  return env;
 }
 
 const noop = () => undefined;

@@ -1,0 +1,67 @@
+/** Drives an entry through its stages the way the bodies would: the Party submits, the owner decides. */
+import type { WorkflowHandle } from '@temporalio/client';
+import { getCatalogue } from '../../domain';
+import type { EntrySummary, StageSummary } from '../../domain/types';
+import { BODY, ENTRY_STATUS, OUTCOME_EFFECT, STAGE_STATE, type Principal } from '../../domain/vocabulary';
+import { getStatusQuery, recordDecisionUpdate, submitEvidenceUpdate, type EntryUpdateResult } from '../../workflows/messages';
+
+export function principalFor(body: Principal['body'], partyId: string): Principal {
+  return body === BODY.PARTY ? { body, id: `contact@${partyId}`, partyId } : { body, id: `${body.toLowerCase()}-officer` };
+}
+
+export function openStages(summary: EntrySummary): StageSummary[] {
+  return [...summary.partyStages, ...summary.roleStages.flatMap((r) => r.stages)].filter(
+    (s) => s.state === STAGE_STATE.AWAITING_PARTY || s.state === STAGE_STATE.AWAITING_DECISION,
+  );
+}
+
+/** The first outcome that completes the stage (no Shared Resource-only outcomes). */
+export function passingOutcome(summary: EntrySummary, stage: StageSummary): string {
+  const def = getCatalogue(summary.catalogueVersion).stages.find((s) => s.id === stage.stage);
+  const outcome = def?.outcomes.find((o) => o.effect === OUTCOME_EFFECT.DONE && !o.sharedResourceOnly);
+  if (!outcome) throw new Error(`no passing outcome for ${stage.stage}`);
+  return outcome.outcome;
+}
+
+let counter = 0;
+const nextId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++counter}`;
+
+/** Moves one open stage one step: a submission if the Party is awaited, else a passing decision. */
+export async function actOn(
+  handle: WorkflowHandle,
+  summary: EntrySummary,
+  stage: StageSummary,
+  outcome?: string,
+): Promise<EntryUpdateResult> {
+  const where = { stage: stage.stage, ...(stage.role ? { role: stage.role } : {}) };
+  if (stage.state === STAGE_STATE.AWAITING_PARTY) {
+    const id = nextId('sub');
+    return handle.executeUpdate(submitEvidenceUpdate, {
+      args: [{ submissionId: id, ...where, reference: `doc-${id}`, principal: principalFor(BODY.PARTY, summary.partyId) }],
+      updateId: id,
+    });
+  }
+  const id = nextId('dec');
+  return handle.executeUpdate(recordDecisionUpdate, {
+    args: [{ decisionId: id, ...where, outcome: outcome ?? passingOutcome(summary, stage), evidence: `ev-${id}`, principal: principalFor(stage.owner, summary.partyId) }],
+    updateId: id,
+  });
+}
+
+/**
+ * Acts on every open stage until the entry is complete, calling `between` after each round
+ * (e.g. to let time pass on the time-skipping server). Returns the final summary.
+ */
+export async function driveToCompletion(
+  handle: WorkflowHandle,
+  between: (round: number) => Promise<void> = async () => undefined,
+): Promise<EntrySummary> {
+  let summary = await handle.query(getStatusQuery);
+  for (let round = 0; summary.status === ENTRY_STATUS.IN_PROGRESS; round++) {
+    if (round > 60) throw new Error(`entry did not complete: ${summary.headline}`);
+    for (const stage of openStages(summary)) summary = (await actOn(handle, summary, stage)).summary;
+    await between(round);
+    summary = await handle.query(getStatusQuery);
+  }
+  return summary;
+}

@@ -1,0 +1,38 @@
+/**
+ * Every committed history replays through the current workflow code without a determinism
+ * error; a deliberately changed workflow is caught. No server is needed.
+ */
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflows, entryWorkflowBundle } from '../helpers/temporal';
+import { HISTORIES_DIR } from '../helpers/histories';
+
+const histories = readdirSync(HISTORIES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((file) => ({ name: path.basename(file, '.json'), history: historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8'))) }));
+
+let current: WorkflowBundleWithSourceMap;
+let changed: WorkflowBundleWithSourceMap;
+beforeAll(async () => {
+  current = await entryWorkflowBundle();
+  changed = await bundleWorkflows(require.resolve('./changed-workflow'));
+});
+
+test('there are histories to replay', () => {
+  expect(histories.map((h) => h.name)).toEqual(
+    expect.arrayContaining(['full-lifecycle', 'rework-loops', 'deadline-amended', 'withdrawn', 'three-roles']),
+  );
+});
+
+test.each(histories.map((h) => [h.name, h.history] as const))('%s replays deterministically', async (name, history) => {
+  await expect(Worker.runReplayHistory({ workflowBundle: current, replayName: name }, history)).resolves.toBeUndefined();
+});
+
+test.each(histories.map((h) => [h.name, h.history] as const))('a changed workflow is caught replaying %s', async (name, history) => {
+  await expect(Worker.runReplayHistory({ workflowBundle: changed, replayName: name }, history)).rejects.toMatchObject({
+    name: 'DeterminismViolationError',
+  });
+});
