@@ -1,0 +1,59 @@
+/**
+ * The benchmark's settings, from the environment (parsed once, like the engine's own config).
+ * Defaults finish within about ten minutes on a 2-core machine; BENCH_QUICK=1 is a smoke run.
+ */
+import { z } from 'zod';
+import { flag, parseEnv } from '../config/env';
+
+const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+export const benchEnvSchema = z.object({
+  /** A smoke run (< 1 min): small N, a small scale set, everything else as usual. */
+  BENCH_QUICK: flag(false),
+  /** Lifecycles driven in the floor run and in the engine run. */
+  BENCH_N: count(0),
+  /** Lifecycles in flight at once (the same in both runs). */
+  BENCH_CONCURRENCY: count(0),
+  /** Open entries for the scale measurement (0 skips it). */
+  BENCH_SCALE: count(-1).pipe(z.number().int().min(-1)),
+  /** Status and list queries sampled at scale. */
+  BENCH_SCALE_SAMPLE: count(0),
+  /** Entries started at once while filling the scale set. */
+  BENCH_START_CONCURRENCY: count(32),
+  /** Run the six-month lifecycle on the time-skipping server. */
+  BENCH_TIME_SKIPPING: flag(true),
+  /** Use this Temporal server instead of starting a dev server. */
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  /** Where the JSON result goes (default bench/results/<timestamp>.json). */
+  BENCH_OUT: z.string().optional(),
+});
+
+export interface BenchConfig {
+  quick: boolean;
+  n: number;
+  concurrency: number;
+  scale: number;
+  scaleSample: number;
+  startConcurrency: number;
+  timeSkipping: boolean;
+  temporalAddress?: string;
+  out?: string;
+}
+
+const DEFAULTS = { full: { n: 300, concurrency: 16, scale: 10_000, scaleSample: 500 }, quick: { n: 20, concurrency: 8, scale: 300, scaleSample: 50 } };
+
+export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  const e = parseEnv(benchEnvSchema, env);
+  const d = e.BENCH_QUICK ? DEFAULTS.quick : DEFAULTS.full;
+  return {
+    quick: e.BENCH_QUICK,
+    n: e.BENCH_N || d.n,
+    concurrency: e.BENCH_CONCURRENCY || d.concurrency,
+    scale: e.BENCH_SCALE >= 0 ? e.BENCH_SCALE : d.scale,
+    scaleSample: e.BENCH_SCALE_SAMPLE || d.scaleSample,
+    startConcurrency: e.BENCH_START_CONCURRENCY,
+    timeSkipping: e.BENCH_TIME_SKIPPING,
+    ...(e.TEMPORAL_ADDRESS ? { temporalAddress: e.TEMPORAL_ADDRESS } : {}),
+    ...(e.BENCH_OUT ? { out: e.BENCH_OUT } : {}),
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * A diagnostic run: the same entries driven with the Temporal client directly (no HTTP), to tell
+ * the API's share of the engine's cost from the workflow's.
+ */
+import type { Client } from '@temporalio/client';
+import { entryIdFor } from '../domain';
+import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
+import { startBody } from '../test/api/fixtures';
+import { actOn, openStages, principalFor } from '../test/helpers/entry-driver';
+import { getStatusQuery, ENTRY_WORKFLOW_TYPE, type EntryWorkflowInput } from '../workflows/messages';
+import { benchPartyId } from './engine-run';
+import { runLifecycles, type RunResult } from './lifecycle-run';
+import { timed } from './stats';
+
+const MAX_ROUNDS = 60;
+
+export async function runEngineViaSdk(client: Client, opts: { taskQueue: string; n: number; concurrency: number; runId: string }): Promise<RunResult> {
+  return runLifecycles('engine (raw SDK, no HTTP)', opts.n, opts.concurrency, async (i, samples) => {
+    const partyId = benchPartyId(opts.runId, 'd', i);
+    const args: [EntryWorkflowInput] = [{ start: { ...startBody(partyId), startedBy: principalFor(BODY.OPS, '') } }];
+    const handle = await timed(samples.starts, () => client.workflow.start(ENTRY_WORKFLOW_TYPE, { taskQueue: opts.taskQueue, workflowId: entryIdFor(partyId), args }));
+    let summary = await handle.query(getStatusQuery);
+    let updates = 0;
+    for (let round = 0; summary.status === ENTRY_STATUS.IN_PROGRESS; round++) {
+      if (round > MAX_ROUNDS) throw new Error(`${partyId} did not complete`);
+      for (const stage of openStages(summary)) {
+        summary = (await timed(samples.updates, () => actOn(handle, summary, stage))).summary;
+        updates++;
+      }
+    }
+    return updates;
+  });
+}

@@ -1,0 +1,153 @@
+/**
+ * `npm run bench`: the engine against the raw Temporal SDK on the same server, in one run.
+ *
+ *   floor    N minimal workflows, each sent K updates with the SDK (bench/floor)
+ *   engine   N entries started and driven to completion through the HTTP API (K updates each)
+ *   scale    BENCH_SCALE open entries idle on their timers: worker RSS, status and list latency
+ *   time     a six-month lifecycle on the time-skipping server: wall time and history events
+ *
+ * Workers run as child processes (their RSS is their own); the API listens on loopback in this
+ * process. Settings: bench/config.ts. Prints tables and writes bench/results/<time>.json.
+ */
+import '../test/helpers/quiet-runtime';
+import { Client, Connection } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEFAULT_NAMESPACE } from '../config/temporal';
+import { buildWorkflowBundle } from '../scripts/build-workflow-bundle';
+import { startSmtpCatcher, type SmtpCatcher } from '../test/helpers/smtp-catcher';
+import { startDevServer } from '../test/helpers/temporal';
+import { startApiStack, type ApiStack } from './api-stack';
+import { loadBenchConfig } from './config';
+import { withCpu } from './cpu';
+import { benchPartyId, oneEntry, runEngine } from './engine-run';
+import { runEngineViaSdk } from './engine-sdk-run';
+import { runFloor } from './floor/run';
+import { machineInfo } from './machine';
+import { checkTargets, renderReport, type BenchResult } from './report';
+import { runScale } from './scale-run';
+import { runTimeSkippingLifecycle } from './time-skipping-run';
+import { ENGINE_WORKER_ENTRY, FLOOR_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from './worker-process';
+
+const RESULTS_DIR = path.join(__dirname, 'results');
+const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+
+/** Env of a worker child process: this server, its own task queue, quiet, no metrics port. */
+function workerEnv(address: string, taskQueue: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: DEFAULT_NAMESPACE, TEMPORAL_TASK_QUEUE: taskQueue, WORKER_METRICS_ENABLED: 'false', LOG_LEVEL: 'INFO', ...extra };
+}
+
+async function main(): Promise<void> {
+  const config = loadBenchConfig();
+  const runId = Date.now().toString(36);
+  const machine = machineInfo();
+  log(`machine: ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.temporalCli}`);
+
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => log(`cleanup: ${String(err)}`));
+  };
+  try {
+    let address = config.temporalAddress;
+    if (!address) {
+      const env: TestWorkflowEnvironment = await startDevServer();
+      cleanups.push(() => env.teardown());
+      address = env.address;
+      log(`dev server on ${address} (in-memory)`);
+    }
+    const connection = await Connection.connect({ address });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection, namespace: DEFAULT_NAMESPACE });
+
+    const smtp: SmtpCatcher = await startSmtpCatcher();
+    cleanups.push(() => smtp.stop());
+    const bundle = await buildWorkflowBundle(path.join(mkdtempSync(path.join(tmpdir(), 'uep-bench-')), 'workflow-bundle.js'));
+    log(`workflow bundle built in ${bundle.ms} ms`);
+
+    const floorQueue = `bench-floor-${runId}`;
+    const engineQueue = `bench-engine-${runId}`;
+    let floorWorker: WorkerProcess | undefined = await startWorkerProcess({ entry: FLOOR_WORKER_ENTRY, env: workerEnv(address, floorQueue) });
+    cleanups.push(() => floorWorker?.kill() ?? Promise.resolve());
+    const engineWorker = await startWorkerProcess({
+      entry: ENGINE_WORKER_ENTRY,
+      env: workerEnv(address, engineQueue, { WORKFLOW_BUNDLE_PATH: bundle.path, SMTP_URL: smtp.url, API_PUBLIC_URL: 'http://127.0.0.1:3000' }),
+    });
+    cleanups.push(() => engineWorker.kill());
+    log(`workers up: floor pid ${floorWorker.pid}, engine pid ${engineWorker.pid}`);
+
+    const api: ApiStack = await startApiStack(client, { taskQueue: engineQueue, namespace: DEFAULT_NAMESPACE, rpcTimeoutMs: 30_000 });
+    cleanups.push(() => api.close());
+
+    // Warm-up, and K: what one one-role entry takes through the API.
+    const warm = await oneEntry(api, benchPartyId(runId, 'w', 0), { updates: [], starts: [] });
+    const k = warm.updates;
+    log(`one entry takes K=${k} updates in ${warm.rounds} rounds`);
+    await runFloor(client, { taskQueue: floorQueue, n: config.concurrency, k, concurrency: config.concurrency, runId: `${runId}w` });
+
+    log(`floor: N=${config.n}, K=${k}, concurrency ${config.concurrency}`);
+    const floorRun = await withCpu(floorWorker.pid, config.n, () =>
+      runFloor(client, { taskQueue: floorQueue, n: config.n, k, concurrency: config.concurrency, runId }),
+    );
+    const floor = { ...floorRun.value, cpuMsPerLifecycle: floorRun.cpu };
+    await floorWorker.kill();
+    floorWorker = undefined;
+    log(`engine: N=${config.n}, concurrency ${config.concurrency}`);
+    const engineRun = await withCpu(engineWorker.pid, config.n, () => runEngine(api, { n: config.n, concurrency: config.concurrency, runId }));
+    const engine = { ...engineRun.value, cpuMsPerLifecycle: engineRun.cpu };
+    log(`engine without HTTP (diagnostic): N=${config.n}`);
+    const sdkRun = await withCpu(engineWorker.pid, config.n, () =>
+      runEngineViaSdk(client, { taskQueue: engineQueue, n: config.n, concurrency: config.concurrency, runId }),
+    );
+    const engineViaSdk = { ...sdkRun.value, cpuMsPerLifecycle: sdkRun.cpu };
+    const workerRssAfterRunsMiB = Math.round((engineWorker.rssBytes() ?? NaN) / 1024 / 1024);
+
+    let scale;
+    if (config.scale > 0) {
+      log(`scale: ${config.scale} open entries`);
+      scale = await runScale(client, api, engineWorker, {
+        scale: config.scale,
+        sample: config.scaleSample,
+        startConcurrency: config.startConcurrency,
+        runId,
+        taskQueue: engineQueue,
+        namespace: DEFAULT_NAMESPACE,
+      });
+    }
+    let timeSkipping;
+    if (config.timeSkipping) {
+      log('time skipping: a six-month lifecycle');
+      timeSkipping = await runTimeSkippingLifecycle(warm.rounds);
+    }
+
+    const partial: Omit<BenchResult, 'targets'> = {
+      at: new Date().toISOString(),
+      quick: config.quick,
+      machine,
+      settings: { n: config.n, k, concurrency: config.concurrency, scale: config.scale, scaleSample: config.scaleSample, rounds: warm.rounds },
+      floor,
+      engine,
+      engineViaSdk,
+      workerRssAfterRunsMiB,
+      ...(scale ? { scale } : {}),
+      ...(timeSkipping ? { timeSkipping } : {}),
+    };
+    const result: BenchResult = { ...partial, targets: checkTargets(partial) };
+    console.log(renderReport(result));
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const out = config.out ?? path.join(RESULTS_DIR, `${result.at.replace(/[:.]/g, '-')}${config.quick ? '-quick' : ''}.json`);
+    writeFileSync(out, JSON.stringify(result, null, 2));
+    log(`wrote ${path.relative(process.cwd(), out)}`);
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,106 @@
+/**
+ * Scale: many open entries idle on their timers. Entries are started with the Temporal client
+ * (the gateway function the API uses, without HTTP), the worker is left to settle, then its RSS
+ * is read and status and list queries are sampled through the API.
+ */
+import type { Client } from '@temporalio/client';
+import pino from 'pino';
+import { authMiddleware } from '../api/auth';
+import { apiEnvSchema } from '../api/config';
+import type { AppContext } from '../api/context';
+import { ENDPOINTS, fillPath } from '../api/endpoints';
+import { mapLimited, startEntryWorkflow } from '../api/temporal-gateway';
+import { TokenStore } from '../api/tokens';
+import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
+import { startBody } from '../test/api/fixtures';
+import { principalFor } from '../test/helpers/entry-driver';
+import type { ApiStack } from './api-stack';
+import { benchPartyId } from './engine-run';
+import { summarize, timed, type LatencySummary } from './stats';
+import type { WorkerProcess } from './worker-process';
+
+/** Far ahead: no reminder falls due while the benchmark runs. */
+export const SCALE_MANDATE_DEADLINE = '2035-12-31';
+
+export interface ScaleResult {
+  openEntries: number;
+  startWallMs: number;
+  startsPerSec: number;
+  settleMs: number;
+  running: number;
+  workerRssMiB: number;
+  workerPeakRssMiB: number;
+  status: LatencySummary;
+  list: LatencySummary;
+  listFiltered: LatencySummary;
+}
+
+const MiB = 1024 * 1024;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until the worker uses under 5% of a core over a 2 s window (bounded by maxMs). */
+async function waitUntilIdle(worker: WorkerProcess, maxMs: number): Promise<number> {
+  const started = Date.now();
+  let last = worker.cpuMs() ?? 0;
+  while (Date.now() - started < maxMs) {
+    await sleep(2000);
+    const now = worker.cpuMs() ?? 0;
+    if (now - last < 100) break;
+    last = now;
+  }
+  return Date.now() - started;
+}
+
+export async function runScale(
+  client: Client,
+  api: ApiStack,
+  worker: WorkerProcess,
+  opts: { scale: number; sample: number; startConcurrency: number; runId: string; taskQueue: string; namespace: string },
+): Promise<ScaleResult> {
+  const config = apiEnvSchema.parse({ TEMPORAL_TASK_QUEUE: opts.taskQueue, TEMPORAL_NAMESPACE: opts.namespace, TEMPORAL_RPC_TIMEOUT_MS: '30000' });
+  const ctx: AppContext = { client, config, logger: pino({ level: 'silent' }), can: authMiddleware(new TokenStore([])) };
+  const ids = Array.from({ length: opts.scale }, (_, i) => benchPartyId(opts.runId, 's', i));
+
+  const t0 = performance.now();
+  let done = 0;
+  await mapLimited(ids, opts.startConcurrency, async (partyId) => {
+    await startEntryWorkflow(ctx, { ...startBody(partyId, { mandateDeadline: SCALE_MANDATE_DEADLINE }), startedBy: principalFor(BODY.OPS, '') });
+    if (++done % 1000 === 0) process.stderr.write(`  scale: ${done}/${opts.scale} started\n`);
+  });
+  const startWallMs = performance.now() - t0;
+  const settleMs = await waitUntilIdle(worker, 300_000);
+
+  const query = `WorkflowType = 'entryWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = '${opts.taskQueue}'`;
+  const { count } = await client.workflow.count(query);
+
+  const ops = api.tokenFor(BODY.OPS);
+  const status: number[] = [];
+  for (let i = 0; i < opts.sample; i++) {
+    const partyId = ids[Math.floor(Math.random() * ids.length)] as string;
+    const r = await timed(status, () => api.request('GET', fillPath(ENDPOINTS.getEntry.path, partyId), { token: ops }));
+    if (r.status !== 200) throw new Error(`status of ${partyId}: HTTP ${r.status} ${r.text.slice(0, 300)}`);
+  }
+  const list: number[] = [];
+  const listFiltered: number[] = [];
+  const listSample = Math.max(10, Math.round(opts.sample / 5));
+  for (let i = 0; i < listSample; i++) {
+    const r = await timed(list, () => api.request('GET', `${ENDPOINTS.listEntries.path}?limit=50`, { token: ops }));
+    if (r.status !== 200) throw new Error(`list: HTTP ${r.status} ${r.text.slice(0, 300)}`);
+    const f = await timed(listFiltered, () =>
+      api.request('GET', `${ENDPOINTS.listEntries.path}?status=${ENTRY_STATUS.IN_PROGRESS}&awaitedBody=${BODY.SECAS}&limit=50`, { token: ops }),
+    );
+    if (f.status !== 200) throw new Error(`filtered list: HTTP ${f.status} ${f.text.slice(0, 300)}`);
+  }
+  return {
+    openEntries: opts.scale,
+    startWallMs: Math.round(startWallMs),
+    startsPerSec: Math.round(opts.scale / (startWallMs / 1000)),
+    settleMs,
+    running: Number(count),
+    workerRssMiB: Math.round((worker.rssBytes() ?? NaN) / MiB),
+    workerPeakRssMiB: Math.round((worker.peakRssBytes() ?? NaN) / MiB),
+    status: summarize(status),
+    list: summarize(list),
+    listFiltered: summarize(listFiltered),
+  };
+}

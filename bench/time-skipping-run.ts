@@ -1,0 +1,60 @@
+/**
+ * A six-month lifecycle on the time-skipping server: an entry started with a mandate deadline
+ * about seven months ahead, driven stage by stage with simulated weeks between rounds so that it
+ * completes about six months in (reminders fire on the way). Reports wall time and history size.
+ */
+import { entryIdFor } from '../domain';
+import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
+import { DAY_MS, toDate } from '../domain/dates';
+import { startBody } from '../test/api/fixtures';
+import { driveToCompletion, principalFor } from '../test/helpers/entry-driver';
+import { recordingNotifier } from '../test/helpers/recording-notifier';
+import { createTestWorker, startTimeSkippingServer, uniquePartyId, uniqueTaskQueue } from '../test/helpers/temporal';
+import { ENTRY_WORKFLOW_TYPE, type EntryWorkflowInput } from '../workflows/messages';
+
+export const LIFECYCLE_DAYS = 182;
+
+export interface TimeSkippingResult {
+  simulatedDays: number;
+  rounds: number;
+  wallMs: number;
+  historyEvents: number;
+  notifications: number;
+}
+
+/** `rounds`: how many rounds a one-role entry takes (measured in the engine run). */
+export async function runTimeSkippingLifecycle(rounds: number): Promise<TimeSkippingResult> {
+  const env = await startTimeSkippingServer();
+  try {
+    const taskQueue = uniqueTaskQueue('bench-ts');
+    const partyId = uniquePartyId('TS');
+    const { activities, sent } = recordingNotifier();
+    const worker = await createTestWorker(env, { taskQueue, activities });
+    const stepDays = Math.max(1, Math.floor(LIFECYCLE_DAYS / Math.max(1, rounds)));
+    return await worker.runUntil(async () => {
+      const wallStart = performance.now();
+      const startedAt = await env.currentTimeMs();
+      const body = startBody(partyId, { mandateDeadline: toDate(startedAt + (LIFECYCLE_DAYS + 30) * DAY_MS) });
+      const args: [EntryWorkflowInput] = [{ start: { ...body, startedBy: principalFor(BODY.OPS, '') } }];
+      const handle = await env.client.workflow.start(ENTRY_WORKFLOW_TYPE, { taskQueue, workflowId: entryIdFor(partyId), args });
+      let taken = 0;
+      const final = await driveToCompletion(handle, async (round) => {
+        taken = round + 1;
+        await env.sleep(`${stepDays} days`);
+      });
+      if (final.status !== ENTRY_STATUS.COMPLETE) throw new Error(`time-skipping lifecycle ended ${final.status}`);
+      await handle.result();
+      const wallMs = performance.now() - wallStart;
+      const events = (await handle.fetchHistory()).events?.length ?? 0;
+      return {
+        simulatedDays: Math.round(((await env.currentTimeMs()) - startedAt) / DAY_MS),
+        rounds: taken,
+        wallMs: Math.round(wallMs),
+        historyEvents: events,
+        notifications: sent.length,
+      };
+    });
+  } finally {
+    await env.teardown();
+  }
+}

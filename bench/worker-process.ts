@@ -1,0 +1,124 @@
+/**
+ * A worker as a child process of its own (`node --import tsx <entry>`), so that its resident
+ * memory can be read apart from the caller's and it can be killed like a real crash (SIGKILL).
+ * Used by the benchmarks and the fault tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../scripts/temporal-toolchain';
+
+export const ENGINE_WORKER_ENTRY = path.join(PROJECT_ROOT, 'worker', 'main.ts');
+export const FLOOR_WORKER_ENTRY = path.join(PROJECT_ROOT, 'bench', 'floor', 'worker.ts');
+
+/** What the worker prints once it polls (worker/main.ts and bench/floor/worker.ts). */
+export const WORKER_READY_LINE = 'worker started';
+
+export interface WorkerProcess {
+  pid: number;
+  child: ChildProcess;
+  /** Output so far (stdout and stderr), for diagnostics. */
+  output(): string;
+  /** Resolves with the exit code (or signal) once the process has exited. */
+  exited: Promise<number | NodeJS.Signals | null>;
+  /** Resident set size of the process in bytes (from /proc), or undefined once it is gone. */
+  rssBytes(): number | undefined;
+  peakRssBytes(): number | undefined;
+  /** CPU time used so far (user + system), in ms, from /proc. */
+  cpuMs(): number | undefined;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+const CLOCK_TICKS_PER_S = 100;
+
+function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
+  try {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resident set size now, in bytes. */
+export const readRssBytes = (pid: number) => statusField(pid, 'VmRSS');
+/** Peak resident set size so far, in bytes. */
+export const readPeakRssBytes = (pid: number) => statusField(pid, 'VmHWM');
+
+export function readCpuMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ');
+    if (!fields) return undefined;
+    // after "pid (comm) ": state is field 0, utime 11, stime 12
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Spawns a worker and waits until it prints WORKER_READY_LINE (bounded by readyTimeoutMs). The
+ * node process is the direct child (no tsx wrapper process), so pid, RSS and SIGKILL are its own.
+ */
+export async function startWorkerProcess(opts: {
+  entry: string;
+  env: Record<string, string>;
+  readyTimeoutMs?: number;
+  /** Forward the worker's output to this process's stderr. */
+  echo?: boolean;
+}): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', opts.entry], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    if (output.length > 200_000) output = output.slice(-100_000);
+    if (opts.echo) process.stderr.write(chunk);
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not spawn ${opts.entry}`);
+
+  const timeoutMs = opts.readyTimeoutMs ?? 60_000;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error(`worker not ready within ${timeoutMs} ms:\n${output.slice(-4000)}`)), timeoutMs);
+    const check = () => {
+      if (output.includes(WORKER_READY_LINE)) finish();
+    };
+    const finish = (err?: Error) => {
+      clearTimeout(timer);
+      child.stdout?.off('data', check);
+      child.stderr?.off('data', check);
+      if (err) {
+        child.kill('SIGKILL');
+        reject(err);
+      } else resolve();
+    };
+    child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
+    void exited.then((code) => finish(new Error(`worker exited (${String(code)}) before it was ready:\n${output.slice(-4000)}`)));
+    check();
+  });
+
+  return {
+    pid,
+    child,
+    output: () => output,
+    exited,
+    rssBytes: () => readRssBytes(pid),
+    peakRssBytes: () => readPeakRssBytes(pid),
+    cpuMs: () => readCpuMs(pid),
+    async kill(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 35_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
