@@ -14,8 +14,11 @@ export const ROUTED_BODIES = [BODY.SECAS, BODY.DCC, BODY.SEC_PANEL, BODY.OPS] as
 export type RoutedBody = (typeof ROUTED_BODIES)[number];
 
 export const webhookSubscriberSchema = z.object({
-  /** Where the signed POST goes. */
-  url: z.httpUrl(),
+  /**
+   * Where the signed POST goes: any http(s) URL, including IP addresses and single-label hosts
+   * (a compose service name, a loopback receiver). z.httpUrl() would refuse those.
+   */
+  url: z.url({ protocol: /^https?$/, error: 'a webhook url must be http:// or https://' }),
   /** Shared secret of the HMAC-SHA256 signature; give each subscriber its own. */
   secret: z.string().min(16, 'a webhook secret needs at least 16 characters'),
   /** A label for logs and reports. */
