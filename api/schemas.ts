@@ -32,6 +32,13 @@ export const CalendarDate = z
   .regex(DATE_PATTERN, 'must be a date YYYY-MM-DD')
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'must be a real date')
   .meta({ id: 'CalendarDate', description: 'A calendar date, YYYY-MM-DD', example: '2018-08-31' });
+/**
+ * A registered (referenced) schema or null. `X.nullable()` on a schema with an id renders as
+ * `allOf: [{$ref: X}, {type: [string, null]}]`, which no null satisfies (the $ref still applies),
+ * so every null answer broke the API's own document (found by schemathesis, `npm run fuzz`).
+ * A union renders as `anyOf: [{$ref: X}, {type: null}]`.
+ */
+const orNull = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]);
 const Instant = z.string().meta({ description: 'ISO-8601 UTC instant', example: '2026-03-02T09:30:00.000Z' });
 /** Free text: anything printable, bounded. Escaped wherever it goes (visibility queries, CSV). */
 const text = (max: number, description: string) => z.string().trim().min(1).max(max).meta({ description });
@@ -66,7 +73,7 @@ export const StartEntryRequest = z
       .min(1)
       .max(ALL_USER_ROLES.length)
       .refine((r) => new Set(r).size === r.length, 'roles must not repeat'),
-    mandateDeadline: CalendarDate.nullable()
+    mandateDeadline: orNull(CalendarDate)
       .optional()
       .meta({ description: "Omitted: the cohort's default. null: no mandate deadline." }),
     uepContact: UepContactSchema,
@@ -114,7 +121,7 @@ export type EvidenceRequest = z.infer<typeof EvidenceRequest>;
 
 export const AmendDeadlineRequest = z
   .strictObject({
-    deadline: CalendarDate.nullable().meta({ description: 'The new mandate deadline, or null to remove it' }),
+    deadline: orNull(CalendarDate).meta({ description: 'The new mandate deadline, or null to remove it' }),
     reason: text(1000, 'Why the deadline moves'),
   })
   .meta({ id: 'AmendDeadlineRequest' });
@@ -205,7 +212,7 @@ export const EntrySummarySchema = z
     calendarVersion: z.string(),
     uepContact: z.object({ name: z.string(), email: z.string() }),
     sharedResourceProvider: z.string().optional(),
-    mandateDeadline: CalendarDate.nullable(),
+    mandateDeadline: orNull(CalendarDate),
     deadlineVersion: z.number().int(),
     nextDeadline: z.object({ at: Instant, what: z.string() }).nullable(),
     forecastCompletion: z.string().nullable(),
@@ -292,9 +299,9 @@ export const EntryListItem = z
     entryId: z.string(),
     partyId: z.string(),
     partyName: z.string().nullable(),
-    cohort: CohortEnum.nullable(),
+    cohort: orNull(CohortEnum),
     roles: z.array(UserRoleEnum),
-    status: EntryStatusEnum.nullable(),
+    status: orNull(EntryStatusEnum),
     awaitedBodies: z.array(BodyEnum),
     openStages: z.array(StageEnum),
     mandateDeadline: Instant.nullable(),
@@ -327,16 +334,16 @@ export const InboxItem = z
     awaiting: BodyEnum,
     state: StageStateEnum,
     awaitingSince: z.string().nullable(),
-    dueBy: CalendarDate.nullable(),
+    dueBy: orNull(CalendarDate),
     overdue: z.boolean(),
-    mandateDeadline: CalendarDate.nullable(),
+    mandateDeadline: orNull(CalendarDate),
     links: EntryLinks,
   })
   .meta({ id: 'InboxItem' });
 export type InboxItem = z.infer<typeof InboxItem>;
 
 export const InboxResponse = z
-  .object({ body: BodyEnum.nullable(), items: z.array(InboxItem), truncated: z.boolean() })
+  .object({ body: orNull(BodyEnum), items: z.array(InboxItem), truncated: z.boolean() })
   .meta({ id: 'InboxResponse' });
 export type InboxResponse = z.infer<typeof InboxResponse>;
 
@@ -359,7 +366,7 @@ export const ComplianceRow = z
     status: EntryStatusEnum,
     roles: z.array(UserRoleEnum),
     rolesComplete: z.number().int(),
-    mandateDeadline: CalendarDate.nullable(),
+    mandateDeadline: orNull(CalendarDate),
     forecastCompletion: z.string().nullable(),
     completedAt: z.string().nullable(),
     atRisk: z.boolean(),
