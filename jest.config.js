@@ -1,3 +1,4 @@
+/* global module, process */
 /** @type {import('jest').Config} */
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }];
 const common = { testEnvironment: 'node', transform: { '^.+\\.ts$': swc }, moduleFileExtensions: ['ts', 'js', 'json'] };
@@ -18,6 +19,11 @@ module.exports = {
       ],
       setupFiles: ['<rootDir>/test/helpers/quiet-runtime.ts'],
     },
+    // Minutes long (real processes killed and restarted): only with UEP_FAULT_TESTS=1, i.e.
+    // `npm run test:faults`; never part of a plain `jest` / `npm test`.
+    ...(process.env.UEP_FAULT_TESTS === '1'
+      ? [{ ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'], setupFiles: ['<rootDir>/test/helpers/quiet-runtime.ts'] }]
+      : []),
   ],
   maxWorkers: 1,
   testTimeout: 120_000,

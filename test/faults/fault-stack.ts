@@ -1,0 +1,129 @@
+/**
+ * Everything a fault test runs, for real and on loopback: a Temporal dev server on a fixed port
+ * with a SQLite file (so it can be stopped and started again on the same data), an SMTP catcher,
+ * a webhook receiver behind a TCP gate (so it can be "down"), and the engine's worker as a child
+ * process (worker/main.ts, configured by env) that can be SIGKILLed and restarted.
+ */
+import type { Client, Connection } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { NotificationRoutes } from '../../activities/config';
+import { BODY } from '../../domain/vocabulary';
+import { DEFAULT_NAMESPACE } from '../../config/temporal';
+import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
+import { ENGINE_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from '../../bench/worker-process';
+import { connectClient } from '../api/harness';
+import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp-catcher';
+import { startDevServer, uniqueTaskQueue } from '../helpers/temporal';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
+import { startTcpGate, type TcpGate } from './tcp-gate';
+
+export const WEBHOOK_SECRET = 'fault-tests-webhook-secret-0123456789';
+export const BODY_EMAIL = { SECAS: 'secas@uep.example', DCC: 'dcc@uep.example', SEC_PANEL: 'panel@uep.example', OPS: 'ops@uep.example' } as const;
+
+export interface FaultStack {
+  address: string;
+  port: number;
+  dbFilename: string;
+  client: Client;
+  taskQueue: string;
+  smtp: SmtpCatcher;
+  webhooks: WebhookReceiver;
+  /** In front of `webhooks`: close() makes the receiver unreachable. */
+  gate: TcpGate;
+  worker(): WorkerProcess | undefined;
+  startWorker(): Promise<WorkerProcess>;
+  /** SIGKILL: no graceful shutdown, in-flight tasks and heartbeats are lost. */
+  killWorker(): Promise<void>;
+  stopServer(): Promise<void>;
+  startServer(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Mail to every body; SECAS also gets a signed webhook through the gate. */
+export function faultRoutes(webhookUrl: string): NotificationRoutes {
+  return {
+    [BODY.SECAS]: { email: [BODY_EMAIL.SECAS], webhooks: [{ url: webhookUrl, secret: WEBHOOK_SECRET, name: 'secas-hook' }] },
+    [BODY.DCC]: { email: [BODY_EMAIL.DCC], webhooks: [] },
+    [BODY.SEC_PANEL]: { email: [BODY_EMAIL.SEC_PANEL], webhooks: [] },
+    [BODY.OPS]: { email: [BODY_EMAIL.OPS], webhooks: [] },
+  };
+}
+
+export async function startFaultStack(): Promise<FaultStack> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'uep-faults-'));
+  const dbFilename = path.join(dir, 'temporal.db');
+  const port = await freePort();
+  const address = `127.0.0.1:${port}`;
+  let env: TestWorkflowEnvironment | undefined = await startDevServer({ port, dbFilename });
+  const { client, connection }: { client: Client; connection: Connection } = await connectClient(address);
+  const smtp = await startSmtpCatcher();
+  const webhooks = await startWebhookReceiver({ secret: WEBHOOK_SECRET });
+  const gate = await startTcpGate(webhooks.port);
+  const bundle = await buildWorkflowBundle(path.join(dir, 'workflow-bundle.js'));
+  const taskQueue = uniqueTaskQueue('faults');
+  const workerEnv: Record<string, string> = {
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_NAMESPACE: DEFAULT_NAMESPACE,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    WORKFLOW_BUNDLE_PATH: bundle.path,
+    SMTP_URL: smtp.url,
+    NOTIFY_ROUTES_JSON: JSON.stringify(faultRoutes(`http://127.0.0.1:${gate.port}/hook`)),
+    NOTIFY_TARGET_TIMEOUT_MS: '5000',
+    WORKER_METRICS_ENABLED: 'false',
+    WORKER_SHUTDOWN_GRACE: '2s',
+    LOG_LEVEL: 'INFO',
+  };
+  let worker: WorkerProcess | undefined;
+
+  const stack: FaultStack = {
+    address,
+    port,
+    dbFilename,
+    client,
+    taskQueue,
+    smtp,
+    webhooks,
+    gate,
+    worker: () => worker,
+    async startWorker() {
+      worker = await startWorkerProcess({ entry: ENGINE_WORKER_ENTRY, env: workerEnv, readyTimeoutMs: 60_000 });
+      return worker;
+    },
+    async killWorker() {
+      await worker?.kill('SIGKILL');
+      worker = undefined;
+    },
+    async stopServer() {
+      await env?.teardown();
+      env = undefined;
+    },
+    async startServer() {
+      env ??= await startDevServer({ port, dbFilename });
+    },
+    async close() {
+      await worker?.kill('SIGTERM').catch(() => undefined);
+      await connection.close().catch(() => undefined);
+      await env?.teardown().catch(() => undefined);
+      await gate.close();
+      await webhooks.stop();
+      await smtp.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return stack;
+}

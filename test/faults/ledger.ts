@@ -1,0 +1,53 @@
+/**
+ * What the engine decided and did, read back from Temporal itself: from each entry's history,
+ * every notification the workflow scheduled and the delivery report its activity returned; from
+ * its audit trail, every submission and decision it recorded.
+ */
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+import type { DeliveryReport, NotificationActivities } from '../../activities/types';
+import { entryIdFor } from '../../domain';
+import { AUDIT_ACTION, type AuditRecord, type Notification } from '../../domain/types';
+import { getAuditTrailQuery } from '../../workflows/messages';
+
+/** The activity type of notification delivery (the method name on NotificationActivities). */
+export const DELIVER_NOTIFICATION: keyof NotificationActivities = 'deliverNotification';
+
+export interface NotificationLedger {
+  scheduled: Notification[];
+  /** Reports of the activities that completed, by notification id. */
+  reports: Map<string, DeliveryReport>;
+  /** Notification ids whose activity failed or timed out for good. */
+  failed: string[];
+  historyEvents: number;
+}
+
+const decode = <T>(payloads: temporal.api.common.v1.IPayloads | null | undefined): T => defaultPayloadConverter.fromPayload(payloads!.payloads![0]!);
+
+export async function notificationLedger(client: Client, partyId: string): Promise<NotificationLedger> {
+  const history = await client.workflow.getHandle(entryIdFor(partyId)).fetchHistory();
+  const events = history.events ?? [];
+  const byScheduledId = new Map<string, Notification>();
+  const ledger: NotificationLedger = { scheduled: [], reports: new Map(), failed: [], historyEvents: events.length };
+  for (const e of events) {
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled?.activityType?.name === DELIVER_NOTIFICATION) {
+      const n = decode<Notification>(scheduled.input);
+      byScheduledId.set(String(e.eventId), n);
+      ledger.scheduled.push(n);
+    }
+    const completed = e.activityTaskCompletedEventAttributes;
+    const n = (id: unknown) => byScheduledId.get(String(id));
+    if (completed && n(completed.scheduledEventId)) ledger.reports.set(n(completed.scheduledEventId)!.id, decode<DeliveryReport>(completed.result));
+    const failed = e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
+    if (failed && n(failed.scheduledEventId)) ledger.failed.push(n(failed.scheduledEventId)!.id);
+  }
+  return ledger;
+}
+
+/** Ids of the submissions and decisions in the entry's audit trail, in order. */
+export async function recordedUpdateIds(client: Client, partyId: string): Promise<string[]> {
+  const trail: AuditRecord[] = await client.workflow.getHandle(entryIdFor(partyId)).query(getAuditTrailQuery);
+  return trail.filter((r) => r.action === AUDIT_ACTION.DECISION || r.action === AUDIT_ACTION.SUBMISSION).map((r) => r.id ?? '');
+}
