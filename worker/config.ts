@@ -10,7 +10,13 @@ export const workerEnvSchema = temporalEnvSchema.extend({
   WORKER_METRICS_ENABLED: flag(true),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(40),
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * Workflows kept in memory between tasks. Each cached entry costs about 0.45 MB of worker RSS
+   * (measured by `npm run bench`: 10,000 cached entries gave a 4.6 GiB worker), while an evicted
+   * entry is replayed from its short history on its next task or query in a few ms. 1,000 keeps
+   * the active entries hot and 10,000 idle ones under 1 GiB.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(1_000),
   /** How long in-flight activities get to finish after SIGTERM. */
   WORKER_SHUTDOWN_GRACE: z.string().default('30s'),
   /** Identifies the deployed code in metrics and logs (e.g. the git commit). */
