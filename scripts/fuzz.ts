@@ -100,7 +100,9 @@ async function main(): Promise<number> {
         ...config.FUZZ_ARGS.split(' ').filter(Boolean),
       ]);
     const ops = await pass(api.tokenFor(BODY.OPS), []);
-    const signOffs = await pass(api.tokenFor(BODY.SECAS), SIGN_OFF_PATHS.flatMap((p) => ['--include-path', p]));
+    // The coverage phase is skipped here: with these two operations hypothesis 6 on Python 3.11
+    // crashed inside schemathesis 4.32.5 ("AST constructor recursion depth mismatch").
+    const signOffs = await pass(api.tokenFor(BODY.SECAS), [...SIGN_OFF_PATHS.flatMap((p) => ['--include-path', p]), '--phases', 'examples,fuzzing']);
     const code = ops || signOffs;
     console.error(
       `schemathesis ${SCHEMATHESIS_VERSION}: OPS pass exit ${ops}, SECAS sign-off pass exit ${signOffs}, ${Math.round((Date.now() - started) / 1000)} s (JUnit in ${path.relative(PROJECT_ROOT, REPORT_DIR)})`,
