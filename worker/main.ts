@@ -4,7 +4,7 @@
  * polling stops, in-flight tasks get WORKER_SHUTDOWN_GRACE to finish, then the process exits.
  */
 import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
-import { createActivities } from '../activities';
+import { activityDepsFromConfig, createActivities } from '../activities';
 import { loadWorkerConfig } from './config';
 import { createEntryWorker } from './create-worker';
 
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   try {
-    const worker = await createEntryWorker(connection, config, createActivities(config));
+    const worker = await createEntryWorker(connection, config, createActivities(activityDepsFromConfig(config)));
     Runtime.instance().logger.info('worker started', {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       namespace: config.TEMPORAL_NAMESPACE,

@@ -1,5 +1,6 @@
 /** Saves entry histories for the replay tests (only when UEP_CAPTURE_HISTORIES=1). */
 import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -9,5 +10,5 @@ export async function captureHistory(handle: WorkflowHandle, name: string): Prom
   if (process.env.UEP_CAPTURE_HISTORIES !== '1') return;
   const history = await handle.fetchHistory();
   mkdirSync(HISTORIES_DIR, { recursive: true });
-  writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), JSON.stringify(history, null, 1));
+  writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), historyToJSON(history));
 }

@@ -56,9 +56,10 @@ export function uniquePartyId(prefix = 'P'): string {
 
 export async function createTestWorker(
   env: TestWorkflowEnvironment,
-  options: { taskQueue: string; activities: object; workflowBundle?: WorkflowBundleWithSourceMap },
+  options: { taskQueue: string; activities: object; workflowBundle?: WorkflowBundleWithSourceMap; maxCachedWorkflows?: number },
 ): Promise<Worker> {
   return Worker.create({
+    ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue: options.taskQueue,

@@ -1,0 +1,362 @@
+/**
+ * The entry workflow over months, on the time-skipping server: reminders on the right days,
+ * deadline amendments, SLA chasers, breach, rework loops, withdrawal, duplicate and refused
+ * sign-offs, a worker restart. Time moves with env.sleep; nothing is shortened.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import {
+  addWorkingDays,
+  entryIdFor,
+  nextWorkingDay,
+  CURRENT_CALENDAR_VERSION,
+  type StartEntryInput,
+  type StageSummary,
+  type Notification,
+} from '../../domain';
+import { BODY, COHORT, ENTRY_STATUS, STAGE, STAGE_STATE, USER_ROLE, type Cohort, type UserRole } from '../../domain/vocabulary';
+import { NOTIFICATION_KIND } from '../../domain/types';
+import {
+  amendMandateDeadlineUpdate,
+  getAuditTrailQuery,
+  getStatusQuery,
+  recordDecisionUpdate,
+  withdrawUpdate,
+} from '../../workflows/messages';
+import { entryWorkflow } from '../../workflows';
+import { actOn, driveToCompletion, openStages, principalFor } from '../helpers/entry-driver';
+import { captureHistory } from '../helpers/histories';
+import { recordingNotifier, type Recorded } from '../helpers/recording-notifier';
+import { createTestWorker, startTimeSkippingServer, uniquePartyId, uniqueTaskQueue } from '../helpers/temporal';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const at = (date: string, hourUtc: number) => Date.parse(`${date}T00:00:00Z`) + hourUtc * HOUR;
+const addDays = (date: string, days: number) => isoDate(Date.parse(`${date}T00:00:00Z`) + days * DAY);
+const OPS = principalFor(BODY.OPS, 'ops');
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await startTimeSkippingServer();
+});
+afterAll(() => env?.teardown());
+
+interface Running {
+  handle: WorkflowHandle<typeof entryWorkflow>;
+  worker: Worker;
+  sent: Recorded[];
+  taskQueue: string;
+  partyId: string;
+  startedAt: number;
+}
+
+function input(partyId: string, overrides: Partial<StartEntryInput> = {}): StartEntryInput {
+  return {
+    partyId,
+    partyName: `Energy ${partyId}`,
+    cohort: COHORT.SMALL_DOMESTIC_SUPPLIER,
+    roles: [USER_ROLE.IMPORT_SUPPLIER],
+    uepContact: { name: 'Pat Contact', email: `uep@${partyId.toLowerCase()}.example` },
+    startedBy: OPS,
+    ...overrides,
+  };
+}
+
+/** Starts an entry and a worker for it; `run` gets the running entry while the worker polls. */
+async function withEntry(overrides: Partial<StartEntryInput>, run: (r: Running) => Promise<void>): Promise<void> {
+  const taskQueue = uniqueTaskQueue('lifecycle');
+  const partyId = uniquePartyId();
+  const { activities, sent } = recordingNotifier();
+  const worker = await createTestWorker(env, { taskQueue, activities });
+  await worker.runUntil(async () => {
+    const startedAt = await env.currentTimeMs();
+    const handle = await env.client.workflow.start(entryWorkflow, {
+      taskQueue,
+      workflowId: entryIdFor(partyId),
+      args: [{ start: input(partyId, overrides) }],
+    });
+    try {
+      await run({ handle, worker, sent, taskQueue, partyId, startedAt });
+    } finally {
+      // An entry left open without a worker would stall time skipping for the tests after it.
+      if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('test over');
+    }
+  });
+}
+
+const ofKind = (sent: Recorded[], kind: string) => sent.filter((r) => r.notification.kind === kind);
+const ids = (sent: Recorded[]) => sent.map((r) => r.notification.id);
+
+/** The notification was scheduled at the instant it was due (within the few seconds a task takes). */
+function expectSentAt(record: Recorded | undefined, dueMs: number): void {
+  expect(record).toBeDefined();
+  expect(Date.parse(record!.notification.dueAt)).toBe(dueMs);
+  expect(record!.scheduledAt).toBeGreaterThanOrEqual(dueMs);
+  expect(record!.scheduledAt - dueMs).toBeLessThan(60_000);
+}
+
+async function historyLength(handle: WorkflowHandle): Promise<number> {
+  return (await handle.fetchHistory()).events?.length ?? 0;
+}
+
+describe.each([COHORT.SMALL_DOMESTIC_SUPPLIER, COHORT.ELECTRICITY_DNO, COHORT.SMALL_NON_DOMESTIC_SUPPLIER] as Cohort[])(
+  'a six-month lifecycle of a %s',
+  (cohort) => {
+    test('completes, with every mandate reminder on its day and none twice', async () => {
+      const wallStart = Date.now();
+      const startedAt = await env.currentTimeMs();
+      const deadline = isoDate(startedAt + 200 * DAY);
+      await withEntry({ cohort, mandateDeadline: deadline }, async ({ handle, sent }) => {
+        const final = await driveToCompletion(handle, () => env.sleep('3 weeks'));
+        expect(final.status).toBe(ENTRY_STATUS.COMPLETE);
+        expect(final.roleStages.every((r) => r.complete)).toBe(true);
+        const completedAt = await env.currentTimeMs();
+        expect(completedAt - startedAt).toBeGreaterThan(150 * DAY);
+
+        const expectedOffsets = [90, 60, 30, 14, 7, 1].filter((k) => at(addDays(deadline, -k), 9) < completedAt);
+        expect(expectedOffsets.length).toBeGreaterThan(0);
+        const reminders = ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER);
+        expect(reminders.map((r) => r.notification.id)).toEqual(expectedOffsets.map((k) => `${handle.workflowId}:MANDATE_REMINDER:d${k}:v1`));
+        for (const k of expectedOffsets) {
+          expectSentAt(reminders.find((r) => r.notification.id.endsWith(`:d${k}:v1`)), at(addDays(deadline, -k), 9));
+        }
+        expect(ofKind(sent, NOTIFICATION_KIND.MANDATE_BREACH)).toEqual([]);
+        expect(ofKind(sent, NOTIFICATION_KIND.ROLE_COMPLETE)).toHaveLength(1);
+        expect(new Set(ids(sent)).size).toBe(sent.length);
+        await expect(handle.result()).resolves.toBeUndefined();
+
+        const events = await historyLength(handle);
+        console.log(`${cohort}: one-role lifecycle over ${Math.round((completedAt - startedAt) / DAY)} days: ${events} history events, ${Date.now() - wallStart} ms wall time`);
+        expect(events).toBeLessThan(300);
+        if (cohort === COHORT.SMALL_DOMESTIC_SUPPLIER) await captureHistory(handle, 'full-lifecycle');
+      });
+    });
+  },
+);
+
+test('an entry started after its cohort default deadline is in breach at once and reminded weekly', async () => {
+  await withEntry({ cohort: COHORT.ELECTRICITY_DNO }, async ({ handle, sent, startedAt }) => {
+    await env.sleep('15 days');
+    const summary = await handle.query(getStatusQuery);
+    expect(summary.mandateDeadline).toBe('2018-01-21');
+    expect(summary.inBreach).toBe(true);
+    const breach = ofKind(sent, NOTIFICATION_KIND.MANDATE_BREACH);
+    expect(breach).toHaveLength(1);
+    expect(breach[0]!.scheduledAt - startedAt).toBeLessThan(60_000);
+    expect(breach[0]!.notification.recipients).toEqual(
+      expect.arrayContaining([{ kind: 'BODY', body: BODY.SECAS }, { kind: 'BODY', body: BODY.OPS }]),
+    );
+    expect(ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER)).toEqual([]);
+    expect(ofKind(sent, NOTIFICATION_KIND.BREACH_REMINDER).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+test('breach the day after the deadline, then a breach reminder every week', async () => {
+  const startedAt = await env.currentTimeMs();
+  const deadline = isoDate(startedAt + 20 * DAY);
+  await withEntry({ mandateDeadline: deadline }, async ({ handle, sent }) => {
+    await env.sleep('45 days');
+    const breachAt = at(addDays(deadline, 1), 0);
+    const [breach] = ofKind(sent, NOTIFICATION_KIND.MANDATE_BREACH);
+    expectSentAt(breach, breachAt);
+    const weekly = ofKind(sent, NOTIFICATION_KIND.BREACH_REMINDER);
+    expect(weekly.map((r) => r.notification.dueAt)).toEqual([7, 14, 21].map((d) => new Date(at(addDays(deadline, 1 + d), 9)).toISOString()));
+    for (const r of weekly) expectSentAt(r, Date.parse(r.notification.dueAt));
+    expect(ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER).map((r) => r.notification.id.split(':')[2])).toEqual(['d14', 'd7', 'd1']);
+    const summary = await handle.query(getStatusQuery);
+    expect(summary.inBreach).toBe(true);
+    expect(new Set(ids(sent)).size).toBe(sent.length);
+  });
+});
+
+test('a deadline moved later and then earlier: reminders recomputed, none sent twice', async () => {
+  const t0 = await env.currentTimeMs();
+  const d1 = isoDate(t0 + 100 * DAY);
+  const d2 = isoDate(t0 + 200 * DAY);
+  const d3 = isoDate(t0 + 160 * DAY);
+  await withEntry({ mandateDeadline: d1 }, async ({ handle, sent }) => {
+    await env.sleep('15 days'); // d1 - 90 passes
+    expect(ids(ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER))).toEqual([`${handle.workflowId}:MANDATE_REMINDER:d90:v1`]);
+
+    const later = await handle.executeUpdate(amendMandateDeadlineUpdate, { args: [{ deadline: d2, reason: 'consultation outcome', principal: OPS }] });
+    expect(later.summary.mandateDeadline).toBe(d2);
+    expect(later.summary.deadlineVersion).toBe(2);
+    await env.sleep('105 days'); // t0 + 120: d2 - 90 (t0 + 110) passes
+    const amendedAt = await env.currentTimeMs();
+
+    const earlier = await handle.executeUpdate(amendMandateDeadlineUpdate, { args: [{ deadline: d3, reason: 'licence change', principal: OPS }] });
+    expect(earlier.summary.deadlineVersion).toBe(3);
+    await env.sleep('50 days'); // t0 + 170: past d3
+
+    const reminders = ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER);
+    const expected = [
+      `d90:v1`,
+      `d90:v2`,
+      ...[60, 30, 14, 7, 1].filter((k) => at(addDays(d3, -k), 9) >= amendedAt).map((k) => `d${k}:v3`),
+    ];
+    expect(reminders.map((r) => r.notification.id.split(':').slice(2).join(':'))).toEqual(expected);
+    for (const r of reminders) expectSentAt(r, Date.parse(r.notification.dueAt));
+    expect(ofKind(sent, NOTIFICATION_KIND.MANDATE_BREACH).map((r) => r.notification.id)).toEqual([`${handle.workflowId}:MANDATE_BREACH:v3`]);
+    expect(ofKind(sent, NOTIFICATION_KIND.DEADLINE_AMENDED)).toHaveLength(2);
+    expect(new Set(ids(sent)).size).toBe(sent.length);
+
+    const audit = await handle.query(getAuditTrailQuery);
+    const amendments = audit.filter((a) => a.action === 'DEADLINE_AMENDED');
+    expect(amendments.map((a) => [a.previousDeadline, a.deadline, a.reason, a.principal.body])).toEqual([
+      [d1, d2, 'consultation outcome', BODY.OPS],
+      [d2, d3, 'licence change', BODY.OPS],
+    ]);
+    await captureHistory(handle, 'deadline-amended');
+  });
+});
+
+test('an overdue decision: the owner is reminded after its SLA and OPS is told at twice the SLA', async () => {
+  await withEntry({ mandateDeadline: null }, async ({ handle, sent, startedAt }) => {
+    const summary = await handle.query(getStatusQuery);
+    const accession = summary.partyStages.find((s) => s.stage === STAGE.ACCESSION)!;
+    expect(accession.state).toBe(STAGE_STATE.AWAITING_DECISION);
+    expect(accession.awaiting).toBe(BODY.SECAS);
+    const startDate = isoDate(startedAt);
+    expect(accession.dueBy).toBe(addWorkingDays(startDate, 10, CURRENT_CALENDAR_VERSION));
+
+    await env.sleep('40 days');
+    const reminder = ofKind(sent, NOTIFICATION_KIND.SLA_REMINDER).find((r) => r.notification.stage === STAGE.ACCESSION);
+    expectSentAt(reminder, at(nextWorkingDay(addWorkingDays(startDate, 10, CURRENT_CALENDAR_VERSION), CURRENT_CALENDAR_VERSION), 9));
+    expect(reminder!.notification.recipients).toEqual([{ kind: 'BODY', body: BODY.SECAS }]);
+    const escalation = ofKind(sent, NOTIFICATION_KIND.SLA_ESCALATION).find((r) => r.notification.stage === STAGE.ACCESSION);
+    expectSentAt(escalation, at(nextWorkingDay(addWorkingDays(startDate, 20, CURRENT_CALENDAR_VERSION), CURRENT_CALENDAR_VERSION), 9));
+    expect(escalation!.notification.recipients).toEqual([{ kind: 'BODY', body: BODY.OPS }]);
+    expect(ofKind(sent, NOTIFICATION_KIND.SLA_REMINDER)).toHaveLength(1);
+    expect(ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER)).toEqual([]);
+  });
+});
+
+test('a security deferral and a failed UEPT are reworked, then the entry completes', async () => {
+  const t0 = await env.currentTimeMs();
+  await withEntry({ mandateDeadline: isoDate(t0 + 300 * DAY) }, async ({ handle }) => {
+    const outcomesFor: Partial<Record<string, string[]>> = { [STAGE.SECURITY_ASSESSMENT]: ['DEFERRED'], [STAGE.UEPT]: ['FAILED'] };
+    let summary = await handle.query(getStatusQuery);
+    for (let round = 0; summary.status === ENTRY_STATUS.IN_PROGRESS && round < 40; round++) {
+      for (const stage of openStages(summary)) {
+        const scripted = stage.state === STAGE_STATE.AWAITING_DECISION ? outcomesFor[stage.stage]?.shift() : undefined;
+        summary = (await actOn(handle, summary, stage, scripted)).summary;
+      }
+      await env.sleep('5 days');
+      summary = await handle.query(getStatusQuery);
+    }
+    expect(summary.status).toBe(ENTRY_STATUS.COMPLETE);
+    const security = summary.partyStages.find((s) => s.stage === STAGE.SECURITY_ASSESSMENT)!;
+    const uept = summary.roleStages[0]!.stages.find((s) => s.stage === STAGE.UEPT)!;
+    expect([security.attempts, security.outcome]).toEqual([2, 'APPROVED']);
+    expect([uept.attempts, uept.outcome]).toEqual([2, 'PASSED']);
+    const decisions = (await handle.query(getAuditTrailQuery)).filter((a) => a.action === 'DECISION');
+    expect(decisions.filter((d) => d.stage === STAGE.SECURITY_ASSESSMENT).map((d) => d.outcome)).toEqual(['DEFERRED', 'APPROVED']);
+    expect(decisions.filter((d) => d.stage === STAGE.UEPT).map((d) => d.outcome)).toEqual(['FAILED', 'PASSED']);
+    await captureHistory(handle, 'rework-loops');
+  });
+});
+
+test('withdrawal mid-way stops every reminder and closes the entry', async () => {
+  const t0 = await env.currentTimeMs();
+  await withEntry({ mandateDeadline: isoDate(t0 + 100 * DAY) }, async ({ handle, sent }) => {
+    await env.sleep('12 days');
+    const before = sent.length;
+    expect(ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER)).toHaveLength(1);
+    const result = await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'Party exits the market', principal: OPS }] });
+    expect(result.summary.status).toBe(ENTRY_STATUS.WITHDRAWN);
+    await handle.result();
+    await env.sleep('120 days');
+    expect(sent.slice(before).map((r) => r.notification.kind)).toEqual([NOTIFICATION_KIND.ENTRY_WITHDRAWN]);
+    const refused = handle.executeUpdate(recordDecisionUpdate, {
+      args: [{ decisionId: 'late', stage: STAGE.ACCESSION, outcome: 'ACCEDED', evidence: 'x', principal: principalFor(BODY.SECAS, 'x') }],
+    });
+    await expect(refused).rejects.toThrow();
+    await captureHistory(handle, 'withdrawn');
+  });
+});
+
+test('the same decision id twice: the first answer, one audit record', async () => {
+  await withEntry({ mandateDeadline: null }, async ({ handle }) => {
+    const decision = { decisionId: 'dec-accession-1', stage: STAGE.ACCESSION, outcome: 'ACCEDED', evidence: 'accession-agreement.pdf', principal: principalFor(BODY.SECAS, 'x') };
+    const first = await handle.executeUpdate(recordDecisionUpdate, { args: [decision] });
+    const second = await handle.executeUpdate(recordDecisionUpdate, { args: [{ ...decision }], updateId: 'another-transport-id' });
+    expect(first.duplicate).toBe(false);
+    expect(second.duplicate).toBe(true);
+    expect(second.record).toEqual(first.record);
+    const audit = await handle.query(getAuditTrailQuery);
+    expect(audit.filter((a) => a.id === 'dec-accession-1')).toHaveLength(1);
+  });
+});
+
+test('a worker restarted mid-entry picks the entry up: timers and decisions carry on', async () => {
+  const taskQueue = uniqueTaskQueue('restart');
+  const partyId = uniquePartyId();
+  const t0 = await env.currentTimeMs();
+  const deadline = isoDate(t0 + 100 * DAY);
+  const first = recordingNotifier();
+  let handle!: WorkflowHandle<typeof entryWorkflow>;
+  // Without a cache the first worker holds no sticky queue, so the server hands the next task to
+  // whichever worker polls (the time-skipping server would otherwise wait on the dead sticky queue).
+  const worker1 = await createTestWorker(env, { taskQueue, activities: first.activities, maxCachedWorkflows: 0 });
+  await worker1.runUntil(async () => {
+    handle = await env.client.workflow.start(entryWorkflow, {
+      taskQueue,
+      workflowId: entryIdFor(partyId),
+      args: [{ start: input(partyId, { mandateDeadline: deadline }) }],
+    });
+    const s = await handle.query(getStatusQuery);
+    await actOn(handle, s, openStages(s)[0]!);
+    await env.sleep('3 days');
+  });
+  // A new worker, with nothing cached, takes over by replaying the history: the d90 reminder falls due under it.
+  const second = recordingNotifier();
+  const worker2 = await createTestWorker(env, { taskQueue, activities: second.activities });
+  await worker2.runUntil(async () => {
+    await env.sleep('20 days');
+    expect(ids(second.sent)).toContain(`${handle.workflowId}:MANDATE_REMINDER:d90:v1`);
+    const final = await driveToCompletion(handle, () => env.sleep('7 days'));
+    expect(final.status).toBe(ENTRY_STATUS.COMPLETE);
+    const audit = await handle.query(getAuditTrailQuery);
+    expect(audit.filter((a) => a.stage === STAGE.ACCESSION && a.action === 'DECISION')).toHaveLength(1);
+  });
+  const all = [...first.sent, ...second.sent];
+  const reminders = ofKind(all, NOTIFICATION_KIND.MANDATE_REMINDER);
+  expect(reminders.map((r) => r.notification.id.split(':')[2])).toEqual(['d90', 'd60', 'd30', 'd14', 'd7', 'd1'].slice(0, reminders.length));
+  expectSentAt(reminders[0], at(addDays(deadline, -90), 9));
+  expect(new Set(ids(all)).size).toBe(all.length);
+});
+
+test('three roles: each completes on its own, history stays small', async () => {
+  const t0 = await env.currentTimeMs();
+  const roles: UserRole[] = [USER_ROLE.IMPORT_SUPPLIER, USER_ROLE.GAS_SUPPLIER, USER_ROLE.OTHER_USER];
+  await withEntry({ roles, mandateDeadline: isoDate(t0 + 250 * DAY) }, async ({ handle, sent }) => {
+    const initial = await handle.query(getStatusQuery);
+    const privacy = (role: UserRole): StageSummary | undefined =>
+      initial.roleStages.find((r) => r.role === role)!.stages.find((s) => s.stage === STAGE.PRIVACY_ASSESSMENT);
+    expect(privacy(USER_ROLE.OTHER_USER)).toBeDefined();
+    expect(privacy(USER_ROLE.GAS_SUPPLIER)).toBeUndefined();
+    const final = await driveToCompletion(handle, () => env.sleep('7 days'));
+    expect(final.status).toBe(ENTRY_STATUS.COMPLETE);
+    expect(ofKind(sent, NOTIFICATION_KIND.ROLE_COMPLETE).map((r) => r.notification.role).sort()).toEqual([...roles].sort());
+    const events = await historyLength(handle);
+    console.log(`three-role lifecycle: ${events} history events`);
+    expect(events).toBeLessThan(600);
+    await captureHistory(handle, 'three-roles');
+  });
+});
+
+// A notification's fields are what a person acts on: check one reminder's content end to end.
+test('a mandate reminder says which party, what is pending and how long is left', async () => {
+  const t0 = await env.currentTimeMs();
+  const deadline = isoDate(t0 + 95 * DAY);
+  await withEntry({ mandateDeadline: deadline }, async ({ sent }) => {
+    await env.sleep('6 days');
+    const reminder: Notification | undefined = ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER)[0]?.notification;
+    expect(reminder).toMatchObject({ deadline, calendarDaysLeft: 90 });
+    expect(reminder!.subject).toContain('90 days');
+    expect(reminder!.recipients).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'PARTY_CONTACT' })]));
+    expect(reminder!.workingDaysLeft).toBeGreaterThan(55);
+  });
+});
