@@ -78,6 +78,8 @@ export const REFUSAL = {
   ROLE_ALREADY_SOUGHT: 'ROLE_ALREADY_SOUGHT',
   INVALID_DEADLINE: 'INVALID_DEADLINE',
   ID_REUSED: 'ID_REUSED',
+  /** A start input the domain cannot take (a missing field, an unknown cohort or version). */
+  INVALID_INPUT: 'INVALID_INPUT',
 } as const;
 export type RefusalCode = (typeof REFUSAL)[keyof typeof REFUSAL];
 

@@ -1,7 +1,7 @@
 /**
  * Checks of a start input, before an entry exists: the first problem found, or undefined.
- * The refusal codes are the contract's (types.ts REFUSAL); shape problems the API's schema
- * already rejects map to the nearest code, with a message naming the field.
+ * Shape problems (which the API's schema already rejects) are INVALID_INPUT, with a message
+ * naming the field; rule problems have their own codes.
  */
 import { isKnownCalendarVersion } from './calendar';
 import { dependenciesOf, findStage, getCatalogue, isKnownCatalogueVersion, outcomesFor, type StageRef } from './catalogue';
@@ -15,13 +15,13 @@ const refuse = (code: RefusalCode, message: string): Refusal => ({ code, message
 export const MAX_REMINDER_OFFSET_DAYS = 3650;
 
 export function validateStartInput(input: StartEntryInput): Refusal | undefined {
-  if (typeof input.partyId !== 'string' || input.partyId.trim() === '') return refuse(REFUSAL.NOT_OWN_PARTY, 'partyId is required');
-  if (typeof input.partyName !== 'string' || input.partyName.trim() === '') return refuse(REFUSAL.NOT_OWN_PARTY, 'partyName is required');
-  if (!ALL_COHORTS.includes(input.cohort)) return refuse(REFUSAL.INVALID_DEADLINE, `unknown cohort (it decides the default mandate deadline): ${String(input.cohort)}`);
+  if (typeof input.partyId !== 'string' || input.partyId.trim() === '') return refuse(REFUSAL.INVALID_INPUT, 'partyId is required');
+  if (typeof input.partyName !== 'string' || input.partyName.trim() === '') return refuse(REFUSAL.INVALID_INPUT, 'partyName is required');
+  if (!ALL_COHORTS.includes(input.cohort)) return refuse(REFUSAL.INVALID_INPUT, `unknown cohort: ${String(input.cohort)}`);
   if (!Array.isArray(input.roles) || input.roles.length === 0) return refuse(REFUSAL.ROLE_REQUIRED, 'at least one User Role must be sought');
   const seen = new Set<string>();
   for (const role of input.roles) {
-    if (!ALL_USER_ROLES.includes(role)) return refuse(REFUSAL.ROLE_REQUIRED, `unknown User Role: ${String(role)}`);
+    if (!ALL_USER_ROLES.includes(role)) return refuse(REFUSAL.INVALID_INPUT, `unknown User Role: ${String(role)}`);
     if (seen.has(role)) return refuse(REFUSAL.ROLE_ALREADY_SOUGHT, `${role} is listed twice`);
     seen.add(role);
   }
@@ -29,25 +29,25 @@ export function validateStartInput(input: StartEntryInput): Refusal | undefined 
     return refuse(REFUSAL.INVALID_DEADLINE, `mandateDeadline must be a 'YYYY-MM-DD' date: ${String(input.mandateDeadline)}`);
   }
   if (!input.uepContact || typeof input.uepContact.email !== 'string' || input.uepContact.email.trim() === '') {
-    return refuse(REFUSAL.NOT_OWN_PARTY, 'uepContact with an email is required');
+    return refuse(REFUSAL.INVALID_INPUT, 'uepContact with an email is required');
   }
   if (input.reminderOffsetsDays !== undefined) {
     const offsets = input.reminderOffsetsDays;
-    if (!Array.isArray(offsets)) return refuse(REFUSAL.INVALID_DEADLINE, 'reminderOffsetsDays must be a list of days');
+    if (!Array.isArray(offsets)) return refuse(REFUSAL.INVALID_INPUT, 'reminderOffsetsDays must be a list of days');
     for (const k of offsets) {
       if (!Number.isInteger(k) || k < 0 || k > MAX_REMINDER_OFFSET_DAYS) {
-        return refuse(REFUSAL.INVALID_DEADLINE, `reminder offsets are whole days from 0 to ${MAX_REMINDER_OFFSET_DAYS}: ${String(k)}`);
+        return refuse(REFUSAL.INVALID_INPUT, `reminder offsets are whole days from 0 to ${MAX_REMINDER_OFFSET_DAYS}: ${String(k)}`);
       }
     }
-    if (new Set(offsets).size !== offsets.length) return refuse(REFUSAL.INVALID_DEADLINE, 'reminderOffsetsDays has a day twice');
+    if (new Set(offsets).size !== offsets.length) return refuse(REFUSAL.INVALID_INPUT, 'reminderOffsetsDays has a day twice');
   }
   if (input.catalogueVersion !== undefined && !isKnownCatalogueVersion(input.catalogueVersion)) {
-    return refuse(REFUSAL.UNKNOWN_STAGE, `unknown catalogue version: ${input.catalogueVersion}`);
+    return refuse(REFUSAL.INVALID_INPUT, `unknown catalogue version: ${input.catalogueVersion}`);
   }
   if (input.calendarVersion !== undefined && !isKnownCalendarVersion(input.calendarVersion)) {
-    return refuse(REFUSAL.INVALID_DEADLINE, `unknown calendar version: ${input.calendarVersion}`);
+    return refuse(REFUSAL.INVALID_INPUT, `unknown calendar version: ${input.calendarVersion}`);
   }
-  if (!input.startedBy || typeof input.startedBy.id !== 'string') return refuse(REFUSAL.WRONG_BODY, 'startedBy is required');
+  if (!input.startedBy || typeof input.startedBy.id !== 'string') return refuse(REFUSAL.INVALID_INPUT, 'startedBy is required');
   return validateCompletedStages(input);
 }
 
@@ -73,7 +73,7 @@ function validateCompletedStages(input: StartEntryInput): Refusal | undefined {
     if (!outcome || outcome.effect !== OUTCOME_EFFECT.DONE) {
       return refuse(REFUSAL.UNKNOWN_OUTCOME, `${String(c.outcome)} is not an outcome that completes ${c.stage}`);
     }
-    if (!isValidDate(c.at)) return refuse(REFUSAL.INVALID_DEADLINE, `completed ${c.stage}: 'at' must be a 'YYYY-MM-DD' date`);
+    if (!isValidDate(c.at)) return refuse(REFUSAL.INVALID_INPUT, `completed ${c.stage}: 'at' must be a 'YYYY-MM-DD' date`);
     const ref: StageRef = c.role ? { stage: c.stage, role: c.role } : { stage: c.stage };
     if (refs.some((r) => sameRef(r, ref))) return refuse(REFUSAL.STAGE_NOT_APPLICABLE, `${c.stage}${c.role ? ` (${c.role})` : ''} is listed twice`);
     refs.push(ref);
