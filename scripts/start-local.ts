@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     address = `127.0.0.1:${env.TEMPORAL_PORT}`;
     uiUrl = `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`;
     const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(env.TEMPORAL_PORT), '--ui-port', String(env.TEMPORAL_UI_PORT)];
-    args.push('--db-filename', path.join(env.UEP_DATA_DIR, 'temporal.sqlite'), '--namespace', env.TEMPORAL_NAMESPACE, '--log-level', 'warn');
+    args.push('--db-filename', path.join(env.UEP_DATA_DIR, 'temporal.sqlite'), '--namespace', env.TEMPORAL_NAMESPACE, '--log-level', 'error');
     for (const { name, type } of searchAttributeCliPairs()) args.push('--search-attribute', `${name}=${type}`);
     start('temporal', requireBinary(TEMPORAL_CLI), args, {});
   }
