@@ -13,7 +13,7 @@ import { DEFAULT_NAMESPACE } from '../../config/temporal';
 
 export const WORKFLOWS_PATH = require.resolve('../../workflows');
 
-export function startDevServer(opts: { dbFilename?: string; port?: number } = {}): Promise<TestWorkflowEnvironment> {
+export function startDevServer(opts: { dbFilename?: string; port?: number; extraArgs?: string[] } = {}): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: serverExecutable(TEMPORAL_CLI),
