@@ -11,6 +11,7 @@ import {
   log,
   proxyActivities,
   setCurrentDetails,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -25,7 +26,7 @@ import {
   validateStartInput,
   type EntryState,
 } from '../domain';
-import type { Effects, EntryCommand, Refusal } from '../domain/types';
+import type { Effects, EntryCommand, EntrySummary, Refusal } from '../domain/types';
 import { ENTRY_STATUS } from '../domain/vocabulary';
 import { NOTIFICATION_ACTIVITY_OPTIONS, type NotificationActivities } from '../activities/types';
 import {
@@ -46,6 +47,16 @@ import {
 } from './messages';
 import { toSearchAttributeUpdates } from './search-attributes';
 import { entryDetailsMarkdown } from './ui-details';
+import { WakeTimer } from './wake-timer';
+
+/**
+ * Changes to the commands this workflow makes, each behind patched() so that histories written
+ * before it replay unchanged (docs/versioning.md). Never rename or reuse an id.
+ */
+export const PATCH = {
+  /** Keep the wake-up timer across sign-offs that leave the next instant where it was. */
+  KEEP_WAKE_TIMER: 'keep-wake-timer',
+} as const;
 
 const { deliverNotification } = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
 
@@ -71,7 +82,10 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<void> {
   let lastSearchAttributes = '';
   const deliveries = new Set<Promise<unknown>>();
 
-  function carryOut(effects: Effects): void {
+  let lastDetails = '';
+
+  /** Carries out the machine's effects and answers the entry's summary as it now stands. */
+  function carryOut(effects: Effects): EntrySummary {
     for (const notification of effects.notifications) {
       const delivery = deliverNotification(notification)
         .catch((err: unknown) => log.error('notification not delivered', { id: notification.id, error: String(err) }))
@@ -83,21 +97,31 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<void> {
       upsertSearchAttributes(toSearchAttributeUpdates(effects.searchAttributes));
       lastSearchAttributes = attributes;
     }
-    setCurrentDetails(entryDetailsMarkdown(summarise(state, Date.now())));
+    const summary = summarise(state, Date.now());
+    const details = entryDetailsMarkdown(summary);
+    if (details !== lastDetails) {
+      setCurrentDetails(details);
+      lastDetails = details;
+    }
     wakeAt = effects.wakeAt;
     open = effects.searchAttributes.status === ENTRY_STATUS.IN_PROGRESS;
     changes++;
+    return summary;
+  }
+
+  function tick(): void {
+    const transition = advanceTime(state, Date.now());
+    state = transition.state;
+    carryOut(transition.effects);
   }
 
   function handle(command: EntryCommand): EntryUpdateResult {
     const now = Date.now();
     const outcome = applyCommand(state, command, now);
     if (!outcome.ok) throw refusalFailure(outcome.refusal);
-    if (!outcome.duplicate) {
-      state = outcome.state;
-      carryOut(outcome.effects);
-    }
-    return { record: outcome.record, duplicate: outcome.duplicate, summary: summarise(state, now) };
+    if (outcome.duplicate) return { record: outcome.record, duplicate: true, summary: summarise(state, now) };
+    state = outcome.state;
+    return { record: outcome.record, duplicate: false, summary: carryOut(outcome.effects) };
   }
 
   function validate(command: EntryCommand): void {
@@ -130,16 +154,19 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<void> {
 
   carryOut(initial);
 
+  const timer = new WakeTimer();
   while (open) {
     const seen = changes;
-    const changed =
-      wakeAt === null
-        ? (await condition(() => changes !== seen), true)
-        : await condition(() => changes !== seen, Math.max(1, wakeAt - Date.now()), { summary: 'next reminder or deadline' });
-    if (!changed) {
-      const transition = advanceTime(state, Date.now());
-      state = transition.state;
-      carryOut(transition.effects);
+    if (patched(PATCH.KEEP_WAKE_TIMER)) {
+      timer.set(wakeAt);
+      await condition(() => changes !== seen || timer.fired);
+      if (timer.consume()) tick();
+    } else {
+      const changed =
+        wakeAt === null
+          ? (await condition(() => changes !== seen), true)
+          : await condition(() => changes !== seen, Math.max(1, wakeAt - Date.now()), { summary: 'next reminder or deadline' });
+      if (!changed) tick();
     }
     if (open && workflowInfo().continueAsNewSuggested) {
       await settle();

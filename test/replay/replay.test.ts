@@ -21,10 +21,12 @@ beforeAll(async () => {
   changed = await bundleWorkflows(require.resolve('./changed-workflow'));
 });
 
-test('there are histories to replay', () => {
-  expect(histories.map((h) => h.name)).toEqual(
-    expect.arrayContaining(['full-lifecycle', 'rework-loops', 'deadline-amended', 'withdrawn', 'three-roles']),
-  );
+const SCENARIOS = ['full-lifecycle', 'rework-loops', 'deadline-amended', 'withdrawn', 'three-roles'];
+
+test('there are histories of every scenario from before and after the keep-wake-timer patch', () => {
+  for (const generation of ['v1', 'v2']) {
+    expect(histories.map((h) => h.name)).toEqual(expect.arrayContaining(SCENARIOS.map((s) => `${generation}-${s}`)));
+  }
 });
 
 test.each(histories.map((h) => [h.name, h.history] as const))('%s replays deterministically', async (name, history) => {
