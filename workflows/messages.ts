@@ -4,49 +4,22 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { EntryState } from '../domain';
-import type { AuditRecord, EntrySummary, StartEntryInput } from '../domain/types';
-import type { Principal, StageId, UserRole } from '../domain/vocabulary';
+import type { AuditRecord, EntryCommand, EntrySummary, StartEntryInput } from '../domain/types';
 
 export const ENTRY_WORKFLOW_TYPE = 'entryWorkflow';
 
 /** A fresh start, or the carried-over state of a continued-as-new entry. */
 export type EntryWorkflowInput = { start: StartEntryInput } | { resume: EntryState };
 
-export interface RecordDecisionRequest {
-  decisionId: string;
-  stage: StageId;
-  role?: UserRole;
-  outcome: string;
-  evidence: string;
-  comment?: string;
-  principal: Principal;
-}
+/** An update's payload is the domain's command without its type tag. */
+type RequestOf<T extends EntryCommand['type']> = Omit<Extract<EntryCommand, { type: T }>, 'type'>;
 
-export interface SubmitEvidenceRequest {
-  submissionId: string;
-  stage: StageId;
-  role?: UserRole;
-  reference: string;
-  comment?: string;
-  principal: Principal;
-}
-
-export interface AmendMandateDeadlineRequest {
-  /** 'YYYY-MM-DD', or null to remove the mandate deadline */
-  deadline: string | null;
-  reason: string;
-  principal: Principal;
-}
-
-export interface AddUserRoleRequest {
-  role: UserRole;
-  principal: Principal;
-}
-
-export interface WithdrawRequest {
-  reason: string;
-  principal: Principal;
-}
+export type RecordDecisionRequest = RequestOf<'RECORD_DECISION'>;
+export type SubmitEvidenceRequest = RequestOf<'SUBMIT_EVIDENCE'>;
+/** `deadline`: 'YYYY-MM-DD', or null to remove the mandate deadline */
+export type AmendMandateDeadlineRequest = RequestOf<'AMEND_DEADLINE'>;
+export type AddUserRoleRequest = RequestOf<'ADD_ROLE'>;
+export type WithdrawRequest = RequestOf<'WITHDRAW'>;
 
 /** Every accepted update answers with what it recorded and the entry as it now stands. */
 export interface EntryUpdateResult {
