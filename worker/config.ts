@@ -12,11 +12,12 @@ export const workerEnvSchema = temporalEnvSchema.extend({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(40),
   /**
    * Workflows kept in memory between tasks. Each cached entry costs about 0.45 MB of worker RSS
-   * (measured by `npm run bench`: 10,000 cached entries gave a 4.6 GiB worker), while an evicted
-   * entry is replayed from its short history on its next task or query in a few ms. 1,000 keeps
-   * the active entries hot and 10,000 idle ones under 1 GiB.
+   * plus garbage the V8 heap keeps until it collects (`npm run bench`: 10,000 cached entries made
+   * a 4.6 GiB worker; 1,000 settled at 973 MiB but peaked at 1.1 GiB while entries were started).
+   * An evicted entry is replayed from its short history on its next task or query in a few ms.
+   * 500 keeps the active entries hot and a worker with 10,000 idle ones under 1 GiB.
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(1_000),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(500),
   /** How long in-flight activities get to finish after SIGTERM. */
   WORKER_SHUTDOWN_GRACE: z.string().default('30s'),
   /** Identifies the deployed code in metrics and logs (e.g. the git commit). */
