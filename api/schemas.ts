@@ -343,7 +343,13 @@ export const InboxItem = z
 export type InboxItem = z.infer<typeof InboxItem>;
 
 export const InboxResponse = z
-  .object({ body: orNull(BodyEnum), items: z.array(InboxItem), truncated: z.boolean() })
+  .object({
+    body: orNull(BodyEnum),
+    items: z.array(InboxItem),
+    truncated: z.boolean(),
+    /** Entries awaiting the body whose status query went unanswered: their stages are not listed. */
+    unavailable: z.array(z.string()),
+  })
   .meta({ id: 'InboxResponse' });
 export type InboxResponse = z.infer<typeof InboxResponse>;
 
@@ -365,7 +371,8 @@ export const ComplianceRow = z
     cohort: CohortEnum,
     status: EntryStatusEnum,
     roles: z.array(UserRoleEnum),
-    rolesComplete: z.number().int(),
+    /** null when the row comes from visibility alone */
+    rolesComplete: z.number().int().nullable(),
     mandateDeadline: orNull(CalendarDate),
     forecastCompletion: z.string().nullable(),
     completedAt: z.string().nullable(),
@@ -373,6 +380,8 @@ export const ComplianceRow = z
     inBreach: z.boolean(),
     compliance: z.enum(Object.values(COMPLIANCE)),
     awaitedBodies: z.array(BodyEnum),
+    /** STATUS: the entry's own status query; VISIBILITY: its search attributes (the query went unanswered) */
+    source: z.enum(['STATUS', 'VISIBILITY']),
     links: EntryLinks,
   })
   .meta({ id: 'ComplianceRow' });

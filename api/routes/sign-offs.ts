@@ -74,10 +74,12 @@ export function signOffsRouter(ctx: AppContext): Router {
     const partyId = principal.body === BODY.PARTY ? principal.partyId : undefined;
     const filter = entryQuery({ status: ENTRY_STATUS.IN_PROGRESS, awaitedBody: body ?? undefined, partyId });
     const { entries, truncated } = await listAllEntries(ctx, filter, INBOX_MAX_ENTRIES);
+    const unavailable: string[] = [];
     const summaries = await mapLimited(entries, STATUS_QUERY_CONCURRENCY, (e) =>
       queryStatus(ctx, e.partyId).catch((err: unknown) => {
-        if (err instanceof WorkflowNotFoundError) return null; // gone since the visibility answer
-        throw err;
+        // gone since the visibility answer, or its query went unanswered: one entry never fails the inbox
+        if (!(err instanceof WorkflowNotFoundError)) unavailable.push(e.partyId);
+        return null;
       }),
     );
     const today = new Date().toISOString().slice(0, 10);
@@ -101,7 +103,7 @@ export function signOffsRouter(ctx: AppContext): Router {
               links: entryLinks(ctx.config, summary.partyId),
             })),
     );
-    const answer: InboxResponse = { body, items: items.sort(byDueDate), truncated };
+    const answer: InboxResponse = { body, items: items.sort(byDueDate), truncated, unavailable: unavailable.sort() };
     res.json(answer);
   });
 
