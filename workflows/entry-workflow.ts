@@ -80,9 +80,8 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<void> {
   let open = true;
   let changes = 0;
   let lastSearchAttributes = '';
-  const deliveries = new Set<Promise<unknown>>();
-
   let lastDetails = '';
+  const deliveries = new Set<Promise<unknown>>();
 
   /** Carries out the machine's effects and answers the entry's summary as it now stands. */
   function carryOut(effects: Effects): EntrySummary {
