@@ -14,6 +14,7 @@ import { DEFAULT_NAMESPACE } from '../config/temporal';
 import { searchAttributeCliPairs } from '../workflows/search-attributes';
 import { ensureSearchAttributes } from './search-attributes';
 import { ensureLocalTokens } from './local-tokens';
+import { startLocalMailSink } from './local-mail-sink';
 import { PROJECT_ROOT, TEMPORAL_CLI, requireBinary } from './temporal-toolchain';
 
 const localEnvSchema = z.object({
@@ -22,6 +23,9 @@ const localEnvSchema = z.object({
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
   API_PORT: port(3000),
+  /** Where the worker sends mail; unset: a local sink writes every message to <data>/mail. */
+  SMTP_URL: z.string().optional(),
+  LOCAL_SMTP_PORT: port(1025),
   UEP_DATA_DIR: z.string().default(path.join(PROJECT_ROOT, 'data')),
 });
 
@@ -90,15 +94,22 @@ async function main(): Promise<void> {
   await connection.close();
 
   const tokensFile = ensureLocalTokens(env.UEP_DATA_DIR);
+  let smtpUrl = env.SMTP_URL;
+  let mailNote = smtpUrl ?? '';
+  if (!smtpUrl) {
+    const sink = await startLocalMailSink(env.UEP_DATA_DIR, env.LOCAL_SMTP_PORT);
+    smtpUrl = sink.url;
+    mailNote = `${sink.dir} (every message as an .eml file)`;
+  }
   const shared = {
     TEMPORAL_ADDRESS: address,
     TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE,
     ...(uiUrl ? { TEMPORAL_UI_URL: uiUrl } : {}),
     API_PUBLIC_URL: `http://127.0.0.1:${env.API_PORT}`,
   };
-  const tsx = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
-  start('worker', tsx, ['worker/main.ts'], shared);
-  start('api', tsx, ['api/server.ts'], { ...shared, API_PORT: String(env.API_PORT), AUTH_TOKENS_FILE: tokensFile });
+  // node itself (not the tsx wrapper) so that SIGTERM reaches the process and it shuts down gracefully
+  start('worker', process.execPath, ['--import', 'tsx', 'worker/main.ts'], { ...shared, SMTP_URL: smtpUrl });
+  start('api', process.execPath, ['--import', 'tsx', 'api/server.ts'], { ...shared, API_PORT: String(env.API_PORT), AUTH_TOKENS_FILE: tokensFile });
 
   console.log(
     [
@@ -108,6 +119,7 @@ async function main(): Promise<void> {
       `  Temporal Web UI ${uiUrl ?? '(external server)'}`,
       `  Temporal gRPC   ${address}`,
       `  Dev tokens      ${path.join(env.UEP_DATA_DIR, 'dev-tokens.txt')}`,
+      `  Mail            ${mailNote}`,
       'Ctrl-C stops everything.',
       '',
     ].join('\n'),
