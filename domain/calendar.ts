@@ -63,6 +63,27 @@ export function addWorkingDays(date: string, n: number, version: string = CURREN
   return fromDay(day);
 }
 
+/**
+ * The first date after `from` on which `addWorkingDays(date, n)` falls after `limit`: the day
+ * time alone pushes an n-working-day forecast past a deadline. Integer day arithmetic, since it
+ * may walk years of days.
+ */
+export function firstDatePushingPast(from: string, n: number, limit: string, version: string = CURRENT_CALENDAR_VERSION): string {
+  const set = holidays(version);
+  const limitDay = toDay(limit);
+  let day = toDay(from);
+  let forecast = toDay(addWorkingDays(from, n, version));
+  for (;;) {
+    day++;
+    // forecast(day) is the next working day after forecast(day - 1) when day is a working day, else unchanged
+    if (isWorkingDayNumber(day, set)) {
+      do forecast++;
+      while (!isWorkingDayNumber(forecast, set));
+    }
+    if (forecast > limitDay) return fromDay(day);
+  }
+}
+
 /** The first working day after `date`. */
 export function nextWorkingDay(date: string, version: string = CURRENT_CALENDAR_VERSION): string {
   return addWorkingDays(date, 1, version);

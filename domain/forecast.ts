@@ -4,9 +4,8 @@
  * stage: its full estimate, or only its SLA (a re-decision) when the last decision was a REWORK;
  * a RESTART means the full estimate again.
  */
-import { addWorkingDays, isWorkingDay } from './calendar';
+import { addWorkingDays, firstDatePushingPast } from './calendar';
 import { appliesToRole, dependenciesOf, estimateFor, getCatalogue, stageDef, type StageRef } from './catalogue';
-import { addDays } from './dates';
 import { findRecord, refKey, type EntryState } from './state';
 import { ENTRY_STATUS, OUTCOME_EFFECT, STAGE_LEVEL, STAGE_STATE, type UserRole } from './vocabulary';
 
@@ -74,13 +73,5 @@ export function isAtRisk(state: EntryState, today: string): boolean {
 export function atRiskFromDate(state: EntryState, today: string): string | null {
   const deadline = state.mandate.deadline;
   if (deadline === null || state.status !== ENTRY_STATUS.IN_PROGRESS || isAtRisk(state, today)) return null;
-  const cal = state.calendarVersion;
-  let forecast = addWorkingDays(today, entryRemainingWorkingDays(state), cal);
-  let d = today;
-  // forecast(d + 1) is the next working day after forecast(d) when d + 1 is a working day, else unchanged.
-  for (;;) {
-    d = addDays(d, 1);
-    if (isWorkingDay(d, cal)) forecast = addWorkingDays(forecast, 1, cal);
-    if (forecast > deadline) return d;
-  }
+  return firstDatePushingPast(today, entryRemainingWorkingDays(state), deadline, state.calendarVersion);
 }

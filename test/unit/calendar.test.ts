@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { deriveEnglandAndWalesHolidays, FIRST_YEAR, LAST_YEAR } from '../../scripts/generate-calendar';
 import { CALENDARS } from '../../domain/calendar-data';
 import {
@@ -10,6 +11,7 @@ import {
   nextWorkingDay,
   workingDaysBetween,
 } from '../../domain';
+import { firstDatePushingPast } from '../../domain/calendar';
 import { addDays, daysBetween, isValidDate } from '../../domain/dates';
 
 describe('generated England and Wales calendar', () => {
@@ -110,5 +112,27 @@ describe('generated England and Wales calendar', () => {
     expect(isValidDate('2026-1-01')).toBe(false);
     expect(isValidDate(20261101)).toBe(false);
     expect(daysBetween('2026-11-01', '2026-12-01')).toBe(30);
+  });
+});
+
+describe('firstDatePushingPast', () => {
+  /** The definition, day by day: the first date after `from` whose n-working-day forecast is after `limit`. */
+  function naive(from: string, n: number, limit: string): string {
+    for (let d = addDays(from, 1); ; d = addDays(d, 1)) if (addWorkingDays(d, n) > limit) return d;
+  }
+
+  test('agrees with the day-by-day definition', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4000 }), fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 700 }), (start, n, slack) => {
+        const from = addDays('2015-01-01', start);
+        const limit = addDays(addWorkingDays(from, n), slack);
+        expect(firstDatePushingPast(from, n, limit)).toBe(naive(from, n, limit));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('one working day left: Christmas, the Boxing Day substitute and New Year hold the forecast at 2027-01-04 until that day', () => {
+    expect(firstDatePushingPast('2026-12-24', 1, '2027-01-04')).toBe('2027-01-04');
   });
 });
