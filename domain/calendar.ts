@@ -64,9 +64,9 @@ export function addWorkingDays(date: string, n: number, version: string = CURREN
 }
 
 /**
- * The first date after `from` on which `addWorkingDays(date, n)` falls after `limit`: the day
- * time alone pushes an n-working-day forecast past a deadline. Integer day arithmetic, since it
- * may walk years of days.
+ * The first date after `from` on which `addWorkingDays(date, n)` falls after `limit` (n >= 1):
+ * the day time alone pushes an n-working-day forecast past a deadline. Integer day arithmetic,
+ * since it may walk years of days.
  */
 export function firstDatePushingPast(from: string, n: number, limit: string, version: string = CURRENT_CALENDAR_VERSION): string {
   const set = holidays(version);

@@ -123,7 +123,7 @@ describe('firstDatePushingPast', () => {
 
   test('agrees with the day-by-day definition', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 4000 }), fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 700 }), (start, n, slack) => {
+      fc.property(fc.integer({ min: 0, max: 4000 }), fc.integer({ min: 1, max: 200 }), fc.integer({ min: 0, max: 700 }), (start, n, slack) => {
         const from = addDays('2015-01-01', start);
         const limit = addDays(addWorkingDays(from, n), slack);
         expect(firstDatePushingPast(from, n, limit)).toBe(naive(from, n, limit));
