@@ -67,7 +67,7 @@ export async function startWorkerProcess(opts: {
   /** Forward the worker's output to this process's stderr. */
   echo?: boolean;
 }): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', opts.entry], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), '--import', 'tsx', opts.entry], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
