@@ -13,6 +13,7 @@
  *   await smtp.stop();
  */
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
+import { waitForMatching } from './wait-for';
 
 export interface MimePart {
   headers: Record<string, string>;
@@ -234,23 +235,7 @@ export async function startSmtpCatcher(options: { host?: string; port?: number }
     unique: () => messages.filter((m) => !m.duplicate),
     duplicates: () => messages.filter((m) => m.duplicate),
     forNotification: (id) => messages.filter((m) => m.notificationId === id),
-    waitFor(match, { count = 1, timeoutMs = 15_000 } = {}) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = messages.filter(match);
-          if (found.length < count) return false;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-          return true;
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`smtp-catcher: ${messages.filter(match).length}/${count} matching messages after ${timeoutMs} ms`));
-        }, timeoutMs);
-        if (!check()) waiters.add(check);
-      });
-    },
+    waitFor: (match, opts = {}) => waitForMatching(messages, waiters, match, opts, 'smtp-catcher messages'),
     rejectRecipient(address, code = 550, message = '5.1.1 No such user here') {
       rejected.set(address.toLowerCase(), { code, message });
     },

@@ -13,6 +13,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WEBHOOK_HEADER, type VerifyWebhookResult, verifyWebhookSignature } from '../../activities/webhook-signature';
+import { waitForMatching } from './wait-for';
 
 export interface ReceivedWebhook {
   /** Order of arrival, from 1. */
@@ -131,23 +132,7 @@ export async function startWebhookReceiver(options: { secret?: string; path?: st
     setDefaultStatus(status) {
       defaultStatus = status;
     },
-    waitFor(match, { count = 1, timeoutMs = 15_000 } = {}) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = requests.filter(match);
-          if (found.length < count) return false;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-          return true;
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`webhook-receiver: ${requests.filter(match).length}/${count} matching requests after ${timeoutMs} ms`));
-        }, timeoutMs);
-        if (!check()) waiters.add(check);
-      });
-    },
+    waitFor: (match, opts = {}) => waitForMatching(requests, waiters, match, opts, 'webhook-receiver requests'),
     clear() {
       requests.length = 0;
       script.length = 0;
