@@ -99,9 +99,11 @@ async function main(): Promise<number> {
         ...extra,
         ...config.FUZZ_ARGS.split(' ').filter(Boolean),
       ]);
-    const ops = await pass(api.tokenFor(BODY.OPS), []);
-    // The coverage phase is skipped here: with these two operations hypothesis 6 on Python 3.11
-    // crashed inside schemathesis 4.32.5 ("AST constructor recursion depth mismatch").
+    // schemathesis 4.32.5's coverage phase crashes inside the tool on this document now and then
+    // (a KeyError in its coverage module; "AST constructor recursion depth mismatch" under
+    // hypothesis 6 on Python 3.11), which would fail CI for no fault of the API: both passes run
+    // the other phases. The stateful phase is what found the compliance-report 503.
+    const ops = await pass(api.tokenFor(BODY.OPS), ['--phases', 'examples,fuzzing,stateful']);
     const signOffs = await pass(api.tokenFor(BODY.SECAS), [...SIGN_OFF_PATHS.flatMap((p) => ['--include-path', p]), '--phases', 'examples,fuzzing']);
     const code = ops || signOffs;
     console.error(
