@@ -8,7 +8,7 @@ import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/pa
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import type { UpdateDefinition } from '@temporalio/common';
 import { entryIdFor, startEntry, summarise } from '../domain';
-import { REFUSAL, type AuditRecord, type EntrySummary, type StartEntryInput } from '../domain/types';
+import { REFUSAL, type AuditRecord, type EntrySearchAttributes, type EntrySummary, type StartEntryInput } from '../domain/types';
 import type { Body, Cohort, EntryStatus, StageId, UserRole } from '../domain/vocabulary';
 import {
   ENTRY_WORKFLOW_TYPE,
@@ -113,23 +113,18 @@ export async function startEntryWorkflow(ctx: AppContext, input: StartEntryInput
   return { entryId, runId: handle.firstExecutionRunId, headline };
 }
 
-/** What visibility holds about one entry: its search attributes and times. */
-export interface VisibleEntry {
+/**
+ * What visibility holds about one entry: its search attributes (the identifying ones may lag just
+ * after a start) and its times.
+ */
+export type VisibleEntry = Omit<EntrySearchAttributes, 'partyName' | 'cohort' | 'status'> & {
   entryId: string;
-  partyId: string;
   partyName: string | null;
   cohort: Cohort | null;
-  roles: UserRole[];
   status: EntryStatus | null;
-  awaitedBodies: Body[];
-  openStages: StageId[];
-  mandateDeadline: string | null;
-  nextDeadline: string | null;
-  atRisk: boolean;
-  inBreach: boolean;
   startedAt: string | null;
   closedAt: string | null;
-}
+};
 
 export interface EntryPage {
   entries: VisibleEntry[];

@@ -127,3 +127,17 @@ export async function startFaultStack(): Promise<FaultStack> {
   };
   return stack;
 }
+
+/** A fault stack with its worker running for the whole test file; the getter hands it to the test. */
+export function useFaultStack(): () => FaultStack {
+  let stack: FaultStack | undefined;
+  beforeAll(async () => {
+    stack = await startFaultStack();
+    await stack.startWorker();
+  }, 120_000);
+  afterAll(() => stack?.close());
+  return () => {
+    if (!stack) throw new Error('the fault stack did not start');
+    return stack;
+  };
+}

@@ -7,7 +7,7 @@ import { ENTRY_STATUS } from '../../domain/vocabulary';
 import { uniquePartyId } from '../helpers/temporal';
 import { awaitClosed, driveAll, pause, within, type Progress } from './chaos';
 import { auditDeliveries, describeAudit } from './delivery-check';
-import { startFaultStack, type FaultStack } from './fault-stack';
+import { useFaultStack } from './fault-stack';
 import { recordedUpdateIds } from './ledger';
 
 const ENTRIES = 40;
@@ -15,14 +15,10 @@ const CONCURRENCY = 10;
 const OUTAGE_MS = 5_000;
 const BUDGET_MS = 5 * 60_000;
 
-let stack: FaultStack;
-beforeAll(async () => {
-  stack = await startFaultStack();
-  await stack.startWorker();
-}, 120_000);
-afterAll(() => stack?.close());
+const faultStack = useFaultStack();
 
 test(`${ENTRIES} entries through a dev server restart on its SQLite file`, async () => {
+  const stack = faultStack();
   const started = Date.now();
   const deadline = started + BUDGET_MS;
   const partyIds = Array.from({ length: ENTRIES }, () => uniquePartyId('R'));

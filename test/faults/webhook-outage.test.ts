@@ -9,21 +9,17 @@ import { ENTRY_STATUS } from '../../domain/vocabulary';
 import { uniquePartyId } from '../helpers/temporal';
 import { awaitClosed, driveAll, pause, within, type Progress } from './chaos';
 import { auditDeliveries, describeAudit } from './delivery-check';
-import { startFaultStack, type FaultStack } from './fault-stack';
+import { useFaultStack } from './fault-stack';
 
 const ENTRIES = 10;
 /** Longer than the first retry interval (10 s), so at least one retry meets the closed gate. */
 const OUTAGE_MS = 25_000;
 const BUDGET_MS = 3 * 60_000;
 
-let stack: FaultStack;
-beforeAll(async () => {
-  stack = await startFaultStack();
-  await stack.startWorker();
-}, 120_000);
-afterAll(() => stack?.close());
+const faultStack = useFaultStack();
 
 test(`webhooks held back by a ${OUTAGE_MS / 1000} s outage arrive once the receiver is back`, async () => {
+  const stack = faultStack();
   expect(NOTIFICATION_ACTIVITY_OPTIONS.retry?.initialInterval).toBe('10 seconds');
   const started = Date.now();
   await stack.gate.close();

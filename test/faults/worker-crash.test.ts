@@ -8,7 +8,7 @@ import { ENTRY_STATUS } from '../../domain/vocabulary';
 import { uniquePartyId } from '../helpers/temporal';
 import { awaitClosed, between, driveAll, pause, within, type Progress } from './chaos';
 import { auditDeliveries, describeAudit } from './delivery-check';
-import { startFaultStack, type FaultStack } from './fault-stack';
+import { useFaultStack } from './fault-stack';
 import { recordedUpdateIds } from './ledger';
 
 const ENTRIES = Number(process.env.FAULT_ENTRIES ?? 200);
@@ -16,14 +16,10 @@ const CONCURRENCY = 20;
 const KILLS = 4;
 const BUDGET_MS = 8 * 60_000;
 
-let stack: FaultStack;
-beforeAll(async () => {
-  stack = await startFaultStack();
-  await stack.startWorker();
-}, 120_000);
-afterAll(() => stack?.close());
+const faultStack = useFaultStack();
 
 test(`${ENTRIES} entries through ${KILLS} worker SIGKILLs: nothing lost, nothing doubled`, async () => {
+  const stack = faultStack();
   const started = Date.now();
   const deadline = started + BUDGET_MS;
   const partyIds = Array.from({ length: ENTRIES }, () => uniquePartyId('K'));
