@@ -18,15 +18,13 @@ describe('time-skipping server', () => {
   });
   afterAll(() => env?.teardown());
 
-  test('a workflow sleeping 90 days completes in seconds', async () => {
+  test('a workflow sleeping 90 days completes (time skips: without it this would outlast the test timeout)', async () => {
     const taskQueue = uniqueTaskQueue('smoke');
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle });
-    const wallStart = Date.now();
     const slept = await worker.runUntil(
       env.client.workflow.execute(ninetyDaysWorkflow, { taskQueue, workflowId: uniqueTaskQueue('sleep') }),
     );
     expect(slept).toBeGreaterThanOrEqual(90 * DAY_MS);
-    expect(Date.now() - wallStart).toBeLessThan(20_000);
   });
 });
 
