@@ -5,7 +5,7 @@ const common = { testEnvironment: 'node', transform: { '^.+\\.ts$': swc }, modul
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...common, displayName: 'domain', testMatch: ['<rootDir>/test/domain/**/*.test.ts'] },
     {
       ...common,
       displayName: 'temporal',
@@ -17,12 +17,12 @@ module.exports = {
         '<rootDir>/test/activities/**/*.test.ts',
         '<rootDir>/test/ops/**/*.test.ts',
       ],
-      setupFiles: ['<rootDir>/test/helpers/quiet-runtime.ts'],
+      setupFiles: ['<rootDir>/testkit/quiet-runtime.ts'],
     },
     // Minutes long (real processes killed and restarted): only with UEP_FAULT_TESTS=1, i.e.
     // `npm run test:faults`; never part of a plain `jest` / `npm test`.
     ...(process.env.UEP_FAULT_TESTS === '1'
-      ? [{ ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'], setupFiles: ['<rootDir>/test/helpers/quiet-runtime.ts'] }]
+      ? [{ ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'], setupFiles: ['<rootDir>/testkit/quiet-runtime.ts'] }]
       : []),
   ],
   maxWorkers: 1,

@@ -1,7 +1,7 @@
 /** The engine run: N entries started and driven to completion through the HTTP API. */
 import { ENTRY_STATUS } from '../domain/vocabulary';
-import { startBody } from '../test/api/fixtures';
-import type { ApiStack } from './api-stack';
+import { startBody } from '../testkit/api-fixtures';
+import type { ApiStack } from '../testkit/api-stack';
 import { driveOverHttp, startEntryOverHttp, type DriveResult } from './http-driver';
 import { runLifecycles, type RunResult } from './lifecycle-run';
 

@@ -5,8 +5,8 @@
 import type { Client } from '@temporalio/client';
 import { entryIdFor } from '../domain';
 import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
-import { startBody } from '../test/api/fixtures';
-import { actOn, openStages, principalFor } from '../test/helpers/entry-driver';
+import { startBody } from '../testkit/api-fixtures';
+import { actOn, openStages, principalFor } from '../testkit/entry-driver';
 import { getStatusQuery, ENTRY_WORKFLOW_TYPE, type EntryWorkflowInput } from '../workflows/messages';
 import { benchPartyId } from './engine-run';
 import { runLifecycles, type RunResult } from './lifecycle-run';

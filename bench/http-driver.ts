@@ -8,8 +8,8 @@ import { ENDPOINTS, fillPath } from '../api/endpoints';
 import type { EntryResponse, StartEntryRequest, UpdateResponse } from '../api/schemas';
 import type { EntrySummary } from '../domain/types';
 import { BODY, ENTRY_STATUS, STAGE_STATE } from '../domain/vocabulary';
-import { openStages, passingOutcome } from '../test/helpers/entry-driver';
-import type { ApiStack } from './api-stack';
+import { openStages, passingOutcome } from '../testkit/entry-driver';
+import type { ApiStack } from '../testkit/api-stack';
 import { timed } from './stats';
 
 /** Rounds (summary refreshes) an entry may take before the driver gives up. */

@@ -9,7 +9,7 @@
  * Workers run as child processes (their RSS is their own); the API listens on loopback in this
  * process. Settings: bench/config.ts. Prints tables and writes bench/results/<time>.json.
  */
-import '../test/helpers/quiet-runtime';
+import '../testkit/quiet-runtime';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,9 +17,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_NAMESPACE } from '../config/temporal';
 import { buildWorkflowBundle } from '../scripts/build-workflow-bundle';
-import { startSmtpCatcher, type SmtpCatcher } from '../test/helpers/smtp-catcher';
-import { startDevServer } from '../test/helpers/temporal';
-import { startApiStack, type ApiStack } from './api-stack';
+import { startSmtpCatcher, type SmtpCatcher } from '../testkit/smtp-catcher';
+import { startDevServer } from '../testkit/temporal';
+import { startApiStack, type ApiStack } from '../testkit/api-stack';
 import { loadBenchConfig } from './config';
 import { withCpu } from './cpu';
 import { benchPartyId, oneEntry, runEngine } from './engine-run';

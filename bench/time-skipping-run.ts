@@ -6,10 +6,10 @@
 import { entryIdFor } from '../domain';
 import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
 import { DAY_MS, toDate } from '../domain/dates';
-import { startBody } from '../test/api/fixtures';
-import { driveToCompletion, principalFor } from '../test/helpers/entry-driver';
-import { recordingNotifier } from '../test/helpers/recording-notifier';
-import { createTestWorker, startTimeSkippingServer, uniquePartyId, uniqueTaskQueue } from '../test/helpers/temporal';
+import { startBody } from '../testkit/api-fixtures';
+import { driveToCompletion, principalFor } from '../testkit/entry-driver';
+import { recordingNotifier } from '../testkit/recording-notifier';
+import { createTestWorker, startTimeSkippingServer, uniquePartyId, uniqueTaskQueue } from '../testkit/temporal';
 import { ENTRY_WORKFLOW_TYPE, type EntryWorkflowInput } from '../workflows/messages';
 
 export const LIFECYCLE_DAYS = 182;

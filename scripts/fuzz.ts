@@ -10,7 +10,7 @@
  * schemathesis lives in a private virtualenv (.temporal/fuzz-venv, git-ignored), installed on
  * first use with the pinned version below.
  */
-import '../test/helpers/quiet-runtime';
+import '../testkit/quiet-runtime';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -18,10 +18,10 @@ import { z } from 'zod';
 import { parseEnv } from '../config/env';
 import { apiEnvSchema } from '../api/config';
 import { ENDPOINTS } from '../api/endpoints';
-import { startApiStack } from '../bench/api-stack';
+import { startApiStack } from '../testkit/api-stack';
 import { BODY } from '../domain/vocabulary';
-import { recordingActivities } from '../test/api/harness';
-import { createTestWorker, startDevServer, uniqueTaskQueue } from '../test/helpers/temporal';
+import { recordingActivities } from '../testkit/api-harness';
+import { createTestWorker, startDevServer, uniqueTaskQueue } from '../testkit/temporal';
 import { PROJECT_ROOT } from './temporal-toolchain';
 
 export const SCHEMATHESIS_VERSION = '4.32.5';

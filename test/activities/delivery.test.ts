@@ -19,8 +19,8 @@ import { WEBHOOK_HEADER } from '../../activities/webhook-signature';
 import type { Notification } from '../../domain/types';
 import { BODY } from '../../domain/vocabulary';
 import { TEMPORAL_CLI, serverExecutable } from '../../scripts/temporal-toolchain';
-import { type SmtpCatcher, startSmtpCatcher } from '../helpers/smtp-catcher';
-import { type WebhookReceiver, startWebhookReceiver } from '../helpers/webhook-receiver';
+import { type SmtpCatcher, startSmtpCatcher } from '../../testkit/smtp-catcher';
+import { type WebhookReceiver, startWebhookReceiver } from '../../testkit/webhook-receiver';
 import { deliverNotificationWorkflow } from './deliver-workflow';
 import { SECAS_MAIL, SECRET, mandateReminder } from './fixtures';
 

@@ -8,9 +8,9 @@ import { parseEnv } from '../../config/env';
 import { entryIdFor } from '../../domain';
 import { BODY, COHORT, USER_ROLE } from '../../domain/vocabulary';
 import { entryWorkflow } from '../../workflows';
-import { principalFor } from '../helpers/entry-driver';
-import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp-catcher';
-import { createTestWorker, startTimeSkippingServer, uniquePartyId, uniqueTaskQueue } from '../helpers/temporal';
+import { principalFor } from '../../testkit/entry-driver';
+import { startSmtpCatcher, type SmtpCatcher } from '../../testkit/smtp-catcher';
+import { createTestWorker, startTimeSkippingServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

@@ -8,9 +8,9 @@ import { ENDPOINTS, type Endpoint, type EndpointName } from '../../api/endpoints
 import { ACCESS, PERMISSIONS } from '../../api/permissions';
 import { ErrorResponse } from '../../api/schemas';
 import { BODY, STAGE, USER_ROLE, type Body } from '../../domain/vocabulary';
-import { startDevServer, uniquePartyId } from '../helpers/temporal';
-import { startBody, startBodyAcceded } from './fixtures';
-import { call, startHarness, type CallOptions, type Harness } from './harness';
+import { startDevServer, uniquePartyId } from '../../testkit/temporal';
+import { startBody, startBodyAcceded } from '../../testkit/api-fixtures';
+import { call, startHarness, type CallOptions, type Harness } from '../../testkit/api-harness';
 
 const KINDS = ['DCC', 'SEC_PANEL', 'SECAS', 'OWN_PARTY', 'OTHER_PARTY', 'OPS', 'NONE'] as const;
 type Kind = (typeof KINDS)[number];

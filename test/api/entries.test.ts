@@ -3,11 +3,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { EntryListResponse, EntryResponse, ErrorResponse, InboxResponse, StartEntryResponse, UpdateResponse, AuditTrailResponse, ComplianceReport } from '../../api/schemas';
 import { AUDIT_ACTION } from '../../domain/types';
 import { BODY, COHORT, ENTRY_STATUS, STAGE, STAGE_STATE, USER_ROLE } from '../../domain/vocabulary';
-import { startDevServer, uniquePartyId } from '../helpers/temporal';
+import { startDevServer, uniquePartyId } from '../../testkit/temporal';
 import { ENTRY_WORKFLOW_TYPE } from '../../workflows/messages';
 import { SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
-import { startBody, startBodyAcceded } from './fixtures';
-import { call, eventually, startHarness, type Answer, type Harness } from './harness';
+import { startBody, startBodyAcceded } from '../../testkit/api-fixtures';
+import { call, eventually, startHarness, type Answer, type Harness } from '../../testkit/api-harness';
 
 let env: TestWorkflowEnvironment;
 let h: Harness;

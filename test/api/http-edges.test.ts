@@ -10,9 +10,9 @@ import path from 'node:path';
 import { ErrorResponse, ReadyResponse } from '../../api/schemas';
 import { hashToken, loadTokenStore, mintToken } from '../../api/tokens';
 import { BODY, STAGE } from '../../domain/vocabulary';
-import { startDevServer, uniquePartyId } from '../helpers/temporal';
-import { startBody, startBodyAcceded } from './fixtures';
-import { call, startHarness, type Answer, type Harness } from './harness';
+import { startDevServer, uniquePartyId } from '../../testkit/temporal';
+import { startBody, startBodyAcceded } from '../../testkit/api-fixtures';
+import { call, startHarness, type Answer, type Harness } from '../../testkit/api-harness';
 
 let env: TestWorkflowEnvironment;
 let h: Harness;

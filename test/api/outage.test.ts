@@ -13,9 +13,9 @@ import { mintToken, TokenStore } from '../../api/tokens';
 import { EntryResponse, ErrorResponse } from '../../api/schemas';
 import type { Notification } from '../../domain/types';
 import { BODY, STAGE } from '../../domain/vocabulary';
-import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../helpers/temporal';
-import { startBodyAcceded } from './fixtures';
-import { call, connectClient, eventually, listenApp, recordingActivities, TEST_RPC_TIMEOUT_MS } from './harness';
+import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { startBodyAcceded } from '../../testkit/api-fixtures';
+import { call, connectClient, eventually, listenApp, recordingActivities, TEST_RPC_TIMEOUT_MS } from '../../testkit/api-harness';
 
 /** The bound plus what HTTP and the event loop may add on a busy 2-core machine. */
 const MARGIN_MS = 1500;

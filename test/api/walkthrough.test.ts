@@ -11,8 +11,8 @@ import { getCatalogue } from '../../domain';
 import type { EntrySummary, StageSummary } from '../../domain/types';
 import { AUDIT_ACTION } from '../../domain/types';
 import { BODY, COHORT, ENTRY_STATUS, OUTCOME_EFFECT, STAGE_STATE, USER_ROLE, type Body } from '../../domain/vocabulary';
-import { startDevServer } from '../helpers/temporal';
-import { call, startHarness, type Answer, type CallOptions, type Harness } from './harness';
+import { startDevServer } from '../../testkit/temporal';
+import { call, startHarness, type Answer, type CallOptions, type Harness } from '../../testkit/api-harness';
 
 let env: TestWorkflowEnvironment;
 let h: Harness;

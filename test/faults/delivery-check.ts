@@ -6,8 +6,8 @@
  */
 import type { Client } from '@temporalio/client';
 import { CHANNEL, TARGET_STATUS } from '../../activities/types';
-import type { SmtpCatcher } from '../helpers/smtp-catcher';
-import type { WebhookReceiver } from '../helpers/webhook-receiver';
+import type { SmtpCatcher } from '../../testkit/smtp-catcher';
+import type { WebhookReceiver } from '../../testkit/webhook-receiver';
 import { notificationLedger } from './ledger';
 
 const EMAIL_TARGET_PREFIX = 'email:';

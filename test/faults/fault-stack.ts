@@ -15,10 +15,10 @@ import { BODY } from '../../domain/vocabulary';
 import { DEFAULT_NAMESPACE } from '../../config/temporal';
 import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
 import { ENGINE_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from '../../bench/worker-process';
-import { connectClient } from '../api/harness';
-import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp-catcher';
-import { startDevServer, uniqueTaskQueue } from '../helpers/temporal';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
+import { connectClient } from '../../testkit/api-harness';
+import { startSmtpCatcher, type SmtpCatcher } from '../../testkit/smtp-catcher';
+import { startDevServer, uniqueTaskQueue } from '../../testkit/temporal';
+import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
 import { startTcpGate, type TcpGate } from './tcp-gate';
 
 export const WEBHOOK_SECRET = 'fault-tests-webhook-secret-0123456789';

@@ -4,7 +4,7 @@
  * client ride through the outage on their own reconnection.
  */
 import { ENTRY_STATUS } from '../../domain/vocabulary';
-import { uniquePartyId } from '../helpers/temporal';
+import { uniquePartyId } from '../../testkit/temporal';
 import { awaitClosed, driveAll, pause, within, type Progress } from './chaos';
 import { auditDeliveries, describeAudit } from './delivery-check';
 import { useFaultStack } from './fault-stack';

@@ -10,8 +10,8 @@ import { entryIdFor } from '../../domain';
 import { REFUSAL, type EntrySummary } from '../../domain/types';
 import { BODY, ENTRY_STATUS, STAGE_STATE } from '../../domain/vocabulary';
 import { ENTRY_WORKFLOW_TYPE, getStatusQuery, recordDecisionUpdate, submitEvidenceUpdate, type EntryUpdateResult, type EntryWorkflowInput } from '../../workflows/messages';
-import { startBody } from '../api/fixtures';
-import { openStages, passingOutcome, principalFor } from '../helpers/entry-driver';
+import { startBody } from '../../testkit/api-fixtures';
+import { openStages, passingOutcome, principalFor } from '../../testkit/entry-driver';
 
 const REFUSAL_CODES = new Set<string>(Object.values(REFUSAL));
 const MAX_ROUNDS = 60;

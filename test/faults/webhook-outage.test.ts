@@ -6,7 +6,7 @@
  */
 import { NOTIFICATION_ACTIVITY_OPTIONS } from '../../activities/types';
 import { ENTRY_STATUS } from '../../domain/vocabulary';
-import { uniquePartyId } from '../helpers/temporal';
+import { uniquePartyId } from '../../testkit/temporal';
 import { awaitClosed, driveAll, pause, within, type Progress } from './chaos';
 import { auditDeliveries, describeAudit } from './delivery-check';
 import { useFaultStack } from './fault-stack';

@@ -5,7 +5,7 @@
  * by id; transport-level copies across a crash are counted and reported).
  */
 import { ENTRY_STATUS } from '../../domain/vocabulary';
-import { uniquePartyId } from '../helpers/temporal';
+import { uniquePartyId } from '../../testkit/temporal';
 import { awaitClosed, between, driveAll, pause, within, type Progress } from './chaos';
 import { auditDeliveries, describeAudit } from './delivery-check';
 import { useFaultStack } from './fault-stack';

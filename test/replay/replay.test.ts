@@ -6,8 +6,8 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflows, entryWorkflowBundle } from '../helpers/temporal';
-import { HISTORIES_DIR } from '../helpers/histories';
+import { bundleWorkflows, entryWorkflowBundle } from '../../testkit/temporal';
+import { HISTORIES_DIR } from '../../testkit/histories';
 
 const histories = readdirSync(HISTORIES_DIR)
   .filter((f) => f.endsWith('.json'))

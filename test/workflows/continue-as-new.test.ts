@@ -9,9 +9,9 @@ import { AUDIT_ACTION } from '../../domain/types';
 import { BODY, COHORT, ENTRY_STATUS, USER_ROLE } from '../../domain/vocabulary';
 import { entryWorkflow } from '../../workflows';
 import { getAuditTrailQuery } from '../../workflows/messages';
-import { driveToCompletion, principalFor } from '../helpers/entry-driver';
-import { recordingNotifier } from '../helpers/recording-notifier';
-import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../helpers/temporal';
+import { driveToCompletion, principalFor } from '../../testkit/entry-driver';
+import { recordingNotifier } from '../../testkit/recording-notifier';
+import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;

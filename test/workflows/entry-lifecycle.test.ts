@@ -25,10 +25,10 @@ import {
   withdrawUpdate,
 } from '../../workflows/messages';
 import { entryWorkflow } from '../../workflows';
-import { actOn, driveToCompletion, openStages, principalFor } from '../helpers/entry-driver';
-import { captureHistory } from '../helpers/histories';
-import { recordingNotifier, type Recorded } from '../helpers/recording-notifier';
-import { createTestWorker, startTimeSkippingServer, uniquePartyId, uniqueTaskQueue } from '../helpers/temporal';
+import { actOn, driveToCompletion, openStages, principalFor } from '../../testkit/entry-driver';
+import { captureHistory } from '../../testkit/histories';
+import { recordingNotifier, type Recorded } from '../../testkit/recording-notifier';
+import { createTestWorker, startTimeSkippingServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

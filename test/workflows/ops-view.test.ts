@@ -11,9 +11,9 @@ import { BODY, COHORT, STAGE, USER_ROLE } from '../../domain/vocabulary';
 import { entryWorkflow } from '../../workflows';
 import { getStatusQuery, recordDecisionUpdate } from '../../workflows/messages';
 import { SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
-import { actOn, openStages, principalFor } from '../helpers/entry-driver';
-import { recordingNotifier } from '../helpers/recording-notifier';
-import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../helpers/temporal';
+import { actOn, openStages, principalFor } from '../../testkit/entry-driver';
+import { recordingNotifier } from '../../testkit/recording-notifier';
+import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 
 const DAY = 86_400_000;
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);

@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { setTimeout as delay } from 'node:timers/promises';
-import { bundleWorkflows, startDevServer, startTimeSkippingServer, uniquePartyId, uniqueTaskQueue } from '../helpers/temporal';
+import { bundleWorkflows, startDevServer, startTimeSkippingServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 import { ninetyDaysWorkflow, searchableWorkflow } from './smoke-workflows';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

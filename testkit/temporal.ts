@@ -6,12 +6,12 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { serverExecutable, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../../scripts/temporal-toolchain';
-import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
-import { addSearchAttributes } from '../../scripts/search-attributes';
-import { DEFAULT_NAMESPACE } from '../../config/temporal';
+import { serverExecutable, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../scripts/temporal-toolchain';
+import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
+import { addSearchAttributes } from '../scripts/search-attributes';
+import { DEFAULT_NAMESPACE } from '../config/temporal';
 
-export const WORKFLOWS_PATH = require.resolve('../../workflows');
+export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 export function startDevServer(opts: { dbFilename?: string; port?: number; extraArgs?: string[] } = {}): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({

@@ -12,7 +12,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WEBHOOK_HEADER, type VerifyWebhookResult, verifyWebhookSignature } from '../../activities/webhook-signature';
+import { WEBHOOK_HEADER, type VerifyWebhookResult, verifyWebhookSignature } from '../activities/webhook-signature';
 import { waitForMatching } from './wait-for';
 
 export interface ReceivedWebhook {

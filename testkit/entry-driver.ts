@@ -1,9 +1,9 @@
 /** Drives an entry through its stages the way the bodies would: the Party submits, the owner decides. */
 import type { WorkflowHandle } from '@temporalio/client';
-import { getCatalogue } from '../../domain';
-import type { EntrySummary, StageSummary } from '../../domain/types';
-import { BODY, ENTRY_STATUS, OUTCOME_EFFECT, STAGE_STATE, type Principal } from '../../domain/vocabulary';
-import { getStatusQuery, recordDecisionUpdate, submitEvidenceUpdate, type EntryUpdateResult } from '../../workflows/messages';
+import { getCatalogue } from '../domain';
+import type { EntrySummary, StageSummary } from '../domain/types';
+import { BODY, ENTRY_STATUS, OUTCOME_EFFECT, STAGE_STATE, type Principal } from '../domain/vocabulary';
+import { getStatusQuery, recordDecisionUpdate, submitEvidenceUpdate, type EntryUpdateResult } from '../workflows/messages';
 
 export function principalFor(body: Principal['body'], partyId: string): Principal {
   return body === BODY.PARTY ? { body, id: `contact@${partyId}`, partyId } : { body, id: `${body.toLowerCase()}-officer` };

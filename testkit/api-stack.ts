@@ -6,8 +6,8 @@ import type { Client } from '@temporalio/client';
 import type { Server } from 'node:http';
 import { mintToken, TokenStore } from '../api/tokens';
 import { BODY, type Body, type Principal } from '../domain/vocabulary';
-import { call, listenApp, type Answer, type CallOptions } from '../test/api/harness';
-import { principalFor } from '../test/helpers/entry-driver';
+import { call, listenApp, type Answer, type CallOptions } from './api-harness';
+import { principalFor } from './entry-driver';
 
 export interface ApiStack {
   baseUrl: string;

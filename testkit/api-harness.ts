@@ -9,13 +9,13 @@ import type { Worker } from '@temporalio/worker';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { createApp } from '../../api/app';
-import { apiEnvSchema, type ApiConfig } from '../../api/config';
-import { mintToken, TokenStore } from '../../api/tokens';
-import { DELIVERY_STATUS, type DeliveryReport } from '../../activities/types';
-import type { Notification } from '../../domain/types';
-import { BODY, type Body, type Principal } from '../../domain/vocabulary';
-import { createTestWorker, uniqueTaskQueue } from '../helpers/temporal';
+import { createApp } from '../api/app';
+import { apiEnvSchema, type ApiConfig } from '../api/config';
+import { mintToken, TokenStore } from '../api/tokens';
+import { DELIVERY_STATUS, type DeliveryReport } from '../activities/types';
+import type { Notification } from '../domain/types';
+import { BODY, type Body, type Principal } from '../domain/vocabulary';
+import { createTestWorker, uniqueTaskQueue } from './temporal';
 
 export const TEST_RPC_TIMEOUT_MS = 2000;
 

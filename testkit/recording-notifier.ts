@@ -4,8 +4,8 @@
  * test/activities against real SMTP and HTTP receivers.
  */
 import { Context } from '@temporalio/activity';
-import type { Notification } from '../../domain/types';
-import { DELIVERY_STATUS, type DeliveryReport, type NotificationActivities } from '../../activities/types';
+import type { Notification } from '../domain/types';
+import { DELIVERY_STATUS, type DeliveryReport, type NotificationActivities } from '../activities/types';
 
 export interface Recorded {
   notification: Notification;

@@ -1,6 +1,6 @@
 /** Request bodies the API tests send. */
-import { COHORT, STAGE, USER_ROLE } from '../../domain/vocabulary';
-import type { StartEntryRequest } from '../../api/schemas';
+import { COHORT, STAGE, USER_ROLE } from '../domain/vocabulary';
+import type { StartEntryRequest } from '../api/schemas';
 
 export function startBody(partyId: string, overrides: Partial<StartEntryRequest> = {}): StartEntryRequest {
   return {
