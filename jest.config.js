@@ -16,6 +16,7 @@ module.exports = {
         '<rootDir>/test/e2e/**/*.test.ts',
         '<rootDir>/test/activities/**/*.test.ts',
         '<rootDir>/test/ops/**/*.test.ts',
+        '<rootDir>/test/record/**/*.test.ts',
       ],
       setupFiles: ['<rootDir>/testkit/quiet-runtime.ts'],
     },
