@@ -13,13 +13,8 @@ export type RecordDb = Kysely<RecordDatabase>;
 const DATE_OID = 1082;
 
 /** 'YYYY-MM-DD' stays text: a calendar date has no time zone to shift it. */
-function defaultParser(oid: number): (value: string) => unknown {
-  const parse: (value: string) => unknown = pg.types.getTypeParser(oid, 'text');
-  return parse;
-}
-const types = {
-  getTypeParser: ((oid: number) => (oid === DATE_OID ? (value: string) => value : defaultParser(oid))) as pg.CustomTypesConfig['getTypeParser'],
-};
+const types = new pg.TypeOverrides();
+types.setTypeParser(DATE_OID, 'text', (value: string) => value);
 
 export function openRecord(url: string, opts: { maxConnections?: number } = {}): RecordDb {
   const pool = new pg.Pool({ connectionString: url, max: opts.maxConnections ?? 8, types });
