@@ -26,6 +26,8 @@ module.exports = {
       ? [{ ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'], setupFiles: ['<rootDir>/testkit/quiet-runtime.ts'] }]
       : []),
   ],
+  globalSetup: '<rootDir>/testkit/jest-global-setup.mjs',
+  globalTeardown: '<rootDir>/testkit/jest-global-teardown.mjs',
   maxWorkers: 1,
   testTimeout: 120_000,
   collectCoverageFrom: ['domain/**/*.ts'],

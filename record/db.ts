@@ -16,8 +16,9 @@ const DATE_OID = 1082;
 const types = new pg.TypeOverrides();
 types.setTypeParser(DATE_OID, 'text', (value: string) => value);
 
-export function openRecord(url: string, opts: { maxConnections?: number } = {}): RecordDb {
-  const pool = new pg.Pool({ connectionString: url, max: opts.maxConnections ?? 8, types });
+/** `allowExitOnIdle`: idle connections do not keep the process alive (tests, one-shot commands). */
+export function openRecord(url: string, opts: { maxConnections?: number; allowExitOnIdle?: boolean } = {}): RecordDb {
+  const pool = new pg.Pool({ connectionString: url, max: opts.maxConnections ?? 8, types, allowExitOnIdle: opts.allowExitOnIdle ?? false });
   pool.on('error', () => undefined); // an idle client's broken connection: the next query reconnects
   return new Kysely<RecordDatabase>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { notificationEnvSchema } from '../activities/config';
 import { flag, parseEnv, port } from '../config/env';
+import { recordEnvSchema } from '../config/record';
 import { temporalEnvSchema } from '../config/temporal';
 
 export const workerEnvSchema = temporalEnvSchema.extend({
@@ -27,7 +28,9 @@ export const workerEnvSchema = temporalEnvSchema.extend({
   /** Base URL of the API, for links in notifications. */
   API_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
-}).extend(notificationEnvSchema.shape);
+})
+  .extend(notificationEnvSchema.shape)
+  .extend(recordEnvSchema.shape);
 export type WorkerConfig = z.infer<typeof workerEnvSchema>;
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {

@@ -5,11 +5,14 @@
  */
 import {
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   condition,
+  isCancellation,
   continueAsNew,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   patched,
   setHandler,
@@ -26,9 +29,15 @@ import {
   validateStartInput,
   type EntryState,
 } from '../domain';
-import type { Effects, EntryCommand, EntrySummary, Refusal } from '../domain/types';
-import { ENTRY_STATUS } from '../domain/vocabulary';
-import { NOTIFICATION_ACTIVITY_OPTIONS, type NotificationActivities } from '../activities/types';
+import type { Effects, EntryCommand, EntrySummary, Notification, Refusal } from '../domain/types';
+import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
+import {
+  NOTIFICATION_ACTIVITY_OPTIONS,
+  RECORD_ACTIVITY_OPTIONS,
+  type NotificationActivities,
+  type RecordActivities,
+} from '../activities/types';
+import { mergeProjections, RECORD_CLOSURE_OUTCOME, type EntryProjection } from '../record/projection';
 import {
   addUserRoleUpdate,
   amendMandateDeadlineUpdate,
@@ -56,9 +65,21 @@ import { WakeTimer } from './wake-timer';
 export const PATCH = {
   /** Keep the wake-up timer across sign-offs that leave the next instant where it was. */
   KEEP_WAKE_TIMER: 'keep-wake-timer',
+  /** Hand every transition to the record (PostgreSQL) through the recordEntry activity. */
+  RECORD_PROJECTION: 'record-projection',
+  /** A cancellation requested through Temporal withdraws the entry, with its audit record and notices. */
+  CANCEL_AS_WITHDRAWAL: 'cancel-as-withdrawal',
 } as const;
 
+/** The withdrawal a cancellation requested through Temporal (UI, CLI, API) stands for. */
+export const TEMPORAL_CANCELLATION: Extract<EntryCommand, { type: 'WITHDRAW' }> = {
+  type: 'WITHDRAW',
+  reason: 'cancelled through Temporal',
+  principal: { body: BODY.OPS, id: 'temporal' },
+};
+
 const { deliverNotification } = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
+const { recordEntry } = proxyLocalActivities<RecordActivities>(RECORD_ACTIVITY_OPTIONS);
 
 /** A refused command, as the failure an update validator throws: its type is the refusal code. */
 function refusalFailure(refusal: Refusal): ApplicationFailure {
@@ -82,6 +103,55 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<void> {
   let lastSearchAttributes = '';
   let lastDetails = '';
   const deliveries = new Set<Promise<unknown>>();
+  const recording = patched(PATCH.RECORD_PROJECTION);
+  const withdrawOnCancel = patched(PATCH.CANCEL_AS_WITHDRAWAL);
+  /** What the record has not been handed yet, and the one recordEntry call in flight (in order, one at a time). */
+  let unrecorded: EntryProjection | null = null;
+  let recordingNow: Promise<void> | null = null;
+  let auditHandedOver = 0;
+
+  function project(notifications: Notification[]): void {
+    if (!recording) return;
+    const info = workflowInfo();
+    const closed = state.status !== ENTRY_STATUS.IN_PROGRESS;
+    const next: EntryProjection = {
+      entryId: state.entryId,
+      chainId: info.firstExecutionRunId,
+      runId: info.runId,
+      asOfMs: Date.now(),
+      state: { ...state, audit: [] },
+      audit: state.audit.slice(auditHandedOver),
+      notifications: notifications.map(({ id, kind, recipients, dueAt }) => ({ id, kind, recipients, dueAt })),
+      ...(closed
+        ? {
+            closure: {
+              outcome: state.status === ENTRY_STATUS.COMPLETE ? RECORD_CLOSURE_OUTCOME.COMPLETE : RECORD_CLOSURE_OUTCOME.WITHDRAWN,
+              atMs: state.closedAtMs ?? Date.now(),
+            },
+          }
+        : {}),
+    };
+    auditHandedOver = state.audit.length;
+    unrecorded = unrecorded ? mergeProjections(unrecorded, next) : next;
+    recordingNow ??= handOver();
+  }
+
+  async function handOver(): Promise<void> {
+    try {
+      while (unrecorded) {
+        const projection: EntryProjection = unrecorded;
+        unrecorded = null;
+        try {
+          await recordEntry(projection);
+        } catch (err) {
+          unrecorded = unrecorded ? mergeProjections(projection, unrecorded) : projection;
+          throw err;
+        }
+      }
+    } finally {
+      recordingNow = null;
+    }
+  }
 
   /** Carries out the machine's effects and answers the entry's summary as it now stands. */
   function carryOut(effects: Effects): EntrySummary {
@@ -105,6 +175,7 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<void> {
     wakeAt = effects.wakeAt;
     open = effects.searchAttributes.status === ENTRY_STATUS.IN_PROGRESS;
     changes++;
+    project(effects.notifications);
     return summary;
   }
 
@@ -153,30 +224,53 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<void> {
 
   carryOut(initial);
 
-  const timer = new WakeTimer();
-  while (open) {
-    const seen = changes;
-    if (patched(PATCH.KEEP_WAKE_TIMER)) {
-      timer.set(wakeAt);
-      await condition(() => changes !== seen || timer.fired);
-      if (timer.consume()) tick();
-    } else {
-      const changed =
-        wakeAt === null
-          ? (await condition(() => changes !== seen), true)
-          : await condition(() => changes !== seen, Math.max(1, wakeAt - Date.now()), { summary: 'next reminder or deadline' });
-      if (!changed) tick();
-    }
-    if (open && workflowInfo().continueAsNewSuggested) {
+  try {
+    await runUntilClosed();
+  } catch (err) {
+    if (!(withdrawOnCancel && isCancellation(err) && open)) throw err;
+    await CancellationScope.nonCancellable(async () => {
+      await recordingNow?.catch(() => undefined); // its activity was cancelled with the rest: handed over again below
+      withdrawThroughTemporal();
       await settle();
-      await continueAsNew<typeof entryWorkflow>({ resume: state });
-    }
+    });
+    return;
   }
   await settle();
 
-  /** Lets running handlers finish and every started notification be delivered. */
+  /** A cancellation requested through Temporal: the entry is withdrawn, as if OPS had asked. */
+  function withdrawThroughTemporal(): void {
+    const outcome = applyCommand(state, TEMPORAL_CANCELLATION, Date.now());
+    if (!outcome.ok) throw refusalFailure(outcome.refusal);
+    state = outcome.state;
+    carryOut(outcome.effects);
+  }
+
+  async function runUntilClosed(): Promise<void> {
+    const timer = new WakeTimer();
+    while (open) {
+      const seen = changes;
+      if (patched(PATCH.KEEP_WAKE_TIMER)) {
+        timer.set(wakeAt);
+        await condition(() => changes !== seen || timer.fired);
+        if (timer.consume()) tick();
+      } else {
+        const changed =
+          wakeAt === null
+            ? (await condition(() => changes !== seen), true)
+            : await condition(() => changes !== seen, Math.max(1, wakeAt - Date.now()), { summary: 'next reminder or deadline' });
+        if (!changed) tick();
+      }
+      if (open && workflowInfo().continueAsNewSuggested) {
+        await settle();
+        await continueAsNew<typeof entryWorkflow>({ resume: state });
+      }
+    }
+  }
+
+  /** Lets running handlers finish, every started notification be delivered and the record catch up. */
   async function settle(): Promise<void> {
     await condition(allHandlersFinished);
     while (deliveries.size > 0) await Promise.all(deliveries);
+    while (recordingNow) await recordingNow;
   }
 }

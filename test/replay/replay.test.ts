@@ -23,8 +23,8 @@ beforeAll(async () => {
 
 const SCENARIOS = ['full-lifecycle', 'rework-loops', 'deadline-amended', 'withdrawn', 'three-roles'];
 
-test('there are histories of every scenario from before and after the keep-wake-timer patch', () => {
-  for (const generation of ['v1', 'v2']) {
+test('there are histories of every scenario from before and after the keep-wake-timer patch, and since the record projection', () => {
+  for (const generation of ['v1', 'v2', 'v3']) {
     expect(histories.map((h) => h.name)).toEqual(expect.arrayContaining(SCENARIOS.map((s) => `${generation}-${s}`)));
   }
 });
