@@ -6,7 +6,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { createServer } from 'node:http';
 import { createApp } from './app';
-import { loadApiConfig } from './config';
+import { refuseExampleValues } from '../config/example-values';
+import { apiExampleValues, loadApiConfig } from './config';
 import { createLogger } from './logging';
 
 /** In-flight requests get this long after a shutdown signal before the process exits anyway. */
@@ -14,6 +15,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
   const config = loadApiConfig();
+  refuseExampleValues(apiExampleValues(config), config.UEP_DEMO);
   const logger = createLogger(config);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: config.TEMPORAL_RPC_TIMEOUT_MS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
