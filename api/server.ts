@@ -4,8 +4,8 @@
  * connection, exit.
  */
 import { Client, Connection } from '@temporalio/client';
-import { createServer } from 'node:http';
 import { createApp } from './app';
+import { createApiServer } from './http-server';
 import { loadApiConfig } from './config';
 import { createLogger } from './logging';
 
@@ -18,8 +18,7 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: config.TEMPORAL_RPC_TIMEOUT_MS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const app = createApp({ client, config, logger });
-  const server = createServer(app);
-  server.keepAliveTimeout = 5_000;
+  const server = createApiServer(app);
 
   await new Promise<void>((resolve) => server.listen(config.API_PORT, config.API_HOST, resolve));
   logger.info({ host: config.API_HOST, port: config.API_PORT, temporal: config.TEMPORAL_ADDRESS }, 'UEP API listening');
