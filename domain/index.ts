@@ -4,6 +4,7 @@ export * from './types';
 export type { EntryState, StageRecord, MandateState } from './state';
 export { entryIdFor, notificationIds } from './ids';
 export { startEntry, checkCommand, applyCommand, advanceTime } from './entry-machine';
+export { checkRetry, type RetryCheck } from './retries';
 export { summarise, auditTrail, searchAttributesOf } from './summary';
 export { validateStartInput } from './validation';
 export {
