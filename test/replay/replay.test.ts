@@ -23,8 +23,9 @@ beforeAll(async () => {
 
 const SCENARIOS = ['full-lifecycle', 'rework-loops', 'deadline-amended', 'withdrawn', 'three-roles'];
 
-test('there are histories of every scenario from before and after the keep-wake-timer patch', () => {
-  for (const generation of ['v1', 'v2']) {
+// v1: before the keep-wake-timer patch; v2: after it; v3: after uep-rules-v2 (rules version 2, final summary as result)
+test('there are histories of every scenario from every generation of the workflow', () => {
+  for (const generation of ['v1', 'v2', 'v3']) {
     expect(histories.map((h) => h.name)).toEqual(expect.arrayContaining(SCENARIOS.map((s) => `${generation}-${s}`)));
   }
 });
