@@ -21,6 +21,7 @@ import { DEFAULT_REMINDER_OFFSETS_DAYS, resolveMandateDeadline } from './mandate
 import { bodyRecipient, makeNotification, partyContact, pendingRoles } from './notify';
 import { pendingTimedItems } from './reminders';
 import { CURRENT_RULES_VERSION, RULES_VERSION, rulesAtLeast, rulesOf, type RulesVersion } from './rules';
+import { checkRetry, fingerprint, type RetryCheck } from './retries';
 import { cloneState, findRecord, refLabel, type EntryState, type StageRecord } from './state';
 import { searchAttributesOf } from './summary';
 import {
@@ -258,40 +259,13 @@ export function startEntry(input: StartEntryInput, now: number, rules: RulesVers
 // ---------------------------------------------------------------------------------------------
 // Commands
 
-function commandKey(command: EntryCommand): string | undefined {
-  if (command.type === 'RECORD_DECISION') return `D:${command.decisionId}`;
-  if (command.type === 'SUBMIT_EVIDENCE') return `S:${command.submissionId}`;
-  return undefined;
-}
-
-function fingerprint(command: EntryCommand): string {
-  if (command.type === 'RECORD_DECISION') {
-    const c = command;
-    return JSON.stringify([c.type, c.stage, c.role ?? null, c.outcome, c.evidence, c.comment ?? null, c.principal.body, c.principal.id]);
-  }
-  if (command.type === 'SUBMIT_EVIDENCE') {
-    const c = command;
-    return JSON.stringify([c.type, c.stage, c.role ?? null, c.reference, c.comment ?? null, c.principal.body, c.principal.id]);
-  }
-  return '';
-}
-
-type DuplicateCheck = { kind: 'new' } | { kind: 'duplicate'; record: AuditRecord } | { kind: 'reused'; refusal: Refusal };
-
 /**
  * A decision or submission id seen before is answered with its first answer, even after the
  * entry closed (a retried sign-off must get the same answer); the same id with different
- * content is refused.
+ * content is refused (domain/retries.ts).
  */
-function checkDuplicate(state: EntryState, command: EntryCommand): DuplicateCheck {
-  const key = commandKey(command);
-  const seen = key === undefined ? undefined : state.commandIds[key];
-  if (!seen) return { kind: 'new' };
-  const record = state.audit[seen.seq - 1];
-  if (seen.fingerprint !== fingerprint(command) || !record) {
-    return { kind: 'reused', refusal: refuse(REFUSAL.ID_REUSED, `id ${key?.slice(2) ?? ''} was already used for a different ${command.type === 'RECORD_DECISION' ? 'decision' : 'submission'}`) };
-  }
-  return { kind: 'duplicate', record };
+function checkDuplicate(state: EntryState, command: EntryCommand): RetryCheck {
+  return checkRetry(state.audit, command);
 }
 
 function resolveStage(state: EntryState, stage: string, role: UserRole | undefined): { record: StageRecord } | { refusal: Refusal } {

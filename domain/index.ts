@@ -5,6 +5,7 @@ export type { EntryState, StageRecord, MandateState } from './state';
 export { entryIdFor, notificationIds } from './ids';
 export { startEntry, checkCommand, applyCommand, advanceTime, upgradeRules } from './entry-machine';
 export { RULES_VERSION, CURRENT_RULES_VERSION, rulesOf, type RulesVersion } from './rules';
+export { checkRetry, type RetryCheck } from './retries';
 export { summarise, auditTrail, searchAttributesOf } from './summary';
 export { validateStartInput } from './validation';
 export {

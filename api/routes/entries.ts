@@ -70,17 +70,20 @@ export function entriesRouter(ctx: AppContext): Router {
   });
 
   mount(router, ctx, ENDPOINTS.amendMandateDeadline, async ({ params, body }, _req, res) => {
-    const result = await runUpdate(ctx, params.partyId, amendMandateDeadlineUpdate, { ...body, principal: principalOf(res) });
+    const request = { ...body, principal: principalOf(res) };
+    const result = await runUpdate(ctx, params.partyId, amendMandateDeadlineUpdate, request, { type: 'AMEND_DEADLINE', ...request });
     res.json(updateResponse(ctx, params.partyId, result));
   });
 
   mount(router, ctx, ENDPOINTS.addUserRole, async ({ params, body }, _req, res) => {
-    const result = await runUpdate(ctx, params.partyId, addUserRoleUpdate, { ...body, principal: principalOf(res) });
+    const request = { ...body, principal: principalOf(res) };
+    const result = await runUpdate(ctx, params.partyId, addUserRoleUpdate, request, { type: 'ADD_ROLE', ...request });
     res.json(updateResponse(ctx, params.partyId, result));
   });
 
   mount(router, ctx, ENDPOINTS.withdraw, async ({ params, body }, _req, res) => {
-    const result = await runUpdate(ctx, params.partyId, withdrawUpdate, { ...body, principal: principalOf(res) });
+    const request = { ...body, principal: principalOf(res) };
+    const result = await runUpdate(ctx, params.partyId, withdrawUpdate, request, { type: 'WITHDRAW', ...request });
     res.json(updateResponse(ctx, params.partyId, result));
   });
 

@@ -1,6 +1,6 @@
 /** Every endpoint against a real dev server and worker: entries, sign-offs, search, audit, inbox, report. */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { EntryListResponse, EntryResponse, ErrorResponse, InboxResponse, StartEntryResponse, UpdateResponse, AuditTrailResponse, ComplianceReport } from '../../api/schemas';
+import { type StartEntryRequest, EntryListResponse, EntryResponse, ErrorResponse, InboxResponse, StartEntryResponse, UpdateResponse, AuditTrailResponse, ComplianceReport } from '../../api/schemas';
 import { AUDIT_ACTION } from '../../domain/types';
 import { BODY, COHORT, ENTRY_STATUS, STAGE, STAGE_STATE, USER_ROLE } from '../../domain/vocabulary';
 import { startDevServer, uniquePartyId } from '../../testkit/temporal';
@@ -35,7 +35,8 @@ const expectError = (r: Answer, status: number, code: string) => {
   expect(ErrorResponse.safeParse(r.json).success).toBe(true);
 };
 
-async function started(partyId = uniquePartyId(), body = startBodyAcceded(partyId)): Promise<string> {
+async function started(partyId = uniquePartyId(), body?: StartEntryRequest, overrides: Partial<StartEntryRequest> = {}): Promise<string> {
+  body ??= startBodyAcceded(partyId, overrides);
   const r = await api('POST', '/v1/entries', { token: ops, body });
   expect(r.status).toBe(201);
   return partyId;
@@ -264,6 +265,18 @@ describe('search', () => {
     // a Party sees only itself
     const own = EntryListResponse.parse((await api('GET', `/v1/entries?partyName=${tag}`, { token: h.partyToken(a) })).json);
     expect(own.items.map((i) => i.partyId)).toEqual([a]);
+  });
+
+  test('a calendar date has one shape (YYYY-MM-DD): mandateDeadline in the list, the entry and the report', async () => {
+    const partyId = await started(uniquePartyId('DATE'), undefined, { mandateDeadline: '2031-07-04' });
+    const listed = await eventually(
+      async () => EntryListResponse.parse((await api('GET', `/v1/entries?partyName=${partyId}&limit=100`, { token: ops })).json),
+      (l) => l.items.some((i) => i.partyId === partyId),
+    );
+    const item = listed.items.find((i) => i.partyId === partyId);
+    const entry = EntryResponse.parse((await api('GET', `/v1/entries/${partyId}`, { token: ops })).json).entry;
+    const row = ComplianceReport.parse((await api('GET', '/v1/reports/compliance', { token: ops })).json).rows.find((r) => r.partyId === partyId);
+    expect({ list: item?.mandateDeadline, entry: entry.mandateDeadline, report: row?.mandateDeadline }).toEqual({ list: '2031-07-04', entry: '2031-07-04', report: '2031-07-04' });
   });
 
   test('hostile names are stored as given and searched safely by their words', async () => {
