@@ -39,3 +39,16 @@ test.each(histories.map((h) => [h.name, h.history] as const))('a changed workflo
     name: 'DeterminismViolationError',
   });
 });
+
+test('from v3 on, a closed entry ends with its final summary as the workflow result (v1, v2: none)', () => {
+  const resultOf = (history: (typeof histories)[number]['history']): { status?: string } | null => {
+    const done = history.events?.find((e) => e.workflowExecutionCompletedEventAttributes)?.workflowExecutionCompletedEventAttributes;
+    const data = done?.result?.payloads?.[0]?.data;
+    return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { status?: string }) : null;
+  };
+  const closed = histories.filter((h) => !h.name.endsWith('deadline-amended')); // that one is still running when captured
+  for (const { name, history } of closed) {
+    const expected = name.startsWith('v3-') ? (name.endsWith('withdrawn') ? 'WITHDRAWN' : 'COMPLETE') : undefined;
+    expect([name, resultOf(history)?.status]).toEqual([name, expected]);
+  }
+});
