@@ -97,8 +97,8 @@ export interface StartedEntry {
 }
 
 /**
- * Starts the entry workflow. The initial search attributes and the Web UI summary come from the
- * same pure domain function the workflow runs, so the entry is findable from its first moment.
+ * Starts the entry workflow. The initial search attributes and the headline come from the same
+ * pure domain function the workflow runs, so the entry is findable from its first moment.
  */
 export async function startEntryWorkflow(ctx: AppContext, input: StartEntryInput): Promise<StartedEntry> {
   const entryId = entryIdFor(input.partyId);
@@ -117,8 +117,8 @@ export async function startEntryWorkflow(ctx: AppContext, input: StartEntryInput
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       typedSearchAttributes,
-      staticSummary: `UEP ${input.partyName} (${input.partyId}): ${input.roles.join(', ')}`.slice(0, 400),
-      staticDetails: headline,
+      // Only facts that never change: the live state is in the current details and the result.
+      staticSummary: `UEP ${input.partyName} (${input.partyId}), cohort ${input.cohort}, roles sought at start: ${input.roles.join(', ')}`.slice(0, 400),
     }),
   );
   return { entryId, runId: handle.firstExecutionRunId, headline };
