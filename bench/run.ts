@@ -30,13 +30,14 @@ import { checkTargets, renderReport, type BenchResult } from './report';
 import { runScale } from './scale-run';
 import { runTimeSkippingLifecycle } from './time-skipping-run';
 import { ENGINE_WORKER_ENTRY, FLOOR_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from './worker-process';
+import { testRecordUrl } from '../testkit/record';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 /** Env of a worker child process: this server, its own task queue, quiet, no metrics port. */
-function workerEnv(address: string, taskQueue: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: DEFAULT_NAMESPACE, TEMPORAL_TASK_QUEUE: taskQueue, WORKER_METRICS_ENABLED: 'false', LOG_LEVEL: 'INFO', ...extra };
+async function workerEnv(address: string, taskQueue: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  return { RECORD_DATABASE_URL: await testRecordUrl(), TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: DEFAULT_NAMESPACE, TEMPORAL_TASK_QUEUE: taskQueue, WORKER_METRICS_ENABLED: 'false', LOG_LEVEL: 'INFO', ...extra };
 }
 
 async function main(): Promise<void> {
@@ -68,11 +69,11 @@ async function main(): Promise<void> {
 
     const floorQueue = `bench-floor-${runId}`;
     const engineQueue = `bench-engine-${runId}`;
-    let floorWorker: WorkerProcess | undefined = await startWorkerProcess({ entry: FLOOR_WORKER_ENTRY, env: workerEnv(address, floorQueue) });
+    let floorWorker: WorkerProcess | undefined = await startWorkerProcess({ entry: FLOOR_WORKER_ENTRY, env: await workerEnv(address, floorQueue) });
     cleanups.push(() => floorWorker?.kill() ?? Promise.resolve());
     const engineWorker = await startWorkerProcess({
       entry: ENGINE_WORKER_ENTRY,
-      env: workerEnv(address, engineQueue, { WORKFLOW_BUNDLE_PATH: bundle.path, SMTP_URL: smtp.url, API_PUBLIC_URL: 'http://127.0.0.1:3000' }),
+      env: await workerEnv(address, engineQueue, { WORKFLOW_BUNDLE_PATH: bundle.path, SMTP_URL: smtp.url, API_PUBLIC_URL: 'http://127.0.0.1:3000' }),
     });
     cleanups.push(() => engineWorker.kill());
     log(`workers up: floor pid ${floorWorker.pid}, engine pid ${engineWorker.pid}`);

@@ -10,20 +10,25 @@ import { startPgliteServer } from './postgres';
 
 export const TEST_RECORD_URL_ENV = 'UEP_TEST_RECORD_URL';
 
+let sharedUrl: Promise<string> | undefined;
 let shared: Promise<RecordDb> | undefined;
 
-async function open(): Promise<RecordDb> {
-  let url = process.env[TEST_RECORD_URL_ENV];
-  if (!url) {
-    const server = await startPgliteServer();
-    process.once('exit', () => void server.stop());
-    url = server.url;
-  }
-  return openRecord(url, { allowExitOnIdle: true, maxConnections: 4 });
+async function start(): Promise<string> {
+  const url = process.env[TEST_RECORD_URL_ENV];
+  if (url) return url;
+  const server = await startPgliteServer();
+  process.once('exit', () => void server.stop());
+  return server.url;
+}
+
+/** The URL of the shared record (worker processes started by tests write to it). */
+export function testRecordUrl(): Promise<string> {
+  sharedUrl ??= start();
+  return sharedUrl;
 }
 
 export function sharedTestRecord(): Promise<RecordDb> {
-  shared ??= open();
+  shared ??= testRecordUrl().then((url) => openRecord(url, { allowExitOnIdle: true, maxConnections: 4 }));
   return shared;
 }
 

@@ -1,17 +1,20 @@
 /**
  * The worker process: runtime telemetry (Prometheus metrics, structured logs), the connection,
- * the entry workflows, the notification activities and the record's activity (PostgreSQL). SIGTERM/SIGINT shut it down gracefully:
- * polling stops, in-flight tasks get WORKER_SHUTDOWN_GRACE to finish, then the process exits.
+ * the entry workflows, the notification activities and the record's activity (PostgreSQL).
+ * SIGTERM/SIGINT shut it down gracefully: polling stops, in-flight tasks get
+ * WORKER_SHUTDOWN_GRACE to finish, then the process exits.
  */
 import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { activityDepsFromConfig, createActivities } from '../activities';
 import { createRecordActivities, stampingDeliveries } from '../activities/record';
 import { openRecord } from '../record/db';
-import { loadWorkerConfig } from './config';
+import { refuseExampleValues } from '../config/example-values';
+import { loadWorkerConfig, workerExampleValues } from './config';
 import { createEntryWorker } from './create-worker';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
+  refuseExampleValues(workerExampleValues(config), config.UEP_DEMO);
   Runtime.install({
     logger: new DefaultLogger(config.LOG_LEVEL),
     telemetryOptions: {

@@ -16,6 +16,7 @@ import { DEFAULT_NAMESPACE } from '../../config/temporal';
 import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
 import { ENGINE_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from '../../bench/worker-process';
 import { connectClient } from '../../testkit/api-harness';
+import { testRecordUrl } from '../../testkit/record';
 import { startSmtpCatcher, type SmtpCatcher } from '../../testkit/smtp-catcher';
 import { startDevServer, uniqueTaskQueue } from '../../testkit/temporal';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
@@ -87,6 +88,7 @@ export async function startFaultStack(): Promise<FaultStack> {
     WORKER_METRICS_ENABLED: 'false',
     WORKER_SHUTDOWN_GRACE: '2s',
     LOG_LEVEL: 'INFO',
+    RECORD_DATABASE_URL: await testRecordUrl(),
   };
   let worker: WorkerProcess | undefined;
 
