@@ -7,6 +7,7 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { authMiddleware } from './auth';
 import type { ApiConfig } from './config';
+import type { RecordDb } from '../record/db';
 import type { AppContext } from './context';
 import { errorMiddleware, notFoundHandler } from './errors';
 import { createLogger, httpLogger } from './logging';
@@ -21,14 +22,17 @@ import { loadTokenStore, type TokenStore } from './tokens';
 export interface CreateAppOptions {
   client: Client;
   config: ApiConfig;
+  record: RecordDb;
+  /** Default: Date.now */
+  now?: () => number;
   /** Default: loaded from AUTH_TOKENS_FILE / AUTH_TOKENS_JSON. */
   tokens?: TokenStore;
   logger?: Logger;
 }
 
-export function createApp({ client, config, tokens, logger: given }: CreateAppOptions): Express {
+export function createApp({ client, config, record, now, tokens, logger: given }: CreateAppOptions): Express {
   const logger = given ?? createLogger(config);
-  const ctx: AppContext = { client, config, logger, can: authMiddleware(tokens ?? loadTokenStore(config)) };
+  const ctx: AppContext = { client, config, record, now: now ?? Date.now, logger, can: authMiddleware(tokens ?? loadTokenStore(config)) };
   const metrics = createMetrics();
 
   const app = express();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseEnv, port } from '../config/env';
 import { demoEnvSchema, type ExampleValueCheck } from '../config/example-values';
+import { recordEnvSchema } from '../config/record';
 import { temporalEnvSchema } from '../config/temporal';
 
 export const apiEnvSchema = temporalEnvSchema.extend({
@@ -16,7 +17,9 @@ export const apiEnvSchema = temporalEnvSchema.extend({
   /** Bound on every Temporal call the API makes; past it the API answers 503. */
   TEMPORAL_RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
-}).extend(demoEnvSchema.shape);
+})
+  .extend(demoEnvSchema.shape)
+  .extend(recordEnvSchema.shape);
 export type ApiConfig = z.infer<typeof apiEnvSchema>;
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {

@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import pino from 'pino';
 import { authMiddleware } from '../api/auth';
 import { apiEnvSchema } from '../api/config';
+import { sharedTestRecord } from '../testkit/record';
 import type { AppContext } from '../api/context';
 import { ENDPOINTS, fillPath } from '../api/endpoints';
 import { mapLimited, startEntryWorkflow } from '../api/temporal-gateway';
@@ -58,7 +59,7 @@ export async function runScale(
   opts: { scale: number; sample: number; startConcurrency: number; runId: string; taskQueue: string; namespace: string },
 ): Promise<ScaleResult> {
   const config = apiEnvSchema.parse({ TEMPORAL_TASK_QUEUE: opts.taskQueue, TEMPORAL_NAMESPACE: opts.namespace, TEMPORAL_RPC_TIMEOUT_MS: '30000' });
-  const ctx: AppContext = { client, config, logger: pino({ level: 'silent' }), can: authMiddleware(new TokenStore([])) };
+  const ctx: AppContext = { client, config, record: await sharedTestRecord(), now: Date.now, logger: pino({ level: 'silent' }), can: authMiddleware(new TokenStore([])) };
   const ids = Array.from({ length: opts.scale }, (_, i) => benchPartyId(opts.runId, 's', i));
 
   const t0 = performance.now();

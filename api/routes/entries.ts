@@ -16,8 +16,9 @@ import { refusalError } from '../errors';
 import { apiUrl, entryLinks } from '../links';
 import { mount } from '../mount';
 import type { EntryListItem, EntryListResponse, EntryResponse, StartEntryResponse, UpdateResponse } from '../schemas';
-import { listEntryPage, queryStatus, runUpdate, startEntryWorkflow } from '../temporal-gateway';
-import { entryQuery } from '../visibility';
+import { decodePageToken, encodePageToken } from '../page-token';
+import { listRecorded, recordedSummary } from '../record-reads';
+import { queryStatus, runUpdate, startEntryWorkflow } from '../temporal-gateway';
 
 export function updateResponse(ctx: AppContext, partyId: string, result: EntryUpdateResult): UpdateResponse {
   return { record: result.record, duplicate: result.duplicate, entry: result.summary, links: entryLinks(ctx.config, partyId) };
@@ -50,21 +51,26 @@ export function entriesRouter(ctx: AppContext): Router {
     const principal = principalOf(res);
     const { limit, pageToken, ...filters } = query;
     const partyId = principal.body === BODY.PARTY ? principal.partyId : undefined;
-    const page = await listEntryPage(ctx, entryQuery({ ...filters, partyId }), limit, pageToken);
+    const search = { ...filters, partyId };
+    const searchKey = JSON.stringify(search);
+    const after = pageToken ? decodePageToken(searchKey, pageToken).toString('utf8') : undefined;
+    const page = await listRecorded(ctx, search, limit, after);
     const items: EntryListItem[] = page.entries.map((e) => ({ ...e, links: entryLinks(ctx.config, e.partyId) }));
     const self = apiUrl(ctx.config, req.originalUrl);
+    const nextPageToken = page.last === null ? null : encodePageToken(searchKey, Buffer.from(page.last, 'utf8'));
     let next: string | null = null;
-    if (page.nextPageToken) {
+    if (nextPageToken) {
       const url = new URL(self);
-      url.searchParams.set('pageToken', page.nextPageToken);
+      url.searchParams.set('pageToken', nextPageToken);
       next = url.toString();
     }
-    const answer: EntryListResponse = { items, nextPageToken: page.nextPageToken, links: { self, next } };
+    const answer: EntryListResponse = { items, nextPageToken, links: { self, next } };
     res.json(answer);
   });
 
   mount(router, ctx, ENDPOINTS.getEntry, async ({ params }, _req, res) => {
-    const entry = await queryStatus(ctx, params.partyId);
+    // from the record; an entry too new for it yet answers from its workflow
+    const entry = (await recordedSummary(ctx, params.partyId)) ?? (await queryStatus(ctx, params.partyId));
     const answer: EntryResponse = { entry, links: entryLinks(ctx.config, params.partyId) };
     res.json(answer);
   });

@@ -1,6 +1,5 @@
 /** The compliance report: every entry against its mandate deadline, as JSON and as CSV. */
 import { Router } from 'express';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { EntrySummary } from '../../domain/types';
 import { ENTRY_STATUS } from '../../domain/vocabulary';
 import type { AppContext } from '../context';
@@ -9,16 +8,13 @@ import { CONTENT_TYPE, ENDPOINTS } from '../endpoints';
 import { entryLinks } from '../links';
 import { mount } from '../mount';
 import { COMPLIANCE, type Compliance, type ComplianceReport, type ComplianceRow } from '../schemas';
-import { listAllEntries, mapLimited, queryStatus, STATUS_QUERY_CONCURRENCY, type VisibleEntry } from '../temporal-gateway';
-import { entryQuery } from '../visibility';
-
-/** Entries one report covers at most (each costs a status query). */
-export const REPORT_MAX_ENTRIES = 5000;
+import { recordedSummaries } from '../record-reads';
 
 type ComplianceFacts = Pick<EntrySummary, 'status' | 'mandateDeadline' | 'closedAt' | 'inBreach' | 'atRisk'>;
 
 export function complianceOf(s: ComplianceFacts): Compliance {
   if (s.status === ENTRY_STATUS.WITHDRAWN) return COMPLIANCE.WITHDRAWN;
+  if (s.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE) return COMPLIANCE.CLOSED_OUTSIDE_ENGINE;
   if (s.mandateDeadline === null) return COMPLIANCE.NO_MANDATE;
   if (s.status === ENTRY_STATUS.COMPLETE) {
     const completed = (s.closedAt ?? '').slice(0, 10);
@@ -28,7 +24,7 @@ export function complianceOf(s: ComplianceFacts): Compliance {
   return s.atRisk ? COMPLIANCE.AT_RISK : COMPLIANCE.ON_TRACK;
 }
 
-function rowFromStatus(ctx: AppContext, s: EntrySummary): ComplianceRow {
+function rowOf(ctx: AppContext, s: EntrySummary): ComplianceRow {
   return {
     partyId: s.partyId,
     partyName: s.partyName,
@@ -43,50 +39,18 @@ function rowFromStatus(ctx: AppContext, s: EntrySummary): ComplianceRow {
     inBreach: s.inBreach,
     compliance: complianceOf(s),
     awaitedBodies: s.awaitedBodies,
-    source: 'STATUS',
     links: entryLinks(ctx.config, s.partyId),
   };
 }
 
-/** The row of an entry whose status query went unanswered, from its search attributes. */
-function rowFromVisibility(ctx: AppContext, e: VisibleEntry): ComplianceRow | null {
-  if (e.partyName === null || e.cohort === null || e.status === null) return null;
-  const facts = { status: e.status, mandateDeadline: e.mandateDeadline, inBreach: e.inBreach, atRisk: e.atRisk };
-  const closedAt = e.closedAt ?? undefined;
-  return {
-    partyId: e.partyId,
-    partyName: e.partyName,
-    cohort: e.cohort,
-    roles: e.roles,
-    rolesComplete: null,
-    forecastCompletion: null,
-    completedAt: e.status === ENTRY_STATUS.COMPLETE ? (e.closedAt ?? null) : null,
-    compliance: complianceOf({ ...facts, ...(closedAt ? { closedAt } : {}) }),
-    awaitedBodies: e.awaitedBodies,
-    ...facts,
-    source: 'VISIBILITY',
-    links: entryLinks(ctx.config, e.partyId),
-  };
-}
-
-/**
- * One status query per entry; an entry whose query goes unanswered (e.g. one closing at that
- * moment) falls back to what visibility holds rather than failing the whole report.
- */
+/** Every entry the record holds, as of now: no cap, whatever Temporal still retains. */
 async function buildReport(ctx: AppContext): Promise<ComplianceReport> {
-  const { entries, truncated } = await listAllEntries(ctx, entryQuery({}), REPORT_MAX_ENTRIES);
-  const rows = await mapLimited(entries, STATUS_QUERY_CONCURRENCY, (e) =>
-    queryStatus(ctx, e.partyId).then(
-      (s) => rowFromStatus(ctx, s),
-      (err: unknown) => (err instanceof WorkflowNotFoundError ? null : rowFromVisibility(ctx, e)),
-    ),
-  );
-  const sorted = rows
-    .filter((r): r is ComplianceRow => r !== null)
-    .sort((a, b) => (a.mandateDeadline ?? '9999').localeCompare(b.mandateDeadline ?? '9999') || a.partyId.localeCompare(b.partyId));
+  const rows: ComplianceRow[] = [];
+  for await (const summary of recordedSummaries(ctx, {})) rows.push(rowOf(ctx, summary));
+  rows.sort((a, b) => (a.mandateDeadline ?? '9999').localeCompare(b.mandateDeadline ?? '9999') || a.partyId.localeCompare(b.partyId));
   const totals: Record<string, number> = Object.fromEntries(Object.values(COMPLIANCE).map((c) => [c, 0]));
-  for (const row of sorted) totals[row.compliance] = (totals[row.compliance] ?? 0) + 1;
-  return { generatedAt: new Date().toISOString(), totals, rows: sorted, truncated };
+  for (const row of rows) totals[row.compliance] = (totals[row.compliance] ?? 0) + 1;
+  return { generatedAt: new Date(ctx.now()).toISOString(), totals, rows };
 }
 
 export const COMPLIANCE_CSV_COLUMNS: (keyof ComplianceRow)[] = [
@@ -103,7 +67,6 @@ export const COMPLIANCE_CSV_COLUMNS: (keyof ComplianceRow)[] = [
   'inBreach',
   'compliance',
   'awaitedBodies',
-  'source',
 ];
 
 export function reportsRouter(ctx: AppContext): Router {

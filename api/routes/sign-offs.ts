@@ -1,6 +1,5 @@
 /** Sign-offs: decisions by the owning body, evidence from the Party, and each body's inbox. */
 import { Router } from 'express';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { EntrySummary, StageSummary } from '../../domain/types';
 import { BODY, ENTRY_STATUS, STAGE_STATE, type Body } from '../../domain/vocabulary';
 import { recordDecisionUpdate, submitEvidenceUpdate } from '../../workflows/messages';
@@ -12,12 +11,9 @@ import { entryLinks } from '../links';
 import { mount } from '../mount';
 import { INBOX_READER_OF_ALL } from '../permissions';
 import type { InboxItem, InboxResponse } from '../schemas';
-import { listAllEntries, mapLimited, queryStatus, runUpdate, STATUS_QUERY_CONCURRENCY } from '../temporal-gateway';
-import { entryQuery } from '../visibility';
+import { recordedSummaries } from '../record-reads';
+import { runUpdate } from '../temporal-gateway';
 import { updateResponse } from './entries';
-
-/** Entries an inbox looks at, at most; the status of each is queried, a few at a time. */
-export const INBOX_MAX_ENTRIES = 500;
 
 function awaitedStages(summary: EntrySummary): StageSummary[] {
   return [...summary.partyStages, ...summary.roleStages.flatMap((r) => r.stages)].filter(
@@ -54,21 +50,11 @@ export function signOffsRouter(ctx: AppContext): Router {
     else if (query.body !== undefined && query.body !== principal.body) throw forbidden("Only OPS reads another body's inbox");
 
     const partyId = principal.body === BODY.PARTY ? principal.partyId : undefined;
-    const filter = entryQuery({ status: ENTRY_STATUS.IN_PROGRESS, awaitedBody: body ?? undefined, partyId });
-    const { entries, truncated } = await listAllEntries(ctx, filter, INBOX_MAX_ENTRIES);
-    const unavailable: string[] = [];
-    const summaries = await mapLimited(entries, STATUS_QUERY_CONCURRENCY, (e) =>
-      queryStatus(ctx, e.partyId).catch((err: unknown) => {
-        // gone since the visibility answer, or its query went unanswered: one entry never fails the inbox
-        if (!(err instanceof WorkflowNotFoundError)) unavailable.push(e.partyId);
-        return null;
-      }),
-    );
-    const today = new Date().toISOString().slice(0, 10);
+    const summaries: EntrySummary[] = [];
+    for await (const summary of recordedSummaries(ctx, { status: ENTRY_STATUS.IN_PROGRESS, awaitedBody: body ?? undefined, partyId })) summaries.push(summary);
+    const today = new Date(ctx.now()).toISOString().slice(0, 10);
     const items: InboxItem[] = summaries.flatMap((summary) =>
-      summary === null
-        ? []
-        : awaitedStages(summary)
+      awaitedStages(summary)
             .filter((s) => body === null || s.awaiting === body)
             .map((s) => ({
               partyId: summary.partyId,
@@ -85,7 +71,7 @@ export function signOffsRouter(ctx: AppContext): Router {
               links: entryLinks(ctx.config, summary.partyId),
             })),
     );
-    const answer: InboxResponse = { body, items: items.sort(byDueDate), truncated, unavailable: unavailable.sort() };
+    const answer: InboxResponse = { body, items: items.sort(byDueDate) };
     res.json(answer);
   });
 

@@ -1,4 +1,4 @@
-/** Operations: liveness, readiness (Temporal within the bound), metrics, the OpenAPI document and its docs page. */
+/** Operations: liveness, readiness (Temporal within the bound, the record and its lag), metrics, the OpenAPI document and its docs page. */
 import { Router } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import type { Registry } from 'prom-client';
@@ -6,6 +6,7 @@ import type { AppContext } from '../context';
 import { ENDPOINTS, PATH } from '../endpoints';
 import { mount } from '../mount';
 import { buildOpenApiDocument } from '../openapi';
+import { recordLagMs } from '../../record/read';
 import { bounded } from '../temporal-gateway';
 
 export function systemRouter(ctx: AppContext, metrics: Registry): Router {
@@ -19,7 +20,14 @@ export function systemRouter(ctx: AppContext, metrics: Registry): Router {
   mount(router, ctx, ENDPOINTS.readyz, async (_input, _req, res) => {
     const started = performance.now();
     await bounded(ctx, () => ctx.client.workflowService.describeNamespace({ namespace: ctx.config.TEMPORAL_NAMESPACE }));
-    res.json({ status: 'ok', temporal: { namespace: ctx.config.TEMPORAL_NAMESPACE, latencyMs: Math.round(performance.now() - started) } });
+    const temporalMs = Math.round(performance.now() - started);
+    const recordStarted = performance.now();
+    const lagMs = await recordLagMs(ctx.record);
+    res.json({
+      status: 'ok',
+      temporal: { namespace: ctx.config.TEMPORAL_NAMESPACE, latencyMs: temporalMs },
+      record: { latencyMs: Math.round(performance.now() - recordStarted), recordLagMs: lagMs },
+    });
   });
 
   mount(router, ctx, ENDPOINTS.metrics, async (_input, _req, res) => {
