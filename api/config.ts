@@ -16,6 +16,8 @@ export const apiEnvSchema = temporalEnvSchema.extend({
   API_BODY_LIMIT: z.string().default('64kb'),
   /** Bound on every Temporal call the API makes; past it the API answers 503. */
   TEMPORAL_RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /** How long a start waits for the record to hold the new run before answering (read your own write). */
+  RECORD_CATCH_UP_MS: z.coerce.number().int().min(0).default(2000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
 })
   .extend(demoEnvSchema.shape)

@@ -34,6 +34,21 @@ export async function recordedSummary(ctx: AppContext, partyId: string): Promise
   return entry ? summaryOf(ctx, entry) : null;
 }
 
+/**
+ * Waits (at most RECORD_CATCH_UP_MS) until the record holds the run just started, so that a read
+ * right after a start sees it; past the bound the start answers anyway (reads then fall back to
+ * the workflow or show the previous run until the record catches up).
+ */
+export async function awaitRecordedRun(ctx: AppContext, partyId: string, runId: string): Promise<boolean> {
+  const until = Date.now() + ctx.config.RECORD_CATCH_UP_MS;
+  for (;;) {
+    const entry = await getRecordedEntry(ctx.record, entryIdFor(partyId));
+    if (entry?.chainId === runId) return true;
+    if (Date.now() >= until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 /** Null when the record has never heard of the entry. */
 export async function recordedTrail(ctx: AppContext, partyId: string): Promise<AuditRecord[] | null> {
   const entryId = entryIdFor(partyId);

@@ -17,6 +17,8 @@ export interface RecordedEntry {
   temporalStatus: string | null;
   closedAt: Date | null;
   asOf: Date;
+  /** The first run id of the run chain the row was last written by. */
+  chainId: string;
 }
 
 export interface RecordFilters {
@@ -32,11 +34,19 @@ export interface RecordFilters {
   mandateDeadlineTo?: string;
 }
 
-function toRecorded(row: { entry_id: string; state: EntryState; status: string; temporal_status: string | null; closed_at: Date | null; as_of: Date }): RecordedEntry {
-  return { entryId: row.entry_id, state: row.state, status: row.status, temporalStatus: row.temporal_status, closedAt: row.closed_at, asOf: row.as_of };
+function toRecorded(row: {
+  entry_id: string;
+  state: EntryState;
+  status: string;
+  temporal_status: string | null;
+  closed_at: Date | null;
+  as_of: Date;
+  chain_id: string;
+}): RecordedEntry {
+  return { entryId: row.entry_id, state: row.state, status: row.status, temporalStatus: row.temporal_status, closedAt: row.closed_at, asOf: row.as_of, chainId: row.chain_id };
 }
 
-const ENTRY_COLUMNS = ['entry_id', 'state', 'status', 'temporal_status', 'closed_at', 'as_of'] as const;
+const ENTRY_COLUMNS = ['entry_id', 'state', 'status', 'temporal_status', 'closed_at', 'as_of', 'chain_id'] as const;
 
 export async function getRecordedEntry(db: RecordDb, entryId: string): Promise<RecordedEntry | null> {
   const row = await db.selectFrom('entries').select(ENTRY_COLUMNS).where('entry_id', '=', entryId).executeTakeFirst();

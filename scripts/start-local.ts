@@ -1,15 +1,21 @@
 /**
  * npm start: the whole system on one machine. The Temporal dev server (Web UI, SQLite in the
- * data folder) unless TEMPORAL_ADDRESS names a running server, then the worker and the API.
+ * data folder) unless TEMPORAL_ADDRESS names a running server; the record, an embedded PGlite in
+ * <data>/record served on RECORD_PORT (the one process that owns those files; the worker and the
+ * API connect to it like to any PostgreSQL) unless RECORD_DATABASE_URL names a running server;
+ * then the worker and the API.
  * Ctrl-C (SIGINT) or SIGTERM stops all of it and waits for every child to exit.
  */
 import { Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { parseEnv, port } from '../config/env';
+import { migrateRecord, openRecord } from '../record/db';
 import { DEFAULT_NAMESPACE } from '../config/temporal';
 import { searchAttributeCliPairs } from '../workflows/search-attributes';
 import { ensureSearchAttributes } from './search-attributes';
@@ -26,6 +32,9 @@ const localEnvSchema = z.object({
   /** Where the worker sends mail; unset: a local sink writes every message to <data>/mail. */
   SMTP_URL: z.string().optional(),
   LOCAL_SMTP_PORT: port(1025),
+  /** A running PostgreSQL for the record (migrated here); unset: the embedded record in the data folder. */
+  RECORD_DATABASE_URL: z.string().optional(),
+  RECORD_PORT: port(5433),
   UEP_DATA_DIR: z.string().default(path.join(PROJECT_ROOT, 'data')),
 });
 
@@ -42,6 +51,37 @@ function start(name: string, command: string, args: string[], env: NodeJS.Proces
   });
   children.push(child);
   return child;
+}
+
+/** The embedded record (record/embedded-main.ts): answers its URL once it is migrated and listening. */
+async function startEmbeddedRecord(dataDir: string, recordPort: number): Promise<string> {
+  mkdirSync(dataDir, { recursive: true });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'record/embedded-main.ts'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, UEP_RECORD_DIR: dataDir, RECORD_PORT: String(recordPort) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`record exited (${signal ?? code}); stopping everything`);
+      void stop(1);
+    }
+  });
+  children.push(child);
+  const lines = createInterface({ input: child.stdout });
+  const [line] = (await once(lines, 'line')) as [string];
+  lines.close();
+  child.stdout.pipe(process.stdout);
+  return (JSON.parse(line) as { url: string }).url;
+}
+
+async function migrateExternalRecord(url: string): Promise<void> {
+  const db = openRecord(url, { maxConnections: 1 });
+  try {
+    await migrateRecord(db);
+  } finally {
+    await db.destroy();
+  }
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -93,6 +133,15 @@ async function main(): Promise<void> {
   if (added.length > 0) console.log(`registered search attributes: ${added.join(', ')}`);
   await connection.close();
 
+  let recordUrl = env.RECORD_DATABASE_URL;
+  let recordNote = recordUrl ?? '';
+  if (recordUrl) await migrateExternalRecord(recordUrl);
+  else {
+    const dir = path.join(env.UEP_DATA_DIR, 'record');
+    recordUrl = await startEmbeddedRecord(dir, env.RECORD_PORT);
+    recordNote = `${recordUrl} (embedded PGlite in ${dir})`;
+  }
+
   const tokensFile = ensureLocalTokens(env.UEP_DATA_DIR);
   let smtpUrl = env.SMTP_URL;
   let mailNote = smtpUrl ?? '';
@@ -106,6 +155,7 @@ async function main(): Promise<void> {
     TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE,
     ...(uiUrl ? { TEMPORAL_UI_URL: uiUrl } : {}),
     API_PUBLIC_URL: `http://127.0.0.1:${env.API_PORT}`,
+    RECORD_DATABASE_URL: recordUrl,
   };
   // node itself (not the tsx wrapper) so that SIGTERM reaches the process and it shuts down gracefully
   start('worker', process.execPath, ['--import', 'tsx', 'worker/main.ts'], { ...shared, SMTP_URL: smtpUrl });
@@ -120,6 +170,7 @@ async function main(): Promise<void> {
       `  Temporal gRPC   ${address}`,
       `  Dev tokens      ${path.join(env.UEP_DATA_DIR, 'dev-tokens.txt')}`,
       `  Mail            ${mailNote}`,
+      `  Record          ${recordNote}`,
       'Ctrl-C stops everything.',
       '',
     ].join('\n'),

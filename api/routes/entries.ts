@@ -17,7 +17,7 @@ import { apiUrl, entryLinks } from '../links';
 import { mount } from '../mount';
 import type { EntryListItem, EntryListResponse, EntryResponse, StartEntryResponse, UpdateResponse } from '../schemas';
 import { decodePageToken, encodePageToken } from '../page-token';
-import { listRecorded, recordedSummary } from '../record-reads';
+import { awaitRecordedRun, listRecorded, recordedSummary } from '../record-reads';
 import { queryStatus, runUpdate, startEntryWorkflow } from '../temporal-gateway';
 
 export function updateResponse(ctx: AppContext, partyId: string, result: EntryUpdateResult): UpdateResponse {
@@ -34,6 +34,7 @@ export function entriesRouter(ctx: AppContext): Router {
     if (refusal) throw refusalError(refusal.code, refusal.message);
     const warnings = startWarnings(input, Date.now());
     const started = await startEntryWorkflow(ctx, input);
+    await awaitRecordedRun(ctx, body.partyId, started.runId);
     const links = entryLinks(ctx.config, body.partyId);
     const answer: StartEntryResponse = {
       entryId: started.entryId,
