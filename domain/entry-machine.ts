@@ -50,8 +50,8 @@ import {
 
 const refuse = (code: RefusalCode, message: string): Refusal => ({ code, message });
 
-function principalOf(p: Principal): { body: Principal['body']; id: string } {
-  return { body: p.body, id: p.id };
+function principalOf(p: Principal): AuditRecord['principal'] {
+  return { body: p.body, id: p.id, ...(p.name ? { name: p.name } : {}) };
 }
 
 function addAudit(state: EntryState, record: Omit<AuditRecord, 'seq'>): AuditRecord {
