@@ -1,7 +1,7 @@
 /**
- * CPU time by component over a run: this process (HTTP API and clients), the measured worker
- * child, and the Temporal server (every other child process of this one but the idle workers
- * named in `otherWorkers`, i.e. the dev server).
+ * CPU time by component over a run: this process (the bench's clients), the API child process
+ * (when the run goes through it), the measured worker child, and the Temporal server (every other
+ * child process of this one but the idle processes named in `idle`, i.e. the dev server).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { readCpuMs } from './worker-process';
@@ -9,8 +9,16 @@ import { readCpuMs } from './worker-process';
 export interface CpuSplit {
   /** ms of CPU per lifecycle */
   benchProcess: number;
+  api: number;
   worker: number;
   temporalServer: number;
+}
+
+export interface CpuPids {
+  worker: number;
+  api?: number;
+  /** children that are not the server and not measured (the other run's worker, an idle API) */
+  idle: readonly number[];
 }
 
 function childPids(ppid: number): number[] {
@@ -28,25 +36,33 @@ function childPids(ppid: number): number[] {
   return pids;
 }
 
-function snapshot(workerPid: number, otherWorkers: readonly number[]): { self: number; worker: number; server: number } {
+function snapshot(pids: CpuPids): Omit<CpuSplit, 'temporalServer'> & { server: number } {
   const usage = process.cpuUsage();
-  const others = childPids(process.pid).filter((p) => p !== workerPid && !otherWorkers.includes(p));
+  const known = [pids.worker, ...(pids.api === undefined ? [] : [pids.api]), ...pids.idle];
+  const others = childPids(process.pid).filter((p) => !known.includes(p));
   return {
-    self: (usage.user + usage.system) / 1000,
-    worker: readCpuMs(workerPid) ?? 0,
+    benchProcess: (usage.user + usage.system) / 1000,
+    api: pids.api === undefined ? 0 : (readCpuMs(pids.api) ?? 0),
+    worker: readCpuMs(pids.worker) ?? 0,
     server: others.reduce((sum, p) => sum + (readCpuMs(p) ?? 0), 0),
   };
 }
 
+export const cpuTotal = (c: CpuSplit) => c.benchProcess + c.api + c.worker + c.temporalServer;
+
 /** Measures CPU while fn runs; divides by `per` (lifecycles). */
-export async function withCpu<T>(
-  worker: { pid: number; otherWorkers: readonly number[] },
-  per: number,
-  fn: () => Promise<T>,
-): Promise<{ value: T; cpu: CpuSplit }> {
-  const before = snapshot(worker.pid, worker.otherWorkers);
+export async function withCpu<T>(pids: CpuPids, per: number, fn: () => Promise<T>): Promise<{ value: T; cpu: CpuSplit }> {
+  const before = snapshot(pids);
   const value = await fn();
-  const after = snapshot(worker.pid, worker.otherWorkers);
+  const after = snapshot(pids);
   const r = (x: number) => Math.round(x / per);
-  return { value, cpu: { benchProcess: r(after.self - before.self), worker: r(after.worker - before.worker), temporalServer: r(after.server - before.server) } };
+  return {
+    value,
+    cpu: {
+      benchProcess: r(after.benchProcess - before.benchProcess),
+      api: r(after.api - before.api),
+      worker: r(after.worker - before.worker),
+      temporalServer: r(after.server - before.server),
+    },
+  };
 }
