@@ -6,6 +6,7 @@
 import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { activityDepsFromConfig, createActivities } from '../activities';
 import { refuseExampleValues } from '../config/example-values';
+import { temporalConnectionOptions } from '../config/temporal';
 import { loadWorkerConfig, workerExampleValues } from './config';
 import { createEntryWorker, workerIdentity } from './create-worker';
 import { startHealthFile } from './health';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
         : {}),
     },
   });
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   try {
     const worker = await createEntryWorker(connection, config, createActivities(activityDepsFromConfig(config)));
     Runtime.instance().logger.info('worker started', {
