@@ -5,6 +5,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { createServer } from 'node:http';
+import { loadDotEnv } from '../config/dotenv';
 import { createApp } from './app';
 import { loadApiConfig } from './config';
 import { createLogger } from './logging';
@@ -13,6 +14,7 @@ import { createLogger } from './logging';
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
+  loadDotEnv();
   const config = loadApiConfig();
   const logger = createLogger(config);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: config.TEMPORAL_RPC_TIMEOUT_MS });
