@@ -3,7 +3,6 @@
  * env) against a real dev server and SMTP catcher: what an operator reads in its output and its
  * metrics. Its routes leave SECAS out, so the entry's first notice meets a body with no route.
  */
-import { randomUUID } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NOTIFICATION_ERROR } from '../../activities/types';
@@ -101,7 +100,7 @@ test("a notice to a body with no route: an ERROR line naming it, a metric, a ret
   await handle.terminate('test done');
 });
 
-test('every line the worker writes is one JSON object (pino), the SDK's lines and the activities' alike; no task token', () => {
+test("every line the worker writes is one JSON object (pino), the SDK's lines and the activities' alike; no task token", () => {
   const all = lines();
   expect(all.length).toBeGreaterThan(3);
   for (const l of all) expect(l).toMatchObject({ level: expect.any(Number) as number, time: expect.any(Number) as number, service: 'uep-worker', msg: expect.any(String) as string });
