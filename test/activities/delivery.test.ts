@@ -355,7 +355,7 @@ describe('deliverNotification on a real worker', () => {
     const t = byTarget(report);
     expect(t['email:jo.bloggs@ambrose.example']?.attempt).toBe(1);
     expect(t[`email:${dccMail}`]?.attempt).toBeGreaterThanOrEqual(2);
-    expect(smtp.forNotification(n.id).map((m) => m.envelopeTo[0]).sort()).toEqual([dccMail, 'jo.bloggs@ambrose.example']);
+    expect(smtp.forNotification(n.id).map((m) => m.envelopeTo[0]).sort()).toEqual(['jo.bloggs@ambrose.example', dccMail]);
   });
 
   test('a malformed notification fails at once with a non-retryable NotificationInvalid', async () => {
