@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnv, port } from '../config/env';
+import { demoEnvSchema, type ExampleValueCheck } from '../config/example-values';
 import { logLevelSchema } from '../config/logging';
 import { temporalEnvSchema } from '../config/temporal';
 
@@ -16,9 +17,14 @@ export const apiEnvSchema = temporalEnvSchema.extend({
   /** Bound on every Temporal call the API makes; past it the API answers 503. */
   TEMPORAL_RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   LOG_LEVEL: logLevelSchema,
-});
+}).extend(demoEnvSchema.shape);
 export type ApiConfig = z.infer<typeof apiEnvSchema>;
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   return parseEnv(apiEnvSchema, env);
+}
+
+/** The links the API hands out. */
+export function apiExampleValues(config: ApiConfig): ExampleValueCheck {
+  return { publicUrls: { API_PUBLIC_URL: config.API_PUBLIC_URL, TEMPORAL_UI_URL: config.TEMPORAL_UI_URL } };
 }

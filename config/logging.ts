@@ -21,8 +21,10 @@ export type LogLevelName = z.infer<typeof logLevelSchema>;
  */
 const REDACT = ['req.headers.authorization', 'taskToken', 'activity.taskToken'];
 
-export function createLogger(service: string, level: LogLevelName): Logger {
-  return pino({ level, base: { service, pid: process.pid }, redact: { paths: REDACT, remove: true } });
+/** JSON lines on stdout; `toStderr` for a process's last words before it exits (written synchronously). */
+export function createLogger(service: string, level: LogLevelName, toStderr = false): Logger {
+  const options = { level, base: { service, pid: process.pid }, redact: { paths: REDACT, remove: true } };
+  return toStderr ? pino(options, pino.destination({ dest: 2, sync: true })) : pino(options);
 }
 
 const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {

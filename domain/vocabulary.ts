@@ -55,7 +55,7 @@ export const STAGE_STATE = {
 } as const;
 export type StageState = (typeof STAGE_STATE)[keyof typeof STAGE_STATE];
 
-/** What an outcome does to its stage (engine-model.md, "Rules around the table"). */
+/** What an outcome does to its stage (docs/domain.md, "Rules around the table"). */
 export const OUTCOME_EFFECT = { DONE: 'DONE', REWORK: 'REWORK', RESTART: 'RESTART' } as const;
 export type OutcomeEffect = (typeof OUTCOME_EFFECT)[keyof typeof OUTCOME_EFFECT];
 

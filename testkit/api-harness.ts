@@ -6,10 +6,11 @@
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createApp } from '../api/app';
+import { createApiServer } from '../api/http-server';
 import { apiEnvSchema, type ApiConfig } from '../api/config';
 import { mintToken, TokenStore } from '../api/tokens';
 import { DELIVERY_STATUS, type DeliveryReport } from '../activities/types';
@@ -79,7 +80,7 @@ export function recordingActivities(notifications: Notification[]) {
 
 /** Listens on port 0, then builds the app with the real base URL (links in answers point at it). */
 export async function listenApp(client: Client, overrides: Partial<Record<string, string>>, tokens: TokenStore): Promise<{ server: Server; baseUrl: string; config: ApiConfig }> {
-  const server = createServer();
+  const server = createApiServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config = apiEnvSchema.parse({

@@ -28,7 +28,7 @@ export function startNpmStart(env: Record<string, string>, cwd = PROJECT_ROOT): 
   const tsx = pathToFileURL(require.resolve('tsx', { paths: [PROJECT_ROOT] })).href;
   const child = spawn(process.execPath, ['--import', tsx, path.join(PROJECT_ROOT, 'scripts', 'start-local.ts')], {
     cwd,
-    env: { ...inherited, ...env },
+    env: { ...inherited, UEP_DEMO: 'true', ...env }, // as the start script of package.json
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

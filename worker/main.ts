@@ -6,13 +6,15 @@
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { activityDepsFromConfig, createActivities } from '../activities';
 import { loadDotEnv } from '../config/dotenv';
+import { refuseExampleValues } from '../config/example-values';
 import { createLogger, pinoTemporalLogger } from '../config/logging';
-import { loadWorkerConfig } from './config';
+import { loadWorkerConfig, workerExampleValues } from './config';
 import { createEntryWorker } from './create-worker';
 
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadWorkerConfig();
+  refuseExampleValues(workerExampleValues(config), config.UEP_DEMO);
   // The SDK's own lines, the workflows' and the activities' (their `log`) all end up here.
   Runtime.install({
     logger: pinoTemporalLogger(createLogger('uep-worker', config.LOG_LEVEL)),
@@ -40,6 +42,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  createLogger('uep-worker', 'error').fatal({ err }, 'worker failed');
+  createLogger('uep-worker', 'error', true).fatal({ err }, 'worker failed');
   process.exit(1);
 });
