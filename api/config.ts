@@ -9,7 +9,7 @@ export const apiEnvSchema = temporalEnvSchema.extend({
   API_PORT: port(3000),
   /** Base URL the API is reached at, for links in responses. */
   API_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
-  /** JSON file of hashed bearer tokens (see scripts/mint-token.ts). */
+  /** JSON file of hashed bearer tokens (scripts/tokens.ts); changes apply without a restart. */
   AUTH_TOKENS_FILE: z.string().optional(),
   /** The same JSON inline, for containers; AUTH_TOKENS_FILE wins when both are set. */
   AUTH_TOKENS_JSON: z.string().optional(),

@@ -251,7 +251,9 @@ export const AuditRecordSchema = z
     seq: z.number().int(),
     at: Instant,
     action: AuditActionEnum,
-    principal: z.object({ body: BodyEnum, id: z.string() }).meta({ description: 'Who acted, as authenticated by the API' }),
+    principal: z
+      .object({ body: BodyEnum, id: z.string(), name: z.string().optional().meta({ description: 'The named person who holds the token' }) })
+      .meta({ description: 'Who acted, as authenticated by the API' }),
     id: z.string().optional(),
     stage: StageEnum.optional(),
     role: UserRoleEnum.optional(),

@@ -116,7 +116,7 @@ export interface AuditRecord {
   /** ISO instant */
   at: string;
   action: AuditAction;
-  principal: { body: Body; id: string };
+  principal: { body: Body; id: string; name?: string };
   /** decision or submission id, where the action had one */
   id?: string;
   stage?: StageId;

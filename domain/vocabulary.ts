@@ -72,6 +72,8 @@ export interface Principal {
   id: string;
   /** Set for PARTY principals: the only party they may act for. */
   partyId?: string;
+  /** The named person behind the API token, shown in the audit trail. */
+  name?: string;
 }
 
 export const ALL_BODIES = Object.values(BODY);

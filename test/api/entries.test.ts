@@ -179,7 +179,7 @@ describe('sign-offs', () => {
 
     const bySecas = await api('POST', `/v1/entries/${partyId}/evidence`, { token: secas, body: { submissionId: 's-cc-1', stage: STAGE.CREDIT_COVER, reference: 'CREDIT-LODGED' } });
     expect(bySecas.status).toBe(200);
-    expect(UpdateResponse.parse(bySecas.json).record.principal).toEqual({ body: BODY.SECAS, id: 'secas-officer' });
+    expect(UpdateResponse.parse(bySecas.json).record.principal).toEqual({ body: BODY.SECAS, id: 'secas-officer', name: 'Test person secas-officer' });
   });
 
   test('mandate deadline amendment, role added, withdrawal; a closed entry answers 409 ENTRY_CLOSED', async () => {
@@ -221,15 +221,15 @@ describe('audit trail', () => {
       [AUDIT_ACTION.STARTED, STAGE.ACCESSION],
       [AUDIT_ACTION.DECISION, STAGE.ID_ALLOCATION],
     ]);
-    expect(json.records[0]?.principal).toEqual({ body: BODY.OPS, id: 'ops-officer' });
+    expect(json.records[0]?.principal).toEqual({ body: BODY.OPS, id: 'ops-officer', name: 'Test person ops-officer' });
 
     const csv = await api('GET', `/v1/entries/${partyId}/audit-trail.csv`, { token: ops });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
-    expect(csv.text.split('\r\n')[0]).toBe('"seq","at","action","principalBody","principalId","id","stage","role","outcome","evidence","reference","comment","reason","previousDeadline","deadline"');
+    expect(csv.text.split('\r\n')[0]).toBe('"seq","at","action","principalBody","principalId","principalName","id","stage","role","outcome","evidence","reference","comment","reason","previousDeadline","deadline"');
     expect(csv.text).toContain(`"'=HYPERLINK(""x"")"`);
     expect(csv.text).toContain('"line one\nline ""two"", three"');
-    expect(csv.text).toContain('"SECAS","secas-officer","d-csv-1"');
+    expect(csv.text).toContain('"SECAS","secas-officer","Test person secas-officer","d-csv-1"');
   });
 });
 
