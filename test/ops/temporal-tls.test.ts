@@ -14,7 +14,8 @@ import path from 'node:path';
 import { temporalConnectionOptions, temporalEnvSchema } from '../../config/temporal';
 import { ENGINE_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from '../../bench/worker-process';
 import { eventually } from '../../testkit/api-harness';
-import { freePort, startCaddy, type RunningCaddy } from '../../testkit/caddy';
+import { startCaddy, type RunningCaddy } from '../../testkit/caddy';
+import { freePort } from '../../testkit/ports';
 import { makeTestPki, type TestPki } from '../../testkit/pki';
 import { startDevServer, uniqueTaskQueue } from '../../testkit/temporal';
 
