@@ -17,7 +17,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { NotificationRoutes } from '../activities/config';
 import { DEFAULT_NAMESPACE } from '../config/temporal';
+import { BODY } from '../domain/vocabulary';
 import { buildWorkflowBundle } from '../scripts/build-workflow-bundle';
 import { startSmtpCatcher, type SmtpCatcher } from '../testkit/smtp-catcher';
 import { startDevServer } from '../testkit/temporal';
@@ -35,6 +37,11 @@ import { ENGINE_WORKER_ENTRY, FLOOR_WORKER_ENTRY, startWorkerProcess, type Worke
 
 const RESULTS_DIR = path.join(__dirname, 'results');
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+
+/** Every body's notices by mail to the SMTP catcher (an unrouted body fails its notice's activity). */
+const BENCH_ROUTES: NotificationRoutes = Object.fromEntries(
+  [BODY.SECAS, BODY.DCC, BODY.SEC_PANEL, BODY.OPS].map((body) => [body, { email: [`${body.toLowerCase()}@bench.example`], webhooks: [] }]),
+);
 
 /** Env of a worker child process: this server, its own task queue, quiet, no metrics port. */
 function workerEnv(address: string, taskQueue: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -75,7 +82,12 @@ async function main(): Promise<void> {
     const engineQueue = `bench-engine-${runId}`;
     const engineWorker = await startWorkerProcess({
       entry: ENGINE_WORKER_ENTRY,
-      env: workerEnv(address, engineQueue, { WORKFLOW_BUNDLE_PATH: bundle.path, SMTP_URL: smtp.url, API_PUBLIC_URL: 'http://127.0.0.1:3000' }),
+      env: workerEnv(address, engineQueue, {
+        WORKFLOW_BUNDLE_PATH: bundle.path,
+        SMTP_URL: smtp.url,
+        NOTIFY_ROUTES_JSON: JSON.stringify(BENCH_ROUTES),
+        API_PUBLIC_URL: 'http://127.0.0.1:3000',
+      }),
     });
     cleanups.push(() => engineWorker.kill());
     log(`engine worker up: pid ${engineWorker.pid}`);
