@@ -17,6 +17,8 @@ export interface BenchResult {
   at: string;
   quick: boolean;
   machine: MachineInfo;
+  /** What the Temporal side was: the dev server, a given address, or the cluster. */
+  server?: string;
   settings: { n: number; k: number; concurrency: number; scale: number; scaleSample: number; rounds: number };
   floor: RunResult;
   engine: RunResult;
@@ -71,6 +73,7 @@ export function renderReport(r: BenchResult): string {
   const s = r.settings;
   const out: string[] = [
     `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}; ${m.temporalCli}; time-skipping server ${m.temporalTestServer}; SDK ${m.temporalSdk}`,
+    ...(r.server ? [`Temporal: ${r.server}`] : []),
     `Run: ${r.at}${r.quick ? ' (BENCH_QUICK)' : ''}; N=${s.n} lifecycles, K=${s.k} updates each (${s.rounds} rounds), concurrency ${s.concurrency}`,
     '',
   ];
@@ -103,6 +106,17 @@ export function renderReport(r: BenchResult): string {
     ]),
     '',
   );
+  const split = [r.floor, r.engine, r.engineViaSdk].filter((x) => x.cpuMsPerLifecycle?.byProcess);
+  if (split.length > 0) {
+    const names = Object.keys(split[0]!.cpuMsPerLifecycle!.byProcess!);
+    out.push(
+      ...table([
+        ['CPU ms per lifecycle by server process', ...names],
+        ...split.map((x) => [x.name, ...names.map((n) => String(x.cpuMsPerLifecycle!.byProcess![n] ?? ''))]),
+      ]),
+      '',
+    );
+  }
   if (r.scale) {
     const sc = r.scale;
     out.push(

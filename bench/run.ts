@@ -8,20 +8,23 @@
  *
  * Workers run as child processes (their RSS is their own); the API listens on loopback in this
  * process. Settings: bench/config.ts. Prints tables and writes bench/results/<time>.json.
+ * `npm run bench -- --cluster`: the same on the PostgreSQL-backed cluster of `npm run cluster`
+ * (scripts/cluster), with the CPU split per Temporal service and PostgreSQL.
  */
 import '../testkit/quiet-runtime';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_NAMESPACE } from '../config/temporal';
 import { buildWorkflowBundle } from '../scripts/build-workflow-bundle';
 import { startSmtpCatcher, type SmtpCatcher } from '../testkit/smtp-catcher';
 import { startDevServer } from '../testkit/temporal';
+import { startCluster, type Cluster } from '../scripts/cluster/cluster';
 import { startApiStack, type ApiStack } from '../testkit/api-stack';
 import { loadBenchConfig } from './config';
-import { withCpu } from './cpu';
+import { withCpu, type NamedProcess } from './cpu';
 import { benchPartyId, oneEntry, runEngine } from './engine-run';
 import { runEngineViaSdk } from './engine-sdk-run';
 import { runFloor } from './floor/run';
@@ -51,7 +54,14 @@ async function main(): Promise<void> {
   };
   try {
     let address = config.temporalAddress;
-    if (!address) {
+    let cluster: Cluster | undefined;
+    if (config.cluster) {
+      const dir = mkdtempSync(path.join(tmpdir(), 'uep-bench-cluster-'));
+      cluster = await startCluster({ dir, log });
+      cleanups.push(() => cluster!.stop().then(() => rmSync(dir, { recursive: true, force: true })));
+      address = cluster.address;
+      log(`cluster on ${address}: ${cluster.versions.temporal}; ${cluster.versions.postgres}`);
+    } else if (!address) {
       const env: TestWorkflowEnvironment = await startDevServer();
       cleanups.push(() => env.teardown());
       address = env.address;
@@ -77,6 +87,10 @@ async function main(): Promise<void> {
     cleanups.push(() => engineWorker.kill());
     log(`workers up: floor pid ${floorWorker.pid}, engine pid ${engineWorker.pid}`);
 
+    const serverProcesses = (): NamedProcess[] =>
+      cluster
+        ? [...cluster.services().map((p) => ({ name: p.name, pid: p.pid })), { name: 'postgresql', pid: cluster.postgres.process()!.pid, tree: true }]
+        : [];
     const api: ApiStack = await startApiStack(client, { taskQueue: engineQueue, namespace: DEFAULT_NAMESPACE, rpcTimeoutMs: 30_000 });
     cleanups.push(() => api.close());
 
@@ -89,17 +103,17 @@ async function main(): Promise<void> {
     log(`floor: N=${config.n}, K=${k}, concurrency ${config.concurrency}`);
     const floorRun = await withCpu(floorWorker.pid, config.n, () =>
       runFloor(client, { taskQueue: floorQueue, n: config.n, k, concurrency: config.concurrency, runId }),
-    );
+    serverProcesses());
     const floor = { ...floorRun.value, cpuMsPerLifecycle: floorRun.cpu };
     await floorWorker.kill();
     floorWorker = undefined;
     log(`engine: N=${config.n}, concurrency ${config.concurrency}`);
-    const engineRun = await withCpu(engineWorker.pid, config.n, () => runEngine(api, { n: config.n, concurrency: config.concurrency, runId }));
+    const engineRun = await withCpu(engineWorker.pid, config.n, () => runEngine(api, { n: config.n, concurrency: config.concurrency, runId }), serverProcesses());
     const engine = { ...engineRun.value, cpuMsPerLifecycle: engineRun.cpu };
     log(`engine without HTTP (diagnostic): N=${config.n}`);
     const sdkRun = await withCpu(engineWorker.pid, config.n, () =>
       runEngineViaSdk(client, { taskQueue: engineQueue, n: config.n, concurrency: config.concurrency, runId }),
-    );
+    serverProcesses());
     const engineViaSdk = { ...sdkRun.value, cpuMsPerLifecycle: sdkRun.cpu };
     const workerRssAfterRunsMiB = Math.round((engineWorker.rssBytes() ?? NaN) / 1024 / 1024);
 
@@ -125,6 +139,11 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       quick: config.quick,
       machine,
+      server: cluster
+        ? `Temporal cluster on PostgreSQL (npm run cluster): ${cluster.versions.temporal}, ${cluster.services().length} service processes; ${cluster.versions.postgres}`
+        : address === config.temporalAddress
+          ? `Temporal at ${address}`
+          : `Temporal dev server (${machine.temporalCli}), in memory`,
       settings: { n: config.n, k, concurrency: config.concurrency, scale: config.scale, scaleSample: config.scaleSample, rounds: warm.rounds },
       floor,
       engine,
@@ -136,7 +155,7 @@ async function main(): Promise<void> {
     const result: BenchResult = { ...partial, targets: checkTargets(partial) };
     console.log(renderReport(result));
     mkdirSync(RESULTS_DIR, { recursive: true });
-    const out = config.out ?? path.join(RESULTS_DIR, `${result.at.replace(/[:.]/g, '-')}${config.quick ? '-quick' : ''}.json`);
+    const out = config.out ?? path.join(RESULTS_DIR, `${result.at.replace(/[:.]/g, '-')}${config.cluster ? '-cluster' : ''}${config.quick ? '-quick' : ''}.json`);
     writeFileSync(out, JSON.stringify(result, null, 2));
     log(`wrote ${path.relative(process.cwd(), out)}`);
   } finally {
