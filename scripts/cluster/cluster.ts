@@ -9,10 +9,11 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DEFAULT_NAMESPACE } from '../../config/temporal';
-import { freePort } from '../../testkit/free-port';
+import { freePort, freePortBetween } from '../../testkit/free-port';
 import { SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
 import { ensureSearchAttributes } from '../search-attributes';
 import { postgres, type Postgres } from './postgres';
@@ -20,7 +21,7 @@ import { startProcess, type ServiceProcess } from './processes';
 import { setUpSchemas } from './schema';
 import { ensureServerBinaries, type ServerBinaries } from './server-build';
 import { DYNAMIC_CONFIG, serviceConfig, SERVICES, writeJson, type RpcPorts, type ServiceName } from './temporal-config';
-import { TEMPORAL_SERVER_VERSION } from './versions';
+import { GO_TOOLCHAIN, SERVER_MODULE, TEMPORAL_SERVER_VERSION } from './versions';
 
 export const HISTORY_HOSTS = 2;
 
@@ -58,19 +59,43 @@ export interface Cluster {
 
 type ProcessName = Exclude<ServiceName, 'history'> | `history-${number}`;
 
+/** Membership ports go into a PostgreSQL smallint column: below the OS's ephemeral range. */
+const MEMBERSHIP_PORTS = [20_000, 32_767] as const;
+
 async function rpcPorts(http = false): Promise<RpcPorts> {
-  return { grpcPort: await freePort(), membershipPort: await freePort(), ...(http ? { httpPort: await freePort() } : {}) };
+  return { grpcPort: await freePort(), membershipPort: await freePortBetween(...MEMBERSHIP_PORTS), ...(http ? { httpPort: await freePort() } : {}) };
 }
 
-async function connectWhenReady(address: string, timeoutMs: number): Promise<Connection> {
+/** Connects once the frontend answers; fails at once when a service process has exited. */
+async function connectWhenReady(address: string, timeoutMs: number, services: () => ServiceProcess[], logs: string): Promise<Connection> {
   const until = Date.now() + timeoutMs;
   for (;;) {
+    const dead = services().filter((p) => !p.alive());
+    if (dead.length > 0) throw new Error(`Temporal ${dead.map((p) => p.name).join(', ')} exited during start-up (logs in ${logs})`);
     try {
       return await Connection.connect({ address, connectTimeout: 2000 });
     } catch (err) {
       if (Date.now() > until) throw err;
       await delay(500);
     }
+  }
+}
+
+/** Waits until a service's port accepts connections; fails at once if the process exited. */
+async function untilListening(name: ProcessName, port: number, running: Map<ProcessName, ServiceProcess>, logs: string, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  const accepts = () =>
+    new Promise<boolean>((resolve) => {
+      const socket = createConnection({ host: '127.0.0.1', port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+  while (!(await accepts())) {
+    if (!running.get(name)?.alive()) throw new Error(`Temporal ${name} exited during start-up (log: ${path.join(logs, `${name}.log`)})`);
+    if (Date.now() > until) throw new Error(`Temporal ${name} not listening on ${port} after ${timeoutMs} ms`);
+    await delay(250);
   }
 }
 
@@ -142,11 +167,20 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       running.set(name, startProcess({ name, command: binaries.server, args: ['--config-file', file, '--allow-no-auth', 'start', '--service', service], logFile: path.join(logs, `${name}.log`) }));
     };
     const historyFiles = historyPorts.map((p, i) => configFile(`history-${i + 1}`, { history: p }));
-    historyFiles.forEach((file, i) => launch(`history-${i + 1}`, 'history', file));
-    for (const service of SERVICES.filter((s) => s !== 'history')) launch(service, service, configFile(service, {}));
-
     const address = `127.0.0.1:${ports.frontend.grpcPort}`;
-    const connection = await connectWhenReady(address, 120_000);
+    // The frontend alone first: on a fresh database the first process writes the cluster
+    // metadata record, and processes starting at the same moment fail on it.
+    launch('frontend', 'frontend', configFile('frontend', {}));
+    const connection = await connectWhenReady(address, 120_000, () => [...running.values()], logs);
+    historyFiles.forEach((file, i) => launch(`history-${i + 1}`, 'history', file));
+    for (const service of SERVICES.filter((s) => s !== 'history' && s !== 'frontend')) launch(service, service, configFile(service, {}));
+    // Up: listening on its membership port (the worker service serves no gRPC of its own).
+    const membershipPorts: [ProcessName, number][] = [
+      ...historyPorts.map((p, i): [ProcessName, number] => [`history-${i + 1}`, p.membershipPort]),
+      ['matching', ports.matching.membershipPort],
+      ['worker', ports.worker.membershipPort],
+    ];
+    for (const [name, port] of membershipPorts) await untilListening(name, port, running, logs);
     try {
       await retrying('create the namespace', 60_000, () => ensureNamespace(connection, namespace, opts.retentionDays ?? 7));
       await retrying('describe the namespace', 60_000, () => connection.workflowService.describeNamespace({ namespace }));
@@ -158,7 +192,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     } finally {
       await connection.close();
     }
-    const versions = { temporal: `temporal server ${TEMPORAL_SERVER_VERSION} (${version(binaries.server, ['--version'])})`, postgres: version('postgres', ['--version']) };
+    const dead = [...running.values()].filter((p) => !p.alive());
+    if (dead.length > 0) throw new Error(`Temporal ${dead.map((p) => p.name).join(', ')} exited during start-up (logs in ${logs})`);
+    const versions = { temporal: `${version(binaries.server, ['--version'])} (${SERVER_MODULE}@v${TEMPORAL_SERVER_VERSION}, built with ${GO_TOOLCHAIN})`, postgres: version('postgres', ['--version']) };
     const upInMs = Date.now() - setupStarted;
     log(`services up: ${[...running.keys()].join(', ')} (frontend ${address}) in ${upInMs} ms`);
 

@@ -67,6 +67,14 @@ async function main(): Promise<void> {
 
   cluster = await startCluster({ dir, namespace: env.TEMPORAL_NAMESPACE, retentionDays: env.TEMPORAL_RETENTION_DAYS, frontendPort: env.TEMPORAL_PORT, log });
   log(`versions: ${cluster.versions.temporal}; ${cluster.versions.postgres}`);
+  for (const p of [...cluster.services(), cluster.postgres.process()!]) {
+    void p.exited.then((code) => {
+      if (!stopping) {
+        console.error(`${p.name} exited (${String(code)}); stopping everything (logs: ${logs})`);
+        void stop(1);
+      }
+    });
+  }
 
   const tokensFile = ensureLocalTokens(dir);
   let smtpUrl = env.SMTP_URL;

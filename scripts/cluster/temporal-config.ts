@@ -56,7 +56,6 @@ export const DYNAMIC_CONFIG = {
   'limit.maxIDLength': [{ value: 255, constraints: {} }],
   'frontend.enableUpdateWorkflowExecution': [{ value: true, constraints: {} }],
   'frontend.enableUpdateWorkflowExecutionAsyncAccepted': [{ value: true, constraints: {} }],
-  'frontend.enableExecuteMultiOperation': [{ value: true, constraints: {} }],
 };
 
 export function writeJson(file: string, value: unknown): string {

@@ -96,6 +96,8 @@ test('npm run cluster: an entry to COMPLETE through its API, listed by search at
     for (const line of output.split('\n').filter((l) => /versions:|services up|Temporal {2}|Engine {2}|Cluster up/.test(l))) console.log(`npm run cluster: ${line.trim()}`);
     const apiUrl = /API\s+(http:\/\/\S+)/.exec(output)![1]!;
     const address = /Temporal gRPC\s+(\S+)/.exec(output)![1]!;
+    const temporalLine = /Temporal {8}(.*)/.exec(output)![1]!;
+    for (const service of ['frontend', 'history-1', 'history-2', 'matching', 'worker']) expect(temporalLine).toContain(`${service} (pid`);
     const tree = processTree(script.pid!);
     // the script, 2 workers, the API, 5 Temporal services, the postmaster (its backends come on top)
     expect(tree.length).toBeGreaterThanOrEqual(10);
