@@ -52,7 +52,7 @@ async function underFault(name: string, entries: number, concurrency: number, fa
     const workers = await workflowTaskWorkers(stack.client, partyIds);
     expect(workers.size).toBeGreaterThanOrEqual(2);
     console.log(
-      `cluster fault survived: ${name}: ${what} at ${at.accepted} accepted updates / ${at.finished} entries done; ` +
+      `cluster fault survived: ${name}: ${what} (fault began at ${at.accepted} accepted updates, ${at.finished} entries done); ` +
         `${line}; workflow tasks by ${workers.size} worker processes; driver retries ${driven.reduce((a, d) => a + d.retries, 0)}; ${Date.now() - started} ms`,
     );
   } finally {
