@@ -39,7 +39,7 @@ const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOStri
 
 /** Env of a worker child process: this server, its own task queue, quiet, no metrics port. */
 function workerEnv(address: string, taskQueue: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: DEFAULT_NAMESPACE, TEMPORAL_TASK_QUEUE: taskQueue, WORKER_METRICS_ENABLED: 'false', LOG_LEVEL: 'INFO', ...extra };
+  return { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: DEFAULT_NAMESPACE, TEMPORAL_TASK_QUEUE: taskQueue, WORKER_METRICS_ENABLED: 'false', LOG_LEVEL: 'INFO', UEP_DEMO: 'true', ...extra };
 }
 
 async function main(): Promise<void> {

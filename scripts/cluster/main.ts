@@ -3,7 +3,7 @@
  * engine workers sharing its task queue and the HTTP API. Ctrl-C (SIGINT) or SIGTERM stops the
  * API and workers, then every Temporal service, then PostgreSQL; nothing is left running.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
@@ -86,7 +86,8 @@ async function main(): Promise<void> {
     mailNote = `${sink.dir} (every message as an .eml file)`;
   }
   const apiPort = env.API_PORT || (await freePort());
-  const shared = { TEMPORAL_ADDRESS: cluster.address, TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE, API_PUBLIC_URL: `http://127.0.0.1:${apiPort}` };
+  // A local trial, as npm start: loopback links and example routes are allowed (config/example-values.ts).
+  const shared = { TEMPORAL_ADDRESS: cluster.address, TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE, API_PUBLIC_URL: `http://127.0.0.1:${apiPort}`, UEP_DEMO: 'true' };
   const node = (name: string, entry: string, extra: Record<string, string>) => {
     const p = startProcess({ name, command: process.execPath, args: ['--import', 'tsx', entry], cwd: PROJECT_ROOT, env: { ...shared, ...extra }, logFile: path.join(logs, `${name}.log`) });
     void p.exited.then((code) => {
@@ -100,9 +101,10 @@ async function main(): Promise<void> {
   };
   for (let i = 1; i <= env.ENGINE_WORKERS; i++) {
     const name = `engine-worker-${i}`;
-    const p = node(name, 'worker/main.ts', { SMTP_URL: smtpUrl, WORKER_METRICS_PORT: String(await freePort()) });
     const logFile = path.join(logs, `${name}.log`);
-    await until(name, 120_000, () => existsSync(logFile) && readFileSync(logFile, 'utf8').includes(WORKER_READY_LINE), p);
+    const before = existsSync(logFile) ? statSync(logFile).size : 0; // logs are appended to across runs
+    const p = node(name, 'worker/main.ts', { SMTP_URL: smtpUrl, WORKER_METRICS_PORT: String(await freePort()) });
+    await until(name, 120_000, () => readFileSync(logFile).subarray(before).includes(WORKER_READY_LINE), p);
   }
   const api = node('api', 'api/server.ts', { API_PORT: String(apiPort), AUTH_TOKENS_FILE: tokensFile });
   const apiUrl = `http://127.0.0.1:${apiPort}`;

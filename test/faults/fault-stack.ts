@@ -85,6 +85,8 @@ export async function startFaultStack(external?: { address: string }): Promise<F
     WORKER_METRICS_ENABLED: 'false',
     WORKER_SHUTDOWN_GRACE: '2s',
     LOG_LEVEL: 'INFO',
+    // loopback links and example.org-style routes are the point here (config/example-values.ts)
+    UEP_DEMO: 'true',
   };
   let workers: WorkerProcess[] = [];
 
