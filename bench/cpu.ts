@@ -1,7 +1,8 @@
 /**
- * CPU time by component over a run: this process (HTTP API and clients), the worker child, and
- * the Temporal server (any other child process of this one, e.g. the dev server). On a cluster,
- * also by process: each Temporal service, and PostgreSQL with its backends.
+ * CPU time by component over a run: this process (HTTP API and clients), the measured worker
+ * child, and the Temporal server (every other child process of this one but the idle workers
+ * named in `otherWorkers`, i.e. the dev server). On a cluster, also by named server process: each
+ * Temporal service, and PostgreSQL with its backends.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { readCpuMs } from './worker-process';
@@ -37,7 +38,7 @@ function parents(): Map<number, number> {
   return map;
 }
 
-const childPids = (ppid: number, map = parents()) => [...map].filter(([, parent]) => parent === ppid).map(([pid]) => pid);
+const childPids = (ppid: number, map: Map<number, number>) => [...map].filter(([, parent]) => parent === ppid).map(([pid]) => pid);
 
 /** A process's CPU with its exited children's (cutime, cstime) and its live descendants'. */
 function treeCpuMs(pid: number, map: Map<number, number>): number {
@@ -57,12 +58,12 @@ function treeCpuMs(pid: number, map: Map<number, number>): number {
   return ms;
 }
 
-function snapshot(workerPid: number, named: NamedProcess[]): { self: number; worker: number; server: number; byProcess: Record<string, number> } {
+function snapshot(workerPid: number, otherWorkers: readonly number[], named: readonly NamedProcess[]): { self: number; worker: number; server: number; byProcess: Record<string, number> } {
   const usage = process.cpuUsage();
   const map = parents();
   const byProcess: Record<string, number> = {};
   for (const p of named) byProcess[p.name] = p.tree ? treeCpuMs(p.pid, map) : (readCpuMs(p.pid) ?? 0);
-  const others = childPids(process.pid, map).filter((p) => p !== workerPid && !named.some((n) => n.pid === p));
+  const others = childPids(process.pid, map).filter((p) => p !== workerPid && !otherWorkers.includes(p) && !named.some((n) => n.pid === p));
   return {
     self: (usage.user + usage.system) / 1000,
     worker: readCpuMs(workerPid) ?? 0,
@@ -71,11 +72,16 @@ function snapshot(workerPid: number, named: NamedProcess[]): { self: number; wor
   };
 }
 
-/** Measures CPU while fn runs; divides by `per` (lifecycles). */
-export async function withCpu<T>(workerPid: number, per: number, fn: () => Promise<T>, named: NamedProcess[] = []): Promise<{ value: T; cpu: CpuSplit }> {
-  const before = snapshot(workerPid, named);
+/** Measures CPU while fn runs; divides by `per` (lifecycles). `named`: server processes to split out. */
+export async function withCpu<T>(
+  worker: { pid: number; otherWorkers: readonly number[] },
+  per: number,
+  fn: () => Promise<T>,
+  named: readonly NamedProcess[] = [],
+): Promise<{ value: T; cpu: CpuSplit }> {
+  const before = snapshot(worker.pid, worker.otherWorkers, named);
   const value = await fn();
-  const after = snapshot(workerPid, named);
+  const after = snapshot(worker.pid, worker.otherWorkers, named);
   const r = (x: number) => Math.round(x / per);
   const cpu: CpuSplit = { benchProcess: r(after.self - before.self), worker: r(after.worker - before.worker), temporalServer: r(after.server - before.server) };
   if (named.length > 0) cpu.byProcess = Object.fromEntries(named.map((p) => [p.name, r((after.byProcess[p.name] ?? 0) - (before.byProcess[p.name] ?? 0))]));
