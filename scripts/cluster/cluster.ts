@@ -13,7 +13,7 @@ import { createConnection } from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DEFAULT_NAMESPACE } from '../../config/temporal';
-import { freePort, freePortBetween } from '../../testkit/free-port';
+import { freePort, freePortBetween } from '../../testkit/ports';
 import { SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
 import { ensureSearchAttributes } from '../search-attributes';
 import { postgres, type Postgres } from './postgres';

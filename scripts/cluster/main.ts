@@ -9,7 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { parseEnv, port } from '../../config/env';
 import { DEFAULT_NAMESPACE } from '../../config/temporal';
-import { freePort } from '../../testkit/free-port';
+import { freePort } from '../../testkit/ports';
 import { ensureLocalTokens } from '../local-tokens';
 import { startLocalMailSink } from '../local-mail-sink';
 import { PROJECT_ROOT } from '../temporal-toolchain';

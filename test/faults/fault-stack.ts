@@ -16,7 +16,7 @@ import { DEFAULT_NAMESPACE } from '../../config/temporal';
 import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
 import { ENGINE_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from '../../bench/worker-process';
 import { connectClient } from '../../testkit/api-harness';
-import { freePort } from '../../testkit/free-port';
+import { freePort } from '../../testkit/ports';
 import { startSmtpCatcher, type SmtpCatcher } from '../../testkit/smtp-catcher';
 import { startDevServer, uniqueTaskQueue } from '../../testkit/temporal';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';

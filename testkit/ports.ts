@@ -1,3 +1,4 @@
+/** Free loopback ports for tests and local clusters: never a fixed one. */
 import { createServer } from 'node:net';
 
 function listenable(port: number): Promise<number | undefined> {
@@ -11,7 +12,7 @@ function listenable(port: number): Promise<number | undefined> {
   });
 }
 
-/** A loopback port free right now (the OS picks it); for servers that must be told their port. */
+/** A port free right now (the OS picks it); for servers that must be told their port. */
 export async function freePort(): Promise<number> {
   const port = await listenable(0);
   if (port === undefined) throw new Error('no free port');
