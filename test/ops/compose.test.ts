@@ -149,11 +149,20 @@ const EXPECTED_SERVICES = ['postgresql', 'temporal-schema', 'temporal', 'tempora
  * or the API reads is set explicitly in its compose environment, defaults included, so that the
  * compose file (and .env.example) is the full description of a deployment.
  */
+/** Temporal on the compose network is plain gRPC on a private network; TLS is for a server elsewhere. */
+const TEMPORAL_TLS_OMITTED = Object.fromEntries(
+  ['TEMPORAL_TLS', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH', 'TEMPORAL_TLS_SERVER_NAME', 'TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_API_KEY'].map((k) => [
+    k,
+    'the bundled Temporal server is reached in plain gRPC on the compose network; for a TLS, mTLS or Temporal Cloud server set these and mount the files (docs/operations.md)',
+  ]),
+);
 const OMITTED: Record<(typeof ENGINE)[number], Record<string, string>> = {
   worker: {
+    ...TEMPORAL_TLS_OMITTED,
     NOTIFY_ROUTES_JSON: 'routes come from NOTIFY_ROUTES_FILE (a compose secret); setting both stops the worker',
   },
   api: {
+    ...TEMPORAL_TLS_OMITTED,
     AUTH_TOKENS_JSON: 'tokens come from AUTH_TOKENS_FILE (a compose secret); the file wins when both are set',
   },
 };
