@@ -15,7 +15,7 @@ export const benchPartyId = (runId: string, what: string, i: number) => `B${runI
 /** One entry through the API, start to completion; returns what it took. */
 export async function oneEntry(api: ApiStack, partyId: string, samples: LifecycleSamples): Promise<DriveResult> {
   await startEntryOverHttp(api, startBody(partyId), samples.starts);
-  const result = await driveOverHttp(api, partyId, samples);
+  const result = await driveOverHttp(api, partyId, samples.updates, samples);
   if (result.final.status !== ENTRY_STATUS.COMPLETE) throw new Error(`${partyId} ended ${result.final.status}`);
   return result;
 }

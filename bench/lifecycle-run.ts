@@ -36,7 +36,7 @@ const BUSY_ATTEMPTS = 10;
  * momentary state (a workflow task timed out on a loaded machine, an unanswered call), counting
  * each retry. Only for calls that are safe to repeat (update ids, decision and submission ids).
  */
-export async function retryWhenBusy<T>(samples: LifecycleSamples, busy: (err: unknown) => boolean, call: () => Promise<T>): Promise<T> {
+export async function retryWhenBusy<T>(samples: { retries: number }, busy: (err: unknown) => boolean, call: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
