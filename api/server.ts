@@ -6,6 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from './app';
 import { createApiServer } from './http-server';
+import { createEntryGateway } from './temporal/gateway';
 import { loadApiConfig } from './config';
 import { createLogger } from './logging';
 
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: config.TEMPORAL_RPC_TIMEOUT_MS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = createApp({ client, config, logger });
+  const app = createApp({ gateway: createEntryGateway(client, config), config, logger });
   const server = createApiServer(app);
 
   await new Promise<void>((resolve) => server.listen(config.API_PORT, config.API_HOST, resolve));

@@ -45,7 +45,7 @@ import {
   type SubmitEvidenceRequest,
   type WithdrawRequest,
 } from './messages';
-import { toSearchAttributeUpdates } from './search-attributes';
+import { encodeSearchAttributes } from './search-attributes';
 import { entryDetailsMarkdown } from './ui-details';
 import { WakeTimer } from './wake-timer';
 
@@ -93,7 +93,7 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<void> {
     }
     const attributes = JSON.stringify(effects.searchAttributes);
     if (attributes !== lastSearchAttributes) {
-      upsertSearchAttributes(toSearchAttributeUpdates(effects.searchAttributes));
+      upsertSearchAttributes(encodeSearchAttributes(effects.searchAttributes));
       lastSearchAttributes = attributes;
     }
     const summary = summarise(state, Date.now());

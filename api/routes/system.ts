@@ -6,7 +6,6 @@ import type { AppContext } from '../context';
 import { ENDPOINTS, PATH } from '../endpoints';
 import { mount } from '../mount';
 import { buildOpenApiDocument } from '../openapi';
-import { bounded } from '../temporal-gateway';
 
 export function systemRouter(ctx: AppContext, metrics: Registry): Router {
   const router = Router();
@@ -17,9 +16,8 @@ export function systemRouter(ctx: AppContext, metrics: Registry): Router {
   });
 
   mount(router, ctx, ENDPOINTS.readyz, async (_input, _req, res) => {
-    const started = performance.now();
-    await bounded(ctx, () => ctx.client.workflowService.describeNamespace({ namespace: ctx.config.TEMPORAL_NAMESPACE }));
-    res.json({ status: 'ok', temporal: { namespace: ctx.config.TEMPORAL_NAMESPACE, latencyMs: Math.round(performance.now() - started) } });
+    const { latencyMs } = await ctx.gateway.ping();
+    res.json({ status: 'ok', temporal: { namespace: ctx.gateway.namespace, latencyMs } });
   });
 
   mount(router, ctx, ENDPOINTS.metrics, async (_input, _req, res) => {

@@ -1,0 +1,24 @@
+/**
+ * The only SDK internals the API uses, behind one adapter so that an SDK upgrade that moves them
+ * breaks here, in one place (the API tests then fail on the list endpoint). They are needed
+ * because the list reads one page at a time through the raw ListWorkflowExecutions call (the
+ * SDK's `client.workflow.list()` pages by itself and hands out no page token), whose answer
+ * carries encoded search attributes and protobuf timestamps.
+ */
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import { optionalTsToMs } from '@temporalio/common/lib/time';
+import type { TypedSearchAttributes } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+
+type RawExecution = temporal.api.workflow.v1.IWorkflowExecutionInfo;
+
+/** The typed search attributes of one execution of a visibility answer. */
+export function typedSearchAttributesOf(raw: RawExecution): TypedSearchAttributes {
+  return decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields);
+}
+
+/** A protobuf timestamp as an ISO instant, or null when absent. */
+export function instantOf(ts: Parameters<typeof optionalTsToMs>[0]): string | null {
+  const ms = optionalTsToMs(ts);
+  return ms === undefined ? null : new Date(ms).toISOString();
+}
