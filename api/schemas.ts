@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   AUDIT_ACTION,
   REFUSAL,
+  START_WARNING,
   type AuditRecord,
   type EntrySummary,
   type StageSummary,
@@ -250,7 +251,9 @@ export const AuditRecordSchema = z
     seq: z.number().int(),
     at: Instant,
     action: AuditActionEnum,
-    principal: z.object({ body: BodyEnum, id: z.string() }).meta({ description: 'Who acted, as authenticated by the API' }),
+    principal: z
+      .object({ body: BodyEnum, id: z.string(), name: z.string().optional().meta({ description: 'The named person who holds the token' }) })
+      .meta({ description: 'Who acted, as authenticated by the API' }),
     id: z.string().optional(),
     stage: StageEnum.optional(),
     role: UserRoleEnum.optional(),
@@ -267,6 +270,17 @@ export const AuditRecordSchema = z
 export const EntryResponse = z.object({ entry: EntrySummarySchema, links: EntryLinks }).meta({ id: 'EntryResponse' });
 export type EntryResponse = z.infer<typeof EntryResponse>;
 
+export const StartWarningSchema = z
+  .object({
+    code: z.enum(Object.values(START_WARNING)),
+    message: z.string(),
+  })
+  .meta({
+    id: 'StartWarning',
+    description:
+      'Something true about an accepted start the caller should know. MANDATE_DEADLINE_PASSED: the mandate deadline (given, or the cohort default, e.g. ELECTRICITY_DNO 2018-01-21) is already past, so the entry starts in breach and SECAS and OPS are told at once.',
+  });
+
 export const StartEntryResponse = z
   .object({
     entryId: z.string(),
@@ -274,6 +288,7 @@ export const StartEntryResponse = z
     runId: z.string(),
     status: EntryStatusEnum,
     headline: z.string(),
+    warnings: z.array(StartWarningSchema).meta({ description: 'Empty unless the start needs saying plainly (see StartWarning)' }),
     links: EntryLinks,
   })
   .meta({ id: 'StartEntryResponse' });

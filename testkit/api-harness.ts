@@ -105,9 +105,10 @@ export async function startHarness(env: TestWorkflowEnvironment, opts: { apiBody
   const byBody = new Map<string, string>();
   const principals = new Map<string, Principal>();
   const mint = (principal: Principal) => {
-    const { token, record } = mintToken(principal);
+    const named = { ...principal, name: testPersonOf(principal) };
+    const { token, record } = mintToken(named);
     tokens.add(record);
-    principals.set(token, principal);
+    principals.set(token, named);
     return token;
   };
   for (const body of [BODY.DCC, BODY.SEC_PANEL, BODY.SECAS, BODY.OPS]) byBody.set(body, mint({ body, id: `${body.toLowerCase()}-officer` }));
@@ -148,6 +149,9 @@ export async function connectClient(address: string): Promise<{ client: Client; 
   const connection = await Connection.connect({ address });
   return { client: new Client({ connection }), connection };
 }
+
+/** The named person a test token is minted for. */
+export const testPersonOf = (principal: Principal) => `Test person ${principal.id}`;
 
 /** Polls until check passes (visibility is eventually consistent). */
 export async function eventually<T>(fn: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {

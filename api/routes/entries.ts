@@ -1,6 +1,6 @@
 /** Entries: start, read, list and search, amend the mandate deadline, add a role, withdraw. */
 import { Router } from 'express';
-import { validateStartInput } from '../../domain';
+import { startWarnings, validateStartInput } from '../../domain';
 import type { StartEntryInput } from '../../domain/types';
 import { BODY, ENTRY_STATUS } from '../../domain/vocabulary';
 import { principalOf } from '../auth';
@@ -24,6 +24,7 @@ export function entriesRouter(ctx: AppContext): Router {
     const input: StartEntryInput = { ...body, startedBy: principal };
     const refusal = validateStartInput(input);
     if (refusal) throw refusalError(refusal.code, refusal.message);
+    const warnings = startWarnings(input, Date.now());
     const started = await ctx.gateway.start(input);
     const links = entryLinks(ctx.config, body.partyId);
     const answer: StartEntryResponse = {
@@ -32,6 +33,7 @@ export function entriesRouter(ctx: AppContext): Router {
       runId: started.runId,
       status: ENTRY_STATUS.IN_PROGRESS,
       headline: started.headline,
+      warnings,
       links,
     };
     res.status(201).location(links.self).json(answer);

@@ -173,8 +173,8 @@ export function createEntryGateway(client: Client, config: GatewayConfig): Entry
     namespace: config.TEMPORAL_NAMESPACE,
 
     /**
-     * The initial search attributes and the Web UI summary come from the same pure domain
-     * function the workflow runs, so the entry is findable from its first moment.
+     * The initial search attributes and the headline come from the same pure domain function
+     * the workflow runs, so the entry is findable from its first moment.
      */
     async start(input) {
       const entryId = entryIdFor(input.partyId);
@@ -193,8 +193,8 @@ export function createEntryGateway(client: Client, config: GatewayConfig): Entry
           workflowIdConflictPolicy: 'FAIL',
           workflowIdReusePolicy: 'ALLOW_DUPLICATE',
           typedSearchAttributes,
-          staticSummary: `UEP ${input.partyName} (${input.partyId}): ${input.roles.join(', ')}`.slice(0, 400),
-          staticDetails: headline,
+          // Only facts that never change: the live state is in the current details and the result.
+          staticSummary: `UEP ${input.partyName} (${input.partyId}), cohort ${input.cohort}, roles sought at start: ${input.roles.join(', ')}`.slice(0, 400),
         }),
       );
       return { entryId, runId: handle.firstExecutionRunId, headline };

@@ -109,25 +109,26 @@ describe('routes and tokens', () => {
     expectError(await api('GET', '/v1/entries', { token: ops.slice(0, -1) }), 401, 'UNAUTHENTICATED');
   });
 
-  test('tokens load hashed from a file or from env; mint-token prints a token once and stores only its hash', async () => {
+  test('tokens load hashed from a file or from env; `tokens mint` prints a token once and stores only its hash', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'uep-tokens-'));
     const file = path.join(dir, 'tokens.json');
     // Asynchronously: a synchronous child would hold the event loop the API under test runs on.
     const run = async (...args: string[]) =>
-      (await promisify(execFile)(process.execPath, [require.resolve('tsx/cli'), path.resolve(__dirname, '../../scripts/mint-token.ts'), ...args], { encoding: 'utf8' })).stdout.trim();
-    const dccToken = await run('--file', file, '--body', 'DCC', '--id', 'dcc-1');
-    const partyToken = await run('--file', file, '--body', 'PARTY', '--id', 'acme-lead', '--party', 'ACME');
+      (await promisify(execFile)(process.execPath, [require.resolve('tsx/cli'), path.resolve(__dirname, '../../scripts/tokens.ts'), ...args], { encoding: 'utf8' })).stdout.trim();
+    const dccToken = await run('mint', '--file', file, '--body', 'DCC', '--id', 'dcc-1', '--name', 'Dana Smith');
+    const partyToken = await run('mint', '--file', file, '--body', 'PARTY', '--id', 'acme-lead', '--party', 'ACME', '--name', 'Alex Acme');
     const stored = readFileSync(file, 'utf8');
     expect(stored).not.toContain(dccToken);
     expect(stored).toContain(hashToken(dccToken));
     const store = loadTokenStore({ AUTH_TOKENS_FILE: file, AUTH_TOKENS_JSON: undefined });
-    expect(store.principalFor(dccToken)).toEqual({ body: 'DCC', id: 'dcc-1' });
-    expect(store.principalFor(partyToken)).toEqual({ body: 'PARTY', id: 'acme-lead', partyId: 'ACME' });
-    await expect(run('--file', file, '--body', 'PARTY', '--id', 'no-party')).rejects.toThrow();
+    expect(store.check(dccToken)).toEqual({ ok: true, principal: { body: 'DCC', id: 'dcc-1', name: 'Dana Smith' } });
+    expect(store.check(partyToken)).toEqual({ ok: true, principal: { body: 'PARTY', id: 'acme-lead', partyId: 'ACME', name: 'Alex Acme' } });
+    await expect(run('mint', '--file', file, '--body', 'PARTY', '--id', 'no-party', '--name', 'Nobody')).rejects.toThrow();
+    await expect(run('mint', '--file', file, '--body', 'OPS', '--id', 'nameless')).rejects.toThrow(/--name is required/);
 
-    const { token, record } = mintToken({ body: BODY.SECAS, id: 'secas-1' });
+    const { token, record } = mintToken({ body: BODY.SECAS, id: 'secas-1', name: 'Sam Secas' });
     const fromEnv = loadTokenStore({ AUTH_TOKENS_FILE: undefined, AUTH_TOKENS_JSON: JSON.stringify({ tokens: [record] }) });
-    expect(fromEnv.principalFor(token)).toEqual({ body: 'SECAS', id: 'secas-1' });
+    expect(fromEnv.check(token)).toEqual({ ok: true, principal: { body: 'SECAS', id: 'secas-1', name: 'Sam Secas' } });
     expect(() => loadTokenStore({ AUTH_TOKENS_FILE: undefined, AUTH_TOKENS_JSON: '{"tokens":[{"sha256":"x"}]}' })).toThrow(/AUTH_TOKENS_JSON/);
   });
 });
