@@ -9,23 +9,7 @@ import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@tempor
 import type { UpdateDefinition } from '@temporalio/common';
 import { checkRetry, entryIdFor, startEntry, summarise } from '../../domain';
 import { REFUSAL, type AuditRecord, type EntryCommand, type EntrySummary, type StartEntryInput } from '../../domain/types';
-import {
-  addUserRoleUpdate,
-  amendMandateDeadlineUpdate,
-  ENTRY_WORKFLOW_TYPE,
-  getAuditTrailQuery,
-  getStatusQuery,
-  recordDecisionUpdate,
-  submitEvidenceUpdate,
-  withdrawUpdate,
-  type AddUserRoleRequest,
-  type AmendMandateDeadlineRequest,
-  type EntryUpdateResult,
-  type EntryWorkflowInput,
-  type RecordDecisionRequest,
-  type SubmitEvidenceRequest,
-  type WithdrawRequest,
-} from '../../workflows/messages';
+import * as messages from '../../workflows/messages';
 import { decodeSearchAttributes, encodeSearchAttributes, type DecodedSearchAttributes } from '../../workflows/search-attributes';
 import { refusalError, temporalUnavailable } from '../errors';
 import { mapLimited } from '../map-limited';
@@ -35,10 +19,9 @@ import { instantOf, typedSearchAttributesOf } from './sdk-internals';
 import { entryQuery, type EntryFilters } from './visibility';
 
 export type { EntryFilters } from './visibility';
-export type { AddUserRoleRequest, AmendMandateDeadlineRequest, RecordDecisionRequest, SubmitEvidenceRequest, WithdrawRequest };
 
 /** What an accepted command answers: its record, whether it was a retry, the entry as it now stands. */
-export type UpdateAnswer = EntryUpdateResult;
+export type UpdateAnswer = messages.EntryUpdateResult;
 
 export interface StartedEntry {
   entryId: string;
@@ -67,11 +50,11 @@ export interface EntryGateway {
   start(input: StartEntryInput): Promise<StartedEntry>;
   status(partyId: string): Promise<EntrySummary>;
   auditTrail(partyId: string): Promise<AuditRecord[]>;
-  decide(partyId: string, request: RecordDecisionRequest): Promise<UpdateAnswer>;
-  submit(partyId: string, request: SubmitEvidenceRequest): Promise<UpdateAnswer>;
-  amendDeadline(partyId: string, request: AmendMandateDeadlineRequest): Promise<UpdateAnswer>;
-  addRole(partyId: string, request: AddUserRoleRequest): Promise<UpdateAnswer>;
-  withdraw(partyId: string, request: WithdrawRequest): Promise<UpdateAnswer>;
+  decide(partyId: string, request: messages.RecordDecisionRequest): Promise<UpdateAnswer>;
+  submit(partyId: string, request: messages.SubmitEvidenceRequest): Promise<UpdateAnswer>;
+  amendDeadline(partyId: string, request: messages.AmendMandateDeadlineRequest): Promise<UpdateAnswer>;
+  addRole(partyId: string, request: messages.AddUserRoleRequest): Promise<UpdateAnswer>;
+  withdraw(partyId: string, request: messages.WithdrawRequest): Promise<UpdateAnswer>;
   /** One page of entries matching the filters. */
   list(filters: EntryFilters, pageSize: number, pageToken?: string): Promise<EntryPage>;
   /** Every entry matching the filters, page after page, up to `max`. */
@@ -122,8 +105,8 @@ export function createEntryGateway(client: Client, config: GatewayConfig): Entry
   }
 
   const handleFor = (partyId: string): WorkflowHandle => client.workflow.getHandle(entryIdFor(partyId));
-  const status = (partyId: string) => bounded(() => handleFor(partyId).query(getStatusQuery));
-  const auditTrail = (partyId: string) => bounded(() => handleFor(partyId).query(getAuditTrailQuery));
+  const status = (partyId: string) => bounded(() => handleFor(partyId).query(messages.getStatusQuery));
+  const auditTrail = (partyId: string) => bounded(() => handleFor(partyId).query(messages.getAuditTrailQuery));
 
   /**
    * No update id is derived from a decision or submission id: Temporal would answer a reused
@@ -133,7 +116,7 @@ export function createEntryGateway(client: Client, config: GatewayConfig): Entry
    * reuse with ID_REUSED. A closed entry takes no update: a retry of a command it recorded is
    * answered from its audit trail by the same rule; anything else is ENTRY_CLOSED.
    */
-  async function update<Req>(partyId: string, definition: UpdateDefinition<EntryUpdateResult, [Req]>, request: Req, command: EntryCommand): Promise<UpdateAnswer> {
+  async function update<Req>(partyId: string, definition: UpdateDefinition<messages.EntryUpdateResult, [Req]>, request: Req, command: EntryCommand): Promise<UpdateAnswer> {
     const handle = handleFor(partyId);
     try {
       return await boundedRaw(() => handle.executeUpdate(definition, { args: [request] }));
@@ -184,9 +167,9 @@ export function createEntryGateway(client: Client, config: GatewayConfig): Entry
       const typedSearchAttributes = encodeSearchAttributes(initial.effects.searchAttributes).filter(
         (pair): pair is typeof pair & { value: NonNullable<typeof pair.value> } => pair.value !== null,
       );
-      const args: [EntryWorkflowInput] = [{ start: input }];
+      const args: [messages.EntryWorkflowInput] = [{ start: input }];
       const handle = await bounded(() =>
-        client.workflow.start(ENTRY_WORKFLOW_TYPE, {
+        client.workflow.start(messages.ENTRY_WORKFLOW_TYPE, {
           workflowId: entryId,
           taskQueue: config.TEMPORAL_TASK_QUEUE,
           args,
@@ -201,11 +184,11 @@ export function createEntryGateway(client: Client, config: GatewayConfig): Entry
     },
     status,
     auditTrail,
-    decide: (partyId, request) => update(partyId, recordDecisionUpdate, request, { type: 'RECORD_DECISION', ...request }),
-    submit: (partyId, request) => update(partyId, submitEvidenceUpdate, request, { type: 'SUBMIT_EVIDENCE', ...request }),
-    amendDeadline: (partyId, request) => update(partyId, amendMandateDeadlineUpdate, request, { type: 'AMEND_DEADLINE', ...request }),
-    addRole: (partyId, request) => update(partyId, addUserRoleUpdate, request, { type: 'ADD_ROLE', ...request }),
-    withdraw: (partyId, request) => update(partyId, withdrawUpdate, request, { type: 'WITHDRAW', ...request }),
+    decide: (partyId, request) => update(partyId, messages.recordDecisionUpdate, request, { type: 'RECORD_DECISION', ...request }),
+    submit: (partyId, request) => update(partyId, messages.submitEvidenceUpdate, request, { type: 'SUBMIT_EVIDENCE', ...request }),
+    amendDeadline: (partyId, request) => update(partyId, messages.amendMandateDeadlineUpdate, request, { type: 'AMEND_DEADLINE', ...request }),
+    addRole: (partyId, request) => update(partyId, messages.addUserRoleUpdate, request, { type: 'ADD_ROLE', ...request }),
+    withdraw: (partyId, request) => update(partyId, messages.withdrawUpdate, request, { type: 'WITHDRAW', ...request }),
     list,
     async listAll(filters, max) {
       const entries: VisibleEntry[] = [];
@@ -219,7 +202,7 @@ export function createEntryGateway(client: Client, config: GatewayConfig): Entry
     },
     statusOfEach(partyIds) {
       return mapLimited(partyIds, STATUS_QUERY_CONCURRENCY, (partyId) =>
-        boundedRaw(() => handleFor(partyId).query(getStatusQuery)).then(
+        boundedRaw(() => handleFor(partyId).query(messages.getStatusQuery)).then(
           (summary): StatusOf => ({ partyId, summary }),
           // gone since the visibility answer, or its query went unanswered
           (err: unknown): StatusOf => ({ partyId, summary: null, missing: err instanceof WorkflowNotFoundError ? 'GONE' : 'UNANSWERED' }),
