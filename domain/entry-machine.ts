@@ -16,9 +16,9 @@ import {
 } from './catalogue';
 import { isValidDate, toDate, toIso } from './dates';
 import { atRiskFromDate, forecastEntry, isAtRisk } from './forecast';
-import { entryIdFor, notificationIds } from './ids';
+import { entryIdFor } from './ids';
 import { DEFAULT_REMINDER_OFFSETS_DAYS, resolveMandateDeadline } from './mandates';
-import { bodyRecipient, makeNotification, partyContact, pendingRoles } from './notify';
+import { atRisk as atRiskNotice, backOnTrack, deadlineAmended, entryWithdrawn, pendingRoles, roleComplete } from './notifications';
 import { pendingTimedItems } from './reminders';
 import { CURRENT_RULES_VERSION, RULES_VERSION, rulesAtLeast, rulesOf, type RulesVersion } from './rules';
 import { checkRetry, fingerprint, type RetryCheck } from './retries';
@@ -26,7 +26,6 @@ import { cloneState, findRecord, refLabel, type EntryState, type StageRecord } f
 import { searchAttributesOf } from './summary';
 import {
   AUDIT_ACTION,
-  NOTIFICATION_KIND,
   REFUSAL,
   type AuditRecord,
   type CommandOutcome,
@@ -128,23 +127,10 @@ function tick(state: EntryState, now: number): Notification[] {
     state.atRisk = atRisk;
     state.atRiskChanges += 1;
     const change = state.atRiskChanges;
-    const deadline = state.mandate.deadline ?? undefined;
     const forecast = forecastEntry(state, toDate(now)) ?? 'n/a';
-    const id = atRisk ? notificationIds.atRisk(state.entryId, change) : notificationIds.backOnTrack(state.entryId, change);
-    out.push(
-      makeNotification(state, {
-        id,
-        kind: atRisk ? NOTIFICATION_KIND.AT_RISK : NOTIFICATION_KIND.BACK_ON_TRACK,
-        recipients: [partyContact(state), bodyRecipient(BODY.SECAS)],
-        dueAtMs: now,
-        subject: atRisk
-          ? `${state.partyName}: UEP at risk: forecast ${forecast} is after the mandate deadline ${deadline ?? ''}`
-          : `${state.partyName}: UEP back on track: forecast ${forecast}, mandate deadline ${deadline ?? 'none'}`,
-        body: `The projected completion of every role sought is ${forecast}; the mandate deadline is ${deadline ?? 'none'}. Roles pending: ${pendingRoles(state).join(', ')}.`,
-        ...(deadline !== undefined ? { deadline } : {}),
-      }),
-    );
-    state.sentNotificationIds.push(id);
+    const n = atRisk ? atRiskNotice(state, change, forecast, now) : backOnTrack(state, change, forecast, now);
+    out.push(n);
+    state.sentNotificationIds.push(n.id);
   }
   return out;
 }
@@ -438,20 +424,10 @@ function execute(state: EntryState, command: EntryCommand, now: number): { recor
         previousDeadline: previous,
         deadline: command.deadline,
       });
-      const id = notificationIds.deadlineAmended(state.entryId, state.mandate.version);
       const riskNote = rulesAtLeast(state, RULES_VERSION.V2) ? foldAtRiskChange(state, now) : '';
-      notifications.push(
-        makeNotification(state, {
-          id,
-          kind: NOTIFICATION_KIND.DEADLINE_AMENDED,
-          recipients: [partyContact(state), bodyRecipient(BODY.SECAS)],
-          dueAtMs: now,
-          subject: `${state.partyName}: DCC User mandate deadline now ${command.deadline ?? 'none'} (was ${previous ?? 'none'})`,
-          body: `The mandate deadline was amended from ${previous ?? 'none'} to ${command.deadline ?? 'none'} by ${principal.body} (${principal.id}): ${command.reason}${riskNote}`,
-          ...(command.deadline !== null ? { deadline: command.deadline } : {}),
-        }),
-      );
-      state.sentNotificationIds.push(id);
+      const n = deadlineAmended(state, previous, principal, command.reason, riskNote, now);
+      notifications.push(n);
+      state.sentNotificationIds.push(n.id);
       return { record: audit, notifications };
     }
     case 'ADD_ROLE': {
@@ -467,18 +443,9 @@ function execute(state: EntryState, command: EntryCommand, now: number): { recor
       state.withdrawnReason = command.reason;
       state.atRisk = false;
       const audit = addAudit(state, { at, action: AUDIT_ACTION.WITHDRAWN, principal, reason: command.reason });
-      const id = notificationIds.entryWithdrawn(state.entryId);
-      notifications.push(
-        makeNotification(state, {
-          id,
-          kind: NOTIFICATION_KIND.ENTRY_WITHDRAWN,
-          recipients: [partyContact(state), bodyRecipient(BODY.SECAS), bodyRecipient(BODY.DCC)],
-          dueAtMs: now,
-          subject: `${state.partyName}: User Entry Process withdrawn`,
-          body: `The entry was withdrawn by ${principal.body} (${principal.id}): ${command.reason}. Every reminder stops.`,
-        }),
-      );
-      state.sentNotificationIds.push(id);
+      const n = entryWithdrawn(state, principal, command.reason, now);
+      notifications.push(n);
+      state.sentNotificationIds.push(n.id);
       return { record: audit, notifications };
     }
   }
@@ -504,21 +471,9 @@ function foldAtRiskChange(state: EntryState, now: number): string {
 function completeRole(state: EntryState, role: UserRole, principal: AuditRecord['principal'], now: number): Notification[] {
   state.roleCompletedAt[role] = toDate(now);
   addAudit(state, { at: toIso(now), action: AUDIT_ACTION.ROLE_COMPLETE, principal, role });
-  const id = notificationIds.roleComplete(state.entryId, role);
-  const pending = pendingRoles(state);
-  const n = makeNotification(state, {
-    id,
-    kind: NOTIFICATION_KIND.ROLE_COMPLETE,
-    recipients: [partyContact(state), bodyRecipient(BODY.SECAS), bodyRecipient(BODY.DCC)],
-    dueAtMs: now,
-    role,
-    subject: `${state.partyName}: UEP complete for ${role}`,
-    body: `SECAS confirmed the User Entry Process complete for ${role} (SEC H1.12): that role may use live DCC services. ${
-      pending.length === 0 ? 'Every role sought is now complete.' : `Still pending: ${pending.join(', ')}.`
-    }`,
-  });
-  state.sentNotificationIds.push(id);
-  if (pending.length === 0) {
+  const n = roleComplete(state, role, now);
+  state.sentNotificationIds.push(n.id);
+  if (pendingRoles(state).length === 0) {
     state.status = ENTRY_STATUS.COMPLETE;
     state.closedAtMs = now;
     state.atRisk = false;

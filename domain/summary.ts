@@ -6,7 +6,7 @@
 import { getCatalogue, stageDef } from './catalogue';
 import { dateToMs, daysBetween, toDate, toIso } from './dates';
 import { forecastEntry, forecastRole, isAtRisk } from './forecast';
-import { awaitingPhrase, pendingRoles } from './notify';
+import { awaitingPhrase, pendingRoles } from './notifications';
 import { BREACH_REMINDER_INTERVAL_DAYS, breachInstant, breachReminderInstant, slaInstant } from './reminders';
 import { RULES_VERSION, rulesAtLeast } from './rules';
 import { refLabel, type EntryState, type StageRecord } from './state';
