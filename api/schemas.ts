@@ -417,6 +417,9 @@ export const ReadyResponse = z
   .object({
     status: z.literal('ok'),
     temporal: z.object({ namespace: z.string(), latencyMs: z.number() }),
+    worker: z
+      .object({ taskQueue: z.string(), workflowPollers: z.number().int(), activityPollers: z.number().int() })
+      .meta({ description: 'Workers seen polling the task queue lately (Temporal task-queue description)' }),
   })
   .meta({ id: 'ReadyResponse' });
 
@@ -431,6 +434,7 @@ export const API_ERROR = {
   ENTRY_ALREADY_STARTED: 'ENTRY_ALREADY_STARTED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   TEMPORAL_UNAVAILABLE: 'TEMPORAL_UNAVAILABLE',
+  NO_WORKER: 'NO_WORKER',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ApiErrorCode = (typeof API_ERROR)[keyof typeof API_ERROR] | keyof typeof REFUSAL;

@@ -19,6 +19,12 @@ export const workerEnvSchema = temporalEnvSchema.extend({
    * 500 keeps the active entries hot and a worker with 10,000 idle ones under 1 GiB.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(500),
+  /**
+   * A file refreshed while Temporal lists this worker as a poller of its task queue: the
+   * container healthcheck reads its age (worker/health.ts). Unset: no health file.
+   */
+  WORKER_HEALTH_FILE: z.string().min(1).optional(),
+  WORKER_HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
   /** How long in-flight activities get to finish after SIGTERM. */
   WORKER_SHUTDOWN_GRACE: z.string().default('30s'),
   /** Identifies the deployed code in metrics and logs (e.g. the git commit). */

@@ -7,7 +7,8 @@ import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } f
 import { activityDepsFromConfig, createActivities } from '../activities';
 import { refuseExampleValues } from '../config/example-values';
 import { loadWorkerConfig, workerExampleValues } from './config';
-import { createEntryWorker } from './create-worker';
+import { createEntryWorker, workerIdentity } from './create-worker';
+import { startHealthFile } from './health';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
@@ -30,7 +31,24 @@ async function main(): Promise<void> {
       buildId: config.WORKER_BUILD_ID,
       metrics: config.WORKER_METRICS_ENABLED ? `http://${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}/metrics` : 'off',
     });
-    await worker.run();
+    const stopHealth = config.WORKER_HEALTH_FILE
+      ? startHealthFile({
+          connection,
+          namespace: config.TEMPORAL_NAMESPACE,
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          identity: workerIdentity(config),
+          file: config.WORKER_HEALTH_FILE,
+          intervalMs: config.WORKER_HEALTH_INTERVAL_MS,
+          onError: (err) => {
+            Runtime.instance().logger.warn('health check against Temporal failed', { error: String(err) });
+          },
+        })
+      : undefined;
+    try {
+      await worker.run();
+    } finally {
+      stopHealth?.();
+    }
     Runtime.instance().logger.info('worker stopped cleanly');
   } finally {
     await connection.close();

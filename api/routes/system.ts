@@ -6,6 +6,7 @@ import type { AppContext } from '../context';
 import { ENDPOINTS, PATH } from '../endpoints';
 import { mount } from '../mount';
 import { buildOpenApiDocument } from '../openapi';
+import { noWorker } from '../errors';
 
 export function systemRouter(ctx: AppContext, metrics: Registry): Router {
   const router = Router();
@@ -17,7 +18,14 @@ export function systemRouter(ctx: AppContext, metrics: Registry): Router {
 
   mount(router, ctx, ENDPOINTS.readyz, async (_input, _req, res) => {
     const { latencyMs } = await ctx.gateway.ping();
-    res.json({ status: 'ok', temporal: { namespace: ctx.gateway.namespace, latencyMs } });
+    const pollers = await ctx.gateway.pollers();
+    const taskQueue = ctx.config.TEMPORAL_TASK_QUEUE;
+    if (pollers.workflowPollers === 0 || pollers.activityPollers === 0) {
+      throw noWorker(
+        `No worker polls task queue ${taskQueue} (workflow pollers: ${pollers.workflowPollers}, activity pollers: ${pollers.activityPollers}): entries would not move`,
+      );
+    }
+    res.json({ status: 'ok', temporal: { namespace: ctx.gateway.namespace, latencyMs }, worker: { taskQueue, ...pollers } });
   });
 
   mount(router, ctx, ENDPOINTS.metrics, async (_input, _req, res) => {

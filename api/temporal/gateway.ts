@@ -7,6 +7,7 @@
  */
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { checkRetry, entryIdFor, startEntry, summarise } from '../../domain';
 import { REFUSAL, type AuditRecord, type EntryCommand, type EntrySummary, type StartEntryInput } from '../../domain/types';
 import * as messages from '../../workflows/messages';
@@ -15,7 +16,7 @@ import { refusalError, temporalUnavailable } from '../errors';
 import { mapLimited } from '../map-limited';
 import { fromTemporal } from './errors';
 import { decodePageToken, encodePageToken } from './page-token';
-import { instantOf, typedSearchAttributesOf } from './sdk-internals';
+import { instantOf, msOf, typedSearchAttributesOf } from './sdk-internals';
 import { entryQuery, type EntryFilters } from './visibility';
 
 export type { EntryFilters } from './visibility';
@@ -63,6 +64,16 @@ export interface EntryGateway {
   statusOfEach(partyIds: readonly string[]): Promise<StatusOf[]>;
   /** Temporal answers for the namespace within the bound; how long it took. */
   ping(): Promise<{ latencyMs: number }>;
+  /** Which workers poll the engine's task queue now (seen within POLLER_FRESH_MS). */
+  pollers(now?: number): Promise<TaskQueuePollers>;
+}
+
+/** A poller last seen longer ago than this is a worker gone (a long poll lasts about a minute). */
+export const POLLER_FRESH_MS = 2 * 60_000;
+
+export interface TaskQueuePollers {
+  workflowPollers: number;
+  activityPollers: number;
 }
 
 export interface GatewayConfig {
@@ -213,6 +224,18 @@ export function createEntryGateway(client: Client, config: GatewayConfig): Entry
       const started = performance.now();
       await bounded(() => client.workflowService.describeNamespace({ namespace: config.TEMPORAL_NAMESPACE }));
       return { latencyMs: Math.round(performance.now() - started) };
+    },
+    /** Temporal keeps a gone poller listed for minutes: only the ones seen lately count. */
+    async pollers(now = Date.now()) {
+      const { TaskQueueType } = temporal.api.enums.v1;
+      const fresh = async (taskQueueType: temporal.api.enums.v1.TaskQueueType) => {
+        const response = await bounded(() =>
+          client.workflowService.describeTaskQueue({ namespace: config.TEMPORAL_NAMESPACE, taskQueue: { name: config.TEMPORAL_TASK_QUEUE }, taskQueueType }),
+        );
+        return response.pollers.filter((p) => (msOf(p.lastAccessTime) ?? 0) > now - POLLER_FRESH_MS).length;
+      };
+      const [workflowPollers, activityPollers] = await Promise.all([fresh(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW), fresh(TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)]);
+      return { workflowPollers, activityPollers };
     },
   };
 }

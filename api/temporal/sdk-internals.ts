@@ -3,7 +3,8 @@
  * breaks here, in one place (the API tests then fail on the list endpoint). They are needed
  * because the list reads one page at a time through the raw ListWorkflowExecutions call (the
  * SDK's `client.workflow.list()` pages by itself and hands out no page token), whose answer
- * carries encoded search attributes and protobuf timestamps.
+ * carries encoded search attributes and protobuf timestamps (as does the task queue's poller list
+ * readiness reads).
  */
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
@@ -17,8 +18,15 @@ export function typedSearchAttributesOf(raw: RawExecution): TypedSearchAttribute
   return decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields);
 }
 
+type Timestamp = Parameters<typeof optionalTsToMs>[0];
+
+/** A protobuf timestamp in epoch ms, or undefined when absent. */
+export function msOf(ts: Timestamp): number | undefined {
+  return optionalTsToMs(ts);
+}
+
 /** A protobuf timestamp as an ISO instant, or null when absent. */
-export function instantOf(ts: Parameters<typeof optionalTsToMs>[0]): string | null {
-  const ms = optionalTsToMs(ts);
+export function instantOf(ts: Timestamp): string | null {
+  const ms = msOf(ts);
   return ms === undefined ? null : new Date(ms).toISOString();
 }

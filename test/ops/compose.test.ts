@@ -308,12 +308,15 @@ describe('docker-compose.yml', () => {
     expect(services.mailpit!.expose?.map(String)).toContain('1025');
   });
 
-  test("the API's healthcheck asks its readiness endpoint", () => {
+  test("the API's healthcheck asks its readiness endpoint; the worker's reads its health file", () => {
     // Required lazily: a missing or renamed api/endpoints.ts fails this test alone, with its reason.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { PATH } = require('../../api/endpoints') as { PATH: { readyz: string } };
     expect(asArgs(services.api!.healthcheck?.test).join(' ')).toContain(`http://127.0.0.1:${envOf(services.api!).API_PORT}${PATH.readyz}'`);
-    expect(asArgs(services.worker!.healthcheck?.test).join(' ')).toContain(`http://127.0.0.1:${envOf(services.worker!).WORKER_METRICS_PORT}/metrics'`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { HEALTH_CHECK_SCRIPT } = require('../../worker/health') as { HEALTH_CHECK_SCRIPT: string };
+    expect(asArgs(services.worker!.healthcheck?.test)).toEqual(['CMD', 'node', '-e', HEALTH_CHECK_SCRIPT]);
+    expect(envOf(services.worker!).WORKER_HEALTH_FILE).toMatch(/^\/tmp\//);
   });
 
   test('Temporal gRPC, the Web UI and Mailpit (no authentication of their own) are published on loopback only', () => {
