@@ -12,6 +12,7 @@ import {
   type EntrySummary,
   type StageSummary,
 } from '../domain/types';
+import { COMPLIANCE } from '../domain/read-model';
 import { ALL_BODIES, ALL_COHORTS, ALL_STAGES, ALL_USER_ROLES, ENTRY_STATUS, STAGE_STATE } from '../domain/vocabulary';
 
 // ---------------------------------------------------------------- building blocks
@@ -368,16 +369,7 @@ export const InboxResponse = z
   .meta({ id: 'InboxResponse' });
 export type InboxResponse = z.infer<typeof InboxResponse>;
 
-export const COMPLIANCE = {
-  COMPLETE_ON_TIME: 'COMPLETE_ON_TIME',
-  COMPLETE_LATE: 'COMPLETE_LATE',
-  ON_TRACK: 'ON_TRACK',
-  AT_RISK: 'AT_RISK',
-  IN_BREACH: 'IN_BREACH',
-  NO_MANDATE: 'NO_MANDATE',
-  WITHDRAWN: 'WITHDRAWN',
-} as const;
-export type Compliance = (typeof COMPLIANCE)[keyof typeof COMPLIANCE];
+export { COMPLIANCE, type Compliance } from '../domain/read-model';
 
 export const ComplianceRow = z
   .object({

@@ -8,6 +8,7 @@ import { workingDaysBetween } from './calendar';
 import { getCatalogue, stageDef, type StageDef } from './catalogue';
 import { DAY_MS, daysBetween, toDate, toIso } from './dates';
 import { notificationIds } from './ids';
+import { isOpenStage } from './read-model';
 import { refKey, refLabel, type EntryState, type StageRecord } from './state';
 import { NOTIFICATION_KIND, type AuditRecord, type Notification, type NotificationKind, type Recipient } from './types';
 import { BODY, STAGE_STATE, type Body, type UserRole } from './vocabulary';
@@ -34,7 +35,7 @@ export function awaitingPhrase(state: EntryState, record: StageRecord): string {
 }
 
 function awaitingSentence(state: EntryState): string {
-  const open = state.stages.filter((s) => s.state === STAGE_STATE.AWAITING_PARTY || s.state === STAGE_STATE.AWAITING_DECISION);
+  const open = state.stages.filter((s) => isOpenStage(s.state));
   if (open.length === 0) return 'Nothing is awaited at the moment.';
   return `Awaiting: ${open.map((s) => awaitingPhrase(state, s)).join('; ')}.`;
 }

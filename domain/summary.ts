@@ -9,13 +9,12 @@ import { forecastEntry, forecastRole, isAtRisk } from './forecast';
 import { awaitingPhrase, pendingRoles } from './notifications';
 import { BREACH_REMINDER_INTERVAL_DAYS, breachInstant, breachReminderInstant, slaInstant } from './reminders';
 import { RULES_VERSION, rulesAtLeast } from './rules';
+import { isOpenStage } from './read-model';
 import { refLabel, type EntryState, type StageRecord } from './state';
 import type { AuditRecord, EntrySearchAttributes, EntrySummary, StageSummary } from './types';
 import { ALL_BODIES, ALL_STAGES, BODY, ENTRY_STATUS, STAGE_STATE, type Body, type StageId } from './vocabulary';
 
-function isOpen(r: StageRecord): boolean {
-  return r.state === STAGE_STATE.AWAITING_PARTY || r.state === STAGE_STATE.AWAITING_DECISION;
-}
+const isOpen = (r: StageRecord): boolean => isOpenStage(r.state);
 
 function openRecords(state: EntryState): StageRecord[] {
   return state.status === ENTRY_STATUS.IN_PROGRESS ? state.stages.filter(isOpen) : [];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { notificationEnvSchema, notificationSettings } from '../activities/config';
 import { flag, parseEnv, port } from '../config/env';
+import { logLevelSchema } from '../config/logging';
 import { demoEnvSchema, type ExampleValueCheck } from '../config/example-values';
 import { temporalEnvSchema } from '../config/temporal';
 
@@ -33,7 +34,8 @@ export const workerEnvSchema = temporalEnvSchema.extend({
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   /** Base URL of the API, for links in notifications. */
   API_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
-  LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  /** trace, debug, info, warn, error or silent (pino's levels; upper case accepted). */
+  LOG_LEVEL: logLevelSchema,
 })
   .extend(notificationEnvSchema.shape)
   .extend(demoEnvSchema.shape);

@@ -1,7 +1,8 @@
 /** Sign-offs: decisions by the owning body, evidence from the Party, and each body's inbox. */
 import { Router } from 'express';
-import type { EntrySummary, StageSummary } from '../../domain/types';
-import { BODY, ENTRY_STATUS, STAGE_STATE, type Body } from '../../domain/vocabulary';
+import { inboxOf } from '../../domain/read-model';
+import type { EntrySummary } from '../../domain/types';
+import { BODY, ENTRY_STATUS, type Body } from '../../domain/vocabulary';
 import { principalOf } from '../auth';
 import type { AppContext } from '../context';
 import { ENDPOINTS } from '../endpoints';
@@ -14,17 +15,6 @@ import { updateResponse } from './entries';
 
 /** Entries an inbox looks at, at most; the status of each is queried, a few at a time. */
 export const INBOX_MAX_ENTRIES = 500;
-
-function awaitedStages(summary: EntrySummary): StageSummary[] {
-  return [...summary.partyStages, ...summary.roleStages.flatMap((r) => r.stages)].filter(
-    (s) => s.state !== STAGE_STATE.DONE && s.awaiting !== undefined,
-  );
-}
-
-const byDueDate = (a: InboxItem, b: InboxItem) =>
-  (a.dueBy ?? '9999-12-31').localeCompare(b.dueBy ?? '9999-12-31') ||
-  (a.awaitingSince ?? '').localeCompare(b.awaitingSince ?? '') ||
-  a.partyId.localeCompare(b.partyId);
 
 export function signOffsRouter(ctx: AppContext): Router {
   const router = Router();
@@ -51,29 +41,10 @@ export function signOffsRouter(ctx: AppContext): Router {
     const answers = await ctx.gateway.statusOfEach(entries.map((e) => e.partyId));
     // gone since the visibility answer: left out; its query unanswered: named, never failing the inbox
     const unavailable = answers.flatMap((a) => (a.summary === null && a.missing === 'UNANSWERED' ? [a.partyId] : []));
-    const summaries = answers.map((a) => a.summary);
     const today = new Date().toISOString().slice(0, 10);
-    const items: InboxItem[] = summaries.flatMap((summary) =>
-      summary === null
-        ? []
-        : awaitedStages(summary)
-            .filter((s) => body === null || s.awaiting === body)
-            .map((s) => ({
-              partyId: summary.partyId,
-              partyName: summary.partyName,
-              stage: s.stage,
-              ...(s.role ? { role: s.role } : {}),
-              title: s.title,
-              awaiting: s.awaiting as Body,
-              state: s.state,
-              awaitingSince: s.awaitingSince ?? null,
-              dueBy: s.dueBy ?? null,
-              overdue: s.dueBy !== undefined && s.dueBy < today,
-              mandateDeadline: summary.mandateDeadline,
-              links: entryLinks(ctx.config, summary.partyId),
-            })),
-    );
-    const answer: InboxResponse = { body, items: items.sort(byDueDate), truncated, unavailable: unavailable.sort() };
+    const present = answers.flatMap((a): EntrySummary[] => (a.summary === null ? [] : [a.summary]));
+    const items: InboxItem[] = inboxOf(present, body, today).map((item) => ({ ...item, links: entryLinks(ctx.config, item.partyId) }));
+    const answer: InboxResponse = { body, items, truncated, unavailable: unavailable.sort() };
     res.json(answer);
   });
 
