@@ -1,13 +1,13 @@
 /**
- * The only SDK internals the API uses, behind one adapter so that an SDK upgrade that moves them
- * breaks here, in one place (the API tests then fail on the list endpoint). They are needed
- * because the list reads one page at a time through the raw ListWorkflowExecutions call (the
- * SDK's `client.workflow.list()` pages by itself and hands out no page token), whose answer
+ * The only SDK internals the project's code uses, behind one adapter so that an SDK upgrade that
+ * moves them breaks here, in one place (the API tests then fail on the list endpoint). They are
+ * needed because the list reads one page at a time through the raw ListWorkflowExecutions call
+ * (the SDK's `client.workflow.list()` pages by itself and hands out no page token), whose answer
  * carries encoded search attributes and protobuf timestamps (as does the task queue's poller list
- * readiness reads).
+ * readiness reads); `npm start` sets the dev namespace's retention, a protobuf Duration.
  */
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
-import { optionalTsToMs } from '@temporalio/common/lib/time';
+import { msToTs, optionalTsToMs } from '@temporalio/common/lib/time';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 
@@ -29,4 +29,9 @@ export function msOf(ts: Timestamp): number | undefined {
 export function instantOf(ts: Timestamp): string | null {
   const ms = msOf(ts);
   return ms === undefined ? null : new Date(ms).toISOString();
+}
+
+/** Milliseconds as a protobuf Duration (for raw service calls). */
+export function durationOf(ms: number): ReturnType<typeof msToTs> {
+  return msToTs(ms);
 }
