@@ -95,11 +95,11 @@ export default tseslint.config(
       // SDK internals move between releases: one adapter in the API, plus the replay tests' history JSON.
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@temporalio/*/lib/*', '@temporalio/*/lib/**'], message: 'SDK internals only behind api/temporal/sdk-internals.ts.' }] },
+        { patterns: [{ group: ['@temporalio/*/lib/*', '@temporalio/*/lib/**'], message: 'SDK internals only behind config/sdk-internals.ts.' }] },
       ],
     },
   },
-  { files: ['api/temporal/sdk-internals.ts', 'testkit/histories.ts', 'test/replay/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': 'off' } },
+  { files: ['config/sdk-internals.ts', 'testkit/histories.ts', 'test/replay/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': 'off' } },
   ...BOUNDARIES,
   { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -14,7 +14,7 @@ import { type z } from 'zod';
 import { loadDotEnv } from '../config/dotenv';
 import { parseEnv } from '../config/env';
 import { createLogger } from '../config/logging';
-import { durationOf } from '../api/temporal/sdk-internals';
+import { durationOf } from '../config/sdk-internals';
 import { searchAttributeCliPairs } from '../workflows/search-attributes';
 import { assertPortsFree } from './local-ports';
 import { ensureSearchAttributes } from './search-attributes';

@@ -16,7 +16,7 @@ import { refusalError, temporalUnavailable } from '../errors';
 import { mapLimited } from '../map-limited';
 import { fromTemporal } from './errors';
 import { decodePageToken, encodePageToken } from './page-token';
-import { instantOf, msOf, typedSearchAttributesOf } from './sdk-internals';
+import { instantOf, msOf, typedSearchAttributesOf } from '../../config/sdk-internals';
 import { entryQuery, type EntryFilters } from './visibility';
 
 export type { EntryFilters } from './visibility';

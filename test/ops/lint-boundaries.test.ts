@@ -50,7 +50,7 @@ const ALLOWED: [string, string][] = [
   ['api/routes/probe.ts', "import type { EntryGateway } from '../temporal/gateway';\nimport { BODY } from '../../domain/vocabulary';"],
   ['api/probe.ts', "import { createEntryGateway } from './temporal/gateway';"],
   ['api/temporal/probe.ts', "import { Client } from '@temporalio/client';\nimport { ENTRY_WORKFLOW_TYPE } from '../../workflows/messages';"],
-  ['api/temporal/sdk-internals.ts', "import { optionalTsToMs } from '@temporalio/common/lib/time';"],
+  ['config/sdk-internals.ts', "import { optionalTsToMs } from '@temporalio/common/lib/time';"],
   ['worker/probe.ts', "import { entryWorkflow } from '../workflows';"],
   ['config/probe.ts', "import { z } from 'zod';"],
   ['scripts/probe.ts', "import { startDevServer } from '../testkit/temporal';"],

@@ -4,7 +4,8 @@
  * needed because the list reads one page at a time through the raw ListWorkflowExecutions call
  * (the SDK's `client.workflow.list()` pages by itself and hands out no page token), whose answer
  * carries encoded search attributes and protobuf timestamps (as does the task queue's poller list
- * readiness reads); `npm start` sets the dev namespace's retention, a protobuf Duration.
+ * that readiness and the worker's health check read); `npm start` sets the dev namespace's
+ * retention, a protobuf Duration.
  */
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { msToTs, optionalTsToMs } from '@temporalio/common/lib/time';
