@@ -4,8 +4,8 @@
  * needed because the list reads one page at a time through the raw ListWorkflowExecutions call
  * (the SDK's `client.workflow.list()` pages by itself and hands out no page token), whose answer
  * carries encoded search attributes and protobuf timestamps (as does the task queue's poller list
- * that readiness and the worker's health check read); `npm start` sets the dev namespace's
- * retention, a protobuf Duration.
+ * that readiness and the worker's health check read); `npm start` and `npm run cluster` set a
+ * namespace's retention, a protobuf Duration.
  */
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { msToTs, optionalTsToMs } from '@temporalio/common/lib/time';
@@ -32,7 +32,7 @@ export function instantOf(ts: Timestamp): string | null {
   return ms === undefined ? null : new Date(ms).toISOString();
 }
 
-/** Milliseconds as a protobuf Duration (for raw service calls). */
-export function durationOf(ms: number): ReturnType<typeof msToTs> {
-  return msToTs(ms);
+/** A duration (ms, or a string such as '30 days') as a protobuf Duration, for raw service calls. */
+export function durationOf(duration: Parameters<typeof msToTs>[0]): ReturnType<typeof msToTs> {
+  return msToTs(duration);
 }
