@@ -17,15 +17,12 @@ export function systemRouter(ctx: AppContext, metrics: Registry): Router {
   });
 
   mount(router, ctx, ENDPOINTS.readyz, async (_input, _req, res) => {
-    const { latencyMs } = await ctx.gateway.ping();
-    const pollers = await ctx.gateway.pollers();
+    const { latencyMs, workflowPollers, activityPollers } = await ctx.gateway.readiness();
     const taskQueue = ctx.config.TEMPORAL_TASK_QUEUE;
-    if (pollers.workflowPollers === 0 || pollers.activityPollers === 0) {
-      throw noWorker(
-        `No worker polls task queue ${taskQueue} (workflow pollers: ${pollers.workflowPollers}, activity pollers: ${pollers.activityPollers}): entries would not move`,
-      );
+    if (workflowPollers === 0 || activityPollers === 0) {
+      throw noWorker(`No worker polls task queue ${taskQueue} (workflow pollers: ${workflowPollers}, activity pollers: ${activityPollers}): entries would not move`);
     }
-    res.json({ status: 'ok', temporal: { namespace: ctx.gateway.namespace, latencyMs }, worker: { taskQueue, ...pollers } });
+    res.json({ status: 'ok', temporal: { namespace: ctx.gateway.namespace, latencyMs }, worker: { taskQueue, workflowPollers, activityPollers } });
   });
 
   mount(router, ctx, ENDPOINTS.metrics, async (_input, _req, res) => {

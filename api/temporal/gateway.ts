@@ -62,16 +62,19 @@ export interface EntryGateway {
   listAll(filters: EntryFilters, max: number): Promise<{ entries: VisibleEntry[]; truncated: boolean }>;
   /** The status of each entry, a few queries at a time; one entry never fails the batch. */
   statusOfEach(partyIds: readonly string[]): Promise<StatusOf[]>;
-  /** Temporal answers for the namespace within the bound; how long it took. */
-  ping(): Promise<{ latencyMs: number }>;
-  /** Which workers poll the engine's task queue now (seen within POLLER_FRESH_MS). */
-  pollers(now?: number): Promise<TaskQueuePollers>;
+  /**
+   * Readiness's questions to Temporal: does it answer for the namespace (timed), and which workers
+   * poll the engine's task queue now (seen within POLLER_FRESH_MS).
+   */
+  readiness(now?: number): Promise<Readiness>;
 }
 
 /** A poller last seen longer ago than this is a worker gone (a long poll lasts about a minute). */
 export const POLLER_FRESH_MS = 2 * 60_000;
 
-export interface TaskQueuePollers {
+export interface Readiness {
+  /** How long Temporal took to describe the namespace. */
+  latencyMs: number;
   workflowPollers: number;
   activityPollers: number;
 }
@@ -220,13 +223,11 @@ export function createEntryGateway(client: Client, config: GatewayConfig): Entry
         ),
       );
     },
-    async ping() {
+    /** Temporal keeps a gone poller listed for minutes: only the ones seen lately count. */
+    async readiness(now = Date.now()) {
       const started = performance.now();
       await bounded(() => client.workflowService.describeNamespace({ namespace: config.TEMPORAL_NAMESPACE }));
-      return { latencyMs: Math.round(performance.now() - started) };
-    },
-    /** Temporal keeps a gone poller listed for minutes: only the ones seen lately count. */
-    async pollers(now = Date.now()) {
+      const latencyMs = Math.round(performance.now() - started);
       const { TaskQueueType } = temporal.api.enums.v1;
       const fresh = async (taskQueueType: temporal.api.enums.v1.TaskQueueType) => {
         const response = await bounded(() =>
@@ -235,7 +236,7 @@ export function createEntryGateway(client: Client, config: GatewayConfig): Entry
         return response.pollers.filter((p) => (msOf(p.lastAccessTime) ?? 0) > now - POLLER_FRESH_MS).length;
       };
       const [workflowPollers, activityPollers] = await Promise.all([fresh(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW), fresh(TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)]);
-      return { workflowPollers, activityPollers };
+      return { latencyMs, workflowPollers, activityPollers };
     },
   };
 }
