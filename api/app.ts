@@ -2,7 +2,6 @@
  * The express app (no listen): logging with a request id, metrics, JSON bodies within the limit,
  * one router per resource, a 404 for everything else and the one error middleware.
  */
-import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { authMiddleware } from './auth';
@@ -17,10 +16,11 @@ import { entriesRouter } from './routes/entries';
 import { reportsRouter } from './routes/reports';
 import { signOffsRouter } from './routes/sign-offs';
 import { systemRouter } from './routes/system';
+import type { EntryGateway } from './temporal/gateway';
 import { loadTokenStore, type TokenStore } from './tokens';
 
 export interface CreateAppOptions {
-  client: Client;
+  gateway: EntryGateway;
   config: ApiConfig;
   record: RecordDb;
   /** Default: Date.now */
@@ -30,9 +30,9 @@ export interface CreateAppOptions {
   logger?: Logger;
 }
 
-export function createApp({ client, config, record, now, tokens, logger: given }: CreateAppOptions): Express {
+export function createApp({ gateway, config, record, now, tokens, logger: given }: CreateAppOptions): Express {
   const logger = given ?? createLogger(config);
-  const ctx: AppContext = { client, config, record, now: now ?? Date.now, logger, can: authMiddleware(tokens ?? loadTokenStore(config)) };
+  const ctx: AppContext = { gateway, config, record, now: now ?? Date.now, logger, can: authMiddleware(tokens ?? loadTokenStore(config)) };
   const metrics = createMetrics();
 
   const app = express();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseEnv, port } from '../config/env';
 import { demoEnvSchema, type ExampleValueCheck } from '../config/example-values';
 import { recordEnvSchema } from '../config/record';
+import { logLevelSchema } from '../config/logging';
 import { temporalEnvSchema } from '../config/temporal';
 
 export const apiEnvSchema = temporalEnvSchema.extend({
@@ -18,7 +19,7 @@ export const apiEnvSchema = temporalEnvSchema.extend({
   TEMPORAL_RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   /** How long a start waits for the record to hold the new run before answering (read your own write). */
   RECORD_CATCH_UP_MS: z.coerce.number().int().min(0).default(2000),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  LOG_LEVEL: logLevelSchema,
 })
   .extend(demoEnvSchema.shape)
   .extend(recordEnvSchema.shape);

@@ -1,13 +1,14 @@
 /** What every router is built with. */
-import type { Client } from '@temporalio/client';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { ApiConfig } from './config';
 import type { Action } from './permissions';
 import type { RecordDb } from '../record/db';
+import type { EntryGateway } from './temporal/gateway';
 
 export interface AppContext {
-  client: Client;
+  /** The only door to Temporal. */
+  gateway: EntryGateway;
   config: ApiConfig;
   /** The record (PostgreSQL): every read answers from it. */
   record: RecordDb;

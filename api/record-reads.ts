@@ -9,8 +9,9 @@ import type { AuditRecord, EntrySummary } from '../domain/types';
 import { ENTRY_STATUS } from '../domain/vocabulary';
 import { getRecordedEntry, recordedAuditTrail, recordedEntries, recordedEntryPage, type RecordedEntry, type RecordFilters } from '../record/read';
 import type { AppContext } from './context';
-import type { VisibleEntry } from './temporal-gateway';
-import { nameTerms, type EntryFilters } from './visibility';
+import type { VisibleEntry } from './temporal/gateway';
+import { decodePageToken, encodePageToken } from './temporal/page-token';
+import { nameTerms, type EntryFilters } from './temporal/visibility';
 
 /** The entry as of now; a run Temporal closed outside the engine says so in its status. */
 export function summaryOf(ctx: AppContext, entry: RecordedEntry): EntrySummary {
@@ -91,10 +92,14 @@ function keeps(f: EntryFilters, e: VisibleEntry): boolean {
   return (f.atRisk === undefined || e.atRisk === f.atRisk) && (f.inBreach === undefined || e.inBreach === f.inBreach);
 }
 
-/** One page of entries matching the filters, in entry id order, after `after` (an entry id). */
-export async function listRecorded(ctx: AppContext, f: EntryFilters, limit: number, after?: string): Promise<{ entries: VisibleEntry[]; last: string | null }> {
+/**
+ * One page of entries matching the filters, in entry id order, after the page token (bound to the
+ * same filters, carrying the last entry id seen); nextPageToken null on the last page.
+ */
+export async function listRecorded(ctx: AppContext, f: EntryFilters, limit: number, pageToken?: string): Promise<{ entries: VisibleEntry[]; nextPageToken: string | null }> {
+  const searchKey = JSON.stringify(f);
   const entries: VisibleEntry[] = [];
-  let cursor = after;
+  let cursor = pageToken ? decodePageToken(searchKey, pageToken).toString('utf8') : undefined;
   for (;;) {
     const page = await recordedEntryPage(ctx.record, recordFilters(f), limit - entries.length, cursor);
     for (const e of page.entries) {
@@ -102,8 +107,8 @@ export async function listRecorded(ctx: AppContext, f: EntryFilters, limit: numb
       if (keeps(f, listed)) entries.push(listed);
     }
     cursor = page.entries[page.entries.length - 1]?.entryId;
-    if (page.last === null) return { entries, last: null };
-    if (entries.length >= limit) return { entries, last: cursor ?? null };
+    if (page.last === null) return { entries, nextPageToken: null };
+    if (entries.length >= limit) return { entries, nextPageToken: cursor === undefined ? null : encodePageToken(searchKey, Buffer.from(cursor, 'utf8')) };
   }
 }
 

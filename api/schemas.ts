@@ -12,6 +12,7 @@ import {
   type EntrySummary,
   type StageSummary,
 } from '../domain/types';
+import { COMPLIANCE } from '../domain/read-model';
 import { ALL_BODIES, ALL_COHORTS, ALL_STAGES, ALL_USER_ROLES, ENTRY_STATUS, STAGE_STATE } from '../domain/vocabulary';
 
 // ---------------------------------------------------------------- building blocks
@@ -365,18 +366,7 @@ export const InboxResponse = z
   .meta({ id: 'InboxResponse' });
 export type InboxResponse = z.infer<typeof InboxResponse>;
 
-export const COMPLIANCE = {
-  COMPLETE_ON_TIME: 'COMPLETE_ON_TIME',
-  COMPLETE_LATE: 'COMPLETE_LATE',
-  ON_TRACK: 'ON_TRACK',
-  AT_RISK: 'AT_RISK',
-  IN_BREACH: 'IN_BREACH',
-  NO_MANDATE: 'NO_MANDATE',
-  WITHDRAWN: 'WITHDRAWN',
-  /** Temporal closed the run behind the engine's back (see the entry's audit trail). */
-  CLOSED_OUTSIDE_ENGINE: 'CLOSED_OUTSIDE_ENGINE',
-} as const;
-export type Compliance = (typeof COMPLIANCE)[keyof typeof COMPLIANCE];
+export { COMPLIANCE, type Compliance } from '../domain/read-model';
 
 export const ComplianceRow = z
   .object({
@@ -412,6 +402,9 @@ export const ReadyResponse = z
   .object({
     status: z.literal('ok'),
     temporal: z.object({ namespace: z.string(), latencyMs: z.number() }),
+    worker: z
+      .object({ taskQueue: z.string(), workflowPollers: z.number().int(), activityPollers: z.number().int() })
+      .meta({ description: 'Workers seen polling the task queue lately (Temporal task-queue description)' }),
     record: z.object({
       latencyMs: z.number(),
       recordLagMs: z.number().meta({ description: 'How far the record trailed the workflows over the last minute (ms): the largest gap between a transition and its row' }),
@@ -439,6 +432,7 @@ export const API_ERROR = {
   ENTRY_ALREADY_STARTED: 'ENTRY_ALREADY_STARTED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   TEMPORAL_UNAVAILABLE: 'TEMPORAL_UNAVAILABLE',
+  NO_WORKER: 'NO_WORKER',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ApiErrorCode = (typeof API_ERROR)[keyof typeof API_ERROR] | keyof typeof REFUSAL;

@@ -4,11 +4,14 @@
  * connection, exit.
  */
 import { Client, Connection } from '@temporalio/client';
+import { loadDotEnv } from '../config/dotenv';
 import { createApp } from './app';
 import { openRecord } from '../record/db';
 import { refuseExampleValues } from '../config/example-values';
+import { temporalConnectionOptions } from '../config/temporal';
 import { apiExampleValues, loadApiConfig } from './config';
 import { createApiServer } from './http-server';
+import { createEntryGateway } from './temporal/gateway';
 import { createLogger } from './logging';
 import { followTokenFile, loadTokenStore } from './tokens';
 
@@ -16,17 +19,18 @@ import { followTokenFile, loadTokenStore } from './tokens';
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
+  loadDotEnv();
   const config = loadApiConfig();
   refuseExampleValues(apiExampleValues(config), config.UEP_DEMO);
   const logger = createLogger(config);
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: config.TEMPORAL_RPC_TIMEOUT_MS });
+  const connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: config.TEMPORAL_RPC_TIMEOUT_MS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const record = openRecord(config.RECORD_DATABASE_URL, { maxConnections: config.RECORD_POOL_SIZE });
   const tokens = loadTokenStore(config);
   // Minted, revoked or edited tokens apply without a restart: on a change of the file, or SIGHUP.
   const following = config.AUTH_TOKENS_FILE ? followTokenFile(tokens, config.AUTH_TOKENS_FILE, { info: (m) => logger.info(m), error: (m) => logger.error(m) }) : undefined;
   process.on('SIGHUP', () => following?.reload());
-  const app = createApp({ client, config, record, logger, tokens });
+  const app = createApp({ gateway: createEntryGateway(client, config), config, record, logger, tokens });
   const server = createApiServer(app);
 
   await new Promise<void>((resolve) => server.listen(config.API_PORT, config.API_HOST, resolve));

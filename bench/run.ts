@@ -2,34 +2,40 @@
  * `npm run bench`: the engine against the raw Temporal SDK on the same server, in one run.
  *
  *   floor    N minimal workflows, each sent K updates with the SDK (bench/floor)
+ *   floor, equal Temporal work   N workflows asking of Temporal what an engine lifecycle asks
+ *            (a plan read off the warm-up entry's history), and nothing else (bench/floor)
  *   engine   N entries started and driven to completion through the HTTP API (K updates each)
  *   scale    BENCH_SCALE open entries idle on their timers: worker RSS, status and list latency
  *   time     a six-month lifecycle on the time-skipping server: wall time and history events
  *
- * Workers run as child processes (their RSS is their own); the API listens on loopback in this
- * process. Settings: bench/config.ts. Prints tables and writes bench/results/<time>.json.
+ * Workers and the API run as child processes (their RSS and CPU are their own); this process
+ * holds only the clients. Settings: bench/config.ts. Prints tables and writes bench/results/<time>.json.
+ * `npm run bench -- --cluster`: the same on the PostgreSQL-backed cluster of `npm run cluster`
+ * (scripts/cluster), with the CPU split per Temporal service and PostgreSQL.
  */
 import '../testkit/quiet-runtime';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_NAMESPACE } from '../config/temporal';
 import { buildWorkflowBundle } from '../scripts/build-workflow-bundle';
 import { startSmtpCatcher, type SmtpCatcher } from '../testkit/smtp-catcher';
 import { startDevServer } from '../testkit/temporal';
-import { startApiStack, type ApiStack } from '../testkit/api-stack';
+import { startCluster, type Cluster } from '../scripts/cluster/cluster';
+import { startApiProcess } from './api-process';
 import { loadBenchConfig } from './config';
-import { withCpu } from './cpu';
-import { benchPartyId, oneEntry, runEngine } from './engine-run';
+import { withCpu, type NamedProcess } from './cpu';
+import { benchPartyId, oneEntry, planOfEntry, runEngine, totalsOfEntry } from './engine-run';
 import { runEngineViaSdk } from './engine-sdk-run';
-import { runFloor } from './floor/run';
-import { machineInfo } from './machine';
+import { equalWorkWorkflowId, floorWorkflowId, runEqualWorkFloor, runFloor, totalsOf, writeFloorWorkflows } from './floor/run';
+import { loadAverage, machineInfo } from './machine';
 import { checkTargets, renderReport, type BenchResult } from './report';
 import { runScale } from './scale-run';
 import { runTimeSkippingLifecycle } from './time-skipping-run';
 import { ENGINE_WORKER_ENTRY, FLOOR_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from './worker-process';
+import { EXAMPLE_ROUTES_FILE } from '../scripts/start-local-env';
 import { testRecordUrl } from '../testkit/record';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
@@ -37,13 +43,23 @@ const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOStri
 
 /** Env of a worker child process: this server, its own task queue, quiet, no metrics port. */
 async function workerEnv(address: string, taskQueue: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
-  return { RECORD_DATABASE_URL: await testRecordUrl(), TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: DEFAULT_NAMESPACE, TEMPORAL_TASK_QUEUE: taskQueue, WORKER_METRICS_ENABLED: 'false', LOG_LEVEL: 'INFO', ...extra };
+  return {
+    RECORD_DATABASE_URL: await testRecordUrl(),
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_NAMESPACE: DEFAULT_NAMESPACE,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    WORKER_METRICS_ENABLED: 'false',
+    LOG_LEVEL: 'INFO',
+    UEP_DEMO: 'true',
+    ...extra,
+  };
 }
 
 async function main(): Promise<void> {
   const config = loadBenchConfig();
   const runId = Date.now().toString(36);
   const machine = machineInfo();
+  const loadAtStart = loadAverage();
   log(`machine: ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.temporalCli}`);
 
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -52,7 +68,15 @@ async function main(): Promise<void> {
   };
   try {
     let address = config.temporalAddress;
-    if (!address) {
+    let cluster: Cluster | undefined;
+    if (config.cluster) {
+      const dir = mkdtempSync(path.join(tmpdir(), 'uep-bench-cluster-'));
+      const started = await startCluster({ dir, log });
+      cluster = started;
+      cleanups.push(() => started.stop().then(() => rmSync(dir, { recursive: true, force: true })));
+      address = started.address;
+      log(`cluster on ${address}: ${started.versions.temporal}; ${started.versions.postgres}`);
+    } else if (!address) {
       const env: TestWorkflowEnvironment = await startDevServer();
       cleanups.push(() => env.teardown());
       address = env.address;
@@ -64,43 +88,76 @@ async function main(): Promise<void> {
 
     const smtp: SmtpCatcher = await startSmtpCatcher();
     cleanups.push(() => smtp.stop());
-    const bundle = await buildWorkflowBundle(path.join(mkdtempSync(path.join(tmpdir(), 'uep-bench-')), 'workflow-bundle.js'));
+    const workDir = mkdtempSync(path.join(tmpdir(), 'uep-bench-'));
+    cleanups.push(async () => rmSync(workDir, { recursive: true, force: true }));
+    const bundle = await buildWorkflowBundle(path.join(workDir, 'workflow-bundle.js'));
     log(`workflow bundle built in ${bundle.ms} ms`);
 
     const floorQueue = `bench-floor-${runId}`;
     const engineQueue = `bench-engine-${runId}`;
-    let floorWorker: WorkerProcess | undefined = await startWorkerProcess({ entry: FLOOR_WORKER_ENTRY, env: await workerEnv(address, floorQueue) });
-    cleanups.push(() => floorWorker?.kill() ?? Promise.resolve());
     const engineWorker = await startWorkerProcess({
       entry: ENGINE_WORKER_ENTRY,
-      env: await workerEnv(address, engineQueue, { WORKFLOW_BUNDLE_PATH: bundle.path, SMTP_URL: smtp.url, API_PUBLIC_URL: 'http://127.0.0.1:3000' }),
+      // Every body routed (example addresses, into the catcher): a body with no route would fail its notices.
+      env: await workerEnv(address, engineQueue, { WORKFLOW_BUNDLE_PATH: bundle.path, SMTP_URL: smtp.url, NOTIFY_ROUTES_FILE: EXAMPLE_ROUTES_FILE, API_PUBLIC_URL: 'http://127.0.0.1:3000' }),
     });
     cleanups.push(() => engineWorker.kill());
-    log(`workers up: floor pid ${floorWorker.pid}, engine pid ${engineWorker.pid}`);
+    log(`engine worker up: pid ${engineWorker.pid}`);
 
-    const api: ApiStack = await startApiStack(client, { taskQueue: engineQueue, namespace: DEFAULT_NAMESPACE, rpcTimeoutMs: 30_000 });
+    const serverProcesses = (): NamedProcess[] =>
+      cluster
+        ? [...cluster.services().map((p) => ({ name: p.name, pid: p.pid })), { name: 'postgresql', pid: cluster.postgres.process()!.pid, tree: true }]
+        : [];
+    const warmPartyId = benchPartyId(runId, 'w', 0);
+    const api = await startApiProcess({
+      address,
+      taskQueue: engineQueue,
+      namespace: DEFAULT_NAMESPACE,
+      rpcTimeoutMs: 30_000,
+      partyIds: [warmPartyId, ...Array.from({ length: config.n }, (_, i) => benchPartyId(runId, 'e', i))],
+      dir: workDir,
+      recordUrl: await testRecordUrl(),
+    });
     cleanups.push(() => api.close());
+    log(`API up: pid ${api.pid}, ${api.baseUrl}`);
 
-    // Warm-up, and K: what one one-role entry takes through the API.
-    const warm = await oneEntry(api, benchPartyId(runId, 'w', 0), { updates: [], starts: [] });
+    // Warm-up; K and the equal-work plan: what one one-role entry takes through the API and asks of Temporal.
+    const warm = await oneEntry(api, warmPartyId, { updates: [], starts: [], retries: 0 });
     const k = warm.updates;
+    const plan = await planOfEntry(client, warmPartyId);
+    if (plan.updates.length !== k) throw new Error(`the warm-up entry's history holds ${plan.updates.length} updates, not ${k}`);
     log(`one entry takes K=${k} updates in ${warm.rounds} rounds`);
-    await runFloor(client, { taskQueue: floorQueue, n: config.concurrency, k, concurrency: config.concurrency, runId: `${runId}w` });
 
+    let floorWorker: WorkerProcess | undefined = await startWorkerProcess({
+      entry: FLOOR_WORKER_ENTRY,
+      env: await workerEnv(address, floorQueue, { FLOOR_WORKFLOWS_PATH: writeFloorWorkflows(workDir, plan) }),
+    });
+    cleanups.push(() => floorWorker?.kill() ?? Promise.resolve());
+    log(`floor worker up: pid ${floorWorker.pid}`);
+    const floorOpts = { taskQueue: floorQueue, concurrency: config.concurrency };
+    await runFloor(client, { ...floorOpts, n: config.concurrency, k, runId: `${runId}w` });
+    await runEqualWorkFloor(client, plan, { ...floorOpts, n: config.concurrency, runId: `${runId}w` });
+
+    const onFloorWorker = { worker: floorWorker.pid, idle: [engineWorker.pid, api.pid] };
     log(`floor: N=${config.n}, K=${k}, concurrency ${config.concurrency}`);
-    const floorRun = await withCpu(floorWorker.pid, config.n, () =>
-      runFloor(client, { taskQueue: floorQueue, n: config.n, k, concurrency: config.concurrency, runId }),
-    );
+    const floorRun = await withCpu(onFloorWorker, config.n, () => runFloor(client, { ...floorOpts, n: config.n, k, runId }), serverProcesses());
     const floor = { ...floorRun.value, cpuMsPerLifecycle: floorRun.cpu };
+    log(`floor with the engine's Temporal work: N=${config.n}`);
+    const equalRun = await withCpu(onFloorWorker, config.n, () => runEqualWorkFloor(client, plan, { ...floorOpts, n: config.n, runId }), serverProcesses());
+    const floorEqualWork = { ...equalRun.value, cpuMsPerLifecycle: equalRun.cpu };
+    const equalWorkHistory = await totalsOf(client.workflow.getHandle(equalWorkWorkflowId(runId, 0)));
+    const bareFloorHistory = await totalsOf(client.workflow.getHandle(floorWorkflowId(runId, 0)));
     await floorWorker.kill();
     floorWorker = undefined;
+
+    const onEngineWorker = { worker: engineWorker.pid, api: api.pid, idle: [] };
     log(`engine: N=${config.n}, concurrency ${config.concurrency}`);
-    const engineRun = await withCpu(engineWorker.pid, config.n, () => runEngine(api, { n: config.n, concurrency: config.concurrency, runId }));
+    const engineRun = await withCpu(onEngineWorker, config.n, () => runEngine(api, { n: config.n, concurrency: config.concurrency, runId }), serverProcesses());
     const engine = { ...engineRun.value, cpuMsPerLifecycle: engineRun.cpu };
+    const engineHistories = await Promise.all([0, Math.floor(config.n / 2), config.n - 1].map((i) => totalsOfEntry(client, benchPartyId(runId, 'e', i))));
     log(`engine without HTTP (diagnostic): N=${config.n}`);
-    const sdkRun = await withCpu(engineWorker.pid, config.n, () =>
+    const sdkRun = await withCpu({ worker: engineWorker.pid, idle: [api.pid] }, config.n, () =>
       runEngineViaSdk(client, { taskQueue: engineQueue, n: config.n, concurrency: config.concurrency, runId }),
-    );
+    serverProcesses());
     const engineViaSdk = { ...sdkRun.value, cpuMsPerLifecycle: sdkRun.cpu };
     const workerRssAfterRunsMiB = Math.round((engineWorker.rssBytes() ?? NaN) / 1024 / 1024);
 
@@ -126,10 +183,18 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       quick: config.quick,
       machine,
+      server: cluster
+        ? `Temporal cluster on PostgreSQL (npm run cluster): ${cluster.versions.temporal}, ${cluster.services().length} service processes; ${cluster.versions.postgres}`
+        : address === config.temporalAddress
+          ? `Temporal at ${address}`
+          : `Temporal dev server (${machine.temporalCli}), in memory`,
       settings: { n: config.n, k, concurrency: config.concurrency, scale: config.scale, scaleSample: config.scaleSample, rounds: warm.rounds },
       floor,
+      floorEqualWork,
       engine,
       engineViaSdk,
+      histories: { engine: engineHistories, floorEqualWork: equalWorkHistory, floor: bareFloorHistory },
+      load: { atStart: loadAtStart, atEnd: loadAverage() },
       workerRssAfterRunsMiB,
       ...(scale ? { scale } : {}),
       ...(timeSkipping ? { timeSkipping } : {}),
@@ -137,7 +202,7 @@ async function main(): Promise<void> {
     const result: BenchResult = { ...partial, targets: checkTargets(partial) };
     console.log(renderReport(result));
     mkdirSync(RESULTS_DIR, { recursive: true });
-    const out = config.out ?? path.join(RESULTS_DIR, `${result.at.replace(/[:.]/g, '-')}${config.quick ? '-quick' : ''}.json`);
+    const out = config.out ?? path.join(RESULTS_DIR, `${result.at.replace(/[:.]/g, '-')}${config.cluster ? '-cluster' : ''}${config.quick ? '-quick' : ''}.json`);
     writeFileSync(out, JSON.stringify(result, null, 2));
     log(`wrote ${path.relative(process.cwd(), out)}`);
   } finally {

@@ -36,3 +36,10 @@ export async function migrateRecord(db: Kysely<unknown> | RecordDb): Promise<Mig
   if (result.error) throw result.error instanceof Error ? result.error : new Error(`migration failed: ${JSON.stringify(result.error)}`);
   return result;
 }
+
+/** Whether every migration has run (false while the schema is behind or the server does not answer yet). */
+export async function isMigrated(db: Kysely<unknown> | RecordDb): Promise<boolean> {
+  const migrator = new Migrator({ db: db as Kysely<unknown>, provider: { getMigrations: async () => MIGRATIONS } });
+  const migrations = await migrator.getMigrations().catch(() => []);
+  return migrations.length === Object.keys(MIGRATIONS).length && migrations.every((m) => m.executedAt !== undefined);
+}

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createApp } from '../api/app';
 import { createApiServer } from '../api/http-server';
+import { createEntryGateway } from '../api/temporal/gateway';
 import { apiEnvSchema, type ApiConfig } from '../api/config';
 import { mintToken, TokenStore } from '../api/tokens';
 import { DELIVERY_STATUS, type DeliveryReport } from '../activities/types';
@@ -74,7 +75,7 @@ export function recordingActivities(notifications: Notification[]) {
   return {
     async deliverNotification(n: Notification): Promise<DeliveryReport> {
       notifications.push(n);
-      return { notificationId: n.id, kind: n.kind, status: DELIVERY_STATUS.NO_TARGETS, attempts: 1, targets: [], unrouted: [] };
+      return { notificationId: n.id, kind: n.kind, status: DELIVERY_STATUS.DELIVERED, attempts: 1, targets: [] };
     },
   };
 }
@@ -96,7 +97,7 @@ export async function listenApp(
     ...overrides,
   });
   const record = await sharedTestRecord();
-  const app = createApp({ client, config, record, tokens, logger: pino({ level: 'silent' }), ...(opts.now ? { now: opts.now } : {}) });
+  const app = createApp({ gateway: createEntryGateway(client, config), config, record, tokens, logger: pino({ level: 'silent' }), ...(opts.now ? { now: opts.now } : {}) });
   server.on('request', app);
   return { server, baseUrl, config };
 }

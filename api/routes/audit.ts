@@ -12,7 +12,6 @@ import { mount } from '../mount';
 import type { AuditTrailResponse } from '../schemas';
 import { auditBetween, type ExportedAuditRecord } from '../../record/read';
 import { recordedTrail } from '../record-reads';
-import { queryAuditTrail } from '../temporal-gateway';
 
 type AuditRow = Omit<AuditRecord, 'principal'> & { principalBody: string; principalId: string; principalName: string };
 
@@ -44,7 +43,7 @@ function csvRow<R extends AuditRecord>({ principal, ...rest }: R): Omit<R, 'prin
 
 /** From the record; an entry too new for it yet answers from its workflow. */
 async function trailOf(ctx: AppContext, partyId: string): Promise<AuditRecord[]> {
-  return (await recordedTrail(ctx, partyId)) ?? (await queryAuditTrail(ctx, partyId));
+  return (await recordedTrail(ctx, partyId)) ?? (await ctx.gateway.auditTrail(partyId));
 }
 
 const DAY_MS = 86_400_000;

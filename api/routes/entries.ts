@@ -3,12 +3,6 @@ import { Router } from 'express';
 import { startWarnings, validateStartInput } from '../../domain';
 import type { StartEntryInput } from '../../domain/types';
 import { BODY, ENTRY_STATUS } from '../../domain/vocabulary';
-import {
-  addUserRoleUpdate,
-  amendMandateDeadlineUpdate,
-  withdrawUpdate,
-  type EntryUpdateResult,
-} from '../../workflows/messages';
 import { principalOf } from '../auth';
 import type { AppContext } from '../context';
 import { ENDPOINTS } from '../endpoints';
@@ -16,11 +10,10 @@ import { refusalError } from '../errors';
 import { apiUrl, entryLinks } from '../links';
 import { mount } from '../mount';
 import type { EntryListItem, EntryListResponse, EntryResponse, StartEntryResponse, UpdateResponse } from '../schemas';
-import { decodePageToken, encodePageToken } from '../page-token';
 import { awaitRecordedRun, listRecorded, recordedSummary } from '../record-reads';
-import { queryStatus, runUpdate, startEntryWorkflow } from '../temporal-gateway';
+import type { UpdateAnswer } from '../temporal/gateway';
 
-export function updateResponse(ctx: AppContext, partyId: string, result: EntryUpdateResult): UpdateResponse {
+export function updateResponse(ctx: AppContext, partyId: string, result: UpdateAnswer): UpdateResponse {
   return { record: result.record, duplicate: result.duplicate, entry: result.summary, links: entryLinks(ctx.config, partyId) };
 }
 
@@ -33,7 +26,7 @@ export function entriesRouter(ctx: AppContext): Router {
     const refusal = validateStartInput(input);
     if (refusal) throw refusalError(refusal.code, refusal.message);
     const warnings = startWarnings(input, Date.now());
-    const started = await startEntryWorkflow(ctx, input);
+    const started = await ctx.gateway.start(input);
     await awaitRecordedRun(ctx, body.partyId, started.runId);
     const links = entryLinks(ctx.config, body.partyId);
     const answer: StartEntryResponse = {
@@ -52,13 +45,10 @@ export function entriesRouter(ctx: AppContext): Router {
     const principal = principalOf(res);
     const { limit, pageToken, ...filters } = query;
     const partyId = principal.body === BODY.PARTY ? principal.partyId : undefined;
-    const search = { ...filters, partyId };
-    const searchKey = JSON.stringify(search);
-    const after = pageToken ? decodePageToken(searchKey, pageToken).toString('utf8') : undefined;
-    const page = await listRecorded(ctx, search, limit, after);
+    const page = await listRecorded(ctx, { ...filters, partyId }, limit, pageToken);
     const items: EntryListItem[] = page.entries.map((e) => ({ ...e, links: entryLinks(ctx.config, e.partyId) }));
     const self = apiUrl(ctx.config, req.originalUrl);
-    const nextPageToken = page.last === null ? null : encodePageToken(searchKey, Buffer.from(page.last, 'utf8'));
+    const nextPageToken = page.nextPageToken;
     let next: string | null = null;
     if (nextPageToken) {
       const url = new URL(self);
@@ -71,26 +61,23 @@ export function entriesRouter(ctx: AppContext): Router {
 
   mount(router, ctx, ENDPOINTS.getEntry, async ({ params }, _req, res) => {
     // from the record; an entry too new for it yet answers from its workflow
-    const entry = (await recordedSummary(ctx, params.partyId)) ?? (await queryStatus(ctx, params.partyId));
+    const entry = (await recordedSummary(ctx, params.partyId)) ?? (await ctx.gateway.status(params.partyId));
     const answer: EntryResponse = { entry, links: entryLinks(ctx.config, params.partyId) };
     res.json(answer);
   });
 
   mount(router, ctx, ENDPOINTS.amendMandateDeadline, async ({ params, body }, _req, res) => {
-    const request = { ...body, principal: principalOf(res) };
-    const result = await runUpdate(ctx, params.partyId, amendMandateDeadlineUpdate, request, { type: 'AMEND_DEADLINE', ...request });
+    const result = await ctx.gateway.amendDeadline(params.partyId, { ...body, principal: principalOf(res) });
     res.json(updateResponse(ctx, params.partyId, result));
   });
 
   mount(router, ctx, ENDPOINTS.addUserRole, async ({ params, body }, _req, res) => {
-    const request = { ...body, principal: principalOf(res) };
-    const result = await runUpdate(ctx, params.partyId, addUserRoleUpdate, request, { type: 'ADD_ROLE', ...request });
+    const result = await ctx.gateway.addRole(params.partyId, { ...body, principal: principalOf(res) });
     res.json(updateResponse(ctx, params.partyId, result));
   });
 
   mount(router, ctx, ENDPOINTS.withdraw, async ({ params, body }, _req, res) => {
-    const request = { ...body, principal: principalOf(res) };
-    const result = await runUpdate(ctx, params.partyId, withdrawUpdate, request, { type: 'WITHDRAW', ...request });
+    const result = await ctx.gateway.withdraw(params.partyId, { ...body, principal: principalOf(res) });
     res.json(updateResponse(ctx, params.partyId, result));
   });
 

@@ -1,8 +1,8 @@
 /** Sign-offs: decisions by the owning body, evidence from the Party, and each body's inbox. */
 import { Router } from 'express';
-import type { EntrySummary, StageSummary } from '../../domain/types';
-import { BODY, ENTRY_STATUS, STAGE_STATE, type Body } from '../../domain/vocabulary';
-import { recordDecisionUpdate, submitEvidenceUpdate } from '../../workflows/messages';
+import { inboxOf } from '../../domain/read-model';
+import type { EntrySummary } from '../../domain/types';
+import { BODY, ENTRY_STATUS, type Body } from '../../domain/vocabulary';
 import { principalOf } from '../auth';
 import type { AppContext } from '../context';
 import { ENDPOINTS } from '../endpoints';
@@ -12,34 +12,18 @@ import { mount } from '../mount';
 import { INBOX_READER_OF_ALL } from '../permissions';
 import type { InboxItem, InboxResponse } from '../schemas';
 import { recordedSummaries } from '../record-reads';
-import { runUpdate } from '../temporal-gateway';
 import { updateResponse } from './entries';
-
-function awaitedStages(summary: EntrySummary): StageSummary[] {
-  return [...summary.partyStages, ...summary.roleStages.flatMap((r) => r.stages)].filter(
-    (s) => s.state !== STAGE_STATE.DONE && s.awaiting !== undefined,
-  );
-}
-
-const byDueDate = (a: InboxItem, b: InboxItem) =>
-  (a.dueBy ?? '9999-12-31').localeCompare(b.dueBy ?? '9999-12-31') ||
-  (a.awaitingSince ?? '').localeCompare(b.awaitingSince ?? '') ||
-  a.partyId.localeCompare(b.partyId);
 
 export function signOffsRouter(ctx: AppContext): Router {
   const router = Router();
 
   mount(router, ctx, ENDPOINTS.recordDecision, async ({ params, body }, _req, res) => {
-    const principal = principalOf(res);
-    const request = { ...body, principal };
-    const result = await runUpdate(ctx, params.partyId, recordDecisionUpdate, request, { type: 'RECORD_DECISION', ...request });
+    const result = await ctx.gateway.decide(params.partyId, { ...body, principal: principalOf(res) });
     res.json(updateResponse(ctx, params.partyId, result));
   });
 
   mount(router, ctx, ENDPOINTS.submitEvidence, async ({ params, body }, _req, res) => {
-    const principal = principalOf(res);
-    const request = { ...body, principal };
-    const result = await runUpdate(ctx, params.partyId, submitEvidenceUpdate, request, { type: 'SUBMIT_EVIDENCE', ...request });
+    const result = await ctx.gateway.submit(params.partyId, { ...body, principal: principalOf(res) });
     res.json(updateResponse(ctx, params.partyId, result));
   });
 
@@ -53,25 +37,8 @@ export function signOffsRouter(ctx: AppContext): Router {
     const summaries: EntrySummary[] = [];
     for await (const summary of recordedSummaries(ctx, { status: ENTRY_STATUS.IN_PROGRESS, awaitedBody: body ?? undefined, partyId })) summaries.push(summary);
     const today = new Date(ctx.now()).toISOString().slice(0, 10);
-    const items: InboxItem[] = summaries.flatMap((summary) =>
-      awaitedStages(summary)
-            .filter((s) => body === null || s.awaiting === body)
-            .map((s) => ({
-              partyId: summary.partyId,
-              partyName: summary.partyName,
-              stage: s.stage,
-              ...(s.role ? { role: s.role } : {}),
-              title: s.title,
-              awaiting: s.awaiting as Body,
-              state: s.state,
-              awaitingSince: s.awaitingSince ?? null,
-              dueBy: s.dueBy ?? null,
-              overdue: s.dueBy !== undefined && s.dueBy < today,
-              mandateDeadline: summary.mandateDeadline,
-              links: entryLinks(ctx.config, summary.partyId),
-            })),
-    );
-    const answer: InboxResponse = { body, items: items.sort(byDueDate) };
+    const items: InboxItem[] = inboxOf(summaries, body, today).map((item) => ({ ...item, links: entryLinks(ctx.config, item.partyId) }));
+    const answer: InboxResponse = { body, items };
     res.json(answer);
   });
 

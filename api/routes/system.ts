@@ -7,7 +7,7 @@ import { ENDPOINTS, PATH } from '../endpoints';
 import { mount } from '../mount';
 import { buildOpenApiDocument } from '../openapi';
 import { recordLagMs } from '../../record/read';
-import { bounded } from '../temporal-gateway';
+import { noWorker } from '../errors';
 
 export function systemRouter(ctx: AppContext, metrics: Registry): Router {
   const router = Router();
@@ -18,14 +18,17 @@ export function systemRouter(ctx: AppContext, metrics: Registry): Router {
   });
 
   mount(router, ctx, ENDPOINTS.readyz, async (_input, _req, res) => {
-    const started = performance.now();
-    await bounded(ctx, () => ctx.client.workflowService.describeNamespace({ namespace: ctx.config.TEMPORAL_NAMESPACE }));
-    const temporalMs = Math.round(performance.now() - started);
+    const { latencyMs, workflowPollers, activityPollers } = await ctx.gateway.readiness();
+    const taskQueue = ctx.config.TEMPORAL_TASK_QUEUE;
+    if (workflowPollers === 0 || activityPollers === 0) {
+      throw noWorker(`No worker polls task queue ${taskQueue} (workflow pollers: ${workflowPollers}, activity pollers: ${activityPollers}): entries would not move`);
+    }
     const recordStarted = performance.now();
     const lagMs = await recordLagMs(ctx.record);
     res.json({
       status: 'ok',
-      temporal: { namespace: ctx.config.TEMPORAL_NAMESPACE, latencyMs: temporalMs },
+      temporal: { namespace: ctx.gateway.namespace, latencyMs },
+      worker: { taskQueue, workflowPollers, activityPollers },
       record: { latencyMs: Math.round(performance.now() - recordStarted), recordLagMs: lagMs },
     });
   });

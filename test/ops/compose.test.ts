@@ -11,6 +11,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { apiEnvSchema } from '../../api/config';
+import { TEMPORAL_SERVER_VERSION } from '../../scripts/cluster/versions';
 import { CADDY_VERSION } from '../../scripts/temporal-toolchain';
 import { workerEnvSchema } from '../../worker/config';
 import { searchAttributeCliPairs } from '../../workflows/search-attributes';
@@ -149,11 +150,20 @@ const EXPECTED_SERVICES = ['postgresql', 'temporal-schema', 'temporal', 'tempora
  * or the API reads is set explicitly in its compose environment, defaults included, so that the
  * compose file (and .env.example) is the full description of a deployment.
  */
+/** Temporal on the compose network is plain gRPC on a private network; TLS is for a server elsewhere. */
+const TEMPORAL_TLS_OMITTED = Object.fromEntries(
+  ['TEMPORAL_TLS', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH', 'TEMPORAL_TLS_SERVER_NAME', 'TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_API_KEY'].map((k) => [
+    k,
+    'the bundled Temporal server is reached in plain gRPC on the compose network; for a TLS, mTLS or Temporal Cloud server set these and mount the files (docs/operations.md)',
+  ]),
+);
 const OMITTED: Record<(typeof ENGINE)[number], Record<string, string>> = {
   worker: {
+    ...TEMPORAL_TLS_OMITTED,
     NOTIFY_ROUTES_JSON: 'routes come from NOTIFY_ROUTES_FILE (a compose secret); setting both stops the worker',
   },
   api: {
+    ...TEMPORAL_TLS_OMITTED,
     AUTH_TOKENS_JSON: 'tokens come from AUTH_TOKENS_FILE (a compose secret); the file wins when both are set',
   },
 };
@@ -183,10 +193,11 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  test('the Temporal server and the admin tools (schema tool, CLI) are the same version', () => {
+  test('the Temporal server and the admin tools (schema tool, CLI) are the version npm run cluster builds and its tests run', () => {
     const version = (image: string) => image.split(':')[1];
-    expect(version(services['temporal-schema']!.image!)).toBe(version(services.temporal!.image!));
-    expect(version(services['temporal-setup']!.image!)).toBe(version(services.temporal!.image!));
+    expect(version(services.temporal!.image!)).toBe(TEMPORAL_SERVER_VERSION);
+    expect(version(services['temporal-schema']!.image!)).toBe(TEMPORAL_SERVER_VERSION);
+    expect(version(services['temporal-setup']!.image!)).toBe(TEMPORAL_SERVER_VERSION);
   });
 
   test('the worker and the API run the one engine image, with npm run worker / npm run api as commands', () => {
@@ -304,16 +315,19 @@ describe('docker-compose.yml', () => {
 
   test("the worker's mail goes to the Mailpit catcher unless SMTP_URL says otherwise", () => {
     expect(rawCompose.services.worker!.environment).toMatchObject({ SMTP_URL: '${SMTP_URL:-smtp://mailpit:1025}' });
-    expect(exampleEnv.get('SMTP_URL')).toBe('smtp://mailpit:1025');
+    expect(exampleEnv.has('SMTP_URL')).toBe(false);
     expect(services.mailpit!.expose?.map(String)).toContain('1025');
   });
 
-  test("the API's healthcheck asks its readiness endpoint", () => {
+  test("the API's healthcheck asks its readiness endpoint; the worker's reads its health file", () => {
     // Required lazily: a missing or renamed api/endpoints.ts fails this test alone, with its reason.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { PATH } = require('../../api/endpoints') as { PATH: { readyz: string } };
     expect(asArgs(services.api!.healthcheck?.test).join(' ')).toContain(`http://127.0.0.1:${envOf(services.api!).API_PORT}${PATH.readyz}'`);
-    expect(asArgs(services.worker!.healthcheck?.test).join(' ')).toContain(`http://127.0.0.1:${envOf(services.worker!).WORKER_METRICS_PORT}/metrics'`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { HEALTH_CHECK_SCRIPT } = require('../../worker/health') as { HEALTH_CHECK_SCRIPT: string };
+    expect(asArgs(services.worker!.healthcheck?.test)).toEqual(['CMD', 'node', '-e', HEALTH_CHECK_SCRIPT]);
+    expect(envOf(services.worker!).WORKER_HEALTH_FILE).toMatch(/^\/tmp\//);
   });
 
   test('Temporal gRPC, the Web UI and Mailpit (no authentication of their own) are published on loopback only', () => {
@@ -363,10 +377,12 @@ describe('docker-compose.yml', () => {
     expect((rawCompose as unknown as Record<string, unknown>)['x-temporal-env']).toMatchObject({ API_PUBLIC_URL: '${API_PUBLIC_URL:-https://localhost}' });
   });
 
-  test('every variable compose interpolates is documented in .env.example, and .env.example has nothing else', () => {
+  test('every variable compose interpolates is in .env.example (set, or shown as `# NAME=default`), and what else it sets a process reads', () => {
     const used = [...collectVars(rawCompose, new Set())].sort();
-    expect(used.filter((v) => !exampleEnv.has(v))).toEqual([]);
-    expect([...exampleEnv.keys()].filter((k) => !used.includes(k))).toEqual([]);
+    const shown = new Set([...read('.env.example').matchAll(/^# ([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!));
+    expect(used.filter((v) => !exampleEnv.has(v) && !shown.has(v))).toEqual([]);
+    const readByEngine = new Set([...schemaKeys('worker'), ...schemaKeys('api')]);
+    expect([...exampleEnv.keys()].filter((k) => !used.includes(k) && !readByEngine.has(k))).toEqual([]);
   });
 
   test('every variable in .env.example has a comment above it or above its group', () => {
@@ -448,10 +464,10 @@ describe('Dockerfile', () => {
   const runtime = stages.at(-1)!;
   const stageNamed = (name: string) => stages.find((s) => new RegExp(`\\sAS\\s+${name}$`, 'i').test(s[0]!)) ?? [];
 
-  test('is multi-stage, on a pinned Node 20 base', () => {
+  test('is multi-stage, on the pinned Node of .nvmrc', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     const base = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1];
-    expect(base).toMatch(/^node:20\.\d+\.\d+-[a-z]+(-slim)?$/);
+    expect(base).toBe(`node:${read('.nvmrc').trim()}-bookworm-slim`);
     for (const stage of stages) expect(stage[0]).toMatch(/^FROM \$\{NODE_IMAGE\} AS [a-z-]+$/);
   });
 
