@@ -1,6 +1,7 @@
 /** Sign-offs: decisions by the owning body, evidence from the Party, and each body's inbox. */
 import { Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { workingDaysBetween } from '../../domain';
 import { REFUSAL, type AuditRecord, type EntrySummary, type StageSummary } from '../../domain/types';
 import { BODY, ENTRY_STATUS, STAGE_STATE, type Body, type Principal } from '../../domain/vocabulary';
 import { recordDecisionUpdate, submitEvidenceUpdate } from '../../workflows/messages';
@@ -99,7 +100,13 @@ export function signOffsRouter(ctx: AppContext): Router {
               awaitingSince: s.awaitingSince ?? null,
               dueBy: s.dueBy ?? null,
               overdue: s.dueBy !== undefined && s.dueBy < today,
+              workingDaysLeft: s.dueBy === undefined ? null : workingDaysBetween(today, s.dueBy, summary.calendarVersion),
               mandateDeadline: summary.mandateDeadline,
+              atRisk: summary.atRisk,
+              inBreach: summary.inBreach,
+              allowedOutcomes: s.allowedOutcomes,
+              expected: s.expected,
+              ...(s.latestSubmission ? { latestSubmission: s.latestSubmission } : {}),
               links: entryLinks(ctx.config, summary.partyId),
             })),
     );
