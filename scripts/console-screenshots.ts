@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const stack = await startConsoleStack();
   const browser = await launchBrowser({ width: 1280, height: 860 });
   try {
-    const [acme, , , , harbour] = await seedPortfolio(stack.baseUrl, stack.tokens);
+    const { harbour } = await seedPortfolio(stack.baseUrl, stack.tokens);
     const { tokens, baseUrl } = stack;
     const page = await browser.newPage();
 
@@ -75,7 +75,6 @@ async function main(): Promise<void> {
     await page.goto(`${baseUrl}/app/catalogue`);
     await page.getByRole('cell', { name: /DCC/ }).first().waitFor();
     await shot(page, 'catalogue');
-    void acme;
   } finally {
     await browser.close();
     await stack.close();

@@ -3,7 +3,8 @@
  * (api/openapi.snapshot.json) with openapi-typescript. test/api/console-contract.test.ts fails when
  * the committed types differ from a fresh generation, and when the document differs from what the
  * API serves: the console cannot drift from the API.
- *   npx tsx scripts/generate-console-types.ts
+ *   npx tsx scripts/generate-console-types.ts            (writes the file)
+ *   npx tsx scripts/generate-console-types.ts --stdout   (prints it: what the drift test compares)
  */
 import openapiTS, { astToString } from 'openapi-typescript';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ export async function consoleTypes(): Promise<string> {
 if (require.main === module) {
   consoleTypes().then(
     (types) => {
+      if (process.argv.includes('--stdout')) return void process.stdout.write(types);
       writeFileSync(CONSOLE_TYPES, types);
       console.log(`wrote ${path.relative(process.cwd(), CONSOLE_TYPES)}`);
     },

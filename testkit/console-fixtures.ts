@@ -40,8 +40,18 @@ const acceded = (at: string, allocated?: string) => [
   ...(allocated ? [{ stage: 'ID_ALLOCATION' as const, outcome: 'ALLOCATED', at: allocated }] : []),
 ];
 
-/** The demo portfolio: returns the party ids, the richest first. */
-export async function seedPortfolio(baseUrl: string, tokens: Tokens, suffix = ''): Promise<string[]> {
+export interface Portfolio {
+  /** Two roles, half-way: the SEC Panel's inbox has its security assessment, with what the Party submitted. */
+  acme: string;
+  /** The SEC Panel's security assessment, submitted again after a deferral: at risk. */
+  bright: string;
+  /** Just acceded: the Party has two submissions to make. */
+  harbour: string;
+  all: string[];
+}
+
+/** The demo portfolio. */
+export async function seedPortfolio(baseUrl: string, tokens: Tokens, suffix = ''): Promise<Portfolio> {
   const p = (name: string) => `${name}${suffix}`;
   const acme = p('ACME-ENERGY');
   await startEntry(baseUrl, tokens, {
@@ -107,5 +117,5 @@ export async function seedPortfolio(baseUrl: string, tokens: Tokens, suffix = ''
     uepContact: contact(harbour, 'Jo Whitfield'),
   });
   await decide(baseUrl, tokens.secas, harbour, 'ACCESSION', 'ACCEDED', { evidence: 'Accession Agreement signed 20 Nov' });
-  return [acme, bright, northwind, lumen, harbour];
+  return { acme, bright, harbour, all: [acme, bright, northwind, lumen, harbour] };
 }
