@@ -5,6 +5,7 @@
  *   engine   N entries started and driven to completion through the HTTP API (K updates each)
  *   scale    BENCH_SCALE open entries idle on their timers: worker RSS, status and list latency
  *   time     a six-month lifecycle on the time-skipping server: wall time and history events
+ *   console  the web console in chromium: a DCC inbox of 1,000 entries, the JavaScript sent
  *
  * Workers run as child processes (their RSS is their own); the API listens on loopback in this
  * process. Settings: bench/config.ts. Prints tables and writes bench/results/<time>.json.
@@ -24,6 +25,7 @@ import { loadBenchConfig } from './config';
 import { withCpu } from './cpu';
 import { benchPartyId, oneEntry, runEngine } from './engine-run';
 import { runEngineViaSdk } from './engine-sdk-run';
+import { runConsole } from './console-run';
 import { runFloor } from './floor/run';
 import { machineInfo } from './machine';
 import { checkTargets, renderReport, type BenchResult } from './report';
@@ -121,6 +123,12 @@ async function main(): Promise<void> {
       timeSkipping = await runTimeSkippingLifecycle(warm.rounds);
     }
 
+    let consoleResult;
+    if (config.consoleEntries > 0) {
+      log(`console: a DCC inbox of ${config.consoleEntries} entries in chromium`);
+      consoleResult = await runConsole({ entries: config.consoleEntries, startConcurrency: config.startConcurrency, runId, log });
+    }
+
     const partial: Omit<BenchResult, 'targets'> = {
       at: new Date().toISOString(),
       quick: config.quick,
@@ -132,6 +140,7 @@ async function main(): Promise<void> {
       workerRssAfterRunsMiB,
       ...(scale ? { scale } : {}),
       ...(timeSkipping ? { timeSkipping } : {}),
+      ...(consoleResult ? { console: consoleResult } : {}),
     };
     const result: BenchResult = { ...partial, targets: checkTargets(partial) };
     console.log(renderReport(result));

@@ -24,7 +24,7 @@ export const UPDATE_ID = {
 };
 
 /** Entries an inbox looks at, at most; the status of each is queried, a few at a time. */
-export const INBOX_MAX_ENTRIES = 500;
+export const INBOX_MAX_ENTRIES = 1000;
 
 /**
  * Temporal answers a repeated update id with the first outcome whatever the new payload says, so
