@@ -115,6 +115,7 @@ async function main(): Promise<void> {
     [
       '',
       'UEP engine running:',
+      `  Console         http://127.0.0.1:${env.API_PORT}/app  (sign in with a dev token)`,
       `  API             http://127.0.0.1:${env.API_PORT}  (docs: /docs, OpenAPI: /openapi.json)`,
       `  Temporal Web UI ${uiUrl ?? '(external server)'}`,
       `  Temporal gRPC   ${address}`,
