@@ -21,8 +21,9 @@ export function authMiddleware(tokens: TokenStore): (action: Action) => RequestH
   return (action) => (req, res, next) => {
     const match = BEARER.exec(req.get('authorization') ?? '');
     if (!match?.[1]) throw unauthenticated('A bearer token is required');
-    const principal = tokens.principalFor(match[1]);
-    if (!principal) throw unauthenticated('Unknown bearer token');
+    const checked = tokens.check(match[1]);
+    if (!checked.ok) throw unauthenticated(checked.why);
+    const { principal } = checked;
 
     const access = accessOf(action, principal.body);
     if (access === ACCESS.NONE) throw forbidden(`${principal.body} may not ${action.toLowerCase().replace(/_/g, ' ')}`);

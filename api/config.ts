@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseEnv, port } from '../config/env';
+import { demoEnvSchema, type ExampleValueCheck } from '../config/example-values';
 import { temporalEnvSchema } from '../config/temporal';
 
 export const apiEnvSchema = temporalEnvSchema.extend({
@@ -7,7 +8,7 @@ export const apiEnvSchema = temporalEnvSchema.extend({
   API_PORT: port(3000),
   /** Base URL the API is reached at, for links in responses. */
   API_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
-  /** JSON file of hashed bearer tokens (see scripts/mint-token.ts). */
+  /** JSON file of hashed bearer tokens (scripts/tokens.ts); changes apply without a restart. */
   AUTH_TOKENS_FILE: z.string().optional(),
   /** The same JSON inline, for containers; AUTH_TOKENS_FILE wins when both are set. */
   AUTH_TOKENS_JSON: z.string().optional(),
@@ -15,9 +16,14 @@ export const apiEnvSchema = temporalEnvSchema.extend({
   /** Bound on every Temporal call the API makes; past it the API answers 503. */
   TEMPORAL_RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
-});
+}).extend(demoEnvSchema.shape);
 export type ApiConfig = z.infer<typeof apiEnvSchema>;
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   return parseEnv(apiEnvSchema, env);
+}
+
+/** The links the API hands out. */
+export function apiExampleValues(config: ApiConfig): ExampleValueCheck {
+  return { publicUrls: { API_PUBLIC_URL: config.API_PUBLIC_URL, TEMPORAL_UI_URL: config.TEMPORAL_UI_URL } };
 }

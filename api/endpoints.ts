@@ -62,6 +62,11 @@ const ep = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(e: En
 const ENTRY_ERRORS = [400, 404];
 const UPDATE_ERRORS = [400, 404, 409, 413, 415, 422];
 
+const RETRY_RULE =
+  'Safe to retry: the same id with the same content (stage, role, outcome and evidence or reference, comment, caller) records nothing new ' +
+  'and answers `duplicate: true` with the first record and the entry as it is now, even once the entry has closed. ' +
+  'The same id with any other content is 409 ID_REUSED.';
+
 export const ENDPOINTS = {
   startEntry: ep({
     operationId: 'startEntry',
@@ -126,11 +131,11 @@ export const ENDPOINTS = {
     path: PATH.decisions,
     tag: 'sign-offs',
     summary: 'Record a decision on a stage the caller\'s body owns',
-    description: 'The decisionId is the Temporal update id: a retry with the same id gets the first answer and records nothing new.',
+    description: RETRY_RULE,
     action: ACTION.RECORD_DECISION,
     params: S.PartyParams,
     body: S.DecisionRequest,
-    success: { status: 200, description: 'Recorded (or the first answer to this decisionId)', schema: S.UpdateResponse },
+    success: { status: 200, description: 'Recorded, or a retry of this decisionId answered with `duplicate: true`', schema: S.UpdateResponse },
     errors: UPDATE_ERRORS,
   }),
   submitEvidence: ep({
@@ -139,10 +144,11 @@ export const ENDPOINTS = {
     path: PATH.evidence,
     tag: 'sign-offs',
     summary: 'Submit what a stage needs before its decision (the Party, or SECAS on its behalf)',
+    description: RETRY_RULE,
     action: ACTION.SUBMIT_EVIDENCE,
     params: S.PartyParams,
     body: S.EvidenceRequest,
-    success: { status: 200, description: 'Recorded (or the first answer to this submissionId)', schema: S.UpdateResponse },
+    success: { status: 200, description: 'Recorded, or a retry of this submissionId answered with `duplicate: true`', schema: S.UpdateResponse },
     errors: UPDATE_ERRORS,
   }),
   amendMandateDeadline: ep({

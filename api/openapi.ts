@@ -77,7 +77,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
   registry.registerComponent('securitySchemes', BEARER_SCHEME, {
     type: 'http',
     scheme: 'bearer',
-    description: 'An opaque token minted by scripts/mint-token.ts; it names a principal {body, id, partyId?}',
+    description: 'An opaque token minted by scripts/tokens.ts; it names a principal {body, id, partyId?} and the person who holds it, and it expires. 401 says why a token is refused: unknown, expired or revoked.',
   });
   for (const endpoint of Object.values(ENDPOINTS) as Endpoint[]) registry.registerPath(route(endpoint));
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -35,8 +35,8 @@ const { ALL, OWN_PARTY: OWN, NONE } = ACCESS;
 /**
  * The decisions behind the cells that the model leaves open:
  * - SECAS starts entries, amends deadlines, adds roles and withdraws as well as OPS: it runs
- *   accession and is the Party's counterpart throughout (engine-model.md "Who is who").
- * - SECAS may submit evidence on the Party's behalf (engine-model.md "Decisions and submissions").
+ *   accession and is the Party's counterpart throughout (docs/domain.md, "Who is who").
+ * - SECAS may submit evidence on the Party's behalf (docs/domain.md, "Decisions and submissions").
  * - A Party may add a User Role to its own entry (it "may add roles later"), not withdraw it
  *   (it asks SECAS) and not move its own mandate deadline.
  * - The compliance report is for those who hold Parties to their mandates: SECAS, the Panel, OPS.

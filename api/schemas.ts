@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   AUDIT_ACTION,
   REFUSAL,
+  START_WARNING,
   type AuditRecord,
   type EntrySummary,
   type StageSummary,
@@ -108,7 +109,7 @@ export type StartEntryRequest = z.infer<typeof StartEntryRequest>;
 
 export const DecisionRequest = z
   .strictObject({
-    decisionId: id('Chosen by the caller; the same id again is answered with the first answer', 'dcc-uept-0001'),
+    decisionId: id('Chosen by the caller: a retry with the same id and the same content is answered with `duplicate: true`', 'dcc-uept-0001'),
     stage: StageEnum,
     role: UserRoleEnum.optional().meta({ description: 'Required for role-level stages' }),
     outcome: Outcome,
@@ -130,7 +131,7 @@ export type DecisionRequest = z.infer<typeof DecisionRequest>;
 
 export const EvidenceRequest = z
   .strictObject({
-    submissionId: id('Chosen by the caller; the same id again is answered with the first answer', 'sub-0001'),
+    submissionId: id('Chosen by the caller: a retry with the same id and the same content is answered with `duplicate: true`', 'sub-0001'),
     stage: StageEnum,
     role: UserRoleEnum.optional().meta({ description: 'Required for role-level stages' }),
     reference: text(500, 'Reference to what was submitted'),
@@ -247,7 +248,7 @@ const StageSummarySchema = z
     awaitingSince: Instant.optional(),
     dueBy: CalendarDate.optional().meta({ description: 'SLA due date of the awaited decision' }),
     outcome: z.string().optional(),
-    doneAt: z.string().optional(),
+    doneAt: CalendarDate.optional(),
     allowedOutcomes: z.array(AllowedOutcomeSchema).meta({ description: "The outcomes the owner may choose, from the entry's catalogue version" }),
     expected: z.string().meta({ description: "What the stage waits for now, in words ('' once done)" }),
     latestSubmission: LatestSubmissionSchema.optional(),
@@ -270,7 +271,7 @@ export const EntrySummarySchema = z
     mandateDeadline: orNull(CalendarDate),
     deadlineVersion: z.number().int(),
     nextDeadline: z.object({ at: Instant, what: z.string() }).nullable(),
-    forecastCompletion: z.string().nullable(),
+    forecastCompletion: orNull(CalendarDate),
     atRisk: z.boolean(),
     inBreach: z.boolean(),
     awaitedBodies: z.array(BodyEnum),
@@ -279,8 +280,8 @@ export const EntrySummarySchema = z
       z.object({
         role: UserRoleEnum,
         complete: z.boolean(),
-        completedAt: z.string().optional(),
-        forecast: z.string().nullable(),
+        completedAt: CalendarDate.optional(),
+        forecast: orNull(CalendarDate),
         stages: z.array(StageSummarySchema),
       }),
     ),
@@ -305,7 +306,9 @@ export const AuditRecordSchema = z
     seq: z.number().int(),
     at: Instant,
     action: AuditActionEnum,
-    principal: z.object({ body: BodyEnum, id: z.string() }).meta({ description: 'Who acted, as authenticated by the API' }),
+    principal: z
+      .object({ body: BodyEnum, id: z.string(), name: z.string().optional().meta({ description: 'The named person who holds the token' }) })
+      .meta({ description: 'Who acted, as authenticated by the API' }),
     id: z.string().optional(),
     stage: StageEnum.optional(),
     role: UserRoleEnum.optional(),
@@ -322,6 +325,17 @@ export const AuditRecordSchema = z
 export const EntryResponse = z.object({ entry: EntrySummarySchema, links: EntryLinks }).meta({ id: 'EntryResponse' });
 export type EntryResponse = z.infer<typeof EntryResponse>;
 
+export const StartWarningSchema = z
+  .object({
+    code: z.enum(Object.values(START_WARNING)),
+    message: z.string(),
+  })
+  .meta({
+    id: 'StartWarning',
+    description:
+      'Something true about an accepted start the caller should know. MANDATE_DEADLINE_PASSED: the mandate deadline (given, or the cohort default, e.g. ELECTRICITY_DNO 2018-01-21) is already past, so the entry starts in breach and SECAS and OPS are told at once.',
+  });
+
 export const StartEntryResponse = z
   .object({
     entryId: z.string(),
@@ -329,6 +343,7 @@ export const StartEntryResponse = z
     runId: z.string(),
     status: EntryStatusEnum,
     headline: z.string(),
+    warnings: z.array(StartWarningSchema).meta({ description: 'Empty unless the start needs saying plainly (see StartWarning)' }),
     links: EntryLinks,
   })
   .meta({ id: 'StartEntryResponse' });
@@ -337,7 +352,7 @@ export type StartEntryResponse = z.infer<typeof StartEntryResponse>;
 export const UpdateResponse = z
   .object({
     record: AuditRecordSchema,
-    duplicate: z.boolean().meta({ description: 'true when the id was seen before: the first answer, nothing changed' }),
+    duplicate: z.boolean().meta({ description: 'true for a retry of a decision or submission id already recorded: `record` is the first record, nothing changed, and `entry` is the entry as it is now' }),
     entry: EntrySummarySchema,
     links: EntryLinks,
   })
@@ -359,7 +374,7 @@ export const EntryListItem = z
     status: orNull(EntryStatusEnum),
     awaitedBodies: z.array(BodyEnum),
     openStages: z.array(StageEnum),
-    mandateDeadline: Instant.nullable(),
+    mandateDeadline: orNull(CalendarDate),
     nextDeadline: Instant.nullable(),
     atRisk: z.boolean(),
     inBreach: z.boolean(),
@@ -435,7 +450,7 @@ export const ComplianceRow = z
     /** null when the row comes from visibility alone */
     rolesComplete: z.number().int().nullable(),
     mandateDeadline: orNull(CalendarDate),
-    forecastCompletion: z.string().nullable(),
+    forecastCompletion: orNull(CalendarDate),
     completedAt: z.string().nullable(),
     atRisk: z.boolean(),
     inBreach: z.boolean(),
@@ -501,6 +516,7 @@ export const PrincipalResponse = z
     body: BodyEnum,
     id: z.string().meta({ example: 'dcc-1' }),
     partyId: z.string().optional().meta({ description: 'For a Party: the only party it acts for' }),
+    name: z.string().optional().meta({ description: 'The named person behind the token' }),
   })
   .meta({ id: 'PrincipalResponse' });
 export type PrincipalResponse = z.infer<typeof PrincipalResponse>;

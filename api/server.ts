@@ -4,22 +4,28 @@
  * connection, exit.
  */
 import { Client, Connection } from '@temporalio/client';
-import { createServer } from 'node:http';
 import { createApp } from './app';
-import { loadApiConfig } from './config';
+import { refuseExampleValues } from '../config/example-values';
+import { apiExampleValues, loadApiConfig } from './config';
+import { createApiServer } from './http-server';
 import { createLogger } from './logging';
+import { followTokenFile, loadTokenStore } from './tokens';
 
 /** In-flight requests get this long after a shutdown signal before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
   const config = loadApiConfig();
+  refuseExampleValues(apiExampleValues(config), config.UEP_DEMO);
   const logger = createLogger(config);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: config.TEMPORAL_RPC_TIMEOUT_MS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = createApp({ client, config, logger });
-  const server = createServer(app);
-  server.keepAliveTimeout = 5_000;
+  const tokens = loadTokenStore(config);
+  // Minted, revoked or edited tokens apply without a restart: on a change of the file, or SIGHUP.
+  const following = config.AUTH_TOKENS_FILE ? followTokenFile(tokens, config.AUTH_TOKENS_FILE, { info: (m) => logger.info(m), error: (m) => logger.error(m) }) : undefined;
+  process.on('SIGHUP', () => following?.reload());
+  const app = createApp({ client, config, logger, tokens });
+  const server = createApiServer(app);
 
   await new Promise<void>((resolve) => server.listen(config.API_PORT, config.API_HOST, resolve));
   logger.info({ host: config.API_HOST, port: config.API_PORT, temporal: config.TEMPORAL_ADDRESS }, 'UEP API listening');

@@ -7,8 +7,8 @@ import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import type { UpdateDefinition } from '@temporalio/common';
-import { entryIdFor, startEntry, summarise } from '../domain';
-import { REFUSAL, type AuditRecord, type EntrySearchAttributes, type EntrySummary, type StartEntryInput } from '../domain/types';
+import { checkRetry, entryIdFor, startEntry, summarise } from '../domain';
+import { REFUSAL, type AuditRecord, type EntryCommand, type EntrySearchAttributes, type EntrySummary, type StartEntryInput } from '../domain/types';
 import type { Body, Cohort, EntryStatus, StageId, UserRole } from '../domain/vocabulary';
 import {
   ENTRY_WORKFLOW_TYPE,
@@ -54,29 +54,40 @@ export function queryAuditTrail(ctx: AppContext, partyId: string): Promise<Audit
 }
 
 /**
- * Runs an update on the party's entry. `updateId` makes a retry idempotent: Temporal answers a
- * repeated update id with the first outcome. An update sent to a closed entry is ENTRY_CLOSED.
+ * Runs an update on the party's entry. No update id is derived from a decision or submission id:
+ * Temporal would answer a reused update id with its cached first result, whatever the request
+ * now says and however the entry has moved since. Every call reaches the workflow, where the
+ * domain's one rule (domain/retries.ts) answers a retry with `duplicate: true` and the entry as
+ * it is now, and a reuse with ID_REUSED. A closed entry takes no update: a retry of a command it
+ * recorded is answered from its audit trail by the same rule; anything else is ENTRY_CLOSED.
  */
 export async function runUpdate<Req>(
   ctx: AppContext,
   partyId: string,
   update: UpdateDefinition<EntryUpdateResult, [Req]>,
   request: Req,
-  updateId?: string,
+  command: EntryCommand,
 ): Promise<EntryUpdateResult> {
   const handle = handleFor(ctx, partyId);
   try {
-    return await bounded(ctx, () => handle.executeUpdate(update, { args: [request], ...(updateId ? { updateId } : {}) }));
+    return await bounded(ctx, () => handle.executeUpdate(update, { args: [request] }));
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) {
       const closed = await bounded(ctx, () => handle.describe()).then(
         (d) => d.status.name !== 'RUNNING',
         () => false,
       );
-      if (closed) throw refusalError(REFUSAL.ENTRY_CLOSED, 'The entry is closed (complete or withdrawn)');
+      if (closed) return answerClosed(ctx, partyId, command);
     }
     throw err;
   }
+}
+
+async function answerClosed(ctx: AppContext, partyId: string, command: EntryCommand): Promise<EntryUpdateResult> {
+  const retry = checkRetry(await queryAuditTrail(ctx, partyId), command);
+  if (retry.kind === 'duplicate') return { record: retry.record, duplicate: true, summary: await queryStatus(ctx, partyId) };
+  if (retry.kind === 'reused') throw refusalError(retry.refusal.code, retry.refusal.message);
+  throw refusalError(REFUSAL.ENTRY_CLOSED, 'The entry is closed (complete or withdrawn)');
 }
 
 export interface StartedEntry {
@@ -86,8 +97,8 @@ export interface StartedEntry {
 }
 
 /**
- * Starts the entry workflow. The initial search attributes and the Web UI summary come from the
- * same pure domain function the workflow runs, so the entry is findable from its first moment.
+ * Starts the entry workflow. The initial search attributes and the headline come from the same
+ * pure domain function the workflow runs, so the entry is findable from its first moment.
  */
 export async function startEntryWorkflow(ctx: AppContext, input: StartEntryInput): Promise<StartedEntry> {
   const entryId = entryIdFor(input.partyId);
@@ -106,8 +117,8 @@ export async function startEntryWorkflow(ctx: AppContext, input: StartEntryInput
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       typedSearchAttributes,
-      staticSummary: `UEP ${input.partyName} (${input.partyId}): ${input.roles.join(', ')}`.slice(0, 400),
-      staticDetails: headline,
+      // Only facts that never change: the live state is in the current details and the result.
+      staticSummary: `UEP ${input.partyName} (${input.partyId}), cohort ${input.cohort}, roles sought at start: ${input.roles.join(', ')}`.slice(0, 400),
     }),
   );
   return { entryId, runId: handle.firstExecutionRunId, headline };
@@ -156,7 +167,7 @@ export async function listEntryPage(ctx: AppContext, query: string, pageSize: nu
       status: (sa.get(SEARCH_ATTRIBUTE.status) as EntryStatus | undefined) ?? null,
       awaitedBodies: (sa.get(SEARCH_ATTRIBUTE.awaitedBodies) as Body[] | undefined) ?? [],
       openStages: (sa.get(SEARCH_ATTRIBUTE.openStages) as StageId[] | undefined) ?? [],
-      mandateDeadline: isoOf(sa.get(SEARCH_ATTRIBUTE.mandateDeadline)),
+      mandateDeadline: isoOf(sa.get(SEARCH_ATTRIBUTE.mandateDeadline))?.slice(0, 10) ?? null,
       nextDeadline: isoOf(sa.get(SEARCH_ATTRIBUTE.nextDeadline)),
       atRisk: sa.get(SEARCH_ATTRIBUTE.atRisk) ?? false,
       inBreach: sa.get(SEARCH_ATTRIBUTE.inBreach) ?? false,

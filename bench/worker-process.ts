@@ -69,7 +69,8 @@ export async function startWorkerProcess(opts: {
 }): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), '--import', 'tsx', opts.entry], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, ...opts.env },
+    // Benchmarks and fault tests link to loopback: a demo, not a deployment (config/example-values.ts).
+    env: { ...process.env, UEP_DEMO: 'true', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -84,6 +84,11 @@ export function firstDatePushingPast(from: string, n: number, limit: string, ver
   }
 }
 
+/** `date` when it is a working day, else the first working day after it. */
+export function workingDayOnOrAfter(date: string, version: string = CURRENT_CALENDAR_VERSION): string {
+  return isWorkingDay(date, version) ? date : nextWorkingDay(date, version);
+}
+
 /** The first working day after `date`. */
 export function nextWorkingDay(date: string, version: string = CURRENT_CALENDAR_VERSION): string {
   return addWorkingDays(date, 1, version);

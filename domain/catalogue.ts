@@ -1,15 +1,12 @@
 /**
- * The stage catalogue as data (engine-model.md, "The stage catalogue"). Versioned: an entry
- * keeps the version it started with, and a published version is never edited. Which outcomes
- * complete a stage (e.g. privacy's PROVISIONALLY_APPROVED) is data here, not code.
+ * The stage catalogue: its shape, the published versions and how to read them (docs/domain.md,
+ * "The stage catalogue"). Each version's data is a file of its own (catalogue-v1.ts); an entry
+ * keeps the version it started with, and a published version is never edited: a new version is a
+ * new file. Which outcomes complete a stage (e.g. privacy's PROVISIONALLY_APPROVED) is data, not code.
  */
+import { CATALOGUE_V1 } from './catalogue-v1';
 import {
-  ALL_USER_ROLES,
-  BODY,
-  OUTCOME_EFFECT,
-  STAGE,
   STAGE_LEVEL,
-  USER_ROLE,
   type Body,
   type OutcomeEffect,
   type StageId,
@@ -58,160 +55,7 @@ export interface Catalogue {
   stages: readonly StageDef[];
 }
 
-const done = (outcome: string, extra: Partial<OutcomeDef> = {}): OutcomeDef => ({ outcome, effect: OUTCOME_EFFECT.DONE, ...extra });
-const rework = (outcome: string): OutcomeDef => ({ outcome, effect: OUTCOME_EFFECT.REWORK });
-const restart = (outcome: string): OutcomeDef => ({ outcome, effect: OUTCOME_EFFECT.RESTART });
-
-const ALL: readonly UserRole[] = ALL_USER_ROLES;
-
-const V1: Catalogue = {
-  version: 'v1',
-  description: 'engine-model.md stage catalogue version 1 (security statuses as renamed by MP091, Feb 2020)',
-  stages: [
-    {
-      id: STAGE.ACCESSION,
-      title: 'Accession to the SEC',
-      secRef: 'B1, H1.2',
-      level: STAGE_LEVEL.PARTY,
-      appliesTo: ALL,
-      owner: BODY.SECAS,
-      dependsOn: [],
-      partySubmitsFirst: false,
-      outcomes: [done('ACCEDED')],
-      slaWorkingDays: 10,
-      estimateWorkingDays: 20,
-    },
-    {
-      id: STAGE.ID_ALLOCATION,
-      title: 'EUI-64 ID range allocation',
-      secRef: 'ID Allocation Procedure',
-      level: STAGE_LEVEL.PARTY,
-      appliesTo: ALL,
-      owner: BODY.SECAS,
-      dependsOn: [STAGE.ACCESSION],
-      partySubmitsFirst: false,
-      outcomes: [done('ALLOCATED')],
-      slaWorkingDays: 10,
-      estimateWorkingDays: 10,
-    },
-    {
-      id: STAGE.SECURITY_ASSESSMENT,
-      title: 'User Security Assessment (FUSA)',
-      secRef: 'G8 (FUSA, G8.34 status)',
-      level: STAGE_LEVEL.PARTY,
-      appliesTo: ALL,
-      owner: BODY.SEC_PANEL,
-      dependsOn: [STAGE.ACCESSION],
-      partySubmitsFirst: true,
-      submission: 'the User Security Assessment report',
-      outcomes: [done('APPROVED'), done('APPROVED_SUBJECT_TO', { followUp: true }), rework('DEFERRED'), restart('REJECTED')],
-      slaWorkingDays: 20,
-      estimateWorkingDays: 60,
-    },
-    {
-      id: STAGE.CREDIT_COVER,
-      title: 'Credit Cover',
-      secRef: 'J3',
-      level: STAGE_LEVEL.PARTY,
-      appliesTo: ALL,
-      owner: BODY.DCC,
-      dependsOn: [STAGE.ACCESSION],
-      partySubmitsFirst: true,
-      submission: 'confirmation that Credit Support is lodged',
-      outcomes: [done('LODGED'), done('NOT_REQUIRED')],
-      slaWorkingDays: 10,
-      estimateWorkingDays: 15,
-    },
-    {
-      id: STAGE.DCC_GATEWAY,
-      title: 'DCC Gateway Connection',
-      secRef: 'Appendix G',
-      level: STAGE_LEVEL.PARTY,
-      appliesTo: ALL,
-      owner: BODY.DCC,
-      dependsOn: [STAGE.ACCESSION],
-      partySubmitsFirst: false,
-      outcomes: [done('LIVE'), done('VIA_SHARED_RESOURCE', { sharedResourceOnly: true })],
-      slaWorkingDays: 20,
-      estimateWorkingDays: 40,
-    },
-    {
-      id: STAGE.SMKI_SREPT,
-      title: 'SMKI and Repository Entry Process Tests',
-      secRef: 'H14, SMKI RAPP',
-      level: STAGE_LEVEL.PARTY,
-      appliesTo: ALL,
-      owner: BODY.DCC,
-      dependsOn: [STAGE.DCC_GATEWAY],
-      partySubmitsFirst: true,
-      submission: 'test readiness',
-      outcomes: [done('PASSED'), rework('FAILED')],
-      slaWorkingDays: 10,
-      estimateWorkingDays: 20,
-    },
-    {
-      id: STAGE.USER_ID,
-      title: 'User ID acceptance',
-      secRef: 'H1 (User IDs)',
-      level: STAGE_LEVEL.ROLE,
-      appliesTo: ALL,
-      owner: BODY.DCC,
-      dependsOn: [STAGE.ID_ALLOCATION],
-      partySubmitsFirst: true,
-      submission: 'the proposed EUI-64 User ID',
-      outcomes: [done('ACCEPTED'), rework('REJECTED')],
-      slaWorkingDays: 5,
-      estimateWorkingDays: 5,
-    },
-    {
-      id: STAGE.UEPT,
-      title: 'User Entry Process Tests',
-      secRef: 'H1, H14, CTSD',
-      level: STAGE_LEVEL.ROLE,
-      appliesTo: ALL,
-      owner: BODY.DCC,
-      dependsOn: [STAGE.USER_ID, STAGE.DCC_GATEWAY, STAGE.SMKI_SREPT],
-      partySubmitsFirst: true,
-      submission: 'test readiness',
-      outcomes: [done('PASSED'), rework('FAILED')],
-      slaWorkingDays: 10,
-      estimateWorkingDays: 40,
-      estimateWithSharedResource: 20,
-    },
-    {
-      id: STAGE.PRIVACY_ASSESSMENT,
-      title: 'Full Privacy Assessment',
-      secRef: 'I2 (FPA, I2.30)',
-      level: STAGE_LEVEL.ROLE,
-      appliesTo: [USER_ROLE.OTHER_USER],
-      owner: BODY.SEC_PANEL,
-      dependsOn: [STAGE.ACCESSION],
-      partySubmitsFirst: true,
-      submission: 'the privacy assessment report (booking needs 12 weeks’ lead)',
-      outcomes: [done('APPROVED'), done('APPROVED_SUBJECT_TO', { followUp: true }), rework('PROVISIONALLY_APPROVED'), rework('DEFERRED')],
-      slaWorkingDays: 20,
-      estimateWorkingDays: 80,
-    },
-    {
-      id: STAGE.UEP_COMPLETION,
-      title: 'UEP completion (Evidence Form, Panel paper)',
-      secRef: 'H1.12',
-      level: STAGE_LEVEL.ROLE,
-      appliesTo: ALL,
-      owner: BODY.SECAS,
-      dependsOn: [],
-      dependsOnAllOthers: true,
-      partySubmitsFirst: true,
-      submission: 'the UEP Evidence Form',
-      outcomes: [done('CONFIRMED')],
-      slaWorkingDays: 20,
-      estimateWorkingDays: 20,
-      completesRole: true,
-    },
-  ],
-};
-
-const CATALOGUES: Readonly<Record<string, Catalogue>> = { v1: V1 };
+const CATALOGUES: Readonly<Record<string, Catalogue>> = { v1: CATALOGUE_V1 };
 
 export const CURRENT_CATALOGUE_VERSION = 'v1';
 

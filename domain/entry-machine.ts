@@ -20,6 +20,8 @@ import { entryIdFor, notificationIds } from './ids';
 import { DEFAULT_REMINDER_OFFSETS_DAYS, resolveMandateDeadline } from './mandates';
 import { bodyRecipient, makeNotification, partyContact, pendingRoles } from './notify';
 import { pendingTimedItems } from './reminders';
+import { CURRENT_RULES_VERSION, RULES_VERSION, rulesAtLeast, rulesOf, type RulesVersion } from './rules';
+import { checkRetry, fingerprint, type RetryCheck } from './retries';
 import { cloneState, findRecord, refLabel, type EntryState, type StageRecord } from './state';
 import { searchAttributesOf } from './summary';
 import {
@@ -49,8 +51,8 @@ import {
 
 const refuse = (code: RefusalCode, message: string): Refusal => ({ code, message });
 
-function principalOf(p: Principal): { body: Principal['body']; id: string } {
-  return { body: p.body, id: p.id };
+function principalOf(p: Principal): AuditRecord['principal'] {
+  return { body: p.body, id: p.id, ...(p.name ? { name: p.name } : {}) };
 }
 
 function addAudit(state: EntryState, record: Omit<AuditRecord, 'seq'>): AuditRecord {
@@ -169,10 +171,20 @@ export function advanceTime(state: EntryState, now: number): Transition<EntrySta
   return { state: next, effects: effectsOf(next, notifications, now) };
 }
 
+/** Moves a running entry onto newer rules (never back); the state is otherwise unchanged. */
+export function upgradeRules(state: EntryState, rules: RulesVersion): EntryState {
+  if (rulesOf(state) >= rules) return state;
+  return { ...cloneState(state), rulesVersion: rules };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Start
 
-export function startEntry(input: StartEntryInput, now: number): Transition<EntryState> {
+/**
+ * Starts an entry under `rules` (the workflow passes the version `patched()` allows; see
+ * domain/rules.ts). Version 1 leaves `rulesVersion` out of the state, as it always was.
+ */
+export function startEntry(input: StartEntryInput, now: number, rules: RulesVersion = CURRENT_RULES_VERSION): Transition<EntryState> {
   const catalogueVersion = input.catalogueVersion ?? CURRENT_CATALOGUE_VERSION;
   const catalogue = getCatalogue(catalogueVersion);
   const offsets = [...(input.reminderOffsetsDays ?? DEFAULT_REMINDER_OFFSETS_DAYS)].sort((a, b) => b - a);
@@ -186,6 +198,7 @@ export function startEntry(input: StartEntryInput, now: number): Transition<Entr
     uepContact: { name: input.uepContact.name, email: input.uepContact.email },
     catalogueVersion,
     calendarVersion: input.calendarVersion ?? CURRENT_CALENDAR_VERSION,
+    ...(rules === RULES_VERSION.V1 ? {} : { rulesVersion: rules }),
     reminderOffsetsDays: offsets,
     status: ENTRY_STATUS.IN_PROGRESS,
     startedAtMs: now,
@@ -246,40 +259,13 @@ export function startEntry(input: StartEntryInput, now: number): Transition<Entr
 // ---------------------------------------------------------------------------------------------
 // Commands
 
-function commandKey(command: EntryCommand): string | undefined {
-  if (command.type === 'RECORD_DECISION') return `D:${command.decisionId}`;
-  if (command.type === 'SUBMIT_EVIDENCE') return `S:${command.submissionId}`;
-  return undefined;
-}
-
-function fingerprint(command: EntryCommand): string {
-  if (command.type === 'RECORD_DECISION') {
-    const c = command;
-    return JSON.stringify([c.type, c.stage, c.role ?? null, c.outcome, c.evidence, c.comment ?? null, c.principal.body, c.principal.id]);
-  }
-  if (command.type === 'SUBMIT_EVIDENCE') {
-    const c = command;
-    return JSON.stringify([c.type, c.stage, c.role ?? null, c.reference, c.comment ?? null, c.principal.body, c.principal.id]);
-  }
-  return '';
-}
-
-type DuplicateCheck = { kind: 'new' } | { kind: 'duplicate'; record: AuditRecord } | { kind: 'reused'; refusal: Refusal };
-
 /**
  * A decision or submission id seen before is answered with its first answer, even after the
  * entry closed (a retried sign-off must get the same answer); the same id with different
- * content is refused.
+ * content is refused (domain/retries.ts).
  */
-function checkDuplicate(state: EntryState, command: EntryCommand): DuplicateCheck {
-  const key = commandKey(command);
-  const seen = key === undefined ? undefined : state.commandIds[key];
-  if (!seen) return { kind: 'new' };
-  const record = state.audit[seen.seq - 1];
-  if (seen.fingerprint !== fingerprint(command) || !record) {
-    return { kind: 'reused', refusal: refuse(REFUSAL.ID_REUSED, `id ${key?.slice(2) ?? ''} was already used for a different ${command.type === 'RECORD_DECISION' ? 'decision' : 'submission'}`) };
-  }
-  return { kind: 'duplicate', record };
+function checkDuplicate(state: EntryState, command: EntryCommand): RetryCheck {
+  return checkRetry(state.audit, command);
 }
 
 function resolveStage(state: EntryState, stage: string, role: UserRole | undefined): { record: StageRecord } | { refusal: Refusal } {
@@ -453,6 +439,7 @@ function execute(state: EntryState, command: EntryCommand, now: number): { recor
         deadline: command.deadline,
       });
       const id = notificationIds.deadlineAmended(state.entryId, state.mandate.version);
+      const riskNote = rulesAtLeast(state, RULES_VERSION.V2) ? foldAtRiskChange(state, now) : '';
       notifications.push(
         makeNotification(state, {
           id,
@@ -460,7 +447,7 @@ function execute(state: EntryState, command: EntryCommand, now: number): { recor
           recipients: [partyContact(state), bodyRecipient(BODY.SECAS)],
           dueAtMs: now,
           subject: `${state.partyName}: DCC User mandate deadline now ${command.deadline ?? 'none'} (was ${previous ?? 'none'})`,
-          body: `The mandate deadline was amended from ${previous ?? 'none'} to ${command.deadline ?? 'none'} by ${principal.body} (${principal.id}): ${command.reason}`,
+          body: `The mandate deadline was amended from ${previous ?? 'none'} to ${command.deadline ?? 'none'} by ${principal.body} (${principal.id}): ${command.reason}${riskNote}`,
           ...(command.deadline !== null ? { deadline: command.deadline } : {}),
         }),
       );
@@ -495,6 +482,23 @@ function execute(state: EntryState, command: EntryCommand, now: number): { recor
       return { record: audit, notifications };
     }
   }
+}
+
+/**
+ * Rules version 2: when an amendment moves the entry into or out of being at risk, the
+ * amendment's own message says so; no separate AT_RISK / BACK_ON_TRACK goes out for the same act.
+ * Returns the sentence to add ('' when the at-risk state did not change).
+ */
+function foldAtRiskChange(state: EntryState, now: number): string {
+  const today = toDate(now);
+  const atRisk = isAtRisk(state, today);
+  if (atRisk === state.atRisk) return '';
+  state.atRisk = atRisk;
+  state.atRiskChanges += 1;
+  const forecast = forecastEntry(state, today) ?? 'n/a';
+  return atRisk
+    ? `. The forecast completion ${forecast} is now after the mandate deadline: the entry is at risk.`
+    : `. The forecast completion is ${forecast}: the entry is back on track.`;
 }
 
 function completeRole(state: EntryState, role: UserRole, principal: AuditRecord['principal'], now: number): Notification[] {

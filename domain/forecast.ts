@@ -1,11 +1,14 @@
 /**
  * The forecast: per role, the longest path of remaining estimates (working days from today)
  * through the stages not done; the entry's forecast is the latest role's. What remains of a
- * stage: its full estimate, or only its SLA (a re-decision) when the last decision was a REWORK;
- * a RESTART means the full estimate again.
+ * stage not done is its full estimate: the forecast credits no progress inside a stage. Under
+ * rules version 1, a stage whose last decision was a REWORK counted only its SLA (a
+ * re-decision), so a rework brought the forecast forward; from version 2 a rework never
+ * shortens what remained (docs/domain.md, "Forecast").
  */
 import { addWorkingDays, firstDatePushingPast } from './calendar';
 import { appliesToRole, dependenciesOf, estimateFor, getCatalogue, stageDef, type StageRef } from './catalogue';
+import { RULES_VERSION, rulesAtLeast } from './rules';
 import { findRecord, refKey, type EntryState } from './state';
 import { ENTRY_STATUS, OUTCOME_EFFECT, STAGE_LEVEL, STAGE_STATE, type UserRole } from './vocabulary';
 
@@ -14,8 +17,9 @@ export function remainingOf(state: EntryState, ref: StageRef): number {
   const record = findRecord(state, ref);
   if (!record || record.state === STAGE_STATE.DONE) return 0;
   const def = stageDef(getCatalogue(state.catalogueVersion), ref.stage);
-  if (record.lastEffect === OUTCOME_EFFECT.REWORK) return def.slaWorkingDays;
-  return estimateFor(def, state.sharedResourceProvider !== undefined);
+  const estimate = estimateFor(def, state.sharedResourceProvider !== undefined);
+  if (record.lastEffect !== OUTCOME_EFFECT.REWORK) return estimate;
+  return rulesAtLeast(state, RULES_VERSION.V2) ? Math.max(def.slaWorkingDays, estimate) : def.slaWorkingDays;
 }
 
 /** Working days on the critical path to the role's completion; 0 when the role is complete. */

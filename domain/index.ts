@@ -3,7 +3,9 @@ export * from './vocabulary';
 export * from './types';
 export type { EntryState, StageRecord, MandateState } from './state';
 export { entryIdFor, notificationIds } from './ids';
-export { startEntry, checkCommand, applyCommand, advanceTime } from './entry-machine';
+export { startEntry, checkCommand, applyCommand, advanceTime, upgradeRules } from './entry-machine';
+export { RULES_VERSION, CURRENT_RULES_VERSION, rulesOf, type RulesVersion } from './rules';
+export { checkRetry, type RetryCheck } from './retries';
 export { summarise, auditTrail, searchAttributesOf } from './summary';
 export { validateStartInput } from './validation';
 export {
@@ -16,12 +18,13 @@ export {
   type OutcomeDef,
   type StageRef,
 } from './catalogue';
-export { defaultMandateDeadline, resolveMandateDeadline, DEFAULT_MANDATE_DEADLINES, DEFAULT_REMINDER_OFFSETS_DAYS } from './mandates';
+export { startWarnings, defaultMandateDeadline, resolveMandateDeadline, DEFAULT_MANDATE_DEADLINES, DEFAULT_REMINDER_OFFSETS_DAYS } from './mandates';
 export {
   addWorkingDays,
   workingDaysBetween,
   isWorkingDay,
   nextWorkingDay,
+  workingDayOnOrAfter,
   bankHolidays,
   calendarVersions,
   isKnownCalendarVersion,

@@ -8,15 +8,17 @@
  *   those not yet passed when the deadline version was set (entry start or amendment) are sent;
  * - the deadline date is the last permitted day, so the breach fires at 00:00 the day after
  *   (or at once, when a deadline version is set already passed);
- * - weekly breach reminders fire at 09:00 every 7 days after the breach date;
+ * - weekly breach reminders fire at 09:00 every 7 days after the breach date; from rules
+ *   version 2 on the first working day on or after that day (never a weekend or bank holiday);
  * - SLA: due date = addWorkingDays(date awaiting began, SLA); the owner's reminder fires at 09:00
  *   on the next working day after the due date; OPS's escalation likewise for 2 x SLA.
  */
-import { addWorkingDays, nextWorkingDay } from './calendar';
+import { addWorkingDays, nextWorkingDay, workingDayOnOrAfter } from './calendar';
 import { getCatalogue, stageDef } from './catalogue';
 import { addDays, atHourUtc, DAY_MS, toDate } from './dates';
 import { notificationIds } from './ids';
 import { awaitingSentence, bodyRecipient, makeNotification, partyContact, pendingRoles } from './notify';
+import { RULES_VERSION, rulesAtLeast } from './rules';
 import { refKey, refLabel, type EntryState } from './state';
 import { NOTIFICATION_KIND, type Notification } from './types';
 import { BODY, ENTRY_STATUS, STAGE_STATE } from './vocabulary';
@@ -38,6 +40,13 @@ export function breachInstant(deadline: string): number {
 
 export function mandateReminderInstant(deadline: string, offsetDays: number): number {
   return atHourUtc(addDays(deadline, -offsetDays), REMINDER_HOUR_UTC);
+}
+
+/** The instant of the weekly breach reminder of `week` (1, 2, ...) after the breach date. */
+export function breachReminderInstant(state: EntryState, breachDate: string, week: number): number {
+  const day = addDays(breachDate, week * BREACH_REMINDER_INTERVAL_DAYS);
+  const date = rulesAtLeast(state, RULES_VERSION.V2) ? workingDayOnOrAfter(day, state.calendarVersion) : day;
+  return atHourUtc(date, REMINDER_HOUR_UTC);
 }
 
 /** The instant of the SLA reminder (multiple 1) or escalation (multiple 2) of an episode begun at sinceMs. */
@@ -91,7 +100,7 @@ function mandateItems(state: EntryState, now: number): TimedItem[] {
   // Weekly reminders after the breach date; generated up to the first one still ahead of now.
   const breachDate = toDate(breachAt);
   for (let week = 1; ; week++) {
-    const at = atHourUtc(addDays(breachDate, week * BREACH_REMINDER_INTERVAL_DAYS), REMINDER_HOUR_UTC);
+    const at = breachReminderInstant(state, breachDate, week);
     items.push({
       at,
       id: notificationIds.breachReminder(state.entryId, week, version),

@@ -3,6 +3,7 @@
  * continue-as-new and queries unchanged. Instants are epoch ms, dates 'YYYY-MM-DD' (UTC).
  */
 import type { StageRef } from './catalogue';
+import type { RulesVersion } from './rules';
 import type { AuditRecord, FollowUp, UepContact } from './types';
 import type { Cohort, EntryStatus, OutcomeEffect, StageId, StageState, UserRole } from './vocabulary';
 
@@ -45,6 +46,8 @@ export interface EntryState {
   sharedResourceProvider?: string;
   catalogueVersion: string;
   calendarVersion: string;
+  /** The engine's rules version (domain/rules.ts); absent: version 1. */
+  rulesVersion?: RulesVersion;
   reminderOffsetsDays: number[];
   status: EntryStatus;
   startedAtMs: number;

@@ -4,10 +4,11 @@
  * Dates shown as instants (mandateDeadline, nextDeadline) are 00:00 UTC of that date.
  */
 import { dependenciesOf, getCatalogue, outcomesFor, stageDef, type OutcomeDef, type StageDef } from './catalogue';
-import { dateToMs, toDate, toIso } from './dates';
+import { dateToMs, daysBetween, toDate, toIso } from './dates';
 import { forecastEntry, forecastRole, isAtRisk } from './forecast';
 import { awaitingPhrase, pendingRoles } from './notify';
-import { breachInstant } from './reminders';
+import { BREACH_REMINDER_INTERVAL_DAYS, breachInstant, breachReminderInstant, slaInstant } from './reminders';
+import { RULES_VERSION, rulesAtLeast } from './rules';
 import { findRecord, refKey, refLabel, type EntryState, type StageRecord } from './state';
 import { AUDIT_ACTION, type AuditRecord, type EntrySearchAttributes, type EntrySummary, type LatestSubmission, type StageSummary } from './types';
 import { ALL_BODIES, ALL_STAGES, BODY, ENTRY_STATUS, STAGE_STATE, type Body, type StageId } from './vocabulary';
@@ -45,10 +46,9 @@ function dateInstant(date: string): string {
 
 /**
  * The earliest outstanding deadline: an awaited decision's SLA due date or the mandate deadline
- * (either may already have passed: then it is overdue). Null when closed or none.
+ * (either may already have passed: then it is overdue). Null when closed or none. Rules version 1.
  */
-export function nextDeadline(state: EntryState): { date: string; what: string } | null {
-  if (state.status !== ENTRY_STATUS.IN_PROGRESS) return null;
+function earliestOutstandingDeadline(state: EntryState): { date: string; what: string } | null {
   const candidates: { date: string; what: string }[] = [];
   const catalogue = getCatalogue(state.catalogueVersion);
   for (const r of openRecords(state)) {
@@ -57,12 +57,54 @@ export function nextDeadline(state: EntryState): { date: string; what: string } 
     }
   }
   if (state.mandate.deadline !== null) candidates.push({ date: state.mandate.deadline, what: 'DCC User mandate deadline' });
+  return earliest(candidates);
+}
+
+function earliest(candidates: { date: string; what: string }[]): { date: string; what: string } | null {
   candidates.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   return candidates[0] ?? null;
 }
 
+/**
+ * The next thing due, never a date already passed (rules version 2): the mandate deadline until
+ * it passes, then the next weekly breach reminder; each awaited decision's SLA due date until it
+ * passes, then the day it is twice over its SLA (OPS is told then). Null when closed or none.
+ */
+function nextThingDue(state: EntryState, now: number): { date: string; what: string } | null {
+  const today = toDate(now);
+  const candidates: { date: string; what: string }[] = [];
+  const catalogue = getCatalogue(state.catalogueVersion);
+  for (const r of openRecords(state)) {
+    if (r.state !== STAGE_STATE.AWAITING_DECISION || !r.slaDue || r.sinceMs === undefined) continue;
+    const def = stageDef(catalogue, r.stage);
+    const decision = `${def.owner} decision on ${refLabel(r)}`;
+    if (r.slaDue >= today) {
+      candidates.push({ date: r.slaDue, what: decision });
+      continue;
+    }
+    const twice = slaInstant(r.sinceMs, def.slaWorkingDays, 2, state.calendarVersion).due;
+    if (twice >= today) candidates.push({ date: twice, what: `${decision}, twice over its response target` });
+  }
+  const deadline = state.mandate.deadline;
+  if (deadline !== null && deadline >= today) candidates.push({ date: deadline, what: 'DCC User mandate deadline' });
+  if (deadline !== null && inBreach(state, now)) {
+    const breachDate = toDate(Math.max(breachInstant(deadline), state.mandate.setAtMs));
+    const elapsedWeeks = Math.floor(daysBetween(breachDate, today) / BREACH_REMINDER_INTERVAL_DAYS);
+    let week = Math.max(1, elapsedWeeks - 1); // a reminder moved to a working day may fall a few days late
+    while (breachReminderInstant(state, breachDate, week) <= now) week++;
+    candidates.push({ date: toDate(breachReminderInstant(state, breachDate, week)), what: `weekly breach reminder (week ${week})` });
+  }
+  return earliest(candidates);
+}
+
+/** The entry's next deadline as the ops view shows it (domain/rules.ts: it changed in version 2). */
+export function nextDeadline(state: EntryState, now: number): { date: string; what: string } | null {
+  if (state.status !== ENTRY_STATUS.IN_PROGRESS) return null;
+  return rulesAtLeast(state, RULES_VERSION.V2) ? nextThingDue(state, now) : earliestOutstandingDeadline(state);
+}
+
 export function searchAttributesOf(state: EntryState, now: number): EntrySearchAttributes {
-  const next = nextDeadline(state);
+  const next = nextDeadline(state, now);
   return {
     partyId: state.partyId,
     partyName: state.partyName,
@@ -168,7 +210,7 @@ export function headline(state: EntryState, now: number): string {
 
 export function summarise(state: EntryState, now: number): EntrySummary {
   const today = toDate(now);
-  const next = nextDeadline(state);
+  const next = nextDeadline(state, now);
   const submissions = latestSubmissions(state);
   const summary: EntrySummary = {
     entryId: state.entryId,

@@ -40,6 +40,18 @@ export interface StartEntryInput {
   startedBy: Principal;
 }
 
+/** Something a caller should know about an accepted start. */
+export const START_WARNING = {
+  /** The mandate deadline (given, or the cohort's default) is already past: the entry starts in breach. */
+  MANDATE_DEADLINE_PASSED: 'MANDATE_DEADLINE_PASSED',
+} as const;
+export type StartWarningCode = (typeof START_WARNING)[keyof typeof START_WARNING];
+
+export interface StartWarning {
+  code: StartWarningCode;
+  message: string;
+}
+
 export type EntryCommand =
   | {
       type: 'SUBMIT_EVIDENCE';
@@ -104,7 +116,7 @@ export interface AuditRecord {
   /** ISO instant */
   at: string;
   action: AuditAction;
-  principal: { body: Body; id: string };
+  principal: { body: Body; id: string; name?: string };
   /** decision or submission id, where the action had one */
   id?: string;
   stage?: StageId;

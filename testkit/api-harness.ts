@@ -6,10 +6,11 @@
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createApp } from '../api/app';
+import { createApiServer } from '../api/http-server';
 import { apiEnvSchema, type ApiConfig } from '../api/config';
 import { mintToken, TokenStore } from '../api/tokens';
 import { DELIVERY_STATUS, type DeliveryReport } from '../activities/types';
@@ -79,7 +80,7 @@ export function recordingActivities(notifications: Notification[]) {
 
 /** Listens on port 0, then builds the app with the real base URL (links in answers point at it). */
 export async function listenApp(client: Client, overrides: Partial<Record<string, string>>, tokens: TokenStore): Promise<{ server: Server; baseUrl: string; config: ApiConfig }> {
-  const server = createServer();
+  const server = createApiServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config = apiEnvSchema.parse({
@@ -103,9 +104,10 @@ export async function startHarness(env: TestWorkflowEnvironment, opts: { apiBody
   const byBody = new Map<string, string>();
   const principals = new Map<string, Principal>();
   const mint = (principal: Principal) => {
-    const { token, record } = mintToken(principal);
+    const named = { ...principal, name: testPersonOf(principal) };
+    const { token, record } = mintToken(named);
     tokens.add(record);
-    principals.set(token, principal);
+    principals.set(token, named);
     return token;
   };
   for (const body of [BODY.DCC, BODY.SEC_PANEL, BODY.SECAS, BODY.OPS]) byBody.set(body, mint({ body, id: `${body.toLowerCase()}-officer` }));
@@ -146,6 +148,9 @@ export async function connectClient(address: string): Promise<{ client: Client; 
   const connection = await Connection.connect({ address });
   return { client: new Client({ connection }), connection };
 }
+
+/** The named person a test token is minted for. */
+export const testPersonOf = (principal: Principal) => `Test person ${principal.id}`;
 
 /** Polls until check passes (visibility is eventually consistent). */
 export async function eventually<T>(fn: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {

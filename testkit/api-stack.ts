@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { Server } from 'node:http';
 import { mintToken, TokenStore } from '../api/tokens';
 import { BODY, type Body, type Principal } from '../domain/vocabulary';
-import { call, listenApp, type Answer, type CallOptions } from './api-harness';
+import { call, listenApp, testPersonOf, type Answer, type CallOptions } from './api-harness';
 import { principalFor } from './entry-driver';
 
 export interface ApiStack {
@@ -20,7 +20,7 @@ export interface ApiStack {
 export async function startApiStack(client: Client, settings: { taskQueue: string; namespace: string; rpcTimeoutMs: number }): Promise<ApiStack> {
   const tokens = new TokenStore([]);
   const mint = (principal: Principal) => {
-    const { token, record } = mintToken(principal);
+    const { token, record } = mintToken({ ...principal, name: testPersonOf(principal) });
     tokens.add(record);
     return token;
   };

@@ -8,7 +8,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const HISTORIES_DIR = path.resolve(__dirname, '../replay/histories');
+export const HISTORIES_DIR = path.resolve(__dirname, '../test/replay/histories');
 
 export async function captureHistory(handle: WorkflowHandle, name: string): Promise<void> {
   const generation = process.env.UEP_CAPTURE_HISTORIES;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { notificationEnvSchema } from '../activities/config';
+import { notificationEnvSchema, notificationSettings } from '../activities/config';
 import { flag, parseEnv, port } from '../config/env';
+import { demoEnvSchema, type ExampleValueCheck } from '../config/example-values';
 import { temporalEnvSchema } from '../config/temporal';
 
 export const workerEnvSchema = temporalEnvSchema.extend({
@@ -27,9 +28,27 @@ export const workerEnvSchema = temporalEnvSchema.extend({
   /** Base URL of the API, for links in notifications. */
   API_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
-}).extend(notificationEnvSchema.shape);
+})
+  .extend(notificationEnvSchema.shape)
+  .extend(demoEnvSchema.shape);
 export type WorkerConfig = z.infer<typeof workerEnvSchema>;
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   return parseEnv(workerEnvSchema, env);
+}
+
+/** What the worker sends people: its links, its sender, its routes and the SMTP password. */
+export function workerExampleValues(config: WorkerConfig): ExampleValueCheck {
+  const { routes } = notificationSettings(config);
+  const addresses: Record<string, string> = { MAIL_FROM: config.MAIL_FROM };
+  const webhookUrls: Record<string, string> = {};
+  const secrets: Record<string, string> = { SMTP_URL: config.SMTP_URL };
+  for (const [body, route] of Object.entries(routes)) {
+    route?.email.forEach((address, i) => (addresses[`routes ${body}.email[${i}]`] = address));
+    route?.webhooks.forEach((hook, i) => {
+      webhookUrls[`routes ${body}.webhooks[${i}].url`] = hook.url;
+      secrets[`routes ${body}.webhooks[${i}].secret`] = hook.secret;
+    });
+  }
+  return { publicUrls: { API_PUBLIC_URL: config.API_PUBLIC_URL, TEMPORAL_UI_URL: config.TEMPORAL_UI_URL }, addresses, webhookUrls, secrets };
 }

@@ -5,11 +5,13 @@
  */
 import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { activityDepsFromConfig, createActivities } from '../activities';
-import { loadWorkerConfig } from './config';
+import { refuseExampleValues } from '../config/example-values';
+import { loadWorkerConfig, workerExampleValues } from './config';
 import { createEntryWorker } from './create-worker';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
+  refuseExampleValues(workerExampleValues(config), config.UEP_DEMO);
   Runtime.install({
     logger: new DefaultLogger(config.LOG_LEVEL),
     telemetryOptions: {

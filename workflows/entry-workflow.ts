@@ -23,8 +23,12 @@ import {
   checkCommand,
   startEntry,
   summarise,
+  upgradeRules,
+  rulesOf,
   validateStartInput,
+  RULES_VERSION,
   type EntryState,
+  type RulesVersion,
 } from '../domain';
 import type { Effects, EntryCommand, EntrySummary, Refusal } from '../domain/types';
 import { ENTRY_STATUS } from '../domain/vocabulary';
@@ -56,6 +60,11 @@ import { WakeTimer } from './wake-timer';
 export const PATCH = {
   /** Keep the wake-up timer across sign-offs that leave the next instant where it was. */
   KEEP_WAKE_TIMER: 'keep-wake-timer',
+  /**
+   * The domain's rules version 2 (domain/rules.ts) for new entries, and for running ones from
+   * their next step on; an entry under version 2 ends with its final summary as its result.
+   */
+  RULES_V2: 'uep-rules-v2',
 } as const;
 
 const { deliverNotification } = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
@@ -65,15 +74,25 @@ function refusalFailure(refusal: Refusal): ApplicationFailure {
   return ApplicationFailure.create({ type: refusal.code, message: refusal.message, nonRetryable: true });
 }
 
-export async function entryWorkflow(input: EntryWorkflowInput): Promise<void> {
+/** The rules version a step may run under: version 2 once patched() allows it (never back). */
+function allowedRules(state: EntryState | undefined): RulesVersion {
+  if (state && rulesOf(state) >= RULES_VERSION.V2) return rulesOf(state);
+  return patched(PATCH.RULES_V2) ? RULES_VERSION.V2 : RULES_VERSION.V1;
+}
+
+/**
+ * Runs until the entry closes. Under rules version 2 the result is the entry's final summary (its
+ * business outcome, COMPLETE or WITHDRAWN, in the UI and the history); older entries return nothing.
+ */
+export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySummary | undefined> {
   let state: EntryState;
   let initial: Effects;
   if ('start' in input) {
     const invalid = validateStartInput(input.start);
     if (invalid) throw refusalFailure(invalid);
-    ({ state, effects: initial } = startEntry(input.start, Date.now()));
+    ({ state, effects: initial } = startEntry(input.start, Date.now(), allowedRules(undefined)));
   } else {
-    ({ state, effects: initial } = advanceTime(input.resume, Date.now()));
+    ({ state, effects: initial } = advanceTime(upgradeRules(input.resume, allowedRules(input.resume)), Date.now()));
   }
 
   let wakeAt: number | null = null;
@@ -109,6 +128,7 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<void> {
   }
 
   function tick(): void {
+    state = upgradeRules(state, allowedRules(state));
     const transition = advanceTime(state, Date.now());
     state = transition.state;
     carryOut(transition.effects);
@@ -116,6 +136,7 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<void> {
 
   function handle(command: EntryCommand): EntryUpdateResult {
     const now = Date.now();
+    state = upgradeRules(state, allowedRules(state));
     const outcome = applyCommand(state, command, now);
     if (!outcome.ok) throw refusalFailure(outcome.refusal);
     if (outcome.duplicate) return { record: outcome.record, duplicate: true, summary: summarise(state, now) };
@@ -173,6 +194,7 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<void> {
     }
   }
   await settle();
+  return rulesOf(state) >= RULES_VERSION.V2 ? summarise(state, Date.now()) : undefined;
 
   /** Lets running handlers finish and every started notification be delivered. */
   async function settle(): Promise<void> {

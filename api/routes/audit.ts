@@ -9,7 +9,7 @@ import { mount } from '../mount';
 import type { AuditTrailResponse } from '../schemas';
 import { queryAuditTrail } from '../temporal-gateway';
 
-type AuditRow = Omit<AuditRecord, 'principal'> & { principalBody: string; principalId: string };
+type AuditRow = Omit<AuditRecord, 'principal'> & { principalBody: string; principalId: string; principalName: string };
 
 export const AUDIT_CSV_COLUMNS: (keyof AuditRow)[] = [
   'seq',
@@ -17,6 +17,7 @@ export const AUDIT_CSV_COLUMNS: (keyof AuditRow)[] = [
   'action',
   'principalBody',
   'principalId',
+  'principalName',
   'id',
   'stage',
   'role',
@@ -40,7 +41,7 @@ export function auditRouter(ctx: AppContext): Router {
 
   mount(router, ctx, ENDPOINTS.getAuditTrailCsv, async ({ params }, _req, res) => {
     const records = await queryAuditTrail(ctx, params.partyId);
-    const rows: AuditRow[] = records.map(({ principal, ...rest }) => ({ ...rest, principalBody: principal.body, principalId: principal.id }));
+    const rows: AuditRow[] = records.map(({ principal, ...rest }) => ({ ...rest, principalBody: principal.body, principalId: principal.id, principalName: principal.name ?? '' }));
     res
       .type(CONTENT_TYPE.CSV)
       .attachment(`audit-trail-${params.partyId}.csv`)

@@ -1,6 +1,6 @@
 /** Entries: start, read, list and search, amend the mandate deadline, add a role, withdraw. */
 import { Router } from 'express';
-import { validateStartInput } from '../../domain';
+import { startWarnings, validateStartInput } from '../../domain';
 import type { StartEntryInput } from '../../domain/types';
 import { BODY, ENTRY_STATUS } from '../../domain/vocabulary';
 import {
@@ -31,6 +31,7 @@ export function entriesRouter(ctx: AppContext): Router {
     const input: StartEntryInput = { ...body, startedBy: principal };
     const refusal = validateStartInput(input);
     if (refusal) throw refusalError(refusal.code, refusal.message);
+    const warnings = startWarnings(input, Date.now());
     const started = await startEntryWorkflow(ctx, input);
     const links = entryLinks(ctx.config, body.partyId);
     const answer: StartEntryResponse = {
@@ -39,6 +40,7 @@ export function entriesRouter(ctx: AppContext): Router {
       runId: started.runId,
       status: ENTRY_STATUS.IN_PROGRESS,
       headline: started.headline,
+      warnings,
       links,
     };
     res.status(201).location(links.self).json(answer);
@@ -68,17 +70,20 @@ export function entriesRouter(ctx: AppContext): Router {
   });
 
   mount(router, ctx, ENDPOINTS.amendMandateDeadline, async ({ params, body }, _req, res) => {
-    const result = await runUpdate(ctx, params.partyId, amendMandateDeadlineUpdate, { ...body, principal: principalOf(res) });
+    const request = { ...body, principal: principalOf(res) };
+    const result = await runUpdate(ctx, params.partyId, amendMandateDeadlineUpdate, request, { type: 'AMEND_DEADLINE', ...request });
     res.json(updateResponse(ctx, params.partyId, result));
   });
 
   mount(router, ctx, ENDPOINTS.addUserRole, async ({ params, body }, _req, res) => {
-    const result = await runUpdate(ctx, params.partyId, addUserRoleUpdate, { ...body, principal: principalOf(res) });
+    const request = { ...body, principal: principalOf(res) };
+    const result = await runUpdate(ctx, params.partyId, addUserRoleUpdate, request, { type: 'ADD_ROLE', ...request });
     res.json(updateResponse(ctx, params.partyId, result));
   });
 
   mount(router, ctx, ENDPOINTS.withdraw, async ({ params, body }, _req, res) => {
-    const result = await runUpdate(ctx, params.partyId, withdrawUpdate, { ...body, principal: principalOf(res) });
+    const request = { ...body, principal: principalOf(res) };
+    const result = await runUpdate(ctx, params.partyId, withdrawUpdate, request, { type: 'WITHDRAW', ...request });
     res.json(updateResponse(ctx, params.partyId, result));
   });
 

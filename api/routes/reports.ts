@@ -51,7 +51,7 @@ function rowFromStatus(ctx: AppContext, s: EntrySummary): ComplianceRow {
 /** The row of an entry whose status query went unanswered, from its search attributes. */
 function rowFromVisibility(ctx: AppContext, e: VisibleEntry): ComplianceRow | null {
   if (e.partyName === null || e.cohort === null || e.status === null) return null;
-  const facts = { status: e.status, mandateDeadline: e.mandateDeadline?.slice(0, 10) ?? null, inBreach: e.inBreach, atRisk: e.atRisk };
+  const facts = { status: e.status, mandateDeadline: e.mandateDeadline, inBreach: e.inBreach, atRisk: e.atRisk };
   const closedAt = e.closedAt ?? undefined;
   return {
     partyId: e.partyId,

@@ -2,13 +2,13 @@
 import { Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { workingDaysBetween } from '../../domain';
-import { REFUSAL, type AuditRecord, type EntrySummary, type StageSummary } from '../../domain/types';
-import { BODY, ENTRY_STATUS, STAGE_STATE, type Body, type Principal } from '../../domain/vocabulary';
+import type { EntrySummary, StageSummary } from '../../domain/types';
+import { BODY, ENTRY_STATUS, STAGE_STATE, type Body } from '../../domain/vocabulary';
 import { recordDecisionUpdate, submitEvidenceUpdate } from '../../workflows/messages';
 import { principalOf } from '../auth';
 import type { AppContext } from '../context';
 import { ENDPOINTS } from '../endpoints';
-import { forbidden, refusalError } from '../errors';
+import { forbidden } from '../errors';
 import { entryLinks } from '../links';
 import { mount } from '../mount';
 import { INBOX_READER_OF_ALL } from '../permissions';
@@ -17,26 +17,8 @@ import { listAllEntries, mapLimited, queryStatus, runUpdate, STATUS_QUERY_CONCUR
 import { entryQuery } from '../visibility';
 import { updateResponse } from './entries';
 
-/** Temporal update ids of the caller-chosen ids: decisions and submissions never collide. */
-export const UPDATE_ID = {
-  decision: (decisionId: string) => `decision:${decisionId}`,
-  submission: (submissionId: string) => `submission:${submissionId}`,
-};
-
 /** Entries an inbox looks at, at most; the status of each is queried, a few at a time. */
 export const INBOX_MAX_ENTRIES = 1000;
-
-/**
- * Temporal answers a repeated update id with the first outcome whatever the new payload says, so
- * a reused id with different content is caught here: ID_REUSED, as the domain would.
- */
-function assertSameRequest(record: AuditRecord, principal: Principal, fields: Partial<AuditRecord>): void {
-  const differs =
-    record.principal.id !== principal.id ||
-    Object.entries(fields).some(([k, v]) => v !== undefined && record[k as keyof AuditRecord] !== v) ||
-    (fields.role === undefined && record.role !== undefined);
-  if (differs) throw refusalError(REFUSAL.ID_REUSED, `id ${record.id ?? ''} was used before for a different request`);
-}
 
 function awaitedStages(summary: EntrySummary): StageSummary[] {
   return [...summary.partyStages, ...summary.roleStages.flatMap((r) => r.stages)].filter(
@@ -54,15 +36,15 @@ export function signOffsRouter(ctx: AppContext): Router {
 
   mount(router, ctx, ENDPOINTS.recordDecision, async ({ params, body }, _req, res) => {
     const principal = principalOf(res);
-    const result = await runUpdate(ctx, params.partyId, recordDecisionUpdate, { ...body, principal }, UPDATE_ID.decision(body.decisionId));
-    assertSameRequest(result.record, principal, { stage: body.stage, role: body.role, outcome: body.outcome, evidence: body.evidence });
+    const request = { ...body, principal };
+    const result = await runUpdate(ctx, params.partyId, recordDecisionUpdate, request, { type: 'RECORD_DECISION', ...request });
     res.json(updateResponse(ctx, params.partyId, result));
   });
 
   mount(router, ctx, ENDPOINTS.submitEvidence, async ({ params, body }, _req, res) => {
     const principal = principalOf(res);
-    const result = await runUpdate(ctx, params.partyId, submitEvidenceUpdate, { ...body, principal }, UPDATE_ID.submission(body.submissionId));
-    assertSameRequest(result.record, principal, { stage: body.stage, role: body.role, reference: body.reference });
+    const request = { ...body, principal };
+    const result = await runUpdate(ctx, params.partyId, submitEvidenceUpdate, request, { type: 'SUBMIT_EVIDENCE', ...request });
     res.json(updateResponse(ctx, params.partyId, result));
   });
 

@@ -29,8 +29,8 @@ export function systemRouter(ctx: AppContext, metrics: Registry): Router {
   });
 
   mount(router, ctx, ENDPOINTS.whoAmI, async (_input, _req, res) => {
-    const { body, id, partyId } = principalOf(res);
-    const answer: PrincipalResponse = { body, id, ...(partyId !== undefined ? { partyId } : {}) };
+    const { body, id, partyId, name } = principalOf(res);
+    const answer: PrincipalResponse = { body, id, ...(partyId !== undefined ? { partyId } : {}), ...(name !== undefined ? { name } : {}) };
     res.json(answer);
   });
 

@@ -100,7 +100,7 @@ function App() {
           {principal && (
             <div class="who">
               <span>
-                Signed in as <strong>{principal.id}</strong> ({words(principal.body)}
+                Signed in as <strong>{principal.name ?? principal.id}</strong> ({words(principal.body)}
                 {principal.partyId ? ` · ${principal.partyId}` : ''})
               </span>
               <button type="button" onClick={signOut}>

@@ -182,7 +182,7 @@ export interface paths {
         put?: never;
         /**
          * Record a decision on a stage the caller's body owns
-         * @description The decisionId is the Temporal update id: a retry with the same id gets the first answer and records nothing new.
+         * @description Safe to retry: the same id with the same content (stage, role, outcome and evidence or reference, comment, caller) records nothing new and answers `duplicate: true` with the first record and the entry as it is now, even once the entry has closed. The same id with any other content is 409 ID_REUSED.
          *
          *     Allowed: DCC, SEC_PANEL, SECAS.
          */
@@ -204,7 +204,9 @@ export interface paths {
         put?: never;
         /**
          * Submit what a stage needs before its decision (the Party, or SECAS on its behalf)
-         * @description Allowed: SECAS, PARTY (own party only).
+         * @description Safe to retry: the same id with the same content (stage, role, outcome and evidence or reference, comment, caller) records nothing new and answers `duplicate: true` with the first record and the entry as it is now, even once the entry has closed. The same id with any other content is 409 ID_REUSED.
+         *
+         *     Allowed: SECAS, PARTY (own party only).
          */
         post: operations["submitEvidence"];
         delete?: never;
@@ -405,6 +407,8 @@ export interface components {
             principal: {
                 body: components["schemas"]["Body"];
                 id: string;
+                /** @description The named person who holds the token */
+                name?: string;
             };
             reason?: string;
             reference?: string;
@@ -495,7 +499,7 @@ export interface components {
             completedAt: string | null;
             /** @enum {string} */
             compliance: "COMPLETE_ON_TIME" | "COMPLETE_LATE" | "ON_TRACK" | "AT_RISK" | "IN_BREACH" | "NO_MANDATE" | "WITHDRAWN";
-            forecastCompletion: string | null;
+            forecastCompletion: components["schemas"]["CalendarDate"] | null;
             inBreach: boolean;
             links: components["schemas"]["EntryLinks"];
             mandateDeadline: components["schemas"]["CalendarDate"] | null;
@@ -521,7 +525,7 @@ export interface components {
             /** @description Conditions, reasons */
             comment?: string;
             /**
-             * @description Chosen by the caller; the same id again is answered with the first answer (1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit)
+             * @description Chosen by the caller: a retry with the same id and the same content is answered with `duplicate: true` (1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit)
              * @example dcc-uept-0001
              */
             decisionId: string;
@@ -564,11 +568,7 @@ export interface components {
             entryId: string;
             inBreach: boolean;
             links: components["schemas"]["EntryLinks"];
-            /**
-             * @description ISO-8601 UTC instant
-             * @example 2026-03-02T09:30:00.000Z
-             */
-            mandateDeadline: string | null;
+            mandateDeadline: components["schemas"]["CalendarDate"] | null;
             /**
              * @description ISO-8601 UTC instant
              * @example 2026-03-02T09:30:00.000Z
@@ -618,7 +618,7 @@ export interface components {
                 role?: components["schemas"]["UserRole"];
                 stage: components["schemas"]["StageId"];
             }[];
-            forecastCompletion: string | null;
+            forecastCompletion: components["schemas"]["CalendarDate"] | null;
             /** @description One line: where the entry stands */
             headline: string;
             inBreach: boolean;
@@ -637,8 +637,8 @@ export interface components {
             roles: components["schemas"]["UserRole"][];
             roleStages: {
                 complete: boolean;
-                completedAt?: string;
-                forecast: string | null;
+                completedAt?: components["schemas"]["CalendarDate"];
+                forecast: components["schemas"]["CalendarDate"] | null;
                 role: components["schemas"]["UserRole"];
                 stages: components["schemas"]["StageSummary"][];
             }[];
@@ -684,7 +684,7 @@ export interface components {
             role?: "IMPORT_SUPPLIER" | "EXPORT_SUPPLIER" | "GAS_SUPPLIER" | "ELECTRICITY_DISTRIBUTOR" | "GAS_TRANSPORTER" | "REGISTERED_SUPPLIER_AGENT" | "OTHER_USER";
             stage: components["schemas"]["StageId"];
             /**
-             * @description Chosen by the caller; the same id again is answered with the first answer (1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit)
+             * @description Chosen by the caller: a retry with the same id and the same content is answered with `duplicate: true` (1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit)
              * @example sub-0001
              */
             submissionId: string;
@@ -747,6 +747,8 @@ export interface components {
             body: components["schemas"]["Body"];
             /** @example dcc-1 */
             id: string;
+            /** @description The named person behind the token */
+            name?: string;
             /** @description For a Party: the only party it acts for */
             partyId?: string;
         };
@@ -772,7 +774,7 @@ export interface components {
              * @example 2026-03-02T09:30:00.000Z
              */
             awaitingSince?: string;
-            doneAt?: string;
+            doneAt?: components["schemas"]["CalendarDate"];
             /**
              * @description SLA due date of the awaited decision
              * @example 2018-08-31
@@ -838,6 +840,14 @@ export interface components {
             partyId: string;
             runId: string;
             status: components["schemas"]["EntryStatus"];
+            /** @description Empty unless the start needs saying plainly (see StartWarning) */
+            warnings: components["schemas"]["StartWarning"][];
+        };
+        /** @description Something true about an accepted start the caller should know. MANDATE_DEADLINE_PASSED: the mandate deadline (given, or the cohort default, e.g. ELECTRICITY_DNO 2018-01-21) is already past, so the entry starts in breach and SECAS and OPS are told at once. */
+        StartWarning: {
+            /** @enum {string} */
+            code: "MANDATE_DEADLINE_PASSED";
+            message: string;
         };
         UepContact: {
             /** Format: email */
@@ -846,7 +856,7 @@ export interface components {
             name: string;
         };
         UpdateResponse: {
-            /** @description true when the id was seen before: the first answer, nothing changed */
+            /** @description true for a retry of a decision or submission id already recorded: `record` is the first record, nothing changed, and `entry` is the entry as it is now */
             duplicate: boolean;
             entry: components["schemas"]["EntrySummary"];
             links: components["schemas"]["EntryLinks"];
@@ -1481,7 +1491,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Recorded (or the first answer to this decisionId) */
+            /** @description Recorded, or a retry of this decisionId answered with `duplicate: true` */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1598,7 +1608,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Recorded (or the first answer to this submissionId) */
+            /** @description Recorded, or a retry of this submissionId answered with `duplicate: true` */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -5,10 +5,20 @@
 # only the versions not yet applied. Run by the temporal-schema service in docker-compose.yml.
 #
 # Environment: POSTGRES_SEEDS (host), DB_PORT, POSTGRES_USER, SQL_PASSWORD (read by
-# temporal-sql-tool itself, so it never appears on a command line).
+# temporal-sql-tool itself, so it never appears on a command line), UEP_DEMO.
 set -eu
 
 : "${POSTGRES_SEEDS:?}" "${DB_PORT:?}" "${POSTGRES_USER:?}" "${SQL_PASSWORD:?}"
+
+# The first job of the stack refuses .env.example's password, so nothing starts on it.
+case "$SQL_PASSWORD" in
+  *change-me* | *changeme*)
+    if [ "${UEP_DEMO:-false}" != true ] && [ "${UEP_DEMO:-false}" != 1 ]; then
+      echo "Refusing to start: POSTGRES_PASSWORD is still the example \"change-me\". Set a real one in .env, or UEP_DEMO=true for a demo." >&2
+      exit 1
+    fi
+    ;;
+esac
 SCHEMA_ROOT=${SCHEMA_ROOT:-/etc/temporal/schema/postgresql/v12}
 
 sql_tool() {

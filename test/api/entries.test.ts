@@ -1,6 +1,6 @@
 /** Every endpoint against a real dev server and worker: entries, sign-offs, search, audit, inbox, report. */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { EntryListResponse, EntryResponse, ErrorResponse, InboxResponse, StartEntryResponse, UpdateResponse, AuditTrailResponse, ComplianceReport } from '../../api/schemas';
+import { type StartEntryRequest, EntryListResponse, EntryResponse, ErrorResponse, InboxResponse, StartEntryResponse, UpdateResponse, AuditTrailResponse, ComplianceReport } from '../../api/schemas';
 import { AUDIT_ACTION } from '../../domain/types';
 import { BODY, COHORT, ENTRY_STATUS, STAGE, STAGE_STATE, USER_ROLE } from '../../domain/vocabulary';
 import { startDevServer, uniquePartyId } from '../../testkit/temporal';
@@ -35,7 +35,8 @@ const expectError = (r: Answer, status: number, code: string) => {
   expect(ErrorResponse.safeParse(r.json).success).toBe(true);
 };
 
-async function started(partyId = uniquePartyId(), body = startBodyAcceded(partyId)): Promise<string> {
+async function started(partyId = uniquePartyId(), body?: StartEntryRequest, overrides: Partial<StartEntryRequest> = {}): Promise<string> {
+  body ??= startBodyAcceded(partyId, overrides);
   const r = await api('POST', '/v1/entries', { token: ops, body });
   expect(r.status).toBe(201);
   return partyId;
@@ -52,9 +53,26 @@ describe('start and read', () => {
     expect(body.links.self).toBe(`${h.baseUrl}/v1/entries/${partyId}`);
     expect(body.links.temporalUi).toBe(`${h.config.TEMPORAL_UI_URL}/namespaces/default/workflows/uep-${partyId}`);
 
+    expect(body.warnings).toEqual([]);
+
     const desc = await env.client.workflow.getHandle(`uep-${partyId}`).describe();
     expect(desc.taskQueue).toBe(h.config.TEMPORAL_TASK_QUEUE);
-    expect(await desc.staticSummary()).toContain(partyId);
+    // only facts that never change: no headline beside the live details to go stale
+    expect(await desc.staticSummary()).toBe(`UEP Party ${partyId} (${partyId}), cohort SMALL_NON_DOMESTIC_SUPPLIER, roles sought at start: IMPORT_SUPPLIER`);
+    expect(await desc.staticDetails()).toBeUndefined();
+  });
+
+  test('a start whose mandate deadline is long past (ELECTRICITY_DNO: 2018-01-21) says so in warnings', async () => {
+    const partyId = uniquePartyId();
+    const { mandateDeadline: _given, ...body } = startBody(partyId, { cohort: COHORT.ELECTRICITY_DNO, roles: [USER_ROLE.ELECTRICITY_DISTRIBUTOR] });
+    const r = await api('POST', '/v1/entries', { token: ops, body });
+    expect(r.status).toBe(201);
+    const answer = StartEntryResponse.parse(r.json);
+    expect(answer.warnings.map((w) => w.code)).toEqual(['MANDATE_DEADLINE_PASSED']);
+    expect(answer.warnings[0]?.message).toContain('2018-01-21, has already passed: the entry starts in breach');
+    expect(answer.headline).toContain('IN BREACH');
+    const explicit = await api('POST', '/v1/entries', { token: ops, body: startBody(uniquePartyId(), { cohort: COHORT.ELECTRICITY_DNO, roles: [USER_ROLE.ELECTRICITY_DISTRIBUTOR], mandateDeadline: null }) });
+    expect(StartEntryResponse.parse(explicit.json).warnings).toEqual([]);
   });
 
   test('a second start of a running entry is 409 and starts nothing; a new entry may start after a closed one', async () => {
@@ -161,7 +179,7 @@ describe('sign-offs', () => {
 
     const bySecas = await api('POST', `/v1/entries/${partyId}/evidence`, { token: secas, body: { submissionId: 's-cc-1', stage: STAGE.CREDIT_COVER, reference: 'CREDIT-LODGED' } });
     expect(bySecas.status).toBe(200);
-    expect(UpdateResponse.parse(bySecas.json).record.principal).toEqual({ body: BODY.SECAS, id: 'secas-officer' });
+    expect(UpdateResponse.parse(bySecas.json).record.principal).toEqual({ body: BODY.SECAS, id: 'secas-officer', name: 'Test person secas-officer' });
   });
 
   test('mandate deadline amendment, role added, withdrawal; a closed entry answers 409 ENTRY_CLOSED', async () => {
@@ -203,15 +221,15 @@ describe('audit trail', () => {
       [AUDIT_ACTION.STARTED, STAGE.ACCESSION],
       [AUDIT_ACTION.DECISION, STAGE.ID_ALLOCATION],
     ]);
-    expect(json.records[0]?.principal).toEqual({ body: BODY.OPS, id: 'ops-officer' });
+    expect(json.records[0]?.principal).toEqual({ body: BODY.OPS, id: 'ops-officer', name: 'Test person ops-officer' });
 
     const csv = await api('GET', `/v1/entries/${partyId}/audit-trail.csv`, { token: ops });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
-    expect(csv.text.split('\r\n')[0]).toBe('"seq","at","action","principalBody","principalId","id","stage","role","outcome","evidence","reference","comment","reason","previousDeadline","deadline"');
+    expect(csv.text.split('\r\n')[0]).toBe('"seq","at","action","principalBody","principalId","principalName","id","stage","role","outcome","evidence","reference","comment","reason","previousDeadline","deadline"');
     expect(csv.text).toContain(`"'=HYPERLINK(""x"")"`);
     expect(csv.text).toContain('"line one\nline ""two"", three"');
-    expect(csv.text).toContain('"SECAS","secas-officer","d-csv-1"');
+    expect(csv.text).toContain('"SECAS","secas-officer","Test person secas-officer","d-csv-1"');
   });
 });
 
@@ -247,6 +265,18 @@ describe('search', () => {
     // a Party sees only itself
     const own = EntryListResponse.parse((await api('GET', `/v1/entries?partyName=${tag}`, { token: h.partyToken(a) })).json);
     expect(own.items.map((i) => i.partyId)).toEqual([a]);
+  });
+
+  test('a calendar date has one shape (YYYY-MM-DD): mandateDeadline in the list, the entry and the report', async () => {
+    const partyId = await started(uniquePartyId('DATE'), undefined, { mandateDeadline: '2031-07-04' });
+    const listed = await eventually(
+      async () => EntryListResponse.parse((await api('GET', `/v1/entries?partyName=${partyId}&limit=100`, { token: ops })).json),
+      (l) => l.items.some((i) => i.partyId === partyId),
+    );
+    const item = listed.items.find((i) => i.partyId === partyId);
+    const entry = EntryResponse.parse((await api('GET', `/v1/entries/${partyId}`, { token: ops })).json).entry;
+    const row = ComplianceReport.parse((await api('GET', '/v1/reports/compliance', { token: ops })).json).rows.find((r) => r.partyId === partyId);
+    expect({ list: item?.mandateDeadline, entry: entry.mandateDeadline, report: row?.mandateDeadline }).toEqual({ list: '2031-07-04', entry: '2031-07-04', report: '2031-07-04' });
   });
 
   test('hostile names are stored as given and searched safely by their words', async () => {

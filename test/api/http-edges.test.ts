@@ -3,7 +3,9 @@
  * hostile ids, unknown routes, tokens; plus request ids, metrics, health, readiness and docs.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { connect } from 'node:net';
+import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -107,28 +109,69 @@ describe('routes and tokens', () => {
     expectError(await api('GET', '/v1/entries', { token: ops.slice(0, -1) }), 401, 'UNAUTHENTICATED');
   });
 
-  test('tokens load hashed from a file or from env; mint-token prints a token once and stores only its hash', () => {
+  test('tokens load hashed from a file or from env; `tokens mint` prints a token once and stores only its hash', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'uep-tokens-'));
     const file = path.join(dir, 'tokens.json');
-    const run = (...args: string[]) =>
-      execFileSync(process.execPath, [require.resolve('tsx/cli'), path.resolve(__dirname, '../../scripts/mint-token.ts'), ...args], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }).trim();
-    const dccToken = run('--file', file, '--body', 'DCC', '--id', 'dcc-1');
-    const partyToken = run('--file', file, '--body', 'PARTY', '--id', 'acme-lead', '--party', 'ACME');
+    // Asynchronously: a synchronous child would hold the event loop the API under test runs on.
+    const run = async (...args: string[]) =>
+      (await promisify(execFile)(process.execPath, [require.resolve('tsx/cli'), path.resolve(__dirname, '../../scripts/tokens.ts'), ...args], { encoding: 'utf8' })).stdout.trim();
+    const dccToken = await run('mint', '--file', file, '--body', 'DCC', '--id', 'dcc-1', '--name', 'Dana Smith');
+    const partyToken = await run('mint', '--file', file, '--body', 'PARTY', '--id', 'acme-lead', '--party', 'ACME', '--name', 'Alex Acme');
     const stored = readFileSync(file, 'utf8');
     expect(stored).not.toContain(dccToken);
     expect(stored).toContain(hashToken(dccToken));
     const store = loadTokenStore({ AUTH_TOKENS_FILE: file, AUTH_TOKENS_JSON: undefined });
-    expect(store.principalFor(dccToken)).toEqual({ body: 'DCC', id: 'dcc-1' });
-    expect(store.principalFor(partyToken)).toEqual({ body: 'PARTY', id: 'acme-lead', partyId: 'ACME' });
-    expect(() => run('--file', file, '--body', 'PARTY', '--id', 'no-party')).toThrow();
+    expect(store.check(dccToken)).toEqual({ ok: true, principal: { body: 'DCC', id: 'dcc-1', name: 'Dana Smith' } });
+    expect(store.check(partyToken)).toEqual({ ok: true, principal: { body: 'PARTY', id: 'acme-lead', partyId: 'ACME', name: 'Alex Acme' } });
+    await expect(run('mint', '--file', file, '--body', 'PARTY', '--id', 'no-party', '--name', 'Nobody')).rejects.toThrow();
+    await expect(run('mint', '--file', file, '--body', 'OPS', '--id', 'nameless')).rejects.toThrow(/--name is required/);
 
-    const { token, record } = mintToken({ body: BODY.SECAS, id: 'secas-1' });
+    const { token, record } = mintToken({ body: BODY.SECAS, id: 'secas-1', name: 'Sam Secas' });
     const fromEnv = loadTokenStore({ AUTH_TOKENS_FILE: undefined, AUTH_TOKENS_JSON: JSON.stringify({ tokens: [record] }) });
-    expect(fromEnv.principalFor(token)).toEqual({ body: 'SECAS', id: 'secas-1' });
+    expect(fromEnv.check(token)).toEqual({ ok: true, principal: { body: 'SECAS', id: 'secas-1', name: 'Sam Secas' } });
     expect(() => loadTokenStore({ AUTH_TOKENS_FILE: undefined, AUTH_TOKENS_JSON: '{"tokens":[{"sha256":"x"}]}' })).toThrow(/AUTH_TOKENS_JSON/);
+  });
+});
+
+/** One HTTP/1.1 keep-alive connection, spoken raw, so the test sees exactly when the server closes it. */
+function rawConnection(baseUrl: string) {
+  const { hostname, port } = new URL(baseUrl);
+  const socket = connect(Number(port), hostname);
+  let closed = false;
+  socket.on('close', () => (closed = true));
+  socket.on('error', () => undefined);
+  const get = (p: string) =>
+    new Promise<string>((resolve, reject) => {
+      let answer = '';
+      const onData = (chunk: Buffer) => {
+        answer += chunk.toString('latin1');
+        if (/\r\n\r\n[\s\S]*\}$/.test(answer)) {
+          socket.off('data', onData);
+          resolve(answer);
+        }
+      };
+      socket.on('data', onData);
+      socket.once('close', () => reject(new Error(`closed by the server; got: ${answer}`)));
+      socket.write(`GET ${p} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: keep-alive\r\n\r\n`);
+    });
+  return { get, isClosed: () => closed, close: () => socket.destroy() };
+}
+
+describe('keep-alive', () => {
+  test('the server keeps an idle connection past what a client keeps it for, and past a 5 s stall', async () => {
+    const conn = rawConnection(h.baseUrl);
+    try {
+      const first = await conn.get('/healthz');
+      // undici (fetch) keeps an idle socket for the advertised timeout less 2 s: the client lets go first
+      const advertised = Number(/keep-alive: timeout=(\d+)/i.exec(first)?.[1]);
+      expect(advertised).toBeGreaterThanOrEqual(60);
+      // Node's default (5 s) closed it here; a client whose loop had stalled that long wrote into the closing socket: ECONNRESET
+      await new Promise((resolve) => setTimeout(resolve, 5_500));
+      expect(conn.isClosed()).toBe(false);
+      expect(await conn.get('/healthz')).toMatch(/^HTTP\/1\.1 200/);
+    } finally {
+      conn.close();
+    }
   });
 });
 

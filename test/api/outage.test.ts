@@ -44,8 +44,8 @@ test('503 within the bound while Temporal is down, then recovery on the same por
   let env = await startDevServer({ port, dbFilename });
   let w = await startWorker(env);
   const { client, connection } = await connectClient(`127.0.0.1:${port}`);
-  const { token: ops, record: opsRecord } = mintToken({ body: BODY.OPS, id: 'ops-1' });
-  const { token: secas, record: secasRecord } = mintToken({ body: BODY.SECAS, id: 'secas-1' });
+  const { token: ops, record: opsRecord } = mintToken({ body: BODY.OPS, id: 'ops-1', name: 'Olive Ops' });
+  const { token: secas, record: secasRecord } = mintToken({ body: BODY.SECAS, id: 'secas-1', name: 'Sam Secas' });
   let server: Server | undefined;
   try {
     const app = await listenApp(client, { TEMPORAL_TASK_QUEUE: taskQueue }, new TokenStore([opsRecord, secasRecord]));

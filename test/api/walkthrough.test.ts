@@ -109,7 +109,7 @@ test('one entry from start to completion, each stage by the right body', async (
       '',
       'Recorded by `test/api/walkthrough.test.ts` against a real Temporal dev server and worker',
       '(`UPDATE_API_WALKTHROUGH=1 npx jest test/api/walkthrough.test.ts`). Tokens are minted with',
-      '`scripts/mint-token.ts`; each call uses the token of the body that owns the step. Entry',
+      '`scripts/tokens.ts`; each call uses the token of the body that owns the step. Entry',
       'summaries in update answers are abbreviated here; the API returns them in full.',
       '',
       '```console',

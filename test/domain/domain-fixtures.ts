@@ -9,6 +9,7 @@ import {
   type Principal,
   type StageId,
   type StartEntryInput,
+  type RulesVersion,
   type UserRole,
 } from '../../domain';
 
@@ -57,12 +58,12 @@ export function stageOf(state: EntryState, stage: StageId, role?: UserRole) {
   return r;
 }
 
-export function started(overrides: Partial<StartEntryInput> = {}, now = at('2026-11-02')): EntryState {
-  return startEntry(input(overrides), now).state;
+export function started(overrides: Partial<StartEntryInput> = {}, now = at('2026-11-02'), rules?: RulesVersion): EntryState {
+  return startEntry(input(overrides), now, rules).state;
 }
 
 /** An entry with the party-level groundwork done (accession, ID allocation) so role stages are open. */
-export function withGroundwork(overrides: Partial<StartEntryInput> = {}, now = at('2026-11-02')): EntryState {
+export function withGroundwork(overrides: Partial<StartEntryInput> = {}, now = at('2026-11-02'), rules?: RulesVersion): EntryState {
   return started(
     {
       completedStages: [
@@ -72,6 +73,7 @@ export function withGroundwork(overrides: Partial<StartEntryInput> = {}, now = a
       ...overrides,
     },
     now,
+    rules,
   );
 }
 
@@ -80,11 +82,11 @@ export function withGroundwork(overrides: Partial<StartEntryInput> = {}, now = a
  * then (advanceTime), then applies the command. Returns every notification in emission order.
  */
 export function drive(
-  start: { input: StartEntryInput; now: number },
+  start: { input: StartEntryInput; now: number; rules?: RulesVersion },
   steps: { now: number; command: EntryCommand }[],
   until?: number,
 ): { state: EntryState; notifications: Notification[] } {
-  const first = startEntry(start.input, start.now);
+  const first = startEntry(start.input, start.now, start.rules);
   let state = first.state;
   let wakeAt = first.effects.wakeAt;
   const notifications = [...first.effects.notifications];

@@ -3,6 +3,7 @@ import {
   applyCommand,
   auditTrail,
   checkCommand,
+  checkRetry,
   entryIdFor,
   startEntry,
   summarise,
@@ -326,6 +327,23 @@ describe('duplicate ids', () => {
     expect(applyCommand(s1, changed, T)).toMatchObject({ ok: false, refusal: { code: 'ID_REUSED' } });
     const repeat = applyCommand(s1, cmd, T);
     expect(repeat).toMatchObject({ ok: true, duplicate: true });
+  });
+
+  it('one rule for the running machine and for a closed entry read from its audit trail: every field counts, the comment too', () => {
+    const cmd = { ...decide('ACCESSION', 'ACCEDED', SECAS), comment: 'first' } as EntryCommand;
+    const s1 = must(started(), cmd, T).state;
+    const variants: EntryCommand[] = [
+      { ...cmd, comment: 'second' } as EntryCommand,
+      { ...cmd, comment: undefined } as EntryCommand,
+      { ...cmd, evidence: 'other' } as EntryCommand,
+      { ...cmd, principal: { ...SECAS, id: 'someone-else' } },
+    ];
+    for (const changed of variants) {
+      expect(checkCommand(s1, changed, T)?.code).toBe('ID_REUSED');
+      expect(checkRetry(auditTrail(s1), changed)).toMatchObject({ kind: 'reused', refusal: { code: 'ID_REUSED' } });
+    }
+    expect(checkRetry(auditTrail(s1), cmd)).toMatchObject({ kind: 'duplicate', record: { action: 'DECISION', comment: 'first' } });
+    expect(checkRetry(auditTrail(s1), { ...cmd, decisionId: 'never-seen' } as EntryCommand)).toEqual({ kind: 'new' });
   });
 
   it('decision and submission ids are separate namespaces', () => {

@@ -1,4 +1,4 @@
-import { addWorkingDays, advanceTime, applyCommand, startEntry, summarise, workingDaysBetween, type EntryState, type Notification } from '../../domain';
+import { addWorkingDays, advanceTime, applyCommand, startEntry, summarise, workingDaysBetween, RULES_VERSION, type EntryState, type Notification } from '../../domain';
 import { roleRemainingWorkingDays, remainingOf, atRiskFromDate } from '../../domain/forecast';
 import { at, DCC, decide, drive, input, must, OPS, PANEL, SECAS, stageOf, started, submit, withGroundwork } from './domain-fixtures';
 
@@ -126,8 +126,8 @@ describe('amending the deadline', () => {
     ]);
   });
 
-  it('amending to a passed date is a breach at once, under the new version', () => {
-    const s0 = withGroundwork({ ...quiet }, at('2030-01-01'));
+  it('amending to a passed date is a breach at once, under the new version (rules version 1: a separate AT_RISK)', () => {
+    const s0 = withGroundwork({ ...quiet }, at('2030-01-01'), RULES_VERSION.V1);
     const amended = applyCommand(s0, { type: 'AMEND_DEADLINE', deadline: '2029-12-01', reason: 'licence', principal: OPS }, at('2030-01-02'));
     if (!amended.ok) throw new Error('refused');
     expect(amended.effects.notifications.map((n) => n.kind)).toEqual(['DEADLINE_AMENDED', 'MANDATE_BREACH', 'AT_RISK']);
@@ -169,11 +169,11 @@ describe('SLA', () => {
 });
 
 describe('forecast and at risk', () => {
-  it('remaining work: full estimate, SLA after REWORK, full estimate after RESTART; SR provider shortens UEPT', () => {
+  it('remaining work (rules version 1): full estimate, SLA after REWORK, full estimate after RESTART; SR provider shortens UEPT', () => {
     const s = started({ mandateDeadline: null, roles: ['GAS_SUPPLIER'] });
     expect(roleRemainingWorkingDays(s, 'GAS_SUPPLIER')).toBe(140);
     expect(roleRemainingWorkingDays(started({ mandateDeadline: null, sharedResourceProvider: 'SR Ltd', roles: ['GAS_SUPPLIER'] }), 'GAS_SUPPLIER')).toBe(120);
-    let g = withGroundwork({ mandateDeadline: null, roles: ['GAS_SUPPLIER'] });
+    let g = withGroundwork({ mandateDeadline: null, roles: ['GAS_SUPPLIER'] }, at('2026-11-02'), RULES_VERSION.V1);
     g = must(g, submit('SECURITY_ASSESSMENT'), at('2026-11-03')).state;
     g = must(g, decide('SECURITY_ASSESSMENT', 'DEFERRED', PANEL), at('2026-11-04')).state;
     expect(remainingOf(g, { stage: 'SECURITY_ASSESSMENT' })).toBe(20);

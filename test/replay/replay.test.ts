@@ -23,8 +23,9 @@ beforeAll(async () => {
 
 const SCENARIOS = ['full-lifecycle', 'rework-loops', 'deadline-amended', 'withdrawn', 'three-roles'];
 
-test('there are histories of every scenario from before and after the keep-wake-timer patch', () => {
-  for (const generation of ['v1', 'v2']) {
+// v1: before the keep-wake-timer patch; v2: after it; v3: after uep-rules-v2 (rules version 2, final summary as result)
+test('there are histories of every scenario from every generation of the workflow', () => {
+  for (const generation of ['v1', 'v2', 'v3']) {
     expect(histories.map((h) => h.name)).toEqual(expect.arrayContaining(SCENARIOS.map((s) => `${generation}-${s}`)));
   }
 });
@@ -37,4 +38,17 @@ test.each(histories.map((h) => [h.name, h.history] as const))('a changed workflo
   await expect(Worker.runReplayHistory({ workflowBundle: changed, replayName: name }, history)).rejects.toMatchObject({
     name: 'DeterminismViolationError',
   });
+});
+
+test('from v3 on, a closed entry ends with its final summary as the workflow result (v1, v2: none)', () => {
+  const resultOf = (history: (typeof histories)[number]['history']): { status?: string } | null => {
+    const done = history.events?.find((e) => e.workflowExecutionCompletedEventAttributes)?.workflowExecutionCompletedEventAttributes;
+    const data = done?.result?.payloads?.[0]?.data;
+    return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { status?: string }) : null;
+  };
+  const closed = histories.filter((h) => !h.name.endsWith('deadline-amended')); // that one is still running when captured
+  for (const { name, history } of closed) {
+    const expected = name.startsWith('v3-') ? (name.endsWith('withdrawn') ? 'WITHDRAWN' : 'COMPLETE') : undefined;
+    expect([name, resultOf(history)?.status]).toEqual([name, expected]);
+  }
 });

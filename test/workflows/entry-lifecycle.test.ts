@@ -10,6 +10,8 @@ import {
   addWorkingDays,
   entryIdFor,
   nextWorkingDay,
+  isWorkingDay,
+  workingDayOnOrAfter,
   CURRENT_CALENDAR_VERSION,
   type StartEntryInput,
   type StageSummary,
@@ -125,7 +127,10 @@ describe.each([COHORT.SMALL_DOMESTIC_SUPPLIER, COHORT.ELECTRICITY_DNO, COHORT.SM
         expect(ofKind(sent, NOTIFICATION_KIND.MANDATE_BREACH)).toEqual([]);
         expect(ofKind(sent, NOTIFICATION_KIND.ROLE_COMPLETE)).toHaveLength(1);
         expect(new Set(ids(sent)).size).toBe(sent.length);
-        await expect(handle.result()).resolves.toBeUndefined();
+        // the workflow's result is the final summary: the business outcome shows in the UI and the history
+        const result = await handle.result();
+        expect([result?.status, result?.headline, typeof result?.closedAt]).toEqual([ENTRY_STATUS.COMPLETE, final.headline, 'string']);
+        expect(result?.headline).toContain('UEP complete for all 1 role');
 
         const events = await historyLength(handle);
         console.log(`${cohort}: one-role lifecycle over ${Math.round((completedAt - startedAt) / DAY)} days: ${events} history events, ${Date.now() - wallStart} ms wall time`);
@@ -138,7 +143,7 @@ describe.each([COHORT.SMALL_DOMESTIC_SUPPLIER, COHORT.ELECTRICITY_DNO, COHORT.SM
 
 test('an entry started after its cohort default deadline is in breach at once and reminded weekly', async () => {
   await withEntry({ cohort: COHORT.ELECTRICITY_DNO }, async ({ handle, sent, startedAt }) => {
-    await env.sleep('15 days');
+    await env.sleep('19 days'); // two weekly reminders, each on a working day (a weekend or holiday moves it up to 4 days)
     const summary = await handle.query(getStatusQuery);
     expect(summary.mandateDeadline).toBe('2018-01-21');
     expect(summary.inBreach).toBe(true);
@@ -153,7 +158,7 @@ test('an entry started after its cohort default deadline is in breach at once an
   });
 });
 
-test('breach the day after the deadline, then a breach reminder every week', async () => {
+test('breach the day after the deadline, then a breach reminder every week on a working day', async () => {
   const startedAt = await env.currentTimeMs();
   const deadline = isoDate(startedAt + 20 * DAY);
   await withEntry({ mandateDeadline: deadline }, async ({ handle, sent }) => {
@@ -162,7 +167,9 @@ test('breach the day after the deadline, then a breach reminder every week', asy
     const [breach] = ofKind(sent, NOTIFICATION_KIND.MANDATE_BREACH);
     expectSentAt(breach, breachAt);
     const weekly = ofKind(sent, NOTIFICATION_KIND.BREACH_REMINDER);
-    expect(weekly.map((r) => r.notification.dueAt)).toEqual([7, 14, 21].map((d) => new Date(at(addDays(deadline, 1 + d), 9)).toISOString()));
+    const weekDays = [7, 14, 21].map((d) => workingDayOnOrAfter(addDays(deadline, 1 + d), CURRENT_CALENDAR_VERSION));
+    expect(weekly.map((r) => r.notification.dueAt)).toEqual(weekDays.map((date) => new Date(at(date, 9)).toISOString()));
+    for (const date of weekDays) expect(isWorkingDay(date, CURRENT_CALENDAR_VERSION)).toBe(true);
     for (const r of weekly) expectSentAt(r, Date.parse(r.notification.dueAt));
     expect(ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER).map((r) => r.notification.id.split(':')[2])).toEqual(['d14', 'd7', 'd1']);
     const summary = await handle.query(getStatusQuery);
@@ -266,7 +273,8 @@ test('withdrawal mid-way stops every reminder and closes the entry', async () =>
     expect(ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER)).toHaveLength(1);
     const result = await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'Party exits the market', principal: OPS }] });
     expect(result.summary.status).toBe(ENTRY_STATUS.WITHDRAWN);
-    await handle.result();
+    const outcome = await handle.result();
+    expect([outcome?.status, outcome?.withdrawnReason, outcome?.closedAt]).toEqual([ENTRY_STATUS.WITHDRAWN, 'Party exits the market', result.summary.closedAt]);
     await env.sleep('120 days');
     expect(sent.slice(before).map((r) => r.notification.kind)).toEqual([NOTIFICATION_KIND.ENTRY_WITHDRAWN]);
     const refused = handle.executeUpdate(recordDecisionUpdate, {

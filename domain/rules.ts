@@ -1,0 +1,30 @@
+/**
+ * Rules versions: how the engine's own conventions (not the catalogue's data) apply to an entry.
+ * An entry records the version it runs under; an entry without one runs under version 1. The
+ * workflow moves an entry onto a newer version only behind `patched()` (docs/versioning.md), so
+ * a history written under older rules replays unchanged. What each version changes:
+ * docs/domain.md, "Rules versions".
+ */
+import type { EntryState } from './state';
+
+export const RULES_VERSION = {
+  /** The first rules. */
+  V1: 1,
+  /**
+   * The next deadline is the next thing due (never a passed date); weekly breach reminders on
+   * working days; a rework never shortens the forecast; a deadline amendment is one message.
+   */
+  V2: 2,
+} as const;
+export type RulesVersion = (typeof RULES_VERSION)[keyof typeof RULES_VERSION];
+
+export const CURRENT_RULES_VERSION: RulesVersion = RULES_VERSION.V2;
+
+export function rulesOf(state: Pick<EntryState, 'rulesVersion'>): RulesVersion {
+  return state.rulesVersion ?? RULES_VERSION.V1;
+}
+
+/** True when the entry runs under `version` or a later one. */
+export function rulesAtLeast(state: Pick<EntryState, 'rulesVersion'>, version: RulesVersion): boolean {
+  return rulesOf(state) >= version;
+}
