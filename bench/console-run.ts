@@ -24,7 +24,7 @@ export interface ConsoleResult {
 const LOADS = 5;
 
 export async function runConsole(opts: { entries: number; startConcurrency: number; runId: string; log: (m: string) => void }): Promise<ConsoleResult> {
-  const stack = await startConsoleStack();
+  const stack = await startConsoleStack({ rpcTimeoutMs: 30_000 });
   const browser = await launchBrowser();
   try {
     const ids = Array.from({ length: opts.entries }, (_, i) => `CON-${opts.runId}-${i}`);

@@ -18,10 +18,11 @@ export interface ConsoleStack {
   close(): Promise<void>;
 }
 
-export async function startConsoleStack(): Promise<ConsoleStack> {
+/** rpcTimeoutMs: the API's bound on Temporal calls (the bench fills the server with a thousand starts). */
+export async function startConsoleStack(opts: { rpcTimeoutMs?: number } = {}): Promise<ConsoleStack> {
   const build = await buildConsole();
   const env = await startDevServer();
-  const harness = await startHarness(env);
+  const harness = await startHarness(env, opts);
   const tokens: Tokens = {
     ops: harness.tokenFor(BODY.OPS),
     dcc: harness.tokenFor(BODY.DCC),

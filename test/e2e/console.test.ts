@@ -157,7 +157,7 @@ test('OPS starts an entry and finds it in the portfolio; every OPS view is acces
   await expectAccessible('entry (ops)');
 
   // visibility is eventually consistent: the portfolio is refreshed until the new entry is counted
-  const count = page.getByRole('link', { name: /Electricity dno entries in progress/ });
+  const count = page.getByRole('link', { name: /Electricity dno: in progress$/ });
   await page.getByRole('link', { name: 'Portfolio' }).click();
   for (let i = 0; i < 20 && (await count.count()) === 0; i++) {
     await page.waitForTimeout(500);

@@ -2,6 +2,7 @@
  * The operations portfolio: entries by cohort and status, at risk and in breach, and by mandate
  * deadline window ("wave"); every count links to the filtered list. CSV download of the report.
  */
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, inWords, session, type Schemas } from '../api';
 import { day, words } from '../format';
@@ -49,13 +50,71 @@ async function downloadCsv(): Promise<string | undefined> {
   return undefined;
 }
 
+interface CountRow {
+  key: string;
+  /** The row's name, also in each count's accessible label */
+  name: string;
+  /** Shown instead of the name */
+  label?: ComponentChildren;
+  rows: Row[];
+  filters: Record<string, string>;
+}
+
+interface CountColumn {
+  label: string;
+  pick: (r: Row) => boolean;
+  filters: Record<string, string>;
+}
+
+/** A table of counts: each cell counts the row's entries its column picks, and links to them. */
+function CountsTable({ title, caption, rowHeader, rows, columns }: { title: string; caption: string; rowHeader: string; rows: CountRow[]; columns: CountColumn[] }) {
+  return (
+    <div class="card">
+      <h2>{title}</h2>
+      <div class="table-wrap">
+        <table>
+          <caption class="visually-hidden">{caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{rowHeader}</th>
+              {columns.map((c) => (
+                <th scope="col" class="num" key={c.label}>
+                  {c.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.key}>
+                <th scope="row">{row.label ?? row.name}</th>
+                {columns.map((c) => (
+                  <td class="num" key={c.label}>
+                    <Count n={row.rows.filter(c.pick).length} filters={{ ...row.filters, ...c.filters }} label={`${row.name}: ${c.label.toLowerCase()}`} />
+                  </td>
+                ))}
+              </tr>
+            ))}
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={columns.length + 1} class="muted">
+                  No entries yet.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
+
 export function Portfolio() {
   const report = useLoad(() => api.GET('/v1/reports/compliance'), 'report');
   const [problem, setProblem] = useState<string>();
   const [search, setSearch] = useState('');
   const rows: Row[] = report.data?.rows ?? [];
   const cohorts = [...new Set(rows.map((r) => r.cohort))].sort();
-  const count = (pred: (r: Row) => boolean) => rows.filter(pred).length;
   const waves = new Map<string, ReturnType<typeof waveOf> & { rows: Row[] }>();
   for (const r of rows) {
     if (!r.mandateDeadline) continue;
@@ -104,106 +163,41 @@ export function Portfolio() {
       </form>
       {report.data && (
         <>
-          <div class="card">
-            <h2>By cohort and status</h2>
-            <div class="table-wrap">
-              <table>
-                <caption class="visually-hidden">Entries by cohort and status; each count links to the list</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Cohort</th>
-                    {STATUSES.map((s) => (
-                      <th scope="col" class="num" key={s}>
-                        {words(s)}
-                      </th>
-                    ))}
-                    <th scope="col" class="num">
-                      At risk
-                    </th>
-                    <th scope="col" class="num">
-                      In breach
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {cohorts.map((c) => (
-                    <tr key={c}>
-                      <th scope="row">{words(c)}</th>
-                      {STATUSES.map((s) => (
-                        <td class="num" key={s}>
-                          <Count n={count((r) => r.cohort === c && r.status === s)} filters={{ cohort: c, status: s }} label={`${words(c)} entries ${words(s).toLowerCase()}`} />
-                        </td>
-                      ))}
-                      <td class="num">
-                        <Count n={count((r) => r.cohort === c && open(r) && r.atRisk)} filters={{ cohort: c, status: 'IN_PROGRESS', atRisk: 'true' }} label={`${words(c)} entries at risk`} />
-                      </td>
-                      <td class="num">
-                        <Count n={count((r) => r.cohort === c && open(r) && r.inBreach)} filters={{ cohort: c, status: 'IN_PROGRESS', inBreach: 'true' }} label={`${words(c)} entries in breach`} />
-                      </td>
-                    </tr>
-                  ))}
-                  {cohorts.length === 0 && (
-                    <tr>
-                      <td colSpan={6} class="muted">
-                        No entries yet.
-                      </td>
-                    </tr>
-                  )}
-                </tbody>
-              </table>
-            </div>
-          </div>
-          <div class="card">
-            <h2>By mandate deadline (wave)</h2>
-            <div class="table-wrap">
-              <table>
-                <caption class="visually-hidden">Entries by the quarter of their mandate deadline</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Mandate deadline</th>
-                    <th scope="col" class="num">
-                      Entries
-                    </th>
-                    <th scope="col" class="num">
-                      In progress
-                    </th>
-                    <th scope="col" class="num">
-                      At risk
-                    </th>
-                    <th scope="col" class="num">
-                      In breach
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...waves.values()]
-                    .sort((a, b) => a.from.localeCompare(b.from))
-                    .map((w) => {
-                      const window = { mandateDeadlineFrom: w.from, mandateDeadlineTo: w.to };
-                      return (
-                        <tr key={w.from}>
-                          <th scope="row">
-                            {w.label} <span class="muted small">({day(w.from)} – {day(w.to)})</span>
-                          </th>
-                          <td class="num">
-                            <Count n={w.rows.length} filters={window} label={`entries due in ${w.label}`} />
-                          </td>
-                          <td class="num">
-                            <Count n={w.rows.filter(open).length} filters={{ ...window, status: 'IN_PROGRESS' }} label={`entries in progress due in ${w.label}`} />
-                          </td>
-                          <td class="num">
-                            <Count n={w.rows.filter((r) => open(r) && r.atRisk).length} filters={{ ...window, status: 'IN_PROGRESS', atRisk: 'true' }} label={`entries at risk due in ${w.label}`} />
-                          </td>
-                          <td class="num">
-                            <Count n={w.rows.filter((r) => open(r) && r.inBreach).length} filters={{ ...window, status: 'IN_PROGRESS', inBreach: 'true' }} label={`entries in breach due in ${w.label}`} />
-                          </td>
-                        </tr>
-                      );
-                    })}
-                </tbody>
-              </table>
-            </div>
-          </div>
+          <CountsTable
+            title="By cohort and status"
+            caption="Entries by cohort and status; each count links to the list"
+            rowHeader="Cohort"
+            rows={cohorts.map((c) => ({ key: c, name: words(c), rows: rows.filter((r) => r.cohort === c), filters: { cohort: c } }))}
+            columns={[
+              ...STATUSES.map((s) => ({ label: words(s), pick: (r: Row) => r.status === s, filters: { status: s } })),
+              { label: 'At risk', pick: (r: Row) => open(r) && r.atRisk, filters: { status: 'IN_PROGRESS', atRisk: 'true' } },
+              { label: 'In breach', pick: (r: Row) => open(r) && r.inBreach, filters: { status: 'IN_PROGRESS', inBreach: 'true' } },
+            ]}
+          />
+          <CountsTable
+            title="By mandate deadline (wave)"
+            caption="Entries by the quarter of their mandate deadline; each count links to the list"
+            rowHeader="Mandate deadline"
+            rows={[...waves.values()]
+              .sort((a, b) => a.from.localeCompare(b.from))
+              .map((w) => ({
+                key: w.from,
+                label: (
+                  <>
+                    {w.label} <span class="muted small">({day(w.from)} – {day(w.to)})</span>
+                  </>
+                ),
+                name: w.label,
+                rows: w.rows,
+                filters: { mandateDeadlineFrom: w.from, mandateDeadlineTo: w.to },
+              }))}
+            columns={[
+              { label: 'Entries', pick: () => true, filters: {} },
+              { label: 'In progress', pick: open, filters: { status: 'IN_PROGRESS' } },
+              { label: 'At risk', pick: (r: Row) => open(r) && r.atRisk, filters: { status: 'IN_PROGRESS', atRisk: 'true' } },
+              { label: 'In breach', pick: (r: Row) => open(r) && r.inBreach, filters: { status: 'IN_PROGRESS', inBreach: 'true' } },
+            ]}
+          />
         </>
       )}
     </Page>
