@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { webhookSecretProblem } from './webhook-signature';
 import { temporalEnvSchema, type TemporalEnv } from '../config/temporal';
 import { BODY, type Body } from '../domain/vocabulary';
 
@@ -19,8 +20,11 @@ export const webhookSubscriberSchema = z.object({
    * (a compose service name, a loopback receiver). z.httpUrl() would refuse those.
    */
   url: z.url({ protocol: /^https?$/, error: 'a webhook url must be http:// or https://' }),
-  /** Shared secret of the HMAC-SHA256 signature; give each subscriber its own. */
-  secret: z.string().min(16, 'a webhook secret needs at least 16 characters'),
+  /** Standard Webhooks secret (whsec_ + base64 of 24 to 64 random bytes); give each subscriber its own. */
+  secret: z.string().superRefine((secret, ctx) => {
+    const problem = webhookSecretProblem(secret);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   /** A label for logs and reports. */
   name: z.string().min(1).optional(),
 });

@@ -9,7 +9,7 @@
  *   outcome of the one before.
  * - If the worker dies mid-attempt, only the heartbeats already sent survive: a target may then
  *   get a second copy. Every copy carries the notification id (Message-ID, X-UEP-Notification-Id,
- *   X-UEP-Webhook-Id), so a receiver can drop it.
+ *   webhook-id), so a receiver can drop it.
  * - Transient failures make the attempt throw a retryable ApplicationFailure after all the other
  *   targets are done; permanent ones are reported, logged and never retried.
  */

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { parseEnv, port } from '../config/env';
 import { DEFAULT_NAMESPACE } from '../config/temporal';
 import { searchAttributeCliPairs } from '../workflows/search-attributes';
+import { buildConsole } from './build-console';
 import { ensureSearchAttributes } from './search-attributes';
 import { ensureLocalTokens } from './local-tokens';
 import { startLocalMailSink } from './local-mail-sink';
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
   const env = parseEnv(localEnvSchema);
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
+  // the console as the sources are now (served by the API at /app)
+  await buildConsole();
 
   let address = env.TEMPORAL_ADDRESS;
   let uiUrl = process.env.TEMPORAL_UI_URL;

@@ -15,6 +15,7 @@ import type { NotificationRoutes } from '../../activities/config';
 import { createSmtpTransport } from '../../activities/email';
 import type { DeliveryProgress } from '../../activities/notifications';
 import { DELIVERY_STATUS, type DeliveryReport, NOTIFICATION_ERROR, TARGET_STATUS } from '../../activities/types';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { WEBHOOK_HEADER } from '../../activities/webhook-signature';
 import type { Notification } from '../../domain/types';
 import { BODY } from '../../domain/vocabulary';
@@ -164,6 +165,9 @@ describe('deliverNotification on a real worker', () => {
     expect(req.headers['content-type']).toBe('application/json');
     expect(req.headers[WEBHOOK_HEADER.ID]).toBe(n.id);
     expect(req.headers[WEBHOOK_HEADER.ATTEMPT]).toBe('1');
+    // a receiver verifies with the Standard Webhooks package's own verifier
+    expect(new Webhook(SECRET).verify(req.rawBody, req.headers as Record<string, string>)).toEqual(req.json);
+    expect(() => new Webhook(SECRET).verify(req.rawBody.replace('Ambrose', 'Ambrosia'), req.headers as Record<string, string>)).toThrow(WebhookVerificationError);
     expect(req.json).toEqual({
       id: n.id,
       type: 'uep.notification',
