@@ -59,7 +59,7 @@ export async function runConsole(opts: { entries: number; startConcurrency: numb
     for (let i = 0; i < LOADS; i++) {
       const started = Date.now();
       await page.goto(`${stack.baseUrl}/app/inbox`);
-      await page.waitForFunction(`document.querySelectorAll('table.inbox tbody tr').length >= ${items}`, undefined, { timeout: 60_000, polling: 'raf' });
+      await page.locator('table.inbox tbody tr').nth(items - 1).waitFor({ timeout: 60_000 });
       // interactive: the Refresh button takes a click and the page answers it
       await page.getByRole('button', { name: 'Refresh' }).click({ trial: true });
       interactiveMs.push(Date.now() - started);
