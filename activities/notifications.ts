@@ -12,6 +12,9 @@
  *   webhook-id), so a receiver can drop it.
  * - Transient failures make the attempt throw a retryable ApplicationFailure after all the other
  *   targets are done; permanent ones are reported, logged and never retried.
+ * - A body with no route is a configuration error, never a quiet "nothing to do": logged at ERROR,
+ *   counted (uep_notifications_unrouted), and the attempt fails (retryably) after the routed
+ *   targets are done, so the notice reaches the body once its route is configured.
  */
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { z } from 'zod';
@@ -78,16 +81,17 @@ const notificationSchema = z.looseObject({
   dueAt: z.string(),
   subject: z.string(),
   body: z.string(),
-  recipients: z.array(
+  recipients: z
+    .array(
     z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('PARTY_CONTACT'), name: z.string(), email: z.string() }),
       z.object({ kind: z.literal('BODY'), body: z.enum(ALL_BODIES) }),
-    ]),
-  ),
+      ]),
+    )
+    .min(1, 'a notification needs at least one recipient'),
 });
 
 function reportStatus(targets: TargetResult[]): DeliveryStatus {
-  if (targets.length === 0) return DELIVERY_STATUS.NO_TARGETS;
   const delivered = targets.filter((t) => t.status === TARGET_STATUS.DELIVERED).length;
   if (delivered === targets.length) return DELIVERY_STATUS.DELIVERED;
   return delivered === 0 ? DELIVERY_STATUS.FAILED : DELIVERY_STATUS.PARTIAL;
@@ -158,12 +162,19 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       }
       beat();
 
+      if (unrouted.length > 0) {
+        ctx.metricMeter.createCounter('uep_notifications_unrouted', 'notifications', 'Delivery attempts that found a body with no route').add(1, { kind: notification.kind });
+        log.error('notification names bodies with no route: set their email or webhook in NOTIFY_ROUTES_FILE or NOTIFY_ROUTES_JSON and restart the worker; it is retried until then', { ...meta, unrouted });
+      }
       if (transient.length > 0) {
         const delivered = Object.values(progress.outcomes).filter((o) => o.status === TARGET_STATUS.DELIVERED).length;
         throw ApplicationFailure.retryable(
           `${transient.length} of ${targets.length} targets not reached yet (${delivered} delivered): ${transient.join('; ')}`,
           NOTIFICATION_ERROR.DELIVERY_INCOMPLETE,
         );
+      }
+      if (unrouted.length > 0) {
+        throw ApplicationFailure.retryable(`no route configured for ${unrouted.join(', ')}`, NOTIFICATION_ERROR.UNROUTED);
       }
 
       const order = new Map(targets.map((t, i) => [t.key, i]));
@@ -174,9 +185,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
         status: reportStatus(results),
         attempts: attempt,
         targets: results,
-        unrouted,
       };
-      if (unrouted.length > 0) log.warn('notification has recipients with no configured route', { ...meta, unrouted });
       log.info('notification delivery finished', { ...meta, status: report.status, targets: results.length });
       return report;
     },

@@ -15,6 +15,12 @@ export const NOTIFICATION_ERROR = {
   PERMANENT: 'NotificationPermanentFailure',
   /** The notification itself cannot be delivered as given (malformed input). Never retried. */
   INVALID: 'NotificationInvalid',
+  /**
+   * A body the notification names has no email address and no webhook configured: an error in
+   * the worker's configuration. Retried like a transient failure, so the notice goes out once the
+   * route is configured and the worker restarted; targets already reached are not sent again.
+   */
+  UNROUTED: 'NotificationUnrouted',
 } as const;
 export type NotificationErrorType = (typeof NOTIFICATION_ERROR)[keyof typeof NOTIFICATION_ERROR];
 
@@ -50,8 +56,6 @@ export const DELIVERY_STATUS = {
   PARTIAL: 'PARTIAL',
   /** Nothing delivered: every target failed permanently. */
   FAILED: 'FAILED',
-  /** No target to deliver to (no recipients, or bodies with no configured route). */
-  NO_TARGETS: 'NO_TARGETS',
 } as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUS)[keyof typeof DELIVERY_STATUS];
 
@@ -62,8 +66,6 @@ export interface DeliveryReport {
   /** Attempts the activity took (1 when everything went through at once). */
   attempts: number;
   targets: TargetResult[];
-  /** BODY recipients with no email address and no webhook configured. */
-  unrouted: Body[];
 }
 
 export interface NotificationActivities {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseEnv, port } from '../config/env';
 import { demoEnvSchema, type ExampleValueCheck } from '../config/example-values';
+import { logLevelSchema } from '../config/logging';
 import { temporalEnvSchema } from '../config/temporal';
 
 export const apiEnvSchema = temporalEnvSchema.extend({
@@ -15,7 +16,7 @@ export const apiEnvSchema = temporalEnvSchema.extend({
   API_BODY_LIMIT: z.string().default('64kb'),
   /** Bound on every Temporal call the API makes; past it the API answers 503. */
   TEMPORAL_RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  LOG_LEVEL: logLevelSchema,
 }).extend(demoEnvSchema.shape);
 export type ApiConfig = z.infer<typeof apiEnvSchema>;
 

@@ -56,6 +56,7 @@ export const API_ERROR_STATUS: Readonly<Record<(typeof API_ERROR)[keyof typeof A
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TEMPORAL_UNAVAILABLE: 503,
+  NO_WORKER: 503,
   INTERNAL: 500,
 };
 
@@ -77,6 +78,7 @@ export const notFound = (what: string) => new ApiError(404, API_ERROR.NOT_FOUND,
 export const forbidden = (why: string) => new ApiError(403, API_ERROR.FORBIDDEN, why);
 export const unauthenticated = (why: string) => new ApiError(401, API_ERROR.UNAUTHENTICATED, why);
 export const temporalUnavailable = (why: string) => new ApiError(503, API_ERROR.TEMPORAL_UNAVAILABLE, why);
+export const noWorker = (why: string) => new ApiError(503, API_ERROR.NO_WORKER, why);
 
 /** gRPC status codes (grpc/status.proto); @grpc/grpc-js is not a direct dependency. */
 const grpcStatus = { CANCELLED: 1, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, UNAVAILABLE: 14 } as const;

@@ -1,15 +1,16 @@
 /** Structured logs (pino) with a request id: x-request-id is taken when sane, else made, and sent back. */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { createLogger as createServiceLogger } from '../config/logging';
 import type { ApiConfig } from './config';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function createLogger(config: Pick<ApiConfig, 'LOG_LEVEL'>): Logger {
-  return pino({ level: config.LOG_LEVEL, base: { service: 'uep-api' }, redact: ['req.headers.authorization'] });
+  return createServiceLogger('uep-api', config.LOG_LEVEL);
 }
 
 export function requestId(req: IncomingMessage, res: ServerResponse): string {

@@ -12,6 +12,7 @@ import {
   type EntrySummary,
   type StageSummary,
 } from '../domain/types';
+import { COMPLIANCE } from '../domain/read-model';
 import { ALL_BODIES, ALL_COHORTS, ALL_STAGES, ALL_USER_ROLES, ENTRY_STATUS, OUTCOME_EFFECT, STAGE_LEVEL, STAGE_STATE } from '../domain/vocabulary';
 
 // ---------------------------------------------------------------- building blocks
@@ -429,16 +430,7 @@ export const InboxResponse = z
   .meta({ id: 'InboxResponse' });
 export type InboxResponse = z.infer<typeof InboxResponse>;
 
-export const COMPLIANCE = {
-  COMPLETE_ON_TIME: 'COMPLETE_ON_TIME',
-  COMPLETE_LATE: 'COMPLETE_LATE',
-  ON_TRACK: 'ON_TRACK',
-  AT_RISK: 'AT_RISK',
-  IN_BREACH: 'IN_BREACH',
-  NO_MANDATE: 'NO_MANDATE',
-  WITHDRAWN: 'WITHDRAWN',
-} as const;
-export type Compliance = (typeof COMPLIANCE)[keyof typeof COMPLIANCE];
+export { COMPLIANCE, type Compliance } from '../domain/read-model';
 
 export const ComplianceRow = z
   .object({
@@ -526,6 +518,9 @@ export const ReadyResponse = z
   .object({
     status: z.literal('ok'),
     temporal: z.object({ namespace: z.string(), latencyMs: z.number() }),
+    worker: z
+      .object({ taskQueue: z.string(), workflowPollers: z.number().int(), activityPollers: z.number().int() })
+      .meta({ description: 'Workers seen polling the task queue lately (Temporal task-queue description)' }),
   })
   .meta({ id: 'ReadyResponse' });
 
@@ -540,6 +535,7 @@ export const API_ERROR = {
   ENTRY_ALREADY_STARTED: 'ENTRY_ALREADY_STARTED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   TEMPORAL_UNAVAILABLE: 'TEMPORAL_UNAVAILABLE',
+  NO_WORKER: 'NO_WORKER',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ApiErrorCode = (typeof API_ERROR)[keyof typeof API_ERROR] | keyof typeof REFUSAL;

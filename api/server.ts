@@ -4,6 +4,7 @@
  * connection, exit.
  */
 import { Client, Connection } from '@temporalio/client';
+import { loadDotEnv } from '../config/dotenv';
 import { createApp } from './app';
 import { refuseExampleValues } from '../config/example-values';
 import { apiExampleValues, loadApiConfig } from './config';
@@ -15,6 +16,7 @@ import { followTokenFile, loadTokenStore } from './tokens';
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
+  loadDotEnv();
   const config = loadApiConfig();
   refuseExampleValues(apiExampleValues(config), config.UEP_DEMO);
   const logger = createLogger(config);

@@ -7,6 +7,7 @@ import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import type { UpdateDefinition } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { checkRetry, entryIdFor, startEntry, summarise } from '../domain';
 import { REFUSAL, type AuditRecord, type EntryCommand, type EntrySearchAttributes, type EntrySummary, type StartEntryInput } from '../domain/types';
 import type { Body, Cohort, EntryStatus, StageId, UserRole } from '../domain/vocabulary';
@@ -189,6 +190,30 @@ export async function listAllEntries(ctx: AppContext, query: string, max: number
     token = page.nextPageToken ?? undefined;
   } while (token && entries.length < max);
   return { entries, truncated: token !== undefined };
+}
+
+/** A poller last seen longer ago than this is a worker gone (a long poll lasts about a minute). */
+export const POLLER_FRESH_MS = 2 * 60_000;
+
+export interface TaskQueuePollers {
+  workflowPollers: number;
+  activityPollers: number;
+}
+
+/**
+ * Readiness's question to Temporal: which workers poll the engine's task queue now (workflow and
+ * activity pollers seen within POLLER_FRESH_MS; Temporal keeps a gone poller listed for minutes).
+ */
+export async function describeTaskQueuePollers(ctx: AppContext, now = Date.now()): Promise<TaskQueuePollers> {
+  const { TaskQueueType } = temporal.api.enums.v1;
+  const fresh = async (taskQueueType: temporal.api.enums.v1.TaskQueueType) => {
+    const response = await bounded(ctx, () =>
+      ctx.client.workflowService.describeTaskQueue({ namespace: ctx.config.TEMPORAL_NAMESPACE, taskQueue: { name: ctx.config.TEMPORAL_TASK_QUEUE }, taskQueueType }),
+    );
+    return response.pollers.filter((p) => (optionalTsToMs(p.lastAccessTime) ?? 0) > now - POLLER_FRESH_MS).length;
+  };
+  const [workflowPollers, activityPollers] = await Promise.all([fresh(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW), fresh(TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)]);
+  return { workflowPollers, activityPollers };
 }
 
 /** Status queries in flight at once for the inbox and the report. */

@@ -1,6 +1,7 @@
 /**
- * CPU time by component over a run: this process (HTTP API and clients), the worker child, and
- * the Temporal server (any other child process of this one, e.g. the dev server).
+ * CPU time by component over a run: this process (HTTP API and clients), the measured worker
+ * child, and the Temporal server (every other child process of this one but the idle workers
+ * named in `otherWorkers`, i.e. the dev server).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { readCpuMs } from './worker-process';
@@ -27,9 +28,9 @@ function childPids(ppid: number): number[] {
   return pids;
 }
 
-function snapshot(workerPid: number): { self: number; worker: number; server: number } {
+function snapshot(workerPid: number, otherWorkers: readonly number[]): { self: number; worker: number; server: number } {
   const usage = process.cpuUsage();
-  const others = childPids(process.pid).filter((p) => p !== workerPid);
+  const others = childPids(process.pid).filter((p) => p !== workerPid && !otherWorkers.includes(p));
   return {
     self: (usage.user + usage.system) / 1000,
     worker: readCpuMs(workerPid) ?? 0,
@@ -38,10 +39,14 @@ function snapshot(workerPid: number): { self: number; worker: number; server: nu
 }
 
 /** Measures CPU while fn runs; divides by `per` (lifecycles). */
-export async function withCpu<T>(workerPid: number, per: number, fn: () => Promise<T>): Promise<{ value: T; cpu: CpuSplit }> {
-  const before = snapshot(workerPid);
+export async function withCpu<T>(
+  worker: { pid: number; otherWorkers: readonly number[] },
+  per: number,
+  fn: () => Promise<T>,
+): Promise<{ value: T; cpu: CpuSplit }> {
+  const before = snapshot(worker.pid, worker.otherWorkers);
   const value = await fn();
-  const after = snapshot(workerPid);
+  const after = snapshot(worker.pid, worker.otherWorkers);
   const r = (x: number) => Math.round(x / per);
   return { value, cpu: { benchProcess: r(after.self - before.self), worker: r(after.worker - before.worker), temporalServer: r(after.server - before.server) } };
 }

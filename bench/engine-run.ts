@@ -1,9 +1,14 @@
 /** The engine run: N entries started and driven to completion through the HTTP API. */
+import type { Client } from '@temporalio/client';
+import { entryIdFor } from '../domain';
 import { ENTRY_STATUS } from '../domain/vocabulary';
 import { startBody } from '../testkit/api-fixtures';
 import type { ApiStack } from '../testkit/api-stack';
 import { driveOverHttp, startEntryOverHttp, type DriveResult } from './http-driver';
 import { runLifecycles, type RunResult } from './lifecycle-run';
+import { planOf, totalsOf } from './floor/run';
+import type { HistoryTotals, WorkPlan } from './floor/work-plan';
+import { getStatusQuery } from '../workflows/messages';
 
 export const benchPartyId = (runId: string, what: string, i: number) => `B${runId}-${what}-${i}`;
 
@@ -21,3 +26,16 @@ export async function runEngine(api: ApiStack, opts: { n: number; concurrency: n
     return updates;
   });
 }
+
+/**
+ * What a completed entry asked of Temporal, as the equal-work floor's plan. The status answer's
+ * size (not in a history) is read with the query the API's GET makes.
+ */
+export async function planOfEntry(client: Client, partyId: string): Promise<WorkPlan> {
+  const handle = client.workflow.getHandle(entryIdFor(partyId));
+  await handle.result();
+  const statusBytes = Buffer.byteLength(JSON.stringify(await handle.query(getStatusQuery)));
+  return planOf(handle, statusBytes);
+}
+
+export const totalsOfEntry = (client: Client, partyId: string): Promise<HistoryTotals> => totalsOf(client.workflow.getHandle(entryIdFor(partyId)));

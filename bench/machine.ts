@@ -43,3 +43,8 @@ export function machineInfo(): MachineInfo {
     temporalSdk: sdkVersion(),
   };
 }
+
+/** The 1, 5 and 15 minute load averages (as `uptime` prints them): how busy the machine was. */
+export function loadAverage(): number[] {
+  return os.loadavg().map((x) => Math.round(x * 100) / 100);
+}

@@ -2,6 +2,8 @@
  * `npm run bench`: the engine against the raw Temporal SDK on the same server, in one run.
  *
  *   floor    N minimal workflows, each sent K updates with the SDK (bench/floor)
+ *   floor, equal Temporal work   N workflows asking of Temporal what an engine lifecycle asks
+ *            (a plan read off the warm-up entry's history), and nothing else (bench/floor)
  *   engine   N entries started and driven to completion through the HTTP API (K updates each)
  *   scale    BENCH_SCALE open entries idle on their timers: worker RSS, status and list latency
  *   time     a six-month lifecycle on the time-skipping server: wall time and history events
@@ -13,7 +15,7 @@
 import '../testkit/quiet-runtime';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_NAMESPACE } from '../config/temporal';
@@ -23,11 +25,11 @@ import { startDevServer } from '../testkit/temporal';
 import { startApiStack, type ApiStack } from '../testkit/api-stack';
 import { loadBenchConfig } from './config';
 import { withCpu } from './cpu';
-import { benchPartyId, oneEntry, runEngine } from './engine-run';
+import { benchPartyId, oneEntry, planOfEntry, runEngine, totalsOfEntry } from './engine-run';
 import { runEngineViaSdk } from './engine-sdk-run';
 import { runConsole } from './console-run';
-import { runFloor } from './floor/run';
-import { machineInfo } from './machine';
+import { equalWorkWorkflowId, floorWorkflowId, runEqualWorkFloor, runFloor, totalsOf, writeFloorWorkflows } from './floor/run';
+import { loadAverage, machineInfo } from './machine';
 import { checkTargets, renderReport, type BenchResult } from './report';
 import { runScale } from './scale-run';
 import { runTimeSkippingLifecycle } from './time-skipping-run';
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
   const config = loadBenchConfig();
   const runId = Date.now().toString(36);
   const machine = machineInfo();
+  const loadAtStart = loadAverage();
   log(`machine: ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.temporalCli}`);
 
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -65,41 +68,60 @@ async function main(): Promise<void> {
 
     const smtp: SmtpCatcher = await startSmtpCatcher();
     cleanups.push(() => smtp.stop());
-    const bundle = await buildWorkflowBundle(path.join(mkdtempSync(path.join(tmpdir(), 'uep-bench-')), 'workflow-bundle.js'));
+    const workDir = mkdtempSync(path.join(tmpdir(), 'uep-bench-'));
+    cleanups.push(async () => rmSync(workDir, { recursive: true, force: true }));
+    const bundle = await buildWorkflowBundle(path.join(workDir, 'workflow-bundle.js'));
     log(`workflow bundle built in ${bundle.ms} ms`);
 
     const floorQueue = `bench-floor-${runId}`;
     const engineQueue = `bench-engine-${runId}`;
-    let floorWorker: WorkerProcess | undefined = await startWorkerProcess({ entry: FLOOR_WORKER_ENTRY, env: workerEnv(address, floorQueue) });
-    cleanups.push(() => floorWorker?.kill() ?? Promise.resolve());
     const engineWorker = await startWorkerProcess({
       entry: ENGINE_WORKER_ENTRY,
       env: workerEnv(address, engineQueue, { WORKFLOW_BUNDLE_PATH: bundle.path, SMTP_URL: smtp.url, API_PUBLIC_URL: 'http://127.0.0.1:3000' }),
     });
     cleanups.push(() => engineWorker.kill());
-    log(`workers up: floor pid ${floorWorker.pid}, engine pid ${engineWorker.pid}`);
+    log(`engine worker up: pid ${engineWorker.pid}`);
 
     const api: ApiStack = await startApiStack(client, { taskQueue: engineQueue, namespace: DEFAULT_NAMESPACE, rpcTimeoutMs: 30_000 });
     cleanups.push(() => api.close());
 
-    // Warm-up, and K: what one one-role entry takes through the API.
-    const warm = await oneEntry(api, benchPartyId(runId, 'w', 0), { updates: [], starts: [] });
+    // Warm-up; K and the equal-work plan: what one one-role entry takes through the API and asks of Temporal.
+    const warmPartyId = benchPartyId(runId, 'w', 0);
+    const warm = await oneEntry(api, warmPartyId, { updates: [], starts: [] });
     const k = warm.updates;
+    const plan = await planOfEntry(client, warmPartyId);
+    if (plan.updates.length !== k) throw new Error(`the warm-up entry's history holds ${plan.updates.length} updates, not ${k}`);
     log(`one entry takes K=${k} updates in ${warm.rounds} rounds`);
-    await runFloor(client, { taskQueue: floorQueue, n: config.concurrency, k, concurrency: config.concurrency, runId: `${runId}w` });
 
+    let floorWorker: WorkerProcess | undefined = await startWorkerProcess({
+      entry: FLOOR_WORKER_ENTRY,
+      env: workerEnv(address, floorQueue, { FLOOR_WORKFLOWS_PATH: writeFloorWorkflows(workDir, plan) }),
+    });
+    cleanups.push(() => floorWorker?.kill() ?? Promise.resolve());
+    log(`floor worker up: pid ${floorWorker.pid}`);
+    const floorOpts = { taskQueue: floorQueue, concurrency: config.concurrency };
+    await runFloor(client, { ...floorOpts, n: config.concurrency, k, runId: `${runId}w` });
+    await runEqualWorkFloor(client, plan, { ...floorOpts, n: config.concurrency, runId: `${runId}w` });
+
+    const onFloorWorker = { pid: floorWorker.pid, otherWorkers: [engineWorker.pid] };
     log(`floor: N=${config.n}, K=${k}, concurrency ${config.concurrency}`);
-    const floorRun = await withCpu(floorWorker.pid, config.n, () =>
-      runFloor(client, { taskQueue: floorQueue, n: config.n, k, concurrency: config.concurrency, runId }),
-    );
+    const floorRun = await withCpu(onFloorWorker, config.n, () => runFloor(client, { ...floorOpts, n: config.n, k, runId }));
     const floor = { ...floorRun.value, cpuMsPerLifecycle: floorRun.cpu };
+    log(`floor with the engine's Temporal work: N=${config.n}`);
+    const equalRun = await withCpu(onFloorWorker, config.n, () => runEqualWorkFloor(client, plan, { ...floorOpts, n: config.n, runId }));
+    const floorEqualWork = { ...equalRun.value, cpuMsPerLifecycle: equalRun.cpu };
+    const equalWorkHistory = await totalsOf(client.workflow.getHandle(equalWorkWorkflowId(runId, 0)));
+    const bareFloorHistory = await totalsOf(client.workflow.getHandle(floorWorkflowId(runId, 0)));
     await floorWorker.kill();
     floorWorker = undefined;
+
+    const onEngineWorker = { pid: engineWorker.pid, otherWorkers: [] };
     log(`engine: N=${config.n}, concurrency ${config.concurrency}`);
-    const engineRun = await withCpu(engineWorker.pid, config.n, () => runEngine(api, { n: config.n, concurrency: config.concurrency, runId }));
+    const engineRun = await withCpu(onEngineWorker, config.n, () => runEngine(api, { n: config.n, concurrency: config.concurrency, runId }));
     const engine = { ...engineRun.value, cpuMsPerLifecycle: engineRun.cpu };
+    const engineHistories = await Promise.all([0, Math.floor(config.n / 2), config.n - 1].map((i) => totalsOfEntry(client, benchPartyId(runId, 'e', i))));
     log(`engine without HTTP (diagnostic): N=${config.n}`);
-    const sdkRun = await withCpu(engineWorker.pid, config.n, () =>
+    const sdkRun = await withCpu(onEngineWorker, config.n, () =>
       runEngineViaSdk(client, { taskQueue: engineQueue, n: config.n, concurrency: config.concurrency, runId }),
     );
     const engineViaSdk = { ...sdkRun.value, cpuMsPerLifecycle: sdkRun.cpu };
@@ -135,8 +157,11 @@ async function main(): Promise<void> {
       machine,
       settings: { n: config.n, k, concurrency: config.concurrency, scale: config.scale, scaleSample: config.scaleSample, rounds: warm.rounds },
       floor,
+      floorEqualWork,
       engine,
       engineViaSdk,
+      histories: { engine: engineHistories, floorEqualWork: equalWorkHistory, floor: bareFloorHistory },
+      load: { atStart: loadAtStart, atEnd: loadAverage() },
       workerRssAfterRunsMiB,
       ...(scale ? { scale } : {}),
       ...(timeSkipping ? { timeSkipping } : {}),

@@ -32,3 +32,4 @@ export {
 } from './calendar';
 export { forecastEntry, forecastRole, isAtRisk } from './forecast';
 export { REMINDER_HOUR_UTC, BREACH_HOUR_UTC, BREACH_REMINDER_INTERVAL_DAYS } from './reminders';
+export { isOpenStage, stagesOf, openStagesOf, inboxOf, complianceOf, complianceTotals, byMandateDeadline, COMPLIANCE, type Compliance, type ComplianceFacts, type InboxEntry } from './read-model';

@@ -15,13 +15,13 @@
  */
 import { addWorkingDays, nextWorkingDay, workingDayOnOrAfter } from './calendar';
 import { getCatalogue, stageDef } from './catalogue';
-import { addDays, atHourUtc, DAY_MS, toDate } from './dates';
+import { addDays, atHourUtc, toDate } from './dates';
 import { notificationIds } from './ids';
-import { awaitingSentence, bodyRecipient, makeNotification, partyContact, pendingRoles } from './notify';
+import { breachReminder, mandateBreach, mandateReminder, slaEscalation, slaReminder } from './notifications';
 import { RULES_VERSION, rulesAtLeast } from './rules';
-import { refKey, refLabel, type EntryState } from './state';
+import { refKey, type EntryState } from './state';
 import { NOTIFICATION_KIND, type Notification } from './types';
-import { BODY, ENTRY_STATUS, STAGE_STATE } from './vocabulary';
+import { ENTRY_STATUS, STAGE_STATE } from './vocabulary';
 
 export const REMINDER_HOUR_UTC = 9;
 export const BREACH_HOUR_UTC = 0;
@@ -55,11 +55,6 @@ export function slaInstant(sinceMs: number, slaWorkingDays: number, multiple: nu
   return { due, at: atHourUtc(nextWorkingDay(due, calendar), REMINDER_HOUR_UTC) };
 }
 
-function pendingSummary(state: EntryState): string {
-  const pending = pendingRoles(state);
-  return `${pending.length} of ${state.roles.length} roles pending (${pending.join(', ')}).`;
-}
-
 function mandateItems(state: EntryState, now: number): TimedItem[] {
   const { deadline, version, setAtMs } = state.mandate;
   if (deadline === null) return [];
@@ -67,36 +62,10 @@ function mandateItems(state: EntryState, now: number): TimedItem[] {
   for (const k of state.reminderOffsetsDays) {
     const at = mandateReminderInstant(deadline, k);
     if (at < setAtMs) continue;
-    items.push({
-      at,
-      id: notificationIds.mandateReminder(state.entryId, k, version),
-      build: () =>
-        makeNotification(state, {
-          id: notificationIds.mandateReminder(state.entryId, k, version),
-          kind: NOTIFICATION_KIND.MANDATE_REMINDER,
-          recipients: [partyContact(state), bodyRecipient(BODY.SECAS)],
-          dueAtMs: at,
-          subject: `${state.partyName}: ${k} day${k === 1 ? '' : 's'} to the DCC User mandate deadline (${deadline})`,
-          body: `The DCC User mandate deadline is ${deadline}. ${pendingSummary(state)} ${awaitingSentence(state)}`,
-          deadline,
-        }),
-    });
+    items.push({ at, id: notificationIds.mandateReminder(state.entryId, k, version), build: () => mandateReminder(state, deadline, k, at) });
   }
   const breachAt = Math.max(breachInstant(deadline), setAtMs);
-  items.push({
-    at: breachAt,
-    id: notificationIds.mandateBreach(state.entryId, version),
-    build: () =>
-      makeNotification(state, {
-        id: notificationIds.mandateBreach(state.entryId, version),
-        kind: NOTIFICATION_KIND.MANDATE_BREACH,
-        recipients: [bodyRecipient(BODY.SECAS), bodyRecipient(BODY.OPS)],
-        dueAtMs: breachAt,
-        subject: `${state.partyName}: DCC User mandate deadline ${deadline} passed with roles incomplete`,
-        body: `The mandate deadline ${deadline} has passed. ${pendingSummary(state)} ${awaitingSentence(state)}`,
-        deadline,
-      }),
-  });
+  items.push({ at: breachAt, id: notificationIds.mandateBreach(state.entryId, version), build: () => mandateBreach(state, deadline, breachAt) });
   // Weekly reminders after the breach date; generated up to the first one still ahead of now.
   const breachDate = toDate(breachAt);
   for (let week = 1; ; week++) {
@@ -104,16 +73,7 @@ function mandateItems(state: EntryState, now: number): TimedItem[] {
     items.push({
       at,
       id: notificationIds.breachReminder(state.entryId, week, version),
-      build: () =>
-        makeNotification(state, {
-          id: notificationIds.breachReminder(state.entryId, week, version),
-          kind: NOTIFICATION_KIND.BREACH_REMINDER,
-          recipients: [bodyRecipient(BODY.SECAS), bodyRecipient(BODY.OPS)],
-          dueAtMs: at,
-          subject: `${state.partyName}: still in breach of the DCC User mandate (deadline ${deadline}, week ${week})`,
-          body: `The mandate deadline ${deadline} passed ${Math.round((at - breachInstant(deadline)) / DAY_MS)} days ago. ${pendingSummary(state)} ${awaitingSentence(state)}`,
-          deadline,
-        }),
+      build: () => breachReminder(state, deadline, week, at, breachInstant(deadline)),
     });
     if (at > now) break;
   }
@@ -124,44 +84,22 @@ function slaItems(state: EntryState): TimedItem[] {
   const catalogue = getCatalogue(state.catalogueVersion);
   const items: TimedItem[] = [];
   for (const record of state.stages) {
-    const since = record.sinceMs;
-    if (record.state !== STAGE_STATE.AWAITING_DECISION || since === undefined) continue;
+    const sinceMs = record.sinceMs;
+    if (record.state !== STAGE_STATE.AWAITING_DECISION || sinceMs === undefined) continue;
     const def = stageDef(catalogue, record.stage);
     const key = refKey(record);
-    const reminder = slaInstant(since, def.slaWorkingDays, 1, state.calendarVersion);
-    const escalation = slaInstant(since, def.slaWorkingDays, 2, state.calendarVersion);
-    const base = { stage: record.stage, role: record.role, awaitedBody: def.owner };
-    const reminderId = notificationIds.slaReminder(state.entryId, key, record.attempts);
-    const escalationId = notificationIds.slaEscalation(state.entryId, key, record.attempts);
+    const reminder = slaInstant(sinceMs, def.slaWorkingDays, 1, state.calendarVersion);
+    const escalation = slaInstant(sinceMs, def.slaWorkingDays, 2, state.calendarVersion);
+    const dates = { sinceMs, due: reminder.due, twiceDue: escalation.due };
     items.push({
       at: reminder.at,
-      id: reminderId,
-      build: () =>
-        makeNotification(state, {
-          ...base,
-          id: reminderId,
-          kind: NOTIFICATION_KIND.SLA_REMINDER,
-          recipients: [bodyRecipient(def.owner)],
-          dueAtMs: reminder.at,
-          subject: `${state.partyName}: ${def.owner} decision on ${refLabel(record)} was due ${reminder.due}`,
-          body: `${def.owner}'s decision on ${def.title} (${refLabel(record)}, SEC ${def.secRef}) has been awaited since ${toDate(since)}; its ${def.slaWorkingDays} working-day response target was ${reminder.due}.`,
-          deadline: reminder.due,
-        }),
+      id: notificationIds.slaReminder(state.entryId, key, record.attempts),
+      build: () => slaReminder(state, record, def, dates, reminder.at),
     });
     items.push({
       at: escalation.at,
-      id: escalationId,
-      build: () =>
-        makeNotification(state, {
-          ...base,
-          id: escalationId,
-          kind: NOTIFICATION_KIND.SLA_ESCALATION,
-          recipients: [bodyRecipient(BODY.OPS)],
-          dueAtMs: escalation.at,
-          subject: `${state.partyName}: ${def.owner} decision on ${refLabel(record)} is twice over its SLA`,
-          body: `${def.owner}'s decision on ${def.title} (${refLabel(record)}) has been awaited since ${toDate(since)}: the response target was ${reminder.due}, twice it was ${escalation.due}.`,
-          deadline: escalation.due,
-        }),
+      id: notificationIds.slaEscalation(state.entryId, key, record.attempts),
+      build: () => slaEscalation(state, record, def, dates, escalation.at),
     });
   }
   return items;

@@ -4,6 +4,7 @@
  * answered with the first record and `duplicate: true`; the same id with anything else is
  * ID_REUSED. The workflow applies it to a running entry and the API to a closed one, both here.
  */
+import { refuse } from './guards';
 import { AUDIT_ACTION, REFUSAL, type AuditRecord, type EntryCommand, type Refusal } from './types';
 
 export type RetryCheck = { kind: 'new' } | { kind: 'duplicate'; record: AuditRecord } | { kind: 'reused'; refusal: Refusal };
@@ -45,7 +46,7 @@ export function checkRetry(audit: readonly AuditRecord[], command: EntryCommand)
   if (!record) return { kind: 'new' };
   if (fingerprintOf({ ...record, type: command.type }) !== fingerprintOf(command)) {
     const what = command.type === 'RECORD_DECISION' ? 'decision' : 'submission';
-    return { kind: 'reused', refusal: { code: REFUSAL.ID_REUSED, message: `id ${id} was already used for a different ${what}` } };
+    return { kind: 'reused', refusal: refuse(REFUSAL.ID_REUSED, `id ${id} was already used for a different ${what}`) };
   }
   return { kind: 'duplicate', record };
 }

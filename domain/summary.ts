@@ -6,16 +6,15 @@
 import { dependenciesOf, getCatalogue, outcomesFor, stageDef, type OutcomeDef, type StageDef } from './catalogue';
 import { dateToMs, daysBetween, toDate, toIso } from './dates';
 import { forecastEntry, forecastRole, isAtRisk } from './forecast';
-import { awaitingPhrase, pendingRoles } from './notify';
+import { awaitingPhrase, pendingRoles } from './notifications';
 import { BREACH_REMINDER_INTERVAL_DAYS, breachInstant, breachReminderInstant, slaInstant } from './reminders';
 import { RULES_VERSION, rulesAtLeast } from './rules';
+import { isOpenStage } from './read-model';
 import { findRecord, refKey, refLabel, type EntryState, type StageRecord } from './state';
 import { AUDIT_ACTION, type AuditRecord, type EntrySearchAttributes, type EntrySummary, type LatestSubmission, type StageSummary } from './types';
 import { ALL_BODIES, ALL_STAGES, BODY, ENTRY_STATUS, STAGE_STATE, type Body, type StageId } from './vocabulary';
 
-function isOpen(r: StageRecord): boolean {
-  return r.state === STAGE_STATE.AWAITING_PARTY || r.state === STAGE_STATE.AWAITING_DECISION;
-}
+const isOpen = (r: StageRecord): boolean => isOpenStage(r.state);
 
 function openRecords(state: EntryState): StageRecord[] {
   return state.status === ENTRY_STATUS.IN_PROGRESS ? state.stages.filter(isOpen) : [];

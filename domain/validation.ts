@@ -7,10 +7,9 @@ import { isKnownCalendarVersion } from './calendar';
 import { dependenciesOf, findStage, getCatalogue, isKnownCatalogueVersion, outcomesFor, type StageRef } from './catalogue';
 import { isValidDate } from './dates';
 import { sameRef } from './state';
-import { REFUSAL, type Refusal, type RefusalCode, type StartEntryInput } from './types';
+import { refuse } from './guards';
+import { REFUSAL, type Refusal, type StartEntryInput } from './types';
 import { ALL_COHORTS, ALL_USER_ROLES, OUTCOME_EFFECT, STAGE_LEVEL, type UserRole } from './vocabulary';
-
-const refuse = (code: RefusalCode, message: string): Refusal => ({ code, message });
 
 export const MAX_REMINDER_OFFSET_DAYS = 3650;
 

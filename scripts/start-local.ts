@@ -1,63 +1,38 @@
 /**
  * npm start: the whole system on one machine. The Temporal dev server (Web UI, SQLite in the
- * data folder) unless TEMPORAL_ADDRESS names a running server, then the worker and the API.
- * Ctrl-C (SIGINT) or SIGTERM stops all of it and waits for every child to exit.
+ * data folder) unless TEMPORAL_ADDRESS names a running server, then the worker and the API, each
+ * restarted if it dies (scripts/supervisor.ts). The banner is printed once the worker polls the
+ * task queue and the API answers. Ctrl-C (SIGINT) or SIGTERM stops all of it and waits for every
+ * child to exit.
  */
 import { Connection } from '@temporalio/client';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { msToTs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { z } from 'zod';
-import { parseEnv, port } from '../config/env';
-import { DEFAULT_NAMESPACE } from '../config/temporal';
+import { type z } from 'zod';
+import { loadDotEnv } from '../config/dotenv';
+import { parseEnv } from '../config/env';
+import { createLogger } from '../config/logging';
 import { searchAttributeCliPairs } from '../workflows/search-attributes';
 import { buildConsole } from './build-console';
+import { assertPortsFree } from './local-ports';
 import { ensureSearchAttributes } from './search-attributes';
 import { ensureLocalTokens } from './local-tokens';
+import { EXAMPLE_ROUTES_FILE, localEnvSchema } from './start-local-env';
 import { startLocalMailSink } from './local-mail-sink';
+import { type Supervised, supervise } from './supervisor';
 import { PROJECT_ROOT, TEMPORAL_CLI, requireBinary } from './temporal-toolchain';
 
-const localEnvSchema = z.object({
-  TEMPORAL_ADDRESS: z.string().optional(),
-  TEMPORAL_NAMESPACE: z.string().default(DEFAULT_NAMESPACE),
-  TEMPORAL_PORT: port(7233),
-  TEMPORAL_UI_PORT: port(8233),
-  API_PORT: port(3000),
-  /** Where the worker sends mail; unset: a local sink writes every message to <data>/mail. */
-  SMTP_URL: z.string().optional(),
-  LOCAL_SMTP_PORT: port(1025),
-  UEP_DATA_DIR: z.string().default(path.join(PROJECT_ROOT, 'data')),
-});
-
-const children: ChildProcess[] = [];
+const READY_TIMEOUT_MS = 180_000;
+const processes: Supervised[] = [];
 let stopping = false;
-
-function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(command, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`${name} exited (${signal ?? code}); stopping everything`);
-      void stop(1);
-    }
-  });
-  children.push(child);
-  return child;
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
 
 /** Stops the API and worker first, the Temporal server last, each given time to finish. */
 async function stop(code: number): Promise<never> {
   stopping = true;
-  for (const child of [...children].reverse()) {
-    child.kill('SIGTERM');
-    const done = await Promise.race([exited(child).then(() => true), delay(35_000).then(() => false)]);
-    if (!done) child.kill('SIGKILL');
-  }
+  for (const p of [...processes].reverse()) await p.stop(35_000);
   process.exit(code);
 }
 
@@ -73,28 +48,68 @@ async function connectWhenReady(address: string, timeoutMs: number): Promise<Con
   }
 }
 
+function retentionMs(value: string): number {
+  const n = Number(value.slice(0, -1));
+  return n * (value.endsWith('d') ? 86_400_000 : 3_600_000);
+}
+
+/** Resolves once a worker with this pid polls the task queue and the API answers /healthz. */
+async function untilServing(connection: Connection, env: z.infer<typeof localEnvSchema>, worker: Supervised): Promise<void> {
+  const until = Date.now() + READY_TIMEOUT_MS;
+  let polled = false;
+  for (;;) {
+    if (!polled) {
+      const { pollers } = await connection.workflowService.describeTaskQueue({
+        namespace: env.TEMPORAL_NAMESPACE,
+        taskQueue: { name: env.TEMPORAL_TASK_QUEUE },
+        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      });
+      polled = pollers.some((p) => p.identity?.endsWith(`/${worker.current().pid}`));
+    }
+    if (polled) {
+      const ok = await fetch(`http://127.0.0.1:${env.API_PORT}/healthz`).then((r) => r.ok, () => false);
+      if (ok) return;
+    }
+    if (Date.now() > until) throw new Error(`not serving after ${READY_TIMEOUT_MS / 1000} s (worker polling: ${polled})`);
+    await delay(500);
+  }
+}
+
 async function main(): Promise<void> {
+  loadDotEnv();
   const env = parseEnv(localEnvSchema);
+  const log = createLogger('npm-start', env.LOG_LEVEL);
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
   // the console as the sources are now (served by the API at /app)
   await buildConsole();
 
-  let address = env.TEMPORAL_ADDRESS;
-  let uiUrl = process.env.TEMPORAL_UI_URL;
-  if (!address) {
-    mkdirSync(env.UEP_DATA_DIR, { recursive: true });
-    address = `127.0.0.1:${env.TEMPORAL_PORT}`;
-    uiUrl = `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`;
+  const external = env.TEMPORAL_ADDRESS;
+  await assertPortsFree({
+    API_PORT: env.API_PORT,
+    ...(env.WORKER_METRICS_ENABLED ? { WORKER_METRICS_PORT: env.WORKER_METRICS_PORT } : {}),
+    ...(env.SMTP_URL ? {} : { LOCAL_SMTP_PORT: env.LOCAL_SMTP_PORT }),
+    ...(external ? {} : { TEMPORAL_PORT: env.TEMPORAL_PORT, TEMPORAL_UI_PORT: env.TEMPORAL_UI_PORT }),
+  });
+  mkdirSync(env.UEP_DATA_DIR, { recursive: true });
+
+  const address = external ?? `127.0.0.1:${env.TEMPORAL_PORT}`;
+  const uiUrl = external ? process.env.TEMPORAL_UI_URL : `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`;
+  if (!external) {
     const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(env.TEMPORAL_PORT), '--ui-port', String(env.TEMPORAL_UI_PORT)];
     args.push('--db-filename', path.join(env.UEP_DATA_DIR, 'temporal.sqlite'), '--namespace', env.TEMPORAL_NAMESPACE, '--log-level', 'error');
     for (const { name, type } of searchAttributeCliPairs()) args.push('--search-attribute', `${name}=${type}`);
-    start('temporal', requireBinary(TEMPORAL_CLI), args, {});
+    processes.push(supervise({ name: 'temporal', command: requireBinary(TEMPORAL_CLI), args, env: {} }, log));
   }
   const connection = await connectWhenReady(address, 30_000);
   const added = await ensureSearchAttributes(connection, env.TEMPORAL_NAMESPACE);
-  if (added.length > 0) console.log(`registered search attributes: ${added.join(', ')}`);
-  await connection.close();
+  if (added.length > 0) log.info({ added }, 'registered search attributes');
+  if (!external) {
+    await connection.workflowService.updateNamespace({
+      namespace: env.TEMPORAL_NAMESPACE,
+      config: { workflowExecutionRetentionTtl: msToTs(retentionMs(env.TEMPORAL_NAMESPACE_RETENTION)) },
+    });
+  }
 
   const tokensFile = ensureLocalTokens(env.UEP_DATA_DIR);
   let smtpUrl = env.SMTP_URL;
@@ -104,15 +119,34 @@ async function main(): Promise<void> {
     smtpUrl = sink.url;
     mailNote = `${sink.dir} (every message as an .eml file)`;
   }
+  const routes = env.NOTIFY_ROUTES_FILE ?? env.NOTIFY_ROUTES_JSON ? {} : { NOTIFY_ROUTES_FILE: EXAMPLE_ROUTES_FILE };
   const shared = {
     TEMPORAL_ADDRESS: address,
     TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE,
+    TEMPORAL_TASK_QUEUE: env.TEMPORAL_TASK_QUEUE,
     ...(uiUrl ? { TEMPORAL_UI_URL: uiUrl } : {}),
     API_PUBLIC_URL: `http://127.0.0.1:${env.API_PORT}`,
   };
   // node itself (not the tsx wrapper) so that SIGTERM reaches the process and it shuts down gracefully
-  start('worker', process.execPath, ['--import', 'tsx', 'worker/main.ts'], { ...shared, SMTP_URL: smtpUrl });
-  start('api', process.execPath, ['--import', 'tsx', 'api/server.ts'], { ...shared, API_PORT: String(env.API_PORT), AUTH_TOKENS_FILE: tokensFile });
+  const worker = supervise(
+    {
+      name: 'worker',
+      command: process.execPath,
+      args: ['--import', 'tsx', 'worker/main.ts'],
+      env: { ...shared, ...routes, SMTP_URL: smtpUrl, WORKER_METRICS_PORT: String(env.WORKER_METRICS_PORT) },
+    },
+    log,
+  );
+  const api = supervise(
+    { name: 'api', command: process.execPath, args: ['--import', 'tsx', 'api/server.ts'], env: { ...shared, API_PORT: String(env.API_PORT), AUTH_TOKENS_FILE: tokensFile } },
+    log,
+  );
+  processes.push(worker, api);
+  const failed = Promise.race(processes.map((p) => p.failedToStart)).then((reason) => Promise.reject(new Error(reason)));
+  await Promise.race([untilServing(connection, env, worker), failed]);
+  await connection.close();
+  for (const p of processes) p.markUp();
+  if (stopping) return;
 
   console.log(
     [
@@ -122,8 +156,10 @@ async function main(): Promise<void> {
       `  API             http://127.0.0.1:${env.API_PORT}  (docs: /docs, OpenAPI: /openapi.json)`,
       `  Temporal Web UI ${uiUrl ?? '(external server)'}`,
       `  Temporal gRPC   ${address}`,
+      `  Worker metrics  ${env.WORKER_METRICS_ENABLED ? `http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics` : 'off'}`,
       `  Dev tokens      ${path.join(env.UEP_DATA_DIR, 'dev-tokens.txt')}`,
       `  Mail            ${mailNote}`,
+      `  Body mail       ${routes.NOTIFY_ROUTES_FILE ? `example addresses (${path.relative(PROJECT_ROOT, routes.NOTIFY_ROUTES_FILE)})` : 'your NOTIFY_ROUTES_*'}`,
       'Ctrl-C stops everything.',
       '',
     ].join('\n'),

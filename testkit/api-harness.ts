@@ -73,7 +73,7 @@ export function recordingActivities(notifications: Notification[]) {
   return {
     async deliverNotification(n: Notification): Promise<DeliveryReport> {
       notifications.push(n);
-      return { notificationId: n.id, kind: n.kind, status: DELIVERY_STATUS.NO_TARGETS, attempts: 1, targets: [], unrouted: [] };
+      return { notificationId: n.id, kind: n.kind, status: DELIVERY_STATUS.DELIVERED, attempts: 1, targets: [] };
     },
   };
 }

@@ -6,20 +6,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CADDY, requireBinary } from '../scripts/temporal-toolchain';
 import { eventually } from './api-harness';
+import { freePort } from './ports';
 
-/** A port free right now on 127.0.0.1 (the OS picks it). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** The admin endpoint answers 200 (node:http: fetch's Sec-Fetch-Mode makes Caddy check an origin). */
 function adminAnswers(port: number): Promise<boolean> {

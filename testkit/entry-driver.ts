@@ -1,6 +1,6 @@
 /** Drives an entry through its stages the way the bodies would: the Party submits, the owner decides. */
 import type { WorkflowHandle } from '@temporalio/client';
-import { getCatalogue } from '../domain';
+import { getCatalogue, openStagesOf } from '../domain';
 import type { EntrySummary, StageSummary } from '../domain/types';
 import { BODY, ENTRY_STATUS, OUTCOME_EFFECT, STAGE_STATE, type Principal } from '../domain/vocabulary';
 import { getStatusQuery, recordDecisionUpdate, submitEvidenceUpdate, type EntryUpdateResult } from '../workflows/messages';
@@ -9,11 +9,8 @@ export function principalFor(body: Principal['body'], partyId: string): Principa
   return body === BODY.PARTY ? { body, id: `contact@${partyId}`, partyId } : { body, id: `${body.toLowerCase()}-officer` };
 }
 
-export function openStages(summary: EntrySummary): StageSummary[] {
-  return [...summary.partyStages, ...summary.roleStages.flatMap((r) => r.stages)].filter(
-    (s) => s.state === STAGE_STATE.AWAITING_PARTY || s.state === STAGE_STATE.AWAITING_DECISION,
-  );
-}
+/** The stages awaiting someone now (the domain's read-model rule). */
+export const openStages = (summary: EntrySummary): StageSummary[] => openStagesOf(summary);
 
 /** The first outcome that completes the stage (no Shared Resource-only outcomes). */
 export function passingOutcome(summary: EntrySummary, stage: StageSummary): string {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { notificationEnvSchema, notificationSettings } from '../activities/config';
 import { flag, parseEnv, port } from '../config/env';
+import { logLevelSchema } from '../config/logging';
 import { demoEnvSchema, type ExampleValueCheck } from '../config/example-values';
 import { temporalEnvSchema } from '../config/temporal';
 
@@ -19,6 +20,12 @@ export const workerEnvSchema = temporalEnvSchema.extend({
    * 500 keeps the active entries hot and a worker with 10,000 idle ones under 1 GiB.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(500),
+  /**
+   * A file refreshed while Temporal lists this worker as a poller of its task queue: the
+   * container healthcheck reads its age (worker/health.ts). Unset: no health file.
+   */
+  WORKER_HEALTH_FILE: z.string().min(1).optional(),
+  WORKER_HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
   /** How long in-flight activities get to finish after SIGTERM. */
   WORKER_SHUTDOWN_GRACE: z.string().default('30s'),
   /** Identifies the deployed code in metrics and logs (e.g. the git commit). */
@@ -27,7 +34,8 @@ export const workerEnvSchema = temporalEnvSchema.extend({
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   /** Base URL of the API, for links in notifications. */
   API_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
-  LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  /** trace, debug, info, warn, error or silent (pino's levels; upper case accepted). */
+  LOG_LEVEL: logLevelSchema,
 })
   .extend(notificationEnvSchema.shape)
   .extend(demoEnvSchema.shape);

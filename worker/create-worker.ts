@@ -2,6 +2,9 @@ import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Duration } from '@temporalio/common';
 import type { WorkerConfig } from './config';
 
+/** How this worker names itself to Temporal (and how it finds itself among the pollers). */
+export const workerIdentity = (config: Pick<WorkerConfig, 'WORKER_BUILD_ID'>) => `uep-worker@${config.WORKER_BUILD_ID}/${process.pid}`;
+
 /** The engine's worker on its task queue: the entry workflows and the given activities. */
 export async function createEntryWorker(
   connection: NativeConnection,
@@ -17,7 +20,7 @@ export async function createEntryWorker(
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     ...workflows,
     activities,
-    identity: `uep-worker@${config.WORKER_BUILD_ID}/${process.pid}`,
+    identity: workerIdentity(config),
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,

@@ -1,19 +1,24 @@
 /**
- * The worker process: runtime telemetry (Prometheus metrics, structured logs), the connection,
+ * The worker process: runtime telemetry (Prometheus metrics, pino JSON logs), the connection,
  * the entry workflows and the notification activities. SIGTERM/SIGINT shut it down gracefully:
  * polling stops, in-flight tasks get WORKER_SHUTDOWN_GRACE to finish, then the process exits.
  */
-import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { activityDepsFromConfig, createActivities } from '../activities';
+import { loadDotEnv } from '../config/dotenv';
 import { refuseExampleValues } from '../config/example-values';
+import { createLogger, pinoTemporalLogger } from '../config/logging';
 import { loadWorkerConfig, workerExampleValues } from './config';
-import { createEntryWorker } from './create-worker';
+import { createEntryWorker, workerIdentity } from './create-worker';
+import { startHealthFile } from './health';
 
 async function main(): Promise<void> {
+  loadDotEnv();
   const config = loadWorkerConfig();
   refuseExampleValues(workerExampleValues(config), config.UEP_DEMO);
+  // The SDK's own lines, the workflows' and the activities' (their `log`) all end up here.
   Runtime.install({
-    logger: new DefaultLogger(config.LOG_LEVEL),
+    logger: pinoTemporalLogger(createLogger('uep-worker', config.LOG_LEVEL)),
     telemetryOptions: {
       logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }) },
       ...(config.WORKER_METRICS_ENABLED
@@ -30,7 +35,24 @@ async function main(): Promise<void> {
       buildId: config.WORKER_BUILD_ID,
       metrics: config.WORKER_METRICS_ENABLED ? `http://${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}/metrics` : 'off',
     });
-    await worker.run();
+    const stopHealth = config.WORKER_HEALTH_FILE
+      ? startHealthFile({
+          connection,
+          namespace: config.TEMPORAL_NAMESPACE,
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          identity: workerIdentity(config),
+          file: config.WORKER_HEALTH_FILE,
+          intervalMs: config.WORKER_HEALTH_INTERVAL_MS,
+          onError: (err) => {
+            Runtime.instance().logger.warn('health check against Temporal failed', { error: String(err) });
+          },
+        })
+      : undefined;
+    try {
+      await worker.run();
+    } finally {
+      stopHealth?.();
+    }
     Runtime.instance().logger.info('worker stopped cleanly');
   } finally {
     await connection.close();
@@ -38,6 +60,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  createLogger('uep-worker', 'error', true).fatal({ err }, 'worker failed');
   process.exit(1);
 });

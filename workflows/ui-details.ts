@@ -1,4 +1,5 @@
 import type { EntrySummary, StageSummary } from '../domain/types';
+import { stagesOf } from '../domain/read-model';
 import { STAGE_STATE } from '../domain/vocabulary';
 
 function stageLine(s: StageSummary): string {
@@ -10,7 +11,7 @@ function stageLine(s: StageSummary): string {
 /** The entry's current details in the Temporal Web UI: where it stands and who is awaited. */
 export function entryDetailsMarkdown(summary: EntrySummary): string {
   const flags = [summary.atRisk ? '**at risk**' : '', summary.inBreach ? '**in breach**' : ''].filter(Boolean).join(', ');
-  const open = [...summary.partyStages, ...summary.roleStages.flatMap((r) => r.stages)].filter((s) => s.state !== STAGE_STATE.DONE);
+  const open = stagesOf(summary).filter((s) => s.state !== STAGE_STATE.DONE);
   return [
     `**${summary.headline}**`,
     '',

@@ -1,6 +1,7 @@
 /** The compliance report: every entry against its mandate deadline, as JSON and as CSV. */
 import { Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { byMandateDeadline, complianceOf, complianceTotals } from '../../domain/read-model';
 import type { EntrySummary } from '../../domain/types';
 import { ENTRY_STATUS } from '../../domain/vocabulary';
 import type { AppContext } from '../context';
@@ -8,25 +9,12 @@ import { toCsv } from '../csv';
 import { CONTENT_TYPE, ENDPOINTS } from '../endpoints';
 import { entryLinks } from '../links';
 import { mount } from '../mount';
-import { COMPLIANCE, type Compliance, type ComplianceReport, type ComplianceRow } from '../schemas';
+import type { ComplianceReport, ComplianceRow } from '../schemas';
 import { listAllEntries, mapLimited, queryStatus, STATUS_QUERY_CONCURRENCY, type VisibleEntry } from '../temporal-gateway';
 import { entryQuery } from '../visibility';
 
 /** Entries one report covers at most (each costs a status query). */
 export const REPORT_MAX_ENTRIES = 5000;
-
-type ComplianceFacts = Pick<EntrySummary, 'status' | 'mandateDeadline' | 'closedAt' | 'inBreach' | 'atRisk'>;
-
-export function complianceOf(s: ComplianceFacts): Compliance {
-  if (s.status === ENTRY_STATUS.WITHDRAWN) return COMPLIANCE.WITHDRAWN;
-  if (s.mandateDeadline === null) return COMPLIANCE.NO_MANDATE;
-  if (s.status === ENTRY_STATUS.COMPLETE) {
-    const completed = (s.closedAt ?? '').slice(0, 10);
-    return completed !== '' && completed <= s.mandateDeadline ? COMPLIANCE.COMPLETE_ON_TIME : COMPLIANCE.COMPLETE_LATE;
-  }
-  if (s.inBreach) return COMPLIANCE.IN_BREACH;
-  return s.atRisk ? COMPLIANCE.AT_RISK : COMPLIANCE.ON_TRACK;
-}
 
 function rowFromStatus(ctx: AppContext, s: EntrySummary): ComplianceRow {
   return {
@@ -81,12 +69,8 @@ async function buildReport(ctx: AppContext): Promise<ComplianceReport> {
       (err: unknown) => (err instanceof WorkflowNotFoundError ? null : rowFromVisibility(ctx, e)),
     ),
   );
-  const sorted = rows
-    .filter((r): r is ComplianceRow => r !== null)
-    .sort((a, b) => (a.mandateDeadline ?? '9999').localeCompare(b.mandateDeadline ?? '9999') || a.partyId.localeCompare(b.partyId));
-  const totals: Record<string, number> = Object.fromEntries(Object.values(COMPLIANCE).map((c) => [c, 0]));
-  for (const row of sorted) totals[row.compliance] = (totals[row.compliance] ?? 0) + 1;
-  return { generatedAt: new Date().toISOString(), totals, rows: sorted, truncated };
+  const sorted = rows.filter((r): r is ComplianceRow => r !== null).sort(byMandateDeadline);
+  return { generatedAt: new Date().toISOString(), totals: complianceTotals(sorted), rows: sorted, truncated };
 }
 
 export const COMPLIANCE_CSV_COLUMNS: (keyof ComplianceRow)[] = [

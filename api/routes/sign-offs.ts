@@ -1,9 +1,9 @@
 /** Sign-offs: decisions by the owning body, evidence from the Party, and each body's inbox. */
 import { Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { workingDaysBetween } from '../../domain';
-import type { EntrySummary, StageSummary } from '../../domain/types';
-import { BODY, ENTRY_STATUS, STAGE_STATE, type Body } from '../../domain/vocabulary';
+import { inboxOf } from '../../domain/read-model';
+import type { EntrySummary } from '../../domain/types';
+import { BODY, ENTRY_STATUS, type Body } from '../../domain/vocabulary';
 import { recordDecisionUpdate, submitEvidenceUpdate } from '../../workflows/messages';
 import { principalOf } from '../auth';
 import type { AppContext } from '../context';
@@ -19,17 +19,6 @@ import { updateResponse } from './entries';
 
 /** Entries an inbox looks at, at most; the status of each is queried, a few at a time. */
 export const INBOX_MAX_ENTRIES = 1000;
-
-function awaitedStages(summary: EntrySummary): StageSummary[] {
-  return [...summary.partyStages, ...summary.roleStages.flatMap((r) => r.stages)].filter(
-    (s) => s.state !== STAGE_STATE.DONE && s.awaiting !== undefined,
-  );
-}
-
-const byDueDate = (a: InboxItem, b: InboxItem) =>
-  (a.dueBy ?? '9999-12-31').localeCompare(b.dueBy ?? '9999-12-31') ||
-  (a.awaitingSince ?? '').localeCompare(b.awaitingSince ?? '') ||
-  a.partyId.localeCompare(b.partyId);
 
 export function signOffsRouter(ctx: AppContext): Router {
   const router = Router();
@@ -66,33 +55,9 @@ export function signOffsRouter(ctx: AppContext): Router {
       }),
     );
     const today = new Date().toISOString().slice(0, 10);
-    const items: InboxItem[] = summaries.flatMap((summary) =>
-      summary === null
-        ? []
-        : awaitedStages(summary)
-            .filter((s) => body === null || s.awaiting === body)
-            .map((s) => ({
-              partyId: summary.partyId,
-              partyName: summary.partyName,
-              stage: s.stage,
-              ...(s.role ? { role: s.role } : {}),
-              title: s.title,
-              awaiting: s.awaiting as Body,
-              state: s.state,
-              awaitingSince: s.awaitingSince ?? null,
-              dueBy: s.dueBy ?? null,
-              overdue: s.dueBy !== undefined && s.dueBy < today,
-              workingDaysLeft: s.dueBy === undefined ? null : workingDaysBetween(today, s.dueBy, summary.calendarVersion),
-              mandateDeadline: summary.mandateDeadline,
-              atRisk: summary.atRisk,
-              inBreach: summary.inBreach,
-              allowedOutcomes: s.allowedOutcomes,
-              expected: s.expected,
-              ...(s.latestSubmission ? { latestSubmission: s.latestSubmission } : {}),
-              links: entryLinks(ctx.config, summary.partyId),
-            })),
-    );
-    const answer: InboxResponse = { body, items: items.sort(byDueDate), truncated, unavailable: unavailable.sort() };
+    const present = summaries.filter((summary): summary is EntrySummary => summary !== null);
+    const items: InboxItem[] = inboxOf(present, body, today).map((item) => ({ ...item, links: entryLinks(ctx.config, item.partyId) }));
+    const answer: InboxResponse = { body, items, truncated, unavailable: unavailable.sort() };
     res.json(answer);
   });
 

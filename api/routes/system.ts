@@ -8,7 +8,8 @@ import type { PrincipalResponse } from '../schemas';
 import { ENDPOINTS, PATH } from '../endpoints';
 import { mount } from '../mount';
 import { buildOpenApiDocument } from '../openapi';
-import { bounded } from '../temporal-gateway';
+import { noWorker } from '../errors';
+import { bounded, describeTaskQueuePollers } from '../temporal-gateway';
 
 export function systemRouter(ctx: AppContext, metrics: Registry): Router {
   const router = Router();
@@ -21,7 +22,15 @@ export function systemRouter(ctx: AppContext, metrics: Registry): Router {
   mount(router, ctx, ENDPOINTS.readyz, async (_input, _req, res) => {
     const started = performance.now();
     await bounded(ctx, () => ctx.client.workflowService.describeNamespace({ namespace: ctx.config.TEMPORAL_NAMESPACE }));
-    res.json({ status: 'ok', temporal: { namespace: ctx.config.TEMPORAL_NAMESPACE, latencyMs: Math.round(performance.now() - started) } });
+    const latencyMs = Math.round(performance.now() - started);
+    const pollers = await describeTaskQueuePollers(ctx);
+    const taskQueue = ctx.config.TEMPORAL_TASK_QUEUE;
+    if (pollers.workflowPollers === 0 || pollers.activityPollers === 0) {
+      throw noWorker(
+        `No worker polls task queue ${taskQueue} (workflow pollers: ${pollers.workflowPollers}, activity pollers: ${pollers.activityPollers}): entries would not move`,
+      );
+    }
+    res.json({ status: 'ok', temporal: { namespace: ctx.config.TEMPORAL_NAMESPACE, latencyMs }, worker: { taskQueue, ...pollers } });
   });
 
   mount(router, ctx, ENDPOINTS.metrics, async (_input, _req, res) => {

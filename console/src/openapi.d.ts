@@ -49,8 +49,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness: Temporal answers within TEMPORAL_RPC_TIMEOUT_MS
-         * @description Public: no token.
+         * Readiness: Temporal answers within TEMPORAL_RPC_TIMEOUT_MS and a worker polls the task queue
+         * @description 503 TEMPORAL_UNAVAILABLE when Temporal does not answer in time; 503 NO_WORKER when no worker has polled the task queue (for workflow or activity tasks) in the last two minutes.
+         *
+         *     Public: no token.
          */
         get: operations["readyz"];
         put?: never;
@@ -655,7 +657,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ENTRY_ALREADY_STARTED" | "PAYLOAD_TOO_LARGE" | "TEMPORAL_UNAVAILABLE" | "INTERNAL" | "UNKNOWN_STAGE" | "STAGE_NOT_APPLICABLE" | "ROLE_REQUIRED" | "WRONG_BODY" | "NOT_OWN_PARTY" | "NOT_AWAITING" | "UNKNOWN_OUTCOME" | "ENTRY_CLOSED" | "ROLE_ALREADY_SOUGHT" | "INVALID_DEADLINE" | "ID_REUSED" | "INVALID_INPUT";
+                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ENTRY_ALREADY_STARTED" | "PAYLOAD_TOO_LARGE" | "TEMPORAL_UNAVAILABLE" | "NO_WORKER" | "INTERNAL" | "UNKNOWN_STAGE" | "STAGE_NOT_APPLICABLE" | "ROLE_REQUIRED" | "WRONG_BODY" | "NOT_OWN_PARTY" | "NOT_AWAITING" | "UNKNOWN_OUTCOME" | "ENTRY_CLOSED" | "ROLE_ALREADY_SOUGHT" | "INVALID_DEADLINE" | "ID_REUSED" | "INVALID_INPUT";
                 details: {
                     message: string;
                     path: string;
@@ -758,6 +760,12 @@ export interface components {
             temporal: {
                 latencyMs: number;
                 namespace: string;
+            };
+            /** @description Workers seen polling the task queue lately (Temporal task-queue description) */
+            worker: {
+                activityPollers: number;
+                taskQueue: string;
+                workflowPollers: number;
             };
         };
         /** @enum {string} */
@@ -967,7 +975,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE) */
+            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1044,7 +1052,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE) */
+            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1128,7 +1136,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE) */
+            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1233,7 +1241,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE) */
+            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1310,7 +1318,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE) */
+            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1387,7 +1395,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE) */
+            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1464,7 +1472,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE) */
+            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1581,7 +1589,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE) */
+            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1698,7 +1706,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE) */
+            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1815,7 +1823,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE) */
+            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1932,7 +1940,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE) */
+            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2049,7 +2057,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE) */
+            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2117,7 +2125,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE) */
+            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2173,7 +2181,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE) */
+            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2238,7 +2246,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE) */
+            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2303,7 +2311,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE) */
+            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -74,9 +74,8 @@ interface RunOptions {
   during?: (handle: WorkflowHandle<typeof deliverNotificationWorkflow>) => Promise<void>;
 }
 
-async function run(notification: Notification, opts: RunOptions = {}): Promise<DeliveryReport> {
-  const taskQueue = `notify-${randomUUID()}`;
-  const worker = await Worker.create({
+function deliveryWorker(taskQueue: string, opts: Pick<RunOptions, 'routes' | 'targetTimeoutMs'>): Promise<Worker> {
+  return Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: bundle,
@@ -90,6 +89,11 @@ async function run(notification: Notification, opts: RunOptions = {}): Promise<D
       },
     }),
   });
+}
+
+async function run(notification: Notification, opts: RunOptions = {}): Promise<DeliveryReport> {
+  const taskQueue = `notify-${randomUUID()}`;
+  const worker = await deliveryWorker(taskQueue, opts);
   return worker.runUntil(async () => {
     const handle = await env.client.workflow.start(deliverNotificationWorkflow, {
       taskQueue,
@@ -120,7 +124,7 @@ describe('deliverNotification on a real worker', () => {
     const n = mandateReminder();
     const report = await run(n);
 
-    expect(report).toMatchObject({ notificationId: n.id, status: DELIVERY_STATUS.DELIVERED, attempts: 1, unrouted: [] });
+    expect(report).toMatchObject({ notificationId: n.id, status: DELIVERY_STATUS.DELIVERED, attempts: 1 });
     expect(report.targets.map((t) => [t.target, t.status])).toEqual([
       ['email:jo.bloggs@ambrose.example', TARGET_STATUS.DELIVERED],
       [`email:${SECAS_MAIL}`, TARGET_STATUS.DELIVERED],
@@ -288,9 +292,9 @@ describe('deliverNotification on a real worker', () => {
   });
 
   test('nothing deliverable: every target refused for good gives a FAILED report after one attempt', async () => {
-    const n = mandateReminder({ recipients: [{ kind: 'PARTY_CONTACT', name: 'Nobody', email: 'not-an-address' }, { kind: 'BODY', body: BODY.DCC }] });
+    const n = mandateReminder({ recipients: [{ kind: 'PARTY_CONTACT', name: 'Nobody', email: 'not-an-address' }] });
     const report = await run(n);
-    expect(report).toMatchObject({ status: DELIVERY_STATUS.FAILED, attempts: 1, unrouted: ['DCC'] });
+    expect(report).toMatchObject({ status: DELIVERY_STATUS.FAILED, attempts: 1 });
     expect(report.targets[0]?.detail).toContain("invalid email address 'not-an-address'");
     expect(smtp.connections()).toBe(0);
   });
@@ -331,6 +335,31 @@ describe('deliverNotification on a real worker', () => {
     const report = await run(n, { targetTimeoutMs: 500 });
     expect(report).toMatchObject({ status: DELIVERY_STATUS.DELIVERED, attempts: 2 });
     expect(smtp.forNotification(n.id)).toHaveLength(1);
+  });
+
+  test('a body with no route fails the attempt (NotificationUnrouted, retried); once a worker has its route the notice reaches it, the contact mailed once', async () => {
+    const n = mandateReminder({ recipients: [{ kind: 'PARTY_CONTACT', name: 'Jo Bloggs', email: 'jo.bloggs@ambrose.example' }, { kind: 'BODY', body: BODY.DCC }] });
+    const taskQueue = `notify-${randomUUID()}`;
+    const handle = await env.client.workflow.start(deliverNotificationWorkflow, { taskQueue, workflowId: `deliver-${randomUUID()}`, args: [n, FAST_RETRY] });
+
+    // The worker as misconfigured: SECAS routed, DCC not.
+    const unconfigured = await deliveryWorker(taskQueue, {});
+    await unconfigured.runUntil(async () => {
+      await untilAttempt(handle, 2);
+    });
+    const pending = (await handle.describe()).raw.pendingActivities?.[0];
+    expect(pending?.lastFailure?.applicationFailureInfo?.type).toBe(NOTIFICATION_ERROR.UNROUTED);
+    expect(pending?.lastFailure?.message).toContain('no route configured for DCC');
+
+    // The operator adds DCC's route and restarts the worker: the next attempt delivers to DCC only.
+    const dccMail = 'uep@dcc.example';
+    const configured = await deliveryWorker(taskQueue, { routes: { ...defaultRoutes(), DCC: { email: [dccMail], webhooks: [] } } });
+    const report = await configured.runUntil(handle.result());
+    expect(report.status).toBe(DELIVERY_STATUS.DELIVERED);
+    const t = byTarget(report);
+    expect(t['email:jo.bloggs@ambrose.example']?.attempt).toBe(1);
+    expect(t[`email:${dccMail}`]?.attempt).toBeGreaterThanOrEqual(2);
+    expect(smtp.forNotification(n.id).map((m) => m.envelopeTo[0]).sort()).toEqual(['jo.bloggs@ambrose.example', dccMail]);
   });
 
   test('a malformed notification fails at once with a non-retryable NotificationInvalid', async () => {

@@ -5,7 +5,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { mkdtempSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
@@ -15,21 +14,11 @@ import type { Notification } from '../../domain/types';
 import { BODY, STAGE } from '../../domain/vocabulary';
 import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
+import { freePort } from '../../testkit/ports';
 import { call, connectClient, eventually, listenApp, recordingActivities, TEST_RPC_TIMEOUT_MS } from '../../testkit/api-harness';
 
 /** The bound plus what HTTP and the event loop may add on a busy 2-core machine. */
 const MARGIN_MS = 1500;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 test('503 within the bound while Temporal is down, then recovery on the same port and database', async () => {
   const port = await freePort();

@@ -14,7 +14,7 @@ import { mintToken, readTokenFile, tokenIdOf } from '../../api/tokens';
 import { BODY } from '../../domain/vocabulary';
 import { startBody } from '../../testkit/api-fixtures';
 import { call, eventually, recordingActivities, type Answer } from '../../testkit/api-harness';
-import { freePort } from '../../testkit/caddy';
+import { freePort } from '../../testkit/ports';
 import type { Worker } from '@temporalio/worker';
 import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 

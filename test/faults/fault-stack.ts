@@ -7,7 +7,7 @@
 import type { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../testkit/ports';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { NotificationRoutes } from '../../activities/config';
@@ -43,16 +43,6 @@ export interface FaultStack {
   close(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Mail to every body; SECAS also gets a signed webhook through the gate. */
 export function faultRoutes(webhookUrl: string): NotificationRoutes {

@@ -304,16 +304,19 @@ describe('docker-compose.yml', () => {
 
   test("the worker's mail goes to the Mailpit catcher unless SMTP_URL says otherwise", () => {
     expect(rawCompose.services.worker!.environment).toMatchObject({ SMTP_URL: '${SMTP_URL:-smtp://mailpit:1025}' });
-    expect(exampleEnv.get('SMTP_URL')).toBe('smtp://mailpit:1025');
+    expect(exampleEnv.has('SMTP_URL')).toBe(false);
     expect(services.mailpit!.expose?.map(String)).toContain('1025');
   });
 
-  test("the API's healthcheck asks its readiness endpoint", () => {
+  test("the API's healthcheck asks its readiness endpoint; the worker's reads its health file", () => {
     // Required lazily: a missing or renamed api/endpoints.ts fails this test alone, with its reason.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { PATH } = require('../../api/endpoints') as { PATH: { readyz: string } };
     expect(asArgs(services.api!.healthcheck?.test).join(' ')).toContain(`http://127.0.0.1:${envOf(services.api!).API_PORT}${PATH.readyz}'`);
-    expect(asArgs(services.worker!.healthcheck?.test).join(' ')).toContain(`http://127.0.0.1:${envOf(services.worker!).WORKER_METRICS_PORT}/metrics'`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { HEALTH_CHECK_SCRIPT } = require('../../worker/health') as { HEALTH_CHECK_SCRIPT: string };
+    expect(asArgs(services.worker!.healthcheck?.test)).toEqual(['CMD', 'node', '-e', HEALTH_CHECK_SCRIPT]);
+    expect(envOf(services.worker!).WORKER_HEALTH_FILE).toMatch(/^\/tmp\//);
   });
 
   test('Temporal gRPC, the Web UI and Mailpit (no authentication of their own) are published on loopback only', () => {
@@ -363,10 +366,12 @@ describe('docker-compose.yml', () => {
     expect((rawCompose as unknown as Record<string, unknown>)['x-temporal-env']).toMatchObject({ API_PUBLIC_URL: '${API_PUBLIC_URL:-https://localhost}' });
   });
 
-  test('every variable compose interpolates is documented in .env.example, and .env.example has nothing else', () => {
+  test('every variable compose interpolates is in .env.example (set, or shown as `# NAME=default`), and what else it sets a process reads', () => {
     const used = [...collectVars(rawCompose, new Set())].sort();
-    expect(used.filter((v) => !exampleEnv.has(v))).toEqual([]);
-    expect([...exampleEnv.keys()].filter((k) => !used.includes(k))).toEqual([]);
+    const shown = new Set([...read('.env.example').matchAll(/^# ([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!));
+    expect(used.filter((v) => !exampleEnv.has(v) && !shown.has(v))).toEqual([]);
+    const readByEngine = new Set([...schemaKeys('worker'), ...schemaKeys('api')]);
+    expect([...exampleEnv.keys()].filter((k) => !used.includes(k) && !readByEngine.has(k))).toEqual([]);
   });
 
   test('every variable in .env.example has a comment above it or above its group', () => {

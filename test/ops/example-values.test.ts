@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { apiExampleValues, loadApiConfig } from '../../api/config';
 import { exampleValueProblems, refuseExampleValues } from '../../config/example-values';
-import { freePort } from '../../testkit/caddy';
+import { freePort } from '../../testkit/ports';
 import { loadWorkerConfig, workerExampleValues } from '../../worker/config';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -8,7 +8,8 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders, type Se
 import { request as httpsRequest } from 'node:https';
 import path from 'node:path';
 import { eventually } from '../../testkit/api-harness';
-import { freePort, startCaddy, type RunningCaddy } from '../../testkit/caddy';
+import { startCaddy, type RunningCaddy } from '../../testkit/caddy';
+import { freePort } from '../../testkit/ports';
 
 const CADDYFILE = path.resolve(__dirname, '..', '..', 'deploy', 'Caddyfile');
 const TOKEN = 'Bearer uep_a-token-that-must-never-travel-in-clear';

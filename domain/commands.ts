@@ -1,0 +1,180 @@
+/**
+ * One function per command: what an accepted command does to the entry (the guards in guards.ts
+ * have already let it through). Each mutates the state it is given (a copy the caller owns) and
+ * returns its audit record and the notifications the act itself sends.
+ */
+import { getCatalogue, stageDef } from './catalogue';
+import { toDate, toIso } from './dates';
+import { forecastEntry, isAtRisk } from './forecast';
+import { deadlineAmended, entryWithdrawn, pendingRoles, roleComplete } from './notifications';
+import { fingerprint } from './retries';
+import { RULES_VERSION, rulesAtLeast } from './rules';
+import { addAudit, addStages, awaitDecision, openStage, principalOf, unblock } from './stage-moves';
+import { findRecord, type EntryState, type StageRecord } from './state';
+import { AUDIT_ACTION, type AuditRecord, type EntryCommand, type Notification } from './types';
+import { ENTRY_STATUS, OUTCOME_EFFECT, STAGE_STATE, type UserRole } from './vocabulary';
+
+export interface Done {
+  record: AuditRecord;
+  notifications: Notification[];
+}
+
+type Command<T extends EntryCommand['type']> = Extract<EntryCommand, { type: T }>;
+
+function stageRecordOf(state: EntryState, command: { stage: StageRecord['stage']; role?: UserRole }): StageRecord {
+  const record = findRecord(state, command.role ? { stage: command.stage, role: command.role } : { stage: command.stage });
+  if (!record) throw new Error('unreachable: checked stage');
+  return record;
+}
+
+/** The Party (or SECAS for it) submitted: the stage now awaits its owner's decision. */
+export function submitEvidence(state: EntryState, command: Command<'SUBMIT_EVIDENCE'>, now: number): Done {
+  const record = stageRecordOf(state, command);
+  record.reference = command.reference;
+  awaitDecision(state, record, now);
+  const audit = addAudit(state, {
+    at: toIso(now),
+    action: AUDIT_ACTION.SUBMISSION,
+    principal: principalOf(command.principal),
+    id: command.submissionId,
+    stage: command.stage,
+    ...(command.role ? { role: command.role } : {}),
+    reference: command.reference,
+    ...(command.comment !== undefined ? { comment: command.comment } : {}),
+  });
+  state.commandIds[`S:${command.submissionId}`] = { fingerprint: fingerprint(command), seq: audit.seq };
+  return { record: audit, notifications: [] };
+}
+
+/** The owner decided: the stage is done (maybe completing its role) or goes round again. */
+export function recordDecision(state: EntryState, command: Command<'RECORD_DECISION'>, now: number): Done {
+  const record = stageRecordOf(state, command);
+  const def = stageDef(getCatalogue(state.catalogueVersion), record.stage);
+  const outcome = def.outcomes.find((o) => o.outcome === command.outcome);
+  if (!outcome) throw new Error('unreachable: checked outcome');
+  const principal = principalOf(command.principal);
+  const notifications: Notification[] = [];
+  const audit = addAudit(state, {
+    at: toIso(now),
+    action: AUDIT_ACTION.DECISION,
+    principal,
+    id: command.decisionId,
+    stage: command.stage,
+    ...(command.role ? { role: command.role } : {}),
+    outcome: command.outcome,
+    evidence: command.evidence,
+    ...(command.comment !== undefined ? { comment: command.comment } : {}),
+  });
+  state.commandIds[`D:${command.decisionId}`] = { fingerprint: fingerprint(command), seq: audit.seq };
+  if (outcome.effect === OUTCOME_EFFECT.DONE) {
+    record.state = STAGE_STATE.DONE;
+    record.outcome = command.outcome;
+    record.doneAt = toDate(now);
+    delete record.sinceMs;
+    delete record.slaDue;
+    if (outcome.followUp) {
+      state.followUps.push({
+        stage: record.stage,
+        ...(record.role ? { role: record.role } : {}),
+        outcome: command.outcome,
+        conditions: command.comment ?? '',
+        evidence: command.evidence,
+        at: toDate(now),
+      });
+    }
+    if (def.completesRole && record.role) notifications.push(completeRole(state, record.role, principal, now));
+    unblock(state, now);
+  } else {
+    record.attempts += 1;
+    record.lastEffect = outcome.effect;
+    openStage(state, record, now);
+  }
+  return { record: audit, notifications };
+}
+
+function completeRole(state: EntryState, role: UserRole, principal: AuditRecord['principal'], now: number): Notification {
+  state.roleCompletedAt[role] = toDate(now);
+  addAudit(state, { at: toIso(now), action: AUDIT_ACTION.ROLE_COMPLETE, principal, role });
+  const n = roleComplete(state, role, now);
+  state.sentNotificationIds.push(n.id);
+  if (pendingRoles(state).length === 0) {
+    state.status = ENTRY_STATUS.COMPLETE;
+    state.closedAtMs = now;
+    state.atRisk = false;
+  }
+  return n;
+}
+
+/** A new mandate deadline (or none): a new deadline version, whose reminders replace the old ones. */
+export function amendDeadline(state: EntryState, command: Command<'AMEND_DEADLINE'>, now: number): Done {
+  const principal = principalOf(command.principal);
+  const previous = state.mandate.deadline;
+  state.mandate = { deadline: command.deadline, version: state.mandate.version + 1, setAtMs: now };
+  const audit = addAudit(state, {
+    at: toIso(now),
+    action: AUDIT_ACTION.DEADLINE_AMENDED,
+    principal,
+    reason: command.reason,
+    previousDeadline: previous,
+    deadline: command.deadline,
+  });
+  const riskNote = rulesAtLeast(state, RULES_VERSION.V2) ? foldAtRiskChange(state, now) : '';
+  const n = deadlineAmended(state, previous, principal, command.reason, riskNote, now);
+  state.sentNotificationIds.push(n.id);
+  return { record: audit, notifications: [n] };
+}
+
+/**
+ * Rules version 2: when an amendment moves the entry into or out of being at risk, the
+ * amendment's own message says so; no separate AT_RISK / BACK_ON_TRACK goes out for the same act.
+ * Returns the sentence to add ('' when the at-risk state did not change).
+ */
+function foldAtRiskChange(state: EntryState, now: number): string {
+  const today = toDate(now);
+  const atRisk = isAtRisk(state, today);
+  if (atRisk === state.atRisk) return '';
+  state.atRisk = atRisk;
+  state.atRiskChanges += 1;
+  const forecast = forecastEntry(state, today) ?? 'n/a';
+  return atRisk
+    ? `. The forecast completion ${forecast} is now after the mandate deadline: the entry is at risk.`
+    : `. The forecast completion is ${forecast}: the entry is back on track.`;
+}
+
+/** One more User Role: its stages are added, and those already unblocked open. */
+export function addRole(state: EntryState, command: Command<'ADD_ROLE'>, now: number): Done {
+  state.roles.push(command.role);
+  addStages(state);
+  unblock(state, now);
+  const audit = addAudit(state, { at: toIso(now), action: AUDIT_ACTION.ROLE_ADDED, principal: principalOf(command.principal), role: command.role });
+  return { record: audit, notifications: [] };
+}
+
+/** The entry closes WITHDRAWN; every reminder stops. */
+export function withdraw(state: EntryState, command: Command<'WITHDRAW'>, now: number): Done {
+  const principal = principalOf(command.principal);
+  state.status = ENTRY_STATUS.WITHDRAWN;
+  state.closedAtMs = now;
+  state.withdrawnReason = command.reason;
+  state.atRisk = false;
+  const audit = addAudit(state, { at: toIso(now), action: AUDIT_ACTION.WITHDRAWN, principal, reason: command.reason });
+  const n = entryWithdrawn(state, principal, command.reason, now);
+  state.sentNotificationIds.push(n.id);
+  return { record: audit, notifications: [n] };
+}
+
+/** Carries out an accepted command on `state` (mutated). */
+export function execute(state: EntryState, command: EntryCommand, now: number): Done {
+  switch (command.type) {
+    case 'SUBMIT_EVIDENCE':
+      return submitEvidence(state, command, now);
+    case 'RECORD_DECISION':
+      return recordDecision(state, command, now);
+    case 'AMEND_DEADLINE':
+      return amendDeadline(state, command, now);
+    case 'ADD_ROLE':
+      return addRole(state, command, now);
+    case 'WITHDRAW':
+      return withdraw(state, command, now);
+  }
+}

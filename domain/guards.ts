@@ -1,0 +1,95 @@
+/**
+ * Guards: why a command cannot be accepted now, as a value (a refusal with its code and reason),
+ * never an exception. The one `refuse` of the domain lives here.
+ */
+import { findStage, getCatalogue, outcomesFor, stageDef } from './catalogue';
+import { isValidDate } from './dates';
+import { findRecord, refLabel, type EntryState, type StageRecord } from './state';
+import { REFUSAL, type EntryCommand, type Refusal, type RefusalCode } from './types';
+import { ALL_USER_ROLES, BODY, ENTRY_STATUS, STAGE_LEVEL, STAGE_STATE, type Principal, type UserRole } from './vocabulary';
+
+export const refuse = (code: RefusalCode, message: string): Refusal => ({ code, message });
+
+export function resolveStage(state: EntryState, stage: string, role: UserRole | undefined): { record: StageRecord } | { refusal: Refusal } {
+  const def = findStage(getCatalogue(state.catalogueVersion), stage);
+  if (!def) return { refusal: refuse(REFUSAL.UNKNOWN_STAGE, `unknown stage: ${stage}`) };
+  if (def.level === STAGE_LEVEL.ROLE && role === undefined) {
+    return { refusal: refuse(REFUSAL.ROLE_REQUIRED, `${stage} is done per User Role: name the role`) };
+  }
+  if (def.level === STAGE_LEVEL.PARTY && role !== undefined) {
+    return { refusal: refuse(REFUSAL.STAGE_NOT_APPLICABLE, `${stage} is a party-level stage: name no role`) };
+  }
+  if (role !== undefined && !state.roles.includes(role)) {
+    return { refusal: refuse(REFUSAL.STAGE_NOT_APPLICABLE, `${role} is not a role this entry seeks`) };
+  }
+  const record = findRecord(state, role ? { stage: def.id, role } : { stage: def.id });
+  if (!record) return { refusal: refuse(REFUSAL.STAGE_NOT_APPLICABLE, `${stage} does not apply${role ? ` to ${role}` : ''}`) };
+  return { record };
+}
+
+function notAwaiting(record: StageRecord, wanted: string): Refusal {
+  const label = refLabel(record);
+  return refuse(REFUSAL.NOT_AWAITING, `${label} is ${record.state}, not ${wanted}`);
+}
+
+function ownPartyRefusal(state: EntryState, principal: Principal): Refusal | undefined {
+  if (principal.body === BODY.PARTY && principal.partyId !== state.partyId) {
+    return refuse(REFUSAL.NOT_OWN_PARTY, `${principal.id} may act only for party ${principal.partyId ?? '(none)'}, not ${state.partyId}`);
+  }
+  return undefined;
+}
+
+/** Why a (new) command cannot be accepted now, or undefined. */
+export function refusalFor(state: EntryState, command: EntryCommand): Refusal | undefined {
+  if (state.status !== ENTRY_STATUS.IN_PROGRESS) {
+    return refuse(REFUSAL.ENTRY_CLOSED, `the entry is ${state.status}: it takes no more commands`);
+  }
+  switch (command.type) {
+    case 'SUBMIT_EVIDENCE': {
+      const resolved = resolveStage(state, command.stage, command.role);
+      if ('refusal' in resolved) return resolved.refusal;
+      const { body } = command.principal;
+      if (body !== BODY.PARTY && body !== BODY.SECAS) {
+        return refuse(REFUSAL.WRONG_BODY, `only the Party (or SECAS on its behalf) submits evidence, not ${body}`);
+      }
+      const own = ownPartyRefusal(state, command.principal);
+      if (own) return own;
+      if (resolved.record.state !== STAGE_STATE.AWAITING_PARTY) return notAwaiting(resolved.record, STAGE_STATE.AWAITING_PARTY);
+      return undefined;
+    }
+    case 'RECORD_DECISION': {
+      const resolved = resolveStage(state, command.stage, command.role);
+      if ('refusal' in resolved) return resolved.refusal;
+      const def = stageDef(getCatalogue(state.catalogueVersion), resolved.record.stage);
+      if (command.principal.body !== def.owner) {
+        return refuse(REFUSAL.WRONG_BODY, `${def.owner} decides ${command.stage}, not ${command.principal.body}`);
+      }
+      if (resolved.record.state !== STAGE_STATE.AWAITING_DECISION) return notAwaiting(resolved.record, STAGE_STATE.AWAITING_DECISION);
+      const outcomes = outcomesFor(def, state.sharedResourceProvider !== undefined);
+      if (!outcomes.some((o) => o.outcome === command.outcome)) {
+        return refuse(REFUSAL.UNKNOWN_OUTCOME, `${command.stage} outcomes are ${outcomes.map((o) => o.outcome).join(', ')}; not ${command.outcome}`);
+      }
+      return undefined;
+    }
+    case 'AMEND_DEADLINE': {
+      const own = ownPartyRefusal(state, command.principal);
+      if (own) return own;
+      if (command.deadline !== null && !isValidDate(command.deadline)) {
+        return refuse(REFUSAL.INVALID_DEADLINE, `deadline must be a 'YYYY-MM-DD' date or null: ${String(command.deadline)}`);
+      }
+      if (command.deadline === state.mandate.deadline) {
+        return refuse(REFUSAL.INVALID_DEADLINE, `the mandate deadline is already ${command.deadline ?? 'none'}`);
+      }
+      return undefined;
+    }
+    case 'ADD_ROLE': {
+      const own = ownPartyRefusal(state, command.principal);
+      if (own) return own;
+      if (!ALL_USER_ROLES.includes(command.role)) return refuse(REFUSAL.STAGE_NOT_APPLICABLE, `unknown User Role: ${String(command.role)}`);
+      if (state.roles.includes(command.role)) return refuse(REFUSAL.ROLE_ALREADY_SOUGHT, `${command.role} is already sought`);
+      return undefined;
+    }
+    case 'WITHDRAW':
+      return ownPartyRefusal(state, command.principal);
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * Every notification the engine sends, one builder per kind: who receives it, its subject and its
+ * body (docs/domain.md, "Notifications"). The machine decides when; this module decides what is
+ * said and to whom. Delivery belongs to activities/.
+ * Recipients: PARTY_CONTACT is the entry's UEP contact; BODY recipients are the bodies' desks.
+ */
+import { workingDaysBetween } from './calendar';
+import { getCatalogue, stageDef, type StageDef } from './catalogue';
+import { DAY_MS, daysBetween, toDate, toIso } from './dates';
+import { notificationIds } from './ids';
+import { isOpenStage } from './read-model';
+import { refKey, refLabel, type EntryState, type StageRecord } from './state';
+import { NOTIFICATION_KIND, type AuditRecord, type Notification, type NotificationKind, type Recipient } from './types';
+import { BODY, STAGE_STATE, type Body, type UserRole } from './vocabulary';
+
+export function partyContact(state: EntryState): Recipient {
+  return { kind: 'PARTY_CONTACT', name: state.uepContact.name, email: state.uepContact.email };
+}
+
+export function bodyRecipient(body: Body): Recipient {
+  return { kind: 'BODY', body };
+}
+
+/** Roles still pending, e.g. 'GAS_SUPPLIER, IMPORT_SUPPLIER'. */
+export function pendingRoles(state: EntryState): string[] {
+  return state.roles.filter((r) => state.roleCompletedAt[r] === undefined);
+}
+
+/** Who is awaited on what: 'DCC (UEPT for GAS_SUPPLIER, due 2026-12-04)'. */
+export function awaitingPhrase(state: EntryState, record: StageRecord): string {
+  const catalogue = getCatalogue(state.catalogueVersion);
+  const def = stageDef(catalogue, record.stage);
+  if (record.state === STAGE_STATE.AWAITING_PARTY) return `${BODY.PARTY} (${refLabel(record)}: ${def.submission ?? 'a submission'})`;
+  return `${def.owner} (${refLabel(record)}, due ${record.slaDue ?? '?'})`;
+}
+
+function awaitingSentence(state: EntryState): string {
+  const open = state.stages.filter((s) => isOpenStage(s.state));
+  if (open.length === 0) return 'Nothing is awaited at the moment.';
+  return `Awaiting: ${open.map((s) => awaitingPhrase(state, s)).join('; ')}.`;
+}
+
+function pendingSummary(state: EntryState): string {
+  const pending = pendingRoles(state);
+  return `${pending.length} of ${state.roles.length} roles pending (${pending.join(', ')}).`;
+}
+
+interface NotificationFields {
+  id: string;
+  kind: NotificationKind;
+  recipients: Recipient[];
+  dueAtMs: number;
+  subject: string;
+  body: string;
+  stage?: Notification['stage'];
+  role?: Notification['role'];
+  awaitedBody?: Body;
+  /** The date the notification is about; days left are counted from the due date to it. */
+  deadline?: string;
+}
+
+function makeNotification(state: EntryState, f: NotificationFields): Notification {
+  const n: Notification = {
+    id: f.id,
+    kind: f.kind,
+    entryId: state.entryId,
+    partyId: state.partyId,
+    partyName: state.partyName,
+    recipients: f.recipients,
+    dueAt: toIso(f.dueAtMs),
+    subject: f.subject,
+    body: f.body,
+  };
+  if (f.stage !== undefined) n.stage = f.stage;
+  if (f.role !== undefined) n.role = f.role;
+  if (f.awaitedBody !== undefined) n.awaitedBody = f.awaitedBody;
+  if (f.deadline !== undefined) {
+    const from = toDate(f.dueAtMs);
+    n.deadline = f.deadline;
+    n.calendarDaysLeft = daysBetween(from, f.deadline);
+    n.workingDaysLeft = workingDaysBetween(from, f.deadline, state.calendarVersion);
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deadlines: reminders before, breach after
+
+/** `days` before the mandate deadline: to the Party and SECAS. */
+export function mandateReminder(state: EntryState, deadline: string, days: number, atMs: number): Notification {
+  return makeNotification(state, {
+    id: notificationIds.mandateReminder(state.entryId, days, state.mandate.version),
+    kind: NOTIFICATION_KIND.MANDATE_REMINDER,
+    recipients: [partyContact(state), bodyRecipient(BODY.SECAS)],
+    dueAtMs: atMs,
+    subject: `${state.partyName}: ${days} day${days === 1 ? '' : 's'} to the DCC User mandate deadline (${deadline})`,
+    body: `The DCC User mandate deadline is ${deadline}. ${pendingSummary(state)} ${awaitingSentence(state)}`,
+    deadline,
+  });
+}
+
+/** The mandate deadline passed with roles incomplete: to SECAS and OPS. */
+export function mandateBreach(state: EntryState, deadline: string, atMs: number): Notification {
+  return makeNotification(state, {
+    id: notificationIds.mandateBreach(state.entryId, state.mandate.version),
+    kind: NOTIFICATION_KIND.MANDATE_BREACH,
+    recipients: [bodyRecipient(BODY.SECAS), bodyRecipient(BODY.OPS)],
+    dueAtMs: atMs,
+    subject: `${state.partyName}: DCC User mandate deadline ${deadline} passed with roles incomplete`,
+    body: `The mandate deadline ${deadline} has passed. ${pendingSummary(state)} ${awaitingSentence(state)}`,
+    deadline,
+  });
+}
+
+/** Week `week` of the breach (the breach itself began at `breachAtMs`): to SECAS and OPS. */
+export function breachReminder(state: EntryState, deadline: string, week: number, atMs: number, breachAtMs: number): Notification {
+  return makeNotification(state, {
+    id: notificationIds.breachReminder(state.entryId, week, state.mandate.version),
+    kind: NOTIFICATION_KIND.BREACH_REMINDER,
+    recipients: [bodyRecipient(BODY.SECAS), bodyRecipient(BODY.OPS)],
+    dueAtMs: atMs,
+    subject: `${state.partyName}: still in breach of the DCC User mandate (deadline ${deadline}, week ${week})`,
+    body: `The mandate deadline ${deadline} passed ${Math.round((atMs - breachAtMs) / DAY_MS)} days ago. ${pendingSummary(state)} ${awaitingSentence(state)}`,
+    deadline,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// A decision overdue
+
+/** When a decision awaited since `sinceMs` fell due (`due`) and when twice its SLA fell due. */
+export interface SlaDates {
+  sinceMs: number;
+  due: string;
+  twiceDue: string;
+}
+
+function slaFields(record: StageRecord, def: StageDef) {
+  return { stage: record.stage, role: record.role, awaitedBody: def.owner };
+}
+
+/** The owner's decision is past its response target: to the owner. */
+export function slaReminder(state: EntryState, record: StageRecord, def: StageDef, sla: SlaDates, atMs: number): Notification {
+  return makeNotification(state, {
+    ...slaFields(record, def),
+    id: notificationIds.slaReminder(state.entryId, refKey(record), record.attempts),
+    kind: NOTIFICATION_KIND.SLA_REMINDER,
+    recipients: [bodyRecipient(def.owner)],
+    dueAtMs: atMs,
+    subject: `${state.partyName}: ${def.owner} decision on ${refLabel(record)} was due ${sla.due}`,
+    body: `${def.owner}'s decision on ${def.title} (${refLabel(record)}, SEC ${def.secRef}) has been awaited since ${toDate(sla.sinceMs)}; its ${def.slaWorkingDays} working-day response target was ${sla.due}.`,
+    deadline: sla.due,
+  });
+}
+
+/** The owner's decision is twice over its response target: to OPS. */
+export function slaEscalation(state: EntryState, record: StageRecord, def: StageDef, sla: SlaDates, atMs: number): Notification {
+  return makeNotification(state, {
+    ...slaFields(record, def),
+    id: notificationIds.slaEscalation(state.entryId, refKey(record), record.attempts),
+    kind: NOTIFICATION_KIND.SLA_ESCALATION,
+    recipients: [bodyRecipient(BODY.OPS)],
+    dueAtMs: atMs,
+    subject: `${state.partyName}: ${def.owner} decision on ${refLabel(record)} is twice over its SLA`,
+    body: `${def.owner}'s decision on ${def.title} (${refLabel(record)}) has been awaited since ${toDate(sla.sinceMs)}: the response target was ${sla.due}, twice it was ${sla.twiceDue}.`,
+    deadline: sla.twiceDue,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The forecast against the deadline
+
+function riskBody(state: EntryState, forecast: string, deadline: string | undefined): string {
+  return `The projected completion of every role sought is ${forecast}; the mandate deadline is ${deadline ?? 'none'}. Roles pending: ${pendingRoles(state).join(', ')}.`;
+}
+
+/** The forecast moved after the mandate deadline (change number `change`): to the Party and SECAS. */
+export function atRisk(state: EntryState, change: number, forecast: string, nowMs: number): Notification {
+  const deadline = state.mandate.deadline ?? undefined;
+  return makeNotification(state, {
+    id: notificationIds.atRisk(state.entryId, change),
+    kind: NOTIFICATION_KIND.AT_RISK,
+    recipients: [partyContact(state), bodyRecipient(BODY.SECAS)],
+    dueAtMs: nowMs,
+    subject: `${state.partyName}: UEP at risk: forecast ${forecast} is after the mandate deadline ${deadline ?? ''}`,
+    body: riskBody(state, forecast, deadline),
+    ...(deadline !== undefined ? { deadline } : {}),
+  });
+}
+
+/** The forecast is back within the mandate deadline (or there is none): to the Party and SECAS. */
+export function backOnTrack(state: EntryState, change: number, forecast: string, nowMs: number): Notification {
+  const deadline = state.mandate.deadline ?? undefined;
+  return makeNotification(state, {
+    id: notificationIds.backOnTrack(state.entryId, change),
+    kind: NOTIFICATION_KIND.BACK_ON_TRACK,
+    recipients: [partyContact(state), bodyRecipient(BODY.SECAS)],
+    dueAtMs: nowMs,
+    subject: `${state.partyName}: UEP back on track: forecast ${forecast}, mandate deadline ${deadline ?? 'none'}`,
+    body: riskBody(state, forecast, deadline),
+    ...(deadline !== undefined ? { deadline } : {}),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Acts
+
+type Actor = AuditRecord['principal'];
+
+/** SECAS confirmed a role complete (H1.12): to the Party, SECAS and DCC. */
+export function roleComplete(state: EntryState, role: UserRole, nowMs: number): Notification {
+  const pending = pendingRoles(state);
+  return makeNotification(state, {
+    id: notificationIds.roleComplete(state.entryId, role),
+    kind: NOTIFICATION_KIND.ROLE_COMPLETE,
+    recipients: [partyContact(state), bodyRecipient(BODY.SECAS), bodyRecipient(BODY.DCC)],
+    dueAtMs: nowMs,
+    role,
+    subject: `${state.partyName}: UEP complete for ${role}`,
+    body: `SECAS confirmed the User Entry Process complete for ${role} (SEC H1.12): that role may use live DCC services. ${
+      pending.length === 0 ? 'Every role sought is now complete.' : `Still pending: ${pending.join(', ')}.`
+    }`,
+  });
+}
+
+/**
+ * The mandate deadline was amended (the state holds the new one): to the Party and SECAS.
+ * `riskNote` says how the at-risk state changed with it (rules version 2), or is ''.
+ */
+export function deadlineAmended(state: EntryState, previous: string | null, by: Actor, reason: string, riskNote: string, nowMs: number): Notification {
+  const deadline = state.mandate.deadline;
+  return makeNotification(state, {
+    id: notificationIds.deadlineAmended(state.entryId, state.mandate.version),
+    kind: NOTIFICATION_KIND.DEADLINE_AMENDED,
+    recipients: [partyContact(state), bodyRecipient(BODY.SECAS)],
+    dueAtMs: nowMs,
+    subject: `${state.partyName}: DCC User mandate deadline now ${deadline ?? 'none'} (was ${previous ?? 'none'})`,
+    body: `The mandate deadline was amended from ${previous ?? 'none'} to ${deadline ?? 'none'} by ${by.body} (${by.id}): ${reason}${riskNote}`,
+    ...(deadline !== null ? { deadline } : {}),
+  });
+}
+
+/** The entry was withdrawn: to the Party, SECAS and DCC. */
+export function entryWithdrawn(state: EntryState, by: Actor, reason: string, nowMs: number): Notification {
+  return makeNotification(state, {
+    id: notificationIds.entryWithdrawn(state.entryId),
+    kind: NOTIFICATION_KIND.ENTRY_WITHDRAWN,
+    recipients: [partyContact(state), bodyRecipient(BODY.SECAS), bodyRecipient(BODY.DCC)],
+    dueAtMs: nowMs,
+    subject: `${state.partyName}: User Entry Process withdrawn`,
+    body: `The entry was withdrawn by ${by.body} (${by.id}): ${reason}. Every reminder stops.`,
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * Read-model rules: how the views of entries (an entry's open stages, a body's inbox, the
+ * compliance report) read an entry's summary. Pure; the API and the tools call these, never a
+ * copy of them.
+ */
+import { workingDaysBetween } from './calendar';
+import type { EntrySummary, StageSummary } from './types';
+import { ENTRY_STATUS, STAGE_STATE, type Body, type StageState } from './vocabulary';
+
+/** A stage is open while it awaits someone: the Party's submission or its owner's decision. */
+export function isOpenStage(state: StageState): boolean {
+  return state === STAGE_STATE.AWAITING_PARTY || state === STAGE_STATE.AWAITING_DECISION;
+}
+
+/** Every stage of an entry: party-level first, then each role's. */
+export function stagesOf(summary: Pick<EntrySummary, 'partyStages' | 'roleStages'>): StageSummary[] {
+  return [...summary.partyStages, ...summary.roleStages.flatMap((r) => r.stages)];
+}
+
+/** The stages awaiting someone now (none once the entry is closed). */
+export function openStagesOf(summary: Pick<EntrySummary, 'partyStages' | 'roleStages'>): StageSummary[] {
+  return stagesOf(summary).filter((s) => isOpenStage(s.state) && s.awaiting !== undefined);
+}
+
+/** One line of a body's inbox: a stage that body is awaited on. */
+export interface InboxEntry {
+  partyId: string;
+  partyName: string;
+  stage: StageSummary['stage'];
+  role?: StageSummary['role'];
+  title: string;
+  awaiting: Body;
+  state: StageState;
+  awaitingSince: string | null;
+  dueBy: string | null;
+  /** The due date has passed (`today` is after it). */
+  overdue: boolean;
+  /** Working days from `today` to the due date (negative: overdue). */
+  workingDaysLeft: number | null;
+  mandateDeadline: string | null;
+  atRisk: boolean;
+  inBreach: boolean;
+  allowedOutcomes: StageSummary['allowedOutcomes'];
+  expected: string;
+  latestSubmission?: StageSummary['latestSubmission'];
+}
+
+/**
+ * A body's inbox over entries' summaries (`body` null: every body's): each open stage awaiting
+ * it, the earliest due first, then the longest waiting, then by party.
+ */
+export function inboxOf(summaries: readonly EntrySummary[], body: Body | null, today: string): InboxEntry[] {
+  const items = summaries.flatMap((summary) =>
+    openStagesOf(summary)
+      .filter((s) => body === null || s.awaiting === body)
+      .map(
+        (s): InboxEntry => ({
+          partyId: summary.partyId,
+          partyName: summary.partyName,
+          stage: s.stage,
+          ...(s.role ? { role: s.role } : {}),
+          title: s.title,
+          awaiting: s.awaiting as Body,
+          state: s.state,
+          awaitingSince: s.awaitingSince ?? null,
+          dueBy: s.dueBy ?? null,
+          overdue: s.dueBy !== undefined && s.dueBy < today,
+          workingDaysLeft: s.dueBy === undefined ? null : workingDaysBetween(today, s.dueBy, summary.calendarVersion),
+          mandateDeadline: summary.mandateDeadline,
+          atRisk: summary.atRisk,
+          inBreach: summary.inBreach,
+          allowedOutcomes: s.allowedOutcomes,
+          expected: s.expected,
+          ...(s.latestSubmission ? { latestSubmission: s.latestSubmission } : {}),
+        }),
+      ),
+  );
+  return items.sort(
+    (a, b) =>
+      (a.dueBy ?? '9999-12-31').localeCompare(b.dueBy ?? '9999-12-31') ||
+      (a.awaitingSince ?? '').localeCompare(b.awaitingSince ?? '') ||
+      a.partyId.localeCompare(b.partyId),
+  );
+}
+
+/** Where an entry stands against its mandate deadline, in the compliance report. */
+export const COMPLIANCE = {
+  COMPLETE_ON_TIME: 'COMPLETE_ON_TIME',
+  COMPLETE_LATE: 'COMPLETE_LATE',
+  ON_TRACK: 'ON_TRACK',
+  AT_RISK: 'AT_RISK',
+  IN_BREACH: 'IN_BREACH',
+  NO_MANDATE: 'NO_MANDATE',
+  WITHDRAWN: 'WITHDRAWN',
+} as const;
+export type Compliance = (typeof COMPLIANCE)[keyof typeof COMPLIANCE];
+
+export type ComplianceFacts = Pick<EntrySummary, 'status' | 'mandateDeadline' | 'closedAt' | 'inBreach' | 'atRisk'>;
+
+/** Withdrawn, no mandate, complete on time or late (by the completion date), in breach, at risk, or on track. */
+export function complianceOf(s: ComplianceFacts): Compliance {
+  if (s.status === ENTRY_STATUS.WITHDRAWN) return COMPLIANCE.WITHDRAWN;
+  if (s.mandateDeadline === null) return COMPLIANCE.NO_MANDATE;
+  if (s.status === ENTRY_STATUS.COMPLETE) {
+    const completed = (s.closedAt ?? '').slice(0, 10);
+    return completed !== '' && completed <= s.mandateDeadline ? COMPLIANCE.COMPLETE_ON_TIME : COMPLIANCE.COMPLETE_LATE;
+  }
+  if (s.inBreach) return COMPLIANCE.IN_BREACH;
+  return s.atRisk ? COMPLIANCE.AT_RISK : COMPLIANCE.ON_TRACK;
+}
+
+/** The report's order: the earliest mandate deadline first (none last), then by party. */
+export function byMandateDeadline(a: { mandateDeadline: string | null; partyId: string }, b: { mandateDeadline: string | null; partyId: string }): number {
+  return (a.mandateDeadline ?? '9999').localeCompare(b.mandateDeadline ?? '9999') || a.partyId.localeCompare(b.partyId);
+}
+
+/** How many rows of each compliance, every compliance listed (0 when none). */
+export function complianceTotals(rows: readonly { compliance: Compliance }[]): Record<Compliance, number> {
+  const totals = Object.fromEntries(Object.values(COMPLIANCE).map((c) => [c, 0])) as Record<Compliance, number>;
+  for (const row of rows) totals[row.compliance] += 1;
+  return totals;
+}

@@ -1,0 +1,33 @@
+/** The settings of `npm start` (scripts/start-local.ts); README.md lists them. */
+import path from 'node:path';
+import { z } from 'zod';
+import { flag, port } from '../config/env';
+import { logLevelSchema } from '../config/logging';
+import { DEFAULT_NAMESPACE, TASK_QUEUE } from '../config/temporal';
+import { PROJECT_ROOT } from './temporal-toolchain';
+
+/** Where body mail goes unless NOTIFY_ROUTES_FILE or NOTIFY_ROUTES_JSON says otherwise: example.org desks. */
+export const EXAMPLE_ROUTES_FILE = path.join(PROJECT_ROOT, 'deploy', 'notify-routes.example.json');
+
+export const localEnvSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default(DEFAULT_NAMESPACE),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
+  TEMPORAL_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  /** How long the dev server keeps closed entries (its own default is 24 h); a Go-style duration. */
+  TEMPORAL_NAMESPACE_RETENTION: z
+    .string()
+    .regex(/^\d+(d|h)$/, 'a number of days or hours, e.g. 90d or 48h')
+    .default('90d'),
+  API_PORT: port(3000),
+  WORKER_METRICS_PORT: port(9464),
+  WORKER_METRICS_ENABLED: flag(true),
+  /** Where the worker sends mail; unset: a local sink writes every message to <data>/mail. */
+  SMTP_URL: z.string().optional(),
+  LOCAL_SMTP_PORT: port(1025),
+  NOTIFY_ROUTES_FILE: z.string().optional(),
+  NOTIFY_ROUTES_JSON: z.string().optional(),
+  UEP_DATA_DIR: z.string().default(path.join(PROJECT_ROOT, 'data')),
+  LOG_LEVEL: logLevelSchema,
+});

@@ -1,0 +1,87 @@
+/**
+ * The child processes of `npm start`, kept running the way a service supervisor keeps them: a
+ * process that exits unasked is started again after a backoff (1 s, doubling to 30 s; back to
+ * 1 s once it has stayed up a minute), and every exit and restart is logged.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { PROJECT_ROOT } from './temporal-toolchain';
+
+export interface ProcessSpec {
+  name: string;
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+export interface Supervised {
+  readonly name: string;
+  /** The running process (a new one after each restart). */
+  current(): ChildProcess;
+  /** Resolves with a reason if the process exits before `markUp` is called (start-up failed). */
+  readonly failedToStart: Promise<string>;
+  /** From now on an exit means a restart, not a failed start. */
+  markUp(): void;
+  /** SIGTERM, then SIGKILL after `graceMs`; no restart afterwards. */
+  stop(graceMs: number): Promise<void>;
+}
+
+const FIRST_BACKOFF_MS = 1_000;
+const MAX_BACKOFF_MS = 30_000;
+const STABLE_AFTER_MS = 60_000;
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+export function supervise(spec: ProcessSpec, log: Logger): Supervised {
+  let child: ChildProcess;
+  let up = false;
+  let stopping = false;
+  let backoffMs = FIRST_BACKOFF_MS;
+  let restarts = 0;
+  let reportFailedStart: (reason: string) => void = () => undefined;
+  const failedToStart = new Promise<string>((resolve) => (reportFailedStart = resolve));
+
+  const launch = () => {
+    const startedAt = Date.now();
+    child = spawn(spec.command, spec.args, { cwd: PROJECT_ROOT, env: { ...process.env, ...spec.env }, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('exit', (code, signal) => {
+      if (stopping) return;
+      const exit = signal ?? code;
+      if (!up) {
+        reportFailedStart(`${spec.name} exited (${String(exit)}) while starting`);
+        return;
+      }
+      if (Date.now() - startedAt >= STABLE_AFTER_MS) backoffMs = FIRST_BACKOFF_MS;
+      restarts++;
+      log.error({ process: spec.name, exit, restartInMs: backoffMs, restarts }, `${spec.name} exited unexpectedly; restarting it`);
+      const wait = backoffMs;
+      backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+      void delay(wait).then(() => {
+        if (stopping) return;
+        launch();
+        log.info({ process: spec.name, pid: child.pid, restarts }, `${spec.name} restarted`);
+      });
+    });
+  };
+  launch();
+
+  return {
+    name: spec.name,
+    current: () => child,
+    failedToStart,
+    markUp: () => void (up = true),
+    async stop(graceMs) {
+      stopping = true;
+      child.kill('SIGTERM');
+      const done = await Promise.race([exited(child).then(() => true), delay(graceMs).then(() => false)]);
+      if (!done) {
+        child.kill('SIGKILL');
+        await exited(child);
+      }
+    },
+  };
+}

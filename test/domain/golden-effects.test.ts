@@ -1,0 +1,119 @@
+/**
+ * The machine's effects, byte for byte, over seeded random runs under every rules version: a
+ * restructuring of domain/ must leave every notification, search attribute value and wake-up
+ * instant exactly as it was (running entries replay through them). After an intended change of
+ * effects (a new rules version), regenerate: UPDATE_GOLDEN=1 npx jest test/domain/golden-effects.test.ts
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  advanceTime,
+  applyCommand,
+  getCatalogue,
+  startEntry,
+  summarise,
+  NOTIFICATION_KIND,
+  RULES_VERSION,
+  type EntryCommand,
+  type EntryState,
+  type Principal,
+  type RulesVersion,
+  type UserRole,
+} from '../../domain';
+import { at, DCC, input, OPS, PANEL, PARTY, SECAS } from './domain-fixtures';
+
+const GOLDEN = path.join(__dirname, 'golden', 'effects.json');
+const RUNS = 60;
+const ROLES: UserRole[] = ['IMPORT_SUPPLIER', 'GAS_SUPPLIER', 'OTHER_USER', 'ELECTRICITY_DISTRIBUTOR'];
+const PRINCIPALS: Principal[] = [OPS, SECAS, DCC, PANEL, PARTY];
+
+/** A small seeded generator (mulberry32): the same seed gives the same run everywhere. */
+function random(seed: number): (n: number) => number {
+  let a = seed >>> 0;
+  return (n) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+
+function commandFor(state: EntryState, pick: (n: number) => number, i: number): EntryCommand {
+  const kind = pick(100);
+  if (kind < 2) return { type: 'WITHDRAW', reason: 'random', principal: OPS };
+  if (kind < 6) return { type: 'ADD_ROLE', role: ROLES[pick(ROLES.length)] as UserRole, principal: OPS };
+  if (kind < 12) {
+    const deadline = pick(8) === 0 ? null : new Date(at('2027-01-01') + (pick(600) - 300) * 86_400_000).toISOString().slice(0, 10);
+    return { type: 'AMEND_DEADLINE', deadline, reason: 'random', principal: SECAS };
+  }
+  const record = state.stages[pick(state.stages.length)];
+  if (!record) throw new Error('no stages');
+  const def = getCatalogue(state.catalogueVersion).stages.find((s) => s.id === record.stage);
+  if (!def) throw new Error('no def');
+  const role = record.role ? { role: record.role } : {};
+  const principal = pick(10) === 0 ? PRINCIPALS[pick(PRINCIPALS.length)] : undefined;
+  if (record.state === 'AWAITING_PARTY') {
+    return { type: 'SUBMIT_EVIDENCE', submissionId: `s${i}`, stage: record.stage, ...role, reference: `r${i}`, principal: principal ?? PARTY };
+  }
+  const outcome = def.outcomes[pick(def.outcomes.length)]?.outcome ?? 'NONE';
+  return { type: 'RECORD_DECISION', decisionId: `d${i}`, stage: record.stage, ...role, outcome, evidence: `e${i}`, principal: principal ?? { body: def.owner, id: 'x' } };
+}
+
+/** One run: every effect and summary, as one JSON text. */
+function run(seed: number, rules: RulesVersion): string {
+  const pick = random(seed);
+  let now = at('2027-01-01') + pick(24) * 3_600_000;
+  const roles = ROLES.filter(() => pick(2) === 0);
+  const deadlineDays = pick(5) === 0 ? null : pick(600) - 100;
+  const first = startEntry(
+    input({
+      roles: roles.length > 0 ? roles : ['GAS_SUPPLIER'],
+      mandateDeadline: deadlineDays === null ? null : new Date(now + deadlineDays * 86_400_000).toISOString().slice(0, 10),
+      ...(pick(3) === 0 ? { sharedResourceProvider: 'SR Ltd' } : {}),
+    }),
+    now,
+    rules,
+  );
+  let state = first.state;
+  const out: unknown[] = [first.effects];
+  for (let i = 0; i < 80 && state.status === 'IN_PROGRESS'; i++) {
+    if (pick(3) === 0) {
+      now += (1 + pick(24 * 20)) * 3_600_000;
+      const tr = advanceTime(state, now);
+      state = tr.state;
+      out.push(tr.effects);
+      continue;
+    }
+    const outcome = applyCommand(state, commandFor(state, pick, i), now);
+    out.push(outcome.ok ? [outcome.record, outcome.duplicate, outcome.effects] : outcome.refusal);
+    if (outcome.ok) state = outcome.state;
+    out.push(summarise(state, now));
+  }
+  out.push(state);
+  return JSON.stringify(out);
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+
+const runs: Record<string, string> = {};
+beforeAll(() => {
+  for (const rules of [RULES_VERSION.V1, RULES_VERSION.V2]) {
+    for (let seed = 1; seed <= RUNS; seed++) runs[`rules${rules}-seed${seed}`] = run(seed, rules);
+  }
+});
+
+test('the recorded runs cover every notification kind and every command', () => {
+  const texts = Object.values(runs).join('\n');
+  for (const kind of Object.values(NOTIFICATION_KIND)) expect([kind, texts.includes(`"kind":"${kind}"`)]).toEqual([kind, true]);
+  for (const action of ['SUBMISSION', 'DECISION', 'DEADLINE_AMENDED', 'ROLE_ADDED', 'WITHDRAWN', 'ROLE_COMPLETE']) {
+    expect([action, texts.includes(`"action":"${action}"`)]).toEqual([action, true]);
+  }
+});
+
+test('effects, summaries and states are byte-identical to the recorded ones, under every rules version', () => {
+  const current = Object.fromEntries(Object.entries(runs).map(([name, text]) => [name, digest(text)]));
+  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(GOLDEN, JSON.stringify(current, null, 2) + '\n');
+  expect(current).toEqual(JSON.parse(readFileSync(GOLDEN, 'utf8')));
+});

@@ -1,0 +1,155 @@
+/**
+ * `npm start` as a user runs it, on free ports with data folders of its own: the banner, the
+ * local mail sink, the dev namespace's retention, port clashes, an external Temporal server with
+ * a fresh data folder, settings from a .env, and a worker that crashes. Every npm start is a
+ * process group that afterAll ends.
+ */
+import { Connection } from '@temporalio/client';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { PATH } from '../../api/endpoints';
+import { DEFAULT_NAMESPACE, TASK_QUEUE } from '../../config/temporal';
+import { BODY } from '../../domain/vocabulary';
+import { startBody } from '../../testkit/api-fixtures';
+import { eventually } from '../../testkit/api-harness';
+import { BANNER, devToken, type NpmStart, startNpmStart } from '../../testkit/npm-start';
+import { freePort } from '../../testkit/ports';
+import { uniquePartyId } from '../../testkit/temporal';
+
+const STARTUP_MS = 240_000;
+const root = mkdtempSync(path.join(tmpdir(), 'uep-npm-start-'));
+const runs: NpmStart[] = [];
+let main: NpmStart;
+let dataDir: string;
+let settings: Record<string, string>;
+let metricsPortFromDotEnv: number;
+
+async function freshPorts(): Promise<Record<string, string>> {
+  const names = ['TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'API_PORT', 'LOCAL_SMTP_PORT', 'WORKER_METRICS_PORT'];
+  const ports: Record<string, string> = {};
+  for (const name of names) ports[name] = String(await freePort());
+  return ports;
+}
+
+function start(env: Record<string, string>, cwd?: string): NpmStart {
+  const run = startNpmStart(env, cwd);
+  runs.push(run);
+  return run;
+}
+
+const api = (p: string) => `http://127.0.0.1:${settings.API_PORT}${p}`;
+
+async function startEntry(partyId: string): Promise<void> {
+  const deadline = new Date(Date.now() + 12 * 86_400_000).toISOString().slice(0, 10); // near: the entry is AT_RISK at once
+  const res = await fetch(api(PATH.entries), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${devToken(dataDir, BODY.OPS)}`, 'content-type': 'application/json' },
+    body: JSON.stringify(startBody(partyId, { mandateDeadline: deadline })),
+  });
+  expect(res.status).toBe(201);
+}
+
+/** The .eml files of the local sink that mention `text`. */
+function mailsWith(text: string): string[] {
+  const dir = path.join(dataDir, 'mail');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+    .filter((m) => m.includes(text));
+}
+
+/** The pids in the worker's "worker started" lines, in order. */
+const workerPids = (output: string) =>
+  output
+    .split('\n')
+    .filter((l) => l.startsWith('{') && l.includes('"msg":"worker started"'))
+    .map((l) => (JSON.parse(l) as { pid: number }).pid);
+
+beforeAll(async () => {
+  dataDir = path.join(root, 'data');
+  settings = { ...(await freshPorts()), UEP_DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+  // The worker's metrics port comes from a .env in the working directory, the way Node loads one.
+  metricsPortFromDotEnv = Number(settings.WORKER_METRICS_PORT);
+  delete settings.WORKER_METRICS_PORT;
+  const cwd = path.join(root, 'cwd');
+  mkdirSync(cwd);
+  writeFileSync(path.join(cwd, '.env'), `# test\nWORKER_METRICS_PORT=${metricsPortFromDotEnv}\n`);
+  main = start(settings, cwd);
+  await main.until(new RegExp(BANNER), STARTUP_MS);
+}, STARTUP_MS + 10_000);
+
+afterAll(async () => {
+  await Promise.all(runs.map((r) => r.stop()));
+  rmSync(root, { recursive: true, force: true });
+}, 120_000);
+
+test('the banner comes once the worker polls the task queue, with the worker metrics port the .env sets', async () => {
+  const out = main.output();
+  expect(workerPids(out.slice(0, out.indexOf(BANNER)))).toHaveLength(1);
+  expect(out).toContain(`Worker metrics  http://127.0.0.1:${metricsPortFromDotEnv}/metrics`);
+  expect((await fetch(`http://127.0.0.1:${metricsPortFromDotEnv}/metrics`)).status).toBe(200);
+  const connection = await Connection.connect({ address: `127.0.0.1:${settings.TEMPORAL_PORT}` });
+  try {
+    const { pollers } = await connection.workflowService.describeTaskQueue({
+      namespace: DEFAULT_NAMESPACE,
+      taskQueue: { name: TASK_QUEUE },
+      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    });
+    expect(pollers.map((p) => p.identity)).toContainEqual(expect.stringMatching(/^uep-worker@/));
+    // The dev namespace keeps closed entries 90 days, not the dev server's 24 h.
+    const ns = await connection.workflowService.describeNamespace({ namespace: DEFAULT_NAMESPACE });
+    expect(Number(ns.config?.workflowExecutionRetentionTtl?.seconds)).toBe(90 * 86_400);
+  } finally {
+    await connection.close();
+  }
+});
+
+test("a body's mail goes to its example address in the local mail sink", async () => {
+  const partyId = uniquePartyId('SINK');
+  await startEntry(partyId);
+  const mails = await eventually(async () => mailsWith(`Party ${partyId}`), (m) => m.some((x) => x.includes('secas-uep@example.org')), 60_000);
+  expect(mails.filter((m) => /^To: .*secas-uep@example\.org/im.test(m))).toHaveLength(1);
+  expect(mails.filter((m) => /^To: .*uep@sink-/im.test(m))).toHaveLength(1);
+});
+
+test('a port in use stops a second npm start before it starts anything, naming the setting', async () => {
+  const second = start({ ...settings, WORKER_METRICS_PORT: String(metricsPortFromDotEnv), UEP_DATA_DIR: path.join(root, 'clash') });
+  const code = await second.exited;
+  expect(code).toBe(1);
+  expect(second.output()).toContain(`API_PORT=${settings.API_PORT}: already in use`);
+  expect(second.output()).toContain(`WORKER_METRICS_PORT=${metricsPortFromDotEnv}: already in use`);
+  expect(second.output()).not.toContain(BANNER);
+  expect(existsSync(path.join(root, 'clash'))).toBe(false);
+  expect((await fetch(api(PATH.healthz))).status).toBe(200);
+});
+
+test('with TEMPORAL_ADDRESS set and a data folder that does not exist yet, it starts', async () => {
+  const fresh = path.join(root, 'external', 'nested', 'data');
+  const external = start({
+    ...(await freshPorts()),
+    TEMPORAL_ADDRESS: `127.0.0.1:${settings.TEMPORAL_PORT}`,
+    TEMPORAL_TASK_QUEUE: `external-${Date.now()}`,
+    UEP_DATA_DIR: fresh,
+  });
+  await external.until(new RegExp(BANNER), STARTUP_MS);
+  expect(existsSync(path.join(fresh, 'tokens.json'))).toBe(true);
+  await external.stop();
+  expect(await external.exited).toBe(0);
+}, STARTUP_MS + 60_000);
+
+test('a worker killed with SIGKILL is restarted (and says so), and entries go on', async () => {
+  const [pid] = workerPids(main.output());
+  process.kill(pid!, 'SIGKILL');
+  const restarted = await main.until(/\{[^\n]*"service":"npm-start"[^\n]*"exit":"SIGKILL"[^\n]*\}/, 30_000);
+  expect(JSON.parse(restarted[0])).toMatchObject({ level: 50, process: 'worker', restarts: 1 });
+  const pids = await eventually(async () => workerPids(main.output()), (found) => found.length === 2, STARTUP_MS);
+  expect(pids).toEqual([pid, expect.any(Number)]);
+  expect(pids[1]).not.toBe(pid);
+
+  const partyId = uniquePartyId('AFTER');
+  await startEntry(partyId);
+  const mails = await eventually(async () => mailsWith(`Party ${partyId}`), (m) => m.length >= 2, 90_000);
+  expect(mails.some((m) => /^To: .*secas-uep@example\.org/im.test(m))).toBe(true);
+}, STARTUP_MS + 120_000);
