@@ -92,8 +92,10 @@ export const notificationEnvSchema = z.object({
   NOTIFY_ROUTES_JSON: routesFromJson.optional(),
   /** How long one webhook POST or one SMTP exchange may take before it counts as a transient failure. */
   NOTIFY_TARGET_TIMEOUT_MS: z.coerce.number().int().min(100).max(25_000).default(10_000),
-  /** Base URL of the API, for links in notifications. */
+  /** Base URL of the API, for the machine-readable link in webhooks. */
   API_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
+  /** Base URL of the web console people reach (default: API_PUBLIC_URL + /app): every message links to the entry's page there. */
+  CONSOLE_PUBLIC_URL: z.url().optional(),
   TEMPORAL_UI_URL: temporalEnvSchema.shape.TEMPORAL_UI_URL,
   TEMPORAL_NAMESPACE: temporalEnvSchema.shape.TEMPORAL_NAMESPACE,
 });
@@ -102,6 +104,7 @@ export type NotificationEnv = z.infer<typeof notificationEnvSchema>;
 /** Where links in a message point. */
 export interface LinkBases {
   apiPublicUrl: string;
+  consolePublicUrl: string;
   temporalUi: Pick<TemporalEnv, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>;
 }
 
@@ -124,6 +127,7 @@ export function notificationSettings(env: NotificationEnv): NotificationSettings
     routes: env.NOTIFY_ROUTES_FILE ?? env.NOTIFY_ROUTES_JSON ?? {},
     links: {
       apiPublicUrl: env.API_PUBLIC_URL,
+      consolePublicUrl: env.CONSOLE_PUBLIC_URL ?? `${env.API_PUBLIC_URL.replace(/\/$/, '')}/app`,
       temporalUi: { TEMPORAL_UI_URL: env.TEMPORAL_UI_URL, TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE },
     },
     targetTimeoutMs: env.NOTIFY_TARGET_TIMEOUT_MS,

@@ -102,7 +102,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
   const timeoutMs = deps.targetTimeoutMs ?? 10_000;
 
   async function deliverTo(n: Notification, target: DeliveryTarget, attempt: number, signal: AbortSignal): Promise<string> {
-    const links = notificationLinks(n, deps.links);
+    const links = notificationLinks(n, deps.links, target.recipient);
     if (target.channel === CHANNEL.EMAIL) {
       // One SMTP exchange is several waits of up to timeoutMs each; bound the whole of it inside startToClose.
       const budget = AbortSignal.timeout(Math.min(2 * timeoutMs, 25_000));

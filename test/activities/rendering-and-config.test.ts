@@ -9,7 +9,7 @@ import path from 'node:path';
 import { notificationEnvSchema, notificationSettings } from '../../activities/config';
 import { classifySmtpError, notificationMessageId } from '../../activities/email';
 import { emailKey, resolveTargets } from '../../activities/recipients';
-import { calendarUid, daysLeft, renderIcs, renderText, notificationLinks } from '../../activities/render';
+import { calendarUid, daysLeft, renderHtml, renderIcs, renderText, notificationLinks } from '../../activities/render';
 import { NOTIFICATION_ACTIVITY_OPTIONS, NOTIFICATION_ERROR } from '../../activities/types';
 import { isTransientStatus } from '../../activities/webhook';
 import { createHmac } from 'node:crypto';
@@ -19,7 +19,7 @@ import { loadWorkerConfig } from '../../worker/config';
 import { BODY } from '../../domain/vocabulary';
 import { SECRET, mandateReminder } from './fixtures';
 
-const LINKS = { apiPublicUrl: 'https://uep.example/api/', temporalUi: { TEMPORAL_UI_URL: 'https://ui.example', TEMPORAL_NAMESPACE: 'uep' } };
+const LINKS = { apiPublicUrl: 'https://uep.example/api/', consolePublicUrl: 'https://uep.example/app/', temporalUi: { TEMPORAL_UI_URL: 'https://ui.example', TEMPORAL_NAMESPACE: 'uep' } };
 
 describe('webhook signatures (Standard Webhooks)', () => {
   const body = JSON.stringify({ id: 'n-1', kind: 'MANDATE_REMINDER' });
@@ -76,18 +76,25 @@ describe('rendering', () => {
     expect(daysLeft({})).toBeUndefined();
   });
 
-  test('links: the entry in the API by party id, the workflow in the Web UI by entry id', () => {
+  test("links: the entry's console page for people, the API for machines, the Web UI for the bodies only", () => {
     const n = mandateReminder({ partyId: 'P 1/2', entryId: 'uep-P 1/2' });
-    expect(notificationLinks(n, LINKS)).toEqual({
-      entry: 'https://uep.example/api/v1/entries/P%201%2F2',
+    expect(notificationLinks(n, LINKS, 'SECAS')).toEqual({
+      entry: 'https://uep.example/app/entries/P%201%2F2',
+      api: 'https://uep.example/api/v1/entries/P%201%2F2',
       temporalUi: 'https://ui.example/namespaces/uep/workflows/uep-P%201%2F2',
     });
+    const forParty = notificationLinks(n, LINKS, 'PARTY_CONTACT');
+    expect(forParty).toEqual({ entry: 'https://uep.example/app/entries/P%201%2F2', api: 'https://uep.example/api/v1/entries/P%201%2F2' });
+    const mail = renderText(n, forParty) + renderHtml(n, forParty);
+    expect(mail).toContain('https://uep.example/app/entries/P%201%2F2');
+    expect(mail).not.toContain('/v1/entries');
+    expect(mail).not.toContain('ui.example');
   });
 
   test('a notification without a deadline has no calendar event and no deadline line', () => {
     const n = mandateReminder({ kind: 'ROLE_COMPLETE', deadline: undefined, workingDaysLeft: undefined, calendarDaysLeft: undefined });
-    expect(renderIcs(n, notificationLinks(n, LINKS))).toBeUndefined();
-    expect(renderText(n, notificationLinks(n, LINKS))).not.toContain('Deadline');
+    expect(renderIcs(n, notificationLinks(n, LINKS, 'SECAS'))).toBeUndefined();
+    expect(renderText(n, notificationLinks(n, LINKS, 'SECAS'))).not.toContain('Deadline');
   });
 
   test('reminders about one deadline share one calendar event; an SLA has its own', () => {
