@@ -24,6 +24,11 @@ module.exports = {
     ...(process.env.UEP_FAULT_TESTS === '1'
       ? [{ ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'], setupFiles: ['<rootDir>/testkit/quiet-runtime.ts'] }]
       : []),
+    // A PostgreSQL-backed Temporal cluster built from source (npm run cluster): only with
+    // UEP_CLUSTER_TESTS=1, i.e. `npm run test:cluster`.
+    ...(process.env.UEP_CLUSTER_TESTS === '1'
+      ? [{ ...common, displayName: 'cluster', testMatch: ['<rootDir>/test/cluster/**/*.test.ts'], setupFiles: ['<rootDir>/testkit/quiet-runtime.ts'] }]
+      : []),
   ],
   maxWorkers: 1,
   testTimeout: 120_000,

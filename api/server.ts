@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadDotEnv } from '../config/dotenv';
 import { createApp } from './app';
 import { refuseExampleValues } from '../config/example-values';
+import { temporalConnectionOptions } from '../config/temporal';
 import { apiExampleValues, loadApiConfig } from './config';
 import { createApiServer } from './http-server';
 import { createLogger } from './logging';
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const config = loadApiConfig();
   refuseExampleValues(apiExampleValues(config), config.UEP_DEMO);
   const logger = createLogger(config);
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: config.TEMPORAL_RPC_TIMEOUT_MS });
+  const connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: config.TEMPORAL_RPC_TIMEOUT_MS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const tokens = loadTokenStore(config);
   // Minted, revoked or edited tokens apply without a restart: on a change of the file, or SIGHUP.

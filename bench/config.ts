@@ -32,6 +32,8 @@ export const benchEnvSchema = z.object({
 
 export interface BenchConfig {
   quick: boolean;
+  /** `--cluster`: on the PostgreSQL-backed Temporal cluster of `npm run cluster`. */
+  cluster: boolean;
   n: number;
   concurrency: number;
   scale: number;
@@ -45,11 +47,14 @@ export interface BenchConfig {
 
 const DEFAULTS = { full: { n: 300, concurrency: 16, scale: 10_000, scaleSample: 500, consoleEntries: 1000 }, quick: { n: 20, concurrency: 8, scale: 300, scaleSample: 50, consoleEntries: 100 } };
 
-export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): BenchConfig {
   const e = parseEnv(benchEnvSchema, env);
+  const unknown = argv.filter((a) => a !== '--cluster');
+  if (unknown.length > 0) throw new Error(`unknown argument(s): ${unknown.join(' ')} (the only one is --cluster; settings are env variables, see bench/config.ts)`);
   const d = e.BENCH_QUICK ? DEFAULTS.quick : DEFAULTS.full;
   return {
     quick: e.BENCH_QUICK,
+    cluster: argv.includes('--cluster'),
     n: e.BENCH_N || d.n,
     concurrency: e.BENCH_CONCURRENCY || d.concurrency,
     scale: e.BENCH_SCALE >= 0 ? e.BENCH_SCALE : d.scale,

@@ -1,7 +1,8 @@
 /**
  * CPU time by component over a run: this process (HTTP API and clients), the measured worker
  * child, and the Temporal server (every other child process of this one but the idle workers
- * named in `otherWorkers`, i.e. the dev server).
+ * named in `otherWorkers`, i.e. the dev server). On a cluster, also by named server process: each
+ * Temporal service, and PostgreSQL with its backends.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { readCpuMs } from './worker-process';
@@ -11,42 +12,78 @@ export interface CpuSplit {
   benchProcess: number;
   worker: number;
   temporalServer: number;
+  /** Per named server process (cluster runs): ms per lifecycle. */
+  byProcess?: Record<string, number>;
 }
 
-function childPids(ppid: number): number[] {
-  const pids: number[] = [];
+/** A server process to account on its own; `tree`: with its descendants (PostgreSQL's backends). */
+export interface NamedProcess {
+  name: string;
+  pid: number;
+  tree?: boolean;
+}
+
+const CLOCK_TICKS_PER_S = 100;
+
+function parents(): Map<number, number> {
+  const map = new Map<number, number>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const parent = Number(stat.split(') ')[1]?.split(' ')[1]);
-      if (parent === ppid) pids.push(Number(name));
+      map.set(Number(name), Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]));
     } catch {
       // gone
     }
   }
-  return pids;
+  return map;
 }
 
-function snapshot(workerPid: number, otherWorkers: readonly number[]): { self: number; worker: number; server: number } {
+const childPids = (ppid: number, map: Map<number, number>) => [...map].filter(([, parent]) => parent === ppid).map(([pid]) => pid);
+
+/** A process's CPU with its exited children's (cutime, cstime) and its live descendants'. */
+function treeCpuMs(pid: number, map: Map<number, number>): number {
+  let ms = 0;
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    ms = ((Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 1000) / CLOCK_TICKS_PER_S;
+  } catch {
+    return 0;
+  }
+  const stack = childPids(pid, map);
+  while (stack.length > 0) {
+    const child = stack.pop()!;
+    ms += readCpuMs(child) ?? 0;
+    stack.push(...childPids(child, map));
+  }
+  return ms;
+}
+
+function snapshot(workerPid: number, otherWorkers: readonly number[], named: readonly NamedProcess[]): { self: number; worker: number; server: number; byProcess: Record<string, number> } {
   const usage = process.cpuUsage();
-  const others = childPids(process.pid).filter((p) => p !== workerPid && !otherWorkers.includes(p));
+  const map = parents();
+  const byProcess: Record<string, number> = {};
+  for (const p of named) byProcess[p.name] = p.tree ? treeCpuMs(p.pid, map) : (readCpuMs(p.pid) ?? 0);
+  const others = childPids(process.pid, map).filter((p) => p !== workerPid && !otherWorkers.includes(p) && !named.some((n) => n.pid === p));
   return {
     self: (usage.user + usage.system) / 1000,
     worker: readCpuMs(workerPid) ?? 0,
-    server: others.reduce((sum, p) => sum + (readCpuMs(p) ?? 0), 0),
+    server: others.reduce((sum, p) => sum + (readCpuMs(p) ?? 0), 0) + Object.values(byProcess).reduce((a, b) => a + b, 0),
+    byProcess,
   };
 }
 
-/** Measures CPU while fn runs; divides by `per` (lifecycles). */
+/** Measures CPU while fn runs; divides by `per` (lifecycles). `named`: server processes to split out. */
 export async function withCpu<T>(
   worker: { pid: number; otherWorkers: readonly number[] },
   per: number,
   fn: () => Promise<T>,
+  named: readonly NamedProcess[] = [],
 ): Promise<{ value: T; cpu: CpuSplit }> {
-  const before = snapshot(worker.pid, worker.otherWorkers);
+  const before = snapshot(worker.pid, worker.otherWorkers, named);
   const value = await fn();
-  const after = snapshot(worker.pid, worker.otherWorkers);
+  const after = snapshot(worker.pid, worker.otherWorkers, named);
   const r = (x: number) => Math.round(x / per);
-  return { value, cpu: { benchProcess: r(after.self - before.self), worker: r(after.worker - before.worker), temporalServer: r(after.server - before.server) } };
+  const cpu: CpuSplit = { benchProcess: r(after.self - before.self), worker: r(after.worker - before.worker), temporalServer: r(after.server - before.server) };
+  if (named.length > 0) cpu.byProcess = Object.fromEntries(named.map((p) => [p.name, r((after.byProcess[p.name] ?? 0) - (before.byProcess[p.name] ?? 0))]));
+  return { value, cpu };
 }

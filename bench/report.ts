@@ -26,6 +26,8 @@ export interface BenchResult {
   at: string;
   quick: boolean;
   machine: MachineInfo;
+  /** What the Temporal side was: the dev server, a given address, or the cluster. */
+  server?: string;
   /** load averages (1, 5, 15 min) when the run started and ended: the machine may be shared */
   load: { atStart: number[]; atEnd: number[] };
   settings: { n: number; k: number; concurrency: number; scale: number; scaleSample: number; rounds: number };
@@ -124,6 +126,7 @@ export function renderReport(r: BenchResult): string {
   const s = r.settings;
   const out: string[] = [
     `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}; ${m.temporalCli}; time-skipping server ${m.temporalTestServer}; SDK ${m.temporalSdk}`,
+    ...(r.server ? [`Temporal: ${r.server}`] : []),
     `Run: ${r.at}${r.quick ? ' (BENCH_QUICK)' : ''}; N=${s.n} lifecycles, K=${s.k} updates each (${s.rounds} rounds), concurrency ${s.concurrency}`,
     `Load average (1/5/15 min): ${r.load.atStart.join(' ')} at the start, ${r.load.atEnd.join(' ')} at the end (${m.cores} cores)`,
     '',
@@ -174,6 +177,17 @@ export function renderReport(r: BenchResult): string {
     ]),
     '',
   );
+  const split = runs.filter((x) => x.cpuMsPerLifecycle?.byProcess);
+  if (split.length > 0) {
+    const names = Object.keys(split[0]!.cpuMsPerLifecycle!.byProcess!);
+    out.push(
+      ...table([
+        ['Temporal server CPU ms per lifecycle, by process', ...names],
+        ...split.map((x) => [x.name, ...names.map((n) => String(x.cpuMsPerLifecycle!.byProcess![n] ?? ''))]),
+      ]),
+      '',
+    );
+  }
   const engineCpu = r.engine.cpuMsPerLifecycle;
   const eqCpu = r.floorEqualWork.cpuMsPerLifecycle;
   if (engineCpu && eqCpu) {

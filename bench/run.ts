@@ -11,6 +11,8 @@
  *
  * Workers run as child processes (their RSS is their own); the API listens on loopback in this
  * process. Settings: bench/config.ts. Prints tables and writes bench/results/<time>.json.
+ * `npm run bench -- --cluster`: the same on the PostgreSQL-backed cluster of `npm run cluster`
+ * (scripts/cluster), with the CPU split per Temporal service and PostgreSQL.
  */
 import '../testkit/quiet-runtime';
 import { Client, Connection } from '@temporalio/client';
@@ -22,9 +24,10 @@ import { DEFAULT_NAMESPACE } from '../config/temporal';
 import { buildWorkflowBundle } from '../scripts/build-workflow-bundle';
 import { startSmtpCatcher, type SmtpCatcher } from '../testkit/smtp-catcher';
 import { startDevServer } from '../testkit/temporal';
+import { startCluster, type Cluster } from '../scripts/cluster/cluster';
 import { startApiStack, type ApiStack } from '../testkit/api-stack';
 import { loadBenchConfig } from './config';
-import { withCpu } from './cpu';
+import { withCpu, type NamedProcess } from './cpu';
 import { benchPartyId, oneEntry, planOfEntry, runEngine, totalsOfEntry } from './engine-run';
 import { runEngineViaSdk } from './engine-sdk-run';
 import { runConsole } from './console-run';
@@ -34,13 +37,14 @@ import { checkTargets, renderReport, type BenchResult } from './report';
 import { runScale } from './scale-run';
 import { runTimeSkippingLifecycle } from './time-skipping-run';
 import { ENGINE_WORKER_ENTRY, FLOOR_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from './worker-process';
+import { EXAMPLE_ROUTES_FILE } from '../scripts/start-local-env';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 /** Env of a worker child process: this server, its own task queue, quiet, no metrics port. */
 function workerEnv(address: string, taskQueue: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: DEFAULT_NAMESPACE, TEMPORAL_TASK_QUEUE: taskQueue, WORKER_METRICS_ENABLED: 'false', LOG_LEVEL: 'INFO', ...extra };
+  return { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: DEFAULT_NAMESPACE, TEMPORAL_TASK_QUEUE: taskQueue, WORKER_METRICS_ENABLED: 'false', LOG_LEVEL: 'INFO', UEP_DEMO: 'true', ...extra };
 }
 
 async function main(): Promise<void> {
@@ -56,7 +60,15 @@ async function main(): Promise<void> {
   };
   try {
     let address = config.temporalAddress;
-    if (!address) {
+    let cluster: Cluster | undefined;
+    if (config.cluster) {
+      const dir = mkdtempSync(path.join(tmpdir(), 'uep-bench-cluster-'));
+      const started = await startCluster({ dir, log });
+      cluster = started;
+      cleanups.push(() => started.stop().then(() => rmSync(dir, { recursive: true, force: true })));
+      address = started.address;
+      log(`cluster on ${address}: ${started.versions.temporal}; ${started.versions.postgres}`);
+    } else if (!address) {
       const env: TestWorkflowEnvironment = await startDevServer();
       cleanups.push(() => env.teardown());
       address = env.address;
@@ -77,11 +89,16 @@ async function main(): Promise<void> {
     const engineQueue = `bench-engine-${runId}`;
     const engineWorker = await startWorkerProcess({
       entry: ENGINE_WORKER_ENTRY,
-      env: workerEnv(address, engineQueue, { WORKFLOW_BUNDLE_PATH: bundle.path, SMTP_URL: smtp.url, API_PUBLIC_URL: 'http://127.0.0.1:3000' }),
+      // Every body routed (example addresses, into the catcher): a body with no route would fail its notices.
+      env: workerEnv(address, engineQueue, { WORKFLOW_BUNDLE_PATH: bundle.path, SMTP_URL: smtp.url, NOTIFY_ROUTES_FILE: EXAMPLE_ROUTES_FILE, API_PUBLIC_URL: 'http://127.0.0.1:3000' }),
     });
     cleanups.push(() => engineWorker.kill());
     log(`engine worker up: pid ${engineWorker.pid}`);
 
+    const serverProcesses = (): NamedProcess[] =>
+      cluster
+        ? [...cluster.services().map((p) => ({ name: p.name, pid: p.pid })), { name: 'postgresql', pid: cluster.postgres.process()!.pid, tree: true }]
+        : [];
     const api: ApiStack = await startApiStack(client, { taskQueue: engineQueue, namespace: DEFAULT_NAMESPACE, rpcTimeoutMs: 30_000 });
     cleanups.push(() => api.close());
 
@@ -105,10 +122,10 @@ async function main(): Promise<void> {
 
     const onFloorWorker = { pid: floorWorker.pid, otherWorkers: [engineWorker.pid] };
     log(`floor: N=${config.n}, K=${k}, concurrency ${config.concurrency}`);
-    const floorRun = await withCpu(onFloorWorker, config.n, () => runFloor(client, { ...floorOpts, n: config.n, k, runId }));
+    const floorRun = await withCpu(onFloorWorker, config.n, () => runFloor(client, { ...floorOpts, n: config.n, k, runId }), serverProcesses());
     const floor = { ...floorRun.value, cpuMsPerLifecycle: floorRun.cpu };
     log(`floor with the engine's Temporal work: N=${config.n}`);
-    const equalRun = await withCpu(onFloorWorker, config.n, () => runEqualWorkFloor(client, plan, { ...floorOpts, n: config.n, runId }));
+    const equalRun = await withCpu(onFloorWorker, config.n, () => runEqualWorkFloor(client, plan, { ...floorOpts, n: config.n, runId }), serverProcesses());
     const floorEqualWork = { ...equalRun.value, cpuMsPerLifecycle: equalRun.cpu };
     const equalWorkHistory = await totalsOf(client.workflow.getHandle(equalWorkWorkflowId(runId, 0)));
     const bareFloorHistory = await totalsOf(client.workflow.getHandle(floorWorkflowId(runId, 0)));
@@ -117,13 +134,13 @@ async function main(): Promise<void> {
 
     const onEngineWorker = { pid: engineWorker.pid, otherWorkers: [] };
     log(`engine: N=${config.n}, concurrency ${config.concurrency}`);
-    const engineRun = await withCpu(onEngineWorker, config.n, () => runEngine(api, { n: config.n, concurrency: config.concurrency, runId }));
+    const engineRun = await withCpu(onEngineWorker, config.n, () => runEngine(api, { n: config.n, concurrency: config.concurrency, runId }), serverProcesses());
     const engine = { ...engineRun.value, cpuMsPerLifecycle: engineRun.cpu };
     const engineHistories = await Promise.all([0, Math.floor(config.n / 2), config.n - 1].map((i) => totalsOfEntry(client, benchPartyId(runId, 'e', i))));
     log(`engine without HTTP (diagnostic): N=${config.n}`);
     const sdkRun = await withCpu(onEngineWorker, config.n, () =>
       runEngineViaSdk(client, { taskQueue: engineQueue, n: config.n, concurrency: config.concurrency, runId }),
-    );
+    serverProcesses());
     const engineViaSdk = { ...sdkRun.value, cpuMsPerLifecycle: sdkRun.cpu };
     const workerRssAfterRunsMiB = Math.round((engineWorker.rssBytes() ?? NaN) / 1024 / 1024);
 
@@ -155,6 +172,11 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       quick: config.quick,
       machine,
+      server: cluster
+        ? `Temporal cluster on PostgreSQL (npm run cluster): ${cluster.versions.temporal}, ${cluster.services().length} service processes; ${cluster.versions.postgres}`
+        : address === config.temporalAddress
+          ? `Temporal at ${address}`
+          : `Temporal dev server (${machine.temporalCli}), in memory`,
       settings: { n: config.n, k, concurrency: config.concurrency, scale: config.scale, scaleSample: config.scaleSample, rounds: warm.rounds },
       floor,
       floorEqualWork,
@@ -170,7 +192,7 @@ async function main(): Promise<void> {
     const result: BenchResult = { ...partial, targets: checkTargets(partial) };
     console.log(renderReport(result));
     mkdirSync(RESULTS_DIR, { recursive: true });
-    const out = config.out ?? path.join(RESULTS_DIR, `${result.at.replace(/[:.]/g, '-')}${config.quick ? '-quick' : ''}.json`);
+    const out = config.out ?? path.join(RESULTS_DIR, `${result.at.replace(/[:.]/g, '-')}${config.cluster ? '-cluster' : ''}${config.quick ? '-quick' : ''}.json`);
     writeFileSync(out, JSON.stringify(result, null, 2));
     log(`wrote ${path.relative(process.cwd(), out)}`);
   } finally {

@@ -1,13 +1,29 @@
-/** Free loopback ports for tests: never a fixed one. */
+/** Free loopback ports for tests and local clusters: never a fixed one. */
 import { createServer } from 'node:net';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function listenable(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
+    s.once('error', () => resolve(undefined));
+    s.listen(port, '127.0.0.1', () => {
+      const { port: bound } = s.address() as { port: number };
+      s.close(() => resolve(bound));
     });
   });
+}
+
+/** A port free right now (the OS picks it); for servers that must be told their port. */
+export async function freePort(): Promise<number> {
+  const port = await listenable(0);
+  if (port === undefined) throw new Error('no free port');
+  return port;
+}
+
+/** A free port in [lo, hi]: for servers that store their port where ephemeral ones do not fit. */
+export async function freePortBetween(lo: number, hi: number): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = await listenable(lo + Math.floor(Math.random() * (hi - lo + 1)));
+    if (port !== undefined) return port;
+  }
+  throw new Error(`no free port between ${lo} and ${hi}`);
 }

@@ -51,6 +51,8 @@ export interface RcptAttempt {
 }
 
 export interface SmtpCatcher {
+  /** Socket errors of clients that went away mid-session (e.g. a SIGKILLed worker). */
+  clientErrors: string[];
   host: string;
   port: number;
   /** smtp://127.0.0.1:<port> */
@@ -173,11 +175,12 @@ export async function startSmtpCatcher(options: { host?: string; port?: number }
   const stalls: number[] = [];
   const waiters = new Set<() => void>();
   let connectionCount = 0;
+  const clientErrors: string[] = [];
 
   const smtpError = (message: string, code: number) => Object.assign(new Error(message), { responseCode: code });
 
-  const createServer = () =>
-    new SMTPServer({
+  const createServer = () => {
+    const s = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
@@ -210,6 +213,11 @@ export async function startSmtpCatcher(options: { host?: string; port?: number }
         });
       },
     });
+    // A client that vanishes mid-session (a worker SIGKILLed while sending) resets its socket;
+    // unheard, that 'error' event would throw in the test process.
+    s.on('error', (err: Error) => clientErrors.push(err.message));
+    return s;
+  };
 
   let server: SMTPServer | undefined = createServer();
   const listen = (s: SMTPServer, port: number) =>
@@ -232,6 +240,7 @@ export async function startSmtpCatcher(options: { host?: string; port?: number }
     messages,
     rcptAttempts,
     connections: () => connectionCount,
+    clientErrors,
     unique: () => messages.filter((m) => !m.duplicate),
     duplicates: () => messages.filter((m) => m.duplicate),
     forNotification: (id) => messages.filter((m) => m.notificationId === id),

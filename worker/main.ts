@@ -8,6 +8,7 @@ import { activityDepsFromConfig, createActivities } from '../activities';
 import { loadDotEnv } from '../config/dotenv';
 import { refuseExampleValues } from '../config/example-values';
 import { createLogger, pinoTemporalLogger } from '../config/logging';
+import { temporalConnectionOptions } from '../config/temporal';
 import { loadWorkerConfig, workerExampleValues } from './config';
 import { createEntryWorker, workerIdentity } from './create-worker';
 import { startHealthFile } from './health';
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
         : {}),
     },
   });
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   try {
     const worker = await createEntryWorker(connection, config, createActivities(activityDepsFromConfig(config)));
     Runtime.instance().logger.info('worker started', {

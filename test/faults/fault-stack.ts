@@ -1,13 +1,13 @@
 /**
  * Everything a fault test runs, for real and on loopback: a Temporal dev server on a fixed port
- * with a SQLite file (so it can be stopped and started again on the same data), an SMTP catcher,
- * a webhook receiver behind a TCP gate (so it can be "down"), and the engine's worker as a child
- * process (worker/main.ts, configured by env) that can be SIGKILLed and restarted.
+ * with a SQLite file (so it can be stopped and started again on the same data) or a running
+ * cluster, an SMTP catcher, a webhook receiver behind a TCP gate (so it can be "down"), and the
+ * engine's workers as child processes (worker/main.ts, configured by env) that can be SIGKILLed
+ * and restarted.
  */
 import type { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { freePort } from '../../testkit/ports';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { NotificationRoutes } from '../../activities/config';
@@ -16,6 +16,7 @@ import { DEFAULT_NAMESPACE } from '../../config/temporal';
 import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
 import { ENGINE_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from '../../bench/worker-process';
 import { connectClient } from '../../testkit/api-harness';
+import { freePort } from '../../testkit/ports';
 import { startSmtpCatcher, type SmtpCatcher } from '../../testkit/smtp-catcher';
 import { startDevServer, uniqueTaskQueue } from '../../testkit/temporal';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
@@ -26,6 +27,7 @@ export const BODY_EMAIL = { SECAS: 'secas@uep.example', DCC: 'dcc@uep.example', 
 
 export interface FaultStack {
   address: string;
+  /** The dev server's port (0 on an external server). */
   port: number;
   dbFilename: string;
   client: Client;
@@ -34,15 +36,17 @@ export interface FaultStack {
   webhooks: WebhookReceiver;
   /** In front of `webhooks`: close() makes the receiver unreachable. */
   gate: TcpGate;
+  /** The first running worker. */
   worker(): WorkerProcess | undefined;
+  workers(): WorkerProcess[];
+  /** Starts one more worker process on the task queue. */
   startWorker(): Promise<WorkerProcess>;
-  /** SIGKILL: no graceful shutdown, in-flight tasks and heartbeats are lost. */
+  /** SIGKILL of the first running worker: no graceful shutdown, in-flight tasks and heartbeats are lost. */
   killWorker(): Promise<void>;
   stopServer(): Promise<void>;
   startServer(): Promise<void>;
   close(): Promise<void>;
 }
-
 
 /** Mail to every body; SECAS also gets a signed webhook through the gate. */
 export function faultRoutes(webhookUrl: string): NotificationRoutes {
@@ -54,12 +58,16 @@ export function faultRoutes(webhookUrl: string): NotificationRoutes {
   };
 }
 
-export async function startFaultStack(): Promise<FaultStack> {
+/** On a dev server of its own (restartable), or on a running Temporal given by its address. */
+export async function startFaultStack(external?: { address: string }): Promise<FaultStack> {
   const dir = mkdtempSync(path.join(tmpdir(), 'uep-faults-'));
-  const dbFilename = path.join(dir, 'temporal.db');
-  const port = await freePort();
-  const address = `127.0.0.1:${port}`;
-  let env: TestWorkflowEnvironment | undefined = await startDevServer({ port, dbFilename });
+  const dbFilename = external ? '' : path.join(dir, 'temporal.db');
+  const port = external ? 0 : await freePort();
+  const address = external?.address ?? `127.0.0.1:${port}`;
+  let env: TestWorkflowEnvironment | undefined = external ? undefined : await startDevServer({ port, dbFilename });
+  const onDevServer = (what: string) => {
+    if (external) throw new Error(`${what}: not on an external server`);
+  };
   const { client, connection }: { client: Client; connection: Connection } = await connectClient(address);
   const smtp = await startSmtpCatcher();
   const webhooks = await startWebhookReceiver({ secret: WEBHOOK_SECRET });
@@ -77,8 +85,10 @@ export async function startFaultStack(): Promise<FaultStack> {
     WORKER_METRICS_ENABLED: 'false',
     WORKER_SHUTDOWN_GRACE: '2s',
     LOG_LEVEL: 'INFO',
+    // loopback links and example.org-style routes are the point here (config/example-values.ts)
+    UEP_DEMO: 'true',
   };
-  let worker: WorkerProcess | undefined;
+  let workers: WorkerProcess[] = [];
 
   const stack: FaultStack = {
     address,
@@ -89,24 +99,29 @@ export async function startFaultStack(): Promise<FaultStack> {
     smtp,
     webhooks,
     gate,
-    worker: () => worker,
+    worker: () => workers[0],
+    workers: () => workers,
     async startWorker() {
-      worker = await startWorkerProcess({ entry: ENGINE_WORKER_ENTRY, env: workerEnv, readyTimeoutMs: 60_000 });
+      const worker = await startWorkerProcess({ entry: ENGINE_WORKER_ENTRY, env: workerEnv, readyTimeoutMs: 60_000 });
+      workers.push(worker);
       return worker;
     },
     async killWorker() {
-      await worker?.kill('SIGKILL');
-      worker = undefined;
+      const [first, ...rest] = workers;
+      workers = rest;
+      await first?.kill('SIGKILL');
     },
     async stopServer() {
+      onDevServer('stopServer');
       await env?.teardown();
       env = undefined;
     },
     async startServer() {
+      onDevServer('startServer');
       env ??= await startDevServer({ port, dbFilename });
     },
     async close() {
-      await worker?.kill('SIGTERM').catch(() => undefined);
+      await Promise.all(workers.map((w) => w.kill('SIGTERM').catch(() => undefined)));
       await connection.close().catch(() => undefined);
       await env?.teardown().catch(() => undefined);
       await gate.close();

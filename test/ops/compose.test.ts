@@ -11,6 +11,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { apiEnvSchema } from '../../api/config';
+import { TEMPORAL_SERVER_VERSION } from '../../scripts/cluster/versions';
 import { CADDY_VERSION } from '../../scripts/temporal-toolchain';
 import { workerEnvSchema } from '../../worker/config';
 import { searchAttributeCliPairs } from '../../workflows/search-attributes';
@@ -149,11 +150,20 @@ const EXPECTED_SERVICES = ['postgresql', 'temporal-schema', 'temporal', 'tempora
  * or the API reads is set explicitly in its compose environment, defaults included, so that the
  * compose file (and .env.example) is the full description of a deployment.
  */
+/** Temporal on the compose network is plain gRPC on a private network; TLS is for a server elsewhere. */
+const TEMPORAL_TLS_OMITTED = Object.fromEntries(
+  ['TEMPORAL_TLS', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH', 'TEMPORAL_TLS_SERVER_NAME', 'TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_API_KEY'].map((k) => [
+    k,
+    'the bundled Temporal server is reached in plain gRPC on the compose network; for a TLS, mTLS or Temporal Cloud server set these and mount the files (docs/operations.md)',
+  ]),
+);
 const OMITTED: Record<(typeof ENGINE)[number], Record<string, string>> = {
   worker: {
+    ...TEMPORAL_TLS_OMITTED,
     NOTIFY_ROUTES_JSON: 'routes come from NOTIFY_ROUTES_FILE (a compose secret); setting both stops the worker',
   },
   api: {
+    ...TEMPORAL_TLS_OMITTED,
     AUTH_TOKENS_JSON: 'tokens come from AUTH_TOKENS_FILE (a compose secret); the file wins when both are set',
   },
 };
@@ -183,10 +193,11 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  test('the Temporal server and the admin tools (schema tool, CLI) are the same version', () => {
+  test('the Temporal server and the admin tools (schema tool, CLI) are the version npm run cluster builds and its tests run', () => {
     const version = (image: string) => image.split(':')[1];
-    expect(version(services['temporal-schema']!.image!)).toBe(version(services.temporal!.image!));
-    expect(version(services['temporal-setup']!.image!)).toBe(version(services.temporal!.image!));
+    expect(version(services.temporal!.image!)).toBe(TEMPORAL_SERVER_VERSION);
+    expect(version(services['temporal-schema']!.image!)).toBe(TEMPORAL_SERVER_VERSION);
+    expect(version(services['temporal-setup']!.image!)).toBe(TEMPORAL_SERVER_VERSION);
   });
 
   test('the worker and the API run the one engine image, with npm run worker / npm run api as commands', () => {
@@ -453,10 +464,10 @@ describe('Dockerfile', () => {
   const runtime = stages.at(-1)!;
   const stageNamed = (name: string) => stages.find((s) => new RegExp(`\\sAS\\s+${name}$`, 'i').test(s[0]!)) ?? [];
 
-  test('is multi-stage, on a pinned Node 20 base', () => {
+  test('is multi-stage, on the pinned Node of .nvmrc', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     const base = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1];
-    expect(base).toMatch(/^node:20\.\d+\.\d+-[a-z]+(-slim)?$/);
+    expect(base).toBe(`node:${read('.nvmrc').trim()}-bookworm-slim`);
     for (const stage of stages) expect(stage[0]).toMatch(/^FROM \$\{NODE_IMAGE\} AS [a-z-]+$/);
   });
 
