@@ -195,16 +195,22 @@ export async function listAllEntries(ctx: AppContext, query: string, max: number
 /** A poller last seen longer ago than this is a worker gone (a long poll lasts about a minute). */
 export const POLLER_FRESH_MS = 2 * 60_000;
 
-export interface TaskQueuePollers {
+export interface Readiness {
+  /** How long Temporal took to describe the namespace. */
+  latencyMs: number;
   workflowPollers: number;
   activityPollers: number;
 }
 
 /**
- * Readiness's question to Temporal: which workers poll the engine's task queue now (workflow and
- * activity pollers seen within POLLER_FRESH_MS; Temporal keeps a gone poller listed for minutes).
+ * Readiness's questions to Temporal: does it answer (the namespace, timed), and which workers poll
+ * the engine's task queue now (workflow and activity pollers seen within POLLER_FRESH_MS; Temporal
+ * keeps a gone poller listed for minutes).
  */
-export async function describeTaskQueuePollers(ctx: AppContext, now = Date.now()): Promise<TaskQueuePollers> {
+export async function temporalReadiness(ctx: AppContext, now = Date.now()): Promise<Readiness> {
+  const started = performance.now();
+  await bounded(ctx, () => ctx.client.workflowService.describeNamespace({ namespace: ctx.config.TEMPORAL_NAMESPACE }));
+  const latencyMs = Math.round(performance.now() - started);
   const { TaskQueueType } = temporal.api.enums.v1;
   const fresh = async (taskQueueType: temporal.api.enums.v1.TaskQueueType) => {
     const response = await bounded(ctx, () =>
@@ -213,7 +219,7 @@ export async function describeTaskQueuePollers(ctx: AppContext, now = Date.now()
     return response.pollers.filter((p) => (optionalTsToMs(p.lastAccessTime) ?? 0) > now - POLLER_FRESH_MS).length;
   };
   const [workflowPollers, activityPollers] = await Promise.all([fresh(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW), fresh(TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)]);
-  return { workflowPollers, activityPollers };
+  return { latencyMs, workflowPollers, activityPollers };
 }
 
 /** Status queries in flight at once for the inbox and the report. */

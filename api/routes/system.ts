@@ -9,7 +9,7 @@ import { ENDPOINTS, PATH } from '../endpoints';
 import { mount } from '../mount';
 import { buildOpenApiDocument } from '../openapi';
 import { noWorker } from '../errors';
-import { bounded, describeTaskQueuePollers } from '../temporal-gateway';
+import { temporalReadiness } from '../temporal-gateway';
 
 export function systemRouter(ctx: AppContext, metrics: Registry): Router {
   const router = Router();
@@ -20,17 +20,12 @@ export function systemRouter(ctx: AppContext, metrics: Registry): Router {
   });
 
   mount(router, ctx, ENDPOINTS.readyz, async (_input, _req, res) => {
-    const started = performance.now();
-    await bounded(ctx, () => ctx.client.workflowService.describeNamespace({ namespace: ctx.config.TEMPORAL_NAMESPACE }));
-    const latencyMs = Math.round(performance.now() - started);
-    const pollers = await describeTaskQueuePollers(ctx);
+    const { latencyMs, workflowPollers, activityPollers } = await temporalReadiness(ctx);
     const taskQueue = ctx.config.TEMPORAL_TASK_QUEUE;
-    if (pollers.workflowPollers === 0 || pollers.activityPollers === 0) {
-      throw noWorker(
-        `No worker polls task queue ${taskQueue} (workflow pollers: ${pollers.workflowPollers}, activity pollers: ${pollers.activityPollers}): entries would not move`,
-      );
+    if (workflowPollers === 0 || activityPollers === 0) {
+      throw noWorker(`No worker polls task queue ${taskQueue} (workflow pollers: ${workflowPollers}, activity pollers: ${activityPollers}): entries would not move`);
     }
-    res.json({ status: 'ok', temporal: { namespace: ctx.config.TEMPORAL_NAMESPACE, latencyMs }, worker: { taskQueue, ...pollers } });
+    res.json({ status: 'ok', temporal: { namespace: ctx.config.TEMPORAL_NAMESPACE, latencyMs }, worker: { taskQueue, workflowPollers, activityPollers } });
   });
 
   mount(router, ctx, ENDPOINTS.metrics, async (_input, _req, res) => {
