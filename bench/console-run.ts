@@ -7,7 +7,7 @@
 import { launchBrowser } from '../testkit/browser';
 import { startEntry } from '../testkit/console-fixtures';
 import { startConsoleStack } from '../testkit/console-stack';
-import { mapLimited } from '../api/temporal-gateway';
+import { mapLimited } from '../api/map-limited';
 import { call } from '../testkit/api-harness';
 import { summarize, type LatencySummary } from './stats';
 
