@@ -50,7 +50,7 @@ import {
   type SubmitEvidenceRequest,
   type WithdrawRequest,
 } from './messages';
-import { toSearchAttributeUpdates } from './search-attributes';
+import { encodeSearchAttributes } from './search-attributes';
 import { entryDetailsMarkdown } from './ui-details';
 import { WakeTimer } from './wake-timer';
 
@@ -114,7 +114,7 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
     }
     const attributes = JSON.stringify(effects.searchAttributes);
     if (attributes !== lastSearchAttributes) {
-      upsertSearchAttributes(toSearchAttributeUpdates(effects.searchAttributes));
+      upsertSearchAttributes(encodeSearchAttributes(effects.searchAttributes));
       lastSearchAttributes = attributes;
     }
     const summary = summarise(state, Date.now(), view);

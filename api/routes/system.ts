@@ -7,7 +7,6 @@ import { ENDPOINTS, PATH } from '../endpoints';
 import { mount } from '../mount';
 import { buildOpenApiDocument } from '../openapi';
 import { noWorker } from '../errors';
-import { temporalReadiness } from '../temporal-gateway';
 
 export function systemRouter(ctx: AppContext, metrics: Registry): Router {
   const router = Router();
@@ -18,12 +17,12 @@ export function systemRouter(ctx: AppContext, metrics: Registry): Router {
   });
 
   mount(router, ctx, ENDPOINTS.readyz, async (_input, _req, res) => {
-    const { latencyMs, workflowPollers, activityPollers } = await temporalReadiness(ctx);
+    const { latencyMs, workflowPollers, activityPollers } = await ctx.gateway.readiness();
     const taskQueue = ctx.config.TEMPORAL_TASK_QUEUE;
     if (workflowPollers === 0 || activityPollers === 0) {
       throw noWorker(`No worker polls task queue ${taskQueue} (workflow pollers: ${workflowPollers}, activity pollers: ${activityPollers}): entries would not move`);
     }
-    res.json({ status: 'ok', temporal: { namespace: ctx.config.TEMPORAL_NAMESPACE, latencyMs }, worker: { taskQueue, workflowPollers, activityPollers } });
+    res.json({ status: 'ok', temporal: { namespace: ctx.gateway.namespace, latencyMs }, worker: { taskQueue, workflowPollers, activityPollers } });
   });
 
   mount(router, ctx, ENDPOINTS.metrics, async (_input, _req, res) => {
