@@ -20,6 +20,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_NAMESPACE } from '../config/temporal';
+import { BODY } from '../domain/vocabulary';
 import { buildWorkflowBundle } from '../scripts/build-workflow-bundle';
 import { startSmtpCatcher, type SmtpCatcher } from '../testkit/smtp-catcher';
 import { startDevServer } from '../testkit/temporal';
@@ -86,7 +87,13 @@ async function main(): Promise<void> {
     const engineQueue = `bench-engine-${runId}`;
     const engineWorker = await startWorkerProcess({
       entry: ENGINE_WORKER_ENTRY,
-      env: workerEnv(address, engineQueue, { WORKFLOW_BUNDLE_PATH: bundle.path, SMTP_URL: smtp.url, API_PUBLIC_URL: 'http://127.0.0.1:3000' }),
+      env: workerEnv(address, engineQueue, {
+        WORKFLOW_BUNDLE_PATH: bundle.path,
+        SMTP_URL: smtp.url,
+        API_PUBLIC_URL: 'http://127.0.0.1:3000',
+        // A body without a route fails its delivery (retried): every body gets a mailbox at the catcher.
+        NOTIFY_ROUTES_JSON: JSON.stringify(Object.fromEntries([BODY.SECAS, BODY.DCC, BODY.SEC_PANEL, BODY.OPS].map((b) => [b, { email: [`${b.toLowerCase()}@bench.example`], webhooks: [] }]))),
+      }),
     });
     cleanups.push(() => engineWorker.kill());
     log(`engine worker up: pid ${engineWorker.pid}`);
