@@ -10,7 +10,8 @@
 #
 #   docker build -t uep-engine:$(git rev-parse --short HEAD) --build-arg UEP_BUILD_ID=$(git rev-parse --short HEAD) .
 
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+# Node 24 LTS, the version of .nvmrc (test/ops/compose.test.ts keeps them equal).
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 # ---- build: every dependency, then the workflow bundle -------------------------------------------
 FROM ${NODE_IMAGE} AS build

@@ -2,7 +2,6 @@
  * The express app (no listen): logging with a request id, metrics, JSON bodies within the limit,
  * one router per resource, a 404 for everything else and the one error middleware.
  */
-import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { authMiddleware } from './auth';
@@ -16,19 +15,20 @@ import { entriesRouter } from './routes/entries';
 import { reportsRouter } from './routes/reports';
 import { signOffsRouter } from './routes/sign-offs';
 import { systemRouter } from './routes/system';
+import type { EntryGateway } from './temporal/gateway';
 import { loadTokenStore, type TokenStore } from './tokens';
 
 export interface CreateAppOptions {
-  client: Client;
+  gateway: EntryGateway;
   config: ApiConfig;
   /** Default: loaded from AUTH_TOKENS_FILE / AUTH_TOKENS_JSON. */
   tokens?: TokenStore;
   logger?: Logger;
 }
 
-export function createApp({ client, config, tokens, logger: given }: CreateAppOptions): Express {
+export function createApp({ gateway, config, tokens, logger: given }: CreateAppOptions): Express {
   const logger = given ?? createLogger(config);
-  const ctx: AppContext = { client, config, logger, can: authMiddleware(tokens ?? loadTokenStore(config)) };
+  const ctx: AppContext = { gateway, config, logger, can: authMiddleware(tokens ?? loadTokenStore(config)) };
   const metrics = createMetrics();
 
   const app = express();

@@ -1,15 +1,13 @@
 /**
  * One error shape for everything: `{ error: { code, message, details: [{ path, message }], requestId } }`.
- * Every failure the API can meet is mapped here, in one place: its own errors, zod issues, body
- * parser errors, the workflow's refusals (one table) and Temporal's client errors. A stack trace
- * never leaves the process.
+ * Every failure the API can meet is mapped here: its own errors, zod issues, body parser errors
+ * and the workflow's refusals (one table). Temporal's client errors never get this far: the
+ * gateway turns them into ApiErrors (api/temporal/errors.ts). A stack trace never leaves the process.
  */
-import { isGrpcServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { REFUSAL, type RefusalCode } from '../domain/types';
+import type { RefusalCode } from '../domain/types';
 import { API_ERROR, type ApiErrorCode, type ErrorResponse } from './schemas';
 
 export interface ErrorDetail {
@@ -60,8 +58,6 @@ export const API_ERROR_STATUS: Readonly<Record<(typeof API_ERROR)[keyof typeof A
   INTERNAL: 500,
 };
 
-const isRefusalCode = (type: string | undefined | null): type is RefusalCode => !!type && type in REFUSAL;
-
 export function refusalError(code: RefusalCode, message: string): ApiError {
   return new ApiError(REFUSAL_STATUS[code], code, message);
 }
@@ -80,33 +76,6 @@ export const unauthenticated = (why: string) => new ApiError(401, API_ERROR.UNAU
 export const temporalUnavailable = (why: string) => new ApiError(503, API_ERROR.TEMPORAL_UNAVAILABLE, why);
 export const noWorker = (why: string) => new ApiError(503, API_ERROR.NO_WORKER, why);
 
-/** gRPC status codes (grpc/status.proto); @grpc/grpc-js is not a direct dependency. */
-const grpcStatus = { CANCELLED: 1, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, UNAVAILABLE: 14 } as const;
-
-const UNAVAILABLE_GRPC_CODES = new Set<number>([
-  grpcStatus.UNAVAILABLE,
-  grpcStatus.DEADLINE_EXCEEDED,
-  grpcStatus.CANCELLED,
-  grpcStatus.RESOURCE_EXHAUSTED,
-]);
-
-/** True when the error (or a cause of it) says Temporal could not be reached or answered too late. */
-export function isTemporalUnavailable(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
-    if (e instanceof ApiError) return e.code === API_ERROR.TEMPORAL_UNAVAILABLE;
-    if (isGrpcServiceError(e) && UNAVAILABLE_GRPC_CODES.has(e.code)) return true;
-  }
-  return false;
-}
-
-function grpcCode(err: unknown): number | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
-    if (isGrpcServiceError(e)) return e.code;
-  }
-  return undefined;
-}
-
 /** Turns anything thrown while handling a request into an ApiError. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
@@ -118,20 +87,6 @@ export function toApiError(err: unknown): ApiError {
     if (bodyParserType === 'encoding.unsupported' || bodyParserType === 'charset.unsupported')
       return new ApiError(415, API_ERROR.UNSUPPORTED_MEDIA_TYPE, 'Unsupported body encoding or charset');
     if (bodyParserType === 'request.aborted') return new ApiError(400, API_ERROR.VALIDATION_FAILED, 'The request was aborted');
-  }
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && isRefusalCode(err.cause.type)) {
-    return refusalError(err.cause.type, err.cause.message);
-  }
-  if (err instanceof ApplicationFailure && isRefusalCode(err.type)) return refusalError(err.type, err.message);
-  if (err instanceof WorkflowExecutionAlreadyStartedError) {
-    return new ApiError(409, API_ERROR.ENTRY_ALREADY_STARTED, 'An entry for this party is already running', [
-      { path: 'body.partyId', message: `workflow ${err.workflowId} is running` },
-    ]);
-  }
-  if (err instanceof WorkflowNotFoundError) return notFound('No entry for this party');
-  if (isTemporalUnavailable(err)) return temporalUnavailable('Temporal is unavailable or did not answer in time; retry later');
-  if (grpcCode(err) === grpcStatus.INVALID_ARGUMENT) {
-    return new ApiError(400, API_ERROR.VALIDATION_FAILED, 'Temporal refused the request as invalid (e.g. a stale page token)');
   }
   return new ApiError(500, API_ERROR.INTERNAL, 'Internal error');
 }

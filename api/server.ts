@@ -10,6 +10,7 @@ import { refuseExampleValues } from '../config/example-values';
 import { temporalConnectionOptions } from '../config/temporal';
 import { apiExampleValues, loadApiConfig } from './config';
 import { createApiServer } from './http-server';
+import { createEntryGateway } from './temporal/gateway';
 import { createLogger } from './logging';
 import { followTokenFile, loadTokenStore } from './tokens';
 
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   // Minted, revoked or edited tokens apply without a restart: on a change of the file, or SIGHUP.
   const following = config.AUTH_TOKENS_FILE ? followTokenFile(tokens, config.AUTH_TOKENS_FILE, { info: (m) => logger.info(m), error: (m) => logger.error(m) }) : undefined;
   process.on('SIGHUP', () => following?.reload());
-  const app = createApp({ client, config, logger, tokens });
+  const app = createApp({ gateway: createEntryGateway(client, config), config, logger, tokens });
   const server = createApiServer(app);
 
   await new Promise<void>((resolve) => server.listen(config.API_PORT, config.API_HOST, resolve));

@@ -1,5 +1,5 @@
 /** A run of N lifecycles, C at a time: wall time, throughput and per-call latencies. */
-import { mapLimited } from '../api/temporal-gateway';
+import { mapLimited } from '../api/map-limited';
 import type { CpuSplit } from './cpu';
 import { summarize, type LatencySummary } from './stats';
 

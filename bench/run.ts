@@ -20,7 +20,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_NAMESPACE } from '../config/temporal';
-import { BODY } from '../domain/vocabulary';
 import { buildWorkflowBundle } from '../scripts/build-workflow-bundle';
 import { startSmtpCatcher, type SmtpCatcher } from '../testkit/smtp-catcher';
 import { startDevServer } from '../testkit/temporal';
@@ -36,6 +35,7 @@ import { checkTargets, renderReport, type BenchResult } from './report';
 import { runScale } from './scale-run';
 import { runTimeSkippingLifecycle } from './time-skipping-run';
 import { ENGINE_WORKER_ENTRY, FLOOR_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from './worker-process';
+import { EXAMPLE_ROUTES_FILE } from '../scripts/start-local-env';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -87,13 +87,8 @@ async function main(): Promise<void> {
     const engineQueue = `bench-engine-${runId}`;
     const engineWorker = await startWorkerProcess({
       entry: ENGINE_WORKER_ENTRY,
-      env: workerEnv(address, engineQueue, {
-        WORKFLOW_BUNDLE_PATH: bundle.path,
-        SMTP_URL: smtp.url,
-        API_PUBLIC_URL: 'http://127.0.0.1:3000',
-        // A body without a route fails its delivery (retried): every body gets a mailbox at the catcher.
-        NOTIFY_ROUTES_JSON: JSON.stringify(Object.fromEntries([BODY.SECAS, BODY.DCC, BODY.SEC_PANEL, BODY.OPS].map((b) => [b, { email: [`${b.toLowerCase()}@bench.example`], webhooks: [] }]))),
-      }),
+      // Every body routed (example addresses, into the catcher): a body with no route would fail its notices.
+      env: workerEnv(address, engineQueue, { WORKFLOW_BUNDLE_PATH: bundle.path, SMTP_URL: smtp.url, NOTIFY_ROUTES_FILE: EXAMPLE_ROUTES_FILE, API_PUBLIC_URL: 'http://127.0.0.1:3000' }),
     });
     cleanups.push(() => engineWorker.kill());
     log(`engine worker up: pid ${engineWorker.pid}`);

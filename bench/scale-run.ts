@@ -1,16 +1,13 @@
 /**
  * Scale: many open entries idle on their timers. Entries are started with the Temporal client
- * (the gateway function the API uses, without HTTP), the worker is left to settle, then its RSS
+ * (the gateway operation the API uses, without HTTP), the worker is left to settle, then its RSS
  * is read and status and list queries are sampled through the API.
  */
 import type { Client } from '@temporalio/client';
-import pino from 'pino';
-import { authMiddleware } from '../api/auth';
 import { apiEnvSchema } from '../api/config';
-import type { AppContext } from '../api/context';
 import { ENDPOINTS, fillPath } from '../api/endpoints';
-import { mapLimited, startEntryWorkflow } from '../api/temporal-gateway';
-import { TokenStore } from '../api/tokens';
+import { mapLimited } from '../api/map-limited';
+import { createEntryGateway } from '../api/temporal/gateway';
 import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
 import { startBody } from '../testkit/api-fixtures';
 import { principalFor } from '../testkit/entry-driver';
@@ -58,13 +55,13 @@ export async function runScale(
   opts: { scale: number; sample: number; startConcurrency: number; runId: string; taskQueue: string; namespace: string },
 ): Promise<ScaleResult> {
   const config = apiEnvSchema.parse({ TEMPORAL_TASK_QUEUE: opts.taskQueue, TEMPORAL_NAMESPACE: opts.namespace, TEMPORAL_RPC_TIMEOUT_MS: '30000' });
-  const ctx: AppContext = { client, config, logger: pino({ level: 'silent' }), can: authMiddleware(new TokenStore([])) };
+  const gateway = createEntryGateway(client, config);
   const ids = Array.from({ length: opts.scale }, (_, i) => benchPartyId(opts.runId, 's', i));
 
   const t0 = performance.now();
   let done = 0;
   await mapLimited(ids, opts.startConcurrency, async (partyId) => {
-    await startEntryWorkflow(ctx, { ...startBody(partyId, { mandateDeadline: SCALE_MANDATE_DEADLINE }), startedBy: principalFor(BODY.OPS, '') });
+    await gateway.start({ ...startBody(partyId, { mandateDeadline: SCALE_MANDATE_DEADLINE }), startedBy: principalFor(BODY.OPS, '') });
     if (++done % 1000 === 0) process.stderr.write(`  scale: ${done}/${opts.scale} started\n`);
   });
   const startWallMs = performance.now() - t0;

@@ -1,4 +1,4 @@
-import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
+import type { TLSConfig } from '@temporalio/client';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { flag } from './env';

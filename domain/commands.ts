@@ -5,7 +5,7 @@
  */
 import { getCatalogue, stageDef } from './catalogue';
 import { toDate, toIso } from './dates';
-import { forecastEntry, isAtRisk } from './forecast';
+import { entryView } from './entry-view';
 import { deadlineAmended, entryWithdrawn, pendingRoles, roleComplete } from './notifications';
 import { fingerprint } from './retries';
 import { RULES_VERSION, rulesAtLeast } from './rules';
@@ -130,12 +130,12 @@ export function amendDeadline(state: EntryState, command: Command<'AMEND_DEADLIN
  * Returns the sentence to add ('' when the at-risk state did not change).
  */
 function foldAtRiskChange(state: EntryState, now: number): string {
-  const today = toDate(now);
-  const atRisk = isAtRisk(state, today);
+  const view = entryView(state, now);
+  const atRisk = view.atRisk;
   if (atRisk === state.atRisk) return '';
   state.atRisk = atRisk;
   state.atRiskChanges += 1;
-  const forecast = forecastEntry(state, today) ?? 'n/a';
+  const forecast = view.forecast ?? 'n/a';
   return atRisk
     ? `. The forecast completion ${forecast} is now after the mandate deadline: the entry is at risk.`
     : `. The forecast completion is ${forecast}: the entry is back on track.`;

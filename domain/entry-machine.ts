@@ -6,13 +6,13 @@
 import { CURRENT_CALENDAR_VERSION } from './calendar';
 import { CURRENT_CATALOGUE_VERSION, getCatalogue, stageDef, type StageRef } from './catalogue';
 import { execute } from './commands';
-import { toDate, toIso } from './dates';
-import { atRiskFromDate, forecastEntry, isAtRisk } from './forecast';
+import { toIso } from './dates';
+import { atRiskFrom, entryView, type EntryView } from './entry-view';
 import { refusalFor } from './guards';
 import { entryIdFor } from './ids';
 import { DEFAULT_REMINDER_OFFSETS_DAYS, resolveMandateDeadline } from './mandates';
 import { atRisk as atRiskNotice, backOnTrack } from './notifications';
-import { pendingTimedItems } from './reminders';
+import { pendingTimedItems, type TimedItem } from './reminders';
 import { CURRENT_RULES_VERSION, RULES_VERSION, rulesOf, type RulesVersion } from './rules';
 import { checkRetry, type RetryCheck } from './retries';
 import { addAudit, addStages, principalOf, unblock } from './stage-moves';
@@ -24,51 +24,62 @@ import { ENTRY_STATUS, STAGE_STATE } from './vocabulary';
 // ---------------------------------------------------------------------------------------------
 // Time
 
+/** What a tick leaves: the notifications it sent and the timed items still ahead, in order. */
+interface Ticked {
+  notifications: Notification[];
+  ahead: TimedItem[];
+}
+
 /**
  * Emits every timed notification due at or before `now` not yet sent, then re-evaluates the
- * at-risk state (telling the Party and SECAS when it changed). Mutates `state`.
+ * at-risk state from `view` (telling the Party and SECAS when it changed). Mutates `view.state`.
  */
-function tick(state: EntryState, now: number): Notification[] {
-  if (state.status !== ENTRY_STATUS.IN_PROGRESS) return [];
+function tick(view: EntryView): Ticked {
+  const { state, now } = view;
+  if (!view.inProgress) return { notifications: [], ahead: [] };
   const out: Notification[] = [];
-  for (const item of pendingTimedItems(state, now)) {
+  const pending = pendingTimedItems(state, now);
+  for (const item of pending) {
     if (item.at > now) break;
     out.push(item.build());
     state.sentNotificationIds.push(item.id);
   }
-  const atRisk = isAtRisk(state, toDate(now));
-  if (atRisk !== state.atRisk) {
-    state.atRisk = atRisk;
+  if (view.atRisk !== state.atRisk) {
+    state.atRisk = view.atRisk;
     state.atRiskChanges += 1;
     const change = state.atRiskChanges;
-    const forecast = forecastEntry(state, toDate(now)) ?? 'n/a';
-    const n = atRisk ? atRiskNotice(state, change, forecast, now) : backOnTrack(state, change, forecast, now);
+    const forecast = view.forecast ?? 'n/a';
+    const n = view.atRisk ? atRiskNotice(state, change, forecast, now) : backOnTrack(state, change, forecast, now);
     out.push(n);
     state.sentNotificationIds.push(n.id);
   }
-  return out;
+  return { notifications: out, ahead: pending.filter((item) => item.at > now) };
 }
 
 /** The next instant anything is due: a timed notification, or the day time alone makes the entry at risk. */
-function nextWake(state: EntryState, now: number): number | null {
-  if (state.status !== ENTRY_STATUS.IN_PROGRESS) return null;
+function nextWake(view: EntryView, ahead: readonly TimedItem[]): number | null {
+  if (!view.inProgress) return null;
   const candidates: number[] = [];
-  const next = pendingTimedItems(state, now)[0];
+  const next = ahead[0];
   if (next) candidates.push(next.at);
-  const riskDate = atRiskFromDate(state, toDate(now));
+  const riskDate = atRiskFrom(view);
   if (riskDate !== null) candidates.push(Date.parse(`${riskDate}T00:00:00.000Z`));
   if (candidates.length === 0) return null;
-  return Math.max(now, Math.min(...candidates));
+  return Math.max(view.now, Math.min(...candidates));
 }
 
-function effectsOf(state: EntryState, notifications: Notification[], now: number): Effects {
-  return { notifications, searchAttributes: searchAttributesOf(state, now), wakeAt: nextWake(state, now) };
+function effectsOf(view: EntryView, ticked: Ticked): Effects {
+  return { notifications: ticked.notifications, searchAttributes: searchAttributesOf(view.state, view.now, view), wakeAt: nextWake(view, ticked.ahead) };
 }
 
-export function advanceTime(state: EntryState, now: number): Transition<EntryState> {
-  const next = cloneState(state);
-  const notifications = tick(next, now);
-  return { state: next, effects: effectsOf(next, notifications, now) };
+/** Ticks the (copied, owned) state at the view's instant; its effects, read from the one view. */
+function settle(view: EntryView, before: Notification[] = []): Transition<EntryState, EntryView> {
+  const ticked = tick(view);
+  return { state: view.state, view, effects: effectsOf(view, { ...ticked, notifications: [...before, ...ticked.notifications] }) };
+}
+
+export function advanceTime(state: EntryState, now: number): Transition<EntryState, EntryView> {
+  return settle(entryView(cloneState(state), now));
 }
 
 /** Moves a running entry onto newer rules (never back); the state is otherwise unchanged. */
@@ -84,7 +95,7 @@ export function upgradeRules(state: EntryState, rules: RulesVersion): EntryState
  * Starts an entry under `rules` (the workflow passes the version `patched()` allows; see
  * domain/rules.ts). Version 1 leaves `rulesVersion` out of the state, as it always was.
  */
-export function startEntry(input: StartEntryInput, now: number, rules: RulesVersion = CURRENT_RULES_VERSION): Transition<EntryState> {
+export function startEntry(input: StartEntryInput, now: number, rules: RulesVersion = CURRENT_RULES_VERSION): Transition<EntryState, EntryView> {
   const catalogueVersion = input.catalogueVersion ?? CURRENT_CATALOGUE_VERSION;
   const catalogue = getCatalogue(catalogueVersion);
   const offsets = [...(input.reminderOffsetsDays ?? DEFAULT_REMINDER_OFFSETS_DAYS)].sort((a, b) => b - a);
@@ -152,8 +163,7 @@ export function startEntry(input: StartEntryInput, now: number, rules: RulesVers
     state.status = ENTRY_STATUS.COMPLETE;
     state.closedAtMs = now;
   }
-  const notifications = tick(state, now);
-  return { state, effects: effectsOf(state, notifications, now) };
+  return settle(entryView(state, now));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,17 +186,19 @@ export function checkCommand(state: EntryState, command: EntryCommand, _now: num
   return refusalFor(state, command);
 }
 
-export function applyCommand(state: EntryState, command: EntryCommand, now: number): CommandOutcome<EntryState> {
+export function applyCommand(state: EntryState, command: EntryCommand, now: number): CommandOutcome<EntryState, EntryView> {
   const dup = checkDuplicate(state, command);
   if (dup.kind === 'reused') return { ok: false, refusal: dup.refusal };
   if (dup.kind === 'duplicate') {
-    return { ok: true, duplicate: true, record: dup.record, state, effects: effectsOf(state, [], now) };
+    const view = entryView(state, now);
+    const ahead = view.inProgress ? pendingTimedItems(state, now) : [];
+    return { ok: true, duplicate: true, record: dup.record, state, view, effects: effectsOf(view, { notifications: [], ahead }) };
   }
   const refusal = refusalFor(state, command);
   if (refusal) return { ok: false, refusal };
   const next = cloneState(state);
-  const notifications = tick(next, now); // what fell due before the command, under the old rules
+  const before = tick(entryView(next, now)).notifications; // what fell due before the command, under the old rules
   const { record, notifications: events } = execute(next, command, now);
-  notifications.push(...events, ...tick(next, now));
-  return { ok: true, duplicate: false, record, state: next, effects: effectsOf(next, notifications, now) };
+  const transition = settle(entryView(next, now), [...before, ...events]);
+  return { ok: true, duplicate: false, record, ...transition };
 }

@@ -6,11 +6,10 @@
  * re-decision), so a rework brought the forecast forward; from version 2 a rework never
  * shortens what remained (docs/domain.md, "Forecast").
  */
-import { addWorkingDays, firstDatePushingPast } from './calendar';
 import { appliesToRole, dependenciesOf, estimateFor, getCatalogue, stageDef, type StageRef } from './catalogue';
 import { RULES_VERSION, rulesAtLeast } from './rules';
 import { findRecord, refKey, type EntryState } from './state';
-import { ENTRY_STATUS, OUTCOME_EFFECT, STAGE_LEVEL, STAGE_STATE, type UserRole } from './vocabulary';
+import { OUTCOME_EFFECT, STAGE_LEVEL, STAGE_STATE, type UserRole } from './vocabulary';
 
 /** Remaining working days of one stage instance (0 when done). */
 export function remainingOf(state: EntryState, ref: StageRef): number {
@@ -44,38 +43,4 @@ export function roleRemainingWorkingDays(state: EntryState, role: UserRole): num
     .filter((s) => appliesToRole(s, role))
     .map((s) => (s.level === STAGE_LEVEL.PARTY ? { stage: s.id } : { stage: s.id, role }));
   return Math.max(0, ...refs.map(finish));
-}
-
-/** Projected completion date of a role, or null once it is complete (or the entry closed). */
-export function forecastRole(state: EntryState, role: UserRole, today: string): string | null {
-  if (state.status !== ENTRY_STATUS.IN_PROGRESS || state.roleCompletedAt[role] !== undefined) return null;
-  return addWorkingDays(today, roleRemainingWorkingDays(state, role), state.calendarVersion);
-}
-
-function entryRemainingWorkingDays(state: EntryState): number {
-  return Math.max(0, ...state.roles.map((r) => roleRemainingWorkingDays(state, r)));
-}
-
-/** The latest role's forecast; null when nothing is pending. */
-export function forecastEntry(state: EntryState, today: string): string | null {
-  if (state.status !== ENTRY_STATUS.IN_PROGRESS) return null;
-  return addWorkingDays(today, entryRemainingWorkingDays(state), state.calendarVersion);
-}
-
-/** At risk: in progress, with a mandate deadline, and forecast after it. */
-export function isAtRisk(state: EntryState, today: string): boolean {
-  const deadline = state.mandate.deadline;
-  if (deadline === null) return false;
-  const forecast = forecastEntry(state, today);
-  return forecast !== null && forecast > deadline;
-}
-
-/**
- * While not at risk, the first date after `today` on which time alone makes the entry at risk
- * (the forecast only moves later as days pass), or null when that cannot happen.
- */
-export function atRiskFromDate(state: EntryState, today: string): string | null {
-  const deadline = state.mandate.deadline;
-  if (deadline === null || state.status !== ENTRY_STATUS.IN_PROGRESS || isAtRisk(state, today)) return null;
-  return firstDatePushingPast(today, entryRemainingWorkingDays(state), deadline, state.calendarVersion);
 }

@@ -5,7 +5,7 @@
  */
 import { getCatalogue, stageDef } from './catalogue';
 import { dateToMs, daysBetween, toDate, toIso } from './dates';
-import { forecastEntry, forecastRole, isAtRisk } from './forecast';
+import { entryView, roleForecast, type EntryView } from './entry-view';
 import { awaitingPhrase, pendingRoles } from './notifications';
 import { BREACH_REMINDER_INTERVAL_DAYS, breachInstant, breachReminderInstant, slaInstant } from './reminders';
 import { RULES_VERSION, rulesAtLeast } from './rules';
@@ -102,7 +102,7 @@ export function nextDeadline(state: EntryState, now: number): { date: string; wh
   return rulesAtLeast(state, RULES_VERSION.V2) ? nextThingDue(state, now) : earliestOutstandingDeadline(state);
 }
 
-export function searchAttributesOf(state: EntryState, now: number): EntrySearchAttributes {
+export function searchAttributesOf(state: EntryState, now: number, view: EntryView = entryView(state, now)): EntrySearchAttributes {
   const next = nextDeadline(state, now);
   return {
     partyId: state.partyId,
@@ -114,8 +114,8 @@ export function searchAttributesOf(state: EntryState, now: number): EntrySearchA
     openStages: openStages(state),
     mandateDeadline: state.mandate.deadline === null ? null : dateInstant(state.mandate.deadline),
     nextDeadline: next ? dateInstant(next.date) : null,
-    atRisk: state.status === ENTRY_STATUS.IN_PROGRESS && isAtRisk(state, toDate(now)),
-    inBreach: inBreach(state, now),
+    atRisk: view.atRisk,
+    inBreach: view.inBreach,
   };
 }
 
@@ -152,7 +152,7 @@ function awaitingHeadline(state: EntryState): string {
   return `awaiting ${awaitingPhrase(state, first)}${more > 0 ? ` (+${more} more open)` : ''}`;
 }
 
-export function headline(state: EntryState, now: number): string {
+export function headline(state: EntryState, now: number, view: EntryView = entryView(state, now)): string {
   const name = state.partyName;
   if (state.status === ENTRY_STATUS.WITHDRAWN) {
     return `${name}: withdrawn on ${toDate(state.closedAtMs ?? now)} (${state.withdrawnReason ?? 'no reason given'})`;
@@ -160,20 +160,19 @@ export function headline(state: EntryState, now: number): string {
   if (state.status === ENTRY_STATUS.COMPLETE) {
     return `${name}: UEP complete for all ${state.roles.length} role${state.roles.length === 1 ? '' : 's'} on ${toDate(state.closedAtMs ?? now)}`;
   }
-  const today = toDate(now);
   const parts = [
     `${name}: ${pendingRoles(state).length}/${state.roles.length} roles pending`,
     awaitingHeadline(state),
-    `forecast ${forecastEntry(state, today) ?? 'n/a'}`,
+    `forecast ${view.forecast ?? 'n/a'}`,
     `mandate ${state.mandate.deadline ?? 'none'}`,
   ];
-  if (inBreach(state, now)) parts.push('IN BREACH');
-  else if (isAtRisk(state, today)) parts.push('AT RISK');
+  if (view.inBreach) parts.push('IN BREACH');
+  else if (view.atRisk) parts.push('AT RISK');
   return parts.join('; ');
 }
 
-export function summarise(state: EntryState, now: number): EntrySummary {
-  const today = toDate(now);
+/** The entry as it stands; `view` is the transition's own when the caller has it. */
+export function summarise(state: EntryState, now: number, view: EntryView = entryView(state, now)): EntrySummary {
   const next = nextDeadline(state, now);
   const summary: EntrySummary = {
     entryId: state.entryId,
@@ -182,16 +181,16 @@ export function summarise(state: EntryState, now: number): EntrySummary {
     cohort: state.cohort,
     roles: [...state.roles],
     status: state.status,
-    headline: headline(state, now),
+    headline: headline(state, now, view),
     catalogueVersion: state.catalogueVersion,
     calendarVersion: state.calendarVersion,
     uepContact: { ...state.uepContact },
     mandateDeadline: state.mandate.deadline,
     deadlineVersion: state.mandate.version,
     nextDeadline: next ? { at: dateInstant(next.date), what: next.what } : null,
-    forecastCompletion: forecastEntry(state, today),
-    atRisk: state.status === ENTRY_STATUS.IN_PROGRESS && isAtRisk(state, today),
-    inBreach: inBreach(state, now),
+    forecastCompletion: view.forecast,
+    atRisk: view.atRisk,
+    inBreach: view.inBreach,
     awaitedBodies: awaitedBodies(state),
     partyStages: state.stages.filter((r) => !r.role).map((r) => stageSummary(state, r)),
     roleStages: state.roles.map((role) => {
@@ -200,7 +199,7 @@ export function summarise(state: EntryState, now: number): EntrySummary {
         role,
         complete: completedAt !== undefined,
         ...(completedAt !== undefined ? { completedAt } : {}),
-        forecast: forecastRole(state, role, today),
+        forecast: roleForecast(view, role),
         stages: state.stages.filter((r) => r.role === role).map((r) => stageSummary(state, r)),
       };
     }),

@@ -259,11 +259,13 @@ export interface EntrySummary {
 }
 
 /** The answer to a command. A duplicate id gets the first answer's record back, and nothing changes. */
-export type CommandOutcome<S> =
-  | { ok: true; state: S; effects: Effects; record: AuditRecord; duplicate: boolean }
+export type CommandOutcome<S, V = unknown> =
+  | { ok: true; state: S; view: V; effects: Effects; record: AuditRecord; duplicate: boolean }
   | { ok: false; refusal: Refusal };
 
-export interface Transition<S> {
+/** A new state, its effects, and the view they were read from (for the summary of the same instant). */
+export interface Transition<S, V = unknown> {
   state: S;
+  view: V;
   effects: Effects;
 }

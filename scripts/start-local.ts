@@ -6,7 +6,6 @@
  * child to exit.
  */
 import { Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { type z } from 'zod';
 import { loadDotEnv } from '../config/dotenv';
 import { parseEnv } from '../config/env';
 import { createLogger } from '../config/logging';
+import { durationOf } from '../config/sdk-internals';
 import { searchAttributeCliPairs } from '../workflows/search-attributes';
 import { assertPortsFree } from './local-ports';
 import { ensureSearchAttributes } from './search-attributes';
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   if (!external) {
     await connection.workflowService.updateNamespace({
       namespace: env.TEMPORAL_NAMESPACE,
-      config: { workflowExecutionRetentionTtl: msToTs(retentionMs(env.TEMPORAL_NAMESPACE_RETENTION)) },
+      config: { workflowExecutionRetentionTtl: durationOf(retentionMs(env.TEMPORAL_NAMESPACE_RETENTION)) },
     });
   }
 

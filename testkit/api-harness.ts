@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createApp } from '../api/app';
 import { createApiServer } from '../api/http-server';
+import { createEntryGateway } from '../api/temporal/gateway';
 import { apiEnvSchema, type ApiConfig } from '../api/config';
 import { mintToken, TokenStore } from '../api/tokens';
 import { DELIVERY_STATUS, type DeliveryReport } from '../activities/types';
@@ -89,7 +90,7 @@ export async function listenApp(client: Client, overrides: Partial<Record<string
     LOG_LEVEL: 'silent',
     ...overrides,
   });
-  const app = createApp({ client, config, tokens, logger: pino({ level: 'silent' }) });
+  const app = createApp({ gateway: createEntryGateway(client, config), config, tokens, logger: pino({ level: 'silent' }) });
   server.on('request', app);
   return { server, baseUrl, config };
 }

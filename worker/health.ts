@@ -6,9 +6,9 @@
  * The healthcheck (docker-compose.yml) is `node -e` with HEALTH_CHECK_SCRIPT below.
  */
 import { temporal } from '@temporalio/proto';
-import { optionalTsToMs } from '@temporalio/common/lib/time';
 import type { NativeConnection } from '@temporalio/worker';
 import { rmSync, writeFileSync } from 'node:fs';
+import { msOf } from '../config/sdk-internals';
 
 /** The file is stale after this many refresh intervals without a confirmed poll. */
 export const STALE_AFTER_INTERVALS = 3;
@@ -39,7 +39,7 @@ export function startHealthFile(opts: HealthFileOptions): () => void {
       opts.connection.workflowService.describeTaskQueue({ namespace: opts.namespace, taskQueue: { name: opts.taskQueue }, taskQueueType }),
     );
     const since = Date.now() - STALE_AFTER_INTERVALS * opts.intervalMs - 90_000; // a long poll lasts about a minute
-    return response.pollers.some((p) => p.identity === opts.identity && (optionalTsToMs(p.lastAccessTime) ?? 0) > since);
+    return response.pollers.some((p) => p.identity === opts.identity && (msOf(p.lastAccessTime) ?? 0) > since);
   };
   let stopped = false;
   const refresh = async () => {

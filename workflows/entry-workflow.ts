@@ -28,9 +28,10 @@ import {
   validateStartInput,
   RULES_VERSION,
   type EntryState,
+  type EntryView,
   type RulesVersion,
 } from '../domain';
-import type { Effects, EntryCommand, EntrySummary, Refusal } from '../domain/types';
+import type { Effects, EntryCommand, EntrySummary, Refusal, Transition } from '../domain/types';
 import { ENTRY_STATUS } from '../domain/vocabulary';
 import { NOTIFICATION_ACTIVITY_OPTIONS, type NotificationActivities } from '../activities/types';
 import {
@@ -49,7 +50,7 @@ import {
   type SubmitEvidenceRequest,
   type WithdrawRequest,
 } from './messages';
-import { toSearchAttributeUpdates } from './search-attributes';
+import { encodeSearchAttributes } from './search-attributes';
 import { entryDetailsMarkdown } from './ui-details';
 import { WakeTimer } from './wake-timer';
 
@@ -86,14 +87,15 @@ function allowedRules(state: EntryState | undefined): RulesVersion {
  */
 export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySummary | undefined> {
   let state: EntryState;
-  let initial: Effects;
+  let initial: Transition<EntryState, EntryView>;
   if ('start' in input) {
     const invalid = validateStartInput(input.start);
     if (invalid) throw refusalFailure(invalid);
-    ({ state, effects: initial } = startEntry(input.start, Date.now(), allowedRules(undefined)));
+    initial = startEntry(input.start, Date.now(), allowedRules(undefined));
   } else {
-    ({ state, effects: initial } = advanceTime(upgradeRules(input.resume, allowedRules(input.resume)), Date.now()));
+    initial = advanceTime(upgradeRules(input.resume, allowedRules(input.resume)), Date.now());
   }
+  state = initial.state;
 
   let wakeAt: number | null = null;
   let open = true;
@@ -102,8 +104,8 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
   let lastDetails = '';
   const deliveries = new Set<Promise<unknown>>();
 
-  /** Carries out the machine's effects and answers the entry's summary as it now stands. */
-  function carryOut(effects: Effects): EntrySummary {
+  /** Carries out the machine's effects and answers the entry's summary as it now stands (read from the same view). */
+  function carryOut({ effects, view }: { effects: Effects; view: EntryView }): EntrySummary {
     for (const notification of effects.notifications) {
       const delivery = deliverNotification(notification)
         .catch((err: unknown) => log.error('notification not delivered', { id: notification.id, error: String(err) }))
@@ -112,10 +114,10 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
     }
     const attributes = JSON.stringify(effects.searchAttributes);
     if (attributes !== lastSearchAttributes) {
-      upsertSearchAttributes(toSearchAttributeUpdates(effects.searchAttributes));
+      upsertSearchAttributes(encodeSearchAttributes(effects.searchAttributes));
       lastSearchAttributes = attributes;
     }
-    const summary = summarise(state, Date.now());
+    const summary = summarise(state, Date.now(), view);
     const details = entryDetailsMarkdown(summary);
     if (details !== lastDetails) {
       setCurrentDetails(details);
@@ -131,7 +133,7 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
     state = upgradeRules(state, allowedRules(state));
     const transition = advanceTime(state, Date.now());
     state = transition.state;
-    carryOut(transition.effects);
+    carryOut(transition);
   }
 
   function handle(command: EntryCommand): EntryUpdateResult {
@@ -139,9 +141,9 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
     state = upgradeRules(state, allowedRules(state));
     const outcome = applyCommand(state, command, now);
     if (!outcome.ok) throw refusalFailure(outcome.refusal);
-    if (outcome.duplicate) return { record: outcome.record, duplicate: true, summary: summarise(state, now) };
+    if (outcome.duplicate) return { record: outcome.record, duplicate: true, summary: summarise(state, now, outcome.view) };
     state = outcome.state;
-    return { record: outcome.record, duplicate: false, summary: carryOut(outcome.effects) };
+    return { record: outcome.record, duplicate: false, summary: carryOut(outcome) };
   }
 
   function validate(command: EntryCommand): void {

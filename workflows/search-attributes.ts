@@ -1,9 +1,13 @@
 /**
- * The ops view: the typed search attribute keys every entry upserts, declared once. The worker,
- * the API (list queries), npm start, the test harness and docker-compose register exactly these.
+ * The ops view: the typed search attribute keys every entry upserts, declared once, and their one
+ * codec: encode (the workflow's upserts, the start's initial values) and decode (what visibility
+ * answers, enums checked by zod). The worker, the API (list queries), npm start, the test harness
+ * and docker-compose register exactly these keys. Imported by the workflow: sandbox-safe only.
  */
-import { defineSearchAttributeKey, type SearchAttributeType, type SearchAttributeUpdatePair } from '@temporalio/common';
+import { defineSearchAttributeKey, type SearchAttributeType, type SearchAttributeUpdatePair, type TypedSearchAttributes } from '@temporalio/common';
+import { z } from 'zod';
 import type { EntrySearchAttributes } from '../domain/types';
+import { BODY, COHORT, ENTRY_STATUS, STAGE, USER_ROLE } from '../domain/vocabulary';
 
 export const SEARCH_ATTRIBUTE = {
   partyId: defineSearchAttributeKey('UepPartyId', 'KEYWORD'),
@@ -36,9 +40,10 @@ export function searchAttributeCliPairs(): { name: string; type: string }[] {
   return SEARCH_ATTRIBUTE_KEYS.map((key) => ({ name: key.name, type: CLI_TYPE[key.type] }));
 }
 
+/** Datetime attributes hold 00:00 UTC of a date as an instant; a calendar date goes back as YYYY-MM-DD. */
 const instant = (iso: string | null) => (iso === null ? null : new Date(iso));
 
-export function toSearchAttributeUpdates(values: EntrySearchAttributes): SearchAttributeUpdatePair[] {
+export function encodeSearchAttributes(values: EntrySearchAttributes): SearchAttributeUpdatePair[] {
   const a = SEARCH_ATTRIBUTE;
   return [
     { key: a.partyId, value: values.partyId },
@@ -53,4 +58,45 @@ export function toSearchAttributeUpdates(values: EntrySearchAttributes): SearchA
     { key: a.atRisk, value: values.atRisk },
     { key: a.inBreach, value: values.inBreach },
   ];
+}
+
+/**
+ * What visibility holds about one entry. The identifying attributes may lag just after a start
+ * (null or empty then); `mandateDeadline` is a calendar date, `nextDeadline` an instant.
+ */
+export const DecodedSearchAttributes = z.object({
+  partyId: z.string(),
+  partyName: z.string().nullable(),
+  cohort: z.enum(COHORT).nullable(),
+  roles: z.array(z.enum(USER_ROLE)),
+  status: z.enum(ENTRY_STATUS).nullable(),
+  awaitedBodies: z.array(z.enum(BODY)),
+  openStages: z.array(z.enum(STAGE)),
+  /** YYYY-MM-DD */
+  mandateDeadline: z.string().nullable(),
+  /** ISO instant */
+  nextDeadline: z.string().nullable(),
+  atRisk: z.boolean(),
+  inBreach: z.boolean(),
+});
+export type DecodedSearchAttributes = z.infer<typeof DecodedSearchAttributes>;
+
+/** Decodes an entry's typed search attributes; a value outside the vocabulary throws (drift, never cast). */
+export function decodeSearchAttributes(typed: TypedSearchAttributes): DecodedSearchAttributes {
+  const a = SEARCH_ATTRIBUTE;
+  const date = typed.get(a.mandateDeadline);
+  const next = typed.get(a.nextDeadline);
+  return DecodedSearchAttributes.parse({
+    partyId: typed.get(a.partyId) ?? '',
+    partyName: typed.get(a.partyName) ?? null,
+    cohort: typed.get(a.cohort) ?? null,
+    roles: typed.get(a.roles) ?? [],
+    status: typed.get(a.status) ?? null,
+    awaitedBodies: typed.get(a.awaitedBodies) ?? [],
+    openStages: typed.get(a.openStages) ?? [],
+    mandateDeadline: date === undefined ? null : date.toISOString().slice(0, 10),
+    nextDeadline: next === undefined ? null : next.toISOString(),
+    atRisk: typed.get(a.atRisk) ?? false,
+    inBreach: typed.get(a.inBreach) ?? false,
+  });
 }

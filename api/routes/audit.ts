@@ -7,7 +7,6 @@ import { toCsv } from '../csv';
 import { entryLinks } from '../links';
 import { mount } from '../mount';
 import type { AuditTrailResponse } from '../schemas';
-import { queryAuditTrail } from '../temporal-gateway';
 
 type AuditRow = Omit<AuditRecord, 'principal'> & { principalBody: string; principalId: string; principalName: string };
 
@@ -34,13 +33,13 @@ export function auditRouter(ctx: AppContext): Router {
   const router = Router();
 
   mount(router, ctx, ENDPOINTS.getAuditTrail, async ({ params }, _req, res) => {
-    const records = await queryAuditTrail(ctx, params.partyId);
+    const records = await ctx.gateway.auditTrail(params.partyId);
     const answer: AuditTrailResponse = { partyId: params.partyId, records, links: entryLinks(ctx.config, params.partyId) };
     res.json(answer);
   });
 
   mount(router, ctx, ENDPOINTS.getAuditTrailCsv, async ({ params }, _req, res) => {
-    const records = await queryAuditTrail(ctx, params.partyId);
+    const records = await ctx.gateway.auditTrail(params.partyId);
     const rows: AuditRow[] = records.map(({ principal, ...rest }) => ({ ...rest, principalBody: principal.body, principalId: principal.id, principalName: principal.name ?? '' }));
     res
       .type(CONTENT_TYPE.CSV)

@@ -3,12 +3,6 @@ import { Router } from 'express';
 import { startWarnings, validateStartInput } from '../../domain';
 import type { StartEntryInput } from '../../domain/types';
 import { BODY, ENTRY_STATUS } from '../../domain/vocabulary';
-import {
-  addUserRoleUpdate,
-  amendMandateDeadlineUpdate,
-  withdrawUpdate,
-  type EntryUpdateResult,
-} from '../../workflows/messages';
 import { principalOf } from '../auth';
 import type { AppContext } from '../context';
 import { ENDPOINTS } from '../endpoints';
@@ -16,10 +10,9 @@ import { refusalError } from '../errors';
 import { apiUrl, entryLinks } from '../links';
 import { mount } from '../mount';
 import type { EntryListItem, EntryListResponse, EntryResponse, StartEntryResponse, UpdateResponse } from '../schemas';
-import { listEntryPage, queryStatus, runUpdate, startEntryWorkflow } from '../temporal-gateway';
-import { entryQuery } from '../visibility';
+import type { UpdateAnswer } from '../temporal/gateway';
 
-export function updateResponse(ctx: AppContext, partyId: string, result: EntryUpdateResult): UpdateResponse {
+export function updateResponse(ctx: AppContext, partyId: string, result: UpdateAnswer): UpdateResponse {
   return { record: result.record, duplicate: result.duplicate, entry: result.summary, links: entryLinks(ctx.config, partyId) };
 }
 
@@ -32,7 +25,7 @@ export function entriesRouter(ctx: AppContext): Router {
     const refusal = validateStartInput(input);
     if (refusal) throw refusalError(refusal.code, refusal.message);
     const warnings = startWarnings(input, Date.now());
-    const started = await startEntryWorkflow(ctx, input);
+    const started = await ctx.gateway.start(input);
     const links = entryLinks(ctx.config, body.partyId);
     const answer: StartEntryResponse = {
       entryId: started.entryId,
@@ -50,7 +43,7 @@ export function entriesRouter(ctx: AppContext): Router {
     const principal = principalOf(res);
     const { limit, pageToken, ...filters } = query;
     const partyId = principal.body === BODY.PARTY ? principal.partyId : undefined;
-    const page = await listEntryPage(ctx, entryQuery({ ...filters, partyId }), limit, pageToken);
+    const page = await ctx.gateway.list({ ...filters, partyId }, limit, pageToken);
     const items: EntryListItem[] = page.entries.map((e) => ({ ...e, links: entryLinks(ctx.config, e.partyId) }));
     const self = apiUrl(ctx.config, req.originalUrl);
     let next: string | null = null;
@@ -64,26 +57,23 @@ export function entriesRouter(ctx: AppContext): Router {
   });
 
   mount(router, ctx, ENDPOINTS.getEntry, async ({ params }, _req, res) => {
-    const entry = await queryStatus(ctx, params.partyId);
+    const entry = await ctx.gateway.status(params.partyId);
     const answer: EntryResponse = { entry, links: entryLinks(ctx.config, params.partyId) };
     res.json(answer);
   });
 
   mount(router, ctx, ENDPOINTS.amendMandateDeadline, async ({ params, body }, _req, res) => {
-    const request = { ...body, principal: principalOf(res) };
-    const result = await runUpdate(ctx, params.partyId, amendMandateDeadlineUpdate, request, { type: 'AMEND_DEADLINE', ...request });
+    const result = await ctx.gateway.amendDeadline(params.partyId, { ...body, principal: principalOf(res) });
     res.json(updateResponse(ctx, params.partyId, result));
   });
 
   mount(router, ctx, ENDPOINTS.addUserRole, async ({ params, body }, _req, res) => {
-    const request = { ...body, principal: principalOf(res) };
-    const result = await runUpdate(ctx, params.partyId, addUserRoleUpdate, request, { type: 'ADD_ROLE', ...request });
+    const result = await ctx.gateway.addRole(params.partyId, { ...body, principal: principalOf(res) });
     res.json(updateResponse(ctx, params.partyId, result));
   });
 
   mount(router, ctx, ENDPOINTS.withdraw, async ({ params, body }, _req, res) => {
-    const request = { ...body, principal: principalOf(res) };
-    const result = await runUpdate(ctx, params.partyId, withdrawUpdate, request, { type: 'WITHDRAW', ...request });
+    const result = await ctx.gateway.withdraw(params.partyId, { ...body, principal: principalOf(res) });
     res.json(updateResponse(ctx, params.partyId, result));
   });
 

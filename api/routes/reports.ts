@@ -1,6 +1,5 @@
 /** The compliance report: every entry against its mandate deadline, as JSON and as CSV. */
 import { Router } from 'express';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { byMandateDeadline, complianceOf, complianceTotals } from '../../domain/read-model';
 import type { EntrySummary } from '../../domain/types';
 import { ENTRY_STATUS } from '../../domain/vocabulary';
@@ -10,8 +9,7 @@ import { CONTENT_TYPE, ENDPOINTS } from '../endpoints';
 import { entryLinks } from '../links';
 import { mount } from '../mount';
 import type { ComplianceReport, ComplianceRow } from '../schemas';
-import { listAllEntries, mapLimited, queryStatus, STATUS_QUERY_CONCURRENCY, type VisibleEntry } from '../temporal-gateway';
-import { entryQuery } from '../visibility';
+import type { VisibleEntry } from '../temporal/gateway';
 
 /** Entries one report covers at most (each costs a status query). */
 export const REPORT_MAX_ENTRIES = 5000;
@@ -62,13 +60,12 @@ function rowFromVisibility(ctx: AppContext, e: VisibleEntry): ComplianceRow | nu
  * moment) falls back to what visibility holds rather than failing the whole report.
  */
 async function buildReport(ctx: AppContext): Promise<ComplianceReport> {
-  const { entries, truncated } = await listAllEntries(ctx, entryQuery({}), REPORT_MAX_ENTRIES);
-  const rows = await mapLimited(entries, STATUS_QUERY_CONCURRENCY, (e) =>
-    queryStatus(ctx, e.partyId).then(
-      (s) => rowFromStatus(ctx, s),
-      (err: unknown) => (err instanceof WorkflowNotFoundError ? null : rowFromVisibility(ctx, e)),
-    ),
-  );
+  const { entries, truncated } = await ctx.gateway.listAll({}, REPORT_MAX_ENTRIES);
+  const answers = await ctx.gateway.statusOfEach(entries.map((e) => e.partyId));
+  const rows = answers.map((a, i) => {
+    if (a.summary !== null) return rowFromStatus(ctx, a.summary);
+    return a.missing === 'GONE' ? null : rowFromVisibility(ctx, entries[i] as VisibleEntry);
+  });
   const sorted = rows.filter((r): r is ComplianceRow => r !== null).sort(byMandateDeadline);
   return { generatedAt: new Date().toISOString(), totals: complianceTotals(sorted), rows: sorted, truncated };
 }

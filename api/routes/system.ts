@@ -7,7 +7,6 @@ import { ENDPOINTS, PATH } from '../endpoints';
 import { mount } from '../mount';
 import { buildOpenApiDocument } from '../openapi';
 import { noWorker } from '../errors';
-import { bounded, describeTaskQueuePollers } from '../temporal-gateway';
 
 export function systemRouter(ctx: AppContext, metrics: Registry): Router {
   const router = Router();
@@ -18,17 +17,12 @@ export function systemRouter(ctx: AppContext, metrics: Registry): Router {
   });
 
   mount(router, ctx, ENDPOINTS.readyz, async (_input, _req, res) => {
-    const started = performance.now();
-    await bounded(ctx, () => ctx.client.workflowService.describeNamespace({ namespace: ctx.config.TEMPORAL_NAMESPACE }));
-    const latencyMs = Math.round(performance.now() - started);
-    const pollers = await describeTaskQueuePollers(ctx);
+    const { latencyMs, workflowPollers, activityPollers } = await ctx.gateway.readiness();
     const taskQueue = ctx.config.TEMPORAL_TASK_QUEUE;
-    if (pollers.workflowPollers === 0 || pollers.activityPollers === 0) {
-      throw noWorker(
-        `No worker polls task queue ${taskQueue} (workflow pollers: ${pollers.workflowPollers}, activity pollers: ${pollers.activityPollers}): entries would not move`,
-      );
+    if (workflowPollers === 0 || activityPollers === 0) {
+      throw noWorker(`No worker polls task queue ${taskQueue} (workflow pollers: ${workflowPollers}, activity pollers: ${activityPollers}): entries would not move`);
     }
-    res.json({ status: 'ok', temporal: { namespace: ctx.config.TEMPORAL_NAMESPACE, latencyMs }, worker: { taskQueue, ...pollers } });
+    res.json({ status: 'ok', temporal: { namespace: ctx.gateway.namespace, latencyMs }, worker: { taskQueue, workflowPollers, activityPollers } });
   });
 
   mount(router, ctx, ENDPOINTS.metrics, async (_input, _req, res) => {

@@ -6,7 +6,7 @@
  * Used by `npm run cluster`, the cluster tests and `npm run bench -- --cluster`.
  */
 import { Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time';
+import { durationOf } from '../../config/sdk-internals';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
@@ -115,7 +115,7 @@ const ALREADY_EXISTS = 6; // gRPC status code
 
 async function ensureNamespace(connection: Connection, namespace: string, retentionDays: number): Promise<void> {
   try {
-    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(`${retentionDays} days`) });
+    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: durationOf(`${retentionDays} days`) });
   } catch (err) {
     if ((err as { code?: number }).code !== ALREADY_EXISTS) throw err;
   }

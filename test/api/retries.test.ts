@@ -9,7 +9,7 @@ import { type ErrorResponse, UpdateResponse, type EntryResponse } from '../../ap
 import { entryIdFor } from '../../domain';
 import { BODY, ENTRY_STATUS, STAGE, STAGE_STATE } from '../../domain/vocabulary';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
-import { call, startHarness, type Answer, type Harness } from '../../testkit/api-harness';
+import { call, eventually, startHarness, type Answer, type Harness } from '../../testkit/api-harness';
 import { actOn, driveToCompletion, openStages } from '../../testkit/entry-driver';
 import { startDevServer, uniquePartyId } from '../../testkit/temporal';
 import { getStatusQuery } from '../../workflows/messages';
@@ -33,9 +33,11 @@ afterAll(async () => {
 const api = (method: string, path: string, opts: Parameters<typeof call>[3] = {}) => call(h.baseUrl, method, path, opts);
 const refusal = (r: Answer) => ({ status: r.status, code: (r.json as ErrorResponse | undefined)?.error?.code });
 
+/** A started entry whose workflow has run (a cold worker's first task can take seconds on a loaded machine). */
 async function started(): Promise<string> {
   const partyId = uniquePartyId('RETRY');
   expect((await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(partyId) })).status).toBe(201);
+  await eventually(() => api('GET', `/v1/entries/${partyId}`, { token: ops }), (r) => r.status === 200, 60_000);
   return partyId;
 }
 

@@ -89,7 +89,8 @@ function run(seed: number, rules: RulesVersion): string {
     const outcome = applyCommand(state, commandFor(state, pick, i), now);
     out.push(outcome.ok ? [outcome.record, outcome.duplicate, outcome.effects] : outcome.refusal);
     if (outcome.ok) state = outcome.state;
-    out.push(summarise(state, now));
+    // the summary the workflow answers with: read from the transition's own view
+    out.push(outcome.ok ? summarise(state, now, outcome.view) : summarise(state, now));
   }
   out.push(state);
   return JSON.stringify(out);

@@ -1,5 +1,6 @@
 import { addWorkingDays, advanceTime, applyCommand, startEntry, summarise, workingDaysBetween, RULES_VERSION, type EntryState, type Notification } from '../../domain';
-import { roleRemainingWorkingDays, remainingOf, atRiskFromDate } from '../../domain/forecast';
+import { roleRemainingWorkingDays, remainingOf } from '../../domain/forecast';
+import { atRiskFromDate } from '../../domain/entry-view';
 import { at, DCC, decide, drive, input, must, OPS, PANEL, SECAS, stageOf, started, submit, withGroundwork } from './domain-fixtures';
 
 const ids = (ns: Notification[]) => ns.map((n) => `${n.dueAt} ${n.id}`);

@@ -1,5 +1,5 @@
 /** Bounded helpers of the fault tests: pauses, a deadline race, many entries at once. */
-import { mapLimited } from '../../api/temporal-gateway';
+import { mapLimited } from '../../api/map-limited';
 import type { Client } from '@temporalio/client';
 import { entryIdFor } from '../../domain';
 import { driveResiliently, startEntryResiliently, type DrivenEntry } from './steady-driver';

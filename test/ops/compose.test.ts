@@ -464,10 +464,10 @@ describe('Dockerfile', () => {
   const runtime = stages.at(-1)!;
   const stageNamed = (name: string) => stages.find((s) => new RegExp(`\\sAS\\s+${name}$`, 'i').test(s[0]!)) ?? [];
 
-  test('is multi-stage, on a pinned Node 20 base', () => {
+  test('is multi-stage, on the pinned Node of .nvmrc', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     const base = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1];
-    expect(base).toMatch(/^node:20\.\d+\.\d+-[a-z]+(-slim)?$/);
+    expect(base).toBe(`node:${read('.nvmrc').trim()}-bookworm-slim`);
     for (const stage of stages) expect(stage[0]).toMatch(/^FROM \$\{NODE_IMAGE\} AS [a-z-]+$/);
   });
 

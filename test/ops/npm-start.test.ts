@@ -98,7 +98,14 @@ test('the banner comes once the worker polls the task queue, with the worker met
       taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
     });
     expect(pollers.map((p) => p.identity)).toContainEqual(expect.stringMatching(/^uep-worker@/));
-    // The dev namespace keeps closed entries 90 days, not the dev server's 24 h.
+  } finally {
+    await connection.close();
+  }
+});
+
+test("the dev namespace keeps closed entries 90 days, not the dev server's 24 h", async () => {
+  const connection = await Connection.connect({ address: `127.0.0.1:${settings.TEMPORAL_PORT}` });
+  try {
     const ns = await connection.workflowService.describeNamespace({ namespace: DEFAULT_NAMESPACE });
     expect(Number(ns.config?.workflowExecutionRetentionTtl?.seconds)).toBe(90 * 86_400);
   } finally {

@@ -123,6 +123,8 @@ describe('Temporal client settings (config/temporal.ts)', () => {
     const taskQueue = uniqueTaskQueue('tls');
     worker = await startWorkerProcess({
       entry: ENGINE_WORKER_ENTRY,
+    // It bundles the workflows at start (webpack): slow on a loaded machine.
+    readyTimeoutMs: 120_000,
       env: { ...tlsEnv(), TEMPORAL_TASK_QUEUE: taskQueue, WORKER_METRICS_ENABLED: 'false', LOG_LEVEL: 'INFO' },
     });
     const port = await freePort();
@@ -140,5 +142,5 @@ describe('Temporal client settings (config/temporal.ts)', () => {
       60_000,
     );
     expect({ ready, apiLog: ready === 200 ? '' : apiLog }).toEqual({ ready: 200, apiLog: '' });
-  });
+  }, 240_000);
 });

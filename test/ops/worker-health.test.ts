@@ -51,6 +51,8 @@ test('unhealthy before the worker runs; healthy once Temporal lists it as pollin
   expect(healthcheckExitCode()).toBe(1);
   worker = await startWorkerProcess({
     entry: ENGINE_WORKER_ENTRY,
+    // It bundles the workflows at start (webpack): slow on a loaded machine.
+    readyTimeoutMs: 120_000,
     env: {
       TEMPORAL_ADDRESS: env!.address,
       TEMPORAL_TASK_QUEUE: uniqueTaskQueue('health'),
@@ -63,7 +65,7 @@ test('unhealthy before the worker runs; healthy once Temporal lists it as pollin
   const code = await eventually(async () => healthcheckExitCode(), (c) => c === 0, 30_000);
   expect(code).toBe(0);
   expect(JSON.parse(readFileSync(healthFile, 'utf8'))).toMatchObject({ identity: expect.stringMatching(/^uep-worker@/) as unknown });
-});
+}, 200_000);
 
 test('unhealthy again once the worker can no longer reach Temporal', async () => {
   await env!.teardown();

@@ -3,9 +3,9 @@
  * Every value goes through `literal()`: enums are already constrained by zod, but names and
  * dates are escaped all the same, so no input can change the shape of a query.
  */
-import { ENTRY_WORKFLOW_TYPE } from '../workflows/messages';
-import { SEARCH_ATTRIBUTE } from '../workflows/search-attributes';
-import type { Body, Cohort, EntryStatus, UserRole } from '../domain/vocabulary';
+import { ENTRY_WORKFLOW_TYPE } from '../../workflows/messages';
+import { SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
+import type { Body, Cohort, EntryStatus, UserRole } from '../../domain/vocabulary';
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', "'": "\\'", '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\0': '\\0' };
 

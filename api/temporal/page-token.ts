@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ApiError } from './errors';
-import { API_ERROR } from './schemas';
+import { ApiError } from '../errors';
+import { API_ERROR } from '../schemas';
 
 const TokenSchema = z.strictObject({ v: z.literal(1), q: z.string(), t: z.string().min(1) });
 

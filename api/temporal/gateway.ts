@@ -1,0 +1,242 @@
+/**
+ * The API's only door to Temporal: one named operation per thing the API asks of an entry. The
+ * routers get an EntryGateway and never a client; the update definitions, the workflow type, the
+ * search attributes and Temporal's errors stay behind this door (lint keeps it so). Every call is
+ * bounded by TEMPORAL_RPC_TIMEOUT_MS: a gRPC deadline, an abort signal, and a timer as the last
+ * word, so an unreachable server is a 503 within the bound and never a hang.
+ */
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { checkRetry, entryIdFor, startEntry, summarise } from '../../domain';
+import { REFUSAL, type AuditRecord, type EntryCommand, type EntrySummary, type StartEntryInput } from '../../domain/types';
+import * as messages from '../../workflows/messages';
+import { decodeSearchAttributes, encodeSearchAttributes, type DecodedSearchAttributes } from '../../workflows/search-attributes';
+import { refusalError, temporalUnavailable } from '../errors';
+import { mapLimited } from '../map-limited';
+import { fromTemporal } from './errors';
+import { decodePageToken, encodePageToken } from './page-token';
+import { instantOf, msOf, typedSearchAttributesOf } from '../../config/sdk-internals';
+import { entryQuery, type EntryFilters } from './visibility';
+
+export type { EntryFilters } from './visibility';
+
+/** What an accepted command answers: its record, whether it was a retry, the entry as it now stands. */
+export type UpdateAnswer = messages.EntryUpdateResult;
+
+export interface StartedEntry {
+  entryId: string;
+  runId: string;
+  headline: string;
+}
+
+/** What visibility holds about one entry: its search attributes and its times. */
+export type VisibleEntry = DecodedSearchAttributes & {
+  entryId: string;
+  startedAt: string | null;
+  closedAt: string | null;
+};
+
+export interface EntryPage {
+  entries: VisibleEntry[];
+  /** Temporal's opaque token bound to the query (page-token.ts), or null on the last page */
+  nextPageToken: string | null;
+}
+
+/** One entry's status in a batch: the summary, or why there is none (gone since listed, or no answer in time). */
+export type StatusOf = { partyId: string; summary: EntrySummary } | { partyId: string; summary: null; missing: 'GONE' | 'UNANSWERED' };
+
+export interface EntryGateway {
+  readonly namespace: string;
+  start(input: StartEntryInput): Promise<StartedEntry>;
+  status(partyId: string): Promise<EntrySummary>;
+  auditTrail(partyId: string): Promise<AuditRecord[]>;
+  decide(partyId: string, request: messages.RecordDecisionRequest): Promise<UpdateAnswer>;
+  submit(partyId: string, request: messages.SubmitEvidenceRequest): Promise<UpdateAnswer>;
+  amendDeadline(partyId: string, request: messages.AmendMandateDeadlineRequest): Promise<UpdateAnswer>;
+  addRole(partyId: string, request: messages.AddUserRoleRequest): Promise<UpdateAnswer>;
+  withdraw(partyId: string, request: messages.WithdrawRequest): Promise<UpdateAnswer>;
+  /** One page of entries matching the filters. */
+  list(filters: EntryFilters, pageSize: number, pageToken?: string): Promise<EntryPage>;
+  /** Every entry matching the filters, page after page, up to `max`. */
+  listAll(filters: EntryFilters, max: number): Promise<{ entries: VisibleEntry[]; truncated: boolean }>;
+  /** The status of each entry, a few queries at a time; one entry never fails the batch. */
+  statusOfEach(partyIds: readonly string[]): Promise<StatusOf[]>;
+  /**
+   * Readiness's questions to Temporal: does it answer for the namespace (timed), and which workers
+   * poll the engine's task queue now (seen within POLLER_FRESH_MS).
+   */
+  readiness(now?: number): Promise<Readiness>;
+}
+
+/** A poller last seen longer ago than this is a worker gone (a long poll lasts about a minute). */
+export const POLLER_FRESH_MS = 2 * 60_000;
+
+export interface Readiness {
+  /** How long Temporal took to describe the namespace. */
+  latencyMs: number;
+  workflowPollers: number;
+  activityPollers: number;
+}
+
+export interface GatewayConfig {
+  TEMPORAL_NAMESPACE: string;
+  TEMPORAL_TASK_QUEUE: string;
+  TEMPORAL_RPC_TIMEOUT_MS: number;
+}
+
+/** Status queries in flight at once for the inbox and the report. */
+export const STATUS_QUERY_CONCURRENCY = 8;
+
+export function createEntryGateway(client: Client, config: GatewayConfig): EntryGateway {
+  const ms = config.TEMPORAL_RPC_TIMEOUT_MS;
+
+  /** The call within the bound, unmapped (for the callers that look at Temporal's own error). */
+  async function boundedRaw<T>(fn: () => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(temporalUnavailable(`Temporal did not answer within ${ms} ms`));
+      }, ms);
+    });
+    const call = client.withAbortSignal(controller.signal, () => client.withDeadline(Date.now() + ms, fn));
+    call.catch(() => undefined); // settled by the race; never an unhandled rejection
+    try {
+      return await Promise.race([call, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function bounded<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await boundedRaw(fn);
+    } catch (err) {
+      throw fromTemporal(err);
+    }
+  }
+
+  const handleFor = (partyId: string): WorkflowHandle => client.workflow.getHandle(entryIdFor(partyId));
+  const status = (partyId: string) => bounded(() => handleFor(partyId).query(messages.getStatusQuery));
+  const auditTrail = (partyId: string) => bounded(() => handleFor(partyId).query(messages.getAuditTrailQuery));
+
+  /**
+   * No update id is derived from a decision or submission id: Temporal would answer a reused
+   * update id with its cached first result, whatever the request now says and however the entry
+   * has moved since. Every call reaches the workflow, where the domain's one rule
+   * (domain/retries.ts) answers a retry with `duplicate: true` and the entry as it is now, and a
+   * reuse with ID_REUSED. A closed entry takes no update: a retry of a command it recorded is
+   * answered from its audit trail by the same rule; anything else is ENTRY_CLOSED.
+   */
+  async function update<Req>(partyId: string, definition: UpdateDefinition<messages.EntryUpdateResult, [Req]>, request: Req, command: EntryCommand): Promise<UpdateAnswer> {
+    const handle = handleFor(partyId);
+    try {
+      return await boundedRaw(() => handle.executeUpdate(definition, { args: [request] }));
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw fromTemporal(err);
+      const closed = await boundedRaw(() => handle.describe()).then(
+        (d) => d.status.name !== 'RUNNING',
+        () => false,
+      );
+      if (!closed) throw fromTemporal(err);
+      const retry = checkRetry(await auditTrail(partyId), command);
+      if (retry.kind === 'duplicate') return { record: retry.record, duplicate: true, summary: await status(partyId) };
+      if (retry.kind === 'reused') throw refusalError(retry.refusal.code, retry.refusal.message);
+      throw refusalError(REFUSAL.ENTRY_CLOSED, 'The entry is closed (complete or withdrawn)');
+    }
+  }
+
+  async function list(filters: EntryFilters, pageSize: number, pageToken?: string): Promise<EntryPage> {
+    const query = entryQuery(filters);
+    const nextPageToken = pageToken ? decodePageToken(query, pageToken) : undefined;
+    const response = await bounded(() =>
+      client.workflowService.listWorkflowExecutions({ namespace: config.TEMPORAL_NAMESPACE, query, pageSize, nextPageToken }),
+    );
+    const entries = response.executions.map(
+      (raw): VisibleEntry => ({
+        entryId: raw.execution?.workflowId ?? '',
+        ...decodeSearchAttributes(typedSearchAttributesOf(raw)),
+        startedAt: instantOf(raw.startTime),
+        closedAt: instantOf(raw.closeTime),
+      }),
+    );
+    const token = response.nextPageToken;
+    return { entries, nextPageToken: token && token.length > 0 ? encodePageToken(query, token) : null };
+  }
+
+  return {
+    namespace: config.TEMPORAL_NAMESPACE,
+
+    /**
+     * The initial search attributes and the headline come from the same pure domain function
+     * the workflow runs, so the entry is findable from its first moment.
+     */
+    async start(input) {
+      const entryId = entryIdFor(input.partyId);
+      const now = Date.now();
+      const initial = startEntry(input, now);
+      const headline = summarise(initial.state, now).headline;
+      const typedSearchAttributes = encodeSearchAttributes(initial.effects.searchAttributes).filter(
+        (pair): pair is typeof pair & { value: NonNullable<typeof pair.value> } => pair.value !== null,
+      );
+      const args: [messages.EntryWorkflowInput] = [{ start: input }];
+      const handle = await bounded(() =>
+        client.workflow.start(messages.ENTRY_WORKFLOW_TYPE, {
+          workflowId: entryId,
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          args,
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+          typedSearchAttributes,
+          // Only facts that never change: the live state is in the current details and the result.
+          staticSummary: `UEP ${input.partyName} (${input.partyId}), cohort ${input.cohort}, roles sought at start: ${input.roles.join(', ')}`.slice(0, 400),
+        }),
+      );
+      return { entryId, runId: handle.firstExecutionRunId, headline };
+    },
+    status,
+    auditTrail,
+    decide: (partyId, request) => update(partyId, messages.recordDecisionUpdate, request, { type: 'RECORD_DECISION', ...request }),
+    submit: (partyId, request) => update(partyId, messages.submitEvidenceUpdate, request, { type: 'SUBMIT_EVIDENCE', ...request }),
+    amendDeadline: (partyId, request) => update(partyId, messages.amendMandateDeadlineUpdate, request, { type: 'AMEND_DEADLINE', ...request }),
+    addRole: (partyId, request) => update(partyId, messages.addUserRoleUpdate, request, { type: 'ADD_ROLE', ...request }),
+    withdraw: (partyId, request) => update(partyId, messages.withdrawUpdate, request, { type: 'WITHDRAW', ...request }),
+    list,
+    async listAll(filters, max) {
+      const entries: VisibleEntry[] = [];
+      let token: string | undefined;
+      do {
+        const page = await list(filters, Math.min(1000, max - entries.length), token);
+        entries.push(...page.entries);
+        token = page.nextPageToken ?? undefined;
+      } while (token && entries.length < max);
+      return { entries, truncated: token !== undefined };
+    },
+    statusOfEach(partyIds) {
+      return mapLimited(partyIds, STATUS_QUERY_CONCURRENCY, (partyId) =>
+        boundedRaw(() => handleFor(partyId).query(messages.getStatusQuery)).then(
+          (summary): StatusOf => ({ partyId, summary }),
+          // gone since the visibility answer, or its query went unanswered
+          (err: unknown): StatusOf => ({ partyId, summary: null, missing: err instanceof WorkflowNotFoundError ? 'GONE' : 'UNANSWERED' }),
+        ),
+      );
+    },
+    /** Temporal keeps a gone poller listed for minutes: only the ones seen lately count. */
+    async readiness(now = Date.now()) {
+      const started = performance.now();
+      await bounded(() => client.workflowService.describeNamespace({ namespace: config.TEMPORAL_NAMESPACE }));
+      const latencyMs = Math.round(performance.now() - started);
+      const { TaskQueueType } = temporal.api.enums.v1;
+      const fresh = async (taskQueueType: temporal.api.enums.v1.TaskQueueType) => {
+        const response = await bounded(() =>
+          client.workflowService.describeTaskQueue({ namespace: config.TEMPORAL_NAMESPACE, taskQueue: { name: config.TEMPORAL_TASK_QUEUE }, taskQueueType }),
+        );
+        return response.pollers.filter((p) => (msOf(p.lastAccessTime) ?? 0) > now - POLLER_FRESH_MS).length;
+      };
+      const [workflowPollers, activityPollers] = await Promise.all([fresh(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW), fresh(TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)]);
+      return { latencyMs, workflowPollers, activityPollers };
+    },
+  };
+}
