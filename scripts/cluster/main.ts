@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     return p;
   };
   // As npm start: body mail to the example desks unless routes are given (an unrouted body's notices fail).
-  const routes = process.env.NOTIFY_ROUTES_FILE || process.env.NOTIFY_ROUTES_JSON ? {} : { NOTIFY_ROUTES_FILE: EXAMPLE_ROUTES_FILE };
+  const routes: Record<string, string> = process.env.NOTIFY_ROUTES_FILE || process.env.NOTIFY_ROUTES_JSON ? {} : { NOTIFY_ROUTES_FILE: EXAMPLE_ROUTES_FILE };
   for (let i = 1; i <= env.ENGINE_WORKERS; i++) {
     const name = `engine-worker-${i}`;
     const logFile = path.join(logs, `${name}.log`);
