@@ -1,8 +1,8 @@
 /**
- * CPU time by component over a run: this process (HTTP API and clients), the measured worker
- * child, and the Temporal server (every other child process of this one but the idle workers
- * named in `otherWorkers`, i.e. the dev server). On a cluster, also by named server process: each
- * Temporal service, and PostgreSQL with its backends.
+ * CPU time by component over a run: this process (the bench's clients), the API child process
+ * (when the run goes through it), the measured worker child, and the Temporal server (every other
+ * child process of this one but the idle processes named in `idle`, i.e. the dev server). On a
+ * cluster, also by named server process: each Temporal service, and PostgreSQL with its backends.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { readCpuMs } from './worker-process';
@@ -10,10 +10,18 @@ import { readCpuMs } from './worker-process';
 export interface CpuSplit {
   /** ms of CPU per lifecycle */
   benchProcess: number;
+  api: number;
   worker: number;
   temporalServer: number;
   /** Per named server process (cluster runs): ms per lifecycle. */
   byProcess?: Record<string, number>;
+}
+
+export interface CpuPids {
+  worker: number;
+  api?: number;
+  /** children that are not the server and not measured (the other run's worker, an idle API) */
+  idle: readonly number[];
 }
 
 /** A server process to account on its own; `tree`: with its descendants (PostgreSQL's backends). */
@@ -30,7 +38,8 @@ function parents(): Map<number, number> {
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      map.set(Number(name), Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]));
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      map.set(Number(name), Number(stat.split(') ')[1]?.split(' ')[1]));
     } catch {
       // gone
     }
@@ -58,32 +67,44 @@ function treeCpuMs(pid: number, map: Map<number, number>): number {
   return ms;
 }
 
-function snapshot(workerPid: number, otherWorkers: readonly number[], named: readonly NamedProcess[]): { self: number; worker: number; server: number; byProcess: Record<string, number> } {
+interface Snapshot {
+  self: number;
+  api: number;
+  worker: number;
+  server: number;
+  byProcess: Record<string, number>;
+}
+
+function snapshot(pids: CpuPids, named: readonly NamedProcess[]): Snapshot {
   const usage = process.cpuUsage();
   const map = parents();
   const byProcess: Record<string, number> = {};
   for (const p of named) byProcess[p.name] = p.tree ? treeCpuMs(p.pid, map) : (readCpuMs(p.pid) ?? 0);
-  const others = childPids(process.pid, map).filter((p) => p !== workerPid && !otherWorkers.includes(p) && !named.some((n) => n.pid === p));
+  const known = [pids.worker, ...(pids.api === undefined ? [] : [pids.api]), ...pids.idle, ...named.map((n) => n.pid)];
+  const others = childPids(process.pid, map).filter((p) => !known.includes(p));
   return {
     self: (usage.user + usage.system) / 1000,
-    worker: readCpuMs(workerPid) ?? 0,
+    api: pids.api === undefined ? 0 : (readCpuMs(pids.api) ?? 0),
+    worker: readCpuMs(pids.worker) ?? 0,
     server: others.reduce((sum, p) => sum + (readCpuMs(p) ?? 0), 0) + Object.values(byProcess).reduce((a, b) => a + b, 0),
     byProcess,
   };
 }
 
+export const cpuTotal = (c: CpuSplit) => c.benchProcess + c.api + c.worker + c.temporalServer;
+
 /** Measures CPU while fn runs; divides by `per` (lifecycles). `named`: server processes to split out. */
-export async function withCpu<T>(
-  worker: { pid: number; otherWorkers: readonly number[] },
-  per: number,
-  fn: () => Promise<T>,
-  named: readonly NamedProcess[] = [],
-): Promise<{ value: T; cpu: CpuSplit }> {
-  const before = snapshot(worker.pid, worker.otherWorkers, named);
+export async function withCpu<T>(pids: CpuPids, per: number, fn: () => Promise<T>, named: readonly NamedProcess[] = []): Promise<{ value: T; cpu: CpuSplit }> {
+  const before = snapshot(pids, named);
   const value = await fn();
-  const after = snapshot(worker.pid, worker.otherWorkers, named);
+  const after = snapshot(pids, named);
   const r = (x: number) => Math.round(x / per);
-  const cpu: CpuSplit = { benchProcess: r(after.self - before.self), worker: r(after.worker - before.worker), temporalServer: r(after.server - before.server) };
+  const cpu: CpuSplit = {
+    benchProcess: r(after.self - before.self),
+    api: r(after.api - before.api),
+    worker: r(after.worker - before.worker),
+    temporalServer: r(after.server - before.server),
+  };
   if (named.length > 0) cpu.byProcess = Object.fromEntries(named.map((p) => [p.name, r((after.byProcess[p.name] ?? 0) - (before.byProcess[p.name] ?? 0))]));
   return { value, cpu };
 }

@@ -5,7 +5,7 @@ import { ENTRY_STATUS } from '../domain/vocabulary';
 import { startBody } from '../testkit/api-fixtures';
 import type { ApiStack } from '../testkit/api-stack';
 import { driveOverHttp, startEntryOverHttp, type DriveResult } from './http-driver';
-import { runLifecycles, type RunResult } from './lifecycle-run';
+import { runLifecycles, type LifecycleSamples, type RunResult } from './lifecycle-run';
 import { planOf, totalsOf } from './floor/run';
 import type { HistoryTotals, WorkPlan } from './floor/work-plan';
 import { getStatusQuery } from '../workflows/messages';
@@ -13,9 +13,9 @@ import { getStatusQuery } from '../workflows/messages';
 export const benchPartyId = (runId: string, what: string, i: number) => `B${runId}-${what}-${i}`;
 
 /** One entry through the API, start to completion; returns what it took. */
-export async function oneEntry(api: ApiStack, partyId: string, samples: { updates: number[]; starts: number[] }): Promise<DriveResult> {
+export async function oneEntry(api: ApiStack, partyId: string, samples: LifecycleSamples): Promise<DriveResult> {
   await startEntryOverHttp(api, startBody(partyId), samples.starts);
-  const result = await driveOverHttp(api, partyId, samples.updates);
+  const result = await driveOverHttp(api, partyId, samples.updates, samples);
   if (result.final.status !== ENTRY_STATUS.COMPLETE) throw new Error(`${partyId} ended ${result.final.status}`);
   return result;
 }

@@ -10,7 +10,10 @@ import type { EntrySummary } from '../domain/types';
 import { BODY, ENTRY_STATUS, STAGE_STATE } from '../domain/vocabulary';
 import { openStages, passingOutcome } from '../testkit/entry-driver';
 import type { ApiStack } from '../testkit/api-stack';
+import { retryWhenBusy } from './lifecycle-run';
 import { timed } from './stats';
+
+class ServerBusy extends Error {}
 
 /** Rounds (summary refreshes) an entry may take before the driver gives up. */
 const MAX_ROUNDS = 60;
@@ -38,7 +41,8 @@ export async function getEntryOverHttp(api: ApiStack, partyId: string, latencies
 }
 
 /** Acts on every open stage, round after round, until the entry is complete. */
-export async function driveOverHttp(api: ApiStack, partyId: string, updateLatencies: number[]): Promise<DriveResult> {
+/** `retried` counts the updates sent again because the server was busy. */
+export async function driveOverHttp(api: ApiStack, partyId: string, updateLatencies: number[], retried: { retries: number } = { retries: 0 }): Promise<DriveResult> {
   let summary = await getEntryOverHttp(api, partyId);
   let updates = 0;
   let rounds = 0;
@@ -53,7 +57,14 @@ export async function driveOverHttp(api: ApiStack, partyId: string, updateLatenc
         stage.state === STAGE_STATE.AWAITING_PARTY
           ? [ENDPOINTS.submitEvidence, api.tokenFor(BODY.PARTY, partyId), { submissionId: `sub-${id}`, ...where, reference: `doc-${id}` }]
           : [ENDPOINTS.recordDecision, api.tokenFor(stage.owner, partyId), { decisionId: `dec-${id}`, ...where, outcome: passingOutcome(summary, stage), evidence: `ev-${id}` }];
-      const r = await timed(updateLatencies, () => api.request('POST', fillPath(endpoint.path, partyId), { token, body }));
+      // A 500/503 under load (Temporal busy) is retried with the same decision or submission id: safe by design.
+      const r = await timed(updateLatencies, () =>
+        retryWhenBusy(retried, (err) => err instanceof ServerBusy, async () => {
+          const answer = await api.request('POST', fillPath(endpoint.path, partyId), { token, body });
+          if (answer.status === 500 || answer.status === 503) throw new ServerBusy(answer.text);
+          return answer;
+        }),
+      );
       expectStatus(`${endpoint.operationId} ${partyId} ${stage.stage}`, r.status, 200, r.text);
       summary = (r.json as UpdateResponse).entry;
     }

@@ -16,6 +16,8 @@ export interface RunResult {
   start: LatencySummary;
   /** Whole lifecycle, first call to last answer. */
   lifecycle: LatencySummary;
+  /** Calls sent again because Temporal was busy (a loaded machine): see retryWhenBusy. */
+  retries: number;
   /** CPU ms per lifecycle by component (bench/cpu.ts), when measured. */
   cpuMsPerLifecycle?: CpuSplit;
 }
@@ -23,6 +25,27 @@ export interface RunResult {
 export interface LifecycleSamples {
   updates: number[];
   starts: number[];
+  retries: number;
+}
+
+/** Attempts at one call before a busy server fails the run. */
+const BUSY_ATTEMPTS = 10;
+
+/**
+ * Runs `call` again (after 0.5 s, 1 s, ...) while `busy(err)` says the failure is the server's
+ * momentary state (a workflow task timed out on a loaded machine, an unanswered call), counting
+ * each retry. Only for calls that are safe to repeat (update ids, decision and submission ids).
+ */
+export async function retryWhenBusy<T>(samples: { retries: number }, busy: (err: unknown) => boolean, call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (attempt >= BUSY_ATTEMPTS || !busy(err)) throw err;
+      samples.retries++;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
 }
 
 /** Runs `one(i)` for i in 0..n-1 with `concurrency` in flight; `one` pushes its own samples. */
@@ -32,7 +55,7 @@ export async function runLifecycles(
   concurrency: number,
   one: (i: number, samples: LifecycleSamples) => Promise<number>,
 ): Promise<RunResult> {
-  const samples: LifecycleSamples = { updates: [], starts: [] };
+  const samples: LifecycleSamples = { updates: [], starts: [], retries: 0 };
   const lifecycles: number[] = [];
   const started = performance.now();
   const counts = await mapLimited(
@@ -54,6 +77,7 @@ export async function runLifecycles(
     lifecycles: n,
     concurrency,
     updatesPerLifecycle: counts[0] ?? 0,
+    retries: samples.retries,
     wallMs: Math.round(wallMs),
     lifecyclesPerSec: Math.round((n / (wallMs / 1000)) * 100) / 100,
     updatesPerSec: Math.round((total / (wallMs / 1000)) * 10) / 10,

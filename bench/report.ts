@@ -1,5 +1,5 @@
 /** The benchmark's result: targets checked, a table for the terminal and a markdown page. */
-import type { CpuSplit } from './cpu';
+import { cpuTotal } from './cpu';
 import type { HistoryTotals } from './floor/work-plan';
 import type { RunResult } from './lifecycle-run';
 import type { MachineInfo } from './machine';
@@ -48,7 +48,6 @@ export interface TargetCheck {
 }
 
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
-const cpuTotal = (c: CpuSplit) => c.benchProcess + c.worker + c.temporalServer;
 
 export function checkTargets(r: Omit<BenchResult, 'targets'>): TargetCheck[] {
   const eq = r.floorEqualWork;
@@ -80,8 +79,8 @@ export function checkTargets(r: Omit<BenchResult, 'targets'>): TargetCheck[] {
       },
       {
         target: `API process CPU per lifecycle <= ${TARGETS.apiCpuMsMax} ms`,
-        value: `${engineCpu.benchProcess} ms`,
-        met: engineCpu.benchProcess <= TARGETS.apiCpuMsMax,
+        value: `${engineCpu.api} ms`,
+        met: engineCpu.api <= TARGETS.apiCpuMsMax,
       },
     );
   }
@@ -117,7 +116,7 @@ export function renderReport(r: BenchResult): string {
   const runs = [r.floor, r.floorEqualWork, r.engine, r.engineViaSdk];
   out.push(
     ...table([
-      ['run', 'lifecycles/s', 'updates/s', 'x floor', 'x equal-work', 'update p50 ms', 'update p99 ms', 'p50 x floor', 'start p50 ms', 'lifecycle p50 ms', 'wall ms'],
+      ['run', 'lifecycles/s', 'updates/s', 'x floor', 'x equal-work', 'update p50 ms', 'update p99 ms', 'p50 x floor', 'start p50 ms', 'lifecycle p50 ms', 'wall ms', 'retries (busy)'],
       ...runs.map((x) => [
         x.name,
         String(x.lifecyclesPerSec),
@@ -130,6 +129,7 @@ export function renderReport(r: BenchResult): string {
         String(x.start.p50),
         String(x.lifecycle.p50),
         String(x.wallMs),
+        String(x.retries),
       ]),
     ]),
     '',
@@ -152,10 +152,10 @@ export function renderReport(r: BenchResult): string {
     ]),
     '',
     ...table([
-      ['CPU ms per lifecycle', 'bench process (API + clients)', 'worker', 'Temporal server', 'total'],
+      ['CPU ms per lifecycle', 'bench process (clients)', 'API process', 'worker', 'Temporal server', 'total'],
       ...runs.map((x) => {
         const c = x.cpuMsPerLifecycle;
-        return [x.name, ...(c ? [c.benchProcess, c.worker, c.temporalServer, cpuTotal(c)].map(String) : ['', '', '', ''])];
+        return [x.name, ...(c ? [c.benchProcess, c.api, c.worker, c.temporalServer, cpuTotal(c)].map(String) : ['', '', '', '', ''])];
       }),
     ]),
     '',
@@ -178,7 +178,7 @@ export function renderReport(r: BenchResult): string {
     out.push(
       ...table([
         ['engine (HTTP API), CPU ms per lifecycle', 'engine', "what Temporal's work costs (equal-work floor)", 'what our code costs (engine - equal-work)', 'our share'],
-        row('API process (API + HTTP clients)', engineCpu.benchProcess, eqCpu.benchProcess),
+        row('clients and API (engine: HTTP clients + API process; floor: SDK client)', engineCpu.benchProcess + engineCpu.api, eqCpu.benchProcess + eqCpu.api),
         row('worker', engineCpu.worker, eqCpu.worker),
         row('Temporal server', engineCpu.temporalServer, eqCpu.temporalServer),
         row('total', cpuTotal(engineCpu), cpuTotal(eqCpu)),

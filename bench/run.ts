@@ -8,8 +8,8 @@
  *   scale    BENCH_SCALE open entries idle on their timers: worker RSS, status and list latency
  *   time     a six-month lifecycle on the time-skipping server: wall time and history events
  *
- * Workers run as child processes (their RSS is their own); the API listens on loopback in this
- * process. Settings: bench/config.ts. Prints tables and writes bench/results/<time>.json.
+ * Workers and the API run as child processes (their RSS and CPU are their own); this process
+ * holds only the clients. Settings: bench/config.ts. Prints tables and writes bench/results/<time>.json.
  * `npm run bench -- --cluster`: the same on the PostgreSQL-backed cluster of `npm run cluster`
  * (scripts/cluster), with the CPU split per Temporal service and PostgreSQL.
  */
@@ -24,7 +24,7 @@ import { buildWorkflowBundle } from '../scripts/build-workflow-bundle';
 import { startSmtpCatcher, type SmtpCatcher } from '../testkit/smtp-catcher';
 import { startDevServer } from '../testkit/temporal';
 import { startCluster, type Cluster } from '../scripts/cluster/cluster';
-import { startApiStack, type ApiStack } from '../testkit/api-stack';
+import { startApiProcess } from './api-process';
 import { loadBenchConfig } from './config';
 import { withCpu, type NamedProcess } from './cpu';
 import { benchPartyId, oneEntry, planOfEntry, runEngine, totalsOfEntry } from './engine-run';
@@ -97,12 +97,20 @@ async function main(): Promise<void> {
       cluster
         ? [...cluster.services().map((p) => ({ name: p.name, pid: p.pid })), { name: 'postgresql', pid: cluster.postgres.process()!.pid, tree: true }]
         : [];
-    const api: ApiStack = await startApiStack(client, { taskQueue: engineQueue, namespace: DEFAULT_NAMESPACE, rpcTimeoutMs: 30_000 });
+    const warmPartyId = benchPartyId(runId, 'w', 0);
+    const api = await startApiProcess({
+      address,
+      taskQueue: engineQueue,
+      namespace: DEFAULT_NAMESPACE,
+      rpcTimeoutMs: 30_000,
+      partyIds: [warmPartyId, ...Array.from({ length: config.n }, (_, i) => benchPartyId(runId, 'e', i))],
+      dir: workDir,
+    });
     cleanups.push(() => api.close());
+    log(`API up: pid ${api.pid}, ${api.baseUrl}`);
 
     // Warm-up; K and the equal-work plan: what one one-role entry takes through the API and asks of Temporal.
-    const warmPartyId = benchPartyId(runId, 'w', 0);
-    const warm = await oneEntry(api, warmPartyId, { updates: [], starts: [] });
+    const warm = await oneEntry(api, warmPartyId, { updates: [], starts: [], retries: 0 });
     const k = warm.updates;
     const plan = await planOfEntry(client, warmPartyId);
     if (plan.updates.length !== k) throw new Error(`the warm-up entry's history holds ${plan.updates.length} updates, not ${k}`);
@@ -118,7 +126,7 @@ async function main(): Promise<void> {
     await runFloor(client, { ...floorOpts, n: config.concurrency, k, runId: `${runId}w` });
     await runEqualWorkFloor(client, plan, { ...floorOpts, n: config.concurrency, runId: `${runId}w` });
 
-    const onFloorWorker = { pid: floorWorker.pid, otherWorkers: [engineWorker.pid] };
+    const onFloorWorker = { worker: floorWorker.pid, idle: [engineWorker.pid, api.pid] };
     log(`floor: N=${config.n}, K=${k}, concurrency ${config.concurrency}`);
     const floorRun = await withCpu(onFloorWorker, config.n, () => runFloor(client, { ...floorOpts, n: config.n, k, runId }), serverProcesses());
     const floor = { ...floorRun.value, cpuMsPerLifecycle: floorRun.cpu };
@@ -130,13 +138,13 @@ async function main(): Promise<void> {
     await floorWorker.kill();
     floorWorker = undefined;
 
-    const onEngineWorker = { pid: engineWorker.pid, otherWorkers: [] };
+    const onEngineWorker = { worker: engineWorker.pid, api: api.pid, idle: [] };
     log(`engine: N=${config.n}, concurrency ${config.concurrency}`);
     const engineRun = await withCpu(onEngineWorker, config.n, () => runEngine(api, { n: config.n, concurrency: config.concurrency, runId }), serverProcesses());
     const engine = { ...engineRun.value, cpuMsPerLifecycle: engineRun.cpu };
     const engineHistories = await Promise.all([0, Math.floor(config.n / 2), config.n - 1].map((i) => totalsOfEntry(client, benchPartyId(runId, 'e', i))));
     log(`engine without HTTP (diagnostic): N=${config.n}`);
-    const sdkRun = await withCpu(onEngineWorker, config.n, () =>
+    const sdkRun = await withCpu({ worker: engineWorker.pid, idle: [api.pid] }, config.n, () =>
       runEngineViaSdk(client, { taskQueue: engineQueue, n: config.n, concurrency: config.concurrency, runId }),
     serverProcesses());
     const engineViaSdk = { ...sdkRun.value, cpuMsPerLifecycle: sdkRun.cpu };

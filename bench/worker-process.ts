@@ -56,6 +56,11 @@ export function readCpuMs(pid: number): number | undefined {
   }
 }
 
+/** `node --import tsx <entry>`, with a V8 CPU profile into BENCH_CPU_PROF when it names a folder. */
+export function nodeArgs(entry: string): string[] {
+  return [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), '--import', 'tsx', entry];
+}
+
 /**
  * Spawns a worker and waits until it prints WORKER_READY_LINE (bounded by readyTimeoutMs). The
  * node process is the direct child (no tsx wrapper process), so pid, RSS and SIGKILL are its own.
@@ -67,7 +72,7 @@ export async function startWorkerProcess(opts: {
   /** Forward the worker's output to this process's stderr. */
   echo?: boolean;
 }): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), '--import', 'tsx', opts.entry], {
+  const child = spawn(process.execPath, nodeArgs(opts.entry), {
     cwd: PROJECT_ROOT,
     // Benchmarks and fault tests link to loopback: a demo, not a deployment (config/example-values.ts).
     env: { ...process.env, UEP_DEMO: 'true', ...opts.env },

@@ -7,11 +7,17 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runLifecycles, type RunResult } from '../lifecycle-run';
+import { retryWhenBusy, runLifecycles, type RunResult } from '../lifecycle-run';
 import { timed } from '../stats';
 import { EQUAL_WORK_WORKFLOW_TYPE, equalWorkStatusQuery, equalWorkStepUpdate } from './equal-work';
 import { historyTotals, paddedString, planFromHistory, searchAttributePair, type HistoryTotals, type WorkPlan } from './work-plan';
 import { FLOOR_WORKFLOW_TYPE, floorStepUpdate, type floorWorkflow } from './workflows';
+
+/** A workflow task in a failed state (timed out on a loaded machine) or an unanswered call: try again. */
+export function temporalBusy(err: unknown): boolean {
+  const text = `${String(err)} ${String((err as { cause?: unknown } | null)?.cause)}`;
+  return /Workflow Task in failed state|DEADLINE_EXCEEDED|UNAVAILABLE|aborted/i.test(text);
+}
 
 export const floorWorkflowId = (runId: string, i: number) => `floor-${runId}-${i}`;
 export const equalWorkWorkflowId = (runId: string, i: number) => `floor-eq-${runId}-${i}`;
@@ -23,7 +29,9 @@ export async function runFloor(client: Client, opts: { taskQueue: string; n: num
       client.workflow.start<typeof floorWorkflow>(FLOOR_WORKFLOW_TYPE, { taskQueue: opts.taskQueue, workflowId, args: [opts.k] }),
     );
     for (let step = 1; step <= opts.k; step++) {
-      const result = await timed(samples.updates, () => handle.executeUpdate(floorStepUpdate, { args: [`s${step}`], updateId: `${workflowId}-${step}` }));
+      const result = await timed(samples.updates, () =>
+        retryWhenBusy(samples, temporalBusy, () => handle.executeUpdate(floorStepUpdate, { args: [`s${step}`], updateId: `${workflowId}-${step}` })),
+      );
       if (result.step !== step) throw new Error(`${workflowId}: step ${step} answered ${result.step}`);
     }
     return opts.k;
@@ -58,7 +66,10 @@ export async function runEqualWorkFloor(
     );
     await handle.query(equalWorkStatusQuery);
     for (const [s, step] of plan.updates.entries()) {
-      const result = await timed(samples.updates, () => handle.executeUpdate(equalWorkStepUpdate, { args: [paddedString(step.requestBytes)] }));
+      const updateId = `${workflowId}-${s + 1}`;
+      const result = await timed(samples.updates, () =>
+        retryWhenBusy(samples, temporalBusy, () => handle.executeUpdate(equalWorkStepUpdate, { args: [paddedString(step.requestBytes)], updateId })),
+      );
       if (result.step !== s + 1) throw new Error(`${workflowId}: step ${s + 1} answered ${result.step}`);
     }
     return plan.updates.length;
