@@ -5,12 +5,14 @@
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { authMiddleware } from './auth';
+import { consoleRouter } from './console';
 import type { ApiConfig } from './config';
 import type { AppContext } from './context';
 import { errorMiddleware, notFoundHandler } from './errors';
 import { createLogger, httpLogger } from './logging';
 import { createMetrics } from './metrics';
 import { auditRouter } from './routes/audit';
+import { catalogueRouter } from './routes/catalogue';
 import { entriesRouter } from './routes/entries';
 import { reportsRouter } from './routes/reports';
 import { signOffsRouter } from './routes/sign-offs';
@@ -42,6 +44,8 @@ export function createApp({ gateway, config, tokens, logger: given }: CreateAppO
   app.use(signOffsRouter(ctx));
   app.use(auditRouter(ctx));
   app.use(reportsRouter(ctx));
+  app.use(catalogueRouter(ctx));
+  app.use(consoleRouter());
 
   app.use(notFoundHandler);
   app.use(errorMiddleware(logger));

@@ -14,7 +14,7 @@ import type { InboxItem, InboxResponse } from '../schemas';
 import { updateResponse } from './entries';
 
 /** Entries an inbox looks at, at most; the status of each is queried, a few at a time. */
-export const INBOX_MAX_ENTRIES = 500;
+export const INBOX_MAX_ENTRIES = 1000;
 
 export function signOffsRouter(ctx: AppContext): Router {
   const router = Router();
