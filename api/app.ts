@@ -5,6 +5,7 @@
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { authMiddleware } from './auth';
+import { consoleRouter } from './console';
 import type { ApiConfig } from './config';
 import type { RecordDb } from '../record/db';
 import type { AppContext } from './context';
@@ -12,6 +13,7 @@ import { errorMiddleware, notFoundHandler } from './errors';
 import { createLogger, httpLogger } from './logging';
 import { createMetrics } from './metrics';
 import { auditRouter } from './routes/audit';
+import { catalogueRouter } from './routes/catalogue';
 import { entriesRouter } from './routes/entries';
 import { reportsRouter } from './routes/reports';
 import { signOffsRouter } from './routes/sign-offs';
@@ -46,6 +48,8 @@ export function createApp({ gateway, config, record, now, tokens, logger: given 
   app.use(signOffsRouter(ctx));
   app.use(auditRouter(ctx));
   app.use(reportsRouter(ctx));
+  app.use(catalogueRouter(ctx));
+  app.use(consoleRouter());
 
   app.use(notFoundHandler);
   app.use(errorMiddleware(logger));

@@ -94,6 +94,7 @@ export function buildOpenApiDocument(serverUrl?: string) {
       { name: 'entries', description: "A Party's entry: start, status, search, deadline, roles, withdrawal, audit trail" },
       { name: 'sign-offs', description: 'Decisions, evidence and inboxes' },
       { name: 'reports', description: 'Compliance against the mandates' },
+      { name: 'catalogue', description: 'The rules of the process: stages, owners, outcomes, SLAs' },
       { name: 'operations', description: 'Health, readiness and metrics' },
     ],
   });

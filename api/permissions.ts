@@ -22,6 +22,8 @@ export const ACTION = {
   WITHDRAW: 'WITHDRAW',
   READ_INBOX: 'READ_INBOX',
   READ_COMPLIANCE_REPORT: 'READ_COMPLIANCE_REPORT',
+  READ_CATALOGUE: 'READ_CATALOGUE',
+  WHO_AM_I: 'WHO_AM_I',
 } as const;
 export type Action = (typeof ACTION)[keyof typeof ACTION];
 
@@ -39,6 +41,7 @@ const { ALL, OWN_PARTY: OWN, NONE } = ACCESS;
  *   (it asks SECAS) and not move its own mandate deadline.
  * - The compliance report is for those who hold Parties to their mandates: SECAS, the Panel, OPS.
  * - Deciding bodies read every entry: they need the context of the stages they sign off.
+ * - The stage catalogue is the same for everyone: every principal reads it, and its own principal.
  */
 export const PERMISSIONS: Readonly<Record<Action, Readonly<Record<Body, Access>>>> = {
   START_ENTRY: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: NONE, OPS: ALL },
@@ -52,6 +55,8 @@ export const PERMISSIONS: Readonly<Record<Action, Readonly<Record<Body, Access>>
   WITHDRAW: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: NONE, OPS: ALL },
   READ_INBOX: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: OWN, OPS: ALL },
   READ_COMPLIANCE_REPORT: { DCC: NONE, SEC_PANEL: ALL, SECAS: ALL, PARTY: NONE, OPS: ALL },
+  READ_CATALOGUE: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: ALL, OPS: ALL },
+  WHO_AM_I: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: ALL, OPS: ALL },
 };
 
 /** The one body that reads across bodies' inboxes. */

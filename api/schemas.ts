@@ -13,7 +13,7 @@ import {
   type StageSummary,
 } from '../domain/types';
 import { COMPLIANCE } from '../domain/read-model';
-import { ALL_BODIES, ALL_COHORTS, ALL_STAGES, ALL_USER_ROLES, ENTRY_STATUS, STAGE_STATE } from '../domain/vocabulary';
+import { ALL_BODIES, ALL_COHORTS, ALL_STAGES, ALL_USER_ROLES, ENTRY_STATUS, OUTCOME_EFFECT, STAGE_LEVEL, STAGE_STATE } from '../domain/vocabulary';
 
 // ---------------------------------------------------------------- building blocks
 
@@ -95,7 +95,17 @@ export const StartEntryRequest = z
       .meta({ description: 'Stages done before the entry started (e.g. accession), with their dates' }),
     reminderOffsetsDays: z.array(z.number().int().min(1).max(3650)).max(20).optional(),
   })
-  .meta({ id: 'StartEntryRequest' });
+  .meta({
+    id: 'StartEntryRequest',
+    example: {
+      partyId: 'ACME-ENERGY',
+      partyName: 'Acme Energy Ltd',
+      cohort: 'SMALL_DOMESTIC_SUPPLIER',
+      roles: ['IMPORT_SUPPLIER', 'GAS_SUPPLIER'],
+      mandateDeadline: '2027-06-30',
+      uepContact: { name: 'Pat Jones', email: 'pat@acme-energy.example' },
+    },
+  });
 export type StartEntryRequest = z.infer<typeof StartEntryRequest>;
 
 export const DecisionRequest = z
@@ -107,7 +117,17 @@ export const DecisionRequest = z
     evidence: text(500, 'Reference to the evidence behind the decision'),
     comment: text(4000, 'Conditions, reasons').optional(),
   })
-  .meta({ id: 'DecisionRequest' });
+  .meta({
+    id: 'DecisionRequest',
+    example: {
+      decisionId: 'dcc-uept-0001',
+      stage: 'UEPT',
+      role: 'IMPORT_SUPPLIER',
+      outcome: 'PASSED',
+      evidence: 'CTSD test completion certificate TC-2027-014',
+      comment: 'All UEPT scripts passed on the second run',
+    },
+  });
 export type DecisionRequest = z.infer<typeof DecisionRequest>;
 
 export const EvidenceRequest = z
@@ -118,7 +138,15 @@ export const EvidenceRequest = z
     reference: text(500, 'Reference to what was submitted'),
     comment: text(4000, 'Free text').optional(),
   })
-  .meta({ id: 'EvidenceRequest' });
+  .meta({
+    id: 'EvidenceRequest',
+    example: {
+      submissionId: 'sub-0001',
+      stage: 'SECURITY_ASSESSMENT',
+      reference: 'FUSA report ACME-USA-2027-01',
+      comment: 'Assessed by the CIO-appointed User CIO on 12 March',
+    },
+  });
 export type EvidenceRequest = z.infer<typeof EvidenceRequest>;
 
 export const AmendDeadlineRequest = z
@@ -126,11 +154,13 @@ export const AmendDeadlineRequest = z
     deadline: orNull(CalendarDate).meta({ description: 'The new mandate deadline, or null to remove it' }),
     reason: text(1000, 'Why the deadline moves'),
   })
-  .meta({ id: 'AmendDeadlineRequest' });
+  .meta({ id: 'AmendDeadlineRequest', example: { deadline: '2027-09-30', reason: 'Ofgem direction of 3 May moves the mandate' } });
 
-export const AddRoleRequest = z.strictObject({ role: UserRoleEnum }).meta({ id: 'AddRoleRequest' });
+export const AddRoleRequest = z.strictObject({ role: UserRoleEnum }).meta({ id: 'AddRoleRequest', example: { role: 'EXPORT_SUPPLIER' } });
 
-export const WithdrawRequest = z.strictObject({ reason: text(1000, 'Why the entry is withdrawn') }).meta({ id: 'WithdrawRequest' });
+export const WithdrawRequest = z
+  .strictObject({ reason: text(1000, 'Why the entry is withdrawn') })
+  .meta({ id: 'WithdrawRequest', example: { reason: 'The Party no longer seeks to become a DCC User' } });
 
 const booleanFlag = z
   .enum(['true', 'false'])
@@ -184,6 +214,28 @@ export const EntryLinks = z
   .meta({ id: 'EntryLinks' });
 export type EntryLinks = z.infer<typeof EntryLinks>;
 
+const OutcomeEffectEnum = z.enum(Object.values(OUTCOME_EFFECT)).meta({
+  id: 'OutcomeEffect',
+  description: 'DONE: the stage is done. REWORK: back to the Party to submit again. RESTART: the stage starts over.',
+});
+
+export const AllowedOutcomeSchema = z
+  .object({
+    outcome: z.string().meta({ example: 'APPROVED' }),
+    effect: OutcomeEffectEnum,
+    followUp: z.boolean().meta({ description: "Done, and the decision's comment stays on the entry as a follow-up condition" }),
+  })
+  .meta({ id: 'AllowedOutcome' });
+
+export const LatestSubmissionSchema = z
+  .object({
+    submissionId: z.string(),
+    reference: z.string(),
+    comment: z.string().optional(),
+    at: Instant,
+  })
+  .meta({ id: 'LatestSubmission', description: 'What the Party (or SECAS for it) submitted last on the stage' });
+
 const StageSummarySchema = z
   .object({
     stage: StageEnum,
@@ -198,6 +250,9 @@ const StageSummarySchema = z
     dueBy: CalendarDate.optional().meta({ description: 'SLA due date of the awaited decision' }),
     outcome: z.string().optional(),
     doneAt: CalendarDate.optional(),
+    allowedOutcomes: z.array(AllowedOutcomeSchema).meta({ description: "The outcomes the owner may choose, from the entry's catalogue version" }),
+    expected: z.string().meta({ description: "What the stage waits for now, in words ('' once done)" }),
+    latestSubmission: LatestSubmissionSchema.optional(),
   })
   .meta({ id: 'StageSummary' });
 
@@ -352,7 +407,13 @@ export const InboxItem = z
     awaitingSince: z.string().nullable(),
     dueBy: orNull(CalendarDate),
     overdue: z.boolean(),
+    workingDaysLeft: z.number().int().nullable().meta({ description: 'Working days from today to the SLA due date (negative: overdue)' }),
     mandateDeadline: orNull(CalendarDate),
+    atRisk: z.boolean().meta({ description: 'The entry is forecast to miss its mandate deadline' }),
+    inBreach: z.boolean().meta({ description: 'The entry is past its mandate deadline' }),
+    allowedOutcomes: z.array(AllowedOutcomeSchema),
+    expected: z.string(),
+    latestSubmission: LatestSubmissionSchema.optional(),
     links: EntryLinks,
   })
   .meta({ id: 'InboxItem' });
@@ -396,6 +457,54 @@ export const ComplianceReport = z
   })
   .meta({ id: 'ComplianceReport' });
 export type ComplianceReport = z.infer<typeof ComplianceReport>;
+
+export const CatalogueQuery = z
+  .strictObject({
+    version: z.string().max(32).optional().meta({ description: 'A catalogue version (default: the current one)', example: 'v1' }),
+  })
+  .meta({ id: 'CatalogueQuery' });
+
+export const CatalogueStageSchema = z
+  .object({
+    id: StageEnum,
+    title: z.string(),
+    secRef: z.string().meta({ description: 'Where the SEC sets the stage out' }),
+    level: z.enum(Object.values(STAGE_LEVEL)).meta({ description: 'PARTY: once per entry. ROLE: once per User Role sought.' }),
+    appliesTo: z.array(UserRoleEnum),
+    owner: BodyEnum.meta({ description: 'The body that decides the stage' }),
+    dependsOn: z.array(StageEnum).meta({ description: 'Stages done first (a role-level dependency: of the same role)' }),
+    dependsOnAllOthers: z.boolean().meta({ description: 'Waits for every other stage that applies to the role' }),
+    partySubmitsFirst: z.boolean(),
+    submission: z.string().nullable().meta({ description: 'What the Party submits before the decision, when it submits first' }),
+    outcomes: z.array(
+      AllowedOutcomeSchema.extend({ sharedResourceOnly: z.boolean().meta({ description: 'Only for a Party using a Shared Resource provider' }) }),
+    ),
+    slaWorkingDays: z.number().int().meta({ description: "The owner's response target once the Party has submitted, in working days" }),
+    estimateWorkingDays: z.number().int().meta({ description: 'Whole-stage estimate used by the forecast, in working days' }),
+    completesRole: z.boolean(),
+  })
+  .meta({ id: 'CatalogueStage' });
+
+export const CatalogueResponse = z
+  .object({
+    version: z.string(),
+    current: z.boolean().meta({ description: 'Whether new entries start with this version' }),
+    versions: z.array(z.string()).meta({ description: 'Every published version (an entry keeps the one it started with)' }),
+    description: z.string(),
+    stages: z.array(CatalogueStageSchema),
+  })
+  .meta({ id: 'CatalogueResponse' });
+export type CatalogueResponse = z.infer<typeof CatalogueResponse>;
+
+export const PrincipalResponse = z
+  .object({
+    body: BodyEnum,
+    id: z.string().meta({ example: 'dcc-1' }),
+    partyId: z.string().optional().meta({ description: 'For a Party: the only party it acts for' }),
+    name: z.string().optional().meta({ description: 'The named person behind the token' }),
+  })
+  .meta({ id: 'PrincipalResponse' });
+export type PrincipalResponse = z.infer<typeof PrincipalResponse>;
 
 export const HealthResponse = z.object({ status: z.literal('ok') }).meta({ id: 'HealthResponse' });
 export const ReadyResponse = z

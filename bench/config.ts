@@ -22,6 +22,8 @@ export const benchEnvSchema = z.object({
   BENCH_START_CONCURRENCY: count(32),
   /** Run the six-month lifecycle on the time-skipping server. */
   BENCH_TIME_SKIPPING: flag(true),
+  /** Entries in the console's DCC inbox, measured in chromium (0 skips it). */
+  BENCH_CONSOLE_ENTRIES: count(-1).pipe(z.number().int().min(-1)),
   /** Use this Temporal server instead of starting a dev server. */
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   /** Where the JSON result goes (default bench/results/<timestamp>.json). */
@@ -38,11 +40,12 @@ export interface BenchConfig {
   scaleSample: number;
   startConcurrency: number;
   timeSkipping: boolean;
+  consoleEntries: number;
   temporalAddress?: string;
   out?: string;
 }
 
-const DEFAULTS = { full: { n: 300, concurrency: 16, scale: 10_000, scaleSample: 500 }, quick: { n: 20, concurrency: 8, scale: 300, scaleSample: 50 } };
+const DEFAULTS = { full: { n: 300, concurrency: 16, scale: 10_000, scaleSample: 500, consoleEntries: 1000 }, quick: { n: 20, concurrency: 8, scale: 300, scaleSample: 50, consoleEntries: 100 } };
 
 export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): BenchConfig {
   const e = parseEnv(benchEnvSchema, env);
@@ -58,6 +61,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env, argv: read
     scaleSample: e.BENCH_SCALE_SAMPLE || d.scaleSample,
     startConcurrency: e.BENCH_START_CONCURRENCY,
     timeSkipping: e.BENCH_TIME_SKIPPING,
+    consoleEntries: e.BENCH_CONSOLE_ENTRIES >= 0 ? e.BENCH_CONSOLE_ENTRIES : d.consoleEntries,
     ...(e.TEMPORAL_ADDRESS ? { temporalAddress: e.TEMPORAL_ADDRESS } : {}),
     ...(e.BENCH_OUT ? { out: e.BENCH_OUT } : {}),
   };

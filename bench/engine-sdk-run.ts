@@ -9,10 +9,12 @@ import { startBody } from '../testkit/api-fixtures';
 import { actOn, openStages, principalFor } from '../testkit/entry-driver';
 import { getStatusQuery, ENTRY_WORKFLOW_TYPE, type EntryWorkflowInput } from '../workflows/messages';
 import { benchPartyId } from './engine-run';
-import { runLifecycles, type RunResult } from './lifecycle-run';
+import { retryWhenBusy, runLifecycles, type RunResult } from './lifecycle-run';
 import { timed } from './stats';
 
 const MAX_ROUNDS = 60;
+
+const workflowTaskFailed = (err: unknown) => /Workflow Task in failed state/.test(`${String(err)} ${String((err as { cause?: unknown } | null)?.cause)}`);
 
 export async function runEngineViaSdk(client: Client, opts: { taskQueue: string; n: number; concurrency: number; runId: string }): Promise<RunResult> {
   return runLifecycles('engine (raw SDK, no HTTP)', opts.n, opts.concurrency, async (i, samples) => {
@@ -24,7 +26,9 @@ export async function runEngineViaSdk(client: Client, opts: { taskQueue: string;
     for (let round = 0; summary.status === ENTRY_STATUS.IN_PROGRESS; round++) {
       if (round > MAX_ROUNDS) throw new Error(`${partyId} did not complete`);
       for (const stage of openStages(summary)) {
-        summary = (await timed(samples.updates, () => actOn(handle, summary, stage))).summary;
+        // refused before it was accepted (a workflow task timed out under load): safe to send again
+        const current = summary;
+        summary = (await timed(samples.updates, () => retryWhenBusy(samples, workflowTaskFailed, () => actOn(handle, current, stage)))).summary;
         updates++;
       }
     }

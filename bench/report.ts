@@ -5,6 +5,7 @@ import type { RunResult } from './lifecycle-run';
 import type { MachineInfo } from './machine';
 import type { ScaleResult } from './scale-run';
 import type { TimeSkippingResult } from './time-skipping-run';
+import type { ConsoleResult } from './console-run';
 
 /** The targets on the 2-core machine (issue 17), each against the floors measured in the same run. */
 export const TARGETS = {
@@ -16,6 +17,9 @@ export const TARGETS = {
   scaleRssMiBMax: 600,
   scaleStatusP99MsMax: 60,
   scaleEntries: 10_000,
+  consoleInboxEntries: 1000,
+  consoleInboxInteractiveMsMax: 1000,
+  consoleJsGzipKiBMax: 200,
 } as const;
 
 export interface BenchResult {
@@ -38,6 +42,7 @@ export interface BenchResult {
   workerRssAfterRunsMiB: number;
   scale?: ScaleResult;
   timeSkipping?: TimeSkippingResult;
+  console?: ConsoleResult;
   targets: TargetCheck[];
 }
 
@@ -89,6 +94,18 @@ export function checkTargets(r: Omit<BenchResult, 'targets'>): TargetCheck[] {
     checks.push(
       { target: `worker RSS peak <= ${TARGETS.scaleRssMiBMax} MiB at ${TARGETS.scaleEntries} open entries`, value: `${r.scale.workerPeakRssMiB} MiB (settled ${r.scale.workerRssMiB})${full}`, met: r.scale.workerPeakRssMiB <= TARGETS.scaleRssMiBMax },
       { target: `status p99 <= ${TARGETS.scaleStatusP99MsMax} ms at ${TARGETS.scaleEntries} open entries`, value: `${r.scale.status.p99} ms${full}`, met: r.scale.status.p99 <= TARGETS.scaleStatusP99MsMax },
+    );
+  }
+  if (r.console) {
+    const c = r.console;
+    const full = c.inboxItems >= TARGETS.consoleInboxEntries ? '' : ` (only ${c.inboxItems} items: not the target's scale)`;
+    checks.push(
+      {
+        target: `console inbox with ${TARGETS.consoleInboxEntries} entries interactive <= ${TARGETS.consoleInboxInteractiveMsMax} ms`,
+        value: `${c.inboxInteractive.p50} ms median (max ${c.inboxInteractive.max})${full}`,
+        met: c.inboxInteractive.p50 <= TARGETS.consoleInboxInteractiveMsMax,
+      },
+      { target: `console JavaScript <= ${TARGETS.consoleJsGzipKiBMax} KiB gzipped`, value: `${c.jsGzipKiB} KiB (${c.jsKiB} KiB raw)`, met: c.jsGzipKiB <= TARGETS.consoleJsGzipKiBMax },
     );
   }
   return checks;
@@ -211,6 +228,19 @@ export function renderReport(r: BenchResult): string {
         ['wall time', `${t.wallMs} ms`],
         ['history events', String(t.historyEvents)],
         ['notifications sent', String(t.notifications)],
+      ]),
+      '',
+    );
+  }
+  if (r.console) {
+    const c = r.console;
+    out.push(
+      ...table([
+        ['console (chromium)', 'value'],
+        ['DCC inbox', `${c.inboxItems} items from ${c.entries} entries`],
+        ['GET /v1/inbox p50 / max', `${c.inboxApi.p50} / ${c.inboxApi.max} ms`],
+        ['navigation to inbox interactive, every row shown: p50 / max', `${c.inboxInteractive.p50} / ${c.inboxInteractive.max} ms (${c.inboxInteractive.count} loads)`],
+        ['JavaScript sent', `${c.jsGzipKiB} KiB gzipped (${c.jsKiB} KiB)`],
       ]),
       '',
     );

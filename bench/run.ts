@@ -7,6 +7,7 @@
  *   engine   N entries started and driven to completion through the HTTP API (K updates each)
  *   scale    BENCH_SCALE open entries idle on their timers: worker RSS, status and list latency
  *   time     a six-month lifecycle on the time-skipping server: wall time and history events
+ *   console  the web console in chromium: a DCC inbox of 1,000 entries, the JavaScript sent
  *
  * Workers and the API run as child processes (their RSS and CPU are their own); this process
  * holds only the clients. Settings: bench/config.ts. Prints tables and writes bench/results/<time>.json.
@@ -29,6 +30,7 @@ import { loadBenchConfig } from './config';
 import { withCpu, type NamedProcess } from './cpu';
 import { benchPartyId, oneEntry, planOfEntry, runEngine, totalsOfEntry } from './engine-run';
 import { runEngineViaSdk } from './engine-sdk-run';
+import { runConsole } from './console-run';
 import { equalWorkWorkflowId, floorWorkflowId, runEqualWorkFloor, runFloor, totalsOf, writeFloorWorkflows } from './floor/run';
 import { loadAverage, machineInfo } from './machine';
 import { checkTargets, renderReport, type BenchResult } from './report';
@@ -179,6 +181,12 @@ async function main(): Promise<void> {
       timeSkipping = await runTimeSkippingLifecycle(warm.rounds);
     }
 
+    let consoleResult;
+    if (config.consoleEntries > 0) {
+      log(`console: a DCC inbox of ${config.consoleEntries} entries in chromium`);
+      consoleResult = await runConsole({ entries: config.consoleEntries, startConcurrency: config.startConcurrency, runId, log });
+    }
+
     const partial: Omit<BenchResult, 'targets'> = {
       at: new Date().toISOString(),
       quick: config.quick,
@@ -198,6 +206,7 @@ async function main(): Promise<void> {
       workerRssAfterRunsMiB,
       ...(scale ? { scale } : {}),
       ...(timeSkipping ? { timeSkipping } : {}),
+      ...(consoleResult ? { console: consoleResult } : {}),
     };
     const result: BenchResult = { ...partial, targets: checkTargets(partial) };
     console.log(renderReport(result));

@@ -135,71 +135,52 @@ export interface SlaDates {
   twiceDue: string;
 }
 
-function slaFields(record: StageRecord, def: StageDef) {
-  return { stage: record.stage, role: record.role, awaitedBody: def.owner };
+type OverdueKind = typeof NOTIFICATION_KIND.SLA_REMINDER | typeof NOTIFICATION_KIND.SLA_ESCALATION;
+
+/** What the two overdue-decision kinds share: the stage, the awaited owner, the attempt's id. */
+function overdueDecision(state: EntryState, record: StageRecord, def: StageDef, kind: OverdueKind, atMs: number, text: { subject: string; body: string; deadline: string }): Notification {
+  const escalation = kind === NOTIFICATION_KIND.SLA_ESCALATION;
+  const idOf = escalation ? notificationIds.slaEscalation : notificationIds.slaReminder;
+  const recipients = [bodyRecipient(escalation ? BODY.OPS : def.owner)];
+  return makeNotification(state, { stage: record.stage, role: record.role, awaitedBody: def.owner, id: idOf(state.entryId, refKey(record), record.attempts), kind, recipients, dueAtMs: atMs, ...text });
 }
 
 /** The owner's decision is past its response target: to the owner. */
 export function slaReminder(state: EntryState, record: StageRecord, def: StageDef, sla: SlaDates, atMs: number): Notification {
-  return makeNotification(state, {
-    ...slaFields(record, def),
-    id: notificationIds.slaReminder(state.entryId, refKey(record), record.attempts),
-    kind: NOTIFICATION_KIND.SLA_REMINDER,
-    recipients: [bodyRecipient(def.owner)],
-    dueAtMs: atMs,
-    subject: `${state.partyName}: ${def.owner} decision on ${refLabel(record)} was due ${sla.due}`,
-    body: `${def.owner}'s decision on ${def.title} (${refLabel(record)}, SEC ${def.secRef}) has been awaited since ${toDate(sla.sinceMs)}; its ${def.slaWorkingDays} working-day response target was ${sla.due}.`,
-    deadline: sla.due,
-  });
+  const subject = `${state.partyName}: ${def.owner} decision on ${refLabel(record)} was due ${sla.due}`;
+  const body = `${def.owner}'s decision on ${def.title} (${refLabel(record)}, SEC ${def.secRef}) has been awaited since ${toDate(sla.sinceMs)}; its ${def.slaWorkingDays} working-day response target was ${sla.due}.`;
+  return overdueDecision(state, record, def, NOTIFICATION_KIND.SLA_REMINDER, atMs, { subject, body, deadline: sla.due });
 }
 
 /** The owner's decision is twice over its response target: to OPS. */
 export function slaEscalation(state: EntryState, record: StageRecord, def: StageDef, sla: SlaDates, atMs: number): Notification {
-  return makeNotification(state, {
-    ...slaFields(record, def),
-    id: notificationIds.slaEscalation(state.entryId, refKey(record), record.attempts),
-    kind: NOTIFICATION_KIND.SLA_ESCALATION,
-    recipients: [bodyRecipient(BODY.OPS)],
-    dueAtMs: atMs,
-    subject: `${state.partyName}: ${def.owner} decision on ${refLabel(record)} is twice over its SLA`,
-    body: `${def.owner}'s decision on ${def.title} (${refLabel(record)}) has been awaited since ${toDate(sla.sinceMs)}: the response target was ${sla.due}, twice it was ${sla.twiceDue}.`,
-    deadline: sla.twiceDue,
-  });
+  const subject = `${state.partyName}: ${def.owner} decision on ${refLabel(record)} is twice over its SLA`;
+  const body = `${def.owner}'s decision on ${def.title} (${refLabel(record)}) has been awaited since ${toDate(sla.sinceMs)}: the response target was ${sla.due}, twice it was ${sla.twiceDue}.`;
+  return overdueDecision(state, record, def, NOTIFICATION_KIND.SLA_ESCALATION, atMs, { subject, body, deadline: sla.twiceDue });
 }
 
 // ---------------------------------------------------------------------------------------------
 // The forecast against the deadline
 
-function riskBody(state: EntryState, forecast: string, deadline: string | undefined): string {
-  return `The projected completion of every role sought is ${forecast}; the mandate deadline is ${deadline ?? 'none'}. Roles pending: ${pendingRoles(state).join(', ')}.`;
+type RiskKind = typeof NOTIFICATION_KIND.AT_RISK | typeof NOTIFICATION_KIND.BACK_ON_TRACK;
+
+/** What the two at-risk kinds share: the Party and SECAS, the forecast against the deadline. */
+function riskChange(state: EntryState, kind: RiskKind, change: number, forecast: string, nowMs: number, subject: (deadline: string | undefined) => string): Notification {
+  const deadline = state.mandate.deadline ?? undefined;
+  const id = kind === NOTIFICATION_KIND.AT_RISK ? notificationIds.atRisk(state.entryId, change) : notificationIds.backOnTrack(state.entryId, change);
+  const body = `The projected completion of every role sought is ${forecast}; the mandate deadline is ${deadline ?? 'none'}. Roles pending: ${pendingRoles(state).join(', ')}.`;
+  const recipients = [partyContact(state), bodyRecipient(BODY.SECAS)];
+  return makeNotification(state, { id, kind, recipients, dueAtMs: nowMs, subject: subject(deadline), body, ...(deadline !== undefined ? { deadline } : {}) });
 }
 
 /** The forecast moved after the mandate deadline (change number `change`): to the Party and SECAS. */
 export function atRisk(state: EntryState, change: number, forecast: string, nowMs: number): Notification {
-  const deadline = state.mandate.deadline ?? undefined;
-  return makeNotification(state, {
-    id: notificationIds.atRisk(state.entryId, change),
-    kind: NOTIFICATION_KIND.AT_RISK,
-    recipients: [partyContact(state), bodyRecipient(BODY.SECAS)],
-    dueAtMs: nowMs,
-    subject: `${state.partyName}: UEP at risk: forecast ${forecast} is after the mandate deadline ${deadline ?? ''}`,
-    body: riskBody(state, forecast, deadline),
-    ...(deadline !== undefined ? { deadline } : {}),
-  });
+  return riskChange(state, NOTIFICATION_KIND.AT_RISK, change, forecast, nowMs, (deadline) => `${state.partyName}: UEP at risk: forecast ${forecast} is after the mandate deadline ${deadline ?? ''}`);
 }
 
 /** The forecast is back within the mandate deadline (or there is none): to the Party and SECAS. */
 export function backOnTrack(state: EntryState, change: number, forecast: string, nowMs: number): Notification {
-  const deadline = state.mandate.deadline ?? undefined;
-  return makeNotification(state, {
-    id: notificationIds.backOnTrack(state.entryId, change),
-    kind: NOTIFICATION_KIND.BACK_ON_TRACK,
-    recipients: [partyContact(state), bodyRecipient(BODY.SECAS)],
-    dueAtMs: nowMs,
-    subject: `${state.partyName}: UEP back on track: forecast ${forecast}, mandate deadline ${deadline ?? 'none'}`,
-    body: riskBody(state, forecast, deadline),
-    ...(deadline !== undefined ? { deadline } : {}),
-  });
+  return riskChange(state, NOTIFICATION_KIND.BACK_ON_TRACK, change, forecast, nowMs, (deadline) => `${state.partyName}: UEP back on track: forecast ${forecast}, mandate deadline ${deadline ?? 'none'}`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
  * compliance report) read an entry's summary. Pure; the API and the tools call these, never a
  * copy of them.
  */
+import { workingDaysBetween } from './calendar';
 import type { EntrySummary, StageSummary } from './types';
 import { ENTRY_STATUS, STAGE_STATE, type Body, type StageState } from './vocabulary';
 
@@ -34,7 +35,14 @@ export interface InboxEntry {
   dueBy: string | null;
   /** The due date has passed (`today` is after it). */
   overdue: boolean;
+  /** Working days from `today` to the due date (negative: overdue). */
+  workingDaysLeft: number | null;
   mandateDeadline: string | null;
+  atRisk: boolean;
+  inBreach: boolean;
+  allowedOutcomes: StageSummary['allowedOutcomes'];
+  expected: string;
+  latestSubmission?: StageSummary['latestSubmission'];
 }
 
 /**
@@ -57,7 +65,13 @@ export function inboxOf(summaries: readonly EntrySummary[], body: Body | null, t
           awaitingSince: s.awaitingSince ?? null,
           dueBy: s.dueBy ?? null,
           overdue: s.dueBy !== undefined && s.dueBy < today,
+          workingDaysLeft: s.dueBy === undefined ? null : workingDaysBetween(today, s.dueBy, summary.calendarVersion),
           mandateDeadline: summary.mandateDeadline,
+          atRisk: summary.atRisk,
+          inBreach: summary.inBreach,
+          allowedOutcomes: s.allowedOutcomes,
+          expected: s.expected,
+          ...(s.latestSubmission ? { latestSubmission: s.latestSubmission } : {}),
         }),
       ),
   );

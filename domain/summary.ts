@@ -3,15 +3,15 @@
  * with its one-line headline, and the audit trail.
  * Dates shown as instants (mandateDeadline, nextDeadline) are 00:00 UTC of that date.
  */
-import { getCatalogue, stageDef } from './catalogue';
+import { dependenciesOf, getCatalogue, outcomesFor, stageDef, type OutcomeDef, type StageDef } from './catalogue';
 import { dateToMs, daysBetween, toDate, toIso } from './dates';
 import { entryView, roleForecast, type EntryView } from './entry-view';
 import { awaitingPhrase, pendingRoles } from './notifications';
 import { BREACH_REMINDER_INTERVAL_DAYS, breachInstant, breachReminderInstant, slaInstant } from './reminders';
 import { RULES_VERSION, rulesAtLeast } from './rules';
 import { isOpenStage } from './read-model';
-import { refLabel, type EntryState, type StageRecord } from './state';
-import type { AuditRecord, EntrySearchAttributes, EntrySummary, StageSummary } from './types';
+import { findRecord, refKey, refLabel, type EntryState, type StageRecord } from './state';
+import { AUDIT_ACTION, type AuditRecord, type EntrySearchAttributes, type EntrySummary, type LatestSubmission, type StageSummary } from './types';
 import { ALL_BODIES, ALL_STAGES, BODY, ENTRY_STATUS, STAGE_STATE, type Body, type StageId } from './vocabulary';
 
 const isOpen = (r: StageRecord): boolean => isOpenStage(r.state);
@@ -119,8 +119,39 @@ export function searchAttributesOf(state: EntryState, now: number, view: EntryVi
   };
 }
 
-function stageSummary(state: EntryState, r: StageRecord): StageSummary {
+/** The latest submission on each stage instance, by refKey. */
+function latestSubmissions(state: EntryState): Map<string, LatestSubmission> {
+  const latest = new Map<string, LatestSubmission>();
+  for (const a of state.audit) {
+    if (a.action !== AUDIT_ACTION.SUBMISSION || a.stage === undefined || a.reference === undefined) continue;
+    const key = refKey(a.role ? { stage: a.stage, role: a.role } : { stage: a.stage });
+    latest.set(key, { submissionId: a.id ?? '', reference: a.reference, at: a.at, ...(a.comment !== undefined ? { comment: a.comment } : {}) });
+  }
+  return latest;
+}
+
+/** What the stage waits for now, in words. */
+function expectedOf(state: EntryState, r: StageRecord, def: StageDef, outcomes: readonly OutcomeDef[]): string {
+  if (state.status !== ENTRY_STATUS.IN_PROGRESS) return '';
+  switch (r.state) {
+    case STAGE_STATE.AWAITING_PARTY:
+      return `The Party submits ${def.submission ?? 'what the stage needs'}${r.attempts > 1 ? ' again' : ''}`;
+    case STAGE_STATE.AWAITING_DECISION:
+      return `${def.owner} decides: ${outcomes.map((o) => o.outcome).join(', ')}${r.slaDue ? ` (due ${r.slaDue})` : ''}`;
+    case STAGE_STATE.BLOCKED: {
+      const waiting = dependenciesOf(getCatalogue(state.catalogueVersion), r)
+        .filter((d) => findRecord(state, d)?.state !== STAGE_STATE.DONE)
+        .map(refLabel);
+      return waiting.length > 0 ? `Starts when ${waiting.join(', ')} ${waiting.length === 1 ? 'is' : 'are'} done` : '';
+    }
+    default:
+      return '';
+  }
+}
+
+function stageSummary(state: EntryState, r: StageRecord, submissions: Map<string, LatestSubmission>): StageSummary {
   const def = stageDef(getCatalogue(state.catalogueVersion), r.stage);
+  const outcomes = outcomesFor(def, state.sharedResourceProvider !== undefined);
   const s: StageSummary = {
     stage: r.stage,
     title: def.title,
@@ -128,7 +159,11 @@ function stageSummary(state: EntryState, r: StageRecord): StageSummary {
     owner: def.owner,
     state: r.state,
     attempts: r.attempts,
+    allowedOutcomes: outcomes.map((o) => ({ outcome: o.outcome, effect: o.effect, followUp: o.followUp === true })),
+    expected: expectedOf(state, r, def, outcomes),
   };
+  const latest = submissions.get(refKey(r));
+  if (latest) s.latestSubmission = latest;
   if (r.role) s.role = r.role;
   if (isOpen(r) && state.status === ENTRY_STATUS.IN_PROGRESS) {
     s.awaiting = awaitedBody(state, r);
@@ -174,6 +209,7 @@ export function headline(state: EntryState, now: number, view: EntryView = entry
 /** The entry as it stands; `view` is the transition's own when the caller has it. */
 export function summarise(state: EntryState, now: number, view: EntryView = entryView(state, now)): EntrySummary {
   const next = nextDeadline(state, now);
+  const submissions = latestSubmissions(state);
   const summary: EntrySummary = {
     entryId: state.entryId,
     partyId: state.partyId,
@@ -192,7 +228,7 @@ export function summarise(state: EntryState, now: number, view: EntryView = entr
     atRisk: view.atRisk,
     inBreach: view.inBreach,
     awaitedBodies: awaitedBodies(state),
-    partyStages: state.stages.filter((r) => !r.role).map((r) => stageSummary(state, r)),
+    partyStages: state.stages.filter((r) => !r.role).map((r) => stageSummary(state, r, submissions)),
     roleStages: state.roles.map((role) => {
       const completedAt = state.roleCompletedAt[role];
       return {
@@ -200,7 +236,7 @@ export function summarise(state: EntryState, now: number, view: EntryView = entr
         complete: completedAt !== undefined,
         ...(completedAt !== undefined ? { completedAt } : {}),
         forecast: roleForecast(view, role),
-        stages: state.stages.filter((r) => r.role === role).map((r) => stageSummary(state, r)),
+        stages: state.stages.filter((r) => r.role === role).map((r) => stageSummary(state, r, submissions)),
       };
     }),
     followUps: state.followUps.map((f) => ({ ...f })),

@@ -5,7 +5,7 @@
  * Dates are 'YYYY-MM-DD' strings; instants are ISO-8601 UTC strings in outputs and epoch ms
  * (`now`, `wakeAt`) in the machine's calls.
  */
-import type { Body, Cohort, EntryStatus, Principal, StageId, StageState, UserRole } from './vocabulary';
+import type { Body, Cohort, EntryStatus, OutcomeEffect, Principal, StageId, StageState, UserRole } from './vocabulary';
 
 export interface UepContact {
   name: string;
@@ -195,6 +195,22 @@ export interface Effects {
   wakeAt: number | null;
 }
 
+/** One outcome the owner may choose for a stage, and what it does to the stage. */
+export interface AllowedOutcome {
+  outcome: string;
+  effect: OutcomeEffect;
+  /** The stage is done; the decision's comment stays on the entry as a follow-up condition. */
+  followUp: boolean;
+}
+
+/** The Party's latest submission on a stage instance. */
+export interface LatestSubmission {
+  submissionId: string;
+  reference: string;
+  comment?: string;
+  at: string;
+}
+
 export interface StageSummary {
   stage: StageId;
   role?: UserRole;
@@ -210,6 +226,12 @@ export interface StageSummary {
   dueBy?: string;
   outcome?: string;
   doneAt?: string;
+  /** The outcomes the owner may choose (this entry's catalogue version; Shared Resource ones only with a provider). */
+  allowedOutcomes: AllowedOutcome[];
+  /** What the stage waits for now, in words ('' once done or while blocked). */
+  expected: string;
+  /** What the Party (or SECAS for it) submitted last, if anything. */
+  latestSubmission?: LatestSubmission;
 }
 
 export interface RoleSummary {

@@ -19,6 +19,7 @@ import { createLogger } from '../config/logging';
 import { durationOf } from '../config/sdk-internals';
 import { isMigrated, migrateRecord, openRecord } from '../record/db';
 import { searchAttributeCliPairs } from '../workflows/search-attributes';
+import { buildConsole } from './build-console';
 import { assertPortsFree } from './local-ports';
 import { ensureSearchAttributes } from './search-attributes';
 import { ensureLocalTokens } from './local-tokens';
@@ -106,6 +107,8 @@ async function main(): Promise<void> {
   const log = createLogger('npm-start', env.LOG_LEVEL);
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
+  // the console as the sources are now (served by the API at /app)
+  await buildConsole();
 
   const external = env.TEMPORAL_ADDRESS;
   await assertPortsFree({
@@ -194,6 +197,7 @@ async function main(): Promise<void> {
     [
       '',
       'UEP engine running:',
+      `  Console         http://127.0.0.1:${env.API_PORT}/app  (sign in with a dev token)`,
       `  API             http://127.0.0.1:${env.API_PORT}  (docs: /docs, OpenAPI: /openapi.json)`,
       `  Temporal Web UI ${uiUrl ?? '(external server)'}`,
       `  Temporal gRPC   ${address}`,

@@ -102,7 +102,7 @@ export async function listenApp(
   return { server, baseUrl, config };
 }
 
-export async function startHarness(env: TestWorkflowEnvironment, opts: { apiBodyLimit?: string } = {}): Promise<Harness> {
+export async function startHarness(env: TestWorkflowEnvironment, opts: { apiBodyLimit?: string; rpcTimeoutMs?: number } = {}): Promise<Harness> {
   const taskQueue = uniqueTaskQueue('api');
   const notifications: Notification[] = [];
   const worker: Worker = await createTestWorker(env, { taskQueue, activities: recordingActivities(notifications) });
@@ -123,7 +123,7 @@ export async function startHarness(env: TestWorkflowEnvironment, opts: { apiBody
 
   const { server, baseUrl, config } = await listenApp(
     env.client,
-    { TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_NAMESPACE: env.namespace ?? 'default', ...(opts.apiBodyLimit ? { API_BODY_LIMIT: opts.apiBodyLimit } : {}) },
+    { TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_NAMESPACE: env.namespace ?? 'default', ...(opts.apiBodyLimit ? { API_BODY_LIMIT: opts.apiBodyLimit } : {}), ...(opts.rpcTimeoutMs ? { TEMPORAL_RPC_TIMEOUT_MS: String(opts.rpcTimeoutMs) } : {}) },
     tokens,
   );
 

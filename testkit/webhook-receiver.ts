@@ -26,7 +26,7 @@ export interface ReceivedWebhook {
   rawBody: string;
   /** The body parsed as JSON (undefined if it is not JSON). */
   json: unknown;
-  /** The X-UEP-Webhook-Id header. */
+  /** The webhook-id header. */
   id?: string;
   /** The status the receiver answered. */
   status: number;
@@ -96,12 +96,7 @@ export async function startWebhookReceiver(options: { secret?: string; path?: st
         id,
         status,
         verified: options.secret
-          ? verifyWebhookSignature({
-              secret: options.secret,
-              body: rawBody,
-              timestamp: req.headers[WEBHOOK_HEADER.TIMESTAMP],
-              signature: req.headers[WEBHOOK_HEADER.SIGNATURE],
-            })
+          ? verifyWebhookSignature({ secret: options.secret, body: rawBody, headers: req.headers })
           : undefined,
         duplicate: ok && id !== undefined && deliveredIds.has(id),
       };

@@ -60,5 +60,5 @@ export function workerExampleValues(config: WorkerConfig): ExampleValueCheck {
       secrets[`routes ${body}.webhooks[${i}].secret`] = hook.secret;
     });
   }
-  return { publicUrls: { API_PUBLIC_URL: config.API_PUBLIC_URL, TEMPORAL_UI_URL: config.TEMPORAL_UI_URL }, addresses, webhookUrls, secrets };
+  return { publicUrls: { API_PUBLIC_URL: config.API_PUBLIC_URL, TEMPORAL_UI_URL: config.TEMPORAL_UI_URL, ...(config.CONSOLE_PUBLIC_URL ? { CONSOLE_PUBLIC_URL: config.CONSOLE_PUBLIC_URL } : {}) }, addresses, webhookUrls, secrets };
 }

@@ -1,8 +1,10 @@
-/** Operations: liveness, readiness (Temporal within the bound, the record and its lag), metrics, the OpenAPI document and its docs page. */
+/** Operations: liveness, readiness (Temporal within the bound, the record and its lag), metrics, who the caller is, the OpenAPI document and its docs page. */
 import { Router } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import type { Registry } from 'prom-client';
+import { principalOf } from '../auth';
 import type { AppContext } from '../context';
+import type { PrincipalResponse } from '../schemas';
 import { ENDPOINTS, PATH } from '../endpoints';
 import { mount } from '../mount';
 import { buildOpenApiDocument } from '../openapi';
@@ -35,6 +37,12 @@ export function systemRouter(ctx: AppContext, metrics: Registry): Router {
 
   mount(router, ctx, ENDPOINTS.metrics, async (_input, _req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
+  });
+
+  mount(router, ctx, ENDPOINTS.whoAmI, async (_input, _req, res) => {
+    const { body, id, partyId, name } = principalOf(res);
+    const answer: PrincipalResponse = { body, id, ...(partyId !== undefined ? { partyId } : {}), ...(name !== undefined ? { name } : {}) };
+    res.json(answer);
   });
 
   router.get(PATH.openapi, (_req, res) => {

@@ -12,6 +12,7 @@ import { DEFAULT_NAMESPACE } from '../../config/temporal';
 import { freePort } from '../../testkit/ports';
 import { ensureLocalTokens } from '../local-tokens';
 import { startLocalMailSink } from '../local-mail-sink';
+import { EXAMPLE_ROUTES_FILE } from '../start-local-env';
 import { PROJECT_ROOT } from '../temporal-toolchain';
 import { startCluster, type Cluster } from './cluster';
 import { startProcess, type ServiceProcess } from './processes';
@@ -99,11 +100,13 @@ async function main(): Promise<void> {
     engine.push(p);
     return p;
   };
+  // As npm start: body mail to the example desks unless routes are given (an unrouted body's notices fail).
+  const routes: Record<string, string> = process.env.NOTIFY_ROUTES_FILE || process.env.NOTIFY_ROUTES_JSON ? {} : { NOTIFY_ROUTES_FILE: EXAMPLE_ROUTES_FILE };
   for (let i = 1; i <= env.ENGINE_WORKERS; i++) {
     const name = `engine-worker-${i}`;
     const logFile = path.join(logs, `${name}.log`);
     const before = existsSync(logFile) ? statSync(logFile).size : 0; // logs are appended to across runs
-    const p = node(name, 'worker/main.ts', { SMTP_URL: smtpUrl, WORKER_METRICS_PORT: String(await freePort()) });
+    const p = node(name, 'worker/main.ts', { SMTP_URL: smtpUrl, WORKER_METRICS_PORT: String(await freePort()), ...routes });
     await until(name, 120_000, () => readFileSync(logFile).subarray(before).includes(WORKER_READY_LINE), p);
   }
   const api = node('api', 'api/server.ts', { API_PORT: String(apiPort), AUTH_TOKENS_FILE: tokensFile });

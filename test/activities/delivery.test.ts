@@ -15,6 +15,7 @@ import type { NotificationRoutes } from '../../activities/config';
 import { createSmtpTransport } from '../../activities/email';
 import type { DeliveryProgress } from '../../activities/notifications';
 import { DELIVERY_STATUS, type DeliveryReport, NOTIFICATION_ERROR, TARGET_STATUS } from '../../activities/types';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { WEBHOOK_HEADER } from '../../activities/webhook-signature';
 import type { Notification } from '../../domain/types';
 import { BODY } from '../../domain/vocabulary';
@@ -83,7 +84,7 @@ function deliveryWorker(taskQueue: string, opts: Pick<RunOptions, 'routes' | 'ta
         mailer: createSmtpTransport({ smtpUrl: smtp.url, timeoutMs: opts.targetTimeoutMs ?? 5_000 }),
         routes: opts.routes ?? defaultRoutes(),
         mailFrom: MAIL_FROM,
-        links: { apiPublicUrl: 'https://uep.example/api', temporalUi: { TEMPORAL_UI_URL: 'http://127.0.0.1:8233', TEMPORAL_NAMESPACE: 'default' } },
+        links: { apiPublicUrl: 'https://uep.example/api', consolePublicUrl: 'https://uep.example/app', temporalUi: { TEMPORAL_UI_URL: 'http://127.0.0.1:8233', TEMPORAL_NAMESPACE: 'default' } },
         targetTimeoutMs: opts.targetTimeoutMs ?? 5_000,
       },
     }),
@@ -144,9 +145,11 @@ describe('deliverNotification on a real worker', () => {
     expect(mail.text).toContain('Role:     Import supplier');
     expect(mail.text).toContain('Awaiting: the Party (Ambrose Energy Ltd)');
     expect(mail.text).toContain('Deadline: Friday 12 June 2026: 21 working days (30 calendar days) left');
-    expect(mail.text).toContain(`https://uep.example/api/v1/entries/${n.partyId}`);
-    expect(mail.text).toContain(`http://127.0.0.1:8233/namespaces/default/workflows/${n.entryId}`);
-    expect(mail.html).toContain(`<a href="https://uep.example/api/v1/entries/${n.partyId}">Open the entry</a>`);
+    // the Party's mail links to the entry's console page: never the token-gated API, never the Temporal UI
+    expect(mail.text).toContain(`https://uep.example/app/entries/${n.partyId}`);
+    expect(mail.html).toContain(`<a href="https://uep.example/app/entries/${n.partyId}">Open the entry</a>`);
+    expect(mail.raw).not.toContain('/v1/entries');
+    expect(mail.raw).not.toContain('127.0.0.1:8233');
     expect(mail.html).toContain('Friday 12 June 2026: 21 working days (30 calendar days) left');
     expect(mail.attachments).toHaveLength(1);
     const ics = mail.attachments[0]!;
@@ -158,7 +161,7 @@ describe('deliverNotification on a real worker', () => {
     expect(ics.body).toMatch(/UID:[0-9a-f]{32}@uep-engine/);
     const unfolded = ics.body.replace(/\r?\n[ \t]/g, '');
     expect(unfolded).toContain('SUMMARY:UEP deadline: Ambrose Energy Ltd: Security assessment (Import supplier)');
-    expect(unfolded).toContain(`URL:https://uep.example/api/v1/entries/${n.partyId}`);
+    expect(unfolded).toContain(`URL:https://uep.example/app/entries/${n.partyId}`);
     expect(ics.body).toContain('TRIGGER:-PT15H');
 
     expect(hook.requests).toHaveLength(1);
@@ -168,6 +171,9 @@ describe('deliverNotification on a real worker', () => {
     expect(req.headers['content-type']).toBe('application/json');
     expect(req.headers[WEBHOOK_HEADER.ID]).toBe(n.id);
     expect(req.headers[WEBHOOK_HEADER.ATTEMPT]).toBe('1');
+    // a receiver verifies with the Standard Webhooks package's own verifier
+    expect(new Webhook(SECRET).verify(req.rawBody, req.headers as Record<string, string>)).toEqual(req.json);
+    expect(() => new Webhook(SECRET).verify(req.rawBody.replace('Ambrose', 'Ambrosia'), req.headers as Record<string, string>)).toThrow(WebhookVerificationError);
     expect(req.json).toEqual({
       id: n.id,
       type: 'uep.notification',
@@ -185,7 +191,8 @@ describe('deliverNotification on a real worker', () => {
       subject: n.subject,
       text: n.body,
       links: {
-        entry: `https://uep.example/api/v1/entries/${n.partyId}`,
+        entry: `https://uep.example/app/entries/${n.partyId}`,
+        api: `https://uep.example/api/v1/entries/${n.partyId}`,
         temporalUi: `http://127.0.0.1:8233/namespaces/default/workflows/${n.entryId}`,
       },
     });

@@ -33,5 +33,5 @@ export function mandateReminder(overrides: Partial<Notification> = {}): Notifica
   };
 }
 
-export const SECRET = 'whsec-test-0123456789abcdef';
+export const SECRET = 'whsec_ofd6okk0+3bCA1oodee11QmNS24g4VuFl4/9XQ+bl24=';
 export const SECAS_MAIL = 'uep@secas.example';

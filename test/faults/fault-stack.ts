@@ -23,7 +23,7 @@ import { startDevServer, uniqueTaskQueue } from '../../testkit/temporal';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
 import { startTcpGate, type TcpGate } from './tcp-gate';
 
-export const WEBHOOK_SECRET = 'fault-tests-webhook-secret-0123456789';
+export const WEBHOOK_SECRET = 'whsec_49FPCD3VGYYWRXDIZ8dPXXnxIUuv3b0onrircwRlwrc=';
 export const BODY_EMAIL = { SECAS: 'secas@uep.example', DCC: 'dcc@uep.example', SEC_PANEL: 'panel@uep.example', OPS: 'ops@uep.example' } as const;
 
 export interface FaultStack {

@@ -29,7 +29,7 @@ const REAL_ENV = {
   MAIL_FROM: 'UEP engine <uep@dcc-onboarding.co.uk>',
   SMTP_URL: 'smtps://uep:s3cret-relay-password@relay.dcc-onboarding.co.uk:465',
   NOTIFY_ROUTES_JSON: JSON.stringify({
-    SECAS: { email: ['uep@secas.co.uk'], webhooks: [{ url: 'https://hooks.secas.co.uk/uep', secret: 'a-real-secret-of-32-characters!!' }] },
+    SECAS: { email: ['uep@secas.co.uk'], webhooks: [{ url: 'https://hooks.secas.co.uk/uep', secret: 'whsec_zKgyemVFOyVDakPKwRO2CugXC12Hm/Vab1bnQG/dL8U=' }] },
   }),
 };
 

@@ -1,0 +1,47 @@
+/** How the console writes dates, codes and counts. */
+
+const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const DATE_TIME = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+
+/** '2027-06-30' or an ISO instant -> '30 Jun 2027' */
+export function day(value: string | null | undefined): string {
+  if (!value) return '—';
+  const d = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
+  return Number.isNaN(d.getTime()) ? value : DATE.format(d);
+}
+
+export function dayTime(value: string | null | undefined): string {
+  if (!value) return '—';
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? value : `${DATE_TIME.format(d)} UTC`;
+}
+
+/** 'SEC_PANEL' -> 'SEC Panel', 'IMPORT_SUPPLIER' -> 'Import supplier' */
+export function words(code: string | null | undefined): string {
+  if (!code) return '—';
+  const special: Record<string, string> = { SEC_PANEL: 'SEC Panel', DCC: 'DCC', SECAS: 'SECAS', OPS: 'Operations', PARTY: 'Party', UEPT: 'UEPT', SMKI_SREPT: 'SMKI / SREPT', DCC_GATEWAY: 'DCC Gateway', ID_ALLOCATION: 'ID allocation', USER_ID: 'User ID', UEP_COMPLETION: 'UEP completion' };
+  if (special[code]) return special[code];
+  const s = code.toLowerCase().replace(/_/g, ' ');
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** '+3 working days', 'due today', '2 working days overdue' */
+export function daysLeft(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '';
+  if (n === 0) return 'due today';
+  return n > 0 ? `${plural(n, 'working day')} left` : `${plural(-n, 'working day')} overdue`;
+}
+
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** What a stage waits for, in the console's words. */
+export function expectedInWords(s: { state: string; owner: string; dueBy?: string; expected: string; allowedOutcomes: { outcome: string }[] }): string {
+  if (s.state !== 'AWAITING_DECISION') return s.expected;
+  return `${words(s.owner)} to decide${s.dueBy ? ` by ${day(s.dueBy)}` : ''}: ${s.allowedOutcomes.map((o) => words(o.outcome)).join(', ')}`;
+}

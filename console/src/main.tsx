@@ -1,0 +1,134 @@
+/** The UEP console: sign in, then the views each kind of user needs, under /app. */
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, session, type Principal } from './api';
+import { words } from './format';
+import { href, navigate, useRoute, type Route } from './router';
+import { Loading } from './ui';
+import { CatalogueView } from './views/catalogue';
+import { EntryView } from './views/entry';
+import { EntryList } from './views/entry-list';
+import { Inbox } from './views/inbox';
+import { Portfolio } from './views/portfolio';
+import { SignIn } from './views/sign-in';
+import { StartEntry } from './views/start-entry';
+
+const DECIDERS = ['DCC', 'SEC_PANEL', 'SECAS'];
+const PORTFOLIO_READERS = ['OPS', 'SECAS', 'SEC_PANEL'];
+const STARTERS = ['OPS', 'SECAS'];
+
+/** Where each kind of user starts. */
+function home(p: Principal): string {
+  if (p.body === 'PARTY') return `/entries/${encodeURIComponent(p.partyId ?? '')}`;
+  if (p.body === 'OPS') return '/portfolio';
+  return '/inbox';
+}
+
+function navItems(p: Principal): { to: string; label: string }[] {
+  const items: { to: string; label: string }[] = [];
+  if (p.body === 'PARTY') items.push({ to: home(p), label: 'My entry' });
+  if (DECIDERS.includes(p.body) || p.body === 'OPS') items.push({ to: '/inbox', label: 'Inbox' });
+  if (PORTFOLIO_READERS.includes(p.body)) items.push({ to: '/portfolio', label: 'Portfolio' });
+  if (p.body !== 'PARTY') items.push({ to: '/entries', label: 'Entries' });
+  if (STARTERS.includes(p.body)) items.push({ to: '/start', label: 'Start an entry' });
+  items.push({ to: '/catalogue', label: 'Stages' });
+  return items;
+}
+
+function View({ route, principal }: { route: Route; principal: Principal }) {
+  const entry = /^\/entries\/([^/]+)$/.exec(route.path);
+  if (entry?.[1]) return <EntryView partyId={decodeURIComponent(entry[1])} principal={principal} />;
+  switch (route.path) {
+    case '/inbox':
+      return <Inbox principal={principal} body={route.query.get('body') ?? undefined} />;
+    case '/portfolio':
+      return <Portfolio />;
+    case '/entries':
+      return <EntryList query={route.query} />;
+    case '/start':
+      return <StartEntry />;
+    case '/catalogue':
+      return <CatalogueView />;
+    default:
+      return null;
+  }
+}
+
+function App() {
+  const route = useRoute();
+  const [principal, setPrincipal] = useState<Principal | null | undefined>(session.token() ? undefined : null);
+
+  useEffect(() => {
+    if (principal !== undefined) return;
+    void api.GET('/v1/me').then(({ data }) => {
+      if (!data) session.signOut();
+      setPrincipal(data ?? null);
+    });
+  }, [principal]);
+
+  useEffect(() => {
+    if (principal && (route.path === '/' || route.path === '/sign-in')) navigate(route.query.get('next') ?? home(principal), true);
+  }, [principal, route.path]);
+
+  function signOut() {
+    session.signOut();
+    setPrincipal(null);
+    navigate('/sign-in');
+  }
+
+  const current = route.path;
+  return (
+    <>
+      <header class="top">
+        <div class="bar">
+          <a class="brand" href={href('/')}>
+            <img src="/app/favicon.svg" alt="" /> UEP console
+          </a>
+          {principal && (
+            <nav aria-label="Main">
+              <ul>
+                {navItems(principal).map((i) => (
+                  <li key={i.to}>
+                    <a href={href(i.to)} aria-current={current === i.to ? 'page' : undefined}>
+                      {i.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
+          {principal && (
+            <div class="who">
+              <span>
+                Signed in as <strong>{principal.name ?? principal.id}</strong> ({words(principal.body)}
+                {principal.partyId ? ` · ${principal.partyId}` : ''})
+              </span>
+              <button type="button" onClick={signOut}>
+                Sign out
+              </button>
+            </div>
+          )}
+        </div>
+      </header>
+      <main id="main">
+        {principal === undefined && <Loading />}
+        {principal === null && (
+          <SignIn
+            onSignedIn={(p) => {
+              setPrincipal(p);
+              // the page asked for before signing in (e.g. a link in an email), else this user's home
+              if (route.path === '/' || route.path === '/sign-in') navigate(route.query.get('next') ?? home(p), true);
+            }}
+          />
+        )}
+        {principal && <View route={route} principal={principal} />}
+      </main>
+    </>
+  );
+}
+
+const root = document.getElementById('root');
+if (root) {
+  root.textContent = '';
+  render(<App />, root);
+}

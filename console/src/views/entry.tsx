@@ -1,0 +1,267 @@
+/**
+ * One entry: where it stands, its timeline, every stage with what it waits for, the forms the
+ * signed-in user may act with (decide, submit, amend the deadline), follow-up conditions and the
+ * audit trail. A Party sees the same page for its own entry, with what is awaited from it first.
+ */
+import { useEffect } from 'preact/hooks';
+import { api, type EntrySummary, type Principal, type StageSummary } from '../api';
+import { day, dayTime, expectedInWords, plural, words } from '../format';
+import { useLoad } from '../load';
+import { Badge, Loading, Page, Problem, RiskBadges } from '../ui';
+import { AmendDeadlineForm, DecideForm, SubmitForm } from './forms';
+import { stageKey } from './inbox';
+import { Timeline } from './timeline';
+
+const STATE_BADGE: Record<string, { tone: 'ok' | 'warn' | 'info' | 'muted'; label: string }> = {
+  DONE: { tone: 'ok', label: 'Done' },
+  AWAITING_DECISION: { tone: 'info', label: 'Awaiting decision' },
+  AWAITING_PARTY: { tone: 'warn', label: 'Awaiting the Party' },
+  BLOCKED: { tone: 'muted', label: 'Not started' },
+};
+
+const canSubmit = (p: Principal) => p.body === 'PARTY' || p.body === 'SECAS';
+const canAmend = (p: Principal) => p.body === 'OPS' || p.body === 'SECAS';
+
+function allStages(entry: EntrySummary): StageSummary[] {
+  return [...entry.partyStages, ...entry.roleStages.flatMap((r) => r.stages)];
+}
+
+interface StageItemProps {
+  s: StageSummary;
+  entry: EntrySummary;
+  principal: Principal;
+  reload: () => void;
+  /** false where the same stage's form is already shown higher up the page (a Party's "What we need from you") */
+  forms?: boolean;
+}
+
+function StageItem({ s, entry, principal, reload, forms = true }: StageItemProps) {
+  const badge = STATE_BADGE[s.state] ?? { tone: 'muted' as const, label: s.state };
+  const open = entry.status === 'IN_PROGRESS';
+  const mayDecide = forms && open && s.state === 'AWAITING_DECISION' && principal.body === s.owner;
+  const maySubmit = forms && open && s.state === 'AWAITING_PARTY' && canSubmit(principal);
+  return (
+    <li id={forms ? stageKey(s.stage, s.role) : undefined}>
+      <div class="stage-head">
+        <h3>
+          {s.title}
+          {s.role ? ` — ${words(s.role)}` : ''}
+        </h3>
+        <Badge tone={badge.tone}>{badge.label}</Badge>
+        {s.dueBy && s.state === 'AWAITING_DECISION' && <span class="small">due {day(s.dueBy)}</span>}
+        {s.attempts > 1 && <span class="small muted">attempt {s.attempts}</span>}
+      </div>
+      <div class="small muted">
+        {words(s.owner)} decides · SEC {s.secRef}
+        {s.outcome && ` · ${words(s.outcome)}${s.doneAt ? ` on ${day(s.doneAt)}` : ''}`}
+      </div>
+      {s.expected && <div class="small">{expectedInWords(s)}</div>}
+      {s.latestSubmission && !mayDecide && (
+        <div class="small">
+          Submitted: <strong>{s.latestSubmission.reference}</strong> ({day(s.latestSubmission.at)}){s.latestSubmission.comment ? ` — “${s.latestSubmission.comment}”` : ''}
+        </div>
+      )}
+      {mayDecide && <DecideForm key={`d-${s.stage}-${s.role ?? ''}-${s.attempts}`} partyId={entry.partyId} stage={s} onDone={reload} />}
+      {maySubmit && <SubmitForm key={`s-${s.stage}-${s.role ?? ''}-${s.attempts}`} partyId={entry.partyId} stage={s} onDone={reload} />}
+    </li>
+  );
+}
+
+export function EntryView({ partyId, principal }: { partyId: string; principal: Principal }) {
+  const loaded = useLoad(() => api.GET('/v1/entries/{partyId}', { params: { path: { partyId } } }), partyId);
+  const audit = useLoad(() => api.GET('/v1/entries/{partyId}/audit-trail', { params: { path: { partyId } } }), partyId);
+  const reload = () => {
+    loaded.reload();
+    audit.reload();
+  };
+  const entry = loaded.data?.entry;
+
+  // A link to one stage (from the inbox or an email) scrolls to it once the entry is shown.
+  useEffect(() => {
+    if (entry && location.hash) document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView({ block: 'center' });
+  }, [entry !== undefined]);
+
+  if (!entry) {
+    return (
+      <Page title={`Entry ${partyId}`}>
+        {loaded.error ? <Problem>{loaded.error}</Problem> : <Loading />}
+      </Page>
+    );
+  }
+
+  const stages = allStages(entry);
+  const mine = principal.body === 'PARTY' ? stages.filter((s) => s.state === 'AWAITING_PARTY' && entry.status === 'IN_PROGRESS') : [];
+  const done = stages.filter((s) => s.state === 'DONE').length;
+  const statusTone = entry.status === 'COMPLETE' ? 'ok' : entry.status === 'WITHDRAWN' ? 'muted' : 'info';
+
+  return (
+    <Page
+      title={entry.partyName}
+      lead={entry.headline}
+      actions={
+        <>
+          {principal.body === 'OPS' && (
+            <a class="button secondary" href={loaded.data?.links.temporalUi} target="_blank" rel="noopener">
+              Open in Temporal UI
+            </a>
+          )}
+          <button type="button" class="secondary" onClick={reload}>
+            Refresh
+          </button>
+        </>
+      }
+    >
+      <div class="card">
+        <div class="stage-head">
+          <Badge tone={statusTone}>{words(entry.status)}</Badge>
+          <RiskBadges atRisk={entry.atRisk} inBreach={entry.inBreach} />
+          <span class="small muted">
+            {plural(done, 'stage')} of {stages.length} done
+          </span>
+        </div>
+        <dl class="facts">
+          <div>
+            <dt>Party</dt>
+            <dd>{entry.partyId}</dd>
+          </div>
+          <div>
+            <dt>Cohort</dt>
+            <dd>{words(entry.cohort)}</dd>
+          </div>
+          <div>
+            <dt>User Roles</dt>
+            <dd>{entry.roles.map(words).join(', ')}</dd>
+          </div>
+          <div>
+            <dt>Mandate deadline</dt>
+            <dd>{entry.mandateDeadline ? day(entry.mandateDeadline) : 'None'}</dd>
+          </div>
+          <div>
+            <dt>Forecast completion</dt>
+            <dd>{day(entry.forecastCompletion)}</dd>
+          </div>
+          <div>
+            <dt>Next deadline</dt>
+            <dd>{entry.nextDeadline ? `${day(entry.nextDeadline.at)}: ${entry.nextDeadline.what}` : '—'}</dd>
+          </div>
+          <div>
+            <dt>UEP contact</dt>
+            <dd>
+              {entry.uepContact.name} ({entry.uepContact.email})
+            </dd>
+          </div>
+          <div>
+            <dt>Started</dt>
+            <dd>{day(entry.startedAt)}</dd>
+          </div>
+        </dl>
+      </div>
+
+      {principal.body === 'PARTY' && entry.status === 'IN_PROGRESS' && (
+        <div class="card">
+          <h2>What we need from you</h2>
+          {mine.length === 0 ? (
+            <p class="muted">Nothing right now: the bodies are deciding. We email {entry.uepContact.email} when it is your turn.</p>
+          ) : (
+            <ul class="stage-list">
+              {mine.map((s) => (
+                <StageItem key={stageKey(s.stage, s.role)} s={s} entry={entry} principal={principal} reload={reload} />
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+
+      <div class="card">
+        <h2>Timeline</h2>
+        <Timeline entry={entry} />
+      </div>
+
+      <div class="card">
+        <h2>Party-level stages</h2>
+        <ul class="stage-list">
+          {entry.partyStages.map((s) => (
+            <StageItem key={stageKey(s.stage)} s={s} entry={entry} principal={principal} reload={reload} forms={!mine.includes(s)} />
+          ))}
+        </ul>
+      </div>
+      {entry.roleStages.map((r) => (
+        <div class="card" key={r.role}>
+          <h2>
+            {words(r.role)}{' '}
+            {r.complete ? <Badge tone="ok">Complete {day(r.completedAt)}</Badge> : <span class="small muted">forecast {day(r.forecast)}</span>}
+          </h2>
+          <ul class="stage-list">
+            {r.stages.map((s) => (
+              <StageItem key={stageKey(s.stage, s.role)} s={s} entry={entry} principal={principal} reload={reload} forms={!mine.includes(s)} />
+            ))}
+          </ul>
+        </div>
+      ))}
+
+      <div class="grid">
+        <div class="card">
+          <h2>Follow-up conditions</h2>
+          {entry.followUps.length === 0 ? (
+            <p class="muted">None.</p>
+          ) : (
+            <ul>
+              {entry.followUps.map((f) => (
+                <li key={`${f.stage}-${f.role ?? ''}-${f.at}`}>
+                  <strong>
+                    {words(f.stage)}
+                    {f.role ? ` (${words(f.role)})` : ''}
+                  </strong>{' '}
+                  {words(f.outcome)} on {day(f.at)}: {f.conditions || 'no conditions recorded'} <span class="muted">(evidence {f.evidence})</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+        {canAmend(principal) && entry.status === 'IN_PROGRESS' && (
+          <div class="card">
+            <h2>Mandate deadline</h2>
+            <AmendDeadlineForm key={`${entry.mandateDeadline ?? 'none'}-${entry.deadlineVersion}`} partyId={entry.partyId} current={entry.mandateDeadline} onDone={reload} />
+          </div>
+        )}
+      </div>
+
+      <div class="card">
+        <h2>Audit trail</h2>
+        {audit.error && <Problem>{audit.error}</Problem>}
+        {audit.data && (
+          <div class="table-wrap">
+            <table>
+              <caption class="visually-hidden">Every accepted action, oldest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Who</th>
+                  <th scope="col">What</th>
+                  <th scope="col">Details</th>
+                </tr>
+              </thead>
+              <tbody>
+                {audit.data.records.map((a) => (
+                  <tr key={a.seq}>
+                    <td class="small">{dayTime(a.at)}</td>
+                    <td class="small">
+                      {words(a.principal.body)} <span class="muted">{a.principal.id}</span>
+                    </td>
+                    <td class="small">
+                      {words(a.action)}
+                      {a.stage ? ` · ${words(a.stage)}` : ''}
+                      {a.role ? ` (${words(a.role)})` : ''}
+                      {a.outcome ? ` · ${words(a.outcome)}` : ''}
+                    </td>
+                    <td class="small">{[a.reference, a.evidence, a.comment, a.reason, a.deadline !== undefined ? `deadline ${a.deadline ?? 'none'}` : ''].filter(Boolean).join(' · ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
+    </Page>
+  );
+}

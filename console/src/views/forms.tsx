@@ -1,0 +1,176 @@
+/**
+ * The forms that change an entry: a decision, a submission, a new mandate deadline. Each makes its
+ * id once (a double click or a retry sends the same id, which the engine answers with the first
+ * answer) and shows a refusal in words beside the form.
+ */
+import { useMemo, useState } from 'preact/hooks';
+import { api, formId, inWords, type Schemas, type StageSummary } from '../api';
+import { day, words } from '../format';
+import { Problem } from '../ui';
+
+type Sent = { data?: unknown; error?: unknown };
+
+/** Sends once at a time; keeps the refusal in words. */
+function useSend(onDone: () => void) {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string>();
+  async function send(request: () => Promise<Sent>) {
+    if (busy) return;
+    setBusy(true);
+    setProblem(undefined);
+    const r = await request().catch((e: unknown): Sent => ({ error: e }));
+    setBusy(false);
+    if (r.error !== undefined || r.data === undefined) setProblem(inWords(r.error));
+    else onDone();
+  }
+  return { busy, problem, send };
+}
+
+const EFFECT: Record<string, string> = {
+  DONE: 'the stage is done',
+  REWORK: 'back to the Party to submit again',
+  RESTART: 'the stage starts over',
+};
+
+function stageName(s: StageSummary): string {
+  return `${s.title}${s.role ? ` (${words(s.role)})` : ''}`;
+}
+
+export function DecideForm({ partyId, stage, onDone }: { partyId: string; stage: StageSummary; onDone: () => void }) {
+  const decisionId = useMemo(() => formId('web'), []);
+  const [outcome, setOutcome] = useState('');
+  const [evidence, setEvidence] = useState('');
+  const [comment, setComment] = useState('');
+  const { busy, problem, send } = useSend(onDone);
+  const chosen = stage.allowedOutcomes.find((o) => o.outcome === outcome);
+  const key = `${stage.stage}-${stage.role ?? 'party'}`;
+
+  function submit(event: Event) {
+    event.preventDefault();
+    const body: Schemas['DecisionRequest'] = {
+      decisionId,
+      stage: stage.stage,
+      ...(stage.role ? { role: stage.role } : {}),
+      outcome,
+      evidence,
+      ...(comment.trim() ? { comment } : {}),
+    };
+    void send(() => api.POST('/v1/entries/{partyId}/decisions', { params: { path: { partyId } }, body }));
+  }
+
+  return (
+    <form class="decide" onSubmit={submit} aria-label={`Decide ${stageName(stage)}`}>
+      <div>
+        <fieldset class="radios">
+          <legend>Outcome</legend>
+          {stage.allowedOutcomes.map((o) => (
+            <label key={o.outcome}>
+              <input type="radio" name={`outcome-${key}`} value={o.outcome} required checked={outcome === o.outcome} onChange={() => setOutcome(o.outcome)} />
+              <span>
+                {words(o.outcome)} <span class="effect">— {EFFECT[o.effect] ?? o.effect}{o.followUp ? ', with conditions to follow up' : ''}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        <label for={`evidence-${key}`}>Evidence reference</label>
+        <input id={`evidence-${key}`} required maxLength={500} value={evidence} onInput={(e) => setEvidence(e.currentTarget.value)} />
+        <label for={`comment-${key}`}>{chosen?.followUp ? 'Conditions (they stay on the entry as follow-ups)' : 'Comment (optional)'}</label>
+        <textarea id={`comment-${key}`} required={chosen?.followUp === true} maxLength={4000} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
+        <button type="submit" disabled={busy}>
+          {busy ? 'Recording…' : 'Record decision'}
+        </button>
+      </div>
+      <div class="aside" aria-live="polite">
+        {problem ? (
+          <Problem>{problem}</Problem>
+        ) : (
+          <p class="small muted">
+            {stage.latestSubmission ? (
+              <>
+                The Party submitted <strong>{stage.latestSubmission.reference}</strong> on {day(stage.latestSubmission.at)}
+                {stage.latestSubmission.comment ? `: “${stage.latestSubmission.comment}”` : '.'}
+              </>
+            ) : (
+              'Nothing was submitted for this stage.'
+            )}{' '}
+            {stage.dueBy ? `Due ${day(stage.dueBy)}.` : ''}
+          </p>
+        )}
+      </div>
+    </form>
+  );
+}
+
+export function SubmitForm({ partyId, stage, onDone }: { partyId: string; stage: StageSummary; onDone: () => void }) {
+  const submissionId = useMemo(() => formId('web'), []);
+  const [reference, setReference] = useState('');
+  const [comment, setComment] = useState('');
+  const { busy, problem, send } = useSend(onDone);
+  const key = `${stage.stage}-${stage.role ?? 'party'}`;
+
+  function submit(event: Event) {
+    event.preventDefault();
+    const body: Schemas['EvidenceRequest'] = {
+      submissionId,
+      stage: stage.stage,
+      ...(stage.role ? { role: stage.role } : {}),
+      reference,
+      ...(comment.trim() ? { comment } : {}),
+    };
+    void send(() => api.POST('/v1/entries/{partyId}/evidence', { params: { path: { partyId } }, body }));
+  }
+
+  return (
+    <form class="decide" onSubmit={submit} aria-label={`Submit for ${stageName(stage)}`}>
+      <div>
+        <label for={`reference-${key}`}>Reference of what you submit</label>
+        <input id={`reference-${key}`} required maxLength={500} value={reference} onInput={(e) => setReference(e.currentTarget.value)} />
+        <label for={`note-${key}`}>Comment (optional)</label>
+        <textarea id={`note-${key}`} maxLength={4000} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
+        <button type="submit" disabled={busy}>
+          {busy ? 'Submitting…' : 'Submit'}
+        </button>
+      </div>
+      <div class="aside" aria-live="polite">
+        {problem ? <Problem>{problem}</Problem> : <p class="small muted">The owner ({words(stage.owner)}) decides once you have submitted.</p>}
+      </div>
+    </form>
+  );
+}
+
+export function AmendDeadlineForm({ partyId, current, onDone }: { partyId: string; current: string | null; onDone: () => void }) {
+  const [deadline, setDeadline] = useState(current ?? '');
+  const [remove, setRemove] = useState(false);
+  const [reason, setReason] = useState('');
+  const { busy, problem, send } = useSend(onDone);
+
+  function submit(event: Event) {
+    event.preventDefault();
+    const body: Schemas['AmendDeadlineRequest'] = { deadline: remove ? null : deadline, reason };
+    void send(() => api.PUT('/v1/entries/{partyId}/mandate-deadline', { params: { path: { partyId } }, body }));
+  }
+
+  return (
+    <form onSubmit={submit} aria-label="Amend the mandate deadline">
+      <div class="row">
+        <div>
+          <label for="new-deadline">New mandate deadline</label>
+          <input id="new-deadline" type="date" required={!remove} disabled={remove} value={deadline} onInput={(e) => setDeadline(e.currentTarget.value)} />
+        </div>
+        <div>
+          <label for="amend-reason">Reason</label>
+          <input id="amend-reason" required maxLength={1000} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+        </div>
+      </div>
+      <div class="checks">
+        <label>
+          <input type="checkbox" checked={remove} onChange={(e) => setRemove(e.currentTarget.checked)} /> No mandate deadline
+        </label>
+      </div>
+      {problem && <Problem>{problem}</Problem>}
+      <button type="submit" disabled={busy}>
+        {busy ? 'Saving…' : 'Amend deadline'}
+      </button>
+    </form>
+  );
+}

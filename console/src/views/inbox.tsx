@@ -1,0 +1,103 @@
+/** What awaits my body, overdue first: SLA due date, working days left, risk, and what the Party submitted. */
+import { api, type Principal, type Schemas } from '../api';
+import { day, daysLeft, expectedInWords, plural, words } from '../format';
+import { useLoad } from '../load';
+import { href } from '../router';
+import { Badge, Loading, Page, Problem, RiskBadges } from '../ui';
+
+type Item = Schemas['InboxItem'];
+
+/** Overdue first, then by SLA due date (the API already orders by due date). */
+export function inboxOrder(items: readonly Item[]): Item[] {
+  return [...items].sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.dueBy ?? '9999').localeCompare(b.dueBy ?? '9999'));
+}
+
+export function stageKey(stage: string, role?: string | null): string {
+  return role ? `${stage}.${role}` : stage;
+}
+
+export function Inbox({ principal, body }: { principal: Principal; body?: string }) {
+  const asked = principal.body === 'OPS' ? body : undefined;
+  const inbox = useLoad(() => api.GET('/v1/inbox', { params: { query: asked ? { body: asked as Schemas['Body'] } : {} } }), asked ?? '');
+  const items = inboxOrder(inbox.data?.items ?? []);
+  const overdue = items.filter((i) => i.overdue).length;
+  const whose = inbox.data?.body ? words(inbox.data.body) : 'every body';
+  return (
+    <Page
+      title={`Inbox: ${whose}`}
+      lead={inbox.data ? `${plural(items.length, 'stage')} awaiting ${whose}${overdue ? `, ${overdue} overdue` : ''}.` : undefined}
+      actions={
+        <button type="button" class="secondary" onClick={inbox.reload}>
+          Refresh
+        </button>
+      }
+    >
+      {inbox.error && <Problem>{inbox.error}</Problem>}
+      {inbox.loading && !inbox.data && <Loading />}
+      {inbox.data && items.length === 0 && <p class="empty">Nothing awaits {whose}. </p>}
+      {items.length > 0 && (
+        <div class="table-wrap">
+          <table class="inbox">
+            <caption class="visually-hidden">Stages awaiting {whose}, overdue first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Party</th>
+                <th scope="col">Stage</th>
+                <th scope="col">Due</th>
+                <th scope="col">What is expected</th>
+                <th scope="col">Submitted by the Party</th>
+                <th scope="col">
+                  <span class="visually-hidden">Action</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((i) => {
+                const key = stageKey(i.stage, i.role);
+                const link = href(`/entries/${encodeURIComponent(i.partyId)}#${key}`);
+                return (
+                  <tr key={`${i.partyId}:${key}`} class={i.overdue ? 'row-overdue' : undefined}>
+                    <td>
+                      <a href={link}>{i.partyName}</a>
+                      <div class="muted small">{i.partyId}</div>
+                    </td>
+                    <td>
+                      {i.title}
+                      {i.role && <div class="muted small">{words(i.role)}</div>}
+                    </td>
+                    <td>
+                      <div>{day(i.dueBy)}</div>
+                      <div class="small">{daysLeft(i.workingDaysLeft)}</div>
+                      <RiskBadges overdue={i.overdue} atRisk={i.atRisk} inBreach={i.inBreach} />
+                    </td>
+                    <td class="small">{expectedInWords({ ...i, owner: i.awaiting, dueBy: i.dueBy ?? undefined })}</td>
+                    <td class="small">
+                      {i.latestSubmission ? (
+                        <>
+                          <strong>{i.latestSubmission.reference}</strong>
+                          {i.latestSubmission.comment && <div>“{i.latestSubmission.comment}”</div>}
+                          <div class="muted">{day(i.latestSubmission.at)}</div>
+                        </>
+                      ) : (
+                        <span class="muted">{i.awaiting === 'PARTY' ? 'Awaiting the Party' : 'Nothing submitted'}</span>
+                      )}
+                    </td>
+                    <td>
+                      {i.awaiting !== 'PARTY' ? (
+                        <a class="button" href={link} aria-label={`Decide ${i.title}${i.role ? ` for ${words(i.role)}` : ''}, ${i.partyName}`}>
+                          Decide
+                        </a>
+                      ) : (
+                        <Badge tone="muted">Party's turn</Badge>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Page>
+  );
+}

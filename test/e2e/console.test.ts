@@ -1,0 +1,174 @@
+/**
+ * The web console end to end, in a real browser (Debian's chromium via playwright-core) against
+ * the real API, worker and Temporal dev server: what approvers, a Party and operations do with it,
+ * and axe-core on every view (no serious or critical violation).
+ */
+import type { Page } from 'playwright-core';
+import { call } from '../../testkit/api-harness';
+import { launchBrowser, seriousAxeViolations, type Browser } from '../../testkit/browser';
+import { decide, seedPortfolio, type Portfolio } from '../../testkit/console-fixtures';
+import { startConsoleStack, type ConsoleStack } from '../../testkit/console-stack';
+import { uniquePartyId } from '../../testkit/temporal';
+import type { AuditTrailResponse, EntryResponse, InboxResponse } from '../../api/schemas';
+
+let stack: ConsoleStack;
+let browser: Browser;
+let seeded: Portfolio;
+let page: Page;
+
+beforeAll(async () => {
+  stack = await startConsoleStack();
+  browser = await launchBrowser();
+  seeded = await seedPortfolio(stack.baseUrl, stack.tokens, `-${uniquePartyId('E').slice(2)}`);
+}, 240_000);
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+beforeEach(async () => {
+  page = await browser.newPage();
+});
+afterEach(async () => {
+  await page?.close();
+});
+
+async function signIn(token: string, next?: string): Promise<void> {
+  await page.goto(`${stack.baseUrl}/app/${next ? `sign-in?next=${encodeURIComponent(next)}` : ''}`);
+  await page.getByLabel('Access token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+async function expectAccessible(view: string): Promise<void> {
+  const violations = await seriousAxeViolations(page);
+  expect({ view, violations }).toEqual({ view, violations: [] });
+}
+
+const api = <T>(method: string, path: string, token: string) => call<T>(stack.baseUrl, method, path, { token });
+
+test('the console is served on the API origin with everything local: no CDN, a strict Content-Security-Policy', async () => {
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  const answer = await page.goto(`${stack.baseUrl}/app/`);
+  expect(answer?.status()).toBe(200);
+  expect(answer?.headers()['content-security-policy']).toContain("script-src 'self'");
+  await page.getByLabel('Access token').waitFor();
+  expect(requests.length).toBeGreaterThan(0);
+  expect(requests.filter((u) => !u.startsWith(stack.baseUrl))).toEqual([]);
+  expect(stack.build.jsGzipBytes).toBeLessThan(200 * 1024);
+  await expectAccessible('sign-in');
+});
+
+test('a wrong token is refused in words and nothing is kept', async () => {
+  await page.goto(`${stack.baseUrl}/app/`);
+  await page.getByLabel('Access token').fill('not-a-token');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert').textContent()).resolves.toContain('Your sign-in is not valid');
+  expect(await page.evaluate('sessionStorage.length')).toBe(0);
+});
+
+test('an approver signs in, sees the inbox with what the Party submitted, opens an entry and records a decision once, even on a double click', async () => {
+  await signIn(stack.tokens.panel);
+  await page.getByRole('heading', { name: 'Inbox: SEC Panel' }).waitFor();
+  const row = page.getByRole('row', { name: new RegExp(seeded.acme) });
+  await expect(row.textContent()).resolves.toContain('FUSA report ACME-USA-2026-01');
+  await expect(row.textContent()).resolves.toContain('working days left');
+  await expectAccessible('inbox');
+
+  await row.getByRole('link', { name: /^Decide/ }).click();
+  await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+  expect(await page.locator('svg.timeline').count()).toBe(1);
+  expect(await page.getByRole('link', { name: 'Open in Temporal UI' }).count()).toBe(0);
+  await expectAccessible('entry (approver)');
+
+  const form = page.getByRole('form', { name: /Decide User Security Assessment/ });
+  const offered = await form.getByRole('radio').evaluateAll((radios) => radios.map((r) => (r as unknown as { value: string }).value));
+  expect(offered).toEqual(['APPROVED', 'APPROVED_SUBJECT_TO', 'DEFERRED', 'REJECTED']);
+  await form.getByLabel(/Approved subject to/).check();
+  await form.getByLabel('Evidence reference').fill('Panel paper SECP-112/04');
+  await form.getByLabel(/Conditions/).fill('Close the two medium findings by the next assessment');
+  await form.getByRole('button', { name: 'Record decision' }).dblclick();
+
+  await page.getByRole('heading', { name: 'Follow-up conditions' }).waitFor();
+  await page.getByText('Close the two medium findings by the next assessment', { exact: false }).first().waitFor();
+  const trail = await api<AuditTrailResponse>('GET', `/v1/entries/${seeded.acme}/audit-trail`, stack.tokens.panel);
+  const decisions = trail.json.records.filter((r) => r.action === 'DECISION' && r.stage === 'SECURITY_ASSESSMENT');
+  expect(decisions).toHaveLength(1);
+  expect(decisions[0]).toMatchObject({ outcome: 'APPROVED_SUBJECT_TO', evidence: 'Panel paper SECP-112/04', principal: { body: 'SEC_PANEL' } });
+});
+
+test('an approver whose decision is no longer possible sees the refusal in words beside the form, and nothing is recorded', async () => {
+  await signIn(stack.tokens.panel, `/entries/${seeded.bright}`);
+  const form = page.getByRole('form', { name: /Decide User Security Assessment/ });
+  await form.getByLabel(/^Approved — /).check();
+  await form.getByLabel('Evidence reference').fill('Panel paper SECP-113/01');
+  // meanwhile a colleague defers it
+  await decide(stack.baseUrl, stack.tokens.panel, seeded.bright, 'SECURITY_ASSESSMENT', 'DEFERRED', { comment: 'Section 4 missing' });
+  await form.getByRole('button', { name: 'Record decision' }).click();
+  const refusal = form.getByRole('alert');
+  await refusal.waitFor();
+  const words = await refusal.textContent();
+  expect(words).toContain('This stage is not waiting for that now.');
+  expect(words).toContain('SECURITY_ASSESSMENT is AWAITING_PARTY');
+  await expectAccessible('decide form with a refusal');
+  const entry = await api<EntryResponse>('GET', `/v1/entries/${seeded.bright}`, stack.tokens.panel);
+  expect(entry.json.entry.partyStages.find((s) => s.stage === 'SECURITY_ASSESSMENT')?.state).toBe('AWAITING_PARTY');
+  const trail = await api<AuditTrailResponse>('GET', `/v1/entries/${seeded.bright}/audit-trail`, stack.tokens.panel);
+  expect(trail.json.records.filter((r) => r.action === 'DECISION').map((r) => r.outcome)).toEqual(['DEFERRED']);
+});
+
+test('a Party signs in to its own entry, sees what is awaited from it and submits evidence, which reaches the owner', async () => {
+  await signIn(stack.tokens.party(seeded.harbour));
+  await page.getByRole('heading', { name: 'What we need from you' }).waitFor();
+  expect(await page.getByRole('link', { name: 'Open in Temporal UI' }).count()).toBe(0);
+  await expectAccessible('party');
+
+  const form = page.getByRole('form', { name: /Submit for User Security Assessment/ });
+  await form.getByLabel('Reference of what you submit').fill('FUSA report HES-2026-02');
+  await form.getByLabel('Comment (optional)').fill('Assessor: CyberSure Ltd');
+  await form.getByRole('button', { name: 'Submit' }).click();
+  await page.getByRole('form', { name: /Submit for User Security Assessment/ }).waitFor({ state: 'detached' });
+
+  const inbox = await api<InboxResponse>('GET', '/v1/inbox', stack.tokens.panel);
+  const item = inbox.json.items.find((i) => i.partyId === seeded.harbour && i.stage === 'SECURITY_ASSESSMENT');
+  expect(item?.latestSubmission).toMatchObject({ reference: 'FUSA report HES-2026-02', comment: 'Assessor: CyberSure Ltd' });
+  expect(item?.allowedOutcomes.map((o) => o.outcome)).toEqual(['APPROVED', 'APPROVED_SUBJECT_TO', 'DEFERRED', 'REJECTED']);
+});
+
+test('OPS starts an entry and finds it in the portfolio; every OPS view is accessible', async () => {
+  const partyId = uniquePartyId('OPS');
+  await signIn(stack.tokens.ops);
+  await page.getByRole('heading', { name: 'By cohort and status' }).waitFor();
+  await expectAccessible('portfolio');
+
+  await page.getByRole('link', { name: 'Start an entry' }).first().click();
+  await page.getByLabel('Party id').fill(partyId);
+  await page.getByLabel('Party name').fill('Dynamo Distribution plc');
+  await page.getByLabel('Cohort').selectOption('ELECTRICITY_DNO');
+  await page.getByLabel('Import supplier').uncheck();
+  await page.getByLabel('Electricity distributor').check();
+  await page.getByLabel('Mandate deadline').fill('2028-03-31');
+  await page.getByLabel('UEP contact name').fill('Rhian Lloyd');
+  await page.getByLabel('UEP contact email').fill('uep@dynamo.example');
+  await expectAccessible('start an entry');
+  await page.getByRole('button', { name: 'Start the entry' }).click();
+  await page.getByRole('heading', { name: 'Dynamo Distribution plc' }).waitFor();
+  expect(await page.getByRole('link', { name: 'Open in Temporal UI' }).getAttribute('href')).toContain(`uep-${partyId}`);
+  await expectAccessible('entry (ops)');
+
+  // visibility is eventually consistent: the portfolio is refreshed until the new entry is counted
+  const count = page.getByRole('link', { name: /Electricity dno: in progress$/ });
+  await page.getByRole('link', { name: 'Portfolio' }).click();
+  for (let i = 0; i < 20 && (await count.count()) === 0; i++) {
+    await page.waitForTimeout(500);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByRole('heading', { name: 'By cohort and status' }).waitFor();
+  }
+  await count.click();
+  await page.getByRole('link', { name: 'Dynamo Distribution plc' }).waitFor();
+  await expectAccessible('entries list');
+
+  await page.getByRole('link', { name: 'Stages' }).click();
+  await page.getByRole('rowheader', { name: /User Entry Process Tests/ }).waitFor();
+  await expectAccessible('catalogue');
+});

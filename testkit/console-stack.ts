@@ -1,0 +1,44 @@
+/**
+ * The console for real: a Temporal dev server, a worker running the entry workflow, the API
+ * serving the freshly built console on a free port, and a token per body (and per Party).
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { buildConsole, type ConsoleBuild } from '../scripts/build-console';
+import { BODY } from '../domain/vocabulary';
+import { startHarness, type Harness } from './api-harness';
+import type { Tokens } from './console-fixtures';
+import { startDevServer } from './temporal';
+
+export interface ConsoleStack {
+  env: TestWorkflowEnvironment;
+  harness: Harness;
+  baseUrl: string;
+  tokens: Tokens;
+  build: ConsoleBuild;
+  close(): Promise<void>;
+}
+
+/** rpcTimeoutMs: the API's bound on Temporal calls (the bench fills the server with a thousand starts). */
+export async function startConsoleStack(opts: { rpcTimeoutMs?: number } = {}): Promise<ConsoleStack> {
+  const build = await buildConsole();
+  const env = await startDevServer();
+  const harness = await startHarness(env, opts);
+  const tokens: Tokens = {
+    ops: harness.tokenFor(BODY.OPS),
+    dcc: harness.tokenFor(BODY.DCC),
+    panel: harness.tokenFor(BODY.SEC_PANEL),
+    secas: harness.tokenFor(BODY.SECAS),
+    party: (partyId) => harness.partyToken(partyId),
+  };
+  return {
+    env,
+    harness,
+    baseUrl: harness.baseUrl,
+    tokens,
+    build,
+    async close() {
+      await harness.close();
+      await env.teardown();
+    },
+  };
+}
