@@ -9,7 +9,7 @@ import type { RecordDb } from './db';
 
 export interface RecordedEntry {
   entryId: string;
-  /** The domain's state as last projected (its audit trail is in `audit`). */
+  /** The domain's state as last projected, with its run chain's audit records (as the workflow holds them). */
   state: EntryState;
   /** The domain's status, or CLOSED_OUTSIDE_ENGINE */
   status: string;
@@ -48,9 +48,33 @@ function toRecorded(row: {
 
 const ENTRY_COLUMNS = ['entry_id', 'state', 'status', 'temporal_status', 'closed_at', 'as_of', 'chain_id'] as const;
 
+/**
+ * The entries' states get back the audit records of their current run chain (the row keeps the
+ * state without them; the audit table holds them once): the summary reads them (latest submissions).
+ */
+async function withChainAudit(db: RecordDb, entries: RecordedEntry[]): Promise<RecordedEntry[]> {
+  if (entries.length === 0) return entries;
+  const rows = await db
+    .selectFrom('audit')
+    .select(['entry_id', 'chain_id', 'record'])
+    .where('entry_id', 'in', entries.map((e) => e.entryId))
+    .orderBy('entry_id')
+    .orderBy('seq')
+    .execute();
+  const byEntry = new Map<string, AuditRecord[]>();
+  const chainOf = new Map(entries.map((e) => [e.entryId, e.chainId]));
+  for (const row of rows) {
+    if (chainOf.get(row.entry_id) !== row.chain_id) continue;
+    const list = byEntry.get(row.entry_id) ?? [];
+    list.push(row.record);
+    byEntry.set(row.entry_id, list);
+  }
+  return entries.map((e) => ({ ...e, state: { ...e.state, audit: byEntry.get(e.entryId) ?? [] } }));
+}
+
 export async function getRecordedEntry(db: RecordDb, entryId: string): Promise<RecordedEntry | null> {
   const row = await db.selectFrom('entries').select(ENTRY_COLUMNS).where('entry_id', '=', entryId).executeTakeFirst();
-  return row ? toRecorded(row) : null;
+  return row ? ((await withChainAudit(db, [toRecorded(row)]))[0] ?? null) : null;
 }
 
 function filtered(db: RecordDb, f: RecordFilters) {
@@ -71,7 +95,7 @@ export async function* recordedEntries(db: RecordDb, f: RecordFilters, batch = 1
   let after = '';
   for (;;) {
     const rows = await filtered(db, f).where('entry_id', '>', after).orderBy('entry_id').limit(batch).execute();
-    for (const row of rows) yield toRecorded(row);
+    for (const entry of await withChainAudit(db, rows.map(toRecorded))) yield entry;
     if (rows.length < batch) return;
     after = rows[rows.length - 1]!.entry_id;
   }
@@ -84,7 +108,7 @@ export async function recordedEntryPage(db: RecordDb, f: RecordFilters, limit: n
     .orderBy('entry_id')
     .limit(limit + 1)
     .execute();
-  const page = rows.slice(0, limit).map(toRecorded);
+  const page = await withChainAudit(db, rows.slice(0, limit).map(toRecorded));
   return { entries: page, last: rows.length > limit ? (page[page.length - 1]?.entryId ?? null) : null };
 }
 
