@@ -21,10 +21,14 @@ export type LogLevelName = z.infer<typeof logLevelSchema>;
  */
 const REDACT = ['req.headers.authorization', 'taskToken', 'activity.taskToken'];
 
-/** JSON lines on stdout; `toStderr` for a process's last words before it exits (written synchronously). */
+/**
+ * JSON lines on stdout (`toStderr` for a process's last words before it exits). Written
+ * synchronously: a line logged before an act (the worker's "worker started" before it polls) is
+ * out before the act, and a crash loses no line.
+ */
 export function createLogger(service: string, level: LogLevelName, toStderr = false): Logger {
   const options = { level, base: { service, pid: process.pid }, redact: { paths: REDACT, remove: true } };
-  return toStderr ? pino(options, pino.destination({ dest: 2, sync: true })) : pino(options);
+  return pino(options, pino.destination({ dest: toStderr ? 2 : 1, sync: true }));
 }
 
 const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
