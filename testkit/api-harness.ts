@@ -17,7 +17,6 @@ import { mintToken, TokenStore } from '../api/tokens';
 import { DELIVERY_STATUS, type DeliveryReport } from '../activities/types';
 import type { Notification } from '../domain/types';
 import { BODY, type Body, type Principal } from '../domain/vocabulary';
-import { sharedTestRecord } from './record';
 import { createTestWorker, uniqueTaskQueue } from './temporal';
 
 export const TEST_RPC_TIMEOUT_MS = 2000;
@@ -81,12 +80,7 @@ export function recordingActivities(notifications: Notification[]) {
 }
 
 /** Listens on port 0, then builds the app with the real base URL (links in answers point at it). */
-export async function listenApp(
-  client: Client,
-  overrides: Partial<Record<string, string>>,
-  tokens: TokenStore,
-  opts: { now?: () => number } = {},
-): Promise<{ server: Server; baseUrl: string; config: ApiConfig }> {
+export async function listenApp(client: Client, overrides: Partial<Record<string, string>>, tokens: TokenStore): Promise<{ server: Server; baseUrl: string; config: ApiConfig }> {
   const server = createApiServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -96,8 +90,7 @@ export async function listenApp(
     LOG_LEVEL: 'silent',
     ...overrides,
   });
-  const record = await sharedTestRecord();
-  const app = createApp({ gateway: createEntryGateway(client, config), config, record, tokens, logger: pino({ level: 'silent' }), ...(opts.now ? { now: opts.now } : {}) });
+  const app = createApp({ gateway: createEntryGateway(client, config), config, tokens, logger: pino({ level: 'silent' }) });
   server.on('request', app);
   return { server, baseUrl, config };
 }

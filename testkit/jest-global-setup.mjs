@@ -1,2 +1,0 @@
-import { setup } from './jest-global-record.mjs';
-export default setup;

@@ -1,2 +1,0 @@
-import { teardown } from './jest-global-record.mjs';
-export default teardown;
