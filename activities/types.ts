@@ -3,9 +3,10 @@
  * types and the recommended activity options. Importable from workflow code: types and plain
  * constants only (no Node built-ins, no nodemailer).
  */
-import type { ActivityOptions } from '@temporalio/common';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/common';
 import type { Body } from '../domain/vocabulary';
 import type { Notification, NotificationKind } from '../domain/types';
+import type { EntryProjection } from '../record/projection';
 
 /** Error types thrown by the notification activities, each declared once. */
 export const NOTIFICATION_ERROR = {
@@ -93,4 +94,21 @@ export const NOTIFICATION_ACTIVITY_OPTIONS: ActivityOptions = {
     maximumInterval: '10 minutes',
     nonRetryableErrorTypes: [NOTIFICATION_ERROR.PERMANENT, NOTIFICATION_ERROR.INVALID],
   },
+};
+
+/** The record's activity as workflow code sees it (record/ writes it to PostgreSQL). */
+export interface RecordActivities {
+  /** Writes the entry's new state, audit records, notifications and closure; idempotent. */
+  recordEntry(projection: EntryProjection): Promise<void>;
+}
+
+/**
+ * A local activity: written by the worker running the workflow task, one marker in the history
+ * (no extra round trip), and usually before an update's answer leaves the worker, so a read that
+ * follows a write sees it. The record must catch up whatever happens: a database outage only
+ * delays it (retries for ever, every 10 s at most), and a retry writes nothing twice.
+ */
+export const RECORD_ACTIVITY_OPTIONS: LocalActivityOptions = {
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 };

@@ -63,6 +63,11 @@ export const ENTRY_STATUS = {
   IN_PROGRESS: 'IN_PROGRESS',
   COMPLETE: 'COMPLETE',
   WITHDRAWN: 'WITHDRAWN',
+  /**
+   * Never set by the state machine: the record's mark for a run that Temporal closed behind the
+   * engine's back (terminated, reset away, failed, timed out), found by the reconciler.
+   */
+  CLOSED_OUTSIDE_ENGINE: 'CLOSED_OUTSIDE_ENGINE',
 } as const;
 export type EntryStatus = (typeof ENTRY_STATUS)[keyof typeof ENTRY_STATUS];
 

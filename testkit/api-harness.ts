@@ -17,6 +17,7 @@ import { mintToken, TokenStore } from '../api/tokens';
 import { DELIVERY_STATUS, type DeliveryReport } from '../activities/types';
 import type { Notification } from '../domain/types';
 import { BODY, type Body, type Principal } from '../domain/vocabulary';
+import { sharedTestRecord } from './record';
 import { createTestWorker, uniqueTaskQueue } from './temporal';
 
 export const TEST_RPC_TIMEOUT_MS = 2000;
@@ -80,7 +81,12 @@ export function recordingActivities(notifications: Notification[]) {
 }
 
 /** Listens on port 0, then builds the app with the real base URL (links in answers point at it). */
-export async function listenApp(client: Client, overrides: Partial<Record<string, string>>, tokens: TokenStore): Promise<{ server: Server; baseUrl: string; config: ApiConfig }> {
+export async function listenApp(
+  client: Client,
+  overrides: Partial<Record<string, string>>,
+  tokens: TokenStore,
+  opts: { now?: () => number } = {},
+): Promise<{ server: Server; baseUrl: string; config: ApiConfig }> {
   const server = createApiServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -90,7 +96,8 @@ export async function listenApp(client: Client, overrides: Partial<Record<string
     LOG_LEVEL: 'silent',
     ...overrides,
   });
-  const app = createApp({ gateway: createEntryGateway(client, config), config, tokens, logger: pino({ level: 'silent' }) });
+  const record = await sharedTestRecord();
+  const app = createApp({ gateway: createEntryGateway(client, config), config, record, tokens, logger: pino({ level: 'silent' }), ...(opts.now ? { now: opts.now } : {}) });
   server.on('request', app);
   return { server, baseUrl, config };
 }

@@ -10,6 +10,7 @@ import { serverExecutable, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../scripts
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 import { addSearchAttributes } from '../scripts/search-attributes';
 import { DEFAULT_NAMESPACE } from '../config/temporal';
+import { testRecordActivities } from './record';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
@@ -64,6 +65,7 @@ export async function createTestWorker(
     namespace: env.namespace ?? 'default',
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowBundle ?? (await entryWorkflowBundle()),
-    activities: options.activities,
+    // every entry workflow hands its transitions to the record: the test's activities may replace it
+    activities: { ...(await testRecordActivities()), ...options.activities },
   });
 }

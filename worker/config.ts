@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { notificationEnvSchema, notificationSettings } from '../activities/config';
 import { flag, parseEnv, port } from '../config/env';
 import { logLevelSchema } from '../config/logging';
+import { recordEnvSchema } from '../config/record';
 import { demoEnvSchema, type ExampleValueCheck } from '../config/example-values';
 import { temporalEnvSchema } from '../config/temporal';
 
@@ -38,7 +39,8 @@ export const workerEnvSchema = temporalEnvSchema.extend({
   LOG_LEVEL: logLevelSchema,
 })
   .extend(notificationEnvSchema.shape)
-  .extend(demoEnvSchema.shape);
+  .extend(demoEnvSchema.shape)
+  .extend(recordEnvSchema.shape);
 export type WorkerConfig = z.infer<typeof workerEnvSchema>;
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {

@@ -1,11 +1,14 @@
 /**
  * The worker process: runtime telemetry (Prometheus metrics, pino JSON logs), the connection,
- * the entry workflows and the notification activities. SIGTERM/SIGINT shut it down gracefully:
- * polling stops, in-flight tasks get WORKER_SHUTDOWN_GRACE to finish, then the process exits.
+ * the entry workflows, the notification activities and the record's activity (PostgreSQL).
+ * SIGTERM/SIGINT shut it down gracefully: polling stops, in-flight tasks get
+ * WORKER_SHUTDOWN_GRACE to finish, then the process exits.
  */
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { activityDepsFromConfig, createActivities } from '../activities';
 import { loadDotEnv } from '../config/dotenv';
+import { createRecordActivities, stampingDeliveries } from '../activities/record';
+import { openRecord } from '../record/db';
 import { refuseExampleValues } from '../config/example-values';
 import { createLogger, pinoTemporalLogger } from '../config/logging';
 import { temporalConnectionOptions } from '../config/temporal';
@@ -28,8 +31,13 @@ async function main(): Promise<void> {
     },
   });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  const record = openRecord(config.RECORD_DATABASE_URL, { maxConnections: config.RECORD_POOL_SIZE });
   try {
-    const worker = await createEntryWorker(connection, config, createActivities(activityDepsFromConfig(config)));
+    const activities = {
+      ...stampingDeliveries(record, createActivities(activityDepsFromConfig(config))),
+      ...createRecordActivities(record),
+    };
+    const worker = await createEntryWorker(connection, config, activities);
     Runtime.instance().logger.info('worker started', {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -57,6 +65,7 @@ async function main(): Promise<void> {
     Runtime.instance().logger.info('worker stopped cleanly');
   } finally {
     await connection.close();
+    await record.destroy();
   }
 }
 

@@ -17,6 +17,7 @@ import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
 import { ENGINE_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from '../../bench/worker-process';
 import { connectClient } from '../../testkit/api-harness';
 import { freePort } from '../../testkit/ports';
+import { testRecordUrl } from '../../testkit/record';
 import { startSmtpCatcher, type SmtpCatcher } from '../../testkit/smtp-catcher';
 import { startDevServer, uniqueTaskQueue } from '../../testkit/temporal';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
@@ -87,6 +88,7 @@ export async function startFaultStack(external?: { address: string }): Promise<F
     LOG_LEVEL: 'INFO',
     // loopback links and example.org-style routes are the point here (config/example-values.ts)
     UEP_DEMO: 'true',
+    RECORD_DATABASE_URL: await testRecordUrl(),
   };
   let workers: WorkerProcess[] = [];
 

@@ -27,7 +27,7 @@ let settings: Record<string, string>;
 let metricsPortFromDotEnv: number;
 
 async function freshPorts(): Promise<Record<string, string>> {
-  const names = ['TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'API_PORT', 'LOCAL_SMTP_PORT', 'WORKER_METRICS_PORT'];
+  const names = ['TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'API_PORT', 'LOCAL_SMTP_PORT', 'WORKER_METRICS_PORT', 'RECORD_PORT'];
   const ports: Record<string, string> = {};
   for (const name of names) ports[name] = String(await freePort());
   return ports;

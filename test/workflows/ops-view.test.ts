@@ -11,6 +11,7 @@ import { BODY, COHORT, STAGE, USER_ROLE } from '../../domain/vocabulary';
 import { entryWorkflow } from '../../workflows';
 import { getStatusQuery, recordDecisionUpdate } from '../../workflows/messages';
 import { SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
+import { eventually } from '../../testkit/api-harness';
 import { actOn, openStages, principalFor } from '../../testkit/entry-driver';
 import { recordingNotifier } from '../../testkit/recording-notifier';
 import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
@@ -104,7 +105,12 @@ test('list queries find entries by awaited body, at-risk flag and mandate deadli
 test("a wrong body's decision is refused with its reason and adds nothing to history", async () => {
   const handle = await start(uniquePartyId('WRONG'), null);
   const statusBefore = await handle.query(getStatusQuery);
-  const before = (await handle.fetchHistory()).events?.length;
+  // the first workflow task is complete once its record (a local activity marker) is in the history
+  const settled = await eventually(
+    () => handle.fetchHistory(),
+    (h) => (h.events ?? []).some((e) => e.markerRecordedEventAttributes) && h.events?.at(-1)?.workflowTaskCompletedEventAttributes != null,
+  );
+  const before = settled.events?.length;
   for (const [principal, outcome, code] of [
     [principalFor(BODY.DCC, 'x'), 'ACCEDED', 'WRONG_BODY'],
     [principalFor(BODY.OPS, 'x'), 'ACCEDED', 'WRONG_BODY'],
