@@ -103,12 +103,15 @@ export interface RecordActivities {
 }
 
 /**
- * A local activity: written by the worker running the workflow task, one marker in the history
- * (no extra round trip), and usually before an update's answer leaves the worker, so a read that
- * follows a write sees it. The record must catch up whatever happens: a database outage only
- * delays it (retries for ever, every 10 s at most), and a retry writes nothing twice.
+ * The record must catch up whatever happens: a database outage only delays it (retries for ever,
+ * every 10 s at most), and a retry writes nothing twice. The API waits (RECORD_CATCH_UP_MS at
+ * most) for the record to hold an accepted update before it answers, so a read that follows a
+ * write sees it.
  */
-export const RECORD_ACTIVITY_OPTIONS: LocalActivityOptions = {
+export const RECORD_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 };
+
+/** Generation v4 of the workflow handed its projections to a local activity (workflows/entry-workflow.ts). */
+export const RECORD_LOCAL_ACTIVITY_OPTIONS: LocalActivityOptions = RECORD_ACTIVITY_OPTIONS;

@@ -160,12 +160,23 @@ export async function connectClient(address: string): Promise<{ client: Client; 
 /** The named person a test token is minted for. */
 export const testPersonOf = (principal: Principal) => `Test person ${principal.id}`;
 
-/** Polls until check passes (visibility is eventually consistent). */
+/** Polls until check passes (visibility is eventually consistent); fails loudly, with the last value seen, if it never does. */
 export async function eventually<T>(fn: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
-    if (check(value) || Date.now() > deadline) return value;
+    if (check(value)) return value;
+    if (Date.now() > deadline) throw new Error(`eventually: the condition did not hold within ${timeoutMs} ms; last value: ${describe(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+function describe(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }

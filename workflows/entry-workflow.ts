@@ -39,6 +39,7 @@ import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
 import {
   NOTIFICATION_ACTIVITY_OPTIONS,
   RECORD_ACTIVITY_OPTIONS,
+  RECORD_LOCAL_ACTIVITY_OPTIONS,
   type NotificationActivities,
   type RecordActivities,
 } from '../activities/types';
@@ -75,10 +76,19 @@ export const PATCH = {
    * their next step on; an entry under version 2 ends with its final summary as its result.
    */
   RULES_V2: 'uep-rules-v2',
-  /** Hand every transition to the record (PostgreSQL) through the recordEntry activity. */
+  /** Generation v4 only: every transition handed to the record by the recordEntry local activity. */
   RECORD_PROJECTION: 'record-projection',
-  /** A cancellation requested through Temporal withdraws the entry, with its audit record and notices. */
+  /** Generation v4 only: a cancellation requested through Temporal withdraws the entry. */
   CANCEL_AS_WITHDRAWAL: 'cancel-as-withdrawal',
+  /**
+   * Every transition handed to the record by the recordEntry (regular) activity, and a cancellation
+   * requested through Temporal withdraws the entry, with its audit record and notices. A regular
+   * activity, not a local one: its completion is a workflow task of its own, so a transition's
+   * command events never pile up behind the last completed task, and a refused update after it
+   * stays a speculative task that leaves no trace in the history (the server keeps one that
+   * follows more than 10 such events).
+   */
+  RECORD_BY_ACTIVITY: 'record-by-activity',
 } as const;
 
 /** The withdrawal a cancellation requested through Temporal (UI, CLI, API) stands for. */
@@ -89,7 +99,8 @@ export const TEMPORAL_CANCELLATION: Extract<EntryCommand, { type: 'WITHDRAW' }> 
 };
 
 const { deliverNotification } = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
-const { recordEntry } = proxyLocalActivities<RecordActivities>(RECORD_ACTIVITY_OPTIONS);
+const { recordEntry } = proxyActivities<RecordActivities>(RECORD_ACTIVITY_OPTIONS);
+const recordEntryLocally = proxyLocalActivities<RecordActivities>(RECORD_LOCAL_ACTIVITY_OPTIONS).recordEntry; // generation v4
 
 /** A refused command, as the failure an update validator throws: its type is the refusal code. */
 function refusalFailure(refusal: Refusal): ApplicationFailure {
@@ -124,8 +135,10 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
   let lastSearchAttributes = '';
   let lastDetails = '';
   const deliveries = new Set<Promise<unknown>>();
-  const recording = patched(PATCH.RECORD_PROJECTION);
-  const withdrawOnCancel = patched(PATCH.CANCEL_AS_WITHDRAWAL);
+  const byActivity = patched(PATCH.RECORD_BY_ACTIVITY);
+  const recording = byActivity || patched(PATCH.RECORD_PROJECTION);
+  const withdrawOnCancel = byActivity || (recording && patched(PATCH.CANCEL_AS_WITHDRAWAL));
+  const record = byActivity ? recordEntry : recordEntryLocally;
   /** What the record has not been handed yet, and the one recordEntry call in flight (in order, one at a time). */
   let unrecorded: EntryProjection | null = null;
   let recordingNow: Promise<void> | null = null;
@@ -163,7 +176,7 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
         const projection: EntryProjection = unrecorded;
         unrecorded = null;
         try {
-          await recordEntry(projection);
+          await record(projection);
         } catch (err) {
           unrecorded = unrecorded ? mergeProjections(projection, unrecorded) : projection;
           throw err;

@@ -10,10 +10,12 @@ import { refusalError } from '../errors';
 import { apiUrl, entryLinks } from '../links';
 import { mount } from '../mount';
 import type { EntryListItem, EntryListResponse, EntryResponse, StartEntryResponse, UpdateResponse } from '../schemas';
-import { awaitRecordedRun, listRecorded, recordedSummary } from '../record-reads';
+import { awaitRecordedRun, awaitRecordedUpdate, listRecorded, recordedSummary } from '../record-reads';
 import type { UpdateAnswer } from '../temporal/gateway';
 
-export function updateResponse(ctx: AppContext, partyId: string, result: UpdateAnswer): UpdateResponse {
+/** An accepted update's answer, once the record holds it (so the reads that follow see it). */
+export async function updateResponse(ctx: AppContext, partyId: string, result: UpdateAnswer): Promise<UpdateResponse> {
+  await awaitRecordedUpdate(ctx, partyId, result.record);
   return { record: result.record, duplicate: result.duplicate, entry: result.summary, links: entryLinks(ctx.config, partyId) };
 }
 
@@ -68,17 +70,17 @@ export function entriesRouter(ctx: AppContext): Router {
 
   mount(router, ctx, ENDPOINTS.amendMandateDeadline, async ({ params, body }, _req, res) => {
     const result = await ctx.gateway.amendDeadline(params.partyId, { ...body, principal: principalOf(res) });
-    res.json(updateResponse(ctx, params.partyId, result));
+    res.json(await updateResponse(ctx, params.partyId, result));
   });
 
   mount(router, ctx, ENDPOINTS.addUserRole, async ({ params, body }, _req, res) => {
     const result = await ctx.gateway.addRole(params.partyId, { ...body, principal: principalOf(res) });
-    res.json(updateResponse(ctx, params.partyId, result));
+    res.json(await updateResponse(ctx, params.partyId, result));
   });
 
   mount(router, ctx, ENDPOINTS.withdraw, async ({ params, body }, _req, res) => {
     const result = await ctx.gateway.withdraw(params.partyId, { ...body, principal: principalOf(res) });
-    res.json(updateResponse(ctx, params.partyId, result));
+    res.json(await updateResponse(ctx, params.partyId, result));
   });
 
   return router;

@@ -19,12 +19,12 @@ export function signOffsRouter(ctx: AppContext): Router {
 
   mount(router, ctx, ENDPOINTS.recordDecision, async ({ params, body }, _req, res) => {
     const result = await ctx.gateway.decide(params.partyId, { ...body, principal: principalOf(res) });
-    res.json(updateResponse(ctx, params.partyId, result));
+    res.json(await updateResponse(ctx, params.partyId, result));
   });
 
   mount(router, ctx, ENDPOINTS.submitEvidence, async ({ params, body }, _req, res) => {
     const result = await ctx.gateway.submit(params.partyId, { ...body, principal: principalOf(res) });
-    res.json(updateResponse(ctx, params.partyId, result));
+    res.json(await updateResponse(ctx, params.partyId, result));
   });
 
   mount(router, ctx, ENDPOINTS.inbox, async ({ query }, _req, res) => {

@@ -105,10 +105,11 @@ test('list queries find entries by awaited body, at-risk flag and mandate deadli
 test("a wrong body's decision is refused with its reason and adds nothing to history", async () => {
   const handle = await start(uniquePartyId('WRONG'), null);
   const statusBefore = await handle.query(getStatusQuery);
-  // the first workflow task is complete once its record (a local activity marker) is in the history
+  // the start has settled once its record activity has completed and the workflow task after it too
   const settled = await eventually(
     () => handle.fetchHistory(),
-    (h) => (h.events ?? []).some((e) => e.markerRecordedEventAttributes) && h.events?.at(-1)?.workflowTaskCompletedEventAttributes != null,
+    (h) => (h.events ?? []).some((e) => e.activityTaskCompletedEventAttributes) && h.events?.at(-1)?.workflowTaskCompletedEventAttributes != null,
+    30_000,
   );
   const before = settled.events?.length;
   for (const [principal, outcome, code] of [
