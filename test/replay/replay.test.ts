@@ -23,9 +23,10 @@ beforeAll(async () => {
 
 const SCENARIOS = ['full-lifecycle', 'rework-loops', 'deadline-amended', 'withdrawn', 'three-roles'];
 
-// v1: before the keep-wake-timer patch; v2: after it; v3: after uep-rules-v2 (rules version 2, final summary as result); v4: after record-projection and cancel-as-withdrawal
+// v1: before the keep-wake-timer patch; v2: after it; v3: after uep-rules-v2 (rules version 2, final summary as result); v4: after record-projection and cancel-as-withdrawal;
+// v5: after record-by-activity (the record written by a regular activity)
 test('there are histories of every scenario from every generation of the workflow', () => {
-  for (const generation of ['v1', 'v2', 'v3', 'v4']) {
+  for (const generation of ['v1', 'v2', 'v3', 'v4', 'v5']) {
     expect(histories.map((h) => h.name)).toEqual(expect.arrayContaining(SCENARIOS.map((s) => `${generation}-${s}`)));
   }
 });
