@@ -10,7 +10,7 @@ import { BODY, COHORT, USER_ROLE } from '../../domain/vocabulary';
 import { entryWorkflow } from '../../workflows';
 import { principalFor } from '../../testkit/entry-driver';
 import { startSmtpCatcher, type SmtpCatcher } from '../../testkit/smtp-catcher';
-import { createTestWorker, startTimeSkippingServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { createTestWorker, startTimeSkippingServer, terminateWhenIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -71,7 +71,7 @@ test('mandate reminders arrive by email on their days, each once', async () => {
         expect(mails[0]!.attachments.some((a) => a.contentType.startsWith('text/calendar'))).toBe(true);
       }
     } finally {
-      await handle.terminate('test over');
+      await terminateWhenIdle(handle);
     }
   });
   // One message per reminder and recipient, and no copy of any.
