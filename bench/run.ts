@@ -39,6 +39,8 @@ import { runTimeSkippingLifecycle } from './time-skipping-run';
 import { ENGINE_WORKER_ENTRY, FLOOR_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from './worker-process';
 import { EXAMPLE_ROUTES_FILE } from '../scripts/start-local-env';
 import { testRecordUrl } from '../testkit/record';
+import { recordLag } from './record-lag';
+import { entryIdFor } from '../domain';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -155,6 +157,8 @@ async function main(): Promise<void> {
     log(`engine: N=${config.n}, concurrency ${config.concurrency}`);
     const engineRun = await withCpu(onEngineWorker, config.n, () => runEngine(api, { n: config.n, concurrency: config.concurrency, runId }), serverProcesses());
     const engine = { ...engineRun.value, cpuMsPerLifecycle: engineRun.cpu };
+    const recordLagOfEngine = await recordLag(await testRecordUrl(), entryIdFor(benchPartyId(runId, 'e', 0)).replace(/0$/, '') /* every engine-run entry: uep-B<run>-e-<i> */);
+    log(`record lag over the engine run: p50 ${recordLagOfEngine.p50} ms, p99 ${recordLagOfEngine.p99} ms (${recordLagOfEngine.count} audit rows)`);
     const engineHistories = await Promise.all([0, Math.floor(config.n / 2), config.n - 1].map((i) => totalsOfEntry(client, benchPartyId(runId, 'e', i))));
     log(`engine without HTTP (diagnostic): N=${config.n}`);
     const sdkRun = await withCpu({ worker: engineWorker.pid, idle: [api.pid] }, config.n, () =>
@@ -204,6 +208,7 @@ async function main(): Promise<void> {
       histories: { engine: engineHistories, floorEqualWork: equalWorkHistory, floor: bareFloorHistory },
       load: { atStart: loadAtStart, atEnd: loadAverage() },
       workerRssAfterRunsMiB,
+      recordLag: recordLagOfEngine,
       ...(scale ? { scale } : {}),
       ...(timeSkipping ? { timeSkipping } : {}),
       ...(consoleResult ? { console: consoleResult } : {}),

@@ -5,6 +5,8 @@
  */
 import { sql } from 'kysely';
 import { searchAttributesOf } from '../domain';
+import { AUDIT_ACTION } from '../domain/types';
+import { BODY } from '../domain/vocabulary';
 import type { RecordDb } from './db';
 import { RECORD_CLOSURE_OUTCOME, type EntryProjection } from './projection';
 
@@ -174,8 +176,8 @@ export async function markClosedOutsideEngine(db: RecordDb, c: OutsideClosure): 
     const record = {
       seq,
       at: c.closedAt.toISOString(),
-      action: RECORD_CLOSURE_OUTCOME.CLOSED_OUTSIDE_ENGINE,
-      principal: { body: 'OPS', id: 'temporal' },
+      action: AUDIT_ACTION.CLOSED_OUTSIDE_ENGINE,
+      principal: { body: BODY.OPS, id: 'temporal' },
       reason: `Temporal closed the run as ${c.temporalStatus}`,
     };
     await tx

@@ -1,9 +1,11 @@
 /**
  * The worker process: runtime telemetry (Prometheus metrics, pino JSON logs), the connection,
- * the entry workflows, the notification activities and the record's activity (PostgreSQL).
+ * the entry workflows, the notification activities and the record's activity (PostgreSQL), and
+ * the reconciler marking in the record the entries Temporal closed outside the engine.
  * SIGTERM/SIGINT shut it down gracefully: polling stops, in-flight tasks get
  * WORKER_SHUTDOWN_GRACE to finish, then the process exits.
  */
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { activityDepsFromConfig, createActivities } from '../activities';
 import { loadDotEnv } from '../config/dotenv';
@@ -15,6 +17,7 @@ import { temporalConnectionOptions } from '../config/temporal';
 import { loadWorkerConfig, workerExampleValues } from './config';
 import { createEntryWorker, workerIdentity } from './create-worker';
 import { startHealthFile } from './health';
+import { startReconciler } from './reconciler';
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -57,10 +60,24 @@ async function main(): Promise<void> {
           },
         })
       : undefined;
+    const clientConnection = await Connection.connect(temporalConnectionOptions(config));
+    const reconciler = startReconciler({
+      client: new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }),
+      db: record,
+      intervalMs: config.RECONCILE_INTERVAL_MS,
+      onMarked: (c) => {
+        Runtime.instance().logger.error('entry closed outside the engine: marked in the record', { ...c, closedAt: c.closedAt.toISOString() });
+      },
+      onError: (err) => {
+        Runtime.instance().logger.warn('reconcile pass failed', { error: String(err) });
+      },
+    });
     try {
       await worker.run();
     } finally {
       stopHealth?.();
+      await reconciler.stop();
+      await clientConnection.close();
     }
     Runtime.instance().logger.info('worker stopped cleanly');
   } finally {
