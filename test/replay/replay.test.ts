@@ -23,9 +23,12 @@ beforeAll(async () => {
 
 const SCENARIOS = ['full-lifecycle', 'rework-loops', 'deadline-amended', 'withdrawn', 'three-roles'];
 
-// v1: before the keep-wake-timer patch; v2: after it; v3: after uep-rules-v2 (rules version 2, final summary as result)
+// v1: before the keep-wake-timer patch; v2: after it; v3: after uep-rules-v2 (rules version 2, final summary as result);
+// v4: after uep-party-notices (rules version 3, the Party's notices)
+const GENERATIONS = ['v1', 'v2', 'v3', 'v4'];
+
 test('there are histories of every scenario from every generation of the workflow', () => {
-  for (const generation of ['v1', 'v2', 'v3']) {
+  for (const generation of GENERATIONS) {
     expect(histories.map((h) => h.name)).toEqual(expect.arrayContaining(SCENARIOS.map((s) => `${generation}-${s}`)));
   }
 });
@@ -48,7 +51,22 @@ test('from v3 on, a closed entry ends with its final summary as the workflow res
   };
   const closed = histories.filter((h) => !h.name.endsWith('deadline-amended')); // that one is still running when captured
   for (const { name, history } of closed) {
-    const expected = name.startsWith('v3-') ? (name.endsWith('withdrawn') ? 'WITHDRAWN' : 'COMPLETE') : undefined;
+    const expected = name.startsWith('v1-') || name.startsWith('v2-') ? undefined : name.endsWith('withdrawn') ? 'WITHDRAWN' : 'COMPLETE';
     expect([name, resultOf(history)?.status]).toEqual([name, expected]);
   }
+});
+
+test('from v4 on, the Party is told what it can act on (its start, its turn, a decision sending a stage back); before, never', () => {
+  const kindsSent = (history: (typeof histories)[number]['history']): string[] =>
+    (history.events ?? []).flatMap((e) =>
+      (e.activityTaskScheduledEventAttributes?.input?.payloads ?? []).map((p) => (JSON.parse(Buffer.from(p.data ?? new Uint8Array()).toString('utf8')) as { kind: string }).kind),
+    );
+  const PARTY_NOTICES = ['ENTRY_STARTED', 'SUBMISSION_DUE', 'DECISION_NEEDS_ACTION'];
+  for (const { name, history } of histories) {
+    const told = kindsSent(history).filter((k) => PARTY_NOTICES.includes(k));
+    if (name.startsWith('v4-')) expect([name, told[0]]).toEqual([name, 'ENTRY_STARTED']);
+    else expect([name, told]).toEqual([name, []]);
+  }
+  const rework = histories.find((h) => h.name === 'v4-rework-loops');
+  expect(kindsSent(rework!.history).filter((k) => k === 'DECISION_NEEDS_ACTION')).toHaveLength(2); // the DEFERRED and the FAILED
 });
