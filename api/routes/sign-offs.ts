@@ -1,5 +1,6 @@
 /** Sign-offs: decisions by the owning body, evidence from the Party, and each body's inbox. */
 import { Router } from 'express';
+import { toDate } from '../../domain/dates';
 import { inboxOf } from '../../domain/read-model';
 import type { EntrySummary } from '../../domain/types';
 import { BODY, ENTRY_STATUS, type Body } from '../../domain/vocabulary';
@@ -41,7 +42,7 @@ export function signOffsRouter(ctx: AppContext): Router {
     const answers = await ctx.gateway.statusOfEach(entries.map((e) => e.partyId));
     // gone since the visibility answer: left out; its query unanswered: named, never failing the inbox
     const unavailable = answers.flatMap((a) => (a.summary === null && a.missing === 'UNANSWERED' ? [a.partyId] : []));
-    const today = new Date().toISOString().slice(0, 10);
+    const today = toDate(Date.now());
     const present = answers.flatMap((a): EntrySummary[] => (a.summary === null ? [] : [a.summary]));
     const items: InboxItem[] = inboxOf(present, body, today).map((item) => ({ ...item, links: entryLinks(ctx.config, item.partyId) }));
     const answer: InboxResponse = { body, items, truncated, unavailable: unavailable.sort() };

@@ -7,7 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AuditTrailResponse, EntryResponse, UpdateResponse } from '../../api/schemas';
-import { getCatalogue } from '../../domain';
+import { getCatalogue, isOpenStage, stagesOf } from '../../domain';
 import type { EntrySummary, StageSummary } from '../../domain/types';
 import { AUDIT_ACTION } from '../../domain/types';
 import { BODY, COHORT, ENTRY_STATUS, OUTCOME_EFFECT, STAGE_STATE, USER_ROLE, type Body } from '../../domain/vocabulary';
@@ -75,9 +75,7 @@ test('one entry from start to completion, each stage by the right body', async (
   let n = 0;
   while (summary.status === ENTRY_STATUS.IN_PROGRESS) {
     expect(n++).toBeLessThan(40);
-    const open = [...summary.partyStages, ...summary.roleStages.flatMap((r) => r.stages)].filter(
-      (s) => s.state === STAGE_STATE.AWAITING_PARTY || s.state === STAGE_STATE.AWAITING_DECISION,
-    );
+    const open = stagesOf(summary).filter((s) => isOpenStage(s.state));
     expect(open.length).toBeGreaterThan(0);
     const stage = open[0]!;
     const where = { stage: stage.stage, ...(stage.role ? { role: stage.role } : {}) };

@@ -12,7 +12,7 @@ import {
   workingDaysBetween,
 } from '../../domain';
 import { firstDatePushingPast } from '../../domain/calendar';
-import { addDays, daysBetween, isValidDate } from '../../domain/dates';
+import { addDays, dateParts, daysBetween, isValidDate } from '../../domain/dates';
 
 describe('generated England and Wales calendar', () => {
   it('equals what date-holidays gives now (drift check)', () => {
@@ -112,6 +112,8 @@ describe('generated England and Wales calendar', () => {
     expect(isValidDate('2026-1-01')).toBe(false);
     expect(isValidDate(20261101)).toBe(false);
     expect(daysBetween('2026-11-01', '2026-12-01')).toBe(30);
+    expect(dateParts('2026-06-12')).toEqual([2026, 6, 12]);
+    expect(['2026-6-12', '2026-06-12T00:00:00Z', ' 2026-06-12'].map(dateParts)).toEqual([undefined, undefined, undefined]);
   });
 });
 
