@@ -12,7 +12,7 @@ import { entryLinks } from '../links';
 import { mount } from '../mount';
 import { INBOX_READER_OF_ALL } from '../permissions';
 import type { InboxItem, InboxResponse } from '../schemas';
-import { updateResponse } from './entries';
+import { mountUpdate } from './entries';
 
 /** Entries an inbox looks at, at most; the status of each is queried, a few at a time. */
 export const INBOX_MAX_ENTRIES = 1000;
@@ -20,15 +20,8 @@ export const INBOX_MAX_ENTRIES = 1000;
 export function signOffsRouter(ctx: AppContext): Router {
   const router = Router();
 
-  mount(router, ctx, ENDPOINTS.recordDecision, async ({ params, body }, _req, res) => {
-    const result = await ctx.gateway.decide(params.partyId, { ...body, principal: principalOf(res) });
-    res.json(updateResponse(ctx, params.partyId, result));
-  });
-
-  mount(router, ctx, ENDPOINTS.submitEvidence, async ({ params, body }, _req, res) => {
-    const result = await ctx.gateway.submit(params.partyId, { ...body, principal: principalOf(res) });
-    res.json(updateResponse(ctx, params.partyId, result));
-  });
+  mountUpdate(router, ctx, ENDPOINTS.recordDecision, (partyId, request) => ctx.gateway.decide(partyId, request));
+  mountUpdate(router, ctx, ENDPOINTS.submitEvidence, (partyId, request) => ctx.gateway.submit(partyId, request));
 
   mount(router, ctx, ENDPOINTS.inbox, async ({ query }, _req, res) => {
     const principal = principalOf(res);
