@@ -768,6 +768,21 @@ export interface components {
                 workflowPollers: number;
             };
         };
+        /** @description A stage in brief: where it stands and who it waits for (the full stage is in the entry, `links.self`) */
+        StageBrief: {
+            attempts: number;
+            awaiting?: components["schemas"]["Body"];
+            /**
+             * @description SLA due date of the awaited decision
+             * @example 2018-08-31
+             */
+            dueBy?: string;
+            outcome?: string;
+            owner: components["schemas"]["Body"];
+            role?: components["schemas"]["UserRole"];
+            stage: components["schemas"]["StageId"];
+            state: components["schemas"]["StageState"];
+        };
         /** @enum {string} */
         StageId: "ACCESSION" | "ID_ALLOCATION" | "SECURITY_ASSESSMENT" | "CREDIT_COVER" | "DCC_GATEWAY" | "SMKI_SREPT" | "USER_ID" | "UEPT" | "PRIVACY_ASSESSMENT" | "UEP_COMPLETION";
         /** @enum {string} */
@@ -863,12 +878,22 @@ export interface components {
             /** @description The contact's name */
             name: string;
         };
+        /** @description What an accepted command answers: its record and the change in brief, enough to render it and act next. The full entry (forecast, every stage, follow-ups) is one `GET links.self` away. */
         UpdateResponse: {
-            /** @description true for a retry of a decision or submission id already recorded: `record` is the first record, nothing changed, and `entry` is the entry as it is now */
+            awaitedBodies: components["schemas"]["Body"][];
+            /** @description true for a retry of a decision or submission id already recorded: `record` is the first record, nothing changed, and the rest is the entry as it is now */
             duplicate: boolean;
-            entry: components["schemas"]["EntrySummary"];
+            /** @description One line: where the entry stands */
+            headline: string;
             links: components["schemas"]["EntryLinks"];
+            /** @description The stages awaiting someone now */
+            openStages: components["schemas"]["StageBrief"][];
             record: components["schemas"]["AuditRecord"];
+            /** @description The stage the record names, as it now stands (null for a command on no stage) */
+            stage: components["schemas"]["StageBrief"] | null;
+            status: components["schemas"]["EntryStatus"];
+            /** @description How many audit records the entry holds; grows by one with every recorded change */
+            version: number;
         };
         /** @enum {string} */
         UserRole: "IMPORT_SUPPLIER" | "EXPORT_SUPPLIER" | "GAS_SUPPLIER" | "ELECTRICITY_DISTRIBUTOR" | "GAS_TRANSPORTER" | "REGISTERED_SUPPLIER_AGENT" | "OTHER_USER";
