@@ -55,13 +55,13 @@ test('from v3 on, a closed entry ends with its final summary as the workflow res
 });
 
 type History = (typeof histories)[number]['history'];
-const json = (data: Uint8Array | null | undefined): unknown => (data ? JSON.parse(Buffer.from(data).toString('utf8')) : undefined);
+const json = <T = unknown>(data: Uint8Array | null | undefined): T => (data ? JSON.parse(Buffer.from(data).toString('utf8')) : undefined) as T;
 
 test('from v5 on, an update answers in brief (no full summary); before, with the full summary', () => {
   const answersOf = (history: History) =>
     (history.events ?? []).flatMap((e) => {
       const data = e.workflowExecutionUpdateCompletedEventAttributes?.outcome?.success?.payloads?.[0]?.data;
-      return data ? [json(data) as Record<string, unknown>] : [];
+      return data ? [json<Record<string, unknown>>(data)] : [];
     });
   for (const { name, history } of histories) {
     const answers = answersOf(history);
