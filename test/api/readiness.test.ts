@@ -5,24 +5,24 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import type { Server } from 'node:http';
 import { TokenStore } from '../../api/tokens';
 import { ErrorResponse, ReadyResponse } from '../../api/schemas';
-import { call, eventually, listenApp, recordingActivities } from '../../testkit/api-harness';
+import { call, eventually, listenApp, recordingActivities, type ListeningApp } from '../../testkit/api-harness';
 import { createTestWorker, startDevServer, uniqueTaskQueue } from '../../testkit/temporal';
 
 let env: TestWorkflowEnvironment;
-let server: Server;
+let app: ListeningApp;
 let baseUrl: string;
 const taskQueue = uniqueTaskQueue('readiness');
 
 beforeAll(async () => {
   env = await startDevServer();
-  ({ server, baseUrl } = await listenApp(env.client, { TEMPORAL_TASK_QUEUE: taskQueue }, new TokenStore([])));
+  app = await listenApp(env.client, { TEMPORAL_TASK_QUEUE: taskQueue }, new TokenStore([]));
+  baseUrl = app.baseUrl;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  await app?.close();
   await env?.teardown();
 });
 
