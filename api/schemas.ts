@@ -350,14 +350,36 @@ export const StartEntryResponse = z
   .meta({ id: 'StartEntryResponse' });
 export type StartEntryResponse = z.infer<typeof StartEntryResponse>;
 
+const StageBriefSchema = z
+  .object({
+    stage: StageEnum,
+    role: UserRoleEnum.optional(),
+    owner: BodyEnum,
+    state: StageStateEnum,
+    attempts: z.number().int(),
+    awaiting: BodyEnum.optional(),
+    dueBy: CalendarDate.optional().meta({ description: 'SLA due date of the awaited decision' }),
+    outcome: z.string().optional(),
+  })
+  .meta({ id: 'StageBrief', description: 'A stage in brief: where it stands and who it waits for (the full stage is in the entry, `links.self`)' });
+
 export const UpdateResponse = z
   .object({
     record: AuditRecordSchema,
-    duplicate: z.boolean().meta({ description: 'true for a retry of a decision or submission id already recorded: `record` is the first record, nothing changed, and `entry` is the entry as it is now' }),
-    entry: EntrySummarySchema,
+    duplicate: z.boolean().meta({ description: 'true for a retry of a decision or submission id already recorded: `record` is the first record, nothing changed, and the rest is the entry as it is now' }),
+    status: EntryStatusEnum,
+    version: z.number().int().meta({ description: "How many audit records the entry holds; grows by one with every recorded change" }),
+    headline: z.string().meta({ description: 'One line: where the entry stands' }),
+    awaitedBodies: z.array(BodyEnum),
+    stage: orNull(StageBriefSchema).meta({ description: 'The stage the record names, as it now stands (null for a command on no stage)' }),
+    openStages: z.array(StageBriefSchema).meta({ description: 'The stages awaiting someone now' }),
     links: EntryLinks,
   })
-  .meta({ id: 'UpdateResponse' });
+  .meta({
+    id: 'UpdateResponse',
+    description:
+      'What an accepted command answers: its record and the change in brief, enough to render it and act next. The full entry (forecast, every stage, follow-ups) is one `GET links.self` away.',
+  });
 export type UpdateResponse = z.infer<typeof UpdateResponse>;
 
 export const AuditTrailResponse = z
@@ -535,6 +557,7 @@ export const API_ERROR = {
   ENTRY_ALREADY_STARTED: 'ENTRY_ALREADY_STARTED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   TEMPORAL_UNAVAILABLE: 'TEMPORAL_UNAVAILABLE',
+  ENTRY_NOT_READY: 'ENTRY_NOT_READY',
   NO_WORKER: 'NO_WORKER',
   INTERNAL: 'INTERNAL',
 } as const;

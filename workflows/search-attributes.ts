@@ -61,6 +61,20 @@ export function encodeSearchAttributes(values: EntrySearchAttributes): SearchAtt
   ];
 }
 
+type AttributeValue = SearchAttributeUpdatePair['value'];
+
+function sameValue(now: unknown, next: AttributeValue): boolean {
+  if (next === null) return now === undefined;
+  if (next instanceof Date) return now instanceof Date && now.getTime() === next.getTime();
+  if (Array.isArray(next)) return Array.isArray(now) && now.length === next.length && next.every((v, i) => now[i] === v);
+  return now === next;
+}
+
+/** The pairs whose values differ from what the entry holds now (an upsert of the rest would change nothing). */
+export function changedSearchAttributes(current: TypedSearchAttributes, pairs: SearchAttributeUpdatePair[]): SearchAttributeUpdatePair[] {
+  return pairs.filter((pair) => !sameValue(current.get(pair.key), pair.value));
+}
+
 /**
  * What visibility holds about one entry. The identifying attributes may lag just after a start
  * (null or empty then); `mandateDeadline` is a calendar date, `nextDeadline` an instant.

@@ -14,7 +14,7 @@ import type { EntryListItem, EntryListResponse, EntryResponse, StartEntryRespons
 import type { UpdateAnswer } from '../temporal/gateway';
 
 export function updateResponse(ctx: AppContext, partyId: string, result: UpdateAnswer): UpdateResponse {
-  return { record: result.record, duplicate: result.duplicate, entry: result.summary, links: entryLinks(ctx.config, partyId) };
+  return { ...result, links: entryLinks(ctx.config, partyId) };
 }
 
 /** An endpoint that is one update of a Party's entry: the body, with the caller as principal, goes to one gateway operation. */

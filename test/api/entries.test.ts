@@ -1,6 +1,7 @@
 /** Every endpoint against a real dev server and worker: entries, sign-offs, search, audit, inbox, report. */
 import { type StartEntryRequest, EntryListResponse, EntryResponse, ErrorResponse, InboxResponse, StartEntryResponse, UpdateResponse, AuditTrailResponse, ComplianceReport } from '../../api/schemas';
 import { AUDIT_ACTION } from '../../domain/types';
+import { openStagesOf } from '../../domain';
 import { BODY, COHORT, ENTRY_STATUS, STAGE, STAGE_STATE, USER_ROLE } from '../../domain/vocabulary';
 import { uniquePartyId } from '../../testkit/temporal';
 import { ENTRY_WORKFLOW_TYPE } from '../../workflows/messages';
@@ -124,8 +125,16 @@ describe('sign-offs', () => {
     const body = UpdateResponse.parse(r.json);
     expect(body.record).toMatchObject({ action: AUDIT_ACTION.DECISION, principal: { body: BODY.SECAS, id: 'secas-officer' }, outcome: 'ALLOCATED' });
     expect(body.duplicate).toBe(false);
-    expect(body.entry.partyStages.find((s) => s.stage === STAGE.ID_ALLOCATION)?.state).toBe(STAGE_STATE.DONE);
+    expect(body.stage).toMatchObject({ stage: STAGE.ID_ALLOCATION, owner: BODY.SECAS, state: STAGE_STATE.DONE, outcome: 'ALLOCATED' });
     expect(body.links.self).toBe(`${suite.h.baseUrl}/v1/entries/${partyId}`);
+    // the compact answer: no full summary in it, and it agrees with the entry read right after
+    expect(Object.keys(r.json as object).sort()).toEqual(['awaitedBodies', 'duplicate', 'headline', 'links', 'openStages', 'record', 'stage', 'status', 'version']);
+    const entry = EntryResponse.parse((await api('GET', `/v1/entries/${partyId}`, { token: ops })).json).entry;
+    const trail = AuditTrailResponse.parse((await api('GET', `/v1/entries/${partyId}/audit-trail`, { token: ops })).json);
+    expect(body).toMatchObject({ status: entry.status, headline: entry.headline, awaitedBodies: entry.awaitedBodies, version: trail.records.length });
+    expect(body.openStages.map((s) => [s.stage, s.role, s.state, s.awaiting])).toEqual(
+      openStagesOf(entry).map((s) => [s.stage, s.role, s.state, s.awaiting]),
+    );
   });
 
   test('the same decisionId twice: the same answer, one audit record', async () => {
@@ -166,7 +175,7 @@ describe('sign-offs', () => {
     expect(r.status).toBe(200);
     const body = UpdateResponse.parse(r.json);
     expect(body.record).toMatchObject({ action: AUDIT_ACTION.SUBMISSION, principal: { body: BODY.PARTY, id: `contact@${partyId}` } });
-    expect(body.entry.partyStages.find((s) => s.stage === STAGE.SECURITY_ASSESSMENT)?.state).toBe(STAGE_STATE.AWAITING_DECISION);
+    expect(body.stage).toMatchObject({ stage: STAGE.SECURITY_ASSESSMENT, state: STAGE_STATE.AWAITING_DECISION, awaiting: BODY.SEC_PANEL });
     const again = await api('POST', `/v1/entries/${partyId}/evidence`, { token: party, body: submission });
     expect(UpdateResponse.parse(again.json).record).toEqual(body.record);
 
@@ -179,16 +188,19 @@ describe('sign-offs', () => {
     const partyId = await started();
     const amend = await api('PUT', `/v1/entries/${partyId}/mandate-deadline`, { token: secas, body: { deadline: '2031-01-31', reason: 'Panel consultation outcome' } });
     expect(amend.status).toBe(200);
-    expect(UpdateResponse.parse(amend.json)).toMatchObject({ record: { action: AUDIT_ACTION.DEADLINE_AMENDED, deadline: '2031-01-31' }, entry: { mandateDeadline: '2031-01-31' } });
+    expect(UpdateResponse.parse(amend.json)).toMatchObject({ record: { action: AUDIT_ACTION.DEADLINE_AMENDED, deadline: '2031-01-31' }, stage: null, status: ENTRY_STATUS.IN_PROGRESS });
+    const entryNow = async () => EntryResponse.parse((await api('GET', `/v1/entries/${partyId}`, { token: ops })).json).entry;
+    expect((await entryNow()).mandateDeadline).toBe('2031-01-31');
     expectError(await api('PUT', `/v1/entries/${partyId}/mandate-deadline`, { token: ops, body: { deadline: '2031-01-31', reason: 'again' } }), 422, 'INVALID_DEADLINE');
 
     const role = await api('POST', `/v1/entries/${partyId}/roles`, { token: suite.h.partyToken(partyId), body: { role: USER_ROLE.GAS_SUPPLIER } });
     expect(role.status).toBe(200);
-    expect(UpdateResponse.parse(role.json).entry.roles).toEqual([USER_ROLE.IMPORT_SUPPLIER, USER_ROLE.GAS_SUPPLIER]);
+    expect(UpdateResponse.parse(role.json).record).toMatchObject({ action: AUDIT_ACTION.ROLE_ADDED, role: USER_ROLE.GAS_SUPPLIER });
+    expect((await entryNow()).roles).toEqual([USER_ROLE.IMPORT_SUPPLIER, USER_ROLE.GAS_SUPPLIER]);
     expectError(await api('POST', `/v1/entries/${partyId}/roles`, { token: ops, body: { role: USER_ROLE.GAS_SUPPLIER } }), 409, 'ROLE_ALREADY_SOUGHT');
 
     const withdrawn = await api('POST', `/v1/entries/${partyId}/withdrawal`, { token: ops, body: { reason: 'left the market' } });
-    expect(UpdateResponse.parse(withdrawn.json).entry.status).toBe(ENTRY_STATUS.WITHDRAWN);
+    expect(UpdateResponse.parse(withdrawn.json)).toMatchObject({ status: ENTRY_STATUS.WITHDRAWN, openStages: [], awaitedBodies: [] });
     expectError(await api('POST', `/v1/entries/${partyId}/roles`, { token: ops, body: { role: USER_ROLE.OTHER_USER } }), 409, 'ENTRY_CLOSED');
     expectError(
       await api('POST', `/v1/entries/${partyId}/decisions`, { token: secas, body: { decisionId: 'late-1', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e' } }),

@@ -4,24 +4,24 @@
  * A real dev server and a real worker.
  */
 import type { Worker } from '@temporalio/worker';
-import type { Server } from 'node:http';
 import { TokenStore } from '../../api/tokens';
 import { ErrorResponse, ReadyResponse } from '../../api/schemas';
-import { call, eventually, listenApp, recordingActivities } from '../../testkit/api-harness';
+import { call, eventually, listenApp, recordingActivities, type ListeningApp } from '../../testkit/api-harness';
 import { useTemporal } from '../../testkit/suites';
 import { createTestWorker, startDevServer, uniqueTaskQueue } from '../../testkit/temporal';
 
 const env = useTemporal(startDevServer);
-let server: Server;
+let app: ListeningApp;
 let baseUrl: string;
 const taskQueue = uniqueTaskQueue('readiness');
 
 beforeAll(async () => {
-  ({ server, baseUrl } = await listenApp(env().client, { TEMPORAL_TASK_QUEUE: taskQueue }, new TokenStore([])));
+  app = await listenApp(env().client, { TEMPORAL_TASK_QUEUE: taskQueue }, new TokenStore([]));
+  baseUrl = app.baseUrl;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  await app?.close();
 });
 
 test('503 NO_WORKER while no worker polls the task queue, though Temporal answers', async () => {

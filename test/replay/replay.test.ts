@@ -23,9 +23,10 @@ beforeAll(async () => {
 
 const SCENARIOS = ['full-lifecycle', 'rework-loops', 'deadline-amended', 'withdrawn', 'three-roles'];
 
-// v1: before the keep-wake-timer patch; v2: after it; v3: after uep-rules-v2 (rules version 2, final summary as result)
+// v1: before the keep-wake-timer patch; v2: after it; v3: after uep-rules-v2 (rules version 2, final summary as result);
+// v5: after lean-updates (compact update results, only changed search attributes upserted)
 test('there are histories of every scenario from every generation of the workflow', () => {
-  for (const generation of ['v1', 'v2', 'v3']) {
+  for (const generation of ['v1', 'v2', 'v3', 'v5']) {
     expect(histories.map((h) => h.name)).toEqual(expect.arrayContaining(SCENARIOS.map((s) => `${generation}-${s}`)));
   }
 });
@@ -48,7 +49,42 @@ test('from v3 on, a closed entry ends with its final summary as the workflow res
   };
   const closed = histories.filter((h) => !h.name.endsWith('deadline-amended')); // that one is still running when captured
   for (const { name, history } of closed) {
-    const expected = name.startsWith('v3-') ? (name.endsWith('withdrawn') ? 'WITHDRAWN' : 'COMPLETE') : undefined;
+    const expected = !/^v[12]-/.test(name) ? (name.endsWith('withdrawn') ? 'WITHDRAWN' : 'COMPLETE') : undefined;
     expect([name, resultOf(history)?.status]).toEqual([name, expected]);
+  }
+});
+
+type History = (typeof histories)[number]['history'];
+const json = <T = unknown>(data: Uint8Array | null | undefined): T => (data ? JSON.parse(Buffer.from(data).toString('utf8')) : undefined) as T;
+
+test('from v5 on, an update answers in brief (no full summary); before, with the full summary', () => {
+  const answersOf = (history: History) =>
+    (history.events ?? []).flatMap((e) => {
+      const data = e.workflowExecutionUpdateCompletedEventAttributes?.outcome?.success?.payloads?.[0]?.data;
+      return data ? [json<Record<string, unknown>>(data)] : [];
+    });
+  for (const { name, history } of histories) {
+    const answers = answersOf(history);
+    expect([name, answers.length > 0]).toEqual([name, true]);
+    const compact = !/^v[123]-/.test(name);
+    for (const answer of answers) {
+      expect([name, 'summary' in answer, typeof answer.version]).toEqual([name, !compact, compact ? 'number' : 'undefined']);
+    }
+  }
+});
+
+test('from v5 on, an upsert carries only the search attributes whose values change', () => {
+  for (const { name, history } of histories.filter((h) => !/^v[123]-/.test(h.name))) {
+    const held = new Map<string, string>();
+    const fieldsOf = (fields: Record<string, { data?: Uint8Array | null }> | null | undefined) =>
+      Object.entries(fields ?? {}).map(([key, payload]) => [key, JSON.stringify(json(payload.data))] as const);
+    for (const e of history.events ?? []) {
+      for (const [key, value] of fieldsOf(e.workflowExecutionStartedEventAttributes?.searchAttributes?.indexedFields)) held.set(key, value);
+      const upserted = fieldsOf(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields).filter(([key]) => key.startsWith('Uep'));
+      for (const [key, value] of upserted) {
+        expect([name, key, held.get(key) === value]).toEqual([name, key, false]);
+        held.set(key, value);
+      }
+    }
   }
 });

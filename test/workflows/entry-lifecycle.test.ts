@@ -26,7 +26,7 @@ import {
   withdrawUpdate,
 } from '../../workflows/messages';
 import type { entryWorkflow } from '../../workflows';
-import { actOn, driveToCompletion, openStages, principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
+import { actOn, compactResult, driveToCompletion, openStages, principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import { captureHistory } from '../../testkit/histories';
 import { recordingNotifier, type Recorded } from '../../testkit/recording-notifier';
 import { createTestWorker, startTimeSkippingServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
@@ -182,14 +182,15 @@ test('a deadline moved later and then earlier: reminders recomputed, none sent t
     await env.sleep('15 days'); // d1 - 90 passes
     expect(ids(ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER))).toEqual([`${handle.workflowId}:MANDATE_REMINDER:d90:v1`]);
 
-    const later = await handle.executeUpdate(amendMandateDeadlineUpdate, { args: [{ deadline: d2, reason: 'consultation outcome', principal: OPS }] });
-    expect(later.summary.mandateDeadline).toBe(d2);
-    expect(later.summary.deadlineVersion).toBe(2);
+    const later = compactResult(await handle.executeUpdate(amendMandateDeadlineUpdate, { args: [{ deadline: d2, reason: 'consultation outcome', principal: OPS }] }));
+    expect([later.record.deadline, later.duplicate]).toEqual([d2, false]);
+    expect(await handle.query(getStatusQuery)).toMatchObject({ mandateDeadline: d2, deadlineVersion: 2 });
     await env.sleep('105 days'); // t0 + 120: d2 - 90 (t0 + 110) passes
     const amendedAt = await env.currentTimeMs();
 
-    const earlier = await handle.executeUpdate(amendMandateDeadlineUpdate, { args: [{ deadline: d3, reason: 'licence change', principal: OPS }] });
-    expect(earlier.summary.deadlineVersion).toBe(3);
+    const earlier = compactResult(await handle.executeUpdate(amendMandateDeadlineUpdate, { args: [{ deadline: d3, reason: 'licence change', principal: OPS }] }));
+    expect(earlier.version).toBe(later.version + 1);
+    expect((await handle.query(getStatusQuery)).deadlineVersion).toBe(3);
     await env.sleep('50 days'); // t0 + 170: past d3
 
     const reminders = ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER);
@@ -243,7 +244,7 @@ test('a security deferral and a failed UEPT are reworked, then the entry complet
     for (let round = 0; summary.status === ENTRY_STATUS.IN_PROGRESS && round < 40; round++) {
       for (const stage of openStages(summary)) {
         const scripted = stage.state === STAGE_STATE.AWAITING_DECISION ? outcomesFor[stage.stage]?.shift() : undefined;
-        summary = (await actOn(handle, summary, stage, scripted)).summary;
+        await actOn(handle, summary, stage, scripted);
       }
       await env.sleep('5 days');
       summary = await handle.query(getStatusQuery);
@@ -266,10 +267,10 @@ test('withdrawal mid-way stops every reminder and closes the entry', async () =>
     await env.sleep('12 days');
     const before = sent.length;
     expect(ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER)).toHaveLength(1);
-    const result = await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'Party exits the market', principal: OPS }] });
-    expect(result.summary.status).toBe(ENTRY_STATUS.WITHDRAWN);
+    const result = compactResult(await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'Party exits the market', principal: OPS }] }));
+    expect([result.status, result.openStages, result.record.reason]).toEqual([ENTRY_STATUS.WITHDRAWN, [], 'Party exits the market']);
     const outcome = await handle.result();
-    expect([outcome?.status, outcome?.withdrawnReason, outcome?.closedAt]).toEqual([ENTRY_STATUS.WITHDRAWN, 'Party exits the market', result.summary.closedAt]);
+    expect([outcome?.status, outcome?.withdrawnReason, outcome?.closedAt]).toEqual([ENTRY_STATUS.WITHDRAWN, 'Party exits the market', result.record.at]);
     await env.sleep('120 days');
     expect(sent.slice(before).map((r) => r.notification.kind)).toEqual([NOTIFICATION_KIND.ENTRY_WITHDRAWN]);
     const refused = handle.executeUpdate(recordDecisionUpdate, {

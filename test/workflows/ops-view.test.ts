@@ -67,9 +67,9 @@ test('list queries find entries by awaited body, at-risk flag and mandate deadli
   const hFar = await start(far, farDeadline);
   const hSoon = await start(soon, isoDate(now + 20 * DAY));
   const hMoving = await start(moving, null);
-  let s: EntrySummary = await hMoving.query(getStatusQuery);
-  s = (await actOn(hMoving, s, openStages(s)[0]!)).summary; // SECAS accedes: DCC, the Party and SECAS are awaited next
-  expect(s.awaitedBodies).toEqual(expect.arrayContaining([BODY.DCC]));
+  const s: EntrySummary = await hMoving.query(getStatusQuery);
+  const accession = await actOn(hMoving, s, openStages(s)[0]!); // SECAS accedes: DCC, the Party and SECAS are awaited next
+  expect(accession.awaitedBodies).toEqual(expect.arrayContaining([BODY.DCC]));
   const parties = [far, soon, moving];
 
   const a = SEARCH_ATTRIBUTE;
