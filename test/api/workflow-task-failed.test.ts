@@ -6,13 +6,12 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import type { Server } from 'node:http';
 import { ErrorResponse, UpdateResponse } from '../../api/schemas';
 import { mintToken, TokenStore } from '../../api/tokens';
 import type { Notification } from '../../domain/types';
 import { BODY, STAGE, STAGE_STATE } from '../../domain/vocabulary';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
-import { call, eventually, listenApp, recordingActivities, type Answer } from '../../testkit/api-harness';
+import { call, eventually, listenApp, recordingActivities, type Answer, type ListeningApp } from '../../testkit/api-harness';
 import { bundleWorkflows, createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 
 let env: TestWorkflowEnvironment;
@@ -33,12 +32,12 @@ test('a failing workflow task is 503 ENTRY_NOT_READY (retryable), and the retry 
   );
   const { token: ops, record: opsRecord } = mintToken({ body: BODY.OPS, id: 'ops-1', name: 'Olive Ops' });
   const { token: secas, record: secasRecord } = mintToken({ body: BODY.SECAS, id: 'secas-1', name: 'Sam Secas' });
-  let server: Server | undefined;
+  let app: ListeningApp | undefined;
   let good: ReturnType<typeof running> | undefined;
   try {
-    const app = await listenApp(env.client, { TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_RPC_TIMEOUT_MS: '3000' }, new TokenStore([opsRecord, secasRecord]));
-    server = app.server;
-    const api = (method: string, p: string, opts: Parameters<typeof call>[3] = {}) => call(app.baseUrl, method, p, opts);
+    app = await listenApp(env.client, { TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_RPC_TIMEOUT_MS: '3000' }, new TokenStore([opsRecord, secasRecord]));
+    const { baseUrl } = app;
+    const api = (method: string, p: string, opts: Parameters<typeof call>[3] = {}) => call(baseUrl, method, p, opts);
     const partyId = uniquePartyId('BROKEN');
     expect((await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(partyId) })).status).toBe(201);
 
@@ -66,8 +65,7 @@ test('a failing workflow task is 503 ENTRY_NOT_READY (retryable), and the retry 
     expect(decided.status).toBe(200);
     expect(UpdateResponse.parse(decided.json)).toMatchObject({ duplicate: false, stage: { stage: STAGE.ID_ALLOCATION, state: STAGE_STATE.DONE } });
   } finally {
-    server?.closeAllConnections();
-    server?.close();
+    await app?.close(); // the calls that timed out may still be retrying in the SDK
     if (broken.worker.getState() === 'RUNNING') broken.worker.shutdown();
     await broken.done.catch(() => undefined);
     good?.worker.shutdown();
