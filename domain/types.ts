@@ -283,6 +283,38 @@ export interface EntrySummary {
   withdrawnReason?: string;
 }
 
+/** A stage as an update's answer shows it: where it stands and who it waits for (the full stage is in the summary). */
+export interface StageBrief {
+  stage: StageId;
+  role?: UserRole;
+  owner: Body;
+  state: StageState;
+  attempts: number;
+  awaiting?: Body;
+  /** SLA due date of the awaited decision ('YYYY-MM-DD') */
+  dueBy?: string;
+  outcome?: string;
+}
+
+/**
+ * What an accepted command answers: what it recorded and what the caller needs to render the
+ * change and act next. The entry's full summary is one read (the status query) away.
+ */
+export interface EntryChange {
+  record: AuditRecord;
+  /** true when the id was seen before: `record` is the first answer and nothing changed */
+  duplicate: boolean;
+  status: EntryStatus;
+  /** How many audit records the entry holds: grows by one with every recorded change. */
+  version: number;
+  headline: string;
+  awaitedBodies: Body[];
+  /** The stage the record names, as it now stands (null for a command on no stage). */
+  stage: StageBrief | null;
+  /** The stages awaiting someone now. */
+  openStages: StageBrief[];
+}
+
 /** The answer to a command. A duplicate id gets the first answer's record back, and nothing changes. */
 export type CommandOutcome<S, V = unknown> =
   | { ok: true; state: S; view: V; effects: Effects; record: AuditRecord; duplicate: boolean }

@@ -19,6 +19,7 @@ import {
 import {
   advanceTime,
   applyCommand,
+  entryChangeOf,
   auditTrail,
   checkCommand,
   startEntry,
@@ -31,7 +32,7 @@ import {
   type EntryView,
   type RulesVersion,
 } from '../domain';
-import type { Effects, EntryCommand, EntrySummary, Refusal, Transition } from '../domain/types';
+import type { AuditRecord, Effects, EntryCommand, EntrySummary, Refusal, Transition } from '../domain/types';
 import { ENTRY_STATUS } from '../domain/vocabulary';
 import { NOTIFICATION_ACTIVITY_OPTIONS, type NotificationActivities } from '../activities/types';
 import {
@@ -44,13 +45,13 @@ import {
   withdrawUpdate,
   type AddUserRoleRequest,
   type AmendMandateDeadlineRequest,
-  type EntryUpdateResult,
+  type EntryUpdateAnswer,
   type EntryWorkflowInput,
   type RecordDecisionRequest,
   type SubmitEvidenceRequest,
   type WithdrawRequest,
 } from './messages';
-import { encodeSearchAttributes } from './search-attributes';
+import { changedSearchAttributes, encodeSearchAttributes } from './search-attributes';
 import { entryDetailsMarkdown } from './ui-details';
 import { WakeTimer } from './wake-timer';
 
@@ -68,6 +69,11 @@ export const PATCH = {
   RULES_V2: 'uep-rules-v2',
   /** Rules version 3: the Party is told what it can act on (its start, its turn, a decision sending a stage back). */
   PARTY_NOTICES: 'uep-party-notices',
+  /**
+   * Leaner updates: an update answers with the compact EntryChange instead of the full summary,
+   * and an upsert carries only the search attributes whose values changed (none: no upsert).
+   */
+  LEAN_UPDATES: 'lean-updates',
 } as const;
 
 const { deliverNotification } = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
@@ -119,7 +125,9 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
     }
     const attributes = JSON.stringify(effects.searchAttributes);
     if (attributes !== lastSearchAttributes) {
-      upsertSearchAttributes(encodeSearchAttributes(effects.searchAttributes));
+      const pairs = encodeSearchAttributes(effects.searchAttributes);
+      const upserts = patched(PATCH.LEAN_UPDATES) ? changedSearchAttributes(workflowInfo().typedSearchAttributes, pairs) : pairs;
+      if (upserts.length > 0) upsertSearchAttributes(upserts);
       lastSearchAttributes = attributes;
     }
     const summary = summarise(state, Date.now(), view);
@@ -141,14 +149,19 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
     carryOut(transition);
   }
 
-  function handle(command: EntryCommand): EntryUpdateResult {
+  function handle(command: EntryCommand): EntryUpdateAnswer {
     const now = Date.now();
     state = upgradeRules(state, allowedRules(state));
     const outcome = applyCommand(state, command, now);
     if (!outcome.ok) throw refusalFailure(outcome.refusal);
-    if (outcome.duplicate) return { record: outcome.record, duplicate: true, summary: summarise(state, now, outcome.view) };
+    if (outcome.duplicate) return answer(outcome.record, true, summarise(state, now, outcome.view));
     state = outcome.state;
-    return { record: outcome.record, duplicate: false, summary: carryOut(outcome) };
+    return answer(outcome.record, false, carryOut(outcome));
+  }
+
+  function answer(record: AuditRecord, duplicate: boolean, summary: EntrySummary): EntryUpdateAnswer {
+    if (!patched(PATCH.LEAN_UPDATES)) return { record, duplicate, summary };
+    return entryChangeOf(summary, record, duplicate, state.audit.length);
   }
 
   function validate(command: EntryCommand): void {

@@ -657,7 +657,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ENTRY_ALREADY_STARTED" | "PAYLOAD_TOO_LARGE" | "TEMPORAL_UNAVAILABLE" | "NO_WORKER" | "INTERNAL" | "UNKNOWN_STAGE" | "STAGE_NOT_APPLICABLE" | "ROLE_REQUIRED" | "WRONG_BODY" | "NOT_OWN_PARTY" | "NOT_AWAITING" | "UNKNOWN_OUTCOME" | "ENTRY_CLOSED" | "ROLE_ALREADY_SOUGHT" | "INVALID_DEADLINE" | "ID_REUSED" | "INVALID_INPUT";
+                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ENTRY_ALREADY_STARTED" | "PAYLOAD_TOO_LARGE" | "TEMPORAL_UNAVAILABLE" | "ENTRY_NOT_READY" | "NO_WORKER" | "INTERNAL" | "UNKNOWN_STAGE" | "STAGE_NOT_APPLICABLE" | "ROLE_REQUIRED" | "WRONG_BODY" | "NOT_OWN_PARTY" | "NOT_AWAITING" | "UNKNOWN_OUTCOME" | "ENTRY_CLOSED" | "ROLE_ALREADY_SOUGHT" | "INVALID_DEADLINE" | "ID_REUSED" | "INVALID_INPUT";
                 details: {
                     message: string;
                     path: string;
@@ -768,6 +768,21 @@ export interface components {
                 workflowPollers: number;
             };
         };
+        /** @description A stage in brief: where it stands and who it waits for (the full stage is in the entry, `links.self`) */
+        StageBrief: {
+            attempts: number;
+            awaiting?: components["schemas"]["Body"];
+            /**
+             * @description SLA due date of the awaited decision
+             * @example 2018-08-31
+             */
+            dueBy?: string;
+            outcome?: string;
+            owner: components["schemas"]["Body"];
+            role?: components["schemas"]["UserRole"];
+            stage: components["schemas"]["StageId"];
+            state: components["schemas"]["StageState"];
+        };
         /** @enum {string} */
         StageId: "ACCESSION" | "ID_ALLOCATION" | "SECURITY_ASSESSMENT" | "CREDIT_COVER" | "DCC_GATEWAY" | "SMKI_SREPT" | "USER_ID" | "UEPT" | "PRIVACY_ASSESSMENT" | "UEP_COMPLETION";
         /** @enum {string} */
@@ -863,12 +878,22 @@ export interface components {
             /** @description The contact's name */
             name: string;
         };
+        /** @description What an accepted command answers: its record and the change in brief, enough to render it and act next. The full entry (forecast, every stage, follow-ups) is one `GET links.self` away. */
         UpdateResponse: {
-            /** @description true for a retry of a decision or submission id already recorded: `record` is the first record, nothing changed, and `entry` is the entry as it is now */
+            awaitedBodies: components["schemas"]["Body"][];
+            /** @description true for a retry of a decision or submission id already recorded: `record` is the first record, nothing changed, and the rest is the entry as it is now */
             duplicate: boolean;
-            entry: components["schemas"]["EntrySummary"];
+            /** @description One line: where the entry stands */
+            headline: string;
             links: components["schemas"]["EntryLinks"];
+            /** @description The stages awaiting someone now */
+            openStages: components["schemas"]["StageBrief"][];
             record: components["schemas"]["AuditRecord"];
+            /** @description The stage the record names, as it now stands (null for a command on no stage) */
+            stage: components["schemas"]["StageBrief"] | null;
+            status: components["schemas"]["EntryStatus"];
+            /** @description How many audit records the entry holds; grows by one with every recorded change */
+            version: number;
         };
         /** @enum {string} */
         UserRole: "IMPORT_SUPPLIER" | "EXPORT_SUPPLIER" | "GAS_SUPPLIER" | "ELECTRICITY_DISTRIBUTOR" | "GAS_TRANSPORTER" | "REGISTERED_SUPPLIER_AGENT" | "OTHER_USER";
@@ -975,7 +1000,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1052,7 +1077,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1136,7 +1161,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1241,7 +1266,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1318,7 +1343,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1395,7 +1420,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1472,7 +1497,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1589,7 +1614,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1706,7 +1731,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1823,7 +1848,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1940,7 +1965,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2057,7 +2082,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2125,7 +2150,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2181,7 +2206,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2246,7 +2271,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2311,7 +2336,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -9,10 +9,10 @@ import type { Worker } from '@temporalio/worker';
 import { setTimeout as delay } from 'node:timers/promises';
 import { entryIdFor, type EntrySummary } from '../../domain';
 import { BODY, COHORT, STAGE, USER_ROLE } from '../../domain/vocabulary';
-import { entryWorkflow } from '../../workflows';
+import type { entryWorkflow } from '../../workflows';
 import { getStatusQuery, recordDecisionUpdate } from '../../workflows/messages';
 import { SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
-import { actOn, openStages, principalFor } from '../../testkit/entry-driver';
+import { actOn, openStages, principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import { eventually } from '../../testkit/api-harness';
 import { recordingNotifier } from '../../testkit/recording-notifier';
 import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
@@ -37,22 +37,14 @@ afterAll(async () => {
 });
 
 async function start(partyId: string, mandateDeadline: string | null): Promise<WorkflowHandle<typeof entryWorkflow>> {
-  return env.client.workflow.start(entryWorkflow, {
-    taskQueue,
-    workflowId: entryIdFor(partyId),
-    args: [
-      {
-        start: {
-          partyId,
-          partyName: `Ops View ${partyId}`,
-          cohort: COHORT.OTHER,
-          roles: [USER_ROLE.GAS_SUPPLIER],
-          mandateDeadline,
-          uepContact: { name: 'Sam', email: 'sam@example.org' },
-          startedBy: principalFor(BODY.OPS, 'ops'),
-        },
-      },
-    ],
+  return startEntryWorkflow(env.client, taskQueue, {
+    partyId,
+    partyName: `Ops View ${partyId}`,
+    cohort: COHORT.OTHER,
+    roles: [USER_ROLE.GAS_SUPPLIER],
+    mandateDeadline,
+    uepContact: { name: 'Sam', email: 'sam@example.org' },
+    startedBy: principalFor(BODY.OPS, 'ops'),
   });
 }
 
@@ -77,9 +69,9 @@ test('list queries find entries by awaited body, at-risk flag and mandate deadli
   const hFar = await start(far, farDeadline);
   const hSoon = await start(soon, isoDate(now + 20 * DAY));
   const hMoving = await start(moving, null);
-  let s: EntrySummary = await hMoving.query(getStatusQuery);
-  s = (await actOn(hMoving, s, openStages(s)[0]!)).summary; // SECAS accedes: DCC, the Party and SECAS are awaited next
-  expect(s.awaitedBodies).toEqual(expect.arrayContaining([BODY.DCC]));
+  const s: EntrySummary = await hMoving.query(getStatusQuery);
+  const accession = await actOn(hMoving, s, openStages(s)[0]!); // SECAS accedes: DCC, the Party and SECAS are awaited next
+  expect(accession.awaitedBodies).toEqual(expect.arrayContaining([BODY.DCC]));
   const parties = [far, soon, moving];
 
   const a = SEARCH_ATTRIBUTE;
