@@ -4,7 +4,7 @@
  * constants only (no Node built-ins, no nodemailer).
  */
 import type { ActivityOptions } from '@temporalio/common';
-import type { Body } from '../domain/vocabulary';
+import { words, type Body } from '../domain/vocabulary';
 import type { Notification, NotificationKind } from '../domain/types';
 
 /** Error types thrown by the notification activities, each declared once. */
@@ -24,7 +24,7 @@ export const NOTIFICATION_ERROR = {
 } as const;
 export type NotificationErrorType = (typeof NOTIFICATION_ERROR)[keyof typeof NOTIFICATION_ERROR];
 
-export const CHANNEL = { EMAIL: 'EMAIL', WEBHOOK: 'WEBHOOK' } as const;
+export const CHANNEL = words('EMAIL', 'WEBHOOK');
 export type Channel = (typeof CHANNEL)[keyof typeof CHANNEL];
 
 export const TARGET_STATUS = {

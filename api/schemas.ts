@@ -12,6 +12,7 @@ import {
   type EntrySummary,
   type StageSummary,
 } from '../domain/types';
+import { DATE_PATTERN, isValidDate } from '../domain/dates';
 import { COMPLIANCE } from '../domain/read-model';
 import { ALL_BODIES, ALL_COHORTS, ALL_STAGES, ALL_USER_ROLES, ENTRY_STATUS, OUTCOME_EFFECT, STAGE_LEVEL, STAGE_STATE } from '../domain/vocabulary';
 
@@ -28,11 +29,10 @@ const id = (description: string, example: string, schemaId?: string) =>
     .meta({ ...(schemaId ? { id: schemaId } : {}), description: `${description} (${ID_HINT})`, example });
 
 export const PartyId = id('The Party\'s id; the entry\'s workflow id is "uep-<partyId>"', 'ACME-ENERGY', 'PartyId');
-const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 export const CalendarDate = z
   .string()
   .regex(DATE_PATTERN, 'must be a date YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'must be a real date')
+  .refine((s) => isValidDate(s), 'must be a real date')
   .meta({ id: 'CalendarDate', description: 'A calendar date, YYYY-MM-DD', example: '2018-08-31' });
 /**
  * A registered (referenced) schema or null. `X.nullable()` on a schema with an id renders as

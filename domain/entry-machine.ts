@@ -6,7 +6,7 @@
 import { CURRENT_CALENDAR_VERSION } from './calendar';
 import { CURRENT_CATALOGUE_VERSION, getCatalogue, stageDef, type StageRef } from './catalogue';
 import { execute } from './commands';
-import { toIso } from './dates';
+import { dateToMs, toIso } from './dates';
 import { atRiskFrom, entryView, type EntryView } from './entry-view';
 import { refusalFor } from './guards';
 import { entryIdFor } from './ids';
@@ -63,7 +63,7 @@ function nextWake(view: EntryView, ahead: readonly TimedItem[]): number | null {
   const next = ahead[0];
   if (next) candidates.push(next.at);
   const riskDate = atRiskFrom(view);
-  if (riskDate !== null) candidates.push(Date.parse(`${riskDate}T00:00:00.000Z`));
+  if (riskDate !== null) candidates.push(dateToMs(riskDate));
   if (candidates.length === 0) return null;
   return Math.max(view.now, Math.min(...candidates));
 }

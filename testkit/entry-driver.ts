@@ -1,9 +1,15 @@
 /** Drives an entry through its stages the way the bodies would: the Party submits, the owner decides. */
-import type { WorkflowHandle } from '@temporalio/client';
-import { getCatalogue, openStagesOf } from '../domain';
+import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { entryIdFor, getCatalogue, openStagesOf, type StartEntryInput } from '../domain';
 import type { EntrySummary, StageBrief, StageSummary } from '../domain/types';
 import { BODY, ENTRY_STATUS, OUTCOME_EFFECT, STAGE_STATE, type Principal } from '../domain/vocabulary';
+import { entryWorkflow } from '../workflows';
 import { getStatusQuery, isLegacyUpdateResult, recordDecisionUpdate, submitEvidenceUpdate, type EntryUpdateAnswer, type EntryUpdateResult } from '../workflows/messages';
+
+/** Starts the entry workflow of `start.partyId` on `taskQueue`, as the gateway starts it. */
+export function startEntryWorkflow(client: Client, taskQueue: string, start: StartEntryInput): Promise<WorkflowHandleWithFirstExecutionRunId<typeof entryWorkflow>> {
+  return client.workflow.start(entryWorkflow, { taskQueue, workflowId: entryIdFor(start.partyId), args: [{ start }] });
+}
 
 export function principalFor(body: Principal['body'], partyId: string): Principal {
   return body === BODY.PARTY ? { body, id: `contact@${partyId}`, partyId } : { body, id: `${body.toLowerCase()}-officer` };

@@ -6,6 +6,7 @@
  */
 import { defineSearchAttributeKey, type SearchAttributeType, type SearchAttributeUpdatePair, type TypedSearchAttributes } from '@temporalio/common';
 import { z } from 'zod';
+import { toDate } from '../domain/dates';
 import type { EntrySearchAttributes } from '../domain/types';
 import { BODY, COHORT, ENTRY_STATUS, STAGE, USER_ROLE } from '../domain/vocabulary';
 
@@ -108,7 +109,7 @@ export function decodeSearchAttributes(typed: TypedSearchAttributes): DecodedSea
     status: typed.get(a.status) ?? null,
     awaitedBodies: typed.get(a.awaitedBodies) ?? [],
     openStages: typed.get(a.openStages) ?? [],
-    mandateDeadline: date === undefined ? null : date.toISOString().slice(0, 10),
+    mandateDeadline: date === undefined ? null : toDate(date.getTime()),
     nextDeadline: next === undefined ? null : next.toISOString(),
     atRisk: typed.get(a.atRisk) ?? false,
     inBreach: typed.get(a.inBreach) ?? false,

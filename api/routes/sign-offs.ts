@@ -1,5 +1,6 @@
 /** Sign-offs: decisions by the owning body, evidence from the Party, and each body's inbox. */
 import { Router } from 'express';
+import { toDate } from '../../domain/dates';
 import { inboxOf } from '../../domain/read-model';
 import type { EntrySummary } from '../../domain/types';
 import { BODY, ENTRY_STATUS, type Body } from '../../domain/vocabulary';
@@ -11,7 +12,7 @@ import { entryLinks } from '../links';
 import { mount } from '../mount';
 import { INBOX_READER_OF_ALL } from '../permissions';
 import type { InboxItem, InboxResponse } from '../schemas';
-import { updateResponse } from './entries';
+import { mountUpdate } from './entries';
 
 /** Entries an inbox looks at, at most; the status of each is queried, a few at a time. */
 export const INBOX_MAX_ENTRIES = 1000;
@@ -19,15 +20,8 @@ export const INBOX_MAX_ENTRIES = 1000;
 export function signOffsRouter(ctx: AppContext): Router {
   const router = Router();
 
-  mount(router, ctx, ENDPOINTS.recordDecision, async ({ params, body }, _req, res) => {
-    const result = await ctx.gateway.decide(params.partyId, { ...body, principal: principalOf(res) });
-    res.json(updateResponse(ctx, params.partyId, result));
-  });
-
-  mount(router, ctx, ENDPOINTS.submitEvidence, async ({ params, body }, _req, res) => {
-    const result = await ctx.gateway.submit(params.partyId, { ...body, principal: principalOf(res) });
-    res.json(updateResponse(ctx, params.partyId, result));
-  });
+  mountUpdate(router, ctx, ENDPOINTS.recordDecision, (partyId, request) => ctx.gateway.decide(partyId, request));
+  mountUpdate(router, ctx, ENDPOINTS.submitEvidence, (partyId, request) => ctx.gateway.submit(partyId, request));
 
   mount(router, ctx, ENDPOINTS.inbox, async ({ query }, _req, res) => {
     const principal = principalOf(res);
@@ -41,7 +35,7 @@ export function signOffsRouter(ctx: AppContext): Router {
     const answers = await ctx.gateway.statusOfEach(entries.map((e) => e.partyId));
     // gone since the visibility answer: left out; its query unanswered: named, never failing the inbox
     const unavailable = answers.flatMap((a) => (a.summary === null && a.missing === 'UNANSWERED' ? [a.partyId] : []));
-    const today = new Date().toISOString().slice(0, 10);
+    const today = toDate(Date.now());
     const present = answers.flatMap((a): EntrySummary[] => (a.summary === null ? [] : [a.summary]));
     const items: InboxItem[] = inboxOf(present, body, today).map((item) => ({ ...item, links: entryLinks(ctx.config, item.partyId) }));
     const answer: InboxResponse = { body, items, truncated, unavailable: unavailable.sort() };

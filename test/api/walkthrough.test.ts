@@ -3,7 +3,6 @@
  * owns it and every submission made by the Party. With UPDATE_API_WALKTHROUGH=1 the exchange is
  * written to docs/api-walkthrough.md as a curl-style transcript.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AuditTrailResponse, EntryResponse, UpdateResponse } from '../../api/schemas';
@@ -11,19 +10,11 @@ import { getCatalogue, openStagesOf } from '../../domain';
 import type { EntrySummary, StageSummary } from '../../domain/types';
 import { AUDIT_ACTION } from '../../domain/types';
 import { BODY, COHORT, ENTRY_STATUS, OUTCOME_EFFECT, STAGE_STATE, USER_ROLE, type Body } from '../../domain/vocabulary';
-import { startDevServer } from '../../testkit/temporal';
-import { call, startHarness, type Answer, type CallOptions, type Harness } from '../../testkit/api-harness';
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
-beforeAll(async () => {
-  env = await startDevServer();
-  h = await startHarness(env);
-});
-afterAll(async () => {
-  await h?.close();
-  await env?.teardown();
-});
+import { call, type Answer, type CallOptions } from '../../testkit/api-harness';
+import { useApiHarness } from '../../testkit/suites';
+
+const suite = useApiHarness();
 
 const transcript: string[] = [];
 const TOKEN_NAMES: Partial<Record<Body, string>> = { DCC: '$DCC_TOKEN', SEC_PANEL: '$PANEL_TOKEN', SECAS: '$SECAS_TOKEN', PARTY: '$PARTY_TOKEN', OPS: '$OPS_TOKEN' };
@@ -39,14 +30,14 @@ function abbreviate(json: unknown): unknown {
 }
 
 async function api(who: Body, method: string, p: string, body?: unknown, partyId?: string): Promise<Answer> {
-  const token = who === BODY.PARTY ? h.partyToken(partyId!) : h.tokenFor(who);
+  const token = who === BODY.PARTY ? suite.h.partyToken(partyId!) : suite.h.tokenFor(who);
   const opts: CallOptions = { token, ...(body !== undefined ? { body } : {}) };
-  const r = await call(h.baseUrl, method, p, opts);
+  const r = await call(suite.h.baseUrl, method, p, opts);
   const data = body !== undefined ? ` \\\n  -H 'Content-Type: application/json' -d '${JSON.stringify(body)}'` : '';
   transcript.push(
     `$ curl -s -X ${method} "$API${p}" -H "Authorization: Bearer ${TOKEN_NAMES[who]}"${data}`,
     `# ${r.status}`,
-    r.json !== undefined ? JSON.stringify(abbreviate(r.json), null, 2).replaceAll(h.baseUrl, '$API') : r.text.trim(),
+    r.json !== undefined ? JSON.stringify(abbreviate(r.json), null, 2).replaceAll(suite.h.baseUrl, '$API') : r.text.trim(),
     '',
   );
   return r;

@@ -8,7 +8,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import {
   addWorkingDays,
-  entryIdFor,
   nextWorkingDay,
   isWorkingDay,
   workingDayOnOrAfter,
@@ -26,8 +25,8 @@ import {
   recordDecisionUpdate,
   withdrawUpdate,
 } from '../../workflows/messages';
-import { entryWorkflow } from '../../workflows';
-import { actOn, compactResult, driveToCompletion, openStages, principalFor } from '../../testkit/entry-driver';
+import type { entryWorkflow } from '../../workflows';
+import { actOn, compactResult, driveToCompletion, openStages, principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import { captureHistory } from '../../testkit/histories';
 import { recordingNotifier, type Recorded } from '../../testkit/recording-notifier';
 import { createTestWorker, startTimeSkippingServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
@@ -74,11 +73,7 @@ async function withEntry(overrides: Partial<StartEntryInput>, run: (r: Running) 
   const worker = await createTestWorker(env, { taskQueue, activities });
   await worker.runUntil(async () => {
     const startedAt = await env.currentTimeMs();
-    const handle = await env.client.workflow.start(entryWorkflow, {
-      taskQueue,
-      workflowId: entryIdFor(partyId),
-      args: [{ start: input(partyId, overrides) }],
-    });
+    const handle = await startEntryWorkflow(env.client, taskQueue, input(partyId, overrides));
     try {
       await run({ handle, worker, sent, taskQueue, partyId, startedAt });
     } finally {
@@ -310,11 +305,7 @@ test('a worker restarted mid-entry picks the entry up: timers and decisions carr
   // whichever worker polls (the time-skipping server would otherwise wait on the dead sticky queue).
   const worker1 = await createTestWorker(env, { taskQueue, activities: first.activities, maxCachedWorkflows: 0 });
   await worker1.runUntil(async () => {
-    handle = await env.client.workflow.start(entryWorkflow, {
-      taskQueue,
-      workflowId: entryIdFor(partyId),
-      args: [{ start: input(partyId, { mandateDeadline: deadline }) }],
-    });
+    handle = await startEntryWorkflow(env.client, taskQueue, input(partyId, { mandateDeadline: deadline }));
     const s = await handle.query(getStatusQuery);
     await actOn(handle, s, openStages(s)[0]!);
     await env.sleep('3 days');

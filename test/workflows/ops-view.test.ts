@@ -8,10 +8,10 @@ import type { Worker } from '@temporalio/worker';
 import { setTimeout as delay } from 'node:timers/promises';
 import { entryIdFor, type EntrySummary } from '../../domain';
 import { BODY, COHORT, STAGE, USER_ROLE } from '../../domain/vocabulary';
-import { entryWorkflow } from '../../workflows';
+import type { entryWorkflow } from '../../workflows';
 import { getStatusQuery, recordDecisionUpdate } from '../../workflows/messages';
 import { SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
-import { actOn, openStages, principalFor } from '../../testkit/entry-driver';
+import { actOn, openStages, principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import { recordingNotifier } from '../../testkit/recording-notifier';
 import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 
@@ -35,22 +35,14 @@ afterAll(async () => {
 });
 
 async function start(partyId: string, mandateDeadline: string | null): Promise<WorkflowHandle<typeof entryWorkflow>> {
-  return env.client.workflow.start(entryWorkflow, {
-    taskQueue,
-    workflowId: entryIdFor(partyId),
-    args: [
-      {
-        start: {
-          partyId,
-          partyName: `Ops View ${partyId}`,
-          cohort: COHORT.OTHER,
-          roles: [USER_ROLE.GAS_SUPPLIER],
-          mandateDeadline,
-          uepContact: { name: 'Sam', email: 'sam@example.org' },
-          startedBy: principalFor(BODY.OPS, 'ops'),
-        },
-      },
-    ],
+  return startEntryWorkflow(env.client, taskQueue, {
+    partyId,
+    partyName: `Ops View ${partyId}`,
+    cohort: COHORT.OTHER,
+    roles: [USER_ROLE.GAS_SUPPLIER],
+    mandateDeadline,
+    uepContact: { name: 'Sam', email: 'sam@example.org' },
+    startedBy: principalFor(BODY.OPS, 'ops'),
   });
 }
 
