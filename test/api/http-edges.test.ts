@@ -178,6 +178,17 @@ describe('operations', () => {
     expect(ErrorResponse.parse(made.json).error.requestId).toBe(id);
   });
 
+  test('JSON answers carry no ETag (nothing revalidates them); the console files keep theirs', async () => {
+    const partyId = uniquePartyId('ETAG');
+    const started = await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(partyId) });
+    expect([started.status, started.headers.get('etag')]).toEqual([201, null]);
+    const list = await api('GET', '/v1/entries?limit=5', { token: ops });
+    expect([list.status, list.headers.get('etag')]).toEqual([200, null]);
+    const script = await api('GET', '/app/app.js');
+    expect(script.status).toBe(200);
+    expect(script.headers.get('etag')).toMatch(/^W\/"/);
+  });
+
   test('healthz, readyz within the bound, metrics by route template and status', async () => {
     expect((await api('GET', '/healthz')).json).toEqual({ status: 'ok' });
     const ready = await api('GET', '/readyz');
