@@ -6,7 +6,7 @@
  * the entry wakes (`advanceTime` and its summary), as on its timer.
  *
  * N lifecycles (a one-role and a three-role entry taken in turn) are run R times after a warm-up;
- * the result is CPU µs per command and per wake (median and spread over the R repeats), with the
+ * the result is CPU µs per command, per wake and per lifecycle (median and spread over the R repeats), with the
  * load average beside it. BENCH_DOMAIN_DIR points at another domain/ folder (e.g. a git worktree
  * of an older commit) to measure it with the same driver:
  *   npx tsx bench/domain-cpu.ts                                   (this tree)
@@ -109,10 +109,12 @@ run(); // warm-up: the JIT, the catalogue and calendar caches
 const runs = Array.from({ length: repeats }, run);
 const perCommand = runs.map((c) => c.commandUs / c.commands);
 const perWake = runs.map((c) => c.wakeUs / c.wakes);
+const perLifecycle = runs.map((c) => (c.commandUs + c.wakeUs) / lifecycles);
 const first = runs[0] as Counts;
 const fmt = (xs: number[]) => `${median(xs).toFixed(0)} µs (${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)})`;
 console.log(`domain: ${path.relative(process.cwd(), domainDir) || '.'}`);
 console.log(`${lifecycles} lifecycles x ${repeats} repeats; per repeat ${first.commands} commands, ${first.wakes} wakes`);
 console.log(`CPU per command (check + apply + summary): ${fmt(perCommand)}`);
 console.log(`CPU per wake (advanceTime + summary):      ${fmt(perWake)}`);
+console.log(`CPU per lifecycle (its commands and wakes): ${fmt(perLifecycle)}`);
 console.log(`load average (1 min) at start ${loadAtStart.toFixed(2)}, at end ${(loadavg()[0] ?? NaN).toFixed(2)}`);
