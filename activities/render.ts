@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createEvent } from 'ics';
 import { temporalUiLink } from '../config/temporal';
+import { dateParts } from '../domain/dates';
 import { NOTIFICATION_KIND, type Notification } from '../domain/types';
 import { BODY, type Body } from '../domain/vocabulary';
 import type { LinkBases } from './config';
@@ -55,15 +56,9 @@ export function notificationLinks(n: Notification, bases: LinkBases, recipient: 
   };
 }
 
-function parseDate(date: string): [number, number, number] | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return undefined;
-  return [Number(m[1]), Number(m[2]), Number(m[3])];
-}
-
 /** '2026-06-12' -> 'Friday 12 June 2026'; anything else unchanged. */
 export function formatDate(date: string): string {
-  const parts = parseDate(date);
+  const parts = dateParts(date);
   if (!parts) return date;
   const d = new Date(Date.UTC(parts[0], parts[1] - 1, parts[2]));
   const part = (o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en-GB', { ...o, timeZone: 'UTC' }).format(d);
@@ -156,7 +151,7 @@ export function calendarUid(n: Notification): string {
 
 /** An all-day event on the deadline with an alarm at 09:00 the day before; undefined without a deadline. */
 export function renderIcs(n: Notification, links: NotificationLinks): string | undefined {
-  const start = n.deadline ? parseDate(n.deadline) : undefined;
+  const start = n.deadline ? dateParts(n.deadline) : undefined;
   if (!start) return undefined;
   const next = new Date(Date.UTC(start[0], start[1] - 1, start[2] + 1));
   const what = n.stage ? `${humanise(n.stage)}${n.role ? ` (${humanise(n.role)})` : ''}` : 'UEP mandate deadline';

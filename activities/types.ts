@@ -4,7 +4,7 @@
  * constants only (no Node built-ins, no nodemailer).
  */
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/common';
-import type { Body } from '../domain/vocabulary';
+import { words, type Body } from '../domain/vocabulary';
 import type { Notification, NotificationKind } from '../domain/types';
 import type { EntryProjection } from '../record/projection';
 
@@ -25,7 +25,7 @@ export const NOTIFICATION_ERROR = {
 } as const;
 export type NotificationErrorType = (typeof NOTIFICATION_ERROR)[keyof typeof NOTIFICATION_ERROR];
 
-export const CHANNEL = { EMAIL: 'EMAIL', WEBHOOK: 'WEBHOOK' } as const;
+export const CHANNEL = words('EMAIL', 'WEBHOOK');
 export type Channel = (typeof CHANNEL)[keyof typeof CHANNEL];
 
 export const TARGET_STATUS = {
@@ -113,5 +113,5 @@ export const RECORD_ACTIVITY_OPTIONS: ActivityOptions = {
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 };
 
-/** Generation v4 of the workflow handed its projections to a local activity (workflows/entry-workflow.ts). */
+/** Generation v7 of the workflow handed its projections to a local activity (workflows/entry-workflow.ts). */
 export const RECORD_LOCAL_ACTIVITY_OPTIONS: LocalActivityOptions = RECORD_ACTIVITY_OPTIONS;

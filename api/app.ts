@@ -40,6 +40,9 @@ export function createApp({ gateway, config, record, now, tokens, logger: given 
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // No ETag on JSON answers: nothing revalidates them, and hashing every answer was about 1% of the
+  // API's CPU (docs/benchmarks.md). The console's static files keep theirs (express.static).
+  app.set('etag', false);
   app.use(httpLogger(logger));
   app.use(metrics.middleware);
 

@@ -54,6 +54,7 @@ export const API_ERROR_STATUS: Readonly<Record<(typeof API_ERROR)[keyof typeof A
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TEMPORAL_UNAVAILABLE: 503,
+  ENTRY_NOT_READY: 503,
   NO_WORKER: 503,
   INTERNAL: 500,
 };
@@ -74,6 +75,7 @@ export const notFound = (what: string) => new ApiError(404, API_ERROR.NOT_FOUND,
 export const forbidden = (why: string) => new ApiError(403, API_ERROR.FORBIDDEN, why);
 export const unauthenticated = (why: string) => new ApiError(401, API_ERROR.UNAUTHENTICATED, why);
 export const temporalUnavailable = (why: string) => new ApiError(503, API_ERROR.TEMPORAL_UNAVAILABLE, why);
+export const entryNotReady = (why: string) => new ApiError(503, API_ERROR.ENTRY_NOT_READY, why);
 export const noWorker = (why: string) => new ApiError(503, API_ERROR.NO_WORKER, why);
 
 /** Turns anything thrown while handling a request into an ApiError. */

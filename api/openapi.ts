@@ -21,7 +21,7 @@ const STATUS_TEXT: Record<number, string> = {
   415: 'The body is not application/json',
   422: 'Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline',
   500: 'Internal error (no details leave the server)',
-  503: 'Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS',
+  503: "Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY)",
 };
 
 /** Which codes each status carries, from the two mapping tables. */

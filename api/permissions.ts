@@ -8,26 +8,12 @@
  *   OWN_PARTY  only the entry of the principal's own party (PARTY principals)
  *   NONE       403
  */
-import { BODY, type Body } from '../domain/vocabulary';
+import { BODY, words, type Body } from '../domain/vocabulary';
 
-export const ACTION = {
-  START_ENTRY: 'START_ENTRY',
-  READ_ENTRY: 'READ_ENTRY',
-  LIST_ENTRIES: 'LIST_ENTRIES',
-  READ_AUDIT_TRAIL: 'READ_AUDIT_TRAIL',
-  RECORD_DECISION: 'RECORD_DECISION',
-  SUBMIT_EVIDENCE: 'SUBMIT_EVIDENCE',
-  AMEND_DEADLINE: 'AMEND_DEADLINE',
-  ADD_ROLE: 'ADD_ROLE',
-  WITHDRAW: 'WITHDRAW',
-  READ_INBOX: 'READ_INBOX',
-  READ_COMPLIANCE_REPORT: 'READ_COMPLIANCE_REPORT',
-  READ_CATALOGUE: 'READ_CATALOGUE',
-  WHO_AM_I: 'WHO_AM_I',
-} as const;
+export const ACTION = words('START_ENTRY', 'READ_ENTRY', 'LIST_ENTRIES', 'READ_AUDIT_TRAIL', 'RECORD_DECISION', 'SUBMIT_EVIDENCE', 'AMEND_DEADLINE', 'ADD_ROLE', 'WITHDRAW', 'READ_INBOX', 'READ_COMPLIANCE_REPORT', 'READ_CATALOGUE', 'WHO_AM_I');
 export type Action = (typeof ACTION)[keyof typeof ACTION];
 
-export const ACCESS = { ALL: 'ALL', OWN_PARTY: 'OWN_PARTY', NONE: 'NONE' } as const;
+export const ACCESS = words('ALL', 'OWN_PARTY', 'NONE');
 export type Access = (typeof ACCESS)[keyof typeof ACCESS];
 
 const { ALL, OWN_PARTY: OWN, NONE } = ACCESS;

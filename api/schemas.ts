@@ -12,6 +12,7 @@ import {
   type EntrySummary,
   type StageSummary,
 } from '../domain/types';
+import { DATE_PATTERN, isValidDate } from '../domain/dates';
 import { COMPLIANCE } from '../domain/read-model';
 import { ALL_BODIES, ALL_COHORTS, ALL_STAGES, ALL_USER_ROLES, ENTRY_STATUS, OUTCOME_EFFECT, STAGE_LEVEL, STAGE_STATE } from '../domain/vocabulary';
 
@@ -28,11 +29,10 @@ const id = (description: string, example: string, schemaId?: string) =>
     .meta({ ...(schemaId ? { id: schemaId } : {}), description: `${description} (${ID_HINT})`, example });
 
 export const PartyId = id('The Party\'s id; the entry\'s workflow id is "uep-<partyId>"', 'ACME-ENERGY', 'PartyId');
-const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 export const CalendarDate = z
   .string()
   .regex(DATE_PATTERN, 'must be a date YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'must be a real date')
+  .refine((s) => isValidDate(s), 'must be a real date')
   .meta({ id: 'CalendarDate', description: 'A calendar date, YYYY-MM-DD', example: '2018-08-31' });
 /**
  * A registered (referenced) schema or null. `X.nullable()` on a schema with an id renders as
@@ -350,14 +350,36 @@ export const StartEntryResponse = z
   .meta({ id: 'StartEntryResponse' });
 export type StartEntryResponse = z.infer<typeof StartEntryResponse>;
 
+const StageBriefSchema = z
+  .object({
+    stage: StageEnum,
+    role: UserRoleEnum.optional(),
+    owner: BodyEnum,
+    state: StageStateEnum,
+    attempts: z.number().int(),
+    awaiting: BodyEnum.optional(),
+    dueBy: CalendarDate.optional().meta({ description: 'SLA due date of the awaited decision' }),
+    outcome: z.string().optional(),
+  })
+  .meta({ id: 'StageBrief', description: 'A stage in brief: where it stands and who it waits for (the full stage is in the entry, `links.self`)' });
+
 export const UpdateResponse = z
   .object({
     record: AuditRecordSchema,
-    duplicate: z.boolean().meta({ description: 'true for a retry of a decision or submission id already recorded: `record` is the first record, nothing changed, and `entry` is the entry as it is now' }),
-    entry: EntrySummarySchema,
+    duplicate: z.boolean().meta({ description: 'true for a retry of a decision or submission id already recorded: `record` is the first record, nothing changed, and the rest is the entry as it is now' }),
+    status: EntryStatusEnum,
+    version: z.number().int().meta({ description: "How many audit records the entry holds; grows by one with every recorded change" }),
+    headline: z.string().meta({ description: 'One line: where the entry stands' }),
+    awaitedBodies: z.array(BodyEnum),
+    stage: orNull(StageBriefSchema).meta({ description: 'The stage the record names, as it now stands (null for a command on no stage)' }),
+    openStages: z.array(StageBriefSchema).meta({ description: 'The stages awaiting someone now' }),
     links: EntryLinks,
   })
-  .meta({ id: 'UpdateResponse' });
+  .meta({
+    id: 'UpdateResponse',
+    description:
+      'What an accepted command answers: its record and the change in brief, enough to render it and act next. The full entry (forecast, every stage, follow-ups) is one `GET links.self` away.',
+  });
 export type UpdateResponse = z.infer<typeof UpdateResponse>;
 
 export const AuditTrailResponse = z
@@ -541,6 +563,7 @@ export const API_ERROR = {
   ENTRY_ALREADY_STARTED: 'ENTRY_ALREADY_STARTED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   TEMPORAL_UNAVAILABLE: 'TEMPORAL_UNAVAILABLE',
+  ENTRY_NOT_READY: 'ENTRY_NOT_READY',
   NO_WORKER: 'NO_WORKER',
   INTERNAL: 'INTERNAL',
 } as const;

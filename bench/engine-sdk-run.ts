@@ -7,7 +7,7 @@ import { entryIdFor } from '../domain';
 import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
 import { startBody } from '../testkit/api-fixtures';
 import { actOn, openStages, principalFor } from '../testkit/entry-driver';
-import { getStatusQuery, ENTRY_WORKFLOW_TYPE, type EntryWorkflowInput } from '../workflows/messages';
+import { getStatusQuery, ENTRY_WORKFLOW_TYPE, type EntryUpdateResult, type EntryWorkflowInput } from '../workflows/messages';
 import { benchPartyId } from './engine-run';
 import { retryWhenBusy, runLifecycles, type RunResult } from './lifecycle-run';
 import { timed } from './stats';
@@ -21,14 +21,15 @@ export async function runEngineViaSdk(client: Client, opts: { taskQueue: string;
     const partyId = benchPartyId(opts.runId, 'd', i);
     const args: [EntryWorkflowInput] = [{ start: { ...startBody(partyId), startedBy: principalFor(BODY.OPS, '') } }];
     const handle = await timed(samples.starts, () => client.workflow.start(ENTRY_WORKFLOW_TYPE, { taskQueue: opts.taskQueue, workflowId: entryIdFor(partyId), args }));
-    let summary = await handle.query(getStatusQuery);
+    const summary = await handle.query(getStatusQuery);
+    // each answer (the compact result) says what to do next
+    let now: Pick<EntryUpdateResult, 'status' | 'openStages'> = { status: summary.status, openStages: openStages(summary) };
     let updates = 0;
-    for (let round = 0; summary.status === ENTRY_STATUS.IN_PROGRESS; round++) {
+    for (let round = 0; now.status === ENTRY_STATUS.IN_PROGRESS; round++) {
       if (round > MAX_ROUNDS) throw new Error(`${partyId} did not complete`);
-      for (const stage of openStages(summary)) {
+      for (const stage of now.openStages) {
         // refused before it was accepted (a workflow task timed out under load): safe to send again
-        const current = summary;
-        summary = (await timed(samples.updates, () => retryWhenBusy(samples, workflowTaskFailed, () => actOn(handle, current, stage)))).summary;
+        now = await timed(samples.updates, () => retryWhenBusy(samples, workflowTaskFailed, () => actOn(handle, summary, stage)));
         updates++;
       }
     }

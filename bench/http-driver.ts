@@ -1,7 +1,7 @@
 /**
  * Drives one entry to completion through the HTTP API, as the bodies would: the Party submits
  * what a stage needs, the owning body records a passing decision. Every update's round trip is
- * timed; the summary in each answer says what to do next (one GET at the start). Answers are not
+ * timed; each answer (compact) says what to do next (one GET at the start). Answers are not
  * re-validated here (the API tests do that), so the client adds as little CPU as the floor's.
  */
 import { ENDPOINTS, fillPath } from '../api/endpoints';
@@ -21,7 +21,8 @@ const MAX_ROUNDS = 60;
 export interface DriveResult {
   updates: number;
   rounds: number;
-  final: EntrySummary;
+  /** Where the last answer left the entry. */
+  final: Pick<UpdateResponse, 'status' | 'headline'>;
 }
 
 function expectStatus(what: string, status: number, expected: number, text: string): void {
@@ -40,16 +41,20 @@ export async function getEntryOverHttp(api: ApiStack, partyId: string, latencies
   return (r.json as EntryResponse).entry;
 }
 
-/** Acts on every open stage, round after round, until the entry is complete. */
-/** `retried` counts the updates sent again because the server was busy. */
+/**
+ * Acts on every open stage, round after round, until the entry is complete: the first summary
+ * from one GET, then each update's compact answer says what is open next.
+ * `retried` counts the updates sent again because the server was busy.
+ */
 export async function driveOverHttp(api: ApiStack, partyId: string, updateLatencies: number[], retried: { retries: number } = { retries: 0 }): Promise<DriveResult> {
-  let summary = await getEntryOverHttp(api, partyId);
+  const summary = await getEntryOverHttp(api, partyId);
+  let now: Pick<UpdateResponse, 'status' | 'headline' | 'openStages'> = { ...summary, openStages: openStages(summary) };
   let updates = 0;
   let rounds = 0;
-  while (summary.status === ENTRY_STATUS.IN_PROGRESS) {
-    if (++rounds > MAX_ROUNDS) throw new Error(`${partyId} did not complete in ${MAX_ROUNDS} rounds: ${summary.headline}`);
-    const open = openStages(summary);
-    if (open.length === 0) throw new Error(`${partyId} awaits nobody: ${summary.headline}`);
+  while (now.status === ENTRY_STATUS.IN_PROGRESS) {
+    if (++rounds > MAX_ROUNDS) throw new Error(`${partyId} did not complete in ${MAX_ROUNDS} rounds: ${now.headline}`);
+    const open = now.openStages;
+    if (open.length === 0) throw new Error(`${partyId} awaits nobody: ${now.headline}`);
     for (const stage of open) {
       const where = { stage: stage.stage, ...(stage.role ? { role: stage.role } : {}) };
       const id = `${partyId}-${++updates}`;
@@ -66,8 +71,8 @@ export async function driveOverHttp(api: ApiStack, partyId: string, updateLatenc
         }),
       );
       expectStatus(`${endpoint.operationId} ${partyId} ${stage.stage}`, r.status, 200, r.text);
-      summary = (r.json as UpdateResponse).entry;
+      now = r.json as UpdateResponse;
     }
   }
-  return { updates, rounds, final: summary };
+  return { updates, rounds, final: now };
 }

@@ -7,22 +7,27 @@
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** How a date is written: 'YYYY-MM-DD' (whether that day exists is `isValidDate`). */
+export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Year, month (1-12) and day of a date written 'YYYY-MM-DD'; undefined for anything else. */
+export function dateParts(date: string): [year: number, month: number, day: number] | undefined {
+  if (!DATE_PATTERN.test(date)) return undefined;
+  return [Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10))];
+}
 
 /** True when `s` is a real calendar date written 'YYYY-MM-DD'. */
 export function isValidDate(s: unknown): s is string {
   if (typeof s !== 'string') return false;
-  const m = DATE_RE.exec(s);
-  if (!m) return false;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return toDate(ms) === s;
+  const parts = dateParts(s);
+  return parts !== undefined && toDate(Date.UTC(parts[0], parts[1] - 1, parts[2])) === s;
 }
 
 /** Epoch ms of 00:00 UTC on `date`. */
 export function dateToMs(date: string): number {
-  const m = DATE_RE.exec(date);
-  if (!m) throw new Error(`not a date: ${date}`);
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const parts = dateParts(date);
+  if (!parts) throw new Error(`not a date: ${date}`);
+  return Date.UTC(parts[0], parts[1] - 1, parts[2]);
 }
 
 /** The UTC calendar date of an instant. */

@@ -6,14 +6,14 @@
 import { CURRENT_CALENDAR_VERSION } from './calendar';
 import { CURRENT_CATALOGUE_VERSION, getCatalogue, stageDef, type StageRef } from './catalogue';
 import { execute } from './commands';
-import { toIso } from './dates';
+import { dateToMs, toIso } from './dates';
 import { atRiskFrom, entryView, type EntryView } from './entry-view';
 import { refusalFor } from './guards';
 import { entryIdFor } from './ids';
 import { DEFAULT_REMINDER_OFFSETS_DAYS, resolveMandateDeadline } from './mandates';
-import { atRisk as atRiskNotice, backOnTrack } from './notifications';
+import { atRisk as atRiskNotice, backOnTrack, entryStarted } from './notifications';
 import { pendingTimedItems, type TimedItem } from './reminders';
-import { CURRENT_RULES_VERSION, RULES_VERSION, rulesOf, type RulesVersion } from './rules';
+import { CURRENT_RULES_VERSION, RULES_VERSION, rulesAtLeast, rulesOf, type RulesVersion } from './rules';
 import { checkRetry, type RetryCheck } from './retries';
 import { addAudit, addStages, principalOf, unblock } from './stage-moves';
 import { cloneState, findRecord, type EntryState } from './state';
@@ -63,7 +63,7 @@ function nextWake(view: EntryView, ahead: readonly TimedItem[]): number | null {
   const next = ahead[0];
   if (next) candidates.push(next.at);
   const riskDate = atRiskFrom(view);
-  if (riskDate !== null) candidates.push(Date.parse(`${riskDate}T00:00:00.000Z`));
+  if (riskDate !== null) candidates.push(dateToMs(riskDate));
   if (candidates.length === 0) return null;
   return Math.max(view.now, Math.min(...candidates));
 }
@@ -163,7 +163,13 @@ export function startEntry(input: StartEntryInput, now: number, rules: RulesVers
     state.status = ENTRY_STATUS.COMPLETE;
     state.closedAtMs = now;
   }
-  return settle(entryView(state, now));
+  const started: Notification[] = [];
+  if (rulesAtLeast(state, RULES_VERSION.V3) && state.status === ENTRY_STATUS.IN_PROGRESS) {
+    const n = entryStarted(state, now);
+    started.push(n);
+    state.sentNotificationIds.push(n.id);
+  }
+  return settle(entryView(state, now), started);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -32,4 +32,4 @@ export {
 } from './calendar';
 export { forecastEntry, forecastRole, isAtRisk, entryView, type EntryView } from './entry-view';
 export { REMINDER_HOUR_UTC, BREACH_HOUR_UTC, BREACH_REMINDER_INTERVAL_DAYS } from './reminders';
-export { isOpenStage, stagesOf, openStagesOf, inboxOf, complianceOf, complianceTotals, byMandateDeadline, COMPLIANCE, type Compliance, type ComplianceFacts, type InboxEntry } from './read-model';
+export { isOpenStage, stagesOf, openStagesOf, entryChangeOf, inboxOf, complianceOf, complianceTotals, byMandateDeadline, COMPLIANCE, type Compliance, type ComplianceFacts, type InboxEntry } from './read-model';

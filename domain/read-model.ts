@@ -4,7 +4,7 @@
  * copy of them.
  */
 import { workingDaysBetween } from './calendar';
-import type { EntrySummary, StageSummary } from './types';
+import type { AuditRecord, EntryChange, EntrySummary, StageBrief, StageSummary } from './types';
 import { ENTRY_STATUS, STAGE_STATE, type Body, type StageState } from './vocabulary';
 
 /** A stage is open while it awaits someone: the Party's submission or its owner's decision. */
@@ -20,6 +20,35 @@ export function stagesOf(summary: Pick<EntrySummary, 'partyStages' | 'roleStages
 /** The stages awaiting someone now (none once the entry is closed). */
 export function openStagesOf(summary: Pick<EntrySummary, 'partyStages' | 'roleStages'>): StageSummary[] {
   return stagesOf(summary).filter((s) => isOpenStage(s.state) && s.awaiting !== undefined);
+}
+
+function briefOf(s: StageSummary): StageBrief {
+  return {
+    stage: s.stage,
+    ...(s.role ? { role: s.role } : {}),
+    owner: s.owner,
+    state: s.state,
+    attempts: s.attempts,
+    ...(s.awaiting ? { awaiting: s.awaiting } : {}),
+    ...(s.dueBy ? { dueBy: s.dueBy } : {}),
+    ...(s.outcome ? { outcome: s.outcome } : {}),
+  };
+}
+
+/** An accepted command's answer, read from the entry's summary at the same instant. */
+export function entryChangeOf(summary: EntrySummary, record: AuditRecord, duplicate: boolean, version: number): EntryChange {
+  const stages = stagesOf(summary);
+  const named = record.stage === undefined ? undefined : stages.find((s) => s.stage === record.stage && s.role === record.role);
+  return {
+    record,
+    duplicate,
+    status: summary.status,
+    version,
+    headline: summary.headline,
+    awaitedBodies: summary.awaitedBodies,
+    stage: named ? briefOf(named) : null,
+    openStages: openStagesOf(summary).map(briefOf),
+  };
 }
 
 /** One line of a body's inbox: a stage that body is awaited on. */

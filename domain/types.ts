@@ -144,6 +144,9 @@ export const NOTIFICATION_KIND = {
   ROLE_COMPLETE: 'ROLE_COMPLETE',
   DEADLINE_AMENDED: 'DEADLINE_AMENDED',
   ENTRY_WITHDRAWN: 'ENTRY_WITHDRAWN',
+  ENTRY_STARTED: 'ENTRY_STARTED',
+  SUBMISSION_DUE: 'SUBMISSION_DUE',
+  DECISION_NEEDS_ACTION: 'DECISION_NEEDS_ACTION',
 } as const;
 export type NotificationKind = (typeof NOTIFICATION_KIND)[keyof typeof NOTIFICATION_KIND];
 
@@ -280,6 +283,38 @@ export interface EntrySummary {
   startedAt: string;
   closedAt?: string;
   withdrawnReason?: string;
+}
+
+/** A stage as an update's answer shows it: where it stands and who it waits for (the full stage is in the summary). */
+export interface StageBrief {
+  stage: StageId;
+  role?: UserRole;
+  owner: Body;
+  state: StageState;
+  attempts: number;
+  awaiting?: Body;
+  /** SLA due date of the awaited decision ('YYYY-MM-DD') */
+  dueBy?: string;
+  outcome?: string;
+}
+
+/**
+ * What an accepted command answers: what it recorded and what the caller needs to render the
+ * change and act next. The entry's full summary is one read (the status query) away.
+ */
+export interface EntryChange {
+  record: AuditRecord;
+  /** true when the id was seen before: `record` is the first answer and nothing changed */
+  duplicate: boolean;
+  status: EntryStatus;
+  /** How many audit records the entry holds: grows by one with every recorded change. */
+  version: number;
+  headline: string;
+  awaitedBodies: Body[];
+  /** The stage the record names, as it now stands (null for a command on no stage). */
+  stage: StageBrief | null;
+  /** The stages awaiting someone now. */
+  openStages: StageBrief[];
 }
 
 /** The answer to a command. A duplicate id gets the first answer's record back, and nothing changes. */

@@ -7,11 +7,12 @@ import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Server } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createApp } from '../api/app';
 import { createApiServer } from '../api/http-server';
-import { createEntryGateway } from '../api/temporal/gateway';
+import { createEntryGateway, type EntryGateway } from '../api/temporal/gateway';
 import { apiEnvSchema, type ApiConfig } from '../api/config';
 import { mintToken, TokenStore } from '../api/tokens';
 import { DELIVERY_STATUS, type DeliveryReport } from '../activities/types';
@@ -80,13 +81,67 @@ export function recordingActivities(notifications: Notification[]) {
   };
 }
 
+/**
+ * The Temporal client's retry interceptor waits up to 5 s (plus 20 % jitter) between attempts and
+ * cannot be cancelled: a retry scheduled just before a call's deadline still fires this long after it.
+ */
+const LONGEST_RETRY_WAIT_MS = 6_000;
+
+/**
+ * The gateway with its calls watched, so that a test can close Temporal only once the API has
+ * stopped talking to it: a retry timer firing on a closed connection throws "Channel has been shut
+ * down" out of a timer, which kills the test process.
+ */
+function watchedGateway(gateway: EntryGateway, rpcTimeoutMs: number): { gateway: EntryGateway; quiet: () => Promise<void> } {
+  let inFlight = 0;
+  let lastFailedStartedAt = 0; // an answered call leaves no retry behind; a failed one may
+
+  let onSettled: (() => void) | undefined;
+  const watched = new Proxy(gateway, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        inFlight++;
+        const startedAt = Date.now();
+        const settle = () => {
+          inFlight--;
+          if (inFlight === 0) onSettled?.();
+        };
+        const result = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        result.then(settle, () => {
+          lastFailedStartedAt = Math.max(lastFailedStartedAt, startedAt);
+          settle();
+        });
+        return result;
+      };
+    },
+  });
+  return {
+    gateway: watched,
+    async quiet() {
+      if (inFlight > 0) await new Promise<void>((resolve) => (onSettled = resolve));
+      const retriesOverAt = lastFailedStartedAt + rpcTimeoutMs + LONGEST_RETRY_WAIT_MS;
+      if (Date.now() < retriesOverAt) await delay(retriesOverAt - Date.now());
+    },
+  };
+}
+
+export interface ListeningApp {
+  server: Server;
+  baseUrl: string;
+  config: ApiConfig;
+  /** Stops listening, drops the connections, and resolves once the API's Temporal calls (and their retries) are over. */
+  close(): Promise<void>;
+}
+
 /** Listens on port 0, then builds the app with the real base URL (links in answers point at it). */
 export async function listenApp(
   client: Client,
   overrides: Partial<Record<string, string>>,
   tokens: TokenStore,
   opts: { now?: () => number } = {},
-): Promise<{ server: Server; baseUrl: string; config: ApiConfig }> {
+): Promise<ListeningApp> {
   const server = createApiServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -97,9 +152,19 @@ export async function listenApp(
     ...overrides,
   });
   const record = await sharedTestRecord();
-  const app = createApp({ gateway: createEntryGateway(client, config), config, record, tokens, logger: pino({ level: 'silent' }), ...(opts.now ? { now: opts.now } : {}) });
+  const { gateway, quiet } = watchedGateway(createEntryGateway(client, config), config.TEMPORAL_RPC_TIMEOUT_MS);
+  const app = createApp({ gateway, config, record, tokens, logger: pino({ level: 'silent' }), ...(opts.now ? { now: opts.now } : {}) });
   server.on('request', app);
-  return { server, baseUrl, config };
+  return {
+    server,
+    baseUrl,
+    config,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await quiet();
+    },
+  };
 }
 
 export async function startHarness(env: TestWorkflowEnvironment, opts: { apiBodyLimit?: string; rpcTimeoutMs?: number } = {}): Promise<Harness> {
@@ -121,15 +186,15 @@ export async function startHarness(env: TestWorkflowEnvironment, opts: { apiBody
   for (const body of [BODY.DCC, BODY.SEC_PANEL, BODY.SECAS, BODY.OPS]) byBody.set(body, mint({ body, id: `${body.toLowerCase()}-officer` }));
   const partyTokens = new Map<string, string>();
 
-  const { server, baseUrl, config } = await listenApp(
+  const app = await listenApp(
     env.client,
     { TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_NAMESPACE: env.namespace ?? 'default', ...(opts.apiBodyLimit ? { API_BODY_LIMIT: opts.apiBodyLimit } : {}), ...(opts.rpcTimeoutMs ? { TEMPORAL_RPC_TIMEOUT_MS: String(opts.rpcTimeoutMs) } : {}) },
     tokens,
   );
 
   return {
-    baseUrl,
-    config,
+    baseUrl: app.baseUrl,
+    config: app.config,
     tokens,
     notifications,
     tokenFor: (body) => byBody.get(body)!,
@@ -143,8 +208,7 @@ export async function startHarness(env: TestWorkflowEnvironment, opts: { apiBody
     },
     principalOf: (token) => principals.get(token)!,
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
       worker.shutdown();
       await running;
     },

@@ -3,7 +3,6 @@
  * one per body and one per Party on demand. Requests go through fetch like any client's.
  */
 import type { Client } from '@temporalio/client';
-import type { Server } from 'node:http';
 import { mintToken, TokenStore } from '../api/tokens';
 import { BODY, type Body, type Principal } from '../domain/vocabulary';
 import { call, listenApp, testPersonOf, type Answer, type CallOptions } from './api-harness';
@@ -28,11 +27,12 @@ export async function startApiStack(client: Client, settings: { taskQueue: strin
   for (const body of [BODY.DCC, BODY.SEC_PANEL, BODY.SECAS, BODY.OPS]) byBody.set(body, mint(principalFor(body, '')));
   const byParty = new Map<string, string>();
 
-  const { server, baseUrl }: { server: Server; baseUrl: string } = await listenApp(
+  const app = await listenApp(
     client,
     { TEMPORAL_TASK_QUEUE: settings.taskQueue, TEMPORAL_NAMESPACE: settings.namespace, TEMPORAL_RPC_TIMEOUT_MS: String(settings.rpcTimeoutMs) },
     tokens,
   );
+  const { baseUrl } = app;
   return {
     baseUrl,
     tokenFor(body, partyId) {
@@ -46,9 +46,6 @@ export async function startApiStack(client: Client, settings: { taskQueue: strin
       return token;
     },
     request: (method, path, opts) => call(baseUrl, method, path, opts),
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => app.close(),
   };
 }

@@ -23,9 +23,12 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadWorkerConfig();
   refuseExampleValues(workerExampleValues(config), config.UEP_DEMO);
-  // The SDK's own lines, the workflows' and the activities' (their `log`) all end up here.
+  const log = createLogger('uep-worker', config.LOG_LEVEL);
+  // The SDK's own lines, the workflows' and the activities' (their `log`) all end up here. With
+  // forwarding on, the runtime's logger holds each line 100 ms or more to sort it among Core's, so
+  // the process's own lines go to `log` directly: "worker started" is out before polling begins.
   Runtime.install({
-    logger: pinoTemporalLogger(createLogger('uep-worker', config.LOG_LEVEL)),
+    logger: pinoTemporalLogger(log),
     telemetryOptions: {
       logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }) },
       ...(config.WORKER_METRICS_ENABLED
@@ -41,12 +44,15 @@ async function main(): Promise<void> {
       ...createRecordActivities(record),
     };
     const worker = await createEntryWorker(connection, config, activities);
-    Runtime.instance().logger.info('worker started', {
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      namespace: config.TEMPORAL_NAMESPACE,
-      buildId: config.WORKER_BUILD_ID,
-      metrics: config.WORKER_METRICS_ENABLED ? `http://${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}/metrics` : 'off',
-    });
+    log.info(
+      {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        namespace: config.TEMPORAL_NAMESPACE,
+        buildId: config.WORKER_BUILD_ID,
+        metrics: config.WORKER_METRICS_ENABLED ? `http://${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}/metrics` : 'off',
+      },
+      'worker started',
+    );
     const stopHealth = config.WORKER_HEALTH_FILE
       ? startHealthFile({
           connection,
@@ -56,7 +62,7 @@ async function main(): Promise<void> {
           file: config.WORKER_HEALTH_FILE,
           intervalMs: config.WORKER_HEALTH_INTERVAL_MS,
           onError: (err) => {
-            Runtime.instance().logger.warn('health check against Temporal failed', { error: String(err) });
+            log.warn({ error: String(err) }, 'health check against Temporal failed');
           },
         })
       : undefined;
@@ -66,10 +72,10 @@ async function main(): Promise<void> {
       db: record,
       intervalMs: config.RECONCILE_INTERVAL_MS,
       onMarked: (c) => {
-        Runtime.instance().logger.error('entry closed outside the engine: marked in the record', { ...c, closedAt: c.closedAt.toISOString() });
+        log.error({ ...c, closedAt: c.closedAt.toISOString() }, 'entry closed outside the engine: marked in the record');
       },
       onError: (err) => {
-        Runtime.instance().logger.warn('reconcile pass failed', { error: String(err) });
+        log.warn({ err }, 'reconcile pass failed');
       },
     });
     try {
@@ -79,7 +85,7 @@ async function main(): Promise<void> {
       await reconciler.stop();
       await clientConnection.close();
     }
-    Runtime.instance().logger.info('worker stopped cleanly');
+    log.info('worker stopped cleanly');
   } finally {
     await connection.close();
     await record.destroy();

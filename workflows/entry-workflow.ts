@@ -22,6 +22,7 @@ import {
 import {
   advanceTime,
   applyCommand,
+  entryChangeOf,
   auditTrail,
   checkCommand,
   startEntry,
@@ -34,7 +35,7 @@ import {
   type EntryView,
   type RulesVersion,
 } from '../domain';
-import type { Effects, EntryCommand, EntrySummary, Notification, Refusal, Transition } from '../domain/types';
+import type { AuditRecord, Effects, EntryCommand, EntrySummary, Notification, Refusal, Transition } from '../domain/types';
 import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
 import {
   NOTIFICATION_ACTIVITY_OPTIONS,
@@ -54,13 +55,13 @@ import {
   withdrawUpdate,
   type AddUserRoleRequest,
   type AmendMandateDeadlineRequest,
-  type EntryUpdateResult,
+  type EntryUpdateAnswer,
   type EntryWorkflowInput,
   type RecordDecisionRequest,
   type SubmitEvidenceRequest,
   type WithdrawRequest,
 } from './messages';
-import { encodeSearchAttributes } from './search-attributes';
+import { changedSearchAttributes, encodeSearchAttributes } from './search-attributes';
 import { entryDetailsMarkdown } from './ui-details';
 import { WakeTimer } from './wake-timer';
 
@@ -76,9 +77,9 @@ export const PATCH = {
    * their next step on; an entry under version 2 ends with its final summary as its result.
    */
   RULES_V2: 'uep-rules-v2',
-  /** Generation v4 only: every transition handed to the record by the recordEntry local activity. */
+  /** Generation v7 only: every transition handed to the record by the recordEntry local activity. */
   RECORD_PROJECTION: 'record-projection',
-  /** Generation v4 only: a cancellation requested through Temporal withdraws the entry. */
+  /** Generation v7 only: a cancellation requested through Temporal withdraws the entry. */
   CANCEL_AS_WITHDRAWAL: 'cancel-as-withdrawal',
   /**
    * Every transition handed to the record by the recordEntry (regular) activity, and a cancellation
@@ -89,6 +90,13 @@ export const PATCH = {
    * follows more than 10 such events).
    */
   RECORD_BY_ACTIVITY: 'record-by-activity',
+  /** Rules version 3: the Party is told what it can act on (its start, its turn, a decision sending a stage back). */
+  PARTY_NOTICES: 'uep-party-notices',
+  /**
+   * Leaner updates: an update answers with the compact EntryChange instead of the full summary,
+   * and an upsert carries only the search attributes whose values changed (none: no upsert).
+   */
+  LEAN_UPDATES: 'lean-updates',
 } as const;
 
 /** The withdrawal a cancellation requested through Temporal (UI, CLI, API) stands for. */
@@ -100,16 +108,19 @@ export const TEMPORAL_CANCELLATION: Extract<EntryCommand, { type: 'WITHDRAW' }> 
 
 const { deliverNotification } = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
 const { recordEntry } = proxyActivities<RecordActivities>(RECORD_ACTIVITY_OPTIONS);
-const recordEntryLocally = proxyLocalActivities<RecordActivities>(RECORD_LOCAL_ACTIVITY_OPTIONS).recordEntry; // generation v4
+const recordEntryLocally = proxyLocalActivities<RecordActivities>(RECORD_LOCAL_ACTIVITY_OPTIONS).recordEntry; // generation v7
 
 /** A refused command, as the failure an update validator throws: its type is the refusal code. */
 function refusalFailure(refusal: Refusal): ApplicationFailure {
   return ApplicationFailure.create({ type: refusal.code, message: refusal.message, nonRetryable: true });
 }
 
-/** The rules version a step may run under: version 2 once patched() allows it (never back). */
+/** The rules version a step may run under: each newer version once its patched() allows it (never back). */
 function allowedRules(state: EntryState | undefined): RulesVersion {
-  if (state && rulesOf(state) >= RULES_VERSION.V2) return rulesOf(state);
+  const current = state ? rulesOf(state) : RULES_VERSION.V1;
+  if (current >= RULES_VERSION.V3) return current;
+  if (patched(PATCH.PARTY_NOTICES)) return RULES_VERSION.V3;
+  if (current >= RULES_VERSION.V2) return current;
   return patched(PATCH.RULES_V2) ? RULES_VERSION.V2 : RULES_VERSION.V1;
 }
 
@@ -197,7 +208,9 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
     }
     const attributes = JSON.stringify(effects.searchAttributes);
     if (attributes !== lastSearchAttributes) {
-      upsertSearchAttributes(encodeSearchAttributes(effects.searchAttributes));
+      const pairs = encodeSearchAttributes(effects.searchAttributes);
+      const upserts = patched(PATCH.LEAN_UPDATES) ? changedSearchAttributes(workflowInfo().typedSearchAttributes, pairs) : pairs;
+      if (upserts.length > 0) upsertSearchAttributes(upserts);
       lastSearchAttributes = attributes;
     }
     const summary = summarise(state, Date.now(), view);
@@ -220,14 +233,19 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
     carryOut(transition);
   }
 
-  function handle(command: EntryCommand): EntryUpdateResult {
+  function handle(command: EntryCommand): EntryUpdateAnswer {
     const now = Date.now();
     state = upgradeRules(state, allowedRules(state));
     const outcome = applyCommand(state, command, now);
     if (!outcome.ok) throw refusalFailure(outcome.refusal);
-    if (outcome.duplicate) return { record: outcome.record, duplicate: true, summary: summarise(state, now, outcome.view) };
+    if (outcome.duplicate) return answer(outcome.record, true, summarise(state, now, outcome.view));
     state = outcome.state;
-    return { record: outcome.record, duplicate: false, summary: carryOut(outcome) };
+    return answer(outcome.record, false, carryOut(outcome));
+  }
+
+  function answer(record: AuditRecord, duplicate: boolean, summary: EntrySummary): EntryUpdateAnswer {
+    if (!patched(PATCH.LEAN_UPDATES)) return { record, duplicate, summary };
+    return entryChangeOf(summary, record, duplicate, state.audit.length);
   }
 
   function validate(command: EntryCommand): void {

@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { EntryState } from '../domain';
-import type { AuditRecord, EntryCommand, EntrySummary, StartEntryInput } from '../domain/types';
+import type { AuditRecord, EntryChange, EntryCommand, EntrySummary, StartEntryInput } from '../domain/types';
 
 export const ENTRY_WORKFLOW_TYPE = 'entryWorkflow';
 
@@ -21,19 +21,31 @@ export type AmendMandateDeadlineRequest = RequestOf<'AMEND_DEADLINE'>;
 export type AddUserRoleRequest = RequestOf<'ADD_ROLE'>;
 export type WithdrawRequest = RequestOf<'WITHDRAW'>;
 
-/** Every accepted update answers with what it recorded and the entry as it now stands. */
-export interface EntryUpdateResult {
+/** Every accepted update answers with what it recorded and what the caller needs to render it (the domain's EntryChange). */
+export type EntryUpdateResult = EntryChange;
+
+/**
+ * What an update answered before the compact result (patch 'compact-update-result'): the record and
+ * the entry's full summary. Only in histories written before it, and from a worker not yet upgraded.
+ */
+export interface LegacyEntryUpdateResult {
   record: AuditRecord;
-  /** true when the id was seen before: `record` is the first answer and nothing changed */
   duplicate: boolean;
   summary: EntrySummary;
 }
 
-export const recordDecisionUpdate = defineUpdate<EntryUpdateResult, [RecordDecisionRequest]>('recordDecision');
-export const submitEvidenceUpdate = defineUpdate<EntryUpdateResult, [SubmitEvidenceRequest]>('submitEvidence');
-export const amendMandateDeadlineUpdate = defineUpdate<EntryUpdateResult, [AmendMandateDeadlineRequest]>('amendMandateDeadline');
-export const addUserRoleUpdate = defineUpdate<EntryUpdateResult, [AddUserRoleRequest]>('addUserRole');
-export const withdrawUpdate = defineUpdate<EntryUpdateResult, [WithdrawRequest]>('withdraw');
+/** What an update may answer: the compact result, or the legacy one from a worker not yet upgraded. */
+export type EntryUpdateAnswer = EntryUpdateResult | LegacyEntryUpdateResult;
+
+export function isLegacyUpdateResult(answer: EntryUpdateAnswer): answer is LegacyEntryUpdateResult {
+  return 'summary' in answer;
+}
+
+export const recordDecisionUpdate = defineUpdate<EntryUpdateAnswer, [RecordDecisionRequest]>('recordDecision');
+export const submitEvidenceUpdate = defineUpdate<EntryUpdateAnswer, [SubmitEvidenceRequest]>('submitEvidence');
+export const amendMandateDeadlineUpdate = defineUpdate<EntryUpdateAnswer, [AmendMandateDeadlineRequest]>('amendMandateDeadline');
+export const addUserRoleUpdate = defineUpdate<EntryUpdateAnswer, [AddUserRoleRequest]>('addUserRole');
+export const withdrawUpdate = defineUpdate<EntryUpdateAnswer, [WithdrawRequest]>('withdraw');
 
 export const getStatusQuery = defineQuery<EntrySummary>('getStatus');
 export const getAuditTrailQuery = defineQuery<AuditRecord[]>('getAuditTrail');

@@ -6,6 +6,7 @@
  */
 import { defineSearchAttributeKey, type SearchAttributeType, type SearchAttributeUpdatePair, type TypedSearchAttributes } from '@temporalio/common';
 import { z } from 'zod';
+import { toDate } from '../domain/dates';
 import type { EntrySearchAttributes } from '../domain/types';
 import { BODY, COHORT, ENTRY_STATUS, STAGE, USER_ROLE } from '../domain/vocabulary';
 
@@ -60,6 +61,20 @@ export function encodeSearchAttributes(values: EntrySearchAttributes): SearchAtt
   ];
 }
 
+type AttributeValue = SearchAttributeUpdatePair['value'];
+
+function sameValue(now: unknown, next: AttributeValue): boolean {
+  if (next === null) return now === undefined;
+  if (next instanceof Date) return now instanceof Date && now.getTime() === next.getTime();
+  if (Array.isArray(next)) return Array.isArray(now) && now.length === next.length && next.every((v, i) => now[i] === v);
+  return now === next;
+}
+
+/** The pairs whose values differ from what the entry holds now (an upsert of the rest would change nothing). */
+export function changedSearchAttributes(current: TypedSearchAttributes, pairs: SearchAttributeUpdatePair[]): SearchAttributeUpdatePair[] {
+  return pairs.filter((pair) => !sameValue(current.get(pair.key), pair.value));
+}
+
 /**
  * What visibility holds about one entry. The identifying attributes may lag just after a start
  * (null or empty then); `mandateDeadline` is a calendar date, `nextDeadline` an instant.
@@ -94,7 +109,7 @@ export function decodeSearchAttributes(typed: TypedSearchAttributes): DecodedSea
     status: typed.get(a.status) ?? null,
     awaitedBodies: typed.get(a.awaitedBodies) ?? [],
     openStages: typed.get(a.openStages) ?? [],
-    mandateDeadline: date === undefined ? null : date.toISOString().slice(0, 10),
+    mandateDeadline: date === undefined ? null : toDate(date.getTime()),
     nextDeadline: next === undefined ? null : next.toISOString(),
     atRisk: typed.get(a.atRisk) ?? false,
     inBreach: typed.get(a.inBreach) ?? false,

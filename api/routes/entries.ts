@@ -1,11 +1,12 @@
 /** Entries: start, read, list and search, amend the mandate deadline, add a role, withdraw. */
 import { Router } from 'express';
+import type { z } from 'zod';
 import { startWarnings, validateStartInput } from '../../domain';
 import type { StartEntryInput } from '../../domain/types';
-import { BODY, ENTRY_STATUS } from '../../domain/vocabulary';
+import { BODY, ENTRY_STATUS, type Principal } from '../../domain/vocabulary';
 import { principalOf } from '../auth';
 import type { AppContext } from '../context';
-import { ENDPOINTS } from '../endpoints';
+import { ENDPOINTS, type Endpoint } from '../endpoints';
 import { refusalError } from '../errors';
 import { apiUrl, entryLinks } from '../links';
 import { mount } from '../mount';
@@ -16,7 +17,20 @@ import type { UpdateAnswer } from '../temporal/gateway';
 /** An accepted update's answer, once the record holds it (so the reads that follow see it). */
 export async function updateResponse(ctx: AppContext, partyId: string, result: UpdateAnswer): Promise<UpdateResponse> {
   await awaitRecordedUpdate(ctx, partyId, result.record);
-  return { record: result.record, duplicate: result.duplicate, entry: result.summary, links: entryLinks(ctx.config, partyId) };
+  return { ...result, links: entryLinks(ctx.config, partyId) };
+}
+
+/** An endpoint that is one update of a Party's entry: the body, with the caller as principal, goes to one gateway operation. */
+export function mountUpdate<P extends z.ZodType<{ partyId: string }>, Q extends z.ZodType, B extends z.ZodType<object>>(
+  router: Router,
+  ctx: AppContext,
+  endpoint: Endpoint<P, Q, B>,
+  operation: (partyId: string, request: z.output<B> & { principal: Principal }) => Promise<UpdateAnswer>,
+): void {
+  mount(router, ctx, endpoint, async ({ params, body }, _req, res) => {
+    const result = await operation(params.partyId, { ...body, principal: principalOf(res) });
+    res.json(await updateResponse(ctx, params.partyId, result));
+  });
 }
 
 export function entriesRouter(ctx: AppContext): Router {
@@ -68,20 +82,9 @@ export function entriesRouter(ctx: AppContext): Router {
     res.json(answer);
   });
 
-  mount(router, ctx, ENDPOINTS.amendMandateDeadline, async ({ params, body }, _req, res) => {
-    const result = await ctx.gateway.amendDeadline(params.partyId, { ...body, principal: principalOf(res) });
-    res.json(await updateResponse(ctx, params.partyId, result));
-  });
-
-  mount(router, ctx, ENDPOINTS.addUserRole, async ({ params, body }, _req, res) => {
-    const result = await ctx.gateway.addRole(params.partyId, { ...body, principal: principalOf(res) });
-    res.json(await updateResponse(ctx, params.partyId, result));
-  });
-
-  mount(router, ctx, ENDPOINTS.withdraw, async ({ params, body }, _req, res) => {
-    const result = await ctx.gateway.withdraw(params.partyId, { ...body, principal: principalOf(res) });
-    res.json(await updateResponse(ctx, params.partyId, result));
-  });
+  mountUpdate(router, ctx, ENDPOINTS.amendMandateDeadline, (partyId, request) => ctx.gateway.amendDeadline(partyId, request));
+  mountUpdate(router, ctx, ENDPOINTS.addUserRole, (partyId, request) => ctx.gateway.addRole(partyId, request));
+  mountUpdate(router, ctx, ENDPOINTS.withdraw, (partyId, request) => ctx.gateway.withdraw(partyId, request));
 
   return router;
 }

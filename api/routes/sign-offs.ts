@@ -1,5 +1,6 @@
 /** Sign-offs: decisions by the owning body, evidence from the Party, and each body's inbox. */
 import { Router } from 'express';
+import { toDate } from '../../domain/dates';
 import { inboxOf } from '../../domain/read-model';
 import type { EntrySummary } from '../../domain/types';
 import { BODY, ENTRY_STATUS, type Body } from '../../domain/vocabulary';
@@ -12,20 +13,13 @@ import { mount } from '../mount';
 import { INBOX_READER_OF_ALL } from '../permissions';
 import type { InboxItem, InboxResponse } from '../schemas';
 import { recordedSummaries } from '../record-reads';
-import { updateResponse } from './entries';
+import { mountUpdate } from './entries';
 
 export function signOffsRouter(ctx: AppContext): Router {
   const router = Router();
 
-  mount(router, ctx, ENDPOINTS.recordDecision, async ({ params, body }, _req, res) => {
-    const result = await ctx.gateway.decide(params.partyId, { ...body, principal: principalOf(res) });
-    res.json(await updateResponse(ctx, params.partyId, result));
-  });
-
-  mount(router, ctx, ENDPOINTS.submitEvidence, async ({ params, body }, _req, res) => {
-    const result = await ctx.gateway.submit(params.partyId, { ...body, principal: principalOf(res) });
-    res.json(await updateResponse(ctx, params.partyId, result));
-  });
+  mountUpdate(router, ctx, ENDPOINTS.recordDecision, (partyId, request) => ctx.gateway.decide(partyId, request));
+  mountUpdate(router, ctx, ENDPOINTS.submitEvidence, (partyId, request) => ctx.gateway.submit(partyId, request));
 
   mount(router, ctx, ENDPOINTS.inbox, async ({ query }, _req, res) => {
     const principal = principalOf(res);
@@ -36,7 +30,7 @@ export function signOffsRouter(ctx: AppContext): Router {
     const partyId = principal.body === BODY.PARTY ? principal.partyId : undefined;
     const summaries: EntrySummary[] = [];
     for await (const summary of recordedSummaries(ctx, { status: ENTRY_STATUS.IN_PROGRESS, awaitedBody: body ?? undefined, partyId })) summaries.push(summary);
-    const today = new Date(ctx.now()).toISOString().slice(0, 10);
+    const today = toDate(ctx.now());
     const items: InboxItem[] = inboxOf(summaries, body, today).map((item) => ({ ...item, links: entryLinks(ctx.config, item.partyId) }));
     const answer: InboxResponse = { body, items };
     res.json(answer);

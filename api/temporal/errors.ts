@@ -1,17 +1,17 @@
 /**
  * Temporal's client errors as the API's one error shape: the workflow's refusals (an update
  * validator's failure type is the refusal code), an entry already running, no such entry,
- * Temporal unreachable or too slow, a request Temporal found invalid. Anything else is left as is
- * (the error middleware answers it with a 500).
+ * Temporal unreachable or too slow, an entry whose workflow task is failing, a request Temporal
+ * found invalid. Anything else is left as is (the error middleware answers it with a 500).
  */
 import { isGrpcServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { REFUSAL, type RefusalCode } from '../../domain/types';
-import { ApiError, notFound, refusalError, temporalUnavailable } from '../errors';
+import { ApiError, entryNotReady, notFound, refusalError, temporalUnavailable } from '../errors';
 import { API_ERROR } from '../schemas';
 
 /** gRPC status codes (grpc/status.proto); @grpc/grpc-js is not a direct dependency. */
-const grpcStatus = { CANCELLED: 1, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, UNAVAILABLE: 14 } as const;
+const grpcStatus = { CANCELLED: 1, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
 
 const UNAVAILABLE_GRPC_CODES = new Set<number>([
   grpcStatus.UNAVAILABLE,
@@ -39,6 +39,18 @@ function isUnavailable(err: unknown): boolean {
   return false;
 }
 
+/**
+ * True when Temporal refused a query or an update because the entry's workflow task keeps failing
+ * (WorkflowNotReady, FAILED_PRECONDITION): the entry is there, but takes nothing until a worker
+ * completes its task again (a fixed deployment, a worker no longer overloaded).
+ */
+function isWorkflowTaskFailing(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isGrpcServiceError(e) && (e.code as number) === grpcStatus.FAILED_PRECONDITION) return /workflow task in failed state/i.test(e.details ?? e.message);
+  }
+  return false;
+}
+
 export function fromTemporal(err: unknown): unknown {
   if (err instanceof ApiError) return err;
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && isRefusalCode(err.cause.type)) {
@@ -51,6 +63,9 @@ export function fromTemporal(err: unknown): unknown {
     ]);
   }
   if (err instanceof WorkflowNotFoundError) return notFound('No entry for this party');
+  if (isWorkflowTaskFailing(err)) {
+    return entryNotReady("The entry cannot take requests right now: its workflow's last task failed and Temporal is retrying it; retry later");
+  }
   if (isUnavailable(err)) return temporalUnavailable('Temporal is unavailable or did not answer in time; retry later');
   if (grpcCode(err) === grpcStatus.INVALID_ARGUMENT) {
     return new ApiError(400, API_ERROR.VALIDATION_FAILED, 'Temporal refused the request as invalid (e.g. a stale page token)');

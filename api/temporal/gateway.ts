@@ -8,7 +8,7 @@
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { checkRetry, entryIdFor, startEntry, summarise } from '../../domain';
+import { checkRetry, entryChangeOf, entryIdFor, startEntry, summarise } from '../../domain';
 import { REFUSAL, type AuditRecord, type EntryCommand, type EntrySummary, type StartEntryInput } from '../../domain/types';
 import * as messages from '../../workflows/messages';
 import { decodeSearchAttributes, encodeSearchAttributes, type DecodedSearchAttributes } from '../../workflows/search-attributes';
@@ -21,7 +21,7 @@ import { entryQuery, type EntryFilters } from './visibility';
 
 export type { EntryFilters } from './visibility';
 
-/** What an accepted command answers: its record, whether it was a retry, the entry as it now stands. */
+/** What an accepted command answers: its record, whether it was a retry, and the change in brief (domain's EntryChange). */
 export type UpdateAnswer = messages.EntryUpdateResult;
 
 export interface StartedEntry {
@@ -130,10 +130,11 @@ export function createEntryGateway(client: Client, config: GatewayConfig): Entry
    * reuse with ID_REUSED. A closed entry takes no update: a retry of a command it recorded is
    * answered from its audit trail by the same rule; anything else is ENTRY_CLOSED.
    */
-  async function update<Req>(partyId: string, definition: UpdateDefinition<messages.EntryUpdateResult, [Req]>, request: Req, command: EntryCommand): Promise<UpdateAnswer> {
+  async function update<Req>(partyId: string, definition: UpdateDefinition<messages.EntryUpdateAnswer, [Req]>, request: Req, command: EntryCommand): Promise<UpdateAnswer> {
     const handle = handleFor(partyId);
     try {
-      return await boundedRaw(() => handle.executeUpdate(definition, { args: [request] }));
+      const answer = await boundedRaw(() => handle.executeUpdate(definition, { args: [request] }));
+      return messages.isLegacyUpdateResult(answer) ? await fromLegacy(partyId, answer) : answer;
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw fromTemporal(err);
       const closed = await boundedRaw(() => handle.describe()).then(
@@ -141,11 +142,18 @@ export function createEntryGateway(client: Client, config: GatewayConfig): Entry
         () => false,
       );
       if (!closed) throw fromTemporal(err);
-      const retry = checkRetry(await auditTrail(partyId), command);
-      if (retry.kind === 'duplicate') return { record: retry.record, duplicate: true, summary: await status(partyId) };
+      const trail = await auditTrail(partyId);
+      const retry = checkRetry(trail, command);
+      if (retry.kind === 'duplicate') return entryChangeOf(await status(partyId), retry.record, true, trail.length);
       if (retry.kind === 'reused') throw refusalError(retry.refusal.code, retry.refusal.message);
       throw refusalError(REFUSAL.ENTRY_CLOSED, 'The entry is closed (complete or withdrawn)');
     }
+  }
+
+  /** A worker not yet upgraded answers the full summary: the same brief is read from it. */
+  async function fromLegacy(partyId: string, answer: messages.LegacyEntryUpdateResult): Promise<UpdateAnswer> {
+    const version = answer.duplicate ? (await auditTrail(partyId)).length : answer.record.seq;
+    return entryChangeOf(answer.summary, answer.record, answer.duplicate, version);
   }
 
   async function list(filters: EntryFilters, pageSize: number, pageToken?: string): Promise<EntryPage> {

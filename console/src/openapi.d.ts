@@ -674,7 +674,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ENTRY_ALREADY_STARTED" | "PAYLOAD_TOO_LARGE" | "TEMPORAL_UNAVAILABLE" | "NO_WORKER" | "INTERNAL" | "UNKNOWN_STAGE" | "STAGE_NOT_APPLICABLE" | "ROLE_REQUIRED" | "WRONG_BODY" | "NOT_OWN_PARTY" | "NOT_AWAITING" | "UNKNOWN_OUTCOME" | "ENTRY_CLOSED" | "ROLE_ALREADY_SOUGHT" | "INVALID_DEADLINE" | "ID_REUSED" | "INVALID_INPUT";
+                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ENTRY_ALREADY_STARTED" | "PAYLOAD_TOO_LARGE" | "TEMPORAL_UNAVAILABLE" | "ENTRY_NOT_READY" | "NO_WORKER" | "INTERNAL" | "UNKNOWN_STAGE" | "STAGE_NOT_APPLICABLE" | "ROLE_REQUIRED" | "WRONG_BODY" | "NOT_OWN_PARTY" | "NOT_AWAITING" | "UNKNOWN_OUTCOME" | "ENTRY_CLOSED" | "ROLE_ALREADY_SOUGHT" | "INVALID_DEADLINE" | "ID_REUSED" | "INVALID_INPUT";
                 details: {
                     message: string;
                     path: string;
@@ -788,6 +788,21 @@ export interface components {
                 workflowPollers: number;
             };
         };
+        /** @description A stage in brief: where it stands and who it waits for (the full stage is in the entry, `links.self`) */
+        StageBrief: {
+            attempts: number;
+            awaiting?: components["schemas"]["Body"];
+            /**
+             * @description SLA due date of the awaited decision
+             * @example 2018-08-31
+             */
+            dueBy?: string;
+            outcome?: string;
+            owner: components["schemas"]["Body"];
+            role?: components["schemas"]["UserRole"];
+            stage: components["schemas"]["StageId"];
+            state: components["schemas"]["StageState"];
+        };
         /** @enum {string} */
         StageId: "ACCESSION" | "ID_ALLOCATION" | "SECURITY_ASSESSMENT" | "CREDIT_COVER" | "DCC_GATEWAY" | "SMKI_SREPT" | "USER_ID" | "UEPT" | "PRIVACY_ASSESSMENT" | "UEP_COMPLETION";
         /** @enum {string} */
@@ -883,12 +898,22 @@ export interface components {
             /** @description The contact's name */
             name: string;
         };
+        /** @description What an accepted command answers: its record and the change in brief, enough to render it and act next. The full entry (forecast, every stage, follow-ups) is one `GET links.self` away. */
         UpdateResponse: {
-            /** @description true for a retry of a decision or submission id already recorded: `record` is the first record, nothing changed, and `entry` is the entry as it is now */
+            awaitedBodies: components["schemas"]["Body"][];
+            /** @description true for a retry of a decision or submission id already recorded: `record` is the first record, nothing changed, and the rest is the entry as it is now */
             duplicate: boolean;
-            entry: components["schemas"]["EntrySummary"];
+            /** @description One line: where the entry stands */
+            headline: string;
             links: components["schemas"]["EntryLinks"];
+            /** @description The stages awaiting someone now */
+            openStages: components["schemas"]["StageBrief"][];
             record: components["schemas"]["AuditRecord"];
+            /** @description The stage the record names, as it now stands (null for a command on no stage) */
+            stage: components["schemas"]["StageBrief"] | null;
+            status: components["schemas"]["EntryStatus"];
+            /** @description How many audit records the entry holds; grows by one with every recorded change */
+            version: number;
         };
         /** @enum {string} */
         UserRole: "IMPORT_SUPPLIER" | "EXPORT_SUPPLIER" | "GAS_SUPPLIER" | "ELECTRICITY_DISTRIBUTOR" | "GAS_TRANSPORTER" | "REGISTERED_SUPPLIER_AGENT" | "OTHER_USER";
@@ -995,7 +1020,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1143,7 +1168,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1227,7 +1252,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1332,7 +1357,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1409,7 +1434,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1486,7 +1511,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1563,7 +1588,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1680,7 +1705,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1797,7 +1822,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1914,7 +1939,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2031,7 +2056,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2148,7 +2173,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2216,7 +2241,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2272,7 +2297,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2337,7 +2362,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2402,7 +2427,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -11,6 +11,7 @@
 #
 # Environment: TEMPORAL_ADDRESS (host:port), TEMPORAL_NAMESPACE.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 : "${TEMPORAL_ADDRESS:?}" "${TEMPORAL_NAMESPACE:?}"
 LIST_FILE=${1:-$(dirname "$0")/search-attributes.txt}
@@ -38,15 +39,8 @@ grep -v '^[[:space:]]*#' "$LIST_FILE" | grep -v '^[[:space:]]*$' | while read -r
     echo "search attribute $name exists"
     continue
   fi
-  if out=$(temporal operator search-attribute create --namespace "$TEMPORAL_NAMESPACE" --address "$TEMPORAL_ADDRESS" --name "$name" --type "$type" 2>&1); then
-    echo "search attribute $name ($type) created"
-  elif printf '%s' "$out" | grep -qi 'already exists'; then
-    echo "search attribute $name exists"
-  else
-    printf '%s\n' "$out" >&2
-    echo "could not create search attribute $name ($type)" >&2
-    exit 1
-  fi
+  create_or_keep "search attribute $name ($type)" \
+    temporal operator search-attribute create --namespace "$TEMPORAL_NAMESPACE" --address "$TEMPORAL_ADDRESS" --name "$name" --type "$type"
 done
 
 # Verify: every listed name is registered now.

@@ -8,6 +8,7 @@
 # Environment: POSTGRES_SEEDS (host), DB_PORT, POSTGRES_USER, SQL_PASSWORD (read by
 # temporal-sql-tool itself, so it never appears on a command line), UEP_DEMO.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
 : "${POSTGRES_SEEDS:?}" "${DB_PORT:?}" "${POSTGRES_USER:?}" "${SQL_PASSWORD:?}"
 
@@ -37,23 +38,10 @@ until nc -z -w 5 "$POSTGRES_SEEDS" "$DB_PORT"; do
   sleep 2
 done
 
-# create: tolerate only "already exists"; any other failure (auth, network) stops the job.
-create_db() {
-  if out=$(sql_tool --db "$1" create 2>&1); then
-    echo "database $1 created"
-  elif printf '%s' "$out" | grep -qi 'already exists'; then
-    echo "database $1 already exists"
-  else
-    printf '%s\n' "$out" >&2
-    echo "could not create database $1" >&2
-    exit 1
-  fi
-}
-
 setup_db() {
   db=$1
   dir=$2
-  create_db "$db"
+  create_or_keep "database $db" sql_tool --db "$db" create
   sql_tool --db "$db" setup-schema -v 0.0
   sql_tool --db "$db" update-schema -d "$SCHEMA_ROOT/$dir/versioned"
   echo "database $db: schema up to date"

@@ -7,8 +7,7 @@ import { activityDepsFromConfig, createActivities, notificationEnvSchema } from 
 import { parseEnv } from '../../config/env';
 import { entryIdFor } from '../../domain';
 import { BODY, COHORT, USER_ROLE } from '../../domain/vocabulary';
-import { entryWorkflow } from '../../workflows';
-import { principalFor } from '../../testkit/entry-driver';
+import { principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import { startSmtpCatcher, type SmtpCatcher } from '../../testkit/smtp-catcher';
 import { createTestWorker, startTimeSkippingServer, terminateWhenIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 
@@ -42,22 +41,14 @@ test('mandate reminders arrive by email on their days, each once', async () => {
   const reminderId = (k: number) => `${entryIdFor(partyId)}:MANDATE_REMINDER:d${k}:v1`;
 
   await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(entryWorkflow, {
-      taskQueue,
-      workflowId: entryIdFor(partyId),
-      args: [
-        {
-          start: {
-            partyId,
-            partyName: 'Mailed Energy Ltd',
-            cohort: COHORT.SMALL_DOMESTIC_SUPPLIER,
-            roles: [USER_ROLE.IMPORT_SUPPLIER],
-            mandateDeadline: deadline,
-            uepContact: { name: 'Mo Contact', email: 'mo@mailed.example' },
-            startedBy: principalFor(BODY.OPS, 'ops'),
-          },
-        },
-      ],
+    const handle = await startEntryWorkflow(env.client, taskQueue, {
+      partyId,
+      partyName: 'Mailed Energy Ltd',
+      cohort: COHORT.SMALL_DOMESTIC_SUPPLIER,
+      roles: [USER_ROLE.IMPORT_SUPPLIER],
+      mandateDeadline: deadline,
+      uepContact: { name: 'Mo Contact', email: 'mo@mailed.example' },
+      startedBy: principalFor(BODY.OPS, 'ops'),
     });
     try {
       for (const k of [30, 14, 7]) {

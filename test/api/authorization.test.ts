@@ -3,14 +3,14 @@
  * the one table below, against a real dev server and worker. Mutating endpoints get a fresh entry
  * per cell, so each cell is independent of the others.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ENDPOINTS, type Endpoint, type EndpointName } from '../../api/endpoints';
 import { ACCESS, PERMISSIONS } from '../../api/permissions';
 import { ErrorResponse } from '../../api/schemas';
 import { BODY, STAGE, USER_ROLE, type Body } from '../../domain/vocabulary';
-import { startDevServer, uniquePartyId } from '../../testkit/temporal';
+import { uniquePartyId } from '../../testkit/temporal';
 import { startBody, startBodyAcceded } from '../../testkit/api-fixtures';
-import { call, startHarness, type CallOptions, type Harness } from '../../testkit/api-harness';
+import { call, type CallOptions } from '../../testkit/api-harness';
+import { useApiHarness } from '../../testkit/suites';
 
 const KINDS = ['DCC', 'SEC_PANEL', 'SECAS', 'OWN_PARTY', 'OTHER_PARTY', 'OPS', 'NONE'] as const;
 type Kind = (typeof KINDS)[number];
@@ -68,23 +68,16 @@ const MATRIX: Record<EndpointName, Case> = {
   metrics: { fresh: false, request: () => ({ method: 'GET', path: '/metrics' }), expect: row(200, 200, 200, 200, 200, 200, 200) },
 };
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
+const suite = useApiHarness();
 let sharedParty: string;
 const otherParty = uniquePartyId('OTHER');
 
 beforeAll(async () => {
-  env = await startDevServer();
-  h = await startHarness(env);
   sharedParty = await start(uniquePartyId());
-});
-afterAll(async () => {
-  await h?.close();
-  await env?.teardown();
 });
 
 async function start(partyId: string): Promise<string> {
-  const r = await call(h.baseUrl, 'POST', '/v1/entries', { token: h.tokenFor(BODY.OPS), body: startBodyAcceded(partyId) });
+  const r = await call(suite.h.baseUrl, 'POST', '/v1/entries', { token: suite.h.tokenFor(BODY.OPS), body: startBodyAcceded(partyId) });
   expect(r.status).toBe(201);
   return partyId;
 }
@@ -94,11 +87,11 @@ function tokenOf(kind: Kind, partyId: string): string | undefined {
     case 'NONE':
       return undefined;
     case 'OWN_PARTY':
-      return h.partyToken(partyId);
+      return suite.h.partyToken(partyId);
     case 'OTHER_PARTY':
-      return h.partyToken(otherParty);
+      return suite.h.partyToken(otherParty);
     default:
-      return h.tokenFor(kind);
+      return suite.h.tokenFor(kind);
   }
 }
 
@@ -126,7 +119,7 @@ test.each(cells)('%s as %s -> %i', async (name, kind, expected) => {
   else if (c.fresh) partyId = await start(uniquePartyId());
   const { method, path, body } = c.request(partyId);
   const opts: CallOptions = { token: tokenOf(kind, partyId), ...(body !== undefined ? { body } : {}) };
-  const r = await call(h.baseUrl, method, path, opts);
+  const r = await call(suite.h.baseUrl, method, path, opts);
   expect(r.status).toBe(expected);
   if (expected >= 400) expect(ErrorResponse.safeParse(r.json).success).toBe(true);
   if (expected === 401) expect(r.headers.get('www-authenticate')).toContain('Bearer');

@@ -1,33 +1,27 @@
 /** Every endpoint against a real dev server and worker: entries, sign-offs, search, audit, inbox, report. */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { type StartEntryRequest, EntryListResponse, EntryResponse, ErrorResponse, InboxResponse, StartEntryResponse, UpdateResponse, AuditTrailResponse, ComplianceReport } from '../../api/schemas';
 import { AUDIT_ACTION } from '../../domain/types';
+import { openStagesOf } from '../../domain';
 import { BODY, COHORT, ENTRY_STATUS, STAGE, STAGE_STATE, USER_ROLE } from '../../domain/vocabulary';
-import { startDevServer, uniquePartyId } from '../../testkit/temporal';
+import { uniquePartyId } from '../../testkit/temporal';
 import { startBody, startBodyAcceded } from '../../testkit/api-fixtures';
-import { call, eventually, startHarness, type Answer, type Harness } from '../../testkit/api-harness';
+import { call, eventually, type Answer } from '../../testkit/api-harness';
+import { useApiHarness } from '../../testkit/suites';
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
+const suite = useApiHarness();
 let ops: string;
 let secas: string;
 let dcc: string;
 let panel: string;
 
 beforeAll(async () => {
-  env = await startDevServer();
-  h = await startHarness(env);
-  ops = h.tokenFor(BODY.OPS);
-  secas = h.tokenFor(BODY.SECAS);
-  dcc = h.tokenFor(BODY.DCC);
-  panel = h.tokenFor(BODY.SEC_PANEL);
-});
-afterAll(async () => {
-  await h?.close();
-  await env?.teardown();
+  ops = suite.h.tokenFor(BODY.OPS);
+  secas = suite.h.tokenFor(BODY.SECAS);
+  dcc = suite.h.tokenFor(BODY.DCC);
+  panel = suite.h.tokenFor(BODY.SEC_PANEL);
 });
 
-const api = (method: string, path: string, opts: Parameters<typeof call>[3] = {}) => call(h.baseUrl, method, path, opts);
+const api = (method: string, path: string, opts: Parameters<typeof call>[3] = {}) => call(suite.h.baseUrl, method, path, opts);
 const expectError = (r: Answer, status: number, code: string) => {
   expect({ status: r.status, code: (r.json as ErrorResponse)?.error?.code }).toEqual({ status, code });
   expect(ErrorResponse.safeParse(r.json).success).toBe(true);
@@ -47,14 +41,14 @@ describe('start and read', () => {
     expect(r.status).toBe(201);
     const body = StartEntryResponse.parse(r.json);
     expect(body).toMatchObject({ entryId: `uep-${partyId}`, partyId, status: ENTRY_STATUS.IN_PROGRESS });
-    expect(r.headers.get('location')).toBe(`${h.baseUrl}/v1/entries/${partyId}`);
-    expect(body.links.self).toBe(`${h.baseUrl}/v1/entries/${partyId}`);
-    expect(body.links.temporalUi).toBe(`${h.config.TEMPORAL_UI_URL}/namespaces/default/workflows/uep-${partyId}`);
+    expect(r.headers.get('location')).toBe(`${suite.h.baseUrl}/v1/entries/${partyId}`);
+    expect(body.links.self).toBe(`${suite.h.baseUrl}/v1/entries/${partyId}`);
+    expect(body.links.temporalUi).toBe(`${suite.h.config.TEMPORAL_UI_URL}/namespaces/default/workflows/uep-${partyId}`);
 
     expect(body.warnings).toEqual([]);
 
-    const desc = await env.client.workflow.getHandle(`uep-${partyId}`).describe();
-    expect(desc.taskQueue).toBe(h.config.TEMPORAL_TASK_QUEUE);
+    const desc = await suite.env.client.workflow.getHandle(`uep-${partyId}`).describe();
+    expect(desc.taskQueue).toBe(suite.h.config.TEMPORAL_TASK_QUEUE);
     // only facts that never change: no headline beside the live details to go stale
     expect(await desc.staticSummary()).toBe(`UEP Party ${partyId} (${partyId}), cohort SMALL_NON_DOMESTIC_SUPPLIER, roles sought at start: IMPORT_SUPPLIER`);
     expect(await desc.staticDetails()).toBeUndefined();
@@ -80,7 +74,7 @@ describe('start and read', () => {
     const runs = await eventually(
       async () => {
         const list: string[] = [];
-        for await (const w of env.client.workflow.list({ query: `WorkflowId = 'uep-${partyId}'` })) list.push(w.runId);
+        for await (const w of suite.env.client.workflow.list({ query: `WorkflowId = 'uep-${partyId}'` })) list.push(w.runId);
         return list;
       },
       (l) => l.length >= 1,
@@ -89,7 +83,7 @@ describe('start and read', () => {
 
     expect((await api('POST', `/v1/entries/${partyId}/withdrawal`, { token: ops, body: { reason: 'duplicate application' } })).status).toBe(200);
     // the workflow closes once its last notifications are out
-    await env.client.workflow.getHandle(`uep-${partyId}`).result();
+    await suite.env.client.workflow.getHandle(`uep-${partyId}`).result();
     const restart = await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(partyId) });
     expect(restart.status).toBe(201);
     const status = EntryResponse.parse((await api('GET', `/v1/entries/${partyId}`, { token: ops })).json);
@@ -129,8 +123,16 @@ describe('sign-offs', () => {
     const body = UpdateResponse.parse(r.json);
     expect(body.record).toMatchObject({ action: AUDIT_ACTION.DECISION, principal: { body: BODY.SECAS, id: 'secas-officer' }, outcome: 'ALLOCATED' });
     expect(body.duplicate).toBe(false);
-    expect(body.entry.partyStages.find((s) => s.stage === STAGE.ID_ALLOCATION)?.state).toBe(STAGE_STATE.DONE);
-    expect(body.links.self).toBe(`${h.baseUrl}/v1/entries/${partyId}`);
+    expect(body.stage).toMatchObject({ stage: STAGE.ID_ALLOCATION, owner: BODY.SECAS, state: STAGE_STATE.DONE, outcome: 'ALLOCATED' });
+    expect(body.links.self).toBe(`${suite.h.baseUrl}/v1/entries/${partyId}`);
+    // the compact answer: no full summary in it, and it agrees with the entry read right after
+    expect(Object.keys(r.json as object).sort()).toEqual(['awaitedBodies', 'duplicate', 'headline', 'links', 'openStages', 'record', 'stage', 'status', 'version']);
+    const entry = EntryResponse.parse((await api('GET', `/v1/entries/${partyId}`, { token: ops })).json).entry;
+    const trail = AuditTrailResponse.parse((await api('GET', `/v1/entries/${partyId}/audit-trail`, { token: ops })).json);
+    expect(body).toMatchObject({ status: entry.status, headline: entry.headline, awaitedBodies: entry.awaitedBodies, version: trail.records.length });
+    expect(body.openStages.map((s) => [s.stage, s.role, s.state, s.awaiting])).toEqual(
+      openStagesOf(entry).map((s) => [s.stage, s.role, s.state, s.awaiting]),
+    );
   });
 
   test('the same decisionId twice: the same answer, one audit record', async () => {
@@ -165,13 +167,13 @@ describe('sign-offs', () => {
 
   test('evidence from the Party (and SECAS on its behalf) moves the stage to awaiting decision; idempotent by submissionId', async () => {
     const partyId = await started();
-    const party = h.partyToken(partyId);
+    const party = suite.h.partyToken(partyId);
     const submission = { submissionId: 's-sec-1', stage: STAGE.SECURITY_ASSESSMENT, reference: 'FUSA-REPORT-2026' };
     const r = await api('POST', `/v1/entries/${partyId}/evidence`, { token: party, body: submission });
     expect(r.status).toBe(200);
     const body = UpdateResponse.parse(r.json);
     expect(body.record).toMatchObject({ action: AUDIT_ACTION.SUBMISSION, principal: { body: BODY.PARTY, id: `contact@${partyId}` } });
-    expect(body.entry.partyStages.find((s) => s.stage === STAGE.SECURITY_ASSESSMENT)?.state).toBe(STAGE_STATE.AWAITING_DECISION);
+    expect(body.stage).toMatchObject({ stage: STAGE.SECURITY_ASSESSMENT, state: STAGE_STATE.AWAITING_DECISION, awaiting: BODY.SEC_PANEL });
     const again = await api('POST', `/v1/entries/${partyId}/evidence`, { token: party, body: submission });
     expect(UpdateResponse.parse(again.json).record).toEqual(body.record);
 
@@ -184,16 +186,19 @@ describe('sign-offs', () => {
     const partyId = await started();
     const amend = await api('PUT', `/v1/entries/${partyId}/mandate-deadline`, { token: secas, body: { deadline: '2031-01-31', reason: 'Panel consultation outcome' } });
     expect(amend.status).toBe(200);
-    expect(UpdateResponse.parse(amend.json)).toMatchObject({ record: { action: AUDIT_ACTION.DEADLINE_AMENDED, deadline: '2031-01-31' }, entry: { mandateDeadline: '2031-01-31' } });
+    expect(UpdateResponse.parse(amend.json)).toMatchObject({ record: { action: AUDIT_ACTION.DEADLINE_AMENDED, deadline: '2031-01-31' }, stage: null, status: ENTRY_STATUS.IN_PROGRESS });
+    const entryNow = async () => EntryResponse.parse((await api('GET', `/v1/entries/${partyId}`, { token: ops })).json).entry;
+    expect((await entryNow()).mandateDeadline).toBe('2031-01-31');
     expectError(await api('PUT', `/v1/entries/${partyId}/mandate-deadline`, { token: ops, body: { deadline: '2031-01-31', reason: 'again' } }), 422, 'INVALID_DEADLINE');
 
-    const role = await api('POST', `/v1/entries/${partyId}/roles`, { token: h.partyToken(partyId), body: { role: USER_ROLE.GAS_SUPPLIER } });
+    const role = await api('POST', `/v1/entries/${partyId}/roles`, { token: suite.h.partyToken(partyId), body: { role: USER_ROLE.GAS_SUPPLIER } });
     expect(role.status).toBe(200);
-    expect(UpdateResponse.parse(role.json).entry.roles).toEqual([USER_ROLE.IMPORT_SUPPLIER, USER_ROLE.GAS_SUPPLIER]);
+    expect(UpdateResponse.parse(role.json).record).toMatchObject({ action: AUDIT_ACTION.ROLE_ADDED, role: USER_ROLE.GAS_SUPPLIER });
+    expect((await entryNow()).roles).toEqual([USER_ROLE.IMPORT_SUPPLIER, USER_ROLE.GAS_SUPPLIER]);
     expectError(await api('POST', `/v1/entries/${partyId}/roles`, { token: ops, body: { role: USER_ROLE.GAS_SUPPLIER } }), 409, 'ROLE_ALREADY_SOUGHT');
 
     const withdrawn = await api('POST', `/v1/entries/${partyId}/withdrawal`, { token: ops, body: { reason: 'left the market' } });
-    expect(UpdateResponse.parse(withdrawn.json).entry.status).toBe(ENTRY_STATUS.WITHDRAWN);
+    expect(UpdateResponse.parse(withdrawn.json)).toMatchObject({ status: ENTRY_STATUS.WITHDRAWN, openStages: [], awaitedBodies: [] });
     expectError(await api('POST', `/v1/entries/${partyId}/roles`, { token: ops, body: { role: USER_ROLE.OTHER_USER } }), 409, 'ENTRY_CLOSED');
     expectError(
       await api('POST', `/v1/entries/${partyId}/decisions`, { token: secas, body: { decisionId: 'late-1', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e' } }),
@@ -256,12 +261,12 @@ describe('search', () => {
     expect(page1.items).toHaveLength(2);
     expect(page1.nextPageToken).not.toBeNull();
     expect(page1.links.next).toContain('pageToken=');
-    const page2 = EntryListResponse.parse((await call(page1.links.next!.replace(h.baseUrl, h.baseUrl), 'GET', '', { token: ops })).json);
+    const page2 = EntryListResponse.parse((await call(page1.links.next!.replace(suite.h.baseUrl, suite.h.baseUrl), 'GET', '', { token: ops })).json);
     expect([...page1.items, ...page2.items].map((i) => i.partyId).sort()).toEqual([a, b, c].sort());
     expectError(await api('GET', `/v1/entries?partyName=other&limit=2&pageToken=${page1.nextPageToken!}`, { token: ops }), 400, 'VALIDATION_FAILED');
 
     // a Party sees only itself
-    const own = EntryListResponse.parse((await api('GET', `/v1/entries?partyName=${tag}`, { token: h.partyToken(a) })).json);
+    const own = EntryListResponse.parse((await api('GET', `/v1/entries?partyName=${tag}`, { token: suite.h.partyToken(a) })).json);
     expect(own.items.map((i) => i.partyId)).toEqual([a]);
   });
 
@@ -310,7 +315,7 @@ describe('inbox and compliance report', () => {
     expect([...due].sort()).toEqual(due);
     expect(mine[0]?.links.temporalUi).toContain('uep-');
 
-    const partyInbox = InboxResponse.parse((await api('GET', '/v1/inbox', { token: h.partyToken(p1) })).json);
+    const partyInbox = InboxResponse.parse((await api('GET', '/v1/inbox', { token: suite.h.partyToken(p1) })).json);
     expect(new Set(partyInbox.items.map((i) => i.partyId))).toEqual(new Set([p1]));
     expect(partyInbox.items.map((i) => i.stage).sort()).toEqual([STAGE.CREDIT_COVER, STAGE.SECURITY_ASSESSMENT]);
 

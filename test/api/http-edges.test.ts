@@ -2,7 +2,6 @@
  * Input at the edges: malformed JSON, unknown fields, wrong types, oversized and non-JSON bodies,
  * hostile ids, unknown routes, tokens; plus request ids, metrics, health, readiness and docs.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
 import { promisify } from 'node:util';
@@ -12,25 +11,19 @@ import path from 'node:path';
 import { ErrorResponse, ReadyResponse } from '../../api/schemas';
 import { hashToken, loadTokenStore, mintToken } from '../../api/tokens';
 import { BODY, STAGE } from '../../domain/vocabulary';
-import { startDevServer, uniquePartyId } from '../../testkit/temporal';
+import { uniquePartyId } from '../../testkit/temporal';
 import { startBody, startBodyAcceded } from '../../testkit/api-fixtures';
-import { call, startHarness, type Answer, type Harness } from '../../testkit/api-harness';
+import { call, type Answer } from '../../testkit/api-harness';
+import { useApiHarness } from '../../testkit/suites';
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
+const suite = useApiHarness({ harness: { apiBodyLimit: '8kb' } });
 let ops: string;
 
 beforeAll(async () => {
-  env = await startDevServer();
-  h = await startHarness(env, { apiBodyLimit: '8kb' });
-  ops = h.tokenFor(BODY.OPS);
-});
-afterAll(async () => {
-  await h?.close();
-  await env?.teardown();
+  ops = suite.h.tokenFor(BODY.OPS);
 });
 
-const api = (method: string, p: string, opts: Parameters<typeof call>[3] = {}) => call(h.baseUrl, method, p, opts);
+const api = (method: string, p: string, opts: Parameters<typeof call>[3] = {}) => call(suite.h.baseUrl, method, p, opts);
 function expectError(r: Answer, status: number, code: string, paths: string[] = []): void {
   expect({ status: r.status, code: (r.json as ErrorResponse)?.error?.code }).toEqual({ status, code });
   const body = ErrorResponse.parse(r.json);
@@ -51,7 +44,7 @@ describe('bad input is a 400 with field paths', () => {
     await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(partyId) });
     expectError(
       await api('POST', `/v1/entries/${partyId}/decisions`, {
-        token: h.tokenFor(BODY.SECAS),
+        token: suite.h.tokenFor(BODY.SECAS),
         body: { decisionId: 'd1', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e', principal: { body: 'SEC_PANEL', id: 'x' } },
       }),
       400,
@@ -88,7 +81,7 @@ describe('bad input is a 400 with field paths', () => {
     const partyId = uniquePartyId();
     await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(partyId) });
     expectError(
-      await api('POST', `/v1/entries/${partyId}/decisions`, { token: h.tokenFor(BODY.SECAS), body: { decisionId: "d'1; --", stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e' } }),
+      await api('POST', `/v1/entries/${partyId}/decisions`, { token: suite.h.tokenFor(BODY.SECAS), body: { decisionId: "d'1; --", stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e' } }),
       400,
       'VALIDATION_FAILED',
       ['body.decisionId'],
@@ -159,7 +152,7 @@ function rawConnection(baseUrl: string) {
 
 describe('keep-alive', () => {
   test('the server keeps an idle connection past what a client keeps it for, and past a 5 s stall', async () => {
-    const conn = rawConnection(h.baseUrl);
+    const conn = rawConnection(suite.h.baseUrl);
     try {
       const first = await conn.get('/healthz');
       // undici (fetch) keeps an idle socket for the advertised timeout less 2 s: the client lets go first
@@ -183,6 +176,17 @@ describe('operations', () => {
     const id = made.headers.get('x-request-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(ErrorResponse.parse(made.json).error.requestId).toBe(id);
+  });
+
+  test('JSON answers carry no ETag (nothing revalidates them); the console files keep theirs', async () => {
+    const partyId = uniquePartyId('ETAG');
+    const started = await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(partyId) });
+    expect([started.status, started.headers.get('etag')]).toEqual([201, null]);
+    const list = await api('GET', '/v1/entries?limit=5', { token: ops });
+    expect([list.status, list.headers.get('etag')]).toEqual([200, null]);
+    const script = await api('GET', '/app/app.js');
+    expect(script.status).toBe(200);
+    expect(script.headers.get('etag')).toMatch(/^W\/"/);
   });
 
   test('healthz, readyz within the bound, metrics by route template and status', async () => {

@@ -8,7 +8,6 @@ import type { Worker } from '@temporalio/worker';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Server } from 'node:http';
 import { mintToken, TokenStore } from '../../api/tokens';
 import { EntryResponse, ErrorResponse } from '../../api/schemas';
 import type { Notification } from '../../domain/types';
@@ -16,7 +15,7 @@ import { BODY, STAGE } from '../../domain/vocabulary';
 import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
 import { freePort } from '../../testkit/ports';
-import { call, connectClient, eventually, listenApp, recordingActivities, TEST_RPC_TIMEOUT_MS } from '../../testkit/api-harness';
+import { call, connectClient, eventually, listenApp, recordingActivities, TEST_RPC_TIMEOUT_MS, type ListeningApp } from '../../testkit/api-harness';
 
 /** The bound plus what HTTP and the event loop may add on a busy 2-core machine. */
 const MARGIN_MS = 1500;
@@ -36,11 +35,11 @@ test('while Temporal is down reads answer from the record and the rest is 503 wi
   const { client, connection } = await connectClient(`127.0.0.1:${port}`);
   const { token: ops, record: opsRecord } = mintToken({ body: BODY.OPS, id: 'ops-1', name: 'Olive Ops' });
   const { token: secas, record: secasRecord } = mintToken({ body: BODY.SECAS, id: 'secas-1', name: 'Sam Secas' });
-  let server: Server | undefined;
+  let app: ListeningApp | undefined;
   try {
-    const app = await listenApp(client, { TEMPORAL_TASK_QUEUE: taskQueue }, new TokenStore([opsRecord, secasRecord]));
-    server = app.server;
-    const api = (method: string, p: string, opts: Parameters<typeof call>[3] = {}) => call(app.baseUrl, method, p, opts);
+    app = await listenApp(client, { TEMPORAL_TASK_QUEUE: taskQueue }, new TokenStore([opsRecord, secasRecord]));
+    const { baseUrl } = app;
+    const api = (method: string, p: string, opts: Parameters<typeof call>[3] = {}) => call(baseUrl, method, p, opts);
 
     const partyId = uniquePartyId();
     expect((await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(partyId) })).status).toBe(201);
@@ -84,10 +83,7 @@ test('while Temporal is down reads answer from the record and the rest is 503 wi
     });
     expect(decided.status).toBe(200);
   } finally {
-    server?.closeAllConnections();
-    server?.close();
-    // calls abandoned during the outage may still be backing off in the SDK's retry interceptor
-    await new Promise((resolve) => setTimeout(resolve, 6000));
+    await app?.close(); // calls abandoned during the outage may still be backing off in the SDK's retry interceptor
     await connection.close();
     if (w.worker.getState() === 'RUNNING') w.worker.shutdown();
     await w.running.catch(() => undefined);

@@ -3,27 +3,25 @@
  * queue (Temporal's task-queue description), or entries would be accepted and never move.
  * A real dev server and a real worker.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import type { Server } from 'node:http';
 import { TokenStore } from '../../api/tokens';
 import { ErrorResponse, ReadyResponse } from '../../api/schemas';
-import { call, eventually, listenApp, recordingActivities } from '../../testkit/api-harness';
+import { call, eventually, listenApp, recordingActivities, type ListeningApp } from '../../testkit/api-harness';
+import { useTemporal } from '../../testkit/suites';
 import { createTestWorker, startDevServer, uniqueTaskQueue } from '../../testkit/temporal';
 
-let env: TestWorkflowEnvironment;
-let server: Server;
+const env = useTemporal(startDevServer);
+let app: ListeningApp;
 let baseUrl: string;
 const taskQueue = uniqueTaskQueue('readiness');
 
 beforeAll(async () => {
-  env = await startDevServer();
-  ({ server, baseUrl } = await listenApp(env.client, { TEMPORAL_TASK_QUEUE: taskQueue }, new TokenStore([])));
+  app = await listenApp(env().client, { TEMPORAL_TASK_QUEUE: taskQueue }, new TokenStore([]));
+  baseUrl = app.baseUrl;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
-  await env?.teardown();
+  await app?.close();
 });
 
 test('503 NO_WORKER while no worker polls the task queue, though Temporal answers', async () => {
@@ -37,7 +35,7 @@ test('503 NO_WORKER while no worker polls the task queue, though Temporal answer
 });
 
 test('200 once a worker polls it, with the pollers counted', async () => {
-  const worker: Worker = await createTestWorker(env, { taskQueue, activities: recordingActivities([]) });
+  const worker: Worker = await createTestWorker(env(), { taskQueue, activities: recordingActivities([]) });
   const running = worker.run();
   try {
     const answer = await eventually(() => call(baseUrl, 'GET', '/readyz'), (a) => a.status === 200, 30_000);

@@ -3,27 +3,18 @@
  * owns it and every submission made by the Party. With UPDATE_API_WALKTHROUGH=1 the exchange is
  * written to docs/api-walkthrough.md as a curl-style transcript.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AuditTrailResponse, EntryResponse, UpdateResponse } from '../../api/schemas';
-import { getCatalogue } from '../../domain';
+import { getCatalogue, openStagesOf } from '../../domain';
 import type { EntrySummary, StageSummary } from '../../domain/types';
 import { AUDIT_ACTION } from '../../domain/types';
 import { BODY, COHORT, ENTRY_STATUS, OUTCOME_EFFECT, STAGE_STATE, USER_ROLE, type Body } from '../../domain/vocabulary';
-import { startDevServer } from '../../testkit/temporal';
-import { call, startHarness, type Answer, type CallOptions, type Harness } from '../../testkit/api-harness';
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
-beforeAll(async () => {
-  env = await startDevServer();
-  h = await startHarness(env);
-});
-afterAll(async () => {
-  await h?.close();
-  await env?.teardown();
-});
+import { call, type Answer, type CallOptions } from '../../testkit/api-harness';
+import { useApiHarness } from '../../testkit/suites';
+
+const suite = useApiHarness();
 
 const transcript: string[] = [];
 const TOKEN_NAMES: Partial<Record<Body, string>> = { DCC: '$DCC_TOKEN', SEC_PANEL: '$PANEL_TOKEN', SECAS: '$SECAS_TOKEN', PARTY: '$PARTY_TOKEN', OPS: '$OPS_TOKEN' };
@@ -39,20 +30,20 @@ function abbreviate(json: unknown): unknown {
 }
 
 async function api(who: Body, method: string, p: string, body?: unknown, partyId?: string): Promise<Answer> {
-  const token = who === BODY.PARTY ? h.partyToken(partyId!) : h.tokenFor(who);
+  const token = who === BODY.PARTY ? suite.h.partyToken(partyId!) : suite.h.tokenFor(who);
   const opts: CallOptions = { token, ...(body !== undefined ? { body } : {}) };
-  const r = await call(h.baseUrl, method, p, opts);
+  const r = await call(suite.h.baseUrl, method, p, opts);
   const data = body !== undefined ? ` \\\n  -H 'Content-Type: application/json' -d '${JSON.stringify(body)}'` : '';
   transcript.push(
     `$ curl -s -X ${method} "$API${p}" -H "Authorization: Bearer ${TOKEN_NAMES[who]}"${data}`,
     `# ${r.status}`,
-    r.json !== undefined ? JSON.stringify(abbreviate(r.json), null, 2).replaceAll(h.baseUrl, '$API') : r.text.trim(),
+    r.json !== undefined ? JSON.stringify(abbreviate(r.json), null, 2).replaceAll(suite.h.baseUrl, '$API') : r.text.trim(),
     '',
   );
   return r;
 }
 
-function passingOutcome(summary: EntrySummary, stage: StageSummary): string {
+function passingOutcome(summary: EntrySummary, stage: Pick<StageSummary, 'stage'>): string {
   const def = getCatalogue(summary.catalogueVersion).stages.find((s) => s.id === stage.stage);
   const outcome = def?.outcomes.find((o) => o.effect === OUTCOME_EFFECT.DONE && !o.sharedResourceOnly && !o.followUp);
   if (!outcome) throw new Error(`no passing outcome for ${stage.stage}`);
@@ -71,15 +62,14 @@ test('one entry from start to completion, each stage by the right body', async (
   });
   expect(started.status).toBe(201);
 
-  let summary = EntryResponse.parse((await api(BODY.OPS, 'GET', `/v1/entries/${partyId}`)).json).entry;
+  const first = EntryResponse.parse((await api(BODY.OPS, 'GET', `/v1/entries/${partyId}`)).json).entry;
+  // each update's compact answer says what is open next; the full entry is read again at the end
+  let now: Pick<UpdateResponse, 'status' | 'openStages'> = { status: first.status, openStages: openStagesOf(first) };
   let n = 0;
-  while (summary.status === ENTRY_STATUS.IN_PROGRESS) {
+  while (now.status === ENTRY_STATUS.IN_PROGRESS) {
     expect(n++).toBeLessThan(40);
-    const open = [...summary.partyStages, ...summary.roleStages.flatMap((r) => r.stages)].filter(
-      (s) => s.state === STAGE_STATE.AWAITING_PARTY || s.state === STAGE_STATE.AWAITING_DECISION,
-    );
-    expect(open.length).toBeGreaterThan(0);
-    const stage = open[0]!;
+    expect(now.openStages.length).toBeGreaterThan(0);
+    const stage = now.openStages[0]!;
     const where = { stage: stage.stage, ...(stage.role ? { role: stage.role } : {}) };
     const r =
       stage.state === STAGE_STATE.AWAITING_PARTY
@@ -87,14 +77,15 @@ test('one entry from start to completion, each stage by the right body', async (
         : await api(stage.owner, 'POST', `/v1/entries/${partyId}/decisions`, {
             decisionId: `dec-${n}`,
             ...where,
-            outcome: passingOutcome(summary, stage),
+            outcome: passingOutcome(first, stage),
             evidence: `EV-${stage.stage}`,
           });
     expect(r.status).toBe(200);
     const update = UpdateResponse.parse(r.json);
     if (update.record.action === AUDIT_ACTION.DECISION) expect(update.record.principal.body).toBe(stage.owner);
-    summary = update.entry;
+    now = update;
   }
+  const summary = EntryResponse.parse((await api(BODY.OPS, 'GET', `/v1/entries/${partyId}`)).json).entry;
   expect(summary.status).toBe(ENTRY_STATUS.COMPLETE);
   expect(summary.roleStages.every((r) => r.complete)).toBe(true);
 
@@ -109,8 +100,9 @@ test('one entry from start to completion, each stage by the right body', async (
       '',
       'Recorded by `test/api/walkthrough.test.ts` against a real Temporal dev server and worker',
       '(`UPDATE_API_WALKTHROUGH=1 npx jest test/api/walkthrough.test.ts`). Tokens are minted with',
-      '`scripts/tokens.ts`; each call uses the token of the body that owns the step. Entry',
-      'summaries in update answers are abbreviated here; the API returns them in full.',
+      '`scripts/tokens.ts`; each call uses the token of the body that owns the step. Each update',
+      'answers in brief (what to render and what is open next); the full entry is one `GET` away.',
+      'Entry summaries of the `GET`s are abbreviated here; the API returns them in full.',
       '',
       '```console',
       ...transcript,

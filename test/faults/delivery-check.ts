@@ -78,6 +78,14 @@ export async function auditDeliveries(client: Client, partyIds: readonly string[
 }
 
 /** One line for the test log. */
+/** The no-loss core every fault and cluster test asserts: nothing failed or unreported, every receiver got what was addressed to it. */
+export function expectNothingLost(audit: DeliveryAudit): void {
+  expect(audit.unreported).toEqual([]);
+  expect(audit.failed).toEqual([]);
+  expect(audit.receivedEmails).toEqual(audit.expectedEmails);
+  expect(audit.receivedWebhooks).toEqual(audit.expectedWebhooks);
+}
+
 export function describeAudit(a: DeliveryAudit): string {
   const events = [...a.historyEvents].sort((x, y) => x - y);
   return (

@@ -7,11 +7,11 @@
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { entryIdFor } from '../../domain';
-import { REFUSAL, type EntrySummary } from '../../domain/types';
+import { REFUSAL } from '../../domain/types';
 import { BODY, ENTRY_STATUS, STAGE_STATE } from '../../domain/vocabulary';
-import { ENTRY_WORKFLOW_TYPE, getStatusQuery, recordDecisionUpdate, submitEvidenceUpdate, type EntryUpdateResult, type EntryWorkflowInput } from '../../workflows/messages';
+import { ENTRY_WORKFLOW_TYPE, getStatusQuery, recordDecisionUpdate, submitEvidenceUpdate, type EntryUpdateAnswer, type EntryUpdateResult, type EntryWorkflowInput } from '../../workflows/messages';
 import { startBody } from '../../testkit/api-fixtures';
-import { openStages, passingOutcome, principalFor } from '../../testkit/entry-driver';
+import { compactResult, openStages, passingOutcome, principalFor } from '../../testkit/entry-driver';
 
 const REFUSAL_CODES = new Set<string>(Object.values(REFUSAL));
 const MAX_ROUNDS = 60;
@@ -24,7 +24,8 @@ export interface DrivenEntry {
   partyId: string;
   accepted: string[];
   retries: number;
-  final: EntrySummary;
+  /** Where the last answer left the entry. */
+  final: Pick<EntryUpdateResult, 'status' | 'headline'>;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -63,14 +64,15 @@ export async function driveResiliently(handle: WorkflowHandle, partyId: string, 
   const accepted: string[] = [];
   let retries = 0;
   const retried = () => void retries++;
-  let summary = await untilAnswered(`status ${partyId}`, deadline, () => handle.query(getStatusQuery), retried);
+  const summary = await untilAnswered(`status ${partyId}`, deadline, () => handle.query(getStatusQuery), retried);
+  let now: Pick<EntryUpdateResult, 'status' | 'headline' | 'openStages'> = { ...summary, openStages: openStages(summary) };
   let n = 0;
-  for (let round = 0; summary.status === ENTRY_STATUS.IN_PROGRESS; round++) {
-    if (round >= MAX_ROUNDS) throw new Error(`${partyId} did not complete in ${MAX_ROUNDS} rounds: ${summary.headline}`);
-    for (const stage of openStages(summary)) {
+  for (let round = 0; now.status === ENTRY_STATUS.IN_PROGRESS; round++) {
+    if (round >= MAX_ROUNDS) throw new Error(`${partyId} did not complete in ${MAX_ROUNDS} rounds: ${now.headline}`);
+    for (const stage of now.openStages) {
       const where = { stage: stage.stage, ...(stage.role ? { role: stage.role } : {}) };
       const id = `${partyId}.${++n}`;
-      const send = (): Promise<EntryUpdateResult> =>
+      const send = (): Promise<EntryUpdateAnswer> =>
         stage.state === STAGE_STATE.AWAITING_PARTY
           ? handle.executeUpdate(submitEvidenceUpdate, {
               args: [{ submissionId: id, ...where, reference: `doc-${id}`, principal: principalFor(BODY.PARTY, partyId) }],
@@ -83,8 +85,8 @@ export async function driveResiliently(handle: WorkflowHandle, partyId: string, 
       const result = await untilAnswered(`${stage.stage} ${id}`, deadline, send, retried);
       accepted.push(id);
       onAccepted();
-      summary = result.summary;
+      now = compactResult(result);
     }
   }
-  return { partyId, accepted, retries, final: summary };
+  return { partyId, accepted, retries, final: now };
 }

@@ -8,7 +8,7 @@ import { NOTIFICATION_ACTIVITY_OPTIONS } from '../../activities/types';
 import { ENTRY_STATUS } from '../../domain/vocabulary';
 import { uniquePartyId } from '../../testkit/temporal';
 import { awaitClosed, driveAll, pause, within, type Progress } from './chaos';
-import { auditDeliveries, describeAudit } from './delivery-check';
+import { auditDeliveries, describeAudit, expectNothingLost } from './delivery-check';
 import { useFaultStack } from './fault-stack';
 
 const ENTRIES = 10;
@@ -42,12 +42,9 @@ test(`webhooks held back by a ${OUTAGE_MS / 1000} s outage arrive once the recei
 
   const audit = await auditDeliveries(stack.client, partyIds, stack.smtp, stack.webhooks);
   console.log(describeAudit(audit));
-  expect(audit.failed).toEqual([]);
-  expect(audit.unreported).toEqual([]);
+  expectNothingLost(audit);
   expect(audit.permanentFailures).toEqual([]);
   expect(audit.expectedWebhooks.length).toBeGreaterThanOrEqual(ENTRIES);
-  expect(audit.receivedWebhooks).toEqual(audit.expectedWebhooks);
-  expect(audit.receivedEmails).toEqual(audit.expectedEmails);
   expect(audit.emailCopies).toBe(0); // retries skip targets already delivered
   expect(audit.webhookCopies).toBe(0);
   // Every webhook arrived after the outage, on a retry.

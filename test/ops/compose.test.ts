@@ -448,6 +448,14 @@ describe('Temporal set-up jobs (deploy/temporal)', () => {
       expect({ shell, status: r.status, stderr: r.stderr }).toEqual({ shell, status: 0, stderr: '' });
     }
   });
+
+  test("create_or_keep (lib.sh, the jobs' one create rule): created, 'already exists' kept, any other failure stops the job", () => {
+    const lib = path.join(ROOT, 'deploy/temporal/lib.sh');
+    const run = (command: string) => spawnSync('sh', ['-c', `. "${lib}"; create_or_keep "database x" ${command}; echo next`], { encoding: 'utf8' });
+    expect(run('true')).toMatchObject({ status: 0, stdout: 'database x created\nnext\n', stderr: '' });
+    expect(run(`sh -c 'echo "ERROR: database x Already Exists" >&2; exit 1'`)).toMatchObject({ status: 0, stdout: 'database x exists\nnext\n', stderr: '' });
+    expect(run(`sh -c 'echo "connection refused" >&2; exit 2'`)).toMatchObject({ status: 1, stdout: '', stderr: 'connection refused\ncould not create database x\n' });
+  });
 });
 
 describe('Dockerfile', () => {

@@ -9,11 +9,10 @@ import { NOTIFICATION_ERROR } from '../../activities/types';
 import { DEFAULT_NAMESPACE } from '../../config/temporal';
 import { entryIdFor } from '../../domain';
 import { BODY } from '../../domain/vocabulary';
-import { entryWorkflow } from '../../workflows';
 import { ENGINE_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from '../../bench/worker-process';
 import { startBody } from '../../testkit/api-fixtures';
 import { connectClient, eventually } from '../../testkit/api-harness';
-import { principalFor } from '../../testkit/entry-driver';
+import { principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import { freePort } from '../../testkit/ports';
 import { type SmtpCatcher, startSmtpCatcher } from '../../testkit/smtp-catcher';
 import { startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
@@ -73,20 +72,16 @@ const lines = () =>
 test("a notice to a body with no route: an ERROR line naming it, a metric, a retried failure, the routed contact still mailed", async () => {
   const partyId = uniquePartyId('LOGS');
   const deadline = new Date(Date.now() + 12 * 86_400_000).toISOString().slice(0, 10);
-  const handle = await client.workflow.start(entryWorkflow, {
-    taskQueue,
-    workflowId: entryIdFor(partyId),
-    args: [{ start: { ...startBody(partyId, { mandateDeadline: deadline }), startedBy: principalFor(BODY.OPS, 'ops') } }],
-  });
+  const handle = await startEntryWorkflow(client, taskQueue, { ...startBody(partyId, { mandateDeadline: deadline }), startedBy: principalFor(BODY.OPS, 'ops') });
 
   const pending = await eventually(
-    async () => (await handle.describe()).raw.pendingActivities?.[0],
-    (p) => p?.lastFailure?.applicationFailureInfo?.type === NOTIFICATION_ERROR.UNROUTED,
+    async () => (await handle.describe()).raw.pendingActivities?.find((p) => p.lastFailure?.applicationFailureInfo?.type === NOTIFICATION_ERROR.UNROUTED),
+    (p) => p !== undefined,
     60_000,
   );
   expect(pending?.lastFailure?.message).toContain('no route configured for SECAS');
   const contact = startBody(partyId).uepContact.email;
-  expect(smtp.messages.filter((m) => m.envelopeTo.includes(contact))).toHaveLength(1);
+  expect(smtp.messages.filter((m) => m.envelopeTo.includes(contact) && m.notificationId?.includes(':AT_RISK:'))).toHaveLength(1);
 
   const errors = await eventually(
     async () => lines().filter((l) => l.level === 50 && String(l.msg).includes('no route')),

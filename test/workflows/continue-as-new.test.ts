@@ -4,12 +4,10 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { entryIdFor } from '../../domain';
 import { AUDIT_ACTION } from '../../domain/types';
 import { BODY, COHORT, ENTRY_STATUS, USER_ROLE } from '../../domain/vocabulary';
-import { entryWorkflow } from '../../workflows';
 import { getAuditTrailQuery } from '../../workflows/messages';
-import { driveToCompletion, principalFor } from '../../testkit/entry-driver';
+import { driveToCompletion, principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import { recordingNotifier } from '../../testkit/recording-notifier';
 import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 
@@ -32,22 +30,14 @@ afterAll(async () => {
 
 test('an entry continues as new with its full state and completes', async () => {
   const partyId = uniquePartyId('CAN');
-  const handle = await env.client.workflow.start(entryWorkflow, {
-    taskQueue,
-    workflowId: entryIdFor(partyId),
-    args: [
-      {
-        start: {
-          partyId,
-          partyName: 'Long Life Energy',
-          cohort: COHORT.OTHER,
-          roles: [USER_ROLE.IMPORT_SUPPLIER, USER_ROLE.OTHER_USER],
-          mandateDeadline: null,
-          uepContact: { name: 'Lee', email: 'lee@example.org' },
-          startedBy: principalFor(BODY.OPS, 'ops'),
-        },
-      },
-    ],
+  const handle = await startEntryWorkflow(env.client, taskQueue, {
+    partyId,
+    partyName: 'Long Life Energy',
+    cohort: COHORT.OTHER,
+    roles: [USER_ROLE.IMPORT_SUPPLIER, USER_ROLE.OTHER_USER],
+    mandateDeadline: null,
+    uepContact: { name: 'Lee', email: 'lee@example.org' },
+    startedBy: principalFor(BODY.OPS, 'ops'),
   });
   const firstRunId = handle.firstExecutionRunId;
   const final = await driveToCompletion(handle);

@@ -8,7 +8,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import {
   addWorkingDays,
-  entryIdFor,
   nextWorkingDay,
   isWorkingDay,
   workingDayOnOrAfter,
@@ -26,8 +25,8 @@ import {
   recordDecisionUpdate,
   withdrawUpdate,
 } from '../../workflows/messages';
-import { entryWorkflow } from '../../workflows';
-import { actOn, driveToCompletion, openStages, principalFor } from '../../testkit/entry-driver';
+import type { entryWorkflow } from '../../workflows';
+import { actOn, compactResult, driveToCompletion, openStages, principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import { captureHistory } from '../../testkit/histories';
 import { recordingNotifier, type Recorded } from '../../testkit/recording-notifier';
 import { createTestWorker, startTimeSkippingServer, terminateWhenIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
@@ -74,11 +73,7 @@ async function withEntry(overrides: Partial<StartEntryInput>, run: (r: Running) 
   const worker = await createTestWorker(env, { taskQueue, activities });
   await worker.runUntil(async () => {
     const startedAt = await env.currentTimeMs();
-    const handle = await env.client.workflow.start(entryWorkflow, {
-      taskQueue,
-      workflowId: entryIdFor(partyId),
-      args: [{ start: input(partyId, overrides) }],
-    });
+    const handle = await startEntryWorkflow(env.client, taskQueue, input(partyId, overrides));
     try {
       await run({ handle, worker, sent, taskQueue, partyId, startedAt });
     } finally {
@@ -189,14 +184,15 @@ test('a deadline moved later and then earlier: reminders recomputed, none sent t
     await env.sleep('15 days'); // d1 - 90 passes
     expect(ids(ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER))).toEqual([`${handle.workflowId}:MANDATE_REMINDER:d90:v1`]);
 
-    const later = await handle.executeUpdate(amendMandateDeadlineUpdate, { args: [{ deadline: d2, reason: 'consultation outcome', principal: OPS }] });
-    expect(later.summary.mandateDeadline).toBe(d2);
-    expect(later.summary.deadlineVersion).toBe(2);
+    const later = compactResult(await handle.executeUpdate(amendMandateDeadlineUpdate, { args: [{ deadline: d2, reason: 'consultation outcome', principal: OPS }] }));
+    expect([later.record.deadline, later.duplicate]).toEqual([d2, false]);
+    expect(await handle.query(getStatusQuery)).toMatchObject({ mandateDeadline: d2, deadlineVersion: 2 });
     await env.sleep('105 days'); // t0 + 120: d2 - 90 (t0 + 110) passes
     const amendedAt = await env.currentTimeMs();
 
-    const earlier = await handle.executeUpdate(amendMandateDeadlineUpdate, { args: [{ deadline: d3, reason: 'licence change', principal: OPS }] });
-    expect(earlier.summary.deadlineVersion).toBe(3);
+    const earlier = compactResult(await handle.executeUpdate(amendMandateDeadlineUpdate, { args: [{ deadline: d3, reason: 'licence change', principal: OPS }] }));
+    expect(earlier.version).toBe(later.version + 1);
+    expect((await handle.query(getStatusQuery)).deadlineVersion).toBe(3);
     await env.sleep('50 days'); // t0 + 170: past d3
 
     const reminders = ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER);
@@ -250,7 +246,7 @@ test('a security deferral and a failed UEPT are reworked, then the entry complet
     for (let round = 0; summary.status === ENTRY_STATUS.IN_PROGRESS && round < 40; round++) {
       for (const stage of openStages(summary)) {
         const scripted = stage.state === STAGE_STATE.AWAITING_DECISION ? outcomesFor[stage.stage]?.shift() : undefined;
-        summary = (await actOn(handle, summary, stage, scripted)).summary;
+        await actOn(handle, summary, stage, scripted);
       }
       await env.sleep('5 days');
       summary = await handle.query(getStatusQuery);
@@ -273,10 +269,10 @@ test('withdrawal mid-way stops every reminder and closes the entry', async () =>
     await env.sleep('12 days');
     const before = sent.length;
     expect(ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER)).toHaveLength(1);
-    const result = await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'Party exits the market', principal: OPS }] });
-    expect(result.summary.status).toBe(ENTRY_STATUS.WITHDRAWN);
+    const result = compactResult(await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'Party exits the market', principal: OPS }] }));
+    expect([result.status, result.openStages, result.record.reason]).toEqual([ENTRY_STATUS.WITHDRAWN, [], 'Party exits the market']);
     const outcome = await handle.result();
-    expect([outcome?.status, outcome?.withdrawnReason, outcome?.closedAt]).toEqual([ENTRY_STATUS.WITHDRAWN, 'Party exits the market', result.summary.closedAt]);
+    expect([outcome?.status, outcome?.withdrawnReason, outcome?.closedAt]).toEqual([ENTRY_STATUS.WITHDRAWN, 'Party exits the market', result.record.at]);
     await env.sleep('120 days');
     expect(sent.slice(before).map((r) => r.notification.kind)).toEqual([NOTIFICATION_KIND.ENTRY_WITHDRAWN]);
     const refused = handle.executeUpdate(recordDecisionUpdate, {
@@ -311,11 +307,7 @@ test('a worker restarted mid-entry picks the entry up: timers and decisions carr
   // whichever worker polls (the time-skipping server would otherwise wait on the dead sticky queue).
   const worker1 = await createTestWorker(env, { taskQueue, activities: first.activities, maxCachedWorkflows: 0 });
   await worker1.runUntil(async () => {
-    handle = await env.client.workflow.start(entryWorkflow, {
-      taskQueue,
-      workflowId: entryIdFor(partyId),
-      args: [{ start: input(partyId, { mandateDeadline: deadline }) }],
-    });
+    handle = await startEntryWorkflow(env.client, taskQueue, input(partyId, { mandateDeadline: deadline }));
     const s = await handle.query(getStatusQuery);
     await actOn(handle, s, openStages(s)[0]!);
     await env.sleep('3 days');

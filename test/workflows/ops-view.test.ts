@@ -3,16 +3,17 @@
  * attributes, the Web UI's current details, and a refused sign-off leaving history untouched.
  */
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { setTimeout as delay } from 'node:timers/promises';
 import { entryIdFor, type EntrySummary } from '../../domain';
 import { BODY, COHORT, STAGE, USER_ROLE } from '../../domain/vocabulary';
-import { entryWorkflow } from '../../workflows';
+import type { entryWorkflow } from '../../workflows';
 import { getStatusQuery, recordDecisionUpdate } from '../../workflows/messages';
 import { SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
+import { actOn, openStages, principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import { eventually } from '../../testkit/api-harness';
-import { actOn, openStages, principalFor } from '../../testkit/entry-driver';
 import { recordingNotifier } from '../../testkit/recording-notifier';
 import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 
@@ -36,22 +37,14 @@ afterAll(async () => {
 });
 
 async function start(partyId: string, mandateDeadline: string | null): Promise<WorkflowHandle<typeof entryWorkflow>> {
-  return env.client.workflow.start(entryWorkflow, {
-    taskQueue,
-    workflowId: entryIdFor(partyId),
-    args: [
-      {
-        start: {
-          partyId,
-          partyName: `Ops View ${partyId}`,
-          cohort: COHORT.OTHER,
-          roles: [USER_ROLE.GAS_SUPPLIER],
-          mandateDeadline,
-          uepContact: { name: 'Sam', email: 'sam@example.org' },
-          startedBy: principalFor(BODY.OPS, 'ops'),
-        },
-      },
-    ],
+  return startEntryWorkflow(env.client, taskQueue, {
+    partyId,
+    partyName: `Ops View ${partyId}`,
+    cohort: COHORT.OTHER,
+    roles: [USER_ROLE.GAS_SUPPLIER],
+    mandateDeadline,
+    uepContact: { name: 'Sam', email: 'sam@example.org' },
+    startedBy: principalFor(BODY.OPS, 'ops'),
   });
 }
 
@@ -76,9 +69,9 @@ test('list queries find entries by awaited body, at-risk flag and mandate deadli
   const hFar = await start(far, farDeadline);
   const hSoon = await start(soon, isoDate(now + 20 * DAY));
   const hMoving = await start(moving, null);
-  let s: EntrySummary = await hMoving.query(getStatusQuery);
-  s = (await actOn(hMoving, s, openStages(s)[0]!)).summary; // SECAS accedes: DCC, the Party and SECAS are awaited next
-  expect(s.awaitedBodies).toEqual(expect.arrayContaining([BODY.DCC]));
+  const s: EntrySummary = await hMoving.query(getStatusQuery);
+  const accession = await actOn(hMoving, s, openStages(s)[0]!); // SECAS accedes: DCC, the Party and SECAS are awaited next
+  expect(accession.awaitedBodies).toEqual(expect.arrayContaining([BODY.DCC]));
   const parties = [far, soon, moving];
 
   const a = SEARCH_ATTRIBUTE;
@@ -102,16 +95,23 @@ test('list queries find entries by awaited body, at-risk flag and mandate deadli
   for (const h of [hFar, hSoon, hMoving]) await h.terminate('test over');
 });
 
+/**
+ * The history's length once nothing is in flight: no activity pending (the start's notices
+ * delivered) and the last workflow task completed. Read earlier, it would still be growing.
+ */
+async function settledHistoryLength(handle: WorkflowHandle): Promise<number> {
+  const settled = await eventually(
+    async () => ({ pending: (await handle.describe()).raw.pendingActivities ?? [], events: (await handle.fetchHistory()).events ?? [] }),
+    ({ pending, events }) => pending.length === 0 && events.at(-1)?.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+    15_000,
+  );
+  return settled.events.length;
+}
+
 test("a wrong body's decision is refused with its reason and adds nothing to history", async () => {
   const handle = await start(uniquePartyId('WRONG'), null);
+  const before = await settledHistoryLength(handle);
   const statusBefore = await handle.query(getStatusQuery);
-  // the start has settled once its record activity has completed and the workflow task after it too
-  const settled = await eventually(
-    () => handle.fetchHistory(),
-    (h) => (h.events ?? []).some((e) => e.activityTaskCompletedEventAttributes) && h.events?.at(-1)?.workflowTaskCompletedEventAttributes != null,
-    30_000,
-  );
-  const before = settled.events?.length;
   for (const [principal, outcome, code] of [
     [principalFor(BODY.DCC, 'x'), 'ACCEDED', 'WRONG_BODY'],
     [principalFor(BODY.OPS, 'x'), 'ACCEDED', 'WRONG_BODY'],

@@ -1,0 +1,47 @@
+/** Servers for a whole test file (or describe block): started before its tests, stopped after. */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { startHarness, type Harness } from './api-harness';
+import { startDevServer } from './temporal';
+
+const started = <T>(value: T | undefined): T => {
+  if (value === undefined) throw new Error('the suite did not start');
+  return value;
+};
+
+/** A Temporal server; the getter hands it to the tests and hooks. */
+export function useTemporal(start: () => Promise<TestWorkflowEnvironment>): () => TestWorkflowEnvironment {
+  let env: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    env = await start();
+  });
+  afterAll(() => env?.teardown());
+  return () => started(env);
+}
+
+/** A dev server and the API harness on it (with its worker). */
+export interface ApiSuite {
+  readonly env: TestWorkflowEnvironment;
+  readonly h: Harness;
+}
+
+/** Read `env` and `h` inside tests and hooks. */
+export function useApiHarness(opts: { devServer?: Parameters<typeof startDevServer>[0]; harness?: Parameters<typeof startHarness>[1] } = {}): ApiSuite {
+  let env: TestWorkflowEnvironment | undefined;
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    env = await startDevServer(opts.devServer);
+    h = await startHarness(env, opts.harness);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await env?.teardown();
+  });
+  return {
+    get env() {
+      return started(env);
+    },
+    get h() {
+      return started(h);
+    },
+  };
+}
