@@ -1091,7 +1091,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (codes: TEMPORAL_UNAVAILABLE, NO_WORKER) */
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
             503: {
                 headers: {
                     [name: string]: unknown;

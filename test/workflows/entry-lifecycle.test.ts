@@ -129,9 +129,9 @@ describe.each([COHORT.SMALL_DOMESTIC_SUPPLIER, COHORT.ELECTRICITY_DNO, COHORT.SM
 
         const events = await historyLength(handle);
         console.log(`${cohort}: one-role lifecycle over ${Math.round((completedAt - startedAt) / DAY)} days: ${events} history events, ${Date.now() - wallStart} ms wall time`);
-        // about 230 events of its own, and 6 more for each transition handed to the record (its
-        // activity and the workflow task its completion makes)
-        expect(events).toBeLessThan(400);
+        // about 260 events of its own (300 allowed before the record), and 6 more for each of its
+        // ~25 transitions handed to the record (its activity and the workflow task its completion makes)
+        expect(events).toBeLessThan(450);
         if (cohort === COHORT.SMALL_DOMESTIC_SUPPLIER) await captureHistory(handle, 'full-lifecycle');
       });
     });
