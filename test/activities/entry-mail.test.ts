@@ -1,27 +1,23 @@
 /**
- * The Party's notices, end to end: an entry on the time-skipping server with the real notification
- * activities and a real SMTP server. The Party's contact is told its entry started, that it is
- * its turn to submit, and, when the SEC Panel rejects its security assessment, exactly one
- * message naming the stage, the Panel's comment and linking to the entry's console page.
+ * Time-skipped entries with the real notification activities and a real SMTP server: each mandate
+ * reminder arrives when its day comes, not before, once; the Party's contact is told its entry
+ * started, that it is its turn, and, when the SEC Panel rejects its security assessment, exactly
+ * one message naming the stage and the Panel's comment and linking to the entry's console page.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { activityDepsFromConfig, createActivities, notificationEnvSchema } from '../../activities';
 import { parseEnv } from '../../config/env';
 import { entryIdFor } from '../../domain';
 import { BODY, COHORT, STAGE, USER_ROLE } from '../../domain/vocabulary';
-import { entryWorkflow } from '../../workflows';
 import { recordDecisionUpdate, submitEvidenceUpdate } from '../../workflows/messages';
-import { principalFor } from '../../testkit/entry-driver';
+import { eventually } from '../../testkit/api-harness';
+import { principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from '../../testkit/smtp-catcher';
 import { createTestWorker, startTimeSkippingServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
-import { eventually } from '../../testkit/api-harness';
 
 const DAY = 86_400_000;
-const PARTY_MAIL = 'kim@noticed.example';
+const HOUR = 3_600_000;
 const SECAS_MAIL = 'uep@secas.example';
-const CONSOLE = 'https://console.uep.example/app';
-const API = 'https://api.uep.example';
-const TEMPORAL_UI = 'https://temporal.uep.example';
 
 let env: TestWorkflowEnvironment;
 let smtp: SmtpCatcher;
@@ -34,41 +30,81 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const toParty = (m: CaughtMail) => m.envelopeTo.includes(PARTY_MAIL);
-const kindOf = (m: CaughtMail) => m.notificationId?.split(':')[1];
-
-test('a Panel REJECTED sends the Party exactly one mail: the stage, the comment, a link to its console page', async () => {
+/** A worker with the real notification activities, mailing through the catcher (SECAS routed). */
+function mailingWorker(taskQueue: string, settings: Record<string, string> = {}) {
   const config = parseEnv(notificationEnvSchema, {
     SMTP_URL: smtp.url,
     MAIL_FROM: 'UEP engine <uep-engine@uep.example>',
     NOTIFY_ROUTES_JSON: JSON.stringify({ SECAS: { email: [SECAS_MAIL] } }),
-    API_PUBLIC_URL: API,
-    CONSOLE_PUBLIC_URL: CONSOLE,
-    TEMPORAL_UI_URL: TEMPORAL_UI,
+    ...settings,
   });
+  return createTestWorker(env, { taskQueue, activities: createActivities(activityDepsFromConfig(config)) });
+}
+
+test('mandate reminders arrive by email on their days, each once', async () => {
+  const taskQueue = uniqueTaskQueue('mail');
+  const partyId = uniquePartyId('MAIL');
+  const worker = await mailingWorker(taskQueue);
+  const t0 = await env.currentTimeMs();
+  const deadline = new Date(t0 + 40 * DAY).toISOString().slice(0, 10);
+  const dueMs = (k: number) => Date.parse(`${deadline}T09:00:00Z`) - k * DAY;
+  const reminderId = (k: number) => `${entryIdFor(partyId)}:MANDATE_REMINDER:d${k}:v1`;
+
+  await worker.runUntil(async () => {
+    const handle = await startEntryWorkflow(env.client, taskQueue, {
+      partyId,
+      partyName: 'Mailed Energy Ltd',
+      cohort: COHORT.SMALL_DOMESTIC_SUPPLIER,
+      roles: [USER_ROLE.IMPORT_SUPPLIER],
+      mandateDeadline: deadline,
+      uepContact: { name: 'Mo Contact', email: 'mo@mailed.example' },
+      startedBy: principalFor(BODY.OPS, 'ops'),
+    });
+    try {
+      for (const k of [30, 14, 7]) {
+        // An hour before the reminder is due: nothing yet. Two hours later: there, to both recipients.
+        await env.sleep(dueMs(k) - HOUR - (await env.currentTimeMs()));
+        expect(smtp.forNotification(reminderId(k))).toEqual([]);
+        await env.sleep(2 * HOUR);
+        const mails = await smtp.waitFor((m) => m.notificationId === reminderId(k), { count: 2, timeoutMs: 15_000 });
+        expect(mails.flatMap((m) => m.envelopeTo).sort()).toEqual(['mo@mailed.example', SECAS_MAIL]);
+        expect(mails[0]!.subject).toContain(`${k} days`);
+        expect(mails[0]!.attachments.some((a) => a.contentType.startsWith('text/calendar'))).toBe(true);
+      }
+    } finally {
+      await handle.terminate('test over');
+    }
+  });
+  // One message per reminder and recipient, and no copy of any.
+  const reminders = smtp.messages.filter((m) => m.notificationId?.includes(':MANDATE_REMINDER:'));
+  const expected = [30, 14, 7].flatMap((k) => [`${reminderId(k)} mo@mailed.example`, `${reminderId(k)} ${SECAS_MAIL}`]);
+  expect(reminders.map((m) => `${m.notificationId} ${m.envelopeTo.join(',')}`).sort()).toEqual(expected.sort());
+  expect(smtp.duplicates()).toEqual([]);
+});
+
+const PARTY_MAIL = 'kim@noticed.example';
+const CONSOLE = 'https://console.uep.example/app';
+const API = 'https://api.uep.example';
+const TEMPORAL_UI = 'https://temporal.uep.example';
+const toParty = (m: CaughtMail) => m.envelopeTo.includes(PARTY_MAIL);
+const kindOf = (m: CaughtMail) => m.notificationId?.split(':')[1];
+
+test('a Panel REJECTED sends the Party exactly one mail: the stage, the comment, a link to its console page', async () => {
   const taskQueue = uniqueTaskQueue('party-notices');
   const partyId = uniquePartyId('NOTE');
   const entryPage = `${CONSOLE}/entries/${partyId}`;
-  const worker = await createTestWorker(env, { taskQueue, activities: createActivities(activityDepsFromConfig(config)) });
+  const worker = await mailingWorker(taskQueue, { API_PUBLIC_URL: API, CONSOLE_PUBLIC_URL: CONSOLE, TEMPORAL_UI_URL: TEMPORAL_UI });
   const t0 = await env.currentTimeMs();
 
   await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(entryWorkflow, {
-      taskQueue,
-      workflowId: entryIdFor(partyId),
-      args: [
-        {
-          start: {
-            partyId,
-            partyName: 'Noticed Energy Ltd',
-            cohort: COHORT.SMALL_DOMESTIC_SUPPLIER,
-            roles: [USER_ROLE.IMPORT_SUPPLIER],
-            mandateDeadline: new Date(t0 + 400 * DAY).toISOString().slice(0, 10),
-            uepContact: { name: 'Kim Contact', email: PARTY_MAIL },
-            startedBy: principalFor(BODY.OPS, 'ops'),
-          },
-        },
-      ],
+    const handle = await startEntryWorkflow(env.client, taskQueue, {
+      partyId,
+      partyName: 'Noticed Energy Ltd',
+      cohort: COHORT.SMALL_DOMESTIC_SUPPLIER,
+      roles: [USER_ROLE.IMPORT_SUPPLIER],
+      mandateDeadline: new Date(t0 + 400 * DAY).toISOString().slice(0, 10),
+      uepContact: { name: 'Kim Contact', email: PARTY_MAIL },
+      startedBy: principalFor(BODY.OPS, 'ops'),
     });
     /** Every delivery the workflow started has finished: no mail is still on its way. */
     const settled = () => eventually(async () => (await handle.describe()).raw.pendingActivities ?? [], (pending) => pending.length === 0, 15_000);
