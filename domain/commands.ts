@@ -6,12 +6,12 @@
 import { getCatalogue, stageDef } from './catalogue';
 import { toDate, toIso } from './dates';
 import { entryView } from './entry-view';
-import { deadlineAmended, entryWithdrawn, pendingRoles, roleComplete } from './notifications';
+import { awaitingParty, deadlineAmended, decisionNeedsAction, entryWithdrawn, pendingRoles, roleComplete, submissionDue } from './notifications';
 import { fingerprint } from './retries';
 import { RULES_VERSION, rulesAtLeast } from './rules';
 import { addAudit, addStages, awaitDecision, openStage, principalOf, unblock } from './stage-moves';
-import { findRecord, type EntryState, type StageRecord } from './state';
-import { AUDIT_ACTION, type AuditRecord, type EntryCommand, type Notification } from './types';
+import { findRecord, refKey, type EntryState, type StageRecord } from './state';
+import { AUDIT_ACTION, NOTIFICATION_KIND, type AuditRecord, type EntryCommand, type Notification } from './types';
 import { ENTRY_STATUS, OUTCOME_EFFECT, STAGE_STATE, type UserRole } from './vocabulary';
 
 export interface Done {
@@ -85,9 +85,16 @@ export function recordDecision(state: EntryState, command: Command<'RECORD_DECIS
     if (def.completesRole && record.role) notifications.push(completeRole(state, record.role, principal, now));
     unblock(state, now);
   } else {
+    const attempt = record.attempts;
     record.attempts += 1;
     record.lastEffect = outcome.effect;
     openStage(state, record, now);
+    if (rulesAtLeast(state, RULES_VERSION.V3)) {
+      const effect = outcome.effect;
+      const n = decisionNeedsAction(state, record, { outcome: command.outcome, effect, by: principal, evidence: command.evidence, attempt, ...(command.comment !== undefined ? { comment: command.comment } : {}) }, now);
+      notifications.push(n);
+      state.sentNotificationIds.push(n.id);
+    }
   }
   return { record: audit, notifications };
 }
@@ -165,6 +172,32 @@ export function withdraw(state: EntryState, command: Command<'WITHDRAW'>, now: n
 
 /** Carries out an accepted command on `state` (mutated). */
 export function execute(state: EntryState, command: EntryCommand, now: number): Done {
+  const before = new Set(awaitingParty(state).map(turnKey));
+  const done = run(state, command, now);
+  if (rulesAtLeast(state, RULES_VERSION.V3)) yourTurn(state, done, before, now);
+  return done;
+}
+
+const turnKey = (record: StageRecord) => `${refKey(record)}:${record.attempts}`;
+
+/**
+ * Rules version 3: stages the act opened for the Party's submission are announced in one message
+ * to it, unless the act's own message already says so (a decision that sent its stage back).
+ */
+function yourTurn(state: EntryState, done: Done, before: ReadonlySet<string>, now: number): void {
+  const due = awaitingParty(state).filter((record) => !before.has(turnKey(record)));
+  if (due.length === 0 || done.notifications.some((n) => n.kind === NOTIFICATION_KIND.DECISION_NEEDS_ACTION)) return;
+  const { record } = done;
+  const cause =
+    record.action === AUDIT_ACTION.DECISION
+      ? `${record.principal.body} recorded ${record.outcome ?? ''} on ${record.stage ?? ''}${record.role ? ` for ${record.role}` : ''}`
+      : `The role ${record.role ?? ''} was added to your entry`;
+  const n = submissionDue(state, due, record.seq, cause, now);
+  done.notifications.push(n);
+  state.sentNotificationIds.push(n.id);
+}
+
+function run(state: EntryState, command: EntryCommand, now: number): Done {
   switch (command.type) {
     case 'SUBMIT_EVIDENCE':
       return submitEvidence(state, command, now);

@@ -11,9 +11,9 @@ import { atRiskFrom, entryView, type EntryView } from './entry-view';
 import { refusalFor } from './guards';
 import { entryIdFor } from './ids';
 import { DEFAULT_REMINDER_OFFSETS_DAYS, resolveMandateDeadline } from './mandates';
-import { atRisk as atRiskNotice, backOnTrack } from './notifications';
+import { atRisk as atRiskNotice, backOnTrack, entryStarted } from './notifications';
 import { pendingTimedItems, type TimedItem } from './reminders';
-import { CURRENT_RULES_VERSION, RULES_VERSION, rulesOf, type RulesVersion } from './rules';
+import { CURRENT_RULES_VERSION, RULES_VERSION, rulesAtLeast, rulesOf, type RulesVersion } from './rules';
 import { checkRetry, type RetryCheck } from './retries';
 import { addAudit, addStages, principalOf, unblock } from './stage-moves';
 import { cloneState, findRecord, type EntryState } from './state';
@@ -163,7 +163,13 @@ export function startEntry(input: StartEntryInput, now: number, rules: RulesVers
     state.status = ENTRY_STATUS.COMPLETE;
     state.closedAtMs = now;
   }
-  return settle(entryView(state, now));
+  const started: Notification[] = [];
+  if (rulesAtLeast(state, RULES_VERSION.V3) && state.status === ENTRY_STATUS.IN_PROGRESS) {
+    const n = entryStarted(state, now);
+    started.push(n);
+    state.sentNotificationIds.push(n.id);
+  }
+  return settle(entryView(state, now), started);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
  * Every id the domain derives, in one place. Notification ids are stable and unique:
  * `<entryId>:<KIND>:<key>[:v<deadline version>]`, e.g. `uep-P1:MANDATE_REMINDER:d30:v1`,
  * `uep-P1:SLA_REMINDER:UEPT.GAS_SUPPLIER:a2` (a = the stage's attempt), `uep-P1:AT_RISK:c1`
- * (c = the n-th change of the at-risk state), `uep-P1:BREACH_REMINDER:w3:v1` (third week).
+ * (c = the n-th change of the at-risk state), `uep-P1:BREACH_REMINDER:w3:v1` (third week),
+ * `uep-P1:SUBMISSION_DUE:s7` (s = the audit record of the act that made it due).
  */
 import { NOTIFICATION_KIND } from './types';
 import type { UserRole } from './vocabulary';
@@ -25,4 +26,9 @@ export const notificationIds = {
   roleComplete: (entryId: string, role: UserRole) => `${entryId}:${NOTIFICATION_KIND.ROLE_COMPLETE}:${role}`,
   deadlineAmended: (entryId: string, version: number) => `${entryId}:${NOTIFICATION_KIND.DEADLINE_AMENDED}:v${version}`,
   entryWithdrawn: (entryId: string) => `${entryId}:${NOTIFICATION_KIND.ENTRY_WITHDRAWN}`,
+  entryStarted: (entryId: string) => `${entryId}:${NOTIFICATION_KIND.ENTRY_STARTED}`,
+  /** `seq`: the audit record of the act that made the submissions due. */
+  submissionDue: (entryId: string, seq: number) => `${entryId}:${NOTIFICATION_KIND.SUBMISSION_DUE}:s${seq}`,
+  /** `attempt`: the attempt the decision was on. */
+  decisionNeedsAction: (entryId: string, key: string, attempt: number) => `${entryId}:${NOTIFICATION_KIND.DECISION_NEEDS_ACTION}:${key}:a${attempt}`,
 };

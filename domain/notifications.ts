@@ -5,13 +5,13 @@
  * Recipients: PARTY_CONTACT is the entry's UEP contact; BODY recipients are the bodies' desks.
  */
 import { workingDaysBetween } from './calendar';
-import { getCatalogue, stageDef, type StageDef } from './catalogue';
+import { dependenciesOf, getCatalogue, stageDef, type StageDef } from './catalogue';
 import { DAY_MS, daysBetween, toDate, toIso } from './dates';
 import { notificationIds } from './ids';
 import { isOpenStage } from './read-model';
-import { refKey, refLabel, type EntryState, type StageRecord } from './state';
+import { findRecord, refKey, refLabel, type EntryState, type StageRecord } from './state';
 import { NOTIFICATION_KIND, type AuditRecord, type Notification, type NotificationKind, type Recipient } from './types';
-import { BODY, STAGE_STATE, type Body, type UserRole } from './vocabulary';
+import { BODY, OUTCOME_EFFECT, STAGE_STATE, type Body, type OutcomeEffect, type UserRole } from './vocabulary';
 
 export function partyContact(state: EntryState): Recipient {
   return { kind: 'PARTY_CONTACT', name: state.uepContact.name, email: state.uepContact.email };
@@ -230,5 +230,118 @@ export function entryWithdrawn(state: EntryState, by: Actor, reason: string, now
     dueAtMs: nowMs,
     subject: `${state.partyName}: User Entry Process withdrawn`,
     body: `The entry was withdrawn by ${by.body} (${by.id}): ${reason}. Every reminder stops.`,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the Party can act on (rules version 3): to the Party's UEP contact only
+
+/** 'User Security Assessment (FUSA) (SECURITY_ASSESSMENT): the User Security Assessment report'. */
+function submissionItem(state: EntryState, record: StageRecord): string {
+  const def = stageDef(getCatalogue(state.catalogueVersion), record.stage);
+  return `${def.title} (${refLabel(record)}): ${def.submission ?? 'what the stage needs'}`;
+}
+
+/** The stages the Party submits for as soon as what is open now is done: its next turns. */
+function nextSubmissions(state: EntryState): StageRecord[] {
+  const catalogue = getCatalogue(state.catalogueVersion);
+  return state.stages.filter(
+    (record) =>
+      record.state === STAGE_STATE.BLOCKED &&
+      stageDef(catalogue, record.stage).partySubmitsFirst &&
+      dependenciesOf(catalogue, record).every((dep) => {
+        const found = findRecord(state, dep);
+        return found !== undefined && (found.state === STAGE_STATE.DONE || isOpenStage(found.state));
+      }),
+  );
+}
+
+/** The stages awaiting the Party now. */
+export function awaitingParty(state: EntryState): StageRecord[] {
+  return state.stages.filter((s) => s.state === STAGE_STATE.AWAITING_PARTY);
+}
+
+/** The entry started: what comes first, and what the Party submits first. */
+export function entryStarted(state: EntryState, nowMs: number): Notification {
+  const deadline = state.mandate.deadline;
+  const due = awaitingParty(state);
+  const others = state.stages.filter((s) => s.state === STAGE_STATE.AWAITING_DECISION).map((s) => awaitingPhrase(state, s));
+  const first =
+    due.length > 0
+      ? `Submit first, in the console: ${due.map((s) => submissionItem(state, s)).join('; ')}.`
+      : `Nothing is awaited from you yet.${nextSubmissions(state).length > 0 ? ` Your first submissions will be: ${nextSubmissions(state).map((s) => submissionItem(state, s)).join('; ')}; you will be told when each is due.` : ''}`;
+  return makeNotification(state, {
+    id: notificationIds.entryStarted(state.entryId),
+    kind: NOTIFICATION_KIND.ENTRY_STARTED,
+    recipients: [partyContact(state)],
+    dueAtMs: nowMs,
+    subject: `${state.partyName}: your User Entry Process has started (${state.roles.join(', ')})`,
+    body: `Your User Entry Process has started for ${state.roles.join(', ')}; the DCC User mandate deadline is ${deadline ?? 'not set'}. ${first}${
+      others.length > 0 ? ` Under way: ${others.join('; ')}.` : ''
+    }`,
+    ...(deadline !== null ? { deadline } : {}),
+  });
+}
+
+/**
+ * Stages became open for the Party's submission (`due`, at least one) after the act recorded
+ * as audit record `seq`, described by `cause` ('SECAS recorded ACCEDED on ACCESSION').
+ */
+export function submissionDue(state: EntryState, due: StageRecord[], seq: number, cause: string, nowMs: number): Notification {
+  const catalogue = getCatalogue(state.catalogueVersion);
+  const [only] = due;
+  const one = due.length === 1 && only !== undefined ? only : undefined;
+  const decidedBy = due.map((s) => {
+    const def = stageDef(catalogue, s.stage);
+    return `${def.owner} on ${refLabel(s)} within ${def.slaWorkingDays} working days`;
+  });
+  return makeNotification(state, {
+    id: notificationIds.submissionDue(state.entryId, seq),
+    kind: NOTIFICATION_KIND.SUBMISSION_DUE,
+    recipients: [partyContact(state)],
+    dueAtMs: nowMs,
+    ...(one ? { stage: one.stage, ...(one.role ? { role: one.role } : {}) } : {}),
+    awaitedBody: BODY.PARTY,
+    subject: one
+      ? `${state.partyName}: your turn: submit ${stageDef(catalogue, one.stage).submission ?? 'evidence'} for ${refLabel(one)}`
+      : `${state.partyName}: your turn: ${due.length} submissions are due`,
+    body: `${cause}. It is now your turn to submit, in the console: ${due.map((s) => submissionItem(state, s)).join('; ')}. After your submission the decision is due from ${decidedBy.join('; ')}.`,
+  });
+}
+
+const NEXT_STEP: Record<Exclude<OutcomeEffect, typeof OUTCOME_EFFECT.DONE>, string> = {
+  [OUTCOME_EFFECT.REWORK]: 'address the comment and submit again',
+  [OUTCOME_EFFECT.RESTART]: 'the stage starts again from the beginning: submit afresh',
+};
+
+/**
+ * A decision on the Party's stage that did not complete it (REJECTED, DEFERRED, FAILED...): which
+ * stage, who decided, their comment and what the Party does next. `record` is the stage as it now
+ * stands (reopened), `attempt` the attempt that was decided.
+ */
+export function decisionNeedsAction(
+  state: EntryState,
+  record: StageRecord,
+  decision: { outcome: string; effect: Exclude<OutcomeEffect, typeof OUTCOME_EFFECT.DONE>; by: Actor; comment?: string; evidence: string; attempt: number },
+  nowMs: number,
+): Notification {
+  const def = stageDef(getCatalogue(state.catalogueVersion), record.stage);
+  const by = `${decision.by.body} (${decision.by.name ?? decision.by.id})`;
+  const next =
+    record.state === STAGE_STATE.AWAITING_PARTY
+      ? `What to do next: ${NEXT_STEP[decision.effect]} (${def.submission ?? 'what the stage needs'}) in the console; this will be attempt ${record.attempts}.`
+      : `Nothing is needed from you yet: ${def.owner} decides again by ${record.slaDue ?? '?'}.`;
+  return makeNotification(state, {
+    id: notificationIds.decisionNeedsAction(state.entryId, refKey(record), decision.attempt),
+    kind: NOTIFICATION_KIND.DECISION_NEEDS_ACTION,
+    recipients: [partyContact(state)],
+    dueAtMs: nowMs,
+    stage: record.stage,
+    ...(record.role ? { role: record.role } : {}),
+    awaitedBody: record.state === STAGE_STATE.AWAITING_PARTY ? BODY.PARTY : def.owner,
+    subject: `${state.partyName}: ${def.owner} ${decision.outcome} ${refLabel(record)}: action needed`,
+    body: `${by} recorded ${decision.outcome} on ${def.title} (${refLabel(record)}, SEC ${def.secRef}), evidence ${decision.evidence}. Comment: ${
+      decision.comment ? `"${decision.comment}"` : 'none given'
+    }. ${next}`,
   });
 }

@@ -15,10 +15,15 @@ export const RULES_VERSION = {
    * working days; a rework never shortens the forecast; a deadline amendment is one message.
    */
   V2: 2,
+  /**
+   * The Party is told what it can act on: its entry started (what comes first), its turn to
+   * submit, and a decision on its stage that sends the stage back to it (REJECTED, DEFERRED, FAILED).
+   */
+  V3: 3,
 } as const;
 export type RulesVersion = (typeof RULES_VERSION)[keyof typeof RULES_VERSION];
 
-export const CURRENT_RULES_VERSION: RulesVersion = RULES_VERSION.V2;
+export const CURRENT_RULES_VERSION: RulesVersion = RULES_VERSION.V3;
 
 export function rulesOf(state: Pick<EntryState, 'rulesVersion'>): RulesVersion {
   return state.rulesVersion ?? RULES_VERSION.V1;

@@ -67,6 +67,8 @@ export const PATCH = {
    * their next step on; an entry under version 2 ends with its final summary as its result.
    */
   RULES_V2: 'uep-rules-v2',
+  /** Rules version 3: the Party is told what it can act on (its start, its turn, a decision sending a stage back). */
+  PARTY_NOTICES: 'uep-party-notices',
   /**
    * Leaner updates: an update answers with the compact EntryChange instead of the full summary,
    * and an upsert carries only the search attributes whose values changed (none: no upsert).
@@ -81,9 +83,12 @@ function refusalFailure(refusal: Refusal): ApplicationFailure {
   return ApplicationFailure.create({ type: refusal.code, message: refusal.message, nonRetryable: true });
 }
 
-/** The rules version a step may run under: version 2 once patched() allows it (never back). */
+/** The rules version a step may run under: each newer version once its patched() allows it (never back). */
 function allowedRules(state: EntryState | undefined): RulesVersion {
-  if (state && rulesOf(state) >= RULES_VERSION.V2) return rulesOf(state);
+  const current = state ? rulesOf(state) : RULES_VERSION.V1;
+  if (current >= RULES_VERSION.V3) return current;
+  if (patched(PATCH.PARTY_NOTICES)) return RULES_VERSION.V3;
+  if (current >= RULES_VERSION.V2) return current;
   return patched(PATCH.RULES_V2) ? RULES_VERSION.V2 : RULES_VERSION.V1;
 }
 

@@ -23,7 +23,7 @@ import { TEMPORAL_CLI, serverExecutable } from '../../scripts/temporal-toolchain
 import { type SmtpCatcher, startSmtpCatcher } from '../../testkit/smtp-catcher';
 import { type WebhookReceiver, startWebhookReceiver } from '../../testkit/webhook-receiver';
 import { deliverNotificationWorkflow } from './deliver-workflow';
-import { SECAS_MAIL, SECRET, mandateReminder } from './fixtures';
+import { JO_MAIL, SECAS_MAIL, SECRET, mandateReminder } from './fixtures';
 
 const logs: LogEntry[] = [];
 try {
@@ -119,6 +119,14 @@ async function untilAttempt(handle: WorkflowHandle, attempt: number, timeoutMs =
 
 const byTarget = (report: DeliveryReport) => Object.fromEntries(report.targets.map((t) => [t.target, t]));
 
+/** A mandate reminder whose Party contact's address the mail server refuses for good (550), the webhook answering `hookStatus`. */
+async function runWithJoRefused(hookStatus: number): Promise<{ n: Notification; report: DeliveryReport }> {
+  const n = mandateReminder();
+  smtp.rejectRecipient(JO_MAIL);
+  hook.respondWith(hookStatus);
+  return { n, report: await run(n) };
+}
+
 describe('deliverNotification on a real worker', () => {
   test('a reminder reaches the contact and SECAS by email (text, HTML, .ics) and by signed webhook, once each', async () => {
     const n = mandateReminder();
@@ -126,16 +134,16 @@ describe('deliverNotification on a real worker', () => {
 
     expect(report).toMatchObject({ notificationId: n.id, status: DELIVERY_STATUS.DELIVERED, attempts: 1 });
     expect(report.targets.map((t) => [t.target, t.status])).toEqual([
-      ['email:jo.bloggs@ambrose.example', TARGET_STATUS.DELIVERED],
+      [`email:${JO_MAIL}`, TARGET_STATUS.DELIVERED],
       [`email:${SECAS_MAIL}`, TARGET_STATUS.DELIVERED],
       [`webhook:${hook.url}`, TARGET_STATUS.DELIVERED],
     ]);
 
     const mails = smtp.forNotification(n.id);
     expect(mails).toHaveLength(2);
-    expect(mails.map((m) => m.envelopeTo[0]).sort()).toEqual(['jo.bloggs@ambrose.example', SECAS_MAIL].sort());
+    expect(mails.map((m) => m.envelopeTo[0]).sort()).toEqual([JO_MAIL, SECAS_MAIL].sort());
     expect(new Set(mails.map((m) => m.messageId)).size).toBe(2);
-    const mail = mails.find((m) => m.envelopeTo[0] === 'jo.bloggs@ambrose.example')!;
+    const mail = mails.find((m) => m.envelopeTo[0] === JO_MAIL)!;
     expect(mail.messageId).toMatch(/^<uep-P\d+X-MANDATE_REMINDER-30d-v1\.[0-9a-f]{16}@uep\.example>$/);
     expect(mail.headers.to).toBe('Jo Bloggs <jo.bloggs@ambrose.example>');
     expect(mail.headers['auto-submitted']).toBe('auto-generated');
@@ -277,17 +285,14 @@ describe('deliverNotification on a real worker', () => {
   });
 
   test('permanent failures (SMTP 550, webhook 400) are recorded in the report and not retried', async () => {
-    const n = mandateReminder();
-    smtp.rejectRecipient('jo.bloggs@ambrose.example');
-    hook.respondWith(400);
-    const report = await run(n);
+    const { report } = await runWithJoRefused(400);
     expect(report).toMatchObject({ status: DELIVERY_STATUS.PARTIAL, attempts: 1 });
     const t = byTarget(report);
-    expect(t['email:jo.bloggs@ambrose.example']).toMatchObject({ status: TARGET_STATUS.FAILED_PERMANENT });
-    expect(t['email:jo.bloggs@ambrose.example']?.detail).toContain('550');
+    expect(t[`email:${JO_MAIL}`]).toMatchObject({ status: TARGET_STATUS.FAILED_PERMANENT });
+    expect(t[`email:${JO_MAIL}`]?.detail).toContain('550');
     expect(t[`webhook:${hook.url}`]).toMatchObject({ status: TARGET_STATUS.FAILED_PERMANENT, detail: expect.stringContaining('HTTP 400') as string });
     expect(t[`email:${SECAS_MAIL}`]?.status).toBe(TARGET_STATUS.DELIVERED);
-    expect(smtp.rcptAttempts.filter((r) => r.address === 'jo.bloggs@ambrose.example')).toHaveLength(1);
+    expect(smtp.rcptAttempts.filter((r) => r.address === JO_MAIL)).toHaveLength(1);
     expect(hook.requests).toHaveLength(1);
     if (logs.length) {
       expect(logs.some((l) => l.level === 'ERROR' && l.message.includes('failed permanently') && l.meta?.target === `webhook:${hook.url}`)).toBe(true);
@@ -303,12 +308,9 @@ describe('deliverNotification on a real worker', () => {
   });
 
   test('a permanent and a transient failure together: the retry does not touch the permanently failed address', async () => {
-    const n = mandateReminder();
-    smtp.rejectRecipient('jo.bloggs@ambrose.example');
-    hook.respondWith(502);
-    const report = await run(n);
+    const { n, report } = await runWithJoRefused(502);
     expect(report).toMatchObject({ status: DELIVERY_STATUS.PARTIAL, attempts: 2 });
-    expect(smtp.rcptAttempts.filter((r) => r.address === 'jo.bloggs@ambrose.example')).toHaveLength(1);
+    expect(smtp.rcptAttempts.filter((r) => r.address === JO_MAIL)).toHaveLength(1);
     expect(smtp.forNotification(n.id)).toHaveLength(1);
     expect(hook.forId(n.id).map((r) => r.status)).toEqual([502, 200]);
   });
@@ -333,7 +335,7 @@ describe('deliverNotification on a real worker', () => {
   });
 
   test('a stalled SMTP server (no greeting) times out, counts as transient, and the message arrives once', async () => {
-    const n = mandateReminder({ recipients: [{ kind: 'PARTY_CONTACT', name: 'Jo Bloggs', email: 'jo.bloggs@ambrose.example' }] });
+    const n = mandateReminder({ recipients: [{ kind: 'PARTY_CONTACT', name: 'Jo Bloggs', email: JO_MAIL }] });
     smtp.stallNext(1, 2_000);
     const report = await run(n, { targetTimeoutMs: 500 });
     expect(report).toMatchObject({ status: DELIVERY_STATUS.DELIVERED, attempts: 2 });
@@ -341,7 +343,7 @@ describe('deliverNotification on a real worker', () => {
   });
 
   test('a body with no route fails the attempt (NotificationUnrouted, retried); once a worker has its route the notice reaches it, the contact mailed once', async () => {
-    const n = mandateReminder({ recipients: [{ kind: 'PARTY_CONTACT', name: 'Jo Bloggs', email: 'jo.bloggs@ambrose.example' }, { kind: 'BODY', body: BODY.DCC }] });
+    const n = mandateReminder({ recipients: [{ kind: 'PARTY_CONTACT', name: 'Jo Bloggs', email: JO_MAIL }, { kind: 'BODY', body: BODY.DCC }] });
     const taskQueue = `notify-${randomUUID()}`;
     const handle = await env.client.workflow.start(deliverNotificationWorkflow, { taskQueue, workflowId: `deliver-${randomUUID()}`, args: [n, FAST_RETRY] });
 
@@ -360,9 +362,9 @@ describe('deliverNotification on a real worker', () => {
     const report = await configured.runUntil(handle.result());
     expect(report.status).toBe(DELIVERY_STATUS.DELIVERED);
     const t = byTarget(report);
-    expect(t['email:jo.bloggs@ambrose.example']?.attempt).toBe(1);
+    expect(t[`email:${JO_MAIL}`]?.attempt).toBe(1);
     expect(t[`email:${dccMail}`]?.attempt).toBeGreaterThanOrEqual(2);
-    expect(smtp.forNotification(n.id).map((m) => m.envelopeTo[0]).sort()).toEqual(['jo.bloggs@ambrose.example', dccMail]);
+    expect(smtp.forNotification(n.id).map((m) => m.envelopeTo[0]).sort()).toEqual([JO_MAIL, dccMail]);
   });
 
   test('a malformed notification fails at once with a non-retryable NotificationInvalid', async () => {

@@ -14,7 +14,7 @@ export function mandateReminder(overrides: Partial<Notification> = {}): Notifica
     partyId: `P${counter}X`,
     partyName: 'Ambrose Energy Ltd',
     recipients: [
-      { kind: 'PARTY_CONTACT', name: 'Jo Bloggs', email: 'jo.bloggs@ambrose.example' },
+      { kind: 'PARTY_CONTACT', name: 'Jo Bloggs', email: JO_MAIL },
       { kind: 'BODY', body: BODY.SECAS },
     ],
     dueAt: '2026-05-13T08:00:00.000Z',
@@ -35,3 +35,5 @@ export function mandateReminder(overrides: Partial<Notification> = {}): Notifica
 
 export const SECRET = 'whsec_ofd6okk0+3bCA1oodee11QmNS24g4VuFl4/9XQ+bl24=';
 export const SECAS_MAIL = 'uep@secas.example';
+/** The Party contact of `mandateReminder`. */
+export const JO_MAIL = 'jo.bloggs@ambrose.example';

@@ -100,7 +100,7 @@ const digest = (text: string) => createHash('sha256').update(text).digest('hex')
 
 const runs: Record<string, string> = {};
 beforeAll(() => {
-  for (const rules of [RULES_VERSION.V1, RULES_VERSION.V2]) {
+  for (const rules of [RULES_VERSION.V1, RULES_VERSION.V2, RULES_VERSION.V3]) {
     for (let seed = 1; seed <= RUNS; seed++) runs[`rules${rules}-seed${seed}`] = run(seed, rules);
   }
 });
@@ -111,6 +111,33 @@ test('the recorded runs cover every notification kind and every command', () => 
   for (const action of ['SUBMISSION', 'DECISION', 'DEADLINE_AMENDED', 'ROLE_ADDED', 'WITHDRAWN', 'ROLE_COMPLETE']) {
     expect([action, texts.includes(`"action":"${action}"`)]).toEqual([action, true]);
   }
+});
+
+const PARTY_NOTICES: string[] = [NOTIFICATION_KIND.ENTRY_STARTED, NOTIFICATION_KIND.SUBMISSION_DUE, NOTIFICATION_KIND.DECISION_NEEDS_ACTION];
+
+/** A run with the Party's notices (rules version 3) and every trace of them taken out, and its rules version. */
+function withoutPartyNotices(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value
+      .filter((v) => !(typeof v === 'object' && v !== null && PARTY_NOTICES.includes((v as { kind?: string }).kind ?? '')))
+      .filter((v) => !(typeof v === 'string' && PARTY_NOTICES.some((kind) => v.includes(`:${kind}`))))
+      .map(withoutPartyNotices);
+  }
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'rulesVersion').map(([key, v]) => [key, withoutPartyNotices(v)]));
+  }
+  return value;
+}
+
+test('rules version 3 adds the Party notices and changes nothing else', () => {
+  let added = 0;
+  for (let seed = 1; seed <= RUNS; seed++) {
+    const v2 = JSON.parse(runs[`rules2-seed${seed}`] ?? '') as unknown;
+    const v3 = JSON.parse(runs[`rules3-seed${seed}`] ?? '') as unknown;
+    added += (runs[`rules3-seed${seed}`]?.match(/"kind":"(ENTRY_STARTED|SUBMISSION_DUE|DECISION_NEEDS_ACTION)"/g) ?? []).length;
+    expect([seed, withoutPartyNotices(v3)]).toEqual([seed, withoutPartyNotices(v2)]);
+  }
+  expect(added).toBeGreaterThan(RUNS);
 });
 
 test('effects, summaries and states are byte-identical to the recorded ones, under every rules version', () => {

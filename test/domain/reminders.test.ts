@@ -99,7 +99,7 @@ describe('breach', () => {
 
   it('an entry started after its deadline is in breach at once; weekly reminders from then on', () => {
     const { state, effects } = startEntry(input({ cohort: 'SMALL_DOMESTIC_SUPPLIER', roles: ['GAS_SUPPLIER'] }), at('2026-11-02T10:00:00Z'));
-    expect(ids(effects.notifications)).toEqual(['2026-11-02T10:00:00.000Z uep-P1:MANDATE_BREACH:v1', '2026-11-02T10:00:00.000Z uep-P1:AT_RISK:c1']);
+    expect(ids(effects.notifications)).toEqual(['2026-11-02T10:00:00.000Z uep-P1:ENTRY_STARTED', '2026-11-02T10:00:00.000Z uep-P1:MANDATE_BREACH:v1', '2026-11-02T10:00:00.000Z uep-P1:AT_RISK:c1']);
     expect(effects.wakeAt).toBe(at('2026-11-09T09:00:00Z'));
     const next = advanceTime(state, at('2026-11-09T09:00:00Z'));
     expect(next.effects.notifications.map((n) => n.id)).toEqual(['uep-P1:BREACH_REMINDER:w1:v1']);
@@ -200,7 +200,7 @@ describe('forecast and at risk', () => {
   it('tells the Party and SECAS once per change, and wakes on the day time alone makes it at risk', () => {
     const { state, effects } = startEntry(input({ mandateDeadline: '2027-05-10', roles: ['GAS_SUPPLIER'], completedStages: [{ stage: 'ACCESSION', outcome: 'ACCEDED', at: '2026-10-01' }] }), at('2026-11-02'));
     // 120 WD from 2026-11-02 is 2027-04-27: 9 working days of slack
-    expect(effects.notifications).toEqual([]);
+    expect(effects.notifications.map((n) => n.kind)).toEqual(['ENTRY_STARTED']); // not at risk yet
     const flip = atRiskFromDate(state, '2026-11-02');
     expect(flip).toBe('2026-11-16');
     expect(effects.wakeAt).toBe(at('2026-11-16T00:00:00Z'));
@@ -211,7 +211,7 @@ describe('forecast and at risk', () => {
     expect(advanceTime(tr.state, at('2026-11-17')).effects.notifications.map((n) => n.kind)).toEqual(['SLA_REMINDER']); // ID_ALLOCATION, not a second AT_RISK
     const back = applyCommand(tr.state, decide('DCC_GATEWAY', 'LIVE', DCC), at('2026-11-17'));
     if (!back.ok) throw new Error('refused');
-    expect(back.effects.notifications.map((n) => n.id)).toEqual(['uep-P1:SLA_REMINDER:ID_ALLOCATION:a1', 'uep-P1:BACK_ON_TRACK:c2']);
+    expect(back.effects.notifications.map((n) => n.id)).toEqual(['uep-P1:SLA_REMINDER:ID_ALLOCATION:a1', 'uep-P1:SUBMISSION_DUE:s3', 'uep-P1:BACK_ON_TRACK:c2']);
   });
 });
 
@@ -225,6 +225,7 @@ describe('effects', () => {
       'uep-P1:SLA_ESCALATION:DCC_GATEWAY:a1',
       'uep-P1:MANDATE_REMINDER:d30:v1',
       'uep-P1:AT_RISK:c1', // 120 working days from 2030-06-10 end after 2030-06-30
+      'uep-P1:SUBMISSION_DUE:s4', // the act itself opened SMKI_SREPT for the Party
     ]);
   });
 

@@ -75,13 +75,13 @@ test("a notice to a body with no route: an ERROR line naming it, a metric, a ret
   const handle = await startEntryWorkflow(client, taskQueue, { ...startBody(partyId, { mandateDeadline: deadline }), startedBy: principalFor(BODY.OPS, 'ops') });
 
   const pending = await eventually(
-    async () => (await handle.describe()).raw.pendingActivities?.[0],
-    (p) => p?.lastFailure?.applicationFailureInfo?.type === NOTIFICATION_ERROR.UNROUTED,
+    async () => (await handle.describe()).raw.pendingActivities?.find((p) => p.lastFailure?.applicationFailureInfo?.type === NOTIFICATION_ERROR.UNROUTED),
+    (p) => p !== undefined,
     60_000,
   );
   expect(pending?.lastFailure?.message).toContain('no route configured for SECAS');
   const contact = startBody(partyId).uepContact.email;
-  expect(smtp.messages.filter((m) => m.envelopeTo.includes(contact))).toHaveLength(1);
+  expect(smtp.messages.filter((m) => m.envelopeTo.includes(contact) && m.notificationId?.includes(':AT_RISK:'))).toHaveLength(1);
 
   const errors = await eventually(
     async () => lines().filter((l) => l.level === 50 && String(l.msg).includes('no route')),

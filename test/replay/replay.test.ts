@@ -24,9 +24,16 @@ beforeAll(async () => {
 const SCENARIOS = ['full-lifecycle', 'rework-loops', 'deadline-amended', 'withdrawn', 'three-roles'];
 
 // v1: before the keep-wake-timer patch; v2: after it; v3: after uep-rules-v2 (rules version 2, final summary as result);
-// v5: after lean-updates (compact update results, only changed search attributes upserted)
+// v4: after uep-party-notices (rules version 3, the Party's notices); v5: after lean-updates (compact
+// update results, only changed search attributes upserted), without uep-party-notices; v6: after both.
+const GENERATIONS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6'];
+/** Which generations have each change (v4 and v5 were made side by side: neither has the other's). */
+const WITH_PARTY_NOTICES = ['v4', 'v6'];
+const WITH_LEAN_UPDATES = ['v5', 'v6'];
+const generationOf = (name: string) => name.slice(0, name.indexOf('-'));
+
 test('there are histories of every scenario from every generation of the workflow', () => {
-  for (const generation of ['v1', 'v2', 'v3', 'v5']) {
+  for (const generation of GENERATIONS) {
     expect(histories.map((h) => h.name)).toEqual(expect.arrayContaining(SCENARIOS.map((s) => `${generation}-${s}`)));
   }
 });
@@ -57,7 +64,7 @@ test('from v3 on, a closed entry ends with its final summary as the workflow res
 type History = (typeof histories)[number]['history'];
 const json = <T = unknown>(data: Uint8Array | null | undefined): T => (data ? JSON.parse(Buffer.from(data).toString('utf8')) : undefined) as T;
 
-test('from v5 on, an update answers in brief (no full summary); before, with the full summary', () => {
+test('with lean-updates (v5, v6), an update answers in brief (no full summary); without it, with the full summary', () => {
   const answersOf = (history: History) =>
     (history.events ?? []).flatMap((e) => {
       const data = e.workflowExecutionUpdateCompletedEventAttributes?.outcome?.success?.payloads?.[0]?.data;
@@ -66,15 +73,15 @@ test('from v5 on, an update answers in brief (no full summary); before, with the
   for (const { name, history } of histories) {
     const answers = answersOf(history);
     expect([name, answers.length > 0]).toEqual([name, true]);
-    const compact = !/^v[123]-/.test(name);
+    const compact = WITH_LEAN_UPDATES.includes(generationOf(name));
     for (const answer of answers) {
       expect([name, 'summary' in answer, typeof answer.version]).toEqual([name, !compact, compact ? 'number' : 'undefined']);
     }
   }
 });
 
-test('from v5 on, an upsert carries only the search attributes whose values change', () => {
-  for (const { name, history } of histories.filter((h) => !/^v[123]-/.test(h.name))) {
+test('with lean-updates (v5, v6), an upsert carries only the search attributes whose values change', () => {
+  for (const { name, history } of histories.filter((h) => WITH_LEAN_UPDATES.includes(generationOf(h.name)))) {
     const held = new Map<string, string>();
     const fieldsOf = (fields: Record<string, { data?: Uint8Array | null }> | null | undefined) =>
       Object.entries(fields ?? {}).map(([key, payload]) => [key, JSON.stringify(json(payload.data))] as const);
@@ -86,5 +93,20 @@ test('from v5 on, an upsert carries only the search attributes whose values chan
         held.set(key, value);
       }
     }
+  }
+});
+
+test('with uep-party-notices (v4, v6), the Party is told what it can act on (its start, its turn, a decision sending a stage back); without it, never', () => {
+  const kindsSent = (history: History): string[] =>
+    (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.input?.payloads ?? []).map((p) => json<{ kind: string }>(p.data).kind));
+  const PARTY_NOTICES = ['ENTRY_STARTED', 'SUBMISSION_DUE', 'DECISION_NEEDS_ACTION'];
+  for (const { name, history } of histories) {
+    const told = kindsSent(history).filter((k) => PARTY_NOTICES.includes(k));
+    if (WITH_PARTY_NOTICES.includes(generationOf(name))) expect([name, told[0]]).toEqual([name, 'ENTRY_STARTED']);
+    else expect([name, told]).toEqual([name, []]);
+  }
+  for (const generation of WITH_PARTY_NOTICES) {
+    const rework = histories.find((h) => h.name === `${generation}-rework-loops`);
+    expect(kindsSent(rework!.history).filter((k) => k === 'DECISION_NEEDS_ACTION')).toHaveLength(2); // the DEFERRED and the FAILED
   }
 });

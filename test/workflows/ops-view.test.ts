@@ -3,6 +3,7 @@
  * attributes, the Web UI's current details, and a refused sign-off leaving history untouched.
  */
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -12,6 +13,7 @@ import type { entryWorkflow } from '../../workflows';
 import { getStatusQuery, recordDecisionUpdate } from '../../workflows/messages';
 import { SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
 import { actOn, openStages, principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
+import { eventually } from '../../testkit/api-harness';
 import { recordingNotifier } from '../../testkit/recording-notifier';
 import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 
@@ -93,10 +95,23 @@ test('list queries find entries by awaited body, at-risk flag and mandate deadli
   for (const h of [hFar, hSoon, hMoving]) await h.terminate('test over');
 });
 
+/**
+ * The history's length once nothing is in flight: no activity pending (the start's notices
+ * delivered) and the last workflow task completed. Read earlier, it would still be growing.
+ */
+async function settledHistoryLength(handle: WorkflowHandle): Promise<number> {
+  const settled = await eventually(
+    async () => ({ pending: (await handle.describe()).raw.pendingActivities ?? [], events: (await handle.fetchHistory()).events ?? [] }),
+    ({ pending, events }) => pending.length === 0 && events.at(-1)?.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+    15_000,
+  );
+  return settled.events.length;
+}
+
 test("a wrong body's decision is refused with its reason and adds nothing to history", async () => {
   const handle = await start(uniquePartyId('WRONG'), null);
+  const before = await settledHistoryLength(handle);
   const statusBefore = await handle.query(getStatusQuery);
-  const before = (await handle.fetchHistory()).events?.length;
   for (const [principal, outcome, code] of [
     [principalFor(BODY.DCC, 'x'), 'ACCEDED', 'WRONG_BODY'],
     [principalFor(BODY.OPS, 'x'), 'ACCEDED', 'WRONG_BODY'],

@@ -38,7 +38,8 @@ function stageName(s: StageSummary): string {
 
 export function DecideForm({ partyId, stage, onDone }: { partyId: string; stage: StageSummary; onDone: () => void }) {
   const decisionId = useMemo(() => formId('web'), []);
-  const [outcome, setOutcome] = useState('');
+  // A stage with one allowed outcome has nothing to choose: it is chosen already (one click fewer).
+  const [outcome, setOutcome] = useState(stage.allowedOutcomes.length === 1 ? (stage.allowedOutcomes[0]?.outcome ?? '') : '');
   const [evidence, setEvidence] = useState('');
   const [comment, setComment] = useState('');
   const { busy, problem, send } = useSend(onDone);

@@ -1,0 +1,97 @@
+/**
+ * The Party's notices, end to end: an entry on the time-skipping server with the real notification
+ * activities and a real SMTP server. The Party's contact is told its entry started, that it is
+ * its turn to submit, and, when the SEC Panel rejects its security assessment, exactly one
+ * message naming the stage, the Panel's comment and linking to the entry's console page.
+ */
+import { BODY, COHORT, STAGE, USER_ROLE } from '../../domain/vocabulary';
+import { recordDecisionUpdate, submitEvidenceUpdate } from '../../workflows/messages';
+import { principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
+import type { CaughtMail } from '../../testkit/smtp-catcher';
+import { uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { useMailSuite } from './mail-suite';
+import { eventually } from '../../testkit/api-harness';
+
+const DAY = 86_400_000;
+const PARTY_MAIL = 'kim@noticed.example';
+const CONSOLE = 'https://console.uep.example/app';
+const API = 'https://api.uep.example';
+const TEMPORAL_UI = 'https://temporal.uep.example';
+
+const suite = useMailSuite();
+
+const toParty = (m: CaughtMail) => m.envelopeTo.includes(PARTY_MAIL);
+const kindOf = (m: CaughtMail) => m.notificationId?.split(':')[1];
+
+test('a Panel REJECTED sends the Party exactly one mail: the stage, the comment, a link to its console page', async () => {
+  const taskQueue = uniqueTaskQueue('party-notices');
+  const partyId = uniquePartyId('NOTE');
+  const entryPage = `${CONSOLE}/entries/${partyId}`;
+  const worker = await suite.mailingWorker(taskQueue, { API_PUBLIC_URL: API, CONSOLE_PUBLIC_URL: CONSOLE, TEMPORAL_UI_URL: TEMPORAL_UI });
+  const t0 = await suite.env.currentTimeMs();
+
+  await worker.runUntil(async () => {
+    const handle = await startEntryWorkflow(suite.env.client, taskQueue, {
+      partyId,
+      partyName: 'Noticed Energy Ltd',
+      cohort: COHORT.SMALL_DOMESTIC_SUPPLIER,
+      roles: [USER_ROLE.IMPORT_SUPPLIER],
+      mandateDeadline: new Date(t0 + 400 * DAY).toISOString().slice(0, 10),
+      uepContact: { name: 'Kim Contact', email: PARTY_MAIL },
+      startedBy: principalFor(BODY.OPS, 'ops'),
+    });
+    /** Every delivery the workflow started has finished: no mail is still on its way. */
+    const settled = () => eventually(async () => (await handle.describe()).raw.pendingActivities ?? [], (pending) => pending.length === 0, 15_000);
+    try {
+      const [started] = await suite.smtp.waitFor((m) => toParty(m) && kindOf(m) === 'ENTRY_STARTED', { timeoutMs: 15_000 });
+      expect(started!.subject).toBe('[UEP] Noticed Energy Ltd: your User Entry Process has started (IMPORT_SUPPLIER)');
+      expect(started!.text).toContain('Your first submissions will be: User Security Assessment (FUSA) (SECURITY_ASSESSMENT)');
+
+      await handle.executeUpdate(recordDecisionUpdate, {
+        args: [{ decisionId: 'acc-1', stage: STAGE.ACCESSION, outcome: 'ACCEDED', evidence: 'accession.pdf', principal: principalFor(BODY.SECAS, partyId) }],
+      });
+      const [turn] = await suite.smtp.waitFor((m) => toParty(m) && kindOf(m) === 'SUBMISSION_DUE', { timeoutMs: 15_000 });
+      expect(turn!.subject).toBe('[UEP] Noticed Energy Ltd: your turn: 2 submissions are due');
+      expect(turn!.text).toContain('It is now your turn to submit, in the console: User Security Assessment (FUSA) (SECURITY_ASSESSMENT): the User Security Assessment report');
+      expect(turn!.text).toContain(`Open the entry:        ${entryPage}`);
+
+      await handle.executeUpdate(submitEvidenceUpdate, {
+        args: [{ submissionId: 'fusa-1', stage: STAGE.SECURITY_ASSESSMENT, reference: 'fusa-report-v1.pdf', principal: principalFor(BODY.PARTY, partyId) }],
+      });
+      await settled();
+      const before = suite.smtp.messages.filter(toParty).length;
+
+      await handle.executeUpdate(recordDecisionUpdate, {
+        args: [
+          {
+            decisionId: 'fusa-dec-1',
+            stage: STAGE.SECURITY_ASSESSMENT,
+            outcome: 'REJECTED',
+            evidence: 'panel-minutes-42',
+            comment: 'The assessment omits the remote access controls',
+            principal: { body: BODY.SEC_PANEL, id: 'panel-chair', name: 'Robin Chair' },
+          },
+        ],
+      });
+      await suite.smtp.waitFor((m) => toParty(m) && kindOf(m) === 'DECISION_NEEDS_ACTION', { timeoutMs: 15_000 });
+      await settled();
+      const after = suite.smtp.messages.filter(toParty).slice(before);
+      expect(after.map(kindOf)).toEqual(['DECISION_NEEDS_ACTION']);
+      const [mail] = after;
+      expect(mail!.envelopeTo).toEqual([PARTY_MAIL]);
+      expect(mail!.subject).toBe('[UEP] Noticed Energy Ltd: SEC_PANEL REJECTED SECURITY_ASSESSMENT: action needed');
+      for (const body of [mail!.text!, mail!.html!]) {
+        expect(body).toContain('SEC_PANEL (Robin Chair) recorded REJECTED on User Security Assessment (FUSA)');
+        expect(body).toContain('The assessment omits the remote access controls');
+        expect(body).toContain('submit afresh (the User Security Assessment report) in the console; this will be attempt 2');
+        expect(body).toContain(entryPage);
+        expect(body).not.toContain(API); // never the token-gated API to a person
+        expect(body).not.toContain(TEMPORAL_UI); // never the operators' Temporal UI to a Party
+      }
+      expect(mail!.html).toContain(`<a href="${entryPage}">Open the entry</a>`);
+      expect(suite.smtp.duplicates()).toEqual([]);
+    } finally {
+      await handle.terminate('test over');
+    }
+  });
+});

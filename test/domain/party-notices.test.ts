@@ -1,0 +1,151 @@
+/**
+ * What the Party is told it can act on (rules version 3): its entry started, its turn to submit,
+ * a decision that sends its stage back. Each goes to the Party's UEP contact only, once.
+ */
+import { RULES_VERSION, startEntry, type Notification, type Principal } from '../../domain';
+import { at, DCC, decide, input, must, PARTY, SECAS, started, stageOf, submit, withGroundwork } from './domain-fixtures';
+
+const PANEL_MEMBER: Principal = { body: 'SEC_PANEL', id: 'panel-1', name: 'Pat Jones' };
+const toParty = [{ kind: 'PARTY_CONTACT', name: 'Ann Smith', email: 'ann@acme.example' }];
+const partyKinds = (ns: Notification[]) => ns.map((n) => n.kind).filter((k) => ['ENTRY_STARTED', 'SUBMISSION_DUE', 'DECISION_NEEDS_ACTION'].includes(k));
+
+/** An entry whose security assessment awaits the SEC Panel's decision. */
+function awaitingPanel() {
+  let state = started({ roles: ['GAS_SUPPLIER'], mandateDeadline: '2027-09-30' });
+  state = must(state, decide('ACCESSION', 'ACCEDED', SECAS), at('2026-11-03')).state;
+  return must(state, submit('SECURITY_ASSESSMENT'), at('2026-11-10')).state;
+}
+
+describe('ENTRY_STARTED', () => {
+  it('tells the Party its entry started, what is under way and what it submits first', () => {
+    const { effects } = startEntry(input({ roles: ['GAS_SUPPLIER'], mandateDeadline: '2027-09-30' }), at('2026-11-02'));
+    const [n] = effects.notifications;
+    expect(n).toMatchObject({
+      id: 'uep-P1:ENTRY_STARTED',
+      kind: 'ENTRY_STARTED',
+      recipients: toParty,
+      subject: 'ACME Energy: your User Entry Process has started (GAS_SUPPLIER)',
+      deadline: '2027-09-30',
+    });
+    expect(n?.body).toBe(
+      'Your User Entry Process has started for GAS_SUPPLIER; the DCC User mandate deadline is 2027-09-30. Nothing is awaited from you yet. ' +
+        'Your first submissions will be: User Security Assessment (FUSA) (SECURITY_ASSESSMENT): the User Security Assessment report; ' +
+        'Credit Cover (CREDIT_COVER): confirmation that Credit Support is lodged; you will be told when each is due. Under way: SECAS (ACCESSION, due 2026-11-16).',
+    );
+  });
+
+  it('names the submissions due at once when stages done before the start open them', () => {
+    const { effects } = startEntry(input({ roles: ['GAS_SUPPLIER'], completedStages: [{ stage: 'ACCESSION', outcome: 'ACCEDED', at: '2026-10-01' }] }), at('2026-11-02'));
+    const started = effects.notifications.filter((n) => n.kind === 'ENTRY_STARTED');
+    expect(started).toHaveLength(1);
+    expect(started[0]?.body).toContain(
+      'Submit first, in the console: User Security Assessment (FUSA) (SECURITY_ASSESSMENT): the User Security Assessment report; Credit Cover (CREDIT_COVER): confirmation that Credit Support is lodged.',
+    );
+    expect(effects.notifications.filter((n) => n.kind === 'SUBMISSION_DUE')).toEqual([]); // the start message says it
+  });
+
+  it('is not sent under older rules, nor for an entry complete at its start', () => {
+    expect(startEntry(input(), at('2026-11-02'), RULES_VERSION.V2).effects.notifications.filter((n) => n.kind === 'ENTRY_STARTED')).toEqual([]);
+    const done = startEntry(
+      input({
+        roles: ['OTHER_USER'],
+        completedStages: [{ stage: 'UEP_COMPLETION', role: 'OTHER_USER', outcome: 'CONFIRMED', at: '2026-10-01' }],
+      }),
+      at('2026-11-02'),
+    );
+    expect(done.state.status).toBe('COMPLETE');
+    expect(partyKinds(done.effects.notifications)).toEqual([]);
+  });
+});
+
+describe('SUBMISSION_DUE', () => {
+  it('tells the Party in one message which submissions a decision opened, and who decides them', () => {
+    const state = started({ roles: ['GAS_SUPPLIER'] });
+    const { notifications } = must(state, decide('ACCESSION', 'ACCEDED', SECAS), at('2026-11-03'));
+    const due = notifications.filter((n) => n.kind === 'SUBMISSION_DUE');
+    expect(due).toHaveLength(1);
+    expect(due[0]).toMatchObject({
+      id: 'uep-P1:SUBMISSION_DUE:s2',
+      recipients: toParty,
+      awaitedBody: 'PARTY',
+      subject: 'ACME Energy: your turn: 2 submissions are due',
+      body:
+        'SECAS recorded ACCEDED on ACCESSION. It is now your turn to submit, in the console: User Security Assessment (FUSA) (SECURITY_ASSESSMENT): the User Security Assessment report; ' +
+        'Credit Cover (CREDIT_COVER): confirmation that Credit Support is lodged. After your submission the decision is due from SEC_PANEL on SECURITY_ASSESSMENT within 20 working days; DCC on CREDIT_COVER within 10 working days.',
+    });
+    expect(due[0]?.stage).toBeUndefined();
+  });
+
+  it('names the stage and role when one submission is due', () => {
+    let state = withGroundwork({ roles: ['GAS_SUPPLIER'] });
+    state = must(state, submit('USER_ID', 'GAS_SUPPLIER'), at('2026-11-03')).state;
+    const { notifications } = must(state, decide('DCC_GATEWAY', 'LIVE', DCC), at('2026-11-04'));
+    const due = notifications.filter((n) => n.kind === 'SUBMISSION_DUE');
+    expect(due.map((n) => [n.stage, n.role, n.subject])).toEqual([['SMKI_SREPT', undefined, 'ACME Energy: your turn: submit test readiness for SMKI_SREPT']]);
+    expect(due[0]?.body).toContain('DCC recorded LIVE on DCC_GATEWAY. It is now your turn to submit, in the console: SMKI and Repository Entry Process Tests (SMKI_SREPT): test readiness.');
+  });
+
+  it('is sent for a role added whose first stage awaits the Party', () => {
+    const state = withGroundwork({ roles: ['GAS_SUPPLIER'] });
+    const { notifications } = must(state, { type: 'ADD_ROLE', role: 'IMPORT_SUPPLIER', principal: SECAS }, at('2026-11-03'));
+    const due = notifications.filter((n) => n.kind === 'SUBMISSION_DUE');
+    expect(due.map((n) => [n.stage, n.role])).toEqual([['USER_ID', 'IMPORT_SUPPLIER']]);
+    expect(due[0]?.body).toMatch(/^The role IMPORT_SUPPLIER was added to your entry\. It is now your turn/);
+  });
+
+  it('is not sent for a submission, nor when nothing new awaits the Party', () => {
+    let state = started({ roles: ['GAS_SUPPLIER'] });
+    state = must(state, decide('ACCESSION', 'ACCEDED', SECAS), at('2026-11-03')).state;
+    expect(partyKinds(must(state, submit('CREDIT_COVER'), at('2026-11-04')).notifications)).toEqual([]);
+    expect(partyKinds(must(state, decide('ID_ALLOCATION', 'ALLOCATED', SECAS), at('2026-11-04')).notifications)).toEqual(['SUBMISSION_DUE']); // USER_ID opens
+    expect(partyKinds(must(state, decide('DCC_GATEWAY', 'LIVE', DCC), at('2026-11-04')).notifications)).toEqual(['SUBMISSION_DUE']); // SMKI_SREPT opens
+    const both = must(must(state, decide('ID_ALLOCATION', 'ALLOCATED', SECAS), at('2026-11-04')).state, submit('USER_ID', 'GAS_SUPPLIER'), at('2026-11-05'));
+    expect(partyKinds(must(both.state, decide('USER_ID', 'ACCEPTED', DCC, 'GAS_SUPPLIER'), at('2026-11-06')).notifications)).toEqual([]); // UEPT still waits for SMKI
+  });
+});
+
+describe('DECISION_NEEDS_ACTION', () => {
+  it('a Panel REJECTED: which stage, who decided, the comment, what to do next; one message to the Party', () => {
+    const { state, notifications } = must(awaitingPanel(), decide('SECURITY_ASSESSMENT', 'REJECTED', PANEL_MEMBER, undefined, { comment: 'Section 4 lacks a risk treatment plan' }), at('2026-11-12'));
+    expect(partyKinds(notifications)).toEqual(['DECISION_NEEDS_ACTION']);
+    expect(notifications.filter((n) => n.recipients.some((r) => r.kind === 'PARTY_CONTACT'))).toHaveLength(1);
+    const [n] = notifications.filter((x) => x.kind === 'DECISION_NEEDS_ACTION');
+    expect(n).toMatchObject({
+      id: 'uep-P1:DECISION_NEEDS_ACTION:SECURITY_ASSESSMENT:a1',
+      recipients: toParty,
+      stage: 'SECURITY_ASSESSMENT',
+      awaitedBody: 'PARTY',
+      subject: 'ACME Energy: SEC_PANEL REJECTED SECURITY_ASSESSMENT: action needed',
+    });
+    expect(n?.body).toMatch(/^SEC_PANEL \(Pat Jones\) recorded REJECTED on User Security Assessment \(FUSA\) \(SECURITY_ASSESSMENT, SEC G8 \(FUSA, G8\.34 status\)\), evidence ev-\d+\. /);
+    expect(n?.body).toContain(
+      'Comment: "Section 4 lacks a risk treatment plan". What to do next: the stage starts again from the beginning: submit afresh (the User Security Assessment report) in the console; this will be attempt 2.',
+    );
+    expect(stageOf(state, 'SECURITY_ASSESSMENT').state).toBe('AWAITING_PARTY');
+  });
+
+  it('a DEFERRED asks for the comment to be addressed; no comment is said so', () => {
+    const { notifications } = must(awaitingPanel(), decide('SECURITY_ASSESSMENT', 'DEFERRED', PANEL_MEMBER), at('2026-11-12'));
+    expect(notifications.map((n) => n.kind)).toEqual(['DECISION_NEEDS_ACTION']);
+    expect(notifications[0]?.body).toContain('Comment: none given. What to do next: address the comment and submit again (the User Security Assessment report) in the console; this will be attempt 2.');
+  });
+
+  it('a DCC FAILED on a role stage names the role; each attempt has its own id', () => {
+    let state = withGroundwork({ roles: ['GAS_SUPPLIER'] });
+    state = must(state, submit('USER_ID', 'GAS_SUPPLIER'), at('2026-11-03')).state;
+    const first = must(state, decide('USER_ID', 'REJECTED', DCC, 'GAS_SUPPLIER', { comment: 'ID outside your range' }), at('2026-11-04'));
+    expect(first.notifications.map((n) => [n.id, n.role, n.subject])).toEqual([
+      ['uep-P1:DECISION_NEEDS_ACTION:USER_ID.GAS_SUPPLIER:a1', 'GAS_SUPPLIER', 'ACME Energy: DCC REJECTED USER_ID for GAS_SUPPLIER: action needed'],
+    ]);
+    const again = must(must(first.state, submit('USER_ID', 'GAS_SUPPLIER'), at('2026-11-05')).state, decide('USER_ID', 'REJECTED', DCC, 'GAS_SUPPLIER'), at('2026-11-06'));
+    expect(again.notifications.map((n) => n.id)).toEqual(['uep-P1:DECISION_NEEDS_ACTION:USER_ID.GAS_SUPPLIER:a2']);
+  });
+
+  it('is not sent for a decision that completes the stage, nor under older rules', () => {
+    expect(partyKinds(must(awaitingPanel(), decide('SECURITY_ASSESSMENT', 'APPROVED', PANEL_MEMBER), at('2026-11-12')).notifications)).toEqual([]);
+    let old = started({ roles: ['GAS_SUPPLIER'], mandateDeadline: '2027-09-30' }, at('2026-11-02'), RULES_VERSION.V2);
+    old = must(old, decide('ACCESSION', 'ACCEDED', SECAS), at('2026-11-03')).state;
+    old = must(old, submit('SECURITY_ASSESSMENT', undefined, PARTY), at('2026-11-10')).state;
+    expect(must(old, decide('SECURITY_ASSESSMENT', 'REJECTED', PANEL_MEMBER), at('2026-11-12')).notifications).toEqual([]);
+  });
+});
