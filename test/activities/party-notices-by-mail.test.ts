@@ -4,83 +4,53 @@
  * its turn to submit, and, when the SEC Panel rejects its security assessment, exactly one
  * message naming the stage, the Panel's comment and linking to the entry's console page.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { activityDepsFromConfig, createActivities, notificationEnvSchema } from '../../activities';
-import { parseEnv } from '../../config/env';
-import { entryIdFor } from '../../domain';
 import { BODY, COHORT, STAGE, USER_ROLE } from '../../domain/vocabulary';
-import { entryWorkflow } from '../../workflows';
 import { recordDecisionUpdate, submitEvidenceUpdate } from '../../workflows/messages';
-import { principalFor } from '../../testkit/entry-driver';
-import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from '../../testkit/smtp-catcher';
-import { createTestWorker, startTimeSkippingServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
+import type { CaughtMail } from '../../testkit/smtp-catcher';
+import { terminateWhenIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { useMailSuite } from './mail-suite';
 import { eventually } from '../../testkit/api-harness';
 
 const DAY = 86_400_000;
 const PARTY_MAIL = 'kim@noticed.example';
-const SECAS_MAIL = 'uep@secas.example';
 const CONSOLE = 'https://console.uep.example/app';
 const API = 'https://api.uep.example';
 const TEMPORAL_UI = 'https://temporal.uep.example';
 
-let env: TestWorkflowEnvironment;
-let smtp: SmtpCatcher;
-beforeAll(async () => {
-  env = await startTimeSkippingServer();
-  smtp = await startSmtpCatcher();
-});
-afterAll(async () => {
-  await smtp?.stop();
-  await env?.teardown();
-});
+const suite = useMailSuite();
 
 const toParty = (m: CaughtMail) => m.envelopeTo.includes(PARTY_MAIL);
 const kindOf = (m: CaughtMail) => m.notificationId?.split(':')[1];
 
 test('a Panel REJECTED sends the Party exactly one mail: the stage, the comment, a link to its console page', async () => {
-  const config = parseEnv(notificationEnvSchema, {
-    SMTP_URL: smtp.url,
-    MAIL_FROM: 'UEP engine <uep-engine@uep.example>',
-    NOTIFY_ROUTES_JSON: JSON.stringify({ SECAS: { email: [SECAS_MAIL] } }),
-    API_PUBLIC_URL: API,
-    CONSOLE_PUBLIC_URL: CONSOLE,
-    TEMPORAL_UI_URL: TEMPORAL_UI,
-  });
   const taskQueue = uniqueTaskQueue('party-notices');
   const partyId = uniquePartyId('NOTE');
   const entryPage = `${CONSOLE}/entries/${partyId}`;
-  const worker = await createTestWorker(env, { taskQueue, activities: createActivities(activityDepsFromConfig(config)) });
-  const t0 = await env.currentTimeMs();
+  const worker = await suite.mailingWorker(taskQueue, { API_PUBLIC_URL: API, CONSOLE_PUBLIC_URL: CONSOLE, TEMPORAL_UI_URL: TEMPORAL_UI });
+  const t0 = await suite.env.currentTimeMs();
 
   await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(entryWorkflow, {
-      taskQueue,
-      workflowId: entryIdFor(partyId),
-      args: [
-        {
-          start: {
-            partyId,
-            partyName: 'Noticed Energy Ltd',
-            cohort: COHORT.SMALL_DOMESTIC_SUPPLIER,
-            roles: [USER_ROLE.IMPORT_SUPPLIER],
-            mandateDeadline: new Date(t0 + 400 * DAY).toISOString().slice(0, 10),
-            uepContact: { name: 'Kim Contact', email: PARTY_MAIL },
-            startedBy: principalFor(BODY.OPS, 'ops'),
-          },
-        },
-      ],
+    const handle = await startEntryWorkflow(suite.env.client, taskQueue, {
+      partyId,
+      partyName: 'Noticed Energy Ltd',
+      cohort: COHORT.SMALL_DOMESTIC_SUPPLIER,
+      roles: [USER_ROLE.IMPORT_SUPPLIER],
+      mandateDeadline: new Date(t0 + 400 * DAY).toISOString().slice(0, 10),
+      uepContact: { name: 'Kim Contact', email: PARTY_MAIL },
+      startedBy: principalFor(BODY.OPS, 'ops'),
     });
     /** Every delivery the workflow started has finished: no mail is still on its way. */
     const settled = () => eventually(async () => (await handle.describe()).raw.pendingActivities ?? [], (pending) => pending.length === 0, 15_000);
     try {
-      const [started] = await smtp.waitFor((m) => toParty(m) && kindOf(m) === 'ENTRY_STARTED', { timeoutMs: 15_000 });
+      const [started] = await suite.smtp.waitFor((m) => toParty(m) && kindOf(m) === 'ENTRY_STARTED', { timeoutMs: 15_000 });
       expect(started!.subject).toBe('[UEP] Noticed Energy Ltd: your User Entry Process has started (IMPORT_SUPPLIER)');
       expect(started!.text).toContain('Your first submissions will be: User Security Assessment (FUSA) (SECURITY_ASSESSMENT)');
 
       await handle.executeUpdate(recordDecisionUpdate, {
         args: [{ decisionId: 'acc-1', stage: STAGE.ACCESSION, outcome: 'ACCEDED', evidence: 'accession.pdf', principal: principalFor(BODY.SECAS, partyId) }],
       });
-      const [turn] = await smtp.waitFor((m) => toParty(m) && kindOf(m) === 'SUBMISSION_DUE', { timeoutMs: 15_000 });
+      const [turn] = await suite.smtp.waitFor((m) => toParty(m) && kindOf(m) === 'SUBMISSION_DUE', { timeoutMs: 15_000 });
       expect(turn!.subject).toBe('[UEP] Noticed Energy Ltd: your turn: 2 submissions are due');
       expect(turn!.text).toContain('It is now your turn to submit, in the console: User Security Assessment (FUSA) (SECURITY_ASSESSMENT): the User Security Assessment report');
       expect(turn!.text).toContain(`Open the entry:        ${entryPage}`);
@@ -89,7 +59,7 @@ test('a Panel REJECTED sends the Party exactly one mail: the stage, the comment,
         args: [{ submissionId: 'fusa-1', stage: STAGE.SECURITY_ASSESSMENT, reference: 'fusa-report-v1.pdf', principal: principalFor(BODY.PARTY, partyId) }],
       });
       await settled();
-      const before = smtp.messages.filter(toParty).length;
+      const before = suite.smtp.messages.filter(toParty).length;
 
       await handle.executeUpdate(recordDecisionUpdate, {
         args: [
@@ -103,9 +73,9 @@ test('a Panel REJECTED sends the Party exactly one mail: the stage, the comment,
           },
         ],
       });
-      await smtp.waitFor((m) => toParty(m) && kindOf(m) === 'DECISION_NEEDS_ACTION', { timeoutMs: 15_000 });
+      await suite.smtp.waitFor((m) => toParty(m) && kindOf(m) === 'DECISION_NEEDS_ACTION', { timeoutMs: 15_000 });
       await settled();
-      const after = smtp.messages.filter(toParty).slice(before);
+      const after = suite.smtp.messages.filter(toParty).slice(before);
       expect(after.map(kindOf)).toEqual(['DECISION_NEEDS_ACTION']);
       const [mail] = after;
       expect(mail!.envelopeTo).toEqual([PARTY_MAIL]);
@@ -119,9 +89,9 @@ test('a Panel REJECTED sends the Party exactly one mail: the stage, the comment,
         expect(body).not.toContain(TEMPORAL_UI); // never the operators' Temporal UI to a Party
       }
       expect(mail!.html).toContain(`<a href="${entryPage}">Open the entry</a>`);
-      expect(smtp.duplicates()).toEqual([]);
+      expect(suite.smtp.duplicates()).toEqual([]);
     } finally {
-      await handle.terminate('test over');
+      await terminateWhenIdle(handle);
     }
   });
 });
