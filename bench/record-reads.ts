@@ -18,7 +18,6 @@ import type { EntryProjection } from '../record/projection';
 import { writeProjection } from '../record/write';
 import { call, listenApp } from '../testkit/api-harness';
 import { startRecordServer, type RecordBackend } from '../testkit/postgres';
-import { TEST_RECORD_URL_ENV } from '../testkit/record';
 import { summarize, timed, type LatencySummary } from './stats';
 
 const ENTRIES = Number(process.env.RECORD_BENCH_ENTRIES ?? 10_000);
@@ -94,13 +93,12 @@ async function onBackend(backend: RecordBackend) {
     const now = Date.now();
     const seedMs = await seed(db, now);
     log(`${backend}: ${ENTRIES} entries seeded in ${Math.round(seedMs / 1000)} s`);
-    process.env[TEST_RECORD_URL_ENV] = server.url;
     const tokens = new TokenStore([]);
     const { token, record } = mintToken({ body: BODY.OPS, id: 'bench', name: 'Bench' });
     tokens.add(record);
     // The reads measured here never reach Temporal: a lazy connection that is never used.
     const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-    const { server: http, baseUrl } = await listenApp(client, { LOG_LEVEL: 'silent' }, tokens);
+    const { server: http, baseUrl } = await listenApp(client, { LOG_LEVEL: 'silent' }, tokens, { record: db });
     try {
       const report = await measure(baseUrl, token, '/v1/reports/compliance', (j) => (j as { rows: unknown[] }).rows.length);
       log(`${backend}: compliance report p50 ${report.p50} ms, p99 ${report.p99} ms (${report.rows} rows)`);

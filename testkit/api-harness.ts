@@ -18,6 +18,7 @@ import { mintToken, TokenStore } from '../api/tokens';
 import { DELIVERY_STATUS, type DeliveryReport } from '../activities/types';
 import type { Notification } from '../domain/types';
 import { BODY, type Body, type Principal } from '../domain/vocabulary';
+import type { RecordDb } from '../record/db';
 import { sharedTestRecord } from './record';
 import { createTestWorker, uniqueTaskQueue } from './temporal';
 
@@ -140,7 +141,7 @@ export async function listenApp(
   client: Client,
   overrides: Partial<Record<string, string>>,
   tokens: TokenStore,
-  opts: { now?: () => number } = {},
+  opts: { now?: () => number; record?: RecordDb } = {},
 ): Promise<ListeningApp> {
   const server = createApiServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -151,7 +152,7 @@ export async function listenApp(
     LOG_LEVEL: 'silent',
     ...overrides,
   });
-  const record = await sharedTestRecord();
+  const record = opts.record ?? (await sharedTestRecord());
   const { gateway, quiet } = watchedGateway(createEntryGateway(client, config), config.TEMPORAL_RPC_TIMEOUT_MS);
   const app = createApp({ gateway, config, record, tokens, logger: pino({ level: 'silent' }), ...(opts.now ? { now: opts.now } : {}) });
   server.on('request', app);
