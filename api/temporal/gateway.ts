@@ -13,7 +13,6 @@ import { REFUSAL, type AuditRecord, type EntryCommand, type EntrySummary, type S
 import * as messages from '../../workflows/messages';
 import { decodeSearchAttributes, encodeSearchAttributes, type DecodedSearchAttributes } from '../../workflows/search-attributes';
 import { refusalError, temporalUnavailable } from '../errors';
-import { mapLimited } from '../map-limited';
 import { fromTemporal } from './errors';
 import { decodePageToken, encodePageToken } from './page-token';
 import { instantOf, msOf, typedSearchAttributesOf } from '../../config/sdk-internals';
@@ -43,9 +42,6 @@ export interface EntryPage {
   nextPageToken: string | null;
 }
 
-/** One entry's status in a batch: the summary, or why there is none (gone since listed, or no answer in time). */
-export type StatusOf = { partyId: string; summary: EntrySummary } | { partyId: string; summary: null; missing: 'GONE' | 'UNANSWERED' };
-
 export interface EntryGateway {
   readonly namespace: string;
   start(input: StartEntryInput): Promise<StartedEntry>;
@@ -58,10 +54,6 @@ export interface EntryGateway {
   withdraw(partyId: string, request: messages.WithdrawRequest): Promise<UpdateAnswer>;
   /** One page of entries matching the filters. */
   list(filters: EntryFilters, pageSize: number, pageToken?: string): Promise<EntryPage>;
-  /** Every entry matching the filters, page after page, up to `max`. */
-  listAll(filters: EntryFilters, max: number): Promise<{ entries: VisibleEntry[]; truncated: boolean }>;
-  /** The status of each entry, a few queries at a time; one entry never fails the batch. */
-  statusOfEach(partyIds: readonly string[]): Promise<StatusOf[]>;
   /**
    * Readiness's questions to Temporal: does it answer for the namespace (timed), and which workers
    * poll the engine's task queue now (seen within POLLER_FRESH_MS).
@@ -84,9 +76,6 @@ export interface GatewayConfig {
   TEMPORAL_TASK_QUEUE: string;
   TEMPORAL_RPC_TIMEOUT_MS: number;
 }
-
-/** Status queries in flight at once for the inbox and the report. */
-export const STATUS_QUERY_CONCURRENCY = 8;
 
 export function createEntryGateway(client: Client, config: GatewayConfig): EntryGateway {
   const ms = config.TEMPORAL_RPC_TIMEOUT_MS;
@@ -212,25 +201,6 @@ export function createEntryGateway(client: Client, config: GatewayConfig): Entry
     addRole: (partyId, request) => update(partyId, messages.addUserRoleUpdate, request, { type: 'ADD_ROLE', ...request }),
     withdraw: (partyId, request) => update(partyId, messages.withdrawUpdate, request, { type: 'WITHDRAW', ...request }),
     list,
-    async listAll(filters, max) {
-      const entries: VisibleEntry[] = [];
-      let token: string | undefined;
-      do {
-        const page = await list(filters, Math.min(1000, max - entries.length), token);
-        entries.push(...page.entries);
-        token = page.nextPageToken ?? undefined;
-      } while (token && entries.length < max);
-      return { entries, truncated: token !== undefined };
-    },
-    statusOfEach(partyIds) {
-      return mapLimited(partyIds, STATUS_QUERY_CONCURRENCY, (partyId) =>
-        boundedRaw(() => handleFor(partyId).query(messages.getStatusQuery)).then(
-          (summary): StatusOf => ({ partyId, summary }),
-          // gone since the visibility answer, or its query went unanswered
-          (err: unknown): StatusOf => ({ partyId, summary: null, missing: err instanceof WorkflowNotFoundError ? 'GONE' : 'UNANSWERED' }),
-        ),
-      );
-    },
     /** Temporal keeps a gone poller listed for minutes: only the ones seen lately count. */
     async readiness(now = Date.now()) {
       const started = performance.now();
