@@ -28,6 +28,7 @@ COPY config ./config
 COPY domain ./domain
 COPY workflows ./workflows
 COPY activities ./activities
+COPY record ./record
 COPY scripts ./scripts
 # Writes dist/workflow-bundle.js (scripts/build-workflow-bundle.ts); fails the image build on any
 # webpack error, e.g. a Node built-in imported into workflow code.
@@ -65,6 +66,7 @@ COPY workflows ./workflows
 COPY activities ./activities
 COPY worker ./worker
 COPY api ./api
+COPY record ./record
 COPY scripts ./scripts
 COPY --from=build /app/dist/workflow-bundle.js ./dist/workflow-bundle.js
 COPY --from=build /app/console/dist ./console/dist

@@ -16,6 +16,7 @@ module.exports = {
         '<rootDir>/test/e2e/**/*.test.ts',
         '<rootDir>/test/activities/**/*.test.ts',
         '<rootDir>/test/ops/**/*.test.ts',
+        '<rootDir>/test/record/**/*.test.ts',
       ],
       setupFiles: ['<rootDir>/testkit/quiet-runtime.ts'],
     },
@@ -30,6 +31,8 @@ module.exports = {
       ? [{ ...common, displayName: 'cluster', testMatch: ['<rootDir>/test/cluster/**/*.test.ts'], setupFiles: ['<rootDir>/testkit/quiet-runtime.ts'] }]
       : []),
   ],
+  globalSetup: '<rootDir>/testkit/jest-global-setup.mjs',
+  globalTeardown: '<rootDir>/testkit/jest-global-teardown.mjs',
   maxWorkers: 1,
   testTimeout: 120_000,
   collectCoverageFrom: ['domain/**/*.ts'],

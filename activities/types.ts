@@ -3,9 +3,10 @@
  * types and the recommended activity options. Importable from workflow code: types and plain
  * constants only (no Node built-ins, no nodemailer).
  */
-import type { ActivityOptions } from '@temporalio/common';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/common';
 import { words, type Body } from '../domain/vocabulary';
 import type { Notification, NotificationKind } from '../domain/types';
+import type { EntryProjection } from '../record/projection';
 
 /** Error types thrown by the notification activities, each declared once. */
 export const NOTIFICATION_ERROR = {
@@ -94,3 +95,23 @@ export const NOTIFICATION_ACTIVITY_OPTIONS: ActivityOptions = {
     nonRetryableErrorTypes: [NOTIFICATION_ERROR.PERMANENT, NOTIFICATION_ERROR.INVALID],
   },
 };
+
+/** The record's activity as workflow code sees it (record/ writes it to PostgreSQL). */
+export interface RecordActivities {
+  /** Writes the entry's new state, audit records, notifications and closure; idempotent. */
+  recordEntry(projection: EntryProjection): Promise<void>;
+}
+
+/**
+ * The record must catch up whatever happens: a database outage only delays it (retries for ever,
+ * every 10 s at most), and a retry writes nothing twice. The API waits (RECORD_CATCH_UP_MS at
+ * most) for the record to hold an accepted update before it answers, so a read that follows a
+ * write sees it.
+ */
+export const RECORD_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+};
+
+/** Generation v7 of the workflow handed its projections to a local activity (workflows/entry-workflow.ts). */
+export const RECORD_LOCAL_ACTIVITY_OPTIONS: LocalActivityOptions = RECORD_ACTIVITY_OPTIONS;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseEnv, port } from '../config/env';
 import { demoEnvSchema, type ExampleValueCheck } from '../config/example-values';
+import { recordEnvSchema } from '../config/record';
 import { logLevelSchema } from '../config/logging';
 import { temporalEnvSchema } from '../config/temporal';
 
@@ -16,8 +17,12 @@ export const apiEnvSchema = temporalEnvSchema.extend({
   API_BODY_LIMIT: z.string().default('64kb'),
   /** Bound on every Temporal call the API makes; past it the API answers 503. */
   TEMPORAL_RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /** How long a start waits for the record to hold the new run before answering (read your own write). */
+  RECORD_CATCH_UP_MS: z.coerce.number().int().min(0).default(2000),
   LOG_LEVEL: logLevelSchema,
-}).extend(demoEnvSchema.shape);
+})
+  .extend(demoEnvSchema.shape)
+  .extend(recordEnvSchema.shape);
 export type ApiConfig = z.infer<typeof apiEnvSchema>;
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {

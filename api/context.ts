@@ -3,12 +3,17 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { ApiConfig } from './config';
 import type { Action } from './permissions';
+import type { RecordDb } from '../record/db';
 import type { EntryGateway } from './temporal/gateway';
 
 export interface AppContext {
   /** The only door to Temporal. */
   gateway: EntryGateway;
   config: ApiConfig;
+  /** The record (PostgreSQL): every read answers from it. */
+  record: RecordDb;
+  /** The API's clock: time-dependent fields are computed as of it. */
+  now: () => number;
   logger: Logger;
   /** The auth middleware for one action (api/auth.ts). */
   can: (action: Action) => RequestHandler;

@@ -19,7 +19,14 @@ function field(value: unknown): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
+export function csvHeader<T>(columns: readonly (keyof T)[]): string {
+  return columns.map((c) => field(String(c))).join(',') + '\r\n';
+}
+
+export function csvLine<T>(columns: readonly (keyof T)[], row: T): string {
+  return columns.map((c) => field(row[c])).join(',') + '\r\n';
+}
+
 export function toCsv<T>(columns: readonly (keyof T)[], rows: readonly T[]): string {
-  const lines = [columns.map((c) => field(String(c))).join(','), ...rows.map((row) => columns.map((c) => field(row[c])).join(','))];
-  return lines.join('\r\n') + '\r\n';
+  return csvHeader(columns) + rows.map((row) => csvLine(columns, row)).join('');
 }

@@ -22,6 +22,7 @@ export const PATH = {
   inbox: `${API_PREFIX}/inbox`,
   complianceReport: `${API_PREFIX}/reports/compliance`,
   complianceReportCsv: `${API_PREFIX}/reports/compliance.csv`,
+  auditExport: `${API_PREFIX}/audit-export`,
   catalogue: `${API_PREFIX}/catalogue`,
   me: `${API_PREFIX}/me`,
   healthz: '/healthz',
@@ -31,7 +32,7 @@ export const PATH = {
   docs: '/docs',
 } as const;
 
-export const CONTENT_TYPE = { JSON: 'application/json', CSV: 'text/csv', TEXT: 'text/plain' } as const;
+export const CONTENT_TYPE = { JSON: 'application/json', CSV: 'text/csv', TEXT: 'text/plain', NDJSON: 'application/x-ndjson' } as const;
 
 export interface SuccessResponse {
   status: number;
@@ -220,6 +221,17 @@ export const ENDPOINTS = {
     success: { status: 200, description: 'One entry a row', contentType: CONTENT_TYPE.CSV },
     errors: [400],
   }),
+  auditExport: ep({
+    operationId: 'exportAuditRecords',
+    method: 'get',
+    path: PATH.auditExport,
+    tag: 'reports',
+    summary: 'Every audit record of every entry in a date range, oldest first, streamed (NDJSON or CSV)',
+    action: ACTION.READ_COMPLIANCE_REPORT,
+    query: S.AuditExportQuery,
+    success: { status: 200, description: 'One audit record a line (NDJSON) or a row (CSV), with its entryId and partyId', contentType: CONTENT_TYPE.NDJSON },
+    errors: [400],
+  }),
   catalogue: ep({
     operationId: 'getCatalogue',
     method: 'get',
@@ -257,7 +269,7 @@ export const ENDPOINTS = {
     method: 'get',
     path: PATH.readyz,
     tag: 'operations',
-    summary: 'Readiness: Temporal answers within TEMPORAL_RPC_TIMEOUT_MS and a worker polls the task queue',
+    summary: 'Readiness: Temporal answers within TEMPORAL_RPC_TIMEOUT_MS, a worker polls the task queue and the record answers; reports the record lag',
     description: '503 TEMPORAL_UNAVAILABLE when Temporal does not answer in time; 503 NO_WORKER when no worker has polled the task queue (for workflow or activity tasks) in the last two minutes.',
     success: { status: 200, description: 'Ready', schema: S.ReadyResponse },
     errors: [503],

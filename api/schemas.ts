@@ -445,9 +445,6 @@ export const InboxResponse = z
   .object({
     body: orNull(BodyEnum),
     items: z.array(InboxItem),
-    truncated: z.boolean(),
-    /** Entries awaiting the body whose status query went unanswered: their stages are not listed. */
-    unavailable: z.array(z.string()),
   })
   .meta({ id: 'InboxResponse' });
 export type InboxResponse = z.infer<typeof InboxResponse>;
@@ -461,8 +458,7 @@ export const ComplianceRow = z
     cohort: CohortEnum,
     status: EntryStatusEnum,
     roles: z.array(UserRoleEnum),
-    /** null when the row comes from visibility alone */
-    rolesComplete: z.number().int().nullable(),
+    rolesComplete: z.number().int(),
     mandateDeadline: orNull(CalendarDate),
     forecastCompletion: orNull(CalendarDate),
     completedAt: z.string().nullable(),
@@ -470,8 +466,6 @@ export const ComplianceRow = z
     inBreach: z.boolean(),
     compliance: z.enum(Object.values(COMPLIANCE)),
     awaitedBodies: z.array(BodyEnum),
-    /** STATUS: the entry's own status query; VISIBILITY: its search attributes (the query went unanswered) */
-    source: z.enum(['STATUS', 'VISIBILITY']),
     links: EntryLinks,
   })
   .meta({ id: 'ComplianceRow' });
@@ -482,7 +476,6 @@ export const ComplianceReport = z
     generatedAt: Instant,
     totals: z.record(z.string(), z.number().int()),
     rows: z.array(ComplianceRow),
-    truncated: z.boolean(),
   })
   .meta({ id: 'ComplianceReport' });
 export type ComplianceReport = z.infer<typeof ComplianceReport>;
@@ -543,8 +536,21 @@ export const ReadyResponse = z
     worker: z
       .object({ taskQueue: z.string(), workflowPollers: z.number().int(), activityPollers: z.number().int() })
       .meta({ description: 'Workers seen polling the task queue lately (Temporal task-queue description)' }),
+    record: z.object({
+      latencyMs: z.number(),
+      recordLagMs: z.number().meta({ description: 'How far the record trailed the workflows over the last minute (ms): the largest gap between a transition and its row' }),
+    }),
   })
   .meta({ id: 'ReadyResponse' });
+
+export const AuditExportQuery = z
+  .strictObject({
+    from: CalendarDate.meta({ description: 'First day (UTC) of the records exported' }),
+    to: CalendarDate.meta({ description: 'Last day (UTC) of the records exported, inclusive' }),
+    format: z.enum(['csv', 'ndjson']).default('ndjson'),
+  })
+  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] })
+  .meta({ id: 'AuditExportQuery' });
 
 /** Codes the API itself answers with; refusal codes from the workflow are added to these. */
 export const API_ERROR = {

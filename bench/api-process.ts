@@ -43,6 +43,8 @@ export async function startApiProcess(opts: {
   /** Parties the run drives (each gets a token). */
   partyIds: readonly string[];
   dir: string;
+  /** The record (PostgreSQL) the API reads. */
+  recordUrl: string;
 }): Promise<ApiProcess> {
   const records: TokenRecord[] = [];
   const mint = (body: Body, partyId = '') => {
@@ -73,6 +75,7 @@ export async function startApiProcess(opts: {
       API_PUBLIC_URL: baseUrl,
       AUTH_TOKENS_FILE: tokensFile,
       LOG_LEVEL: 'info',
+      RECORD_DATABASE_URL: opts.recordUrl,
     },
     stdio: ['ignore', log, log],
   });

@@ -38,13 +38,25 @@ import { runScale } from './scale-run';
 import { runTimeSkippingLifecycle } from './time-skipping-run';
 import { ENGINE_WORKER_ENTRY, FLOOR_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from './worker-process';
 import { EXAMPLE_ROUTES_FILE } from '../scripts/start-local-env';
+import { testRecordUrl } from '../testkit/record';
+import { recordLag } from './record-lag';
+import { entryIdFor } from '../domain';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 /** Env of a worker child process: this server, its own task queue, quiet, no metrics port. */
-function workerEnv(address: string, taskQueue: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: DEFAULT_NAMESPACE, TEMPORAL_TASK_QUEUE: taskQueue, WORKER_METRICS_ENABLED: 'false', LOG_LEVEL: 'INFO', UEP_DEMO: 'true', ...extra };
+async function workerEnv(address: string, taskQueue: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  return {
+    RECORD_DATABASE_URL: await testRecordUrl(),
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_NAMESPACE: DEFAULT_NAMESPACE,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    WORKER_METRICS_ENABLED: 'false',
+    LOG_LEVEL: 'INFO',
+    UEP_DEMO: 'true',
+    ...extra,
+  };
 }
 
 async function main(): Promise<void> {
@@ -90,7 +102,7 @@ async function main(): Promise<void> {
     const engineWorker = await startWorkerProcess({
       entry: ENGINE_WORKER_ENTRY,
       // Every body routed (example addresses, into the catcher): a body with no route would fail its notices.
-      env: workerEnv(address, engineQueue, { WORKFLOW_BUNDLE_PATH: bundle.path, SMTP_URL: smtp.url, NOTIFY_ROUTES_FILE: EXAMPLE_ROUTES_FILE, API_PUBLIC_URL: 'http://127.0.0.1:3000' }),
+      env: await workerEnv(address, engineQueue, { WORKFLOW_BUNDLE_PATH: bundle.path, SMTP_URL: smtp.url, NOTIFY_ROUTES_FILE: EXAMPLE_ROUTES_FILE, API_PUBLIC_URL: 'http://127.0.0.1:3000' }),
     });
     cleanups.push(() => engineWorker.kill());
     log(`engine worker up: pid ${engineWorker.pid}`);
@@ -107,6 +119,7 @@ async function main(): Promise<void> {
       rpcTimeoutMs: 30_000,
       partyIds: [warmPartyId, ...Array.from({ length: config.n }, (_, i) => benchPartyId(runId, 'e', i))],
       dir: workDir,
+      recordUrl: await testRecordUrl(),
     });
     cleanups.push(() => api.close());
     log(`API up: pid ${api.pid}, ${api.baseUrl}`);
@@ -120,7 +133,7 @@ async function main(): Promise<void> {
 
     let floorWorker: WorkerProcess | undefined = await startWorkerProcess({
       entry: FLOOR_WORKER_ENTRY,
-      env: workerEnv(address, floorQueue, { FLOOR_WORKFLOWS_PATH: writeFloorWorkflows(workDir, plan) }),
+      env: await workerEnv(address, floorQueue, { FLOOR_WORKFLOWS_PATH: writeFloorWorkflows(workDir, plan) }),
     });
     cleanups.push(() => floorWorker?.kill() ?? Promise.resolve());
     log(`floor worker up: pid ${floorWorker.pid}`);
@@ -144,6 +157,8 @@ async function main(): Promise<void> {
     log(`engine: N=${config.n}, concurrency ${config.concurrency}`);
     const engineRun = await withCpu(onEngineWorker, config.n, () => runEngine(api, { n: config.n, concurrency: config.concurrency, runId }), serverProcesses());
     const engine = { ...engineRun.value, cpuMsPerLifecycle: engineRun.cpu };
+    const recordLagOfEngine = await recordLag(await testRecordUrl(), entryIdFor(benchPartyId(runId, 'e', 0)).replace(/0$/, '') /* every engine-run entry: uep-B<run>-e-<i> */);
+    log(`record lag over the engine run: p50 ${recordLagOfEngine.p50} ms, p99 ${recordLagOfEngine.p99} ms (${recordLagOfEngine.count} audit rows)`);
     const engineHistories = await Promise.all([0, Math.floor(config.n / 2), config.n - 1].map((i) => totalsOfEntry(client, benchPartyId(runId, 'e', i))));
     log(`engine without HTTP (diagnostic): N=${config.n}`);
     const sdkRun = await withCpu({ worker: engineWorker.pid, idle: [api.pid] }, config.n, () =>
@@ -193,6 +208,7 @@ async function main(): Promise<void> {
       histories: { engine: engineHistories, floorEqualWork: equalWorkHistory, floor: bareFloorHistory },
       load: { atStart: loadAtStart, atEnd: loadAverage() },
       workerRssAfterRunsMiB,
+      recordLag: recordLagOfEngine,
       ...(scale ? { scale } : {}),
       ...(timeSkipping ? { timeSkipping } : {}),
       ...(consoleResult ? { console: consoleResult } : {}),

@@ -121,14 +121,17 @@ export const COMPLIANCE = {
   IN_BREACH: 'IN_BREACH',
   NO_MANDATE: 'NO_MANDATE',
   WITHDRAWN: 'WITHDRAWN',
+  /** Temporal closed the run behind the engine's back (see the entry's audit trail). */
+  CLOSED_OUTSIDE_ENGINE: 'CLOSED_OUTSIDE_ENGINE',
 } as const;
 export type Compliance = (typeof COMPLIANCE)[keyof typeof COMPLIANCE];
 
 export type ComplianceFacts = Pick<EntrySummary, 'status' | 'mandateDeadline' | 'closedAt' | 'inBreach' | 'atRisk'>;
 
-/** Withdrawn, no mandate, complete on time or late (by the completion date), in breach, at risk, or on track. */
+/** Withdrawn, closed outside the engine, no mandate, complete on time or late (by the completion date), in breach, at risk, or on track. */
 export function complianceOf(s: ComplianceFacts): Compliance {
   if (s.status === ENTRY_STATUS.WITHDRAWN) return COMPLIANCE.WITHDRAWN;
+  if (s.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE) return COMPLIANCE.CLOSED_OUTSIDE_ENGINE;
   if (s.mandateDeadline === null) return COMPLIANCE.NO_MANDATE;
   if (s.status === ENTRY_STATUS.COMPLETE) {
     const completed = (s.closedAt ?? '').slice(0, 10);

@@ -108,6 +108,8 @@ export const AUDIT_ACTION = {
   ROLE_ADDED: 'ROLE_ADDED',
   WITHDRAWN: 'WITHDRAWN',
   ROLE_COMPLETE: 'ROLE_COMPLETE',
+  /** Written by the record's reconciler, not the workflow: Temporal closed the run behind the engine's back. */
+  CLOSED_OUTSIDE_ENGINE: 'CLOSED_OUTSIDE_ENGINE',
 } as const;
 export type AuditAction = (typeof AUDIT_ACTION)[keyof typeof AUDIT_ACTION];
 

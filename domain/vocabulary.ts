@@ -27,7 +27,12 @@ export type StageState = (typeof STAGE_STATE)[keyof typeof STAGE_STATE];
 export const OUTCOME_EFFECT = words('DONE', 'REWORK', 'RESTART');
 export type OutcomeEffect = (typeof OUTCOME_EFFECT)[keyof typeof OUTCOME_EFFECT];
 
-export const ENTRY_STATUS = words('IN_PROGRESS', 'COMPLETE', 'WITHDRAWN');
+/**
+ * CLOSED_OUTSIDE_ENGINE is never set by the state machine: the record's mark for a run that
+ * Temporal closed behind the engine's back (terminated, reset away, failed, timed out), found by
+ * the reconciler.
+ */
+export const ENTRY_STATUS = words('IN_PROGRESS', 'COMPLETE', 'WITHDRAWN', 'CLOSED_OUTSIDE_ENGINE');
 export type EntryStatus = (typeof ENTRY_STATUS)[keyof typeof ENTRY_STATUS];
 
 /** Who acted, as the API authenticated them; never a name the caller typed. */

@@ -28,6 +28,10 @@ export const localEnvSchema = z.object({
   LOCAL_SMTP_PORT: port(1025),
   NOTIFY_ROUTES_FILE: z.string().optional(),
   NOTIFY_ROUTES_JSON: z.string().optional(),
+  /** A running PostgreSQL for the record (migrated here); unset: the embedded record in <data>/record. */
+  RECORD_DATABASE_URL: z.string().optional(),
+  /** Where the embedded record listens (127.0.0.1). */
+  RECORD_PORT: port(5433),
   UEP_DATA_DIR: z.string().default(path.join(PROJECT_ROOT, 'data')),
   LOG_LEVEL: logLevelSchema,
 });

@@ -1,7 +1,9 @@
 /**
  * npm start: the whole system on one machine. The Temporal dev server (Web UI, SQLite in the
- * data folder) unless TEMPORAL_ADDRESS names a running server, then the worker and the API, each
- * restarted if it dies (scripts/supervisor.ts). The banner is printed once the worker polls the
+ * data folder) unless TEMPORAL_ADDRESS names a running server; the record, an embedded PGlite in
+ * <data>/record served on RECORD_PORT (the one process that owns those files; the worker and the
+ * API connect to it like to any PostgreSQL) unless RECORD_DATABASE_URL names a running server
+ * (migrated here); then the worker and the API. Each is restarted if it dies (scripts/supervisor.ts). The banner is printed once the worker polls the
  * task queue and the API answers. Ctrl-C (SIGINT) or SIGTERM stops all of it and waits for every
  * child to exit.
  */
@@ -15,6 +17,7 @@ import { loadDotEnv } from '../config/dotenv';
 import { parseEnv } from '../config/env';
 import { createLogger } from '../config/logging';
 import { durationOf } from '../config/sdk-internals';
+import { isMigrated, migrateRecord, openRecord } from '../record/db';
 import { searchAttributeCliPairs } from '../workflows/search-attributes';
 import { buildConsole } from './build-console';
 import { assertPortsFree } from './local-ports';
@@ -29,11 +32,34 @@ const READY_TIMEOUT_MS = 180_000;
 const processes: Supervised[] = [];
 let stopping = false;
 
-/** Stops the API and worker first, the Temporal server last, each given time to finish. */
+/** Stops the API and worker first, then the record and the Temporal server, each given time to finish. */
 async function stop(code: number): Promise<never> {
   stopping = true;
   for (const p of [...processes].reverse()) await p.stop(35_000);
   process.exit(code);
+}
+
+/** The embedded record (record/embedded-main.ts migrates it): resolves once every migration has run. */
+async function untilRecordMigrated(url: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  const db = openRecord(url, { maxConnections: 1, allowExitOnIdle: true });
+  try {
+    while (!(await isMigrated(db))) {
+      if (Date.now() > until) throw new Error(`the record at ${url} was not ready within ${timeoutMs / 1000} s`);
+      await delay(250);
+    }
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function migrateExternalRecord(url: string): Promise<void> {
+  const db = openRecord(url, { maxConnections: 1 });
+  try {
+    await migrateRecord(db);
+  } finally {
+    await db.destroy();
+  }
 }
 
 async function connectWhenReady(address: string, timeoutMs: number): Promise<Connection> {
@@ -90,6 +116,7 @@ async function main(): Promise<void> {
     ...(env.WORKER_METRICS_ENABLED ? { WORKER_METRICS_PORT: env.WORKER_METRICS_PORT } : {}),
     ...(env.SMTP_URL ? {} : { LOCAL_SMTP_PORT: env.LOCAL_SMTP_PORT }),
     ...(external ? {} : { TEMPORAL_PORT: env.TEMPORAL_PORT, TEMPORAL_UI_PORT: env.TEMPORAL_UI_PORT }),
+    ...(env.RECORD_DATABASE_URL ? {} : { RECORD_PORT: env.RECORD_PORT }),
   });
   mkdirSync(env.UEP_DATA_DIR, { recursive: true });
 
@@ -111,6 +138,23 @@ async function main(): Promise<void> {
     });
   }
 
+  let recordUrl = env.RECORD_DATABASE_URL;
+  let recordNote = recordUrl ?? '';
+  if (recordUrl) await migrateExternalRecord(recordUrl);
+  else {
+    const dir = path.join(env.UEP_DATA_DIR, 'record');
+    mkdirSync(dir, { recursive: true });
+    recordUrl = `postgres://postgres@127.0.0.1:${env.RECORD_PORT}/postgres?sslmode=disable`;
+    const record = supervise(
+      { name: 'record', command: process.execPath, args: ['--import', 'tsx', 'record/embedded-main.ts'], env: { UEP_RECORD_DIR: dir, RECORD_HOST: '127.0.0.1', RECORD_PORT: String(env.RECORD_PORT) } },
+      log,
+    );
+    processes.push(record);
+    await Promise.race([untilRecordMigrated(recordUrl, 60_000), record.failedToStart.then((reason) => Promise.reject(new Error(reason)))]);
+    record.markUp();
+    recordNote = `${recordUrl} (embedded PGlite in ${dir})`;
+  }
+
   const tokensFile = ensureLocalTokens(env.UEP_DATA_DIR);
   let smtpUrl = env.SMTP_URL;
   let mailNote = smtpUrl ?? '';
@@ -126,6 +170,7 @@ async function main(): Promise<void> {
     TEMPORAL_TASK_QUEUE: env.TEMPORAL_TASK_QUEUE,
     ...(uiUrl ? { TEMPORAL_UI_URL: uiUrl } : {}),
     API_PUBLIC_URL: `http://127.0.0.1:${env.API_PORT}`,
+    RECORD_DATABASE_URL: recordUrl,
   };
   // node itself (not the tsx wrapper) so that SIGTERM reaches the process and it shuts down gracefully
   const worker = supervise(
@@ -142,7 +187,7 @@ async function main(): Promise<void> {
     log,
   );
   processes.push(worker, api);
-  const failed = Promise.race(processes.map((p) => p.failedToStart)).then((reason) => Promise.reject(new Error(reason)));
+  const failed = Promise.race([worker, api].map((p) => p.failedToStart)).then((reason) => Promise.reject(new Error(reason)));
   await Promise.race([untilServing(connection, env, worker), failed]);
   await connection.close();
   for (const p of processes) p.markUp();
@@ -159,6 +204,7 @@ async function main(): Promise<void> {
       `  Worker metrics  ${env.WORKER_METRICS_ENABLED ? `http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics` : 'off'}`,
       `  Dev tokens      ${path.join(env.UEP_DATA_DIR, 'dev-tokens.txt')}`,
       `  Mail            ${mailNote}`,
+      `  Record          ${recordNote}`,
       `  Body mail       ${routes.NOTIFY_ROUTES_FILE ? `example addresses (${path.relative(PROJECT_ROOT, routes.NOTIFY_ROUTES_FILE)})` : 'your NOTIFY_ROUTES_*'}`,
       'Ctrl-C stops everything.',
       '',

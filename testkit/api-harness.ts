@@ -18,6 +18,7 @@ import { mintToken, TokenStore } from '../api/tokens';
 import { DELIVERY_STATUS, type DeliveryReport } from '../activities/types';
 import type { Notification } from '../domain/types';
 import { BODY, type Body, type Principal } from '../domain/vocabulary';
+import { sharedTestRecord } from './record';
 import { createTestWorker, uniqueTaskQueue } from './temporal';
 
 export const TEST_RPC_TIMEOUT_MS = 2000;
@@ -135,7 +136,12 @@ export interface ListeningApp {
 }
 
 /** Listens on port 0, then builds the app with the real base URL (links in answers point at it). */
-export async function listenApp(client: Client, overrides: Partial<Record<string, string>>, tokens: TokenStore): Promise<ListeningApp> {
+export async function listenApp(
+  client: Client,
+  overrides: Partial<Record<string, string>>,
+  tokens: TokenStore,
+  opts: { now?: () => number } = {},
+): Promise<ListeningApp> {
   const server = createApiServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -145,8 +151,9 @@ export async function listenApp(client: Client, overrides: Partial<Record<string
     LOG_LEVEL: 'silent',
     ...overrides,
   });
+  const record = await sharedTestRecord();
   const { gateway, quiet } = watchedGateway(createEntryGateway(client, config), config.TEMPORAL_RPC_TIMEOUT_MS);
-  const app = createApp({ gateway, config, tokens, logger: pino({ level: 'silent' }) });
+  const app = createApp({ gateway, config, record, tokens, logger: pino({ level: 'silent' }), ...(opts.now ? { now: opts.now } : {}) });
   server.on('request', app);
   return {
     server,
@@ -217,12 +224,23 @@ export async function connectClient(address: string): Promise<{ client: Client; 
 /** The named person a test token is minted for. */
 export const testPersonOf = (principal: Principal) => `Test person ${principal.id}`;
 
-/** Polls until check passes (visibility is eventually consistent). */
+/** Polls until check passes (visibility is eventually consistent); fails loudly, with the last value seen, if it never does. */
 export async function eventually<T>(fn: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
-    if (check(value) || Date.now() > deadline) return value;
+    if (check(value)) return value;
+    if (Date.now() > deadline) throw new Error(`eventually: the condition did not hold within ${timeoutMs} ms; last value: ${describe(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+function describe(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }

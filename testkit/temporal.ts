@@ -3,13 +3,16 @@
  * and the time-skipping test server (months of timers in seconds). Binaries come from the
  * project's toolchain (scripts/temporal-toolchain.ts); nothing here mocks Temporal.
  */
+import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { serverExecutable, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../scripts/temporal-toolchain';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 import { addSearchAttributes } from '../scripts/search-attributes';
 import { DEFAULT_NAMESPACE } from '../config/temporal';
+import { testRecordActivities } from './record';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
@@ -64,6 +67,24 @@ export async function createTestWorker(
     namespace: env.namespace ?? 'default',
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowBundle ?? (await entryWorkflowBundle()),
-    activities: options.activities,
+    // every entry workflow hands its transitions to the record: the test's activities may replace it
+    activities: { ...(await testRecordActivities()), ...options.activities },
   });
+}
+
+/**
+ * Terminates a running entry once nothing of it is in flight (no pending activity, e.g. its record
+ * activity, and no workflow task): the time-skipping server stops skipping time while a task is
+ * scheduled, so a task left on a queue whose worker is gone would stall time for every test after
+ * it. Terminates anyway after timeoutMs.
+ */
+export async function terminateWhenIdle(handle: WorkflowHandle, reason = 'test over', timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const { status, raw } = await handle.describe();
+    if (status.name !== 'RUNNING') return;
+    const busy = (raw.pendingActivities?.length ?? 0) > 0 || raw.pendingWorkflowTask != null;
+    if (!busy || Date.now() > until) return void (await handle.terminate(reason));
+    await delay(50);
+  }
 }

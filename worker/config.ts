@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { notificationEnvSchema, notificationSettings } from '../activities/config';
 import { flag, parseEnv, port } from '../config/env';
 import { logLevelSchema } from '../config/logging';
+import { recordEnvSchema } from '../config/record';
 import { demoEnvSchema, type ExampleValueCheck } from '../config/example-values';
 import { temporalEnvSchema } from '../config/temporal';
 
@@ -28,6 +29,8 @@ export const workerEnvSchema = temporalEnvSchema.extend({
   WORKER_HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
   /** How long in-flight activities get to finish after SIGTERM. */
   WORKER_SHUTDOWN_GRACE: z.string().default('30s'),
+  /** How often the reconciler looks for entries Temporal closed outside the engine (worker/reconciler.ts). */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).default(120_000),
   /** Identifies the deployed code in metrics and logs (e.g. the git commit). */
   WORKER_BUILD_ID: z.string().min(1).default('dev'),
   /** A prebuilt workflow bundle (built into the image); bundles from source when unset. */
@@ -38,7 +41,8 @@ export const workerEnvSchema = temporalEnvSchema.extend({
   LOG_LEVEL: logLevelSchema,
 })
   .extend(notificationEnvSchema.shape)
-  .extend(demoEnvSchema.shape);
+  .extend(demoEnvSchema.shape)
+  .extend(recordEnvSchema.shape);
 export type WorkerConfig = z.infer<typeof workerEnvSchema>;
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {

@@ -1,17 +1,23 @@
 /**
  * The worker process: runtime telemetry (Prometheus metrics, pino JSON logs), the connection,
- * the entry workflows and the notification activities. SIGTERM/SIGINT shut it down gracefully:
- * polling stops, in-flight tasks get WORKER_SHUTDOWN_GRACE to finish, then the process exits.
+ * the entry workflows, the notification activities and the record's activity (PostgreSQL), and
+ * the reconciler marking in the record the entries Temporal closed outside the engine.
+ * SIGTERM/SIGINT shut it down gracefully: polling stops, in-flight tasks get
+ * WORKER_SHUTDOWN_GRACE to finish, then the process exits.
  */
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { activityDepsFromConfig, createActivities } from '../activities';
 import { loadDotEnv } from '../config/dotenv';
+import { createRecordActivities, stampingDeliveries } from '../activities/record';
+import { openRecord } from '../record/db';
 import { refuseExampleValues } from '../config/example-values';
 import { createLogger, pinoTemporalLogger } from '../config/logging';
 import { temporalConnectionOptions } from '../config/temporal';
 import { loadWorkerConfig, workerExampleValues } from './config';
 import { createEntryWorker, workerIdentity } from './create-worker';
 import { startHealthFile } from './health';
+import { startReconciler } from './reconciler';
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -31,8 +37,13 @@ async function main(): Promise<void> {
     },
   });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  const record = openRecord(config.RECORD_DATABASE_URL, { maxConnections: config.RECORD_POOL_SIZE });
   try {
-    const worker = await createEntryWorker(connection, config, createActivities(activityDepsFromConfig(config)));
+    const activities = {
+      ...stampingDeliveries(record, createActivities(activityDepsFromConfig(config))),
+      ...createRecordActivities(record),
+    };
+    const worker = await createEntryWorker(connection, config, activities);
     log.info(
       {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -55,14 +66,29 @@ async function main(): Promise<void> {
           },
         })
       : undefined;
+    const clientConnection = await Connection.connect(temporalConnectionOptions(config));
+    const reconciler = startReconciler({
+      client: new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }),
+      db: record,
+      intervalMs: config.RECONCILE_INTERVAL_MS,
+      onMarked: (c) => {
+        log.error({ ...c, closedAt: c.closedAt.toISOString() }, 'entry closed outside the engine: marked in the record');
+      },
+      onError: (err) => {
+        log.warn({ err }, 'reconcile pass failed');
+      },
+    });
     try {
       await worker.run();
     } finally {
       stopHealth?.();
+      await reconciler.stop();
+      await clientConnection.close();
     }
     log.info('worker stopped cleanly');
   } finally {
     await connection.close();
+    await record.destroy();
   }
 }
 

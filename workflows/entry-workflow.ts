@@ -5,11 +5,14 @@
  */
 import {
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   condition,
+  isCancellation,
   continueAsNew,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   patched,
   setHandler,
@@ -32,9 +35,16 @@ import {
   type EntryView,
   type RulesVersion,
 } from '../domain';
-import type { AuditRecord, Effects, EntryCommand, EntrySummary, Refusal, Transition } from '../domain/types';
-import { ENTRY_STATUS } from '../domain/vocabulary';
-import { NOTIFICATION_ACTIVITY_OPTIONS, type NotificationActivities } from '../activities/types';
+import type { AuditRecord, Effects, EntryCommand, EntrySummary, Notification, Refusal, Transition } from '../domain/types';
+import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
+import {
+  NOTIFICATION_ACTIVITY_OPTIONS,
+  RECORD_ACTIVITY_OPTIONS,
+  RECORD_LOCAL_ACTIVITY_OPTIONS,
+  type NotificationActivities,
+  type RecordActivities,
+} from '../activities/types';
+import { mergeProjections, RECORD_CLOSURE_OUTCOME, type EntryProjection } from '../record/projection';
 import {
   addUserRoleUpdate,
   amendMandateDeadlineUpdate,
@@ -67,6 +77,19 @@ export const PATCH = {
    * their next step on; an entry under version 2 ends with its final summary as its result.
    */
   RULES_V2: 'uep-rules-v2',
+  /** Generation v7 only: every transition handed to the record by the recordEntry local activity. */
+  RECORD_PROJECTION: 'record-projection',
+  /** Generation v7 only: a cancellation requested through Temporal withdraws the entry. */
+  CANCEL_AS_WITHDRAWAL: 'cancel-as-withdrawal',
+  /**
+   * Every transition handed to the record by the recordEntry (regular) activity, and a cancellation
+   * requested through Temporal withdraws the entry, with its audit record and notices. A regular
+   * activity, not a local one: its completion is a workflow task of its own, so a transition's
+   * command events never pile up behind the last completed task, and a refused update after it
+   * stays a speculative task that leaves no trace in the history (the server keeps one that
+   * follows more than 10 such events).
+   */
+  RECORD_BY_ACTIVITY: 'record-by-activity',
   /** Rules version 3: the Party is told what it can act on (its start, its turn, a decision sending a stage back). */
   PARTY_NOTICES: 'uep-party-notices',
   /**
@@ -76,7 +99,16 @@ export const PATCH = {
   LEAN_UPDATES: 'lean-updates',
 } as const;
 
+/** The withdrawal a cancellation requested through Temporal (UI, CLI, API) stands for. */
+export const TEMPORAL_CANCELLATION: Extract<EntryCommand, { type: 'WITHDRAW' }> = {
+  type: 'WITHDRAW',
+  reason: 'cancelled through Temporal',
+  principal: { body: BODY.OPS, id: 'temporal' },
+};
+
 const { deliverNotification } = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
+const { recordEntry } = proxyActivities<RecordActivities>(RECORD_ACTIVITY_OPTIONS);
+const recordEntryLocally = proxyLocalActivities<RecordActivities>(RECORD_LOCAL_ACTIVITY_OPTIONS).recordEntry; // generation v7
 
 /** A refused command, as the failure an update validator throws: its type is the refusal code. */
 function refusalFailure(refusal: Refusal): ApplicationFailure {
@@ -114,6 +146,57 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
   let lastSearchAttributes = '';
   let lastDetails = '';
   const deliveries = new Set<Promise<unknown>>();
+  const byActivity = patched(PATCH.RECORD_BY_ACTIVITY);
+  const recording = byActivity || patched(PATCH.RECORD_PROJECTION);
+  const withdrawOnCancel = byActivity || (recording && patched(PATCH.CANCEL_AS_WITHDRAWAL));
+  const record = byActivity ? recordEntry : recordEntryLocally;
+  /** What the record has not been handed yet, and the one recordEntry call in flight (in order, one at a time). */
+  let unrecorded: EntryProjection | null = null;
+  let recordingNow: Promise<void> | null = null;
+  let auditHandedOver = 0;
+
+  function project(notifications: Notification[]): void {
+    if (!recording) return;
+    const info = workflowInfo();
+    const closed = state.status !== ENTRY_STATUS.IN_PROGRESS;
+    const next: EntryProjection = {
+      entryId: state.entryId,
+      chainId: info.firstExecutionRunId,
+      runId: info.runId,
+      asOfMs: Date.now(),
+      state: { ...state, audit: [] },
+      audit: state.audit.slice(auditHandedOver),
+      notifications: notifications.map(({ id, kind, recipients, dueAt }) => ({ id, kind, recipients, dueAt })),
+      ...(closed
+        ? {
+            closure: {
+              outcome: state.status === ENTRY_STATUS.COMPLETE ? RECORD_CLOSURE_OUTCOME.COMPLETE : RECORD_CLOSURE_OUTCOME.WITHDRAWN,
+              atMs: state.closedAtMs ?? Date.now(),
+            },
+          }
+        : {}),
+    };
+    auditHandedOver = state.audit.length;
+    unrecorded = unrecorded ? mergeProjections(unrecorded, next) : next;
+    recordingNow ??= handOver();
+  }
+
+  async function handOver(): Promise<void> {
+    try {
+      while (unrecorded) {
+        const projection: EntryProjection = unrecorded;
+        unrecorded = null;
+        try {
+          await record(projection);
+        } catch (err) {
+          unrecorded = unrecorded ? mergeProjections(projection, unrecorded) : projection;
+          throw err;
+        }
+      }
+    } finally {
+      recordingNow = null;
+    }
+  }
 
   /** Carries out the machine's effects and answers the entry's summary as it now stands (read from the same view). */
   function carryOut({ effects, view }: { effects: Effects; view: EntryView }): EntrySummary {
@@ -139,6 +222,7 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
     wakeAt = effects.wakeAt;
     open = effects.searchAttributes.status === ENTRY_STATUS.IN_PROGRESS;
     changes++;
+    project(effects.notifications);
     return summary;
   }
 
@@ -194,31 +278,58 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
 
   carryOut(initial);
 
-  const timer = new WakeTimer();
-  while (open) {
-    const seen = changes;
-    if (patched(PATCH.KEEP_WAKE_TIMER)) {
-      timer.set(wakeAt);
-      await condition(() => changes !== seen || timer.fired);
-      if (timer.consume()) tick();
-    } else {
-      const changed =
-        wakeAt === null
-          ? (await condition(() => changes !== seen), true)
-          : await condition(() => changes !== seen, Math.max(1, wakeAt - Date.now()), { summary: 'next reminder or deadline' });
-      if (!changed) tick();
-    }
-    if (open && workflowInfo().continueAsNewSuggested) {
+  try {
+    await runUntilClosed();
+  } catch (err) {
+    if (!(withdrawOnCancel && isCancellation(err) && open)) throw err;
+    await CancellationScope.nonCancellable(async () => {
+      await recordingNow?.catch(() => undefined); // its activity was cancelled with the rest: handed over again below
+      withdrawThroughTemporal();
       await settle();
-      await continueAsNew<typeof entryWorkflow>({ resume: state });
-    }
+    });
+    return finalResult();
   }
   await settle();
-  return rulesOf(state) >= RULES_VERSION.V2 ? summarise(state, Date.now()) : undefined;
+  return finalResult();
 
-  /** Lets running handlers finish and every started notification be delivered. */
+  function finalResult(): EntrySummary | undefined {
+    return rulesOf(state) >= RULES_VERSION.V2 ? summarise(state, Date.now()) : undefined;
+  }
+
+  /** A cancellation requested through Temporal: the entry is withdrawn, as if OPS had asked. */
+  function withdrawThroughTemporal(): void {
+    const outcome = applyCommand(state, TEMPORAL_CANCELLATION, Date.now());
+    if (!outcome.ok) throw refusalFailure(outcome.refusal);
+    state = outcome.state;
+    carryOut(outcome);
+  }
+
+  async function runUntilClosed(): Promise<void> {
+    const timer = new WakeTimer();
+    while (open) {
+      const seen = changes;
+      if (patched(PATCH.KEEP_WAKE_TIMER)) {
+        timer.set(wakeAt);
+        await condition(() => changes !== seen || timer.fired);
+        if (timer.consume()) tick();
+      } else {
+        const changed =
+          wakeAt === null
+            ? (await condition(() => changes !== seen), true)
+            : await condition(() => changes !== seen, Math.max(1, wakeAt - Date.now()), { summary: 'next reminder or deadline' });
+        if (!changed) tick();
+      }
+      if (open && workflowInfo().continueAsNewSuggested) {
+        await settle();
+        await continueAsNew<typeof entryWorkflow>({ resume: state });
+      }
+    }
+  }
+
+  /** Lets running handlers finish, every started notification be delivered and the record catch up. */
   async function settle(): Promise<void> {
     await condition(allHandlersFinished);
     while (deliveries.size > 0) await Promise.all(deliveries);
+    while (recordingNow) await recordingNow;
   }
 }

@@ -11,9 +11,12 @@ import { refusalError } from '../errors';
 import { apiUrl, entryLinks } from '../links';
 import { mount } from '../mount';
 import type { EntryListItem, EntryListResponse, EntryResponse, StartEntryResponse, UpdateResponse } from '../schemas';
+import { awaitRecordedRun, awaitRecordedUpdate, listRecorded, recordedSummary } from '../record-reads';
 import type { UpdateAnswer } from '../temporal/gateway';
 
-export function updateResponse(ctx: AppContext, partyId: string, result: UpdateAnswer): UpdateResponse {
+/** An accepted update's answer, once the record holds it (so the reads that follow see it). */
+export async function updateResponse(ctx: AppContext, partyId: string, result: UpdateAnswer): Promise<UpdateResponse> {
+  await awaitRecordedUpdate(ctx, partyId, result.record);
   return { ...result, links: entryLinks(ctx.config, partyId) };
 }
 
@@ -26,7 +29,7 @@ export function mountUpdate<P extends z.ZodType<{ partyId: string }>, Q extends 
 ): void {
   mount(router, ctx, endpoint, async ({ params, body }, _req, res) => {
     const result = await operation(params.partyId, { ...body, principal: principalOf(res) });
-    res.json(updateResponse(ctx, params.partyId, result));
+    res.json(await updateResponse(ctx, params.partyId, result));
   });
 }
 
@@ -40,6 +43,7 @@ export function entriesRouter(ctx: AppContext): Router {
     if (refusal) throw refusalError(refusal.code, refusal.message);
     const warnings = startWarnings(input, Date.now());
     const started = await ctx.gateway.start(input);
+    await awaitRecordedRun(ctx, body.partyId, started.runId);
     const links = entryLinks(ctx.config, body.partyId);
     const answer: StartEntryResponse = {
       entryId: started.entryId,
@@ -57,21 +61,23 @@ export function entriesRouter(ctx: AppContext): Router {
     const principal = principalOf(res);
     const { limit, pageToken, ...filters } = query;
     const partyId = principal.body === BODY.PARTY ? principal.partyId : undefined;
-    const page = await ctx.gateway.list({ ...filters, partyId }, limit, pageToken);
+    const page = await listRecorded(ctx, { ...filters, partyId }, limit, pageToken);
     const items: EntryListItem[] = page.entries.map((e) => ({ ...e, links: entryLinks(ctx.config, e.partyId) }));
     const self = apiUrl(ctx.config, req.originalUrl);
+    const nextPageToken = page.nextPageToken;
     let next: string | null = null;
-    if (page.nextPageToken) {
+    if (nextPageToken) {
       const url = new URL(self);
-      url.searchParams.set('pageToken', page.nextPageToken);
+      url.searchParams.set('pageToken', nextPageToken);
       next = url.toString();
     }
-    const answer: EntryListResponse = { items, nextPageToken: page.nextPageToken, links: { self, next } };
+    const answer: EntryListResponse = { items, nextPageToken, links: { self, next } };
     res.json(answer);
   });
 
   mount(router, ctx, ENDPOINTS.getEntry, async ({ params }, _req, res) => {
-    const entry = await ctx.gateway.status(params.partyId);
+    // from the record; an entry too new for it yet answers from its workflow
+    const entry = (await recordedSummary(ctx, params.partyId)) ?? (await ctx.gateway.status(params.partyId));
     const answer: EntryResponse = { entry, links: entryLinks(ctx.config, params.partyId) };
     res.json(answer);
   });

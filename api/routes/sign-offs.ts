@@ -12,10 +12,8 @@ import { entryLinks } from '../links';
 import { mount } from '../mount';
 import { INBOX_READER_OF_ALL } from '../permissions';
 import type { InboxItem, InboxResponse } from '../schemas';
+import { recordedSummaries } from '../record-reads';
 import { mountUpdate } from './entries';
-
-/** Entries an inbox looks at, at most; the status of each is queried, a few at a time. */
-export const INBOX_MAX_ENTRIES = 1000;
 
 export function signOffsRouter(ctx: AppContext): Router {
   const router = Router();
@@ -30,15 +28,11 @@ export function signOffsRouter(ctx: AppContext): Router {
     else if (query.body !== undefined && query.body !== principal.body) throw forbidden("Only OPS reads another body's inbox");
 
     const partyId = principal.body === BODY.PARTY ? principal.partyId : undefined;
-    const filters = { status: ENTRY_STATUS.IN_PROGRESS, awaitedBody: body ?? undefined, partyId };
-    const { entries, truncated } = await ctx.gateway.listAll(filters, INBOX_MAX_ENTRIES);
-    const answers = await ctx.gateway.statusOfEach(entries.map((e) => e.partyId));
-    // gone since the visibility answer: left out; its query unanswered: named, never failing the inbox
-    const unavailable = answers.flatMap((a) => (a.summary === null && a.missing === 'UNANSWERED' ? [a.partyId] : []));
-    const today = toDate(Date.now());
-    const present = answers.flatMap((a): EntrySummary[] => (a.summary === null ? [] : [a.summary]));
-    const items: InboxItem[] = inboxOf(present, body, today).map((item) => ({ ...item, links: entryLinks(ctx.config, item.partyId) }));
-    const answer: InboxResponse = { body, items, truncated, unavailable: unavailable.sort() };
+    const summaries: EntrySummary[] = [];
+    for await (const summary of recordedSummaries(ctx, { status: ENTRY_STATUS.IN_PROGRESS, awaitedBody: body ?? undefined, partyId })) summaries.push(summary);
+    const today = toDate(ctx.now());
+    const items: InboxItem[] = inboxOf(summaries, body, today).map((item) => ({ ...item, links: entryLinks(ctx.config, item.partyId) }));
+    const answer: InboxResponse = { body, items };
     res.json(answer);
   });
 

@@ -1,4 +1,4 @@
-/** Operations: liveness, readiness (Temporal within the bound), metrics, who the caller is, the OpenAPI document and its docs page. */
+/** Operations: liveness, readiness (Temporal within the bound, the record and its lag), metrics, who the caller is, the OpenAPI document and its docs page. */
 import { Router } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import type { Registry } from 'prom-client';
@@ -8,6 +8,7 @@ import type { PrincipalResponse } from '../schemas';
 import { ENDPOINTS, PATH } from '../endpoints';
 import { mount } from '../mount';
 import { buildOpenApiDocument } from '../openapi';
+import { recordLagMs } from '../../record/read';
 import { noWorker } from '../errors';
 
 export function systemRouter(ctx: AppContext, metrics: Registry): Router {
@@ -24,7 +25,14 @@ export function systemRouter(ctx: AppContext, metrics: Registry): Router {
     if (workflowPollers === 0 || activityPollers === 0) {
       throw noWorker(`No worker polls task queue ${taskQueue} (workflow pollers: ${workflowPollers}, activity pollers: ${activityPollers}): entries would not move`);
     }
-    res.json({ status: 'ok', temporal: { namespace: ctx.gateway.namespace, latencyMs }, worker: { taskQueue, workflowPollers, activityPollers } });
+    const recordStarted = performance.now();
+    const lagMs = await recordLagMs(ctx.record);
+    res.json({
+      status: 'ok',
+      temporal: { namespace: ctx.gateway.namespace, latencyMs },
+      worker: { taskQueue, workflowPollers, activityPollers },
+      record: { latencyMs: Math.round(performance.now() - recordStarted), recordLagMs: lagMs },
+    });
   });
 
   mount(router, ctx, ENDPOINTS.metrics, async (_input, _req, res) => {

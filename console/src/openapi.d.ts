@@ -49,12 +49,32 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Readiness: Temporal answers within TEMPORAL_RPC_TIMEOUT_MS and a worker polls the task queue
+         * Readiness: Temporal answers within TEMPORAL_RPC_TIMEOUT_MS, a worker polls the task queue and the record answers; reports the record lag
          * @description 503 TEMPORAL_UNAVAILABLE when Temporal does not answer in time; 503 NO_WORKER when no worker has polled the task queue (for workflow or activity tasks) in the last two minutes.
          *
          *     Public: no token.
          */
         get: operations["readyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit-export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every audit record of every entry in a date range, oldest first, streamed (NDJSON or CSV)
+         * @description Allowed: SEC_PANEL, SECAS, OPS.
+         */
+        get: operations["exportAuditRecords"];
         put?: never;
         post?: never;
         delete?: never;
@@ -391,7 +411,7 @@ export interface components {
             reason: string;
         };
         /** @enum {string} */
-        AuditAction: "STARTED" | "SUBMISSION" | "DECISION" | "DEADLINE_AMENDED" | "ROLE_ADDED" | "WITHDRAWN" | "ROLE_COMPLETE";
+        AuditAction: "STARTED" | "SUBMISSION" | "DECISION" | "DEADLINE_AMENDED" | "ROLE_ADDED" | "WITHDRAWN" | "ROLE_COMPLETE" | "CLOSED_OUTSIDE_ENGINE";
         AuditRecord: {
             action: components["schemas"]["AuditAction"];
             /**
@@ -492,7 +512,6 @@ export interface components {
             totals: {
                 [key: string]: number;
             };
-            truncated: boolean;
         };
         ComplianceRow: {
             atRisk: boolean;
@@ -500,7 +519,7 @@ export interface components {
             cohort: components["schemas"]["Cohort"];
             completedAt: string | null;
             /** @enum {string} */
-            compliance: "COMPLETE_ON_TIME" | "COMPLETE_LATE" | "ON_TRACK" | "AT_RISK" | "IN_BREACH" | "NO_MANDATE" | "WITHDRAWN";
+            compliance: "COMPLETE_ON_TIME" | "COMPLETE_LATE" | "ON_TRACK" | "AT_RISK" | "IN_BREACH" | "NO_MANDATE" | "WITHDRAWN" | "CLOSED_OUTSIDE_ENGINE";
             forecastCompletion: components["schemas"]["CalendarDate"] | null;
             inBreach: boolean;
             links: components["schemas"]["EntryLinks"];
@@ -508,9 +527,7 @@ export interface components {
             partyId: string;
             partyName: string;
             roles: components["schemas"]["UserRole"][];
-            rolesComplete: number | null;
-            /** @enum {string} */
-            source: "STATUS" | "VISIBILITY";
+            rolesComplete: number;
             status: components["schemas"]["EntryStatus"];
         };
         /**
@@ -602,7 +619,7 @@ export interface components {
             links: components["schemas"]["EntryLinks"];
         };
         /** @enum {string} */
-        EntryStatus: "IN_PROGRESS" | "COMPLETE" | "WITHDRAWN";
+        EntryStatus: "IN_PROGRESS" | "COMPLETE" | "WITHDRAWN" | "CLOSED_OUTSIDE_ENGINE";
         EntrySummary: {
             atRisk: boolean;
             awaitedBodies: components["schemas"]["Body"][];
@@ -721,8 +738,6 @@ export interface components {
         InboxResponse: {
             body: components["schemas"]["Body"] | null;
             items: components["schemas"]["InboxItem"][];
-            truncated: boolean;
-            unavailable: string[];
         };
         /** @description What the Party (or SECAS for it) submitted last on the stage */
         LatestSubmission: {
@@ -755,6 +770,11 @@ export interface components {
             partyId?: string;
         };
         ReadyResponse: {
+            record: {
+                latencyMs: number;
+                /** @description How far the record trailed the workflows over the last minute (ms): the largest gap between a transition and its row */
+                recordLagMs: number;
+            };
             /** @enum {string} */
             status: "ok";
             temporal: {
@@ -989,6 +1009,77 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReadyResponse"];
+                };
+            };
+            /** @description Internal error (no details leave the server) (codes: INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportAuditRecords: {
+        parameters: {
+            query: {
+                format?: "csv" | "ndjson";
+                /** @description First day (UTC) of the records exported */
+                from: string;
+                /** @description Last day (UTC) of the records exported, inclusive */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One audit record a line (NDJSON) or a row (CSV), with its entryId and partyId */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Bad input: invalid JSON, an unknown field, a wrong type (details name the fields) (codes: VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No bearer token, or an unknown one (codes: UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's body may not do this, or a Party acting for another party (codes: FORBIDDEN, WRONG_BODY, NOT_OWN_PARTY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Internal error (no details leave the server) (codes: INTERNAL) */

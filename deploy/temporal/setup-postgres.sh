@@ -1,6 +1,7 @@
 #!/bin/sh
 # One-shot job (temporalio/admin-tools): creates Temporal's two PostgreSQL databases and brings
-# both schemas up to the version this admin-tools image ships. Idempotent: an existing database
+# both schemas up to the version this admin-tools image ships; creates the engine's record
+# database, uep (its tables come from the record-migrate job: npm run record:migrate). Idempotent: an existing database
 # is kept, `setup-schema -v 0.0` skips a database already past 0.0, and `update-schema` applies
 # only the versions not yet applied. Run by the temporal-schema service in docker-compose.yml.
 #
@@ -48,4 +49,5 @@ setup_db() {
 
 setup_db temporal temporal
 setup_db temporal_visibility visibility
+create_db uep
 echo "PostgreSQL schema set-up complete"

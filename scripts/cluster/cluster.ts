@@ -18,7 +18,7 @@ import { SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
 import { ensureSearchAttributes } from '../search-attributes';
 import { postgres, type Postgres } from './postgres';
 import { startProcess, type ServiceProcess } from './processes';
-import { setUpSchemas } from './schema';
+import { setUpRecord, setUpSchemas } from './schema';
 import { ensureServerBinaries, type ServerBinaries } from './server-build';
 import { DYNAMIC_CONFIG, serviceConfig, SERVICES, writeJson, type RpcPorts, type ServiceName } from './temporal-config';
 import { GO_TOOLCHAIN, SERVER_MODULE, TEMPORAL_SERVER_VERSION } from './versions';
@@ -43,6 +43,8 @@ export interface Cluster {
   address: string;
   namespace: string;
   postgres: Postgres;
+  /** The engine's record: the uep database in the cluster's PostgreSQL, migrated. */
+  recordUrl: string;
   binaries: ServerBinaries;
   versions: { temporal: string; postgres: string };
   /** ms from start to a namespace ready for the engine (build excluded). */
@@ -150,7 +152,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     await pg.start();
     log(`PostgreSQL up on 127.0.0.1:${pg.port} (${path.relative(process.cwd(), pg.dataDir) || pg.dataDir})`);
     setUpSchemas(binaries, pg.port);
-    log('schemas temporal and temporal_visibility up to date');
+    const recordUrl = await setUpRecord(binaries, pg.port);
+    log('schemas temporal and temporal_visibility up to date; the record (database uep) migrated');
 
     const ports: Record<ServiceName, RpcPorts> = {
       frontend: opts.frontendPort ? { ...(await rpcPorts(true)), grpcPort: opts.frontendPort } : await rpcPorts(true),
@@ -202,6 +205,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       address,
       namespace,
       postgres: pg,
+      recordUrl,
       binaries,
       versions,
       upInMs,

@@ -88,7 +88,13 @@ async function main(): Promise<void> {
   }
   const apiPort = env.API_PORT || (await freePort());
   // A local trial, as npm start: loopback links and example routes are allowed (config/example-values.ts).
-  const shared = { TEMPORAL_ADDRESS: cluster.address, TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE, API_PUBLIC_URL: `http://127.0.0.1:${apiPort}`, UEP_DEMO: 'true' };
+  const shared = {
+    TEMPORAL_ADDRESS: cluster.address,
+    TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE,
+    RECORD_DATABASE_URL: cluster.recordUrl,
+    API_PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
+    UEP_DEMO: 'true',
+  };
   const node = (name: string, entry: string, extra: Record<string, string>) => {
     const p = startProcess({ name, command: process.execPath, args: ['--import', 'tsx', entry], cwd: PROJECT_ROOT, env: { ...shared, ...extra }, logFile: path.join(logs, `${name}.log`) });
     void p.exited.then((code) => {
@@ -121,6 +127,7 @@ async function main(): Promise<void> {
       `  Temporal gRPC   ${cluster.address}  (namespace ${env.TEMPORAL_NAMESPACE}; e.g. temporal workflow list --address ${cluster.address})`,
       `  Temporal        ${cluster.services().map((s) => `${s.name} (pid ${s.pid})`).join(', ')}`,
       `  PostgreSQL      127.0.0.1:${cluster.postgres.port} (pid ${cluster.postgres.process()?.pid}), data in ${cluster.postgres.dataDir}`,
+      `  Record          ${cluster.recordUrl.replace(/:[^:@/]+@/, ':***@')} (the engine's record, database uep)`,
       `  Engine          ${engine.map((p) => `${p.name} (pid ${p.pid})`).join(', ')}`,
       `  Dev tokens      ${path.join(dir, 'dev-tokens.txt')}`,
       `  Mail            ${mailNote}`,

@@ -8,7 +8,7 @@ import { BODY, COHORT, STAGE, USER_ROLE } from '../../domain/vocabulary';
 import { recordDecisionUpdate, submitEvidenceUpdate } from '../../workflows/messages';
 import { principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import type { CaughtMail } from '../../testkit/smtp-catcher';
-import { uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { terminateWhenIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 import { useMailSuite } from './mail-suite';
 import { eventually } from '../../testkit/api-harness';
 
@@ -91,7 +91,7 @@ test('a Panel REJECTED sends the Party exactly one mail: the stage, the comment,
       expect(mail!.html).toContain(`<a href="${entryPage}">Open the entry</a>`);
       expect(suite.smtp.duplicates()).toEqual([]);
     } finally {
-      await handle.terminate('test over');
+      await terminateWhenIdle(handle);
     }
   });
 });

@@ -5,7 +5,7 @@
 import { entryIdFor } from '../../domain';
 import { BODY, COHORT, USER_ROLE } from '../../domain/vocabulary';
 import { principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
-import { uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { terminateWhenIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 import { SECAS_MAIL } from './fixtures';
 import { useMailSuite } from './mail-suite';
 
@@ -45,7 +45,7 @@ test('mandate reminders arrive by email on their days, each once', async () => {
         expect(mails[0]!.attachments.some((a) => a.contentType.startsWith('text/calendar'))).toBe(true);
       }
     } finally {
-      await handle.terminate('test over');
+      await terminateWhenIdle(handle);
     }
   });
   // One message per reminder and recipient, and no copy of any.

@@ -60,6 +60,7 @@ const MATRIX: Record<EndpointName, Case> = {
   inbox: { fresh: false, request: () => ({ method: 'GET', path: '/v1/inbox' }), expect: row(200, 200, 200, 200, 200, 200, 401) },
   complianceReport: { fresh: false, request: () => ({ method: 'GET', path: '/v1/reports/compliance' }), expect: row(403, 200, 200, 403, 403, 200, 401) },
   complianceReportCsv: { fresh: false, request: () => ({ method: 'GET', path: '/v1/reports/compliance.csv' }), expect: row(403, 200, 200, 403, 403, 200, 401) },
+  auditExport: { fresh: false, request: () => ({ method: 'GET', path: '/v1/audit-export?from=2026-01-01&to=2026-01-02' }), expect: row(403, 200, 200, 403, 403, 200, 401) },
   catalogue: { fresh: false, request: () => ({ method: 'GET', path: '/v1/catalogue' }), expect: row(200, 200, 200, 200, 200, 200, 401) },
   whoAmI: { fresh: false, request: () => ({ method: 'GET', path: '/v1/me' }), expect: row(200, 200, 200, 200, 200, 200, 401) },
   healthz: { fresh: false, request: () => ({ method: 'GET', path: '/healthz' }), expect: row(200, 200, 200, 200, 200, 200, 200) },

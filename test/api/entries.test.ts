@@ -4,8 +4,6 @@ import { AUDIT_ACTION } from '../../domain/types';
 import { openStagesOf } from '../../domain';
 import { BODY, COHORT, ENTRY_STATUS, STAGE, STAGE_STATE, USER_ROLE } from '../../domain/vocabulary';
 import { uniquePartyId } from '../../testkit/temporal';
-import { ENTRY_WORKFLOW_TYPE } from '../../workflows/messages';
-import { SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
 import { startBody, startBodyAcceded } from '../../testkit/api-fixtures';
 import { call, eventually, type Answer } from '../../testkit/api-harness';
 import { useApiHarness } from '../../testkit/suites';
@@ -345,47 +343,5 @@ describe('inbox and compliance report', () => {
     expect(csv.status).toBe(200);
     expect(csv.text.split('\r\n')[0]).toContain('"partyId","partyName","cohort","status"');
     expect(csv.text).toContain(`"${late}"`);
-  });
-
-  test('an entry whose status query goes unanswered is reported from visibility and named in the inbox, not a 503 for all', async () => {
-    const stranded = uniquePartyId('STRANDED');
-    const a = SEARCH_ATTRIBUTE;
-    // Started on a task queue no worker polls: its status query can only time out.
-    const handle = await suite.env.client.workflow.start(ENTRY_WORKFLOW_TYPE, {
-      taskQueue: 'no-worker-polls-this',
-      workflowId: `uep-${stranded}`,
-      args: [],
-      typedSearchAttributes: [
-        { key: a.partyId, value: stranded },
-        { key: a.partyName, value: 'Stranded Energy' },
-        { key: a.cohort, value: COHORT.SMALL_DOMESTIC_SUPPLIER },
-        { key: a.roles, value: [USER_ROLE.GAS_SUPPLIER] },
-        { key: a.status, value: ENTRY_STATUS.IN_PROGRESS },
-        { key: a.awaitedBodies, value: [BODY.DCC] },
-        { key: a.mandateDeadline, value: new Date('2030-01-31T00:00:00Z') },
-        { key: a.inBreach, value: false },
-        { key: a.atRisk, value: true },
-      ],
-    });
-    try {
-      const report = await eventually(
-        async () => ComplianceReport.parse((await api('GET', '/v1/reports/compliance', { token: ops })).json),
-        (r) => r.rows.some((row) => row.partyId === stranded),
-        20_000,
-      );
-      expect(report.rows.find((r) => r.partyId === stranded)).toMatchObject({
-        source: 'VISIBILITY',
-        compliance: 'AT_RISK',
-        mandateDeadline: '2030-01-31',
-        rolesComplete: null,
-        forecastCompletion: null,
-      });
-      expect(report.rows.filter((r) => r.partyId !== stranded).every((r) => r.source === 'STATUS')).toBe(true);
-      const inbox = InboxResponse.parse((await api('GET', '/v1/inbox', { token: dcc })).json);
-      expect(inbox.unavailable).toEqual([stranded]);
-      expect(inbox.items.length).toBeGreaterThan(0);
-    } finally {
-      await handle.terminate('test over');
-    }
   });
 });

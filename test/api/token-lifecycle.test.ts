@@ -15,6 +15,7 @@ import { BODY } from '../../domain/vocabulary';
 import { startBody } from '../../testkit/api-fixtures';
 import { call, eventually, recordingActivities, type Answer } from '../../testkit/api-harness';
 import { freePort } from '../../testkit/ports';
+import { testRecordUrl } from '../../testkit/record';
 import type { Worker } from '@temporalio/worker';
 import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 
@@ -53,6 +54,7 @@ beforeAll(async () => {
       TEMPORAL_TASK_QUEUE: taskQueue,
       AUTH_TOKENS_FILE: file,
       LOG_LEVEL: 'info',
+      RECORD_DATABASE_URL: await testRecordUrl(),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

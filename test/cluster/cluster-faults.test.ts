@@ -27,7 +27,7 @@ async function workflowTaskWorkers(client: Client, partyIds: readonly string[]):
 
 /** Drives `entries` entries on a fault stack with two workers; `fault` runs once some work is done. */
 async function underFault(name: string, entries: number, concurrency: number, fault: (stack: FaultStack, progress: Progress) => Promise<string>): Promise<void> {
-  const stack = await startFaultStack({ address: cluster().address });
+  const stack = await startFaultStack({ address: cluster().address, recordUrl: cluster().recordUrl });
   try {
     await stack.startWorker();
     await stack.startWorker();

@@ -12,6 +12,8 @@ import { driveOverHttp, startEntryOverHttp } from '../../bench/http-driver';
 import { DEFAULT_NAMESPACE } from '../../config/temporal';
 import { entryIdFor } from '../../domain';
 import { BODY, ENTRY_STATUS, type Body } from '../../domain/vocabulary';
+import { openRecord } from '../../record/db';
+import { PG_PASSWORD } from '../../scripts/cluster/postgres';
 import { DEMO_PARTY_ID } from '../../scripts/local-tokens';
 import { requireBinary, TEMPORAL_CLI, PROJECT_ROOT } from '../../scripts/temporal-toolchain';
 import { startBody } from '../../testkit/api-fixtures';
@@ -113,7 +115,13 @@ test('npm run cluster: an entry to COMPLETE through its API, listed by search at
       // http-driver numbers its submissions (sub-) and decisions (dec-) 1..updates, in order.
       const recorded = await recordedUpdateIds(client, DEMO_PARTY_ID);
       expect(recorded.map((id) => id.replace(/^(sub|dec)-/, ''))).toEqual(Array.from({ length: result.updates }, (_, i) => `${DEMO_PARTY_ID}-${i + 1}`));
-      const line = await expectNothingLostNothingDoubled(client, [{ partyId: DEMO_PARTY_ID, accepted: recorded, status: result.final.status }], { smtp, webhooks });
+      const record = openRecord(/Record\s+(postgres:\/\/\S+)/.exec(output)![1]!.replace(':***@', `:${PG_PASSWORD}@`), { maxConnections: 1, allowExitOnIdle: true });
+      let line: string;
+      try {
+        line = await expectNothingLostNothingDoubled(client, [{ partyId: DEMO_PARTY_ID, accepted: recorded, status: result.final.status }], { smtp, webhooks, record });
+      } finally {
+        await record.destroy();
+      }
       console.log(`npm run cluster: lifecycle complete through the API (${result.updates} updates, ${result.rounds} rounds): ${line}`);
     } finally {
       await connection.close();

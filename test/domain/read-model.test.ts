@@ -11,6 +11,7 @@ import {
   COMPLIANCE,
   type EntrySummary,
 } from '../../domain';
+import { ENTRY_STATUS } from '../../domain/vocabulary';
 import { at, decide, must, OPS, SECAS, started, submit, withGroundwork } from './domain-fixtures';
 
 const NOW = at('2026-11-02');
@@ -80,6 +81,11 @@ describe('compliance', () => {
     expect(complianceOf(summarise(done, NOW))).toBe(COMPLIANCE.ON_TRACK);
   });
 
+  it('an entry Temporal closed outside the engine is that, whatever its deadline says', () => {
+    const facts = { status: ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE, mandateDeadline: '2018-01-21', inBreach: true, atRisk: true };
+    expect(complianceOf(facts)).toBe(COMPLIANCE.CLOSED_OUTSIDE_ENGINE);
+  });
+
   it('rows: the earliest mandate deadline first, none last, then by party; totals list every compliance', () => {
     const rows = [
       { partyId: 'C', mandateDeadline: null, compliance: COMPLIANCE.NO_MANDATE },
@@ -88,6 +94,6 @@ describe('compliance', () => {
       { partyId: 'D', mandateDeadline: '2017-11-25', compliance: COMPLIANCE.COMPLETE_LATE },
     ];
     expect([...rows].sort(byMandateDeadline).map((r) => r.partyId)).toEqual(['D', 'A', 'B', 'C']);
-    expect(complianceTotals(rows)).toEqual({ COMPLETE_ON_TIME: 0, COMPLETE_LATE: 1, ON_TRACK: 0, AT_RISK: 0, IN_BREACH: 2, NO_MANDATE: 1, WITHDRAWN: 0 });
+    expect(complianceTotals(rows)).toEqual({ COMPLETE_ON_TIME: 0, COMPLETE_LATE: 1, ON_TRACK: 0, AT_RISK: 0, IN_BREACH: 2, NO_MANDATE: 1, WITHDRAWN: 0, CLOSED_OUTSIDE_ENGINE: 0 });
   });
 });

@@ -17,6 +17,8 @@ import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
 import { ENGINE_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from '../../bench/worker-process';
 import { connectClient } from '../../testkit/api-harness';
 import { freePort } from '../../testkit/ports';
+import { openRecord, type RecordDb } from '../../record/db';
+import { sharedTestRecord, testRecordUrl } from '../../testkit/record';
 import { startSmtpCatcher, type SmtpCatcher } from '../../testkit/smtp-catcher';
 import { startDevServer, uniqueTaskQueue } from '../../testkit/temporal';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
@@ -36,6 +38,8 @@ export interface FaultStack {
   webhooks: WebhookReceiver;
   /** In front of `webhooks`: close() makes the receiver unreachable. */
   gate: TcpGate;
+  /** The record (PostgreSQL) the workers write to. */
+  record: RecordDb;
   /** The first running worker. */
   worker(): WorkerProcess | undefined;
   workers(): WorkerProcess[];
@@ -58,8 +62,8 @@ export function faultRoutes(webhookUrl: string): NotificationRoutes {
   };
 }
 
-/** On a dev server of its own (restartable), or on a running Temporal given by its address. */
-export async function startFaultStack(external?: { address: string }): Promise<FaultStack> {
+/** On a dev server of its own (restartable), or on a running Temporal given by its address (and its record, if it has one). */
+export async function startFaultStack(external?: { address: string; recordUrl?: string }): Promise<FaultStack> {
   const dir = mkdtempSync(path.join(tmpdir(), 'uep-faults-'));
   const dbFilename = external ? '' : path.join(dir, 'temporal.db');
   const port = external ? 0 : await freePort();
@@ -74,6 +78,8 @@ export async function startFaultStack(external?: { address: string }): Promise<F
   const gate = await startTcpGate(webhooks.port);
   const bundle = await buildWorkflowBundle(path.join(dir, 'workflow-bundle.js'));
   const taskQueue = uniqueTaskQueue('faults');
+  const recordUrl = external?.recordUrl ?? (await testRecordUrl());
+  const record = external?.recordUrl ? openRecord(recordUrl, { maxConnections: 2, allowExitOnIdle: true }) : await sharedTestRecord();
   const workerEnv: Record<string, string> = {
     TEMPORAL_ADDRESS: address,
     TEMPORAL_NAMESPACE: DEFAULT_NAMESPACE,
@@ -87,6 +93,7 @@ export async function startFaultStack(external?: { address: string }): Promise<F
     LOG_LEVEL: 'INFO',
     // loopback links and example.org-style routes are the point here (config/example-values.ts)
     UEP_DEMO: 'true',
+    RECORD_DATABASE_URL: recordUrl,
   };
   let workers: WorkerProcess[] = [];
 
@@ -99,6 +106,7 @@ export async function startFaultStack(external?: { address: string }): Promise<F
     smtp,
     webhooks,
     gate,
+    record,
     worker: () => workers[0],
     workers: () => workers,
     async startWorker() {
@@ -125,6 +133,7 @@ export async function startFaultStack(external?: { address: string }): Promise<F
       await connection.close().catch(() => undefined);
       await env?.teardown().catch(() => undefined);
       await gate.close();
+      if (external?.recordUrl) await record.destroy();
       await webhooks.stop();
       await smtp.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -9,6 +9,8 @@ import type { temporal } from '@temporalio/proto';
 import type { DeliveryReport, NotificationActivities } from '../../activities/types';
 import { entryIdFor } from '../../domain';
 import { AUDIT_ACTION, type AuditRecord, type Notification } from '../../domain/types';
+import { getRecordedEntry, recordedAuditTrail } from '../../record/read';
+import type { RecordDb } from '../../record/db';
 import { getAuditTrailQuery } from '../../workflows/messages';
 
 /** The activity type of notification delivery (the method name on NotificationActivities). */
@@ -51,3 +53,34 @@ export async function recordedUpdateIds(client: Client, partyId: string): Promis
   const trail: AuditRecord[] = await client.workflow.getHandle(entryIdFor(partyId)).query(getAuditTrailQuery);
   return trail.filter((r) => r.action === AUDIT_ACTION.DECISION || r.action === AUDIT_ACTION.SUBMISSION).map((r) => r.id ?? '');
 }
+
+export interface RecordComparison {
+  entries: number;
+  /** Audit records in the Temporal trails, and how many of them the record holds (equal, in order). */
+  temporalRecords: number;
+  recordRows: number;
+  /** Entries whose record differs from Temporal: missing, doubled or out of order rows, or another status. */
+  differing: { partyId: string; temporal: string[]; record: string[]; status: string | null }[];
+}
+
+const auditKey = (r: AuditRecord) => `${r.seq}:${r.action}:${r.id ?? ''}`;
+
+/** Each entry's audit rows in PostgreSQL against its audit trail in Temporal, entry by entry. */
+export async function compareRecordWithTemporal(client: Client, db: RecordDb, partyIds: readonly string[], status: string): Promise<RecordComparison> {
+  const comparison: RecordComparison = { entries: partyIds.length, temporalRecords: 0, recordRows: 0, differing: [] };
+  for (const partyId of partyIds) {
+    const trail: AuditRecord[] = await client.workflow.getHandle(entryIdFor(partyId)).query(getAuditTrailQuery);
+    const rows = await recordedAuditTrail(db, entryIdFor(partyId));
+    const entry = await getRecordedEntry(db, entryIdFor(partyId));
+    comparison.temporalRecords += trail.length;
+    comparison.recordRows += rows.length;
+    const [temporal, record] = [trail.map(auditKey), rows.map(auditKey)];
+    if (JSON.stringify(temporal) !== JSON.stringify(record) || entry?.status !== status) {
+      comparison.differing.push({ partyId, temporal, record, status: entry?.status ?? null });
+    }
+  }
+  return comparison;
+}
+
+export const describeRecordComparison = (c: RecordComparison) =>
+  `record: ${c.recordRows}/${c.temporalRecords} audit rows of ${c.entries} entries, ${c.differing.length} entries differing`;

@@ -1,6 +1,6 @@
 /**
  * The Temporal dev server stopped mid-run and started again on the same port and SQLite file:
- * every entry resumes and completes, with nothing lost or doubled. The worker process and the
+ * every entry resumes and completes, with nothing lost or doubled, in Temporal and in the record. The worker process and the
  * client ride through the outage on their own reconnection.
  */
 import { ENTRY_STATUS } from '../../domain/vocabulary';
@@ -8,7 +8,7 @@ import { uniquePartyId } from '../../testkit/temporal';
 import { awaitClosed, driveAll, pause, within, type Progress } from './chaos';
 import { auditDeliveries, describeAudit, expectNothingLost } from './delivery-check';
 import { useFaultStack } from './fault-stack';
-import { recordedUpdateIds } from './ledger';
+import { compareRecordWithTemporal, describeRecordComparison, recordedUpdateIds } from './ledger';
 
 const ENTRIES = 40;
 const CONCURRENCY = 10;
@@ -42,6 +42,9 @@ test(`${ENTRIES} entries through a dev server restart on its SQLite file`, async
     expect(d.final.status).toBe(ENTRY_STATUS.COMPLETE);
     expect(await recordedUpdateIds(stack.client, d.partyId)).toEqual(d.accepted);
   }
+  const record = await compareRecordWithTemporal(stack.client, stack.record, partyIds, ENTRY_STATUS.COMPLETE);
+  console.log(describeRecordComparison(record));
+  expect(record.differing).toEqual([]);
   const audit = await auditDeliveries(stack.client, partyIds, stack.smtp, stack.webhooks);
   console.log(describeAudit(audit));
   expectNothingLost(audit);

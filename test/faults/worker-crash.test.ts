@@ -1,7 +1,8 @@
 /**
  * The worker SIGKILLed at random moments while 200 entries progress, and started again each
  * time: every entry completes, every accepted submission and decision is in its audit trail
- * exactly once, and every notification reaches its receivers (exactly once after deduplication
+ * exactly once, the record (PostgreSQL) holds every audit record of Temporal's trails once and in
+ * order, and every notification reaches its receivers (exactly once after deduplication
  * by id; transport-level copies across a crash are counted and reported).
  */
 import { ENTRY_STATUS } from '../../domain/vocabulary';
@@ -9,7 +10,7 @@ import { uniquePartyId } from '../../testkit/temporal';
 import { awaitClosed, between, driveAll, pause, within, type Progress } from './chaos';
 import { auditDeliveries, describeAudit, expectNothingLost } from './delivery-check';
 import { useFaultStack } from './fault-stack';
-import { recordedUpdateIds } from './ledger';
+import { compareRecordWithTemporal, describeRecordComparison, recordedUpdateIds } from './ledger';
 
 const ENTRIES = Number(process.env.FAULT_ENTRIES ?? 200);
 const CONCURRENCY = 20;
@@ -50,6 +51,11 @@ test(`${ENTRIES} entries through ${KILLS} worker SIGKILLs: nothing lost, nothing
     expect(d.final.status).toBe(ENTRY_STATUS.COMPLETE);
     expect(await recordedUpdateIds(stack.client, d.partyId)).toEqual(d.accepted);
   }
+
+  const record = await compareRecordWithTemporal(stack.client, stack.record, partyIds, ENTRY_STATUS.COMPLETE);
+  console.log(describeRecordComparison(record));
+  expect(record.differing).toEqual([]);
+  expect(record.recordRows).toBe(record.temporalRecords);
 
   const audit = await auditDeliveries(stack.client, partyIds, stack.smtp, stack.webhooks);
   console.log(describeAudit(audit));

@@ -142,8 +142,8 @@ const services = compose.services;
 const OWN_IMAGE = /^uep-engine:/;
 const ENGINE = ['worker', 'api'] as const;
 /** Run once and exit 0; other services depend on them with service_completed_successfully. */
-const ONE_SHOT = ['temporal-schema', 'temporal-setup'];
-const EXPECTED_SERVICES = ['postgresql', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'mailpit', 'worker', 'api', 'proxy'];
+const ONE_SHOT = ['temporal-schema', 'temporal-setup', 'record-migrate'];
+const EXPECTED_SERVICES = ['postgresql', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'mailpit', 'record-migrate', 'worker', 'api', 'proxy'];
 
 /**
  * Schema variables a service may leave unset, each with the reason. Everything else the worker
@@ -247,8 +247,9 @@ describe('docker-compose.yml', () => {
       'temporal-setup': { temporal: 'service_healthy' },
       'temporal-ui': { temporal: 'service_healthy' },
       proxy: { api: 'service_healthy' },
-      worker: { 'temporal-setup': 'service_completed_successfully', mailpit: 'service_healthy' },
-      api: { 'temporal-setup': 'service_completed_successfully' },
+      'record-migrate': { 'temporal-schema': 'service_completed_successfully' },
+      worker: { 'temporal-setup': 'service_completed_successfully', 'record-migrate': 'service_completed_successfully', mailpit: 'service_healthy' },
+      api: { 'temporal-setup': 'service_completed_successfully', 'record-migrate': 'service_completed_successfully' },
       postgresql: {},
       mailpit: {},
     };

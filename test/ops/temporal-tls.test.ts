@@ -17,6 +17,7 @@ import { eventually } from '../../testkit/api-harness';
 import { startCaddy, type RunningCaddy } from '../../testkit/caddy';
 import { freePort } from '../../testkit/ports';
 import { makeTestPki, type TestPki } from '../../testkit/pki';
+import { testRecordUrl } from '../../testkit/record';
 import { startDevServer, uniqueTaskQueue } from '../../testkit/temporal';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -125,13 +126,21 @@ describe('Temporal client settings (config/temporal.ts)', () => {
       entry: ENGINE_WORKER_ENTRY,
     // It bundles the workflows at start (webpack): slow on a loaded machine.
     readyTimeoutMs: 120_000,
-      env: { ...tlsEnv(), TEMPORAL_TASK_QUEUE: taskQueue, WORKER_METRICS_ENABLED: 'false', LOG_LEVEL: 'INFO' },
+      env: { ...tlsEnv(), TEMPORAL_TASK_QUEUE: taskQueue, WORKER_METRICS_ENABLED: 'false', LOG_LEVEL: 'INFO', RECORD_DATABASE_URL: await testRecordUrl() },
     });
     const port = await freePort();
     let apiLog = '';
     api = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', UEP_DEMO: 'true', API_PORT: String(port), TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn', ...tlsEnv() },
+      env: {
+        PATH: process.env.PATH ?? '',
+        UEP_DEMO: 'true',
+        API_PORT: String(port),
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        LOG_LEVEL: 'warn',
+        RECORD_DATABASE_URL: await testRecordUrl(),
+        ...tlsEnv(),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     api.stdout?.on('data', (d: Buffer) => (apiLog += d.toString()));

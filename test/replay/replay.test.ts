@@ -25,11 +25,13 @@ const SCENARIOS = ['full-lifecycle', 'rework-loops', 'deadline-amended', 'withdr
 
 // v1: before the keep-wake-timer patch; v2: after it; v3: after uep-rules-v2 (rules version 2, final summary as result);
 // v4: after uep-party-notices (rules version 3, the Party's notices); v5: after lean-updates (compact
-// update results, only changed search attributes upserted), without uep-party-notices; v6: after both.
-const GENERATIONS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6'];
-/** Which generations have each change (v4 and v5 were made side by side: neither has the other's). */
-const WITH_PARTY_NOTICES = ['v4', 'v6'];
-const WITH_LEAN_UPDATES = ['v5', 'v6'];
+// update results, only changed search attributes upserted), without uep-party-notices; v6: after both;
+// v7: after record-projection and cancel-as-withdrawal (the record by a local activity), without v4-v6's
+// patches; v8: after all of them, with record-by-activity (the record by a regular activity) for v7's two.
+const GENERATIONS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8'];
+/** Which generations have each change (v4, v5 and v7 were made side by side: none has the others'). */
+const WITH_PARTY_NOTICES = ['v4', 'v6', 'v8'];
+const WITH_LEAN_UPDATES = ['v5', 'v6', 'v8'];
 const generationOf = (name: string) => name.slice(0, name.indexOf('-'));
 
 test('there are histories of every scenario from every generation of the workflow', () => {

@@ -29,7 +29,7 @@ import type { entryWorkflow } from '../../workflows';
 import { actOn, compactResult, driveToCompletion, openStages, principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import { captureHistory } from '../../testkit/histories';
 import { recordingNotifier, type Recorded } from '../../testkit/recording-notifier';
-import { createTestWorker, startTimeSkippingServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { createTestWorker, startTimeSkippingServer, terminateWhenIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -78,7 +78,7 @@ async function withEntry(overrides: Partial<StartEntryInput>, run: (r: Running) 
       await run({ handle, worker, sent, taskQueue, partyId, startedAt });
     } finally {
       // An entry left open without a worker would stall time skipping for the tests after it.
-      if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('test over');
+      await terminateWhenIdle(handle);
     }
   });
 }
@@ -129,7 +129,9 @@ describe.each([COHORT.SMALL_DOMESTIC_SUPPLIER, COHORT.ELECTRICITY_DNO, COHORT.SM
 
         const events = await historyLength(handle);
         console.log(`${cohort}: one-role lifecycle over ${Math.round((completedAt - startedAt) / DAY)} days: ${events} history events, ${Date.now() - wallStart} ms wall time`);
-        expect(events).toBeLessThan(300);
+        // about 260 events of its own (300 allowed before the record), and 6 more for each of its
+        // ~25 transitions handed to the record (its activity and the workflow task its completion makes)
+        expect(events).toBeLessThan(450);
         if (cohort === COHORT.SMALL_DOMESTIC_SUPPLIER) await captureHistory(handle, 'full-lifecycle');
       });
     });

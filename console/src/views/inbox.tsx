@@ -98,8 +98,6 @@ export function Inbox({ principal, body }: { principal: Principal; body?: string
           </table>
         </div>
       )}
-      {inbox.data?.truncated && <p class="muted">Only the first entries are listed: narrow the search in the entries list.</p>}
-      {(inbox.data?.unavailable.length ?? 0) > 0 && <p class="muted">Not answering right now: {inbox.data?.unavailable.join(', ')}.</p>}
     </Page>
   );
 }

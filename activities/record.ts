@@ -1,0 +1,28 @@
+/**
+ * The record's activities: the workflow's projection written to PostgreSQL, and each delivered
+ * notification stamped with its delivery time.
+ */
+import type { RecordDb } from '../record/db';
+import { markDelivered, writeProjection } from '../record/write';
+import { DELIVERY_STATUS, type NotificationActivities, type RecordActivities } from './types';
+
+export function createRecordActivities(db: RecordDb): RecordActivities {
+  return {
+    async recordEntry(projection) {
+      await writeProjection(db, projection);
+    },
+  };
+}
+
+/** The notification activities, with every delivery that reached someone stamped in the record. */
+export function stampingDeliveries(db: RecordDb, activities: NotificationActivities): NotificationActivities {
+  return {
+    async deliverNotification(notification) {
+      const report = await activities.deliverNotification(notification);
+      if (report.status === DELIVERY_STATUS.DELIVERED || report.status === DELIVERY_STATUS.PARTIAL) {
+        await markDelivered(db, notification.id, new Date());
+      }
+      return report;
+    },
+  };
+}

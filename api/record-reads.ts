@@ -1,0 +1,129 @@
+/**
+ * The API's reads from the record (PostgreSQL): every entry, its audit trail across runs and the
+ * bulk audit export, answered as of the API's own clock. Time-dependent fields (forecast, days
+ * left, at risk, in breach, overdue) come from the stored state through the pure domain at
+ * `ctx.now()`, never from the moment the workflow last woke up.
+ */
+import { entryIdFor, searchAttributesOf, summarise, type EntryState } from '../domain';
+import type { AuditRecord, EntrySummary } from '../domain/types';
+import { ENTRY_STATUS } from '../domain/vocabulary';
+import { getRecordedEntry, recordedAuditTrail, recordedEntries, recordedEntryPage, type RecordedEntry, type RecordFilters } from '../record/read';
+import type { AppContext } from './context';
+import type { VisibleEntry } from './temporal/gateway';
+import { decodePageToken, encodePageToken } from './temporal/page-token';
+import { nameTerms, type EntryFilters } from './temporal/visibility';
+
+/** The entry as of now; a run Temporal closed outside the engine says so in its status. */
+export function summaryOf(ctx: AppContext, entry: RecordedEntry): EntrySummary {
+  const summary = summarise(entry.state, ctx.now());
+  if (entry.status !== ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE) return summary;
+  return {
+    ...summary,
+    status: ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE,
+    headline: `${entry.state.partyName}: closed outside the engine (Temporal: ${entry.temporalStatus ?? 'unknown'})`,
+    atRisk: false,
+    inBreach: false,
+    forecastCompletion: null,
+    nextDeadline: null,
+    awaitedBodies: [],
+    ...(entry.closedAt ? { closedAt: entry.closedAt.toISOString() } : {}),
+  };
+}
+
+export async function recordedSummary(ctx: AppContext, partyId: string): Promise<EntrySummary | null> {
+  const entry = await getRecordedEntry(ctx.record, entryIdFor(partyId));
+  return entry ? summaryOf(ctx, entry) : null;
+}
+
+/** Polls the record (at most RECORD_CATCH_UP_MS) until `holds` is true of the entry; false past the bound. */
+async function awaitRecorded(ctx: AppContext, partyId: string, holds: (entry: RecordedEntry) => boolean): Promise<boolean> {
+  const until = Date.now() + ctx.config.RECORD_CATCH_UP_MS;
+  for (;;) {
+    const entry = await getRecordedEntry(ctx.record, entryIdFor(partyId));
+    if (entry && holds(entry)) return true;
+    if (Date.now() >= until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * Waits until the record holds the run just started, so that a read right after a start sees it;
+ * past the bound the start answers anyway (reads then fall back to the workflow or show the
+ * previous run until the record catches up).
+ */
+export function awaitRecordedRun(ctx: AppContext, partyId: string, runId: string): Promise<boolean> {
+  return awaitRecorded(ctx, partyId, (entry) => entry.chainId === runId);
+}
+
+/** Waits until the record holds the entry as of an accepted update (read your own write), within the same bound. */
+export function awaitRecordedUpdate(ctx: AppContext, partyId: string, record: AuditRecord): Promise<boolean> {
+  const at = Date.parse(record.at);
+  return awaitRecorded(ctx, partyId, (entry) => entry.asOf.getTime() >= at || entry.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE);
+}
+
+/** Null when the record has never heard of the entry. */
+export async function recordedTrail(ctx: AppContext, partyId: string): Promise<AuditRecord[] | null> {
+  const entryId = entryIdFor(partyId);
+  const trail = await recordedAuditTrail(ctx.record, entryId);
+  if (trail.length > 0) return trail;
+  return (await getRecordedEntry(ctx.record, entryId)) ? [] : null;
+}
+
+/** The filters the record can apply in SQL; at-risk and in-breach depend on now and are applied after. */
+function recordFilters(f: EntryFilters): RecordFilters {
+  return {
+    ...(f.partyId !== undefined ? { partyId: f.partyId } : {}),
+    ...(f.status !== undefined ? { status: f.status } : {}),
+    ...(f.awaitedBody !== undefined ? { awaitedBody: f.awaitedBody } : {}),
+    ...(f.role !== undefined ? { role: f.role } : {}),
+    ...(f.cohort !== undefined ? { cohort: f.cohort } : {}),
+    ...(f.partyName !== undefined ? { partyNameWords: nameTerms(f.partyName) } : {}),
+    ...(f.mandateDeadlineFrom !== undefined ? { mandateDeadlineFrom: f.mandateDeadlineFrom } : {}),
+    ...(f.mandateDeadlineTo !== undefined ? { mandateDeadlineTo: f.mandateDeadlineTo } : {}),
+  };
+}
+
+/** An entry as a list row, as of now. */
+export function listedEntry(ctx: AppContext, entry: RecordedEntry): VisibleEntry {
+  const state: EntryState = entry.state;
+  const view = searchAttributesOf(state, ctx.now());
+  const outside = entry.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE;
+  return {
+    ...view,
+    entryId: entry.entryId,
+    status: outside ? ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE : view.status,
+    ...(outside ? { awaitedBodies: [], openStages: [], atRisk: false, inBreach: false, nextDeadline: null } : {}),
+    mandateDeadline: state.mandate.deadline,
+    startedAt: new Date(state.startedAtMs).toISOString(),
+    closedAt: entry.closedAt?.toISOString() ?? (state.closedAtMs === undefined ? null : new Date(state.closedAtMs).toISOString()),
+  };
+}
+
+function keeps(f: EntryFilters, e: VisibleEntry): boolean {
+  return (f.atRisk === undefined || e.atRisk === f.atRisk) && (f.inBreach === undefined || e.inBreach === f.inBreach);
+}
+
+/**
+ * One page of entries matching the filters, in entry id order, after the page token (bound to the
+ * same filters, carrying the last entry id seen); nextPageToken null on the last page.
+ */
+export async function listRecorded(ctx: AppContext, f: EntryFilters, limit: number, pageToken?: string): Promise<{ entries: VisibleEntry[]; nextPageToken: string | null }> {
+  const searchKey = JSON.stringify(f);
+  const entries: VisibleEntry[] = [];
+  let cursor = pageToken ? decodePageToken(searchKey, pageToken).toString('utf8') : undefined;
+  for (;;) {
+    const page = await recordedEntryPage(ctx.record, recordFilters(f), limit - entries.length, cursor);
+    for (const e of page.entries) {
+      const listed = listedEntry(ctx, e);
+      if (keeps(f, listed)) entries.push(listed);
+    }
+    cursor = page.entries[page.entries.length - 1]?.entryId;
+    if (page.last === null) return { entries, nextPageToken: null };
+    if (entries.length >= limit) return { entries, nextPageToken: cursor === undefined ? null : encodePageToken(searchKey, Buffer.from(cursor, 'utf8')) };
+  }
+}
+
+/** Every entry matching the filters, as of now (no cap: read a batch at a time). */
+export async function* recordedSummaries(ctx: AppContext, f: EntryFilters): AsyncGenerator<EntrySummary> {
+  for await (const e of recordedEntries(ctx.record, recordFilters(f))) yield summaryOf(ctx, e);
+}

@@ -1,0 +1,45 @@
+/**
+ * Opens the record: Kysely over node-postgres, the same SQL whether the server is a real
+ * PostgreSQL or the embedded PGlite served on a local socket (record/embedded.ts).
+ */
+import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationResultSet } from 'kysely';
+import pg from 'pg';
+import * as m0001 from './migrations/0001-record';
+import * as m0002 from './migrations/0002-engine-role';
+import type { RecordDatabase } from './schema';
+
+export type RecordDb = Kysely<RecordDatabase>;
+
+const DATE_OID = 1082;
+
+/** 'YYYY-MM-DD' stays text: a calendar date has no time zone to shift it. */
+const types = new pg.TypeOverrides();
+types.setTypeParser(DATE_OID, 'text', (value: string) => value);
+
+/** `allowExitOnIdle`: idle connections do not keep the process alive (tests, one-shot commands). */
+export function openRecord(url: string, opts: { maxConnections?: number; allowExitOnIdle?: boolean } = {}): RecordDb {
+  const pool = new pg.Pool({ connectionString: url, max: opts.maxConnections ?? 8, types, allowExitOnIdle: opts.allowExitOnIdle ?? false });
+  pool.on('error', () => undefined); // an idle client's broken connection: the next query reconnects
+  return new Kysely<RecordDatabase>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Every migration, in order. Names never change once shipped. */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001-record': m0001,
+  '0002-engine-role': m0002,
+};
+
+/** Brings the schema to the latest migration; throws with the failing migration's error. */
+export async function migrateRecord(db: Kysely<unknown> | RecordDb): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db: db as Kysely<unknown>, provider: { getMigrations: async () => MIGRATIONS } });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error instanceof Error ? result.error : new Error(`migration failed: ${JSON.stringify(result.error)}`);
+  return result;
+}
+
+/** Whether every migration has run (false while the schema is behind or the server does not answer yet). */
+export async function isMigrated(db: Kysely<unknown> | RecordDb): Promise<boolean> {
+  const migrator = new Migrator({ db: db as Kysely<unknown>, provider: { getMigrations: async () => MIGRATIONS } });
+  const migrations = await migrator.getMigrations().catch(() => []);
+  return migrations.length === Object.keys(MIGRATIONS).length && migrations.every((m) => m.executedAt !== undefined);
+}

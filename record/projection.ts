@@ -1,0 +1,40 @@
+/**
+ * What the entry workflow hands to the record after its transitions: plain JSON, built
+ * deterministically in the workflow, written idempotently by the record activity.
+ */
+import type { EntryState } from '../domain';
+import type { AuditRecord, Notification } from '../domain/types';
+
+export const RECORD_CLOSURE_OUTCOME = {
+  COMPLETE: 'COMPLETE',
+  WITHDRAWN: 'WITHDRAWN',
+  CLOSED_OUTSIDE_ENGINE: 'CLOSED_OUTSIDE_ENGINE',
+} as const;
+export type RecordClosureOutcome = (typeof RECORD_CLOSURE_OUTCOME)[keyof typeof RECORD_CLOSURE_OUTCOME];
+
+export interface EntryProjection {
+  entryId: string;
+  /** The first run id of the run chain (continue-as-new keeps it): audit seqs continue within it. */
+  chainId: string;
+  runId: string;
+  /** Workflow time of `state`, epoch ms. */
+  asOfMs: number;
+  /** The entry as it now stands; its `audit` may be left empty (the records travel in `audit`). */
+  state: EntryState;
+  /** Audit records not yet handed over (replays and retries may hand some over again: they are written once). */
+  audit: AuditRecord[];
+  /** Notifications decided since the last projection. */
+  notifications: Pick<Notification, 'id' | 'kind' | 'recipients' | 'dueAt'>[];
+  /** Set once, when the run chain ends inside the engine. */
+  closure?: { outcome: RecordClosureOutcome; atMs: number };
+}
+
+/** Two projections in one, oldest first: the later state, every record and notification of both. */
+export function mergeProjections(older: EntryProjection, newer: EntryProjection): EntryProjection {
+  return {
+    ...newer,
+    audit: [...older.audit, ...newer.audit],
+    notifications: [...older.notifications, ...newer.notifications],
+    ...(newer.closure ?? older.closure ? { closure: newer.closure ?? older.closure } : {}),
+  };
+}

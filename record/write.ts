@@ -1,0 +1,199 @@
+/**
+ * Writes to the record. Every write is idempotent: a replayed, retried or repeated projection
+ * leaves the record as one write would (audit rows keyed by entry and seq, notifications by id,
+ * closures by run id; the entry row only moves forward in workflow time).
+ */
+import { sql } from 'kysely';
+import { searchAttributesOf } from '../domain';
+import { AUDIT_ACTION } from '../domain/types';
+import { BODY } from '../domain/vocabulary';
+import type { RecordDb } from './db';
+import { RECORD_CLOSURE_OUTCOME, type EntryProjection } from './projection';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export async function writeProjection(db: RecordDb, p: EntryProjection): Promise<void> {
+  const { state } = p;
+  const view = searchAttributesOf(state, p.asOfMs);
+  await db.transaction().execute(async (tx) => {
+    // A chain's records follow every record of the entry's earlier chains.
+    await tx
+      .insertInto('entry_chains')
+      .columns(['entry_id', 'chain_id', 'seq_offset', 'started_at'])
+      .expression(
+        tx.selectNoFrom([
+          sql.lit(p.entryId).as('entry_id'),
+          sql.lit(p.chainId).as('chain_id'),
+          sql<number>`coalesce((select max(seq) from audit where entry_id = ${p.entryId} and chain_id <> ${p.chainId}), 0)`.as('seq_offset'),
+          sql<string>`${iso(state.startedAtMs)}::timestamptz`.as('started_at'),
+        ]),
+      )
+      .onConflict((oc) => oc.columns(['entry_id', 'chain_id']).doNothing())
+      .execute();
+    const { seq_offset: offset } = await tx
+      .selectFrom('entry_chains')
+      .select('seq_offset')
+      .where('entry_id', '=', p.entryId)
+      .where('chain_id', '=', p.chainId)
+      .executeTakeFirstOrThrow();
+
+    if (p.audit.length > 0) {
+      await tx
+        .insertInto('audit')
+        .values(
+          p.audit.map((r) => ({
+            entry_id: p.entryId,
+            seq: offset + r.seq,
+            chain_id: p.chainId,
+            chain_seq: r.seq,
+            at: r.at,
+            action: r.action,
+            principal_body: r.principal.body,
+            principal_id: r.principal.id,
+            record: JSON.stringify(r),
+          })),
+        )
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+
+    if (p.notifications.length > 0) {
+      await tx
+        .insertInto('notifications')
+        .values(
+          p.notifications.map((n) => ({
+            id: n.id,
+            entry_id: p.entryId,
+            kind: n.kind,
+            recipients: JSON.stringify(n.recipients),
+            due_at: n.dueAt,
+          })),
+        )
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+    }
+
+    const row = {
+      entry_id: p.entryId,
+      party_id: state.partyId,
+      party_name: state.partyName,
+      cohort: state.cohort,
+      status: state.status,
+      roles: state.roles,
+      awaited_bodies: view.awaitedBodies,
+      open_stages: view.openStages,
+      mandate_deadline: state.mandate.deadline,
+      started_at: iso(state.startedAtMs),
+      closed_at: state.closedAtMs === undefined ? null : iso(state.closedAtMs),
+      chain_id: p.chainId,
+      run_id: p.runId,
+      as_of: iso(p.asOfMs),
+      state: JSON.stringify({ ...state, audit: [] }),
+      temporal_status: null,
+    };
+    await tx
+      .insertInto('entries')
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .column('entry_id')
+          .doUpdateSet((eb) => ({
+            ...Object.fromEntries(Object.keys(row).filter((k) => k !== 'entry_id').map((k) => [k, eb.ref(`excluded.${k}` as 'excluded.state')])),
+            recorded_at: sql<Date>`now()`,
+          }))
+          // never back in time; and a run Temporal closed outside the engine stays marked
+          .where(sql<boolean>`entries.as_of <= excluded.as_of and not (entries.temporal_status is not null and entries.chain_id = excluded.chain_id)`),
+      )
+      .execute();
+
+    if (p.closure) {
+      await tx
+        .insertInto('closures')
+        .values({
+          run_id: p.runId,
+          entry_id: p.entryId,
+          chain_id: p.chainId,
+          closed_at: iso(p.closure.atMs),
+          outcome: p.closure.outcome,
+          source: 'ENGINE',
+          temporal_status: null,
+        })
+        .onConflict((oc) => oc.column('run_id').doNothing())
+        .execute();
+    }
+  });
+}
+
+/** A notification's delivery, once its activity has carried it out. */
+export async function markDelivered(db: RecordDb, notificationId: string, at: Date): Promise<void> {
+  await db
+    .updateTable('notifications')
+    .set({ delivered_at: at })
+    .where('id', '=', notificationId)
+    .where('delivered_at', 'is', null)
+    .execute();
+}
+
+export interface OutsideClosure {
+  entryId: string;
+  runId: string;
+  /** Temporal's execution status: TERMINATED, FAILED, TIMED_OUT, CANCELED, ... */
+  temporalStatus: string;
+  closedAt: Date;
+}
+
+/**
+ * Marks a run Temporal closed behind the engine's back (the reconciler found it in visibility):
+ * the entry becomes CLOSED_OUTSIDE_ENGINE and its trail gets one audit row. Answers true the
+ * first time only, so the caller notifies once.
+ */
+export async function markClosedOutsideEngine(db: RecordDb, c: OutsideClosure): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const entry = await tx.selectFrom('entries').select(['chain_id', 'status']).where('entry_id', '=', c.entryId).forUpdate().executeTakeFirst();
+    if (!entry) return false;
+    const inserted = await tx
+      .insertInto('closures')
+      .values({
+        run_id: c.runId,
+        entry_id: c.entryId,
+        chain_id: entry.chain_id,
+        closed_at: c.closedAt,
+        outcome: RECORD_CLOSURE_OUTCOME.CLOSED_OUTSIDE_ENGINE,
+        source: 'RECONCILER',
+        temporal_status: c.temporalStatus,
+      })
+      .onConflict((oc) => oc.column('run_id').doNothing())
+      .returning('run_id')
+      .executeTakeFirst();
+    if (!inserted) return false;
+    await tx
+      .updateTable('entries')
+      .set({ status: RECORD_CLOSURE_OUTCOME.CLOSED_OUTSIDE_ENGINE, temporal_status: c.temporalStatus, closed_at: c.closedAt, recorded_at: sql<Date>`now()` })
+      .where('entry_id', '=', c.entryId)
+      .execute();
+    const last = await tx.selectFrom('audit').select(sql<number>`coalesce(max(seq), 0)`.as('seq')).where('entry_id', '=', c.entryId).executeTakeFirstOrThrow();
+    const seq = Number(last.seq) + 1;
+    const record = {
+      seq,
+      at: c.closedAt.toISOString(),
+      action: AUDIT_ACTION.CLOSED_OUTSIDE_ENGINE,
+      principal: { body: BODY.OPS, id: 'temporal' },
+      reason: `Temporal closed the run as ${c.temporalStatus}`,
+    };
+    await tx
+      .insertInto('audit')
+      .values({
+        entry_id: c.entryId,
+        seq,
+        chain_id: entry.chain_id,
+        chain_seq: -seq, // not a workflow record: outside the chain's own numbering
+        at: c.closedAt,
+        action: record.action,
+        principal_body: record.principal.body,
+        principal_id: record.principal.id,
+        record: JSON.stringify(record),
+      })
+      .execute();
+    return true;
+  });
+}

@@ -1,0 +1,182 @@
+/**
+ * Every read answers from the record (PostgreSQL), not from Temporal: an entry deleted from
+ * Temporal is still served in full, a cancellation through Temporal is a withdrawal on record,
+ * a run terminated in Temporal is marked by the reconciler, a Party withdrawn and started again
+ * has one audit trail, answers are as of the API's clock,
+ * and the bulk audit export streams every record of a date range.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Server } from 'node:http';
+import { AuditTrailResponse, ComplianceReport, EntryResponse } from '../../api/schemas';
+import { entryIdFor } from '../../domain';
+import { AUDIT_ACTION, NOTIFICATION_KIND } from '../../domain/types';
+import { BODY, ENTRY_STATUS } from '../../domain/vocabulary';
+import { startBodyAcceded } from '../../testkit/api-fixtures';
+import { call, eventually, listenApp, startHarness, type Harness } from '../../testkit/api-harness';
+import { driveToCompletion } from '../../testkit/entry-driver';
+import { sharedTestRecord } from '../../testkit/record';
+import { startDevServer, uniquePartyId } from '../../testkit/temporal';
+import type { OutsideClosure } from '../../record/write';
+import { reconcileOnce, startReconciler } from '../../worker/reconciler';
+
+const DAY = 86_400_000;
+let env: TestWorkflowEnvironment;
+let h: Harness;
+let ops: string;
+
+beforeAll(async () => {
+  env = await startDevServer();
+  h = await startHarness(env);
+  ops = h.tokenFor(BODY.OPS);
+});
+afterAll(async () => {
+  await h?.close();
+  await env?.teardown();
+});
+
+const api = (method: string, path: string, opts: Parameters<typeof call>[3] = {}) => call(h.baseUrl, method, path, { token: ops, ...opts });
+
+async function start(partyId: string): Promise<void> {
+  const r = await api('POST', '/v1/entries', { body: startBodyAcceded(partyId) });
+  expect(r.status).toBe(201);
+}
+
+const statusOf = async (partyId: string) => EntryResponse.parse((await api('GET', `/v1/entries/${partyId}`)).json).entry;
+const trailOf = async (partyId: string) => AuditTrailResponse.parse((await api('GET', `/v1/entries/${partyId}/audit-trail`)).json).records;
+
+test('an entry completed, then deleted from Temporal, is still served in full: status, audit trail (JSON and CSV), compliance row', async () => {
+  const partyId = uniquePartyId('DELETED');
+  await start(partyId);
+  const handle = env.client.workflow.getHandle(entryIdFor(partyId));
+  await driveToCompletion(handle);
+  const before = await eventually(() => statusOf(partyId), (s) => s.status === ENTRY_STATUS.COMPLETE);
+  const trailBefore = await trailOf(partyId);
+
+  await handle.result(); // closed (its last notices delivered, its record written), then deleted
+  await env.client.workflowService.deleteWorkflowExecution({ namespace: env.namespace ?? 'default', workflowExecution: { workflowId: entryIdFor(partyId) } });
+  await eventually(
+    () => handle.describe().then(() => 'still there', () => 'gone'),
+    (s) => s === 'gone',
+    90_000,
+  );
+
+  const after = await statusOf(partyId);
+  expect(after.status).toBe(ENTRY_STATUS.COMPLETE);
+  expect(after.closedAt).toBe(before.closedAt);
+  const trail = await trailOf(partyId);
+  expect(trail).toEqual(trailBefore);
+  expect(trail.map((r) => r.action)).toContain(AUDIT_ACTION.ROLE_COMPLETE);
+  const csv = await api('GET', `/v1/entries/${partyId}/audit-trail.csv`);
+  expect(csv.status).toBe(200);
+  expect(csv.text.trim().split('\r\n')).toHaveLength(trail.length + 1);
+  const report = ComplianceReport.parse((await api('GET', '/v1/reports/compliance')).json);
+  expect(report.rows.find((r) => r.partyId === partyId)).toMatchObject({ status: ENTRY_STATUS.COMPLETE, completedAt: before.closedAt });
+});
+
+test('a cancellation requested through Temporal withdraws the entry: WITHDRAWN, with its audit record and notices', async () => {
+  const partyId = uniquePartyId('CANCEL');
+  await start(partyId);
+  await env.client.workflow.getHandle(entryIdFor(partyId)).cancel();
+  const s = await eventually(() => statusOf(partyId), (e) => e.status === ENTRY_STATUS.WITHDRAWN, 20_000);
+  expect(s.withdrawnReason).toBe('cancelled through Temporal');
+  const last = (await trailOf(partyId)).at(-1);
+  expect(last).toMatchObject({ action: AUDIT_ACTION.WITHDRAWN, reason: 'cancelled through Temporal', principal: { body: BODY.OPS, id: 'temporal' } });
+  await eventually(
+    async () => h.notifications.filter((n) => n.partyId === partyId && n.kind === NOTIFICATION_KIND.ENTRY_WITHDRAWN).length,
+    (n) => n === 1,
+  );
+  const report = ComplianceReport.parse((await api('GET', '/v1/reports/compliance')).json);
+  expect(report.rows.find((r) => r.partyId === partyId)?.compliance).toBe('WITHDRAWN');
+});
+
+test('an entry terminated in Temporal: the reconciler marks it CLOSED_OUTSIDE_ENGINE within a pass, with one audit record', async () => {
+  const partyId = uniquePartyId('TERMINATED');
+  await start(partyId);
+  await env.client.workflow.getHandle(entryIdFor(partyId)).terminate('terminated in the Web UI');
+  const db = await sharedTestRecord();
+  const marked: OutsideClosure[] = [];
+  const errors: unknown[] = [];
+  const reconciler = startReconciler({ client: env.client, db, intervalMs: 1000, onMarked: (c) => marked.push(c), onError: (err) => errors.push(err) });
+  try {
+    const s = await eventually(() => statusOf(partyId), (e) => e.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE, 30_000);
+    expect(s.headline).toContain('closed outside the engine (Temporal: TERMINATED)');
+    expect([s.atRisk, s.awaitedBodies, typeof s.closedAt]).toEqual([false, [], 'string']);
+    const trail = await trailOf(partyId);
+    expect(trail.at(-1)).toMatchObject({ action: AUDIT_ACTION.CLOSED_OUTSIDE_ENGINE, reason: 'Temporal closed the run as TERMINATED', principal: { body: BODY.OPS, id: 'temporal' } });
+    const report = ComplianceReport.parse((await api('GET', '/v1/reports/compliance')).json);
+    expect(report.rows.find((r) => r.partyId === partyId)?.compliance).toBe('CLOSED_OUTSIDE_ENGINE');
+    // later passes (of this or another worker) mark it no more
+    expect((await reconcileOnce(env.client, db)).filter((c) => c.entryId === entryIdFor(partyId))).toEqual([]);
+    expect(await trailOf(partyId)).toHaveLength(trail.length);
+  } finally {
+    await reconciler.stop();
+  }
+  expect(marked.filter((c) => c.entryId === entryIdFor(partyId)).map((c) => c.temporalStatus)).toEqual(['TERMINATED']);
+  expect(errors).toEqual([]);
+});
+
+test('withdraw, then start the same Party again: one continuous audit trail across both runs', async () => {
+  const partyId = uniquePartyId('AGAIN');
+  await start(partyId);
+  const firstTrail = await trailOf(partyId);
+  expect((await api('POST', `/v1/entries/${partyId}/withdrawal`, { body: { reason: 'wrong cohort' } })).status).toBe(200);
+  const firstRun = env.client.workflow.getHandle(entryIdFor(partyId));
+  await eventually(() => firstRun.describe().then((d) => d.status.name), (status) => status === 'COMPLETED', 20_000);
+  await start(partyId);
+  const amended = await api('PUT', `/v1/entries/${partyId}/mandate-deadline`, { body: { deadline: '2031-03-31', reason: 'panel agreed' } });
+  expect(amended.status).toBe(200);
+  // each run starts with the same records (STARTED, the accession done before it), then its own
+  const perStart = firstTrail.length;
+  const trail = await eventually(() => trailOf(partyId), (t) => t.length === 2 * perStart + 2);
+  expect(trail.map((r) => r.seq)).toEqual(Array.from({ length: trail.length }, (_, i) => i + 1));
+  expect(trail.map((r) => r.action)).toEqual([
+    ...firstTrail.map((r) => r.action),
+    AUDIT_ACTION.WITHDRAWN,
+    ...firstTrail.map((r) => r.action),
+    AUDIT_ACTION.DEADLINE_AMENDED,
+  ]);
+  expect((await statusOf(partyId)).status).toBe(ENTRY_STATUS.IN_PROGRESS);
+
+  const today = new Date().toISOString().slice(0, 10);
+  const ndjson = await api('GET', `/v1/audit-export?from=${today}&to=${today}`);
+  expect(ndjson.status).toBe(200);
+  expect(ndjson.headers.get('content-type')).toContain('application/x-ndjson');
+  const exported = ndjson.text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { partyId: string; seq: number; at: string });
+  expect(exported.filter((r) => r.partyId === partyId).map((r) => r.seq)).toEqual(trail.map((r) => r.seq));
+  expect(exported.map((r) => r.at)).toEqual([...exported.map((r) => r.at)].sort());
+  const csv = await api('GET', `/v1/audit-export?from=${today}&to=${today}&format=csv`);
+  expect(csv.text.split('\r\n')[0]).toContain('"entryId","partyId","seq","at","action"');
+  expect(csv.text.split('\r\n').filter((l) => l.includes(`"${partyId}"`))).toHaveLength(trail.length);
+  expect((await api('GET', `/v1/audit-export?from=${today}&to=2000-01-01`)).status).toBe(400);
+});
+
+test('an entry left idle answers as of the API clock: weeks later its forecast moves with the calendar', async () => {
+  const partyId = uniquePartyId('IDLE');
+  await start(partyId);
+  const now = await eventually(() => statusOf(partyId), (s) => s.forecastCompletion !== null);
+  const sixWeeks = 42 * DAY;
+  // the same record read by an API whose clock is six weeks on: the workflow has not woken up since
+  const later: { server: Server; baseUrl: string } = await listenApp(env.client, { TEMPORAL_TASK_QUEUE: h.config.TEMPORAL_TASK_QUEUE }, h.tokens, {
+    now: () => Date.now() + sixWeeks,
+  });
+  try {
+    const then = EntryResponse.parse((await call(later.baseUrl, 'GET', `/v1/entries/${partyId}`, { token: ops })).json).entry;
+    expect(then.forecastCompletion! > now.forecastCompletion!).toBe(true);
+    const shift = (Date.parse(then.forecastCompletion!) - Date.parse(now.forecastCompletion!)) / DAY;
+    expect(shift).toBeGreaterThanOrEqual(35);
+  } finally {
+    later.server.closeAllConnections();
+    await new Promise<void>((resolve) => later.server.close(() => resolve()));
+  }
+});
+
+test('readiness reports the record and how far it trails the workflows', async () => {
+  const r = await api('GET', '/readyz');
+  expect(r.status).toBe(200);
+  const { record } = r.json as { record: { latencyMs: number; recordLagMs: number } };
+  expect(record.recordLagMs).toBeGreaterThanOrEqual(0);
+  expect(record.latencyMs).toBeGreaterThanOrEqual(0);
+});

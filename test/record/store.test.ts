@@ -1,0 +1,238 @@
+/**
+ * The record store, the same suite on the embedded PGlite and on a real PostgreSQL server:
+ * migrations, idempotent projection, one audit trail across runs, the append-only audit trail,
+ * closures outside the engine, reads and the bulk export.
+ */
+import { sql } from 'kysely';
+import { applyCommand, entryIdFor, searchAttributesOf, startEntry, type EntryState } from '../../domain';
+import type { AuditRecord, Notification, StartEntryInput } from '../../domain/types';
+import { migrateRecord, openRecord, type RecordDb } from '../../record/db';
+import { ENGINE_ROLE } from '../../record/migrations/0002-engine-role';
+import { RECORD_CLOSURE_OUTCOME, type EntryProjection } from '../../record/projection';
+import { auditBetween, getRecordedEntry, recordedAuditTrail, recordedEntries, recordedEntryPage } from '../../record/read';
+import { markClosedOutsideEngine, markDelivered, writeProjection } from '../../record/write';
+import { RECORD_BACKENDS, startRecordServer, type RecordServer } from '../../testkit/postgres';
+
+const OPS = { body: 'OPS', id: 'ops-1' } as const;
+const T0 = Date.parse('2026-11-02T10:00:00Z');
+const DAY = 86_400_000;
+
+function startInput(partyId: string, name = 'ACME Energy'): StartEntryInput {
+  return {
+    partyId,
+    partyName: name,
+    cohort: 'SMALL_NON_DOMESTIC_SUPPLIER',
+    roles: ['IMPORT_SUPPLIER'],
+    uepContact: { name: 'Ann Smith', email: 'ann@acme.example' },
+    startedBy: OPS,
+  };
+}
+
+/** A run chain as the workflow would project it: one projection per transition. */
+class Chain {
+  state: EntryState;
+  projections: EntryProjection[] = [];
+  private handedOver = 0;
+  constructor(
+    readonly partyId: string,
+    readonly chainId: string,
+    now: number,
+    name?: string,
+  ) {
+    const { state, effects } = startEntry(startInput(partyId, name), now);
+    this.state = state;
+    this.project(now, effects.notifications);
+  }
+  private project(now: number, notifications: Notification[], closure?: EntryProjection['closure']): EntryProjection {
+    const p: EntryProjection = {
+      entryId: this.state.entryId,
+      chainId: this.chainId,
+      runId: `${this.chainId}-run`,
+      asOfMs: now,
+      state: { ...this.state, audit: [] },
+      audit: this.state.audit.slice(this.handedOver),
+      notifications: notifications.map(({ id, kind, recipients, dueAt }) => ({ id, kind, recipients, dueAt })),
+      ...(closure ? { closure } : {}),
+    };
+    this.handedOver = this.state.audit.length;
+    this.projections.push(p);
+    return p;
+  }
+  amend(deadline: string, now: number): EntryProjection {
+    const out = applyCommand(this.state, { type: 'AMEND_DEADLINE', deadline, reason: 'panel agreed', principal: OPS }, now);
+    if (!out.ok) throw new Error(out.refusal.message);
+    this.state = out.state;
+    return this.project(now, out.effects.notifications);
+  }
+  withdraw(now: number): EntryProjection {
+    const out = applyCommand(this.state, { type: 'WITHDRAW', reason: 'party asked', principal: OPS }, now);
+    if (!out.ok) throw new Error(out.refusal.message);
+    this.state = out.state;
+    return this.project(now, out.effects.notifications, { outcome: RECORD_CLOSURE_OUTCOME.WITHDRAWN, atMs: now });
+  }
+}
+
+const count = async (db: RecordDb, table: 'audit' | 'notifications' | 'entries' | 'closures', entryId: string) =>
+  Number((await db.selectFrom(table).select(sql<number>`count(*)`.as('n')).where('entry_id', '=', entryId).executeTakeFirstOrThrow()).n);
+
+describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
+  let server: RecordServer;
+  let db: RecordDb;
+
+  beforeAll(async () => {
+    server = await startRecordServer(backend);
+    db = openRecord(server.url);
+    await migrateRecord(db);
+  }, 180_000);
+
+  afterAll(async () => {
+    await db?.destroy();
+    await server?.stop();
+  });
+
+  test('migrations run once: a second run has nothing to do', async () => {
+    const again = await migrateRecord(db);
+    expect(again.results).toEqual([]);
+  });
+
+  test('a projection replayed, retried or handed over twice writes each row once', async () => {
+    const chain = new Chain('P-replay', 'chain-a', T0);
+    chain.amend('2027-06-30', T0 + DAY);
+    chain.amend('2027-07-31', T0 + 2 * DAY);
+    for (const p of [...chain.projections, ...chain.projections, chain.projections[1]!]) await writeProjection(db, p);
+    const entryId = entryIdFor('P-replay');
+    const trail = await recordedAuditTrail(db, entryId);
+    expect(trail.map((r) => [r.seq, r.action])).toEqual([
+      [1, 'STARTED'],
+      [2, 'DEADLINE_AMENDED'],
+      [3, 'DEADLINE_AMENDED'],
+    ]);
+    expect(trail).toEqual(chain.state.audit);
+    const notified = chain.projections.flatMap((p) => p.notifications).length;
+    expect(notified).toBeGreaterThan(0);
+    expect(await count(db, 'notifications', entryId)).toBe(notified);
+    expect(await count(db, 'entries', entryId)).toBe(1);
+  });
+
+  test('the entry row never goes back in time: a late, older projection leaves the newer state', async () => {
+    const chain = new Chain('P-order', 'chain-b', T0);
+    const newer = chain.amend('2027-05-31', T0 + DAY);
+    await writeProjection(db, newer);
+    await writeProjection(db, chain.projections[0]!);
+    const entry = await getRecordedEntry(db, entryIdFor('P-order'));
+    expect(entry?.state.mandate.deadline).toBe('2027-05-31');
+    expect(entry?.asOf.getTime()).toBe(T0 + DAY);
+  });
+
+  test('withdraw, then start the same Party again: one continuous audit trail across both runs', async () => {
+    const first = new Chain('P-again', 'chain-1', T0);
+    first.withdraw(T0 + DAY);
+    for (const p of first.projections) await writeProjection(db, p);
+    const second = new Chain('P-again', 'chain-2', T0 + 3 * DAY);
+    second.amend('2027-09-30', T0 + 4 * DAY);
+    for (const p of [...second.projections, ...second.projections]) await writeProjection(db, p);
+
+    const trail = await recordedAuditTrail(db, entryIdFor('P-again'));
+    expect(trail.map((r) => `${r.seq}:${r.action}`)).toEqual(['1:STARTED', '2:WITHDRAWN', '3:STARTED', '4:DEADLINE_AMENDED']);
+    const entry = await getRecordedEntry(db, entryIdFor('P-again'));
+    expect(entry?.state.status).toBe('IN_PROGRESS');
+    expect(await count(db, 'closures', entryIdFor('P-again'))).toBe(1);
+  });
+
+  test('the audit trail is append-only: UPDATE, DELETE and TRUNCATE are refused', async () => {
+    const chain = new Chain('P-append', 'chain-c', T0);
+    await writeProjection(db, chain.projections[0]!);
+    const entryId = entryIdFor('P-append');
+    await expect(db.updateTable('audit').set({ action: 'FORGED' }).where('entry_id', '=', entryId).execute()).rejects.toThrow(/append-only/);
+    await expect(db.deleteFrom('audit').where('entry_id', '=', entryId).execute()).rejects.toThrow(/append-only/);
+    await expect(sql`TRUNCATE audit`.execute(db)).rejects.toThrow(/append-only/);
+    expect(await recordedAuditTrail(db, entryId)).toHaveLength(1);
+  });
+
+  if (backend === 'postgresql') {
+    test("the engine's database role may append to the audit trail but never update or delete it", async () => {
+      await sql`CREATE ROLE uep_app LOGIN PASSWORD 'app-secret' IN ROLE ${sql.id(ENGINE_ROLE)}`.execute(db);
+      const asEngine = openRecord(server.urlAs('uep_app', 'app-secret'), { maxConnections: 1 });
+      try {
+        const chain = new Chain('P-role', 'chain-r', T0);
+        chain.amend('2027-04-30', T0 + DAY);
+        for (const p of chain.projections) await writeProjection(asEngine, p);
+        const entryId = entryIdFor('P-role');
+        expect(await recordedAuditTrail(asEngine, entryId)).toHaveLength(2);
+        // even with the trigger out of the way, the role itself has no such right
+        await sql`ALTER TABLE audit DISABLE TRIGGER USER`.execute(db);
+        try {
+          await expect(asEngine.updateTable('audit').set({ action: 'FORGED' }).where('entry_id', '=', entryId).execute()).rejects.toThrow(/permission denied/);
+          await expect(asEngine.deleteFrom('audit').where('entry_id', '=', entryId).execute()).rejects.toThrow(/permission denied/);
+          await expect(sql`TRUNCATE audit`.execute(asEngine)).rejects.toThrow(/permission denied/);
+        } finally {
+          await sql`ALTER TABLE audit ENABLE TRIGGER USER`.execute(db);
+        }
+        expect(await recordedAuditTrail(db, entryId)).toHaveLength(2);
+      } finally {
+        await asEngine.destroy();
+      }
+    });
+  }
+
+  test('a run closed outside the engine is marked once, with one audit row', async () => {
+    const chain = new Chain('P-term', 'chain-t', T0);
+    await writeProjection(db, chain.projections[0]!);
+    const entryId = entryIdFor('P-term');
+    const closure = { entryId, runId: 'chain-t-run', temporalStatus: 'TERMINATED', closedAt: new Date(T0 + DAY) };
+    expect(await markClosedOutsideEngine(db, closure)).toBe(true);
+    expect(await markClosedOutsideEngine(db, closure)).toBe(false);
+    const entry = await getRecordedEntry(db, entryId);
+    expect(entry).toMatchObject({ status: 'CLOSED_OUTSIDE_ENGINE', temporalStatus: 'TERMINATED' });
+    const trail = await recordedAuditTrail(db, entryId);
+    expect(trail.map((r) => r.action)).toEqual(['STARTED', 'CLOSED_OUTSIDE_ENGINE']);
+    // a late projection of that run does not undo the mark
+    await writeProjection(db, { ...chain.projections[0]!, asOfMs: T0 + 2 * DAY });
+    expect((await getRecordedEntry(db, entryId))?.status).toBe('CLOSED_OUTSIDE_ENGINE');
+  });
+
+  test('a delivered notification is stamped once', async () => {
+    const chain = new Chain('P-mail', 'chain-m', T0);
+    chain.amend('2027-03-31', T0 + DAY);
+    for (const p of chain.projections) await writeProjection(db, p);
+    const id = chain.projections[1]!.notifications[0]!.id;
+    await markDelivered(db, id, new Date(T0 + DAY + 5000));
+    await markDelivered(db, id, new Date(T0 + 9 * DAY));
+    const row = await db.selectFrom('notifications').select(['delivered_at', 'kind', 'recipients']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.delivered_at?.getTime()).toBe(T0 + DAY + 5000);
+    expect(row.recipients.length).toBeGreaterThan(0);
+  });
+
+  test('entries read with filters and pages, none capped', async () => {
+    const names = Array.from({ length: 25 }, (_, i) => `Page Test ${String(i).padStart(2, '0')}`);
+    for (const [i, name] of names.entries()) await writeProjection(db, new Chain(`P-page-${i}`, `chain-p${i}`, T0, name).projections[0]!);
+    const all: string[] = [];
+    for await (const e of recordedEntries(db, { partyNameWords: ['page', 'test'] }, 7)) all.push(e.state.partyName);
+    expect(all.sort()).toEqual(names);
+    const first = await recordedEntryPage(db, { partyNameWords: ['page'] }, 10);
+    const second = await recordedEntryPage(db, { partyNameWords: ['page'] }, 10, first.last ?? undefined);
+    const third = await recordedEntryPage(db, { partyNameWords: ['page'] }, 10, second.last ?? undefined);
+    expect([first.entries.length, second.entries.length, third.entries.length, third.last]).toEqual([10, 10, 5, null]);
+    const body = searchAttributesOf(new Chain('P-body', 'chain-body', T0).state, T0).awaitedBodies[0]!;
+    const awaiting: string[] = [];
+    for await (const e of recordedEntries(db, { awaitedBody: body, status: 'IN_PROGRESS', partyNameWords: ['page'] })) awaiting.push(e.state.partyName);
+    expect(awaiting.sort()).toEqual(names);
+    const none: string[] = [];
+    for await (const e of recordedEntries(db, { status: 'COMPLETE', partyNameWords: ['page'] })) none.push(e.entryId);
+    expect(none).toEqual([]);
+  });
+
+  test('the bulk export streams every record in a date range, in time order, across batches', async () => {
+    const base = Date.parse('2031-01-01T00:00:00Z');
+    const chains = Array.from({ length: 6 }, (_, i) => new Chain(`P-export-${i}`, `chain-x${i}`, base + i * 3_600_000));
+    for (const [i, c] of chains.entries()) c.amend('2032-01-31', base + DAY + i);
+    for (const c of chains) for (const p of c.projections) await writeProjection(db, p);
+    const got: (AuditRecord & { entryId: string })[] = [];
+    for await (const r of auditBetween(db, new Date(base), new Date(base + 2 * DAY), 4)) got.push(r);
+    expect(got).toHaveLength(12);
+    expect(got.map((r) => r.at)).toEqual([...got.map((r) => r.at)].sort());
+    const onlyFirstDay: string[] = [];
+    for await (const r of auditBetween(db, new Date(base), new Date(base + DAY), 4)) onlyFirstDay.push(r.action);
+    expect(onlyFirstDay).toEqual(Array(6).fill('STARTED'));
+  });
+});

@@ -1,0 +1,2 @@
+import { setup } from './jest-global-record.mjs';
+export default setup;

@@ -1,0 +1,2 @@
+import { teardown } from './jest-global-record.mjs';
+export default teardown;
