@@ -33,12 +33,14 @@ export const PATH = {
 } as const;
 
 export const CONTENT_TYPE = { JSON: 'application/json', CSV: 'text/csv', TEXT: 'text/plain', NDJSON: 'application/x-ndjson' } as const;
+export type ContentType = (typeof CONTENT_TYPE)[keyof typeof CONTENT_TYPE];
 
 export interface SuccessResponse {
   status: number;
   description: string;
   schema?: z.ZodType;
-  contentType?: (typeof CONTENT_TYPE)[keyof typeof CONTENT_TYPE];
+  /** One media type, or several when a query parameter picks one (e.g. format=csv). */
+  contentType?: ContentType | readonly ContentType[];
 }
 
 export interface Endpoint<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
@@ -229,7 +231,11 @@ export const ENDPOINTS = {
     summary: 'Every audit record of every entry in a date range, oldest first, streamed (NDJSON or CSV)',
     action: ACTION.READ_COMPLIANCE_REPORT,
     query: S.AuditExportQuery,
-    success: { status: 200, description: 'One audit record a line (NDJSON) or a row (CSV), with its entryId and partyId', contentType: CONTENT_TYPE.NDJSON },
+    success: {
+      status: 200,
+      description: 'One audit record a line (format=ndjson, the default) or a row (format=csv), with its entryId and partyId',
+      contentType: [CONTENT_TYPE.NDJSON, CONTENT_TYPE.CSV],
+    },
     errors: [400],
   }),
   catalogue: ep({

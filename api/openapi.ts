@@ -45,7 +45,9 @@ function route(endpoint: Endpoint): RouteConfig {
   const responses: RouteConfig['responses'] = {
     [endpoint.success.status]: {
       description: endpoint.success.description,
-      content: { [endpoint.success.contentType ?? CONTENT_TYPE.JSON]: { schema: endpoint.success.schema ?? { type: 'string' } } },
+      content: Object.fromEntries(
+        [endpoint.success.contentType ?? CONTENT_TYPE.JSON].flat().map((type) => [type, { schema: endpoint.success.schema ?? { type: 'string' } }]),
+      ),
     },
   };
   for (const status of [...errorStatuses].sort()) {

@@ -1046,13 +1046,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One audit record a line (NDJSON) or a row (CSV), with its entryId and partyId */
+            /** @description One audit record a line (format=ndjson, the default) or a row (format=csv), with its entryId and partyId */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/x-ndjson": string;
+                    "text/csv": string;
                 };
             };
             /** @description Bad input: invalid JSON, an unknown field, a wrong type (details name the fields) (codes: VALIDATION_FAILED, MALFORMED_JSON) */

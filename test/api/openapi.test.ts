@@ -29,6 +29,11 @@ describe('OpenAPI document', () => {
     expect(current).toBe(readFileSync(SNAPSHOT, 'utf8'));
   });
 
+  test('the audit export documents both formats it answers in (format=ndjson and format=csv)', () => {
+    const ok = (document.paths?.['/v1/audit-export'] as { get?: { responses?: Record<string, { content?: object }> } }).get?.responses?.['200'];
+    expect(Object.keys(ok?.content ?? {}).sort()).toEqual(['application/x-ndjson', 'text/csv']);
+  });
+
   test('documents every endpoint of the table, with its operation id and error codes', () => {
     for (const e of Object.values(ENDPOINTS)) {
       const openApiPath = e.path.replace(/:([A-Za-z]+)/g, '{$1}');
