@@ -25,8 +25,18 @@ async function workflowTaskWorkers(client: Client, partyIds: readonly string[]):
   return identities;
 }
 
-/** Drives `entries` entries on a fault stack with two workers; `fault` runs once some work is done. */
-async function underFault(name: string, entries: number, concurrency: number, fault: (stack: FaultStack, progress: Progress) => Promise<string>): Promise<void> {
+/**
+ * Drives `entries` entries on a fault stack with two workers; `fault` runs once some work is done.
+ * `shared`: both workers must have completed workflow tasks (sticky queues may leave every entry
+ * with the worker that polled first, so only the worker-kill test, which moves entries, asks it).
+ */
+async function underFault(
+  name: string,
+  entries: number,
+  concurrency: number,
+  fault: (stack: FaultStack, progress: Progress) => Promise<string>,
+  shared = false,
+): Promise<void> {
   const stack = await startFaultStack({ address: cluster().address, recordUrl: cluster().recordUrl });
   try {
     await stack.startWorker();
@@ -50,7 +60,7 @@ async function underFault(name: string, entries: number, concurrency: number, fa
       stack,
     );
     const workers = await workflowTaskWorkers(stack.client, partyIds);
-    expect(workers.size).toBeGreaterThanOrEqual(2);
+    if (shared) expect(workers.size).toBeGreaterThanOrEqual(2);
     console.log(
       `cluster fault survived: ${name}: ${what} (fault began at ${at.accepted} accepted updates, ${at.finished} entries done); ` +
         `${line}; workflow tasks by ${workers.size} worker processes; driver retries ${driven.reduce((a, d) => a + d.retries, 0)}; ${Date.now() - started} ms`,
@@ -71,7 +81,7 @@ test('an engine worker SIGKILLed twice while two workers share the load', async 
       await stack.startWorker();
     }
     return `worker SIGKILLed at ${kills.join(' and ')} accepted updates, restarted each time`;
-  });
+  }, true);
 }, 10 * 60_000);
 
 test('a history host SIGKILLed and restarted under load', async () => {
