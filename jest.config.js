@@ -34,6 +34,9 @@ module.exports = {
   globalSetup: '<rootDir>/testkit/jest-global-setup.mjs',
   globalTeardown: '<rootDir>/testkit/jest-global-teardown.mjs',
   maxWorkers: 1,
+  // A test that times out can leave its worker polling a server already torn down; jest would then
+  // wait on it forever after the run instead of reporting the failure.
+  forceExit: true,
   testTimeout: 120_000,
   collectCoverageFrom: ['domain/**/*.ts'],
 };

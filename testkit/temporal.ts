@@ -4,6 +4,7 @@
  * project's toolchain (scripts/temporal-toolchain.ts); nothing here mocks Temporal.
  */
 import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
@@ -72,18 +73,34 @@ export async function createTestWorker(
   });
 }
 
+const WFT = temporal.api.enums.v1.EventType;
+const WORKFLOW_TASK_EVENTS = new Set([
+  WFT.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+  WFT.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+  WFT.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+  WFT.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+  WFT.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
+]);
+
+/** A workflow task is scheduled or started and not yet over: read from history, since the time-skipping server's describe never reports one. */
+async function workflowTaskInFlight(handle: WorkflowHandle): Promise<boolean> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const last = events.filter((e) => WORKFLOW_TASK_EVENTS.has(e.eventType ?? 0)).at(-1);
+  return last?.eventType === WFT.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED || last?.eventType === WFT.EVENT_TYPE_WORKFLOW_TASK_STARTED;
+}
+
 /**
  * Terminates a running entry once nothing of it is in flight (no pending activity, e.g. its record
- * activity, and no workflow task): the time-skipping server stops skipping time while a task is
- * scheduled, so a task left on a queue whose worker is gone would stall time for every test after
- * it. Terminates anyway after timeoutMs.
+ * activity, and no workflow task). The time-skipping server stops skipping time while a task is
+ * scheduled and, when the entry is terminated under a workflow task, never starts again: every
+ * test after it would hang at its first sleep. Terminates anyway after timeoutMs.
  */
 export async function terminateWhenIdle(handle: WorkflowHandle, reason = 'test over', timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const { status, raw } = await handle.describe();
     if (status.name !== 'RUNNING') return;
-    const busy = (raw.pendingActivities?.length ?? 0) > 0 || raw.pendingWorkflowTask != null;
+    const busy = (raw.pendingActivities?.length ?? 0) > 0 || raw.pendingWorkflowTask != null || (await workflowTaskInFlight(handle));
     if (!busy || Date.now() > until) return void (await handle.terminate(reason));
     await delay(50);
   }
