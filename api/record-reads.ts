@@ -4,10 +4,11 @@
  * left, at risk, in breach, overdue) come from the stored state through the pure domain at
  * `ctx.now()`, never from the moment the workflow last woke up.
  */
-import { entryIdFor, searchAttributesOf, summarise, type EntryState } from '../domain';
+import { entryIdFor, searchAttributesOf, standingOf, summarise, type EntryState, type Standing } from '../domain';
+import { toDate } from '../domain/dates';
 import type { AuditRecord, EntrySummary } from '../domain/types';
 import { ENTRY_STATUS } from '../domain/vocabulary';
-import { getRecordedEntry, recordedAuditTrail, recordedEntries, recordedEntryPage, type RecordedEntry, type RecordFilters } from '../record/read';
+import { getRecordedEntry, recordedAuditTrail, recordedEntryPage, recordedEntryStandings, type RecordedEntry, type RecordedStanding, type RecordFilters } from '../record/read';
 import type { AppContext } from './context';
 import type { VisibleEntry } from './temporal/gateway';
 import { decodePageToken, encodePageToken } from './temporal/page-token';
@@ -123,7 +124,33 @@ export async function listRecorded(ctx: AppContext, f: EntryFilters, limit: numb
   }
 }
 
-/** Every entry matching the filters, as of now (no cap: read a batch at a time). */
-export async function* recordedSummaries(ctx: AppContext, f: EntryFilters): AsyncGenerator<EntrySummary> {
-  for await (const e of recordedEntries(ctx.record, recordFilters(f))) yield summaryOf(ctx, e);
+/** An entry as the inbox and the compliance report read it: the same fields as its summary, as of now. */
+export interface EntryStanding extends Omit<RecordedStanding, 'closedAt'>, Standing {
+  /** ISO instant, as the summary has it (absent while open) */
+  closedAt?: string;
+}
+
+/**
+ * Every entry matching the filters, as of now, from its stored columns (no state parsed, no
+ * stage graph walked): only the forecast, at risk and in breach are computed, from the
+ * remaining working days stored at projection (no cap: read a batch at a time).
+ */
+export async function* recordedStandings(ctx: AppContext, f: EntryFilters, opts: { openStages: boolean }): AsyncGenerator<EntryStanding> {
+  const now = ctx.now();
+  const today = toDate(now);
+  const standings = new Map<string, Standing>(); // many entries share their facts
+  for await (const { closedAt, ...e } of recordedEntryStandings(ctx.record, recordFilters(f), opts)) {
+    const closed = closedAt ? { closedAt: closedAt.toISOString() } : {};
+    if (e.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE) {
+      yield { ...e, ...closed, awaitedBodies: [], forecast: null, atRisk: false, inBreach: false };
+      continue;
+    }
+    const key = `${e.status}|${e.remainingWorkingDays}|${e.mandateDeadline ?? ''}|${e.calendarVersion}`;
+    let standing = standings.get(key);
+    if (!standing) {
+      standing = standingOf({ inProgress: e.status === ENTRY_STATUS.IN_PROGRESS, remainingWorkingDays: e.remainingWorkingDays, mandateDeadline: e.mandateDeadline, calendarVersion: e.calendarVersion }, now, today);
+      standings.set(key, standing);
+    }
+    yield { ...e, ...closed, ...standing };
+  }
 }

@@ -30,18 +30,35 @@ export function entryView(state: EntryState, now: number): EntryView {
   const today = toDate(now);
   const inProgress = state.status === ENTRY_STATUS.IN_PROGRESS;
   const roleRemaining = new Map<UserRole, number>(inProgress ? state.roles.map((r) => [r, roleRemainingWorkingDays(state, r)]) : []);
-  const forecast = inProgress ? addWorkingDays(today, entryRemaining(roleRemaining), state.calendarVersion) : null;
-  const deadline = state.mandate.deadline;
+  const standing = standingOf({ inProgress, remainingWorkingDays: entryRemaining(roleRemaining), mandateDeadline: state.mandate.deadline, calendarVersion: state.calendarVersion }, now, today);
+  return { state, now, today, inProgress, roleRemaining, ...standing };
+}
+
+/** What an entry's standing depends on that only transitions change (the record stores it per entry). */
+export interface StandingFacts {
+  inProgress: boolean;
+  /** Working days on the entry's critical path (the latest role's); 0 once closed. */
+  remainingWorkingDays: number;
+  mandateDeadline: string | null;
+  calendarVersion: string;
+}
+
+export type Standing = Pick<EntryView, 'forecast' | 'atRisk' | 'inBreach'>;
+
+/** The entry's forecast, at risk and in breach at `now` (`today` is its date), from the facts alone. */
+export function standingOf(facts: StandingFacts, now: number, today: string = toDate(now)): Standing {
+  const forecast = facts.inProgress ? addWorkingDays(today, facts.remainingWorkingDays, facts.calendarVersion) : null;
+  const deadline = facts.mandateDeadline;
   return {
-    state,
-    now,
-    today,
-    inProgress,
-    roleRemaining,
     forecast,
     atRisk: deadline !== null && forecast !== null && forecast > deadline,
-    inBreach: inProgress && deadline !== null && now >= breachInstant(deadline),
+    inBreach: facts.inProgress && deadline !== null && now >= breachInstant(deadline),
   };
+}
+
+/** The view's working days on the entry's critical path (0 once closed): what time does not move. */
+export function remainingWorkingDaysOf(view: EntryView): number {
+  return entryRemaining(view.roleRemaining);
 }
 
 function entryRemaining(roleRemaining: ReadonlyMap<UserRole, number>): number {

@@ -30,6 +30,6 @@ export {
   isKnownCalendarVersion,
   CURRENT_CALENDAR_VERSION,
 } from './calendar';
-export { forecastEntry, forecastRole, isAtRisk, entryView, type EntryView } from './entry-view';
+export { forecastEntry, forecastRole, isAtRisk, entryView, standingOf, remainingWorkingDaysOf, type EntryView, type Standing, type StandingFacts } from './entry-view';
 export { REMINDER_HOUR_UTC, BREACH_HOUR_UTC, BREACH_REMINDER_INTERVAL_DAYS } from './reminders';
-export { isOpenStage, stagesOf, openStagesOf, entryChangeOf, inboxOf, complianceOf, complianceTotals, byMandateDeadline, COMPLIANCE, type Compliance, type ComplianceFacts, type InboxEntry } from './read-model';
+export { isOpenStage, stagesOf, openStagesOf, entryChangeOf, inboxOf, complianceOf, type InboxSource, complianceTotals, byMandateDeadline, COMPLIANCE, type Compliance, type ComplianceFacts, type InboxEntry } from './read-model';

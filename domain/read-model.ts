@@ -74,11 +74,14 @@ export interface InboxEntry {
   latestSubmission?: StageSummary['latestSubmission'];
 }
 
+/** What a body's inbox reads of an entry: its summary, or the same fields as the record stores them. */
+export type InboxSource = Pick<EntrySummary, 'partyId' | 'partyName' | 'calendarVersion' | 'mandateDeadline' | 'atRisk' | 'inBreach' | 'partyStages' | 'roleStages'>;
+
 /**
  * A body's inbox over entries' summaries (`body` null: every body's): each open stage awaiting
  * it, the earliest due first, then the longest waiting, then by party.
  */
-export function inboxOf(summaries: readonly EntrySummary[], body: Body | null, today: string): InboxEntry[] {
+export function inboxOf(summaries: readonly InboxSource[], body: Body | null, today: string): InboxEntry[] {
   const items = summaries.flatMap((summary) =>
     openStagesOf(summary)
       .filter((s) => body === null || s.awaiting === body)

@@ -6,6 +6,7 @@ import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationResult
 import pg from 'pg';
 import * as m0001 from './migrations/0001-record';
 import * as m0002 from './migrations/0002-engine-role';
+import * as m0003 from './migrations/0003-derived-columns';
 import type { RecordDatabase } from './schema';
 
 export type RecordDb = Kysely<RecordDatabase>;
@@ -27,6 +28,7 @@ export function openRecord(url: string, opts: { maxConnections?: number; allowEx
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-record': m0001,
   '0002-engine-role': m0002,
+  '0003-derived-columns': m0003,
 };
 
 /** Brings the schema to the latest migration; throws with the failing migration's error. */

@@ -4,7 +4,8 @@
  */
 import { sql } from 'kysely';
 import type { EntryState } from '../domain';
-import type { AuditRecord } from '../domain/types';
+import type { AuditRecord, StageSummary } from '../domain/types';
+import type { Body, Cohort, EntryStatus, UserRole } from '../domain/vocabulary';
 import type { RecordDb } from './db';
 
 export interface RecordedEntry {
@@ -78,7 +79,7 @@ export async function getRecordedEntry(db: RecordDb, entryId: string): Promise<R
 }
 
 function filtered(db: RecordDb, f: RecordFilters) {
-  let q = db.selectFrom('entries').select(ENTRY_COLUMNS);
+  let q = db.selectFrom('entries');
   if (f.partyId !== undefined) q = q.where('party_id', '=', f.partyId);
   if (f.status !== undefined) q = q.where('status', '=', f.status);
   if (f.cohort !== undefined) q = q.where('cohort', '=', f.cohort);
@@ -94,8 +95,75 @@ function filtered(db: RecordDb, f: RecordFilters) {
 export async function* recordedEntries(db: RecordDb, f: RecordFilters, batch = 1000): AsyncGenerator<RecordedEntry> {
   let after = '';
   for (;;) {
-    const rows = await filtered(db, f).where('entry_id', '>', after).orderBy('entry_id').limit(batch).execute();
+    const rows = await filtered(db, f).select(ENTRY_COLUMNS).where('entry_id', '>', after).orderBy('entry_id').limit(batch).execute();
     for (const entry of await withChainAudit(db, rows.map(toRecorded))) yield entry;
+    if (rows.length < batch) return;
+    after = rows[rows.length - 1]!.entry_id;
+  }
+}
+
+/** What the inbox and the compliance report read of an entry: its columns, never its state. */
+export interface RecordedStanding {
+  entryId: string;
+  partyId: string;
+  partyName: string;
+  cohort: Cohort;
+  /** The domain's status, or CLOSED_OUTSIDE_ENGINE */
+  status: EntryStatus;
+  temporalStatus: string | null;
+  roles: UserRole[];
+  awaitedBodies: Body[];
+  mandateDeadline: string | null;
+  closedAt: Date | null;
+  remainingWorkingDays: number;
+  rolesComplete: number;
+  calendarVersion: string;
+  /** Only when asked for (the inbox): the summary's open stages. */
+  openStages: StageSummary[];
+}
+
+const STANDING_COLUMNS = [
+  'entry_id',
+  'party_id',
+  'party_name',
+  'cohort',
+  'status',
+  'temporal_status',
+  'roles',
+  'awaited_bodies',
+  'mandate_deadline',
+  'closed_at',
+  'remaining_working_days',
+  'roles_complete',
+  'calendar_version',
+] as const;
+
+/** Every entry matching the filters, in entry id order, as its columns alone (no cap: read a batch at a time). */
+export async function* recordedEntryStandings(db: RecordDb, f: RecordFilters, opts: { openStages: boolean }, batch = 5000): AsyncGenerator<RecordedStanding> {
+  let after = '';
+  for (;;) {
+    const base = filtered(db, f).select(STANDING_COLUMNS);
+    const q = opts.openStages ? base.select('open_stage_summaries') : base.select(sql<StageSummary[]>`'[]'::jsonb`.as('open_stage_summaries'));
+    const rows = await q.where('entry_id', '>', after).orderBy('entry_id').limit(batch).execute();
+    for (const r of rows) {
+      yield {
+        entryId: r.entry_id,
+        partyId: r.party_id,
+        partyName: r.party_name,
+        // the columns hold what the domain wrote (record/write.ts), or CLOSED_OUTSIDE_ENGINE
+        cohort: r.cohort as Cohort,
+        status: r.status as EntryStatus,
+        temporalStatus: r.temporal_status,
+        roles: r.roles as UserRole[],
+        awaitedBodies: r.awaited_bodies as Body[],
+        mandateDeadline: r.mandate_deadline,
+        closedAt: r.closed_at,
+        remainingWorkingDays: r.remaining_working_days,
+        rolesComplete: r.roles_complete,
+        calendarVersion: r.calendar_version,
+        openStages: r.open_stage_summaries,
+      };
+    }
     if (rows.length < batch) return;
     after = rows[rows.length - 1]!.entry_id;
   }
@@ -104,6 +172,7 @@ export async function* recordedEntries(db: RecordDb, f: RecordFilters, batch = 1
 /** One page of entries in entry id order, after `afterEntryId`. */
 export async function recordedEntryPage(db: RecordDb, f: RecordFilters, limit: number, afterEntryId?: string): Promise<{ entries: RecordedEntry[]; last: string | null }> {
   const rows = await filtered(db, f)
+    .select(ENTRY_COLUMNS)
     .where('entry_id', '>', afterEntryId ?? '')
     .orderBy('entry_id')
     .limit(limit + 1)

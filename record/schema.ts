@@ -3,7 +3,7 @@
  * PostgreSQL server. The migrations in record/migrations/ create exactly these.
  */
 import type { ColumnType, Generated } from 'kysely';
-import type { AuditRecord, Recipient } from '../domain/types';
+import type { AuditRecord, Recipient, StageSummary } from '../domain/types';
 import type { EntryState } from '../domain';
 
 /** Timestamps go in as Date or ISO strings and come out as Date. */
@@ -35,6 +35,13 @@ export interface EntriesTable {
   /** Set by the reconciler: how Temporal closed the run (TERMINATED, FAILED, ...). */
   temporal_status: string | null;
   recorded_at: Generated<Date>;
+  // Derived from the state at each projection (record/derived.ts): what bulk reads need of it.
+  /** Working days on the critical path (0 once closed): the forecast is today plus these. */
+  remaining_working_days: number;
+  roles_complete: number;
+  calendar_version: string;
+  /** The summary's open stages, as the inbox lists them. */
+  open_stage_summaries: ColumnType<StageSummary[], string, string>;
 }
 
 /** Which run chains an entry had, and where each chain's audit records start in the entry's one trail. */

@@ -8,6 +8,7 @@ import { searchAttributesOf } from '../domain';
 import { AUDIT_ACTION } from '../domain/types';
 import { BODY } from '../domain/vocabulary';
 import type { RecordDb } from './db';
+import { chainSubmissions, derivedColumns } from './derived';
 import { RECORD_CLOSURE_OUTCOME, type EntryProjection } from './projection';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -73,7 +74,9 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
         .execute();
     }
 
+    const submissions = await chainSubmissions(tx, p.entryId, p.chainId, state);
     const row = {
+      ...derivedColumns({ ...state, audit: submissions }, p.asOfMs),
       entry_id: p.entryId,
       party_id: state.partyId,
       party_name: state.partyName,

@@ -1,7 +1,6 @@
 /** The compliance report: every entry against its mandate deadline, as JSON and as CSV. */
 import { Router } from 'express';
 import { byMandateDeadline, complianceOf, complianceTotals } from '../../domain/read-model';
-import type { EntrySummary } from '../../domain/types';
 import { ENTRY_STATUS } from '../../domain/vocabulary';
 import type { AppContext } from '../context';
 import { toCsv } from '../csv';
@@ -9,18 +8,18 @@ import { CONTENT_TYPE, ENDPOINTS } from '../endpoints';
 import { entryLinks } from '../links';
 import { mount } from '../mount';
 import type { ComplianceReport, ComplianceRow } from '../schemas';
-import { recordedSummaries } from '../record-reads';
+import { recordedStandings, type EntryStanding } from '../record-reads';
 
-function rowOf(ctx: AppContext, s: EntrySummary): ComplianceRow {
+function rowOf(ctx: AppContext, s: EntryStanding): ComplianceRow {
   return {
     partyId: s.partyId,
     partyName: s.partyName,
     cohort: s.cohort,
     status: s.status,
     roles: s.roles,
-    rolesComplete: s.roleStages.filter((r) => r.complete).length,
+    rolesComplete: s.rolesComplete,
     mandateDeadline: s.mandateDeadline,
-    forecastCompletion: s.forecastCompletion,
+    forecastCompletion: s.forecast,
     completedAt: s.status === ENTRY_STATUS.COMPLETE ? (s.closedAt ?? null) : null,
     atRisk: s.atRisk,
     inBreach: s.inBreach,
@@ -33,7 +32,7 @@ function rowOf(ctx: AppContext, s: EntrySummary): ComplianceRow {
 /** Every entry the record holds, as of now: no cap, whatever Temporal still retains. */
 async function buildReport(ctx: AppContext): Promise<ComplianceReport> {
   const rows: ComplianceRow[] = [];
-  for await (const summary of recordedSummaries(ctx, {})) rows.push(rowOf(ctx, summary));
+  for await (const entry of recordedStandings(ctx, {}, { openStages: false })) rows.push(rowOf(ctx, entry));
   rows.sort(byMandateDeadline);
   return { generatedAt: new Date(ctx.now()).toISOString(), totals: complianceTotals(rows), rows };
 }

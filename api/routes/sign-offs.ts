@@ -1,8 +1,7 @@
 /** Sign-offs: decisions by the owning body, evidence from the Party, and each body's inbox. */
 import { Router } from 'express';
 import { toDate } from '../../domain/dates';
-import { inboxOf } from '../../domain/read-model';
-import type { EntrySummary } from '../../domain/types';
+import { inboxOf, type InboxSource } from '../../domain/read-model';
 import { BODY, ENTRY_STATUS, type Body } from '../../domain/vocabulary';
 import { principalOf } from '../auth';
 import type { AppContext } from '../context';
@@ -12,7 +11,7 @@ import { entryLinks } from '../links';
 import { mount } from '../mount';
 import { INBOX_READER_OF_ALL } from '../permissions';
 import type { InboxItem, InboxResponse } from '../schemas';
-import { recordedSummaries } from '../record-reads';
+import { recordedStandings } from '../record-reads';
 import { mountUpdate } from './entries';
 
 export function signOffsRouter(ctx: AppContext): Router {
@@ -28,10 +27,12 @@ export function signOffsRouter(ctx: AppContext): Router {
     else if (query.body !== undefined && query.body !== principal.body) throw forbidden("Only OPS reads another body's inbox");
 
     const partyId = principal.body === BODY.PARTY ? principal.partyId : undefined;
-    const summaries: EntrySummary[] = [];
-    for await (const summary of recordedSummaries(ctx, { status: ENTRY_STATUS.IN_PROGRESS, awaitedBody: body ?? undefined, partyId })) summaries.push(summary);
+    const entries: InboxSource[] = [];
+    for await (const e of recordedStandings(ctx, { status: ENTRY_STATUS.IN_PROGRESS, awaitedBody: body ?? undefined, partyId }, { openStages: true })) {
+      entries.push({ ...e, partyStages: e.openStages, roleStages: [] });
+    }
     const today = toDate(ctx.now());
-    const items: InboxItem[] = inboxOf(summaries, body, today).map((item) => ({ ...item, links: entryLinks(ctx.config, item.partyId) }));
+    const items: InboxItem[] = inboxOf(entries, body, today).map((item) => ({ ...item, links: entryLinks(ctx.config, item.partyId) }));
     const answer: InboxResponse = { body, items };
     res.json(answer);
   });

@@ -4,12 +4,12 @@
  * closures outside the engine, reads and the bulk export.
  */
 import { sql } from 'kysely';
-import { applyCommand, entryIdFor, searchAttributesOf, startEntry, type EntryState } from '../../domain';
-import type { AuditRecord, Notification, StartEntryInput } from '../../domain/types';
+import { applyCommand, entryIdFor, openStagesOf, searchAttributesOf, standingOf, startEntry, summarise, type EntryState } from '../../domain';
+import type { AuditRecord, EntryCommand, Notification, StartEntryInput } from '../../domain/types';
 import { migrateRecord, openRecord, type RecordDb } from '../../record/db';
 import { ENGINE_ROLE } from '../../record/migrations/0002-engine-role';
 import { RECORD_CLOSURE_OUTCOME, type EntryProjection } from '../../record/projection';
-import { auditBetween, getRecordedEntry, recordedAuditTrail, recordedEntries, recordedEntryPage } from '../../record/read';
+import { auditBetween, getRecordedEntry, recordedAuditTrail, recordedEntries, recordedEntryPage, recordedEntryStandings, type RecordedStanding } from '../../record/read';
 import { markClosedOutsideEngine, markDelivered, writeProjection } from '../../record/write';
 import { RECORD_BACKENDS, startRecordServer, type RecordServer } from '../../testkit/postgres';
 
@@ -60,6 +60,12 @@ class Chain {
   }
   amend(deadline: string, now: number): EntryProjection {
     const out = applyCommand(this.state, { type: 'AMEND_DEADLINE', deadline, reason: 'panel agreed', principal: OPS }, now);
+    if (!out.ok) throw new Error(out.refusal.message);
+    this.state = out.state;
+    return this.project(now, out.effects.notifications);
+  }
+  apply(command: EntryCommand, now: number): EntryProjection {
+    const out = applyCommand(this.state, command, now);
     if (!out.ok) throw new Error(out.refusal.message);
     this.state = out.state;
     return this.project(now, out.effects.notifications);
@@ -220,6 +226,71 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     const none: string[] = [];
     for await (const e of recordedEntries(db, { status: 'COMPLETE', partyNameWords: ['page'] })) none.push(e.entryId);
     expect(none).toEqual([]);
+  });
+
+  test('what bulk reads keep of an entry answers as its summary does, days, months and a year later', async () => {
+    const open = new Chain('P-derived-open', 'chain-do', T0, 'Derived Open');
+    open.amend('2027-02-26', T0 + DAY);
+    open.apply({ type: 'RECORD_DECISION', decisionId: 'd-1', stage: 'ACCESSION', outcome: 'ACCEDED', evidence: 'x', principal: { body: 'SECAS', id: 'secas-1' } }, T0 + 2 * DAY);
+    const partyStage = openStagesOf(summarise(open.state, T0 + 2 * DAY)).find((st) => st.awaiting === 'PARTY');
+    if (!partyStage) throw new Error('no stage awaits the Party after accession');
+    const submission: EntryCommand = { type: 'SUBMIT_EVIDENCE', submissionId: 's-1', stage: partyStage.stage, reference: 'REF-1', comment: 'first', principal: { body: 'PARTY', id: 'p-1', partyId: 'P-derived-open' } };
+    open.apply(partyStage.role ? { ...submission, role: partyStage.role } : submission, T0 + 3 * DAY);
+    const withdrawn = new Chain('P-derived-gone', 'chain-dg', T0, 'Derived Gone');
+    withdrawn.withdraw(T0 + DAY);
+    const terminated = new Chain('P-derived-term', 'chain-dt', T0, 'Derived Terminated');
+    for (const p of [...open.projections, ...withdrawn.projections, ...terminated.projections]) await writeProjection(db, p);
+    await markClosedOutsideEngine(db, { entryId: entryIdFor('P-derived-term'), runId: 'chain-dt-run', temporalStatus: 'TERMINATED', closedAt: new Date(T0 + DAY) });
+
+    const standings: RecordedStanding[] = [];
+    for await (const e of recordedEntryStandings(db, { partyNameWords: ['derived'] }, { openStages: true })) standings.push(e);
+    expect(standings.map((e) => e.partyId)).toEqual(['P-derived-gone', 'P-derived-open', 'P-derived-term']);
+    expect(standings[1]!.openStages.some((st) => st.latestSubmission?.reference === 'REF-1')).toBe(true);
+    for (const now of [T0 + 4 * DAY, T0 + 90 * DAY, T0 + 400 * DAY]) {
+      for (const e of standings) {
+        const summary = summarise((await getRecordedEntry(db, e.entryId))!.state, now);
+        const facts = { inProgress: summary.status === 'IN_PROGRESS', remainingWorkingDays: e.remainingWorkingDays, mandateDeadline: e.mandateDeadline, calendarVersion: e.calendarVersion };
+        expect({ ...standingOf(facts, now), rolesComplete: e.rolesComplete, awaitedBodies: e.awaitedBodies, openStages: e.openStages, roles: e.roles, cohort: e.cohort }).toEqual({
+          forecast: summary.forecastCompletion,
+          atRisk: summary.atRisk,
+          inBreach: summary.inBreach,
+          rolesComplete: summary.roleStages.filter((r) => r.complete).length,
+          awaitedBodies: summary.awaitedBodies,
+          openStages: openStagesOf(summary),
+          roles: summary.roles,
+          cohort: summary.cohort,
+        });
+      }
+    }
+    expect(standings.map((e) => [e.status, e.temporalStatus, e.closedAt?.getTime() ?? null])).toEqual([
+      ['WITHDRAWN', null, T0 + DAY],
+      ['IN_PROGRESS', null, null],
+      ['CLOSED_OUTSIDE_ENGINE', 'TERMINATED', T0 + DAY],
+    ]);
+    const withoutStages: RecordedStanding[] = [];
+    for await (const e of recordedEntryStandings(db, { partyNameWords: ['derived'] }, { openStages: false })) withoutStages.push(e);
+    expect(withoutStages.map((e) => e.openStages)).toEqual([[], [], []]);
+  });
+
+  test('entries recorded before the derived columns existed get the same ones from the migration that adds them', async () => {
+    const open = new Chain('P-backfill', 'chain-bf', T0, 'Backfill Open');
+    open.apply({ type: 'RECORD_DECISION', decisionId: 'd-1', stage: 'ACCESSION', outcome: 'ACCEDED', evidence: 'x', principal: { body: 'SECAS', id: 'secas-1' } }, T0 + DAY);
+    const gone = new Chain('P-backfill-gone', 'chain-bfg', T0, 'Backfill Gone');
+    gone.withdraw(T0 + DAY);
+    for (const p of [...open.projections, ...gone.projections]) await writeProjection(db, p);
+    const derived = () =>
+      db
+        .selectFrom('entries')
+        .select(['entry_id', 'remaining_working_days', 'roles_complete', 'calendar_version', 'open_stage_summaries'])
+        .orderBy('entry_id')
+        .execute();
+    const written = await derived();
+    expect(written.find((r) => r.entry_id === entryIdFor('P-backfill'))?.open_stage_summaries.length).toBeGreaterThan(0);
+    // back to the schema before 0003, the rows as they were then
+    for (const column of ['remaining_working_days', 'roles_complete', 'calendar_version', 'open_stage_summaries']) await sql`ALTER TABLE entries DROP COLUMN ${sql.id(column)}`.execute(db);
+    await sql`DELETE FROM kysely_migration WHERE name = '0003-derived-columns'`.execute(db);
+    expect((await migrateRecord(db)).results?.map((r) => [r.migrationName, r.status])).toEqual([['0003-derived-columns', 'Success']]);
+    expect(await derived()).toEqual(written);
   });
 
   test('the bulk export streams every record in a date range, in time order, across batches', async () => {
