@@ -125,10 +125,13 @@ export async function listRecorded(ctx: AppContext, f: EntryFilters, limit: numb
 }
 
 /** An entry as the inbox and the compliance report read it: the same fields as its summary, as of now. */
-export interface EntryStanding extends Omit<RecordedStanding, 'closedAt'>, Standing {
+export interface EntryStanding extends Omit<RecordedStanding, 'closedAtMs' | 'temporalStatus' | 'remainingWorkingDays'>, Standing {
   /** ISO instant, as the summary has it (absent while open) */
   closedAt?: string;
 }
+
+/** A run Temporal closed outside the engine: nothing forecast, nothing at risk. */
+const CLOSED_OUTSIDE: Standing = { forecast: null, atRisk: false, inBreach: false };
 
 /**
  * Every entry matching the filters, as of now, from its stored columns (no state parsed, no
@@ -139,18 +142,31 @@ export async function* recordedStandings(ctx: AppContext, f: EntryFilters, opts:
   const now = ctx.now();
   const today = toDate(now);
   const standings = new Map<string, Standing>(); // many entries share their facts
-  for await (const { closedAt, ...e } of recordedEntryStandings(ctx.record, recordFilters(f), opts)) {
-    const closed = closedAt ? { closedAt: closedAt.toISOString() } : {};
-    if (e.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE) {
-      yield { ...e, ...closed, awaitedBodies: [], forecast: null, atRisk: false, inBreach: false };
-      continue;
-    }
+  for await (const e of recordedEntryStandings(ctx.record, recordFilters(f), opts)) {
+    const outside = e.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE;
     const key = `${e.status}|${e.remainingWorkingDays}|${e.mandateDeadline ?? ''}|${e.calendarVersion}`;
-    let standing = standings.get(key);
+    let standing = outside ? CLOSED_OUTSIDE : standings.get(key);
     if (!standing) {
       standing = standingOf({ inProgress: e.status === ENTRY_STATUS.IN_PROGRESS, remainingWorkingDays: e.remainingWorkingDays, mandateDeadline: e.mandateDeadline, calendarVersion: e.calendarVersion }, now, today);
       standings.set(key, standing);
     }
-    yield { ...e, ...closed, ...standing };
+    const entry: EntryStanding = {
+      entryId: e.entryId,
+      partyId: e.partyId,
+      partyName: e.partyName,
+      cohort: e.cohort,
+      status: e.status,
+      roles: e.roles,
+      awaitedBodies: outside ? [] : e.awaitedBodies,
+      mandateDeadline: e.mandateDeadline,
+      rolesComplete: e.rolesComplete,
+      calendarVersion: e.calendarVersion,
+      openStages: e.openStages,
+      forecast: standing.forecast,
+      atRisk: standing.atRisk,
+      inBreach: standing.inBreach,
+    };
+    if (e.closedAtMs !== null) entry.closedAt = new Date(e.closedAtMs).toISOString();
+    yield entry;
   }
 }

@@ -114,7 +114,7 @@ export interface RecordedStanding {
   roles: UserRole[];
   awaitedBodies: Body[];
   mandateDeadline: string | null;
-  closedAt: Date | null;
+  closedAtMs: number | null;
   remainingWorkingDays: number;
   rolesComplete: number;
   calendarVersion: string;
@@ -122,50 +122,42 @@ export interface RecordedStanding {
   openStages: StageSummary[];
 }
 
-const STANDING_COLUMNS = [
-  'entry_id',
-  'party_id',
-  'party_name',
-  'cohort',
-  'status',
-  'temporal_status',
-  'roles',
-  'awaited_bodies',
-  'mandate_deadline',
-  'closed_at',
-  'remaining_working_days',
-  'roles_complete',
-  'calendar_version',
-] as const;
-
-/** Every entry matching the filters, in entry id order, as its columns alone (no cap: read a batch at a time). */
+/**
+ * Every entry matching the filters, in entry id order, as its columns alone (no cap: read a batch
+ * at a time). Each batch comes back as one JSON array built by PostgreSQL: one parse of plain
+ * JSON instead of a text-array and timestamp parser per row, which is most of a bulk read's cost.
+ */
 export async function* recordedEntryStandings(db: RecordDb, f: RecordFilters, opts: { openStages: boolean }, batch = 5000): AsyncGenerator<RecordedStanding> {
   let after = '';
   for (;;) {
-    const base = filtered(db, f).select(STANDING_COLUMNS);
-    const q = opts.openStages ? base.select('open_stage_summaries') : base.select(sql<StageSummary[]>`'[]'::jsonb`.as('open_stage_summaries'));
-    const rows = await q.where('entry_id', '>', after).orderBy('entry_id').limit(batch).execute();
-    for (const r of rows) {
-      yield {
-        entryId: r.entry_id,
-        partyId: r.party_id,
-        partyName: r.party_name,
-        // the columns hold what the domain wrote (record/write.ts), or CLOSED_OUTSIDE_ENGINE
-        cohort: r.cohort as Cohort,
-        status: r.status as EntryStatus,
-        temporalStatus: r.temporal_status,
-        roles: r.roles as UserRole[],
-        awaitedBodies: r.awaited_bodies as Body[],
-        mandateDeadline: r.mandate_deadline,
-        closedAt: r.closed_at,
-        remainingWorkingDays: r.remaining_working_days,
-        rolesComplete: r.roles_complete,
-        calendarVersion: r.calendar_version,
-        openStages: r.open_stage_summaries,
-      };
-    }
+    const page = filtered(db, f)
+      .select([
+        'entry_id as entryId',
+        'party_id as partyId',
+        'party_name as partyName',
+        'cohort',
+        'status',
+        'temporal_status as temporalStatus',
+        'roles',
+        'awaited_bodies as awaitedBodies',
+        'mandate_deadline as mandateDeadline',
+        sql<number | null>`round(extract(epoch from closed_at) * 1000)`.as('closedAtMs'),
+        'remaining_working_days as remainingWorkingDays',
+        'roles_complete as rolesComplete',
+        'calendar_version as calendarVersion',
+        opts.openStages ? sql<StageSummary[]>`open_stage_summaries`.as('openStages') : sql<StageSummary[]>`'[]'::json`.as('openStages'),
+      ])
+      .where('entry_id', '>', after)
+      .orderBy('entry_id')
+      .limit(batch);
+    // the columns hold what the domain wrote (record/write.ts), or CLOSED_OUTSIDE_ENGINE
+    const { rows } = await db
+      .selectFrom(page.as('e'))
+      .select(sql<RecordedStanding[]>`coalesce(json_agg(e order by e."entryId"), '[]'::json)`.as('rows'))
+      .executeTakeFirstOrThrow();
+    yield* rows;
     if (rows.length < batch) return;
-    after = rows[rows.length - 1]!.entry_id;
+    after = rows[rows.length - 1]!.entryId;
   }
 }
 

@@ -14,7 +14,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('remaining_working_days', 'integer')
     .addColumn('roles_complete', 'integer')
     .addColumn('calendar_version', 'text')
-    .addColumn('open_stage_summaries', 'jsonb')
+    .addColumn('open_stage_summaries', 'json')
     .execute();
 
   const record = db as unknown as RecordDb;

@@ -262,7 +262,7 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
         });
       }
     }
-    expect(standings.map((e) => [e.status, e.temporalStatus, e.closedAt?.getTime() ?? null])).toEqual([
+    expect(standings.map((e) => [e.status, e.temporalStatus, e.closedAtMs])).toEqual([
       ['WITHDRAWN', null, T0 + DAY],
       ['IN_PROGRESS', null, null],
       ['CLOSED_OUTSIDE_ENGINE', 'TERMINATED', T0 + DAY],
