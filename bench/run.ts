@@ -17,6 +17,7 @@
 import '../testkit/quiet-runtime';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -39,16 +40,42 @@ import { runTimeSkippingLifecycle } from './time-skipping-run';
 import { ENGINE_WORKER_ENTRY, FLOOR_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from './worker-process';
 import { EXAMPLE_ROUTES_FILE } from '../scripts/start-local-env';
 import { testRecordUrl } from '../testkit/record';
+import { startRealPostgres } from '../testkit/postgres';
+import { migrateRecord, openRecord } from '../record/db';
 import { recordLag } from './record-lag';
 import { entryIdFor } from '../domain';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
+let recordUrl: Promise<string> | undefined;
+
+/**
+ * The record the bench's worker and API write and read: a real PostgreSQL server when its binaries
+ * are on PATH (the embedded PGlite serves one query at a time and interleaves concurrent clients'
+ * extended-protocol messages under this load: electric-sql/pglite#1046), else the embedded one.
+ */
+function benchRecordUrl(): Promise<string> {
+  recordUrl ??= (async () => {
+    if (spawnSync('initdb', ['--version']).status !== 0) return testRecordUrl();
+    const server = await startRealPostgres();
+    process.once('exit', () => void server.stop());
+    const db = openRecord(server.url, { maxConnections: 1, allowExitOnIdle: true });
+    try {
+      await migrateRecord(db);
+    } finally {
+      await db.destroy();
+    }
+    log('record: a real PostgreSQL server');
+    return server.url;
+  })();
+  return recordUrl;
+}
+
 /** Env of a worker child process: this server, its own task queue, quiet, no metrics port. */
 async function workerEnv(address: string, taskQueue: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
   return {
-    RECORD_DATABASE_URL: await testRecordUrl(),
+    RECORD_DATABASE_URL: await benchRecordUrl(),
     TEMPORAL_ADDRESS: address,
     TEMPORAL_NAMESPACE: DEFAULT_NAMESPACE,
     TEMPORAL_TASK_QUEUE: taskQueue,
@@ -119,7 +146,7 @@ async function main(): Promise<void> {
       rpcTimeoutMs: 30_000,
       partyIds: [warmPartyId, ...Array.from({ length: config.n }, (_, i) => benchPartyId(runId, 'e', i))],
       dir: workDir,
-      recordUrl: await testRecordUrl(),
+      recordUrl: await benchRecordUrl(),
     });
     cleanups.push(() => api.close());
     log(`API up: pid ${api.pid}, ${api.baseUrl}`);
@@ -157,7 +184,7 @@ async function main(): Promise<void> {
     log(`engine: N=${config.n}, concurrency ${config.concurrency}`);
     const engineRun = await withCpu(onEngineWorker, config.n, () => runEngine(api, { n: config.n, concurrency: config.concurrency, runId }), serverProcesses());
     const engine = { ...engineRun.value, cpuMsPerLifecycle: engineRun.cpu };
-    const recordLagOfEngine = await recordLag(await testRecordUrl(), entryIdFor(benchPartyId(runId, 'e', 0)).replace(/0$/, '') /* every engine-run entry: uep-B<run>-e-<i> */);
+    const recordLagOfEngine = await recordLag(await benchRecordUrl(), entryIdFor(benchPartyId(runId, 'e', 0)).replace(/0$/, '') /* every engine-run entry: uep-B<run>-e-<i> */);
     log(`record lag over the engine run: p50 ${recordLagOfEngine.p50} ms, p99 ${recordLagOfEngine.p99} ms (${recordLagOfEngine.count} audit rows)`);
     const engineHistories = await Promise.all([0, Math.floor(config.n / 2), config.n - 1].map((i) => totalsOfEntry(client, benchPartyId(runId, 'e', i))));
     log(`engine without HTTP (diagnostic): N=${config.n}`);
