@@ -163,3 +163,9 @@ export async function runningEntries(db: RecordDb): Promise<{ entryId: string; r
   const rows = await db.selectFrom('entries').select(['entry_id', 'run_id', 'chain_id']).where('status', '=', 'IN_PROGRESS').execute();
   return rows.map((r) => ({ entryId: r.entry_id, runId: r.run_id, chainId: r.chain_id }));
 }
+
+/** Whether the record holds this run as the entry's current one, still in progress (not yet marked closed). */
+export async function isCurrentRunningRun(db: RecordDb, entryId: string, runId: string): Promise<boolean> {
+  const row = await db.selectFrom('entries').select('entry_id').where('entry_id', '=', entryId).where('run_id', '=', runId).where('status', '=', 'IN_PROGRESS').executeTakeFirst();
+  return row !== undefined;
+}

@@ -12,10 +12,24 @@ import { RECORD_CLOSURE_OUTCOME, type EntryProjection } from './projection';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export async function writeProjection(db: RecordDb, p: EntryProjection): Promise<void> {
+/** Rows a write inserted or changed: all zero when the record already held the projection. */
+export interface ProjectionWrite {
+  audit: number;
+  notifications: number;
+  entry: number;
+  closure: number;
+}
+
+const rows = (results: { numInsertedOrUpdatedRows?: bigint }[]) => results.reduce((n, r) => n + Number(r.numInsertedOrUpdatedRows ?? 0n), 0);
+
+/** Whether a write changed anything in the record. */
+export const changedRecord = (w: ProjectionWrite) => w.audit + w.notifications + w.entry + w.closure > 0;
+
+export async function writeProjection(db: RecordDb, p: EntryProjection): Promise<ProjectionWrite> {
   const { state } = p;
   const view = searchAttributesOf(state, p.asOfMs);
-  await db.transaction().execute(async (tx) => {
+  return db.transaction().execute(async (tx) => {
+    const written: ProjectionWrite = { audit: 0, notifications: 0, entry: 0, closure: 0 };
     // A chain's records follow every record of the entry's earlier chains.
     await tx
       .insertInto('entry_chains')
@@ -38,7 +52,7 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
       .executeTakeFirstOrThrow();
 
     if (p.audit.length > 0) {
-      await tx
+      written.audit = rows(await tx
         .insertInto('audit')
         .values(
           p.audit.map((r) => ({
@@ -54,11 +68,11 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
           })),
         )
         .onConflict((oc) => oc.doNothing())
-        .execute();
+        .execute());
     }
 
     if (p.notifications.length > 0) {
-      await tx
+      written.notifications = rows(await tx
         .insertInto('notifications')
         .values(
           p.notifications.map((n) => ({
@@ -70,7 +84,7 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
           })),
         )
         .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
+        .execute());
     }
 
     const row = {
@@ -91,7 +105,7 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
       state: JSON.stringify({ ...state, audit: [] }),
       temporal_status: null,
     };
-    await tx
+    written.entry = rows(await tx
       .insertInto('entries')
       .values(row)
       .onConflict((oc) =>
@@ -101,13 +115,17 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
             ...Object.fromEntries(Object.keys(row).filter((k) => k !== 'entry_id').map((k) => [k, eb.ref(`excluded.${k}` as 'excluded.state')])),
             recorded_at: sql<Date>`now()`,
           }))
-          // never back in time; and a run Temporal closed outside the engine stays marked
-          .where(sql<boolean>`entries.as_of <= excluded.as_of and not (entries.temporal_status is not null and entries.chain_id = excluded.chain_id)`),
+          // never back in time; a run Temporal closed outside the engine stays marked; and the same
+          // state of the same run is left as it is (a repeated write, or the recovery command, changes nothing)
+          .where(
+            sql<boolean>`entries.as_of <= excluded.as_of and not (entries.temporal_status is not null and entries.chain_id = excluded.chain_id)
+              and (entries.state is distinct from excluded.state or entries.run_id <> excluded.run_id or entries.chain_id <> excluded.chain_id)`,
+          ),
       )
-      .execute();
+      .execute());
 
     if (p.closure) {
-      await tx
+      written.closure = rows(await tx
         .insertInto('closures')
         .values({
           run_id: p.runId,
@@ -119,8 +137,9 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
           temporal_status: null,
         })
         .onConflict((oc) => oc.column('run_id').doNothing())
-        .execute();
+        .execute());
     }
+    return written;
   });
 }
 
