@@ -143,14 +143,15 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
   });
 }
 
-/** A notification's delivery, once its activity has carried it out. */
-export async function markDelivered(db: RecordDb, notificationId: string, at: Date): Promise<void> {
-  await db
+/** A notification's delivery, once its activity has carried it out; true when it was not stamped yet. */
+export async function markDelivered(db: RecordDb, notificationId: string, at: Date): Promise<boolean> {
+  const result = await db
     .updateTable('notifications')
     .set({ delivered_at: at })
     .where('id', '=', notificationId)
     .where('delivered_at', 'is', null)
-    .execute();
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 export interface OutsideClosure {

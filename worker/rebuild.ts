@@ -8,7 +8,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { RecordDb } from '../record/db';
 import { isCurrentRunningRun } from '../record/read';
-import { changedRecord, markClosedOutsideEngine, writeProjection } from '../record/write';
+import { changedRecord, markClosedOutsideEngine, markDelivered, writeProjection } from '../record/write';
 import { ENTRY_WORKFLOW_TYPE } from '../workflows/messages';
 import { readRunProjection } from './run-projection';
 
@@ -81,6 +81,7 @@ async function rebuildEntry(client: Client, db: RecordDb, entryId: string, runs:
     if (!read.ok) return { entryId, outcome: ENTRY_OUTCOME.SKIPPED, reason: `run ${run.runId}: ${read.reason}` };
     if (read.source === 'history') summary.fromHistory++;
     changed = changedRecord(await writeProjection(db, read.projection)) || changed;
+    for (const d of read.deliveries) changed = (await markDelivered(db, d.notificationId, d.at)) || changed;
     if (!ENGINE_STATUSES.has(run.status.name) && (await isCurrentRunningRun(db, entryId, run.runId))) {
       changed = (await markClosedOutsideEngine(db, { entryId, runId: run.runId, temporalStatus: run.status.name, closedAt: run.closeTime ?? new Date() })) || changed;
     }
