@@ -25,6 +25,7 @@ export type EntryOutcome = { entryId: string } & (
 
 export interface RebuildSummary {
   seen: number;
+  /** Runs of the entries seen (a Party started again, or continued as new, has several). */
   runs: number;
   written: number;
   unchanged: number;
@@ -57,7 +58,8 @@ export async function listEntryRuns(client: Client): Promise<Map<string, Workflo
 export async function rebuildRecord(client: Client, db: RecordDb, opts: RebuildOptions): Promise<RebuildSummary> {
   const byEntry = await listEntryRuns(client);
   opts.onListed?.(byEntry.size);
-  const summary: RebuildSummary = { seen: byEntry.size, runs: 0, written: 0, unchanged: 0, skipped: [], fromHistory: 0 };
+  const runs = [...byEntry.values()].reduce((n, r) => n + r.length, 0);
+  const summary: RebuildSummary = { seen: byEntry.size, runs, written: 0, unchanged: 0, skipped: [], fromHistory: 0 };
   const queue = [...byEntry.entries()];
   const next = async (): Promise<void> => {
     for (let item = queue.shift(); item; item = queue.shift()) {
@@ -85,7 +87,6 @@ async function rebuildEntry(client: Client, db: RecordDb, entryId: string, runs:
     if (!ENGINE_STATUSES.has(run.status.name) && (await isCurrentRunningRun(db, entryId, run.runId))) {
       changed = (await markClosedOutsideEngine(db, { entryId, runId: run.runId, temporalStatus: run.status.name, closedAt: run.closeTime ?? new Date() })) || changed;
     }
-    summary.runs++;
   }
   return { entryId, outcome: changed ? ENTRY_OUTCOME.WRITTEN : ENTRY_OUTCOME.UNCHANGED, runs: runs.length };
 }
