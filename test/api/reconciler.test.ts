@@ -169,3 +169,31 @@ test('terminate: the first pass after Temporal shows the closure marks it CLOSED
   expect((await statusOf(partyId)).status).toBe(ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE);
   expect((await reconcileOnce(env.client, db)).filter((c) => c.entryId === entryId)).toEqual([]);
 });
+
+test('OPS unreachable at first: the passes meanwhile find the notice undelivered and hand it over no second time; OPS gets it once when back', async () => {
+  const partyId = uniquePartyId('TERM-RETRY');
+  const entryId = entryIdFor(partyId);
+  expect((await call(h.baseUrl, 'POST', '/v1/entries', { token: ops(), body: startBodyAcceded(partyId) })).status).toBe(201);
+  const handle = env.client.workflow.getHandle(entryId);
+  const { runId } = await handle.describe();
+  const noticeId = notificationIds.closedOutsideEngine(entryId, runId);
+  hook.respondWith(503); // the first delivery attempt fails; the activity retries 10 s later
+  await handle.terminate('terminated in the Web UI');
+
+  const [failed] = await hook.waitFor((r) => r.id === noticeId, { timeoutMs: 60_000 });
+  expect(failed!.status).toBe(503);
+  const before = (await passes()).length;
+  // while the delivery waits for its retry, more passes find the notice undelivered
+  await eventually(passes, (now) => now.filter((p, i) => i >= before && p.status === 'COMPLETED').length >= 2, 60_000);
+  const [delivered] = await hook.waitFor((r) => r.id === noticeId && r.status === 200, { timeoutMs: 60_000 });
+  expect(delivered!.verified).toEqual({ ok: true });
+  await eventually(
+    () => db.selectFrom('notifications').select('delivered_at').where('id', '=', noticeId).executeTakeFirstOrThrow(),
+    (row) => row.delivered_at !== null,
+  );
+
+  const finished = await Promise.all((await passes()).filter((p) => p.status === 'COMPLETED').map(async (p) => (await resultOf(p)).handedOver));
+  expect(finished.filter((handedOver) => handedOver.includes(noticeId))).toHaveLength(1);
+  expect(hook.requests.filter((r) => r.id === noticeId).map((r) => r.status)).toEqual([503, 200]);
+  expect((await trailOf(partyId)).filter((r) => r.action === AUDIT_ACTION.CLOSED_OUTSIDE_ENGINE)).toHaveLength(1);
+});
