@@ -4,7 +4,7 @@
  * closures by run id; the entry row only moves forward in workflow time).
  */
 import { sql } from 'kysely';
-import { searchAttributesOf } from '../domain';
+import { closedOutsideEngine, searchAttributesOf } from '../domain';
 import { AUDIT_ACTION } from '../domain/types';
 import { BODY } from '../domain/vocabulary';
 import type { RecordDb } from './db';
@@ -164,12 +164,13 @@ export interface OutsideClosure {
 
 /**
  * Marks a run Temporal closed behind the engine's back (the reconciler found it in visibility):
- * the entry becomes CLOSED_OUTSIDE_ENGINE and its trail gets one audit row. Answers true the
- * first time only, so the caller notifies once.
+ * the entry becomes CLOSED_OUTSIDE_ENGINE, its trail gets one audit row, and the notice to OPS is
+ * recorded as due (delivered later: undeliveredOutsideClosureNotices). All in one transaction, and
+ * the first time only: answers whether this call marked it.
  */
 export async function markClosedOutsideEngine(db: RecordDb, c: OutsideClosure): Promise<boolean> {
   return db.transaction().execute(async (tx) => {
-    const entry = await tx.selectFrom('entries').select(['chain_id', 'status']).where('entry_id', '=', c.entryId).forUpdate().executeTakeFirst();
+    const entry = await tx.selectFrom('entries').select(['chain_id', 'party_id', 'party_name']).where('entry_id', '=', c.entryId).forUpdate().executeTakeFirst();
     if (!entry) return false;
     const inserted = await tx
       .insertInto('closures')
@@ -213,6 +214,15 @@ export async function markClosedOutsideEngine(db: RecordDb, c: OutsideClosure): 
         principal_id: record.principal.id,
         record: JSON.stringify(record),
       })
+      .execute();
+    const notice = closedOutsideEngine(
+      { entryId: c.entryId, partyId: entry.party_id, partyName: entry.party_name },
+      { runId: c.runId, temporalStatus: c.temporalStatus, closedAtMs: c.closedAt.getTime() },
+    );
+    await tx
+      .insertInto('notifications')
+      .values({ id: notice.id, entry_id: c.entryId, kind: notice.kind, recipients: JSON.stringify(notice.recipients), due_at: notice.dueAt })
+      .onConflict((oc) => oc.column('id').doNothing())
       .execute();
     return true;
   });

@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { entryIdFor } from '../../domain';
 import type { AuditRecord } from '../../domain/types';
-import { AUDIT_ACTION } from '../../domain/types';
+import { AUDIT_ACTION, NOTIFICATION_KIND } from '../../domain/types';
 import { BODY, ENTRY_STATUS } from '../../domain/vocabulary';
 import { openRecord, type RecordDb } from '../../record/db';
 import { recordedAuditTrail } from '../../record/read';
@@ -96,6 +96,10 @@ async function trailInTemporal(partyId: string): Promise<AuditRecord[]> {
   return [...latestOfChain.values()].flat().map((r, i) => ({ ...r, seq: i + 1 }));
 }
 
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
+}
+
 /** The ids of the notifications an entry's runs handed to the delivery activity, read from their histories. */
 async function deliveredIds(entryId: string): Promise<string[]> {
   const ids: string[] = [];
@@ -138,10 +142,13 @@ async function expectRecordAsInTemporal(db: RecordDb): Promise<void> {
     expect({ partyId, status: row.status }).toEqual({ partyId, status: expectedStatus });
   }
   // every notification the runs handed to delivery, stamped delivered (the test's delivery always reaches someone)
-  const notifications = await db.selectFrom('notifications').select(['id', 'entry_id', 'delivered_at']).orderBy('id').execute();
+  const notifications = await db.selectFrom('notifications').select(['id', 'entry_id', 'kind', 'delivered_at']).orderBy('id').execute();
+  const [toOps, ofRuns] = partition(notifications, (n) => n.kind === NOTIFICATION_KIND.ENTRY_CLOSED_OUTSIDE_ENGINE);
   const delivered = [...new Set((await Promise.all(allParties.map((p) => deliveredIds(entryIdFor(p))))).flat())].sort(); // a restarted Party's notice ids repeat
-  expect(notifications.map((n) => n.id)).toEqual(delivered);
-  expect(notifications.filter((n) => n.delivered_at === null)).toEqual([]);
+  expect(ofRuns.map((n) => n.id)).toEqual(delivered);
+  expect(ofRuns.filter((n) => n.delivered_at === null)).toEqual([]);
+  // the terminated run's notice to OPS, due: the reconciler's next pass hands it to delivery
+  expect(toOps).toMatchObject([{ entry_id: entryIdFor(parties.terminated), delivered_at: null }]);
   const terminatedTrail = await recordedAuditTrail(db, entryIdFor(parties.terminated));
   expect(terminatedTrail.at(-1)).toMatchObject({ action: AUDIT_ACTION.CLOSED_OUTSIDE_ENGINE });
   expect((await db.selectFrom('entries').select('temporal_status').where('entry_id', '=', entryIdFor(parties.terminated)).executeTakeFirstOrThrow()).temporal_status).toBe('TERMINATED');
@@ -181,20 +188,22 @@ test('over the record the workflows kept, it leaves every entry and audit row as
     audit: await shared.selectFrom('audit').selectAll().where('entry_id', 'in', ours).orderBy('entry_id').orderBy('seq').execute(),
     notifications: await shared.selectFrom('notifications').select(['id', 'entry_id', 'kind', 'recipients', 'due_at']).where('entry_id', 'in', ours).orderBy('id').execute(),
   });
+  const terminated = entryIdFor(parties.terminated);
   const before = await rowsOf();
   expect(before.notifications.length).toBeGreaterThan(0);
   // one entry at a time: the shared record's pool is the workflows' too (see emptyRecord)
   const summary = await rebuildRecord(env.client, shared, { ...OPTIONS, concurrency: 1 });
   expect(summary).toMatchObject({ seen: allParties.length, skipped: [] });
   const after = await rowsOf();
-  const terminated = entryIdFor(parties.terminated);
   expect(after.entries).toEqual(before.entries);
-  expect(after.notifications).toEqual(before.notifications);
+  const [toOps, ofRuns] = partition(after.notifications, (n) => n.kind === NOTIFICATION_KIND.ENTRY_CLOSED_OUTSIDE_ENGINE);
+  expect(ofRuns).toEqual(before.notifications);
+  expect(toOps).toMatchObject([{ entry_id: terminated }]);
   expect(after.audit.filter((r) => r.entry_id !== terminated)).toEqual(before.audit.filter((r) => r.entry_id !== terminated));
   const terminatedAudit = after.audit.filter((r) => r.entry_id === terminated);
   expect(terminatedAudit.slice(0, -1)).toEqual(before.audit.filter((r) => r.entry_id === terminated));
   expect(terminatedAudit.at(-1)).toMatchObject({ action: AUDIT_ACTION.CLOSED_OUTSIDE_ENGINE });
-  const unstamped = await shared.selectFrom('notifications').select('id').where('entry_id', 'in', ours).where('delivered_at', 'is', null).execute();
+  const unstamped = await shared.selectFrom('notifications').select('id').where('entry_id', 'in', ours).where('delivered_at', 'is', null).where('kind', '!=', NOTIFICATION_KIND.ENTRY_CLOSED_OUTSIDE_ENGINE).execute();
   expect(unstamped).toEqual([]);
 
   const again = await rebuildRecord(env.client, shared, { ...OPTIONS, concurrency: 1 });
