@@ -115,3 +115,19 @@ export const RECORD_ACTIVITY_OPTIONS: ActivityOptions = {
 
 /** Generation v7 of the workflow handed its projections to a local activity (workflows/entry-workflow.ts). */
 export const RECORD_LOCAL_ACTIVITY_OPTIONS: LocalActivityOptions = RECORD_ACTIVITY_OPTIONS;
+
+/** The record's reconciler as workflow code sees it (worker/reconciler.ts carries it out). */
+export interface ReconcilerActivities {
+  /**
+   * One reconcile pass: marks in the record every entry whose run Temporal closed outside the
+   * engine, then answers the notices to OPS of such runs not delivered yet (those of this pass,
+   * and any an earlier pass marked but did not get delivered).
+   */
+  reconcileRecord(): Promise<Notification[]>;
+}
+
+/** A pass lists visibility and writes the record: retried (every 30 s at most) until it gets through. */
+export const RECONCILE_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+};

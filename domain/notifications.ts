@@ -233,6 +233,35 @@ export function entryWithdrawn(state: EntryState, by: Actor, reason: string, now
   });
 }
 
+/** How Temporal closed a run behind the engine's back, as the record's reconciler found it in visibility. */
+export interface OutsideClosureFacts {
+  runId: string;
+  /** Temporal's execution status: TERMINATED, FAILED, TIMED_OUT, CANCELED, ... */
+  temporalStatus: string;
+  closedAtMs: number;
+}
+
+/**
+ * Temporal closed the entry's run outside the engine (terminate, reset, a failure): to OPS. Built
+ * from the record's row, not the machine: the workflow that would have sent it is gone.
+ */
+export function closedOutsideEngine(entry: Pick<EntryState, 'entryId' | 'partyId' | 'partyName'>, closure: OutsideClosureFacts): Notification {
+  return {
+    id: notificationIds.closedOutsideEngine(entry.entryId, closure.runId),
+    kind: NOTIFICATION_KIND.ENTRY_CLOSED_OUTSIDE_ENGINE,
+    entryId: entry.entryId,
+    partyId: entry.partyId,
+    partyName: entry.partyName,
+    recipients: [bodyRecipient(BODY.OPS)],
+    dueAt: toIso(closure.closedAtMs),
+    subject: `${entry.partyName}: entry closed outside the engine (Temporal: ${closure.temporalStatus})`,
+    body:
+      `Temporal closed the entry's workflow run ${closure.runId} as ${closure.temporalStatus} at ${toIso(closure.closedAtMs)}, outside the engine: ` +
+      'no reminder is sent and no decision is taken for it any more. The record now marks the entry CLOSED_OUTSIDE_ENGINE, ' +
+      "with an audit record. See in Temporal who closed it and why; to carry on, start the Party's entry again.",
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // What the Party can act on (rules version 3): to the Party's UEP contact only
 

@@ -147,6 +147,8 @@ export const NOTIFICATION_KIND = {
   ENTRY_STARTED: 'ENTRY_STARTED',
   SUBMISSION_DUE: 'SUBMISSION_DUE',
   DECISION_NEEDS_ACTION: 'DECISION_NEEDS_ACTION',
+  /** Sent by the record's reconciler, not the machine: Temporal closed the run behind the engine's back. */
+  ENTRY_CLOSED_OUTSIDE_ENGINE: 'ENTRY_CLOSED_OUTSIDE_ENGINE',
 } as const;
 export type NotificationKind = (typeof NOTIFICATION_KIND)[keyof typeof NOTIFICATION_KIND];
 

@@ -4,6 +4,7 @@
  */
 import type { EntryState } from '../domain';
 import type { AuditRecord, Notification } from '../domain/types';
+import { ENTRY_STATUS } from '../domain/vocabulary';
 
 export const RECORD_CLOSURE_OUTCOME = {
   COMPLETE: 'COMPLETE',
@@ -36,5 +37,42 @@ export function mergeProjections(older: EntryProjection, newer: EntryProjection)
     audit: [...older.audit, ...newer.audit],
     notifications: [...older.notifications, ...newer.notifications],
     ...(newer.closure ?? older.closure ? { closure: newer.closure ?? older.closure } : {}),
+  };
+}
+
+/** Which run of which chain a projection comes from. */
+export interface ProjectedRun {
+  chainId: string;
+  runId: string;
+}
+
+/**
+ * The projection of the entry as it stands at asOfMs: its state (without its trail), the given
+ * audit records and notifications, and its closure once it is no longer in progress.
+ */
+export function projectionOf(
+  state: EntryState,
+  run: ProjectedRun,
+  asOfMs: number,
+  audit: AuditRecord[],
+  notifications: Pick<Notification, 'id' | 'kind' | 'recipients' | 'dueAt'>[],
+): EntryProjection {
+  const closed = state.status !== ENTRY_STATUS.IN_PROGRESS;
+  return {
+    entryId: state.entryId,
+    chainId: run.chainId,
+    runId: run.runId,
+    asOfMs,
+    state: { ...state, audit: [] },
+    audit,
+    notifications: notifications.map(({ id, kind, recipients, dueAt }) => ({ id, kind, recipients, dueAt })),
+    ...(closed
+      ? {
+          closure: {
+            outcome: state.status === ENTRY_STATUS.COMPLETE ? RECORD_CLOSURE_OUTCOME.COMPLETE : RECORD_CLOSURE_OUTCOME.WITHDRAWN,
+            atMs: state.closedAtMs ?? asOfMs,
+          },
+        }
+      : {}),
   };
 }

@@ -3,8 +3,8 @@
  * audit trail across runs, the bulk audit export, and the record's lag behind the workflows.
  */
 import { sql } from 'kysely';
-import type { EntryState } from '../domain';
-import type { AuditRecord, StageSummary } from '../domain/types';
+import { closedOutsideEngine, type EntryState } from '../domain';
+import { NOTIFICATION_KIND, type AuditRecord, type Notification, type StageSummary } from '../domain/types';
 import type { Body, Cohort, EntryStatus, UserRole } from '../domain/vocabulary';
 import type { RecordDb } from './db';
 
@@ -223,4 +223,35 @@ export async function recordLagMs(db: RecordDb, windowMs = 60_000): Promise<numb
 export async function runningEntries(db: RecordDb): Promise<{ entryId: string; runId: string; chainId: string }[]> {
   const rows = await db.selectFrom('entries').select(['entry_id', 'run_id', 'chain_id']).where('status', '=', 'IN_PROGRESS').execute();
   return rows.map((r) => ({ entryId: r.entry_id, runId: r.run_id, chainId: r.chain_id }));
+}
+
+/** Whether the record holds this run as the entry's current one, still in progress (not yet marked closed). */
+export async function isCurrentRunningRun(db: RecordDb, entryId: string, runId: string): Promise<boolean> {
+  const row = await db.selectFrom('entries').select('entry_id').where('entry_id', '=', entryId).where('run_id', '=', runId).where('status', '=', 'IN_PROGRESS').executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * The notices to OPS of runs the reconciler marked (markClosedOutsideEngine) that are not
+ * delivered yet, marked since `since`: the reconcile pass hands each to delivery.
+ */
+export async function undeliveredOutsideClosureNotices(db: RecordDb, since: Date): Promise<Notification[]> {
+  const rows = await db
+    .selectFrom('closures as c')
+    .innerJoin('entries as e', 'e.entry_id', 'c.entry_id')
+    .innerJoin('notifications as n', (join) =>
+      join.onRef('n.entry_id', '=', 'c.entry_id').on('n.kind', '=', NOTIFICATION_KIND.ENTRY_CLOSED_OUTSIDE_ENGINE).on('n.delivered_at', 'is', null),
+    )
+    .select(['c.entry_id', 'c.run_id', 'c.temporal_status', 'c.closed_at', 'e.party_id', 'e.party_name', 'n.id as notification_id'])
+    .where('c.source', '=', 'RECONCILER')
+    .where('c.recorded_at', '>=', since)
+    .orderBy('c.recorded_at')
+    .execute();
+  return rows.flatMap((r) => {
+    const notice = closedOutsideEngine(
+      { entryId: r.entry_id, partyId: r.party_id, partyName: r.party_name },
+      { runId: r.run_id, temporalStatus: r.temporal_status ?? 'UNKNOWN', closedAtMs: r.closed_at.getTime() },
+    );
+    return notice.id === r.notification_id ? [notice] : []; // an entry's other runs' notices pair with their own closures
+  });
 }

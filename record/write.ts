@@ -4,7 +4,7 @@
  * closures by run id; the entry row only moves forward in workflow time).
  */
 import { sql } from 'kysely';
-import { searchAttributesOf } from '../domain';
+import { closedOutsideEngine, searchAttributesOf } from '../domain';
 import { AUDIT_ACTION } from '../domain/types';
 import { BODY } from '../domain/vocabulary';
 import type { RecordDb } from './db';
@@ -13,10 +13,24 @@ import { RECORD_CLOSURE_OUTCOME, type EntryProjection } from './projection';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export async function writeProjection(db: RecordDb, p: EntryProjection): Promise<void> {
+/** Rows a write inserted or changed: all zero when the record already held the projection. */
+export interface ProjectionWrite {
+  audit: number;
+  notifications: number;
+  entry: number;
+  closure: number;
+}
+
+const rows = (results: { numInsertedOrUpdatedRows?: bigint }[]) => results.reduce((n, r) => n + Number(r.numInsertedOrUpdatedRows ?? 0n), 0);
+
+/** Whether a write changed anything in the record. */
+export const changedRecord = (w: ProjectionWrite) => w.audit + w.notifications + w.entry + w.closure > 0;
+
+export async function writeProjection(db: RecordDb, p: EntryProjection): Promise<ProjectionWrite> {
   const { state } = p;
   const view = searchAttributesOf(state, p.asOfMs);
-  await db.transaction().execute(async (tx) => {
+  return db.transaction().execute(async (tx) => {
+    const written: ProjectionWrite = { audit: 0, notifications: 0, entry: 0, closure: 0 };
     // A chain's records follow every record of the entry's earlier chains.
     await tx
       .insertInto('entry_chains')
@@ -39,7 +53,7 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
       .executeTakeFirstOrThrow();
 
     if (p.audit.length > 0) {
-      await tx
+      written.audit = rows(await tx
         .insertInto('audit')
         .values(
           p.audit.map((r) => ({
@@ -55,11 +69,11 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
           })),
         )
         .onConflict((oc) => oc.doNothing())
-        .execute();
+        .execute());
     }
 
     if (p.notifications.length > 0) {
-      await tx
+      written.notifications = rows(await tx
         .insertInto('notifications')
         .values(
           p.notifications.map((n) => ({
@@ -71,7 +85,7 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
           })),
         )
         .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
+        .execute());
     }
 
     const submissions = await chainSubmissions(tx, p.entryId, p.chainId, state);
@@ -94,7 +108,7 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
       state: JSON.stringify({ ...state, audit: [] }),
       temporal_status: null,
     };
-    await tx
+    written.entry = rows(await tx
       .insertInto('entries')
       .values(row)
       .onConflict((oc) =>
@@ -104,13 +118,17 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
             ...Object.fromEntries(Object.keys(row).filter((k) => k !== 'entry_id').map((k) => [k, eb.ref(`excluded.${k}` as 'excluded.state')])),
             recorded_at: sql<Date>`now()`,
           }))
-          // never back in time; and a run Temporal closed outside the engine stays marked
-          .where(sql<boolean>`entries.as_of <= excluded.as_of and not (entries.temporal_status is not null and entries.chain_id = excluded.chain_id)`),
+          // never back in time; a run Temporal closed outside the engine stays marked; and the same
+          // state of the same run is left as it is (a repeated write, or the recovery command, changes nothing)
+          .where(
+            sql<boolean>`entries.as_of <= excluded.as_of and not (entries.temporal_status is not null and entries.chain_id = excluded.chain_id)
+              and (entries.state is distinct from excluded.state or entries.run_id <> excluded.run_id or entries.chain_id <> excluded.chain_id)`,
+          ),
       )
-      .execute();
+      .execute());
 
     if (p.closure) {
-      await tx
+      written.closure = rows(await tx
         .insertInto('closures')
         .values({
           run_id: p.runId,
@@ -122,19 +140,21 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
           temporal_status: null,
         })
         .onConflict((oc) => oc.column('run_id').doNothing())
-        .execute();
+        .execute());
     }
+    return written;
   });
 }
 
-/** A notification's delivery, once its activity has carried it out. */
-export async function markDelivered(db: RecordDb, notificationId: string, at: Date): Promise<void> {
-  await db
+/** A notification's delivery, once its activity has carried it out; true when it was not stamped yet. */
+export async function markDelivered(db: RecordDb, notificationId: string, at: Date): Promise<boolean> {
+  const result = await db
     .updateTable('notifications')
     .set({ delivered_at: at })
     .where('id', '=', notificationId)
     .where('delivered_at', 'is', null)
-    .execute();
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }
 
 export interface OutsideClosure {
@@ -147,12 +167,13 @@ export interface OutsideClosure {
 
 /**
  * Marks a run Temporal closed behind the engine's back (the reconciler found it in visibility):
- * the entry becomes CLOSED_OUTSIDE_ENGINE and its trail gets one audit row. Answers true the
- * first time only, so the caller notifies once.
+ * the entry becomes CLOSED_OUTSIDE_ENGINE, its trail gets one audit row, and the notice to OPS is
+ * recorded as due (delivered later: undeliveredOutsideClosureNotices). All in one transaction, and
+ * the first time only: answers whether this call marked it.
  */
 export async function markClosedOutsideEngine(db: RecordDb, c: OutsideClosure): Promise<boolean> {
   return db.transaction().execute(async (tx) => {
-    const entry = await tx.selectFrom('entries').select(['chain_id', 'status']).where('entry_id', '=', c.entryId).forUpdate().executeTakeFirst();
+    const entry = await tx.selectFrom('entries').select(['chain_id', 'party_id', 'party_name']).where('entry_id', '=', c.entryId).forUpdate().executeTakeFirst();
     if (!entry) return false;
     const inserted = await tx
       .insertInto('closures')
@@ -196,6 +217,15 @@ export async function markClosedOutsideEngine(db: RecordDb, c: OutsideClosure): 
         principal_id: record.principal.id,
         record: JSON.stringify(record),
       })
+      .execute();
+    const notice = closedOutsideEngine(
+      { entryId: c.entryId, partyId: entry.party_id, partyName: entry.party_name },
+      { runId: c.runId, temporalStatus: c.temporalStatus, closedAtMs: c.closedAt.getTime() },
+    );
+    await tx
+      .insertInto('notifications')
+      .values({ id: notice.id, entry_id: c.entryId, kind: notice.kind, recipients: JSON.stringify(notice.recipients), due_at: notice.dueAt })
+      .onConflict((oc) => oc.column('id').doNothing())
       .execute();
     return true;
   });

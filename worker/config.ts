@@ -29,7 +29,7 @@ export const workerEnvSchema = temporalEnvSchema.extend({
   WORKER_HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
   /** How long in-flight activities get to finish after SIGTERM. */
   WORKER_SHUTDOWN_GRACE: z.string().default('30s'),
-  /** How often the reconciler looks for entries Temporal closed outside the engine (worker/reconciler.ts). */
+  /** Every how many ms the Temporal Schedule uep-record-reconciler runs a reconcile pass (worker/reconcile-schedule.ts); set at each worker start. */
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).default(120_000),
   /** Identifies the deployed code in metrics and logs (e.g. the git commit). */
   WORKER_BUILD_ID: z.string().min(1).default('dev'),

@@ -1,15 +1,15 @@
 /**
  * The worker process: runtime telemetry (Prometheus metrics, pino JSON logs), the connection,
  * the entry workflows, the notification activities and the record's activity (PostgreSQL), and
- * the reconciler marking in the record the entries Temporal closed outside the engine.
+ * the reconciler's workflow and activity, whose Temporal Schedule it ensures at start.
  * SIGTERM/SIGINT shut it down gracefully: polling stops, in-flight tasks get
  * WORKER_SHUTDOWN_GRACE to finish, then the process exits.
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { activityDepsFromConfig, createActivities } from '../activities';
-import { loadDotEnv } from '../config/dotenv';
 import { createRecordActivities, stampingDeliveries } from '../activities/record';
+import { loadDotEnv } from '../config/dotenv';
 import { openRecord } from '../record/db';
 import { refuseExampleValues } from '../config/example-values';
 import { createLogger, pinoTemporalLogger } from '../config/logging';
@@ -17,7 +17,8 @@ import { temporalConnectionOptions } from '../config/temporal';
 import { loadWorkerConfig, workerExampleValues } from './config';
 import { createEntryWorker, workerIdentity } from './create-worker';
 import { startHealthFile } from './health';
-import { startReconciler } from './reconciler';
+import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID } from './reconcile-schedule';
+import { createReconcilerActivities } from './reconciler';
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -38,18 +39,23 @@ async function main(): Promise<void> {
   });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const record = openRecord(config.RECORD_DATABASE_URL, { maxConnections: config.RECORD_POOL_SIZE });
+  const clientConnection = await Connection.connect(temporalConnectionOptions(config));
   try {
+    const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
     const activities = {
       ...stampingDeliveries(record, createActivities(activityDepsFromConfig(config))),
       ...createRecordActivities(record),
+      ...createReconcilerActivities({ client, db: record }),
     };
     const worker = await createEntryWorker(connection, config, activities);
+    const schedule = await ensureReconcileSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, intervalMs: config.RECONCILE_INTERVAL_MS });
     log.info(
       {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         namespace: config.TEMPORAL_NAMESPACE,
         buildId: config.WORKER_BUILD_ID,
         metrics: config.WORKER_METRICS_ENABLED ? `http://${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}/metrics` : 'off',
+        reconcileSchedule: { id: RECONCILE_SCHEDULE_ID, everyMs: config.RECONCILE_INTERVAL_MS, ensured: schedule },
       },
       'worker started',
     );
@@ -66,27 +72,14 @@ async function main(): Promise<void> {
           },
         })
       : undefined;
-    const clientConnection = await Connection.connect(temporalConnectionOptions(config));
-    const reconciler = startReconciler({
-      client: new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }),
-      db: record,
-      intervalMs: config.RECONCILE_INTERVAL_MS,
-      onMarked: (c) => {
-        log.error({ ...c, closedAt: c.closedAt.toISOString() }, 'entry closed outside the engine: marked in the record');
-      },
-      onError: (err) => {
-        log.warn({ err }, 'reconcile pass failed');
-      },
-    });
     try {
       await worker.run();
     } finally {
       stopHealth?.();
-      await reconciler.stop();
-      await clientConnection.close();
     }
     log.info('worker stopped cleanly');
   } finally {
+    await clientConnection.close();
     await connection.close();
     await record.destroy();
   }

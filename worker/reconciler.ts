@@ -2,17 +2,26 @@
  * The reconciler: what a workflow cannot see of its own end. An entry run that Temporal closed
  * behind the engine's back (terminated, reset away, failed, timed out, or cancelled before
  * cancellations became withdrawals) still says IN_PROGRESS in the record; each pass finds such
- * runs in Temporal's visibility and marks them CLOSED_OUTSIDE_ENGINE, with Temporal's status and
- * one audit row (record/write.ts markClosedOutsideEngine, idempotent: every worker may run it).
+ * runs in Temporal's visibility and marks them CLOSED_OUTSIDE_ENGINE, with Temporal's status, one
+ * audit row and a notice to OPS (record/write.ts markClosedOutsideEngine, idempotent: passes may
+ * overlap or repeat). The passes run as workflows on a Temporal Schedule (worker/reconcile-schedule.ts).
  */
+import { log } from '@temporalio/activity';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import type { ReconcilerActivities } from '../activities/types';
 import type { RecordDb } from '../record/db';
-import { runningEntries } from '../record/read';
+import { runningEntries, undeliveredOutsideClosureNotices } from '../record/read';
 import { markClosedOutsideEngine, type OutsideClosure } from '../record/write';
 import { ENTRY_WORKFLOW_TYPE } from '../workflows/messages';
 
 /** Closed, and not by the engine: a run the engine ends is COMPLETED, or CONTINUED_AS_NEW into the next one. */
 export const CLOSED_OUTSIDE_ENGINE_QUERY = `WorkflowType = '${ENTRY_WORKFLOW_TYPE}' AND ExecutionStatus != 'Running' AND ExecutionStatus != 'Completed' AND ExecutionStatus != 'ContinuedAsNew'`;
+
+/**
+ * How long a marked run's notice is handed to delivery while undelivered: a delivery retries for
+ * up to 7 days (NOTIFICATION_ACTIVITY_OPTIONS); after that it is given up like any other notice.
+ */
+export const NOTICE_HANDOVER_WINDOW_MS = 8 * 86_400_000;
 
 /** One pass: answers the runs it marked (each once, across passes and workers). */
 export async function reconcileOnce(client: Client, db: RecordDb): Promise<OutsideClosure[]> {
@@ -32,32 +41,15 @@ function outsideClosure(entryId: string, run: WorkflowExecutionInfo): OutsideClo
   return { entryId, runId: run.runId, temporalStatus: run.status.name, closedAt: run.closeTime ?? new Date() };
 }
 
-export interface ReconcilerOptions {
-  client: Client;
-  db: RecordDb;
-  intervalMs: number;
-  onMarked: (closure: OutsideClosure) => void;
-  onError: (err: unknown) => void;
-}
-
-/** Runs a pass every intervalMs until stopped (stop waits for a pass in progress). */
-export function startReconciler(opts: ReconcilerOptions): { stop(): Promise<void> } {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let pass: Promise<void> = Promise.resolve();
-  const run = () => {
-    pass = reconcileOnce(opts.client, opts.db)
-      .then((marked) => marked.forEach(opts.onMarked), opts.onError)
-      .finally(() => {
-        if (!stopped) timer = setTimeout(run, opts.intervalMs);
-      });
-  };
-  timer = setTimeout(run, opts.intervalMs);
+/** The reconcile pass as an activity: marks, logs each mark at ERROR, and answers the notices to deliver. */
+export function createReconcilerActivities(deps: { client: Client; db: RecordDb; now?: () => number }): ReconcilerActivities {
+  const now = deps.now ?? Date.now;
   return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await pass;
+    async reconcileRecord() {
+      for (const c of await reconcileOnce(deps.client, deps.db)) {
+        log.error('entry closed outside the engine: marked in the record', { ...c, closedAt: c.closedAt.toISOString() });
+      }
+      return undeliveredOutsideClosureNotices(deps.db, new Date(now() - NOTICE_HANDOVER_WINDOW_MS));
     },
   };
 }

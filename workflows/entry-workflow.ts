@@ -44,11 +44,12 @@ import {
   type NotificationActivities,
   type RecordActivities,
 } from '../activities/types';
-import { mergeProjections, RECORD_CLOSURE_OUTCOME, type EntryProjection } from '../record/projection';
+import { mergeProjections, projectionOf, type EntryProjection, type ProjectedRun } from '../record/projection';
 import {
   addUserRoleUpdate,
   amendMandateDeadlineUpdate,
   getAuditTrailQuery,
+  getRecordProjectionQuery,
   getStatusQuery,
   recordDecisionUpdate,
   submitEvidenceUpdate,
@@ -157,28 +158,15 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
 
   function project(notifications: Notification[]): void {
     if (!recording) return;
-    const info = workflowInfo();
-    const closed = state.status !== ENTRY_STATUS.IN_PROGRESS;
-    const next: EntryProjection = {
-      entryId: state.entryId,
-      chainId: info.firstExecutionRunId,
-      runId: info.runId,
-      asOfMs: Date.now(),
-      state: { ...state, audit: [] },
-      audit: state.audit.slice(auditHandedOver),
-      notifications: notifications.map(({ id, kind, recipients, dueAt }) => ({ id, kind, recipients, dueAt })),
-      ...(closed
-        ? {
-            closure: {
-              outcome: state.status === ENTRY_STATUS.COMPLETE ? RECORD_CLOSURE_OUTCOME.COMPLETE : RECORD_CLOSURE_OUTCOME.WITHDRAWN,
-              atMs: state.closedAtMs ?? Date.now(),
-            },
-          }
-        : {}),
-    };
+    const next = projectionOf(state, thisRun(), Date.now(), state.audit.slice(auditHandedOver), notifications);
     auditHandedOver = state.audit.length;
     unrecorded = unrecorded ? mergeProjections(unrecorded, next) : next;
     recordingNow ??= handOver();
+  }
+
+  function thisRun(): ProjectedRun {
+    const info = workflowInfo();
+    return { chainId: info.firstExecutionRunId, runId: info.runId };
   }
 
   async function handOver(): Promise<void> {
@@ -275,6 +263,8 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
   });
   setHandler(getStatusQuery, () => summarise(state, Date.now()));
   setHandler(getAuditTrailQuery, () => auditTrail(state));
+  // the recovery command (npm run record:rebuild) writes this run's whole projection to the record
+  setHandler(getRecordProjectionQuery, () => projectionOf(state, thisRun(), Date.now(), state.audit, []));
 
   carryOut(initial);
 

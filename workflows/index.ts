@@ -1,2 +1,3 @@
 /** The one workflowsPath the worker bundles. */
 export { entryWorkflow } from './entry-workflow';
+export { reconcileRecordWorkflow, noticeDeliveryWorkflow } from './reconcile-workflow';

@@ -5,6 +5,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { EntryState } from '../domain';
 import type { AuditRecord, EntryChange, EntryCommand, EntrySummary, StartEntryInput } from '../domain/types';
+import type { EntryProjection } from '../record/projection';
 
 export const ENTRY_WORKFLOW_TYPE = 'entryWorkflow';
 
@@ -49,3 +50,5 @@ export const withdrawUpdate = defineUpdate<EntryUpdateAnswer, [WithdrawRequest]>
 
 export const getStatusQuery = defineQuery<EntrySummary>('getStatus');
 export const getAuditTrailQuery = defineQuery<AuditRecord[]>('getAuditTrail');
+/** This run's whole projection for the record: its state, every audit record of its chain, its closure. */
+export const getRecordProjectionQuery = defineQuery<EntryProjection>('getRecordProjection');

@@ -1,7 +1,7 @@
 /**
  * Every read answers from the record (PostgreSQL), not from Temporal: an entry deleted from
  * Temporal is still served in full, a cancellation through Temporal is a withdrawal on record,
- * a run terminated in Temporal is marked by the reconciler, a Party withdrawn and started again
+ * (a run terminated in Temporal is marked by the reconciler: reconciler.test.ts), a Party withdrawn and started again
  * has one audit trail, answers are as of the API's clock,
  * and the bulk audit export streams every record of a date range.
  */
@@ -14,10 +14,7 @@ import { BODY, ENTRY_STATUS } from '../../domain/vocabulary';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
 import { call, eventually, listenApp, startHarness, type Harness } from '../../testkit/api-harness';
 import { driveToCompletion } from '../../testkit/entry-driver';
-import { sharedTestRecord } from '../../testkit/record';
 import { startDevServer, uniquePartyId } from '../../testkit/temporal';
-import type { OutsideClosure } from '../../record/write';
-import { reconcileOnce, startReconciler } from '../../worker/reconciler';
 
 const DAY = 86_400_000;
 let env: TestWorkflowEnvironment;
@@ -87,32 +84,6 @@ test('a cancellation requested through Temporal withdraws the entry: WITHDRAWN, 
   );
   const report = ComplianceReport.parse((await api('GET', '/v1/reports/compliance')).json);
   expect(report.rows.find((r) => r.partyId === partyId)?.compliance).toBe('WITHDRAWN');
-});
-
-test('an entry terminated in Temporal: the reconciler marks it CLOSED_OUTSIDE_ENGINE within a pass, with one audit record', async () => {
-  const partyId = uniquePartyId('TERMINATED');
-  await start(partyId);
-  await env.client.workflow.getHandle(entryIdFor(partyId)).terminate('terminated in the Web UI');
-  const db = await sharedTestRecord();
-  const marked: OutsideClosure[] = [];
-  const errors: unknown[] = [];
-  const reconciler = startReconciler({ client: env.client, db, intervalMs: 1000, onMarked: (c) => marked.push(c), onError: (err) => errors.push(err) });
-  try {
-    const s = await eventually(() => statusOf(partyId), (e) => e.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE, 30_000);
-    expect(s.headline).toContain('closed outside the engine (Temporal: TERMINATED)');
-    expect([s.atRisk, s.awaitedBodies, typeof s.closedAt]).toEqual([false, [], 'string']);
-    const trail = await trailOf(partyId);
-    expect(trail.at(-1)).toMatchObject({ action: AUDIT_ACTION.CLOSED_OUTSIDE_ENGINE, reason: 'Temporal closed the run as TERMINATED', principal: { body: BODY.OPS, id: 'temporal' } });
-    const report = ComplianceReport.parse((await api('GET', '/v1/reports/compliance')).json);
-    expect(report.rows.find((r) => r.partyId === partyId)?.compliance).toBe('CLOSED_OUTSIDE_ENGINE');
-    // later passes (of this or another worker) mark it no more
-    expect((await reconcileOnce(env.client, db)).filter((c) => c.entryId === entryIdFor(partyId))).toEqual([]);
-    expect(await trailOf(partyId)).toHaveLength(trail.length);
-  } finally {
-    await reconciler.stop();
-  }
-  expect(marked.filter((c) => c.entryId === entryIdFor(partyId)).map((c) => c.temporalStatus)).toEqual(['TERMINATED']);
-  expect(errors).toEqual([]);
 });
 
 test('withdraw, then start the same Party again: one continuous audit trail across both runs', async () => {

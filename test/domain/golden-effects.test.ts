@@ -107,7 +107,9 @@ beforeAll(() => {
 
 test('the recorded runs cover every notification kind and every command', () => {
   const texts = Object.values(runs).join('\n');
-  for (const kind of Object.values(NOTIFICATION_KIND)) expect([kind, texts.includes(`"kind":"${kind}"`)]).toEqual([kind, true]);
+  // ENTRY_CLOSED_OUTSIDE_ENGINE is the record's reconciler's (the workflow that would send it is gone), never the machine's
+  const machineKinds = Object.values(NOTIFICATION_KIND).filter((kind) => kind !== NOTIFICATION_KIND.ENTRY_CLOSED_OUTSIDE_ENGINE);
+  for (const kind of machineKinds) expect([kind, texts.includes(`"kind":"${kind}"`)]).toEqual([kind, true]);
   for (const action of ['SUBMISSION', 'DECISION', 'DEADLINE_AMENDED', 'ROLE_ADDED', 'WITHDRAWN', 'ROLE_COMPLETE']) {
     expect([action, texts.includes(`"action":"${action}"`)]).toEqual([action, true]);
   }

@@ -9,7 +9,7 @@ import type { AuditRecord, EntryCommand, Notification, StartEntryInput } from '.
 import { migrateRecord, openRecord, type RecordDb } from '../../record/db';
 import { ENGINE_ROLE } from '../../record/migrations/0002-engine-role';
 import { RECORD_CLOSURE_OUTCOME, type EntryProjection } from '../../record/projection';
-import { auditBetween, getRecordedEntry, recordedAuditTrail, recordedEntries, recordedEntryPage, recordedEntryStandings, type RecordedStanding } from '../../record/read';
+import { auditBetween, getRecordedEntry, recordedAuditTrail, recordedEntries, recordedEntryPage, recordedEntryStandings, undeliveredOutsideClosureNotices, type RecordedStanding } from '../../record/read';
 import { markClosedOutsideEngine, markDelivered, writeProjection } from '../../record/write';
 import { RECORD_BACKENDS, startRecordServer, type RecordServer } from '../../testkit/postgres';
 
@@ -181,7 +181,7 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     });
   }
 
-  test('a run closed outside the engine is marked once, with one audit row', async () => {
+  test('a run closed outside the engine is marked once, with one audit row and one notice to OPS due until delivered', async () => {
     const chain = new Chain('P-term', 'chain-t', T0);
     await writeProjection(db, chain.projections[0]!);
     const entryId = entryIdFor('P-term');
@@ -192,6 +192,21 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     expect(entry).toMatchObject({ status: 'CLOSED_OUTSIDE_ENGINE', temporalStatus: 'TERMINATED' });
     const trail = await recordedAuditTrail(db, entryId);
     expect(trail.map((r) => r.action)).toEqual(['STARTED', 'CLOSED_OUTSIDE_ENGINE']);
+    const due = async (since = new Date(0)) => (await undeliveredOutsideClosureNotices(db, since)).filter((n) => n.entryId === entryId);
+    const [notice, ...more] = await due();
+    expect(more).toEqual([]);
+    expect(notice).toMatchObject({
+      id: `${entryId}:ENTRY_CLOSED_OUTSIDE_ENGINE:chain-t-run`,
+      kind: 'ENTRY_CLOSED_OUTSIDE_ENGINE',
+      partyId: 'P-term',
+      partyName: 'ACME Energy',
+      recipients: [{ kind: 'BODY', body: 'OPS' }],
+      dueAt: new Date(T0 + DAY).toISOString(),
+    });
+    expect(notice!.subject).toContain('(Temporal: TERMINATED)');
+    expect(await due(new Date(Date.now() + 60_000))).toEqual([]); // marked before that: no longer handed over
+    await markDelivered(db, notice!.id, new Date());
+    expect(await due()).toEqual([]);
     // a late projection of that run does not undo the mark
     await writeProjection(db, { ...chain.projections[0]!, asOfMs: T0 + 2 * DAY });
     expect((await getRecordedEntry(db, entryId))?.status).toBe('CLOSED_OUTSIDE_ENGINE');

@@ -1,0 +1,199 @@
+/**
+ * The record's reconciler on its Temporal Schedule, as the worker sets it up (worker/main.ts): the
+ * schedule `uep-record-reconciler` starts a reconcile pass every RECONCILE_INTERVAL_MS (2 s here);
+ * an entry terminated in Temporal is marked CLOSED_OUTSIDE_ENGINE by the first pass that can see
+ * the closure, with one audit record, and OPS gets one notice through the real delivery (a signed
+ * webhook to a real HTTP receiver); later passes change nothing and tell OPS nothing more.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { randomBytes } from 'node:crypto';
+import type { Worker } from '@temporalio/worker';
+import { createActivities, newWebhookSecret } from '../../activities';
+import { createSmtpTransport } from '../../activities/email';
+import { stampingDeliveries } from '../../activities/record';
+import type { WebhookPayload } from '../../activities/render';
+import { AuditTrailResponse, EntryResponse } from '../../api/schemas';
+import { entryIdFor, notificationIds } from '../../domain';
+import { AUDIT_ACTION, NOTIFICATION_KIND } from '../../domain/types';
+import { BODY, ENTRY_STATUS } from '../../domain/vocabulary';
+import type { RecordDb } from '../../record/db';
+import { startBodyAcceded } from '../../testkit/api-fixtures';
+import { call, eventually, startHarness, type Harness } from '../../testkit/api-harness';
+import { sharedTestRecord } from '../../testkit/record';
+import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
+import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID } from '../../worker/reconcile-schedule';
+import { CLOSED_OUTSIDE_ENGINE_QUERY, createReconcilerActivities, reconcileOnce } from '../../worker/reconciler';
+import type { ReconcilePassResult } from '../../workflows/reconcile-workflow';
+
+const INTERVAL_MS = 2000;
+const SECRET = newWebhookSecret(randomBytes);
+const RECONCILE_WORKFLOW = 'reconcileRecordWorkflow';
+
+let env: TestWorkflowEnvironment;
+let h: Harness;
+let hook: WebhookReceiver;
+let db: RecordDb;
+let worker: Worker;
+let running: Promise<void>;
+let taskQueue: string;
+let firstEnsure: string;
+
+beforeAll(async () => {
+  env = await startDevServer();
+  h = await startHarness(env);
+  hook = await startWebhookReceiver({ secret: SECRET });
+  db = await sharedTestRecord();
+  taskQueue = uniqueTaskQueue('reconcile');
+  // the worker's activities as worker/main.ts composes them, OPS routed to a webhook
+  const delivery = createActivities({
+    notifications: {
+      mailer: createSmtpTransport({ smtpUrl: 'smtp://127.0.0.1:1', timeoutMs: 2000 }),
+      routes: { OPS: { email: [], webhooks: [{ url: hook.url, secret: SECRET, name: 'ops-hook' }] } },
+      mailFrom: 'uep@example.org',
+      links: { apiPublicUrl: 'https://uep.example/api', consolePublicUrl: 'https://uep.example/app', temporalUi: { TEMPORAL_UI_URL: 'http://127.0.0.1:8233', TEMPORAL_NAMESPACE: 'default' } },
+      targetTimeoutMs: 5000,
+    },
+  });
+  worker = await createTestWorker(env, { taskQueue, activities: { ...stampingDeliveries(db, delivery), ...createReconcilerActivities({ client: env.client, db }) } });
+  running = worker.run();
+  firstEnsure = await ensureReconcileSchedule(env.client, { taskQueue, intervalMs: INTERVAL_MS });
+});
+
+afterAll(async () => {
+  await env?.client.schedule
+    .getHandle(RECONCILE_SCHEDULE_ID)
+    .delete()
+    .catch(() => undefined);
+  if (worker) {
+    worker.shutdown();
+    await running;
+  }
+  await hook?.stop();
+  await h?.close();
+  await env?.teardown();
+});
+
+const ops = () => h.tokenFor(BODY.OPS);
+const statusOf = async (partyId: string) => EntryResponse.parse((await call(h.baseUrl, 'GET', `/v1/entries/${partyId}`, { token: ops() })).json).entry;
+const trailOf = async (partyId: string) => AuditTrailResponse.parse((await call(h.baseUrl, 'GET', `/v1/entries/${partyId}/audit-trail`, { token: ops() })).json).records;
+
+/** The reconcile passes the schedule started, oldest first, each with its start time. */
+async function passes(): Promise<{ workflowId: string; runId: string; startTime: Date; status: string }[]> {
+  const found = [];
+  for await (const run of env.client.workflow.list({ query: `WorkflowType = '${RECONCILE_WORKFLOW}'` })) {
+    found.push({ workflowId: run.workflowId, runId: run.runId, startTime: run.startTime, status: run.status.name });
+  }
+  return found.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+}
+
+const resultOf = (p: { workflowId: string; runId: string }) => env.client.workflow.getHandle(p.workflowId, p.runId).result() as Promise<ReconcilePassResult>;
+
+test('the worker ensures one schedule, uep-record-reconciler: created at first start, brought to its configuration at each restart, paused stays paused', async () => {
+  expect(firstEnsure).toBe('created');
+  const handle = env.client.schedule.getHandle(RECONCILE_SCHEDULE_ID);
+  const described = await handle.describe();
+  expect(described.spec.intervals?.map((i) => i.every)).toEqual([INTERVAL_MS]);
+  expect(described.policies.overlap).toBe('SKIP');
+  expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: RECONCILE_WORKFLOW, taskQueue, workflowId: RECONCILE_SCHEDULE_ID });
+
+  // a worker restarted with another interval updates it; an operator's pause survives restarts
+  await handle.pause('paused by an operator');
+  expect(await ensureReconcileSchedule(env.client, { taskQueue, intervalMs: 3 * INTERVAL_MS })).toBe('updated');
+  const restarted = await handle.describe();
+  expect(restarted.spec.intervals?.map((i) => i.every)).toEqual([3 * INTERVAL_MS]);
+  expect(restarted.state).toMatchObject({ paused: true, note: 'paused by an operator' });
+  await handle.unpause();
+  expect(await ensureReconcileSchedule(env.client, { taskQueue, intervalMs: INTERVAL_MS })).toBe('updated');
+  expect((await handle.describe()).spec.intervals?.map((i) => i.every)).toEqual([INTERVAL_MS]);
+});
+
+test('terminate: the first pass after Temporal shows the closure marks it CLOSED_OUTSIDE_ENGINE with one audit record, and OPS is told once', async () => {
+  const partyId = uniquePartyId('TERMINATED');
+  const entryId = entryIdFor(partyId);
+  expect((await call(h.baseUrl, 'POST', '/v1/entries', { token: ops(), body: startBodyAcceded(partyId) })).status).toBe(201);
+  const handle = env.client.workflow.getHandle(entryId);
+  const { runId } = await handle.describe();
+  await handle.terminate('terminated in the Web UI');
+  const noticeId = notificationIds.closedOutsideEngine(entryId, runId);
+
+  // from the moment visibility shows the closure, the next pass must mark it
+  await eventually(
+    async () => {
+      const seen = [];
+      for await (const run of env.client.workflow.list({ query: `${CLOSED_OUTSIDE_ENGINE_QUERY} AND WorkflowId = '${entryId}'` })) seen.push(run.runId);
+      return seen;
+    },
+    (seen) => seen.includes(runId),
+    30_000,
+  );
+  const visibleAt = Date.now();
+
+  const s = await eventually(() => statusOf(partyId), (e) => e.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE, 60_000);
+  expect(s.headline).toContain('closed outside the engine (Temporal: TERMINATED)');
+  const [delivered] = await hook.waitFor((r) => r.id === noticeId && r.status === 200, { timeoutMs: 60_000 });
+
+  // the pass that marked it handed over its notice: it is no later than the first pass started after the closure was visible
+  const all = await passes();
+  const finished = await Promise.all(all.filter((p) => p.status === 'COMPLETED').map(async (p) => ({ ...p, result: await resultOf(p) })));
+  const marking = finished.filter((p) => p.result.handedOver.includes(noticeId));
+  expect(marking).toHaveLength(1);
+  expect(marking[0]!.workflowId.startsWith(`${RECONCILE_SCHEDULE_ID}-`)).toBe(true);
+  const firstAfterVisible = finished.find((p) => p.startTime.getTime() >= visibleAt);
+  if (firstAfterVisible) expect(marking[0]!.startTime.getTime()).toBeLessThanOrEqual(firstAfterVisible.startTime.getTime());
+
+  // what OPS received: a signed webhook about this run, with Temporal's status and links
+  expect(delivered!.verified).toEqual({ ok: true });
+  const payload = delivered!.json as WebhookPayload;
+  expect(payload).toMatchObject({ kind: NOTIFICATION_KIND.ENTRY_CLOSED_OUTSIDE_ENGINE, recipient: BODY.OPS, entryId, party: { id: partyId } });
+  expect(payload.subject).toContain('entry closed outside the engine (Temporal: TERMINATED)');
+  expect(payload.text).toContain(runId);
+  expect(payload.links.entry).toBe(`https://uep.example/app/entries/${partyId}`);
+  expect(payload.links.temporalUi).toContain(encodeURIComponent(entryId));
+
+  const trail = await trailOf(partyId);
+  expect(trail.filter((r) => r.action === AUDIT_ACTION.CLOSED_OUTSIDE_ENGINE)).toEqual([
+    expect.objectContaining({ reason: 'Temporal closed the run as TERMINATED', principal: { body: BODY.OPS, id: 'temporal' } }),
+  ]);
+  await eventually(
+    () => db.selectFrom('notifications').select('delivered_at').where('id', '=', noticeId).executeTakeFirstOrThrow(),
+    (row) => row.delivered_at !== null,
+  );
+
+  // two more whole passes later: nothing changed, nothing more sent
+  const seenPasses = all.length;
+  await eventually(passes, (now) => now.filter((p, i) => i >= seenPasses && p.status === 'COMPLETED').length >= 2, 60_000);
+  expect(hook.requests.filter((r) => r.id === noticeId)).toHaveLength(1);
+  expect(hook.requests.filter((r) => (r.json as WebhookPayload | undefined)?.entryId === entryId)).toHaveLength(1);
+  expect(await trailOf(partyId)).toEqual(trail);
+  expect((await statusOf(partyId)).status).toBe(ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE);
+  expect((await reconcileOnce(env.client, db)).filter((c) => c.entryId === entryId)).toEqual([]);
+});
+
+test('OPS unreachable at first: the passes meanwhile find the notice undelivered and hand it over no second time; OPS gets it once when back', async () => {
+  const partyId = uniquePartyId('TERM-RETRY');
+  const entryId = entryIdFor(partyId);
+  expect((await call(h.baseUrl, 'POST', '/v1/entries', { token: ops(), body: startBodyAcceded(partyId) })).status).toBe(201);
+  const handle = env.client.workflow.getHandle(entryId);
+  const { runId } = await handle.describe();
+  const noticeId = notificationIds.closedOutsideEngine(entryId, runId);
+  hook.respondWith(503); // the first delivery attempt fails; the activity retries 10 s later
+  await handle.terminate('terminated in the Web UI');
+
+  const [failed] = await hook.waitFor((r) => r.id === noticeId, { timeoutMs: 60_000 });
+  expect(failed!.status).toBe(503);
+  const before = (await passes()).length;
+  // while the delivery waits for its retry, more passes find the notice undelivered
+  await eventually(passes, (now) => now.filter((p, i) => i >= before && p.status === 'COMPLETED').length >= 2, 60_000);
+  const [delivered] = await hook.waitFor((r) => r.id === noticeId && r.status === 200, { timeoutMs: 60_000 });
+  expect(delivered!.verified).toEqual({ ok: true });
+  await eventually(
+    () => db.selectFrom('notifications').select('delivered_at').where('id', '=', noticeId).executeTakeFirstOrThrow(),
+    (row) => row.delivered_at !== null,
+  );
+
+  const finished = await Promise.all((await passes()).filter((p) => p.status === 'COMPLETED').map(async (p) => (await resultOf(p)).handedOver));
+  expect(finished.filter((handedOver) => handedOver.includes(noticeId))).toHaveLength(1);
+  expect(hook.requests.filter((r) => r.id === noticeId).map((r) => r.status)).toEqual([503, 200]);
+  expect((await trailOf(partyId)).filter((r) => r.action === AUDIT_ACTION.CLOSED_OUTSIDE_ENGINE)).toHaveLength(1);
+});

@@ -1,0 +1,48 @@
+/**
+ * The Temporal Schedule that runs the record's reconciler: a reconcileRecordWorkflow every
+ * RECONCILE_INTERVAL_MS on the worker's task queue, one at a time (a pass still running when the
+ * next is due makes the schedule skip that one). Every worker ensures it at start: created when
+ * missing, otherwise brought to the worker's configuration (interval, task queue) while keeping
+ * its state, so a schedule an operator paused in the Temporal UI stays paused.
+ */
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { reconcileRecordWorkflow } from '../workflows/reconcile-workflow';
+
+/** Its id in the Temporal UI (Schedules) and the CLI (`temporal schedule describe --schedule-id uep-record-reconciler`). */
+export const RECONCILE_SCHEDULE_ID = 'uep-record-reconciler';
+
+export interface ReconcileScheduleOptions {
+  taskQueue: string;
+  intervalMs: number;
+}
+
+function definition(opts: ReconcileScheduleOptions) {
+  return {
+    spec: { intervals: [{ every: opts.intervalMs }] },
+    action: {
+      type: 'startWorkflow' as const,
+      workflowType: reconcileRecordWorkflow,
+      taskQueue: opts.taskQueue,
+      // each run's id is this plus the time it was due
+      workflowId: RECONCILE_SCHEDULE_ID,
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP },
+  };
+}
+
+/** Creates the schedule, or updates it to `opts`: answers which. */
+export async function ensureReconcileSchedule(client: Client, opts: ReconcileScheduleOptions): Promise<'created' | 'updated'> {
+  const wanted = definition(opts);
+  try {
+    await client.schedule.create({
+      scheduleId: RECONCILE_SCHEDULE_ID,
+      ...wanted,
+      state: { note: 'Marks in the record the entries Temporal closed outside the engine, and tells OPS (UEP worker).' },
+    });
+    return 'created';
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+  }
+  await client.schedule.getHandle(RECONCILE_SCHEDULE_ID).update((previous) => ({ ...previous, ...wanted, policies: { ...previous.policies, ...wanted.policies } }));
+  return 'updated';
+}
