@@ -35,6 +35,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // A parent that died without stopping it (a crash, SIGKILL) must not leave it serving, holding
+  // the parent's output pipe open: it stops once orphaned.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 1000).unref();
 }
 
 main().catch((err: unknown) => {
