@@ -52,8 +52,8 @@ let recordUrl: Promise<string> | undefined;
 
 /**
  * The record the bench's worker and API write and read: a real PostgreSQL server when its binaries
- * are on PATH (the embedded PGlite serves one query at a time and interleaves concurrent clients'
- * extended-protocol messages under this load: electric-sql/pglite#1046), else the embedded one.
+ * are on PATH (production's record, and no single-session bottleneck in the figures), else the
+ * embedded PGlite.
  */
 function benchRecordUrl(): Promise<string> {
   recordUrl ??= (async () => {

@@ -11,6 +11,7 @@ import { DELIVERY_STATUS, type DeliveryReport, type NotificationActivities, type
 import type { Notification } from '../domain/types';
 import { mergeProjections, type EntryProjection } from '../record/projection';
 import { getRecordProjectionQuery } from '../workflows/messages';
+import { msOf } from '../config/sdk-internals';
 
 const RECORD_ACTIVITY: keyof RecordActivities = 'recordEntry';
 const DELIVERY_ACTIVITY: keyof NotificationActivities = 'deliverNotification';
@@ -79,14 +80,10 @@ function readHistory(client: Client, history: temporal.api.history.v1.IHistory):
       const completed = event.activityTaskCompletedEventAttributes;
       const notificationId = deliveryScheduled.get(String(completed?.scheduledEventId));
       const report = notificationId ? decode<DeliveryReport>(completed?.result) : undefined;
-      if (notificationId && report && DELIVERED.includes(report.status)) deliveries.push({ notificationId, at: dateOf(event.eventTime) });
+      if (notificationId && report && DELIVERED.includes(report.status)) deliveries.push({ notificationId, at: new Date(msOf(event.eventTime) ?? 0) });
     }
   }
   return { ...(recorded ? { recorded } : {}), notifications: [...notifications.values()], deliveries };
-}
-
-function dateOf(t: temporal.api.history.v1.IHistoryEvent['eventTime']): Date {
-  return new Date(Number(t?.seconds ?? 0) * 1000 + Math.floor((t?.nanos ?? 0) / 1e6));
 }
 
 function messageOf(err: unknown): string {

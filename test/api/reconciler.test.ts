@@ -12,7 +12,7 @@ import { createActivities, newWebhookSecret } from '../../activities';
 import { createSmtpTransport } from '../../activities/email';
 import { stampingDeliveries } from '../../activities/record';
 import type { WebhookPayload } from '../../activities/render';
-import { AuditTrailResponse, EntryResponse } from '../../api/schemas';
+import { AuditTrailResponse, ComplianceReport, EntryResponse } from '../../api/schemas';
 import { entryIdFor, notificationIds } from '../../domain';
 import { AUDIT_ACTION, NOTIFICATION_KIND } from '../../domain/types';
 import { BODY, ENTRY_STATUS } from '../../domain/vocabulary';
@@ -131,6 +131,9 @@ test('terminate: the first pass after Temporal shows the closure marks it CLOSED
 
   const s = await eventually(() => statusOf(partyId), (e) => e.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE, 60_000);
   expect(s.headline).toContain('closed outside the engine (Temporal: TERMINATED)');
+  expect([s.atRisk, s.awaitedBodies, typeof s.closedAt]).toEqual([false, [], 'string']);
+  const report = ComplianceReport.parse((await call(h.baseUrl, 'GET', '/v1/reports/compliance', { token: ops() })).json);
+  expect(report.rows.find((r) => r.partyId === partyId)?.compliance).toBe('CLOSED_OUTSIDE_ENGINE');
   const [delivered] = await hook.waitFor((r) => r.id === noticeId && r.status === 200, { timeoutMs: 60_000 });
 
   // the pass that marked it handed over its notice: it is no later than the first pass started after the closure was visible

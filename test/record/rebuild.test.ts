@@ -37,10 +37,7 @@ const dbs: RecordDb[] = [];
 const parties = { completed: [uniquePartyId('DONE'), uniquePartyId('DONE')], again: uniquePartyId('AGAIN'), open: uniquePartyId('OPEN'), terminated: uniquePartyId('TERM') };
 const allParties = [...parties.completed, parties.again, parties.open, parties.terminated];
 
-/**
- * An empty record (migrated) of its own. One connection: PGlite serves one query at a time, and its
- * socket server can interleave two connections' extended-protocol messages (electric-sql/pglite#1046).
- */
+/** An empty record (migrated) of its own. One connection: PGlite serves one session at a time anyway. */
 async function emptyRecord(): Promise<{ url: string; db: RecordDb }> {
   const server = await startPgliteServer();
   servers.push(server);
