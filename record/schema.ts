@@ -3,8 +3,9 @@
  * PostgreSQL server. The migrations in record/migrations/ create exactly these.
  */
 import type { ColumnType, Generated } from 'kysely';
-import type { AuditRecord, Recipient, StageSummary } from '../domain/types';
+import type { AuditRecord, Recipient } from '../domain/types';
 import type { EntryState } from '../domain';
+import type { RenderedInboxLine } from './derived';
 
 /** Timestamps go in as Date or ISO strings and come out as Date. */
 type Instant = ColumnType<Date, Date | string, Date | string>;
@@ -40,8 +41,10 @@ export interface EntriesTable {
   remaining_working_days: number;
   roles_complete: number;
   calendar_version: string;
-  /** The summary's open stages, as the inbox lists them. */
-  open_stage_summaries: ColumnType<StageSummary[], string, string>;
+  /** The entry's inbox lines, rendered (record/derived.ts RenderedInboxLine[]). */
+  inbox_lines: ColumnType<RenderedInboxLine[], string, string>;
+  /** The entry's compliance row's unchanging part, rendered as JSON text (ComplianceLine). */
+  report_line: string;
 }
 
 /** Which run chains an entry had, and where each chain's audit records start in the entry's one trail. */
