@@ -32,14 +32,8 @@ function standingsAt(now: number): (e: RecordedStandingFacts) => Standing {
   };
 }
 
-/** A rendered JSON object with more fields appended, each given as its JSON text. */
-function completed(json: string, fields: Record<string, string>): string {
-  let out = json.slice(0, -1);
-  for (const name in fields) out += `,"${name}":${fields[name]}`;
-  return `${out}}`;
-}
-
-const text = (value: string | null) => (value === null ? 'null' : JSON.stringify(value));
+/** A rendered JSON object with more fields appended, given as JSON text (`,"name":value...`). */
+const appended = (json: string, fields: string) => `${json.slice(0, -1)}${fields}}`;
 
 /**
  * A body's inbox as of now (`body` null: every body's; `partyId`: one Party's), in the inbox's
@@ -50,14 +44,24 @@ export async function inboxJson(ctx: ReadContext, body: Body | null, partyId?: s
   const now = ctx.now();
   const today = toDate(now);
   const standingOfEntry = standingsAt(now);
+  const timings = new Map<string, string>(); // many lines share their due date
+  const timingOf = (dueBy: string | null, calendarVersion: string): string => {
+    const key = `${dueBy}|${calendarVersion}`;
+    let timing = timings.get(key);
+    if (timing === undefined) {
+      const { overdue, workingDaysLeft } = inboxTimingOf(dueBy, today, calendarVersion);
+      timing = `,"overdue":${overdue},"workingDaysLeft":${workingDaysLeft}`;
+      timings.set(key, timing);
+    }
+    return timing;
+  };
   const items: { dueBy: string | null; awaitingSince: string | null; partyId: string; json: string }[] = [];
   for (const e of entries) {
     const { atRisk, inBreach } = standingOfEntry(e);
-    const linksJson = JSON.stringify(entryLinks(ctx.config, e.partyId));
+    const standingAndLinks = `,"atRisk":${atRisk},"inBreach":${inBreach},"links":${JSON.stringify(entryLinks(ctx.config, e.partyId))}`;
     for (const line of e.lines) {
       if (body !== null && line.awaiting !== body) continue;
-      const { overdue, workingDaysLeft } = inboxTimingOf(line.dueBy, today, e.calendarVersion);
-      const json = completed(line.json, { overdue: `${overdue}`, workingDaysLeft: `${workingDaysLeft}`, atRisk: `${atRisk}`, inBreach: `${inBreach}`, links: linksJson });
+      const json = appended(line.json, timingOf(line.dueBy, e.calendarVersion) + standingAndLinks);
       items.push({ dueBy: line.dueBy, awaitingSince: line.awaitingSince, partyId: e.partyId, json });
     }
   }
@@ -80,16 +84,13 @@ export async function complianceRows(ctx: ReadContext): Promise<RenderedComplian
     const { forecast, atRisk, inBreach } = standingOfEntry(e);
     const closedAt = e.closedAtMs === null ? null : new Date(e.closedAtMs).toISOString();
     const compliance = complianceOf({ status: e.status, mandateDeadline: e.mandateDeadline, ...(closedAt ? { closedAt } : {}), atRisk, inBreach });
-    const json = completed(e.line, {
-      status: text(e.status),
-      forecastCompletion: text(forecast),
-      completedAt: text(e.status === ENTRY_STATUS.COMPLETE ? closedAt : null),
-      atRisk: `${atRisk}`,
-      inBreach: `${inBreach}`,
-      compliance: text(compliance),
-      awaitedBodies: e.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE ? '[]' : e.awaitedBodiesJson,
-      links: JSON.stringify(entryLinks(ctx.config, e.partyId)),
-    });
+    const completedAt = e.status === ENTRY_STATUS.COMPLETE ? closedAt : null;
+    const awaitedBodies = e.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE ? '[]' : e.awaitedBodiesJson;
+    const links = JSON.stringify(entryLinks(ctx.config, e.partyId));
+    const json = appended(
+      e.line,
+      `,"status":${JSON.stringify(e.status)},"forecastCompletion":${JSON.stringify(forecast)},"completedAt":${JSON.stringify(completedAt)},"atRisk":${atRisk},"inBreach":${inBreach},"compliance":${JSON.stringify(compliance)},"awaitedBodies":${awaitedBodies},"links":${links}`,
+    );
     return { partyId: e.partyId, mandateDeadline: e.mandateDeadline, compliance, json };
   });
 }
