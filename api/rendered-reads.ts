@@ -6,7 +6,7 @@
 import { complianceOf, inboxOrder, inboxTimingOf, standingOf, type Compliance, type Standing } from '../domain';
 import { toDate } from '../domain/dates';
 import { ENTRY_STATUS, type Body } from '../domain/vocabulary';
-import { recordedInboxEntries, recordedReportEntries, type RecordedStandingFacts } from '../record/read';
+import { recordedInboxLines, recordedReportEntries, type RecordedStandingFacts } from '../record/read';
 import type { AppContext } from './context';
 import { entryLinks } from './links';
 
@@ -40,7 +40,7 @@ const appended = (json: string, fields: string) => `${json.slice(0, -1)}${fields
  * order: the InboxResponse as JSON text.
  */
 export async function inboxJson(ctx: ReadContext, body: Body | null, partyId?: string): Promise<string> {
-  const entries = await recordedInboxEntries(ctx.record, { status: ENTRY_STATUS.IN_PROGRESS, awaitedBody: body ?? undefined, partyId });
+  const lines = await recordedInboxLines(ctx.record, { ...(body !== null ? { body } : {}), ...(partyId !== undefined ? { partyId } : {}) });
   const now = ctx.now();
   const today = toDate(now);
   const standingOfEntry = standingsAt(now);
@@ -55,16 +55,11 @@ export async function inboxJson(ctx: ReadContext, body: Body | null, partyId?: s
     }
     return timing;
   };
-  const items: { dueBy: string | null; awaitingSince: string | null; partyId: string; json: string }[] = [];
-  for (const e of entries) {
-    const { atRisk, inBreach } = standingOfEntry(e);
-    const standingAndLinks = `,"atRisk":${atRisk},"inBreach":${inBreach},"links":${JSON.stringify(entryLinks(ctx.config, e.partyId))}`;
-    for (const line of e.lines) {
-      if (body !== null && line.awaiting !== body) continue;
-      const json = appended(line.json, timingOf(line.dueBy, e.calendarVersion) + standingAndLinks);
-      items.push({ dueBy: line.dueBy, awaitingSince: line.awaitingSince, partyId: e.partyId, json });
-    }
-  }
+  const items = lines.map((l) => {
+    const { atRisk, inBreach } = standingOfEntry(l);
+    const rest = `,"atRisk":${atRisk},"inBreach":${inBreach},"links":${JSON.stringify(entryLinks(ctx.config, l.partyId))}`;
+    return { dueBy: l.dueBy, awaitingSince: l.awaitingSince, partyId: l.partyId, json: appended(l.line, timingOf(l.dueBy, l.calendarVersion) + rest) };
+  });
   items.sort(inboxOrder);
   return `{"body":${JSON.stringify(body)},"items":[${items.map((i) => i.json).join(',')}]}`;
 }

@@ -10,13 +10,13 @@ import { ENTRY_STATUS } from '../domain/vocabulary';
 import type { RecordDb } from './db';
 
 /**
- * An inbox line as the record keeps it: already rendered as JSON text, so that a bulk read
- * parses and serialises nothing of it (the API appends what time moves), beside what the
- * inbox filters and sorts on.
+ * An inbox line as the record keeps it (one row per open stage, table inbox_lines): rendered as
+ * JSON text, so that a bulk read parses and serialises nothing of it (the API appends what time
+ * moves), beside the line's own values the inbox filters and sorts on.
  */
 export interface RenderedInboxLine extends Pick<InboxLine, 'awaiting' | 'dueBy' | 'awaitingSince'> {
   /** JSON.stringify of the InboxLine */
-  json: string;
+  line: string;
 }
 
 export interface DerivedColumns {
@@ -24,30 +24,34 @@ export interface DerivedColumns {
   remaining_working_days: number;
   roles_complete: number;
   calendar_version: string;
-  /** RenderedInboxLine[] of every open stage, as JSON */
-  inbox_lines: string;
   /** The ComplianceLine, as JSON */
   report_line: string;
 }
 
 /** `state` with its run chain's submissions in `audit` (the latest submission of each open stage is shown). */
-export function derivedColumns(state: EntryState, asOfMs: number): DerivedColumns {
+export function derivedOf(state: EntryState, asOfMs: number): { columns: DerivedColumns; inboxLines: RenderedInboxLine[] } {
   const view = entryView(state, asOfMs);
   const summary = summarise(state, asOfMs, view);
-  const inboxLines: RenderedInboxLine[] = inboxLinesOf(summary, null).map((line) => ({
-    awaiting: line.awaiting,
-    dueBy: line.dueBy,
-    awaitingSince: line.awaitingSince,
-    json: JSON.stringify(line),
-  }));
   const reportLine = complianceLineOf(summary);
   return {
-    remaining_working_days: remainingWorkingDaysOf(view),
-    roles_complete: reportLine.rolesComplete,
-    calendar_version: state.calendarVersion,
-    inbox_lines: JSON.stringify(inboxLines),
-    report_line: JSON.stringify(reportLine),
+    columns: {
+      remaining_working_days: remainingWorkingDaysOf(view),
+      roles_complete: reportLine.rolesComplete,
+      calendar_version: state.calendarVersion,
+      report_line: JSON.stringify(reportLine),
+    },
+    inboxLines: inboxLinesOf(summary, null).map((line) => ({ awaiting: line.awaiting, dueBy: line.dueBy, awaitingSince: line.awaitingSince, line: JSON.stringify(line) })),
   };
+}
+
+/** The entry's inbox lines become `lines` (its open stages as of the state just written). */
+export async function replaceInboxLines(db: RecordDb, entryId: string, lines: RenderedInboxLine[]): Promise<void> {
+  await db.deleteFrom('inbox_lines').where('entry_id', '=', entryId).execute();
+  if (lines.length === 0) return;
+  await db
+    .insertInto('inbox_lines')
+    .values(lines.map((l, position) => ({ entry_id: entryId, position, awaiting: l.awaiting, due_by: l.dueBy, awaiting_since: l.awaitingSince, line: l.line })))
+    .execute();
 }
 
 /** The submissions of the entry's run chain, oldest first (a closed entry has no open stage to show them on). */

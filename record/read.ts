@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import { closedOutsideEngine, type EntryState } from '../domain';
 import { NOTIFICATION_KIND, type AuditRecord, type Notification } from '../domain/types';
-import type { EntryStatus } from '../domain/vocabulary';
+import { ENTRY_STATUS, type EntryStatus } from '../domain/vocabulary';
 import type { RecordDb } from './db';
 import type { RenderedInboxLine } from './derived';
 
@@ -113,10 +113,8 @@ export interface RecordedStandingFacts {
   calendarVersion: string;
 }
 
-/** An entry as the inbox reads it: its rendered lines (every open stage) and its standing facts. */
-export interface RecordedInboxEntry extends RecordedStandingFacts {
-  lines: RenderedInboxLine[];
-}
+/** An inbox line as the inbox reads it: rendered, with its entry's standing facts. */
+export interface RecordedInboxLine extends RecordedStandingFacts, RenderedInboxLine {}
 
 /** An entry as the compliance report reads it: its rendered line and what it lacks. */
 export interface RecordedReportEntry extends RecordedStandingFacts {
@@ -127,14 +125,30 @@ export interface RecordedReportEntry extends RecordedStandingFacts {
   line: string;
 }
 
-const STANDING_FACTS = ['party_id as partyId', 'status', 'remaining_working_days as remainingWorkingDays', 'mandate_deadline as mandateDeadline', 'calendar_version as calendarVersion'] as const;
-
-/** Every entry matching the filters (no cap), with its inbox lines: no state parsed, no stage graph walked. */
-export async function recordedInboxEntries(db: RecordDb, f: RecordFilters): Promise<RecordedInboxEntry[]> {
-  // the columns hold what the domain wrote (record/write.ts), or CLOSED_OUTSIDE_ENGINE
-  return (await filtered(db, f)
-    .select([...STANDING_FACTS, 'inbox_lines as lines'])
-    .execute()) as RecordedInboxEntry[];
+/**
+ * The inbox lines of entries in progress (no cap): awaiting `body` (every body's when absent), of
+ * one Party's entry when `partyId` is given. Nothing parsed: the lines are JSON text.
+ */
+export async function recordedInboxLines(db: RecordDb, f: { body?: string; partyId?: string }): Promise<RecordedInboxLine[]> {
+  let q = db
+    .selectFrom('inbox_lines as l')
+    .innerJoin('entries as e', 'e.entry_id', 'l.entry_id')
+    .select([
+      'e.party_id as partyId',
+      'e.status',
+      'e.remaining_working_days as remainingWorkingDays',
+      'e.mandate_deadline as mandateDeadline',
+      'e.calendar_version as calendarVersion',
+      'l.awaiting',
+      'l.due_by as dueBy',
+      'l.awaiting_since as awaitingSince',
+      'l.line',
+    ])
+    .where('e.status', '=', ENTRY_STATUS.IN_PROGRESS);
+  if (f.body !== undefined) q = q.where('l.awaiting', '=', f.body);
+  if (f.partyId !== undefined) q = q.where('e.party_id', '=', f.partyId);
+  // the columns hold what the domain wrote (record/write.ts)
+  return (await q.execute()) as RecordedInboxLine[];
 }
 
 /** Every entry (no cap), with its compliance line. */
@@ -142,7 +156,11 @@ export async function recordedReportEntries(db: RecordDb): Promise<RecordedRepor
   return (await db
     .selectFrom('entries')
     .select([
-      ...STANDING_FACTS,
+      'party_id as partyId',
+      'status',
+      'remaining_working_days as remainingWorkingDays',
+      'mandate_deadline as mandateDeadline',
+      'calendar_version as calendarVersion',
       sql<number | null>`(extract(epoch from closed_at) * 1000)::float8`.as('closedAtMs'),
       sql<string>`array_to_json(awaited_bodies)::text`.as('awaitedBodiesJson'),
       'report_line as line',

@@ -5,7 +5,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AuditRecord, Recipient } from '../domain/types';
 import type { EntryState } from '../domain';
-import type { RenderedInboxLine } from './derived';
 
 /** Timestamps go in as Date or ISO strings and come out as Date. */
 type Instant = ColumnType<Date, Date | string, Date | string>;
@@ -41,10 +40,21 @@ export interface EntriesTable {
   remaining_working_days: number;
   roles_complete: number;
   calendar_version: string;
-  /** The entry's inbox lines, rendered (record/derived.ts RenderedInboxLine[]). */
-  inbox_lines: ColumnType<RenderedInboxLine[], string, string>;
   /** The entry's compliance row's unchanging part, rendered as JSON text (ComplianceLine). */
   report_line: string;
+}
+
+/** One row per open stage of an entry as last written: its inbox line, rendered (record/derived.ts). */
+export interface InboxLinesTable {
+  entry_id: string;
+  /** The stage's place among the entry's open stages */
+  position: number;
+  awaiting: string;
+  due_by: CalendarDate | null;
+  /** ISO instant, as the line has it */
+  awaiting_since: string | null;
+  /** The InboxLine as JSON text */
+  line: string;
 }
 
 /** Which run chains an entry had, and where each chain's audit records start in the entry's one trail. */
@@ -98,6 +108,7 @@ export interface ClosuresTable {
 
 export interface RecordDatabase {
   entries: EntriesTable;
+  inbox_lines: InboxLinesTable;
   entry_chains: EntryChainsTable;
   audit: AuditTable;
   notifications: NotificationsTable;

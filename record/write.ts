@@ -8,7 +8,7 @@ import { closedOutsideEngine, searchAttributesOf } from '../domain';
 import { AUDIT_ACTION } from '../domain/types';
 import { BODY } from '../domain/vocabulary';
 import type { RecordDb } from './db';
-import { chainSubmissions, derivedColumns } from './derived';
+import { chainSubmissions, derivedOf, replaceInboxLines } from './derived';
 import { RECORD_CLOSURE_OUTCOME, type EntryProjection } from './projection';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -89,8 +89,9 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
     }
 
     const submissions = await chainSubmissions(tx, p.entryId, p.chainId, state);
+    const derived = derivedOf({ ...state, audit: submissions }, p.asOfMs);
     const row = {
-      ...derivedColumns({ ...state, audit: submissions }, p.asOfMs),
+      ...derived.columns,
       entry_id: p.entryId,
       party_id: state.partyId,
       party_name: state.partyName,
@@ -126,6 +127,7 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
           ),
       )
       .execute());
+    if (written.entry > 0) await replaceInboxLines(tx, p.entryId, derived.inboxLines);
 
     if (p.closure) {
       written.closure = rows(await tx

@@ -5,7 +5,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { RecordDb } from '../db';
 import { openStagesOf, summarise } from '../../domain';
-import { derivedColumns, recordedStatesForDerivation } from '../derived';
+import { derivedOf, recordedStatesForDerivation } from '../derived';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -17,8 +17,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
 
   for await (const { entryId, state, asOfMs } of recordedStatesForDerivation(db as unknown as RecordDb)) {
-    // only this migration's columns (0004 replaced open_stage_summaries with rendered lines)
-    const { remaining_working_days, roles_complete, calendar_version } = derivedColumns(state, asOfMs);
+    // only this migration's columns (0004 replaced open_stage_summaries with rendered inbox lines)
+    const { remaining_working_days, roles_complete, calendar_version } = derivedOf(state, asOfMs).columns;
     await sql`UPDATE entries SET remaining_working_days = ${remaining_working_days}, roles_complete = ${roles_complete},
       calendar_version = ${calendar_version}, open_stage_summaries = ${JSON.stringify(openStagesOf(summarise(state, asOfMs)))}::json
       WHERE entry_id = ${entryId}`.execute(db);
