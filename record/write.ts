@@ -4,7 +4,8 @@
  * closures by run id; the entry row only moves forward in workflow time).
  */
 import { CompiledQuery, sql } from 'kysely';
-import { closedOutsideEngine, searchAttributesOf } from '../domain';
+import { closedOutsideEngine } from '../domain';
+import { awaitedBodies, openStages } from '../domain/summary';
 import { AUDIT_ACTION, type AuditRecord } from '../domain/types';
 import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
 import type { RecordDb } from './db';
@@ -58,7 +59,6 @@ class Statement {
  */
 export async function writeProjection(db: RecordDb, p: EntryProjection): Promise<ProjectionWrite> {
   const { state } = p;
-  const view = searchAttributesOf(state, p.asOfMs);
   const submissions = await submissionsWith(db, p);
   const q = new Statement();
   const entryId = q.p(p.entryId);
@@ -94,8 +94,8 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
     cohort: state.cohort,
     status: state.status,
     roles: state.roles,
-    awaited_bodies: view.awaitedBodies,
-    open_stages: view.openStages,
+    awaited_bodies: awaitedBodies(state),
+    open_stages: openStages(state),
     mandate_deadline: state.mandate.deadline,
     started_at: iso(state.startedAtMs),
     closed_at: state.closedAtMs === undefined ? null : iso(state.closedAtMs),
