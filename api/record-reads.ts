@@ -4,18 +4,17 @@
  * left, at risk, in breach, overdue) come from the stored state through the pure domain at
  * `ctx.now()`, never from the moment the workflow last woke up.
  */
-import { entryIdFor, searchAttributesOf, standingOf, summarise, type EntryState, type Standing } from '../domain';
-import { toDate } from '../domain/dates';
+import { entryIdFor, searchAttributesOf, summarise, type EntryState } from '../domain';
 import type { AuditRecord, EntrySummary } from '../domain/types';
 import { ENTRY_STATUS } from '../domain/vocabulary';
-import { getRecordedEntry, recordedAuditTrail, recordedEntryPage, recordedEntryStandings, type RecordedEntry, type RecordedStanding, type RecordFilters } from '../record/read';
+import { getRecordedEntry, recordedAuditTrail, recordedEntryPage, type RecordedEntry, type RecordFilters } from '../record/read';
 import type { AppContext } from './context';
 import type { VisibleEntry } from './temporal/gateway';
 import { decodePageToken, encodePageToken } from './temporal/page-token';
 import { nameTerms, type EntryFilters } from './temporal/visibility';
 
 /** The entry as of now; a run Temporal closed outside the engine says so in its status. */
-export function summaryOf(ctx: AppContext, entry: RecordedEntry): EntrySummary {
+export function summaryOf(ctx: Pick<AppContext, 'now'>, entry: RecordedEntry): EntrySummary {
   const summary = summarise(entry.state, ctx.now());
   if (entry.status !== ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE) return summary;
   return {
@@ -95,52 +94,5 @@ export async function listRecorded(ctx: AppContext, f: EntryFilters, limit: numb
     cursor = page.entries[page.entries.length - 1]?.entryId;
     if (page.last === null) return { entries, nextPageToken: null };
     if (entries.length >= limit) return { entries, nextPageToken: cursor === undefined ? null : encodePageToken(searchKey, Buffer.from(cursor, 'utf8')) };
-  }
-}
-
-/** An entry as the inbox and the compliance report read it: the same fields as its summary, as of now. */
-export interface EntryStanding extends Omit<RecordedStanding, 'closedAtMs' | 'temporalStatus' | 'remainingWorkingDays'>, Standing {
-  /** ISO instant, as the summary has it (absent while open) */
-  closedAt?: string;
-}
-
-/** A run Temporal closed outside the engine: nothing forecast, nothing at risk. */
-const CLOSED_OUTSIDE: Standing = { forecast: null, atRisk: false, inBreach: false };
-
-/**
- * Every entry matching the filters, as of now, from its stored columns (no state parsed, no
- * stage graph walked): only the forecast, at risk and in breach are computed, from the
- * remaining working days stored at projection (no cap: read a batch at a time).
- */
-export async function* recordedStandings(ctx: AppContext, f: EntryFilters, opts: { openStages: boolean }): AsyncGenerator<EntryStanding> {
-  const now = ctx.now();
-  const today = toDate(now);
-  const standings = new Map<string, Standing>(); // many entries share their facts
-  for await (const e of recordedEntryStandings(ctx.record, recordFilters(f), opts)) {
-    const outside = e.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE;
-    const key = `${e.status}|${e.remainingWorkingDays}|${e.mandateDeadline ?? ''}|${e.calendarVersion}`;
-    let standing = outside ? CLOSED_OUTSIDE : standings.get(key);
-    if (!standing) {
-      standing = standingOf({ inProgress: e.status === ENTRY_STATUS.IN_PROGRESS, remainingWorkingDays: e.remainingWorkingDays, mandateDeadline: e.mandateDeadline, calendarVersion: e.calendarVersion }, now, today);
-      standings.set(key, standing);
-    }
-    const entry: EntryStanding = {
-      entryId: e.entryId,
-      partyId: e.partyId,
-      partyName: e.partyName,
-      cohort: e.cohort,
-      status: e.status,
-      roles: e.roles,
-      awaitedBodies: outside ? [] : e.awaitedBodies,
-      mandateDeadline: e.mandateDeadline,
-      rolesComplete: e.rolesComplete,
-      calendarVersion: e.calendarVersion,
-      openStages: e.openStages,
-      forecast: standing.forecast,
-      atRisk: standing.atRisk,
-      inBreach: standing.inBreach,
-    };
-    if (e.closedAtMs !== null) entry.closedAt = new Date(e.closedAtMs).toISOString();
-    yield entry;
   }
 }

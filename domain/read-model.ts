@@ -77,42 +77,55 @@ export interface InboxEntry {
 /** What a body's inbox reads of an entry: its summary, or the same fields as the record stores them. */
 export type InboxSource = Pick<EntrySummary, 'partyId' | 'partyName' | 'calendarVersion' | 'mandateDeadline' | 'atRisk' | 'inBreach' | 'partyStages' | 'roleStages'>;
 
-/**
- * A body's inbox over entries' summaries (`body` null: every body's): each open stage awaiting
- * it, the earliest due first, then the longest waiting, then by party.
- */
+/** What an inbox line holds that only a transition changes (the record keeps it per open stage). */
+export type InboxLine = Omit<InboxEntry, 'overdue' | 'workingDaysLeft' | 'atRisk' | 'inBreach'>;
+
+/** The entry's open stages awaiting `body` (null: awaiting anyone) as inbox lines. */
+export function inboxLinesOf(summary: Pick<EntrySummary, 'partyId' | 'partyName' | 'mandateDeadline' | 'partyStages' | 'roleStages'>, body: Body | null): InboxLine[] {
+  return openStagesOf(summary)
+    .filter((s) => body === null || s.awaiting === body)
+    .map((s) => ({
+      partyId: summary.partyId,
+      partyName: summary.partyName,
+      stage: s.stage,
+      ...(s.role ? { role: s.role } : {}),
+      title: s.title,
+      awaiting: s.awaiting as Body,
+      state: s.state,
+      awaitingSince: s.awaitingSince ?? null,
+      dueBy: s.dueBy ?? null,
+      mandateDeadline: summary.mandateDeadline,
+      allowedOutcomes: s.allowedOutcomes,
+      expected: s.expected,
+      ...(s.latestSubmission ? { latestSubmission: s.latestSubmission } : {}),
+    }));
+}
+
+/** What time moves in an inbox line, as of `today`. */
+export function inboxTimingOf(dueBy: string | null, today: string, calendarVersion: string): Pick<InboxEntry, 'overdue' | 'workingDaysLeft'> {
+  return {
+    overdue: dueBy !== null && dueBy < today,
+    workingDaysLeft: dueBy === null ? null : workingDaysBetween(today, dueBy, calendarVersion),
+  };
+}
+
+/** The inbox's order: the earliest due first (none last), then the longest waiting, then by party. */
+export function inboxOrder(a: Pick<InboxEntry, 'dueBy' | 'awaitingSince' | 'partyId'>, b: Pick<InboxEntry, 'dueBy' | 'awaitingSince' | 'partyId'>): number {
+  return (
+    (a.dueBy ?? '9999-12-31').localeCompare(b.dueBy ?? '9999-12-31') ||
+    (a.awaitingSince ?? '').localeCompare(b.awaitingSince ?? '') ||
+    a.partyId.localeCompare(b.partyId)
+  );
+}
+
+/** A body's inbox over entries' summaries (`body` null: every body's), in the inbox's order. */
 export function inboxOf(summaries: readonly InboxSource[], body: Body | null, today: string): InboxEntry[] {
   const items = summaries.flatMap((summary) =>
-    openStagesOf(summary)
-      .filter((s) => body === null || s.awaiting === body)
-      .map(
-        (s): InboxEntry => ({
-          partyId: summary.partyId,
-          partyName: summary.partyName,
-          stage: s.stage,
-          ...(s.role ? { role: s.role } : {}),
-          title: s.title,
-          awaiting: s.awaiting as Body,
-          state: s.state,
-          awaitingSince: s.awaitingSince ?? null,
-          dueBy: s.dueBy ?? null,
-          overdue: s.dueBy !== undefined && s.dueBy < today,
-          workingDaysLeft: s.dueBy === undefined ? null : workingDaysBetween(today, s.dueBy, summary.calendarVersion),
-          mandateDeadline: summary.mandateDeadline,
-          atRisk: summary.atRisk,
-          inBreach: summary.inBreach,
-          allowedOutcomes: s.allowedOutcomes,
-          expected: s.expected,
-          ...(s.latestSubmission ? { latestSubmission: s.latestSubmission } : {}),
-        }),
-      ),
+    inboxLinesOf(summary, body).map(
+      (line): InboxEntry => ({ ...line, ...inboxTimingOf(line.dueBy, today, summary.calendarVersion), atRisk: summary.atRisk, inBreach: summary.inBreach }),
+    ),
   );
-  return items.sort(
-    (a, b) =>
-      (a.dueBy ?? '9999-12-31').localeCompare(b.dueBy ?? '9999-12-31') ||
-      (a.awaitingSince ?? '').localeCompare(b.awaitingSince ?? '') ||
-      a.partyId.localeCompare(b.partyId),
-  );
+  return items.sort(inboxOrder);
 }
 
 /** Where an entry stands against its mandate deadline, in the compliance report. */
@@ -142,6 +155,20 @@ export function complianceOf(s: ComplianceFacts): Compliance {
   }
   if (s.inBreach) return COMPLIANCE.IN_BREACH;
   return s.atRisk ? COMPLIANCE.AT_RISK : COMPLIANCE.ON_TRACK;
+}
+
+/** What a compliance row holds that only a transition changes (the record keeps it per entry). */
+export type ComplianceLine = Pick<EntrySummary, 'partyId' | 'partyName' | 'cohort' | 'roles' | 'mandateDeadline'> & { rolesComplete: number };
+
+export function complianceLineOf(summary: Pick<EntrySummary, 'partyId' | 'partyName' | 'cohort' | 'roles' | 'mandateDeadline' | 'roleStages'>): ComplianceLine {
+  return {
+    partyId: summary.partyId,
+    partyName: summary.partyName,
+    cohort: summary.cohort,
+    roles: summary.roles,
+    rolesComplete: summary.roleStages.filter((r) => r.complete).length,
+    mandateDeadline: summary.mandateDeadline,
+  };
 }
 
 /** The report's order: the earliest mandate deadline first (none last), then by party. */

@@ -4,9 +4,10 @@
  */
 import { sql } from 'kysely';
 import { closedOutsideEngine, type EntryState } from '../domain';
-import { NOTIFICATION_KIND, type AuditRecord, type Notification, type StageSummary } from '../domain/types';
-import type { Body, Cohort, EntryStatus, UserRole } from '../domain/vocabulary';
+import { NOTIFICATION_KIND, type AuditRecord, type Notification } from '../domain/types';
+import { ENTRY_STATUS, type EntryStatus } from '../domain/vocabulary';
 import type { RecordDb } from './db';
+import type { RenderedInboxLine } from './derived';
 
 export interface RecordedEntry {
   entryId: string;
@@ -102,63 +103,69 @@ export async function* recordedEntries(db: RecordDb, f: RecordFilters, batch = 1
   }
 }
 
-/** What the inbox and the compliance report read of an entry: its columns, never its state. */
-export interface RecordedStanding {
-  entryId: string;
+/** What time moves in an entry's lines depends on these (standingOf). */
+export interface RecordedStandingFacts {
   partyId: string;
-  partyName: string;
-  cohort: Cohort;
   /** The domain's status, or CLOSED_OUTSIDE_ENGINE */
   status: EntryStatus;
-  temporalStatus: string | null;
-  roles: UserRole[];
-  awaitedBodies: Body[];
-  mandateDeadline: string | null;
-  closedAtMs: number | null;
   remainingWorkingDays: number;
-  rolesComplete: number;
+  mandateDeadline: string | null;
   calendarVersion: string;
-  /** Only when asked for (the inbox): the summary's open stages. */
-  openStages: StageSummary[];
+}
+
+/** An inbox line as the inbox reads it: rendered, with its entry's standing facts. */
+export interface RecordedInboxLine extends RecordedStandingFacts, RenderedInboxLine {}
+
+/** An entry as the compliance report reads it: its rendered line and what it lacks. */
+export interface RecordedReportEntry extends RecordedStandingFacts {
+  closedAtMs: number | null;
+  /** The awaited bodies as JSON text */
+  awaitedBodiesJson: string;
+  /** The ComplianceLine as JSON text */
+  line: string;
 }
 
 /**
- * Every entry matching the filters, in entry id order, as its columns alone (no cap: read a batch
- * at a time). Each batch comes back as one JSON array built by PostgreSQL: one parse of plain
- * JSON instead of a text-array and timestamp parser per row, which is most of a bulk read's cost.
+ * The inbox lines of entries in progress (no cap): awaiting `body` (every body's when absent), of
+ * one Party's entry when `partyId` is given. Nothing parsed: the lines are JSON text.
  */
-export async function* recordedEntryStandings(db: RecordDb, f: RecordFilters, opts: { openStages: boolean }, batch = 5000): AsyncGenerator<RecordedStanding> {
-  let after = '';
-  for (;;) {
-    const page = filtered(db, f)
-      .select([
-        'entry_id as entryId',
-        'party_id as partyId',
-        'party_name as partyName',
-        'cohort',
-        'status',
-        'temporal_status as temporalStatus',
-        'roles',
-        'awaited_bodies as awaitedBodies',
-        'mandate_deadline as mandateDeadline',
-        sql<number | null>`round(extract(epoch from closed_at) * 1000)`.as('closedAtMs'),
-        'remaining_working_days as remainingWorkingDays',
-        'roles_complete as rolesComplete',
-        'calendar_version as calendarVersion',
-        opts.openStages ? sql<StageSummary[]>`open_stage_summaries`.as('openStages') : sql<StageSummary[]>`'[]'::json`.as('openStages'),
-      ])
-      .where('entry_id', '>', after)
-      .orderBy('entry_id')
-      .limit(batch);
-    // the columns hold what the domain wrote (record/write.ts), or CLOSED_OUTSIDE_ENGINE
-    const { rows } = await db
-      .selectFrom(page.as('e'))
-      .select(sql<RecordedStanding[]>`coalesce(json_agg(e order by e."entryId"), '[]'::json)`.as('rows'))
-      .executeTakeFirstOrThrow();
-    yield* rows;
-    if (rows.length < batch) return;
-    after = rows[rows.length - 1]!.entryId;
-  }
+export async function recordedInboxLines(db: RecordDb, f: { body?: string; partyId?: string }): Promise<RecordedInboxLine[]> {
+  let q = db
+    .selectFrom('inbox_lines as l')
+    .innerJoin('entries as e', 'e.entry_id', 'l.entry_id')
+    .select([
+      'e.party_id as partyId',
+      'e.status',
+      'e.remaining_working_days as remainingWorkingDays',
+      'e.mandate_deadline as mandateDeadline',
+      'e.calendar_version as calendarVersion',
+      'l.awaiting',
+      'l.due_by as dueBy',
+      'l.awaiting_since as awaitingSince',
+      'l.line',
+    ])
+    .where('e.status', '=', ENTRY_STATUS.IN_PROGRESS);
+  if (f.body !== undefined) q = q.where('l.awaiting', '=', f.body);
+  if (f.partyId !== undefined) q = q.where('e.party_id', '=', f.partyId);
+  // the columns hold what the domain wrote (record/write.ts)
+  return (await q.execute()) as RecordedInboxLine[];
+}
+
+/** Every entry (no cap), with its compliance line. */
+export async function recordedReportEntries(db: RecordDb): Promise<RecordedReportEntry[]> {
+  return (await db
+    .selectFrom('entries')
+    .select([
+      'party_id as partyId',
+      'status',
+      'remaining_working_days as remainingWorkingDays',
+      'mandate_deadline as mandateDeadline',
+      'calendar_version as calendarVersion',
+      sql<number | null>`(extract(epoch from closed_at) * 1000)::float8`.as('closedAtMs'),
+      sql<string>`array_to_json(awaited_bodies)::text`.as('awaitedBodiesJson'),
+      'report_line as line',
+    ])
+    .execute()) as RecordedReportEntry[];
 }
 
 /** One page of entries in entry id order, after `afterEntryId`. */

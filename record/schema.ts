@@ -3,7 +3,7 @@
  * PostgreSQL server. The migrations in record/migrations/ create exactly these.
  */
 import type { ColumnType, Generated } from 'kysely';
-import type { AuditRecord, Recipient, StageSummary } from '../domain/types';
+import type { AuditRecord, Recipient } from '../domain/types';
 import type { EntryState } from '../domain';
 
 /** Timestamps go in as Date or ISO strings and come out as Date. */
@@ -40,8 +40,21 @@ export interface EntriesTable {
   remaining_working_days: number;
   roles_complete: number;
   calendar_version: string;
-  /** The summary's open stages, as the inbox lists them. */
-  open_stage_summaries: ColumnType<StageSummary[], string, string>;
+  /** The entry's compliance row's unchanging part, rendered as JSON text (ComplianceLine). */
+  report_line: string;
+}
+
+/** One row per open stage of an entry as last written: its inbox line, rendered (record/derived.ts). */
+export interface InboxLinesTable {
+  entry_id: string;
+  /** The stage's place among the entry's open stages */
+  position: number;
+  awaiting: string;
+  due_by: CalendarDate | null;
+  /** ISO instant, as the line has it */
+  awaiting_since: string | null;
+  /** The InboxLine as JSON text */
+  line: string;
 }
 
 /** Which run chains an entry had, and where each chain's audit records start in the entry's one trail. */
@@ -95,6 +108,7 @@ export interface ClosuresTable {
 
 export interface RecordDatabase {
   entries: EntriesTable;
+  inbox_lines: InboxLinesTable;
   entry_chains: EntryChainsTable;
   audit: AuditTable;
   notifications: NotificationsTable;

@@ -9,7 +9,7 @@ import { awaitedBodies, openStages } from '../domain/summary';
 import { AUDIT_ACTION, type AuditRecord } from '../domain/types';
 import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
 import type { RecordDb } from './db';
-import { chainSubmissions, derivedColumns } from './derived';
+import { chainSubmissions, derivedOf } from './derived';
 import { RECORD_CLOSURE_OUTCOME, type EntryProjection } from './projection';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -86,8 +86,9 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
       values ${rows.join(', ')} on conflict (id) do nothing returning id)`);
   }
 
+  const derived = derivedOf({ ...state, audit: submissions }, p.asOfMs);
   const row = {
-    ...derivedColumns({ ...state, audit: submissions }, p.asOfMs),
+    ...derived.columns,
     entry_id: p.entryId,
     party_id: state.partyId,
     party_name: state.partyName,
@@ -113,6 +114,17 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
     where entries.as_of <= excluded.as_of and not (entries.temporal_status is not null and entries.chain_id = excluded.chain_id)
       and (entries.state is distinct from excluded.state or entries.run_id <> excluded.run_id or entries.chain_id <> excluded.chain_id)
     returning entry_id)`);
+  // Written with the entry row, the entry's inbox lines are replaced whole: the insert waits for
+  // the delete (it reads the delete's count), so the new lines take the old ones' positions.
+  steps.push(`old_lines as (delete from inbox_lines where entry_id = ${entryId} and exists (select 1 from entry_rows) returning position)`);
+  if (derived.inboxLines.length > 0) {
+    const lines = derived.inboxLines.map(
+      (l, position) => `(${entryId}::text, ${q.p(position)}::int, ${q.p(l.awaiting)}::text, ${q.p(l.dueBy)}::date, ${q.p(l.awaitingSince)}::text, ${q.p(l.line)}::text)`,
+    );
+    steps.push(`line_rows as (insert into inbox_lines (entry_id, position, awaiting, due_by, awaiting_since, line)
+      select * from (values ${lines.join(', ')}) as l (entry_id, position, awaiting, due_by, awaiting_since, line)
+      where exists (select 1 from entry_rows) and (select count(*) from old_lines) >= 0)`);
+  }
 
   if (p.closure) {
     const closure = q.tuple([p.runId, p.entryId, p.chainId, iso(p.closure.atMs), p.closure.outcome, 'ENGINE', null]);

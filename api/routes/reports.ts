@@ -1,40 +1,16 @@
 /** The compliance report: every entry against its mandate deadline, as JSON and as CSV. */
 import { Router } from 'express';
-import { byMandateDeadline, complianceOf, complianceTotals } from '../../domain/read-model';
-import { ENTRY_STATUS } from '../../domain/vocabulary';
+import { byMandateDeadline, complianceTotals } from '../../domain/read-model';
 import type { AppContext } from '../context';
 import { toCsv } from '../csv';
 import { CONTENT_TYPE, ENDPOINTS } from '../endpoints';
-import { entryLinks } from '../links';
 import { mount } from '../mount';
-import type { ComplianceReport, ComplianceRow } from '../schemas';
-import { recordedStandings, type EntryStanding } from '../record-reads';
+import { complianceRows, type RenderedComplianceRow } from '../rendered-reads';
+import type { ComplianceRow } from '../schemas';
 
-function rowOf(ctx: AppContext, s: EntryStanding): ComplianceRow {
-  return {
-    partyId: s.partyId,
-    partyName: s.partyName,
-    cohort: s.cohort,
-    status: s.status,
-    roles: s.roles,
-    rolesComplete: s.rolesComplete,
-    mandateDeadline: s.mandateDeadline,
-    forecastCompletion: s.forecast,
-    completedAt: s.status === ENTRY_STATUS.COMPLETE ? (s.closedAt ?? null) : null,
-    atRisk: s.atRisk,
-    inBreach: s.inBreach,
-    compliance: complianceOf(s),
-    awaitedBodies: s.awaitedBodies,
-    links: entryLinks(ctx.config, s.partyId),
-  };
-}
-
-/** Every entry the record holds, as of now: no cap, whatever Temporal still retains. */
-async function buildReport(ctx: AppContext): Promise<ComplianceReport> {
-  const rows: ComplianceRow[] = [];
-  for await (const entry of recordedStandings(ctx, {}, { openStages: false })) rows.push(rowOf(ctx, entry));
-  rows.sort(byMandateDeadline);
-  return { generatedAt: new Date(ctx.now()).toISOString(), totals: complianceTotals(rows), rows };
+/** Every entry the record holds, as of now, in the report's order: no cap, whatever Temporal still retains. */
+async function reportRows(ctx: AppContext): Promise<RenderedComplianceRow[]> {
+  return (await complianceRows(ctx)).sort(byMandateDeadline);
 }
 
 export const COMPLIANCE_CSV_COLUMNS: (keyof ComplianceRow)[] = [
@@ -56,11 +32,14 @@ export const COMPLIANCE_CSV_COLUMNS: (keyof ComplianceRow)[] = [
 export function reportsRouter(ctx: AppContext): Router {
   const router = Router();
   mount(router, ctx, ENDPOINTS.complianceReport, async (_input, _req, res) => {
-    res.json(await buildReport(ctx));
+    const generatedAt = new Date(ctx.now()).toISOString();
+    const rows = await reportRows(ctx);
+    // the ComplianceReport, its rows already rendered
+    res.type(CONTENT_TYPE.JSON).send(`{"generatedAt":${JSON.stringify(generatedAt)},"totals":${JSON.stringify(complianceTotals(rows))},"rows":[${rows.map((r) => r.json).join(',')}]}`);
   });
   mount(router, ctx, ENDPOINTS.complianceReportCsv, async (_input, _req, res) => {
-    const report = await buildReport(ctx);
-    res.type(CONTENT_TYPE.CSV).attachment('uep-compliance.csv').send(toCsv(COMPLIANCE_CSV_COLUMNS, report.rows));
+    const rows = (await reportRows(ctx)).map((r) => JSON.parse(r.json) as ComplianceRow);
+    res.type(CONTENT_TYPE.CSV).attachment('uep-compliance.csv').send(toCsv(COMPLIANCE_CSV_COLUMNS, rows));
   });
   return router;
 }

@@ -1,17 +1,13 @@
 /** Sign-offs: decisions by the owning body, evidence from the Party, and each body's inbox. */
 import { Router } from 'express';
-import { toDate } from '../../domain/dates';
-import { inboxOf, type InboxSource } from '../../domain/read-model';
-import { BODY, ENTRY_STATUS, type Body } from '../../domain/vocabulary';
+import { BODY, type Body } from '../../domain/vocabulary';
 import { principalOf } from '../auth';
 import type { AppContext } from '../context';
-import { ENDPOINTS } from '../endpoints';
+import { CONTENT_TYPE, ENDPOINTS } from '../endpoints';
 import { forbidden } from '../errors';
-import { entryLinks } from '../links';
 import { mount } from '../mount';
 import { INBOX_READER_OF_ALL } from '../permissions';
-import type { InboxItem, InboxResponse } from '../schemas';
-import { recordedStandings } from '../record-reads';
+import { inboxJson } from '../rendered-reads';
 import { mountUpdate } from './entries';
 
 export function signOffsRouter(ctx: AppContext): Router {
@@ -27,14 +23,7 @@ export function signOffsRouter(ctx: AppContext): Router {
     else if (query.body !== undefined && query.body !== principal.body) throw forbidden("Only OPS reads another body's inbox");
 
     const partyId = principal.body === BODY.PARTY ? principal.partyId : undefined;
-    const entries: InboxSource[] = [];
-    for await (const e of recordedStandings(ctx, { status: ENTRY_STATUS.IN_PROGRESS, awaitedBody: body ?? undefined, partyId }, { openStages: true })) {
-      entries.push({ ...e, partyStages: e.openStages, roleStages: [] });
-    }
-    const today = toDate(ctx.now());
-    const items: InboxItem[] = inboxOf(entries, body, today).map((item) => ({ ...item, links: entryLinks(ctx.config, item.partyId) }));
-    const answer: InboxResponse = { body, items };
-    res.json(answer);
+    res.type(CONTENT_TYPE.JSON).send(await inboxJson(ctx, body, partyId));
   });
 
   return router;

@@ -4,9 +4,8 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { RecordDb } from '../db';
-import { chainSubmissions, derivedColumns } from '../derived';
-
-const BATCH = 500;
+import { openStagesOf, summarise } from '../../domain';
+import { derivedOf, recordedStatesForDerivation } from '../derived';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -17,20 +16,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('open_stage_summaries', 'json')
     .execute();
 
-  const record = db as unknown as RecordDb;
-  let after = '';
-  for (;;) {
-    const rows = await record.selectFrom('entries').select(['entry_id', 'chain_id', 'state', 'as_of']).where('entry_id', '>', after).orderBy('entry_id').limit(BATCH).execute();
-    for (const row of rows) {
-      const submissions = await chainSubmissions(record, row.entry_id, row.chain_id, row.state);
-      await record
-        .updateTable('entries')
-        .set(derivedColumns({ ...row.state, audit: submissions }, row.as_of.getTime()))
-        .where('entry_id', '=', row.entry_id)
-        .execute();
-    }
-    if (rows.length < BATCH) break;
-    after = rows[rows.length - 1]!.entry_id;
+  for await (const { entryId, state, asOfMs } of recordedStatesForDerivation(db as unknown as RecordDb)) {
+    // only this migration's columns (0004 replaced open_stage_summaries with rendered inbox lines)
+    const { remaining_working_days, roles_complete, calendar_version } = derivedOf(state, asOfMs).columns;
+    await sql`UPDATE entries SET remaining_working_days = ${remaining_working_days}, roles_complete = ${roles_complete},
+      calendar_version = ${calendar_version}, open_stage_summaries = ${JSON.stringify(openStagesOf(summarise(state, asOfMs)))}::json
+      WHERE entry_id = ${entryId}`.execute(db);
   }
 
   for (const column of ['remaining_working_days', 'roles_complete', 'calendar_version', 'open_stage_summaries']) {

@@ -4,12 +4,17 @@
  * closures outside the engine, reads and the bulk export.
  */
 import { sql } from 'kysely';
-import { applyCommand, entryIdFor, openStagesOf, searchAttributesOf, standingOf, startEntry, summarise, type EntryState } from '../../domain';
+import { applyCommand, byMandateDeadline, complianceLineOf, complianceOf, entryIdFor, inboxLinesOf, inboxOf, openStagesOf, searchAttributesOf, standingOf, startEntry, summarise, type ComplianceLine, type EntryState, type InboxLine } from '../../domain';
+import { toDate } from '../../domain/dates';
+import { apiEnvSchema } from '../../api/config';
+import { entryLinks } from '../../api/links';
+import { summaryOf } from '../../api/record-reads';
+import { complianceRows, inboxJson } from '../../api/rendered-reads';
 import type { AuditRecord, EntryCommand, Notification, StartEntryInput } from '../../domain/types';
 import { migrateRecord, openRecord, type RecordDb } from '../../record/db';
 import { ENGINE_ROLE } from '../../record/migrations/0002-engine-role';
 import { RECORD_CLOSURE_OUTCOME, type EntryProjection } from '../../record/projection';
-import { auditBetween, getRecordedEntry, recordedAuditTrail, recordedEntries, recordedEntryPage, recordedEntryStandings, undeliveredOutsideClosureNotices, type RecordedStanding } from '../../record/read';
+import { auditBetween, getRecordedEntry, recordedAuditTrail, recordedEntries, recordedEntryPage, recordedInboxLines, recordedReportEntries, undeliveredOutsideClosureNotices, type RecordedEntry } from '../../record/read';
 import { markClosedOutsideEngine, markDelivered, writeProjection } from '../../record/write';
 import { RECORD_BACKENDS, startRecordServer, type RecordServer } from '../../testkit/postgres';
 
@@ -128,6 +133,11 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     const entry = await getRecordedEntry(db, entryIdFor('P-order'));
     expect(entry?.state.mandate.deadline).toBe('2027-05-31');
     expect(entry?.asOf.getTime()).toBe(T0 + DAY);
+    const lines = await recordedInboxLines(db, { partyId: 'P-order' });
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.map((l) => (JSON.parse(l.line) as InboxLine).mandateDeadline)).toEqual(lines.map(() => '2027-05-31'));
+    const reportLine = (await recordedReportEntries(db)).find((e) => e.partyId === 'P-order')!.line;
+    expect(JSON.parse(reportLine)).toMatchObject({ mandateDeadline: '2027-05-31' });
   });
 
   test('withdraw, then start the same Party again: one continuous audit trail across both runs', async () => {
@@ -257,34 +267,80 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     for (const p of [...open.projections, ...withdrawn.projections, ...terminated.projections]) await writeProjection(db, p);
     await markClosedOutsideEngine(db, { entryId: entryIdFor('P-derived-term'), runId: 'chain-dt-run', temporalStatus: 'TERMINATED', closedAt: new Date(T0 + DAY) });
 
-    const standings: RecordedStanding[] = [];
-    for await (const e of recordedEntryStandings(db, { partyNameWords: ['derived'] }, { openStages: true })) standings.push(e);
-    expect(standings.map((e) => e.partyId)).toEqual(['P-derived-gone', 'P-derived-open', 'P-derived-term']);
-    expect(standings[1]!.openStages.some((st) => st.latestSubmission?.reference === 'REF-1')).toBe(true);
+    const inbox = (await recordedInboxLines(db, {})).filter((l) => l.partyId.startsWith('P-derived-'));
+    const report = (await recordedReportEntries(db)).filter((e) => e.partyId.startsWith('P-derived-'));
+    expect([...new Set(inbox.map((l) => l.partyId))]).toEqual(['P-derived-open']); // the others are closed
+    expect(report.map((e) => e.partyId).sort()).toEqual(['P-derived-gone', 'P-derived-open', 'P-derived-term']);
+    const lineOf = (partyId: string) => report.find((e) => e.partyId === partyId)!;
     for (const now of [T0 + 4 * DAY, T0 + 90 * DAY, T0 + 400 * DAY]) {
-      for (const e of standings) {
-        const summary = summarise((await getRecordedEntry(db, e.entryId))!.state, now);
+      for (const e of report) {
+        const summary = summarise((await getRecordedEntry(db, entryIdFor(e.partyId)))!.state, now);
         const facts = { inProgress: summary.status === 'IN_PROGRESS', remainingWorkingDays: e.remainingWorkingDays, mandateDeadline: e.mandateDeadline, calendarVersion: e.calendarVersion };
-        expect({ ...standingOf(facts, now), rolesComplete: e.rolesComplete, awaitedBodies: e.awaitedBodies, openStages: e.openStages, roles: e.roles, cohort: e.cohort }).toEqual({
+        const lines = inbox.filter((l) => l.partyId === e.partyId).map((l) => ({ ...(JSON.parse(l.line) as InboxLine), sortedBy: [l.awaiting, l.dueBy, l.awaitingSince] }));
+        expect({ ...standingOf(facts, now), lines, reportLine: JSON.parse(e.line) as unknown, awaitedBodies: JSON.parse(e.awaitedBodiesJson) as unknown }).toEqual({
           forecast: summary.forecastCompletion,
           atRisk: summary.atRisk,
           inBreach: summary.inBreach,
-          rolesComplete: summary.roleStages.filter((r) => r.complete).length,
+          lines: e.partyId === 'P-derived-term' ? [] : inboxLinesOf(summary, null).map((l) => ({ ...l, sortedBy: [l.awaiting, l.dueBy, l.awaitingSince] })),
+          reportLine: complianceLineOf(summary),
           awaitedBodies: summary.awaitedBodies,
-          openStages: openStagesOf(summary),
-          roles: summary.roles,
-          cohort: summary.cohort,
         });
       }
     }
-    expect(standings.map((e) => [e.status, e.temporalStatus, e.closedAtMs])).toEqual([
-      ['WITHDRAWN', null, T0 + DAY],
-      ['IN_PROGRESS', null, null],
-      ['CLOSED_OUTSIDE_ENGINE', 'TERMINATED', T0 + DAY],
+    expect(inbox.some((l) => (JSON.parse(l.line) as InboxLine).latestSubmission?.reference === 'REF-1')).toBe(true);
+    expect(['P-derived-gone', 'P-derived-open', 'P-derived-term'].map((id) => [lineOf(id).status, lineOf(id).closedAtMs])).toEqual([
+      ['WITHDRAWN', T0 + DAY],
+      ['IN_PROGRESS', null],
+      ['CLOSED_OUTSIDE_ENGINE', T0 + DAY],
     ]);
-    const withoutStages: RecordedStanding[] = [];
-    for await (const e of recordedEntryStandings(db, { partyNameWords: ['derived'] }, { openStages: false })) withoutStages.push(e);
-    expect(withoutStages.map((e) => e.openStages)).toEqual([[], [], []]);
+  });
+
+  test('the inbox and the compliance report rendered from the record answer as the entries\' summaries do, as of any day', async () => {
+    const open = new Chain('P-render-open', 'chain-ro', T0, 'Render "Quoted" \\ Energy');
+    open.amend('2027-01-29', T0 + DAY);
+    open.apply({ type: 'RECORD_DECISION', decisionId: 'd-1', stage: 'ACCESSION', outcome: 'ACCEDED', evidence: 'x', principal: { body: 'SECAS', id: 'secas-1' } }, T0 + 2 * DAY);
+    const gone = new Chain('P-render-gone', 'chain-rg', T0, 'Render Gone');
+    gone.withdraw(T0 + DAY);
+    const terminated = new Chain('P-render-term', 'chain-rt', T0, 'Render Terminated');
+    for (const p of [...open.projections, ...gone.projections, ...terminated.projections]) await writeProjection(db, p);
+    await markClosedOutsideEngine(db, { entryId: entryIdFor('P-render-term'), runId: 'chain-rt-run', temporalStatus: 'TERMINATED', closedAt: new Date(T0 + DAY) });
+
+    const config = apiEnvSchema.parse({ API_PUBLIC_URL: 'https://uep.example/api' });
+    const recorded: RecordedEntry[] = [];
+    for await (const e of recordedEntries(db, {})) recorded.push(e);
+    for (const now of [T0 + 3 * DAY, T0 + 60 * DAY, T0 + 400 * DAY]) {
+      const ctx = { record: db, now: () => now, config };
+      const summaries = recorded.map((e) => summaryOf(ctx, e));
+      const inProgress = summaries.filter((s) => s.status === 'IN_PROGRESS');
+      for (const body of [null, 'DCC', 'SECAS', 'PARTY'] as const) {
+        const items = inboxOf(inProgress, body, toDate(now)).map((i) => ({ ...i, links: entryLinks(config, i.partyId) }));
+        expect(items.length).toBeGreaterThan(0);
+        expect(JSON.parse(await inboxJson(ctx, body))).toEqual({ body, items });
+      }
+      const partyItems = inboxOf(inProgress.filter((s) => s.partyId === 'P-render-open'), 'PARTY', toDate(now));
+      expect(JSON.parse(await inboxJson(ctx, 'PARTY', 'P-render-open'))).toEqual({ body: 'PARTY', items: partyItems.map((i) => ({ ...i, links: entryLinks(config, i.partyId) })) });
+
+      const rows = summaries.map((s) => ({
+        partyId: s.partyId,
+        partyName: s.partyName,
+        cohort: s.cohort,
+        status: s.status,
+        roles: s.roles,
+        rolesComplete: s.roleStages.filter((r) => r.complete).length,
+        mandateDeadline: s.mandateDeadline,
+        forecastCompletion: s.forecastCompletion,
+        completedAt: s.status === 'COMPLETE' ? (s.closedAt ?? null) : null,
+        atRisk: s.atRisk,
+        inBreach: s.inBreach,
+        compliance: complianceOf(s),
+        awaitedBodies: s.awaitedBodies,
+        links: entryLinks(config, s.partyId),
+      }));
+      const rendered = await complianceRows(ctx);
+      expect(rendered.map((r) => JSON.parse(r.json) as unknown).sort((a, b) => byMandateDeadline(a as ComplianceLine, b as ComplianceLine))).toEqual(rows.sort(byMandateDeadline));
+      expect(rendered.map((r) => r.compliance).sort()).toEqual(rows.map((r) => r.compliance).sort());
+      expect(rows.find((r) => r.partyId === 'P-render-term')).toMatchObject({ status: 'CLOSED_OUTSIDE_ENGINE', compliance: 'CLOSED_OUTSIDE_ENGINE', awaitedBodies: [] });
+    }
   });
 
   test('entries recorded before the derived columns existed get the same ones from the migration that adds them', async () => {
@@ -296,15 +352,26 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     const derived = () =>
       db
         .selectFrom('entries')
-        .select(['entry_id', 'remaining_working_days', 'roles_complete', 'calendar_version', 'open_stage_summaries'])
+        .select((eb) => [
+          'entry_id',
+          'remaining_working_days',
+          'roles_complete',
+          'calendar_version',
+          'report_line',
+          eb.selectFrom('inbox_lines as l').whereRef('l.entry_id', '=', 'entries.entry_id').select(sql<string>`json_agg(l order by l.position)::text`.as('lines')).as('inbox_lines'),
+        ])
         .orderBy('entry_id')
         .execute();
     const written = await derived();
-    expect(written.find((r) => r.entry_id === entryIdFor('P-backfill'))?.open_stage_summaries.length).toBeGreaterThan(0);
+    expect(written.find((r) => r.entry_id === entryIdFor('P-backfill'))?.inbox_lines?.length).toBeGreaterThan(0);
     // back to the schema before 0003, the rows as they were then
-    for (const column of ['remaining_working_days', 'roles_complete', 'calendar_version', 'open_stage_summaries']) await sql`ALTER TABLE entries DROP COLUMN ${sql.id(column)}`.execute(db);
-    await sql`DELETE FROM kysely_migration WHERE name = '0003-derived-columns'`.execute(db);
-    expect((await migrateRecord(db)).results?.map((r) => [r.migrationName, r.status])).toEqual([['0003-derived-columns', 'Success']]);
+    for (const column of ['remaining_working_days', 'roles_complete', 'calendar_version', 'report_line']) await sql`ALTER TABLE entries DROP COLUMN ${sql.id(column)}`.execute(db);
+    await sql`DROP TABLE inbox_lines`.execute(db);
+    await sql`DELETE FROM kysely_migration WHERE name IN ('0003-derived-columns', '0004-rendered-lines')`.execute(db);
+    expect((await migrateRecord(db)).results?.map((r) => [r.migrationName, r.status])).toEqual([
+      ['0003-derived-columns', 'Success'],
+      ['0004-rendered-lines', 'Success'],
+    ]);
     expect(await derived()).toEqual(written);
   });
 
