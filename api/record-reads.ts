@@ -35,32 +35,6 @@ export async function recordedSummary(ctx: AppContext, partyId: string): Promise
   return entry ? summaryOf(ctx, entry) : null;
 }
 
-/** Polls the record (at most RECORD_CATCH_UP_MS) until `holds` is true of the entry; false past the bound. */
-async function awaitRecorded(ctx: AppContext, partyId: string, holds: (entry: RecordedEntry) => boolean): Promise<boolean> {
-  const until = Date.now() + ctx.config.RECORD_CATCH_UP_MS;
-  for (;;) {
-    const entry = await getRecordedEntry(ctx.record, entryIdFor(partyId));
-    if (entry && holds(entry)) return true;
-    if (Date.now() >= until) return false;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-/**
- * Waits until the record holds the run just started, so that a read right after a start sees it;
- * past the bound the start answers anyway (reads then fall back to the workflow or show the
- * previous run until the record catches up).
- */
-export function awaitRecordedRun(ctx: AppContext, partyId: string, runId: string): Promise<boolean> {
-  return awaitRecorded(ctx, partyId, (entry) => entry.chainId === runId);
-}
-
-/** Waits until the record holds the entry as of an accepted update (read your own write), within the same bound. */
-export function awaitRecordedUpdate(ctx: AppContext, partyId: string, record: AuditRecord): Promise<boolean> {
-  const at = Date.parse(record.at);
-  return awaitRecorded(ctx, partyId, (entry) => entry.asOf.getTime() >= at || entry.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE);
-}
-
 /** Null when the record has never heard of the entry. */
 export async function recordedTrail(ctx: AppContext, partyId: string): Promise<AuditRecord[] | null> {
   const entryId = entryIdFor(partyId);

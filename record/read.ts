@@ -262,3 +262,19 @@ export async function undeliveredOutsideClosureNotices(db: RecordDb, since: Date
     return notice.id === r.notification_id ? [notice] : []; // an entry's other runs' notices pair with their own closures
   });
 }
+
+/** Where an entry's row stands, without its state: what a writer waiting for its own write compares. */
+export interface RecordedMark {
+  asOf: Date;
+  /** The first run id of the run chain the row was last written by. */
+  chainId: string;
+  /** The domain's status, or CLOSED_OUTSIDE_ENGINE */
+  status: string;
+}
+
+/** The marks of those of the entries the record holds, in one query. */
+export async function recordedMarks(db: RecordDb, entryIds: readonly string[]): Promise<Map<string, RecordedMark>> {
+  if (entryIds.length === 0) return new Map();
+  const rows = await db.selectFrom('entries').select(['entry_id', 'as_of', 'chain_id', 'status']).where('entry_id', 'in', entryIds).execute();
+  return new Map(rows.map((r) => [r.entry_id, { asOf: r.as_of, chainId: r.chain_id, status: r.status }]));
+}

@@ -11,7 +11,8 @@ import { refusalError } from '../errors';
 import { apiUrl, entryLinks } from '../links';
 import { mount } from '../mount';
 import type { EntryListItem, EntryListResponse, EntryResponse, StartEntryResponse, UpdateResponse } from '../schemas';
-import { awaitRecordedRun, awaitRecordedUpdate, listRecorded, recordedSummary } from '../record-reads';
+import { awaitRecordedRun, awaitRecordedUpdate } from '../record-catch-up';
+import { listRecorded, recordedSummary } from '../record-reads';
 import type { UpdateAnswer } from '../temporal/gateway';
 
 /** An accepted update's answer, once the record holds it (so the reads that follow see it). */
