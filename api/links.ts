@@ -17,3 +17,16 @@ export function entryLinks(config: ApiConfig, partyId: string): EntryLinks {
     auditTrailCsv: apiUrl(config, fillPath(PATH.auditTrailCsv, partyId)),
   };
 }
+
+/** A character no party id (ID_PATTERN) and no configured URL holds. */
+const PLACEHOLDER = '\u0000';
+
+/**
+ * entryLinks as JSON text, for answers built as text (api/rendered-reads.ts): entryLinks' own
+ * answer for a placeholder party, split once; each call puts the party's encoded id back (an
+ * encoded id needs no JSON escaping).
+ */
+export function entryLinksJson(config: ApiConfig): (partyId: string) => string {
+  const parts = JSON.stringify(entryLinks(config, PLACEHOLDER)).split(encodeURIComponent(PLACEHOLDER));
+  return (partyId) => parts.join(encodeURIComponent(partyId));
+}

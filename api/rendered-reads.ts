@@ -8,7 +8,7 @@ import { toDate } from '../domain/dates';
 import { ENTRY_STATUS, type Body } from '../domain/vocabulary';
 import { recordedInboxLines, recordedReportEntries, type RecordedStandingFacts } from '../record/read';
 import type { AppContext } from './context';
-import { entryLinks } from './links';
+import { entryLinksJson } from './links';
 
 /** What these reads use of the API: the record, its clock and its links. */
 export type ReadContext = Pick<AppContext, 'record' | 'now' | 'config'>;
@@ -44,6 +44,7 @@ export async function inboxJson(ctx: ReadContext, body: Body | null, partyId?: s
   const now = ctx.now();
   const today = toDate(now);
   const standingOfEntry = standingsAt(now);
+  const linksOf = entryLinksJson(ctx.config);
   const timings = new Map<string, string>(); // many lines share their due date
   const timingOf = (dueBy: string | null, calendarVersion: string): string => {
     const key = `${dueBy}|${calendarVersion}`;
@@ -57,7 +58,7 @@ export async function inboxJson(ctx: ReadContext, body: Body | null, partyId?: s
   };
   const items = lines.map((l) => {
     const { atRisk, inBreach } = standingOfEntry(l);
-    const rest = `,"atRisk":${atRisk},"inBreach":${inBreach},"links":${JSON.stringify(entryLinks(ctx.config, l.partyId))}`;
+    const rest = `,"atRisk":${atRisk},"inBreach":${inBreach},"links":${linksOf(l.partyId)}`;
     return { dueBy: l.dueBy, awaitingSince: l.awaitingSince, partyId: l.partyId, json: appended(l.line, timingOf(l.dueBy, l.calendarVersion) + rest) };
   });
   items.sort(inboxOrder);
@@ -75,16 +76,16 @@ export interface RenderedComplianceRow {
 /** Every entry the record holds against its mandate deadline, as of now (unsorted). */
 export async function complianceRows(ctx: ReadContext): Promise<RenderedComplianceRow[]> {
   const standingOfEntry = standingsAt(ctx.now());
+  const linksOf = entryLinksJson(ctx.config);
   return (await recordedReportEntries(ctx.record)).map((e) => {
     const { forecast, atRisk, inBreach } = standingOfEntry(e);
     const closedAt = e.closedAtMs === null ? null : new Date(e.closedAtMs).toISOString();
     const compliance = complianceOf({ status: e.status, mandateDeadline: e.mandateDeadline, ...(closedAt ? { closedAt } : {}), atRisk, inBreach });
     const completedAt = e.status === ENTRY_STATUS.COMPLETE ? closedAt : null;
     const awaitedBodies = e.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE ? '[]' : e.awaitedBodiesJson;
-    const links = JSON.stringify(entryLinks(ctx.config, e.partyId));
     const json = appended(
       e.line,
-      `,"status":${JSON.stringify(e.status)},"forecastCompletion":${JSON.stringify(forecast)},"completedAt":${JSON.stringify(completedAt)},"atRisk":${atRisk},"inBreach":${inBreach},"compliance":${JSON.stringify(compliance)},"awaitedBodies":${awaitedBodies},"links":${links}`,
+      `,"status":${JSON.stringify(e.status)},"forecastCompletion":${JSON.stringify(forecast)},"completedAt":${JSON.stringify(completedAt)},"atRisk":${atRisk},"inBreach":${inBreach},"compliance":${JSON.stringify(compliance)},"awaitedBodies":${awaitedBodies},"links":${linksOf(e.partyId)}`,
     );
     return { partyId: e.partyId, mandateDeadline: e.mandateDeadline, compliance, json };
   });

@@ -305,7 +305,7 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     for (const p of [...open.projections, ...gone.projections, ...terminated.projections]) await writeProjection(db, p);
     await markClosedOutsideEngine(db, { entryId: entryIdFor('P-render-term'), runId: 'chain-rt-run', temporalStatus: 'TERMINATED', closedAt: new Date(T0 + DAY) });
 
-    const config = apiEnvSchema.parse({ API_PUBLIC_URL: 'https://uep.example/api' });
+    const config = apiEnvSchema.parse({ API_PUBLIC_URL: 'https://uep.example/api/', TEMPORAL_UI_URL: 'https://temporal.example/ui/', TEMPORAL_NAMESPACE: 'uep prod' });
     const recorded: RecordedEntry[] = [];
     for await (const e of recordedEntries(db, {})) recorded.push(e);
     for (const now of [T0 + 3 * DAY, T0 + 60 * DAY, T0 + 400 * DAY]) {
