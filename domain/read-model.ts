@@ -74,7 +74,7 @@ export interface InboxEntry {
   latestSubmission?: StageSummary['latestSubmission'];
 }
 
-/** What a body's inbox reads of an entry: its summary, or the same fields as the record stores them. */
+/** What a body's inbox reads of an entry's summary (the record keeps the same lines rendered: record/derived.ts). */
 export type InboxSource = Pick<EntrySummary, 'partyId' | 'partyName' | 'calendarVersion' | 'mandateDeadline' | 'atRisk' | 'inBreach' | 'partyStages' | 'roleStages'>;
 
 /** What an inbox line holds that only a transition changes (the record keeps it per open stage). */
