@@ -19,6 +19,7 @@ import { writeProjection } from '../record/write';
 import { call, listenApp } from '../testkit/api-harness';
 import { startRecordServer, type RecordBackend } from '../testkit/postgres';
 import { summarize, timed, type LatencySummary } from './stats';
+import { exitWhenDone } from '../scripts/exit-when-done';
 
 const ENTRIES = Number(process.env.RECORD_BENCH_ENTRIES ?? 10_000);
 const REQUESTS = Number(process.env.RECORD_BENCH_REQUESTS ?? 30);
@@ -132,10 +133,4 @@ async function main(): Promise<void> {
   log(`results in ${file}`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+exitWhenDone(main);

@@ -14,6 +14,7 @@ import { startPgliteServer, startRealPostgres, type RecordServer } from '../test
 import { createTestWorker, startDevServer, uniqueTaskQueue } from '../testkit/temporal';
 import { listEntryRuns, rebuildRecord } from '../worker/rebuild';
 import { BODY } from '../domain/vocabulary';
+import { exitWhenDone } from '../scripts/exit-when-done';
 
 const ENTRIES = Number(process.env.REBUILD_BENCH_ENTRIES ?? 100);
 const CONCURRENCY = Number(process.env.REBUILD_BENCH_CONCURRENCY ?? 8);
@@ -61,10 +62,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+exitWhenDone(main);

@@ -44,6 +44,7 @@ import { startRealPostgres } from '../testkit/postgres';
 import { migrateRecord, openRecord } from '../record/db';
 import { recordLag } from './record-lag';
 import { entryIdFor } from '../domain';
+import { exitWhenDone } from '../scripts/exit-when-done';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -251,10 +252,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+exitWhenDone(main);

@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { launchBrowser } from '../testkit/browser';
 import { seedPortfolio } from '../testkit/console-fixtures';
 import { startConsoleStack } from '../testkit/console-stack';
+import { exitWhenDone } from './exit-when-done';
 
 const OUT = path.resolve(__dirname, '../docs/console');
 
@@ -81,11 +82,4 @@ async function main(): Promise<void> {
   }
 }
 
-// The embedded record's server and its pool keep the event loop alive: exit once the pictures are written.
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+exitWhenDone(main);

@@ -87,6 +87,16 @@ async function passes(): Promise<{ workflowId: string; runId: string; startTime:
   return found.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
 }
 
+/** An entry started through the API, its workflow handle, and the id of the notice to OPS its run's closure outside the engine would send. */
+async function startedEntry(prefix: string) {
+  const partyId = uniquePartyId(prefix);
+  const entryId = entryIdFor(partyId);
+  expect((await call(h.baseUrl, 'POST', '/v1/entries', { token: ops(), body: startBodyAcceded(partyId) })).status).toBe(201);
+  const handle = env.client.workflow.getHandle(entryId);
+  const { runId } = await handle.describe();
+  return { partyId, entryId, handle, runId, noticeId: notificationIds.closedOutsideEngine(entryId, runId) };
+}
+
 const resultOf = (p: { workflowId: string; runId: string }) => env.client.workflow.getHandle(p.workflowId, p.runId).result() as Promise<ReconcilePassResult>;
 
 test('the worker ensures one schedule, uep-record-reconciler: created at first start, brought to its configuration at each restart, paused stays paused', async () => {
@@ -109,13 +119,8 @@ test('the worker ensures one schedule, uep-record-reconciler: created at first s
 });
 
 test('terminate: the first pass after Temporal shows the closure marks it CLOSED_OUTSIDE_ENGINE with one audit record, and OPS is told once', async () => {
-  const partyId = uniquePartyId('TERMINATED');
-  const entryId = entryIdFor(partyId);
-  expect((await call(h.baseUrl, 'POST', '/v1/entries', { token: ops(), body: startBodyAcceded(partyId) })).status).toBe(201);
-  const handle = env.client.workflow.getHandle(entryId);
-  const { runId } = await handle.describe();
+  const { partyId, entryId, handle, runId, noticeId } = await startedEntry('TERMINATED');
   await handle.terminate('terminated in the Web UI');
-  const noticeId = notificationIds.closedOutsideEngine(entryId, runId);
 
   // from the moment visibility shows the closure, the next pass must mark it
   await eventually(
@@ -174,12 +179,7 @@ test('terminate: the first pass after Temporal shows the closure marks it CLOSED
 });
 
 test('OPS unreachable at first: the passes meanwhile find the notice undelivered and hand it over no second time; OPS gets it once when back', async () => {
-  const partyId = uniquePartyId('TERM-RETRY');
-  const entryId = entryIdFor(partyId);
-  expect((await call(h.baseUrl, 'POST', '/v1/entries', { token: ops(), body: startBodyAcceded(partyId) })).status).toBe(201);
-  const handle = env.client.workflow.getHandle(entryId);
-  const { runId } = await handle.describe();
-  const noticeId = notificationIds.closedOutsideEngine(entryId, runId);
+  const { partyId, handle, noticeId } = await startedEntry('TERM-RETRY');
   hook.respondWith(503); // the first delivery attempt fails; the activity retries 10 s later
   await handle.terminate('terminated in the Web UI');
 
