@@ -85,6 +85,8 @@ export const notificationEnvSchema = z.object({
   SMTP_URL: z
     .url({ protocol: /^smtps?$/, error: 'SMTP_URL must be smtp://host:port or smtps://host:port' })
     .default('smtp://127.0.0.1:1025'),
+  /** SMTP connections the worker keeps open to the relay at most (reused message after message). */
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(4),
   MAIL_FROM: z.string().min(3).default('UEP engine <uep-engine@localhost>'),
   /** A JSON file of routes per body; parsed and validated at start-up. */
   NOTIFY_ROUTES_FILE: routesFromFile.optional(),
@@ -110,6 +112,7 @@ export interface LinkBases {
 
 export interface NotificationSettings {
   smtpUrl: string;
+  smtpPoolSize: number;
   mailFrom: string;
   routes: NotificationRoutes;
   links: LinkBases;
@@ -123,6 +126,7 @@ export function notificationSettings(env: NotificationEnv): NotificationSettings
   }
   return {
     smtpUrl: env.SMTP_URL,
+    smtpPoolSize: env.SMTP_POOL_SIZE,
     mailFrom: env.MAIL_FROM,
     routes: env.NOTIFY_ROUTES_FILE ?? env.NOTIFY_ROUTES_JSON ?? {},
     links: {

@@ -20,12 +20,21 @@ export interface SmtpTransportOptions {
   smtpUrl: string;
   /** Upper bound of each SMTP wait (connect, greeting, idle socket). */
   timeoutMs: number;
+  /** SMTP connections kept open at most. */
+  poolSize: number;
 }
 
-/** The real transport: nodemailer over SMTP, a fresh connection per message. */
-export function createSmtpTransport({ smtpUrl, timeoutMs }: SmtpTransportOptions): MailTransport {
+/**
+ * The real transport: nodemailer's SMTP pool, which keeps up to SMTP_POOL_SIZE connections open
+ * and sends message after message over them (a connection per message cost the worker more CPU
+ * than the rest of delivery). A connection the relay closes is opened again for the next message;
+ * a message lost with a broken connection fails as a transient error and its activity retries it.
+ */
+export function createSmtpTransport({ smtpUrl, timeoutMs, poolSize }: SmtpTransportOptions): MailTransport {
   return nodemailer.createTransport({
     url: smtpUrl,
+    pool: true,
+    maxConnections: poolSize,
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,

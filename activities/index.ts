@@ -22,7 +22,7 @@ export function activityDepsFromConfig(env: NotificationEnv): ActivityDeps {
   const settings = notificationSettings(env);
   return {
     notifications: {
-      mailer: createSmtpTransport({ smtpUrl: settings.smtpUrl, timeoutMs: settings.targetTimeoutMs }),
+      mailer: createSmtpTransport({ smtpUrl: settings.smtpUrl, timeoutMs: settings.targetTimeoutMs, poolSize: settings.smtpPoolSize }),
       routes: settings.routes,
       mailFrom: settings.mailFrom,
       links: settings.links,

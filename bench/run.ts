@@ -205,6 +205,7 @@ async function main(): Promise<void> {
         runId,
         taskQueue: engineQueue,
         namespace: DEFAULT_NAMESPACE,
+        recordUrl: await benchRecordUrl(),
       });
     }
     let timeSkipping;

@@ -1,14 +1,17 @@
 /**
  * Scale: many open entries idle on their timers. Entries are started with the Temporal client
- * (the gateway operation the API uses, without HTTP), the worker is left to settle, then its RSS
- * is read and status and list queries are sampled through the API.
+ * (the gateway operation the API uses, without HTTP), the worker is left to settle (the record
+ * holds every entry and the worker idles), then its RSS is read and status and list queries are
+ * sampled through the API: the steady state of 10,000 open entries, not the burst that filled it.
  */
 import type { Client } from '@temporalio/client';
 import { apiEnvSchema } from '../api/config';
 import { ENDPOINTS, fillPath } from '../api/endpoints';
 import { mapLimited } from '../api/map-limited';
 import { createEntryGateway } from '../api/temporal/gateway';
+import { entryIdFor } from '../domain';
 import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
+import { openRecord } from '../record/db';
 import { startBody } from '../testkit/api-fixtures';
 import { principalFor } from '../testkit/entry-driver';
 import type { ApiStack } from '../testkit/api-stack';
@@ -23,6 +26,10 @@ export interface ScaleResult {
   openEntries: number;
   startWallMs: number;
   startsPerSec: number;
+  /** From the last start until the record held every entry. */
+  recordedMs: number;
+  /** Entries the record held then (all of them unless the bound ran out). */
+  recorded: number;
   settleMs: number;
   running: number;
   workerRssMiB: number;
@@ -34,6 +41,22 @@ export interface ScaleResult {
 
 const MiB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until the record holds every entry whose id starts with `prefix` (bounded by maxMs); answers how many it holds. */
+async function waitUntilRecorded(recordUrl: string, prefix: string, expected: number, maxMs: number): Promise<number> {
+  const db = openRecord(recordUrl, { maxConnections: 1, allowExitOnIdle: true });
+  try {
+    const started = Date.now();
+    for (;;) {
+      const row = await db.selectFrom('entries').select((eb) => eb.fn.countAll<string>().as('n')).where('entry_id', 'like', `${prefix}%`).executeTakeFirstOrThrow();
+      const recorded = Number(row.n);
+      if (recorded >= expected || Date.now() - started >= maxMs) return recorded;
+      await sleep(2000);
+    }
+  } finally {
+    await db.destroy();
+  }
+}
 
 /** Waits until the worker uses under 5% of a core over a 2 s window (bounded by maxMs). */
 async function waitUntilIdle(worker: WorkerProcess, maxMs: number): Promise<number> {
@@ -52,7 +75,7 @@ export async function runScale(
   client: Client,
   api: ApiStack,
   worker: WorkerProcess,
-  opts: { scale: number; sample: number; startConcurrency: number; runId: string; taskQueue: string; namespace: string },
+  opts: { scale: number; sample: number; startConcurrency: number; runId: string; taskQueue: string; namespace: string; recordUrl: string },
 ): Promise<ScaleResult> {
   const config = apiEnvSchema.parse({ TEMPORAL_TASK_QUEUE: opts.taskQueue, TEMPORAL_NAMESPACE: opts.namespace, TEMPORAL_RPC_TIMEOUT_MS: '30000' });
   const gateway = createEntryGateway(client, config);
@@ -65,6 +88,9 @@ export async function runScale(
     if (++done % 1000 === 0) process.stderr.write(`  scale: ${done}/${opts.scale} started\n`);
   });
   const startWallMs = performance.now() - t0;
+  const t1 = performance.now();
+  const recorded = await waitUntilRecorded(opts.recordUrl, entryIdFor(benchPartyId(opts.runId, 's', 0)).replace(/0$/, ''), ids.length, 900_000);
+  const recordedMs = performance.now() - t1;
   const settleMs = await waitUntilIdle(worker, 300_000);
 
   const query = `WorkflowType = 'entryWorkflow' AND ExecutionStatus = 'Running' AND TaskQueue = '${opts.taskQueue}'`;
@@ -92,6 +118,8 @@ export async function runScale(
     openEntries: opts.scale,
     startWallMs: Math.round(startWallMs),
     startsPerSec: Math.round(opts.scale / (startWallMs / 1000)),
+    recordedMs: Math.round(recordedMs),
+    recorded,
     settleMs,
     running: Number(count),
     workerRssMiB: Math.round((worker.rssBytes() ?? NaN) / MiB),

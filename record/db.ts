@@ -22,6 +22,10 @@ types.setTypeParser(DATE_OID, 'text', (value: string) => value);
 export function openRecord(url: string, opts: { maxConnections?: number; allowExitOnIdle?: boolean } = {}): RecordDb {
   const pool = new pg.Pool({ connectionString: url, max: opts.maxConnections ?? 8, types, allowExitOnIdle: opts.allowExitOnIdle ?? false });
   pool.on('error', () => undefined); // an idle client's broken connection: the next query reconnects
+  // A checked-out client between two queries has no listener of the pool's: the server ending its
+  // connection then (a PostgreSQL restart, 57P01) would be an unhandled 'error' that ends the
+  // process. The query it was about to run fails instead, and the pool drops the broken client.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<RecordDatabase>({ dialect: new PostgresDialect({ pool }) });
 }
 

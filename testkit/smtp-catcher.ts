@@ -183,6 +183,7 @@ export async function startSmtpCatcher(options: { host?: string; port?: number }
     const s = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
+      closeTimeout: 100, // down() drops open connections at once, as a relay that goes down does (the worker keeps a pool open)
       logger: false,
       size: 10 * 1024 * 1024,
       onConnect(_session, cb) {

@@ -81,7 +81,7 @@ function deliveryWorker(taskQueue: string, opts: Pick<RunOptions, 'routes' | 'ta
     workflowBundle: bundle,
     activities: createActivities({
       notifications: {
-        mailer: createSmtpTransport({ smtpUrl: smtp.url, timeoutMs: opts.targetTimeoutMs ?? 5_000 }),
+        mailer: createSmtpTransport({ smtpUrl: smtp.url, timeoutMs: opts.targetTimeoutMs ?? 5_000, poolSize: 4 }),
         routes: opts.routes ?? defaultRoutes(),
         mailFrom: MAIL_FROM,
         links: { apiPublicUrl: 'https://uep.example/api', consolePublicUrl: 'https://uep.example/app', temporalUi: { TEMPORAL_UI_URL: 'http://127.0.0.1:8233', TEMPORAL_NAMESPACE: 'default' } },

@@ -48,7 +48,7 @@ beforeAll(async () => {
   // the worker's activities as worker/main.ts composes them, OPS routed to a webhook
   const delivery = createActivities({
     notifications: {
-      mailer: createSmtpTransport({ smtpUrl: 'smtp://127.0.0.1:1', timeoutMs: 2000 }),
+      mailer: createSmtpTransport({ smtpUrl: 'smtp://127.0.0.1:1', timeoutMs: 2000, poolSize: 1 }),
       routes: { OPS: { email: [], webhooks: [{ url: hook.url, secret: SECRET, name: 'ops-hook' }] } },
       mailFrom: 'uep@example.org',
       links: { apiPublicUrl: 'https://uep.example/api', consolePublicUrl: 'https://uep.example/app', temporalUi: { TEMPORAL_UI_URL: 'http://127.0.0.1:8233', TEMPORAL_NAMESPACE: 'default' } },

@@ -59,6 +59,8 @@ async function underFault(
       driven.map((d) => ({ partyId: d.partyId, accepted: d.accepted, status: d.final.status })),
       stack,
     );
+    // the stack restarted any worker that exited by itself, as compose does; none should have to be
+    expect(stack.crashes().map((c) => `worker ${c.pid} exited (${String(c.exit)}):\n${c.outputTail.slice(-1500)}`)).toEqual([]);
     const workers = await workflowTaskWorkers(stack.client, partyIds);
     if (shared) expect(workers.size).toBeGreaterThanOrEqual(2);
     console.log(

@@ -27,6 +27,12 @@ import { startTcpGate, type TcpGate } from './tcp-gate';
 export const WEBHOOK_SECRET = 'whsec_49FPCD3VGYYWRXDIZ8dPXXnxIUuv3b0onrircwRlwrc=';
 export const BODY_EMAIL = { SECAS: 'secas@uep.example', DCC: 'dcc@uep.example', SEC_PANEL: 'panel@uep.example', OPS: 'ops@uep.example' } as const;
 
+export interface WorkerCrash {
+  pid: number;
+  exit: number | NodeJS.Signals | null;
+  outputTail: string;
+}
+
 export interface FaultStack {
   address: string;
   /** The dev server's port (0 on an external server). */
@@ -43,8 +49,10 @@ export interface FaultStack {
   /** The first running worker. */
   worker(): WorkerProcess | undefined;
   workers(): WorkerProcess[];
-  /** Starts one more worker process on the task queue. */
+  /** Starts one more worker process on the task queue; one that exits by itself is restarted, as compose's restart policy does. */
   startWorker(): Promise<WorkerProcess>;
+  /** Workers that exited by themselves (not killed by the test), each with the tail of its output. */
+  crashes(): readonly WorkerCrash[];
   /** SIGKILL of the first running worker: no graceful shutdown, in-flight tasks and heartbeats are lost. */
   killWorker(): Promise<void>;
   stopServer(): Promise<void>;
@@ -96,6 +104,19 @@ export async function startFaultStack(external?: { address: string; recordUrl?: 
     RECORD_DATABASE_URL: recordUrl,
   };
   let workers: WorkerProcess[] = [];
+  const crashes: WorkerCrash[] = [];
+  let closing = false;
+  const supervise = (worker: WorkerProcess) => {
+    void worker.exited.then(async (exit) => {
+      if (closing || !workers.includes(worker)) return; // killed on purpose
+      workers = workers.filter((w) => w !== worker);
+      const crash = { pid: worker.pid, exit, outputTail: worker.output().slice(-6000) };
+      crashes.push(crash);
+      console.warn(`fault stack: worker ${crash.pid} exited by itself (${String(exit)}); restarting it. Its last output:\n${crash.outputTail}`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      if (!closing) await stack.startWorker().catch((err: unknown) => console.warn(`fault stack: restarting a worker failed: ${String(err)}`));
+    });
+  };
 
   const stack: FaultStack = {
     address,
@@ -109,9 +130,11 @@ export async function startFaultStack(external?: { address: string; recordUrl?: 
     record,
     worker: () => workers[0],
     workers: () => workers,
+    crashes: () => crashes,
     async startWorker() {
       const worker = await startWorkerProcess({ entry: ENGINE_WORKER_ENTRY, env: workerEnv, readyTimeoutMs: 60_000 });
       workers.push(worker);
+      supervise(worker);
       return worker;
     },
     async killWorker() {
@@ -129,6 +152,7 @@ export async function startFaultStack(external?: { address: string; recordUrl?: 
       env ??= await startDevServer({ port, dbFilename });
     },
     async close() {
+      closing = true;
       await Promise.all(workers.map((w) => w.kill('SIGTERM').catch(() => undefined)));
       await connection.close().catch(() => undefined);
       await env?.teardown().catch(() => undefined);
