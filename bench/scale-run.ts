@@ -43,7 +43,7 @@ const MiB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until the record holds every entry whose id starts with `prefix` (bounded by maxMs); answers how many it holds. */
-async function waitUntilRecorded(recordUrl: string, prefix: string, expected: number, maxMs: number): Promise<number> {
+async function waitUntilRecorded(worker: WorkerProcess, recordUrl: string, prefix: string, expected: number, maxMs: number): Promise<number> {
   const db = openRecord(recordUrl, { maxConnections: 1, allowExitOnIdle: true });
   try {
     const started = Date.now();
@@ -51,6 +51,9 @@ async function waitUntilRecorded(recordUrl: string, prefix: string, expected: nu
       const row = await db.selectFrom('entries').select((eb) => eb.fn.countAll<string>().as('n')).where('entry_id', 'like', `${prefix}%`).executeTakeFirstOrThrow();
       const recorded = Number(row.n);
       if (recorded >= expected || Date.now() - started >= maxMs) return recorded;
+      if (worker.child.exitCode !== null || worker.child.signalCode !== null) {
+        throw new Error(`the worker exited (${worker.child.exitCode ?? worker.child.signalCode}) with ${recorded} of ${expected} entries recorded:\n${worker.output().slice(-3000)}`);
+      }
       await sleep(2000);
     }
   } finally {
@@ -89,7 +92,7 @@ export async function runScale(
   });
   const startWallMs = performance.now() - t0;
   const t1 = performance.now();
-  const recorded = await waitUntilRecorded(opts.recordUrl, entryIdFor(benchPartyId(opts.runId, 's', 0)).replace(/0$/, ''), ids.length, 900_000);
+  const recorded = await waitUntilRecorded(worker, opts.recordUrl, entryIdFor(benchPartyId(opts.runId, 's', 0)).replace(/0$/, ''), ids.length, 900_000);
   const recordedMs = performance.now() - t1;
   const settleMs = await waitUntilIdle(worker, 300_000);
 
