@@ -14,13 +14,14 @@ export const workerEnvSchema = temporalEnvSchema.extend({
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(40),
   /**
-   * Workflows kept in memory between tasks. Each cached entry costs about 0.45 MB of worker RSS
-   * plus garbage the V8 heap keeps until it collects (`npm run bench`: 10,000 cached entries made
-   * a 4.6 GiB worker; 1,000 settled at 973 MiB but peaked at 1.1 GiB while entries were started).
-   * An evicted entry is replayed from its short history on its next task or query in a few ms.
-   * 500 keeps the active entries hot and a worker with 10,000 idle ones under 1 GiB.
+   * Workflows kept in memory between tasks. The SDK's reused V8 context gives every workflow its
+   * own copy of the bundle's modules, so each cached entry holds most of a megabyte of the
+   * workflow thread's heap, and V8 lets the garbage of a burst of starts grow with it
+   * (`npm run bench`, 10,000 entries started at once: peak RSS 2.9 GiB with 500, 1.3 GiB with
+   * 100). An evicted entry is replayed from its short history on its next task, in milliseconds,
+   * and an entry waits days between sign-offs; 100 keeps the entries being worked on hot.
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(500),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(100),
   /**
    * A file refreshed while Temporal lists this worker as a poller of its task queue: the
    * container healthcheck reads its age (worker/health.ts). Unset: no health file.
