@@ -1,14 +1,12 @@
 /**
- * The ops view: the typed search attribute keys every entry upserts, declared once, and their one
- * codec: encode (the workflow's upserts, the start's initial values) and decode (what visibility
- * answers, enums checked by zod). The worker, the API (list queries), npm start, the test harness
- * and docker-compose register exactly these keys. Imported by the workflow: sandbox-safe only.
+ * The ops view: the typed search attribute keys every entry upserts, declared once, and their
+ * encoding (the workflow's upserts, the start's initial values); ./search-attributes-decode.ts
+ * reads them back. The worker, the API (list queries), npm start, the test harness and
+ * docker-compose register exactly these keys. Imported by the workflow: sandbox-safe only, and
+ * without zod (every workflow evaluates the bundle's modules again, zod's among them).
  */
 import { defineSearchAttributeKey, type SearchAttributeType, type SearchAttributeUpdatePair, type TypedSearchAttributes } from '@temporalio/common';
-import { z } from 'zod';
-import { toDate } from '../domain/dates';
 import type { EntrySearchAttributes } from '../domain/types';
-import { BODY, COHORT, ENTRY_STATUS, STAGE, USER_ROLE } from '../domain/vocabulary';
 
 export const SEARCH_ATTRIBUTE = {
   partyId: defineSearchAttributeKey('UepPartyId', 'KEYWORD'),
@@ -73,45 +71,4 @@ function sameValue(now: unknown, next: AttributeValue): boolean {
 /** The pairs whose values differ from what the entry holds now (an upsert of the rest would change nothing). */
 export function changedSearchAttributes(current: TypedSearchAttributes, pairs: SearchAttributeUpdatePair[]): SearchAttributeUpdatePair[] {
   return pairs.filter((pair) => !sameValue(current.get(pair.key), pair.value));
-}
-
-/**
- * What visibility holds about one entry. The identifying attributes may lag just after a start
- * (null or empty then); `mandateDeadline` is a calendar date, `nextDeadline` an instant.
- */
-export const DecodedSearchAttributes = z.object({
-  partyId: z.string(),
-  partyName: z.string().nullable(),
-  cohort: z.enum(COHORT).nullable(),
-  roles: z.array(z.enum(USER_ROLE)),
-  status: z.enum(ENTRY_STATUS).nullable(),
-  awaitedBodies: z.array(z.enum(BODY)),
-  openStages: z.array(z.enum(STAGE)),
-  /** YYYY-MM-DD */
-  mandateDeadline: z.string().nullable(),
-  /** ISO instant */
-  nextDeadline: z.string().nullable(),
-  atRisk: z.boolean(),
-  inBreach: z.boolean(),
-});
-export type DecodedSearchAttributes = z.infer<typeof DecodedSearchAttributes>;
-
-/** Decodes an entry's typed search attributes; a value outside the vocabulary throws (drift, never cast). */
-export function decodeSearchAttributes(typed: TypedSearchAttributes): DecodedSearchAttributes {
-  const a = SEARCH_ATTRIBUTE;
-  const date = typed.get(a.mandateDeadline);
-  const next = typed.get(a.nextDeadline);
-  return DecodedSearchAttributes.parse({
-    partyId: typed.get(a.partyId) ?? '',
-    partyName: typed.get(a.partyName) ?? null,
-    cohort: typed.get(a.cohort) ?? null,
-    roles: typed.get(a.roles) ?? [],
-    status: typed.get(a.status) ?? null,
-    awaitedBodies: typed.get(a.awaitedBodies) ?? [],
-    openStages: typed.get(a.openStages) ?? [],
-    mandateDeadline: date === undefined ? null : toDate(date.getTime()),
-    nextDeadline: next === undefined ? null : next.toISOString(),
-    atRisk: typed.get(a.atRisk) ?? false,
-    inBreach: typed.get(a.inBreach) ?? false,
-  });
 }

@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import { openRecord } from '../../record/db';
+import { exitWhenDone } from '../../scripts/exit-when-done';
 
 async function main(url: string): Promise<void> {
   const db = openRecord(url, { maxConnections: 2 });
@@ -20,10 +21,4 @@ async function main(url: string): Promise<void> {
   await db.destroy();
 }
 
-main(process.argv[2] ?? '').then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+exitWhenDone(() => main(process.argv[2] ?? ''));

@@ -2,7 +2,9 @@
 import { TypedSearchAttributes, type SearchAttributePair } from '@temporalio/common';
 import type { EntrySearchAttributes } from '../../domain/types';
 import { BODY, COHORT, ENTRY_STATUS, STAGE, USER_ROLE } from '../../domain/vocabulary';
-import { decodeSearchAttributes, encodeSearchAttributes, SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
+import { encodeSearchAttributes, SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
+import { decodeSearchAttributes } from '../../workflows/search-attributes-decode';
+import { entryWorkflowBundle } from '../../testkit/temporal';
 
 const values: EntrySearchAttributes = {
   partyId: 'ACME',
@@ -48,3 +50,9 @@ test('a value outside the vocabulary is refused, not cast', () => {
   const pairs = encodeSearchAttributes(values).map((p) => (p.key.name === SEARCH_ATTRIBUTE.cohort.name ? { ...p, value: 'GIANT' } : p));
   expect(() => decodeSearchAttributes(typed(pairs))).toThrow(/cohort/);
 });
+
+test('the workflow bundle carries no zod: every workflow would evaluate its modules again', async () => {
+  const { code } = await entryWorkflowBundle();
+  expect(code).toContain('./workflows/search-attributes.ts');
+  expect(code.match(/\.\/node_modules\/zod\/[^"\s]*/g) ?? []).toEqual([]);
+}, 120_000);
