@@ -17,9 +17,10 @@ export const workerEnvSchema = temporalEnvSchema.extend({
    * Workflows kept in memory between tasks. The SDK's reused V8 context gives every workflow its
    * own copy of the bundle's modules, so each cached entry holds most of a megabyte of the
    * workflow thread's heap, and V8 lets the garbage of a burst of starts grow with it
-   * (`npm run bench`, 10,000 entries started at once: peak RSS 2.9 GiB with 500, 1.3 GiB with
-   * 100). An evicted entry is replayed from its short history on its next task, in milliseconds,
-   * and an entry waits days between sign-offs; 100 keeps the entries being worked on hot.
+   * (`npm run bench`, 10,000 entries started at once: peak RSS 2,859 MiB with 500, 1,219-1,273
+   * MiB with 100). An evicted entry is replayed from its short history on its next task, in
+   * milliseconds, and an entry waits days between sign-offs; 100 keeps the entries being worked on
+   * hot.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(100),
   /**
