@@ -11,6 +11,8 @@ import type { HistoryTotals, WorkPlan } from './floor/work-plan';
 import { getStatusQuery } from '../workflows/messages';
 
 export const benchPartyId = (runId: string, what: string, i: number) => `B${runId}-${what}-${i}`;
+/** What every entry id of one series starts with (uep-B<run>-<what>-), for LIKE queries of the record. */
+export const benchEntryIdPrefix = (runId: string, what: string) => entryIdFor(benchPartyId(runId, what, 0)).replace(/0$/, '');
 
 /** One entry through the API, start to completion; returns what it took. */
 export async function oneEntry(api: ApiStack, partyId: string, samples: LifecycleSamples): Promise<DriveResult> {

@@ -29,7 +29,7 @@ import { startCluster, type Cluster } from '../scripts/cluster/cluster';
 import { startApiProcess } from './api-process';
 import { loadBenchConfig } from './config';
 import { withCpu, type NamedProcess } from './cpu';
-import { benchPartyId, oneEntry, planOfEntry, runEngine, totalsOfEntry } from './engine-run';
+import { benchEntryIdPrefix, benchPartyId, oneEntry, planOfEntry, runEngine, totalsOfEntry } from './engine-run';
 import { runEngineViaSdk } from './engine-sdk-run';
 import { runConsole } from './console-run';
 import { equalWorkWorkflowId, floorWorkflowId, runEqualWorkFloor, runFloor, totalsOf, writeFloorWorkflows } from './floor/run';
@@ -43,7 +43,6 @@ import { testRecordUrl } from '../testkit/record';
 import { startRealPostgres } from '../testkit/postgres';
 import { migrateRecord, openRecord } from '../record/db';
 import { recordLag } from './record-lag';
-import { entryIdFor } from '../domain';
 import { exitWhenDone } from '../scripts/exit-when-done';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
@@ -185,7 +184,7 @@ async function main(): Promise<void> {
     log(`engine: N=${config.n}, concurrency ${config.concurrency}`);
     const engineRun = await withCpu(onEngineWorker, config.n, () => runEngine(api, { n: config.n, concurrency: config.concurrency, runId }), serverProcesses());
     const engine = { ...engineRun.value, cpuMsPerLifecycle: engineRun.cpu };
-    const recordLagOfEngine = await recordLag(await benchRecordUrl(), entryIdFor(benchPartyId(runId, 'e', 0)).replace(/0$/, '') /* every engine-run entry: uep-B<run>-e-<i> */);
+    const recordLagOfEngine = await recordLag(await benchRecordUrl(), benchEntryIdPrefix(runId, 'e'));
     log(`record lag over the engine run: p50 ${recordLagOfEngine.p50} ms, p99 ${recordLagOfEngine.p99} ms (${recordLagOfEngine.count} audit rows)`);
     const engineHistories = await Promise.all([0, Math.floor(config.n / 2), config.n - 1].map((i) => totalsOfEntry(client, benchPartyId(runId, 'e', i))));
     log(`engine without HTTP (diagnostic): N=${config.n}`);

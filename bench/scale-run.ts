@@ -9,13 +9,12 @@ import { apiEnvSchema } from '../api/config';
 import { ENDPOINTS, fillPath } from '../api/endpoints';
 import { mapLimited } from '../api/map-limited';
 import { createEntryGateway } from '../api/temporal/gateway';
-import { entryIdFor } from '../domain';
 import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
 import { openRecord } from '../record/db';
 import { startBody } from '../testkit/api-fixtures';
 import { principalFor } from '../testkit/entry-driver';
 import type { ApiStack } from '../testkit/api-stack';
-import { benchPartyId } from './engine-run';
+import { benchEntryIdPrefix, benchPartyId } from './engine-run';
 import { summarize, timed, type LatencySummary } from './stats';
 import type { WorkerProcess } from './worker-process';
 
@@ -92,7 +91,7 @@ export async function runScale(
   });
   const startWallMs = performance.now() - t0;
   const t1 = performance.now();
-  const recorded = await waitUntilRecorded(worker, opts.recordUrl, entryIdFor(benchPartyId(opts.runId, 's', 0)).replace(/0$/, ''), ids.length, 900_000);
+  const recorded = await waitUntilRecorded(worker, opts.recordUrl, benchEntryIdPrefix(opts.runId, 's'), ids.length, 900_000);
   const recordedMs = performance.now() - t1;
   const settleMs = await waitUntilIdle(worker, 300_000);
 

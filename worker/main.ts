@@ -8,7 +8,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { activityDepsFromConfig, createActivities } from '../activities';
-import type { MailTransport } from '../activities/email';
 import { createRecordActivities, stampingDeliveries } from '../activities/record';
 import { loadDotEnv } from '../config/dotenv';
 import { openRecord } from '../record/db';
@@ -38,14 +37,12 @@ async function main(): Promise<void> {
         : {}),
     },
   });
+  const deps = activityDepsFromConfig(config);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const record = openRecord(config.RECORD_DATABASE_URL, { maxConnections: config.RECORD_POOL_SIZE });
   const clientConnection = await Connection.connect(temporalConnectionOptions(config));
-  let mailer: MailTransport | undefined;
   try {
     const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
-    const deps = activityDepsFromConfig(config);
-    mailer = deps.notifications.mailer;
     const activities = {
       ...stampingDeliveries(record, createActivities(deps)),
       ...createRecordActivities(record),
@@ -83,7 +80,7 @@ async function main(): Promise<void> {
     }
     log.info('worker stopped cleanly');
   } finally {
-    mailer?.close?.(); // the SMTP pool's open connections
+    deps.notifications.mailer.close?.(); // the SMTP pool's open connections
     await clientConnection.close();
     await connection.close();
     await record.destroy();
