@@ -15,6 +15,53 @@ export interface CpuSplit {
   temporalServer: number;
   /** Per named server process (cluster runs): ms per lifecycle. */
   byProcess?: Record<string, number>;
+  /** The worker's CPU by thread: ms per lifecycle. */
+  workerThreads: WorkerThreadsCpu;
+}
+
+/**
+ * A worker's CPU by thread. `workflow`: the SDK's workflow threads (workflow code in its sandbox);
+ * `main`: the main thread (activities, the SDK's side of the bridge, logging); `other`: the rest
+ * (Temporal core's Rust threads, V8's and libuv's helpers), including threads that ran and
+ * exited meanwhile.
+ */
+export interface WorkerThreadsCpu {
+  workflow: number;
+  main: number;
+  other: number;
+}
+
+/** Node names a worker_threads thread 'WorkerThread' and its main thread 'MainThread' (Linux comm). */
+const WORKFLOW_THREAD = 'WorkerThread';
+
+function taskCpuMs(pid: number, tid: string): { comm: string; ms: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') ')), ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S };
+  } catch {
+    return undefined; // the thread exited
+  }
+}
+
+/** The worker's CPU so far by thread; `other` is the process total less its workflow and main threads. */
+function workerThreadsCpuMs(pid: number): WorkerThreadsCpu {
+  const total = readCpuMs(pid) ?? 0;
+  let workflow = 0;
+  let main = 0;
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    // gone
+  }
+  for (const tid of tids) {
+    const task = taskCpuMs(pid, tid);
+    if (!task) continue;
+    if (tid === String(pid)) main += task.ms;
+    else if (task.comm === WORKFLOW_THREAD) workflow += task.ms;
+  }
+  return { workflow, main, other: total - workflow - main };
 }
 
 export interface CpuPids {
@@ -73,6 +120,7 @@ interface Snapshot {
   worker: number;
   server: number;
   byProcess: Record<string, number>;
+  workerThreads: WorkerThreadsCpu;
 }
 
 function snapshot(pids: CpuPids, named: readonly NamedProcess[]): Snapshot {
@@ -88,6 +136,7 @@ function snapshot(pids: CpuPids, named: readonly NamedProcess[]): Snapshot {
     worker: readCpuMs(pids.worker) ?? 0,
     server: others.reduce((sum, p) => sum + (readCpuMs(p) ?? 0), 0) + Object.values(byProcess).reduce((a, b) => a + b, 0),
     byProcess,
+    workerThreads: workerThreadsCpuMs(pids.worker),
   };
 }
 
@@ -104,6 +153,11 @@ export async function withCpu<T>(pids: CpuPids, per: number, fn: () => Promise<T
     api: r(after.api - before.api),
     worker: r(after.worker - before.worker),
     temporalServer: r(after.server - before.server),
+    workerThreads: {
+      workflow: r(after.workerThreads.workflow - before.workerThreads.workflow),
+      main: r(after.workerThreads.main - before.workerThreads.main),
+      other: r(after.workerThreads.other - before.workerThreads.other),
+    },
   };
   if (named.length > 0) cpu.byProcess = Object.fromEntries(named.map((p) => [p.name, r((after.byProcess[p.name] ?? 0) - (before.byProcess[p.name] ?? 0))]));
   return { value, cpu };

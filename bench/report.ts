@@ -187,6 +187,14 @@ export function renderReport(r: BenchResult): string {
       }),
     ]),
     '',
+    ...table([
+      ['worker CPU ms per lifecycle, by thread', 'workflow thread (workflow code, SDK sandbox)', 'main thread (activities, SDK bridge)', 'other threads (Temporal core, V8, exited)'],
+      ...runs.map((x) => {
+        const t = x.cpuMsPerLifecycle?.workerThreads;
+        return [x.name, ...(t ? [t.workflow, t.main, t.other].map(String) : ['', '', ''])];
+      }),
+    ]),
+    '',
   );
   const split = runs.filter((x) => x.cpuMsPerLifecycle?.byProcess);
   if (split.length > 0) {

@@ -169,7 +169,8 @@ describe('deliverNotification on a real worker', () => {
     expect(ics.body).toMatch(/UID:[0-9a-f]{32}@uep-engine/);
     const unfolded = ics.body.replace(/\r?\n[ \t]/g, '');
     expect(unfolded).toContain('SUMMARY:UEP deadline: Ambrose Energy Ltd: Security assessment (Import supplier)');
-    expect(unfolded).toContain(`URL:https://uep.example/app/entries/${n.partyId}`);
+    expect(unfolded).toContain(`URL;VALUE=URI:https://uep.example/app/entries/${n.partyId}`);
+    expect(ics.body).toContain('METHOD:PUBLISH'); // as the part's Content-Type says
     expect(ics.body).toContain('TRIGGER:-PT15H');
 
     expect(hook.requests).toHaveLength(1);
