@@ -75,7 +75,13 @@ export async function startWorkerProcess(opts: {
   const child = spawn(process.execPath, nodeArgs(opts.entry), {
     cwd: PROJECT_ROOT,
     // Benchmarks and fault tests link to loopback: a demo, not a deployment (config/example-values.ts).
-    env: { ...process.env, UEP_DEMO: 'true', ...opts.env },
+    env: {
+      ...process.env,
+      UEP_DEMO: 'true',
+      // node's own options for the workers only, e.g. a heap limit to measure (not the bench's or the API's)
+      ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
+      ...opts.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
