@@ -4,8 +4,8 @@
  * child process of this one but the idle processes named in `idle`, i.e. the dev server). On a
  * cluster, also by named server process: each Temporal service, and PostgreSQL with its backends.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { readCpuMs } from './worker-process';
+import { readdirSync } from 'node:fs';
+import { readCpuMs, readProcStat } from './worker-process';
 
 export interface CpuSplit {
   /** ms of CPU per lifecycle */
@@ -34,16 +34,6 @@ export interface WorkerThreadsCpu {
 /** Node names a worker_threads thread 'WorkerThread' and its main thread 'MainThread' (Linux comm). */
 const WORKFLOW_THREAD = 'WorkerThread';
 
-function taskCpuMs(pid: number, tid: string): { comm: string; ms: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-    return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') ')), ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S };
-  } catch {
-    return undefined; // the thread exited
-  }
-}
-
 /** The worker's CPU so far by thread; `other` is the process total less its workflow and main threads. */
 function workerThreadsCpuMs(pid: number): WorkerThreadsCpu {
   const total = readCpuMs(pid) ?? 0;
@@ -56,10 +46,10 @@ function workerThreadsCpuMs(pid: number): WorkerThreadsCpu {
     // gone
   }
   for (const tid of tids) {
-    const task = taskCpuMs(pid, tid);
+    const task = readProcStat(`/proc/${pid}/task/${tid}/stat`); // undefined: the thread exited
     if (!task) continue;
-    if (tid === String(pid)) main += task.ms;
-    else if (task.comm === WORKFLOW_THREAD) workflow += task.ms;
+    if (tid === String(pid)) main += task.cpuMs;
+    else if (task.comm === WORKFLOW_THREAD) workflow += task.cpuMs;
   }
   return { workflow, main, other: total - workflow - main };
 }
@@ -78,18 +68,12 @@ export interface NamedProcess {
   tree?: boolean;
 }
 
-const CLOCK_TICKS_PER_S = 100;
-
 function parents(): Map<number, number> {
   const map = new Map<number, number>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      map.set(Number(name), Number(stat.split(') ')[1]?.split(' ')[1]));
-    } catch {
-      // gone
-    }
+    const stat = readProcStat(`/proc/${name}/stat`);
+    if (stat) map.set(Number(name), stat.ppid);
   }
   return map;
 }
@@ -98,13 +82,9 @@ const childPids = (ppid: number, map: Map<number, number>) => [...map].filter(([
 
 /** A process's CPU with its exited children's (cutime, cstime) and its live descendants'. */
 function treeCpuMs(pid: number, map: Map<number, number>): number {
-  let ms = 0;
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    ms = ((Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 1000) / CLOCK_TICKS_PER_S;
-  } catch {
-    return 0;
-  }
+  const stat = readProcStat(`/proc/${pid}/stat`);
+  if (!stat) return 0;
+  let ms = stat.cpuMs + stat.childrenCpuMs;
   const stack = childPids(pid, map);
   while (stack.length > 0) {
     const child = stack.pop()!;

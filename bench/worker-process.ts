@@ -45,16 +45,31 @@ export const readRssBytes = (pid: number) => statusField(pid, 'VmRSS');
 /** Peak resident set size so far, in bytes. */
 export const readPeakRssBytes = (pid: number) => statusField(pid, 'VmHWM');
 
-export function readCpuMs(pid: number): number | undefined {
+export interface ProcStat {
+  comm: string;
+  ppid: number;
+  /** utime + stime */
+  cpuMs: number;
+  /** CPU of its children that have exited and been waited for (cutime + cstime) */
+  childrenCpuMs: number;
+}
+
+/** A process's or a thread's `/proc/.../stat`; undefined once it is gone. */
+export function readProcStat(statPath: string): ProcStat | undefined {
+  let stat: string;
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ');
-    if (!fields) return undefined;
-    // after "pid (comm) ": state is field 0, utime 11, stime 12
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+    stat = readFileSync(statPath, 'utf8');
   } catch {
     return undefined;
   }
+  // "pid (comm) state ppid ...": after the comm, state is field 0, ppid 1, utime 11, stime 12, cutime 13, cstime 14
+  const close = stat.lastIndexOf(') ');
+  const f = stat.slice(close + 2).split(' ').map(Number);
+  const ms = (ticks: number) => (ticks * 1000) / CLOCK_TICKS_PER_S;
+  return { comm: stat.slice(stat.indexOf('(') + 1, close), ppid: f[1]!, cpuMs: ms(f[11]! + f[12]!), childrenCpuMs: ms(f[13]! + f[14]!) };
 }
+
+export const readCpuMs = (pid: number): number | undefined => readProcStat(`/proc/${pid}/stat`)?.cpuMs;
 
 /** `node --import tsx <entry>`, with a V8 CPU profile into BENCH_CPU_PROF when it names a folder. */
 export function nodeArgs(entry: string): string[] {

@@ -19,9 +19,9 @@ export const workerEnvSchema = temporalEnvSchema.extend({
    * workflow thread's heap, and V8 lets the garbage of a burst of starts grow with it
    * (`npm run bench`, 10,000 entries started at once: peak RSS 2,859 MiB with 500, 1,219-1,273
    * MiB with 100; 819-855 MiB with 100 once the mail's calendar event no longer went through
-   * yup, docs/benchmarks.md). An evicted entry is replayed from its short history on its next task, in
-   * milliseconds, and an entry waits days between sign-offs; 100 keeps the entries being worked on
-   * hot.
+   * yup, docs/benchmarks.md). An evicted entry is replayed from its short history on its next
+   * task, in milliseconds, and an entry waits days between sign-offs; 100 keeps the entries being
+   * worked on hot.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(100),
   /**
