@@ -27,3 +27,12 @@ export async function freePortBetween(lo: number, hi: number): Promise<number> {
   }
   throw new Error(`no free port between ${lo} and ${hi}`);
 }
+
+/**
+ * A free port below Linux's ephemeral range (32768-60999), with room for a server's neighbours
+ * (port + 1000): no outgoing connection is given it as its local port, so it stays free between
+ * the check and the server's bind, and while a server that is restarted on it is down.
+ */
+export function freePortBelowEphemeral(): Promise<number> {
+  return freePortBetween(20_000, 31_000);
+}

@@ -13,7 +13,7 @@ import { createConnection } from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DEFAULT_NAMESPACE } from '../../config/temporal';
-import { freePort, freePortBetween } from '../../testkit/ports';
+import { freePort, freePortBelowEphemeral } from '../../testkit/ports';
 import { SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
 import { ensureSearchAttributes } from '../search-attributes';
 import { postgres, type Postgres } from './postgres';
@@ -61,11 +61,8 @@ export interface Cluster {
 
 type ProcessName = Exclude<ServiceName, 'history'> | `history-${number}`;
 
-/** Membership ports go into a PostgreSQL smallint column: below the OS's ephemeral range. */
-const MEMBERSHIP_PORTS = [20_000, 32_767] as const;
-
 async function rpcPorts(http = false): Promise<RpcPorts> {
-  return { grpcPort: await freePort(), membershipPort: await freePortBetween(...MEMBERSHIP_PORTS), ...(http ? { httpPort: await freePort() } : {}) };
+  return { grpcPort: await freePort(), membershipPort: await freePortBelowEphemeral() /* stored in a PostgreSQL smallint column */, ...(http ? { httpPort: await freePort() } : {}) };
 }
 
 /** Connects once the frontend answers; fails at once when a service process has exited. */

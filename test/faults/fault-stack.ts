@@ -16,7 +16,7 @@ import { DEFAULT_NAMESPACE } from '../../config/temporal';
 import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
 import { ENGINE_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from '../../bench/worker-process';
 import { connectClient } from '../../testkit/api-harness';
-import { freePort } from '../../testkit/ports';
+import { freePortBelowEphemeral } from '../../testkit/ports';
 import { openRecord, type RecordDb } from '../../record/db';
 import { sharedTestRecord, testRecordUrl } from '../../testkit/record';
 import { startSmtpCatcher, type SmtpCatcher } from '../../testkit/smtp-catcher';
@@ -74,7 +74,7 @@ export function faultRoutes(webhookUrl: string): NotificationRoutes {
 export async function startFaultStack(external?: { address: string; recordUrl?: string }): Promise<FaultStack> {
   const dir = mkdtempSync(path.join(tmpdir(), 'uep-faults-'));
   const dbFilename = external ? '' : path.join(dir, 'temporal.db');
-  const port = external ? 0 : await freePort();
+  const port = external ? 0 : await freePortBelowEphemeral(); // kept across restarts; an ephemeral one was once taken between the check and the bind
   const address = external?.address ?? `127.0.0.1:${port}`;
   let env: TestWorkflowEnvironment | undefined = external ? undefined : await startDevServer({ port, dbFilename });
   const onDevServer = (what: string) => {
