@@ -6,13 +6,13 @@
  */
 import { spawn } from 'node:child_process';
 import { openSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { mintToken, type TokenRecord } from '../api/tokens';
 import { BODY, type Body } from '../domain/vocabulary';
 import { call, testPersonOf } from '../testkit/api-harness';
 import type { ApiStack } from '../testkit/api-stack';
 import { principalFor } from '../testkit/entry-driver';
+import { freePort } from '../testkit/ports';
 import { PROJECT_ROOT } from '../scripts/temporal-toolchain';
 import { nodeArgs } from './worker-process';
 
@@ -20,16 +20,6 @@ export const API_ENTRY = path.join(PROJECT_ROOT, 'api', 'server.ts');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface ApiProcess extends ApiStack {
   pid: number;

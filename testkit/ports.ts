@@ -12,17 +12,31 @@ function listenable(port: number): Promise<number | undefined> {
   });
 }
 
-/** A port free right now (the OS picks it); for servers that must be told their port. */
-export async function freePort(): Promise<number> {
-  const port = await listenable(0);
-  if (port === undefined) throw new Error('no free port');
+/**
+ * Ports this process has handed out: the OS may offer a port again once its check closed, so two
+ * settings asked for in a row (LOCAL_SMTP_PORT and WORKER_METRICS_PORT) could get the same one.
+ */
+const handedOut = new Set<number>();
+
+function handOut(port: number | undefined): number | undefined {
+  if (port === undefined || handedOut.has(port)) return undefined;
+  handedOut.add(port);
   return port;
 }
 
-/** A free port in [lo, hi]: for servers that store their port where ephemeral ones do not fit. */
+/** A port free right now (the OS picks it) and not handed out before; for servers that must be told their port. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = handOut(await listenable(0));
+    if (port !== undefined) return port;
+  }
+  throw new Error('no free port');
+}
+
+/** A free port in [lo, hi], not handed out before: for servers that store their port where ephemeral ones do not fit. */
 export async function freePortBetween(lo: number, hi: number): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const port = await listenable(lo + Math.floor(Math.random() * (hi - lo + 1)));
+    const port = handOut(await listenable(lo + Math.floor(Math.random() * (hi - lo + 1))));
     if (port !== undefined) return port;
   }
   throw new Error(`no free port between ${lo} and ${hi}`);
