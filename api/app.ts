@@ -8,8 +8,10 @@ import { authMiddleware } from './auth';
 import { consoleRouter } from './console';
 import type { ApiConfig } from './config';
 import type { RecordDb } from '../record/db';
+import type { RecordNotices } from '../record/notices';
 import type { AppContext } from './context';
 import { errorMiddleware, notFoundHandler } from './errors';
+import { RecordCatchUp } from './record-catch-up';
 import { createLogger, httpLogger } from './logging';
 import { createMetrics } from './metrics';
 import { auditRouter } from './routes/audit';
@@ -25,6 +27,8 @@ export interface CreateAppOptions {
   gateway: EntryGateway;
   config: ApiConfig;
   record: RecordDb;
+  /** The record's notices, where it delivers them (record/notices.ts); without them the API polls the record. */
+  notices?: RecordNotices;
   /** Default: Date.now */
   now?: () => number;
   /** Default: loaded from AUTH_TOKENS_FILE / AUTH_TOKENS_JSON. */
@@ -32,9 +36,17 @@ export interface CreateAppOptions {
   logger?: Logger;
 }
 
-export function createApp({ gateway, config, record, now, tokens, logger: given }: CreateAppOptions): Express {
+export function createApp({ gateway, config, record, notices, now, tokens, logger: given }: CreateAppOptions): Express {
   const logger = given ?? createLogger(config);
-  const ctx: AppContext = { gateway, config, record, now: now ?? Date.now, logger, can: authMiddleware(tokens ?? loadTokenStore(config)) };
+  const ctx: AppContext = {
+    gateway,
+    config,
+    record,
+    catchUp: new RecordCatchUp(record, config.RECORD_CATCH_UP_MS, notices),
+    now: now ?? Date.now,
+    logger,
+    can: authMiddleware(tokens ?? loadTokenStore(config)),
+  };
   const metrics = createMetrics();
 
   const app = express();

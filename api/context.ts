@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { ApiConfig } from './config';
 import type { Action } from './permissions';
 import type { RecordDb } from '../record/db';
+import type { RecordCatchUp } from './record-catch-up';
 import type { EntryGateway } from './temporal/gateway';
 
 export interface AppContext {
@@ -12,6 +13,8 @@ export interface AppContext {
   config: ApiConfig;
   /** The record (PostgreSQL): every read answers from it. */
   record: RecordDb;
+  /** Read your own write: waits until the record holds a start or an accepted update. */
+  catchUp: RecordCatchUp;
   /** The API's clock: time-dependent fields are computed as of it. */
   now: () => number;
   logger: Logger;

@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadDotEnv } from '../config/dotenv';
 import { createApp } from './app';
 import { openRecord } from '../record/db';
+import { followRecordNotices } from '../record/notices';
 import { refuseExampleValues } from '../config/example-values';
 import { temporalConnectionOptions } from '../config/temporal';
 import { apiExampleValues, loadApiConfig } from './config';
@@ -26,11 +27,12 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: config.TEMPORAL_RPC_TIMEOUT_MS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const record = openRecord(config.RECORD_DATABASE_URL, { maxConnections: config.RECORD_POOL_SIZE });
+  const notices = followRecordNotices(config.RECORD_DATABASE_URL, record, logger);
   const tokens = loadTokenStore(config);
   // Minted, revoked or edited tokens apply without a restart: on a change of the file, or SIGHUP.
   const following = config.AUTH_TOKENS_FILE ? followTokenFile(tokens, config.AUTH_TOKENS_FILE, { info: (m) => logger.info(m), error: (m) => logger.error(m) }) : undefined;
   process.on('SIGHUP', () => following?.reload());
-  const app = createApp({ gateway: createEntryGateway(client, config), config, record, logger, tokens });
+  const app = createApp({ gateway: createEntryGateway(client, config), config, record, notices, logger, tokens });
   const server = createApiServer(app);
 
   await new Promise<void>((resolve) => server.listen(config.API_PORT, config.API_HOST, resolve));
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
     server.close((err) => {
       clearTimeout(force);
       if (err) logger.error({ err }, 'server close failed');
-      Promise.all([connection.close(), record.destroy()])
+      Promise.all([connection.close(), notices.close().then(() => record.destroy())])
         .catch((closeErr: unknown) => logger.error({ err: closeErr }, 'Temporal connection close failed'))
         .finally(() => {
           logger.info('stopped');

@@ -8,6 +8,7 @@ import * as m0001 from './migrations/0001-record';
 import * as m0002 from './migrations/0002-engine-role';
 import * as m0003 from './migrations/0003-derived-columns';
 import * as m0004 from './migrations/0004-rendered-lines';
+import * as m0005 from './migrations/0005-entry-notices';
 import type { RecordDatabase } from './schema';
 
 export type RecordDb = Kysely<RecordDatabase>;
@@ -35,6 +36,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-engine-role': m0002,
   '0003-derived-columns': m0003,
   '0004-rendered-lines': m0004,
+  '0005-entry-notices': m0005,
 };
 
 /** Brings the schema to the latest migration; throws with the failing migration's error. */

@@ -11,13 +11,12 @@ import { refusalError } from '../errors';
 import { apiUrl, entryLinks } from '../links';
 import { mount } from '../mount';
 import type { EntryListItem, EntryListResponse, EntryResponse, StartEntryResponse, UpdateResponse } from '../schemas';
-import { awaitRecordedRun, awaitRecordedUpdate } from '../record-catch-up';
 import { listRecorded, recordedSummary } from '../record-reads';
 import type { UpdateAnswer } from '../temporal/gateway';
 
 /** An accepted update's answer, once the record holds it (so the reads that follow see it). */
 export async function updateResponse(ctx: AppContext, partyId: string, result: UpdateAnswer): Promise<UpdateResponse> {
-  await awaitRecordedUpdate(ctx, partyId, result.record);
+  await ctx.catchUp.awaitUpdate(partyId, result.record);
   return { ...result, links: entryLinks(ctx.config, partyId) };
 }
 
@@ -44,7 +43,7 @@ export function entriesRouter(ctx: AppContext): Router {
     if (refusal) throw refusalError(refusal.code, refusal.message);
     const warnings = startWarnings(input, Date.now());
     const started = await ctx.gateway.start(input);
-    await awaitRecordedRun(ctx, body.partyId, started.runId);
+    await ctx.catchUp.awaitRun(body.partyId, started.runId);
     const links = entryLinks(ctx.config, body.partyId);
     const answer: StartEntryResponse = {
       entryId: started.entryId,

@@ -367,10 +367,13 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     // back to the schema before 0003, the rows as they were then
     for (const column of ['remaining_working_days', 'roles_complete', 'calendar_version', 'report_line']) await sql`ALTER TABLE entries DROP COLUMN ${sql.id(column)}`.execute(db);
     await sql`DROP TABLE inbox_lines`.execute(db);
-    await sql`DELETE FROM kysely_migration WHERE name IN ('0003-derived-columns', '0004-rendered-lines')`.execute(db);
+    await sql`DROP TRIGGER entries_announce ON entries`.execute(db);
+    await sql`DROP FUNCTION uep_announce_entry()`.execute(db);
+    await sql`DELETE FROM kysely_migration WHERE name IN ('0003-derived-columns', '0004-rendered-lines', '0005-entry-notices')`.execute(db);
     expect((await migrateRecord(db)).results?.map((r) => [r.migrationName, r.status])).toEqual([
       ['0003-derived-columns', 'Success'],
       ['0004-rendered-lines', 'Success'],
+      ['0005-entry-notices', 'Success'],
     ]);
     expect(await derived()).toEqual(written);
   });

@@ -1,0 +1,168 @@
+/**
+ * The record's notices and the API's read-your-write wait on them: on a real PostgreSQL every
+ * committed change of an entry's row reaches the listener with its mark, a wait ends on its
+ * write's notice (or on the last notice, for a wait that starts after its write) without a query,
+ * and a lost listener connection comes back. The embedded PGlite delivers no notices across its
+ * clients: the listener says so and the wait polls.
+ */
+import { sql } from 'kysely';
+import { RecordCatchUp } from '../../api/record-catch-up';
+import { applyCommand, startEntry, type EntryState } from '../../domain';
+import type { AuditRecord, EntryCommand } from '../../domain/types';
+import { migrateRecord, openRecord, type RecordDb } from '../../record/db';
+import { followRecordNotices, type RecordNotices } from '../../record/notices';
+import { projectionOf } from '../../record/projection';
+import type { RecordedMark } from '../../record/read';
+import { markClosedOutsideEngine, writeProjection } from '../../record/write';
+import { startRecordServer, type RecordServer } from '../../testkit/postgres';
+
+const T0 = Date.parse('2026-11-02T10:00:00Z');
+const OPS = { body: 'OPS', id: 'ops-1' } as const;
+
+/** An entry as the workflow hands it over: started, then one decision an hour later. */
+function entryOf(partyId: string, chainId: string) {
+  const started = startEntry(
+    { partyId, partyName: `Party ${partyId}`, cohort: 'SMALL_NON_DOMESTIC_SUPPLIER', roles: ['IMPORT_SUPPLIER'], uepContact: { name: 'Ann', email: 'ann@acme.example' }, startedBy: OPS },
+    T0,
+  );
+  const run = { chainId, runId: chainId };
+  const start = projectionOf(started.state, run, T0, started.state.audit, started.effects.notifications);
+  const command: EntryCommand = { type: 'WITHDRAW', reason: 'test', principal: OPS };
+  const after = applyCommand(started.state, command, T0 + 3_600_000);
+  if (!after.ok) throw new Error(`refused: ${after.refusal.code}`);
+  const state: EntryState = after.state;
+  const update = projectionOf(state, run, T0 + 3_600_000, state.audit.slice(started.state.audit.length), after.effects.notifications);
+  return { start, update, updateRecord: state.audit.at(-1) as AuditRecord };
+}
+
+function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const tick = () => (condition() ? resolve() : Date.now() > end ? reject(new Error(`timed out: ${what}`)) : setTimeout(tick, 10));
+    tick();
+  });
+}
+
+interface Heard {
+  notices: RecordNotices;
+  marks: { entryId: string; mark: RecordedMark }[];
+  events: string[];
+  logged: string[];
+}
+
+function listen(server: RecordServer, db: RecordDb): Heard {
+  const heard: Heard = { notices: undefined as never, marks: [], events: [], logged: [] };
+  heard.notices = followRecordNotices(server.url, db, { info: (m) => heard.logged.push(m), warn: (m) => heard.logged.push(m) });
+  heard.notices.subscribe({
+    mark: (entryId, mark) => heard.marks.push({ entryId, mark }),
+    live: () => heard.events.push('live'),
+    lost: () => heard.events.push('lost'),
+  });
+  return heard;
+}
+
+describe('on a real PostgreSQL', () => {
+  let server: RecordServer;
+  let db: RecordDb;
+  let heard: Heard;
+
+  beforeAll(async () => {
+    server = await startRecordServer('postgresql');
+    db = openRecord(server.url, { maxConnections: 4 });
+    await migrateRecord(db);
+    heard = listen(server, db);
+    await until(() => heard.notices.live, 'the listener live');
+  }, 180_000);
+
+  afterAll(async () => {
+    await heard?.notices.close();
+    await db?.destroy();
+    await server?.stop();
+  });
+
+  test('every committed change of an entry row reaches the listener with its mark; a write that changes nothing is not announced', async () => {
+    const { start, update } = entryOf('NTC001', 'chain-ntc001');
+    heard.marks.length = 0;
+    await writeProjection(db, start);
+    await writeProjection(db, start); // the same state again: no row changes
+    await markClosedOutsideEngine(db, { entryId: start.entryId, runId: 'chain-ntc001', temporalStatus: 'TERMINATED', closedAt: new Date(T0 + 7_200_000) });
+    await writeProjection(db, update); // behind the closure outside the engine: refused, no row changes
+    await until(() => heard.marks.length >= 2, 'two notices');
+    await new Promise((r) => setTimeout(r, 200)); // nothing more comes
+    expect(heard.marks).toEqual([
+      { entryId: start.entryId, mark: { chainId: 'chain-ntc001', asOf: new Date(T0), status: 'IN_PROGRESS' } },
+      { entryId: start.entryId, mark: { chainId: 'chain-ntc001', asOf: new Date(T0), status: 'CLOSED_OUTSIDE_ENGINE' } },
+    ]);
+    expect(heard.logged).toEqual([]);
+  });
+
+  test('a wait ends on its write\'s notice, and one that starts after its write on the last notice, without a query', async () => {
+    // the catch-up's record is on a port nothing listens on: any query it made would fail the wait
+    const unreachable = openRecord('postgres://uep@127.0.0.1:1/none');
+    const catchUp = new RecordCatchUp(unreachable, 60_000, heard.notices);
+    const { start, update, updateRecord } = entryOf('NTC002', 'chain-ntc002');
+
+    const run = catchUp.awaitRun('NTC002', 'chain-ntc002');
+    await writeProjection(db, start);
+    await expect(run).resolves.toBe(true);
+
+    await writeProjection(db, update);
+    await until(() => heard.marks.some((m) => m.mark.status === 'WITHDRAWN' && m.entryId === start.entryId), 'the update noticed');
+    await expect(catchUp.awaitUpdate('NTC002', updateRecord)).resolves.toBe(true);
+    // and a wait nothing announces falls to the check, which asks the record
+    await expect(catchUp.awaitRun('NTC002', 'another-chain')).rejects.toThrow('ECONNREFUSED');
+    await unreachable.destroy();
+  });
+
+  test('a listener whose connection the server ends comes back, and waits poll meanwhile', async () => {
+    heard.events.length = 0;
+    const catchUp = new RecordCatchUp(db, 60_000, heard.notices);
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity where query = ${'LISTEN uep_entry_recorded'}`.execute(db);
+    await until(() => heard.events.includes('lost'), 'the loss noticed');
+    const { start } = entryOf('NTC003', 'chain-ntc003');
+    const run = catchUp.awaitRun('NTC003', 'chain-ntc003');
+    await writeProjection(db, start);
+    await expect(run).resolves.toBe(true);
+    await until(() => heard.notices.live, 'the listener live again');
+    expect(heard.events).toEqual(['lost', 'live']);
+    expect(heard.logged.some((m) => m.includes('lost the connection'))).toBe(true);
+
+    heard.marks.length = 0;
+    const { update } = entryOf('NTC003', 'chain-ntc003');
+    await writeProjection(db, update);
+    await until(() => heard.marks.length === 1, 'a notice after the reconnect');
+  }, 30_000);
+});
+
+describe('on the embedded PGlite', () => {
+  let server: RecordServer;
+  let db: RecordDb;
+
+  beforeAll(async () => {
+    server = await startRecordServer('pglite');
+    db = openRecord(server.url, { maxConnections: 4 });
+    await migrateRecord(db);
+  }, 60_000);
+
+  afterAll(async () => {
+    await db?.destroy();
+    await server?.stop();
+  });
+
+  test('the listener finds no notices arrive and says so; waits poll the record', async () => {
+    const heard = listen(server, db);
+    await until(() => heard.logged.length > 0, 'the listener gives up', 15_000);
+    expect(heard.logged).toEqual([expect.stringContaining('the record delivers no notices')]);
+    expect(heard.notices.live).toBe(false);
+
+    const catchUp = new RecordCatchUp(db, 60_000, heard.notices);
+    const { start, update, updateRecord } = entryOf('NTC101', 'chain-ntc101');
+    const run = catchUp.awaitRun('NTC101', 'chain-ntc101');
+    await writeProjection(db, start);
+    await expect(run).resolves.toBe(true);
+    await writeProjection(db, update);
+    await expect(catchUp.awaitUpdate('NTC101', updateRecord)).resolves.toBe(true);
+    expect(heard.marks).toEqual([]);
+    await heard.notices.close();
+  }, 30_000);
+});
