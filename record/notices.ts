@@ -74,6 +74,7 @@ export function followRecordNotices(url: string, db: RecordDb, log: NoticeLog): 
       clearTimeout(probe.timer);
       probe = undefined;
       retryMs = RECONNECT_MIN_MS;
+      log.info("the record's notices arrive: read-your-write waits end on them");
       setLive(true);
       return;
     }
