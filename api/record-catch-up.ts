@@ -60,6 +60,11 @@ export class RecordCatchUp {
     });
   }
 
+  /** How waits end now: on the record's notices, or by polling it. */
+  get mode(): 'NOTICES' | 'POLLING' {
+    return this.live ? 'NOTICES' : 'POLLING';
+  }
+
   /** Waits until the record holds the run just started; false past the bound. */
   awaitRun(partyId: string, runId: string): Promise<boolean> {
     return this.wait(entryIdFor(partyId), (mark) => mark.chainId === runId);

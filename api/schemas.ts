@@ -539,6 +539,10 @@ export const ReadyResponse = z
     record: z.object({
       latencyMs: z.number(),
       recordLagMs: z.number().meta({ description: 'How far the record trailed the workflows over the last minute (ms): the largest gap between a transition and its row' }),
+      catchUp: z.enum(['NOTICES', 'POLLING']).meta({
+        description:
+          "How this API process learns that the record holds a start or an accepted update before answering it: the record's notices, or polling the record every 25 ms (an embedded record, a pooler that does not carry LISTEN, or while the notices' connection is down)",
+      }),
     }),
   })
   .meta({ id: 'ReadyResponse' });

@@ -31,7 +31,7 @@ export function systemRouter(ctx: AppContext, metrics: Registry): Router {
       status: 'ok',
       temporal: { namespace: ctx.gateway.namespace, latencyMs },
       worker: { taskQueue, workflowPollers, activityPollers },
-      record: { latencyMs: Math.round(performance.now() - recordStarted), recordLagMs: lagMs },
+      record: { latencyMs: Math.round(performance.now() - recordStarted), recordLagMs: lagMs, catchUp: ctx.catchUp.mode },
     });
   });
 

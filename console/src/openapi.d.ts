@@ -771,6 +771,11 @@ export interface components {
         };
         ReadyResponse: {
             record: {
+                /**
+                 * @description How this API process learns that the record holds a start or an accepted update before answering it: the record's notices, or polling the record every 25 ms (an embedded record, a pooler that does not carry LISTEN, or while the notices' connection is down)
+                 * @enum {string}
+                 */
+                catchUp: "NOTICES" | "POLLING";
                 latencyMs: number;
                 /** @description How far the record trailed the workflows over the last minute (ms): the largest gap between a transition and its row */
                 recordLagMs: number;

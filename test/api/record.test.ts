@@ -144,10 +144,11 @@ test('an entry left idle answers as of the API clock: weeks later its forecast m
   }
 });
 
-test('readiness reports the record and how far it trails the workflows', async () => {
+test('readiness reports the record, how far it trails the workflows, and how the API waits for it', async () => {
   const r = await api('GET', '/readyz');
   expect(r.status).toBe(200);
-  const { record } = r.json as { record: { latencyMs: number; recordLagMs: number } };
+  const { record } = r.json as { record: { latencyMs: number; recordLagMs: number; catchUp: string } };
   expect(record.recordLagMs).toBeGreaterThanOrEqual(0);
   expect(record.latencyMs).toBeGreaterThanOrEqual(0);
+  expect(record.catchUp).toBe('POLLING'); // this harness's app is given no notices
 });

@@ -100,6 +100,7 @@ describe('on a real PostgreSQL', () => {
     // the catch-up's record is on a port nothing listens on: any query it made would fail the wait
     const unreachable = openRecord('postgres://uep@127.0.0.1:1/none');
     const catchUp = new RecordCatchUp(unreachable, 60_000, heard.notices);
+    expect(catchUp.mode).toBe('NOTICES');
     const { start, update, updateRecord } = entryOf('NTC002', 'chain-ntc002');
 
     const run = catchUp.awaitRun('NTC002', 'chain-ntc002');
@@ -119,11 +120,13 @@ describe('on a real PostgreSQL', () => {
     const catchUp = new RecordCatchUp(db, 60_000, heard.notices);
     await sql`select pg_terminate_backend(pid) from pg_stat_activity where query = ${'LISTEN uep_entry_recorded'}`.execute(db);
     await until(() => heard.events.includes('lost'), 'the loss noticed');
+    expect(catchUp.mode).toBe('POLLING');
     const { start } = entryOf('NTC003', 'chain-ntc003');
     const run = catchUp.awaitRun('NTC003', 'chain-ntc003');
     await writeProjection(db, start);
     await expect(run).resolves.toBe(true);
     await until(() => heard.notices.live, 'the listener live again');
+    expect(catchUp.mode).toBe('NOTICES');
     expect(heard.events).toEqual(['lost', 'live']);
     expect(heard.logged.slice(1)).toEqual([expect.stringContaining('lost the connection'), expect.stringContaining("the record's notices arrive")]);
 
@@ -156,6 +159,7 @@ describe('on the embedded PGlite', () => {
     expect(heard.notices.live).toBe(false);
 
     const catchUp = new RecordCatchUp(db, 60_000, heard.notices);
+    expect(catchUp.mode).toBe('POLLING');
     const { start, update, updateRecord } = entryOf('NTC101', 'chain-ntc101');
     const run = catchUp.awaitRun('NTC101', 'chain-ntc101');
     await writeProjection(db, start);
