@@ -17,7 +17,7 @@ import { PG_PASSWORD } from '../../scripts/cluster/postgres';
 import { DEMO_PARTY_ID } from '../../scripts/local-tokens';
 import { requireBinary, TEMPORAL_CLI, PROJECT_ROOT } from '../../scripts/temporal-toolchain';
 import { startBody } from '../../testkit/api-fixtures';
-import { call, connectClient } from '../../testkit/api-harness';
+import { call, connectClient, eventually } from '../../testkit/api-harness';
 import type { ApiStack } from '../../testkit/api-stack';
 import { startSmtpCatcher } from '../../testkit/smtp-catcher';
 import { startWebhookReceiver } from '../../testkit/webhook-receiver';
@@ -105,6 +105,10 @@ test('npm run cluster: an entry to COMPLETE through its API, listed by search at
     expect(tree.length).toBeGreaterThanOrEqual(10);
 
     const api = devTokenApi(apiUrl, path.join(dir, 'dev-tokens.txt'));
+    // on the cluster's PostgreSQL the API waits for the record on its notices, not by polling
+    const catchUpOf = (r: Awaited<ReturnType<typeof call>>) => (r.json as { record?: { catchUp?: string } }).record?.catchUp;
+    const ready = await eventually(() => call(apiUrl, 'GET', '/readyz'), (r) => catchUpOf(r) === 'NOTICES', 10_000);
+    expect({ status: ready.status, catchUp: catchUpOf(ready) }).toEqual({ status: 200, catchUp: 'NOTICES' });
     await startEntryOverHttp(api, startBody(DEMO_PARTY_ID), []);
     const result = await driveOverHttp(api, DEMO_PARTY_ID, []);
     expect(result.final.status).toBe(ENTRY_STATUS.COMPLETE);
