@@ -68,7 +68,12 @@ export function followRecordNotices(url: string, db: RecordDb, log: NoticeLog): 
 
   const onNotice = (msg: pg.Notification) => {
     if (msg.channel !== ENTRY_NOTICE_CHANNEL || !msg.payload) return;
-    const notice = JSON.parse(msg.payload) as NoticePayload;
+    let notice: NoticePayload;
+    try {
+      notice = JSON.parse(msg.payload) as NoticePayload;
+    } catch {
+      return; // not the trigger's (anyone may NOTIFY a channel): thrown here, it would end the process
+    }
     if (notice.probe !== undefined) {
       if (notice.probe !== probe?.token) return;
       clearTimeout(probe.timer);

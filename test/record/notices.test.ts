@@ -83,6 +83,7 @@ describe('on a real PostgreSQL', () => {
   test('every committed change of an entry row reaches the listener with its mark; a write that changes nothing is not announced', async () => {
     const { start, update } = entryOf('NTC001', 'chain-ntc001');
     heard.marks.length = 0;
+    await sql`select pg_notify('uep_entry_recorded', 'not a notice of the trigger')`.execute(db); // ignored
     await writeProjection(db, start);
     await writeProjection(db, start); // the same state again: no row changes
     await markClosedOutsideEngine(db, { entryId: start.entryId, runId: 'chain-ntc001', temporalStatus: 'TERMINATED', closedAt: new Date(T0 + 7_200_000) });
