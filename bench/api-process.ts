@@ -20,7 +20,6 @@ export const API_ENTRY = path.join(PROJECT_ROOT, 'api', 'server.ts');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-
 export interface ApiProcess extends ApiStack {
   pid: number;
 }

@@ -23,7 +23,6 @@ export interface RecordServer {
   stop(): Promise<void>;
 }
 
-
 const UNPRIVILEGED_USER = 'nobody';
 
 /** Runs a PostgreSQL binary; as root, as the unprivileged user (PostgreSQL refuses to run as root). */

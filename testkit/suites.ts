@@ -1,6 +1,8 @@
 /** Servers for a whole test file (or describe block): started before its tests, stopped after. */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { migrateRecord, openRecord, type RecordDb } from '../record/db';
 import { startHarness, type Harness } from './api-harness';
+import { startRecordServer, type RecordBackend, type RecordServer } from './postgres';
 import { startDevServer } from './temporal';
 
 const started = <T>(value: T | undefined): T => {
@@ -42,6 +44,35 @@ export function useApiHarness(opts: { devServer?: Parameters<typeof startDevServ
     },
     get h() {
       return started(h);
+    },
+  };
+}
+
+/** A record server of the given backend and a pool on it, migrated to the latest schema. */
+export interface RecordSuite {
+  readonly server: RecordServer;
+  readonly db: RecordDb;
+}
+
+/** Read `server` and `db` inside tests and hooks. */
+export function useMigratedRecord(backend: RecordBackend, opts: { maxConnections?: number } = {}): RecordSuite {
+  let server: RecordServer | undefined;
+  let db: RecordDb | undefined;
+  beforeAll(async () => {
+    server = await startRecordServer(backend);
+    db = openRecord(server.url, opts);
+    await migrateRecord(db);
+  }, 180_000);
+  afterAll(async () => {
+    await db?.destroy();
+    await server?.stop();
+  });
+  return {
+    get server() {
+      return started(server);
+    },
+    get db() {
+      return started(db);
     },
   };
 }

@@ -9,12 +9,13 @@ import { sql } from 'kysely';
 import { RecordCatchUp } from '../../api/record-catch-up';
 import { applyCommand, startEntry, type EntryState } from '../../domain';
 import type { AuditRecord, EntryCommand } from '../../domain/types';
-import { migrateRecord, openRecord, type RecordDb } from '../../record/db';
+import { openRecord, type RecordDb } from '../../record/db';
 import { followRecordNotices, type RecordNotices } from '../../record/notices';
 import { projectionOf } from '../../record/projection';
 import type { RecordedMark } from '../../record/read';
 import { markClosedOutsideEngine, writeProjection } from '../../record/write';
-import { startRecordServer, type RecordServer } from '../../testkit/postgres';
+import type { RecordServer } from '../../testkit/postgres';
+import { useMigratedRecord } from '../../testkit/suites';
 
 const T0 = Date.parse('2026-11-02T10:00:00Z');
 const OPS = { body: 'OPS', id: 'ops-1' } as const;
@@ -62,32 +63,24 @@ function listen(server: RecordServer, db: RecordDb): Heard {
 }
 
 describe('on a real PostgreSQL', () => {
-  let server: RecordServer;
-  let db: RecordDb;
+  const record = useMigratedRecord('postgresql', { maxConnections: 4 });
   let heard: Heard;
 
   beforeAll(async () => {
-    server = await startRecordServer('postgresql');
-    db = openRecord(server.url, { maxConnections: 4 });
-    await migrateRecord(db);
-    heard = listen(server, db);
+    heard = listen(record.server, record.db);
     await until(() => heard.notices.live, 'the listener live');
-  }, 180_000);
-
-  afterAll(async () => {
-    await heard?.notices.close();
-    await db?.destroy();
-    await server?.stop();
   });
+
+  afterAll(() => heard?.notices.close());
 
   test('every committed change of an entry row reaches the listener with its mark; a write that changes nothing is not announced', async () => {
     const { start, update } = entryOf('NTC001', 'chain-ntc001');
     heard.marks.length = 0;
-    await sql`select pg_notify('uep_entry_recorded', 'not a notice of the trigger')`.execute(db); // ignored
-    await writeProjection(db, start);
-    await writeProjection(db, start); // the same state again: no row changes
-    await markClosedOutsideEngine(db, { entryId: start.entryId, runId: 'chain-ntc001', temporalStatus: 'TERMINATED', closedAt: new Date(T0 + 7_200_000) });
-    await writeProjection(db, update); // behind the closure outside the engine: refused, no row changes
+    await sql`select pg_notify('uep_entry_recorded', 'not a notice of the trigger')`.execute(record.db); // ignored
+    await writeProjection(record.db, start);
+    await writeProjection(record.db, start); // the same state again: no row changes
+    await markClosedOutsideEngine(record.db, { entryId: start.entryId, runId: 'chain-ntc001', temporalStatus: 'TERMINATED', closedAt: new Date(T0 + 7_200_000) });
+    await writeProjection(record.db, update); // behind the closure outside the engine: refused, no row changes
     await until(() => heard.marks.length >= 2, 'two notices');
     await new Promise((r) => setTimeout(r, 200)); // nothing more comes
     expect(heard.marks).toEqual([
@@ -105,10 +98,10 @@ describe('on a real PostgreSQL', () => {
     const { start, update, updateRecord } = entryOf('NTC002', 'chain-ntc002');
 
     const run = catchUp.awaitRun('NTC002', 'chain-ntc002');
-    await writeProjection(db, start);
+    await writeProjection(record.db, start);
     await expect(run).resolves.toBe(true);
 
-    await writeProjection(db, update);
+    await writeProjection(record.db, update);
     await until(() => heard.marks.some((m) => m.mark.status === 'WITHDRAWN' && m.entryId === start.entryId), 'the update noticed');
     await expect(catchUp.awaitUpdate('NTC002', updateRecord)).resolves.toBe(true);
     // and a wait nothing announces falls to the check, which asks the record
@@ -118,13 +111,13 @@ describe('on a real PostgreSQL', () => {
 
   test('a listener whose connection the server ends comes back, and waits poll meanwhile', async () => {
     heard.events.length = 0;
-    const catchUp = new RecordCatchUp(db, 60_000, heard.notices);
-    await sql`select pg_terminate_backend(pid) from pg_stat_activity where query = ${'LISTEN uep_entry_recorded'}`.execute(db);
+    const catchUp = new RecordCatchUp(record.db, 60_000, heard.notices);
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity where query = ${'LISTEN uep_entry_recorded'}`.execute(record.db);
     await until(() => heard.events.includes('lost'), 'the loss noticed');
     expect(catchUp.mode).toBe('POLLING');
-    const { start } = entryOf('NTC003', 'chain-ntc003');
+    const { start, update } = entryOf('NTC003', 'chain-ntc003');
     const run = catchUp.awaitRun('NTC003', 'chain-ntc003');
-    await writeProjection(db, start);
+    await writeProjection(record.db, start);
     await expect(run).resolves.toBe(true);
     await until(() => heard.notices.live, 'the listener live again');
     expect(catchUp.mode).toBe('NOTICES');
@@ -132,40 +125,27 @@ describe('on a real PostgreSQL', () => {
     expect(heard.logged.slice(1)).toEqual([expect.stringContaining('lost the connection'), expect.stringContaining("the record's notices arrive")]);
 
     heard.marks.length = 0;
-    const { update } = entryOf('NTC003', 'chain-ntc003');
-    await writeProjection(db, update);
+    await writeProjection(record.db, update);
     await until(() => heard.marks.length === 1, 'a notice after the reconnect');
   }, 30_000);
 });
 
 describe('on the embedded PGlite', () => {
-  let server: RecordServer;
-  let db: RecordDb;
-
-  beforeAll(async () => {
-    server = await startRecordServer('pglite');
-    db = openRecord(server.url, { maxConnections: 4 });
-    await migrateRecord(db);
-  }, 60_000);
-
-  afterAll(async () => {
-    await db?.destroy();
-    await server?.stop();
-  });
+  const record = useMigratedRecord('pglite', { maxConnections: 4 });
 
   test('the listener finds no notices arrive and says so; waits poll the record', async () => {
-    const heard = listen(server, db);
+    const heard = listen(record.server, record.db);
     await until(() => heard.logged.length > 0, 'the listener gives up', 15_000);
     expect(heard.logged).toEqual([expect.stringContaining('the record delivers no notices')]);
     expect(heard.notices.live).toBe(false);
 
-    const catchUp = new RecordCatchUp(db, 60_000, heard.notices);
+    const catchUp = new RecordCatchUp(record.db, 60_000, heard.notices);
     expect(catchUp.mode).toBe('POLLING');
     const { start, update, updateRecord } = entryOf('NTC101', 'chain-ntc101');
     const run = catchUp.awaitRun('NTC101', 'chain-ntc101');
-    await writeProjection(db, start);
+    await writeProjection(record.db, start);
     await expect(run).resolves.toBe(true);
-    await writeProjection(db, update);
+    await writeProjection(record.db, update);
     await expect(catchUp.awaitUpdate('NTC101', updateRecord)).resolves.toBe(true);
     expect(heard.marks).toEqual([]);
     await heard.notices.close();

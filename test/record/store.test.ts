@@ -16,7 +16,8 @@ import { ENGINE_ROLE } from '../../record/migrations/0002-engine-role';
 import { RECORD_CLOSURE_OUTCOME, type EntryProjection } from '../../record/projection';
 import { auditBetween, getRecordedEntry, recordedAuditTrail, recordedEntries, recordedEntryPage, recordedInboxLines, recordedReportEntries, undeliveredOutsideClosureNotices, type RecordedEntry } from '../../record/read';
 import { markClosedOutsideEngine, markDelivered, writeProjection } from '../../record/write';
-import { RECORD_BACKENDS, startRecordServer, type RecordServer } from '../../testkit/postgres';
+import { RECORD_BACKENDS } from '../../testkit/postgres';
+import { useMigratedRecord } from '../../testkit/suites';
 
 const OPS = { body: 'OPS', id: 'ops-1' } as const;
 const T0 = Date.parse('2026-11-02T10:00:00Z');
@@ -87,22 +88,10 @@ const count = async (db: RecordDb, table: 'audit' | 'notifications' | 'entries' 
   Number((await db.selectFrom(table).select(sql<number>`count(*)`.as('n')).where('entry_id', '=', entryId).executeTakeFirstOrThrow()).n);
 
 describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
-  let server: RecordServer;
-  let db: RecordDb;
-
-  beforeAll(async () => {
-    server = await startRecordServer(backend);
-    db = openRecord(server.url);
-    await migrateRecord(db);
-  }, 180_000);
-
-  afterAll(async () => {
-    await db?.destroy();
-    await server?.stop();
-  });
+  const suite = useMigratedRecord(backend);
 
   test('migrations run once: a second run has nothing to do', async () => {
-    const again = await migrateRecord(db);
+    const again = await migrateRecord(suite.db);
     expect(again.results).toEqual([]);
   });
 
@@ -110,9 +99,9 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     const chain = new Chain('P-replay', 'chain-a', T0);
     chain.amend('2027-06-30', T0 + DAY);
     chain.amend('2027-07-31', T0 + 2 * DAY);
-    for (const p of [...chain.projections, ...chain.projections, chain.projections[1]!]) await writeProjection(db, p);
+    for (const p of [...chain.projections, ...chain.projections, chain.projections[1]!]) await writeProjection(suite.db, p);
     const entryId = entryIdFor('P-replay');
-    const trail = await recordedAuditTrail(db, entryId);
+    const trail = await recordedAuditTrail(suite.db, entryId);
     expect(trail.map((r) => [r.seq, r.action])).toEqual([
       [1, 'STARTED'],
       [2, 'DEADLINE_AMENDED'],
@@ -121,54 +110,54 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     expect(trail).toEqual(chain.state.audit);
     const notified = chain.projections.flatMap((p) => p.notifications).length;
     expect(notified).toBeGreaterThan(0);
-    expect(await count(db, 'notifications', entryId)).toBe(notified);
-    expect(await count(db, 'entries', entryId)).toBe(1);
+    expect(await count(suite.db, 'notifications', entryId)).toBe(notified);
+    expect(await count(suite.db, 'entries', entryId)).toBe(1);
   });
 
   test('the entry row never goes back in time: a late, older projection leaves the newer state', async () => {
     const chain = new Chain('P-order', 'chain-b', T0);
     const newer = chain.amend('2027-05-31', T0 + DAY);
-    await writeProjection(db, newer);
-    await writeProjection(db, chain.projections[0]!);
-    const entry = await getRecordedEntry(db, entryIdFor('P-order'));
+    await writeProjection(suite.db, newer);
+    await writeProjection(suite.db, chain.projections[0]!);
+    const entry = await getRecordedEntry(suite.db, entryIdFor('P-order'));
     expect(entry?.state.mandate.deadline).toBe('2027-05-31');
     expect(entry?.asOf.getTime()).toBe(T0 + DAY);
-    const lines = await recordedInboxLines(db, { partyId: 'P-order' });
+    const lines = await recordedInboxLines(suite.db, { partyId: 'P-order' });
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.map((l) => (JSON.parse(l.line) as InboxLine).mandateDeadline)).toEqual(lines.map(() => '2027-05-31'));
-    const reportLine = (await recordedReportEntries(db)).find((e) => e.partyId === 'P-order')!.line;
+    const reportLine = (await recordedReportEntries(suite.db)).find((e) => e.partyId === 'P-order')!.line;
     expect(JSON.parse(reportLine)).toMatchObject({ mandateDeadline: '2027-05-31' });
   });
 
   test('withdraw, then start the same Party again: one continuous audit trail across both runs', async () => {
     const first = new Chain('P-again', 'chain-1', T0);
     first.withdraw(T0 + DAY);
-    for (const p of first.projections) await writeProjection(db, p);
+    for (const p of first.projections) await writeProjection(suite.db, p);
     const second = new Chain('P-again', 'chain-2', T0 + 3 * DAY);
     second.amend('2027-09-30', T0 + 4 * DAY);
-    for (const p of [...second.projections, ...second.projections]) await writeProjection(db, p);
+    for (const p of [...second.projections, ...second.projections]) await writeProjection(suite.db, p);
 
-    const trail = await recordedAuditTrail(db, entryIdFor('P-again'));
+    const trail = await recordedAuditTrail(suite.db, entryIdFor('P-again'));
     expect(trail.map((r) => `${r.seq}:${r.action}`)).toEqual(['1:STARTED', '2:WITHDRAWN', '3:STARTED', '4:DEADLINE_AMENDED']);
-    const entry = await getRecordedEntry(db, entryIdFor('P-again'));
+    const entry = await getRecordedEntry(suite.db, entryIdFor('P-again'));
     expect(entry?.state.status).toBe('IN_PROGRESS');
-    expect(await count(db, 'closures', entryIdFor('P-again'))).toBe(1);
+    expect(await count(suite.db, 'closures', entryIdFor('P-again'))).toBe(1);
   });
 
   test('the audit trail is append-only: UPDATE, DELETE and TRUNCATE are refused', async () => {
     const chain = new Chain('P-append', 'chain-c', T0);
-    await writeProjection(db, chain.projections[0]!);
+    await writeProjection(suite.db, chain.projections[0]!);
     const entryId = entryIdFor('P-append');
-    await expect(db.updateTable('audit').set({ action: 'FORGED' }).where('entry_id', '=', entryId).execute()).rejects.toThrow(/append-only/);
-    await expect(db.deleteFrom('audit').where('entry_id', '=', entryId).execute()).rejects.toThrow(/append-only/);
-    await expect(sql`TRUNCATE audit`.execute(db)).rejects.toThrow(/append-only/);
-    expect(await recordedAuditTrail(db, entryId)).toHaveLength(1);
+    await expect(suite.db.updateTable('audit').set({ action: 'FORGED' }).where('entry_id', '=', entryId).execute()).rejects.toThrow(/append-only/);
+    await expect(suite.db.deleteFrom('audit').where('entry_id', '=', entryId).execute()).rejects.toThrow(/append-only/);
+    await expect(sql`TRUNCATE audit`.execute(suite.db)).rejects.toThrow(/append-only/);
+    expect(await recordedAuditTrail(suite.db, entryId)).toHaveLength(1);
   });
 
   if (backend === 'postgresql') {
     test("the engine's database role may append to the audit trail but never update or delete it", async () => {
-      await sql`CREATE ROLE uep_app LOGIN PASSWORD 'app-secret' IN ROLE ${sql.id(ENGINE_ROLE)}`.execute(db);
-      const asEngine = openRecord(server.urlAs('uep_app', 'app-secret'), { maxConnections: 1 });
+      await sql`CREATE ROLE uep_app LOGIN PASSWORD 'app-secret' IN ROLE ${sql.id(ENGINE_ROLE)}`.execute(suite.db);
+      const asEngine = openRecord(suite.server.urlAs('uep_app', 'app-secret'), { maxConnections: 1 });
       try {
         const chain = new Chain('P-role', 'chain-r', T0);
         chain.amend('2027-04-30', T0 + DAY);
@@ -176,15 +165,15 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
         const entryId = entryIdFor('P-role');
         expect(await recordedAuditTrail(asEngine, entryId)).toHaveLength(2);
         // even with the trigger out of the way, the role itself has no such right
-        await sql`ALTER TABLE audit DISABLE TRIGGER USER`.execute(db);
+        await sql`ALTER TABLE audit DISABLE TRIGGER USER`.execute(suite.db);
         try {
           await expect(asEngine.updateTable('audit').set({ action: 'FORGED' }).where('entry_id', '=', entryId).execute()).rejects.toThrow(/permission denied/);
           await expect(asEngine.deleteFrom('audit').where('entry_id', '=', entryId).execute()).rejects.toThrow(/permission denied/);
           await expect(sql`TRUNCATE audit`.execute(asEngine)).rejects.toThrow(/permission denied/);
         } finally {
-          await sql`ALTER TABLE audit ENABLE TRIGGER USER`.execute(db);
+          await sql`ALTER TABLE audit ENABLE TRIGGER USER`.execute(suite.db);
         }
-        expect(await recordedAuditTrail(db, entryId)).toHaveLength(2);
+        expect(await recordedAuditTrail(suite.db, entryId)).toHaveLength(2);
       } finally {
         await asEngine.destroy();
       }
@@ -193,16 +182,16 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
 
   test('a run closed outside the engine is marked once, with one audit row and one notice to OPS due until delivered', async () => {
     const chain = new Chain('P-term', 'chain-t', T0);
-    await writeProjection(db, chain.projections[0]!);
+    await writeProjection(suite.db, chain.projections[0]!);
     const entryId = entryIdFor('P-term');
     const closure = { entryId, runId: 'chain-t-run', temporalStatus: 'TERMINATED', closedAt: new Date(T0 + DAY) };
-    expect(await markClosedOutsideEngine(db, closure)).toBe(true);
-    expect(await markClosedOutsideEngine(db, closure)).toBe(false);
-    const entry = await getRecordedEntry(db, entryId);
+    expect(await markClosedOutsideEngine(suite.db, closure)).toBe(true);
+    expect(await markClosedOutsideEngine(suite.db, closure)).toBe(false);
+    const entry = await getRecordedEntry(suite.db, entryId);
     expect(entry).toMatchObject({ status: 'CLOSED_OUTSIDE_ENGINE', temporalStatus: 'TERMINATED' });
-    const trail = await recordedAuditTrail(db, entryId);
+    const trail = await recordedAuditTrail(suite.db, entryId);
     expect(trail.map((r) => r.action)).toEqual(['STARTED', 'CLOSED_OUTSIDE_ENGINE']);
-    const due = async (since = new Date(0)) => (await undeliveredOutsideClosureNotices(db, since)).filter((n) => n.entryId === entryId);
+    const due = async (since = new Date(0)) => (await undeliveredOutsideClosureNotices(suite.db, since)).filter((n) => n.entryId === entryId);
     const [notice, ...more] = await due();
     expect(more).toEqual([]);
     expect(notice).toMatchObject({
@@ -215,41 +204,41 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     });
     expect(notice!.subject).toContain('(Temporal: TERMINATED)');
     expect(await due(new Date(Date.now() + 60_000))).toEqual([]); // marked before that: no longer handed over
-    await markDelivered(db, notice!.id, new Date());
+    await markDelivered(suite.db, notice!.id, new Date());
     expect(await due()).toEqual([]);
     // a late projection of that run does not undo the mark
-    await writeProjection(db, { ...chain.projections[0]!, asOfMs: T0 + 2 * DAY });
-    expect((await getRecordedEntry(db, entryId))?.status).toBe('CLOSED_OUTSIDE_ENGINE');
+    await writeProjection(suite.db, { ...chain.projections[0]!, asOfMs: T0 + 2 * DAY });
+    expect((await getRecordedEntry(suite.db, entryId))?.status).toBe('CLOSED_OUTSIDE_ENGINE');
   });
 
   test('a delivered notification is stamped once', async () => {
     const chain = new Chain('P-mail', 'chain-m', T0);
     chain.amend('2027-03-31', T0 + DAY);
-    for (const p of chain.projections) await writeProjection(db, p);
+    for (const p of chain.projections) await writeProjection(suite.db, p);
     const id = chain.projections[1]!.notifications[0]!.id;
-    await markDelivered(db, id, new Date(T0 + DAY + 5000));
-    await markDelivered(db, id, new Date(T0 + 9 * DAY));
-    const row = await db.selectFrom('notifications').select(['delivered_at', 'kind', 'recipients']).where('id', '=', id).executeTakeFirstOrThrow();
+    await markDelivered(suite.db, id, new Date(T0 + DAY + 5000));
+    await markDelivered(suite.db, id, new Date(T0 + 9 * DAY));
+    const row = await suite.db.selectFrom('notifications').select(['delivered_at', 'kind', 'recipients']).where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.delivered_at?.getTime()).toBe(T0 + DAY + 5000);
     expect(row.recipients.length).toBeGreaterThan(0);
   });
 
   test('entries read with filters and pages, none capped', async () => {
     const names = Array.from({ length: 25 }, (_, i) => `Page Test ${String(i).padStart(2, '0')}`);
-    for (const [i, name] of names.entries()) await writeProjection(db, new Chain(`P-page-${i}`, `chain-p${i}`, T0, name).projections[0]!);
+    for (const [i, name] of names.entries()) await writeProjection(suite.db, new Chain(`P-page-${i}`, `chain-p${i}`, T0, name).projections[0]!);
     const all: string[] = [];
-    for await (const e of recordedEntries(db, { partyNameWords: ['page', 'test'] }, 7)) all.push(e.state.partyName);
+    for await (const e of recordedEntries(suite.db, { partyNameWords: ['page', 'test'] }, 7)) all.push(e.state.partyName);
     expect(all.sort()).toEqual(names);
-    const first = await recordedEntryPage(db, { partyNameWords: ['page'] }, 10);
-    const second = await recordedEntryPage(db, { partyNameWords: ['page'] }, 10, first.last ?? undefined);
-    const third = await recordedEntryPage(db, { partyNameWords: ['page'] }, 10, second.last ?? undefined);
+    const first = await recordedEntryPage(suite.db, { partyNameWords: ['page'] }, 10);
+    const second = await recordedEntryPage(suite.db, { partyNameWords: ['page'] }, 10, first.last ?? undefined);
+    const third = await recordedEntryPage(suite.db, { partyNameWords: ['page'] }, 10, second.last ?? undefined);
     expect([first.entries.length, second.entries.length, third.entries.length, third.last]).toEqual([10, 10, 5, null]);
     const body = searchAttributesOf(new Chain('P-body', 'chain-body', T0).state, T0).awaitedBodies[0]!;
     const awaiting: string[] = [];
-    for await (const e of recordedEntries(db, { awaitedBody: body, status: 'IN_PROGRESS', partyNameWords: ['page'] })) awaiting.push(e.state.partyName);
+    for await (const e of recordedEntries(suite.db, { awaitedBody: body, status: 'IN_PROGRESS', partyNameWords: ['page'] })) awaiting.push(e.state.partyName);
     expect(awaiting.sort()).toEqual(names);
     const none: string[] = [];
-    for await (const e of recordedEntries(db, { status: 'COMPLETE', partyNameWords: ['page'] })) none.push(e.entryId);
+    for await (const e of recordedEntries(suite.db, { status: 'COMPLETE', partyNameWords: ['page'] })) none.push(e.entryId);
     expect(none).toEqual([]);
   });
 
@@ -264,17 +253,17 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     const withdrawn = new Chain('P-derived-gone', 'chain-dg', T0, 'Derived Gone');
     withdrawn.withdraw(T0 + DAY);
     const terminated = new Chain('P-derived-term', 'chain-dt', T0, 'Derived Terminated');
-    for (const p of [...open.projections, ...withdrawn.projections, ...terminated.projections]) await writeProjection(db, p);
-    await markClosedOutsideEngine(db, { entryId: entryIdFor('P-derived-term'), runId: 'chain-dt-run', temporalStatus: 'TERMINATED', closedAt: new Date(T0 + DAY) });
+    for (const p of [...open.projections, ...withdrawn.projections, ...terminated.projections]) await writeProjection(suite.db, p);
+    await markClosedOutsideEngine(suite.db, { entryId: entryIdFor('P-derived-term'), runId: 'chain-dt-run', temporalStatus: 'TERMINATED', closedAt: new Date(T0 + DAY) });
 
-    const inbox = (await recordedInboxLines(db, {})).filter((l) => l.partyId.startsWith('P-derived-'));
-    const report = (await recordedReportEntries(db)).filter((e) => e.partyId.startsWith('P-derived-'));
+    const inbox = (await recordedInboxLines(suite.db, {})).filter((l) => l.partyId.startsWith('P-derived-'));
+    const report = (await recordedReportEntries(suite.db)).filter((e) => e.partyId.startsWith('P-derived-'));
     expect([...new Set(inbox.map((l) => l.partyId))]).toEqual(['P-derived-open']); // the others are closed
     expect(report.map((e) => e.partyId).sort()).toEqual(['P-derived-gone', 'P-derived-open', 'P-derived-term']);
     const lineOf = (partyId: string) => report.find((e) => e.partyId === partyId)!;
     for (const now of [T0 + 4 * DAY, T0 + 90 * DAY, T0 + 400 * DAY]) {
       for (const e of report) {
-        const summary = summarise((await getRecordedEntry(db, entryIdFor(e.partyId)))!.state, now);
+        const summary = summarise((await getRecordedEntry(suite.db, entryIdFor(e.partyId)))!.state, now);
         const facts = { inProgress: summary.status === 'IN_PROGRESS', remainingWorkingDays: e.remainingWorkingDays, mandateDeadline: e.mandateDeadline, calendarVersion: e.calendarVersion };
         const lines = inbox.filter((l) => l.partyId === e.partyId).map((l) => ({ ...(JSON.parse(l.line) as InboxLine), sortedBy: [l.awaiting, l.dueBy, l.awaitingSince] }));
         expect({ ...standingOf(facts, now), lines, reportLine: JSON.parse(e.line) as unknown, awaitedBodies: JSON.parse(e.awaitedBodiesJson) as unknown }).toEqual({
@@ -302,14 +291,14 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     const gone = new Chain('P-render-gone', 'chain-rg', T0, 'Render Gone');
     gone.withdraw(T0 + DAY);
     const terminated = new Chain('P-render-term', 'chain-rt', T0, 'Render Terminated');
-    for (const p of [...open.projections, ...gone.projections, ...terminated.projections]) await writeProjection(db, p);
-    await markClosedOutsideEngine(db, { entryId: entryIdFor('P-render-term'), runId: 'chain-rt-run', temporalStatus: 'TERMINATED', closedAt: new Date(T0 + DAY) });
+    for (const p of [...open.projections, ...gone.projections, ...terminated.projections]) await writeProjection(suite.db, p);
+    await markClosedOutsideEngine(suite.db, { entryId: entryIdFor('P-render-term'), runId: 'chain-rt-run', temporalStatus: 'TERMINATED', closedAt: new Date(T0 + DAY) });
 
     const config = apiEnvSchema.parse({ API_PUBLIC_URL: 'https://uep.example/api/', TEMPORAL_UI_URL: 'https://temporal.example/ui/', TEMPORAL_NAMESPACE: 'uep prod' });
     const recorded: RecordedEntry[] = [];
-    for await (const e of recordedEntries(db, {})) recorded.push(e);
+    for await (const e of recordedEntries(suite.db, {})) recorded.push(e);
     for (const now of [T0 + 3 * DAY, T0 + 60 * DAY, T0 + 400 * DAY]) {
-      const ctx = { record: db, now: () => now, config };
+      const ctx = { record: suite.db, now: () => now, config };
       const summaries = recorded.map((e) => summaryOf(ctx, e));
       const inProgress = summaries.filter((s) => s.status === 'IN_PROGRESS');
       for (const body of [null, 'DCC', 'SECAS', 'PARTY'] as const) {
@@ -348,9 +337,9 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     open.apply({ type: 'RECORD_DECISION', decisionId: 'd-1', stage: 'ACCESSION', outcome: 'ACCEDED', evidence: 'x', principal: { body: 'SECAS', id: 'secas-1' } }, T0 + DAY);
     const gone = new Chain('P-backfill-gone', 'chain-bfg', T0, 'Backfill Gone');
     gone.withdraw(T0 + DAY);
-    for (const p of [...open.projections, ...gone.projections]) await writeProjection(db, p);
+    for (const p of [...open.projections, ...gone.projections]) await writeProjection(suite.db, p);
     const derived = () =>
-      db
+      suite.db
         .selectFrom('entries')
         .select((eb) => [
           'entry_id',
@@ -365,12 +354,12 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     const written = await derived();
     expect(written.find((r) => r.entry_id === entryIdFor('P-backfill'))?.inbox_lines?.length).toBeGreaterThan(0);
     // back to the schema before 0003, the rows as they were then
-    for (const column of ['remaining_working_days', 'roles_complete', 'calendar_version', 'report_line']) await sql`ALTER TABLE entries DROP COLUMN ${sql.id(column)}`.execute(db);
-    await sql`DROP TABLE inbox_lines`.execute(db);
-    await sql`DROP TRIGGER entries_announce ON entries`.execute(db);
-    await sql`DROP FUNCTION uep_announce_entry()`.execute(db);
-    await sql`DELETE FROM kysely_migration WHERE name IN ('0003-derived-columns', '0004-rendered-lines', '0005-entry-notices')`.execute(db);
-    expect((await migrateRecord(db)).results?.map((r) => [r.migrationName, r.status])).toEqual([
+    for (const column of ['remaining_working_days', 'roles_complete', 'calendar_version', 'report_line']) await sql`ALTER TABLE entries DROP COLUMN ${sql.id(column)}`.execute(suite.db);
+    await sql`DROP TABLE inbox_lines`.execute(suite.db);
+    await sql`DROP TRIGGER entries_announce ON entries`.execute(suite.db);
+    await sql`DROP FUNCTION uep_announce_entry()`.execute(suite.db);
+    await sql`DELETE FROM kysely_migration WHERE name IN ('0003-derived-columns', '0004-rendered-lines', '0005-entry-notices')`.execute(suite.db);
+    expect((await migrateRecord(suite.db)).results?.map((r) => [r.migrationName, r.status])).toEqual([
       ['0003-derived-columns', 'Success'],
       ['0004-rendered-lines', 'Success'],
       ['0005-entry-notices', 'Success'],
@@ -382,13 +371,13 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     const base = Date.parse('2031-01-01T00:00:00Z');
     const chains = Array.from({ length: 6 }, (_, i) => new Chain(`P-export-${i}`, `chain-x${i}`, base + i * 3_600_000));
     for (const [i, c] of chains.entries()) c.amend('2032-01-31', base + DAY + i);
-    for (const c of chains) for (const p of c.projections) await writeProjection(db, p);
+    for (const c of chains) for (const p of c.projections) await writeProjection(suite.db, p);
     const got: (AuditRecord & { entryId: string })[] = [];
-    for await (const r of auditBetween(db, new Date(base), new Date(base + 2 * DAY), 4)) got.push(r);
+    for await (const r of auditBetween(suite.db, new Date(base), new Date(base + 2 * DAY), 4)) got.push(r);
     expect(got).toHaveLength(12);
     expect(got.map((r) => r.at)).toEqual([...got.map((r) => r.at)].sort());
     const onlyFirstDay: string[] = [];
-    for await (const r of auditBetween(db, new Date(base), new Date(base + DAY), 4)) onlyFirstDay.push(r.action);
+    for await (const r of auditBetween(suite.db, new Date(base), new Date(base + DAY), 4)) onlyFirstDay.push(r.action);
     expect(onlyFirstDay).toEqual(Array(6).fill('STARTED'));
   });
 });
