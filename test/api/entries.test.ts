@@ -2,6 +2,7 @@
 import { type StartEntryRequest, EntryListResponse, EntryResponse, ErrorResponse, InboxResponse, StartEntryResponse, UpdateResponse, AuditTrailResponse, ComplianceReport } from '../../api/schemas';
 import { AUDIT_ACTION } from '../../domain/types';
 import { openStagesOf } from '../../domain';
+import { DAY_MS, toDate } from '../../domain/dates';
 import { BODY, COHORT, ENTRY_STATUS, STAGE, STAGE_STATE, USER_ROLE } from '../../domain/vocabulary';
 import { uniquePartyId } from '../../testkit/temporal';
 import { startBody, startBodyAcceded } from '../../testkit/api-fixtures';
@@ -327,7 +328,8 @@ describe('inbox and compliance report', () => {
   test('the compliance report covers every entry against its mandate, as JSON and CSV', async () => {
     const [onTrack, late, none] = [uniquePartyId('R'), uniquePartyId('R'), uniquePartyId('R')] as [string, string, string];
     await started(onTrack, startBodyAcceded(onTrack, { mandateDeadline: '2035-01-01' }));
-    await started(late, startBodyAcceded(late, { mandateDeadline: '2026-12-01' }));
+    // A month from today: far too soon for what remains (at risk), but not yet passed (in breach).
+    await started(late, startBodyAcceded(late, { mandateDeadline: toDate(Date.now() + 30 * DAY_MS) }));
     await started(none, startBodyAcceded(none, { cohort: COHORT.OTHER, mandateDeadline: null }));
     const report = await eventually(
       async () => ComplianceReport.parse((await api('GET', '/v1/reports/compliance', { token: panel })).json),
