@@ -11,6 +11,7 @@ import { CONSOLE_DIST } from '../config/console';
 import { notFound } from './errors';
 
 export const CONSOLE_PATH = '/app';
+const INDEX = 'index.html';
 
 const CSP = [
   "default-src 'self'",
@@ -29,7 +30,7 @@ function secure(res: Response): void {
 
 export function consoleRouter(dist: string = CONSOLE_DIST): Router {
   const router = Router();
-  const index = path.join(dist, 'index.html');
+  const index = path.join(dist, INDEX);
   router.use(CONSOLE_PATH, (_req, res, next) => {
     if (!existsSync(index)) throw notFound('The console is not built here: run npm run build:console');
     secure(res);
@@ -37,8 +38,11 @@ export function consoleRouter(dist: string = CONSOLE_DIST): Router {
   });
   // Revalidated on every load (ETag): a new build is seen at once.
   router.use(CONSOLE_PATH, express.static(dist, { index: false, redirect: false, cacheControl: true, maxAge: 0, setHeaders: (res) => res.set('Cache-Control', 'no-cache') }));
-  router.get(`${CONSOLE_PATH}{/*rest}`, (_req, res) => {
-    res.set('Cache-Control', 'no-cache').sendFile(index);
+  // With a root, send checks only the path below it for dot segments: the project may live under ~/.local.
+  router.get(`${CONSOLE_PATH}{/*rest}`, (_req, res, next) => {
+    res.set('Cache-Control', 'no-cache').sendFile(INDEX, { root: dist }, (err?: Error) => {
+      if (err && !res.headersSent) next(notFound('The console page is missing here: run npm run build:console'));
+    });
   });
   return router;
 }
