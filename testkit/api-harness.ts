@@ -9,7 +9,7 @@ import type { Worker } from '@temporalio/worker';
 import type { Server } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createApp } from '../api/app';
 import { createApiServer } from '../api/http-server';
 import { createEntryGateway, type EntryGateway } from '../api/temporal/gateway';
@@ -141,7 +141,7 @@ export async function listenApp(
   client: Client,
   overrides: Partial<Record<string, string>>,
   tokens: TokenStore,
-  opts: { now?: () => number; record?: RecordDb } = {},
+  opts: { now?: () => number; record?: RecordDb; logger?: Logger } = {},
 ): Promise<ListeningApp> {
   const server = createApiServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -154,7 +154,7 @@ export async function listenApp(
   });
   const record = opts.record ?? (await sharedTestRecord());
   const { gateway, quiet } = watchedGateway(createEntryGateway(client, config), config.TEMPORAL_RPC_TIMEOUT_MS);
-  const app = createApp({ gateway, config, record, tokens, logger: pino({ level: 'silent' }), ...(opts.now ? { now: opts.now } : {}) });
+  const app = createApp({ gateway, config, record, tokens, logger: opts.logger ?? pino({ level: 'silent' }), ...(opts.now ? { now: opts.now } : {}) });
   server.on('request', app);
   return {
     server,

@@ -3,6 +3,9 @@
  * export of every entry's records in a date range, streamed as NDJSON or CSV.
  */
 import { Router } from 'express';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Logger } from 'pino';
 import type { AuditRecord } from '../../domain/types';
 import type { AppContext } from '../context';
 import { CONTENT_TYPE, ENDPOINTS } from '../endpoints';
@@ -51,23 +54,42 @@ const DAY_MS = 86_400_000;
 export function auditRouter(ctx: AppContext): Router {
   const router = Router();
 
-  mount(router, ctx, ENDPOINTS.auditExport, async ({ query }, _req, res) => {
+  /**
+   * Streamed with pipeline: the client's pace holds the reads back, and a client that goes away
+   * mid-stream ends the handler and closes the reader (no write left waiting for a 'drain').
+   */
+  mount(router, ctx, ENDPOINTS.auditExport, async ({ query }, req, res) => {
     const from = new Date(`${query.from}T00:00:00Z`);
     const to = new Date(Date.parse(`${query.to}T00:00:00Z`) + DAY_MS);
     const records = auditBetween(ctx.record, from, to);
     const name = `uep-audit-${query.from}-to-${query.to}`;
-    const write = (chunk: string) => (res.write(chunk) ? Promise.resolve() : new Promise<void>((resolve) => res.once('drain', resolve)));
-    let first: IteratorResult<ExportedAuditRecord> = await records.next(); // a failing query is still a clean error answer
-    if (query.format === 'csv') {
-      res.attachment(`${name}.csv`).type(CONTENT_TYPE.CSV);
-      await write(csvHeader(AUDIT_EXPORT_CSV_COLUMNS));
-      for (; !first.done; first = await records.next()) await write(csvLine<ExportRow>(AUDIT_EXPORT_CSV_COLUMNS, csvRow(first.value)));
-    } else {
-      res.attachment(`${name}.ndjson`).type(CONTENT_TYPE.NDJSON);
-      res.flushHeaders();
-      for (; !first.done; first = await records.next()) await write(`${JSON.stringify(first.value)}\n`);
+    const first: IteratorResult<ExportedAuditRecord> = await records.next(); // a failing query is still a clean error answer
+    const csv = query.format === 'csv';
+    let sent = 0;
+    let readFailed = false;
+    async function* lines(): AsyncGenerator<string> {
+      if (csv) yield csvHeader(AUDIT_EXPORT_CSV_COLUMNS);
+      for (let next = first; !next.done; ) {
+        sent++;
+        yield csv ? csvLine<ExportRow>(AUDIT_EXPORT_CSV_COLUMNS, csvRow(next.value)) : `${JSON.stringify(next.value)}\n`;
+        next = await records.next().catch((err: unknown) => {
+          readFailed = true;
+          throw err;
+        });
+      }
     }
-    res.end();
+    if (csv) res.attachment(`${name}.csv`).type(CONTENT_TYPE.CSV);
+    else res.attachment(`${name}.ndjson`).type(CONTENT_TYPE.NDJSON);
+    const log = (req as { log?: Logger }).log ?? ctx.logger;
+    const what = { from: query.from, to: query.to, format: query.format };
+    try {
+      await pipeline(Readable.from(lines()), res);
+      log.info({ ...what, records: sent, complete: true }, 'audit export ended');
+    } catch (err) {
+      await records.return(undefined);
+      if (readFailed) throw err; // the answer is cut short; the error middleware logs why
+      log.info({ ...what, records: sent, complete: false }, 'audit export ended: the client went away');
+    }
   });
 
   mount(router, ctx, ENDPOINTS.getAuditTrail, async ({ params }, _req, res) => {
