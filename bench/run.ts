@@ -11,6 +11,9 @@
  *
  * Workers and the API run as child processes (their RSS and CPU are their own); this process
  * holds only the clients. Settings: bench/config.ts. Prints tables and writes bench/results/<time>.json.
+ * What the run needs of the machine (chromium for the console phase, PostgreSQL's binaries) is
+ * checked before anything starts; a phase that fails leaves bench/results/<time>-partial.json with
+ * what the phases before it measured.
  * `npm run bench -- --cluster`: the same on the PostgreSQL-backed cluster of `npm run cluster`
  * (scripts/cluster), with the CPU split per Temporal service and PostgreSQL.
  */
@@ -44,6 +47,8 @@ import { startRealPostgres } from '../testkit/postgres';
 import { migrateRecord, openRecord } from '../record/db';
 import { recordLag } from './record-lag';
 import { exitWhenDone } from '../scripts/exit-when-done';
+import { MeasuredRun } from '../testkit/measured-run';
+import { describeMissing, missingPrerequisites, type Prerequisite } from '../testkit/prerequisites';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -88,165 +93,186 @@ async function workerEnv(address: string, taskQueue: string, extra: Record<strin
 
 async function main(): Promise<void> {
   const config = loadBenchConfig();
+  const needed: Prerequisite[] = [...(config.consoleEntries > 0 ? (['chromium'] as const) : []), 'postgresql'];
+  const missing = missingPrerequisites(needed);
+  if (missing.some((m) => m.what === 'chromium' || config.cluster)) {
+    process.stderr.write(`${describeMissing(missing, 'npm run bench')}\n(BENCH_CONSOLE_ENTRIES=0 leaves out the console phase, and with it chromium.)\n`);
+    process.exitCode = 1;
+    return;
+  }
+  for (const m of missing) log(`the record will be the embedded PGlite, not production's PostgreSQL: ${m.advice}`);
   const runId = Date.now().toString(36);
+  const startedAt = new Date();
   const machine = machineInfo();
   const loadAtStart = loadAverage();
   log(`machine: ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.temporalCli}`);
+  const run = new MeasuredRun<BenchResult>(log);
+  run.keep({ at: startedAt.toISOString(), quick: config.quick, machine });
+  const resultPath = (suffix: string) =>
+    config.out && !suffix ? config.out : path.join(RESULTS_DIR, `${startedAt.toISOString().replace(/[:.]/g, '-')}${config.cluster ? '-cluster' : ''}${config.quick ? '-quick' : ''}${suffix}.json`);
 
   const cleanups: (() => Promise<unknown>)[] = [];
   const cleanup = async () => {
     for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => log(`cleanup: ${String(err)}`));
   };
   try {
-    let address = config.temporalAddress;
-    let cluster: Cluster | undefined;
-    if (config.cluster) {
-      const dir = mkdtempSync(path.join(tmpdir(), 'uep-bench-cluster-'));
-      const started = await startCluster({ dir, log });
-      cluster = started;
-      cleanups.push(() => started.stop().then(() => rmSync(dir, { recursive: true, force: true })));
-      address = started.address;
-      log(`cluster on ${address}: ${started.versions.temporal}; ${started.versions.postgres}`);
-    } else if (!address) {
-      const env: TestWorkflowEnvironment = await startDevServer();
-      cleanups.push(() => env.teardown());
-      address = env.address;
-      log(`dev server on ${address} (in-memory)`);
-    }
-    const connection = await Connection.connect({ address });
-    cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: DEFAULT_NAMESPACE });
+    await run.run(async () => {
+      let address = config.temporalAddress;
+      let cluster: Cluster | undefined;
+      if (config.cluster) {
+        const dir = mkdtempSync(path.join(tmpdir(), 'uep-bench-cluster-'));
+        const started = await startCluster({ dir, log });
+        cluster = started;
+        cleanups.push(() => started.stop().then(() => rmSync(dir, { recursive: true, force: true })));
+        address = started.address;
+        log(`cluster on ${address}: ${started.versions.temporal}; ${started.versions.postgres}`);
+      } else if (!address) {
+        const env: TestWorkflowEnvironment = await startDevServer();
+        cleanups.push(() => env.teardown());
+        address = env.address;
+        log(`dev server on ${address} (in-memory)`);
+      }
+      const connection = await Connection.connect({ address });
+      cleanups.push(() => connection.close());
+      const client = new Client({ connection, namespace: DEFAULT_NAMESPACE });
 
-    const smtp: SmtpCatcher = await startSmtpCatcher();
-    cleanups.push(() => smtp.stop());
-    const workDir = mkdtempSync(path.join(tmpdir(), 'uep-bench-'));
-    cleanups.push(async () => rmSync(workDir, { recursive: true, force: true }));
-    const bundle = await buildWorkflowBundle(path.join(workDir, 'workflow-bundle.js'));
-    log(`workflow bundle built in ${bundle.ms} ms`);
+      const smtp: SmtpCatcher = await startSmtpCatcher();
+      cleanups.push(() => smtp.stop());
+      const workDir = mkdtempSync(path.join(tmpdir(), 'uep-bench-'));
+      cleanups.push(async () => rmSync(workDir, { recursive: true, force: true }));
+      const bundle = await buildWorkflowBundle(path.join(workDir, 'workflow-bundle.js'));
+      log(`workflow bundle built in ${bundle.ms} ms`);
 
-    const floorQueue = `bench-floor-${runId}`;
-    const engineQueue = `bench-engine-${runId}`;
-    const engineWorker = await startWorkerProcess({
-      entry: ENGINE_WORKER_ENTRY,
-      // Every body routed (example addresses, into the catcher): a body with no route would fail its notices.
-      env: await workerEnv(address, engineQueue, { WORKFLOW_BUNDLE_PATH: bundle.path, SMTP_URL: smtp.url, NOTIFY_ROUTES_FILE: EXAMPLE_ROUTES_FILE, API_PUBLIC_URL: 'http://127.0.0.1:3000' }),
-    });
-    cleanups.push(() => engineWorker.kill());
-    log(`engine worker up: pid ${engineWorker.pid}`);
+      const floorQueue = `bench-floor-${runId}`;
+      const engineQueue = `bench-engine-${runId}`;
+      const engineWorker = await startWorkerProcess({
+        entry: ENGINE_WORKER_ENTRY,
+        // Every body routed (example addresses, into the catcher): a body with no route would fail its notices.
+        env: await workerEnv(address, engineQueue, { WORKFLOW_BUNDLE_PATH: bundle.path, SMTP_URL: smtp.url, NOTIFY_ROUTES_FILE: EXAMPLE_ROUTES_FILE, API_PUBLIC_URL: 'http://127.0.0.1:3000' }),
+      });
+      cleanups.push(() => engineWorker.kill());
+      log(`engine worker up: pid ${engineWorker.pid}`);
 
-    const serverProcesses = (): NamedProcess[] =>
-      cluster
-        ? [...cluster.services().map((p) => ({ name: p.name, pid: p.pid })), { name: 'postgresql', pid: cluster.postgres.process()!.pid, tree: true }]
-        : [];
-    const warmPartyId = benchPartyId(runId, 'w', 0);
-    const api = await startApiProcess({
-      address,
-      taskQueue: engineQueue,
-      namespace: DEFAULT_NAMESPACE,
-      rpcTimeoutMs: 30_000,
-      partyIds: [warmPartyId, ...Array.from({ length: config.n }, (_, i) => benchPartyId(runId, 'e', i))],
-      dir: workDir,
-      recordUrl: await benchRecordUrl(),
-    });
-    cleanups.push(() => api.close());
-    log(`API up: pid ${api.pid}, ${api.baseUrl}`);
-
-    // Warm-up; K and the equal-work plan: what one one-role entry takes through the API and asks of Temporal.
-    const warm = await oneEntry(api, warmPartyId, { updates: [], starts: [], retries: 0 });
-    const k = warm.updates;
-    const plan = await planOfEntry(client, warmPartyId);
-    if (plan.updates.length !== k) throw new Error(`the warm-up entry's history holds ${plan.updates.length} updates, not ${k}`);
-    log(`one entry takes K=${k} updates in ${warm.rounds} rounds`);
-
-    let floorWorker: WorkerProcess | undefined = await startWorkerProcess({
-      entry: FLOOR_WORKER_ENTRY,
-      env: await workerEnv(address, floorQueue, { FLOOR_WORKFLOWS_PATH: writeFloorWorkflows(workDir, plan) }),
-    });
-    cleanups.push(() => floorWorker?.kill() ?? Promise.resolve());
-    log(`floor worker up: pid ${floorWorker.pid}`);
-    const floorOpts = { taskQueue: floorQueue, concurrency: config.concurrency };
-    await runFloor(client, { ...floorOpts, n: config.concurrency, k, runId: `${runId}w` });
-    await runEqualWorkFloor(client, plan, { ...floorOpts, n: config.concurrency, runId: `${runId}w` });
-
-    const onFloorWorker = { worker: floorWorker.pid, idle: [engineWorker.pid, api.pid] };
-    log(`floor: N=${config.n}, K=${k}, concurrency ${config.concurrency}`);
-    const floorRun = await withCpu(onFloorWorker, config.n, () => runFloor(client, { ...floorOpts, n: config.n, k, runId }), serverProcesses());
-    const floor = { ...floorRun.value, cpuMsPerLifecycle: floorRun.cpu };
-    log(`floor with the engine's Temporal work: N=${config.n}`);
-    const equalRun = await withCpu(onFloorWorker, config.n, () => runEqualWorkFloor(client, plan, { ...floorOpts, n: config.n, runId }), serverProcesses());
-    const floorEqualWork = { ...equalRun.value, cpuMsPerLifecycle: equalRun.cpu };
-    const equalWorkHistory = await totalsOf(client.workflow.getHandle(equalWorkWorkflowId(runId, 0)));
-    const bareFloorHistory = await totalsOf(client.workflow.getHandle(floorWorkflowId(runId, 0)));
-    await floorWorker.kill();
-    floorWorker = undefined;
-
-    const onEngineWorker = { worker: engineWorker.pid, api: api.pid, idle: [] };
-    log(`engine: N=${config.n}, concurrency ${config.concurrency}`);
-    const engineRun = await withCpu(onEngineWorker, config.n, () => runEngine(api, { n: config.n, concurrency: config.concurrency, runId }), serverProcesses());
-    const engine = { ...engineRun.value, cpuMsPerLifecycle: engineRun.cpu };
-    const recordLagOfEngine = await recordLag(await benchRecordUrl(), benchEntryIdPrefix(runId, 'e'));
-    log(`record lag over the engine run: p50 ${recordLagOfEngine.p50} ms, p99 ${recordLagOfEngine.p99} ms (${recordLagOfEngine.count} audit rows)`);
-    const engineHistories = await Promise.all([0, Math.floor(config.n / 2), config.n - 1].map((i) => totalsOfEntry(client, benchPartyId(runId, 'e', i))));
-    log(`engine without HTTP (diagnostic): N=${config.n}`);
-    const sdkRun = await withCpu({ worker: engineWorker.pid, idle: [api.pid] }, config.n, () =>
-      runEngineViaSdk(client, { taskQueue: engineQueue, n: config.n, concurrency: config.concurrency, runId }),
-    serverProcesses());
-    const engineViaSdk = { ...sdkRun.value, cpuMsPerLifecycle: sdkRun.cpu };
-    const workerRssAfterRunsMiB = Math.round((engineWorker.rssBytes() ?? NaN) / 1024 / 1024);
-
-    let scale;
-    if (config.scale > 0) {
-      log(`scale: ${config.scale} open entries`);
-      scale = await runScale(client, api, engineWorker, {
-        scale: config.scale,
-        sample: config.scaleSample,
-        startConcurrency: config.startConcurrency,
-        runId,
+      const serverProcesses = (): NamedProcess[] =>
+        cluster
+          ? [...cluster.services().map((p) => ({ name: p.name, pid: p.pid })), { name: 'postgresql', pid: cluster.postgres.process()!.pid, tree: true }]
+          : [];
+      const warmPartyId = benchPartyId(runId, 'w', 0);
+      const api = await startApiProcess({
+        address,
         taskQueue: engineQueue,
         namespace: DEFAULT_NAMESPACE,
+        rpcTimeoutMs: 30_000,
+        partyIds: [warmPartyId, ...Array.from({ length: config.n }, (_, i) => benchPartyId(runId, 'e', i))],
+        dir: workDir,
         recordUrl: await benchRecordUrl(),
       });
-    }
-    let timeSkipping;
-    if (config.timeSkipping) {
-      log('time skipping: a six-month lifecycle');
-      timeSkipping = await runTimeSkippingLifecycle(warm.rounds);
-    }
+      cleanups.push(() => api.close());
+      log(`API up: pid ${api.pid}, ${api.baseUrl}`);
 
-    let consoleResult;
-    if (config.consoleEntries > 0) {
-      log(`console: a DCC inbox of ${config.consoleEntries} entries in chromium`);
-      consoleResult = await runConsole({ entries: config.consoleEntries, startConcurrency: config.startConcurrency, runId, log });
-    }
+      // Warm-up; K and the equal-work plan: what one one-role entry takes through the API and asks of Temporal.
+      const warm = await oneEntry(api, warmPartyId, { updates: [], starts: [], retries: 0 });
+      const k = warm.updates;
+      const plan = await planOfEntry(client, warmPartyId);
+      if (plan.updates.length !== k) throw new Error(`the warm-up entry's history holds ${plan.updates.length} updates, not ${k}`);
+      log(`one entry takes K=${k} updates in ${warm.rounds} rounds`);
 
-    const partial: Omit<BenchResult, 'targets'> = {
-      at: new Date().toISOString(),
-      quick: config.quick,
-      machine,
-      server: cluster
-        ? `Temporal cluster on PostgreSQL (npm run cluster): ${cluster.versions.temporal}, ${cluster.services().length} service processes; ${cluster.versions.postgres}`
-        : address === config.temporalAddress
-          ? `Temporal at ${address}`
-          : `Temporal dev server (${machine.temporalCli}), in memory`,
-      settings: { n: config.n, k, concurrency: config.concurrency, scale: config.scale, scaleSample: config.scaleSample, rounds: warm.rounds },
-      floor,
-      floorEqualWork,
-      engine,
-      engineViaSdk,
-      histories: { engine: engineHistories, floorEqualWork: equalWorkHistory, floor: bareFloorHistory },
-      load: { atStart: loadAtStart, atEnd: loadAverage() },
-      workerRssAfterRunsMiB,
-      recordLag: recordLagOfEngine,
-      ...(scale ? { scale } : {}),
-      ...(timeSkipping ? { timeSkipping } : {}),
-      ...(consoleResult ? { console: consoleResult } : {}),
-    };
-    const result: BenchResult = { ...partial, targets: checkTargets(partial) };
-    console.log(renderReport(result));
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    const out = config.out ?? path.join(RESULTS_DIR, `${result.at.replace(/[:.]/g, '-')}${config.cluster ? '-cluster' : ''}${config.quick ? '-quick' : ''}.json`);
-    writeFileSync(out, JSON.stringify(result, null, 2));
-    log(`wrote ${path.relative(process.cwd(), out)}`);
+      let floorWorker: WorkerProcess | undefined = await startWorkerProcess({
+        entry: FLOOR_WORKER_ENTRY,
+        env: await workerEnv(address, floorQueue, { FLOOR_WORKFLOWS_PATH: writeFloorWorkflows(workDir, plan) }),
+      });
+      cleanups.push(() => floorWorker?.kill() ?? Promise.resolve());
+      log(`floor worker up: pid ${floorWorker.pid}`);
+      const floorOpts = { taskQueue: floorQueue, concurrency: config.concurrency };
+      await runFloor(client, { ...floorOpts, n: config.concurrency, k, runId: `${runId}w` });
+      await runEqualWorkFloor(client, plan, { ...floorOpts, n: config.concurrency, runId: `${runId}w` });
+
+      const onFloorWorker = { worker: floorWorker.pid, idle: [engineWorker.pid, api.pid] };
+      log(`floor: N=${config.n}, K=${k}, concurrency ${config.concurrency}`);
+      const floorRun = await run.phase('floor', () => withCpu(onFloorWorker, config.n, () => runFloor(client, { ...floorOpts, n: config.n, k, runId }), serverProcesses()));
+      const floor = { ...floorRun.value, cpuMsPerLifecycle: floorRun.cpu };
+      run.keep({ floor, settings: { n: config.n, k, concurrency: config.concurrency, scale: config.scale, scaleSample: config.scaleSample, rounds: warm.rounds } });
+      log(`floor with the engine's Temporal work: N=${config.n}`);
+      const equalRun = await run.phase('floor, equal Temporal work', () => withCpu(onFloorWorker, config.n, () => runEqualWorkFloor(client, plan, { ...floorOpts, n: config.n, runId }), serverProcesses()));
+      const floorEqualWork = { ...equalRun.value, cpuMsPerLifecycle: equalRun.cpu };
+      run.keep({ floorEqualWork });
+      const equalWorkHistory = await totalsOf(client.workflow.getHandle(equalWorkWorkflowId(runId, 0)));
+      const bareFloorHistory = await totalsOf(client.workflow.getHandle(floorWorkflowId(runId, 0)));
+      await floorWorker.kill();
+      floorWorker = undefined;
+
+      const onEngineWorker = { worker: engineWorker.pid, api: api.pid, idle: [] };
+      log(`engine: N=${config.n}, concurrency ${config.concurrency}`);
+      const engineRun = await run.phase('engine', () => withCpu(onEngineWorker, config.n, () => runEngine(api, { n: config.n, concurrency: config.concurrency, runId }), serverProcesses()));
+      const engine = { ...engineRun.value, cpuMsPerLifecycle: engineRun.cpu };
+      run.keep({ engine });
+      const recordLagOfEngine = await recordLag(await benchRecordUrl(), benchEntryIdPrefix(runId, 'e'));
+      log(`record lag over the engine run: p50 ${recordLagOfEngine.p50} ms, p99 ${recordLagOfEngine.p99} ms (${recordLagOfEngine.count} audit rows)`);
+      const engineHistories = await Promise.all([0, Math.floor(config.n / 2), config.n - 1].map((i) => totalsOfEntry(client, benchPartyId(runId, 'e', i))));
+      log(`engine without HTTP (diagnostic): N=${config.n}`);
+      const sdkRun = await run.phase('engine without HTTP', () => withCpu({ worker: engineWorker.pid, idle: [api.pid] }, config.n, () =>
+        runEngineViaSdk(client, { taskQueue: engineQueue, n: config.n, concurrency: config.concurrency, runId }),
+      serverProcesses()));
+      const engineViaSdk = { ...sdkRun.value, cpuMsPerLifecycle: sdkRun.cpu };
+      const workerRssAfterRunsMiB = Math.round((engineWorker.rssBytes() ?? NaN) / 1024 / 1024);
+      run.keep({ engineViaSdk, recordLag: recordLagOfEngine, histories: { engine: engineHistories, floorEqualWork: equalWorkHistory, floor: bareFloorHistory }, workerRssAfterRunsMiB });
+
+      let scale;
+      if (config.scale > 0) {
+        log(`scale: ${config.scale} open entries`);
+        scale = await run.phase('scale', async () => runScale(client, api, engineWorker, {
+          scale: config.scale,
+          sample: config.scaleSample,
+          startConcurrency: config.startConcurrency,
+          runId,
+          taskQueue: engineQueue,
+          namespace: DEFAULT_NAMESPACE,
+          recordUrl: await benchRecordUrl(),
+        }));
+        run.keep({ scale });
+      }
+      let timeSkipping;
+      if (config.timeSkipping) {
+        log('time skipping: a six-month lifecycle');
+        timeSkipping = await run.phase('time skipping', () => runTimeSkippingLifecycle(warm.rounds));
+        run.keep({ timeSkipping });
+      }
+
+      let consoleResult;
+      if (config.consoleEntries > 0) {
+        log(`console: a DCC inbox of ${config.consoleEntries} entries in chromium`);
+        consoleResult = await run.phase('console', () => runConsole({ entries: config.consoleEntries, startConcurrency: config.startConcurrency, runId, log }));
+      }
+
+      const partial: Omit<BenchResult, 'targets'> = {
+        at: startedAt.toISOString(),
+        quick: config.quick,
+        machine,
+        server: cluster
+          ? `Temporal cluster on PostgreSQL (npm run cluster): ${cluster.versions.temporal}, ${cluster.services().length} service processes; ${cluster.versions.postgres}`
+          : address === config.temporalAddress
+            ? `Temporal at ${address}`
+            : `Temporal dev server (${machine.temporalCli}), in memory`,
+        settings: { n: config.n, k, concurrency: config.concurrency, scale: config.scale, scaleSample: config.scaleSample, rounds: warm.rounds },
+        floor,
+        floorEqualWork,
+        engine,
+        engineViaSdk,
+        histories: { engine: engineHistories, floorEqualWork: equalWorkHistory, floor: bareFloorHistory },
+        load: { atStart: loadAtStart, atEnd: loadAverage() },
+        workerRssAfterRunsMiB,
+        recordLag: recordLagOfEngine,
+        ...(scale ? { scale } : {}),
+        ...(timeSkipping ? { timeSkipping } : {}),
+        ...(consoleResult ? { console: consoleResult } : {}),
+      };
+      const result: BenchResult = { ...partial, targets: checkTargets(partial) };
+      console.log(renderReport(result));
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      const out = resultPath('');
+      writeFileSync(out, JSON.stringify(result, null, 2));
+      log(`wrote ${path.relative(process.cwd(), out)}`);
+    }, () => resultPath('-partial'));
   } finally {
     await cleanup();
   }
