@@ -5,7 +5,8 @@
  * (the SDK's `client.workflow.list()` pages by itself and hands out no page token), whose answer
  * carries encoded search attributes and protobuf timestamps (as does the task queue's poller list
  * that readiness and the worker's health check read); `npm start` and `npm run cluster` set a
- * namespace's retention, a protobuf Duration.
+ * namespace's retention, a protobuf Duration; and the API asks whether its connection to Temporal
+ * is up (gRPC's channel state) when a call found no answer in time.
  */
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { msToTs, optionalTsToMs } from '@temporalio/common/lib/time';
@@ -35,4 +36,13 @@ export function instantOf(ts: Timestamp): string | null {
 /** A duration (ms, or a string such as '30 days') as a protobuf Duration, for raw service calls. */
 export function durationOf(duration: Parameters<typeof msToTs>[0]): ReturnType<typeof msToTs> {
   return msToTs(duration);
+}
+
+/** gRPC's connectivity state READY (@grpc/grpc-js ConnectivityState). */
+const GRPC_READY = 2;
+
+/** Whether a client connection's gRPC channel is connected now (false when it cannot tell). */
+export function isChannelReady(connection: unknown): boolean {
+  const grpcClient = (connection as { client?: { getChannel?: () => { getConnectivityState(tryToConnect: boolean): number } } } | null)?.client;
+  return grpcClient?.getChannel?.().getConnectivityState(false) === GRPC_READY;
 }

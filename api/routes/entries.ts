@@ -1,16 +1,17 @@
 /** Entries: start, read, list and search, amend the mandate deadline, add a role, withdraw. */
 import { Router } from 'express';
 import type { z } from 'zod';
-import { startWarnings, validateStartInput } from '../../domain';
-import type { StartEntryInput } from '../../domain/types';
+import { entryIdFor, startWarnings, validateStartInput } from '../../domain';
+import type { EntryCommand, EntryCommandType, StartEntryInput } from '../../domain/types';
 import { BODY, ENTRY_STATUS, type Principal } from '../../domain/vocabulary';
 import { principalOf } from '../auth';
 import type { AppContext } from '../context';
 import { ENDPOINTS, type Endpoint } from '../endpoints';
-import { refusalError } from '../errors';
+import { ApiError, refusalError } from '../errors';
+import { mayHaveLanded, landedStart, landedUpdate } from '../landed';
 import { apiUrl, entryLinks } from '../links';
 import { mount } from '../mount';
-import type { EntryListItem, EntryListResponse, EntryResponse, StartEntryResponse, UpdateResponse } from '../schemas';
+import { API_ERROR, type EntryListItem, type EntryListResponse, type EntryResponse, type StartEntryResponse, type UpdateResponse } from '../schemas';
 import { listRecorded, recordedSummary } from '../record-reads';
 import type { UpdateAnswer } from '../temporal/gateway';
 
@@ -20,15 +21,26 @@ export async function updateResponse(ctx: AppContext, partyId: string, result: U
   return { ...result, links: entryLinks(ctx.config, partyId) };
 }
 
-/** An endpoint that is one update of a Party's entry: the body, with the caller as principal, goes to one gateway operation. */
+/**
+ * An endpoint that is one update of a Party's entry: the body, with the caller as principal, goes
+ * to one gateway operation. Past Temporal's deadline the record is asked whether it landed (api/landed.ts).
+ */
 export function mountUpdate<P extends z.ZodType<{ partyId: string }>, Q extends z.ZodType, B extends z.ZodType<object>>(
   router: Router,
   ctx: AppContext,
   endpoint: Endpoint<P, Q, B>,
+  type: EntryCommandType,
   operation: (partyId: string, request: z.output<B> & { principal: Principal }) => Promise<UpdateAnswer>,
 ): void {
   mount(router, ctx, endpoint, async ({ params, body }, _req, res) => {
-    const result = await operation(params.partyId, { ...body, principal: principalOf(res) });
+    const request = { ...body, principal: principalOf(res) };
+    const sentAt = Date.now();
+    const result = await operation(params.partyId, request).catch(async (err: unknown) => {
+      if (!mayHaveLanded(ctx, err)) throw err;
+      const landed = await landedUpdate(ctx, params.partyId, { type, ...request } as unknown as EntryCommand, sentAt); // the body is the command's fields, as the gateway sends them;
+      if (!landed) throw err;
+      return landed;
+    });
     res.json(await updateResponse(ctx, params.partyId, result));
   });
 }
@@ -41,10 +53,17 @@ export function entriesRouter(ctx: AppContext): Router {
     const input: StartEntryInput = { ...body, startedBy: principal };
     const refusal = validateStartInput(input);
     if (refusal) throw refusalError(refusal.code, refusal.message);
-    const warnings = startWarnings(input, Date.now());
-    const started = await ctx.gateway.start(input);
-    await ctx.catchUp.awaitRun(body.partyId, started.runId);
+    const sentAt = Date.now();
+    const warnings = startWarnings(input, sentAt);
     const links = entryLinks(ctx.config, body.partyId);
+    const started = await ctx.gateway.start(input).catch(async (err: unknown) => {
+      if (err instanceof ApiError && err.code === API_ERROR.ENTRY_ALREADY_STARTED) res.location(links.self); // the running entry
+      if (!mayHaveLanded(ctx, err)) throw err;
+      const landed = await landedStart(ctx, body.partyId, principal, sentAt);
+      if (!landed) throw err;
+      return { entryId: entryIdFor(body.partyId), ...landed };
+    });
+    await ctx.catchUp.awaitRun(body.partyId, started.runId);
     const answer: StartEntryResponse = {
       entryId: started.entryId,
       partyId: body.partyId,
@@ -82,9 +101,9 @@ export function entriesRouter(ctx: AppContext): Router {
     res.json(answer);
   });
 
-  mountUpdate(router, ctx, ENDPOINTS.amendMandateDeadline, (partyId, request) => ctx.gateway.amendDeadline(partyId, request));
-  mountUpdate(router, ctx, ENDPOINTS.addUserRole, (partyId, request) => ctx.gateway.addRole(partyId, request));
-  mountUpdate(router, ctx, ENDPOINTS.withdraw, (partyId, request) => ctx.gateway.withdraw(partyId, request));
+  mountUpdate(router, ctx, ENDPOINTS.amendMandateDeadline, 'AMEND_DEADLINE', (partyId, request) => ctx.gateway.amendDeadline(partyId, request));
+  mountUpdate(router, ctx, ENDPOINTS.addUserRole, 'ADD_ROLE', (partyId, request) => ctx.gateway.addRole(partyId, request));
+  mountUpdate(router, ctx, ENDPOINTS.withdraw, 'WITHDRAW', (partyId, request) => ctx.gateway.withdraw(partyId, request));
 
   return router;
 }

@@ -13,8 +13,8 @@ import { mountUpdate } from './entries';
 export function signOffsRouter(ctx: AppContext): Router {
   const router = Router();
 
-  mountUpdate(router, ctx, ENDPOINTS.recordDecision, (partyId, request) => ctx.gateway.decide(partyId, request));
-  mountUpdate(router, ctx, ENDPOINTS.submitEvidence, (partyId, request) => ctx.gateway.submit(partyId, request));
+  mountUpdate(router, ctx, ENDPOINTS.recordDecision, 'RECORD_DECISION', (partyId, request) => ctx.gateway.decide(partyId, request));
+  mountUpdate(router, ctx, ENDPOINTS.submitEvidence, 'SUBMIT_EVIDENCE', (partyId, request) => ctx.gateway.submit(partyId, request));
 
   mount(router, ctx, ENDPOINTS.inbox, async ({ query }, _req, res) => {
     const principal = principalOf(res);

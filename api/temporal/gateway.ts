@@ -8,7 +8,7 @@
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { checkRetry, entryChangeOf, entryIdFor, startEntry, summarise } from '../../domain';
+import { checkRetry, ENTRY_STATUS, entryChangeOf, entryClosedWords, entryIdFor, startEntry, summarise } from '../../domain';
 import { REFUSAL, type AuditRecord, type EntryCommand, type EntrySummary, type StartEntryInput } from '../../domain/types';
 import * as messages from '../../workflows/messages';
 import { encodeSearchAttributes } from '../../workflows/search-attributes';
@@ -16,7 +16,7 @@ import { decodeSearchAttributes, type DecodedSearchAttributes } from '../../work
 import { refusalError, temporalUnavailable } from '../errors';
 import { fromTemporal } from './errors';
 import { decodePageToken, encodePageToken } from './page-token';
-import { instantOf, msOf, typedSearchAttributesOf } from '../../config/sdk-internals';
+import { instantOf, isChannelReady, msOf, typedSearchAttributesOf } from '../../config/sdk-internals';
 import { entryQuery, type EntryFilters } from './visibility';
 
 export type { EntryFilters } from './visibility';
@@ -60,6 +60,11 @@ export interface EntryGateway {
    * poll the engine's task queue now (seen within POLLER_FRESH_MS).
    */
   readiness(now?: number): Promise<Readiness>;
+  /**
+   * Whether the connection to Temporal is up now: after a call found no answer in time, true means
+   * the request reached Temporal and may have landed; false, that it could not be sent.
+   */
+  connected(): boolean;
 }
 
 /** A poller last seen longer ago than this is a worker gone (a long poll lasts about a minute). */
@@ -127,16 +132,18 @@ export function createEntryGateway(client: Client, config: GatewayConfig): Entry
       return messages.isLegacyUpdateResult(answer) ? await fromLegacy(partyId, answer) : answer;
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw fromTemporal(err);
-      const closed = await boundedRaw(() => handle.describe()).then(
-        (d) => d.status.name !== 'RUNNING',
-        () => false,
+      const temporalStatus = await boundedRaw(() => handle.describe()).then(
+        (d) => d.status.name,
+        () => 'RUNNING',
       );
-      if (!closed) throw fromTemporal(err);
+      if (temporalStatus === 'RUNNING') throw fromTemporal(err);
       const trail = await auditTrail(partyId);
       const retry = checkRetry(trail, command);
       if (retry.kind === 'duplicate') return entryChangeOf(await status(partyId), retry.record, true, trail.length);
       if (retry.kind === 'reused') throw refusalError(retry.refusal.code, retry.refusal.message);
-      throw refusalError(REFUSAL.ENTRY_CLOSED, 'The entry is closed (complete or withdrawn)');
+      // A run the engine closed completed; any other end (terminated, timed out, failed) was Temporal's.
+      const how = temporalStatus === 'COMPLETED' ? (await status(partyId)).status : ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE;
+      throw refusalError(REFUSAL.ENTRY_CLOSED, entryClosedWords(how, temporalStatus));
     }
   }
 
@@ -202,6 +209,7 @@ export function createEntryGateway(client: Client, config: GatewayConfig): Entry
     addRole: (partyId, request) => update(partyId, messages.addUserRoleUpdate, request, { type: 'ADD_ROLE', ...request }),
     withdraw: (partyId, request) => update(partyId, messages.withdrawUpdate, request, { type: 'WITHDRAW', ...request }),
     list,
+    connected: () => isChannelReady(client.connection),
     /** Temporal keeps a gone poller listed for minutes: only the ones seen lately count. */
     async readiness(now = Date.now()) {
       const started = performance.now();
