@@ -1,12 +1,13 @@
 /**
  * The one auth middleware: a bearer token names a principal (401 when missing or unknown), the
- * permissions table says whether its body may take the action (403), and a Party principal is
- * held to its own party (403 for any other partyId in the path).
+ * permissions table says whether its body may take the action (403 FORBIDDEN), and a Party
+ * principal is held to its own party (403 NOT_OWN_PARTY for any other partyId in the path).
  */
 import type { RequestHandler, Response } from 'express';
 import type { Principal } from '../domain/vocabulary';
-import { forbidden, unauthenticated } from './errors';
-import { ACCESS, accessOf, type Action } from './permissions';
+import { REFUSAL } from '../domain/types';
+import { forbidden, refusalError, unauthenticated } from './errors';
+import { ACCESS, accessOf, refusedWords, type Action } from './permissions';
 import type { TokenStore } from './tokens';
 
 const BEARER = /^Bearer ([^\s]+)$/i;
@@ -26,10 +27,10 @@ export function authMiddleware(tokens: TokenStore): (action: Action) => RequestH
     const { principal } = checked;
 
     const access = accessOf(action, principal.body);
-    if (access === ACCESS.NONE) throw forbidden(`${principal.body} may not ${action.toLowerCase().replace(/_/g, ' ')}`);
+    if (access === ACCESS.NONE) throw forbidden(refusedWords(action, principal.body));
     const partyId = req.params.partyId;
     if (access === ACCESS.OWN_PARTY && partyId !== undefined && partyId !== principal.partyId) {
-      throw forbidden('A Party acts only for itself');
+      throw refusalError(REFUSAL.NOT_OWN_PARTY, `A Party acts only for itself: this token is for party ${principal.partyId ?? '(none)'}`);
     }
     res.locals.principal = principal;
     next();

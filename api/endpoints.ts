@@ -229,7 +229,7 @@ export const ENDPOINTS = {
     path: PATH.auditExport,
     tag: 'reports',
     summary: 'Every audit record of every entry in a date range, oldest first, streamed (NDJSON or CSV)',
-    action: ACTION.READ_COMPLIANCE_REPORT,
+    action: ACTION.EXPORT_AUDIT,
     query: S.AuditExportQuery,
     success: {
       status: 200,

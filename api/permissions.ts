@@ -10,7 +10,7 @@
  */
 import { BODY, words, type Body } from '../domain/vocabulary';
 
-export const ACTION = words('START_ENTRY', 'READ_ENTRY', 'LIST_ENTRIES', 'READ_AUDIT_TRAIL', 'RECORD_DECISION', 'SUBMIT_EVIDENCE', 'AMEND_DEADLINE', 'ADD_ROLE', 'WITHDRAW', 'READ_INBOX', 'READ_COMPLIANCE_REPORT', 'READ_CATALOGUE', 'WHO_AM_I');
+export const ACTION = words('START_ENTRY', 'READ_ENTRY', 'LIST_ENTRIES', 'READ_AUDIT_TRAIL', 'RECORD_DECISION', 'SUBMIT_EVIDENCE', 'AMEND_DEADLINE', 'ADD_ROLE', 'WITHDRAW', 'READ_INBOX', 'READ_COMPLIANCE_REPORT', 'EXPORT_AUDIT', 'READ_CATALOGUE', 'WHO_AM_I');
 export type Action = (typeof ACTION)[keyof typeof ACTION];
 
 export const ACCESS = words('ALL', 'OWN_PARTY', 'NONE');
@@ -25,7 +25,8 @@ const { ALL, OWN_PARTY: OWN, NONE } = ACCESS;
  * - SECAS may submit evidence on the Party's behalf (docs/domain.md, "Decisions and submissions").
  * - A Party may add a User Role to its own entry (it "may add roles later"), not withdraw it
  *   (it asks SECAS) and not move its own mandate deadline.
- * - The compliance report is for those who hold Parties to their mandates: SECAS, the Panel, OPS.
+ * - The compliance report, and the export of every entry's audit records, are for those who hold
+ *   Parties to their mandates: SECAS, the Panel, OPS.
  * - Deciding bodies read every entry: they need the context of the stages they sign off.
  * - The stage catalogue is the same for everyone: every principal reads it, and its own principal.
  */
@@ -41,9 +42,33 @@ export const PERMISSIONS: Readonly<Record<Action, Readonly<Record<Body, Access>>
   WITHDRAW: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: NONE, OPS: ALL },
   READ_INBOX: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: OWN, OPS: ALL },
   READ_COMPLIANCE_REPORT: { DCC: NONE, SEC_PANEL: ALL, SECAS: ALL, PARTY: NONE, OPS: ALL },
+  EXPORT_AUDIT: { DCC: NONE, SEC_PANEL: ALL, SECAS: ALL, PARTY: NONE, OPS: ALL },
   READ_CATALOGUE: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: ALL, OPS: ALL },
   WHO_AM_I: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: ALL, OPS: ALL },
 };
+
+/** A refusal's words: "<who> may not <what>". */
+const BODY_WORDS: Readonly<Record<Body, string>> = { DCC: 'The DCC', SEC_PANEL: 'The SEC Panel', SECAS: 'SECAS', PARTY: 'A Party', OPS: 'Operations' };
+const ACTION_WORDS: Readonly<Record<Action, string>> = {
+  START_ENTRY: 'start an entry',
+  READ_ENTRY: 'read an entry',
+  LIST_ENTRIES: 'list entries',
+  READ_AUDIT_TRAIL: "read an entry's audit trail",
+  RECORD_DECISION: 'record a decision',
+  SUBMIT_EVIDENCE: 'submit evidence',
+  AMEND_DEADLINE: 'amend a mandate deadline',
+  ADD_ROLE: 'add a User Role',
+  WITHDRAW: 'withdraw an entry',
+  READ_INBOX: 'read an inbox',
+  READ_COMPLIANCE_REPORT: 'read the compliance report',
+  EXPORT_AUDIT: 'export the audit records of every entry',
+  READ_CATALOGUE: 'read the stage catalogue',
+  WHO_AM_I: 'ask who it is',
+};
+
+export function refusedWords(action: Action, body: Body): string {
+  return `${BODY_WORDS[body]} may not ${ACTION_WORDS[action]}`;
+}
 
 /** The one body that reads across bodies' inboxes. */
 export const INBOX_READER_OF_ALL: Body = BODY.OPS;

@@ -6,7 +6,7 @@ import { findStage, getCatalogue, outcomesFor, stageDef } from './catalogue';
 import { isValidDate } from './dates';
 import { findRecord, refLabel, type EntryState, type StageRecord } from './state';
 import { REFUSAL, type EntryCommand, type Refusal, type RefusalCode } from './types';
-import { ALL_USER_ROLES, BODY, ENTRY_STATUS, STAGE_LEVEL, STAGE_STATE, type Principal, type UserRole } from './vocabulary';
+import { ALL_USER_ROLES, BODY, ENTRY_STATUS, STAGE_LEVEL, STAGE_STATE, type EntryStatus, type Principal, type UserRole } from './vocabulary';
 
 export const refuse = (code: RefusalCode, message: string): Refusal => ({ code, message });
 
@@ -39,10 +39,27 @@ function ownPartyRefusal(state: EntryState, principal: Principal): Refusal | und
   return undefined;
 }
 
+/**
+ * ENTRY_CLOSED's words, per way of closing: complete, withdrawn, or closed outside the engine
+ * (with Temporal's status for the run, e.g. TERMINATED).
+ */
+export function entryClosedWords(status: EntryStatus, temporalStatus?: string): string {
+  switch (status) {
+    case ENTRY_STATUS.COMPLETE:
+      return 'The entry is complete: it takes no more changes';
+    case ENTRY_STATUS.WITHDRAWN:
+      return 'The entry was withdrawn: it takes no more changes';
+    default: {
+      const how = temporalStatus ? ` (${temporalStatus.toLowerCase().replace(/_/g, ' ')} in Temporal)` : '';
+      return `The entry was closed outside the engine${how}: it takes no more changes`;
+    }
+  }
+}
+
 /** Why a (new) command cannot be accepted now, or undefined. */
 export function refusalFor(state: EntryState, command: EntryCommand): Refusal | undefined {
   if (state.status !== ENTRY_STATUS.IN_PROGRESS) {
-    return refuse(REFUSAL.ENTRY_CLOSED, `the entry is ${state.status}: it takes no more commands`);
+    return refuse(REFUSAL.ENTRY_CLOSED, entryClosedWords(state.status));
   }
   switch (command.type) {
     case 'SUBMIT_EVIDENCE': {

@@ -9,6 +9,7 @@ export { RULES_VERSION, CURRENT_RULES_VERSION, rulesOf, type RulesVersion } from
 export { checkRetry, type RetryCheck } from './retries';
 export { summarise, auditTrail, searchAttributesOf } from './summary';
 export { validateStartInput } from './validation';
+export { entryClosedWords } from './guards';
 export {
   getCatalogue,
   catalogueVersions,

@@ -4,7 +4,7 @@
  * per cell, so each cell is independent of the others.
  */
 import { ENDPOINTS, type Endpoint, type EndpointName } from '../../api/endpoints';
-import { ACCESS, PERMISSIONS } from '../../api/permissions';
+import { ACCESS, PERMISSIONS, refusedWords } from '../../api/permissions';
 import { ErrorResponse } from '../../api/schemas';
 import { BODY, STAGE, USER_ROLE, type Body } from '../../domain/vocabulary';
 import { uniquePartyId } from '../../testkit/temporal';
@@ -123,4 +123,22 @@ test.each(cells)('%s as %s -> %i', async (name, kind, expected) => {
   expect(r.status).toBe(expected);
   if (expected >= 400) expect(ErrorResponse.safeParse(r.json).success).toBe(true);
   if (expected === 401) expect(r.headers.get('www-authenticate')).toContain('Bearer');
+  const action = ENDPOINTS[name].action;
+  if (expected === 403 && action) {
+    const body: Body = kind === 'OWN_PARTY' || kind === 'OTHER_PARTY' ? BODY.PARTY : (kind as Body);
+    const access = PERMISSIONS[action][body];
+    const { code, message } = ErrorResponse.parse(r.json).error;
+    if (access === ACCESS.NONE) expect({ code, message }).toEqual({ code: 'FORBIDDEN', message: refusedWords(action, body) });
+    else if (kind === 'OTHER_PARTY') expect(code).toBe('NOT_OWN_PARTY');
+  }
+});
+
+test('refusals in the documented codes and in words', async () => {
+  const party = suite.h.partyToken(sharedParty);
+  const exported = await call(suite.h.baseUrl, 'GET', '/v1/audit-export?from=2026-01-01&to=2026-01-02', { token: party });
+  expect(ErrorResponse.parse(exported.json).error).toEqual(expect.objectContaining({ code: 'FORBIDDEN', message: 'A Party may not export the audit records of every entry' }));
+  const report = await call(suite.h.baseUrl, 'GET', '/v1/reports/compliance', { token: party });
+  expect(ErrorResponse.parse(report.json).error.message).toBe('A Party may not read the compliance report');
+  const other = await call(suite.h.baseUrl, 'GET', `/v1/entries/${sharedParty}`, { token: suite.h.partyToken(otherParty) });
+  expect([other.status, ErrorResponse.parse(other.json).error.code]).toEqual([403, 'NOT_OWN_PARTY']);
 });

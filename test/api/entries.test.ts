@@ -72,6 +72,7 @@ describe('start and read', () => {
     const partyId = await started();
     const again = await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(partyId) });
     expectError(again, 409, 'ENTRY_ALREADY_STARTED');
+    expect(again.headers.get('location')).toBe(`${suite.h.baseUrl}/v1/entries/${partyId}`); // the running entry
     const runs = await eventually(
       async () => {
         const list: string[] = [];
@@ -200,7 +201,9 @@ describe('sign-offs', () => {
 
     const withdrawn = await api('POST', `/v1/entries/${partyId}/withdrawal`, { token: ops, body: { reason: 'left the market' } });
     expect(UpdateResponse.parse(withdrawn.json)).toMatchObject({ status: ENTRY_STATUS.WITHDRAWN, openStages: [], awaitedBodies: [] });
-    expectError(await api('POST', `/v1/entries/${partyId}/roles`, { token: ops, body: { role: USER_ROLE.OTHER_USER } }), 409, 'ENTRY_CLOSED');
+    const late = await api('POST', `/v1/entries/${partyId}/roles`, { token: ops, body: { role: USER_ROLE.OTHER_USER } });
+    expectError(late, 409, 'ENTRY_CLOSED');
+    expect(ErrorResponse.parse(late.json).error.message).toBe('The entry was withdrawn: it takes no more changes');
     expectError(
       await api('POST', `/v1/entries/${partyId}/decisions`, { token: secas, body: { decisionId: 'late-1', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e' } }),
       409,
@@ -208,6 +211,14 @@ describe('sign-offs', () => {
     );
     // still readable once closed
     expect(EntryResponse.parse((await api('GET', `/v1/entries/${partyId}`, { token: ops })).json).entry.status).toBe(ENTRY_STATUS.WITHDRAWN);
+  });
+
+  test('an entry closed outside the engine answers ENTRY_CLOSED in those words, with how Temporal closed it', async () => {
+    const partyId = await started();
+    await suite.env.client.workflow.getHandle(`uep-${partyId}`).terminate('closed by hand');
+    const late = await api('POST', `/v1/entries/${partyId}/decisions`, { token: secas, body: { decisionId: 'after-terminate', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e' } });
+    expectError(late, 409, 'ENTRY_CLOSED');
+    expect(ErrorResponse.parse(late.json).error.message).toBe('The entry was closed outside the engine (terminated in Temporal): it takes no more changes');
   });
 });
 
