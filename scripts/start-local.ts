@@ -32,9 +32,13 @@ const READY_TIMEOUT_MS = 180_000;
 const processes: Supervised[] = [];
 let stopping = false;
 
-/** Stops the API and worker first, then the record and the Temporal server, each given time to finish. */
+/**
+ * Stops the API and worker first, then the record and the Temporal server, each given time to
+ * finish. Ctrl-C has reached them all already: none of them is restarted while the others stop.
+ */
 async function stop(code: number): Promise<never> {
   stopping = true;
+  for (const p of processes) p.expectExit();
   for (const p of [...processes].reverse()) await p.stop(35_000);
   process.exit(code);
 }

@@ -23,6 +23,11 @@ export interface Supervised {
   readonly failedToStart: Promise<string>;
   /** From now on an exit means a restart, not a failed start. */
   markUp(): void;
+  /**
+   * A stop is under way (Ctrl-C reaches every process of the terminal's group at once): from now on
+   * an exit is expected, restarts nothing and is no error.
+   */
+  expectExit(): void;
   /** SIGTERM, then SIGKILL after `graceMs`; no restart afterwards. */
   stop(graceMs: number): Promise<void>;
 }
@@ -74,6 +79,7 @@ export function supervise(spec: ProcessSpec, log: Logger): Supervised {
     current: () => child,
     failedToStart,
     markUp: () => void (up = true),
+    expectExit: () => void (stopping = true),
     async stop(graceMs) {
       stopping = true;
       child.kill('SIGTERM');

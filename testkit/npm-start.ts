@@ -16,6 +16,8 @@ export interface NpmStart {
   exited: Promise<number | NodeJS.Signals | null>;
   /** Resolves once the output matches (rejects if the process exits first or after timeoutMs). */
   until(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
+  /** Ctrl-C as a terminal sends it: SIGINT to every process of the group at once. */
+  interrupt(): void;
   /** SIGTERM to the group, SIGKILL to whatever is left after graceMs. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -73,6 +75,7 @@ export function startNpmStart(env: Record<string, string>, cwd = PROJECT_ROOT): 
         check();
       });
     },
+    interrupt: () => killGroup('SIGINT'),
     async stop(graceMs = 40_000) {
       killGroup('SIGTERM');
       const grace = new AbortController();

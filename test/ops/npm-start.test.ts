@@ -7,6 +7,7 @@
 import { Connection } from '@temporalio/client';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { PATH } from '../../api/endpoints';
@@ -166,3 +167,19 @@ test('a worker killed with SIGKILL is restarted (and says so), and entries go on
   const mails = await eventually(async () => mailsWith(`Party ${partyId}`), (m) => m.length >= 2, 90_000);
   expect(mails.some((m) => /^To: .*secas-uep@example\.org/im.test(m))).toBe(true);
 }, STARTUP_MS + 120_000);
+
+test('Ctrl-C (SIGINT to every process of the group, as a terminal sends it) stops everything quietly', async () => {
+  // A client halfway through its request: the API gives it time to finish, and the record, which
+  // had the same SIGINT, exits before npm start comes to stop it.
+  const slowClient = connect(Number(settings.API_PORT), '127.0.0.1');
+  await new Promise((resolve) => slowClient.once('connect', resolve));
+  slowClient.on('error', () => undefined);
+  slowClient.write(`GET ${PATH.entries} HTTP/1.1\r\nHost: 127.0.0.1\r\n`);
+  const before = main.output().length;
+  main.interrupt();
+  expect(await main.exited).toBe(0);
+  const after = main.output().slice(before);
+  expect(after).not.toMatch(/exited unexpectedly|restarted|while starting/);
+  expect(after.split('\n').filter((l) => /"level":(5\d|60)\b/.test(l))).toEqual([]); // no error logged
+  slowClient.destroy();
+}, 120_000);
