@@ -97,8 +97,7 @@ async function main(): Promise<void> {
   const missing = missingPrerequisites(needed);
   if (missing.some((m) => m.what === 'chromium' || config.cluster)) {
     process.stderr.write(`${describeMissing(missing, 'npm run bench')}\n(BENCH_CONSOLE_ENTRIES=0 leaves out the console phase, and with it chromium.)\n`);
-    process.exitCode = 1;
-    return;
+    process.exit(1); // before anything started: nothing to stop
   }
   for (const m of missing) log(`the record will be the embedded PGlite, not production's PostgreSQL: ${m.advice}`);
   const runId = Date.now().toString(36);
