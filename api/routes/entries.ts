@@ -37,7 +37,8 @@ export function mountUpdate<P extends z.ZodType<{ partyId: string }>, Q extends 
     const sentAt = Date.now();
     const result = await operation(params.partyId, request).catch(async (err: unknown) => {
       if (!mayHaveLanded(ctx, err)) throw err;
-      const landed = await landedUpdate(ctx, params.partyId, { type, ...request } as unknown as EntryCommand, sentAt); // the body is the command's fields, as the gateway sends them;
+      // The body is the command's fields, as the gateway sends them.
+      const landed = await landedUpdate(ctx, params.partyId, { type, ...request } as unknown as EntryCommand, sentAt);
       if (!landed) throw err;
       return landed;
     });
