@@ -117,6 +117,7 @@ async function expectEveryUpdateOnce(client: Client, partyId: string, result: Dr
 
 describe('npm run cluster', () => {
   const partyIds = Array.from({ length: ENTRIES }, () => uniquePartyId('K'));
+  const afterCrashes = uniquePartyId('Q');
   let home: string;
   let dir: string;
   let smtp: SmtpCatcher;
@@ -137,7 +138,7 @@ describe('npm run cluster', () => {
     home = mkdtempSync(path.join(tmpdir(), 'uep-home-'));
     dir = path.join(home, 'uep-engine', 'data', 'cluster');
     mkdirSync(dir, { recursive: true });
-    const partyTokens = addPartyTokens(dir, partyIds);
+    const partyTokens = addPartyTokens(dir, [...partyIds, afterCrashes]);
     smtp = await startSmtpCatcher();
     webhooks = await startWebhookReceiver({ secret: WEBHOOK_SECRET });
     script = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'cluster', 'main.ts')], {
@@ -246,7 +247,11 @@ describe('npm run cluster', () => {
     process.kill(killed, 'SIGKILL');
     const killedAt = Date.now();
 
-    const back = await eventually(async () => pidOf(processTree(script.pid!), historyConfig), (pid) => pid !== undefined && pid !== killed, 60_000);
+    const historyBack = async () => {
+      if (script.exitCode !== null) throw new Error(`npm run cluster exited (${script.exitCode}) after history-1's SIGKILL:\n${output.slice(-3000)}`);
+      return pidOf(processTree(script.pid!), historyConfig);
+    };
+    const back = await eventually(historyBack, (pid) => pid !== undefined && pid !== killed, 60_000);
     const backInMs = Date.now() - killedAt;
     expect(output).toMatch(/history-1 exited unexpectedly; restarting it \(exit SIGKILL/);
     expect(output).toMatch(/history-1 restarted/);
@@ -270,6 +275,35 @@ describe('npm run cluster', () => {
         `its supervisor had it back as pid ${back} within ${backInMs} ms; ${line}; API calls retried ${retried.retries}; ${Date.now() - started} ms`,
     );
   }, 15 * 60_000);
+
+  test('PostgreSQL and the API SIGKILLed: their supervisor brings both back, and an entry started afterwards completes through the API', async () => {
+    const started = Date.now();
+    const postmaster = Number(/\(pid (\d+)\)/.exec(banner('PostgreSQL'))?.[1]);
+    const apiPid = pidIn(banner('Engine'), 'api');
+    expect([running(postmaster), running(apiPid)]).toEqual([true, true]);
+    smtp.clear();
+    webhooks.clear();
+    const logged = output.length;
+    process.kill(postmaster, 'SIGKILL');
+    process.kill(apiPid, 'SIGKILL');
+    await eventually(async () => output.slice(logged), (o) => /postgresql restarted/.test(o) && /api restarted/.test(o), 60_000);
+    await eventually(() => call(api.baseUrl, 'GET', '/readyz').catch(() => undefined), (r) => r?.status === 200, 120_000);
+    const backInMs = Date.now() - started;
+    expect(running(postmaster) || running(apiPid)).toBe(false);
+
+    await startEntryOverHttp(api, startBody(afterCrashes), []);
+    const retried = { retries: 0 };
+    const result = await driveOverHttp(api, afterCrashes, [], retried);
+    const driven = await expectEveryUpdateOnce(client, afterCrashes, result);
+    const record = openRecordOfBanner();
+    try {
+      const line = await expectNothingLostNothingDoubled(client, [driven], { smtp, webhooks, record });
+      const restarts = output.slice(logged).split('\n').filter((l) => l.includes('exited unexpectedly')).map((l) => l.replace(/^\[cluster\] /, ''));
+      console.log(`npm run cluster: PostgreSQL and the API SIGKILLed, both back and ready in ${backInMs} ms (${restarts.join('; ')}); then ${line}; API calls retried ${retried.retries}`);
+    } finally {
+      await record.destroy();
+    }
+  }, 10 * 60_000);
 
   (isRoot() ? test : test.skip)('run as root from a folder under a 0700 directory: PostgreSQL (unprivileged) keeps its data in a folder of its own, the 0700 directory untouched', () => {
     expect(statSync(home).mode & 0o777).toBe(0o700);
