@@ -45,10 +45,9 @@ function unprivilegedCanReach(dir: string): boolean {
 /**
  * The folder that holds PostgreSQL's data folder: the cluster folder (opened to the unprivileged
  * user when this process is root), unless the unprivileged user cannot reach it (a clone in root's
- * home, mode 0700). Then a folder of
- * that user's own, mode 0700, in /var/tmp (kept across reboots, unlike /tmp), named after the
- * cluster folder so that every run of that cluster finds its data again. Not a relaxed mode on
- * root's home: nothing outside the clone changes but that one folder.
+ * home, mode 0700). Then a folder of that user's own, mode 0700, in /var/tmp (kept across reboots,
+ * unlike /tmp), named after the cluster folder so that every run of that cluster finds its data
+ * again. Root's home keeps its mode: nothing outside the clone changes but that one folder.
  */
 function dataHome(clusterDir: string): string {
   if (!isRoot()) return clusterDir;
