@@ -251,7 +251,8 @@ describe('npm run cluster', () => {
       if (script.exitCode !== null) throw new Error(`npm run cluster exited (${script.exitCode}) after history-1's SIGKILL:\n${output.slice(-3000)}`);
       return pidOf(processTree(script.pid!), historyConfig);
     };
-    const back = await eventually(historyBack, (pid) => pid !== undefined && pid !== killed, 60_000);
+    // the new process, and the script's word for it (its output comes through a pipe, after /proc shows the process)
+    const back = await eventually(historyBack, (pid) => pid !== undefined && pid !== killed && /history-1 restarted/.test(output), 60_000);
     const backInMs = Date.now() - killedAt;
     expect(output).toMatch(/history-1 exited unexpectedly; restarting it \(exit SIGKILL/);
     expect(output).toMatch(/history-1 restarted/);
