@@ -154,7 +154,7 @@ async function main(): Promise<void> {
 
       const serverProcesses = (): NamedProcess[] =>
         cluster
-          ? [...cluster.services().map((p) => ({ name: p.name, pid: p.pid })), { name: 'postgresql', pid: cluster.postgres.process()!.pid, tree: true }]
+          ? [...cluster.services().map((p) => ({ name: p.name, pid: p.pid })), { name: 'postgresql', pid: cluster.postgres.pid()!, tree: true }]
           : [];
       const warmPartyId = benchPartyId(runId, 'w', 0);
       const api = await startApiProcess({

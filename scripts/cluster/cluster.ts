@@ -3,12 +3,13 @@
  * version: PostgreSQL in a data folder, both schemas set up with the schema tool, then frontend,
  * matching, worker and two history hosts as separate processes (their own gRPC and membership
  * ports), the namespace created with its retention and the engine's search attributes registered.
+ * Once up, a process that dies (PostgreSQL too) is restarted with a backoff (scripts/supervisor.ts).
  * Used by `npm run cluster`, the cluster tests and `npm run bench -- --cluster`.
  */
 import { Connection } from '@temporalio/client';
 import { durationOf } from '../../config/sdk-internals';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -16,8 +17,9 @@ import { DEFAULT_NAMESPACE } from '../../config/temporal';
 import { freePort, freePortBelowEphemeral } from '../../testkit/ports';
 import { SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
 import { ensureSearchAttributes } from '../search-attributes';
+import { lineLog, supervise, type Supervised } from '../supervisor';
 import { postgres, type Postgres } from './postgres';
-import { startProcess, type ServiceProcess } from './processes';
+import { logged } from './processes';
 import { setUpRecord, setUpSchemas } from './schema';
 import { ensureServerBinaries, type ServerBinaries } from './server-build';
 import { DYNAMIC_CONFIG, serviceConfig, SERVICES, writeJson, type RpcPorts, type ServiceName } from './temporal-config';
@@ -50,8 +52,8 @@ export interface Cluster {
   /** ms from start to a namespace ready for the engine (build excluded). */
   upInMs: number;
   /** Every running Temporal service process (frontend, matching, worker, history-1, history-2). */
-  services(): ServiceProcess[];
-  /** SIGKILL of history host i (1-based): no shutdown, its shards move to the other host. */
+  services(): RunningProcess[];
+  /** SIGKILL of history host i (1-based) and no restart until startHistoryHost: its shards move to the other host. */
   killHistoryHost(i: number): Promise<void>;
   startHistoryHost(i: number): Promise<void>;
   /** A fast shutdown of PostgreSQL, downMs without it, then started again on the same data. */
@@ -61,12 +63,17 @@ export interface Cluster {
 
 type ProcessName = Exclude<ServiceName, 'history'> | `history-${number}`;
 
+export interface RunningProcess {
+  name: string;
+  pid: number;
+}
+
 async function rpcPorts(http = false): Promise<RpcPorts> {
   return { grpcPort: await freePort(), membershipPort: await freePortBelowEphemeral() /* stored in a PostgreSQL smallint column */, ...(http ? { httpPort: await freePort() } : {}) };
 }
 
 /** Connects once the frontend answers; fails at once when a service process has exited. */
-async function connectWhenReady(address: string, timeoutMs: number, services: () => ServiceProcess[], logs: string): Promise<Connection> {
+async function connectWhenReady(address: string, timeoutMs: number, services: () => Supervised[], logs: string): Promise<Connection> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const dead = services().filter((p) => !p.alive());
@@ -81,7 +88,7 @@ async function connectWhenReady(address: string, timeoutMs: number, services: ()
 }
 
 /** Waits until a service's port accepts connections; fails at once if the process exited. */
-async function untilListening(name: ProcessName, port: number, running: Map<ProcessName, ServiceProcess>, logs: string, timeoutMs = 120_000): Promise<void> {
+async function untilListening(name: ProcessName, port: number, running: Map<ProcessName, Supervised>, logs: string, timeoutMs = 120_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   const accepts = () =>
     new Promise<boolean>((resolve) => {
@@ -127,19 +134,19 @@ function version(command: string, args: string[]): string {
 
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const log = opts.log ?? (() => undefined);
+  const supervisorLog = lineLog(log);
   const namespace = opts.namespace ?? DEFAULT_NAMESPACE;
   const logs = path.join(opts.dir, 'logs');
   mkdirSync(logs, { recursive: true });
-  chmodSync(opts.dir, 0o755); // PostgreSQL's unprivileged user reaches its data folder inside
   const binaries = ensureServerBinaries(log);
   const setupStarted = Date.now();
 
-  const pg = postgres({ dataDir: path.join(opts.dir, 'postgresql'), port: opts.postgresPort || (await freePort()), logFile: path.join(logs, 'postgresql.log') });
-  const running = new Map<ProcessName, ServiceProcess>();
+  const pg = postgres({ clusterDir: opts.dir, port: opts.postgresPort || (await freePort()), logFile: path.join(logs, 'postgresql.log'), log: supervisorLog });
+  const running = new Map<ProcessName, Supervised>();
   const stopAll = async () => {
     // The frontend first (no new work), history last among the services, PostgreSQL at the very end.
     for (const name of ['worker', 'frontend', 'matching', ...Array.from({ length: HISTORY_HOSTS }, (_, i) => `history-${i + 1}`)] as ProcessName[]) {
-      await running.get(name)?.stop('SIGTERM', 20_000);
+      await running.get(name)?.stop(20_000);
       running.delete(name);
     }
     await pg.stop();
@@ -164,7 +171,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       writeJson(path.join(opts.dir, `${name}.yaml`), serviceConfig({ pgPort: pg.port, ports: { ...ports, ...own }, dynamicConfigFile, logLevel: opts.logLevel ?? 'warn' }));
 
     const launch = (name: ProcessName, service: ServiceName, file: string) => {
-      running.set(name, startProcess({ name, command: binaries.server, args: ['--config-file', file, '--allow-no-auth', 'start', '--service', service], logFile: path.join(logs, `${name}.log`) }));
+      const spec = { name, command: binaries.server, args: ['--config-file', file, '--allow-no-auth', 'start', '--service', service], env: {} };
+      const proc = supervise(spec, supervisorLog, logged(path.join(logs, `${name}.log`)));
+      running.set(name, proc);
+      return proc;
     };
     const historyFiles = historyPorts.map((p, i) => configFile(`history-${i + 1}`, { history: p }));
     const address = `127.0.0.1:${ports.frontend.grpcPort}`;
@@ -194,6 +204,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     }
     const dead = [...running.values()].filter((p) => !p.alive());
     if (dead.length > 0) throw new Error(`Temporal ${dead.map((p) => p.name).join(', ')} exited during start-up (logs in ${logs})`);
+    for (const p of running.values()) p.markUp();
     const versions = { temporal: `${version(binaries.server, ['--version'])} (${SERVER_MODULE}@v${TEMPORAL_SERVER_VERSION}, built with ${GO_TOOLCHAIN})`, postgres: version('postgres', ['--version']) };
     const upInMs = Date.now() - setupStarted;
     log(`services up: ${[...running.keys()].join(', ')} (frontend ${address}) in ${upInMs} ms`);
@@ -206,15 +217,15 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       binaries,
       versions,
       upInMs,
-      services: () => [...running.values()].filter((p) => p.alive()),
+      services: () => [...running.values()].filter((p) => p.alive()).map((p) => ({ name: p.name, pid: p.current().pid! })),
       async killHistoryHost(i) {
-        await running.get(`history-${i}`)?.stop('SIGKILL');
+        await running.get(`history-${i}`)?.stop(0, 'SIGKILL');
         running.delete(`history-${i}`);
       },
       async startHistoryHost(i) {
         const file = historyFiles[i - 1];
         if (!file) throw new Error(`no history host ${i}`);
-        if (!running.get(`history-${i}`)?.alive()) launch(`history-${i}`, 'history', file);
+        if (!running.has(`history-${i}`)) launch(`history-${i}`, 'history', file).markUp();
       },
       async restartPostgres(downMs) {
         await pg.stop();

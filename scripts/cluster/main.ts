@@ -1,7 +1,9 @@
 /**
  * npm run cluster: the engine on a real Temporal cluster on this machine (see cluster.ts), with two
- * engine workers sharing its task queue and the HTTP API. Ctrl-C (SIGINT) or SIGTERM stops the
- * API and workers, then every Temporal service, then PostgreSQL; nothing is left running.
+ * engine workers sharing its task queue and the HTTP API. Once up, any of its processes that dies
+ * (a Temporal service, an engine worker, the API, PostgreSQL) is restarted with a backoff while the
+ * others keep serving (scripts/supervisor.ts). Ctrl-C (SIGINT) or SIGTERM stops the API and
+ * workers, then every Temporal service, then PostgreSQL; nothing is left running.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -14,8 +16,9 @@ import { ensureLocalTokens } from '../local-tokens';
 import { startLocalMailSink } from '../local-mail-sink';
 import { EXAMPLE_ROUTES_FILE } from '../start-local-env';
 import { PROJECT_ROOT } from '../temporal-toolchain';
+import { lineLog, supervise, type Supervised } from '../supervisor';
 import { startCluster, type Cluster } from './cluster';
-import { startProcess, type ServiceProcess } from './processes';
+import { logged } from './processes';
 
 const clusterEnvSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().default(DEFAULT_NAMESPACE),
@@ -35,7 +38,7 @@ const WORKER_READY_LINE = 'worker started';
 const log = (line: string) => console.log(`[cluster] ${line}`);
 
 let cluster: Cluster | undefined;
-const engine: ServiceProcess[] = [];
+const engine: Supervised[] = [];
 let closeMail: (() => Promise<void>) | undefined;
 let stopping = false;
 
@@ -43,14 +46,14 @@ async function stop(code: number): Promise<never> {
   if (stopping) return new Promise<never>(() => undefined);
   stopping = true;
   log('stopping: API and workers, then Temporal, then PostgreSQL');
-  for (const p of [...engine].reverse()) await p.stop('SIGTERM', 35_000);
+  for (const p of [...engine].reverse()) await p.stop(35_000);
   await cluster?.stop();
   await closeMail?.();
   log('stopped');
   process.exit(code);
 }
 
-async function until(what: string, timeoutMs: number, ready: () => boolean | Promise<boolean>, proc: ServiceProcess): Promise<void> {
+async function until(what: string, timeoutMs: number, ready: () => boolean | Promise<boolean>, proc: Supervised): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await ready())) {
     if (!proc.alive()) throw new Error(`${what} exited before it was ready`);
@@ -68,14 +71,6 @@ async function main(): Promise<void> {
 
   cluster = await startCluster({ dir, namespace: env.TEMPORAL_NAMESPACE, retentionDays: env.TEMPORAL_RETENTION_DAYS, frontendPort: env.TEMPORAL_PORT, log });
   log(`versions: ${cluster.versions.temporal}; ${cluster.versions.postgres}`);
-  for (const p of [...cluster.services(), cluster.postgres.process()!]) {
-    void p.exited.then((code) => {
-      if (!stopping) {
-        console.error(`${p.name} exited (${String(code)}); stopping everything (logs: ${logs})`);
-        void stop(1);
-      }
-    });
-  }
 
   const tokensFile = ensureLocalTokens(dir);
   let smtpUrl = env.SMTP_URL;
@@ -96,13 +91,8 @@ async function main(): Promise<void> {
     UEP_DEMO: 'true',
   };
   const node = (name: string, entry: string, extra: Record<string, string>) => {
-    const p = startProcess({ name, command: process.execPath, args: ['--import', 'tsx', entry], cwd: PROJECT_ROOT, env: { ...shared, ...extra }, logFile: path.join(logs, `${name}.log`) });
-    void p.exited.then((code) => {
-      if (!stopping) {
-        console.error(`${name} exited (${String(code)}); stopping everything (log: ${path.join(logs, `${name}.log`)})`);
-        void stop(1);
-      }
-    });
+    const spec = { name, command: process.execPath, args: ['--import', 'tsx', entry], env: { ...shared, ...extra } };
+    const p = supervise(spec, lineLog(log), logged(path.join(logs, `${name}.log`), { cwd: PROJECT_ROOT }));
     engine.push(p);
     return p;
   };
@@ -118,6 +108,7 @@ async function main(): Promise<void> {
   const api = node('api', 'api/server.ts', { API_PORT: String(apiPort), AUTH_TOKENS_FILE: tokensFile });
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   await until('api', 60_000, () => fetch(`${apiUrl}/readyz`).then((r) => r.ok, () => false), api);
+  for (const p of engine) p.markUp();
 
   console.log(
     [
@@ -126,13 +117,13 @@ async function main(): Promise<void> {
       `  API             ${apiUrl}  (docs: /docs, OpenAPI: /openapi.json)`,
       `  Temporal gRPC   ${cluster.address}  (namespace ${env.TEMPORAL_NAMESPACE}; e.g. temporal workflow list --address ${cluster.address})`,
       `  Temporal        ${cluster.services().map((s) => `${s.name} (pid ${s.pid})`).join(', ')}`,
-      `  PostgreSQL      127.0.0.1:${cluster.postgres.port} (pid ${cluster.postgres.process()?.pid}), data in ${cluster.postgres.dataDir}`,
+      `  PostgreSQL      127.0.0.1:${cluster.postgres.port} (pid ${cluster.postgres.pid()}), data in ${cluster.postgres.dataDir}`,
       `  Record          ${cluster.recordUrl.replace(/:[^:@/]+@/, ':***@')} (the engine's record, database uep)`,
-      `  Engine          ${engine.map((p) => `${p.name} (pid ${p.pid})`).join(', ')}`,
+      `  Engine          ${engine.map((p) => `${p.name} (pid ${p.current().pid})`).join(', ')}`,
       `  Dev tokens      ${path.join(dir, 'dev-tokens.txt')}`,
       `  Mail            ${mailNote}`,
       `  Logs            ${logs}`,
-      `Cluster up in ${Math.round(cluster.upInMs / 1000)} s. Ctrl-C stops everything.`,
+      `Cluster up in ${Math.round(cluster.upInMs / 1000)} s. A process that dies is restarted; Ctrl-C stops everything.`,
       '',
     ].join('\n'),
   );
