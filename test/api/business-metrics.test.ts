@@ -74,7 +74,7 @@ beforeAll(async () => {
   await start(uniquePartyId('SMALL'), COHORT.SMALL_DOMESTIC_SUPPLIER, soon);
   const withdrawn = uniquePartyId('GONE');
   await start(withdrawn, COHORT.SMALL_DOMESTIC_SUPPLIER, farOff);
-  const w = await call(app!.baseUrl, 'POST', PATH.withdrawal.replace(':partyId', withdrawn), { token: opsToken, body: { reason: 'no longer seeks to be a DCC User' } });
+  const w = await call(app.baseUrl, 'POST', PATH.withdrawal.replace(':partyId', withdrawn), { token: opsToken, body: { reason: 'no longer seeks to be a DCC User' } });
   expect(w.status).toBe(200);
 }, 120_000);
 
