@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /* global URL, process */
-// The `uep` bin (`npx uep …` in the project): runs cli/uep.ts under tsx, as the npm scripts do.
+// The `uep` bin (`npm link` puts it on PATH): runs cli/uep.ts under tsx, as the npm scripts do.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
