@@ -40,7 +40,8 @@ async function main(uiUrl: string, namespace: string): Promise<void> {
   try {
     const columns = [{ label: 'Status', pinned: true }, { label: 'Workflow ID', pinned: true }, ...UEP_COLUMNS.map((label) => ({ label, pinned: false }))];
     // the columns as the UI itself stores them once added by hand (Configure columns)
-    await browser.context.addInitScript(({ ns, columns }) => localStorage.setItem('namespace-workflow-table-columns', JSON.stringify({ [ns]: columns })), { ns: namespace, columns });
+    const stored = JSON.stringify(JSON.stringify({ [namespace]: columns }));
+    await browser.context.addInitScript({ content: `localStorage.setItem('namespace-workflow-table-columns', ${stored});` });
     const page = await browser.newPage();
     const open = async (query: string) => {
       await page.goto(`${uiUrl}/namespaces/${namespace}/workflows?query=${encodeURIComponent(query)}`);
