@@ -71,6 +71,10 @@ const BOUNDARIES = [
   boundary('bench never reaches into test/', ['bench/**/*.ts'], {
     zones: zonesFor('./bench', notFrom(['test'], 'bench/ shares with tests through testkit/, never test/.')),
   }),
+  boundary('the command line is a client of the API', ['cli/**/*.ts'], {
+    zones: zonesFor('./cli', notFrom(TOP, 'cli/ speaks to the API over HTTP: it imports its OpenAPI types (console/src/openapi.d.ts) and nothing of the engine.')),
+    patterns: [{ group: ['@temporalio/*', '@temporalio/**'], message: 'cli/ speaks to the API over HTTP, never to Temporal.' }],
+  }),
   boundary('testkit serves tests, bench and scripts; it imports none of them', ['testkit/**/*.ts'], {
     zones: zonesFor('./testkit', notFrom(['test', 'bench'], 'testkit/ is what test/, bench/ and scripts/ share: it imports none of them.')),
   }),

@@ -13,7 +13,7 @@
  * - Transient failures make the attempt throw a retryable ApplicationFailure after all the other
  *   targets are done; permanent ones are reported, logged and never retried.
  * - A body with no route is a configuration error, never a quiet "nothing to do": logged at ERROR,
- *   counted (uep_notifications_unrouted), and the attempt fails (retryably) after the routed
+ *   counted (uep_notifications_unrouted, `_total` on /metrics), and the attempt fails (retryably) after the routed
  *   targets are done, so the notice reaches the body once its route is configured.
  */
 import { ApplicationFailure, Context, log } from '@temporalio/activity';

@@ -3,7 +3,8 @@
  * notification stamped with its delivery time.
  */
 import type { RecordDb } from '../record/db';
-import { markDelivered, writeProjection } from '../record/write';
+import { stampDelivered } from '../record/deliveries';
+import { writeProjection } from '../record/write';
 import { DELIVERY_STATUS, type NotificationActivities, type RecordActivities } from './types';
 
 export function createRecordActivities(db: RecordDb): RecordActivities {
@@ -20,7 +21,7 @@ export function stampingDeliveries(db: RecordDb, activities: NotificationActivit
     async deliverNotification(notification) {
       const report = await activities.deliverNotification(notification);
       if (report.status === DELIVERY_STATUS.DELIVERED || report.status === DELIVERY_STATUS.PARTIAL) {
-        await markDelivered(db, notification.id, new Date());
+        await stampDelivered(db, notification, new Date());
       }
       return report;
     },

@@ -13,6 +13,7 @@ import type { AppContext } from './context';
 import { errorMiddleware, notFoundHandler } from './errors';
 import { RecordCatchUp } from './record-catch-up';
 import { createLogger, httpLogger } from './logging';
+import { registerBusinessMetrics } from './business-metrics';
 import { createMetrics } from './metrics';
 import { auditRouter } from './routes/audit';
 import { catalogueRouter } from './routes/catalogue';
@@ -48,6 +49,7 @@ export function createApp({ gateway, config, record, notices, now, tokens, logge
     can: authMiddleware(tokens ?? loadTokenStore(config)),
   };
   const metrics = createMetrics();
+  registerBusinessMetrics(metrics.registry, ctx);
 
   const app = express();
   app.disable('x-powered-by');

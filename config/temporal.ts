@@ -6,6 +6,11 @@ import { flag } from './env';
 /** The task queue every entry workflow and its activities run on. */
 export const TASK_QUEUE = 'uep-entries';
 export const DEFAULT_NAMESPACE = 'default';
+/**
+ * The reconciler's Temporal Schedule (worker/reconcile-schedule.ts): its id in the Temporal UI
+ * (Schedules) and the CLI (`temporal schedule describe --schedule-id uep-record-reconciler`).
+ */
+export const RECONCILE_SCHEDULE_ID = 'uep-record-reconciler';
 
 const optionalPath = z.string().min(1).optional();
 

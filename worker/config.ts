@@ -67,3 +67,12 @@ export function workerExampleValues(config: WorkerConfig): ExampleValueCheck {
   }
   return { publicUrls: { API_PUBLIC_URL: config.API_PUBLIC_URL, TEMPORAL_UI_URL: config.TEMPORAL_UI_URL, ...(config.CONSOLE_PUBLIC_URL ? { CONSOLE_PUBLIC_URL: config.CONSOLE_PUBLIC_URL } : {}) }, addresses, webhookUrls, secrets };
 }
+
+/**
+ * The SDK runtime's Prometheus exporter: durations in seconds, `_total` on counters and the unit
+ * on histograms, as Prometheus names metrics (`temporal_request_latency_seconds`,
+ * `temporal_workflow_completed_total`), so that rules and dashboards read them like any other.
+ */
+export function prometheusExporter(config: Pick<WorkerConfig, 'WORKER_METRICS_HOST' | 'WORKER_METRICS_PORT'>) {
+  return { bindAddress: `${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}`, useSecondsForDurations: true, countersTotalSuffix: true, unitSuffix: true };
+}

@@ -14,7 +14,7 @@ import { openRecord } from '../record/db';
 import { refuseExampleValues } from '../config/example-values';
 import { createLogger, pinoTemporalLogger } from '../config/logging';
 import { temporalConnectionOptions } from '../config/temporal';
-import { loadWorkerConfig, workerExampleValues } from './config';
+import { loadWorkerConfig, prometheusExporter, workerExampleValues } from './config';
 import { createEntryWorker, workerIdentity } from './create-worker';
 import { startHealthFile } from './health';
 import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID } from './reconcile-schedule';
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     telemetryOptions: {
       logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }) },
       ...(config.WORKER_METRICS_ENABLED
-        ? { metrics: { prometheus: { bindAddress: `${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}` }, globalTags: { service: 'uep-worker', build_id: config.WORKER_BUILD_ID } } }
+        ? { metrics: { prometheus: prometheusExporter(config), globalTags: { service: 'uep-worker', build_id: config.WORKER_BUILD_ID } } }
         : {}),
     },
   });

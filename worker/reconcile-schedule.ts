@@ -6,10 +6,10 @@
  * its state, so a schedule an operator paused in the Temporal UI stays paused.
  */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { RECONCILE_SCHEDULE_ID } from '../config/temporal';
 import { reconcileRecordWorkflow } from '../workflows/reconcile-workflow';
 
-/** Its id in the Temporal UI (Schedules) and the CLI (`temporal schedule describe --schedule-id uep-record-reconciler`). */
-export const RECONCILE_SCHEDULE_ID = 'uep-record-reconciler';
+export { RECONCILE_SCHEDULE_ID };
 
 export interface ReconcileScheduleOptions {
   taskQueue: string;

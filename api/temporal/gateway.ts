@@ -5,7 +5,7 @@
  * bounded by TEMPORAL_RPC_TIMEOUT_MS: a gRPC deadline, an abort signal, and a timer as the last
  * word, so an unreachable server is a 503 within the bound and never a hang.
  */
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ScheduleNotFoundError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { checkRetry, ENTRY_STATUS, entryChangeOf, entryClosedWords, entryIdFor, startEntry, summarise } from '../../domain';
@@ -18,6 +18,7 @@ import { fromTemporal } from './errors';
 import { decodePageToken, encodePageToken } from './page-token';
 import { instantOf, isChannelReady, msOf, typedSearchAttributesOf } from '../../config/sdk-internals';
 import { entryQuery, type EntryFilters } from './visibility';
+import { RECONCILE_SCHEDULE_ID } from '../../config/temporal';
 
 export type { EntryFilters } from './visibility';
 
@@ -65,6 +66,16 @@ export interface EntryGateway {
    * the request reached Temporal and may have landed; false, that it could not be sent.
    */
   connected(): boolean;
+  /** The reconciler's Temporal Schedule as it stands, or null when no worker has created it yet. */
+  reconcileSchedule(): Promise<ReconcileScheduleState | null>;
+}
+
+export interface ReconcileScheduleState {
+  /** When the schedule last started a pass (null: never). A pass still running makes it skip the next ones. */
+  lastStartedAt: Date | null;
+  /** Its interval (ms), as the workers set it. */
+  everyMs: number | null;
+  paused: boolean;
 }
 
 /** A poller last seen longer ago than this is a worker gone (a long poll lasts about a minute). */
@@ -224,6 +235,21 @@ export function createEntryGateway(client: Client, config: GatewayConfig): Entry
       };
       const [workflowPollers, activityPollers] = await Promise.all([fresh(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW), fresh(TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)]);
       return { latencyMs, workflowPollers, activityPollers };
+    },
+
+    async reconcileSchedule() {
+      try {
+        const described = await boundedRaw(() => client.schedule.getHandle(RECONCILE_SCHEDULE_ID).describe());
+        const taken = described.info.recentActions.map((a) => a.takenAt.getTime());
+        return {
+          lastStartedAt: taken.length > 0 ? new Date(Math.max(...taken)) : null,
+          everyMs: described.spec.intervals?.[0]?.every ?? null,
+          paused: described.state.paused,
+        };
+      } catch (err) {
+        if (err instanceof ScheduleNotFoundError) return null;
+        throw fromTemporal(err);
+      }
     },
   };
 }

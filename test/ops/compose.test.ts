@@ -143,7 +143,7 @@ const OWN_IMAGE = /^uep-engine:/;
 const ENGINE = ['worker', 'api'] as const;
 /** Run once and exit 0; other services depend on them with service_completed_successfully. */
 const ONE_SHOT = ['temporal-schema', 'temporal-setup', 'record-migrate'];
-const EXPECTED_SERVICES = ['postgresql', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'mailpit', 'record-migrate', 'worker', 'api', 'proxy'];
+const EXPECTED_SERVICES = ['postgresql', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'mailpit', 'record-migrate', 'worker', 'api', 'proxy', 'prometheus', 'grafana'];
 
 /**
  * Schema variables a service may leave unset, each with the reason. Everything else the worker
@@ -211,7 +211,9 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  test('ports: the proxy 443 and 80, Web UI 8080, Temporal gRPC 7233, Mailpit UI 8025; the API, the database and worker replicas publish none', () => {
+  test('ports: the proxy 443 and 80, Web UI 8080, Temporal gRPC 7233, Mailpit UI 8025, Prometheus 9090, Grafana 3000; the API, the database and worker replicas publish none', () => {
+    expect(publishedTargets(services.prometheus!)).toEqual([9090]);
+    expect(publishedTargets(services.grafana!)).toEqual([3000]);
     expect(publishedTargets(services.proxy!)).toEqual([443, 80]);
     expect(publishedTargets(services.api!)).toEqual([]);
     expect(services.api!.expose?.map(String)).toEqual(['3000']);
@@ -252,6 +254,8 @@ describe('docker-compose.yml', () => {
       api: { 'temporal-setup': 'service_completed_successfully', 'record-migrate': 'service_completed_successfully' },
       postgresql: {},
       mailpit: {},
+      prometheus: {},
+      grafana: { prometheus: 'service_healthy' },
     };
     for (const [name, s] of Object.entries(services)) {
       expect({ name, depends_on: dependsOn(s) }).toEqual({ name, depends_on: expected[name] });
@@ -266,7 +270,9 @@ describe('docker-compose.yml', () => {
     expect(services.postgresql!.volumes).toContain('postgres-data:/var/lib/postgresql/data');
     expect(services.mailpit!.volumes).toContain('mailpit-data:/data');
     expect(services.proxy!.volumes).toContain('caddy-data:/data');
-    expect(Object.keys(compose.volumes ?? {}).sort()).toEqual(['caddy-config', 'caddy-data', 'mailpit-data', 'postgres-data']);
+    expect(services.prometheus!.volumes).toContain('prometheus-data:/prometheus');
+    expect(services.grafana!.volumes).toContain('grafana-data:/var/lib/grafana');
+    expect(Object.keys(compose.volumes ?? {}).sort()).toEqual(['caddy-config', 'caddy-data', 'grafana-data', 'mailpit-data', 'postgres-data', 'prometheus-data']);
   });
 
   describe.each(ENGINE)('the %s service environment', (which) => {
@@ -331,13 +337,13 @@ describe('docker-compose.yml', () => {
     expect(envOf(services.worker!).WORKER_HEALTH_FILE).toMatch(/^\/tmp\//);
   });
 
-  test('Temporal gRPC, the Web UI and Mailpit (no authentication of their own) are published on loopback only', () => {
-    for (const name of ['temporal', 'temporal-ui', 'mailpit']) {
+  test('Temporal gRPC, the Web UI, Mailpit, Prometheus (no authentication of their own) and Grafana are published on loopback only', () => {
+    for (const name of ['temporal', 'temporal-ui', 'mailpit', 'prometheus', 'grafana']) {
       expect({ name, hostIps: publishedHostIps(services[name]!) }).toEqual({ name, hostIps: ['127.0.0.1'] });
     }
     expect(exampleEnv.get('ADMIN_BIND_ADDRESS')).toBe('127.0.0.1');
     // The default holds without a .env too.
-    for (const name of ['temporal', 'temporal-ui', 'mailpit']) {
+    for (const name of ['temporal', 'temporal-ui', 'mailpit', 'prometheus', 'grafana']) {
       const raw = rawCompose.services[name]!.ports!.map(String);
       expect(raw.every((p) => p.startsWith('${ADMIN_BIND_ADDRESS:-127.0.0.1}:'))).toBe(true);
     }
@@ -394,6 +400,54 @@ describe('docker-compose.yml', () => {
       while (j >= 0 && /^[A-Z_]+=/.test(lines[j]!)) j--;
       expect({ line, commented: j >= 0 && lines[j]!.startsWith('#') }).toEqual({ line, commented: true });
     }
+  });
+});
+
+describe('monitoring: Prometheus (deploy/prometheus) and Grafana (deploy/grafana)', () => {
+  interface ScrapeConfig {
+    job_name: string;
+    static_configs?: { targets: string[] }[];
+    dns_sd_configs?: { names: string[]; port: number }[];
+  }
+  const prometheus = parse(read('deploy/prometheus/prometheus.yml')) as { rule_files: string[]; scrape_configs: ScrapeConfig[] };
+  const job = (name: string) => prometheus.scrape_configs.find((c) => c.job_name === name);
+  const mountOf = (service: Service, source: string) =>
+    (service.volumes ?? []).map(String).find((v) => v.startsWith(`${source}:`))?.split(':')[1];
+
+  test('Prometheus is the version promtool is built from (scripts/promtool.ts), so the rules tested are the rules run', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PROMETHEUS_MODULE_VERSION } = require('../../scripts/promtool') as { PROMETHEUS_MODULE_VERSION: string };
+    const [, minorPatch] = /^v0\.3(\d\d\.\d+)$/.exec(PROMETHEUS_MODULE_VERSION) ?? [];
+    expect(services.prometheus!.image).toBe(`prom/prometheus:v3.${Number(minorPatch!.split('.')[0])}.${minorPatch!.split('.')[1]}`);
+  });
+
+  test("Prometheus reads deploy/prometheus and scrapes the API's, every worker replica's and the Temporal server's metrics where compose serves them", () => {
+    expect(mountOf(services.prometheus!, './deploy/prometheus')).toBe('/etc/prometheus');
+    expect(asArgs(services.prometheus!.command)).toContain('--config.file=/etc/prometheus/prometheus.yml');
+    expect(prometheus.rule_files).toEqual(['alerts.yml']);
+    expect(job('uep-api')?.static_configs?.[0]?.targets).toEqual([`api:${envOf(services.api!).API_PORT}`]);
+    expect(job('uep-worker')?.dns_sd_configs?.[0]).toMatchObject({ names: ['worker'], port: Number(envOf(services.worker!).WORKER_METRICS_PORT) });
+    const temporalMetrics = envOf(services.temporal!).PROMETHEUS_ENDPOINT!.split(':')[1];
+    expect(job('temporal')?.static_configs?.[0]?.targets).toEqual([`temporal:${temporalMetrics}`]);
+    expect(services.temporal!.expose?.map(String)).toContain(temporalMetrics);
+  });
+
+  test('Grafana gets the Prometheus data source and the dashboard from files, and an admin password from .env (required)', () => {
+    const grafana = services.grafana!;
+    const provisioning = mountOf(grafana, './deploy/grafana/provisioning');
+    const dashboards = mountOf(grafana, './deploy/grafana/dashboards');
+    expect(provisioning).toBe('/etc/grafana/provisioning');
+    const datasources = parse(read('deploy/grafana/provisioning/datasources/prometheus.yml')) as { datasources: { uid: string; url: string; type: string }[] };
+    expect(datasources.datasources).toEqual([expect.objectContaining({ type: 'prometheus', url: 'http://prometheus:9090' })]);
+    const providers = parse(read('deploy/grafana/provisioning/dashboards/uep.yml')) as { providers: { options: { path: string } }[] };
+    expect(providers.providers.map((p) => p.options.path)).toEqual([dashboards]);
+    // every panel queries the provisioned data source
+    const dashboard = JSON.parse(read('deploy/grafana/dashboards/uep-engine.json')) as { panels: { type: string; datasource?: { uid: string } }[] };
+    const uids = new Set(dashboard.panels.filter((p) => p.type !== 'row').map((p) => p.datasource?.uid));
+    expect([...uids]).toEqual([datasources.datasources[0]!.uid]);
+    expect(envOf(grafana).GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH).toBe(`${dashboards}/uep-engine.json`);
+    expect(String(envOf(rawCompose.services.grafana!).GF_SECURITY_ADMIN_PASSWORD)).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD:\?/);
+    expect(envOf(grafana).GF_AUTH_ANONYMOUS_ENABLED).toBe('false');
   });
 });
 

@@ -40,6 +40,8 @@ const VIOLATIONS: [string, string, string, string][] = [
   ['bench: no test/', 'bench/probe.ts', "import { PATCH } from '../test/replay/changed-workflow';", PATHS],
   ['testkit: no test/', 'testkit/probe.ts', "import { PATCH } from '../test/replay/changed-workflow';", PATHS],
   ['testkit: no bench/', 'testkit/probe.ts', "import { summarize } from '../bench/stats';", PATHS],
+  ['cli: nothing of the engine', 'cli/probe.ts', "import { BODY } from '../domain/vocabulary';", PATHS],
+  ['cli: no Temporal SDK', 'cli/probe.ts', "import { Client } from '@temporalio/client';", IMPORTS],
 ];
 
 /** [file, an import the architecture allows there] */
@@ -56,6 +58,7 @@ const ALLOWED: [string, string][] = [
   ['scripts/probe.ts', "import { startDevServer } from '../testkit/temporal';"],
   ['bench/probe.ts', "import { startDevServer } from '../testkit/temporal';"],
   ['testkit/probe.ts', "import { BODY } from '../domain/vocabulary';"],
+  ['cli/probe.ts', "import type { paths } from '../console/src/openapi';\nimport { apiClient } from './client';"],
 ];
 
 /** Each probe exports what it imports, so no unrelated rule (unused variables) speaks. */

@@ -91,7 +91,7 @@ test("a notice to a body with no route: an ERROR line naming it, a metric, a ret
   expect(errors[0]).toMatchObject({ service: 'uep-worker', unrouted: [BODY.SECAS], workflowId: entryIdFor(partyId), activityType: 'deliverNotification' });
 
   const metrics = await (await fetch(metricsUrl)).text();
-  expect(metrics).toMatch(/^uep_notifications_unrouted\{[^}]*kind="AT_RISK"[^}]*\} [1-9]/m);
+  expect(metrics).toMatch(/^uep_notifications_unrouted_total\{[^}]*kind="AT_RISK"[^}]*\} [1-9]/m);
   await handle.terminate('test done');
 });
 
