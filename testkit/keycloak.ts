@@ -1,0 +1,118 @@
+/**
+ * Keycloak, the identity provider the sign-in tests run against: the pinned distribution from Maven
+ * Central (org.keycloak:keycloak-quarkus-dist) unpacked once into the shared cache, started in dev
+ * mode on loopback with the realm of deploy/keycloak/uep-realm.json imported. Starting it takes tens
+ * of seconds on a loaded machine: a test run starts it once (test/api/sign-in.test.ts).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from './ports';
+
+export const KEYCLOAK_VERSION = '26.4.7';
+export const KEYCLOAK_REALM = 'uep';
+export const KEYCLOAK_REALM_FILE = path.resolve(__dirname, '..', 'deploy', 'keycloak', 'uep-realm.json');
+/** Java 21+ runs Keycloak 26; the machines' default java is older. */
+export const KEYCLOAK_JAVA_HOME = process.env.KEYCLOAK_JAVA_HOME ?? '/usr/lib/jvm/temurin-25-jdk-amd64';
+
+export function keycloakHome(env: NodeJS.ProcessEnv = process.env): string {
+  const root = env.UEP_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'uep-engine');
+  return path.join(root, `keycloak-${KEYCLOAK_VERSION}`);
+}
+
+/** The unpacked distribution, fetched through Maven (which checks Central's checksums) when missing. */
+export function ensureKeycloak(): string {
+  const home = keycloakHome();
+  if (existsSync(path.join(home, 'bin', 'kc.sh'))) return home;
+  const work = mkdtempSync(path.join(tmpdir(), 'uep-keycloak-'));
+  try {
+    execFileSync(
+      'mvn',
+      ['-q', '-B', 'dependency:copy', `-Dartifact=org.keycloak:keycloak-quarkus-dist:${KEYCLOAK_VERSION}:zip`, `-DoutputDirectory=${work}`],
+      { stdio: ['ignore', 'inherit', 'inherit'], cwd: work },
+    );
+    execFileSync('unzip', ['-q', path.join(work, `keycloak-quarkus-dist-${KEYCLOAK_VERSION}.zip`), '-d', work], { stdio: 'inherit' });
+    const unpacked = readdirSync(work).find((f) => f.startsWith('keycloak-') && !f.endsWith('.zip'));
+    if (!unpacked) throw new Error(`the Keycloak ${KEYCLOAK_VERSION} zip held no keycloak-* folder`);
+    mkdirSync(path.dirname(home), { recursive: true });
+    renameSync(path.join(work, unpacked), home);
+    return home;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export interface RunningKeycloak {
+  url: string;
+  issuer: string;
+  /** Undefined for a Keycloak this process did not start. */
+  process: ChildProcess | undefined;
+  startedInMs: number;
+  stop(): Promise<void>;
+}
+
+/** Starts Keycloak in dev mode with the repo's realm; resolves when the realm's discovery answers. */
+export async function startKeycloak(port: number, opts: { timeoutMs?: number } = {}): Promise<RunningKeycloak> {
+  const home = ensureKeycloak();
+  const data = mkdtempSync(path.join(tmpdir(), 'uep-keycloak-data-'));
+  // --import-realm reads the distribution's data/import folder (a realm already there is kept)
+  const importDir = path.join(home, 'data', 'import');
+  mkdirSync(importDir, { recursive: true });
+  copyFileSync(KEYCLOAK_REALM_FILE, path.join(importDir, 'uep-realm.json'));
+  const started = Date.now();
+  const child = spawn(
+    path.join(home, 'bin', 'kc.sh'),
+    ['start-dev', '--http-port', String(port), '--http-host', '127.0.0.1', '--import-realm', `--http-management-port=0`],
+    {
+      env: {
+        ...process.env,
+        JAVA_HOME: KEYCLOAK_JAVA_HOME,
+        // its own data folder: parallel runs never share an H2 database
+        KC_DB_URL: `jdbc:h2:file:${path.join(data, 'keycloakdb')};NON_KEYWORDS=VALUE`,
+        KC_LOG_LEVEL: 'warn',
+        KC_HEALTH_ENABLED: 'false',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const url = `http://127.0.0.1:${port}`;
+  const issuer = `${url}/realms/${KEYCLOAK_REALM}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.pid) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      process.kill(-child.pid, 'SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+    }
+    rmSync(data, { recursive: true, force: true });
+  };
+  const deadline = started + (opts.timeoutMs ?? 240_000);
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`Keycloak exited (${child.exitCode}) before it answered:\n${output}`);
+    const ok = await fetch(`${issuer}/.well-known/openid-configuration`).then((r) => r.ok, () => false);
+    if (ok) return { url, issuer, process: child, startedInMs: Date.now() - started, stop };
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await stop();
+  throw new Error(`Keycloak did not answer within ${opts.timeoutMs ?? 240_000} ms:\n${output}`);
+}
+
+/**
+ * The Keycloak a test file signs in at: a fresh one on a free port, or the one already running at
+ * UEP_TEST_KEYCLOAK_URL (started with the same realm, e.g. by a previous `startKeycloak`), which
+ * saves its start while working on the tests.
+ */
+export async function keycloakForTests(): Promise<RunningKeycloak> {
+  const given = process.env.UEP_TEST_KEYCLOAK_URL;
+  if (!given) return startKeycloak(await freePort());
+  const url = given.replace(/\/$/, '');
+  return { url, issuer: `${url}/realms/${KEYCLOAK_REALM}`, process: undefined, startedInMs: 0, stop: async () => undefined };
+}
