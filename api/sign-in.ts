@@ -51,6 +51,13 @@ export function wordsPage(res: Response, status: number, title: string, paragrap
     );
 }
 
+/** The check a refused answer failed: openid-client's error wraps the precise one ("unexpected JWT "iss" claim value"). */
+function foundIn(err: unknown): string {
+  const precise = (err as { cause?: unknown }).cause;
+  const message = precise instanceof Error ? precise.message : err instanceof Error ? err.message : String(err);
+  return message.replace(/\.$/, '');
+}
+
 /** What the console is for, in words, from the page a person asked for. */
 function placeOf(returnTo: string): string {
   const body = /[?&]body=([A-Z_]+)/.exec(returnTo)?.[1];
@@ -140,7 +147,7 @@ export function signInRouter({ config, rp, sessions, now, logger }: SignInDeps):
         'You are not signed in',
         [
           'The answer from your organisation’s sign-in service did not pass the engine’s checks, so nobody was signed in. Try again; if it happens again, tell your administrator.',
-          `What the engine found: ${(err as Error).message}.`,
+          `What the engine found: ${foundIn(err)}.`,
         ],
         signInAgain,
       );

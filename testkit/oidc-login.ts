@@ -73,7 +73,13 @@ export interface SignedIn {
 }
 
 /** /auth/sign-in?next=... to the IdP's answer at the callback; the password step only when the IdP has no session yet. */
-export async function signInThroughIdp(jar: CookieJar, baseUrl: string, next: string, user: { username: string; password: string }): Promise<SignedIn> {
+export async function signInThroughIdp(
+  jar: CookieJar,
+  baseUrl: string,
+  next: string,
+  user: { username: string; password: string },
+  opts: { asIssued?: (callbackUrl: string) => string } = {},
+): Promise<SignedIn> {
   const started = performance.now();
   const start = await step(jar, `${baseUrl}/auth/sign-in?next=${encodeURIComponent(next)}`);
   if (start.res.status !== 303) throw new Error(`sign-in answered ${start.res.status}: ${start.text.slice(0, 500)}`);
@@ -86,7 +92,7 @@ export async function signInThroughIdp(jar: CookieJar, baseUrl: string, next: st
     });
   }
   if (at.res.status !== 302 && at.res.status !== 303) throw new Error(`the IdP answered ${at.res.status}: ${at.text.slice(0, 1000)}`);
-  const callbackUrl = locationOf(at);
+  const callbackUrl = (opts.asIssued ?? ((u: string) => u))(locationOf(at));
   const callback = await step(jar, callbackUrl);
   return { callbackUrl, callback, ms: performance.now() - started };
 }

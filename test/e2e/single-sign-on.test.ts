@@ -7,7 +7,8 @@
 import type { Page } from 'playwright-core';
 import type { AuditTrailResponse, PrincipalResponse } from '../../api/schemas';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
-import { call } from '../../testkit/api-harness';
+import { call, startHarness, type Harness } from '../../testkit/api-harness';
+import { LIE, startIdpFacade, type IdpFacade, type Lie } from '../../testkit/idp-facade';
 import { launchBrowser, type Browser } from '../../testkit/browser';
 import { startConsoleStack, type ConsoleStack } from '../../testkit/console-stack';
 import { keycloakForTests, type RunningKeycloak } from '../../testkit/keycloak';
@@ -163,6 +164,52 @@ describe('the console signs in through the identity provider', () => {
     const jar = new CookieJar();
     const signedIn = await signInThroughIdp(jar, base(), 'https://evil.example/phish', DARA);
     expect(locationOf(signedIn.callback)).toBe(`${base()}/app/`);
+  });
+});
+
+describe('the ID token is checked: a lying identity provider signs nobody in', () => {
+  let facade: IdpFacade;
+  let lied: Harness;
+  beforeAll(async () => {
+    facade = await startIdpFacade(kc.issuer);
+    lied = await startHarness(stack.env, {
+      settings: { OIDC_ISSUER_URL: facade.issuer, OIDC_CLIENT_ID: 'uep-console', OIDC_CLIENT_SECRET: 'uep-console-dev-secret', OIDC_ALLOW_HTTP: 'true' },
+    });
+  });
+  afterAll(async () => {
+    await lied?.close();
+    await facade?.close();
+  });
+
+  const signInSaying = async (lie: Lie) => {
+    facade.lie = lie;
+    const jar = new CookieJar();
+    const { callback } = await signInThroughIdp(jar, lied.baseUrl, '/app/', DARA, { asIssued: (u) => facade.asIssued(u) });
+    return { status: callback.res.status, words: callback.text.replace(/&#34;/g, '"'), session: jar.get(lied.baseUrl, 'uep_session') };
+  };
+
+  test('the honest ID token, re-signed by the facade, signs in (the harness itself is sound)', async () => {
+    expect(await signInSaying(LIE.HONEST)).toMatchObject({ status: 303, session: expect.any(String) });
+  });
+
+  test.each([
+    [LIE.TAMPERED, 'signature'],
+    [LIE.EXPIRED, '"exp"'],
+    [LIE.WRONG_ISSUER, '"iss"'],
+    [LIE.WRONG_AUDIENCE, '"aud"'],
+  ])('an ID token %s is refused in words, and no session starts', async (lie, found) => {
+    const answer = await signInSaying(lie);
+    expect(answer.status).toBe(401);
+    expect(answer.words).toContain('did not pass the engine’s checks, so nobody was signed in');
+    expect(answer.words).toContain(found);
+    expect(answer.session).toBeUndefined();
+  });
+
+  test('an ID token without the group claim is refused in words, and no session starts', async () => {
+    const answer = await signInSaying(LIE.NO_GROUPS);
+    expect(answer.status).toBe(403);
+    expect(answer.words).toContain('your sign-in service did not say which groups you are in (no "groups" claim)');
+    expect(answer.session).toBeUndefined();
   });
 });
 
