@@ -1,17 +1,20 @@
 import { z } from 'zod';
 import { flag } from './env';
 
+/** An optional setting where empty means unset (compose passes `${NAME:-}` through as ''). */
+const unsetWhenEmpty = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
 /**
  * Single sign-on for the console (OpenID Connect, authorization code with PKCE) and OAuth access
  * tokens for machines. Without OIDC_ISSUER_URL the console signs in with a bearer token as before.
  */
 export const oidcEnvSchema = z.object({
   /** The identity provider's issuer (Keycloak: https://host/realms/<realm>; Entra ID: https://login.microsoftonline.com/<tenant>/v2.0). */
-  OIDC_ISSUER_URL: z.url().optional(),
+  OIDC_ISSUER_URL: unsetWhenEmpty(z.url()),
   /** The console's client at the IdP; its redirect URI is API_PUBLIC_URL + /auth/callback. */
   OIDC_CLIENT_ID: z.string().min(1).default('uep-console'),
   /** The client's secret (a confidential client); unset for a public client (PKCE alone). */
-  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: unsetWhenEmpty(z.string().min(1)),
   OIDC_SCOPES: z.string().default('openid profile email'),
   /** An IdP reached over plain http (a local Keycloak, the dev provider of npm start); never in production. */
   OIDC_ALLOW_HTTP: flag(false),
@@ -27,6 +30,6 @@ export const oidcEnvSchema = z.object({
   /** ... and this long after sign-in, however busy. */
   SESSION_MAX_HOURS: z.coerce.number().positive().default(10),
   /** Machines: the audience OAuth access tokens must carry to be accepted beside bearer tokens (unset: none are). */
-  OIDC_API_AUDIENCE: z.string().min(1).optional(),
+  OIDC_API_AUDIENCE: unsetWhenEmpty(z.string().min(1)),
 });
 export type OidcEnv = z.infer<typeof oidcEnvSchema>;

@@ -5,7 +5,7 @@
  * of seconds on a loaded machine: a test run starts it once (test/api/sign-in.test.ts).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from './ports';
@@ -13,8 +13,22 @@ import { freePort } from './ports';
 export const KEYCLOAK_VERSION = '26.4.7';
 export const KEYCLOAK_REALM = 'uep';
 export const KEYCLOAK_REALM_FILE = path.resolve(__dirname, '..', 'deploy', 'keycloak', 'uep-realm.json');
-/** Java 21+ runs Keycloak 26; the machines' default java is older. */
-export const KEYCLOAK_JAVA_HOME = process.env.KEYCLOAK_JAVA_HOME ?? '/usr/lib/jvm/temurin-25-jdk-amd64';
+/** Keycloak 26 needs Java 21 or later; a machine's default java may be older. */
+const JAVA_MIN = 21;
+
+/** KEYCLOAK_JAVA_HOME, else the newest JDK under /usr/lib/jvm that is recent enough (by its release file). */
+export function keycloakJavaHome(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.KEYCLOAK_JAVA_HOME) return env.KEYCLOAK_JAVA_HOME;
+  const jvms = existsSync('/usr/lib/jvm') ? readdirSync('/usr/lib/jvm') : [];
+  const versions = jvms.flatMap((dir) => {
+    const release = path.join('/usr/lib/jvm', dir, 'release');
+    const major = existsSync(release) ? Number(/JAVA_VERSION="(\d+)/.exec(readFileSync(release, 'utf8'))?.[1]) : NaN;
+    return major >= JAVA_MIN ? [{ home: path.join('/usr/lib/jvm', dir), major }] : [];
+  });
+  const newest = versions.sort((a, b) => b.major - a.major)[0];
+  if (!newest) throw new Error(`Keycloak ${KEYCLOAK_VERSION} needs Java ${JAVA_MIN}+: install a JDK under /usr/lib/jvm or set KEYCLOAK_JAVA_HOME`);
+  return newest.home;
+}
 
 export function keycloakHome(env: NodeJS.ProcessEnv = process.env): string {
   const root = env.UEP_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'uep-engine');
@@ -67,7 +81,7 @@ export async function startKeycloak(port: number, opts: { timeoutMs?: number } =
     {
       env: {
         ...process.env,
-        JAVA_HOME: KEYCLOAK_JAVA_HOME,
+        JAVA_HOME: keycloakJavaHome(),
         // its own data folder: parallel runs never share an H2 database
         KC_DB_URL: `jdbc:h2:file:${path.join(data, 'keycloakdb')};NON_KEYWORDS=VALUE`,
         KC_LOG_LEVEL: 'warn',
