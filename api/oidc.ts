@@ -8,6 +8,7 @@ import * as client from 'openid-client';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { BODY, type Body, type Principal } from '../domain/vocabulary';
 import type { ApiConfig } from './config';
+import { ID_PATTERN } from './schemas';
 
 /** The path the IdP sends a person back to; register API_PUBLIC_URL + this at the IdP. */
 export const CALLBACK_PATH = '/auth/callback';
@@ -23,6 +24,7 @@ type OidcSettings = Pick<
   | 'OIDC_GROUP_DCC'
   | 'OIDC_GROUP_SEC_PANEL'
   | 'OIDC_GROUP_OPS'
+  | 'OIDC_PARTY_GROUP_PREFIX'
   | 'OIDC_API_AUDIENCE'
 >;
 
@@ -56,15 +58,21 @@ export function principalFromClaims(claims: Claims, s: OidcSettings): Identified
   const groups = Array.isArray(raw) ? raw.filter((g): g is string => typeof g === 'string') : typeof raw === 'string' ? [raw] : [];
   const names = groupsOfBodies(s);
   const body = names.find(([group]) => groups.includes(group) || groups.includes(`/${group}`))?.[1];
+  const sub = text(claims.sub);
+  const partyIds = groups.map((g) => g.replace(/^\//, '')).filter((g) => g.startsWith(s.OIDC_PARTY_GROUP_PREFIX)).map((g) => g.slice(s.OIDC_PARTY_GROUP_PREFIX.length));
+  const partyId = partyIds.find((p) => ID_PATTERN.test(p));
+  if (!body && partyId && sub) {
+    if (partyIds.length > 1) return { ok: false, who, why: `you are in the groups of more than one Party (${partyIds.join(', ')}); a person acts for one Party` };
+    return { ok: true, principal: { body: BODY.PARTY, id: sub, partyId, name, ...(email ? { email } : {}) } };
+  }
   if (!body) {
-    const which = names.map(([group]) => group).join(', ');
+    const which = [...names.map(([group]) => group), `${s.OIDC_PARTY_GROUP_PREFIX}<party id>`].join(', ');
     const why =
       raw === undefined
         ? `your sign-in service did not say which groups you are in (no "${s.OIDC_GROUPS_CLAIM}" claim)`
         : `you are in none of the groups ${which}`;
     return { ok: false, who, why };
   }
-  const sub = text(claims.sub);
   if (!sub) return { ok: false, who, why: 'your sign-in service did not name you (no "sub" claim)' };
   return { ok: true, principal: { body, id: sub, name, ...(email ? { email } : {}) } };
 }

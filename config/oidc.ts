@@ -25,6 +25,8 @@ export const oidcEnvSchema = z.object({
   OIDC_GROUP_DCC: z.string().min(1).default('uep-dcc'),
   OIDC_GROUP_SEC_PANEL: z.string().min(1).default('uep-sec-panel'),
   OIDC_GROUP_OPS: z.string().min(1).default('uep-ops'),
+  /** A group named this prefix + a party id makes a person that Party's (e.g. uep-party-ACME-ENERGY). */
+  OIDC_PARTY_GROUP_PREFIX: z.string().min(1).default('uep-party-'),
   /** A console session ends after this long without a request ... */
   SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
   /** ... and this long after sign-in, however busy. */

@@ -17,6 +17,10 @@ import { uniquePartyId } from '../../testkit/temporal';
 
 const DARA = { username: 'dara.okafor', password: 'uep-dev-password' };
 const NINA = { username: 'nina.newcomer', password: 'uep-dev-password' };
+/** In the realm's group uep-party-SSO-ACME, and uep-party-SSO-OTHER. */
+const PAT = { username: 'pat.contact', password: 'uep-dev-password' };
+const QUINN = { username: 'quinn.other', password: 'uep-dev-password' };
+const ACME = 'SSO-ACME';
 
 let kc: RunningKeycloak;
 let stack: ConsoleStack;
@@ -37,6 +41,9 @@ beforeAll(async () => {
     now: () => Date.now() + skewMs,
   });
   browser = await launchBrowser();
+  // the Party whose people the realm knows (its group), started once
+  const started = await call(stack.baseUrl, 'POST', '/v1/entries', { token: stack.tokens.ops, body: startBodyAcceded(ACME, { partyName: 'SSO Acme Energy' }) });
+  expect(started.status).toBe(201);
 }, 400_000);
 afterAll(async () => {
   await browser?.close();
@@ -160,6 +167,19 @@ describe('the console signs in through the identity provider', () => {
     expect(jar.get(base(), 'uep_session')).toBeUndefined();
   });
 
+  test('a Party’s person, from the Party’s group at the IdP, acts for that Party only', async () => {
+    const pat = new CookieJar();
+    await signInThroughIdp(pat, base(), `/app/entries/${ACME}`, PAT);
+    expect((await call<PrincipalResponse>(base(), 'GET', '/v1/me', withSession(pat))).json).toMatchObject({ body: 'PARTY', partyId: ACME, name: 'Pat Contact' });
+    expect((await call(base(), 'GET', `/v1/entries/${ACME}`, withSession(pat))).status).toBe(200);
+
+    const quinn = new CookieJar();
+    await signInThroughIdp(quinn, base(), `/app/entries/${ACME}`, QUINN);
+    const refused = await call<{ error: { message: string } }>(base(), 'GET', `/v1/entries/${ACME}`, withSession(quinn));
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.message).toBe('A Party acts only for itself');
+  });
+
   test('an open redirect is not offered: next must be a console page', async () => {
     const jar = new CookieJar();
     const signedIn = await signInThroughIdp(jar, base(), 'https://evil.example/phish', DARA);
@@ -189,7 +209,9 @@ describe('the ID token is checked: a lying identity provider signs nobody in', (
   };
 
   test('the honest ID token, re-signed by the facade, signs in (the harness itself is sound)', async () => {
-    expect(await signInSaying(LIE.HONEST)).toMatchObject({ status: 303, session: expect.any(String) });
+    const answer = await signInSaying(LIE.HONEST);
+    expect(answer.status).toBe(303);
+    expect(answer.session).toMatch(/^[\w-]{43}$/);
   });
 
   test.each([
@@ -304,13 +326,6 @@ describe('machines', () => {
 });
 
 describe('in Chromium', () => {
-  async function signInAtKeycloak(page: Page, user: { username: string; password: string }): Promise<void> {
-    await page.locator('#kc-form-login').waitFor();
-    await page.locator('#username').fill(user.username);
-    await page.locator('#password').fill(user.password);
-    await page.locator('#kc-login').click();
-  }
-
   test('a DCC officer signs in through Keycloak and records a decision; a second tab and an email link open signed in; sign-out ends both', async () => {
     const partyId = await entryAwaitingDcc();
     const tab = await browser.newPage();
@@ -354,6 +369,41 @@ describe('in Chromium', () => {
     for (const p of [tab, second, fromEmail]) await p.close();
   });
 });
+
+describe('a Party in Chromium', () => {
+  test('the Party’s contact follows the link to its entry, signs in and lands on it; a person of another Party is refused in words', async () => {
+    const link = `${base()}/app/entries/${ACME}`;
+    const patsBrowser = await launchBrowser();
+    const quinnsBrowser = await launchBrowser();
+    try {
+      const pat = await patsBrowser.newPage();
+      await pat.goto(link);
+      await signInAtKeycloak(pat, PAT);
+      await pat.getByRole('heading', { name: 'What we need from you' }).waitFor();
+      expect(pat.url()).toBe(link);
+      await expectText(pat, 'Signed in as Pat Contact');
+
+      const quinn = await quinnsBrowser.newPage();
+      await quinn.goto(link);
+      await signInAtKeycloak(quinn, QUINN);
+      await expectText(quinn, 'Signed in as Quinn Other');
+      const problem = quinn.getByRole('alert');
+      await problem.waitFor();
+      expect(await problem.textContent()).toContain('You may not do this. A Party acts only for itself');
+      expect(await quinn.getByRole('heading', { name: 'What we need from you' }).count()).toBe(0);
+    } finally {
+      await patsBrowser.close();
+      await quinnsBrowser.close();
+    }
+  });
+});
+
+async function signInAtKeycloak(page: Page, user: { username: string; password: string }): Promise<void> {
+  await page.locator('#kc-form-login').waitFor();
+  await page.locator('#username').fill(user.username);
+  await page.locator('#password').fill(user.password);
+  await page.locator('#kc-login').click();
+}
 
 async function expectText(page: Page, text: string): Promise<void> {
   await page.getByText(text).first().waitFor();
