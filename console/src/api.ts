@@ -39,10 +39,21 @@ export function authHeaders(method = 'GET'): Record<string, string> {
   return csrf && !['GET', 'HEAD'].includes(method) ? { 'X-CSRF-Token': csrf } : {};
 }
 
+/** Set once the browser's session named someone: a 401 after that means the session has ended. */
+let signedInBySession = false;
+export function markSignedInBySession(): void {
+  signedInBySession = !session.token();
+}
+
 const bearer: Middleware = {
   onRequest({ request }) {
     for (const [name, value] of Object.entries(authHeaders(request.method))) request.headers.set(name, value);
     return request;
+  },
+  onResponse({ response }) {
+    // signed out in another tab, or the session's time is up: sign in again, back to this page
+    if (response.status === 401 && signedInBySession && !session.token()) signInAtIdp();
+    return response;
   },
 };
 

@@ -1,7 +1,7 @@
 /** The UEP console: sign in, then the views each kind of user needs, under /app. */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, session, signInAtIdp, signOutOfSession, singleSignOn, type Principal } from './api';
+import { api, markSignedInBySession, session, signInAtIdp, signOutOfSession, singleSignOn, type Principal } from './api';
 import { words } from './format';
 import { href, navigate, useRoute, type Route } from './router';
 import { Loading } from './ui';
@@ -65,7 +65,10 @@ function App() {
   useEffect(() => {
     if (principal !== undefined) return;
     void api.GET('/v1/me').then(async ({ data }) => {
-      if (data) return setPrincipal(data);
+      if (data) {
+        markSignedInBySession();
+        return setPrincipal(data);
+      }
       session.signOut();
       const viaIdp = await singleSignOn();
       setSso(viaIdp);

@@ -362,8 +362,9 @@ describe('in Chromium', () => {
 
     await tab.getByRole('button', { name: 'Sign out' }).click();
     await tab.getByRole('heading', { name: 'You are signed out' }).waitFor();
-    await second.reload();
-    await second.locator('#kc-form-login').waitFor(); // back at the IdP, asked for the password
+    // the second tab, still showing the inbox, learns at its next click: back at the IdP, asked for the password
+    await second.getByRole('link', { name: 'Entries' }).click();
+    await second.locator('#kc-form-login').waitFor();
     await fromEmail.reload();
     await fromEmail.locator('#kc-form-login').waitFor();
     for (const p of [tab, second, fromEmail]) await p.close();
