@@ -12,6 +12,8 @@ import { freePort } from './ports';
 
 export const KEYCLOAK_VERSION = '26.4.7';
 export const KEYCLOAK_REALM = 'uep';
+/** The master realm's admin of a test Keycloak (dev mode, loopback only): tests rotate keys with it. */
+export const KEYCLOAK_TEST_ADMIN = { username: 'admin', password: 'uep-test-admin' };
 export const KEYCLOAK_REALM_FILE = path.resolve(__dirname, '..', 'deploy', 'keycloak', 'uep-realm.json');
 /** Keycloak 26 needs Java 21 or later; a machine's default java may be older. */
 const JAVA_MIN = 21;
@@ -85,6 +87,8 @@ export async function startKeycloak(port: number, opts: { timeoutMs?: number } =
         // its own data folder: parallel runs never share an H2 database
         KC_DB_URL: `jdbc:h2:file:${path.join(data, 'keycloakdb')};NON_KEYWORDS=VALUE`,
         KC_LOG_LEVEL: 'warn',
+        KC_BOOTSTRAP_ADMIN_USERNAME: KEYCLOAK_TEST_ADMIN.username,
+        KC_BOOTSTRAP_ADMIN_PASSWORD: KEYCLOAK_TEST_ADMIN.password,
         KC_HEALTH_ENABLED: 'false',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -129,4 +133,31 @@ export async function keycloakForTests(): Promise<RunningKeycloak> {
   if (!given) return startKeycloak(await freePort());
   const url = given.replace(/\/$/, '');
   return { url, issuer: `${url}/realms/${KEYCLOAK_REALM}`, process: undefined, startedInMs: 0, stop: async () => undefined };
+}
+
+/** Gives the realm a new signing key, preferred from now on (a key rotation at the IdP); returns its kid. */
+export async function rotateRealmKey(kc: Pick<RunningKeycloak, 'url'>): Promise<string> {
+  const login = await fetch(`${kc.url}/realms/master/protocol/openid-connect/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', ...KEYCLOAK_TEST_ADMIN }),
+  });
+  const { access_token: admin } = (await login.json()) as { access_token: string };
+  const headers = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
+  const realm = (await (await fetch(`${kc.url}/admin/realms/${KEYCLOAK_REALM}`, { headers })).json()) as { id: string };
+  const added = await fetch(`${kc.url}/admin/realms/${KEYCLOAK_REALM}/components`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      name: `rotated-${Date.now()}`,
+      providerId: 'rsa-generated',
+      providerType: 'org.keycloak.keys.KeyProvider',
+      parentId: realm.id,
+      config: { priority: [String(1000 + (Date.now() % 100_000))], keySize: ['2048'], active: ['true'], enabled: ['true'], algorithm: ['RS256'] },
+    }),
+  });
+  if (added.status !== 201) throw new Error(`Keycloak refused the new key: ${added.status} ${await added.text()}`);
+  const keys = (await (await fetch(`${kc.url}/admin/realms/${KEYCLOAK_REALM}/keys`, { headers })).json()) as { active: Record<string, string> };
+  const kid = keys.active.RS256;
+  if (!kid) throw new Error('the realm has no active RS256 key');
+  return kid;
 }

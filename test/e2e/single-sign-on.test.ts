@@ -11,7 +11,7 @@ import { call, startHarness, type Harness } from '../../testkit/api-harness';
 import { LIE, startIdpFacade, type IdpFacade, type Lie } from '../../testkit/idp-facade';
 import { launchBrowser, type Browser } from '../../testkit/browser';
 import { startConsoleStack, type ConsoleStack } from '../../testkit/console-stack';
-import { keycloakForTests, type RunningKeycloak } from '../../testkit/keycloak';
+import { keycloakForTests, rotateRealmKey, type RunningKeycloak } from '../../testkit/keycloak';
 import { CookieJar, locationOf, signInThroughIdp, step } from '../../testkit/oidc-login';
 import { uniquePartyId } from '../../testkit/temporal';
 
@@ -289,14 +289,6 @@ describe('sessions end', () => {
 });
 
 describe('machines', () => {
-  async function clientCredentials(): Promise<string> {
-    const res = await fetch(`${kc.issuer}/protocol/openid-connect/token`, {
-      method: 'POST',
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'uep-integration', client_secret: 'uep-integration-dev-secret' }),
-    });
-    return ((await res.json()) as { access_token: string }).access_token;
-  }
-
   test('an OAuth access token from client credentials is accepted beside the hashed bearer tokens', async () => {
     const token = await clientCredentials();
     const me = await call<PrincipalResponse>(base(), 'GET', '/v1/me', { token });
@@ -398,6 +390,33 @@ describe('a Party in Chromium', () => {
     }
   });
 });
+
+describe('machines, after the IdP rotates its signing key', () => {
+  // last in the file: every token the IdP signs from here on carries the new key
+  test('an access token signed with the new key is accepted once the API has fetched the keys again (at most 30 s after the last fetch)', async () => {
+    const before = await clientCredentials();
+    expect((await call(base(), 'GET', '/v1/me', { token: before })).status).toBe(200);
+    const fetchedAt = Date.now();
+    const kid = await rotateRealmKey(kc);
+    const after = await clientCredentials();
+    const headerOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0] ?? '', 'base64url').toString()) as { kid: string };
+    expect(headerOf(after).kid).toBe(kid);
+    expect(headerOf(after).kid).not.toBe(headerOf(before).kid);
+    // jose fetches the key set again for an unknown kid, at most once per 30 s (its cooldown)
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, fetchedAt + 31_000 - Date.now())));
+    const me = await call<PrincipalResponse>(base(), 'GET', '/v1/me', { token: after });
+    expect(me.status).toBe(200);
+    expect(me.json).toMatchObject({ body: 'OPS', id: 'uep-integration' });
+  });
+});
+
+async function clientCredentials(): Promise<string> {
+  const res = await fetch(`${kc.issuer}/protocol/openid-connect/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'uep-integration', client_secret: 'uep-integration-dev-secret' }),
+  });
+  return ((await res.json()) as { access_token: string }).access_token;
+}
 
 async function signInAtKeycloak(page: Page, user: { username: string; password: string }): Promise<void> {
   await page.locator('#kc-form-login').waitFor();
