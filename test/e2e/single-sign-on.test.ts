@@ -172,6 +172,14 @@ describe('the console signs in through the identity provider', () => {
     await signInThroughIdp(pat, base(), `/app/entries/${ACME}`, PAT);
     expect((await call<PrincipalResponse>(base(), 'GET', '/v1/me', withSession(pat))).json).toMatchObject({ body: 'PARTY', partyId: ACME, name: 'Pat Contact' });
     expect((await call(base(), 'GET', `/v1/entries/${ACME}`, withSession(pat))).status).toBe(200);
+    const submitted = await call(base(), 'POST', `/v1/entries/${ACME}/evidence`, withSession(pat, { csrf: true, body: { submissionId: 'pat-1', stage: 'SECURITY_ASSESSMENT', reference: 'FUSA report SSO-1' } }));
+    expect(submitted.status).toBe(200);
+    const trail = await call<AuditTrailResponse>(base(), 'GET', `/v1/entries/${ACME}/audit-trail`, { token: stack.tokens.ops });
+    expect(trail.json.records.find((r) => r.action === 'SUBMISSION' && r.stage === 'SECURITY_ASSESSMENT')?.principal).toMatchObject({
+      body: 'PARTY',
+      name: 'Pat Contact',
+      email: 'pat.contact@sso-acme.example',
+    });
 
     const quinn = new CookieJar();
     await signInThroughIdp(quinn, base(), `/app/entries/${ACME}`, QUINN);
@@ -372,7 +380,7 @@ describe('a Party in Chromium', () => {
       const pat = await patsBrowser.newPage();
       await pat.goto(link);
       await signInAtKeycloak(pat, PAT);
-      await pat.getByRole('heading', { name: 'What we need from you' }).waitFor();
+      await pat.getByRole('heading', { name: 'SSO Acme Energy' }).waitFor();
       expect(pat.url()).toBe(link);
       await expectText(pat, 'Signed in as Pat Contact');
 
@@ -383,7 +391,7 @@ describe('a Party in Chromium', () => {
       const problem = quinn.getByRole('alert');
       await problem.waitFor();
       expect(await problem.textContent()).toContain('You may not do this. A Party acts only for itself');
-      expect(await quinn.getByRole('heading', { name: 'What we need from you' }).count()).toBe(0);
+      expect(await quinn.getByRole('heading', { name: 'SSO Acme Energy' }).count()).toBe(0);
     } finally {
       await patsBrowser.close();
       await quinnsBrowser.close();
