@@ -16,7 +16,7 @@ export const oidcEnvSchema = z.object({
   /** The client's secret (a confidential client); unset for a public client (PKCE alone). */
   OIDC_CLIENT_SECRET: unsetWhenEmpty(z.string().min(1)),
   OIDC_SCOPES: z.string().default('openid profile email'),
-  /** An IdP reached over plain http (a local Keycloak, the dev provider of npm start); never in production. */
+  /** An IdP reached over plain http (a local Keycloak for tests or a trial); never in production. */
   OIDC_ALLOW_HTTP: flag(false),
   /** The claim that lists a person's groups or roles (Keycloak, Okta: groups; Entra ID: groups or roles). */
   OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
