@@ -23,6 +23,9 @@ import { signOffsRouter } from './routes/sign-offs';
 import { systemRouter } from './routes/system';
 import type { EntryGateway } from './temporal/gateway';
 import { loadTokenStore, type TokenStore } from './tokens';
+import { OidcRelyingParty } from './oidc';
+import { SessionStore } from './sessions';
+import { signInRouter, tokenSignInRouter } from './sign-in';
 
 export interface CreateAppOptions {
   gateway: EntryGateway;
@@ -37,16 +40,21 @@ export interface CreateAppOptions {
   logger?: Logger;
 }
 
-export function createApp({ gateway, config, record, notices, now, tokens, logger: given }: CreateAppOptions): Express {
+export function createApp({ gateway, config, record, notices, now: givenNow, tokens, logger: given }: CreateAppOptions): Express {
   const logger = given ?? createLogger(config);
+  const now = givenNow ?? Date.now;
+  // Single sign-on for the console, and OAuth access tokens for machines, when an IdP is set.
+  const issuer = config.OIDC_ISSUER_URL;
+  const rp = issuer ? new OidcRelyingParty({ ...config, OIDC_ISSUER_URL: issuer }) : undefined;
+  const sessions = rp ? new SessionStore(record, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, maxMs: config.SESSION_MAX_HOURS * 3_600_000 }) : undefined;
   const ctx: AppContext = {
     gateway,
     config,
     record,
     catchUp: new RecordCatchUp(record, config.RECORD_CATCH_UP_MS, notices),
-    now: now ?? Date.now,
+    now,
     logger,
-    can: authMiddleware(tokens ?? loadTokenStore(config)),
+    can: authMiddleware({ tokens: tokens ?? loadTokenStore(config), now, ...(sessions ? { sessions } : {}), ...(rp ? { rp } : {}) }),
   };
   const metrics = createMetrics();
   registerBusinessMetrics(metrics.registry, ctx);
@@ -60,6 +68,7 @@ export function createApp({ gateway, config, record, notices, now, tokens, logge
   app.use(httpLogger(logger));
   app.use(metrics.middleware);
 
+  app.use(rp && sessions ? signInRouter({ config, rp, sessions, now, logger }) : tokenSignInRouter());
   app.use(systemRouter(ctx, metrics.registry));
   app.use(entriesRouter(ctx));
   app.use(signOffsRouter(ctx));

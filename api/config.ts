@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseEnv, port } from '../config/env';
 import { demoEnvSchema, type ExampleValueCheck } from '../config/example-values';
+import { oidcEnvSchema } from '../config/oidc';
 import { recordEnvSchema } from '../config/record';
 import { logLevelSchema } from '../config/logging';
 import { temporalEnvSchema } from '../config/temporal';
@@ -22,7 +23,8 @@ export const apiEnvSchema = temporalEnvSchema.extend({
   LOG_LEVEL: logLevelSchema,
 })
   .extend(demoEnvSchema.shape)
-  .extend(recordEnvSchema.shape);
+  .extend(recordEnvSchema.shape)
+  .extend(oidcEnvSchema.shape);
 export type ApiConfig = z.infer<typeof apiEnvSchema>;
 
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {

@@ -308,7 +308,12 @@ export const AuditRecordSchema = z
     at: Instant,
     action: AuditActionEnum,
     principal: z
-      .object({ body: BodyEnum, id: z.string(), name: z.string().optional().meta({ description: 'The named person who holds the token' }) })
+      .object({
+        body: BodyEnum,
+        id: z.string(),
+        name: z.string().optional().meta({ description: 'The named person who holds the token or signed in' }),
+        email: z.string().optional().meta({ description: 'Their email, as their identity provider knows it (console sign-ins)' }),
+      })
       .meta({ description: 'Who acted, as authenticated by the API' }),
     id: z.string().optional(),
     stage: StageEnum.optional(),
@@ -523,7 +528,8 @@ export const PrincipalResponse = z
     body: BodyEnum,
     id: z.string().meta({ example: 'dcc-1' }),
     partyId: z.string().optional().meta({ description: 'For a Party: the only party it acts for' }),
-    name: z.string().optional().meta({ description: 'The named person behind the token' }),
+    name: z.string().optional().meta({ description: 'The named person behind the token or session' }),
+    email: z.string().optional().meta({ description: 'Their email, as their identity provider knows it (console sign-ins)' }),
   })
   .meta({ id: 'PrincipalResponse' });
 export type PrincipalResponse = z.infer<typeof PrincipalResponse>;

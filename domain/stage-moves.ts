@@ -11,7 +11,7 @@ import type { AuditRecord } from './types';
 import { STAGE_STATE, type Principal } from './vocabulary';
 
 export function principalOf(p: Principal): AuditRecord['principal'] {
-  return { body: p.body, id: p.id, ...(p.name ? { name: p.name } : {}) };
+  return { body: p.body, id: p.id, ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}) };
 }
 
 export function addAudit(state: EntryState, record: Omit<AuditRecord, 'seq'>): AuditRecord {

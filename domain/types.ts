@@ -118,7 +118,7 @@ export interface AuditRecord {
   /** ISO instant */
   at: string;
   action: AuditAction;
-  principal: { body: Body; id: string; name?: string };
+  principal: { body: Body; id: string; name?: string; email?: string };
   /** decision or submission id, where the action had one */
   id?: string;
   stage?: StageId;

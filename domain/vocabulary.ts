@@ -41,8 +41,10 @@ export interface Principal {
   id: string;
   /** Set for PARTY principals: the only party they may act for. */
   partyId?: string;
-  /** The named person behind the API token, shown in the audit trail. */
+  /** The named person behind the API token or console session, shown in the audit trail. */
   name?: string;
+  /** Their email as their identity provider knows it (console sign-ins), shown in the audit trail. */
+  email?: string;
 }
 
 export const ALL_BODIES = Object.values(BODY);

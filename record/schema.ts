@@ -5,6 +5,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AuditRecord, Recipient } from '../domain/types';
 import type { EntryState } from '../domain';
+import type { Principal } from '../domain/vocabulary';
 
 /** Timestamps go in as Date or ISO strings and come out as Date. */
 type Instant = ColumnType<Date, Date | string, Date | string>;
@@ -113,4 +114,32 @@ export interface RecordDatabase {
   audit: AuditTable;
   notifications: NotificationsTable;
   closures: ClosuresTable;
+  console_sign_ins: ConsoleSignInsTable;
+  console_sessions: ConsoleSessionsTable;
+}
+
+/** A console sign-in under way: what the callback needs to finish it, used once. */
+export interface ConsoleSignInsTable {
+  state_sha256: string;
+  code_verifier: string;
+  nonce: string;
+  /** The console path to land on once signed in */
+  return_to: string;
+  created_at: Instant;
+  expires_at: Instant;
+}
+
+/** A signed-in person's console session; the cookie holds the id, the record only its hash. */
+export interface ConsoleSessionsTable {
+  id_sha256: string;
+  csrf_token: string;
+  principal: ColumnType<Principal, string, string>;
+  /** The IdP's subject: every session of a person who leaves can be ended at once. */
+  subject: string;
+  /** Sent back as id_token_hint when the person signs out at the IdP. */
+  id_token: string;
+  created_at: Instant;
+  last_seen_at: Instant;
+  /** Absolute end: the session ends then however busy it is. */
+  expires_at: Instant;
 }

@@ -169,7 +169,16 @@ export async function listenApp(
   };
 }
 
-export async function startHarness(env: TestWorkflowEnvironment, opts: { apiBodyLimit?: string; rpcTimeoutMs?: number } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  apiBodyLimit?: string;
+  rpcTimeoutMs?: number;
+  /** More settings of the API (e.g. OIDC_*), as environment variables. */
+  settings?: Record<string, string>;
+  /** The API's clock (default Date.now). */
+  now?: () => number;
+}
+
+export async function startHarness(env: TestWorkflowEnvironment, opts: HarnessOptions = {}): Promise<Harness> {
   const taskQueue = uniqueTaskQueue('api');
   const notifications: Notification[] = [];
   const worker: Worker = await createTestWorker(env, { taskQueue, activities: recordingActivities(notifications) });
@@ -190,8 +199,15 @@ export async function startHarness(env: TestWorkflowEnvironment, opts: { apiBody
 
   const app = await listenApp(
     env.client,
-    { TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_NAMESPACE: env.namespace ?? 'default', ...(opts.apiBodyLimit ? { API_BODY_LIMIT: opts.apiBodyLimit } : {}), ...(opts.rpcTimeoutMs ? { TEMPORAL_RPC_TIMEOUT_MS: String(opts.rpcTimeoutMs) } : {}) },
+    {
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+      ...(opts.apiBodyLimit ? { API_BODY_LIMIT: opts.apiBodyLimit } : {}),
+      ...(opts.rpcTimeoutMs ? { TEMPORAL_RPC_TIMEOUT_MS: String(opts.rpcTimeoutMs) } : {}),
+      ...opts.settings,
+    },
     tokens,
+    opts.now ? { now: opts.now } : {},
   );
 
   return {

@@ -5,7 +5,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { buildConsole, type ConsoleBuild } from '../scripts/build-console';
 import { BODY } from '../domain/vocabulary';
-import { startHarness, type Harness } from './api-harness';
+import { startHarness, type Harness, type HarnessOptions } from './api-harness';
 import type { Tokens } from './console-fixtures';
 import { startDevServer } from './temporal';
 
@@ -19,7 +19,7 @@ export interface ConsoleStack {
 }
 
 /** rpcTimeoutMs: the API's bound on Temporal calls (the bench fills the server with a thousand starts). */
-export async function startConsoleStack(opts: { rpcTimeoutMs?: number } = {}): Promise<ConsoleStack> {
+export async function startConsoleStack(opts: Pick<HarnessOptions, 'rpcTimeoutMs' | 'settings' | 'now'> = {}): Promise<ConsoleStack> {
   const build = await buildConsole();
   const env = await startDevServer();
   const harness = await startHarness(env, opts);

@@ -40,8 +40,14 @@ export function systemRouter(ctx: AppContext, metrics: Registry): Router {
   });
 
   mount(router, ctx, ENDPOINTS.whoAmI, async (_input, _req, res) => {
-    const { body, id, partyId, name } = principalOf(res);
-    const answer: PrincipalResponse = { body, id, ...(partyId !== undefined ? { partyId } : {}), ...(name !== undefined ? { name } : {}) };
+    const { body, id, partyId, name, email } = principalOf(res);
+    const answer: PrincipalResponse = {
+      body,
+      id,
+      ...(partyId !== undefined ? { partyId } : {}),
+      ...(name !== undefined ? { name } : {}),
+      ...(email !== undefined ? { email } : {}),
+    };
     res.json(answer);
   });
 

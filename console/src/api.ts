@@ -1,9 +1,10 @@
 /**
  * The console's only way to the API: an openapi-fetch client typed by src/openapi.d.ts, which is
  * generated from the committed OpenAPI document (api/openapi.snapshot.json), so a page cannot ask
- * for what the API does not answer. The bearer token lives in sessionStorage: one tab, one
- * sign-in, gone when the tab closes. Whatever hands out the token later (OIDC) only replaces
- * `session.signIn`.
+ * for what the API does not answer. Where the engine has single sign-on, the browser's session
+ * cookie (HttpOnly, set by the API's /auth/callback) serves every tab and every link, and every
+ * request that changes something carries the session's CSRF token. Without it, a bearer token lives
+ * in sessionStorage: one tab, one sign-in, gone when the tab closes.
  */
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { components, paths } from './openapi';
@@ -22,13 +23,58 @@ export const session = {
   signOut: () => sessionStorage.removeItem(TOKEN_KEY),
 };
 
+const CSRF_COOKIE = 'uep_csrf';
+
+/** The session's CSRF token, which the API set in a cookie this page can read. */
+function csrfToken(): string | undefined {
+  const pair = document.cookie.split('; ').find((c) => c.startsWith(`${CSRF_COOKIE}=`));
+  return pair ? decodeURIComponent(pair.slice(CSRF_COOKIE.length + 1)) : undefined;
+}
+
+/** The headers that name the caller: the tab's bearer token, else the session's CSRF token (the cookie goes by itself). */
+export function authHeaders(method = 'GET'): Record<string, string> {
+  const token = session.token();
+  if (token) return { Authorization: `Bearer ${token}` };
+  const csrf = csrfToken();
+  return csrf && !['GET', 'HEAD'].includes(method) ? { 'X-CSRF-Token': csrf } : {};
+}
+
+/** Set once the browser's session named someone: a 401 after that means the session has ended. */
+let signedInBySession = false;
+export function markSignedInBySession(): void {
+  signedInBySession = !session.token();
+}
+
 const bearer: Middleware = {
   onRequest({ request }) {
-    const token = session.token();
-    if (token) request.headers.set('Authorization', `Bearer ${token}`);
+    for (const [name, value] of Object.entries(authHeaders(request.method))) request.headers.set(name, value);
     return request;
   },
+  onResponse({ response }) {
+    // signed out in another tab, or the session's time is up: sign in again, back to this page
+    if (response.status === 401 && signedInBySession && !session.token()) signInAtIdp();
+    return response;
+  },
 };
+
+/** Whether this engine signs people in through their organisation's identity provider. */
+export async function singleSignOn(): Promise<boolean> {
+  const res = await fetch('/auth/config').catch(() => undefined);
+  const answer = (await res?.json().catch(() => undefined)) as { singleSignOn?: boolean } | undefined;
+  return answer?.singleSignOn === true;
+}
+
+/** To the identity provider, and back to this page once signed in. */
+export function signInAtIdp(): void {
+  location.assign(`/auth/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`);
+}
+
+/** Ends the session here (and at the identity provider, which then sends the browser back). */
+export async function signOutOfSession(): Promise<void> {
+  const res = await fetch('/auth/sign-out', { method: 'POST', headers: authHeaders('POST') }).catch(() => undefined);
+  const answer = (await res?.json().catch(() => undefined)) as { redirect?: string } | undefined;
+  location.assign(answer?.redirect ?? '/app/signed-out');
+}
 
 export const api = createClient<paths>({ baseUrl: location.origin });
 api.use(bearer);

@@ -1,7 +1,7 @@
 /** The UEP console: sign in, then the views each kind of user needs, under /app. */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, session, type Principal } from './api';
+import { api, markSignedInBySession, session, signInAtIdp, signOutOfSession, singleSignOn, type Principal } from './api';
 import { words } from './format';
 import { href, navigate, useRoute, type Route } from './router';
 import { Loading } from './ui';
@@ -10,10 +10,12 @@ import { EntryView } from './views/entry';
 import { EntryList } from './views/entry-list';
 import { Inbox } from './views/inbox';
 import { Portfolio } from './views/portfolio';
-import { SignIn } from './views/sign-in';
+import { SignedOut, SignIn } from './views/sign-in';
 import { StartEntry } from './views/start-entry';
 
 const DECIDERS = ['DCC', 'SEC_PANEL', 'SECAS'];
+/** Where the identity provider sends a person back after signing out: no automatic sign-in there. */
+const SIGNED_OUT = '/signed-out';
 const PORTFOLIO_READERS = ['OPS', 'SECAS', 'SEC_PANEL'];
 const STARTERS = ['OPS', 'SECAS'];
 
@@ -56,13 +58,23 @@ function View({ route, principal }: { route: Route; principal: Principal }) {
 
 function App() {
   const route = useRoute();
-  const [principal, setPrincipal] = useState<Principal | null | undefined>(session.token() ? undefined : null);
+  // undefined while the console asks who is signed in (this tab's token, or the browser's session)
+  const [principal, setPrincipal] = useState<Principal | null | undefined>(undefined);
+  const [sso, setSso] = useState(false);
 
   useEffect(() => {
     if (principal !== undefined) return;
-    void api.GET('/v1/me').then(({ data }) => {
-      if (!data) session.signOut();
-      setPrincipal(data ?? null);
+    void api.GET('/v1/me').then(async ({ data }) => {
+      if (data) {
+        markSignedInBySession();
+        return setPrincipal(data);
+      }
+      session.signOut();
+      const viaIdp = await singleSignOn();
+      setSso(viaIdp);
+      // one sign-in at the organisation's identity provider, then back to this very page
+      if (viaIdp && route.path !== SIGNED_OUT) return signInAtIdp();
+      setPrincipal(null);
     });
   }, [principal]);
 
@@ -71,6 +83,7 @@ function App() {
   }, [principal, route.path]);
 
   function signOut() {
+    if (!session.token()) return void signOutOfSession();
     session.signOut();
     setPrincipal(null);
     navigate('/sign-in');
@@ -112,7 +125,8 @@ function App() {
       </header>
       <main id="main">
         {principal === undefined && <Loading />}
-        {principal === null && (
+        {principal === null && sso && <SignedOut />}
+        {principal === null && !sso && (
           <SignIn
             onSignedIn={(p) => {
               setPrincipal(p);

@@ -428,8 +428,10 @@ export interface components {
             /** @description Who acted, as authenticated by the API */
             principal: {
                 body: components["schemas"]["Body"];
+                /** @description Their email, as their identity provider knows it (console sign-ins) */
+                email?: string;
                 id: string;
-                /** @description The named person who holds the token */
+                /** @description The named person who holds the token or signed in */
                 name?: string;
             };
             reason?: string;
@@ -762,9 +764,11 @@ export interface components {
         PartyId: string;
         PrincipalResponse: {
             body: components["schemas"]["Body"];
+            /** @description Their email, as their identity provider knows it (console sign-ins) */
+            email?: string;
             /** @example dcc-1 */
             id: string;
-            /** @description The named person behind the token */
+            /** @description The named person behind the token or session */
             name?: string;
             /** @description For a Party: the only party it acts for */
             partyId?: string;

@@ -13,6 +13,7 @@ import { parse } from 'yaml';
 import { apiEnvSchema } from '../../api/config';
 import { TEMPORAL_SERVER_VERSION } from '../../scripts/cluster/versions';
 import { CADDY_VERSION } from '../../scripts/temporal-toolchain';
+import { KEYCLOAK_VERSION } from '../../testkit/keycloak';
 import { workerEnvSchema } from '../../worker/config';
 import { searchAttributeCliPairs } from '../../workflows/search-attributes';
 
@@ -143,7 +144,7 @@ const OWN_IMAGE = /^uep-engine:/;
 const ENGINE = ['worker', 'api'] as const;
 /** Run once and exit 0; other services depend on them with service_completed_successfully. */
 const ONE_SHOT = ['temporal-schema', 'temporal-setup', 'record-migrate'];
-const EXPECTED_SERVICES = ['postgresql', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'mailpit', 'record-migrate', 'worker', 'api', 'proxy', 'prometheus', 'grafana'];
+const EXPECTED_SERVICES = ['postgresql', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'mailpit', 'record-migrate', 'worker', 'api', 'keycloak', 'proxy', 'prometheus', 'grafana'];
 
 /**
  * Schema variables a service may leave unset, each with the reason. Everything else the worker
@@ -256,6 +257,7 @@ describe('docker-compose.yml', () => {
       mailpit: {},
       prometheus: {},
       grafana: { prometheus: 'service_healthy' },
+      keycloak: {},
     };
     for (const [name, s] of Object.entries(services)) {
       expect({ name, depends_on: dependsOn(s) }).toEqual({ name, depends_on: expected[name] });
@@ -337,13 +339,13 @@ describe('docker-compose.yml', () => {
     expect(envOf(services.worker!).WORKER_HEALTH_FILE).toMatch(/^\/tmp\//);
   });
 
-  test('Temporal gRPC, the Web UI, Mailpit, Prometheus (no authentication of their own) and Grafana are published on loopback only', () => {
-    for (const name of ['temporal', 'temporal-ui', 'mailpit', 'prometheus', 'grafana']) {
+  test('Temporal gRPC, the Web UI, Mailpit, Keycloak, Prometheus (no authentication of their own) and Grafana are published on loopback only', () => {
+    for (const name of ['temporal', 'temporal-ui', 'mailpit', 'keycloak', 'prometheus', 'grafana']) {
       expect({ name, hostIps: publishedHostIps(services[name]!) }).toEqual({ name, hostIps: ['127.0.0.1'] });
     }
     expect(exampleEnv.get('ADMIN_BIND_ADDRESS')).toBe('127.0.0.1');
     // The default holds without a .env too.
-    for (const name of ['temporal', 'temporal-ui', 'mailpit', 'prometheus', 'grafana']) {
+    for (const name of ['temporal', 'temporal-ui', 'mailpit', 'keycloak', 'prometheus', 'grafana']) {
       const raw = rawCompose.services[name]!.ports!.map(String);
       expect(raw.every((p) => p.startsWith('${ADMIN_BIND_ADDRESS:-127.0.0.1}:'))).toBe(true);
     }
@@ -371,6 +373,16 @@ describe('docker-compose.yml', () => {
       expect(String(envOf(override.services['temporal-ui']!)[key])).toMatch(/^\$\{UI_OIDC_[A-Z_]+:\?/);
     }
     expect(read('docs/operations.md')).toContain('deploy/compose.ui-oidc.yml');
+  });
+
+  test('the local Keycloak runs only on request (profile local-idp), the version the sign-in tests run, with the repo realm imported', () => {
+    const keycloak = rawCompose.services.keycloak as Service & { profiles?: string[] };
+    expect(keycloak.profiles).toEqual(['local-idp']);
+    expect(keycloak.image).toBe(`quay.io/keycloak/keycloak:${KEYCLOAK_VERSION}`);
+    expect(keycloak.volumes).toContain('./deploy/keycloak:/opt/keycloak/data/import:ro');
+    expect(asArgs(keycloak.command)).toContain('--import-realm');
+    // the engine does not wait for it: the API finds the IdP when the first person signs in
+    expect(Object.keys(dependsOn(services.api!))).not.toContain('keycloak');
   });
 
   test('the API is reached through the TLS proxy: Caddy, the version the tests run, with deploy/Caddyfile', () => {

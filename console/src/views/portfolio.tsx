@@ -4,7 +4,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, inWords, session, type Schemas } from '../api';
+import { api, authHeaders, inWords, type Schemas } from '../api';
 import { day, words } from '../format';
 import { useLoad } from '../load';
 import { href, navigate } from '../router';
@@ -37,7 +37,7 @@ export function waveOf(deadline: string): { from: string; to: string; label: str
 }
 
 async function downloadCsv(): Promise<string | undefined> {
-  const res = await fetch('/v1/reports/compliance.csv', { headers: { Authorization: `Bearer ${session.token() ?? ''}` } });
+  const res = await fetch('/v1/reports/compliance.csv', { headers: authHeaders() });
   if (!res.ok) return inWords(await res.json().catch(() => undefined));
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');

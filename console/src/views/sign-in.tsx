@@ -1,4 +1,4 @@
-/** Sign in with a bearer token (kept for this tab only). */
+/** Sign in with a bearer token (kept for this tab only), where the engine has no single sign-on; signed out, where it has. */
 import { useState } from 'preact/hooks';
 import { api, inWords, session, type Principal } from '../api';
 import { Page, Problem } from '../ui';
@@ -33,6 +33,17 @@ export function SignIn({ onSignedIn }: { onSignedIn: (p: Principal) => void }) {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+    </Page>
+  );
+}
+
+/** After signing out (of the engine and of the identity provider): nothing signs in by itself here. */
+export function SignedOut() {
+  return (
+    <Page title="You are signed out" lead="Your console session has ended in every tab of this browser.">
+      <p class="card narrow">
+        <a href="/auth/sign-in?next=%2Fapp%2F">Sign in again</a>
+      </p>
     </Page>
   );
 }
