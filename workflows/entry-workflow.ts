@@ -101,7 +101,10 @@ export const PATCH = {
    * and an upsert carries only the search attributes whose values changed (none: no upsert).
    */
   LEAN_UPDATES: 'lean-updates',
-  /** Rules version 4: the Party is told of its own breach; an entry in breach is never told it is at risk. */
+  /**
+   * Rules version 4: the Party is told of its own breach; an entry in breach is never told it is at
+   * risk; UepNextDeadline is the next wake-up's instant; a mandate deadline outside the calendar's years is refused.
+   */
   PARTY_BREACH_NOTICE: 'uep-party-breach-notice',
 } as const;
 
@@ -140,7 +143,7 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
   let state: EntryState;
   let initial: Transition<EntryState, EntryView>;
   if ('start' in input) {
-    const invalid = validateStartInput(input.start);
+    const invalid = validateStartInput(input.start, patched(PATCH.PARTY_BREACH_NOTICE));
     if (invalid) throw refusalFailure(invalid);
     initial = startEntry(input.start, Date.now(), allowedRules(undefined));
   } else {

@@ -2,6 +2,8 @@
 import { type StartEntryRequest, EntryListResponse, EntryResponse, ErrorResponse, InboxResponse, StartEntryResponse, UpdateResponse, AuditTrailResponse, ComplianceReport } from '../../api/schemas';
 import { AUDIT_ACTION } from '../../domain/types';
 import { openStagesOf } from '../../domain';
+import { CURRENT_CALENDAR_VERSION } from '../../domain/calendar';
+import { CALENDARS } from '../../domain/calendar-data';
 import { BODY, COHORT, ENTRY_STATUS, STAGE, STAGE_STATE, USER_ROLE } from '../../domain/vocabulary';
 import { uniquePartyId } from '../../testkit/temporal';
 import { startBody, startBodyAcceded } from '../../testkit/api-fixtures';
@@ -99,6 +101,24 @@ describe('start and read', () => {
     });
     expectError(r, 422, 'ROLE_REQUIRED');
     expectError(await api('GET', `/v1/entries/${partyId}`, { token: ops }), 404, 'NOT_FOUND');
+  });
+
+  test('a mandate deadline beyond the calendar\'s data is 422 in words, at the start and on amendment, and changes nothing', async () => {
+    const { lastYear } = CALENDARS[CURRENT_CALENDAR_VERSION]!;
+    const beyond = `${lastYear + 1}-03-31`;
+    const partyId = uniquePartyId('CAL');
+    const r = await api('POST', '/v1/entries', { token: ops, body: startBody(partyId, { mandateDeadline: beyond }) });
+    expectError(r, 422, 'INVALID_DEADLINE');
+    expect((r.json as ErrorResponse).error.message).toContain(`The mandate deadline ${beyond} is outside the working-day calendar`);
+    expect((r.json as ErrorResponse).error.message).toContain(`from 2015 to ${lastYear} only, so the working days to it cannot be counted`);
+    expectError(await api('GET', `/v1/entries/${partyId}`, { token: ops }), 404, 'NOT_FOUND');
+
+    const running = await started(uniquePartyId('CAL'));
+    const before = EntryResponse.parse((await api('GET', `/v1/entries/${running}`, { token: ops })).json).entry.mandateDeadline;
+    const amend = await api('PUT', `/v1/entries/${running}/mandate-deadline`, { token: secas, body: { deadline: beyond, reason: 'too far' } });
+    expectError(amend, 422, 'INVALID_DEADLINE');
+    expect((amend.json as ErrorResponse).error.message).toContain(`The mandate deadline ${beyond} is outside the working-day calendar`);
+    expect(EntryResponse.parse((await api('GET', `/v1/entries/${running}`, { token: ops })).json).entry.mandateDeadline).toBe(before);
   });
 
   test('GET /v1/entries/:partyId answers the status query with links; unknown party is 404', async () => {

@@ -8,6 +8,7 @@ import {
   startEntry,
   summarise,
   validateStartInput,
+  RULES_VERSION,
   type EntryCommand,
   type EntryState,
   type RefusalCode,
@@ -119,6 +120,24 @@ describe('validateStartInput', () => {
   ];
   it.each(cases)('%s', (_name, overrides, code) => {
     expect(validateStartInput(input(overrides))?.code).toBe(code);
+  });
+
+  it('a mandate deadline outside the calendar\'s years is refused in words, at the start and on amendment (rules version 4)', () => {
+    for (const deadline of ['2036-03-31', '2014-12-31']) {
+      const refusal = validateStartInput(input({ mandateDeadline: deadline }));
+      expect(refusal).toEqual({
+        code: 'INVALID_DEADLINE',
+        message:
+          `The mandate deadline ${deadline} is outside the working-day calendar: calendar ew-2026-11 knows the bank holidays of England and Wales ` +
+          'from 2015 to 2035 only, so the working days to it cannot be counted. Give a date from 2015-01-01 to 2035-12-31.',
+      });
+    }
+    for (const deadline of ['2015-01-01', '2035-12-31']) expect(validateStartInput(input({ mandateDeadline: deadline }))).toBeUndefined();
+    const amend = (deadline: string) => checkCommand(started(), { type: 'AMEND_DEADLINE', deadline, reason: 'x', principal: SECAS }, at('2026-11-03'));
+    expect(amend('2036-01-01')?.message).toContain('The mandate deadline 2036-01-01 is outside the working-day calendar');
+    expect(amend('2035-12-31')).toBeUndefined();
+    // entries under older rules (started before the check) amend as they did
+    expect(checkCommand(started({}, at('2026-11-02'), RULES_VERSION.V3), { type: 'AMEND_DEADLINE', deadline: '2036-01-01', reason: 'x', principal: SECAS }, at('2026-11-03'))).toBeUndefined();
   });
 
   it('a role stage listed done without its dependencies is refused', () => {
