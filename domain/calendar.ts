@@ -1,9 +1,9 @@
 /**
  * Working days in England and Wales: not a Saturday or Sunday, not a bank holiday. The holiday
  * list is versioned data (calendar-data.ts, generated from date-holidays); an entry keeps the
- * version it started with. Outside a version's years its bank holidays are unknown: a mandate
- * deadline there is refused (outsideCalendar; from rules version 4), since working days to it
- * cannot be counted.
+ * version it started with. Outside a version's years its bank holidays are unknown: a start
+ * with a mandate deadline there is refused (outsideCalendar, validation.ts), since working days to
+ * it cannot be counted.
  */
 import { CALENDARS } from './calendar-data';
 import { DAY_MS, dateToMs, toDate } from './dates';

@@ -2,10 +2,8 @@
  * Guards: why a command cannot be accepted now, as a value (a refusal with its code and reason),
  * never an exception. The one `refuse` of the domain lives here.
  */
-import { outsideCalendar } from './calendar';
 import { findStage, getCatalogue, outcomesFor, stageDef } from './catalogue';
 import { isValidDate } from './dates';
-import { RULES_VERSION, rulesAtLeast } from './rules';
 import { findRecord, refLabel, type EntryState, type StageRecord } from './state';
 import { REFUSAL, type EntryCommand, type Refusal, type RefusalCode } from './types';
 import { ALL_USER_ROLES, BODY, ENTRY_STATUS, STAGE_LEVEL, STAGE_STATE, type Principal, type UserRole } from './vocabulary';
@@ -82,8 +80,6 @@ export function refusalFor(state: EntryState, command: EntryCommand): Refusal | 
       if (command.deadline === state.mandate.deadline) {
         return refuse(REFUSAL.INVALID_DEADLINE, `the mandate deadline is already ${command.deadline ?? 'none'}`);
       }
-      const outside = command.deadline !== null && rulesAtLeast(state, RULES_VERSION.V4) ? outsideCalendar(command.deadline, state.calendarVersion) : undefined;
-      if (outside) return refuse(REFUSAL.INVALID_DEADLINE, `The mandate deadline ${outside}`);
       return undefined;
     }
     case 'ADD_ROLE': {

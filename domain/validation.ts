@@ -14,8 +14,8 @@ import { ALL_COHORTS, ALL_USER_ROLES, OUTCOME_EFFECT, STAGE_LEVEL, type UserRole
 export const MAX_REMINDER_OFFSET_DAYS = 3650;
 
 /**
- * `calendarRange`: whether a mandate deadline outside the calendar's years is refused (rules
- * version 4; the workflow passes what patched() allows, so older starts replay unchanged).
+ * `calendarRange`: whether a mandate deadline outside the calendar's years is refused (the API's
+ * check before it starts an entry; the workflow's own check leaves it out).
  */
 export function validateStartInput(input: StartEntryInput, calendarRange = true): Refusal | undefined {
   if (typeof input.partyId !== 'string' || input.partyId.trim() === '') return refuse(REFUSAL.INVALID_INPUT, 'partyId is required');
