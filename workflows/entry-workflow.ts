@@ -62,7 +62,7 @@ import {
   type RecordDecisionRequest,
   type SubmitEvidenceRequest,
   type StatusRequest,
-  type EntryStatus,
+  type StatusAnswer,
   type WithdrawRequest,
 } from './messages';
 import { changedSearchAttributes, encodeSearchAttributes } from './search-attributes';
@@ -256,7 +256,7 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
    * which stands still while the entry sleeps. No instant before the last change: the state then
    * was another (the audit trail has it).
    */
-  function statusAsOf(asOf: string | undefined): EntryStatus {
+  function statusAsOf(asOf: string | undefined): StatusAnswer {
     const at = asOf === undefined ? Date.now() : Date.parse(asOf);
     if (Number.isNaN(at) || at < changedAt) {
       throw ApplicationFailure.create({

@@ -58,9 +58,9 @@ export interface StatusRequest {
 }
 
 /** The entry's summary as of an instant: forecast, at risk, in breach and next deadline depend on it. */
-export type EntryStatus = EntrySummary & { asOf: string };
+export type StatusAnswer = EntrySummary & { asOf: string };
 
-export const getStatusQuery = defineQuery<EntryStatus, [StatusRequest?]>('getStatus');
+export const getStatusQuery = defineQuery<StatusAnswer, [StatusRequest?]>('getStatus');
 export const getAuditTrailQuery = defineQuery<AuditRecord[]>('getAuditTrail');
 /** This run's whole projection for the record: its state, every audit record of its chain, its closure. */
 export const getRecordProjectionQuery = defineQuery<EntryProjection>('getRecordProjection');

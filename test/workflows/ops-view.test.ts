@@ -12,7 +12,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { entryIdFor, openStagesOf, workingDaysBetween, type EntrySummary } from '../../domain';
 import { BODY, COHORT, STAGE, USER_ROLE } from '../../domain/vocabulary';
 import type { entryWorkflow } from '../../workflows';
-import { getStatusQuery, recordDecisionUpdate, type EntryStatus } from '../../workflows/messages';
+import { getStatusQuery, recordDecisionUpdate, type StatusAnswer } from '../../workflows/messages';
 import { SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
 import { actOn, openStages, principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import { eventually } from '../../testkit/api-harness';
@@ -138,12 +138,12 @@ test("a wrong body's decision is refused with its reason and adds nothing to his
 
 test("getStatus answers as of the instant asked and says which; the Web UI's details say when they were set", async () => {
   const handle = await start(uniquePartyId('ASOF'), isoDate(Date.now() + 400 * DAY));
-  const woken: EntryStatus = await handle.query(getStatusQuery);
+  const woken: StatusAnswer = await handle.query(getStatusQuery);
   // without an instant: the workflow's last wake-up, which stands still while the entry sleeps, and says so
   expect(Date.parse(woken.asOf)).toBeGreaterThanOrEqual(Date.parse(woken.startedAt));
   expect(Date.parse(woken.asOf)).toBeLessThanOrEqual(Date.now());
   const twelveDaysOn = new Date(Date.parse(woken.asOf) + 12 * DAY).toISOString();
-  const idle: EntryStatus = await handle.query(getStatusQuery, { asOf: twelveDaysOn });
+  const idle: StatusAnswer = await handle.query(getStatusQuery, { asOf: twelveDaysOn });
   expect(idle.asOf).toBe(twelveDaysOn);
   // twelve idle days push the forecast as many working days later (8 or so, fewer over a bank holiday)
   expect(workingDaysBetween(woken.forecastCompletion ?? '', idle.forecastCompletion ?? '', idle.calendarVersion)).toBeGreaterThanOrEqual(6);
@@ -196,17 +196,17 @@ test("every visibility query in the runbook parses and finds the entries it clai
   const handles = [];
   for (const input of inputs) handles.push(await startEntryWorkflow(env.client, taskQueue, input));
   const moving = await start(uniquePartyId('MOVING'), null);
-  const first: EntryStatus = await moving.query(getStatusQuery);
+  const first: StatusAnswer = await moving.query(getStatusQuery);
   await actOn(moving, first, openStages(first)[0]!); // SECAS accedes: the DCC is awaited next
   handles.push(moving);
   const ended = handles[4]!;
   await ended.terminate('runbook test: ended abnormally');
   const ours = handles.map((h) => h.workflowId);
   const now = new Date().toISOString();
-  const status = new Map<string, EntryStatus>();
+  const status = new Map<string, StatusAnswer>();
   for (const h of handles) if (h !== ended) status.set(h.workflowId, await h.query(getStatusQuery, { asOf: now }));
   const running = [...status.values()];
-  const ids = (entries: EntryStatus[]) => entries.map((s) => s.entryId).sort();
+  const ids = (entries: StatusAnswer[]) => entries.map((s) => s.entryId).sort();
 
   /** What each documented query claims to find, among this test's entries. */
   const CLAIMS: Record<string, string[]> = {
