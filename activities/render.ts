@@ -70,12 +70,24 @@ export function formatDate(date: string): string {
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
-/** '23 working days (33 calendar days) left', or '2 working days (4 calendar days) overdue'. */
+/** Beyond this many calendar days overdue, a deadline is said to have passed months or years ago. */
+const LONG_OVERDUE_DAYS = 31;
+
+/** '3 months', '8 years': how long ago, as a person would round it. */
+function longAgo(calendarDays: number): string {
+  return calendarDays < 730 ? plural(Math.floor(calendarDays / 30.44), 'month') : plural(Math.floor(calendarDays / 365.25), 'year');
+}
+
+/**
+ * '23 working days (33 calendar days) left', '2 working days (4 calendar days) overdue', or, a
+ * month and more after the deadline, 'passed 3 months ago' (never '2281 working days overdue').
+ */
 export function daysLeft(n: Pick<Notification, 'workingDaysLeft' | 'calendarDaysLeft'>): string | undefined {
   const { workingDaysLeft: w, calendarDaysLeft: c } = n;
   if (w === undefined && c === undefined) return undefined;
   if ((w ?? 0) === 0 && (c ?? 0) === 0) return 'due today';
   const overdue = (w ?? c ?? 0) < 0;
+  if (overdue && c !== undefined && -c >= LONG_OVERDUE_DAYS) return `passed ${longAgo(-c)} ago`;
   const working = w !== undefined ? plural(Math.abs(w), 'working day') : undefined;
   const calendar = c !== undefined ? plural(Math.abs(c), 'calendar day') : undefined;
   const amount = working && calendar ? `${working} (${calendar})` : (working ?? calendar);

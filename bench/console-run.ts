@@ -9,6 +9,7 @@ import { startEntry } from '../testkit/console-fixtures';
 import { startConsoleStack } from '../testkit/console-stack';
 import { mapLimited } from '../api/map-limited';
 import { call } from '../testkit/api-harness';
+import { daysFromToday } from '../testkit/dates';
 import { summarize, type LatencySummary } from './stats';
 
 export interface ConsoleResult {
@@ -34,7 +35,7 @@ export async function runConsole(opts: { entries: number; startConcurrency: numb
         partyName: `Console Bench ${partyId}`,
         cohort: 'SMALL_DOMESTIC_SUPPLIER',
         roles: ['IMPORT_SUPPLIER'],
-        mandateDeadline: '2028-06-30',
+        mandateDeadline: daysFromToday(2 * 365),
         uepContact: { name: 'Bench', email: 'bench@example.org' },
         // accession done: the DCC Gateway awaits the DCC's decision at once
         completedStages: [{ stage: 'ACCESSION', outcome: 'ACCEDED', at: '2026-01-05' }],

@@ -12,6 +12,7 @@ import { createEntryGateway } from '../api/temporal/gateway';
 import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
 import { openRecord } from '../record/db';
 import { startBody } from '../testkit/api-fixtures';
+import { daysFromToday } from '../testkit/dates';
 import { principalFor } from '../testkit/entry-driver';
 import type { ApiStack } from '../testkit/api-stack';
 import { benchEntryIdPrefix, benchPartyId } from './engine-run';
@@ -19,7 +20,7 @@ import { summarize, timed, type LatencySummary } from './stats';
 import type { WorkerProcess } from './worker-process';
 
 /** Far ahead: no reminder falls due while the benchmark runs. */
-export const SCALE_MANDATE_DEADLINE = '2035-12-31';
+export const SCALE_MANDATE_DEADLINE = daysFromToday(3 * 365);
 
 export interface ScaleResult {
   openEntries: number;

@@ -1,7 +1,9 @@
 /**
  * Working days in England and Wales: not a Saturday or Sunday, not a bank holiday. The holiday
  * list is versioned data (calendar-data.ts, generated from date-holidays); an entry keeps the
- * version it started with. Outside a version's years only weekends are non-working days.
+ * version it started with. Outside a version's years its bank holidays are unknown: a start
+ * with a mandate deadline there is refused (outsideCalendar, validation.ts), since working days to
+ * it cannot be counted.
  */
 import { CALENDARS } from './calendar-data';
 import { DAY_MS, dateToMs, toDate } from './dates';
@@ -35,6 +37,21 @@ const fromDay = (day: number): string => toDate(day * DAY_MS);
 function isWorkingDayNumber(day: number, set: ReadonlySet<number>): boolean {
   const weekday = (((day + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday (4); 0 = Sunday
   return weekday !== 0 && weekday !== 6 && !set.has(day);
+}
+
+/**
+ * Why working days to `date` cannot be counted under `version` (a year whose bank holidays it does
+ * not hold), in words; undefined when they can (or the version is unknown: refused elsewhere).
+ */
+export function outsideCalendar(date: string, version: string = CURRENT_CALENDAR_VERSION): string | undefined {
+  const data = CALENDARS[version];
+  const year = Number(date.slice(0, 4));
+  if (!data || (year >= data.firstYear && year <= data.lastYear)) return undefined;
+  return (
+    `${date} is outside the working-day calendar: calendar ${version} knows the bank holidays of England and Wales ` +
+    `from ${data.firstYear} to ${data.lastYear} only, so the working days to it cannot be counted. ` +
+    `Give a date from ${data.firstYear}-01-01 to ${data.lastYear}-12-31.`
+  );
 }
 
 /** The bank holidays of a calendar version, sorted 'YYYY-MM-DD'. */

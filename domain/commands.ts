@@ -5,7 +5,7 @@
  */
 import { getCatalogue, stageDef } from './catalogue';
 import { toDate, toIso } from './dates';
-import { entryView } from './entry-view';
+import { entryView, riskChangeTold } from './entry-view';
 import { awaitingParty, deadlineAmended, decisionNeedsAction, entryWithdrawn, pendingRoles, roleComplete, submissionDue } from './notifications';
 import { fingerprint } from './retries';
 import { RULES_VERSION, rulesAtLeast } from './rules';
@@ -139,7 +139,7 @@ export function amendDeadline(state: EntryState, command: Command<'AMEND_DEADLIN
 function foldAtRiskChange(state: EntryState, now: number): string {
   const view = entryView(state, now);
   const atRisk = view.atRisk;
-  if (atRisk === state.atRisk) return '';
+  if (atRisk === state.atRisk || !riskChangeTold(view)) return '';
   state.atRisk = atRisk;
   state.atRiskChanges += 1;
   const forecast = view.forecast ?? 'n/a';

@@ -7,7 +7,7 @@ import { CURRENT_CALENDAR_VERSION } from './calendar';
 import { CURRENT_CATALOGUE_VERSION, getCatalogue, stageDef, type StageRef } from './catalogue';
 import { execute } from './commands';
 import { dateToMs, toIso } from './dates';
-import { atRiskFrom, entryView, type EntryView } from './entry-view';
+import { atRiskFrom, entryView, riskChangeTold, type EntryView } from './entry-view';
 import { refusalFor } from './guards';
 import { entryIdFor } from './ids';
 import { DEFAULT_REMINDER_OFFSETS_DAYS, resolveMandateDeadline } from './mandates';
@@ -44,7 +44,7 @@ function tick(view: EntryView): Ticked {
     out.push(item.build());
     state.sentNotificationIds.push(item.id);
   }
-  if (view.atRisk !== state.atRisk) {
+  if (view.atRisk !== state.atRisk && riskChangeTold(view)) {
     state.atRisk = view.atRisk;
     state.atRiskChanges += 1;
     const change = state.atRiskChanges;
@@ -68,8 +68,16 @@ function nextWake(view: EntryView, ahead: readonly TimedItem[]): number | null {
   return Math.max(view.now, Math.min(...candidates));
 }
 
+/**
+ * From rules version 4 the ops view's next deadline (UepNextDeadline) is the instant of the next
+ * wake-up, so "UepNextDeadline < now" finds exactly the entries that should have acted and have not;
+ * before, it was 00:00 of the next thing's date, hours before the 09:00 wake-up.
+ */
 function effectsOf(view: EntryView, ticked: Ticked): Effects {
-  return { notifications: ticked.notifications, searchAttributes: searchAttributesOf(view.state, view.now, view), wakeAt: nextWake(view, ticked.ahead) };
+  const wakeAt = nextWake(view, ticked.ahead);
+  const searchAttributes = searchAttributesOf(view.state, view.now, view);
+  if (rulesAtLeast(view.state, RULES_VERSION.V4)) searchAttributes.nextDeadline = wakeAt === null ? null : toIso(wakeAt);
+  return { notifications: ticked.notifications, searchAttributes, wakeAt };
 }
 
 /** Ticks the (copied, owned) state at the view's instant; its effects, read from the one view. */

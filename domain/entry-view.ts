@@ -8,6 +8,7 @@ import { addWorkingDays, firstDatePushingPast } from './calendar';
 import { dateToMs, toDate } from './dates';
 import { roleRemainingWorkingDays } from './forecast';
 import { breachInstant } from './reminders';
+import { RULES_VERSION, rulesAtLeast } from './rules';
 import type { EntryState } from './state';
 import { ENTRY_STATUS, type UserRole } from './vocabulary';
 
@@ -54,6 +55,15 @@ export function standingOf(facts: StandingFacts, now: number, today: string = to
     atRisk: deadline !== null && forecast !== null && forecast > deadline,
     inBreach: facts.inProgress && deadline !== null && now >= breachInstant(deadline),
   };
+}
+
+/**
+ * Whether a change of the at-risk state is told (and kept) now: not while the entry is in breach
+ * under rules version 4, where "at risk" is long past and the breach notices say where it stands.
+ * The state keeps what was last told, so an amendment out of the breach tells the change then.
+ */
+export function riskChangeTold(view: EntryView): boolean {
+  return !(view.inBreach && rulesAtLeast(view.state, RULES_VERSION.V4));
 }
 
 /** The view's working days on the entry's critical path (0 once closed): what time does not move. */

@@ -17,6 +17,8 @@ export const notificationIds = {
   mandateReminder: (entryId: string, offsetDays: number, version: number) =>
     `${entryId}:${NOTIFICATION_KIND.MANDATE_REMINDER}:d${offsetDays}:v${version}`,
   mandateBreach: (entryId: string, version: number) => `${entryId}:${NOTIFICATION_KIND.MANDATE_BREACH}:v${version}`,
+  /** The Party's own breach notice (rules version 4). */
+  partyBreach: (entryId: string, version: number) => `${entryId}:${NOTIFICATION_KIND.MANDATE_BREACH}:party:v${version}`,
   breachReminder: (entryId: string, week: number, version: number) =>
     `${entryId}:${NOTIFICATION_KIND.BREACH_REMINDER}:w${week}:v${version}`,
   slaReminder: (entryId: string, key: string, attempt: number) => `${entryId}:${NOTIFICATION_KIND.SLA_REMINDER}:${key}:a${attempt}`,

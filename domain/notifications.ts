@@ -9,6 +9,7 @@ import { dependenciesOf, getCatalogue, stageDef, type StageDef } from './catalog
 import { DAY_MS, daysBetween, toDate, toIso } from './dates';
 import { notificationIds } from './ids';
 import { isOpenStage } from './read-model';
+import { RULES_VERSION, rulesAtLeast } from './rules';
 import { findRecord, refKey, refLabel, type EntryState, type StageRecord } from './state';
 import { NOTIFICATION_KIND, type AuditRecord, type Notification, type NotificationKind, type Recipient } from './types';
 import { BODY, OUTCOME_EFFECT, STAGE_STATE, type Body, type OutcomeEffect, type UserRole } from './vocabulary';
@@ -108,6 +109,33 @@ export function mandateBreach(state: EntryState, deadline: string, atMs: number)
     dueAtMs: atMs,
     subject: `${state.partyName}: DCC User mandate deadline ${deadline} passed with roles incomplete`,
     body: `The mandate deadline ${deadline} has passed. ${pendingSummary(state)} ${awaitingSentence(state)}`,
+    deadline,
+  });
+}
+
+/**
+ * The mandate deadline passed with roles incomplete (or had passed when the entry started): to the
+ * Party, written for it (rules version 4): what the breach means and what it can do now.
+ */
+export function partyBreach(state: EntryState, deadline: string, atMs: number): Notification {
+  const pending = pendingRoles(state);
+  const due = awaitingParty(state);
+  const atStart = state.mandate.version === 1 && atMs === state.startedAtMs;
+  const passed = atStart ? 'had already passed when your User Entry Process started' : 'has passed';
+  const next =
+    due.length > 0
+      ? `What you can do now, in the console: submit ${due.map((s) => submissionItem(state, s)).join('; ')}.`
+      : 'Nothing is awaited from you at the moment; you will be told as soon as it is your turn.';
+  return makeNotification(state, {
+    id: notificationIds.partyBreach(state.entryId, state.mandate.version),
+    kind: NOTIFICATION_KIND.MANDATE_BREACH,
+    recipients: [partyContact(state)],
+    dueAtMs: atMs,
+    subject: `${state.partyName}: your DCC User mandate deadline (${deadline}) has passed`,
+    body:
+      `Your DCC User mandate deadline, ${deadline}, ${passed}, with ${pending.length} of ${state.roles.length} role${state.roles.length === 1 ? '' : 's'} ` +
+      `still to complete (${pending.join(', ')}). You are in breach of the mandate until every role you seek is complete, or SECAS agrees a new deadline; ` +
+      `SECAS and UEP operations have been told. ${next}`,
     deadline,
   });
 }
@@ -290,6 +318,18 @@ export function awaitingParty(state: EntryState): StageRecord[] {
   return state.stages.filter((s) => s.state === STAGE_STATE.AWAITING_PARTY);
 }
 
+/**
+ * The mandate deadline as the Party's start notice states it: ahead, or (rules version 4) already
+ * passed, the entry starting in breach.
+ */
+function deadlineSentence(state: EntryState, nowMs: number): string {
+  const deadline = state.mandate.deadline;
+  if (!rulesAtLeast(state, RULES_VERSION.V4)) return `the DCC User mandate deadline is ${deadline ?? 'not set'}.`;
+  if (deadline === null) return 'no DCC User mandate deadline is set.';
+  if (toDate(nowMs) <= deadline) return `the DCC User mandate deadline is ${deadline}.`;
+  return `your DCC User mandate deadline, ${deadline}, has already passed: you are in breach of the mandate until every role you seek is complete.`;
+}
+
 /** The entry started: what comes first, and what the Party submits first. */
 export function entryStarted(state: EntryState, nowMs: number): Notification {
   const deadline = state.mandate.deadline;
@@ -305,7 +345,7 @@ export function entryStarted(state: EntryState, nowMs: number): Notification {
     recipients: [partyContact(state)],
     dueAtMs: nowMs,
     subject: `${state.partyName}: your User Entry Process has started (${state.roles.join(', ')})`,
-    body: `Your User Entry Process has started for ${state.roles.join(', ')}; the DCC User mandate deadline is ${deadline ?? 'not set'}. ${first}${
+    body: `Your User Entry Process has started for ${state.roles.join(', ')}; ${deadlineSentence(state, nowMs)} ${first}${
       others.length > 0 ? ` Under way: ${others.join('; ')}.` : ''
     }`,
     ...(deadline !== null ? { deadline } : {}),

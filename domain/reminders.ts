@@ -17,7 +17,7 @@ import { addWorkingDays, nextWorkingDay, workingDayOnOrAfter } from './calendar'
 import { getCatalogue, stageDef } from './catalogue';
 import { addDays, atHourUtc, toDate } from './dates';
 import { notificationIds } from './ids';
-import { breachReminder, mandateBreach, mandateReminder, slaEscalation, slaReminder } from './notifications';
+import { breachReminder, mandateBreach, mandateReminder, partyBreach, slaEscalation, slaReminder } from './notifications';
 import { RULES_VERSION, rulesAtLeast } from './rules';
 import { refKey, type EntryState } from './state';
 import { NOTIFICATION_KIND, type Notification } from './types';
@@ -66,6 +66,9 @@ function mandateItems(state: EntryState, now: number): TimedItem[] {
   }
   const breachAt = Math.max(breachInstant(deadline), setAtMs);
   items.push({ at: breachAt, id: notificationIds.mandateBreach(state.entryId, version), build: () => mandateBreach(state, deadline, breachAt) });
+  if (rulesAtLeast(state, RULES_VERSION.V4)) {
+    items.push({ at: breachAt, id: notificationIds.partyBreach(state.entryId, version), build: () => partyBreach(state, deadline, breachAt) });
+  }
   // Weekly reminders after the breach date; generated up to the first one still ahead of now.
   const breachDate = toDate(breachAt);
   for (let week = 1; ; week++) {

@@ -20,10 +20,16 @@ export const RULES_VERSION = {
    * submit, and a decision on its stage that sends the stage back to it (REJECTED, DEFERRED, FAILED).
    */
   V3: 3,
+  /**
+   * The Party is told of its own breach, in a notice written for it; an entry in breach is never
+   * told it is at risk (nor back on track): the breach notices say where it stands. The ops view's
+   * next deadline (UepNextDeadline) is the instant of the entry's next wake-up.
+   */
+  V4: 4,
 } as const;
 export type RulesVersion = (typeof RULES_VERSION)[keyof typeof RULES_VERSION];
 
-export const CURRENT_RULES_VERSION: RulesVersion = RULES_VERSION.V3;
+export const CURRENT_RULES_VERSION: RulesVersion = RULES_VERSION.V4;
 
 export function rulesOf(state: Pick<EntryState, 'rulesVersion'>): RulesVersion {
   return state.rulesVersion ?? RULES_VERSION.V1;

@@ -189,7 +189,10 @@ export interface EntrySearchAttributes {
   openStages: StageId[];
   /** ISO instant, or null */
   mandateDeadline: string | null;
-  /** ISO instant of the next thing the entry waits for (reminder, SLA, breach), or null */
+  /**
+   * ISO instant the entry next acts (its next wake-up: a reminder, an SLA, the breach) from rules
+   * version 4; before, 00:00 of the next thing's date. Null when nothing is scheduled.
+   */
   nextDeadline: string | null;
   atRisk: boolean;
   inBreach: boolean;

@@ -3,7 +3,7 @@
  * Shape problems (which the API's schema already rejects) are INVALID_INPUT, with a message
  * naming the field; rule problems have their own codes.
  */
-import { isKnownCalendarVersion } from './calendar';
+import { CURRENT_CALENDAR_VERSION, isKnownCalendarVersion, outsideCalendar } from './calendar';
 import { dependenciesOf, findStage, getCatalogue, isKnownCatalogueVersion, outcomesFor, type StageRef } from './catalogue';
 import { isValidDate } from './dates';
 import { sameRef } from './state';
@@ -13,7 +13,11 @@ import { ALL_COHORTS, ALL_USER_ROLES, OUTCOME_EFFECT, STAGE_LEVEL, type UserRole
 
 export const MAX_REMINDER_OFFSET_DAYS = 3650;
 
-export function validateStartInput(input: StartEntryInput): Refusal | undefined {
+/**
+ * `calendarRange`: whether a mandate deadline outside the calendar's years is refused (the API's
+ * check before it starts an entry; the workflow's own check leaves it out).
+ */
+export function validateStartInput(input: StartEntryInput, calendarRange = true): Refusal | undefined {
   if (typeof input.partyId !== 'string' || input.partyId.trim() === '') return refuse(REFUSAL.INVALID_INPUT, 'partyId is required');
   if (typeof input.partyName !== 'string' || input.partyName.trim() === '') return refuse(REFUSAL.INVALID_INPUT, 'partyName is required');
   if (!ALL_COHORTS.includes(input.cohort)) return refuse(REFUSAL.INVALID_INPUT, `unknown cohort: ${String(input.cohort)}`);
@@ -27,6 +31,8 @@ export function validateStartInput(input: StartEntryInput): Refusal | undefined 
   if (input.mandateDeadline !== undefined && input.mandateDeadline !== null && !isValidDate(input.mandateDeadline)) {
     return refuse(REFUSAL.INVALID_DEADLINE, `mandateDeadline must be a 'YYYY-MM-DD' date: ${String(input.mandateDeadline)}`);
   }
+  const outside = calendarRange && input.mandateDeadline ? outsideCalendar(input.mandateDeadline, input.calendarVersion ?? CURRENT_CALENDAR_VERSION) : undefined;
+  if (outside) return refuse(REFUSAL.INVALID_DEADLINE, `The mandate deadline ${outside}`);
   if (!input.uepContact || typeof input.uepContact.email !== 'string' || input.uepContact.email.trim() === '') {
     return refuse(REFUSAL.INVALID_INPUT, 'uepContact with an email is required');
   }

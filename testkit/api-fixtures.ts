@@ -1,6 +1,7 @@
 /** Request bodies the API tests send. */
 import { COHORT, STAGE, USER_ROLE } from '../domain/vocabulary';
 import type { StartEntryRequest } from '../api/schemas';
+import { daysFromToday } from './dates';
 
 export function startBody(partyId: string, overrides: Partial<StartEntryRequest> = {}): StartEntryRequest {
   return {
@@ -8,7 +9,7 @@ export function startBody(partyId: string, overrides: Partial<StartEntryRequest>
     partyName: `Party ${partyId}`,
     cohort: COHORT.SMALL_NON_DOMESTIC_SUPPLIER,
     roles: [USER_ROLE.IMPORT_SUPPLIER],
-    mandateDeadline: '2030-08-30',
+    mandateDeadline: daysFromToday(2 * 365),
     uepContact: { name: 'UEP Lead', email: `uep@${partyId.toLowerCase()}.example` },
     ...overrides,
   };

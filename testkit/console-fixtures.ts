@@ -1,9 +1,11 @@
 /**
  * A portfolio of entries in different states, made through the API as the bodies would make it:
- * for the console's screenshots, end-to-end tests and benchmark.
+ * for the console's screenshots, end-to-end tests and benchmark. Its dates are relative to today,
+ * so each entry stands where it says (on track, at risk, in breach) whatever day it is seeded.
  */
 import type { StartEntryRequest } from '../api/schemas';
 import { call } from './api-harness';
+import { daysFromToday } from './dates';
 
 export interface Tokens {
   ops: string;
@@ -59,9 +61,9 @@ export async function seedPortfolio(baseUrl: string, tokens: Tokens, suffix = ''
     partyName: 'Acme Energy Ltd',
     cohort: 'SMALL_DOMESTIC_SUPPLIER',
     roles: ['IMPORT_SUPPLIER', 'GAS_SUPPLIER'],
-    mandateDeadline: '2027-06-30',
+    mandateDeadline: daysFromToday(200),
     uepContact: contact(acme, 'Priya Shah'),
-    completedStages: acceded('2026-07-06', '2026-07-24'),
+    completedStages: acceded(daysFromToday(-154), daysFromToday(-136)),
   });
   await submit(baseUrl, tokens, acme, 'CREDIT_COVER', 'Letter of credit LC-88412', { comment: 'Lodged with Barclays on 2 Nov' });
   await decide(baseUrl, tokens.dcc, acme, 'CREDIT_COVER', 'LODGED', { evidence: 'Credit Support register entry 2026/311' });
@@ -77,9 +79,9 @@ export async function seedPortfolio(baseUrl: string, tokens: Tokens, suffix = ''
     partyName: 'BrightSpark Power plc',
     cohort: 'LARGE_SUPPLIER',
     roles: ['IMPORT_SUPPLIER', 'EXPORT_SUPPLIER'],
-    mandateDeadline: '2027-01-29',
+    mandateDeadline: daysFromToday(53), // far too soon for what remains: at risk
     uepContact: contact(bright, 'Tom Rees'),
-    completedStages: acceded('2026-09-01', '2026-09-15'),
+    completedStages: acceded(daysFromToday(-97), daysFromToday(-83)),
   });
   await submit(baseUrl, tokens, bright, 'SECURITY_ASSESSMENT', 'FUSA report BSP-2026-07', { comment: 'Re-submitted after the Panel deferral in October' });
 
@@ -89,9 +91,9 @@ export async function seedPortfolio(baseUrl: string, tokens: Tokens, suffix = ''
     partyName: 'Northwind Gas Networks',
     cohort: 'GAS_TRANSPORTER',
     roles: ['GAS_TRANSPORTER'],
-    mandateDeadline: '2026-10-30',
+    mandateDeadline: daysFromToday(-38), // passed: in breach
     uepContact: contact(northwind, 'Alys Evans'),
-    completedStages: acceded('2026-03-02', '2026-03-20'),
+    completedStages: acceded(daysFromToday(-280), daysFromToday(-262)),
   });
   await submit(baseUrl, tokens, northwind, 'CREDIT_COVER', 'Parent company guarantee PCG-17');
 
@@ -103,7 +105,7 @@ export async function seedPortfolio(baseUrl: string, tokens: Tokens, suffix = ''
     roles: ['OTHER_USER'],
     mandateDeadline: null,
     uepContact: contact(lumen, 'Sam Okafor'),
-    completedStages: acceded('2026-10-12'),
+    completedStages: acceded(daysFromToday(-56)),
   });
   await submit(baseUrl, tokens, lumen, 'PRIVACY_ASSESSMENT', 'Full Privacy Assessment FPA-LDS-1', { role: 'OTHER_USER', comment: 'Booked with the Independent Privacy Auditor in August' });
 
@@ -113,7 +115,7 @@ export async function seedPortfolio(baseUrl: string, tokens: Tokens, suffix = ''
     partyName: 'Harbour Energy Supply',
     cohort: 'SMALL_NON_DOMESTIC_SUPPLIER',
     roles: ['IMPORT_SUPPLIER'],
-    mandateDeadline: '2027-09-30',
+    mandateDeadline: daysFromToday(297),
     uepContact: contact(harbour, 'Jo Whitfield'),
   });
   await decide(baseUrl, tokens.secas, harbour, 'ACCESSION', 'ACCEDED', { evidence: 'Accession Agreement signed 20 Nov' });

@@ -36,6 +36,7 @@ import {
   type RulesVersion,
 } from '../domain';
 import type { AuditRecord, Effects, EntryCommand, EntrySummary, Notification, Refusal, Transition } from '../domain/types';
+import { toIso } from '../domain/dates';
 import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
 import {
   NOTIFICATION_ACTIVITY_OPTIONS,
@@ -60,6 +61,8 @@ import {
   type EntryWorkflowInput,
   type RecordDecisionRequest,
   type SubmitEvidenceRequest,
+  type StatusRequest,
+  type StatusAnswer,
   type WithdrawRequest,
 } from './messages';
 import { changedSearchAttributes, encodeSearchAttributes } from './search-attributes';
@@ -98,6 +101,11 @@ export const PATCH = {
    * and an upsert carries only the search attributes whose values changed (none: no upsert).
    */
   LEAN_UPDATES: 'lean-updates',
+  /**
+   * Rules version 4: the Party is told of its own breach; an entry in breach is never told it is at
+   * risk; UepNextDeadline is the next wake-up's instant.
+   */
+  PARTY_BREACH_NOTICE: 'uep-party-breach-notice',
 } as const;
 
 /** The withdrawal a cancellation requested through Temporal (UI, CLI, API) stands for. */
@@ -119,6 +127,8 @@ function refusalFailure(refusal: Refusal): ApplicationFailure {
 /** The rules version a step may run under: each newer version once its patched() allows it (never back). */
 function allowedRules(state: EntryState | undefined): RulesVersion {
   const current = state ? rulesOf(state) : RULES_VERSION.V1;
+  if (current >= RULES_VERSION.V4) return current;
+  if (patched(PATCH.PARTY_BREACH_NOTICE)) return RULES_VERSION.V4;
   if (current >= RULES_VERSION.V3) return current;
   if (patched(PATCH.PARTY_NOTICES)) return RULES_VERSION.V3;
   if (current >= RULES_VERSION.V2) return current;
@@ -133,7 +143,9 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
   let state: EntryState;
   let initial: Transition<EntryState, EntryView>;
   if ('start' in input) {
-    const invalid = validateStartInput(input.start);
+    // the API refused a deadline outside the calendar's years before it started the workflow; the
+    // workflow keeps the checks it always made (a history replays unchanged, a test rig's clock may be anywhere)
+    const invalid = validateStartInput(input.start, false);
     if (invalid) throw refusalFailure(invalid);
     initial = startEntry(input.start, Date.now(), allowedRules(undefined));
   } else {
@@ -146,6 +158,8 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
   let changes = 0;
   let lastSearchAttributes = '';
   let lastDetails = '';
+  /** The instant of the last transition: the state is what it was then, until the next. */
+  let changedAt = Date.now();
   const deliveries = new Set<Promise<unknown>>();
   const byActivity = patched(PATCH.RECORD_BY_ACTIVITY);
   const recording = byActivity || patched(PATCH.RECORD_PROJECTION);
@@ -201,8 +215,9 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
       if (upserts.length > 0) upsertSearchAttributes(upserts);
       lastSearchAttributes = attributes;
     }
-    const summary = summarise(state, Date.now(), view);
-    const details = entryDetailsMarkdown(summary);
+    changedAt = Date.now();
+    const summary = summarise(state, changedAt, view);
+    const details = entryDetailsMarkdown(summary, changedAt);
     if (details !== lastDetails) {
       setCurrentDetails(details);
       lastDetails = details;
@@ -236,6 +251,23 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
     return entryChangeOf(summary, record, duplicate, state.audit.length);
   }
 
+  /**
+   * The summary as of `asOf` (ISO 8601), or of the workflow's clock in this query: its last wake-up,
+   * which stands still while the entry sleeps. No instant before the last change: the state then
+   * was another (the audit trail has it).
+   */
+  function statusAsOf(asOf: string | undefined): StatusAnswer {
+    const at = asOf === undefined ? Date.now() : Date.parse(asOf);
+    if (Number.isNaN(at) || at < changedAt) {
+      throw ApplicationFailure.create({
+        type: 'INVALID_AS_OF',
+        message: `asOf must be an ISO 8601 instant no earlier than ${toIso(changedAt)}, the entry's last change (got ${JSON.stringify(asOf)})`,
+        nonRetryable: true,
+      });
+    }
+    return { ...summarise(state, at), asOf: toIso(at) };
+  }
+
   function validate(command: EntryCommand): void {
     const refusal = checkCommand(state, command, Date.now());
     if (refusal) throw refusalFailure(refusal);
@@ -261,7 +293,7 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
     validator: (req: WithdrawRequest) => validate({ type: 'WITHDRAW', ...req }),
     description: 'Withdraw the entry; every reminder stops',
   });
-  setHandler(getStatusQuery, () => summarise(state, Date.now()));
+  setHandler(getStatusQuery, (request?: StatusRequest) => statusAsOf(request?.asOf));
   setHandler(getAuditTrailQuery, () => auditTrail(state));
   // the recovery command (npm run record:rebuild) writes this run's whole projection to the record
   setHandler(getRecordProjectionQuery, () => projectionOf(state, thisRun(), Date.now(), state.audit, []));

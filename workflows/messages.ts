@@ -48,7 +48,19 @@ export const amendMandateDeadlineUpdate = defineUpdate<EntryUpdateAnswer, [Amend
 export const addUserRoleUpdate = defineUpdate<EntryUpdateAnswer, [AddUserRoleRequest]>('addUserRole');
 export const withdrawUpdate = defineUpdate<EntryUpdateAnswer, [WithdrawRequest]>('withdraw');
 
-export const getStatusQuery = defineQuery<EntrySummary>('getStatus');
+/**
+ * What getStatus may be asked: the instant to answer as of (ISO 8601), no earlier than the entry's
+ * last change. Without it the answer is as of the workflow's last wake-up, which does not move
+ * while the entry sleeps (days, for an idle entry): the answer's `asOf` says which.
+ */
+export interface StatusRequest {
+  asOf?: string;
+}
+
+/** The entry's summary as of an instant: forecast, at risk, in breach and next deadline depend on it. */
+export type StatusAnswer = EntrySummary & { asOf: string };
+
+export const getStatusQuery = defineQuery<StatusAnswer, [StatusRequest?]>('getStatus');
 export const getAuditTrailQuery = defineQuery<AuditRecord[]>('getAuditTrail');
 /** This run's whole projection for the record: its state, every audit record of its chain, its closure. */
 export const getRecordProjectionQuery = defineQuery<EntryProjection>('getRecordProjection');

@@ -76,6 +76,13 @@ describe('rendering', () => {
     expect(daysLeft({})).toBeUndefined();
   });
 
+  test('a deadline passed a month or more ago reads as a person says it, never "2281 working days overdue"', () => {
+    expect(daysLeft({ workingDaysLeft: -21, calendarDaysLeft: -30 })).toBe('21 working days (30 calendar days) overdue');
+    expect(daysLeft({ workingDaysLeft: -22, calendarDaysLeft: -31 })).toBe('passed 1 month ago');
+    expect(daysLeft({ workingDaysLeft: -65, calendarDaysLeft: -92 })).toBe('passed 3 months ago');
+    expect(daysLeft({ workingDaysLeft: -2281, calendarDaysLeft: -3242 })).toBe('passed 8 years ago');
+  });
+
   test("links: the entry's console page for people, the API for machines, the Web UI for the bodies only", () => {
     const n = mandateReminder({ partyId: 'P 1/2', entryId: 'uep-P 1/2' });
     expect(notificationLinks(n, LINKS, 'SECAS')).toEqual({

@@ -9,6 +9,7 @@ import { ErrorResponse } from '../../api/schemas';
 import { BODY, STAGE, USER_ROLE, type Body } from '../../domain/vocabulary';
 import { uniquePartyId } from '../../testkit/temporal';
 import { startBody, startBodyAcceded } from '../../testkit/api-fixtures';
+import { daysFromToday } from '../../testkit/dates';
 import { call, type CallOptions } from '../../testkit/api-harness';
 import { useApiHarness } from '../../testkit/suites';
 
@@ -44,7 +45,7 @@ const MATRIX: Record<EndpointName, Case> = {
   },
   amendMandateDeadline: {
     fresh: true,
-    request: (p) => ({ method: 'PUT', path: `/v1/entries/${p}/mandate-deadline`, body: { deadline: '2033-01-31', reason: 'consultation' } }),
+    request: (p) => ({ method: 'PUT', path: `/v1/entries/${p}/mandate-deadline`, body: { deadline: daysFromToday(3 * 365), reason: 'consultation' } }),
     expect: row(403, 403, 200, 403, 403, 200, 401),
   },
   addUserRole: {

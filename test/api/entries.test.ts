@@ -2,10 +2,12 @@
 import { type StartEntryRequest, EntryListResponse, EntryResponse, ErrorResponse, InboxResponse, StartEntryResponse, UpdateResponse, AuditTrailResponse, ComplianceReport } from '../../api/schemas';
 import { AUDIT_ACTION } from '../../domain/types';
 import { openStagesOf } from '../../domain';
-import { DAY_MS, toDate } from '../../domain/dates';
+import { CURRENT_CALENDAR_VERSION } from '../../domain/calendar';
+import { CALENDARS } from '../../domain/calendar-data';
 import { BODY, COHORT, ENTRY_STATUS, STAGE, STAGE_STATE, USER_ROLE } from '../../domain/vocabulary';
 import { uniquePartyId } from '../../testkit/temporal';
 import { startBody, startBodyAcceded } from '../../testkit/api-fixtures';
+import { daysFromToday } from '../../testkit/dates';
 import { call, eventually, type Answer } from '../../testkit/api-harness';
 import { useApiHarness } from '../../testkit/suites';
 
@@ -102,6 +104,17 @@ describe('start and read', () => {
     expectError(await api('GET', `/v1/entries/${partyId}`, { token: ops }), 404, 'NOT_FOUND');
   });
 
+  test('a start with a mandate deadline beyond the calendar\'s data is 422 in words and starts nothing', async () => {
+    const { lastYear } = CALENDARS[CURRENT_CALENDAR_VERSION]!;
+    const beyond = `${lastYear + 1}-03-31`;
+    const partyId = uniquePartyId('CAL');
+    const r = await api('POST', '/v1/entries', { token: ops, body: startBody(partyId, { mandateDeadline: beyond }) });
+    expectError(r, 422, 'INVALID_DEADLINE');
+    expect((r.json as ErrorResponse).error.message).toContain(`The mandate deadline ${beyond} is outside the working-day calendar`);
+    expect((r.json as ErrorResponse).error.message).toContain(`from 2015 to ${lastYear} only, so the working days to it cannot be counted`);
+    expectError(await api('GET', `/v1/entries/${partyId}`, { token: ops }), 404, 'NOT_FOUND');
+  });
+
   test('GET /v1/entries/:partyId answers the status query with links; unknown party is 404', async () => {
     const partyId = await started();
     const r = await api('GET', `/v1/entries/${partyId}`, { token: dcc });
@@ -186,12 +199,13 @@ describe('sign-offs', () => {
 
   test('mandate deadline amendment, role added, withdrawal; a closed entry answers 409 ENTRY_CLOSED', async () => {
     const partyId = await started();
-    const amend = await api('PUT', `/v1/entries/${partyId}/mandate-deadline`, { token: secas, body: { deadline: '2031-01-31', reason: 'Panel consultation outcome' } });
+    const amendedTo = daysFromToday(3 * 365);
+    const amend = await api('PUT', `/v1/entries/${partyId}/mandate-deadline`, { token: secas, body: { deadline: amendedTo, reason: 'Panel consultation outcome' } });
     expect(amend.status).toBe(200);
-    expect(UpdateResponse.parse(amend.json)).toMatchObject({ record: { action: AUDIT_ACTION.DEADLINE_AMENDED, deadline: '2031-01-31' }, stage: null, status: ENTRY_STATUS.IN_PROGRESS });
+    expect(UpdateResponse.parse(amend.json)).toMatchObject({ record: { action: AUDIT_ACTION.DEADLINE_AMENDED, deadline: amendedTo }, stage: null, status: ENTRY_STATUS.IN_PROGRESS });
     const entryNow = async () => EntryResponse.parse((await api('GET', `/v1/entries/${partyId}`, { token: ops })).json).entry;
-    expect((await entryNow()).mandateDeadline).toBe('2031-01-31');
-    expectError(await api('PUT', `/v1/entries/${partyId}/mandate-deadline`, { token: ops, body: { deadline: '2031-01-31', reason: 'again' } }), 422, 'INVALID_DEADLINE');
+    expect((await entryNow()).mandateDeadline).toBe(amendedTo);
+    expectError(await api('PUT', `/v1/entries/${partyId}/mandate-deadline`, { token: ops, body: { deadline: amendedTo, reason: 'again' } }), 422, 'INVALID_DEADLINE');
 
     const role = await api('POST', `/v1/entries/${partyId}/roles`, { token: suite.h.partyToken(partyId), body: { role: USER_ROLE.GAS_SUPPLIER } });
     expect(role.status).toBe(200);
@@ -251,8 +265,9 @@ describe('audit trail', () => {
 describe('search', () => {
   test('filters by status, awaited body, role, cohort, flags, deadline range and name words; pages with a token', async () => {
     const tag = uniquePartyId('S').slice(2);
-    const a = await started(`A-${tag}`, startBodyAcceded(`A-${tag}`, { partyName: `Alpha ${tag} Energy`, cohort: COHORT.ELECTRICITY_DNO, roles: [USER_ROLE.ELECTRICITY_DISTRIBUTOR], mandateDeadline: '2031-03-01' }));
-    const b = await started(`B-${tag}`, startBody(`B-${tag}`, { partyName: `Beta ${tag} Gas`, cohort: COHORT.GAS_TRANSPORTER, roles: [USER_ROLE.GAS_TRANSPORTER], mandateDeadline: '2032-06-15' }));
+    const [deadlineA, dayAfterA, deadlineB] = [daysFromToday(900), daysFromToday(901), daysFromToday(1000)];
+    const a = await started(`A-${tag}`, startBodyAcceded(`A-${tag}`, { partyName: `Alpha ${tag} Energy`, cohort: COHORT.ELECTRICITY_DNO, roles: [USER_ROLE.ELECTRICITY_DISTRIBUTOR], mandateDeadline: deadlineA }));
+    const b = await started(`B-${tag}`, startBody(`B-${tag}`, { partyName: `Beta ${tag} Gas`, cohort: COHORT.GAS_TRANSPORTER, roles: [USER_ROLE.GAS_TRANSPORTER], mandateDeadline: deadlineB }));
     const c = await started(`C-${tag}`, startBody(`C-${tag}`, { partyName: `Gamma ${tag} Gas`, cohort: COHORT.GAS_TRANSPORTER, roles: [USER_ROLE.GAS_TRANSPORTER], mandateDeadline: null }));
     const list = async (q: string) => EntryListResponse.parse((await api('GET', `/v1/entries?${q}`, { token: ops })).json);
     const ids = async (q: string) => (await list(q)).items.map((i) => i.partyId).sort();
@@ -266,8 +281,8 @@ describe('search', () => {
     expect(await ids(`partyName=${tag}&awaitedBody=${BODY.SECAS}`)).toEqual([a, b, c].sort());
     expect(await ids(`partyName=${tag}&status=${ENTRY_STATUS.IN_PROGRESS}&atRisk=false&inBreach=false`)).toEqual([a, b, c].sort());
     expect(await ids(`partyName=${tag}&atRisk=true`)).toEqual([]);
-    expect(await ids(`partyName=${tag}&mandateDeadlineFrom=2031-03-01&mandateDeadlineTo=2031-03-01`)).toEqual([a]);
-    expect(await ids(`partyName=${tag}&mandateDeadlineFrom=2031-03-02`)).toEqual([b]);
+    expect(await ids(`partyName=${tag}&mandateDeadlineFrom=${deadlineA}&mandateDeadlineTo=${deadlineA}`)).toEqual([a]);
+    expect(await ids(`partyName=${tag}&mandateDeadlineFrom=${dayAfterA}`)).toEqual([b]);
 
     const page1 = await list(`partyName=${tag}&limit=2`);
     expect(page1.items).toHaveLength(2);
@@ -283,7 +298,8 @@ describe('search', () => {
   });
 
   test('a calendar date has one shape (YYYY-MM-DD): mandateDeadline in the list, the entry and the report', async () => {
-    const partyId = await started(uniquePartyId('DATE'), undefined, { mandateDeadline: '2031-07-04' });
+    const deadline = daysFromToday(1000);
+    const partyId = await started(uniquePartyId('DATE'), undefined, { mandateDeadline: deadline });
     const listed = await eventually(
       async () => EntryListResponse.parse((await api('GET', `/v1/entries?partyName=${partyId}&limit=100`, { token: ops })).json),
       (l) => l.items.some((i) => i.partyId === partyId),
@@ -291,7 +307,7 @@ describe('search', () => {
     const item = listed.items.find((i) => i.partyId === partyId);
     const entry = EntryResponse.parse((await api('GET', `/v1/entries/${partyId}`, { token: ops })).json).entry;
     const row = ComplianceReport.parse((await api('GET', '/v1/reports/compliance', { token: ops })).json).rows.find((r) => r.partyId === partyId);
-    expect({ list: item?.mandateDeadline, entry: entry.mandateDeadline, report: row?.mandateDeadline }).toEqual({ list: '2031-07-04', entry: '2031-07-04', report: '2031-07-04' });
+    expect({ list: item?.mandateDeadline, entry: entry.mandateDeadline, report: row?.mandateDeadline }).toEqual({ list: deadline, entry: deadline, report: deadline });
   });
 
   test('hostile names are stored as given and searched safely by their words', async () => {
@@ -338,9 +354,9 @@ describe('inbox and compliance report', () => {
 
   test('the compliance report covers every entry against its mandate, as JSON and CSV', async () => {
     const [onTrack, late, none] = [uniquePartyId('R'), uniquePartyId('R'), uniquePartyId('R')] as [string, string, string];
-    await started(onTrack, startBodyAcceded(onTrack, { mandateDeadline: '2035-01-01' }));
+    await started(onTrack, startBodyAcceded(onTrack, { mandateDeadline: daysFromToday(3 * 365) }));
     // A month from today: far too soon for what remains (at risk), but not yet passed (in breach).
-    await started(late, startBodyAcceded(late, { mandateDeadline: toDate(Date.now() + 30 * DAY_MS) }));
+    await started(late, startBodyAcceded(late, { mandateDeadline: daysFromToday(30) }));
     await started(none, startBodyAcceded(none, { cohort: COHORT.OTHER, mandateDeadline: null }));
     const report = await eventually(
       async () => ComplianceReport.parse((await api('GET', '/v1/reports/compliance', { token: panel })).json),

@@ -12,6 +12,7 @@ import { entryIdFor } from '../../domain';
 import { AUDIT_ACTION, NOTIFICATION_KIND } from '../../domain/types';
 import { BODY, ENTRY_STATUS } from '../../domain/vocabulary';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
+import { daysFromToday } from '../../testkit/dates';
 import { call, eventually, listenApp, startHarness, type Harness } from '../../testkit/api-harness';
 import { driveToCompletion } from '../../testkit/entry-driver';
 import { startDevServer, uniquePartyId } from '../../testkit/temporal';
@@ -94,7 +95,7 @@ test('withdraw, then start the same Party again: one continuous audit trail acro
   const firstRun = env.client.workflow.getHandle(entryIdFor(partyId));
   await eventually(() => firstRun.describe().then((d) => d.status.name), (status) => status === 'COMPLETED', 20_000);
   await start(partyId);
-  const amended = await api('PUT', `/v1/entries/${partyId}/mandate-deadline`, { body: { deadline: '2031-03-31', reason: 'panel agreed' } });
+  const amended = await api('PUT', `/v1/entries/${partyId}/mandate-deadline`, { body: { deadline: daysFromToday(3 * 365), reason: 'panel agreed' } });
   expect(amended.status).toBe(200);
   // each run starts with the same records (STARTED, the accession done before it), then its own
   const perStart = firstTrail.length;

@@ -13,6 +13,7 @@ import { BODY, COHORT, ENTRY_STATUS, OUTCOME_EFFECT, STAGE_STATE, USER_ROLE, typ
 
 import { call, type Answer, type CallOptions } from '../../testkit/api-harness';
 import { useApiHarness } from '../../testkit/suites';
+import { daysFromToday } from '../../testkit/dates';
 
 const suite = useApiHarness();
 
@@ -57,7 +58,7 @@ test('one entry from start to completion, each stage by the right body', async (
     partyName: 'Walkthrough Energy Ltd',
     cohort: COHORT.SMALL_NON_DOMESTIC_SUPPLIER,
     roles: [USER_ROLE.IMPORT_SUPPLIER],
-    mandateDeadline: '2031-08-29',
+    mandateDeadline: daysFromToday(3 * 365),
     uepContact: { name: 'Ada Lovelace', email: 'uep@walkthrough.example' },
   });
   expect(started.status).toBe(201);

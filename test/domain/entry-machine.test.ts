@@ -121,6 +121,20 @@ describe('validateStartInput', () => {
     expect(validateStartInput(input(overrides))?.code).toBe(code);
   });
 
+  it('a mandate deadline outside the calendar\'s years is refused in words at the start (the API\'s check; not the workflow\'s)', () => {
+    for (const deadline of ['2036-03-31', '2014-12-31']) {
+      const refusal = validateStartInput(input({ mandateDeadline: deadline }));
+      expect(refusal).toEqual({
+        code: 'INVALID_DEADLINE',
+        message:
+          `The mandate deadline ${deadline} is outside the working-day calendar: calendar ew-2026-11 knows the bank holidays of England and Wales ` +
+          'from 2015 to 2035 only, so the working days to it cannot be counted. Give a date from 2015-01-01 to 2035-12-31.',
+      });
+    }
+    for (const deadline of ['2015-01-01', '2035-12-31']) expect(validateStartInput(input({ mandateDeadline: deadline }))).toBeUndefined();
+    expect(validateStartInput(input({ mandateDeadline: '2036-03-31' }), false)).toBeUndefined();
+  });
+
   it('a role stage listed done without its dependencies is refused', () => {
     expect(validateStartInput(input({ roles: ['GAS_SUPPLIER'], completedStages: [{ stage: 'UEPT', role: 'GAS_SUPPLIER', outcome: 'PASSED', at: '2026-01-01' }] }))?.code).toBe('NOT_AWAITING');
   });

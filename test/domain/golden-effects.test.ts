@@ -100,7 +100,7 @@ const digest = (text: string) => createHash('sha256').update(text).digest('hex')
 
 const runs: Record<string, string> = {};
 beforeAll(() => {
-  for (const rules of [RULES_VERSION.V1, RULES_VERSION.V2, RULES_VERSION.V3]) {
+  for (const rules of [RULES_VERSION.V1, RULES_VERSION.V2, RULES_VERSION.V3, RULES_VERSION.V4]) {
     for (let seed = 1; seed <= RUNS; seed++) runs[`rules${rules}-seed${seed}`] = run(seed, rules);
   }
 });

@@ -2,7 +2,7 @@
  * What the Party is told it can act on (rules version 3): its entry started, its turn to submit,
  * a decision that sends its stage back. Each goes to the Party's UEP contact only, once.
  */
-import { RULES_VERSION, startEntry, type Notification, type Principal } from '../../domain';
+import { advanceTime, applyCommand, RULES_VERSION, startEntry, type Notification, type Principal } from '../../domain';
 import { at, DCC, decide, input, must, PARTY, SECAS, started, stageOf, submit, withGroundwork } from './domain-fixtures';
 
 const PANEL_MEMBER: Principal = { body: 'SEC_PANEL', id: 'panel-1', name: 'Pat Jones' };
@@ -147,5 +147,53 @@ describe('DECISION_NEEDS_ACTION', () => {
     old = must(old, decide('ACCESSION', 'ACCEDED', SECAS), at('2026-11-03')).state;
     old = must(old, submit('SECURITY_ASSESSMENT', undefined, PARTY), at('2026-11-10')).state;
     expect(must(old, decide('SECURITY_ASSESSMENT', 'REJECTED', PANEL_MEMBER), at('2026-11-12')).notifications).toEqual([]);
+  });
+});
+
+describe('the Party told of its own breach (rules version 4)', () => {
+  // input()'s mandate deadline for SMALL_DOMESTIC_SUPPLIER is the cohort's, long passed by 2026
+  const late = () => startEntry(input({ cohort: 'SMALL_DOMESTIC_SUPPLIER', roles: ['GAS_SUPPLIER'] }), at('2026-11-02T10:00:00Z'));
+
+  it('an entry started past its deadline: the start notice says it in words, and a breach notice written for the Party', () => {
+    const { effects } = late();
+    const toPartyOnly = effects.notifications.filter((n) => n.recipients.some((r) => r.kind === 'PARTY_CONTACT'));
+    expect(toPartyOnly.map((n) => n.id)).toEqual(['uep-P1:ENTRY_STARTED', 'uep-P1:MANDATE_BREACH:party:v1']);
+    const [startNotice, breach] = toPartyOnly;
+    const deadline = startNotice?.deadline ?? '';
+    expect(startNotice?.body).toContain(`Your User Entry Process has started for GAS_SUPPLIER; your DCC User mandate deadline, ${deadline}, has already passed: you are in breach of the mandate until every role you seek is complete.`);
+    expect(breach).toMatchObject({ kind: 'MANDATE_BREACH', recipients: toParty, subject: `ACME Energy: your DCC User mandate deadline (${deadline}) has passed`, deadline });
+    expect(breach?.body).toBe(
+      `Your DCC User mandate deadline, ${deadline}, had already passed when your User Entry Process started, with 1 of 1 role still to complete (GAS_SUPPLIER). ` +
+        'You are in breach of the mandate until every role you seek is complete, or SECAS agrees a new deadline; SECAS and UEP operations have been told. ' +
+        'Nothing is awaited from you at the moment; you will be told as soon as it is your turn.',
+    );
+    expect(effects.notifications.map((n) => n.kind)).not.toContain('AT_RISK');
+  });
+
+  it('the breach notice says what the Party can submit now', () => {
+    const s0 = withGroundwork({ roles: ['GAS_SUPPLIER'], mandateDeadline: '2026-11-30' }, at('2026-11-02'));
+    const tr = advanceTime(s0, at('2026-12-01T00:00:00Z'));
+    const breach = tr.effects.notifications.find((n) => n.id === 'uep-P1:MANDATE_BREACH:party:v1');
+    expect(breach?.body).toContain('Your DCC User mandate deadline, 2026-11-30, has passed, with 1 of 1 role still to complete (GAS_SUPPLIER).');
+    expect(breach?.body).toContain('What you can do now, in the console: submit ');
+  });
+
+  it('an amendment to a deadline already passed: in breach, not "at risk"; an amendment out of the breach says it is at risk', () => {
+    const onTrack = withGroundwork({ roles: ['GAS_SUPPLIER'], mandateDeadline: '2028-06-30' }, at('2026-11-02'));
+    const amend = (state: typeof onTrack, deadline: string, now: number) => {
+      const outcome = applyCommand(state, { type: 'AMEND_DEADLINE', deadline, reason: 'panel agreed', principal: SECAS }, now);
+      if (!outcome.ok) throw new Error('refused');
+      return outcome;
+    };
+    const intoBreach = amend(onTrack, '2026-10-30', at('2026-11-03T10:00:00Z'));
+    expect(intoBreach.effects.notifications.map((n) => n.id)).toEqual(['uep-P1:DEADLINE_AMENDED:v2', 'uep-P1:MANDATE_BREACH:party:v2', 'uep-P1:MANDATE_BREACH:v2']);
+    expect(intoBreach.effects.notifications[0]?.body).not.toContain('at risk');
+    expect(intoBreach.effects.notifications[1]?.body).toContain('Your DCC User mandate deadline, 2026-10-30, has passed');
+    // rules version 3 told the Party, in the same message, that it was at risk
+    const v3 = amend(withGroundwork({ roles: ['GAS_SUPPLIER'], mandateDeadline: '2028-06-30' }, at('2026-11-02'), RULES_VERSION.V3), '2026-10-30', at('2026-11-03T10:00:00Z'));
+    expect(v3.effects.notifications[0]?.body).toContain('the entry is at risk');
+    const outOfBreach = amend(intoBreach.state, '2026-12-20', at('2026-11-04T10:00:00Z'));
+    expect(outOfBreach.effects.notifications.map((n) => n.kind)).toEqual(['DEADLINE_AMENDED']);
+    expect(outOfBreach.effects.notifications[0]?.body).toContain('is now after the mandate deadline: the entry is at risk.');
   });
 });

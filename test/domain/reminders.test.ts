@@ -62,16 +62,20 @@ describe('mandate reminders', () => {
 });
 
 describe('breach', () => {
-  it('fires at 00:00 UTC the day after the deadline, to SECAS and OPS, then weekly at 09:00 until withdrawn', () => {
+  it('fires at 00:00 UTC the day after the deadline, to SECAS and OPS and (in its own words) to the Party, then weekly at 09:00 until withdrawn', () => {
     const s0 = withGroundwork({ ...quiet, reminderOffsetsDays: [] }, at('2030-06-01'));
     const first = runUntil(s0, at('2030-06-01'), at('2030-07-22T00:00:00Z'));
     expect(ids(first.notifications.filter((n) => n.kind === 'MANDATE_BREACH' || n.kind === 'BREACH_REMINDER'))).toEqual([
+      '2030-07-01T00:00:00.000Z uep-P1:MANDATE_BREACH:party:v1',
       '2030-07-01T00:00:00.000Z uep-P1:MANDATE_BREACH:v1',
       '2030-07-08T09:00:00.000Z uep-P1:BREACH_REMINDER:w1:v1',
       '2030-07-15T09:00:00.000Z uep-P1:BREACH_REMINDER:w2:v1',
     ]);
-    const breach = first.notifications.find((n) => n.kind === 'MANDATE_BREACH');
+    const breach = first.notifications.find((n) => n.id === 'uep-P1:MANDATE_BREACH:v1');
     expect(breach?.recipients).toEqual([{ kind: 'BODY', body: 'SECAS' }, { kind: 'BODY', body: 'OPS' }]);
+    const toParty = first.notifications.find((n) => n.id === 'uep-P1:MANDATE_BREACH:party:v1');
+    expect(toParty?.recipients).toEqual([{ kind: 'PARTY_CONTACT', name: 'Ann Smith', email: 'ann@acme.example' }]);
+    expect(toParty?.body).toContain('Your DCC User mandate deadline, 2030-06-30, has passed, with 1 of 1 role still to complete (GAS_SUPPLIER).');
     expect(summarise(first.state, at('2030-07-21')).inBreach).toBe(true);
     expect(summarise(first.state, at('2030-07-21')).headline).toContain('IN BREACH');
     const withdrawn = applyCommand(first.state, { type: 'WITHDRAW', reason: 'exit', principal: OPS }, at('2030-07-21'));
@@ -88,6 +92,7 @@ describe('breach', () => {
     const late = advanceTime(s0, at('2030-07-16'));
     expect(late.effects.notifications.filter((n) => !n.kind.startsWith('SLA') && !n.kind.startsWith('AT_RISK')).map((n) => n.id)).toEqual([
       'uep-P1:MANDATE_REMINDER:d1:v1',
+      'uep-P1:MANDATE_BREACH:party:v1',
       'uep-P1:MANDATE_BREACH:v1',
       'uep-P1:BREACH_REMINDER:w1:v1',
       'uep-P1:BREACH_REMINDER:w2:v1',
@@ -97,9 +102,16 @@ describe('breach', () => {
     expect(again.effects.notifications).toEqual([]);
   });
 
-  it('an entry started after its deadline is in breach at once; weekly reminders from then on', () => {
+  it('an entry started after its deadline is in breach at once, never told it is "at risk"; weekly reminders from then on', () => {
     const { state, effects } = startEntry(input({ cohort: 'SMALL_DOMESTIC_SUPPLIER', roles: ['GAS_SUPPLIER'] }), at('2026-11-02T10:00:00Z'));
-    expect(ids(effects.notifications)).toEqual(['2026-11-02T10:00:00.000Z uep-P1:ENTRY_STARTED', '2026-11-02T10:00:00.000Z uep-P1:MANDATE_BREACH:v1', '2026-11-02T10:00:00.000Z uep-P1:AT_RISK:c1']);
+    expect(ids(effects.notifications)).toEqual([
+      '2026-11-02T10:00:00.000Z uep-P1:ENTRY_STARTED',
+      '2026-11-02T10:00:00.000Z uep-P1:MANDATE_BREACH:party:v1',
+      '2026-11-02T10:00:00.000Z uep-P1:MANDATE_BREACH:v1',
+    ]);
+    // rules version 3 (entries started before version 4) told the Party neither, but that it was at risk
+    const v3 = startEntry(input({ cohort: 'SMALL_DOMESTIC_SUPPLIER', roles: ['GAS_SUPPLIER'] }), at('2026-11-02T10:00:00Z'), RULES_VERSION.V3);
+    expect(v3.effects.notifications.map((n) => n.id)).toEqual(['uep-P1:ENTRY_STARTED', 'uep-P1:MANDATE_BREACH:v1', 'uep-P1:AT_RISK:c1']);
     expect(effects.wakeAt).toBe(at('2026-11-09T09:00:00Z'));
     const next = advanceTime(state, at('2026-11-09T09:00:00Z'));
     expect(next.effects.notifications.map((n) => n.id)).toEqual(['uep-P1:BREACH_REMINDER:w1:v1']);
@@ -123,6 +135,7 @@ describe('amending the deadline', () => {
       'uep-P1:MANDATE_REMINDER:d14:v2',
       'uep-P1:MANDATE_REMINDER:d7:v2',
       'uep-P1:MANDATE_REMINDER:d1:v2',
+      'uep-P1:MANDATE_BREACH:party:v2',
       'uep-P1:MANDATE_BREACH:v2',
     ]);
   });
@@ -241,7 +254,7 @@ describe('effects', () => {
 
   it('search attributes are complete', () => {
     const s = withGroundwork({ mandateDeadline: '2027-06-30' }, at('2026-11-02'));
-    const sa = advanceTime(s, at('2026-11-02')).effects.searchAttributes;
+    const { searchAttributes: sa, wakeAt } = advanceTime(s, at('2026-11-02')).effects;
     expect(sa).toEqual({
       partyId: 'P1',
       partyName: 'ACME Energy',
@@ -251,10 +264,15 @@ describe('effects', () => {
       awaitedBodies: ['DCC', 'PARTY'],
       openStages: ['SECURITY_ASSESSMENT', 'CREDIT_COVER', 'DCC_GATEWAY', 'USER_ID'],
       mandateDeadline: '2027-06-30T00:00:00.000Z',
-      nextDeadline: '2026-11-30T00:00:00.000Z',
+      // the instant it next acts: the DCC's reminder at 09:00 the working day after its decision was due (2026-11-30)
+      nextDeadline: '2026-12-01T09:00:00.000Z',
       atRisk: false,
       inBreach: false,
     });
+    expect(sa.nextDeadline).toBe(new Date(wakeAt ?? 0).toISOString());
+    // rules version 3 wrote 00:00 of the due date, hours before the entry would act: "UepNextDeadline < now" listed it as stuck
+    const v3 = withGroundwork({ mandateDeadline: '2027-06-30' }, at('2026-11-02'), RULES_VERSION.V3);
+    expect(advanceTime(v3, at('2026-11-02')).effects.searchAttributes.nextDeadline).toBe('2026-11-30T00:00:00.000Z');
   });
 });
 

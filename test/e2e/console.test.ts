@@ -9,6 +9,7 @@ import { launchBrowser, seriousAxeViolations, type Browser } from '../../testkit
 import { decide, seedPortfolio, type Portfolio } from '../../testkit/console-fixtures';
 import { startConsoleStack, type ConsoleStack } from '../../testkit/console-stack';
 import { uniquePartyId } from '../../testkit/temporal';
+import { daysFromToday } from '../../testkit/dates';
 import type { AuditTrailResponse, EntryResponse, InboxResponse } from '../../api/schemas';
 
 let stack: ConsoleStack;
@@ -147,7 +148,7 @@ test('OPS starts an entry and finds it in the portfolio; every OPS view is acces
   await page.getByLabel('Cohort').selectOption('ELECTRICITY_DNO');
   await page.getByLabel('Import supplier').uncheck();
   await page.getByLabel('Electricity distributor').check();
-  await page.getByLabel('Mandate deadline').fill('2028-03-31');
+  await page.getByLabel('Mandate deadline').fill(daysFromToday(2 * 365));
   await page.getByLabel('UEP contact name').fill('Rhian Lloyd');
   await page.getByLabel('UEP contact email').fill('uep@dynamo.example');
   await expectAccessible('start an entry');

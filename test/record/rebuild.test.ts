@@ -17,6 +17,7 @@ import { BODY, ENTRY_STATUS } from '../../domain/vocabulary';
 import { openRecord, type RecordDb } from '../../record/db';
 import { recordedAuditTrail } from '../../record/read';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
+import { daysFromToday } from '../../testkit/dates';
 import { call, eventually, startHarness, type Harness } from '../../testkit/api-harness';
 import { driveToCompletion } from '../../testkit/entry-driver';
 import { startPgliteServer, type RecordServer } from '../../testkit/postgres';
@@ -61,7 +62,7 @@ beforeAll(async () => {
   expect((await api('POST', `/v1/entries/${parties.again}/withdrawal`, { reason: 'wrong cohort' })).status).toBe(200);
   await handleOf(parties.again).result();
   expect((await api('POST', '/v1/entries', startBodyAcceded(parties.again))).status).toBe(201);
-  expect((await api('PUT', `/v1/entries/${parties.again}/mandate-deadline`, { deadline: '2031-03-31', reason: 'panel agreed' })).status).toBe(200);
+  expect((await api('PUT', `/v1/entries/${parties.again}/mandate-deadline`, { deadline: daysFromToday(3 * 365), reason: 'panel agreed' })).status).toBe(200);
   await terminateWhenIdle(handleOf(parties.terminated), 'closed outside the engine');
   // settled: nothing in flight, and visibility lists every run with its final status
   for (const partyId of [parties.again, parties.open]) {

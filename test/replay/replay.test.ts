@@ -27,11 +27,13 @@ const SCENARIOS = ['full-lifecycle', 'rework-loops', 'deadline-amended', 'withdr
 // v4: after uep-party-notices (rules version 3, the Party's notices); v5: after lean-updates (compact
 // update results, only changed search attributes upserted), without uep-party-notices; v6: after both;
 // v7: after record-projection and cancel-as-withdrawal (the record by a local activity), without v4-v6's
-// patches; v8: after all of them, with record-by-activity (the record by a regular activity) for v7's two.
-const GENERATIONS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8'];
+// patches; v8: after all of them, with record-by-activity (the record by a regular activity) for v7's two;
+// v9: after uep-party-breach-notice (rules version 4: the Party's breach notice, UepNextDeadline the wake-up instant).
+const GENERATIONS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9'];
 /** Which generations have each change (v4, v5 and v7 were made side by side: none has the others'). */
-const WITH_PARTY_NOTICES = ['v4', 'v6', 'v8'];
-const WITH_LEAN_UPDATES = ['v5', 'v6', 'v8'];
+const WITH_PARTY_NOTICES = ['v4', 'v6', 'v8', 'v9'];
+const WITH_LEAN_UPDATES = ['v5', 'v6', 'v8', 'v9'];
+const WITH_PARTY_BREACH_NOTICE = ['v9'];
 const generationOf = (name: string) => name.slice(0, name.indexOf('-'));
 
 test('there are histories of every scenario from every generation of the workflow', () => {
@@ -110,5 +112,22 @@ test('with uep-party-notices (v4, v6), the Party is told what it can act on (its
   for (const generation of WITH_PARTY_NOTICES) {
     const rework = histories.find((h) => h.name === `${generation}-rework-loops`);
     expect(kindsSent(rework!.history).filter((k) => k === 'DECISION_NEEDS_ACTION')).toHaveLength(2); // the DEFERRED and the FAILED
+  }
+});
+
+test('with uep-party-breach-notice (v9), the Party gets its own breach notice and UepNextDeadline holds wake-up instants (09:00 reminders)', () => {
+  const scheduled = (history: History) =>
+    (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.input?.payloads ?? []).map((p) => json<{ id?: string }>(p.data).id ?? ''));
+  for (const { name, history } of histories.filter((h) => h.name.endsWith('deadline-amended'))) {
+    const partyBreach = scheduled(history).filter((id) => id.includes(':MANDATE_BREACH:party:'));
+    expect([name, partyBreach.length]).toEqual([name, WITH_PARTY_BREACH_NOTICE.includes(generationOf(name)) ? 1 : 0]);
+  }
+  for (const { name, history } of histories.filter((h) => WITH_PARTY_BREACH_NOTICE.includes(generationOf(h.name)))) {
+    const hours = (history.events ?? []).flatMap((e) => {
+      const field = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.UepNextDeadline;
+      const value = field ? json<string | null>(field.data) : null;
+      return value ? [new Date(value).getUTCHours()] : [];
+    });
+    expect([name, hours.some((h) => h === 9)]).toEqual([name, true]);
   }
 });

@@ -138,18 +138,22 @@ describe.each([COHORT.SMALL_DOMESTIC_SUPPLIER, COHORT.ELECTRICITY_DNO, COHORT.SM
   },
 );
 
-test('an entry started after its cohort default deadline is in breach at once and reminded weekly', async () => {
+test('an entry started after its cohort default deadline is in breach at once and reminded weekly; the Party is told, never "at risk"', async () => {
   await withEntry({ cohort: COHORT.ELECTRICITY_DNO }, async ({ handle, sent, startedAt }) => {
     await env.sleep('19 days'); // two weekly reminders, each on a working day (a weekend or holiday moves it up to 4 days)
     const summary = await handle.query(getStatusQuery);
     expect(summary.mandateDeadline).toBe('2018-01-21');
     expect(summary.inBreach).toBe(true);
     const breach = ofKind(sent, NOTIFICATION_KIND.MANDATE_BREACH);
-    expect(breach).toHaveLength(1);
-    expect(breach[0]!.scheduledAt - startedAt).toBeLessThan(60_000);
-    expect(breach[0]!.notification.recipients).toEqual(
+    expect(breach.map((b) => b.notification.id).sort()).toEqual([`${handle.workflowId}:MANDATE_BREACH:party:v1`, `${handle.workflowId}:MANDATE_BREACH:v1`]);
+    for (const b of breach) expect(b.scheduledAt - startedAt).toBeLessThan(60_000);
+    const [toParty, toBodies] = [breach.find((b) => b.notification.id.includes(':party:')), breach.find((b) => !b.notification.id.includes(':party:'))];
+    expect(toBodies!.notification.recipients).toEqual(
       expect.arrayContaining([{ kind: 'BODY', body: BODY.SECAS }, { kind: 'BODY', body: BODY.OPS }]),
     );
+    expect(toParty!.notification.recipients.map((r) => r.kind)).toEqual(['PARTY_CONTACT']);
+    expect(toParty!.notification.body).toContain('Your DCC User mandate deadline, 2018-01-21, had already passed when your User Entry Process started');
+    expect(ofKind(sent, NOTIFICATION_KIND.AT_RISK)).toEqual([]);
     expect(ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER)).toEqual([]);
     expect(ofKind(sent, NOTIFICATION_KIND.BREACH_REMINDER).length).toBeGreaterThanOrEqual(2);
   });
@@ -203,7 +207,7 @@ test('a deadline moved later and then earlier: reminders recomputed, none sent t
     ];
     expect(reminders.map((r) => r.notification.id.split(':').slice(2).join(':'))).toEqual(expected);
     for (const r of reminders) expectSentAt(r, Date.parse(r.notification.dueAt));
-    expect(ofKind(sent, NOTIFICATION_KIND.MANDATE_BREACH).map((r) => r.notification.id)).toEqual([`${handle.workflowId}:MANDATE_BREACH:v3`]);
+    expect(ofKind(sent, NOTIFICATION_KIND.MANDATE_BREACH).map((r) => r.notification.id).sort()).toEqual([`${handle.workflowId}:MANDATE_BREACH:party:v3`, `${handle.workflowId}:MANDATE_BREACH:v3`]);
     expect(ofKind(sent, NOTIFICATION_KIND.DEADLINE_AMENDED)).toHaveLength(2);
     expect(new Set(ids(sent)).size).toBe(sent.length);
 
