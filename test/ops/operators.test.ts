@@ -15,6 +15,7 @@ import { PATH } from '../../api/endpoints';
 import { PROJECT_ROOT } from '../../scripts/temporal-toolchain';
 import { BODY } from '../../domain/vocabulary';
 import { startBody } from '../../testkit/api-fixtures';
+import { daysFromToday } from '../../testkit/dates';
 import { eventually } from '../../testkit/api-harness';
 import { BANNER, devToken, startNpmStart, type NpmStart } from '../../testkit/npm-start';
 import { freePort } from '../../testkit/ports';
@@ -121,7 +122,7 @@ describe('the uep command line', () => {
   const partyId = uniquePartyId('CLI');
 
   beforeAll(async () => {
-    await startEntry(partyId, '2030-08-30');
+    await startEntry(partyId, daysFromToday(2 * 365));
   });
 
   test("SECAS sees the entry's accession in its inbox, and decides it from the terminal", async () => {
