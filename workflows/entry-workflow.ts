@@ -98,6 +98,13 @@ export const PATCH = {
    * and an upsert carries only the search attributes whose values changed (none: no upsert).
    */
   LEAN_UPDATES: 'lean-updates',
+  /**
+   * The start's effects are carried out before any update is handled. An update the first
+   * activation already holds (a reset to the first workflow task reapplies the run's updates
+   * there) runs as its handler is set; the start's effects carried out after it wrote the start's
+   * search attributes, wake-up and status over the update's.
+   */
+  START_BEFORE_UPDATES: 'start-before-updates',
 } as const;
 
 /** The withdrawal a cancellation requested through Temporal (UI, CLI, API) stands for. */
@@ -166,7 +173,7 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
 
   function thisRun(): ProjectedRun {
     const info = workflowInfo();
-    return { chainId: info.firstExecutionRunId, runId: info.runId };
+    return { chainId: info.firstExecutionRunId, runId: info.runId, originalRunId: info.originalExecutionRunId };
   }
 
   async function handOver(): Promise<void> {
@@ -241,6 +248,9 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
     if (refusal) throw refusalFailure(refusal);
   }
 
+  const startFirst = patched(PATCH.START_BEFORE_UPDATES);
+  if (startFirst) carryOut(initial);
+
   setHandler(recordDecisionUpdate, (req) => handle({ type: 'RECORD_DECISION', ...req }), {
     validator: (req: RecordDecisionRequest) => validate({ type: 'RECORD_DECISION', ...req }),
     description: 'A body records its decision on a stage it owns',
@@ -266,7 +276,7 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
   // the recovery command (npm run record:rebuild) writes this run's whole projection to the record
   setHandler(getRecordProjectionQuery, () => projectionOf(state, thisRun(), Date.now(), state.audit, []));
 
-  carryOut(initial);
+  if (!startFirst) carryOut(initial);
 
   try {
     await runUntilClosed();
