@@ -23,6 +23,7 @@ import { undeliveredResetNotices } from '../../record/read';
 import { startBody } from '../../testkit/api-fixtures';
 import { call, eventually, startHarness, type Harness } from '../../testkit/api-harness';
 import { openStages, passingOutcome, principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
+import { captureHistory } from '../../testkit/histories';
 import { sharedTestRecord } from '../../testkit/record';
 import { startSmtpCatcher, type SmtpCatcher } from '../../testkit/smtp-catcher';
 import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
@@ -240,4 +241,6 @@ test('a plain reset to the first workflow task: search attributes as the entry s
   const trail = await trailOf(partyId);
   expect(trail.filter((r) => r.action === AUDIT_ACTION.STARTED)).toHaveLength(1);
   expect(trail.filter((r) => r.action === AUDIT_ACTION.DECISION).map((r) => r.id)).toEqual(decided);
+  // the new run's history (its updates reapplied in its first workflow task) replays: test/replay
+  await captureHistory(current, 'reset-first-task');
 });
