@@ -7,17 +7,21 @@
  * handed the row over first (null for rows recorded before this migration).
  */
 import { sql, type Kysely } from 'kysely';
-import type { AuditRecord } from '../../domain/types';
-import { auditKeyOf } from '../audit-keys';
+import { AUDIT_ACTION, type AuditRecord } from '../../domain/types';
+import { auditKeyOf, outsideClosureAuditKey } from '../audit-keys';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('audit').addColumn('record_key', 'text').addColumn('run_id', 'text').execute();
   // the trail is append-only for everyone but this migration, run as the tables' owner
   await sql`ALTER TABLE audit DISABLE TRIGGER audit_no_update_or_delete`.execute(db);
   const rows = await sql<{ entry_id: string; seq: number; chain_id: string; record: AuditRecord }>`SELECT entry_id, seq, chain_id, record FROM audit ORDER BY entry_id, seq`.execute(db);
+  // the reconciler's rows are about the run it found closed (its closure, at the row's instant)
+  const closures = await sql<{ entry_id: string; chain_id: string; closed_at: Date; run_id: string }>`SELECT entry_id, chain_id, closed_at, run_id FROM closures WHERE source = 'RECONCILER'`.execute(db);
+  const closedRun = new Map(closures.rows.map((c) => [`${c.entry_id}\n${c.chain_id}\n${c.closed_at.toISOString()}`, c.run_id]));
   const seen = new Set<string>();
   for (const row of rows.rows) {
-    let key = auditKeyOf(row.record);
+    const run = row.record.action === AUDIT_ACTION.CLOSED_OUTSIDE_ENGINE ? closedRun.get(`${row.entry_id}\n${row.chain_id}\n${new Date(row.record.at).toISOString()}`) : undefined;
+    let key = run ? outsideClosureAuditKey(run) : auditKeyOf(row.record);
     // two rows alike in every way but their seq (never written by the engine): both kept
     if (seen.has(`${row.entry_id}\n${row.chain_id}\n${key}`)) key = `${key}:${row.seq}`;
     seen.add(`${row.entry_id}\n${row.chain_id}\n${key}`);

@@ -19,7 +19,10 @@ import { entryIdFor, notificationIds, type StartEntryInput } from '../../domain'
 import { AUDIT_ACTION, NOTIFICATION_KIND, type EntrySummary } from '../../domain/types';
 import { BODY, STAGE_STATE } from '../../domain/vocabulary';
 import type { RecordDb } from '../../record/db';
-import { undeliveredResetNotices } from '../../record/read';
+import { openRecord } from '../../record/db';
+import { getRecordedEntry, recordedAuditTrail, undeliveredResetNotices } from '../../record/read';
+import { startPgliteServer } from '../../testkit/postgres';
+import { rebuildRecord } from '../../worker/rebuild';
 import { startBody } from '../../testkit/api-fixtures';
 import { call, eventually, startHarness, type Harness } from '../../testkit/api-harness';
 import { openStages, passingOutcome, principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
@@ -204,15 +207,36 @@ async function resetTest(reapply: boolean) {
   // the search attributes say what the entry says
   const sa = await searchAttributesAgree(current);
   expect(sa.held).toEqual((sa as { wanted?: unknown }).wanted ?? 'the search attributes never agreed with the workflow');
-  return { partyId, entryId, trail };
+  return { entryId, trail };
 }
 
 test('a reset rewinding three decisions, updates reapplied: the record keeps all five decisions once, with a RUN_RESET row, continuous seqs', async () => {
   await resetTest(true);
 });
 
-test('the same reset with reapply excluded (--reapply-exclude All): the rewound decisions stay in the record, the new ones are appended', async () => {
-  await resetTest(false);
+test('the same reset with reapply excluded (--reapply-exclude All): the rewound decisions stay in the record, the new ones are appended; a rebuild writes the same trail, then changes nothing', async () => {
+  const { entryId, trail } = await resetTest(false);
+
+  // npm run record:rebuild into an empty record: the same records in the same order (the reset
+  // found in Temporal, as the reconciler would), then a second run leaves them as they are
+  const server = await startPgliteServer();
+  const rebuilt = openRecord(server.url, { allowExitOnIdle: true, maxConnections: 1 });
+  try {
+    const opts = { concurrency: 2, queryTimeoutMs: 10_000 };
+    const first = await rebuildRecord(env.client, rebuilt, opts);
+    expect(first.skipped).toEqual([]);
+    const shape = (records: { seq: number; action: string; id?: string | undefined }[]) => records.map((r) => [r.seq, r.action, r.id ?? null]);
+    const again = await recordedAuditTrail(rebuilt, entryId);
+    expect(shape(again)).toEqual(shape(trail));
+    expect(again.find((r) => r.action === AUDIT_ACTION.RUN_RESET)).toMatchObject({ previousRunId: expect.any(String) });
+    const second = await rebuildRecord(env.client, rebuilt, opts);
+    expect([second.written, second.skipped]).toEqual([0, []]);
+    expect(await recordedAuditTrail(rebuilt, entryId)).toEqual(again);
+    expect((await getRecordedEntry(rebuilt, entryId))?.status).toBe('IN_PROGRESS');
+  } finally {
+    await rebuilt.destroy();
+    await server.stop();
+  }
 });
 
 test('a plain reset to the first workflow task: search attributes as the entry stands, and the Party gets no mail twice', async () => {

@@ -353,18 +353,26 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
         .execute();
     const written = await derived();
     expect(written.find((r) => r.entry_id === entryIdFor('P-backfill'))?.inbox_lines?.length).toBeGreaterThan(0);
+    const keys = () => suite.db.selectFrom('audit').select(['entry_id', 'seq', 'record_key']).orderBy('entry_id').orderBy('seq').execute();
+    const keyed = await keys();
     // back to the schema before 0003, the rows as they were then
     for (const column of ['remaining_working_days', 'roles_complete', 'calendar_version', 'report_line']) await sql`ALTER TABLE entries DROP COLUMN ${sql.id(column)}`.execute(suite.db);
     await sql`DROP TABLE inbox_lines`.execute(suite.db);
     await sql`DROP TRIGGER entries_announce ON entries`.execute(suite.db);
     await sql`DROP FUNCTION uep_announce_entry()`.execute(suite.db);
-    await sql`DELETE FROM kysely_migration WHERE name IN ('0003-derived-columns', '0004-rendered-lines', '0005-entry-notices')`.execute(suite.db);
+    await sql`ALTER TABLE audit DROP CONSTRAINT audit_record_key`.execute(suite.db);
+    await sql`ALTER TABLE audit DROP COLUMN record_key, DROP COLUMN run_id`.execute(suite.db);
+    await sql`ALTER TABLE audit ADD CONSTRAINT audit_chain_seq UNIQUE (entry_id, chain_id, chain_seq)`.execute(suite.db);
+    await sql`DELETE FROM kysely_migration WHERE name IN ('0003-derived-columns', '0004-rendered-lines', '0005-entry-notices', '0006-audit-keys')`.execute(suite.db);
     expect((await migrateRecord(suite.db)).results?.map((r) => [r.migrationName, r.status])).toEqual([
       ['0003-derived-columns', 'Success'],
       ['0004-rendered-lines', 'Success'],
       ['0005-entry-notices', 'Success'],
+      ['0006-audit-keys', 'Success'],
     ]);
     expect(await derived()).toEqual(written);
+    // the audit rows recorded before 0006 get the keys the writer gives them
+    expect(await keys()).toEqual(keyed);
   });
 
   test('the bulk export streams every record in a date range, in time order, across batches', async () => {
