@@ -228,7 +228,7 @@ test('the same reset with reapply excluded (--reapply-exclude All): the rewound 
     const shape = (records: { seq: number; action: string; id?: string | undefined }[]) => records.map((r) => [r.seq, r.action, r.id ?? null]);
     const again = await recordedAuditTrail(rebuilt, entryId);
     expect(shape(again)).toEqual(shape(trail));
-    expect(again.find((r) => r.action === AUDIT_ACTION.RUN_RESET)).toMatchObject({ previousRunId: expect.any(String) });
+    expect(typeof again.find((r) => r.action === AUDIT_ACTION.RUN_RESET)?.previousRunId).toBe('string');
     const second = await rebuildRecord(env.client, rebuilt, opts);
     expect([second.written, second.skipped]).toEqual([0, []]);
     expect(await recordedAuditTrail(rebuilt, entryId)).toEqual(again);
