@@ -37,6 +37,8 @@ export async function recordedSummary(ctx: AppContext, partyId: string): Promise
   return entry ? summaryOf(ctx, entry) : null;
 }
 
+const WHEN = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+
 /** The entry's last reset in Temporal, in words, or null when its run chain was never reset. */
 export async function recordedResetNotice(ctx: AppContext, partyId: string): Promise<z.infer<typeof RunResetNoticeSchema> | null> {
   const reset = await lastRunReset(ctx.record, entryIdFor(partyId));
@@ -46,8 +48,8 @@ export async function recordedResetNotice(ctx: AppContext, partyId: string): Pro
     runId: reset.runId,
     previousRunId: reset.previousRunId ?? null,
     note:
-      `The entry's workflow was reset in Temporal (${reset.at}): it carries on from an earlier point as run ${reset.runId}. ` +
-      `What the earlier run recorded after that point stays in the audit trail, before record ${reset.seq}, but the workflow no longer holds it.`,
+      `The entry's workflow was reset in Temporal on ${WHEN.format(new Date(reset.at))} UTC: it carries on from an earlier point. ` +
+      `What was recorded before that reset (audit records before ${reset.seq}) stays in the trail, though what the earlier run did after that point no longer counts for the entry.`,
   };
 }
 
