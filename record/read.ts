@@ -303,12 +303,6 @@ export async function undeliveredResetNotices(db: RecordDb, since: Date): Promis
   return notices.filter((n) => ids.has(n.id));
 }
 
-/** When the notification was delivered, as the record holds it; null when not (yet) delivered or unknown. */
-export async function deliveredAt(db: RecordDb, notificationId: string): Promise<Date | null> {
-  const row = await db.selectFrom('notifications').select('delivered_at').where('id', '=', notificationId).executeTakeFirst();
-  return row?.delivered_at ?? null;
-}
-
 /** Where an entry's row stands, without its state: what a writer waiting for its own write compares. */
 export interface RecordedMark {
   asOf: Date;

@@ -96,6 +96,9 @@ export interface NotificationsTable {
   recipients: ColumnType<Recipient[], string, string>;
   due_at: Instant;
   delivered_at: Instant | null;
+  /** Which delivery (run and activity) is sending it, and since when (record/write.ts claimDelivery). */
+  claimed_by: string | null;
+  claimed_at: Instant | null;
   recorded_at: Generated<Date>;
 }
 

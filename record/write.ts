@@ -8,7 +8,7 @@
 import { CompiledQuery, sql, type Transaction } from 'kysely';
 import { closedOutsideEngine, runReset, type RunResetFacts } from '../domain';
 import { awaitedBodies, openStages } from '../domain/summary';
-import { AUDIT_ACTION, type AuditRecord } from '../domain/types';
+import { AUDIT_ACTION, type AuditRecord, type Notification } from '../domain/types';
 import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
 import { auditKeyOf, outsideClosureAuditKey, resetAuditKey } from './audit-keys';
 import type { RecordDb } from './db';
@@ -222,6 +222,44 @@ async function appendOwnRow(tx: Transaction<RecordDatabase>, entryId: string, ch
     })
     .execute();
   return true;
+}
+
+/**
+ * How long a delivery's claim on a notification holds against other deliveries of the same id:
+ * twice an attempt's longest run (NOTIFICATION_ACTIVITY_OPTIONS' start-to-close, 30 s), so a claim
+ * whose holder died is taken over.
+ */
+export const DELIVERY_CLAIM_MS = 60_000;
+
+export type DeliveryClaim = { outcome: 'CLAIMED' } | { outcome: 'DELIVERED'; at: Date } | { outcome: 'BUSY'; by: string };
+
+/**
+ * Claims the notification's delivery for `claimant` (the row is inserted if the record has not
+ * written it yet): CLAIMED unless the record holds it delivered, or another delivery's claim is
+ * younger than DELIVERY_CLAIM_MS (BUSY). The same claimant (a retried attempt) claims again.
+ */
+export async function claimDelivery(db: RecordDb, n: Pick<Notification, 'id' | 'entryId' | 'kind' | 'recipients' | 'dueAt'>, claimant: string): Promise<DeliveryClaim> {
+  const claimed = await db
+    .insertInto('notifications')
+    .values({ id: n.id, entry_id: n.entryId, kind: n.kind, recipients: JSON.stringify(n.recipients), due_at: n.dueAt, claimed_by: claimant, claimed_at: sql<Date>`now()` })
+    .onConflict((oc) =>
+      oc
+        .column('id')
+        .doUpdateSet({ claimed_by: claimant, claimed_at: sql<Date>`now()` })
+        .where('notifications.delivered_at', 'is', null)
+        .where((eb) =>
+          eb.or([
+            eb('notifications.claimed_by', 'is', null),
+            eb('notifications.claimed_by', '=', claimant),
+            eb('notifications.claimed_at', '<', sql<Date>`now() - ${sql.lit(`${DELIVERY_CLAIM_MS} milliseconds`)}::interval`),
+          ]),
+        ),
+    )
+    .returning('id')
+    .executeTakeFirst();
+  if (claimed) return { outcome: 'CLAIMED' };
+  const row = await db.selectFrom('notifications').select(['delivered_at', 'claimed_by']).where('id', '=', n.id).executeTakeFirstOrThrow();
+  return row.delivered_at ? { outcome: 'DELIVERED', at: row.delivered_at } : { outcome: 'BUSY', by: row.claimed_by ?? 'unknown' };
 }
 
 /** A notification's delivery, once its activity has carried it out; true when it was not stamped yet. */

@@ -5,6 +5,9 @@
  * run chain; `seq` stays the entry's own continuous numbering, now given by the record as rows are
  * appended; `chain_seq` keeps the workflow's number, no longer unique. `run_id`: the run that
  * handed the row over first (null for rows recorded before this migration).
+ * Notifications get a delivery claim (who is delivering it, since when): a run a reset created
+ * hands the rewound run's notifications (same ids) to delivery again, maybe while the old run's
+ * delivery is still under way; one delivers, the other waits for its stamp (activities/record.ts).
  */
 import { sql, type Kysely } from 'kysely';
 import { AUDIT_ACTION, type AuditRecord } from '../../domain/types';
@@ -31,6 +34,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`ALTER TABLE audit ALTER COLUMN record_key SET NOT NULL`.execute(db);
   await sql`ALTER TABLE audit DROP CONSTRAINT audit_chain_seq`.execute(db);
   await sql`ALTER TABLE audit ADD CONSTRAINT audit_record_key UNIQUE (entry_id, chain_id, record_key)`.execute(db);
+  await db.schema.alterTable('notifications').addColumn('claimed_by', 'text').addColumn('claimed_at', 'timestamptz').execute();
 }
 
 export async function down(): Promise<void> {

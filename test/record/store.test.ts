@@ -15,7 +15,7 @@ import { migrateRecord, openRecord, type RecordDb } from '../../record/db';
 import { ENGINE_ROLE } from '../../record/migrations/0002-engine-role';
 import { RECORD_CLOSURE_OUTCOME, type EntryProjection } from '../../record/projection';
 import { auditBetween, getRecordedEntry, recordedAuditTrail, recordedEntries, recordedEntryPage, recordedInboxLines, recordedReportEntries, undeliveredOutsideClosureNotices, type RecordedEntry } from '../../record/read';
-import { markClosedOutsideEngine, markDelivered, writeProjection } from '../../record/write';
+import { claimDelivery, DELIVERY_CLAIM_MS, markClosedOutsideEngine, markDelivered, writeProjection } from '../../record/write';
 import { RECORD_BACKENDS } from '../../testkit/postgres';
 import { useMigratedRecord } from '../../testkit/suites';
 
@@ -223,6 +223,25 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     expect(row.recipients.length).toBeGreaterThan(0);
   });
 
+  test('one delivery of a notification at a time: a second claimant (a reset run deciding it again) waits, then finds it delivered', async () => {
+    const chain = new Chain('P-claim', 'chain-c', T0);
+    chain.amend('2027-04-30', T0 + DAY);
+    const notice = chain.projections[1]!.notifications[0]!;
+    const n = { ...notice, entryId: entryIdFor('P-claim') };
+    // the delivery may run before the record activity has written the notification
+    expect(await claimDelivery(suite.db, n, 'run-1/1')).toEqual({ outcome: 'CLAIMED' });
+    for (const p of chain.projections) await writeProjection(suite.db, p);
+    expect(await claimDelivery(suite.db, n, 'run-2/1')).toEqual({ outcome: 'BUSY', by: 'run-1/1' });
+    expect(await claimDelivery(suite.db, n, 'run-1/1')).toEqual({ outcome: 'CLAIMED' }); // its own retry
+    await markDelivered(suite.db, n.id, new Date(T0 + DAY + 5000));
+    expect(await claimDelivery(suite.db, n, 'run-2/1')).toEqual({ outcome: 'DELIVERED', at: new Date(T0 + DAY + 5000) });
+    // a claim whose holder died lapses
+    const other = { ...n, id: `${n.id}:lapsed` };
+    expect(await claimDelivery(suite.db, other, 'run-1/2')).toEqual({ outcome: 'CLAIMED' });
+    await suite.db.updateTable('notifications').set({ claimed_at: new Date(Date.now() - DELIVERY_CLAIM_MS - 1000) }).where('id', '=', other.id).execute();
+    expect(await claimDelivery(suite.db, other, 'run-2/2')).toEqual({ outcome: 'CLAIMED' });
+  });
+
   test('entries read with filters and pages, none capped', async () => {
     const names = Array.from({ length: 25 }, (_, i) => `Page Test ${String(i).padStart(2, '0')}`);
     for (const [i, name] of names.entries()) await writeProjection(suite.db, new Chain(`P-page-${i}`, `chain-p${i}`, T0, name).projections[0]!);
@@ -363,6 +382,7 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     await sql`ALTER TABLE audit DROP CONSTRAINT audit_record_key`.execute(suite.db);
     await sql`ALTER TABLE audit DROP COLUMN record_key, DROP COLUMN run_id`.execute(suite.db);
     await sql`ALTER TABLE audit ADD CONSTRAINT audit_chain_seq UNIQUE (entry_id, chain_id, chain_seq)`.execute(suite.db);
+    await sql`ALTER TABLE notifications DROP COLUMN claimed_by, DROP COLUMN claimed_at`.execute(suite.db);
     await sql`DELETE FROM kysely_migration WHERE name IN ('0003-derived-columns', '0004-rendered-lines', '0005-entry-notices', '0006-audit-keys')`.execute(suite.db);
     expect((await migrateRecord(suite.db)).results?.map((r) => [r.migrationName, r.status])).toEqual([
       ['0003-derived-columns', 'Success'],
