@@ -20,7 +20,7 @@ export interface EntryProjection {
   runId: string;
   /**
    * The run id the chain's started event was written with: another run's in a run a Temporal
-   * reset created (absent from generations before 'record-reset').
+   * reset created (absent from projections handed over by code before it: no reset found that way).
    */
   originalRunId?: string;
   /** Workflow time of `state`, epoch ms. */
