@@ -74,7 +74,7 @@ export interface AuditTable {
   chain_id: string;
   /**
    * The record's seq within its run chain as the workflow numbered it (a reset hands numbers out
-   * again: not unique), or minus the entry's seq for the record's own rows.
+   * again: not unique); not positive for the record's own rows (RUN_RESET, CLOSED_OUTSIDE_ENGINE).
    */
   chain_seq: number;
   /** What is unique about the record within its chain (record/audit-keys.ts). */
