@@ -67,6 +67,11 @@ export interface DeliveryReport {
   /** Attempts the activity took (1 when everything went through at once). */
   attempts: number;
   targets: TargetResult[];
+  /**
+   * Set when nothing was sent because the record already holds this notification as delivered (a
+   * run a Temporal reset created hands its rewound notifications, same ids, to delivery again).
+   */
+  deliveredBeforeAt?: string;
 }
 
 export interface NotificationActivities {

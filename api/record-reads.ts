@@ -7,7 +7,9 @@
 import { entryIdFor, searchAttributesOf, summarise, type EntryState } from '../domain';
 import type { AuditRecord, EntrySummary } from '../domain/types';
 import { ENTRY_STATUS } from '../domain/vocabulary';
-import { getRecordedEntry, recordedAuditTrail, recordedEntryPage, type RecordedEntry, type RecordFilters } from '../record/read';
+import { getRecordedEntry, lastRunReset, recordedAuditTrail, recordedEntryPage, type RecordedEntry, type RecordFilters } from '../record/read';
+import type { RunResetNoticeSchema } from './schemas';
+import type { z } from 'zod';
 import type { AppContext } from './context';
 import type { VisibleEntry } from './temporal/gateway';
 import { decodePageToken, encodePageToken } from './temporal/page-token';
@@ -33,6 +35,22 @@ export function summaryOf(ctx: Pick<AppContext, 'now'>, entry: RecordedEntry): E
 export async function recordedSummary(ctx: AppContext, partyId: string): Promise<EntrySummary | null> {
   const entry = await getRecordedEntry(ctx.record, entryIdFor(partyId));
   return entry ? summaryOf(ctx, entry) : null;
+}
+
+const WHEN = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+
+/** The entry's last reset in Temporal, in words, or null when its run chain was never reset. */
+export async function recordedResetNotice(ctx: AppContext, partyId: string): Promise<z.infer<typeof RunResetNoticeSchema> | null> {
+  const reset = await lastRunReset(ctx.record, entryIdFor(partyId));
+  if (!reset?.runId) return null;
+  return {
+    at: reset.at,
+    runId: reset.runId,
+    previousRunId: reset.previousRunId ?? null,
+    note:
+      `The entry's workflow was reset in Temporal on ${WHEN.format(new Date(reset.at))} UTC: it carries on from an earlier point. ` +
+      `What was recorded before that reset (audit records before ${reset.seq}) stays in the trail, though what the earlier run did after that point no longer counts for the entry.`,
+  };
 }
 
 /** Null when the record has never heard of the entry. */

@@ -325,10 +325,27 @@ export const AuditRecordSchema = z
     reason: z.string().optional(),
     previousDeadline: z.string().nullable().optional(),
     deadline: z.string().nullable().optional(),
+    runId: z.string().optional().meta({ description: 'RUN_RESET: the workflow run the reset created' }),
+    previousRunId: z.string().nullable().optional().meta({ description: 'RUN_RESET: the run it replaced, when known' }),
   })
   .meta({ id: 'AuditRecord' });
 
-export const EntryResponse = z.object({ entry: EntrySummarySchema, links: EntryLinks }).meta({ id: 'EntryResponse' });
+export const RunResetNoticeSchema = z
+  .object({
+    at: Instant.meta({ description: 'When Temporal reset the run (or when the record first saw the new run)' }),
+    runId: z.string().meta({ description: 'The workflow run the reset created' }),
+    previousRunId: z.string().nullable(),
+    note: z.string(),
+  })
+  .meta({
+    id: 'RunResetNotice',
+    description:
+      "The entry's workflow run was last reset in Temporal: it carries on from an earlier point. What the earlier run recorded after that point stays in the audit trail (its RUN_RESET record says where) but the workflow no longer holds it.",
+  });
+
+export const EntryResponse = z
+  .object({ entry: EntrySummarySchema, reset: RunResetNoticeSchema.nullable(), links: EntryLinks })
+  .meta({ id: 'EntryResponse' });
 export type EntryResponse = z.infer<typeof EntryResponse>;
 
 export const StartWarningSchema = z

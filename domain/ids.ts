@@ -35,4 +35,6 @@ export const notificationIds = {
   decisionNeedsAction: (entryId: string, key: string, attempt: number) => `${entryId}:${NOTIFICATION_KIND.DECISION_NEEDS_ACTION}:${key}:a${attempt}`,
   /** `runId`: the run Temporal closed (one notice per run, however many passes find it). */
   closedOutsideEngine: (entryId: string, runId: string) => `${entryId}:${NOTIFICATION_KIND.ENTRY_CLOSED_OUTSIDE_ENGINE}:${runId}`,
+  /** `runId`: the run a reset created (one notice per reset, whoever finds it first). */
+  runReset: (entryId: string, runId: string) => `${entryId}:${NOTIFICATION_KIND.ENTRY_RUN_RESET}:${runId}`,
 };

@@ -290,6 +290,38 @@ export function closedOutsideEngine(entry: Pick<EntryState, 'entryId' | 'partyId
   };
 }
 
+/** A reset of an entry's run, as the record found it. */
+export interface RunResetFacts {
+  /** The run the reset created, which carries on from an earlier point. */
+  runId: string;
+  /** The run it replaced, when known. */
+  previousRunId: string | null;
+  /** When the reset happened, or when the record first saw the new run. */
+  atMs: number;
+}
+
+/**
+ * Temporal reset the entry's run: to OPS. What the rewound run had recorded after the reset point
+ * stays in the record's trail, but the workflow no longer holds it: someone has to look.
+ */
+export function runReset(entry: Pick<EntryState, 'entryId' | 'partyId' | 'partyName'>, reset: RunResetFacts): Notification {
+  const previous = reset.previousRunId ? ` replaced run ${reset.previousRunId}` : '';
+  return {
+    id: notificationIds.runReset(entry.entryId, reset.runId),
+    kind: NOTIFICATION_KIND.ENTRY_RUN_RESET,
+    entryId: entry.entryId,
+    partyId: entry.partyId,
+    partyName: entry.partyName,
+    recipients: [bodyRecipient(BODY.OPS)],
+    dueAt: toIso(reset.atMs),
+    subject: `${entry.partyName}: the entry's workflow was reset in Temporal`,
+    body:
+      `Temporal reset the entry's workflow: run ${reset.runId}${previous} at ${toIso(reset.atMs)} and carries on from an earlier point. ` +
+      'Decisions and submissions the earlier run took after that point stay in the audit trail, but the workflow no longer holds them: ' +
+      'check the entry and ask the bodies to record again what it still needs.',
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // What the Party can act on (rules version 3): to the Party's UEP contact only
 

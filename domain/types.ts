@@ -110,6 +110,11 @@ export const AUDIT_ACTION = {
   ROLE_COMPLETE: 'ROLE_COMPLETE',
   /** Written by the record's reconciler, not the workflow: Temporal closed the run behind the engine's back. */
   CLOSED_OUTSIDE_ENGINE: 'CLOSED_OUTSIDE_ENGINE',
+  /**
+   * Written by the record, not the workflow: Temporal reset the run. The run it created carries on
+   * from an earlier point; what the rewound run recorded after that point stays in the trail.
+   */
+  RUN_RESET: 'RUN_RESET',
 } as const;
 export type AuditAction = (typeof AUDIT_ACTION)[keyof typeof AUDIT_ACTION];
 
@@ -131,6 +136,9 @@ export interface AuditRecord {
   /** For DEADLINE_AMENDED: the old and new dates. */
   previousDeadline?: string | null;
   deadline?: string | null;
+  /** For RUN_RESET: the run the reset created, and the run it replaced when known. */
+  runId?: string;
+  previousRunId?: string | null;
 }
 
 export const NOTIFICATION_KIND = {
@@ -149,6 +157,8 @@ export const NOTIFICATION_KIND = {
   DECISION_NEEDS_ACTION: 'DECISION_NEEDS_ACTION',
   /** Sent by the record's reconciler, not the machine: Temporal closed the run behind the engine's back. */
   ENTRY_CLOSED_OUTSIDE_ENGINE: 'ENTRY_CLOSED_OUTSIDE_ENGINE',
+  /** Sent by the record's writers, not the machine: Temporal reset the entry's run. */
+  ENTRY_RUN_RESET: 'ENTRY_RUN_RESET',
 } as const;
 export type NotificationKind = (typeof NOTIFICATION_KIND)[keyof typeof NOTIFICATION_KIND];
 

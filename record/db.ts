@@ -9,6 +9,7 @@ import * as m0002 from './migrations/0002-engine-role';
 import * as m0003 from './migrations/0003-derived-columns';
 import * as m0004 from './migrations/0004-rendered-lines';
 import * as m0005 from './migrations/0005-entry-notices';
+import * as m0006 from './migrations/0006-audit-keys';
 import * as m0007 from './migrations/0007-console-sessions';
 import type { RecordDatabase } from './schema';
 
@@ -38,7 +39,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003-derived-columns': m0003,
   '0004-rendered-lines': m0004,
   '0005-entry-notices': m0005,
-  // 0006 is another change's
+  '0006-audit-keys': m0006,
   '0007-console-sessions': m0007,
 };
 

@@ -54,7 +54,19 @@ export async function replaceInboxLines(db: RecordDb, entryId: string, lines: Re
     .execute();
 }
 
-/** The submissions of the entry's run chain, oldest first (a closed entry has no open stage to show them on). */
+/**
+ * Whether the run whose state this is holds the record: a decision or submission a Temporal reset
+ * rewound stays in the chain's trail, but the run that carries on has no such id (its state is
+ * what reads show of the entry's open stages).
+ */
+export function heldByState(state: Pick<EntryState, 'commandIds'>, record: AuditRecord): boolean {
+  if (record.id === undefined) return true;
+  if (record.action === AUDIT_ACTION.SUBMISSION) return state.commandIds[`S:${record.id}`] !== undefined;
+  if (record.action === AUDIT_ACTION.DECISION) return state.commandIds[`D:${record.id}`] !== undefined;
+  return true;
+}
+
+/** The submissions of the entry's run chain its state holds, oldest first (a closed entry has no open stage to show them on). */
 export async function chainSubmissions(db: RecordDb, entryId: string, chainId: string, state: EntryState): Promise<AuditRecord[]> {
   if (state.status !== ENTRY_STATUS.IN_PROGRESS) return [];
   const rows = await db
@@ -65,7 +77,7 @@ export async function chainSubmissions(db: RecordDb, entryId: string, chainId: s
     .where('action', '=', AUDIT_ACTION.SUBMISSION)
     .orderBy('seq')
     .execute();
-  return rows.map((r) => r.record);
+  return rows.map((r) => r.record).filter((r) => heldByState(state, r));
 }
 
 /** Every recorded entry's state with its chain's submissions, a batch at a time: what a migration that adds derived columns fills them from. */

@@ -18,6 +18,11 @@ export interface EntryProjection {
   /** The first run id of the run chain (continue-as-new keeps it): audit seqs continue within it. */
   chainId: string;
   runId: string;
+  /**
+   * The run id the chain's started event was written with: another run's in a run a Temporal
+   * reset created (absent from projections handed over by code before it: no reset found that way).
+   */
+  originalRunId?: string;
   /** Workflow time of `state`, epoch ms. */
   asOfMs: number;
   /** The entry as it now stands; its `audit` may be left empty (the records travel in `audit`). */
@@ -44,6 +49,7 @@ export function mergeProjections(older: EntryProjection, newer: EntryProjection)
 export interface ProjectedRun {
   chainId: string;
   runId: string;
+  originalRunId?: string;
 }
 
 /**
@@ -62,6 +68,7 @@ export function projectionOf(
     entryId: state.entryId,
     chainId: run.chainId,
     runId: run.runId,
+    ...(run.originalRunId !== undefined ? { originalRunId: run.originalRunId } : {}),
     asOfMs,
     state: { ...state, audit: [] },
     audit,

@@ -3,11 +3,11 @@
  * audit trail across runs, the bulk audit export, and the record's lag behind the workflows.
  */
 import { sql } from 'kysely';
-import { closedOutsideEngine, type EntryState } from '../domain';
-import { NOTIFICATION_KIND, type AuditRecord, type Notification } from '../domain/types';
+import { closedOutsideEngine, runReset, type EntryState } from '../domain';
+import { AUDIT_ACTION, NOTIFICATION_KIND, type AuditRecord, type Notification } from '../domain/types';
 import { ENTRY_STATUS, type EntryStatus } from '../domain/vocabulary';
 import type { RecordDb } from './db';
-import type { RenderedInboxLine } from './derived';
+import { heldByState, type RenderedInboxLine } from './derived';
 
 export interface RecordedEntry {
   entryId: string;
@@ -51,8 +51,9 @@ function toRecorded(row: {
 const ENTRY_COLUMNS = ['entry_id', 'state', 'status', 'temporal_status', 'closed_at', 'as_of', 'chain_id'] as const;
 
 /**
- * The entries' states get back the audit records of their current run chain (the row keeps the
- * state without them; the audit table holds them once): the summary reads them (latest submissions).
+ * The entries' states get back the audit records of their current run chain that the run holds
+ * (the row keeps the state without them; the audit table holds them once): the summary reads them
+ * (latest submissions).
  */
 async function withChainAudit(db: RecordDb, entries: RecordedEntry[]): Promise<RecordedEntry[]> {
   if (entries.length === 0) return entries;
@@ -64,9 +65,10 @@ async function withChainAudit(db: RecordDb, entries: RecordedEntry[]): Promise<R
     .orderBy('seq')
     .execute();
   const byEntry = new Map<string, AuditRecord[]>();
-  const chainOf = new Map(entries.map((e) => [e.entryId, e.chainId]));
+  const byId = new Map(entries.map((e) => [e.entryId, e]));
   for (const row of rows) {
-    if (chainOf.get(row.entry_id) !== row.chain_id) continue;
+    const entry = byId.get(row.entry_id);
+    if (entry?.chainId !== row.chain_id || !heldByState(entry.state, row.record)) continue;
     const list = byEntry.get(row.entry_id) ?? [];
     list.push(row.record);
     byEntry.set(row.entry_id, list);
@@ -180,6 +182,20 @@ export async function recordedEntryPage(db: RecordDb, f: RecordFilters, limit: n
   return { entries: page, last: rows.length > limit ? (page[page.length - 1]?.entryId ?? null) : null };
 }
 
+/** The entry's latest RUN_RESET record in the run chain the record holds it on, if any. */
+export async function lastRunReset(db: RecordDb, entryId: string): Promise<AuditRecord | null> {
+  const row = await db
+    .selectFrom('audit as a')
+    .innerJoin('entries as e', (join) => join.onRef('e.entry_id', '=', 'a.entry_id').onRef('e.chain_id', '=', 'a.chain_id'))
+    .select(['a.seq', 'a.record'])
+    .where('a.entry_id', '=', entryId)
+    .where('a.action', '=', AUDIT_ACTION.RUN_RESET)
+    .orderBy('a.seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { ...row.record, seq: row.seq } : null;
+}
+
 /** The entry's audit trail across all its runs, oldest first; `seq` is the entry's own, continuous numbering. */
 export async function recordedAuditTrail(db: RecordDb, entryId: string): Promise<AuditRecord[]> {
   const rows = await db.selectFrom('audit').select(['seq', 'record']).where('entry_id', '=', entryId).orderBy('seq').execute();
@@ -261,6 +277,30 @@ export async function undeliveredOutsideClosureNotices(db: RecordDb, since: Date
     );
     return notice.id === r.notification_id ? [notice] : []; // an entry's other runs' notices pair with their own closures
   });
+}
+
+/**
+ * The notices to OPS of resets the record found (a RUN_RESET row, written by the new run's first
+ * projection or by the reconciler) that are not delivered yet, found since `since`.
+ */
+export async function undeliveredResetNotices(db: RecordDb, since: Date): Promise<Notification[]> {
+  const rows = await db
+    .selectFrom('audit as a')
+    .innerJoin('entries as e', 'e.entry_id', 'a.entry_id')
+    .select(['a.entry_id', 'a.record', 'e.party_id', 'e.party_name'])
+    .where('a.action', '=', AUDIT_ACTION.RUN_RESET)
+    .where('a.recorded_at', '>=', since)
+    .orderBy('a.recorded_at')
+    .execute();
+  const notices = rows.flatMap((r) =>
+    r.record.runId
+      ? [runReset({ entryId: r.entry_id, partyId: r.party_id, partyName: r.party_name }, { runId: r.record.runId, previousRunId: r.record.previousRunId ?? null, atMs: Date.parse(r.record.at) })]
+      : [],
+  );
+  if (notices.length === 0) return [];
+  const undelivered = await db.selectFrom('notifications').select('id').where('id', 'in', notices.map((n) => n.id)).where('delivered_at', 'is', null).execute();
+  const ids = new Set(undelivered.map((u) => u.id));
+  return notices.filter((n) => ids.has(n.id));
 }
 
 /** Where an entry's row stands, without its state: what a writer waiting for its own write compares. */

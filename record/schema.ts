@@ -62,7 +62,7 @@ export interface InboxLinesTable {
 export interface EntryChainsTable {
   entry_id: string;
   chain_id: string;
-  /** The entry's audit seq of the chain's record 0: record n of the chain is seq_offset + n. */
+  /** The entry's last audit seq when the chain's first record was written: its records follow it. */
   seq_offset: number;
   started_at: Instant;
 }
@@ -70,11 +70,18 @@ export interface EntryChainsTable {
 /** Append-only: one row per accepted command, across runs. The engine's role cannot update or delete it. */
 export interface AuditTable {
   entry_id: string;
-  /** Continuous across the entry's runs. */
+  /** Continuous across the entry's runs and resets: the record numbers its rows as it appends them. */
   seq: number;
   chain_id: string;
-  /** The record's seq within its run chain, as the workflow numbered it. */
+  /**
+   * The record's seq within its run chain as the workflow numbered it (a reset hands numbers out
+   * again: not unique); not positive for the record's own rows (RUN_RESET, CLOSED_OUTSIDE_ENGINE).
+   */
   chain_seq: number;
+  /** What is unique about the record within its chain (record/audit-keys.ts). */
+  record_key: string;
+  /** The run that handed it over first; null before migration 0006. */
+  run_id: string | null;
   at: Instant;
   action: string;
   principal_body: string;
@@ -90,6 +97,9 @@ export interface NotificationsTable {
   recipients: ColumnType<Recipient[], string, string>;
   due_at: Instant;
   delivered_at: Instant | null;
+  /** Which delivery (run and activity) is sending it, and since when (record/write.ts claimDelivery). */
+  claimed_by: string | null;
+  claimed_at: Instant | null;
   recorded_at: Generated<Date>;
 }
 

@@ -1,15 +1,19 @@
 /**
  * Writes to the record. Every write is idempotent: a replayed, retried or repeated projection
- * leaves the record as one write would (audit rows keyed by entry and seq, notifications by id,
- * closures by run id; the entry row only moves forward in workflow time).
+ * leaves the record as one write would (audit rows keyed by what is unique about them within their
+ * chain, record/audit-keys.ts, and numbered by the record as they are appended; notifications by
+ * id; closures by run id; the entry row only moves forward in workflow time). A run that a
+ * Temporal reset created is recorded with a RUN_RESET row and a notice to OPS before its own rows.
  */
-import { CompiledQuery, sql } from 'kysely';
-import { closedOutsideEngine } from '../domain';
+import { CompiledQuery, sql, type Transaction } from 'kysely';
+import { closedOutsideEngine, runReset, type RunResetFacts } from '../domain';
 import { awaitedBodies, openStages } from '../domain/summary';
-import { AUDIT_ACTION, type AuditRecord } from '../domain/types';
+import { AUDIT_ACTION, type AuditRecord, type Notification } from '../domain/types';
 import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
+import { auditKeyOf, outsideClosureAuditKey, resetAuditKey } from './audit-keys';
 import type { RecordDb } from './db';
 import { chainSubmissions, derivedOf } from './derived';
+import type { RecordDatabase } from './schema';
 import { RECORD_CLOSURE_OUTCOME, type EntryProjection } from './projection';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -32,9 +36,9 @@ export const changedRecord = (w: ProjectionWrite) => w.audit + w.notifications +
 async function submissionsWith(db: RecordDb, p: EntryProjection): Promise<AuditRecord[]> {
   const recorded = await chainSubmissions(db, p.entryId, p.chainId, p.state);
   if (p.state.status !== ENTRY_STATUS.IN_PROGRESS) return recorded;
-  const seqs = new Set(recorded.map((r) => r.seq));
-  const added = p.audit.filter((r) => r.action === AUDIT_ACTION.SUBMISSION && !seqs.has(r.seq));
-  return added.length === 0 ? recorded : [...recorded, ...added].sort((a, b) => a.seq - b.seq);
+  const ids = new Set(recorded.map((r) => r.id));
+  const added = p.audit.filter((r) => r.action === AUDIT_ACTION.SUBMISSION && !ids.has(r.id));
+  return added.length === 0 ? recorded : [...recorded, ...added];
 }
 
 /** SQL text with its parameters, numbered $1.. as they are added. */
@@ -71,19 +75,35 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
     `chain as (select seq_offset from new_chain union all select seq_offset from entry_chains where entry_id = ${entryId} and chain_id = ${chainId})`,
   ];
 
-  if (p.audit.length > 0) {
-    const rows = p.audit.map((r) => {
-      const seq = `(select seq_offset from chain) + ${q.p(r.seq)}::int`;
-      return `(${[entryId, seq, chainId, ...[r.seq, r.at, r.action, r.principal.body, r.principal.id, JSON.stringify(r)].map((v) => q.p(v))].join(', ')})`;
-    });
-    steps.push(`audit_rows as (insert into audit (entry_id, seq, chain_id, chain_seq, at, action, principal_body, principal_id, record)
-      values ${rows.join(', ')} on conflict do nothing returning seq)`);
+  // Rows the record does not hold yet are numbered after the entry's last one (two writers numbering
+  // at once: the second fails on audit_pk and is tried again). A run a reset created: its first
+  // write finds the entry row on another run of its chain, and records the reset first (ord 0).
+  const reset = resetOfProjection(p);
+  const resetSeen = `exists (select 1 from entries where entry_id = ${entryId} and chain_id = ${chainId} and run_id <> ${q.p(p.runId)})`;
+  const incoming = [...(reset ? [{ key: resetAuditKey(p.runId), chainSeq: 0, record: reset.record }] : []), ...p.audit.map((r) => ({ key: auditKeyOf(r), chainSeq: r.seq, record: r }))];
+  if (incoming.length > 0) {
+    const rows = incoming.map(({ key, chainSeq, record: r }, i) =>
+      q.tuple([(reset ? 0 : 1) + i, key, chainSeq, r.at, r.action, r.principal.body, r.principal.id, JSON.stringify(r)]),
+    );
+    steps.push(`incoming as (select distinct on (record_key) * from (values ${rows.join(', ')})
+        as v (ord, record_key, chain_seq, at, action, principal_body, principal_id, record)
+      where not exists (select 1 from audit a where a.entry_id = ${entryId} and a.chain_id = ${chainId} and a.record_key = v.record_key)
+        and (v.ord::int > 0 or ${resetSeen})
+      order by record_key, ord::int)`);
+    steps.push(`audit_rows as (insert into audit (entry_id, seq, chain_id, chain_seq, record_key, run_id, at, action, principal_body, principal_id, record)
+      select ${entryId}, coalesce((select max(seq) from audit where entry_id = ${entryId}), 0) + row_number() over (order by ord::int),
+        ${chainId}, chain_seq::int, record_key, ${q.p(p.runId)}, at::timestamptz, action, principal_body, principal_id, record::jsonb
+      from incoming order by ord::int
+      on conflict (entry_id, chain_id, record_key) do nothing returning seq)`);
   }
 
-  if (p.notifications.length > 0) {
-    const rows = p.notifications.map((n) => q.tuple([n.id, p.entryId, n.kind, JSON.stringify(n.recipients), n.dueAt]));
+  const notices = [...p.notifications.map((n) => ({ n, ord: 1 })), ...(reset ? [{ n: reset.notice, ord: 0 }] : [])];
+  if (notices.length > 0) {
+    const rows = notices.map(({ n, ord }) => q.tuple([ord, n.id, p.entryId, n.kind, JSON.stringify(n.recipients), n.dueAt]));
     steps.push(`notification_rows as (insert into notifications (id, entry_id, kind, recipients, due_at)
-      values ${rows.join(', ')} on conflict (id) do nothing returning id)`);
+      select id, entry_id, kind, recipients::jsonb, due_at::timestamptz from (values ${rows.join(', ')}) as v (ord, id, entry_id, kind, recipients, due_at)
+      where v.ord::int > 0 or ${resetSeen}
+      on conflict (id) do nothing returning id)`);
   }
 
   const derived = derivedOf({ ...state, audit: submissions }, p.asOfMs);
@@ -134,10 +154,112 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
 
   const counted = (cte: string, present: boolean) => (present ? `(select count(*)::int from ${cte})` : '0');
   const text = `with ${steps.join(',\n')}
-    select ${counted('audit_rows', p.audit.length > 0)} as audit, ${counted('notification_rows', p.notifications.length > 0)} as notifications,
+    select ${counted('audit_rows', incoming.length > 0)} as audit, ${counted('notification_rows', notices.length > 0)} as notifications,
       ${counted('entry_rows', true)} as entry, ${counted('closure_rows', p.closure !== undefined)} as closure`;
-  const { rows } = await db.executeQuery<ProjectionWrite>(CompiledQuery.raw(text, q.params));
+  const { rows } = await retriedOnSeqClash(() => db.executeQuery<ProjectionWrite>(CompiledQuery.raw(text, q.params)));
   return rows[0]!;
+}
+
+const SEQ_CLASH_TRIES = 5;
+
+/** Two writers appended to one entry's trail at once and numbered the same seq: the later tries again. */
+async function retriedOnSeqClash<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      const clash = (err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === 'audit_pk';
+      if (!clash || attempt >= SEQ_CLASH_TRIES) throw err;
+    }
+  }
+}
+
+/**
+ * The RUN_RESET record and OPS notice of a projection from a run a Temporal reset created (its
+ * started event's run id is another run's); written only by its first write that finds the entry
+ * row on another run of the chain. Its instant: the first the run recorded after the reset.
+ */
+function resetOfProjection(p: EntryProjection): { record: AuditRecord; notice: ReturnType<typeof runReset> } | undefined {
+  if (p.originalRunId === undefined || p.originalRunId === p.runId) return undefined;
+  const atMs = Math.min(p.asOfMs, ...p.audit.map((r) => Date.parse(r.at)));
+  const facts: RunResetFacts = { runId: p.runId, previousRunId: null, atMs };
+  return { record: resetRecord(facts, 0), notice: runReset(p.state, facts) };
+}
+
+function resetRecord(facts: RunResetFacts, seq: number): AuditRecord {
+  return {
+    seq,
+    at: new Date(facts.atMs).toISOString(),
+    action: AUDIT_ACTION.RUN_RESET,
+    principal: { body: BODY.OPS, id: 'temporal' },
+    reason: 'Temporal reset the run: the new run carries on from an earlier point; what the earlier run recorded after it stays in this trail',
+    runId: facts.runId,
+    previousRunId: facts.previousRunId,
+  };
+}
+
+/** Appends one of the record's own rows to the entry's trail (next seq), unless its key is there: answers whether it did. */
+async function appendOwnRow(tx: Transaction<RecordDatabase>, entryId: string, chainId: string, key: string, runId: string, make: (seq: number) => AuditRecord): Promise<boolean> {
+  const held = await tx.selectFrom('audit').select('seq').where('entry_id', '=', entryId).where('chain_id', '=', chainId).where('record_key', '=', key).executeTakeFirst();
+  if (held) return false;
+  const last = await tx.selectFrom('audit').select(sql<number>`coalesce(max(seq), 0)`.as('seq')).where('entry_id', '=', entryId).executeTakeFirstOrThrow();
+  const seq = Number(last.seq) + 1;
+  const record = make(seq);
+  await tx
+    .insertInto('audit')
+    .values({
+      entry_id: entryId,
+      seq,
+      chain_id: chainId,
+      chain_seq: -seq, // not a workflow record: outside the chain's own numbering
+      record_key: key,
+      run_id: runId,
+      at: record.at,
+      action: record.action,
+      principal_body: record.principal.body,
+      principal_id: record.principal.id,
+      record: JSON.stringify(record),
+    })
+    .execute();
+  return true;
+}
+
+/**
+ * How long a delivery's claim on a notification holds against other deliveries of the same id:
+ * twice an attempt's longest run (NOTIFICATION_ACTIVITY_OPTIONS' start-to-close, 30 s), so a claim
+ * whose holder died is taken over.
+ */
+export const DELIVERY_CLAIM_MS = 60_000;
+
+export type DeliveryClaim = { outcome: 'CLAIMED' } | { outcome: 'DELIVERED'; at: Date } | { outcome: 'BUSY'; by: string };
+
+/**
+ * Claims the notification's delivery for `claimant` (the row is inserted if the record has not
+ * written it yet): CLAIMED unless the record holds it delivered, or another delivery's claim is
+ * younger than DELIVERY_CLAIM_MS (BUSY). The same claimant (a retried attempt) claims again.
+ */
+export async function claimDelivery(db: RecordDb, n: Pick<Notification, 'id' | 'entryId' | 'kind' | 'recipients' | 'dueAt'>, claimant: string): Promise<DeliveryClaim> {
+  const claimed = await db
+    .insertInto('notifications')
+    .values({ id: n.id, entry_id: n.entryId, kind: n.kind, recipients: JSON.stringify(n.recipients), due_at: n.dueAt, claimed_by: claimant, claimed_at: sql<Date>`now()` })
+    .onConflict((oc) =>
+      oc
+        .column('id')
+        .doUpdateSet({ claimed_by: claimant, claimed_at: sql<Date>`now()` })
+        .where('notifications.delivered_at', 'is', null)
+        .where((eb) =>
+          eb.or([
+            eb('notifications.claimed_by', 'is', null),
+            eb('notifications.claimed_by', '=', claimant),
+            eb('notifications.claimed_at', '<', sql<Date>`now() - ${sql.lit(`${DELIVERY_CLAIM_MS} milliseconds`)}::interval`),
+          ]),
+        ),
+    )
+    .returning('id')
+    .executeTakeFirst();
+  if (claimed) return { outcome: 'CLAIMED' };
+  const row = await db.selectFrom('notifications').select(['delivered_at', 'claimed_by']).where('id', '=', n.id).executeTakeFirstOrThrow();
+  return row.delivered_at ? { outcome: 'DELIVERED', at: row.delivered_at } : { outcome: 'BUSY', by: row.claimed_by ?? 'unknown' };
 }
 
 /** A notification's delivery, once its activity has carried it out; true when it was not stamped yet. */
@@ -166,7 +288,7 @@ export interface OutsideClosure {
  * the first time only: answers whether this call marked it.
  */
 export async function markClosedOutsideEngine(db: RecordDb, c: OutsideClosure): Promise<boolean> {
-  return db.transaction().execute(async (tx) => {
+  return retriedOnSeqClash(() => db.transaction().execute(async (tx) => {
     const entry = await tx.selectFrom('entries').select(['chain_id', 'party_id', 'party_name']).where('entry_id', '=', c.entryId).forUpdate().executeTakeFirst();
     if (!entry) return false;
     const inserted = await tx
@@ -189,29 +311,13 @@ export async function markClosedOutsideEngine(db: RecordDb, c: OutsideClosure): 
       .set({ status: RECORD_CLOSURE_OUTCOME.CLOSED_OUTSIDE_ENGINE, temporal_status: c.temporalStatus, closed_at: c.closedAt, recorded_at: sql<Date>`now()` })
       .where('entry_id', '=', c.entryId)
       .execute();
-    const last = await tx.selectFrom('audit').select(sql<number>`coalesce(max(seq), 0)`.as('seq')).where('entry_id', '=', c.entryId).executeTakeFirstOrThrow();
-    const seq = Number(last.seq) + 1;
-    const record = {
+    await appendOwnRow(tx, c.entryId, entry.chain_id, outsideClosureAuditKey(c.runId), c.runId, (seq) => ({
       seq,
       at: c.closedAt.toISOString(),
       action: AUDIT_ACTION.CLOSED_OUTSIDE_ENGINE,
       principal: { body: BODY.OPS, id: 'temporal' },
       reason: `Temporal closed the run as ${c.temporalStatus}`,
-    };
-    await tx
-      .insertInto('audit')
-      .values({
-        entry_id: c.entryId,
-        seq,
-        chain_id: entry.chain_id,
-        chain_seq: -seq, // not a workflow record: outside the chain's own numbering
-        at: c.closedAt,
-        action: record.action,
-        principal_body: record.principal.body,
-        principal_id: record.principal.id,
-        record: JSON.stringify(record),
-      })
-      .execute();
+    }));
     const notice = closedOutsideEngine(
       { entryId: c.entryId, partyId: entry.party_id, partyName: entry.party_name },
       { runId: c.runId, temporalStatus: c.temporalStatus, closedAtMs: c.closedAt.getTime() },
@@ -222,5 +328,39 @@ export async function markClosedOutsideEngine(db: RecordDb, c: OutsideClosure): 
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
     return true;
-  });
+  }));
+}
+
+export interface FoundReset {
+  entryId: string;
+  /** The chain the reset kept (the entry row's). */
+  chainId: string;
+  /** The run Temporal reset (closed as TERMINATED by it) and the run the reset created. */
+  previousRunId: string;
+  runId: string;
+  at: Date;
+}
+
+/**
+ * A reset the reconciler found in Temporal before the new run wrote anything: its RUN_RESET row
+ * and OPS notice (the same key and id as its first projection would write: once), and the entry
+ * row pointed at the new run, still in progress. Answers whether this call recorded it.
+ */
+export async function markReset(db: RecordDb, r: FoundReset): Promise<boolean> {
+  return retriedOnSeqClash(() => db.transaction().execute(async (tx) => {
+    const entry = await tx.selectFrom('entries').select(['party_id', 'party_name', 'run_id']).where('entry_id', '=', r.entryId).where('chain_id', '=', r.chainId).forUpdate().executeTakeFirst();
+    if (!entry) return false;
+    const facts: RunResetFacts = { runId: r.runId, previousRunId: r.previousRunId, atMs: r.at.getTime() };
+    const appended = await appendOwnRow(tx, r.entryId, r.chainId, resetAuditKey(r.runId), r.runId, (seq) => resetRecord(facts, seq));
+    if (entry.run_id === r.previousRunId) {
+      await tx.updateTable('entries').set({ run_id: r.runId, recorded_at: sql<Date>`now()` }).where('entry_id', '=', r.entryId).execute();
+    }
+    const notice = runReset({ entryId: r.entryId, partyId: entry.party_id, partyName: entry.party_name }, facts);
+    await tx
+      .insertInto('notifications')
+      .values({ id: notice.id, entry_id: r.entryId, kind: notice.kind, recipients: JSON.stringify(notice.recipients), due_at: notice.dueAt })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    return appended;
+  }));
 }

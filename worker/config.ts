@@ -32,8 +32,12 @@ export const workerEnvSchema = temporalEnvSchema.extend({
   WORKER_HEALTH_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
   /** How long in-flight activities get to finish after SIGTERM. */
   WORKER_SHUTDOWN_GRACE: z.string().default('30s'),
-  /** Every how many ms the Temporal Schedule uep-record-reconciler runs a reconcile pass (worker/reconcile-schedule.ts); set at each worker start. */
-  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).default(120_000),
+  /**
+   * Every how many ms the Temporal Schedule uep-record-reconciler runs a reconcile pass
+   * (worker/reconcile-schedule.ts); set at each worker start. Each pass is a workflow in the
+   * Temporal UI's list: 15 min keeps them out of the entries' way (npm run record:reconcile runs one now).
+   */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).default(900_000),
   /** Identifies the deployed code in metrics and logs (e.g. the git commit). */
   WORKER_BUILD_ID: z.string().min(1).default('dev'),
   /** A prebuilt workflow bundle (built into the image); bundles from source when unset. */

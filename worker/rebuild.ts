@@ -2,14 +2,16 @@
  * The recovery command's work (npm run record:rebuild): every entry run Temporal's visibility still
  * holds, open or closed, written into the record through the record's own idempotent writers. An
  * entry's runs are written oldest first, so its run chains keep their order in its one audit trail;
- * a run Temporal closed outside the engine is marked as the reconciler would. A second pass changes
- * nothing.
+ * a run Temporal closed outside the engine is marked as the reconciler would, and a run a reset
+ * replaced has its reset recorded as the reconciler would, before the run it created. A second
+ * pass changes nothing.
  */
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { RecordDb } from '../record/db';
 import { isCurrentRunningRun } from '../record/read';
-import { changedRecord, markClosedOutsideEngine, markDelivered, writeProjection } from '../record/write';
+import { changedRecord, markClosedOutsideEngine, markDelivered, markReset, writeProjection } from '../record/write';
 import { ENTRY_WORKFLOW_TYPE } from '../workflows/messages';
+import { resetOf } from './reconciler';
 import { readRunProjection } from './run-projection';
 
 export const ENTRY_RUNS_QUERY = `WorkflowType = '${ENTRY_WORKFLOW_TYPE}'`;
@@ -85,6 +87,12 @@ async function rebuildEntry(client: Client, db: RecordDb, entryId: string, runs:
     changed = changedRecord(await writeProjection(db, read.projection)) || changed;
     for (const d of read.deliveries) changed = (await markDelivered(db, d.notificationId, d.at)) || changed;
     if (!ENGINE_STATUSES.has(run.status.name) && (await isCurrentRunningRun(db, entryId, run.runId))) {
+      // a run reset away is not closed: the reset is recorded as the reconciler would, the run it created comes next
+      const reset = await resetOf(client, { entryId, chainId: read.projection.chainId }, run);
+      if (reset) {
+        changed = (await markReset(db, reset)) || changed;
+        continue;
+      }
       changed = (await markClosedOutsideEngine(db, { entryId, runId: run.runId, temporalStatus: run.status.name, closedAt: run.closeTime ?? new Date() })) || changed;
     }
   }

@@ -106,6 +106,13 @@ export const PATCH = {
    * risk; UepNextDeadline is the next wake-up's instant.
    */
   PARTY_BREACH_NOTICE: 'uep-party-breach-notice',
+  /**
+   * The start's effects are carried out before any update is handled. An update the first
+   * activation already holds (a reset to the first workflow task reapplies the run's updates
+   * there) runs as its handler is set; the start's effects carried out after it wrote the start's
+   * search attributes, wake-up and status over the update's.
+   */
+  START_BEFORE_UPDATES: 'start-before-updates',
 } as const;
 
 /** The withdrawal a cancellation requested through Temporal (UI, CLI, API) stands for. */
@@ -180,7 +187,7 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
 
   function thisRun(): ProjectedRun {
     const info = workflowInfo();
-    return { chainId: info.firstExecutionRunId, runId: info.runId };
+    return { chainId: info.firstExecutionRunId, runId: info.runId, originalRunId: info.originalExecutionRunId };
   }
 
   async function handOver(): Promise<void> {
@@ -273,6 +280,9 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
     if (refusal) throw refusalFailure(refusal);
   }
 
+  const startFirst = patched(PATCH.START_BEFORE_UPDATES);
+  if (startFirst) carryOut(initial);
+
   setHandler(recordDecisionUpdate, (req) => handle({ type: 'RECORD_DECISION', ...req }), {
     validator: (req: RecordDecisionRequest) => validate({ type: 'RECORD_DECISION', ...req }),
     description: 'A body records its decision on a stage it owns',
@@ -298,7 +308,7 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
   // the recovery command (npm run record:rebuild) writes this run's whole projection to the record
   setHandler(getRecordProjectionQuery, () => projectionOf(state, thisRun(), Date.now(), state.audit, []));
 
-  carryOut(initial);
+  if (!startFirst) carryOut(initial);
 
   try {
     await runUntilClosed();

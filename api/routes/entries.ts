@@ -12,7 +12,7 @@ import { mayHaveLanded, landedStart, landedUpdate } from '../landed';
 import { apiUrl, entryLinks } from '../links';
 import { mount } from '../mount';
 import { API_ERROR, type EntryListItem, type EntryListResponse, type EntryResponse, type StartEntryResponse, type UpdateResponse } from '../schemas';
-import { listRecorded, recordedSummary } from '../record-reads';
+import { listRecorded, recordedResetNotice, recordedSummary } from '../record-reads';
 import type { UpdateAnswer } from '../temporal/gateway';
 
 /** An accepted update's answer, once the record holds it (so the reads that follow see it). */
@@ -98,7 +98,7 @@ export function entriesRouter(ctx: AppContext): Router {
   mount(router, ctx, ENDPOINTS.getEntry, async ({ params }, _req, res) => {
     // from the record; an entry too new for it yet answers from its workflow
     const entry = (await recordedSummary(ctx, params.partyId)) ?? (await ctx.gateway.status(params.partyId));
-    const answer: EntryResponse = { entry, links: entryLinks(ctx.config, params.partyId) };
+    const answer: EntryResponse = { entry, reset: await recordedResetNotice(ctx, params.partyId), links: entryLinks(ctx.config, params.partyId) };
     res.json(answer);
   });
 

@@ -411,7 +411,7 @@ export interface components {
             reason: string;
         };
         /** @enum {string} */
-        AuditAction: "STARTED" | "SUBMISSION" | "DECISION" | "DEADLINE_AMENDED" | "ROLE_ADDED" | "WITHDRAWN" | "ROLE_COMPLETE" | "CLOSED_OUTSIDE_ENGINE";
+        AuditAction: "STARTED" | "SUBMISSION" | "DECISION" | "DEADLINE_AMENDED" | "ROLE_ADDED" | "WITHDRAWN" | "ROLE_COMPLETE" | "CLOSED_OUTSIDE_ENGINE" | "RUN_RESET";
         AuditRecord: {
             action: components["schemas"]["AuditAction"];
             /**
@@ -425,6 +425,8 @@ export interface components {
             id?: string;
             outcome?: string;
             previousDeadline?: string | null;
+            /** @description RUN_RESET: the run it replaced, when known */
+            previousRunId?: string | null;
             /** @description Who acted, as authenticated by the API */
             principal: {
                 body: components["schemas"]["Body"];
@@ -437,6 +439,8 @@ export interface components {
             reason?: string;
             reference?: string;
             role?: components["schemas"]["UserRole"];
+            /** @description RUN_RESET: the workflow run the reset created */
+            runId?: string;
             seq: number;
             stage?: components["schemas"]["StageId"];
         };
@@ -619,6 +623,7 @@ export interface components {
         EntryResponse: {
             entry: components["schemas"]["EntrySummary"];
             links: components["schemas"]["EntryLinks"];
+            reset: components["schemas"]["RunResetNotice"];
         };
         /** @enum {string} */
         EntryStatus: "IN_PROGRESS" | "COMPLETE" | "WITHDRAWN" | "CLOSED_OUTSIDE_ENGINE";
@@ -797,6 +802,18 @@ export interface components {
                 workflowPollers: number;
             };
         };
+        /** @description The entry's workflow run was last reset in Temporal: it carries on from an earlier point. What the earlier run recorded after that point stays in the audit trail (its RUN_RESET record says where) but the workflow no longer holds it. */
+        RunResetNotice: {
+            /**
+             * @description When Temporal reset the run (or when the record first saw the new run)
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            at: string;
+            note: string;
+            previousRunId: string | null;
+            /** @description The workflow run the reset created */
+            runId: string;
+        } | null;
         /** @description A stage in brief: where it stands and who it waits for (the full stage is in the entry, `links.self`) */
         StageBrief: {
             attempts: number;

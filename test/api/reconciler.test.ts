@@ -5,8 +5,11 @@
  * the closure, with one audit record, and OPS gets one notice through the real delivery (a signed
  * webhook to a real HTTP receiver); later passes change nothing and tell OPS nothing more.
  */
+import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { randomBytes } from 'node:crypto';
+import Long from 'long';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
 import { createActivities, newWebhookSecret } from '../../activities';
 import { createSmtpTransport } from '../../activities/email';
@@ -22,8 +25,8 @@ import { call, eventually, startHarness, type Harness } from '../../testkit/api-
 import { sharedTestRecord } from '../../testkit/record';
 import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
-import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID } from '../../worker/reconcile-schedule';
-import { CLOSED_OUTSIDE_ENGINE_QUERY, createReconcilerActivities, reconcileOnce } from '../../worker/reconciler';
+import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID, reconcileNow } from '../../worker/reconcile-schedule';
+import { CLOSED_OUTSIDE_ENGINE_QUERY, createReconcilerActivities, reconcileOnce, reconcilePass } from '../../worker/reconciler';
 import type { ReconcilePassResult } from '../../workflows/reconcile-workflow';
 
 const INTERVAL_MS = 2000;
@@ -199,4 +202,86 @@ test('OPS unreachable at first: the passes meanwhile find the notice undelivered
   expect(finished.filter((handedOver) => handedOver.includes(noticeId))).toHaveLength(1);
   expect(hook.requests.filter((r) => r.id === noticeId).map((r) => r.status)).toEqual([503, 200]);
   expect((await trailOf(partyId)).filter((r) => r.action === AUDIT_ACTION.CLOSED_OUTSIDE_ENGINE)).toHaveLength(1);
+});
+
+/** `temporal workflow reset --type LastWorkflowTask --reapply-exclude All`: the new run redoes nothing, so it writes nothing to the record. */
+async function resetToLastTask(handle: WorkflowHandle): Promise<{ previousRunId: string; runId: string }> {
+  const EVENT = temporal.api.enums.v1.EventType;
+  const EXCLUDE = temporal.api.enums.v1.ResetReapplyExcludeType;
+  const { runId: previousRunId } = await handle.describe();
+  const events = (await handle.fetchHistory()).events ?? [];
+  const last = events.filter((e) => e.eventType === EVENT.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).at(-1)!;
+  const answer = (await env.client.workflowService.resetWorkflowExecution({
+    namespace: env.namespace ?? 'default',
+    workflowExecution: { workflowId: handle.workflowId, runId: previousRunId },
+    reason: 'reset in the Web UI',
+    workflowTaskFinishEventId: Long.fromNumber(Number(last.eventId)),
+    requestId: randomUUID(),
+    resetReapplyExcludeTypes: [EXCLUDE.RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL, EXCLUDE.RESET_REAPPLY_EXCLUDE_TYPE_UPDATE],
+  })) as temporal.api.workflowservice.v1.IResetWorkflowExecutionResponse;
+  return { previousRunId, runId: answer.runId! };
+}
+
+describe('with the schedule an hour apart (passes out of the way), on demand', () => {
+  beforeAll(async () => {
+    await ensureReconcileSchedule(env.client, { taskQueue, intervalMs: 3_600_000 });
+  });
+  afterAll(async () => {
+    await ensureReconcileSchedule(env.client, { taskQueue, intervalMs: INTERVAL_MS });
+  });
+
+  test('terminate, then a pass on demand (npm run record:reconcile): marked and OPS told at once, not an hour later', async () => {
+    const { partyId, handle, noticeId } = await startedEntry('TERM-NOW');
+    await handle.terminate('terminated in the Web UI');
+    await eventually(
+      async () => (await handle.describe()).status.name,
+      (status) => status === 'TERMINATED',
+    );
+    // visibility shows the closure a moment after it: a pass finds it once it does
+    const s = await eventually(
+      async () => {
+        await reconcileNow(env.client).catch(() => undefined);
+        return statusOf(partyId);
+      },
+      (e) => e.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE,
+      30_000,
+    );
+    expect(s.headline).toContain('(Temporal: TERMINATED)');
+    await hook.waitFor((r) => r.id === noticeId && r.status === 200, { timeoutMs: 30_000 });
+  });
+
+  test('a reset whose new run has written nothing yet: the pass records it (a RUN_RESET record, the entry on the new run and in progress, not closed) and OPS is told once', async () => {
+    const { partyId, entryId, handle } = await startedEntry('RESET-PASS');
+    const before = await trailOf(partyId);
+    const { previousRunId, runId } = await resetToLastTask(handle);
+    const noticeId = notificationIds.runReset(entryId, runId);
+
+    const trail = await eventually(
+      async () => {
+        await reconcileNow(env.client).catch(() => undefined);
+        return trailOf(partyId);
+      },
+      (t) => t.some((r) => r.action === AUDIT_ACTION.RUN_RESET),
+      30_000,
+    );
+    expect(trail.slice(0, before.length)).toEqual(before);
+    expect(trail.slice(before.length)).toEqual([
+      expect.objectContaining({ seq: before.length + 1, action: AUDIT_ACTION.RUN_RESET, runId, previousRunId, principal: { body: BODY.OPS, id: 'temporal' } }),
+    ]);
+    const answer = EntryResponse.parse((await call(h.baseUrl, 'GET', `/v1/entries/${partyId}`, { token: ops() })).json);
+    expect(answer.entry.status).toBe(ENTRY_STATUS.IN_PROGRESS);
+    expect(answer.reset).toMatchObject({ runId, previousRunId });
+    expect((await db.selectFrom('entries').select('run_id').where('entry_id', '=', entryId).executeTakeFirstOrThrow()).run_id).toBe(runId);
+
+    const [delivered] = await hook.waitFor((r) => r.id === noticeId && r.status === 200, { timeoutMs: 30_000 });
+    const payload = delivered!.json as WebhookPayload;
+    expect(payload).toMatchObject({ kind: NOTIFICATION_KIND.ENTRY_RUN_RESET, recipient: BODY.OPS, entryId });
+    expect(payload.text).toContain(runId);
+
+    // more passes: nothing more recorded, nothing more sent, never closed outside the engine
+    for (let i = 0; i < 2; i++) expect((await reconcilePass(env.client, db)).resets.filter((r) => r.entryId === entryId)).toEqual([]);
+    expect(await trailOf(partyId)).toEqual(trail);
+    expect((await statusOf(partyId)).status).toBe(ENTRY_STATUS.IN_PROGRESS);
+    expect(hook.requests.filter((r) => r.id === noticeId && r.status === 200)).toHaveLength(1);
+  });
 });

@@ -15,7 +15,7 @@ import { migrateRecord, openRecord, type RecordDb } from '../../record/db';
 import { ENGINE_ROLE } from '../../record/migrations/0002-engine-role';
 import { RECORD_CLOSURE_OUTCOME, type EntryProjection } from '../../record/projection';
 import { auditBetween, getRecordedEntry, recordedAuditTrail, recordedEntries, recordedEntryPage, recordedInboxLines, recordedReportEntries, undeliveredOutsideClosureNotices, type RecordedEntry } from '../../record/read';
-import { markClosedOutsideEngine, markDelivered, writeProjection } from '../../record/write';
+import { claimDelivery, DELIVERY_CLAIM_MS, markClosedOutsideEngine, markDelivered, writeProjection } from '../../record/write';
 import { RECORD_BACKENDS } from '../../testkit/postgres';
 import { useMigratedRecord } from '../../testkit/suites';
 
@@ -223,6 +223,25 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     expect(row.recipients.length).toBeGreaterThan(0);
   });
 
+  test('one delivery of a notification at a time: a second claimant (a reset run deciding it again) waits, then finds it delivered', async () => {
+    const chain = new Chain('P-claim', 'chain-c', T0);
+    chain.amend('2027-04-30', T0 + DAY);
+    const notice = chain.projections[1]!.notifications[0]!;
+    const n = { ...notice, entryId: entryIdFor('P-claim') };
+    // the delivery may run before the record activity has written the notification
+    expect(await claimDelivery(suite.db, n, 'run-1/1')).toEqual({ outcome: 'CLAIMED' });
+    for (const p of chain.projections) await writeProjection(suite.db, p);
+    expect(await claimDelivery(suite.db, n, 'run-2/1')).toEqual({ outcome: 'BUSY', by: 'run-1/1' });
+    expect(await claimDelivery(suite.db, n, 'run-1/1')).toEqual({ outcome: 'CLAIMED' }); // its own retry
+    await markDelivered(suite.db, n.id, new Date(T0 + DAY + 5000));
+    expect(await claimDelivery(suite.db, n, 'run-2/1')).toEqual({ outcome: 'DELIVERED', at: new Date(T0 + DAY + 5000) });
+    // a claim whose holder died lapses
+    const other = { ...n, id: `${n.id}:lapsed` };
+    expect(await claimDelivery(suite.db, other, 'run-1/2')).toEqual({ outcome: 'CLAIMED' });
+    await suite.db.updateTable('notifications').set({ claimed_at: new Date(Date.now() - DELIVERY_CLAIM_MS - 1000) }).where('id', '=', other.id).execute();
+    expect(await claimDelivery(suite.db, other, 'run-2/2')).toEqual({ outcome: 'CLAIMED' });
+  });
+
   test('entries read with filters and pages, none capped', async () => {
     const names = Array.from({ length: 25 }, (_, i) => `Page Test ${String(i).padStart(2, '0')}`);
     for (const [i, name] of names.entries()) await writeProjection(suite.db, new Chain(`P-page-${i}`, `chain-p${i}`, T0, name).projections[0]!);
@@ -353,20 +372,29 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
         .execute();
     const written = await derived();
     expect(written.find((r) => r.entry_id === entryIdFor('P-backfill'))?.inbox_lines?.length).toBeGreaterThan(0);
+    const keys = () => suite.db.selectFrom('audit').select(['entry_id', 'seq', 'record_key']).orderBy('entry_id').orderBy('seq').execute();
+    const keyed = await keys();
     // back to the schema before 0003, the rows as they were then
     for (const column of ['remaining_working_days', 'roles_complete', 'calendar_version', 'report_line']) await sql`ALTER TABLE entries DROP COLUMN ${sql.id(column)}`.execute(suite.db);
     await sql`DROP TABLE inbox_lines`.execute(suite.db);
     await sql`DROP TRIGGER entries_announce ON entries`.execute(suite.db);
     await sql`DROP FUNCTION uep_announce_entry()`.execute(suite.db);
     await sql`DROP TABLE console_sign_ins, console_sessions`.execute(suite.db);
-    await sql`DELETE FROM kysely_migration WHERE name IN ('0003-derived-columns', '0004-rendered-lines', '0005-entry-notices', '0007-console-sessions')`.execute(suite.db);
+    await sql`ALTER TABLE audit DROP CONSTRAINT audit_record_key`.execute(suite.db);
+    await sql`ALTER TABLE audit DROP COLUMN record_key, DROP COLUMN run_id`.execute(suite.db);
+    await sql`ALTER TABLE audit ADD CONSTRAINT audit_chain_seq UNIQUE (entry_id, chain_id, chain_seq)`.execute(suite.db);
+    await sql`ALTER TABLE notifications DROP COLUMN claimed_by, DROP COLUMN claimed_at`.execute(suite.db);
+    await sql`DELETE FROM kysely_migration WHERE name IN ('0003-derived-columns', '0004-rendered-lines', '0005-entry-notices', '0006-audit-keys', '0007-console-sessions')`.execute(suite.db);
     expect((await migrateRecord(suite.db)).results?.map((r) => [r.migrationName, r.status])).toEqual([
       ['0003-derived-columns', 'Success'],
       ['0004-rendered-lines', 'Success'],
       ['0005-entry-notices', 'Success'],
+      ['0006-audit-keys', 'Success'],
       ['0007-console-sessions', 'Success'],
     ]);
     expect(await derived()).toEqual(written);
+    // the audit rows recorded before 0006 get the keys the writer gives them
+    expect(await keys()).toEqual(keyed);
   });
 
   test('the bulk export streams every record in a date range, in time order, across batches', async () => {

@@ -111,6 +111,7 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
         </>
       }
     >
+      {loaded.data?.reset && <p class="card small">{loaded.data.reset.note}</p>}
       <div class="card">
         <div class="stage-head">
           <Badge tone={statusTone}>{words(entry.status)}</Badge>
