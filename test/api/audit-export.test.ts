@@ -32,8 +32,8 @@ beforeAll(async () => {
     (rows) => rows.length > 0,
   );
   await sql`
-    INSERT INTO audit (entry_id, seq, chain_id, chain_seq, at, action, principal_body, principal_id, record)
-    SELECT entry_id, 100000 + g, chain_id, 100000 + g, ${`${DAY}T00:00:00Z`}::timestamptz + g * interval '1 second',
+    INSERT INTO audit (entry_id, seq, chain_id, chain_seq, record_key, at, action, principal_body, principal_id, record)
+    SELECT entry_id, 100000 + g, chain_id, 100000 + g, 'export-test-copy:' || g, ${`${DAY}T00:00:00Z`}::timestamptz + g * interval '1 second',
            action, principal_body, principal_id, record || jsonb_build_object('comment', repeat('x', 1000))
     FROM audit, generate_series(1, ${COPIES}) AS g
     WHERE entry_id = ${entryId} AND seq = (SELECT min(seq) FROM audit WHERE entry_id = ${entryId})`.execute(record);
