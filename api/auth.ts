@@ -63,7 +63,7 @@ export function authMiddleware(sources: AuthSources): (action: Action) => Reques
     if (access === ACCESS.NONE) throw forbidden(refusedWords(action, principal.body));
     const partyId = req.params.partyId;
     if (access === ACCESS.OWN_PARTY && partyId !== undefined && partyId !== principal.partyId) {
-      throw refusalError(REFUSAL.NOT_OWN_PARTY, `A Party acts only for itself: this token is for party ${principal.partyId ?? '(none)'}`);
+      throw refusalError(REFUSAL.NOT_OWN_PARTY, `A Party acts only for itself: you act for ${principal.partyId ?? 'no Party'}, not for ${String(partyId)}`);
     }
     res.locals.principal = principal;
     next();

@@ -84,7 +84,7 @@ const LEAD: Record<string, string> = {
   UNKNOWN_OUTCOME: 'That outcome is not one this stage can have.',
   NOT_AWAITING: 'This stage is not waiting for that now.',
   WRONG_BODY: 'Your body does not decide this stage.',
-  NOT_OWN_PARTY: 'A Party acts only for itself.',
+  NOT_OWN_PARTY: 'This belongs to another Party.',
   STAGE_NOT_APPLICABLE: 'That stage does not apply to this entry.',
   ROLE_REQUIRED: 'Say which User Role this is for.',
   ENTRY_CLOSED: 'The entry is closed.',

@@ -21,6 +21,7 @@ const NINA = { username: 'nina.newcomer', password: 'uep-dev-password' };
 const PAT = { username: 'pat.contact', password: 'uep-dev-password' };
 const QUINN = { username: 'quinn.other', password: 'uep-dev-password' };
 const ACME = 'SSO-ACME';
+const OTHER = 'SSO-OTHER';
 
 let kc: RunningKeycloak;
 let stack: ConsoleStack;
@@ -185,7 +186,7 @@ describe('the console signs in through the identity provider', () => {
     await signInThroughIdp(quinn, base(), `/app/entries/${ACME}`, QUINN);
     const refused = await call<{ error: { message: string } }>(base(), 'GET', `/v1/entries/${ACME}`, withSession(quinn));
     expect(refused.status).toBe(403);
-    expect(refused.json.error.message).toBe('A Party acts only for itself');
+    expect(refused.json).toMatchObject({ error: { code: 'NOT_OWN_PARTY', message: `A Party acts only for itself: you act for ${OTHER}, not for ${ACME}` } });
   });
 
   test('an open redirect is not offered: next must be a console page', async () => {
@@ -390,7 +391,7 @@ describe('a Party in Chromium', () => {
       await expectText(quinn, 'Signed in as Quinn Other');
       const problem = quinn.getByRole('alert');
       await problem.waitFor();
-      expect(await problem.textContent()).toContain('You may not do this. A Party acts only for itself');
+      expect(await problem.textContent()).toContain(`This belongs to another Party. A Party acts only for itself: you act for ${OTHER}, not for ${ACME}`);
       expect(await quinn.getByRole('heading', { name: 'SSO Acme Energy' }).count()).toBe(0);
     } finally {
       await patsBrowser.close();

@@ -120,9 +120,10 @@ describe('metrics', () => {
 
 describe('the uep command line', () => {
   const partyId = uniquePartyId('CLI');
+  const deadline = daysFromToday(2 * 365);
 
   beforeAll(async () => {
-    await startEntry(partyId, daysFromToday(2 * 365));
+    await startEntry(partyId, deadline);
   });
 
   test("SECAS sees the entry's accession in its inbox, and decides it from the terminal", async () => {
@@ -183,7 +184,10 @@ describe('the uep command line', () => {
     expect(listed.map((e) => e.partyId)).toEqual([partyId]);
     const human = await uep(BODY.DCC, 'entries', 'list', '--name', partyId);
     expect(human.stdout.split('\n')[0]).toMatch(/^PARTY\s+NAME\s+STATUS/);
-    expect(human.stdout).toContain('30 August 2030');
+    // the deadline as people write it (e.g. 30 August 2030), not as ISO
+    const [year, month, day] = deadline.split('-').map(Number) as [number, number, number];
+    const monthName = new Date(Date.UTC(year, month - 1, 1)).toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' });
+    expect(human.stdout).toContain(`${day} ${monthName} ${year}`);
   });
 
   test('no token is a usage error (exit 2); a wrong one is the API refusing (exit 1)', async () => {
