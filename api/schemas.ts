@@ -78,6 +78,13 @@ export const StartEntryRequest = z
     mandateDeadline: orNull(CalendarDate)
       .optional()
       .meta({ description: "Omitted: the cohort's default. null: no mandate deadline." }),
+    confirmPastDefaultDeadline: z
+      .boolean()
+      .optional()
+      .meta({
+        description:
+          "true: apply the cohort's default mandate deadline though it has passed (the entry starts in breach). Without it, a start that omits mandateDeadline for a cohort whose default has passed is refused (422 INVALID_DEADLINE), naming the date.",
+      }),
     uepContact: UepContactSchema,
     sharedResourceProvider: text(200, 'Name of the Shared Resource provider, when the Party uses one').optional(),
     completedStages: z
@@ -224,6 +231,7 @@ export const AllowedOutcomeSchema = z
     outcome: z.string().meta({ example: 'APPROVED' }),
     effect: OutcomeEffectEnum,
     followUp: z.boolean().meta({ description: "Done, and the decision's comment stays on the entry as a follow-up condition" }),
+    needsReason: z.boolean().optional().meta({ description: 'true: the decision must say why in its comment (e.g. an Evidence Form returned to the Party)' }),
   })
   .meta({ id: 'AllowedOutcome' });
 
@@ -486,6 +494,17 @@ export const CatalogueQuery = z
   })
   .meta({ id: 'CatalogueQuery' });
 
+export const DurationSchema = z
+  .object({
+    workingDays: z.number().int().meta({ description: 'The number this deployment uses for new entries (a setting of an assumed duration, or the catalogue’s)' }),
+    basis: z.enum(['SOURCED', 'ASSUMED']).meta({ description: 'SOURCED: a source states it (`source`). ASSUMED: no source does; the number is an assumption' }),
+    source: z.string().nullable().meta({ description: 'SOURCED: what the source says, and where' }),
+    setting: z.string().nullable().meta({ description: 'ASSUMED: the deployment setting (UEP_DURATION_SETTINGS) that sets it; null: the catalogue version fixes it' }),
+    defaultWorkingDays: z.number().int().meta({ description: 'The catalogue’s number (the setting’s default)' }),
+    note: z.string().nullable().meta({ description: 'ASSUMED: why no source gives it, or what the sources do say' }),
+  })
+  .meta({ id: 'CatalogueDuration' });
+
 export const CatalogueStageSchema = z
   .object({
     id: StageEnum,
@@ -503,6 +522,8 @@ export const CatalogueStageSchema = z
     ),
     slaWorkingDays: z.number().int().meta({ description: "The owner's response target once the Party has submitted, in working days" }),
     estimateWorkingDays: z.number().int().meta({ description: 'Whole-stage estimate used by the forecast, in working days' }),
+    sla: DurationSchema.meta({ description: "The owner's response time once the Party has submitted: where it comes from" }),
+    estimate: DurationSchema.meta({ description: 'The whole-stage estimate the forecast uses: where it comes from' }),
     completesRole: z.boolean(),
   })
   .meta({ id: 'CatalogueStage' });

@@ -6,7 +6,7 @@
  * re-decision), so a rework brought the forecast forward; from version 2 a rework never
  * shortens what remained (docs/domain.md, "Forecast").
  */
-import { appliesToRole, dependenciesOf, estimateFor, getCatalogue, stageDef, type StageRef } from './catalogue';
+import { appliesToRole, dependenciesOf, estimateFor, getCatalogue, slaOf, stageDef, type StageRef } from './catalogue';
 import { RULES_VERSION, rulesAtLeast } from './rules';
 import { findRecord, refKey, type EntryState } from './state';
 import { OUTCOME_EFFECT, STAGE_LEVEL, STAGE_STATE, type UserRole } from './vocabulary';
@@ -16,9 +16,10 @@ export function remainingOf(state: EntryState, ref: StageRef): number {
   const record = findRecord(state, ref);
   if (!record || record.state === STAGE_STATE.DONE) return 0;
   const def = stageDef(getCatalogue(state.catalogueVersion), ref.stage);
-  const estimate = estimateFor(def, state.sharedResourceProvider !== undefined);
+  const estimate = estimateFor(def, state.sharedResourceProvider !== undefined, state.durationSettings);
   if (record.lastEffect !== OUTCOME_EFFECT.REWORK) return estimate;
-  return rulesAtLeast(state, RULES_VERSION.V2) ? Math.max(def.slaWorkingDays, estimate) : def.slaWorkingDays;
+  const sla = slaOf(def, state.durationSettings);
+  return rulesAtLeast(state, RULES_VERSION.V2) ? Math.max(sla, estimate) : sla;
 }
 
 /** Working days on the critical path to the role's completion; 0 when the role is complete. */

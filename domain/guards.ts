@@ -66,8 +66,12 @@ export function refusalFor(state: EntryState, command: EntryCommand): Refusal | 
       }
       if (resolved.record.state !== STAGE_STATE.AWAITING_DECISION) return notAwaiting(resolved.record, STAGE_STATE.AWAITING_DECISION);
       const outcomes = outcomesFor(def, state.sharedResourceProvider !== undefined);
-      if (!outcomes.some((o) => o.outcome === command.outcome)) {
+      const outcome = outcomes.find((o) => o.outcome === command.outcome);
+      if (!outcome) {
         return refuse(REFUSAL.UNKNOWN_OUTCOME, `${command.stage} outcomes are ${outcomes.map((o) => o.outcome).join(', ')}; not ${command.outcome}`);
+      }
+      if (outcome.needsReason && (command.comment ?? '').trim() === '') {
+        return refuse(REFUSAL.REASON_REQUIRED, `${command.outcome} on ${refLabel(resolved.record)} goes back to the Party: say why in the comment`);
       }
       return undefined;
     }

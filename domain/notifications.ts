@@ -5,7 +5,7 @@
  * Recipients: PARTY_CONTACT is the entry's UEP contact; BODY recipients are the bodies' desks.
  */
 import { workingDaysBetween } from './calendar';
-import { dependenciesOf, getCatalogue, stageDef, type StageDef } from './catalogue';
+import { DURATION, dependenciesOf, durationBasis, getCatalogue, slaOf, stageDef, type StageDef } from './catalogue';
 import { DAY_MS, daysBetween, toDate, toIso } from './dates';
 import { notificationIds } from './ids';
 import { isOpenStage } from './read-model';
@@ -145,17 +145,31 @@ function overdueDecision(state: EntryState, record: StageRecord, def: StageDef, 
   return makeNotification(state, { stage: record.stage, role: record.role, awaitedBody: def.owner, id: idOf(state.entryId, refKey(record), record.attempts), kind, recipients, dueAtMs: atMs, ...text });
 }
 
-/** The owner's decision is past its response target: to the owner. */
+/**
+ * A body's time for a decision, as a chaser may name it: the source's words when one gives it;
+ * otherwise this deployment's service level, never a target the SEC sets (it sets none).
+ */
+export function responseTime(state: EntryState, def: StageDef): { sourced: boolean; words: string; short: string } {
+  const days = slaOf(def, state.durationSettings);
+  const basis = durationBasis(def, DURATION.SLA);
+  return basis.kind === 'SOURCED'
+    ? { sourced: true, words: `${days} working days (${basis.source})`, short: `${days} working days (${basis.source})` }
+    : { sourced: false, words: `${days} working days, this deployment's service level (the SEC sets no time for it)`, short: `${days} working days (this deployment's service level)` };
+}
+
+/** The owner's decision is past its response time: to the owner. */
 export function slaReminder(state: EntryState, record: StageRecord, def: StageDef, sla: SlaDates, atMs: number): Notification {
-  const subject = `${state.partyName}: ${def.owner} decision on ${refLabel(record)} was due ${sla.due}`;
-  const body = `${def.owner}'s decision on ${def.title} (${refLabel(record)}, SEC ${def.secRef}) has been awaited since ${toDate(sla.sinceMs)}; its ${def.slaWorkingDays} working-day response target was ${sla.due}.`;
+  const time = responseTime(state, def);
+  const subject = `${state.partyName}: ${def.owner} decision on ${refLabel(record)} ${time.sourced ? 'was expected by' : "is past this deployment's service level,"} ${sla.due}`;
+  const body = `${def.owner}'s decision on ${def.title} (${refLabel(record)}, SEC ${def.secRef}) has been awaited since ${toDate(sla.sinceMs)}; the time for it, ${time.words}, ran to ${sla.due}.`;
   return overdueDecision(state, record, def, NOTIFICATION_KIND.SLA_REMINDER, atMs, { subject, body, deadline: sla.due });
 }
 
-/** The owner's decision is twice over its response target: to OPS. */
+/** The owner's decision is twice over its response time: to OPS. */
 export function slaEscalation(state: EntryState, record: StageRecord, def: StageDef, sla: SlaDates, atMs: number): Notification {
-  const subject = `${state.partyName}: ${def.owner} decision on ${refLabel(record)} is twice over its SLA`;
-  const body = `${def.owner}'s decision on ${def.title} (${refLabel(record)}) has been awaited since ${toDate(sla.sinceMs)}: the response target was ${sla.due}, twice it was ${sla.twiceDue}.`;
+  const time = responseTime(state, def);
+  const subject = `${state.partyName}: ${def.owner} decision on ${refLabel(record)} is twice over ${time.sourced ? 'its expected time' : "this deployment's service level"}`;
+  const body = `${def.owner}'s decision on ${def.title} (${refLabel(record)}) has been awaited since ${toDate(sla.sinceMs)}: the time for it, ${time.words}, ran to ${sla.due}; twice it ran to ${sla.twiceDue}.`;
   return overdueDecision(state, record, def, NOTIFICATION_KIND.SLA_ESCALATION, atMs, { subject, body, deadline: sla.twiceDue });
 }
 
@@ -320,10 +334,9 @@ export function submissionDue(state: EntryState, due: StageRecord[], seq: number
   const catalogue = getCatalogue(state.catalogueVersion);
   const [only] = due;
   const one = due.length === 1 && only !== undefined ? only : undefined;
-  const decidedBy = due.map((s) => {
-    const def = stageDef(catalogue, s.stage);
-    return `${def.owner} on ${refLabel(s)} within ${def.slaWorkingDays} working days`;
-  });
+  const times = due.map((s) => ({ record: s, def: stageDef(catalogue, s.stage) })).map(({ record, def }) => ({ record, def, time: responseTime(state, def) }));
+  const decidedBy = times.map(({ record, def, time }) => `${def.owner} on ${refLabel(record)} within ${time.short}`);
+  const serviceLevels = times.some(({ time }) => !time.sourced) ? " The SEC sets no time for these decisions: the service levels are this deployment's." : '';
   return makeNotification(state, {
     id: notificationIds.submissionDue(state.entryId, seq),
     kind: NOTIFICATION_KIND.SUBMISSION_DUE,
@@ -334,7 +347,7 @@ export function submissionDue(state: EntryState, due: StageRecord[], seq: number
     subject: one
       ? `${state.partyName}: your turn: submit ${stageDef(catalogue, one.stage).submission ?? 'evidence'} for ${refLabel(one)}`
       : `${state.partyName}: your turn: ${due.length} submissions are due`,
-    body: `${cause}. It is now your turn to submit, in the console: ${due.map((s) => submissionItem(state, s)).join('; ')}. After your submission the decision is due from ${decidedBy.join('; ')}.`,
+    body: `${cause}. It is now your turn to submit, in the console: ${due.map((s) => submissionItem(state, s)).join('; ')}. After your submission the decision is due from ${decidedBy.join('; ')}.${serviceLevels}`,
   });
 }
 

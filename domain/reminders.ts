@@ -14,7 +14,7 @@
  *   on the next working day after the due date; OPS's escalation likewise for 2 x SLA.
  */
 import { addWorkingDays, nextWorkingDay, workingDayOnOrAfter } from './calendar';
-import { getCatalogue, stageDef } from './catalogue';
+import { getCatalogue, slaOf, stageDef } from './catalogue';
 import { addDays, atHourUtc, toDate } from './dates';
 import { notificationIds } from './ids';
 import { breachReminder, mandateBreach, mandateReminder, slaEscalation, slaReminder } from './notifications';
@@ -88,8 +88,9 @@ function slaItems(state: EntryState): TimedItem[] {
     if (record.state !== STAGE_STATE.AWAITING_DECISION || sinceMs === undefined) continue;
     const def = stageDef(catalogue, record.stage);
     const key = refKey(record);
-    const reminder = slaInstant(sinceMs, def.slaWorkingDays, 1, state.calendarVersion);
-    const escalation = slaInstant(sinceMs, def.slaWorkingDays, 2, state.calendarVersion);
+    const sla = slaOf(def, state.durationSettings);
+    const reminder = slaInstant(sinceMs, sla, 1, state.calendarVersion);
+    const escalation = slaInstant(sinceMs, sla, 2, state.calendarVersion);
     const dates = { sinceMs, due: reminder.due, twiceDue: escalation.due };
     items.push({
       at: reminder.at,

@@ -4,7 +4,7 @@
  * is given (a copy the caller owns).
  */
 import { addWorkingDays } from './calendar';
-import { dependenciesOf, getCatalogue, stageDef, stageInstances, type StageRef } from './catalogue';
+import { dependenciesOf, getCatalogue, slaOf, stageDef, stageInstances, type StageRef } from './catalogue';
 import { toDate } from './dates';
 import { findRecord, type EntryState, type StageRecord } from './state';
 import type { AuditRecord } from './types';
@@ -36,7 +36,7 @@ export function awaitDecision(state: EntryState, record: StageRecord, now: numbe
   const def = stageDef(getCatalogue(state.catalogueVersion), record.stage);
   record.state = STAGE_STATE.AWAITING_DECISION;
   record.sinceMs = now;
-  record.slaDue = addWorkingDays(toDate(now), def.slaWorkingDays, state.calendarVersion);
+  record.slaDue = addWorkingDays(toDate(now), slaOf(def, state.durationSettings), state.calendarVersion);
 }
 
 /** Unblocks every stage whose dependencies are all done. */

@@ -2,7 +2,7 @@
  * The entry's state: one plain JSON object (no classes, Maps or Dates), so it can cross
  * continue-as-new and queries unchanged. Instants are epoch ms, dates 'YYYY-MM-DD' (UTC).
  */
-import type { StageRef } from './catalogue';
+import type { DurationSettings, StageRef } from './catalogue';
 import type { RulesVersion } from './rules';
 import type { AuditRecord, FollowUp, UepContact } from './types';
 import type { Cohort, EntryStatus, OutcomeEffect, StageId, StageState, UserRole } from './vocabulary';
@@ -46,6 +46,8 @@ export interface EntryState {
   sharedResourceProvider?: string;
   catalogueVersion: string;
   calendarVersion: string;
+  /** The deployment's settings of the catalogue's assumed durations, fixed at start (catalogue.ts); absent: the defaults. */
+  durationSettings?: DurationSettings;
   /** The engine's rules version (domain/rules.ts); absent: version 1. */
   rulesVersion?: RulesVersion;
   reminderOffsetsDays: number[];

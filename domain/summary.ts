@@ -3,7 +3,7 @@
  * with its one-line headline, and the audit trail.
  * Dates shown as instants (mandateDeadline, nextDeadline) are 00:00 UTC of that date.
  */
-import { dependenciesOf, getCatalogue, outcomesFor, stageDef, type OutcomeDef, type StageDef } from './catalogue';
+import { dependenciesOf, getCatalogue, outcomesFor, slaOf, stageDef, type OutcomeDef, type StageDef } from './catalogue';
 import { dateToMs, daysBetween, toDate, toIso } from './dates';
 import { entryView, roleForecast, type EntryView } from './entry-view';
 import { awaitingPhrase, pendingRoles } from './notifications';
@@ -81,7 +81,7 @@ function nextThingDue(state: EntryState, now: number): { date: string; what: str
       candidates.push({ date: r.slaDue, what: decision });
       continue;
     }
-    const twice = slaInstant(r.sinceMs, def.slaWorkingDays, 2, state.calendarVersion).due;
+    const twice = slaInstant(r.sinceMs, slaOf(def, state.durationSettings), 2, state.calendarVersion).due;
     if (twice >= today) candidates.push({ date: twice, what: `${decision}, twice over its response target` });
   }
   const deadline = state.mandate.deadline;
@@ -159,7 +159,7 @@ function stageSummary(state: EntryState, r: StageRecord, submissions: Map<string
     owner: def.owner,
     state: r.state,
     attempts: r.attempts,
-    allowedOutcomes: outcomes.map((o) => ({ outcome: o.outcome, effect: o.effect, followUp: o.followUp === true })),
+    allowedOutcomes: outcomes.map((o) => ({ outcome: o.outcome, effect: o.effect, followUp: o.followUp === true, ...(o.needsReason ? { needsReason: true } : {}) })),
     expected: expectedOf(state, r, def, outcomes),
   };
   const latest = submissions.get(refKey(r));

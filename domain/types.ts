@@ -37,6 +37,8 @@ export interface StartEntryInput {
   /** Default: the current catalogue / calendar version. Fixed for the entry's life. */
   catalogueVersion?: string;
   calendarVersion?: string;
+  /** The deployment's settings of the catalogue's assumed durations (catalogue.ts); unknown names are ignored. */
+  durationSettings?: Readonly<Record<string, number>>;
   startedBy: Principal;
 }
 
@@ -92,6 +94,8 @@ export const REFUSAL = {
   ID_REUSED: 'ID_REUSED',
   /** A start input the domain cannot take (a missing field, an unknown cohort or version). */
   INVALID_INPUT: 'INVALID_INPUT',
+  /** An outcome that must say why (e.g. an Evidence Form returned) given without a comment. */
+  REASON_REQUIRED: 'REASON_REQUIRED',
 } as const;
 export type RefusalCode = (typeof REFUSAL)[keyof typeof REFUSAL];
 
@@ -208,6 +212,8 @@ export interface AllowedOutcome {
   effect: OutcomeEffect;
   /** The stage is done; the decision's comment stays on the entry as a follow-up condition. */
   followUp: boolean;
+  /** The decision must say why (its comment). */
+  needsReason?: boolean;
 }
 
 /** The Party's latest submission on a stage instance. */

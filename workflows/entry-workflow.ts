@@ -35,7 +35,7 @@ import {
   type EntryView,
   type RulesVersion,
 } from '../domain';
-import type { AuditRecord, Effects, EntryCommand, EntrySummary, Notification, Refusal, Transition } from '../domain/types';
+import type { AuditRecord, Effects, EntryCommand, EntrySummary, Notification, Refusal, StartEntryInput, Transition } from '../domain/types';
 import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
 import {
   NOTIFICATION_ACTIVITY_OPTIONS,
@@ -98,7 +98,15 @@ export const PATCH = {
    * and an upsert carries only the search attributes whose values changed (none: no upsert).
    */
   LEAN_UPDATES: 'lean-updates',
+  /** A start that names no catalogue version gets version 2 (before it: version 1). */
+  CATALOGUE_V2: 'uep-catalogue-v2',
 } as const;
+
+/** The catalogue version a start runs under: the one it names, else version 2 once patched() allows it. */
+function withCatalogueVersion(start: StartEntryInput): StartEntryInput {
+  if (start.catalogueVersion !== undefined) return start;
+  return { ...start, catalogueVersion: patched(PATCH.CATALOGUE_V2) ? 'v2' : 'v1' };
+}
 
 /** The withdrawal a cancellation requested through Temporal (UI, CLI, API) stands for. */
 export const TEMPORAL_CANCELLATION: Extract<EntryCommand, { type: 'WITHDRAW' }> = {
@@ -133,9 +141,10 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
   let state: EntryState;
   let initial: Transition<EntryState, EntryView>;
   if ('start' in input) {
-    const invalid = validateStartInput(input.start);
+    const start = withCatalogueVersion(input.start);
+    const invalid = validateStartInput(start);
     if (invalid) throw refusalFailure(invalid);
-    initial = startEntry(input.start, Date.now(), allowedRules(undefined));
+    initial = startEntry(start, Date.now(), allowedRules(undefined));
   } else {
     initial = advanceTime(upgradeRules(input.resume, allowedRules(input.resume)), Date.now());
   }

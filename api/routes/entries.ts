@@ -1,8 +1,8 @@
 /** Entries: start, read, list and search, amend the mandate deadline, add a role, withdraw. */
 import { Router } from 'express';
 import type { z } from 'zod';
-import { startWarnings, validateStartInput } from '../../domain';
-import type { StartEntryInput } from '../../domain/types';
+import { pastDefaultDeadline, startWarnings, validateStartInput } from '../../domain';
+import { REFUSAL, type StartEntryInput } from '../../domain/types';
 import { BODY, ENTRY_STATUS, type Principal } from '../../domain/vocabulary';
 import { principalOf } from '../auth';
 import type { AppContext } from '../context';
@@ -38,9 +38,18 @@ export function entriesRouter(ctx: AppContext): Router {
 
   mount(router, ctx, ENDPOINTS.startEntry, async ({ body }, _req, res) => {
     const principal = principalOf(res);
-    const input: StartEntryInput = { ...body, startedBy: principal };
+    const { confirmPastDefaultDeadline, ...request } = body;
+    const settings = ctx.config.UEP_DURATION_SETTINGS;
+    const input: StartEntryInput = { ...request, ...(Object.keys(settings).length > 0 ? { durationSettings: settings } : {}), startedBy: principal };
     const refusal = validateStartInput(input);
     if (refusal) throw refusalError(refusal.code, refusal.message);
+    const pastDefault = pastDefaultDeadline(input, Date.now());
+    if (pastDefault !== null && confirmPastDefaultDeadline !== true) {
+      throw refusalError(
+        REFUSAL.INVALID_DEADLINE,
+        `The ${input.cohort.toLowerCase().replaceAll('_', ' ')} cohort's default mandate deadline is ${pastDefault}, already passed: the entry would start in breach, and SECAS and OPS would be told at once. To apply it, send confirmPastDefaultDeadline: true; otherwise give mandateDeadline (a date, or null for none).`,
+      );
+    }
     const warnings = startWarnings(input, Date.now());
     const started = await ctx.gateway.start(input);
     await ctx.catchUp.awaitRun(body.partyId, started.runId);
