@@ -395,6 +395,8 @@ export interface components {
             effect: components["schemas"]["OutcomeEffect"];
             /** @description Done, and the decision's comment stays on the entry as a follow-up condition */
             followUp: boolean;
+            /** @description true: the decision must say why in its comment (e.g. an Evidence Form returned to the Party) */
+            needsReason?: boolean;
             /** @example APPROVED */
             outcome: string;
         };
@@ -469,6 +471,24 @@ export interface components {
             dependsOn: components["schemas"]["StageId"][];
             /** @description Waits for every other stage that applies to the role */
             dependsOnAllOthers: boolean;
+            /** @description The whole-stage estimate the forecast uses: where it comes from */
+            estimate: {
+                /**
+                 * @description SOURCED: a source states it (`source`). ASSUMED: no source does; the number is an assumption
+                 * @enum {string}
+                 */
+                basis: "SOURCED" | "ASSUMED";
+                /** @description The catalogue’s number (the setting’s default) */
+                defaultWorkingDays: number;
+                /** @description ASSUMED: why no source gives it, or what the sources do say */
+                note: string | null;
+                /** @description ASSUMED: the deployment setting (UEP_DURATION_SETTINGS) that sets it; null: the catalogue version fixes it */
+                setting: string | null;
+                /** @description SOURCED: what the source says, and where */
+                source: string | null;
+                /** @description The number this deployment uses for new entries (a setting of an assumed duration, or the catalogue’s) */
+                workingDays: number;
+            };
             /** @description Whole-stage estimate used by the forecast, in working days */
             estimateWorkingDays: number;
             id: components["schemas"]["StageId"];
@@ -481,6 +501,8 @@ export interface components {
                 effect: components["schemas"]["OutcomeEffect"];
                 /** @description Done, and the decision's comment stays on the entry as a follow-up condition */
                 followUp: boolean;
+                /** @description true: the decision must say why in its comment (e.g. an Evidence Form returned to the Party) */
+                needsReason?: boolean;
                 /** @example APPROVED */
                 outcome: string;
                 /** @description Only for a Party using a Shared Resource provider */
@@ -494,6 +516,24 @@ export interface components {
             partySubmitsFirst: boolean;
             /** @description Where the SEC sets the stage out */
             secRef: string;
+            /** @description The owner's response time once the Party has submitted: where it comes from */
+            sla: {
+                /**
+                 * @description SOURCED: a source states it (`source`). ASSUMED: no source does; the number is an assumption
+                 * @enum {string}
+                 */
+                basis: "SOURCED" | "ASSUMED";
+                /** @description The catalogue’s number (the setting’s default) */
+                defaultWorkingDays: number;
+                /** @description ASSUMED: why no source gives it, or what the sources do say */
+                note: string | null;
+                /** @description ASSUMED: the deployment setting (UEP_DURATION_SETTINGS) that sets it; null: the catalogue version fixes it */
+                setting: string | null;
+                /** @description SOURCED: what the source says, and where */
+                source: string | null;
+                /** @description The number this deployment uses for new entries (a setting of an assumed duration, or the catalogue’s) */
+                workingDays: number;
+            };
             /** @description The owner's response target once the Party has submitted, in working days */
             slaWorkingDays: number;
             /** @description What the Party submits before the decision, when it submits first */
@@ -674,7 +714,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ENTRY_ALREADY_STARTED" | "PAYLOAD_TOO_LARGE" | "TEMPORAL_UNAVAILABLE" | "ENTRY_NOT_READY" | "NO_WORKER" | "INTERNAL" | "UNKNOWN_STAGE" | "STAGE_NOT_APPLICABLE" | "ROLE_REQUIRED" | "WRONG_BODY" | "NOT_OWN_PARTY" | "NOT_AWAITING" | "UNKNOWN_OUTCOME" | "ENTRY_CLOSED" | "ROLE_ALREADY_SOUGHT" | "INVALID_DEADLINE" | "ID_REUSED" | "INVALID_INPUT";
+                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ENTRY_ALREADY_STARTED" | "PAYLOAD_TOO_LARGE" | "TEMPORAL_UNAVAILABLE" | "ENTRY_NOT_READY" | "NO_WORKER" | "INTERNAL" | "UNKNOWN_STAGE" | "STAGE_NOT_APPLICABLE" | "ROLE_REQUIRED" | "WRONG_BODY" | "NOT_OWN_PARTY" | "NOT_AWAITING" | "UNKNOWN_OUTCOME" | "ENTRY_CLOSED" | "ROLE_ALREADY_SOUGHT" | "INVALID_DEADLINE" | "ID_REUSED" | "INVALID_INPUT" | "REASON_REQUIRED";
                 details: {
                     message: string;
                     path: string;
@@ -809,7 +849,7 @@ export interface components {
             state: components["schemas"]["StageState"];
         };
         /** @enum {string} */
-        StageId: "ACCESSION" | "ID_ALLOCATION" | "SECURITY_ASSESSMENT" | "CREDIT_COVER" | "DCC_GATEWAY" | "SMKI_SREPT" | "USER_ID" | "UEPT" | "PRIVACY_ASSESSMENT" | "UEP_COMPLETION";
+        StageId: "ACCESSION" | "ID_ALLOCATION" | "SECURITY_ASSESSMENT" | "CREDIT_COVER" | "DCC_GATEWAY" | "SMKI_SREPT" | "USER_ID" | "UEPT" | "PRIVACY_ASSESSMENT" | "UEP_COMPLETION" | "SECURITY_FIELDWORK" | "PRIVACY_FIELDWORK";
         /** @enum {string} */
         StageState: "BLOCKED" | "AWAITING_PARTY" | "AWAITING_DECISION" | "DONE";
         StageSummary: {
@@ -870,6 +910,8 @@ export interface components {
                 role?: components["schemas"]["UserRole"];
                 stage: components["schemas"]["StageId"];
             }[];
+            /** @description true: apply the cohort's default mandate deadline though it has passed (the entry starts in breach). Without it, a start that omits mandateDeadline for a cohort whose default has passed is refused (422 INVALID_DEADLINE), naming the date. */
+            confirmPastDefaultDeadline?: boolean;
             /** @description Omitted: the cohort's default. null: no mandate deadline. */
             mandateDeadline?: components["schemas"]["CalendarDate"] | null;
             partyId: components["schemas"]["PartyId"];
@@ -1345,7 +1387,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT) */
+            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT, REASON_REQUIRED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1693,7 +1735,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT) */
+            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT, REASON_REQUIRED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1810,7 +1852,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT) */
+            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT, REASON_REQUIRED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1927,7 +1969,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT) */
+            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT, REASON_REQUIRED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2044,7 +2086,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT) */
+            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT, REASON_REQUIRED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2161,7 +2203,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT) */
+            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT, REASON_REQUIRED) */
             422: {
                 headers: {
                     [name: string]: unknown;

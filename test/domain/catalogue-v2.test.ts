@@ -38,7 +38,11 @@ describe('catalogue v2: every duration says where it comes from', () => {
       const declared = kind === DURATION.SLA ? def.slaBasis : def.estimateBasis;
       expect(declared).toBeDefined();
       if (declared?.kind === 'SOURCED') expect(declared.source).toMatch(/\(SECAS, [^)]+\)/);
-      else expect(declared).toEqual({ kind: 'ASSUMED', setting: expect.stringMatching(/^[A-Z][A-Z0-9_]+$/), note: expect.stringMatching(/\S/) });
+      else {
+        expect(declared?.kind).toBe('ASSUMED');
+        expect(declared?.kind === 'ASSUMED' && declared.setting).toMatch(/^[A-Z][A-Z0-9_]+$/);
+        expect(declared?.kind === 'ASSUMED' && declared.note).toMatch(/\S/);
+      }
     }
   });
 
@@ -54,7 +58,8 @@ describe('catalogue v2: every duration says where it comes from', () => {
 
   it('every v1 duration is labelled assumed, fixed by the version (no setting)', () => {
     for (const def of getCatalogue('v1').stages) {
-      expect(durationBasis(def, DURATION.SLA)).toEqual({ kind: 'ASSUMED', note: expect.stringContaining('no source') });
+      const basis = durationBasis(def, DURATION.SLA);
+      expect(basis.kind === 'ASSUMED' ? [basis.setting, basis.note] : basis).toEqual([undefined, "catalogue v1's own figure; no source gives it"]);
       expect(durationBasis(def, DURATION.ESTIMATE).kind).toBe('ASSUMED');
     }
     expect(durationSettingsOf(getCatalogue('v1'))).toEqual({});
@@ -128,7 +133,8 @@ describe('catalogue v2: SREPT, completion, deadlines', () => {
     });
     state = must(state, submit('UEP_COMPLETION', 'IMPORT_SUPPLIER'), at('2026-11-03')).state;
     const bare = applyCommand(state, decide('UEP_COMPLETION', 'RETURNED', SECAS, 'IMPORT_SUPPLIER'), at('2026-11-04'));
-    expect(bare.ok ? null : bare.refusal).toEqual({ code: 'REASON_REQUIRED', message: expect.stringContaining('say why') });
+    expect(bare.ok ? null : bare.refusal.code).toBe('REASON_REQUIRED');
+    expect(bare.ok ? '' : bare.refusal.message).toContain('say why in the comment');
     const blank = applyCommand(state, decide('UEP_COMPLETION', 'RETURNED', SECAS, 'IMPORT_SUPPLIER', { comment: '  ' }), at('2026-11-04'));
     expect(blank.ok).toBe(false);
     const back = must(state, decide('UEP_COMPLETION', 'RETURNED', SECAS, 'IMPORT_SUPPLIER', { comment: 'Section 3 is not signed' }), at('2026-11-04'));

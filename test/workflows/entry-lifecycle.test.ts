@@ -224,14 +224,16 @@ test('an overdue decision: the owner is reminded after its SLA and OPS is told a
     expect(accession.state).toBe(STAGE_STATE.AWAITING_DECISION);
     expect(accession.awaiting).toBe(BODY.SECAS);
     const startDate = isoDate(startedAt);
-    expect(accession.dueBy).toBe(addWorkingDays(startDate, 10, CURRENT_CALENDAR_VERSION));
+    // catalogue v2: SECAS reviews an accession application in about 2 working days (sourced)
+    expect(accession.dueBy).toBe(addWorkingDays(startDate, 2, CURRENT_CALENDAR_VERSION));
 
     await env.sleep('40 days');
     const reminder = ofKind(sent, NOTIFICATION_KIND.SLA_REMINDER).find((r) => r.notification.stage === STAGE.ACCESSION);
-    expectSentAt(reminder, at(nextWorkingDay(addWorkingDays(startDate, 10, CURRENT_CALENDAR_VERSION), CURRENT_CALENDAR_VERSION), 9));
+    expectSentAt(reminder, at(nextWorkingDay(addWorkingDays(startDate, 2, CURRENT_CALENDAR_VERSION), CURRENT_CALENDAR_VERSION), 9));
     expect(reminder!.notification.recipients).toEqual([{ kind: 'BODY', body: BODY.SECAS }]);
+    expect(reminder!.notification.body).toContain('2 working days (SECAS reviews an accession application in about 2 working days');
     const escalation = ofKind(sent, NOTIFICATION_KIND.SLA_ESCALATION).find((r) => r.notification.stage === STAGE.ACCESSION);
-    expectSentAt(escalation, at(nextWorkingDay(addWorkingDays(startDate, 20, CURRENT_CALENDAR_VERSION), CURRENT_CALENDAR_VERSION), 9));
+    expectSentAt(escalation, at(nextWorkingDay(addWorkingDays(startDate, 4, CURRENT_CALENDAR_VERSION), CURRENT_CALENDAR_VERSION), 9));
     expect(escalation!.notification.recipients).toEqual([{ kind: 'BODY', body: BODY.OPS }]);
     expect(ofKind(sent, NOTIFICATION_KIND.SLA_REMINDER)).toHaveLength(1);
     expect(ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER)).toEqual([]);
@@ -360,5 +362,30 @@ test('a mandate reminder says which party, what is pending and how long is left'
     expect(reminder!.subject).toContain('90 days');
     expect(reminder!.recipients).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'PARTY_CONTACT' })]));
     expect(reminder!.workingDaysLeft).toBeGreaterThan(55);
+  });
+});
+
+test('a catalogue v1 entry keeps its v1 rules to the end while a new entry runs v2', async () => {
+  const acceded = { completedStages: [{ stage: STAGE.ACCESSION, outcome: 'ACCEDED', at: '2020-01-02' }], mandateDeadline: null };
+  const stagesOf = async (handle: WorkflowHandle<typeof entryWorkflow>) => {
+    const summary = await handle.query(getStatusQuery);
+    return { version: summary.catalogueVersion, stages: Object.fromEntries(summary.partyStages.map((s) => [s.stage, s.state])) };
+  };
+  await withEntry({ ...acceded, catalogueVersion: 'v1' }, async ({ handle, sent }) => {
+    const v1 = await stagesOf(handle);
+    expect(v1.version).toBe('v1');
+    expect(v1.stages).toMatchObject({ SMKI_SREPT: STAGE_STATE.BLOCKED, SECURITY_ASSESSMENT: STAGE_STATE.AWAITING_PARTY, DCC_GATEWAY: STAGE_STATE.AWAITING_DECISION });
+    expect(v1.stages).not.toHaveProperty('SECURITY_FIELDWORK');
+    await env.sleep('30 days');
+    // its DCC Gateway response time is v1's 20 working days: no chaser yet after 30 calendar days
+    expect(ofKind(sent, NOTIFICATION_KIND.SLA_REMINDER).filter((r) => r.notification.stage === STAGE.DCC_GATEWAY)).toEqual([]);
+    const summary = await handle.query(getStatusQuery);
+    await actOn(handle, summary, summary.partyStages.find((s) => s.stage === STAGE.DCC_GATEWAY)!, 'LIVE');
+    expect((await stagesOf(handle)).stages).toMatchObject({ SMKI_SREPT: STAGE_STATE.AWAITING_PARTY });
+  });
+  await withEntry(acceded, async ({ handle }) => {
+    const v2 = await stagesOf(handle);
+    expect(v2.version).toBe('v2');
+    expect(v2.stages).toMatchObject({ SMKI_SREPT: STAGE_STATE.AWAITING_PARTY, SECURITY_FIELDWORK: STAGE_STATE.AWAITING_PARTY, SECURITY_ASSESSMENT: STAGE_STATE.BLOCKED });
   });
 });
