@@ -5,6 +5,7 @@
  * edited; a change of rule is a new version in a new file, registered in catalogue.ts.
  */
 import type { Catalogue, DurationBasis, OutcomeDef } from './catalogue';
+import { MEETING_BODY } from './meetings';
 import { ALL_USER_ROLES, BODY, OUTCOME_EFFECT, STAGE, STAGE_LEVEL, USER_ROLE, type UserRole } from './vocabulary';
 
 const done = (outcome: string, extra: Partial<OutcomeDef> = {}): OutcomeDef => ({ outcome, effect: OUTCOME_EFFECT.DONE, ...extra });
@@ -85,6 +86,7 @@ export const CATALOGUE_V2: Catalogue = {
       partySubmitsFirst: true,
       submission: 'the User Security Assessment Response (G8.24), to the SSC and the User CIO by the date the SSC sets',
       outcomes: [done('APPROVED'), done('APPROVED_SUBJECT_TO', { followUp: true }), rework('DEFERRED'), restart('REJECTED')],
+      decidedAt: MEETING_BODY.SEC_PANEL,
       slaWorkingDays: 20,
       slaBasis: assumed('SECURITY_STATUS_SLA', `set at a Panel meeting with the SSC's support; ${PANEL_MONTHLY}`),
       estimateWorkingDays: 20,
@@ -197,6 +199,7 @@ export const CATALOGUE_V2: Catalogue = {
       dependsOn: [STAGE.PRIVACY_FIELDWORK],
       partySubmitsFirst: false,
       outcomes: [done('APPROVED'), done('APPROVED_SUBJECT_TO', { followUp: true }), rework('PROVISIONALLY_APPROVED'), rework('DEFERRED')],
+      decidedAt: MEETING_BODY.SEC_PANEL,
       slaWorkingDays: 20,
       slaBasis: assumed('PRIVACY_STATUS_SLA', `set at a Panel meeting; ${PANEL_MONTHLY}`),
       estimateWorkingDays: 20,
@@ -214,6 +217,7 @@ export const CATALOGUE_V2: Catalogue = {
       partySubmitsFirst: true,
       submission: 'the UEP Evidence Form',
       outcomes: [done('CONFIRMED'), rework('RETURNED', { needsReason: true })],
+      decidedAt: MEETING_BODY.SEC_PANEL,
       slaWorkingDays: 20,
       slaBasis: assumed('UEP_COMPLETION_SLA', `SECAS's information paper goes to a Panel meeting; ${PANEL_MONTHLY}`),
       estimateWorkingDays: 20,

@@ -6,6 +6,7 @@
  */
 import { CATALOGUE_V1 } from './catalogue-v1';
 import { CATALOGUE_V2 } from './catalogue-v2';
+import type { MeetingBody } from './meetings';
 import {
   STAGE_LEVEL,
   type Body,
@@ -60,6 +61,8 @@ export interface StageDef {
   estimateWithSharedResource?: number;
   /** Completing this stage completes the role. */
   completesRole?: boolean;
+  /** Decided at a meeting of this body: awaited until the first meeting whose paper cut-off follows the submission (meetings.ts). */
+  decidedAt?: MeetingBody;
   /** Where `slaWorkingDays` comes from (every stage from version 2 on says; version 1: assumed). */
   slaBasis?: DurationBasis;
   /** Where `estimateWorkingDays` (and `estimateWithSharedResource`) come from. */

@@ -132,6 +132,7 @@ export function startEntry(input: StartEntryInput, now: number, rules: RulesVers
     followUps: [],
   };
   if (input.sharedResourceProvider !== undefined) state.sharedResourceProvider = input.sharedResourceProvider;
+  if (input.meetings !== undefined) state.meetings = { version: input.meetings.version, meetings: input.meetings.meetings.map((m) => ({ ...m })) };
   addStages(state);
   const by = principalOf(input.startedBy);
   addAudit(state, {

@@ -4,6 +4,7 @@
  */
 import { findStage, getCatalogue, outcomesFor, stageDef } from './catalogue';
 import { isValidDate } from './dates';
+import { calendarProblem } from './meetings';
 import { findRecord, refLabel, type EntryState, type StageRecord } from './state';
 import { REFUSAL, type EntryCommand, type Refusal, type RefusalCode } from './types';
 import { ALL_USER_ROLES, BODY, ENTRY_STATUS, STAGE_LEVEL, STAGE_STATE, type Principal, type UserRole } from './vocabulary';
@@ -95,5 +96,14 @@ export function refusalFor(state: EntryState, command: EntryCommand): Refusal | 
     }
     case 'WITHDRAW':
       return ownPartyRefusal(state, command.principal);
+    case 'UPDATE_MEETINGS': {
+      const { body } = command.principal;
+      if (body !== BODY.SECAS && body !== BODY.OPS) return refuse(REFUSAL.WRONG_BODY, `SECAS or OPS keeps the meeting calendar, not ${body}`);
+      const problem = calendarProblem(command.calendar);
+      if (problem) return refuse(REFUSAL.INVALID_INPUT, `meeting calendar: ${problem}`);
+      const held = state.meetings?.version ?? 0;
+      if (command.calendar.version <= held) return refuse(REFUSAL.INVALID_INPUT, `the entry already holds meeting calendar version ${held}`);
+      return undefined;
+    }
   }
 }

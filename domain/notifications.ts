@@ -8,6 +8,7 @@ import { workingDaysBetween } from './calendar';
 import { DURATION, dependenciesOf, durationBasis, getCatalogue, slaOf, stageDef, type StageDef } from './catalogue';
 import { DAY_MS, daysBetween, toDate, toIso } from './dates';
 import { notificationIds } from './ids';
+import { meetingPhrase, type Meeting } from './meetings';
 import { isOpenStage } from './read-model';
 import { findRecord, refKey, refLabel, type EntryState, type StageRecord } from './state';
 import { NOTIFICATION_KIND, type AuditRecord, type Notification, type NotificationKind, type Recipient } from './types';
@@ -31,6 +32,7 @@ export function awaitingPhrase(state: EntryState, record: StageRecord): string {
   const catalogue = getCatalogue(state.catalogueVersion);
   const def = stageDef(catalogue, record.stage);
   if (record.state === STAGE_STATE.AWAITING_PARTY) return `${BODY.PARTY} (${refLabel(record)}: ${def.submission ?? 'a submission'})`;
+  if (record.meeting) return `${def.owner} (${refLabel(record)}, ${meetingPhrase(record.meeting)})`;
   return `${def.owner} (${refLabel(record)}, due ${record.slaDue ?? '?'})`;
 }
 
@@ -385,5 +387,33 @@ export function decisionNeedsAction(
     body: `${by} recorded ${decision.outcome} on ${def.title} (${refLabel(record)}, SEC ${def.secRef}), evidence ${decision.evidence}. Comment: ${
       decision.comment ? `"${decision.comment}"` : 'none given'
     }. ${next}`,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Meetings (catalogue v2)
+
+/**
+ * The meeting a decision waits for moved, was cancelled or became known with a new calendar
+ * version: to the Party and SECAS. `previous` is the meeting it waited for (none: it had none).
+ */
+export function meetingMoved(state: EntryState, record: StageRecord, previous: Meeting | undefined, calendarVersion: number, nowMs: number): Notification {
+  const def = stageDef(getCatalogue(state.catalogueVersion), record.stage);
+  const now = record.meeting;
+  const was = previous ? `was expected at the ${meetingPhrase(previous, '')}` : 'had no meeting in the calendar';
+  const cancelled = previous && !now ? ' That meeting is cancelled or no longer in the calendar, and no later one is published yet.' : '';
+  return makeNotification(state, {
+    id: notificationIds.meetingMoved(state.entryId, refKey(record), calendarVersion),
+    kind: NOTIFICATION_KIND.MEETING_MOVED,
+    recipients: [partyContact(state), bodyRecipient(BODY.SECAS)],
+    dueAtMs: nowMs,
+    stage: record.stage,
+    ...(record.role ? { role: record.role } : {}),
+    awaitedBody: def.owner,
+    subject: `${state.partyName}: ${def.title} (${refLabel(record)}) now at the ${now ? meetingPhrase(now) : 'next meeting to be published'}`,
+    body: `The meeting calendar changed (version ${calendarVersion}). The decision on ${def.title} (${refLabel(record)}, SEC ${def.secRef}) ${was}; it is now expected at the ${
+      now ? meetingPhrase(now) : `next meeting to be published (until then, ${record.slaDue ?? '?'})`
+    }.${cancelled}`,
+    ...(now ? { deadline: now.date } : {}),
   });
 }

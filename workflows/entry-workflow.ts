@@ -53,6 +53,7 @@ import {
   getStatusQuery,
   recordDecisionUpdate,
   submitEvidenceUpdate,
+  updateMeetingsUpdate,
   withdrawUpdate,
   type AddUserRoleRequest,
   type AmendMandateDeadlineRequest,
@@ -60,6 +61,7 @@ import {
   type EntryWorkflowInput,
   type RecordDecisionRequest,
   type SubmitEvidenceRequest,
+  type UpdateMeetingsRequest,
   type WithdrawRequest,
 } from './messages';
 import { changedSearchAttributes, encodeSearchAttributes } from './search-attributes';
@@ -269,6 +271,10 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
   setHandler(withdrawUpdate, (req) => handle({ type: 'WITHDRAW', ...req }), {
     validator: (req: WithdrawRequest) => validate({ type: 'WITHDRAW', ...req }),
     description: 'Withdraw the entry; every reminder stops',
+  });
+  setHandler(updateMeetingsUpdate, (req) => handle({ type: 'UPDATE_MEETINGS', ...req }), {
+    validator: (req: UpdateMeetingsRequest) => validate({ type: 'UPDATE_MEETINGS', ...req }),
+    description: 'A new version of the meeting calendar: decisions awaited at a meeting move with it',
   });
   setHandler(getStatusQuery, () => summarise(state, Date.now()));
   setHandler(getAuditTrailQuery, () => auditTrail(state));
