@@ -12,6 +12,7 @@ import {
   isWorkingDay,
   workingDayOnOrAfter,
   CURRENT_CALENDAR_VERSION,
+  type StageId,
   type StartEntryInput,
   type StageSummary,
   type Notification,
@@ -23,6 +24,7 @@ import {
   getAuditTrailQuery,
   getStatusQuery,
   recordDecisionUpdate,
+  updateMeetingsUpdate,
   withdrawUpdate,
 } from '../../workflows/messages';
 import type { entryWorkflow } from '../../workflows';
@@ -387,5 +389,49 @@ test('a catalogue v1 entry keeps its v1 rules to the end while a new entry runs 
     const v2 = await stagesOf(handle);
     expect(v2.version).toBe('v2');
     expect(v2.stages).toMatchObject({ SMKI_SREPT: STAGE_STATE.AWAITING_PARTY, SECURITY_FIELDWORK: STAGE_STATE.AWAITING_PARTY, SECURITY_ASSESSMENT: STAGE_STATE.BLOCKED });
+  });
+});
+
+describe('meetings as data (catalogue v2)', () => {
+  const DONE_BEFORE = [
+    ...(['ACCESSION:ACCEDED', 'ID_ALLOCATION:ALLOCATED', 'SECURITY_FIELDWORK:REPORT_ISSUED', 'CREDIT_COVER:LODGED', 'DCC_GATEWAY:LIVE', 'SMKI_SREPT:PASSED'] as const).map((s) => ({
+      stage: s.split(':')[0] as StageId,
+      outcome: s.split(':')[1]!,
+      at: '2020-01-02',
+    })),
+    { stage: STAGE.USER_ID, role: USER_ROLE.IMPORT_SUPPLIER, outcome: 'ACCEPTED', at: '2020-01-02' },
+    { stage: STAGE.UEPT, role: USER_ROLE.IMPORT_SUPPLIER, outcome: 'PASSED', at: '2020-01-02' },
+  ];
+
+  test('a security Response sent after a Panel meeting’s cut-off is forecast at the next meeting; the meeting moved moves the forecast and tells the entry', async () => {
+    const startDate = isoDate(await env.currentTimeMs());
+    const first = { id: 'PANEL-A', body: 'SEC_PANEL' as const, papersBy: addDays(startDate, 10), date: addDays(startDate, 20) };
+    const second = { id: 'PANEL-B', body: 'SEC_PANEL' as const, papersBy: addDays(startDate, 40), date: addDays(startDate, 50) };
+    await withEntry({ completedStages: DONE_BEFORE, mandateDeadline: null, meetings: { version: 1, meetings: [first, second] } }, async ({ handle, sent, partyId }) => {
+      await env.sleep('15 days'); // past the first meeting's cut-off
+      let summary = await handle.query(getStatusQuery);
+      const response = summary.partyStages.find((s) => s.stage === STAGE.SECURITY_ASSESSMENT)!;
+      expect(response.state).toBe(STAGE_STATE.AWAITING_PARTY);
+      await actOn(handle, summary, response);
+      summary = await handle.query(getStatusQuery);
+      const waiting = summary.partyStages.find((s) => s.stage === STAGE.SECURITY_ASSESSMENT)!;
+      expect(waiting).toMatchObject({ state: STAGE_STATE.AWAITING_DECISION, dueBy: second.date, meeting: { date: second.date, papersBy: second.papersBy } });
+      expect(summary.forecastCompletion).toBe(addWorkingDays(second.date, 20, CURRENT_CALENDAR_VERSION)); // then completion (20 WD, assumed)
+      expect(summary.headline).toContain('next Panel');
+
+      const moved = { ...second, papersBy: addDays(startDate, 47), date: addDays(startDate, 57) };
+      await handle.executeUpdate(updateMeetingsUpdate, { args: [{ calendar: { version: 2, meetings: [first, moved] }, principal: principalFor(BODY.SECAS, partyId) }] });
+      summary = await handle.query(getStatusQuery);
+      expect(summary.partyStages.find((s) => s.stage === STAGE.SECURITY_ASSESSMENT)).toMatchObject({ dueBy: moved.date, meeting: { date: moved.date } });
+      expect(summary.forecastCompletion).toBe(addWorkingDays(moved.date, 20, CURRENT_CALENDAR_VERSION));
+      const told = ofKind(sent, NOTIFICATION_KIND.MEETING_MOVED);
+      expect(told.map((r) => r.notification.recipients)).toEqual([[{ kind: 'PARTY_CONTACT', name: 'Pat Contact', email: `uep@${partyId.toLowerCase()}.example` }, { kind: 'BODY', body: BODY.SECAS }]]);
+      expect(told[0]?.notification.body).toContain('it is now expected at the next Panel');
+
+      // the Panel is chased the working day after the (moved) meeting, not before
+      await env.sleep('50 days');
+      const chaser = ofKind(sent, NOTIFICATION_KIND.SLA_REMINDER).find((r) => r.notification.stage === STAGE.SECURITY_ASSESSMENT);
+      expectSentAt(chaser, at(nextWorkingDay(moved.date, CURRENT_CALENDAR_VERSION), 9));
+    });
   });
 });
