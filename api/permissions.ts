@@ -10,7 +10,7 @@
  */
 import { BODY, words, type Body } from '../domain/vocabulary';
 
-export const ACTION = words('START_ENTRY', 'READ_ENTRY', 'LIST_ENTRIES', 'READ_AUDIT_TRAIL', 'RECORD_DECISION', 'SUBMIT_EVIDENCE', 'AMEND_DEADLINE', 'ADD_ROLE', 'WITHDRAW', 'READ_INBOX', 'READ_COMPLIANCE_REPORT', 'READ_CATALOGUE', 'WHO_AM_I');
+export const ACTION = words('START_ENTRY', 'READ_ENTRY', 'LIST_ENTRIES', 'READ_AUDIT_TRAIL', 'RECORD_DECISION', 'SUBMIT_EVIDENCE', 'AMEND_DEADLINE', 'ADD_ROLE', 'WITHDRAW', 'READ_INBOX', 'READ_COMPLIANCE_REPORT', 'READ_CATALOGUE', 'READ_MEETINGS', 'MAINTAIN_MEETINGS', 'WHO_AM_I');
 export type Action = (typeof ACTION)[keyof typeof ACTION];
 
 export const ACCESS = words('ALL', 'OWN_PARTY', 'NONE');
@@ -28,6 +28,8 @@ const { ALL, OWN_PARTY: OWN, NONE } = ACCESS;
  * - The compliance report is for those who hold Parties to their mandates: SECAS, the Panel, OPS.
  * - Deciding bodies read every entry: they need the context of the stages they sign off.
  * - The stage catalogue is the same for everyone: every principal reads it, and its own principal.
+ * - The meeting calendar is SECAS's (it publishes the Panel's and the SSC's dates), kept with OPS;
+ *   everyone reads it.
  */
 export const PERMISSIONS: Readonly<Record<Action, Readonly<Record<Body, Access>>>> = {
   START_ENTRY: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: NONE, OPS: ALL },
@@ -42,6 +44,8 @@ export const PERMISSIONS: Readonly<Record<Action, Readonly<Record<Body, Access>>
   READ_INBOX: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: OWN, OPS: ALL },
   READ_COMPLIANCE_REPORT: { DCC: NONE, SEC_PANEL: ALL, SECAS: ALL, PARTY: NONE, OPS: ALL },
   READ_CATALOGUE: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: ALL, OPS: ALL },
+  READ_MEETINGS: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: ALL, OPS: ALL },
+  MAINTAIN_MEETINGS: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: NONE, OPS: ALL },
   WHO_AM_I: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: ALL, OPS: ALL },
 };
 

@@ -539,6 +539,45 @@ export const CatalogueResponse = z
   .meta({ id: 'CatalogueResponse' });
 export type CatalogueResponse = z.infer<typeof CatalogueResponse>;
 
+const MeetingSchema = z
+  .strictObject({
+    id: text(64, 'Stable across moves, e.g. PANEL-2027-01'),
+    body: z.enum(['SEC_PANEL', 'SSC']).meta({ description: 'Whose meeting: the SEC Panel or its Security Sub-Committee' }),
+    date: CalendarDate.meta({ description: "The meeting's date" }),
+    papersBy: CalendarDate.meta({ description: 'The last day papers for it are taken' }),
+    cancelled: z.boolean().optional(),
+  })
+  .meta({ id: 'Meeting' });
+
+export const MeetingCalendarRequest = z
+  .strictObject({
+    version: z.number().int().min(1).meta({ description: 'The current version plus one' }),
+    meetings: z.array(MeetingSchema).max(500),
+  })
+  .meta({
+    id: 'MeetingCalendarRequest',
+    example: { version: 2, meetings: [{ id: 'PANEL-2027-01', body: 'SEC_PANEL', date: '2027-01-14', papersBy: '2027-01-05' }] },
+  });
+
+export const MeetingCalendarResponse = z
+  .object({
+    version: z.number().int(),
+    meetings: z.array(MeetingSchema),
+    changedBy: z.string().nullable(),
+    changedAt: z.string().nullable(),
+  })
+  .meta({ id: 'MeetingCalendarResponse' });
+export type MeetingCalendarResponse = z.infer<typeof MeetingCalendarResponse>;
+
+export const MeetingCalendarChangeResponse = z
+  .object({
+    calendar: MeetingCalendarResponse,
+    entriesUpdated: z.number().int().meta({ description: 'Running entries that took the new version' }),
+    entriesNotUpdated: z.array(z.object({ partyId: z.string(), reason: z.string() })).meta({ description: 'Running entries that did not (they take the next version)' }),
+  })
+  .meta({ id: 'MeetingCalendarChangeResponse' });
+export type MeetingCalendarChangeResponse = z.infer<typeof MeetingCalendarChangeResponse>;
+
 export const PrincipalResponse = z
   .object({
     body: BodyEnum,

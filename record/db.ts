@@ -9,6 +9,7 @@ import * as m0002 from './migrations/0002-engine-role';
 import * as m0003 from './migrations/0003-derived-columns';
 import * as m0004 from './migrations/0004-rendered-lines';
 import * as m0005 from './migrations/0005-entry-notices';
+import * as m0008 from './migrations/0008-meetings';
 import type { RecordDatabase } from './schema';
 
 export type RecordDb = Kysely<RecordDatabase>;
@@ -37,6 +38,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003-derived-columns': m0003,
   '0004-rendered-lines': m0004,
   '0005-entry-notices': m0005,
+  '0008-meetings': m0008,
 };
 
 /** Brings the schema to the latest migration; throws with the failing migration's error. */

@@ -12,6 +12,7 @@ import { apiUrl, entryLinks } from '../links';
 import { mount } from '../mount';
 import type { EntryListItem, EntryListResponse, EntryResponse, StartEntryResponse, UpdateResponse } from '../schemas';
 import { listRecorded, recordedSummary } from '../record-reads';
+import { currentMeetingCalendar } from '../../record/meetings';
 import type { UpdateAnswer } from '../temporal/gateway';
 
 /** An accepted update's answer, once the record holds it (so the reads that follow see it). */
@@ -40,7 +41,13 @@ export function entriesRouter(ctx: AppContext): Router {
     const principal = principalOf(res);
     const { confirmPastDefaultDeadline, ...request } = body;
     const settings = ctx.config.UEP_DURATION_SETTINGS;
-    const input: StartEntryInput = { ...request, ...(Object.keys(settings).length > 0 ? { durationSettings: settings } : {}), startedBy: principal };
+    const calendar = await currentMeetingCalendar(ctx.record);
+    const input: StartEntryInput = {
+      ...request,
+      ...(Object.keys(settings).length > 0 ? { durationSettings: settings } : {}),
+      ...(calendar ? { meetings: { version: calendar.version, meetings: calendar.meetings } } : {}),
+      startedBy: principal,
+    };
     const refusal = validateStartInput(input);
     if (refusal) throw refusalError(refusal.code, refusal.message);
     const pastDefault = pastDefaultDeadline(input, Date.now());
