@@ -255,7 +255,11 @@ const StageSummarySchema = z
     attempts: z.number().int(),
     awaiting: BodyEnum.optional(),
     awaitingSince: Instant.optional(),
-    dueBy: CalendarDate.optional().meta({ description: 'SLA due date of the awaited decision' }),
+    dueBy: CalendarDate.optional().meta({ description: 'When the awaited decision is due: the response time, or the date of the meeting it is taken at' }),
+    meeting: z
+      .object({ body: z.enum(['SEC_PANEL', 'SSC']), date: CalendarDate, papersBy: CalendarDate })
+      .optional()
+      .meta({ description: 'The meeting the awaited decision is taken at: the first whose paper cut-off followed the submission (catalogue v2)' }),
     outcome: z.string().optional(),
     doneAt: CalendarDate.optional(),
     allowedOutcomes: z.array(AllowedOutcomeSchema).meta({ description: "The outcomes the owner may choose, from the entry's catalogue version" }),

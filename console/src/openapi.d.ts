@@ -339,6 +339,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The SEC Panel's and the SSC's meetings, each with its paper cut-off (the current calendar version)
+         * @description A stage decided at a meeting (catalogue v2) is due at the first meeting whose cut-off follows its submission.
+         *
+         *     Allowed: DCC, SEC_PANEL, SECAS, PARTY, OPS.
+         */
+        get: operations["getMeetings"];
+        /**
+         * A new version of the meeting calendar; every running entry takes it, and the decisions waiting on a moved meeting move
+         * @description `version` is the current version plus one (another change first: 422). The calendar is kept in the record; every running entry is sent it, and an entry whose awaited decision's meeting moved or was cancelled tells the Party and SECAS (MEETING_MOVED).
+         *
+         *     Allowed: SECAS, OPS.
+         */
+        put: operations["putMeetings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/compliance": {
         parameters: {
             query?: never;
@@ -413,7 +441,7 @@ export interface components {
             reason: string;
         };
         /** @enum {string} */
-        AuditAction: "STARTED" | "SUBMISSION" | "DECISION" | "DEADLINE_AMENDED" | "ROLE_ADDED" | "WITHDRAWN" | "ROLE_COMPLETE" | "CLOSED_OUTSIDE_ENGINE";
+        AuditAction: "STARTED" | "SUBMISSION" | "DECISION" | "DEADLINE_AMENDED" | "ROLE_ADDED" | "WITHDRAWN" | "ROLE_COMPLETE" | "MEETINGS_UPDATED" | "CLOSED_OUTSIDE_ENGINE";
         AuditRecord: {
             action: components["schemas"]["AuditAction"];
             /**
@@ -790,6 +818,60 @@ export interface components {
             reference: string;
             submissionId: string;
         };
+        Meeting: {
+            /**
+             * @description Whose meeting: the SEC Panel or its Security Sub-Committee
+             * @enum {string}
+             */
+            body: "SEC_PANEL" | "SSC";
+            cancelled?: boolean;
+            /**
+             * @description The meeting's date
+             * @example 2018-08-31
+             */
+            date: string;
+            /** @description Stable across moves, e.g. PANEL-2027-01 */
+            id: string;
+            /**
+             * @description The last day papers for it are taken
+             * @example 2018-08-31
+             */
+            papersBy: string;
+        };
+        MeetingCalendarChangeResponse: {
+            calendar: components["schemas"]["MeetingCalendarResponse"];
+            /** @description Running entries that did not (they take the next version) */
+            entriesNotUpdated: {
+                partyId: string;
+                reason: string;
+            }[];
+            /** @description Running entries that took the new version */
+            entriesUpdated: number;
+        };
+        /**
+         * @example {
+         *       "version": 2,
+         *       "meetings": [
+         *         {
+         *           "id": "PANEL-2027-01",
+         *           "body": "SEC_PANEL",
+         *           "date": "2027-01-14",
+         *           "papersBy": "2027-01-05"
+         *         }
+         *       ]
+         *     }
+         */
+        MeetingCalendarRequest: {
+            meetings: components["schemas"]["Meeting"][];
+            /** @description The current version plus one */
+            version: number;
+        };
+        MeetingCalendarResponse: {
+            changedAt: string | null;
+            changedBy: string | null;
+            meetings: components["schemas"]["Meeting"][];
+            version: number;
+        };
         /**
          * @description DONE: the stage is done. REWORK: back to the Party to submit again. RESTART: the stage starts over.
          * @enum {string}
@@ -864,13 +946,20 @@ export interface components {
             awaitingSince?: string;
             doneAt?: components["schemas"]["CalendarDate"];
             /**
-             * @description SLA due date of the awaited decision
+             * @description When the awaited decision is due: the response time, or the date of the meeting it is taken at
              * @example 2018-08-31
              */
             dueBy?: string;
             /** @description What the stage waits for now, in words ('' once done) */
             expected: string;
             latestSubmission?: components["schemas"]["LatestSubmission"];
+            /** @description The meeting the awaited decision is taken at: the first whose paper cut-off followed the submission (catalogue v2) */
+            meeting?: {
+                /** @enum {string} */
+                body: "SEC_PANEL" | "SSC";
+                date: components["schemas"]["CalendarDate"];
+                papersBy: components["schemas"]["CalendarDate"];
+            };
             outcome?: string;
             owner: components["schemas"]["Body"];
             role?: components["schemas"]["UserRole"];
@@ -2329,6 +2418,140 @@ export interface operations {
             };
             /** @description The caller's body may not do this, or a Party acting for another party (codes: FORBIDDEN, WRONG_BODY, NOT_OWN_PARTY) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details leave the server) (codes: INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMeetings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The meeting calendar (version 0 and no meetings before the first) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingCalendarResponse"];
+                };
+            };
+            /** @description No bearer token, or an unknown one (codes: UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's body may not do this, or a Party acting for another party (codes: FORBIDDEN, WRONG_BODY, NOT_OWN_PARTY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details leave the server) (codes: INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putMeetings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingCalendarRequest"];
+            };
+        };
+        responses: {
+            /** @description Kept, and sent to the running entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingCalendarChangeResponse"];
+                };
+            };
+            /** @description Bad input: invalid JSON, an unknown field, a wrong type (details name the fields) (codes: VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No bearer token, or an unknown one (codes: UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's body may not do this, or a Party acting for another party (codes: FORBIDDEN, WRONG_BODY, NOT_OWN_PARTY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT, REASON_REQUIRED) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
