@@ -3,7 +3,7 @@
  * it, every running entry takes a new version, a decision waiting on a moved meeting moves with it
  * and the Party and SECAS are told. The catalogue marks every duration sourced or assumed.
  */
-import { CatalogueResponse, EntryResponse, ErrorResponse, MeetingCalendarChangeResponse, MeetingCalendarResponse } from '../../api/schemas';
+import { CatalogueResponse, EntryResponse, MeetingCalendarChangeResponse, MeetingCalendarResponse, type ErrorResponse } from '../../api/schemas';
 import { addDays, toDate } from '../../domain/dates';
 import { BODY, STAGE, STAGE_STATE } from '../../domain/vocabulary';
 import { startBody } from '../../testkit/api-fixtures';
@@ -55,7 +55,8 @@ test('SECAS keeps the calendar; every running entry takes a new version, and a m
   expectError(await api('PUT', '/v1/meetings', { token: secas, body: { version: before.version + 1, meetings: [{ ...panel, papersBy: addDays(today, 30) }] } }), 422, 'INVALID_INPUT');
   const first = await api('PUT', '/v1/meetings', { token: secas, body: { version: before.version + 1, meetings: [panel, later] } });
   expect(first.status).toBe(200);
-  expect(MeetingCalendarChangeResponse.parse(first.json).calendar).toMatchObject({ version: before.version + 1, changedBy: expect.stringContaining('SECAS') });
+  const kept = MeetingCalendarChangeResponse.parse(first.json).calendar;
+  expect([kept.version, kept.changedBy?.startsWith('SECAS:')]).toEqual([before.version + 1, true]);
   expectError(await api('PUT', '/v1/meetings', { token: secas, body: { version: before.version + 1, meetings: [] } }), 422, 'INVALID_INPUT');
 
   // an entry whose security fieldwork is done: the Party sends its Response, decided at the next Panel

@@ -27,11 +27,13 @@ const SCENARIOS = ['full-lifecycle', 'rework-loops', 'deadline-amended', 'withdr
 // v4: after uep-party-notices (rules version 3, the Party's notices); v5: after lean-updates (compact
 // update results, only changed search attributes upserted), without uep-party-notices; v6: after both;
 // v7: after record-projection and cancel-as-withdrawal (the record by a local activity), without v4-v6's
-// patches; v8: after all of them, with record-by-activity (the record by a regular activity) for v7's two.
-const GENERATIONS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8'];
+// patches; v8: after all of them, with record-by-activity (the record by a regular activity) for v7's two;
+// v9: v8's, and uep-catalogue-v2 (a start naming no catalogue version runs catalogue v2).
+const GENERATIONS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9'];
 /** Which generations have each change (v4, v5 and v7 were made side by side: none has the others'). */
-const WITH_PARTY_NOTICES = ['v4', 'v6', 'v8'];
-const WITH_LEAN_UPDATES = ['v5', 'v6', 'v8'];
+const WITH_PARTY_NOTICES = ['v4', 'v6', 'v8', 'v9'];
+const WITH_LEAN_UPDATES = ['v5', 'v6', 'v8', 'v9'];
+const WITH_CATALOGUE_V2 = ['v9'];
 const generationOf = (name: string) => name.slice(0, name.indexOf('-'));
 
 test('there are histories of every scenario from every generation of the workflow', () => {
@@ -110,5 +112,17 @@ test('with uep-party-notices (v4, v6), the Party is told what it can act on (its
   for (const generation of WITH_PARTY_NOTICES) {
     const rework = histories.find((h) => h.name === `${generation}-rework-loops`);
     expect(kindsSent(rework!.history).filter((k) => k === 'DECISION_NEEDS_ACTION')).toHaveLength(2); // the DEFERRED and the FAILED
+  }
+});
+
+test('with uep-catalogue-v2 (v9), an entry whose start names no catalogue version runs catalogue v2; before it, v1', () => {
+  const PATCH_MARKER = 'uep-catalogue-v2';
+  for (const { name, history } of histories) {
+    const start = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+    expect([name, json<{ start: { catalogueVersion?: string } }>(start).start.catalogueVersion]).toEqual([name, undefined]);
+    const marked = (history.events ?? []).some((e) => JSON.stringify(json(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data) ?? '').includes(PATCH_MARKER));
+    const activityInputs = (history.events ?? []).map((e) => Buffer.from(e.activityTaskScheduledEventAttributes?.input?.payloads?.[0]?.data ?? []).toString('utf8')).join('\n');
+    const v2 = WITH_CATALOGUE_V2.includes(generationOf(name));
+    expect([name, marked, activityInputs.includes('SECURITY_FIELDWORK')]).toEqual([name, v2, v2]);
   }
 });
