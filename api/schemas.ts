@@ -244,6 +244,11 @@ export const LatestSubmissionSchema = z
   })
   .meta({ id: 'LatestSubmission', description: 'What the Party (or SECAS for it) submitted last on the stage' });
 
+const AwaitedMeeting = z
+  .object({ body: z.enum(['SEC_PANEL', 'SSC']), date: CalendarDate, papersBy: CalendarDate })
+  .optional()
+  .meta({ description: 'The meeting the awaited decision is taken at: the first whose paper cut-off followed the submission (catalogue v2)' });
+
 const StageSummarySchema = z
   .object({
     stage: StageEnum,
@@ -256,10 +261,7 @@ const StageSummarySchema = z
     awaiting: BodyEnum.optional(),
     awaitingSince: Instant.optional(),
     dueBy: CalendarDate.optional().meta({ description: 'When the awaited decision is due: the response time, or the date of the meeting it is taken at' }),
-    meeting: z
-      .object({ body: z.enum(['SEC_PANEL', 'SSC']), date: CalendarDate, papersBy: CalendarDate })
-      .optional()
-      .meta({ description: 'The meeting the awaited decision is taken at: the first whose paper cut-off followed the submission (catalogue v2)' }),
+    meeting: AwaitedMeeting,
     outcome: z.string().optional(),
     doneAt: CalendarDate.optional(),
     allowedOutcomes: z.array(AllowedOutcomeSchema).meta({ description: "The outcomes the owner may choose, from the entry's catalogue version" }),
@@ -440,6 +442,7 @@ export const InboxItem = z
     state: StageStateEnum,
     awaitingSince: z.string().nullable(),
     dueBy: orNull(CalendarDate),
+    meeting: AwaitedMeeting,
     overdue: z.boolean(),
     workingDaysLeft: z.number().int().nullable().meta({ description: 'Working days from today to the SLA due date (negative: overdue)' }),
     mandateDeadline: orNull(CalendarDate),

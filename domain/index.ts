@@ -19,7 +19,7 @@ export {
   type OutcomeDef,
   type StageRef,
 } from './catalogue';
-export { startWarnings, pastDefaultDeadline, defaultMandateDeadline, resolveMandateDeadline, DEFAULT_MANDATE_DEADLINES, DEFAULT_REMINDER_OFFSETS_DAYS } from './mandates';
+export { startWarnings, pastDefaultDeadline, COHORT_WORDS, defaultMandateDeadline, resolveMandateDeadline, DEFAULT_MANDATE_DEADLINES, DEFAULT_REMINDER_OFFSETS_DAYS } from './mandates';
 export {
   addWorkingDays,
   workingDaysBetween,

@@ -29,6 +29,16 @@ export function defaultMandateDeadline(cohort: Cohort, catalogueVersion: string 
   return (DEFAULTS_BY_CATALOGUE[catalogueVersion] ?? DEFAULT_MANDATE_DEADLINES)[cohort] ?? null;
 }
 
+/** A cohort as people write it: 'electricity DNO'. */
+export const COHORT_WORDS: Readonly<Record<Cohort, string>> = {
+  [COHORT.LARGE_SUPPLIER]: 'large supplier',
+  [COHORT.SMALL_DOMESTIC_SUPPLIER]: 'small domestic supplier',
+  [COHORT.SMALL_NON_DOMESTIC_SUPPLIER]: 'small non-domestic supplier',
+  [COHORT.ELECTRICITY_DNO]: 'electricity DNO',
+  [COHORT.GAS_TRANSPORTER]: 'gas transporter',
+  [COHORT.OTHER]: 'other',
+};
+
 type DeadlineInput = Pick<StartEntryInput, 'cohort' | 'mandateDeadline' | 'catalogueVersion'>;
 
 /** An explicit date wins; null means no deadline; omitted means the cohort's default. */

@@ -793,6 +793,13 @@ export interface components {
             latestSubmission?: components["schemas"]["LatestSubmission"];
             links: components["schemas"]["EntryLinks"];
             mandateDeadline: components["schemas"]["CalendarDate"] | null;
+            /** @description The meeting the awaited decision is taken at: the first whose paper cut-off followed the submission (catalogue v2) */
+            meeting?: {
+                /** @enum {string} */
+                body: "SEC_PANEL" | "SSC";
+                date: components["schemas"]["CalendarDate"];
+                papersBy: components["schemas"]["CalendarDate"];
+            };
             overdue: boolean;
             partyId: string;
             partyName: string;

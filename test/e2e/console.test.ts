@@ -215,6 +215,10 @@ test('one single-role entry from start to COMPLETE through the console alone, in
     await type(ops.getByLabel('UEP contact name'), 'Cai Counter');
     await type(ops.getByLabel('UEP contact email'), 'uep@counted.example');
     await click(ops.getByRole('button', { name: 'Start the entry' }));
+    // the cohort's default deadline (25 Nov 2017) has passed: the form says so and asks before it applies
+    await ops.getByText("default mandate deadline is 2017-11-25, already passed").waitFor();
+    await click(ops.getByLabel("Apply the cohort's default deadline though it has passed (the entry starts in breach)"));
+    await click(ops.getByRole('button', { name: 'Start the entry' }));
     await ops.getByRole('heading', { name: partyName }).waitFor();
     const steps = [`OPS start ${counted.clicks}`];
 
