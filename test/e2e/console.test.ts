@@ -170,7 +170,22 @@ test('OPS starts an entry and finds it in the portfolio; every OPS view is acces
 
   await page.getByRole('link', { name: 'Stages' }).click();
   await page.getByRole('rowheader', { name: /User Entry Process Tests/ }).waitFor();
+  // each duration says where it comes from
+  await page.getByText(/^source: SECAS reviews an accession application in about 2 working days/).waitFor();
+  expect(await page.getByText(/^assumed \(this deployment's setting [A-Z_]+\)/).count()).toBeGreaterThan(10);
   await expectAccessible('catalogue');
+
+  await page.getByRole('link', { name: 'Meetings' }).click();
+  const form = page.getByRole('form', { name: 'Meeting calendar' });
+  await form.waitFor();
+  const rows = await form.locator('tbody tr').count();
+  await form.getByRole('button', { name: 'Add a meeting' }).click();
+  await form.getByLabel(`Meeting ${rows + 1} id`).fill('PANEL-2031-01');
+  await form.getByLabel(`Meeting ${rows + 1} date`).fill('2031-01-16');
+  await form.getByLabel(`Meeting ${rows + 1} papers by`).fill('2031-01-07');
+  await expectAccessible('meetings');
+  await form.getByRole('button', { name: /^Save as version \d+$/ }).click();
+  await form.getByRole('status').filter({ hasText: /^Version \d+ kept; \d+ running entr(y|ies) took it\.$/ }).waitFor();
 });
 
 /**
