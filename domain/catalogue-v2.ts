@@ -61,7 +61,7 @@ export const CATALOGUE_V2: Catalogue = {
     },
     {
       id: STAGE.SECURITY_FIELDWORK,
-      title: 'User Security Assessment: booking, User CIO fieldwork and report',
+      title: 'User Security Assessment: booking, the User CIO’s fieldwork and report',
       secRef: 'G8 (FUSA; report G8.22)',
       level: STAGE_LEVEL.PARTY,
       appliesTo: ALL,
@@ -77,7 +77,7 @@ export const CATALOGUE_V2: Catalogue = {
     },
     {
       id: STAGE.SECURITY_ASSESSMENT,
-      title: 'Security assurance status (the Party’s Response, the Panel’s status)',
+      title: 'User Security Assessment: the Party’s Response and the Panel’s status',
       secRef: 'G8.24 response, G8.34 status',
       level: STAGE_LEVEL.PARTY,
       appliesTo: ALL,

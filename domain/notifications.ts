@@ -8,7 +8,7 @@ import { workingDaysBetween } from './calendar';
 import { DURATION, dependenciesOf, durationBasis, getCatalogue, slaOf, stageDef, type StageDef } from './catalogue';
 import { DAY_MS, daysBetween, toDate, toIso } from './dates';
 import { notificationIds } from './ids';
-import { meetingPhrase, type Meeting } from './meetings';
+import { meetingFor, meetingPhrase, type Meeting } from './meetings';
 import { isOpenStage } from './read-model';
 import { findRecord, refKey, refLabel, type EntryState, type StageRecord } from './state';
 import { NOTIFICATION_KIND, type AuditRecord, type Notification, type NotificationKind, type Recipient } from './types';
@@ -337,7 +337,12 @@ export function submissionDue(state: EntryState, due: StageRecord[], seq: number
   const [only] = due;
   const one = due.length === 1 && only !== undefined ? only : undefined;
   const times = due.map((s) => ({ record: s, def: stageDef(catalogue, s.stage) })).map(({ record, def }) => ({ record, def, time: responseTime(state, def) }));
-  const decidedBy = times.map(({ record, def, time }) => `${def.owner} on ${refLabel(record)} within ${time.short}`);
+  const today = toDate(nowMs);
+  const decidedBy = times.map(({ record, def, time }) => {
+    if (!def.decidedAt) return `${def.owner} on ${refLabel(record)} within ${time.short}`;
+    const next = meetingFor(state.meetings, def.decidedAt, today);
+    return `${def.owner} on ${refLabel(record)} at the first meeting whose paper cut-off follows your submission${next ? ` (submitted today: the ${meetingPhrase(next)})` : ''}`;
+  });
   const serviceLevels = times.some(({ time }) => !time.sourced) ? " The SEC sets no time for these decisions: the service levels are this deployment's." : '';
   return makeNotification(state, {
     id: notificationIds.submissionDue(state.entryId, seq),

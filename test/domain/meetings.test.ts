@@ -140,3 +140,17 @@ describe('a new version of the calendar', () => {
     expect(r.state.stages).toEqual(v1.stages);
   });
 });
+
+describe('the Party’s turn names the meeting', () => {
+  it('SUBMISSION_DUE says the decision is taken at the first meeting whose cut-off follows the submission, and which one that is today', () => {
+    let state = startEntry(
+      input({ catalogueVersion: 'v2', roles: ['IMPORT_SUPPLIER'], mandateDeadline: null, meetings: CAL1, completedStages: [{ stage: 'ACCESSION', outcome: 'ACCEDED', at: '2026-10-01' }] }),
+      at('2026-12-01'),
+    ).state;
+    state = must(state, submit('SECURITY_FIELDWORK'), at('2026-12-02')).state;
+    const due = must(state, { type: 'RECORD_DECISION', decisionId: 'cio-1', stage: 'SECURITY_FIELDWORK', outcome: 'REPORT_ISSUED', evidence: 'USAR-1', principal: SECAS }, at('2026-12-03')).notifications.find(
+      (n) => n.kind === 'SUBMISSION_DUE',
+    );
+    expect(due?.body).toContain('SEC_PANEL on SECURITY_ASSESSMENT at the first meeting whose paper cut-off follows your submission (submitted today: the next Panel 14 Jan 2027 (papers by 5 Jan))');
+  });
+});
