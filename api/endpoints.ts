@@ -267,9 +267,9 @@ export const ENDPOINTS = {
     method: 'put',
     path: PATH.meetings,
     tag: 'catalogue',
-    summary: 'A new version of the meeting calendar; every running entry takes it, and the decisions waiting on a moved meeting move',
+    summary: 'A new version of the meeting calendar; every running entry of catalogue v2 takes it, and the decisions waiting on a moved meeting move',
     description:
-      "`version` is the current version plus one (another change first: 422). The calendar is kept in the record; every running entry is sent it, and an entry whose awaited decision's meeting moved or was cancelled tells the Party and SECAS (MEETING_MOVED).",
+      "`version` is the current version plus one (another change first: 422). The calendar is kept in the record; every running entry of catalogue v2 (v1 has no meetings) is sent it, and an entry whose awaited decision's meeting moved or was cancelled tells the Party and SECAS (MEETING_MOVED).",
     action: ACTION.MAINTAIN_MEETINGS,
     body: S.MeetingCalendarRequest,
     success: { status: 200, description: 'Kept, and sent to the running entries', schema: S.MeetingCalendarChangeResponse },

@@ -1,5 +1,8 @@
 /** The meeting calendar in the record: each version a row (migration 0008), the newest the calendar. */
+import { sql } from 'kysely';
+import { FIRST_CATALOGUE_VERSION } from '../domain/catalogue';
 import type { MeetingCalendar } from '../domain/meetings';
+import { ENTRY_STATUS } from '../domain/vocabulary';
 import type { RecordDb } from './db';
 
 export interface RecordedCalendar extends MeetingCalendar {
@@ -24,3 +27,15 @@ export async function addMeetingCalendar(db: RecordDb, calendar: MeetingCalendar
   return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
+
+/** The Parties whose entries are running under a catalogue with meetings (v1 has none): those a new calendar is sent to. */
+export async function partiesTakingMeetings(db: RecordDb): Promise<string[]> {
+  const rows = await db
+    .selectFrom('entries')
+    .select('party_id')
+    .where('status', '=', ENTRY_STATUS.IN_PROGRESS)
+    .where(sql<string>`state->>'catalogueVersion'`, '!=', FIRST_CATALOGUE_VERSION)
+    .orderBy('party_id')
+    .execute();
+  return rows.map((r) => r.party_id);
+}

@@ -1,13 +1,13 @@
 /**
  * The meeting calendar: read by everyone, kept by SECAS and OPS. A new version goes into the
- * record, then to every running entry (the workflow's updateMeetings update), which moves the
- * decisions waiting on a changed meeting and tells the Party and SECAS.
+ * record, then to every running entry of a catalogue with meetings (v2 on; the workflow's
+ * updateMeetings update), which moves the decisions waiting on a changed meeting and tells the
+ * Party and SECAS.
  */
 import { Router } from 'express';
 import { calendarProblem, type MeetingCalendar } from '../../domain/meetings';
 import { REFUSAL } from '../../domain/types';
-import { ENTRY_STATUS } from '../../domain/vocabulary';
-import { addMeetingCalendar, currentMeetingCalendar } from '../../record/meetings';
+import { addMeetingCalendar, currentMeetingCalendar, partiesTakingMeetings } from '../../record/meetings';
 import { principalOf } from '../auth';
 import type { AppContext } from '../context';
 import { ENDPOINTS } from '../endpoints';
@@ -38,8 +38,8 @@ export function meetingsRouter(ctx: AppContext): Router {
     const stale = () => refusalError(REFUSAL.INVALID_INPUT, `The meeting calendar is at version ${expected - 1}: send version ${expected} (read it again first, someone may have changed it).`);
     if (calendar.version !== expected) throw stale();
     if (!(await addMeetingCalendar(ctx.record, calendar, `${principal.body}:${principal.id}`))) throw stale();
-    const running = await ctx.record.selectFrom('entries').select('party_id').where('status', '=', ENTRY_STATUS.IN_PROGRESS).orderBy('party_id').execute();
-    const results = await mapLimited(running, FAN_OUT, async ({ party_id: partyId }) => {
+    const running = await partiesTakingMeetings(ctx.record);
+    const results = await mapLimited(running, FAN_OUT, async (partyId) => {
       try {
         await ctx.gateway.updateMeetings(partyId, { calendar, principal });
         return null;

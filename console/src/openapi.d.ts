@@ -354,8 +354,8 @@ export interface paths {
          */
         get: operations["getMeetings"];
         /**
-         * A new version of the meeting calendar; every running entry takes it, and the decisions waiting on a moved meeting move
-         * @description `version` is the current version plus one (another change first: 422). The calendar is kept in the record; every running entry is sent it, and an entry whose awaited decision's meeting moved or was cancelled tells the Party and SECAS (MEETING_MOVED).
+         * A new version of the meeting calendar; every running entry of catalogue v2 takes it, and the decisions waiting on a moved meeting move
+         * @description `version` is the current version plus one (another change first: 422). The calendar is kept in the record; every running entry of catalogue v2 (v1 has no meetings) is sent it, and an entry whose awaited decision's meeting moved or was cancelled tells the Party and SECAS (MEETING_MOVED).
          *
          *     Allowed: SECAS, OPS.
          */
