@@ -358,11 +358,13 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     await sql`DROP TABLE inbox_lines`.execute(suite.db);
     await sql`DROP TRIGGER entries_announce ON entries`.execute(suite.db);
     await sql`DROP FUNCTION uep_announce_entry()`.execute(suite.db);
-    await sql`DELETE FROM kysely_migration WHERE name IN ('0003-derived-columns', '0004-rendered-lines', '0005-entry-notices')`.execute(suite.db);
+    await sql`DROP TABLE meeting_calendars`.execute(suite.db);
+    await sql`DELETE FROM kysely_migration WHERE name IN ('0003-derived-columns', '0004-rendered-lines', '0005-entry-notices', '0008-meetings')`.execute(suite.db);
     expect((await migrateRecord(suite.db)).results?.map((r) => [r.migrationName, r.status])).toEqual([
       ['0003-derived-columns', 'Success'],
       ['0004-rendered-lines', 'Success'],
       ['0005-entry-notices', 'Success'],
+      ['0008-meetings', 'Success'],
     ]);
     expect(await derived()).toEqual(written);
   });
