@@ -17,6 +17,7 @@ import { registerBusinessMetrics } from './business-metrics';
 import { createMetrics } from './metrics';
 import { auditRouter } from './routes/audit';
 import { catalogueRouter } from './routes/catalogue';
+import { meetingsRouter } from './routes/meetings';
 import { entriesRouter } from './routes/entries';
 import { reportsRouter } from './routes/reports';
 import { signOffsRouter } from './routes/sign-offs';
@@ -75,6 +76,7 @@ export function createApp({ gateway, config, record, notices, now: givenNow, tok
   app.use(auditRouter(ctx));
   app.use(reportsRouter(ctx));
   app.use(catalogueRouter(ctx));
+  app.use(meetingsRouter(ctx));
   app.use(consoleRouter());
 
   app.use(notFoundHandler);

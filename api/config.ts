@@ -21,6 +21,22 @@ export const apiEnvSchema = temporalEnvSchema.extend({
   /** How long a start waits for the record to hold the new run before answering (read your own write). */
   RECORD_CATCH_UP_MS: z.coerce.number().int().min(0).default(2000),
   LOG_LEVEL: logLevelSchema,
+  /**
+   * This deployment's settings of the catalogue's assumed durations, in working days, as JSON
+   * (e.g. {"SECURITY_STATUS_SLA":15}); GET /v1/catalogue names every setting and its default. An
+   * entry keeps the settings it started with.
+   */
+  UEP_DURATION_SETTINGS: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        return z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), z.number().int().min(0).max(2000)).parse(JSON.parse(text));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'UEP_DURATION_SETTINGS must be a JSON object of setting names to whole working days, e.g. {"SECURITY_STATUS_SLA":15}' });
+        return z.NEVER;
+      }
+    }),
 })
   .extend(demoEnvSchema.shape)
   .extend(recordEnvSchema.shape)

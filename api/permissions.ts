@@ -10,7 +10,7 @@
  */
 import { BODY, words, type Body } from '../domain/vocabulary';
 
-export const ACTION = words('START_ENTRY', 'READ_ENTRY', 'LIST_ENTRIES', 'READ_AUDIT_TRAIL', 'RECORD_DECISION', 'SUBMIT_EVIDENCE', 'AMEND_DEADLINE', 'ADD_ROLE', 'WITHDRAW', 'READ_INBOX', 'READ_COMPLIANCE_REPORT', 'EXPORT_AUDIT', 'READ_CATALOGUE', 'WHO_AM_I');
+export const ACTION = words('START_ENTRY', 'READ_ENTRY', 'LIST_ENTRIES', 'READ_AUDIT_TRAIL', 'RECORD_DECISION', 'SUBMIT_EVIDENCE', 'AMEND_DEADLINE', 'ADD_ROLE', 'WITHDRAW', 'READ_INBOX', 'READ_COMPLIANCE_REPORT', 'EXPORT_AUDIT', 'READ_CATALOGUE', 'READ_MEETINGS', 'MAINTAIN_MEETINGS', 'WHO_AM_I');
 export type Action = (typeof ACTION)[keyof typeof ACTION];
 
 export const ACCESS = words('ALL', 'OWN_PARTY', 'NONE');
@@ -29,6 +29,8 @@ const { ALL, OWN_PARTY: OWN, NONE } = ACCESS;
  *   Parties to their mandates: SECAS, the Panel, OPS.
  * - Deciding bodies read every entry: they need the context of the stages they sign off.
  * - The stage catalogue is the same for everyone: every principal reads it, and its own principal.
+ * - The meeting calendar is SECAS's (it publishes the Panel's and the SSC's dates), kept with OPS;
+ *   everyone reads it.
  */
 export const PERMISSIONS: Readonly<Record<Action, Readonly<Record<Body, Access>>>> = {
   START_ENTRY: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: NONE, OPS: ALL },
@@ -44,6 +46,8 @@ export const PERMISSIONS: Readonly<Record<Action, Readonly<Record<Body, Access>>
   READ_COMPLIANCE_REPORT: { DCC: NONE, SEC_PANEL: ALL, SECAS: ALL, PARTY: NONE, OPS: ALL },
   EXPORT_AUDIT: { DCC: NONE, SEC_PANEL: ALL, SECAS: ALL, PARTY: NONE, OPS: ALL },
   READ_CATALOGUE: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: ALL, OPS: ALL },
+  READ_MEETINGS: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: ALL, OPS: ALL },
+  MAINTAIN_MEETINGS: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: NONE, OPS: ALL },
   WHO_AM_I: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: ALL, OPS: ALL },
 };
 
@@ -63,6 +67,8 @@ const ACTION_WORDS: Readonly<Record<Action, string>> = {
   READ_COMPLIANCE_REPORT: 'read the compliance report',
   EXPORT_AUDIT: 'export the audit records of every entry',
   READ_CATALOGUE: 'read the stage catalogue',
+  READ_MEETINGS: 'read the meeting calendar',
+  MAINTAIN_MEETINGS: 'change the meeting calendar',
   WHO_AM_I: 'ask who it is',
 };
 

@@ -78,6 +78,13 @@ export const StartEntryRequest = z
     mandateDeadline: orNull(CalendarDate)
       .optional()
       .meta({ description: "Omitted: the cohort's default. null: no mandate deadline." }),
+    confirmPastDefaultDeadline: z
+      .boolean()
+      .optional()
+      .meta({
+        description:
+          "true: apply the cohort's default mandate deadline though it has passed (the entry starts in breach). Without it, a start that omits mandateDeadline for a cohort whose default has passed is refused (422 INVALID_DEADLINE), naming the date.",
+      }),
     uepContact: UepContactSchema,
     sharedResourceProvider: text(200, 'Name of the Shared Resource provider, when the Party uses one').optional(),
     completedStages: z
@@ -224,6 +231,7 @@ export const AllowedOutcomeSchema = z
     outcome: z.string().meta({ example: 'APPROVED' }),
     effect: OutcomeEffectEnum,
     followUp: z.boolean().meta({ description: "Done, and the decision's comment stays on the entry as a follow-up condition" }),
+    needsReason: z.boolean().optional().meta({ description: 'true: the decision must say why in its comment (e.g. an Evidence Form returned to the Party)' }),
   })
   .meta({ id: 'AllowedOutcome' });
 
@@ -236,6 +244,11 @@ export const LatestSubmissionSchema = z
   })
   .meta({ id: 'LatestSubmission', description: 'What the Party (or SECAS for it) submitted last on the stage' });
 
+const AwaitedMeeting = z
+  .object({ body: z.enum(['SEC_PANEL', 'SSC']), date: CalendarDate, papersBy: CalendarDate })
+  .optional()
+  .meta({ description: 'The meeting the awaited decision is taken at: the first whose paper cut-off followed the submission (catalogue v2)' });
+
 const StageSummarySchema = z
   .object({
     stage: StageEnum,
@@ -247,7 +260,8 @@ const StageSummarySchema = z
     attempts: z.number().int(),
     awaiting: BodyEnum.optional(),
     awaitingSince: Instant.optional(),
-    dueBy: CalendarDate.optional().meta({ description: 'SLA due date of the awaited decision' }),
+    dueBy: CalendarDate.optional().meta({ description: 'When the awaited decision is due: the response time, or the date of the meeting it is taken at' }),
+    meeting: AwaitedMeeting,
     outcome: z.string().optional(),
     doneAt: CalendarDate.optional(),
     allowedOutcomes: z.array(AllowedOutcomeSchema).meta({ description: "The outcomes the owner may choose, from the entry's catalogue version" }),
@@ -450,6 +464,7 @@ export const InboxItem = z
     state: StageStateEnum,
     awaitingSince: z.string().nullable(),
     dueBy: orNull(CalendarDate),
+    meeting: AwaitedMeeting,
     overdue: z.boolean(),
     workingDaysLeft: z.number().int().nullable().meta({ description: 'Working days from today to the SLA due date (negative: overdue)' }),
     mandateDeadline: orNull(CalendarDate),
@@ -508,6 +523,17 @@ export const CatalogueQuery = z
   })
   .meta({ id: 'CatalogueQuery' });
 
+export const DurationSchema = z
+  .object({
+    workingDays: z.number().int().meta({ description: 'The number this deployment uses for new entries (a setting of an assumed duration, or the catalogue’s)' }),
+    basis: z.enum(['SOURCED', 'ASSUMED']).meta({ description: 'SOURCED: a source states it (`source`). ASSUMED: no source does; the number is an assumption' }),
+    source: z.string().nullable().meta({ description: 'SOURCED: what the source says, and where' }),
+    setting: z.string().nullable().meta({ description: 'ASSUMED: the deployment setting (UEP_DURATION_SETTINGS) that sets it; null: the catalogue version fixes it' }),
+    defaultWorkingDays: z.number().int().meta({ description: 'The catalogue’s number (the setting’s default)' }),
+    note: z.string().nullable().meta({ description: 'ASSUMED: why no source gives it, or what the sources do say' }),
+  })
+  .meta({ id: 'CatalogueDuration' });
+
 export const CatalogueStageSchema = z
   .object({
     id: StageEnum,
@@ -525,6 +551,8 @@ export const CatalogueStageSchema = z
     ),
     slaWorkingDays: z.number().int().meta({ description: "The owner's response target once the Party has submitted, in working days" }),
     estimateWorkingDays: z.number().int().meta({ description: 'Whole-stage estimate used by the forecast, in working days' }),
+    sla: DurationSchema.meta({ description: "The owner's response time once the Party has submitted: where it comes from" }),
+    estimate: DurationSchema.meta({ description: 'The whole-stage estimate the forecast uses: where it comes from' }),
     completesRole: z.boolean(),
   })
   .meta({ id: 'CatalogueStage' });
@@ -539,6 +567,45 @@ export const CatalogueResponse = z
   })
   .meta({ id: 'CatalogueResponse' });
 export type CatalogueResponse = z.infer<typeof CatalogueResponse>;
+
+const MeetingSchema = z
+  .strictObject({
+    id: text(64, 'Stable across moves, e.g. PANEL-2027-01'),
+    body: z.enum(['SEC_PANEL', 'SSC']).meta({ description: 'Whose meeting: the SEC Panel or its Security Sub-Committee' }),
+    date: CalendarDate.meta({ description: "The meeting's date" }),
+    papersBy: CalendarDate.meta({ description: 'The last day papers for it are taken' }),
+    cancelled: z.boolean().optional(),
+  })
+  .meta({ id: 'Meeting' });
+
+export const MeetingCalendarRequest = z
+  .strictObject({
+    version: z.number().int().min(1).meta({ description: 'The current version plus one' }),
+    meetings: z.array(MeetingSchema).max(500),
+  })
+  .meta({
+    id: 'MeetingCalendarRequest',
+    example: { version: 2, meetings: [{ id: 'PANEL-2027-01', body: 'SEC_PANEL', date: '2027-01-14', papersBy: '2027-01-05' }] },
+  });
+
+export const MeetingCalendarResponse = z
+  .object({
+    version: z.number().int(),
+    meetings: z.array(MeetingSchema),
+    changedBy: z.string().nullable(),
+    changedAt: z.string().nullable(),
+  })
+  .meta({ id: 'MeetingCalendarResponse' });
+export type MeetingCalendarResponse = z.infer<typeof MeetingCalendarResponse>;
+
+export const MeetingCalendarChangeResponse = z
+  .object({
+    calendar: MeetingCalendarResponse,
+    entriesUpdated: z.number().int().meta({ description: 'Running entries that took the new version' }),
+    entriesNotUpdated: z.array(z.object({ partyId: z.string(), reason: z.string() })).meta({ description: 'Running entries that did not (they take the next version)' }),
+  })
+  .meta({ id: 'MeetingCalendarChangeResponse' });
+export type MeetingCalendarChangeResponse = z.infer<typeof MeetingCalendarChangeResponse>;
 
 export const PrincipalResponse = z
   .object({

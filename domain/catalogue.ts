@@ -5,6 +5,8 @@
  * new file. Which outcomes complete a stage (e.g. privacy's PROVISIONALLY_APPROVED) is data, not code.
  */
 import { CATALOGUE_V1 } from './catalogue-v1';
+import { CATALOGUE_V2 } from './catalogue-v2';
+import type { MeetingBody } from './meetings';
 import {
   STAGE_LEVEL,
   type Body,
@@ -21,7 +23,19 @@ export interface OutcomeDef {
   followUp?: boolean;
   /** Only for an entry with a Shared Resource provider. */
   sharedResourceOnly?: boolean;
+  /** The decision must say why (its comment): e.g. an Evidence Form returned to the Party. */
+  needsReason?: boolean;
 }
+
+/**
+ * Where a duration comes from: a source that states it, or an assumption. An assumption of a
+ * catalogue from version 2 on is a setting of the deployment (`setting`, its default the
+ * catalogue's number), fixed per entry when it starts; version 1's numbers had no source.
+ */
+export type DurationBasis = { kind: 'SOURCED'; source: string } | { kind: 'ASSUMED'; setting?: string; note: string };
+
+export const DURATION = { SLA: 'sla', ESTIMATE: 'estimate' } as const;
+export type DurationKind = (typeof DURATION)[keyof typeof DURATION];
 
 export interface StageDef {
   id: StageId;
@@ -47,6 +61,12 @@ export interface StageDef {
   estimateWithSharedResource?: number;
   /** Completing this stage completes the role. */
   completesRole?: boolean;
+  /** Decided at a meeting of this body: awaited until the first meeting whose paper cut-off follows the submission (meetings.ts). */
+  decidedAt?: MeetingBody;
+  /** Where `slaWorkingDays` comes from (every stage from version 2 on says; version 1: assumed). */
+  slaBasis?: DurationBasis;
+  /** Where `estimateWorkingDays` (and `estimateWithSharedResource`) come from. */
+  estimateBasis?: DurationBasis;
 }
 
 export interface Catalogue {
@@ -55,9 +75,33 @@ export interface Catalogue {
   stages: readonly StageDef[];
 }
 
-const CATALOGUES: Readonly<Record<string, Catalogue>> = { v1: CATALOGUE_V1 };
+const CATALOGUES: Readonly<Record<string, Catalogue>> = { v1: CATALOGUE_V1, v2: CATALOGUE_V2 };
 
-export const CURRENT_CATALOGUE_VERSION = 'v1';
+/** The version a start names none of: an entry's input from before version 2 (docs/versioning.md). */
+export const FIRST_CATALOGUE_VERSION = 'v1';
+export const CURRENT_CATALOGUE_VERSION = 'v2';
+
+const V1_FIGURE: DurationBasis = { kind: 'ASSUMED', note: "catalogue v1's own figure; no source gives it" };
+
+/** Where a stage's response target or estimate comes from. */
+export function durationBasis(def: StageDef, kind: DurationKind): DurationBasis {
+  return (kind === DURATION.SLA ? def.slaBasis : def.estimateBasis) ?? V1_FIGURE;
+}
+
+/** A deployment's settings of assumed durations, by setting name: working days. */
+export type DurationSettings = Readonly<Record<string, number>>;
+
+/** The duration an entry uses: the deployment's setting of an assumed one (fixed at start), else the catalogue's. */
+function settled(def: StageDef, kind: DurationKind, fallback: number, settings: DurationSettings | undefined): number {
+  const basis = durationBasis(def, kind);
+  if (basis.kind !== 'ASSUMED' || basis.setting === undefined) return fallback;
+  return settings?.[basis.setting] ?? fallback;
+}
+
+/** The owner's response target, in working days, under the entry's settings. */
+export function slaOf(def: StageDef, settings?: DurationSettings): number {
+  return settled(def, DURATION.SLA, def.slaWorkingDays, settings);
+}
 
 export function catalogueVersions(): string[] {
   return Object.keys(CATALOGUES);
@@ -92,8 +136,21 @@ export function outcomesFor(def: StageDef, sharedResource: boolean): OutcomeDef[
   return def.outcomes.filter((o) => sharedResource || !o.sharedResourceOnly);
 }
 
-export function estimateFor(def: StageDef, sharedResource: boolean): number {
-  return sharedResource && def.estimateWithSharedResource !== undefined ? def.estimateWithSharedResource : def.estimateWorkingDays;
+export function estimateFor(def: StageDef, sharedResource: boolean, settings?: DurationSettings): number {
+  if (sharedResource && def.estimateWithSharedResource !== undefined) return def.estimateWithSharedResource;
+  return settled(def, DURATION.ESTIMATE, def.estimateWorkingDays, settings);
+}
+
+/** Every setting an assumed duration of `catalogue` reads, with its default (the catalogue's number). */
+export function durationSettingsOf(catalogue: Catalogue): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const def of catalogue.stages) {
+    for (const [kind, value] of [[DURATION.SLA, def.slaWorkingDays], [DURATION.ESTIMATE, def.estimateWorkingDays]] as const) {
+      const basis = durationBasis(def, kind);
+      if (basis.kind === 'ASSUMED' && basis.setting !== undefined) out[basis.setting] = value;
+    }
+  }
+  return out;
 }
 
 /** A stage instance: party-level (no role) or role-level. */

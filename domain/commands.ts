@@ -6,10 +6,10 @@
 import { getCatalogue, stageDef } from './catalogue';
 import { toDate, toIso } from './dates';
 import { entryView, riskChangeTold } from './entry-view';
-import { awaitingParty, deadlineAmended, decisionNeedsAction, entryWithdrawn, pendingRoles, roleComplete, submissionDue } from './notifications';
+import { awaitingParty, deadlineAmended, decisionNeedsAction, entryWithdrawn, meetingMoved, pendingRoles, roleComplete, submissionDue } from './notifications';
 import { fingerprint } from './retries';
 import { RULES_VERSION, rulesAtLeast } from './rules';
-import { addAudit, addStages, awaitDecision, openStage, principalOf, unblock } from './stage-moves';
+import { addAudit, addStages, awaitDecision, openStage, principalOf, unblock, waitForDecision } from './stage-moves';
 import { findRecord, refKey, type EntryState, type StageRecord } from './state';
 import { AUDIT_ACTION, NOTIFICATION_KIND, type AuditRecord, type EntryCommand, type Notification } from './types';
 import { ENTRY_STATUS, OUTCOME_EFFECT, STAGE_STATE, type UserRole } from './vocabulary';
@@ -46,6 +46,33 @@ export function submitEvidence(state: EntryState, command: Command<'SUBMIT_EVIDE
   return { record: audit, notifications: [] };
 }
 
+/**
+ * A new version of the meeting calendar: every decision awaited at a meeting is due at the first
+ * meeting whose cut-off follows its submission under it; where that meeting changed, the Party
+ * and SECAS are told.
+ */
+export function updateMeetings(state: EntryState, command: Command<'UPDATE_MEETINGS'>, now: number): Done {
+  const catalogue = getCatalogue(state.catalogueVersion);
+  state.meetings = { version: command.calendar.version, meetings: command.calendar.meetings.map((m) => ({ ...m })) };
+  const audit = addAudit(state, {
+    at: toIso(now),
+    action: AUDIT_ACTION.MEETINGS_UPDATED,
+    principal: principalOf(command.principal),
+    comment: `meeting calendar version ${command.calendar.version}`,
+  });
+  const notifications: Notification[] = [];
+  for (const record of state.stages) {
+    const def = stageDef(catalogue, record.stage);
+    if (record.state !== STAGE_STATE.AWAITING_DECISION || !def.decidedAt) continue;
+    const previous = record.meeting;
+    if (!waitForDecision(state, record, def)) continue;
+    const n = meetingMoved(state, record, previous, command.calendar.version, now);
+    notifications.push(n);
+    state.sentNotificationIds.push(n.id);
+  }
+  return { record: audit, notifications };
+}
+
 /** The owner decided: the stage is done (maybe completing its role) or goes round again. */
 export function recordDecision(state: EntryState, command: Command<'RECORD_DECISION'>, now: number): Done {
   const record = stageRecordOf(state, command);
@@ -72,6 +99,7 @@ export function recordDecision(state: EntryState, command: Command<'RECORD_DECIS
     record.doneAt = toDate(now);
     delete record.sinceMs;
     delete record.slaDue;
+    delete record.meeting;
     if (outcome.followUp) {
       state.followUps.push({
         stage: record.stage,
@@ -209,5 +237,7 @@ function run(state: EntryState, command: EntryCommand, now: number): Done {
       return addRole(state, command, now);
     case 'WITHDRAW':
       return withdraw(state, command, now);
+    case 'UPDATE_MEETINGS':
+      return updateMeetings(state, command, now);
   }
 }

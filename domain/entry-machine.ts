@@ -4,7 +4,7 @@
  * returns a new state and never mutates its argument.
  */
 import { CURRENT_CALENDAR_VERSION } from './calendar';
-import { CURRENT_CATALOGUE_VERSION, getCatalogue, stageDef, type StageRef } from './catalogue';
+import { CURRENT_CATALOGUE_VERSION, durationSettingsOf, getCatalogue, stageDef, type Catalogue, type StageRef } from './catalogue';
 import { execute } from './commands';
 import { dateToMs, toIso } from './dates';
 import { atRiskFrom, entryView, riskChangeTold, type EntryView } from './entry-view';
@@ -99,6 +99,13 @@ export function upgradeRules(state: EntryState, rules: RulesVersion): EntryState
 // ---------------------------------------------------------------------------------------------
 // Start
 
+/** The settings the catalogue's assumed durations read, of those given (none: the state carries no field). */
+function settingsFor(catalogue: Catalogue, given: StartEntryInput['durationSettings']): Pick<EntryState, 'durationSettings'> {
+  const known = durationSettingsOf(catalogue);
+  const picked = Object.fromEntries(Object.entries(given ?? {}).filter(([name, days]) => name in known && Number.isInteger(days) && days >= 0));
+  return Object.keys(picked).length > 0 ? { durationSettings: picked } : {};
+}
+
 /**
  * Starts an entry under `rules` (the workflow passes the version `patched()` allows; see
  * domain/rules.ts). Version 1 leaves `rulesVersion` out of the state, as it always was.
@@ -117,11 +124,12 @@ export function startEntry(input: StartEntryInput, now: number, rules: RulesVers
     uepContact: { name: input.uepContact.name, email: input.uepContact.email },
     catalogueVersion,
     calendarVersion: input.calendarVersion ?? CURRENT_CALENDAR_VERSION,
+    ...settingsFor(catalogue, input.durationSettings),
     ...(rules === RULES_VERSION.V1 ? {} : { rulesVersion: rules }),
     reminderOffsetsDays: offsets,
     status: ENTRY_STATUS.IN_PROGRESS,
     startedAtMs: now,
-    mandate: { deadline: resolveMandateDeadline(input), version: 1, setAtMs: now },
+    mandate: { deadline: resolveMandateDeadline({ ...input, catalogueVersion }), version: 1, setAtMs: now },
     stages: [],
     roleCompletedAt: {},
     audit: [],
@@ -132,6 +140,7 @@ export function startEntry(input: StartEntryInput, now: number, rules: RulesVers
     followUps: [],
   };
   if (input.sharedResourceProvider !== undefined) state.sharedResourceProvider = input.sharedResourceProvider;
+  if (input.meetings !== undefined) state.meetings = { version: input.meetings.version, meetings: input.meetings.meetings.map((m) => ({ ...m })) };
   addStages(state);
   const by = principalOf(input.startedBy);
   addAudit(state, {

@@ -30,7 +30,7 @@ export interface EntryView {
 export function entryView(state: EntryState, now: number): EntryView {
   const today = toDate(now);
   const inProgress = state.status === ENTRY_STATUS.IN_PROGRESS;
-  const roleRemaining = new Map<UserRole, number>(inProgress ? state.roles.map((r) => [r, roleRemainingWorkingDays(state, r)]) : []);
+  const roleRemaining = new Map<UserRole, number>(inProgress ? state.roles.map((r) => [r, roleRemainingWorkingDays(state, r, today)]) : []);
   const standing = standingOf({ inProgress, remainingWorkingDays: entryRemaining(roleRemaining), mandateDeadline: state.mandate.deadline, calendarVersion: state.calendarVersion }, now, today);
   return { state, now, today, inProgress, roleRemaining, ...standing };
 }

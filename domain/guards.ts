@@ -4,6 +4,7 @@
  */
 import { findStage, getCatalogue, outcomesFor, stageDef } from './catalogue';
 import { isValidDate } from './dates';
+import { calendarProblem } from './meetings';
 import { findRecord, refLabel, type EntryState, type StageRecord } from './state';
 import { REFUSAL, type EntryCommand, type Refusal, type RefusalCode } from './types';
 import { ALL_USER_ROLES, BODY, ENTRY_STATUS, STAGE_LEVEL, STAGE_STATE, type EntryStatus, type Principal, type UserRole } from './vocabulary';
@@ -83,8 +84,12 @@ export function refusalFor(state: EntryState, command: EntryCommand): Refusal | 
       }
       if (resolved.record.state !== STAGE_STATE.AWAITING_DECISION) return notAwaiting(resolved.record, STAGE_STATE.AWAITING_DECISION);
       const outcomes = outcomesFor(def, state.sharedResourceProvider !== undefined);
-      if (!outcomes.some((o) => o.outcome === command.outcome)) {
+      const outcome = outcomes.find((o) => o.outcome === command.outcome);
+      if (!outcome) {
         return refuse(REFUSAL.UNKNOWN_OUTCOME, `${command.stage} outcomes are ${outcomes.map((o) => o.outcome).join(', ')}; not ${command.outcome}`);
+      }
+      if (outcome.needsReason && (command.comment ?? '').trim() === '') {
+        return refuse(REFUSAL.REASON_REQUIRED, `${command.outcome} on ${refLabel(resolved.record)} goes back to the Party: say why in the comment`);
       }
       return undefined;
     }
@@ -108,5 +113,14 @@ export function refusalFor(state: EntryState, command: EntryCommand): Refusal | 
     }
     case 'WITHDRAW':
       return ownPartyRefusal(state, command.principal);
+    case 'UPDATE_MEETINGS': {
+      const { body } = command.principal;
+      if (body !== BODY.SECAS && body !== BODY.OPS) return refuse(REFUSAL.WRONG_BODY, `SECAS or OPS keeps the meeting calendar, not ${body}`);
+      const problem = calendarProblem(command.calendar);
+      if (problem) return refuse(REFUSAL.INVALID_INPUT, `meeting calendar: ${problem}`);
+      const held = state.meetings?.version ?? 0;
+      if (command.calendar.version <= held) return refuse(REFUSAL.INVALID_INPUT, `the entry already holds meeting calendar version ${held}`);
+      return undefined;
+    }
   }
 }

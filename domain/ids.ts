@@ -33,6 +33,8 @@ export const notificationIds = {
   submissionDue: (entryId: string, seq: number) => `${entryId}:${NOTIFICATION_KIND.SUBMISSION_DUE}:s${seq}`,
   /** `attempt`: the attempt the decision was on. */
   decisionNeedsAction: (entryId: string, key: string, attempt: number) => `${entryId}:${NOTIFICATION_KIND.DECISION_NEEDS_ACTION}:${key}:a${attempt}`,
+  /** `version`: the meeting calendar version that moved the stage's meeting. */
+  meetingMoved: (entryId: string, key: string, version: number) => `${entryId}:${NOTIFICATION_KIND.MEETING_MOVED}:${key}:m${version}`,
   /** `runId`: the run Temporal closed (one notice per run, however many passes find it). */
   closedOutsideEngine: (entryId: string, runId: string) => `${entryId}:${NOTIFICATION_KIND.ENTRY_CLOSED_OUTSIDE_ENGINE}:${runId}`,
   /** `runId`: the run a reset created (one notice per reset, whoever finds it first). */

@@ -5,9 +5,10 @@
  * Recipients: PARTY_CONTACT is the entry's UEP contact; BODY recipients are the bodies' desks.
  */
 import { workingDaysBetween } from './calendar';
-import { dependenciesOf, getCatalogue, stageDef, type StageDef } from './catalogue';
+import { DURATION, dependenciesOf, durationBasis, getCatalogue, slaOf, stageDef, type StageDef } from './catalogue';
 import { DAY_MS, daysBetween, toDate, toIso } from './dates';
 import { notificationIds } from './ids';
+import { meetingFor, meetingPhrase, type Meeting } from './meetings';
 import { isOpenStage } from './read-model';
 import { RULES_VERSION, rulesAtLeast } from './rules';
 import { findRecord, refKey, refLabel, type EntryState, type StageRecord } from './state';
@@ -32,6 +33,7 @@ export function awaitingPhrase(state: EntryState, record: StageRecord): string {
   const catalogue = getCatalogue(state.catalogueVersion);
   const def = stageDef(catalogue, record.stage);
   if (record.state === STAGE_STATE.AWAITING_PARTY) return `${BODY.PARTY} (${refLabel(record)}: ${def.submission ?? 'a submission'})`;
+  if (record.meeting) return `${def.owner} (${refLabel(record)}, ${meetingPhrase(record.meeting)})`;
   return `${def.owner} (${refLabel(record)}, due ${record.slaDue ?? '?'})`;
 }
 
@@ -173,17 +175,31 @@ function overdueDecision(state: EntryState, record: StageRecord, def: StageDef, 
   return makeNotification(state, { stage: record.stage, role: record.role, awaitedBody: def.owner, id: idOf(state.entryId, refKey(record), record.attempts), kind, recipients, dueAtMs: atMs, ...text });
 }
 
-/** The owner's decision is past its response target: to the owner. */
+/**
+ * A body's time for a decision, as a chaser may name it: the source's words when one gives it;
+ * otherwise this deployment's service level, never a target the SEC sets (it sets none).
+ */
+export function responseTime(state: EntryState, def: StageDef): { sourced: boolean; words: string; short: string } {
+  const days = slaOf(def, state.durationSettings);
+  const basis = durationBasis(def, DURATION.SLA);
+  return basis.kind === 'SOURCED'
+    ? { sourced: true, words: `${days} working days (${basis.source})`, short: `${days} working days (${basis.source})` }
+    : { sourced: false, words: `${days} working days, this deployment's service level (the SEC sets no time for it)`, short: `${days} working days (this deployment's service level)` };
+}
+
+/** The owner's decision is past its response time: to the owner. */
 export function slaReminder(state: EntryState, record: StageRecord, def: StageDef, sla: SlaDates, atMs: number): Notification {
-  const subject = `${state.partyName}: ${def.owner} decision on ${refLabel(record)} was due ${sla.due}`;
-  const body = `${def.owner}'s decision on ${def.title} (${refLabel(record)}, SEC ${def.secRef}) has been awaited since ${toDate(sla.sinceMs)}; its ${def.slaWorkingDays} working-day response target was ${sla.due}.`;
+  const time = responseTime(state, def);
+  const subject = `${state.partyName}: ${def.owner} decision on ${refLabel(record)} ${time.sourced ? 'was expected by' : "is past this deployment's service level,"} ${sla.due}`;
+  const body = `${def.owner}'s decision on ${def.title} (${refLabel(record)}, SEC ${def.secRef}) has been awaited since ${toDate(sla.sinceMs)}; the time for it, ${time.words}, ran to ${sla.due}.`;
   return overdueDecision(state, record, def, NOTIFICATION_KIND.SLA_REMINDER, atMs, { subject, body, deadline: sla.due });
 }
 
-/** The owner's decision is twice over its response target: to OPS. */
+/** The owner's decision is twice over its response time: to OPS. */
 export function slaEscalation(state: EntryState, record: StageRecord, def: StageDef, sla: SlaDates, atMs: number): Notification {
-  const subject = `${state.partyName}: ${def.owner} decision on ${refLabel(record)} is twice over its SLA`;
-  const body = `${def.owner}'s decision on ${def.title} (${refLabel(record)}) has been awaited since ${toDate(sla.sinceMs)}: the response target was ${sla.due}, twice it was ${sla.twiceDue}.`;
+  const time = responseTime(state, def);
+  const subject = `${state.partyName}: ${def.owner} decision on ${refLabel(record)} is twice over ${time.sourced ? 'its expected time' : "this deployment's service level"}`;
+  const body = `${def.owner}'s decision on ${def.title} (${refLabel(record)}) has been awaited since ${toDate(sla.sinceMs)}: the time for it, ${time.words}, ran to ${sla.due}; twice it ran to ${sla.twiceDue}.`;
   return overdueDecision(state, record, def, NOTIFICATION_KIND.SLA_ESCALATION, atMs, { subject, body, deadline: sla.twiceDue });
 }
 
@@ -392,10 +408,14 @@ export function submissionDue(state: EntryState, due: StageRecord[], seq: number
   const catalogue = getCatalogue(state.catalogueVersion);
   const [only] = due;
   const one = due.length === 1 && only !== undefined ? only : undefined;
-  const decidedBy = due.map((s) => {
-    const def = stageDef(catalogue, s.stage);
-    return `${def.owner} on ${refLabel(s)} within ${def.slaWorkingDays} working days`;
+  const times = due.map((s) => ({ record: s, def: stageDef(catalogue, s.stage) })).map(({ record, def }) => ({ record, def, time: responseTime(state, def) }));
+  const today = toDate(nowMs);
+  const decidedBy = times.map(({ record, def, time }) => {
+    if (!def.decidedAt) return `${def.owner} on ${refLabel(record)} within ${time.short}`;
+    const next = meetingFor(state.meetings, def.decidedAt, today);
+    return `${def.owner} on ${refLabel(record)} at the first meeting whose paper cut-off follows your submission${next ? ` (submitted today: the ${meetingPhrase(next)})` : ''}`;
   });
+  const serviceLevels = times.some(({ time }) => !time.sourced) ? " The SEC sets no time for these decisions: the service levels are this deployment's." : '';
   return makeNotification(state, {
     id: notificationIds.submissionDue(state.entryId, seq),
     kind: NOTIFICATION_KIND.SUBMISSION_DUE,
@@ -406,7 +426,7 @@ export function submissionDue(state: EntryState, due: StageRecord[], seq: number
     subject: one
       ? `${state.partyName}: your turn: submit ${stageDef(catalogue, one.stage).submission ?? 'evidence'} for ${refLabel(one)}`
       : `${state.partyName}: your turn: ${due.length} submissions are due`,
-    body: `${cause}. It is now your turn to submit, in the console: ${due.map((s) => submissionItem(state, s)).join('; ')}. After your submission the decision is due from ${decidedBy.join('; ')}.`,
+    body: `${cause}. It is now your turn to submit, in the console: ${due.map((s) => submissionItem(state, s)).join('; ')}. After your submission the decision is due from ${decidedBy.join('; ')}.${serviceLevels}`,
   });
 }
 
@@ -444,5 +464,33 @@ export function decisionNeedsAction(
     body: `${by} recorded ${decision.outcome} on ${def.title} (${refLabel(record)}, SEC ${def.secRef}), evidence ${decision.evidence}. Comment: ${
       decision.comment ? `"${decision.comment}"` : 'none given'
     }. ${next}`,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Meetings (catalogue v2)
+
+/**
+ * The meeting a decision waits for moved, was cancelled or became known with a new calendar
+ * version: to the Party and SECAS. `previous` is the meeting it waited for (none: it had none).
+ */
+export function meetingMoved(state: EntryState, record: StageRecord, previous: Meeting | undefined, calendarVersion: number, nowMs: number): Notification {
+  const def = stageDef(getCatalogue(state.catalogueVersion), record.stage);
+  const now = record.meeting;
+  const was = previous ? `was expected at the ${meetingPhrase(previous, '')}` : 'had no meeting in the calendar';
+  const cancelled = previous && !now ? ' That meeting is cancelled or no longer in the calendar, and no later one is published yet.' : '';
+  return makeNotification(state, {
+    id: notificationIds.meetingMoved(state.entryId, refKey(record), calendarVersion),
+    kind: NOTIFICATION_KIND.MEETING_MOVED,
+    recipients: [partyContact(state), bodyRecipient(BODY.SECAS)],
+    dueAtMs: nowMs,
+    stage: record.stage,
+    ...(record.role ? { role: record.role } : {}),
+    awaitedBody: def.owner,
+    subject: `${state.partyName}: ${def.title} (${refLabel(record)}) now at the ${now ? meetingPhrase(now) : 'next meeting to be published'}`,
+    body: `The meeting calendar changed (version ${calendarVersion}). The decision on ${def.title} (${refLabel(record)}, SEC ${def.secRef}) ${was}; it is now expected at the ${
+      now ? meetingPhrase(now) : `next meeting to be published (until then, ${record.slaDue ?? '?'})`
+    }.${cancelled}`,
+    ...(now ? { deadline: now.date } : {}),
   });
 }

@@ -62,6 +62,8 @@ export interface InboxEntry {
   state: StageState;
   awaitingSince: string | null;
   dueBy: string | null;
+  /** The meeting the awaited decision is taken at (catalogue v2). */
+  meeting?: StageSummary['meeting'];
   /** The due date has passed (`today` is after it). */
   overdue: boolean;
   /** Working days from `today` to the due date (negative: overdue). */
@@ -94,6 +96,7 @@ export function inboxLinesOf(summary: Pick<EntrySummary, 'partyId' | 'partyName'
       state: s.state,
       awaitingSince: s.awaitingSince ?? null,
       dueBy: s.dueBy ?? null,
+      ...(s.meeting ? { meeting: s.meeting } : {}),
       mandateDeadline: summary.mandateDeadline,
       allowedOutcomes: s.allowedOutcomes,
       expected: s.expected,

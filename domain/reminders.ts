@@ -11,15 +11,17 @@
  * - weekly breach reminders fire at 09:00 every 7 days after the breach date; from rules
  *   version 2 on the first working day on or after that day (never a weekend or bank holiday);
  * - SLA: due date = addWorkingDays(date awaiting began, SLA); the owner's reminder fires at 09:00
- *   on the next working day after the due date; OPS's escalation likewise for 2 x SLA.
+ *   on the next working day after the due date; OPS's escalation likewise for 2 x SLA. A decision
+ *   taken at a meeting (catalogue v2) falls due on the meeting's date instead, and OPS's escalation
+ *   on the response time after it.
  */
 import { addWorkingDays, nextWorkingDay, workingDayOnOrAfter } from './calendar';
-import { getCatalogue, stageDef } from './catalogue';
+import { getCatalogue, slaOf, stageDef, type StageDef } from './catalogue';
 import { addDays, atHourUtc, toDate } from './dates';
 import { notificationIds } from './ids';
 import { breachReminder, mandateBreach, mandateReminder, partyBreach, slaEscalation, slaReminder } from './notifications';
 import { RULES_VERSION, rulesAtLeast } from './rules';
-import { refKey, type EntryState } from './state';
+import { refKey, type EntryState, type StageRecord } from './state';
 import { NOTIFICATION_KIND, type Notification } from './types';
 import { ENTRY_STATUS, STAGE_STATE } from './vocabulary';
 
@@ -83,6 +85,21 @@ function mandateItems(state: EntryState, now: number): TimedItem[] {
   return items;
 }
 
+/**
+ * When the owner is reminded (the working day after the decision fell due) and OPS told (the
+ * working day after twice the response time). A decision at a meeting falls due on the meeting's
+ * date, and OPS is told the response time after it.
+ */
+export function decisionChasers(state: EntryState, record: StageRecord, def: StageDef, sinceMs: number): { reminder: { due: string; at: number }; escalation: { due: string; at: number } } {
+  const sla = slaOf(def, state.durationSettings);
+  const calendar = state.calendarVersion;
+  if (!record.meeting) return { reminder: slaInstant(sinceMs, sla, 1, calendar), escalation: slaInstant(sinceMs, sla, 2, calendar) };
+  const due = record.meeting.date;
+  const twice = addWorkingDays(due, sla, calendar);
+  const atAfter = (date: string) => atHourUtc(nextWorkingDay(date, calendar), REMINDER_HOUR_UTC);
+  return { reminder: { due, at: atAfter(due) }, escalation: { due: twice, at: atAfter(twice) } };
+}
+
 function slaItems(state: EntryState): TimedItem[] {
   const catalogue = getCatalogue(state.catalogueVersion);
   const items: TimedItem[] = [];
@@ -91,8 +108,7 @@ function slaItems(state: EntryState): TimedItem[] {
     if (record.state !== STAGE_STATE.AWAITING_DECISION || sinceMs === undefined) continue;
     const def = stageDef(catalogue, record.stage);
     const key = refKey(record);
-    const reminder = slaInstant(sinceMs, def.slaWorkingDays, 1, state.calendarVersion);
-    const escalation = slaInstant(sinceMs, def.slaWorkingDays, 2, state.calendarVersion);
+    const { reminder, escalation } = decisionChasers(state, record, def, sinceMs);
     const dates = { sinceMs, due: reminder.due, twiceDue: escalation.due };
     items.push({
       at: reminder.at,

@@ -4,7 +4,8 @@
  * is given (a copy the caller owns).
  */
 import { addWorkingDays } from './calendar';
-import { dependenciesOf, getCatalogue, stageDef, stageInstances, type StageRef } from './catalogue';
+import { dependenciesOf, getCatalogue, slaOf, stageDef, stageInstances, type StageDef, type StageRef } from './catalogue';
+import { meetingFor, sameMeeting } from './meetings';
 import { toDate } from './dates';
 import { findRecord, type EntryState, type StageRecord } from './state';
 import type { AuditRecord } from './types';
@@ -27,6 +28,7 @@ export function openStage(state: EntryState, record: StageRecord, now: number): 
   if (def.partySubmitsFirst) {
     record.state = STAGE_STATE.AWAITING_PARTY;
     delete record.slaDue;
+    delete record.meeting;
   } else {
     awaitDecision(state, record, now);
   }
@@ -36,7 +38,26 @@ export function awaitDecision(state: EntryState, record: StageRecord, now: numbe
   const def = stageDef(getCatalogue(state.catalogueVersion), record.stage);
   record.state = STAGE_STATE.AWAITING_DECISION;
   record.sinceMs = now;
-  record.slaDue = addWorkingDays(toDate(now), def.slaWorkingDays, state.calendarVersion);
+  waitForDecision(state, record, def);
+}
+
+/**
+ * When the decision awaited since `record.sinceMs` is due: at the first meeting whose cut-off
+ * follows the submission, for a stage decided at a meeting that the entry's calendar has; else
+ * the owner's response time. True when the meeting it waits for changed.
+ */
+export function waitForDecision(state: EntryState, record: StageRecord, def: StageDef): boolean {
+  const since = toDate(record.sinceMs ?? 0);
+  const meeting = def.decidedAt ? meetingFor(state.meetings, def.decidedAt, since) : undefined;
+  const changed = !sameMeeting(meeting, record.meeting);
+  if (meeting) {
+    record.meeting = { ...meeting };
+    record.slaDue = meeting.date;
+  } else {
+    delete record.meeting;
+    record.slaDue = addWorkingDays(since, slaOf(def, state.durationSettings), state.calendarVersion);
+  }
+  return changed;
 }
 
 /** Unblocks every stage whose dependencies are all done. */

@@ -2,7 +2,8 @@
  * The entry's state: one plain JSON object (no classes, Maps or Dates), so it can cross
  * continue-as-new and queries unchanged. Instants are epoch ms, dates 'YYYY-MM-DD' (UTC).
  */
-import type { StageRef } from './catalogue';
+import type { DurationSettings, StageRef } from './catalogue';
+import type { Meeting, MeetingCalendar } from './meetings';
 import type { RulesVersion } from './rules';
 import type { AuditRecord, FollowUp, UepContact } from './types';
 import type { Cohort, EntryStatus, OutcomeEffect, StageId, StageState, UserRole } from './vocabulary';
@@ -24,6 +25,8 @@ export interface StageRecord {
   outcome?: string;
   /** Date the stage was done. */
   doneAt?: string;
+  /** While AWAITING_DECISION at a meeting (catalogue v2): the meeting it waits for; `slaDue` is its date. */
+  meeting?: Meeting;
 }
 
 export interface MandateState {
@@ -46,6 +49,10 @@ export interface EntryState {
   sharedResourceProvider?: string;
   catalogueVersion: string;
   calendarVersion: string;
+  /** The meeting calendar the entry was last given (meetings.ts); absent: none yet. */
+  meetings?: MeetingCalendar;
+  /** The deployment's settings of the catalogue's assumed durations, fixed at start (catalogue.ts); absent: the defaults. */
+  durationSettings?: DurationSettings;
   /** The engine's rules version (domain/rules.ts); absent: version 1. */
   rulesVersion?: RulesVersion;
   reminderOffsetsDays: number[];

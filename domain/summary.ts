@@ -3,11 +3,12 @@
  * with its one-line headline, and the audit trail.
  * Dates shown as instants (mandateDeadline, nextDeadline) are 00:00 UTC of that date.
  */
+import { meetingPhrase } from './meetings';
 import { dependenciesOf, getCatalogue, outcomesFor, stageDef, type OutcomeDef, type StageDef } from './catalogue';
 import { dateToMs, daysBetween, toDate, toIso } from './dates';
 import { entryView, roleForecast, type EntryView } from './entry-view';
 import { awaitingPhrase, pendingRoles } from './notifications';
-import { BREACH_REMINDER_INTERVAL_DAYS, breachInstant, breachReminderInstant, slaInstant } from './reminders';
+import { BREACH_REMINDER_INTERVAL_DAYS, breachInstant, breachReminderInstant, decisionChasers } from './reminders';
 import { RULES_VERSION, rulesAtLeast } from './rules';
 import { isOpenStage } from './read-model';
 import { findRecord, refKey, refLabel, type EntryState, type StageRecord } from './state';
@@ -81,7 +82,7 @@ function nextThingDue(state: EntryState, now: number): { date: string; what: str
       candidates.push({ date: r.slaDue, what: decision });
       continue;
     }
-    const twice = slaInstant(r.sinceMs, def.slaWorkingDays, 2, state.calendarVersion).due;
+    const twice = decisionChasers(state, r, def, r.sinceMs).escalation.due;
     if (twice >= today) candidates.push({ date: twice, what: `${decision}, twice over its response target` });
   }
   const deadline = state.mandate.deadline;
@@ -137,6 +138,7 @@ function expectedOf(state: EntryState, r: StageRecord, def: StageDef, outcomes: 
     case STAGE_STATE.AWAITING_PARTY:
       return `The Party submits ${def.submission ?? 'what the stage needs'}${r.attempts > 1 ? ' again' : ''}`;
     case STAGE_STATE.AWAITING_DECISION:
+      if (r.meeting) return `${def.owner} decides at the ${meetingPhrase(r.meeting)}: ${outcomes.map((o) => o.outcome).join(', ')}`;
       return `${def.owner} decides: ${outcomes.map((o) => o.outcome).join(', ')}${r.slaDue ? ` (due ${r.slaDue})` : ''}`;
     case STAGE_STATE.BLOCKED: {
       const waiting = dependenciesOf(getCatalogue(state.catalogueVersion), r)
@@ -159,7 +161,7 @@ function stageSummary(state: EntryState, r: StageRecord, submissions: Map<string
     owner: def.owner,
     state: r.state,
     attempts: r.attempts,
-    allowedOutcomes: outcomes.map((o) => ({ outcome: o.outcome, effect: o.effect, followUp: o.followUp === true })),
+    allowedOutcomes: outcomes.map((o) => ({ outcome: o.outcome, effect: o.effect, followUp: o.followUp === true, ...(o.needsReason ? { needsReason: true } : {}) })),
     expected: expectedOf(state, r, def, outcomes),
   };
   const latest = submissions.get(refKey(r));
@@ -169,6 +171,7 @@ function stageSummary(state: EntryState, r: StageRecord, submissions: Map<string
     s.awaiting = awaitedBody(state, r);
     if (r.sinceMs !== undefined) s.awaitingSince = toIso(r.sinceMs);
     if (r.state === STAGE_STATE.AWAITING_DECISION && r.slaDue) s.dueBy = r.slaDue;
+    if (r.state === STAGE_STATE.AWAITING_DECISION && r.meeting) s.meeting = { body: r.meeting.body, date: r.meeting.date, papersBy: r.meeting.papersBy };
   }
   if (r.outcome !== undefined) s.outcome = r.outcome;
   if (r.doneAt !== undefined) s.doneAt = r.doneAt;

@@ -5,6 +5,7 @@
  * Dates are 'YYYY-MM-DD' strings; instants are ISO-8601 UTC strings in outputs and epoch ms
  * (`now`, `wakeAt`) in the machine's calls.
  */
+import type { MeetingBody, MeetingCalendar } from './meetings';
 import type { Body, Cohort, EntryStatus, OutcomeEffect, Principal, StageId, StageState, UserRole } from './vocabulary';
 
 export interface UepContact {
@@ -37,6 +38,10 @@ export interface StartEntryInput {
   /** Default: the current catalogue / calendar version. Fixed for the entry's life. */
   catalogueVersion?: string;
   calendarVersion?: string;
+  /** The SEC Panel's and SSC's meetings as the record holds them (meetings.ts). */
+  meetings?: MeetingCalendar;
+  /** The deployment's settings of the catalogue's assumed durations (catalogue.ts); unknown names are ignored. */
+  durationSettings?: Readonly<Record<string, number>>;
   startedBy: Principal;
 }
 
@@ -74,7 +79,9 @@ export type EntryCommand =
     }
   | { type: 'AMEND_DEADLINE'; deadline: string | null; reason: string; principal: Principal }
   | { type: 'ADD_ROLE'; role: UserRole; principal: Principal }
-  | { type: 'WITHDRAW'; reason: string; principal: Principal };
+  | { type: 'WITHDRAW'; reason: string; principal: Principal }
+  /** SECAS or OPS changed the meeting calendar: the entry takes the new version. */
+  | { type: 'UPDATE_MEETINGS'; calendar: MeetingCalendar; principal: Principal };
 
 export type EntryCommandType = EntryCommand['type'];
 
@@ -92,6 +99,8 @@ export const REFUSAL = {
   ID_REUSED: 'ID_REUSED',
   /** A start input the domain cannot take (a missing field, an unknown cohort or version). */
   INVALID_INPUT: 'INVALID_INPUT',
+  /** An outcome that must say why (e.g. an Evidence Form returned) given without a comment. */
+  REASON_REQUIRED: 'REASON_REQUIRED',
 } as const;
 export type RefusalCode = (typeof REFUSAL)[keyof typeof REFUSAL];
 
@@ -108,6 +117,8 @@ export const AUDIT_ACTION = {
   ROLE_ADDED: 'ROLE_ADDED',
   WITHDRAWN: 'WITHDRAWN',
   ROLE_COMPLETE: 'ROLE_COMPLETE',
+  /** The entry took a new version of the meeting calendar. */
+  MEETINGS_UPDATED: 'MEETINGS_UPDATED',
   /** Written by the record's reconciler, not the workflow: Temporal closed the run behind the engine's back. */
   CLOSED_OUTSIDE_ENGINE: 'CLOSED_OUTSIDE_ENGINE',
   /**
@@ -155,6 +166,8 @@ export const NOTIFICATION_KIND = {
   ENTRY_STARTED: 'ENTRY_STARTED',
   SUBMISSION_DUE: 'SUBMISSION_DUE',
   DECISION_NEEDS_ACTION: 'DECISION_NEEDS_ACTION',
+  /** The meeting a stage waits for moved, was cancelled, or became known (catalogue v2). */
+  MEETING_MOVED: 'MEETING_MOVED',
   /** Sent by the record's reconciler, not the machine: Temporal closed the run behind the engine's back. */
   ENTRY_CLOSED_OUTSIDE_ENGINE: 'ENTRY_CLOSED_OUTSIDE_ENGINE',
   /** Sent by the record's writers, not the machine: Temporal reset the entry's run. */
@@ -221,6 +234,8 @@ export interface AllowedOutcome {
   effect: OutcomeEffect;
   /** The stage is done; the decision's comment stays on the entry as a follow-up condition. */
   followUp: boolean;
+  /** The decision must say why (its comment). */
+  needsReason?: boolean;
 }
 
 /** The Party's latest submission on a stage instance. */
@@ -242,8 +257,10 @@ export interface StageSummary {
   /** Who is awaited now: PARTY when awaiting the party, the owner when awaiting a decision. */
   awaiting?: Body;
   awaitingSince?: string;
-  /** SLA due date of the awaited decision ('YYYY-MM-DD') */
+  /** SLA due date of the awaited decision ('YYYY-MM-DD'); a decision at a meeting: the meeting's date */
   dueBy?: string;
+  /** The meeting the awaited decision is taken at (catalogue v2). */
+  meeting?: { body: MeetingBody; date: string; papersBy: string };
   outcome?: string;
   doneAt?: string;
   /** The outcomes the owner may choose (this entry's catalogue version; Shared Resource ones only with a provider). */

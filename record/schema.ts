@@ -6,6 +6,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { AuditRecord, Recipient } from '../domain/types';
 import type { EntryState } from '../domain';
 import type { Principal } from '../domain/vocabulary';
+import type { Meeting } from '../domain/meetings';
 
 /** Timestamps go in as Date or ISO strings and come out as Date. */
 type Instant = ColumnType<Date, Date | string, Date | string>;
@@ -117,7 +118,16 @@ export interface ClosuresTable {
   recorded_at: Generated<Date>;
 }
 
+/** One row per version of the meeting calendar (domain/meetings.ts), never edited. */
+export interface MeetingCalendarsTable {
+  version: number;
+  meetings: ColumnType<Meeting[], string, string>;
+  changed_by: string;
+  changed_at: Generated<Date>;
+}
+
 export interface RecordDatabase {
+  meeting_calendars: MeetingCalendarsTable;
   entries: EntriesTable;
   inbox_lines: InboxLinesTable;
   entry_chains: EntryChainsTable;

@@ -15,7 +15,7 @@ export function startBody(partyId: string, overrides: Partial<StartEntryRequest>
   };
 }
 
-/** An entry whose accession is already done: the security assessment awaits the Party. */
+/** An entry whose accession is already done: the security assessment's booking awaits the Party (catalogue v2). */
 export function startBodyAcceded(partyId: string, overrides: Partial<StartEntryRequest> = {}): StartEntryRequest {
   return startBody(partyId, {
     completedStages: [{ stage: STAGE.ACCESSION, outcome: 'ACCEDED', at: '2026-01-05' }],

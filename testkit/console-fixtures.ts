@@ -52,6 +52,12 @@ export interface Portfolio {
   all: string[];
 }
 
+/** Catalogue v2: the Party books its security assessment and SECAS records the User CIO's report `ref`. */
+async function securityReportIssued(baseUrl: string, tokens: Tokens, partyId: string, ref: string) {
+  await submit(baseUrl, tokens, partyId, 'SECURITY_FIELDWORK', `AMS booking ${ref}`);
+  await decide(baseUrl, tokens.secas, partyId, 'SECURITY_FIELDWORK', 'REPORT_ISSUED', { evidence: `User CIO report ${ref}` });
+}
+
 /** The demo portfolio. */
 export async function seedPortfolio(baseUrl: string, tokens: Tokens, suffix = ''): Promise<Portfolio> {
   const p = (name: string) => `${name}${suffix}`;
@@ -68,7 +74,8 @@ export async function seedPortfolio(baseUrl: string, tokens: Tokens, suffix = ''
   await submit(baseUrl, tokens, acme, 'CREDIT_COVER', 'Letter of credit LC-88412', { comment: 'Lodged with Barclays on 2 Nov' });
   await decide(baseUrl, tokens.dcc, acme, 'CREDIT_COVER', 'LODGED', { evidence: 'Credit Support register entry 2026/311' });
   await decide(baseUrl, tokens.dcc, acme, 'DCC_GATEWAY', 'LIVE', { evidence: 'DCC Gateway order GW-20931 commissioned' });
-  await submit(baseUrl, tokens, acme, 'SECURITY_ASSESSMENT', 'FUSA report ACME-USA-2026-01', { comment: 'Assessed by the User CIO, 14 Nov' });
+  await securityReportIssued(baseUrl, tokens, acme, 'ACME-USA-2026-01');
+  await submit(baseUrl, tokens, acme, 'SECURITY_ASSESSMENT', 'FUSA response ACME-USA-2026-01', { comment: 'Our response to the User CIO report of 14 Nov' });
   await submit(baseUrl, tokens, acme, 'USER_ID', 'EUI-64 00-1A-2B-FF-FE-00-00-11', { role: 'IMPORT_SUPPLIER' });
   await decide(baseUrl, tokens.dcc, acme, 'USER_ID', 'ACCEPTED', { role: 'IMPORT_SUPPLIER', evidence: 'User ID register 2026-11' });
   await submit(baseUrl, tokens, acme, 'USER_ID', 'EUI-64 00-1A-2B-FF-FE-00-00-12', { role: 'GAS_SUPPLIER', comment: 'Second ID from our range' });
@@ -83,7 +90,8 @@ export async function seedPortfolio(baseUrl: string, tokens: Tokens, suffix = ''
     uepContact: contact(bright, 'Tom Rees'),
     completedStages: acceded(daysFromToday(-97), daysFromToday(-83)),
   });
-  await submit(baseUrl, tokens, bright, 'SECURITY_ASSESSMENT', 'FUSA report BSP-2026-07', { comment: 'Re-submitted after the Panel deferral in October' });
+  await securityReportIssued(baseUrl, tokens, bright, 'BSP-2026-07');
+  await submit(baseUrl, tokens, bright, 'SECURITY_ASSESSMENT', 'FUSA response BSP-2026-07', { comment: 'Re-submitted after the Panel deferral in October' });
 
   const northwind = p('NORTHWIND-GAS');
   await startEntry(baseUrl, tokens, {
@@ -107,7 +115,7 @@ export async function seedPortfolio(baseUrl: string, tokens: Tokens, suffix = ''
     uepContact: contact(lumen, 'Sam Okafor'),
     completedStages: acceded(daysFromToday(-56)),
   });
-  await submit(baseUrl, tokens, lumen, 'PRIVACY_ASSESSMENT', 'Full Privacy Assessment FPA-LDS-1', { role: 'OTHER_USER', comment: 'Booked with the Independent Privacy Auditor in August' });
+  await submit(baseUrl, tokens, lumen, 'PRIVACY_FIELDWORK', 'AMS booking FPA-LDS-1', { role: 'OTHER_USER', comment: 'Booked with the Independent Privacy Auditor in August' });
 
   const harbour = p('HARBOUR-ENERGY');
   await startEntry(baseUrl, tokens, {

@@ -35,7 +35,7 @@ import {
   type EntryView,
   type RulesVersion,
 } from '../domain';
-import type { AuditRecord, Effects, EntryCommand, EntrySummary, Notification, Refusal, Transition } from '../domain/types';
+import type { AuditRecord, Effects, EntryCommand, EntrySummary, Notification, Refusal, StartEntryInput, Transition } from '../domain/types';
 import { toIso } from '../domain/dates';
 import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
 import {
@@ -54,6 +54,7 @@ import {
   getStatusQuery,
   recordDecisionUpdate,
   submitEvidenceUpdate,
+  updateMeetingsUpdate,
   withdrawUpdate,
   type AddUserRoleRequest,
   type AmendMandateDeadlineRequest,
@@ -63,6 +64,7 @@ import {
   type SubmitEvidenceRequest,
   type StatusRequest,
   type StatusAnswer,
+  type UpdateMeetingsRequest,
   type WithdrawRequest,
 } from './messages';
 import { changedSearchAttributes, encodeSearchAttributes } from './search-attributes';
@@ -113,7 +115,15 @@ export const PATCH = {
    * search attributes, wake-up and status over the update's.
    */
   START_BEFORE_UPDATES: 'start-before-updates',
+  /** A start that names no catalogue version gets version 2 (before it: version 1). */
+  CATALOGUE_V2: 'uep-catalogue-v2',
 } as const;
+
+/** The catalogue version a start runs under: the one it names, else version 2 once patched() allows it. */
+function withCatalogueVersion(start: StartEntryInput): StartEntryInput {
+  if (start.catalogueVersion !== undefined) return start;
+  return { ...start, catalogueVersion: patched(PATCH.CATALOGUE_V2) ? 'v2' : 'v1' };
+}
 
 /** The withdrawal a cancellation requested through Temporal (UI, CLI, API) stands for. */
 export const TEMPORAL_CANCELLATION: Extract<EntryCommand, { type: 'WITHDRAW' }> = {
@@ -152,9 +162,10 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
   if ('start' in input) {
     // the API refused a deadline outside the calendar's years before it started the workflow; the
     // workflow keeps the checks it always made (a history replays unchanged, a test rig's clock may be anywhere)
-    const invalid = validateStartInput(input.start, false);
+    const start = withCatalogueVersion(input.start);
+    const invalid = validateStartInput(start, false);
     if (invalid) throw refusalFailure(invalid);
-    initial = startEntry(input.start, Date.now(), allowedRules(undefined));
+    initial = startEntry(start, Date.now(), allowedRules(undefined));
   } else {
     initial = advanceTime(upgradeRules(input.resume, allowedRules(input.resume)), Date.now());
   }
@@ -302,6 +313,10 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
   setHandler(withdrawUpdate, (req) => handle({ type: 'WITHDRAW', ...req }), {
     validator: (req: WithdrawRequest) => validate({ type: 'WITHDRAW', ...req }),
     description: 'Withdraw the entry; every reminder stops',
+  });
+  setHandler(updateMeetingsUpdate, (req) => handle({ type: 'UPDATE_MEETINGS', ...req }), {
+    validator: (req: UpdateMeetingsRequest) => validate({ type: 'UPDATE_MEETINGS', ...req }),
+    description: 'A new version of the meeting calendar: decisions awaited at a meeting move with it',
   });
   setHandler(getStatusQuery, (request?: StatusRequest) => statusAsOf(request?.asOf));
   setHandler(getAuditTrailQuery, () => auditTrail(state));

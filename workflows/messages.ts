@@ -21,6 +21,8 @@ export type SubmitEvidenceRequest = RequestOf<'SUBMIT_EVIDENCE'>;
 export type AmendMandateDeadlineRequest = RequestOf<'AMEND_DEADLINE'>;
 export type AddUserRoleRequest = RequestOf<'ADD_ROLE'>;
 export type WithdrawRequest = RequestOf<'WITHDRAW'>;
+/** A new version of the SEC Panel's and SSC's meeting calendar (domain/meetings.ts). */
+export type UpdateMeetingsRequest = RequestOf<'UPDATE_MEETINGS'>;
 
 /** Every accepted update answers with what it recorded and what the caller needs to render it (the domain's EntryChange). */
 export type EntryUpdateResult = EntryChange;
@@ -47,6 +49,7 @@ export const submitEvidenceUpdate = defineUpdate<EntryUpdateAnswer, [SubmitEvide
 export const amendMandateDeadlineUpdate = defineUpdate<EntryUpdateAnswer, [AmendMandateDeadlineRequest]>('amendMandateDeadline');
 export const addUserRoleUpdate = defineUpdate<EntryUpdateAnswer, [AddUserRoleRequest]>('addUserRole');
 export const withdrawUpdate = defineUpdate<EntryUpdateAnswer, [WithdrawRequest]>('withdraw');
+export const updateMeetingsUpdate = defineUpdate<EntryUpdateAnswer, [UpdateMeetingsRequest]>('updateMeetings');
 
 /**
  * What getStatus may be asked: the instant to answer as of (ISO 8601), no earlier than the entry's

@@ -1,8 +1,8 @@
 /** Entries: start, read, list and search, amend the mandate deadline, add a role, withdraw. */
 import { Router } from 'express';
 import type { z } from 'zod';
-import { entryIdFor, startWarnings, validateStartInput } from '../../domain';
-import type { EntryCommand, EntryCommandType, StartEntryInput } from '../../domain/types';
+import { COHORT_WORDS, entryIdFor, pastDefaultDeadline, startWarnings, validateStartInput } from '../../domain';
+import { REFUSAL, type EntryCommand, type EntryCommandType, type StartEntryInput } from '../../domain/types';
 import { BODY, ENTRY_STATUS, type Principal } from '../../domain/vocabulary';
 import { principalOf } from '../auth';
 import type { AppContext } from '../context';
@@ -13,6 +13,7 @@ import { apiUrl, entryLinks } from '../links';
 import { mount } from '../mount';
 import { API_ERROR, type EntryListItem, type EntryListResponse, type EntryResponse, type StartEntryResponse, type UpdateResponse } from '../schemas';
 import { listRecorded, recordedResetNotice, recordedSummary } from '../record-reads';
+import { currentMeetingCalendar } from '../../record/meetings';
 import type { UpdateAnswer } from '../temporal/gateway';
 
 /** An accepted update's answer, once the record holds it (so the reads that follow see it). */
@@ -51,10 +52,25 @@ export function entriesRouter(ctx: AppContext): Router {
 
   mount(router, ctx, ENDPOINTS.startEntry, async ({ body }, _req, res) => {
     const principal = principalOf(res);
-    const input: StartEntryInput = { ...body, startedBy: principal };
+    const { confirmPastDefaultDeadline, ...request } = body;
+    const settings = ctx.config.UEP_DURATION_SETTINGS;
+    const calendar = await currentMeetingCalendar(ctx.record);
+    const input: StartEntryInput = {
+      ...request,
+      ...(Object.keys(settings).length > 0 ? { durationSettings: settings } : {}),
+      ...(calendar ? { meetings: { version: calendar.version, meetings: calendar.meetings } } : {}),
+      startedBy: principal,
+    };
     const refusal = validateStartInput(input);
     if (refusal) throw refusalError(refusal.code, refusal.message);
     const sentAt = Date.now();
+    const pastDefault = pastDefaultDeadline(input, sentAt);
+    if (pastDefault !== null && confirmPastDefaultDeadline !== true) {
+      throw refusalError(
+        REFUSAL.INVALID_DEADLINE,
+        `The ${COHORT_WORDS[input.cohort]} cohort's default mandate deadline is ${pastDefault}, already passed: the entry would start in breach, and SECAS and OPS would be told at once. To apply it, send confirmPastDefaultDeadline: true; otherwise give mandateDeadline (a date, or null for none).`,
+      );
+    }
     const warnings = startWarnings(input, sentAt);
     const links = entryLinks(ctx.config, body.partyId);
     const started = await ctx.gateway.start(input).catch(async (err: unknown) => {

@@ -54,6 +54,7 @@ export interface EntryGateway {
   amendDeadline(partyId: string, request: messages.AmendMandateDeadlineRequest): Promise<UpdateAnswer>;
   addRole(partyId: string, request: messages.AddUserRoleRequest): Promise<UpdateAnswer>;
   withdraw(partyId: string, request: messages.WithdrawRequest): Promise<UpdateAnswer>;
+  updateMeetings(partyId: string, request: messages.UpdateMeetingsRequest): Promise<UpdateAnswer>;
   /** One page of entries matching the filters. */
   list(filters: EntryFilters, pageSize: number, pageToken?: string): Promise<EntryPage>;
   /**
@@ -219,6 +220,7 @@ export function createEntryGateway(client: Client, config: GatewayConfig): Entry
     amendDeadline: (partyId, request) => update(partyId, messages.amendMandateDeadlineUpdate, request, { type: 'AMEND_DEADLINE', ...request }),
     addRole: (partyId, request) => update(partyId, messages.addUserRoleUpdate, request, { type: 'ADD_ROLE', ...request }),
     withdraw: (partyId, request) => update(partyId, messages.withdrawUpdate, request, { type: 'WITHDRAW', ...request }),
+    updateMeetings: (partyId, request) => update(partyId, messages.updateMeetingsUpdate, request, { type: 'UPDATE_MEETINGS', ...request }),
     list,
     connected: () => isChannelReady(client.connection),
     /** Temporal keeps a gone poller listed for minutes: only the ones seen lately count. */

@@ -90,6 +90,7 @@ const LEAD: Record<string, string> = {
   ENTRY_CLOSED: 'The entry is closed.',
   ID_REUSED: 'This form was already sent with different content; reload the page to start again.',
   INVALID_DEADLINE: 'That deadline cannot be set.',
+  REASON_REQUIRED: 'This outcome sends the stage back to the Party: say why in the comment.',
   ENTRY_ALREADY_STARTED: 'An entry for this Party is already running.',
   VALIDATION_FAILED: 'Some fields need attention.',
   UNAUTHENTICATED: 'Your sign-in is not valid (any more). Sign in again.',

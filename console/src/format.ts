@@ -41,7 +41,19 @@ export function today(): string {
 }
 
 /** What a stage waits for, in the console's words. */
-export function expectedInWords(s: { state: string; owner: string; dueBy?: string; expected: string; allowedOutcomes: { outcome: string }[] }): string {
+export function expectedInWords(s: {
+  state: string;
+  owner: string;
+  dueBy?: string;
+  meeting?: { body: string; date: string; papersBy: string };
+  expected: string;
+  allowedOutcomes: { outcome: string }[];
+}): string {
   if (s.state !== 'AWAITING_DECISION') return s.expected;
-  return `${words(s.owner)} to decide${s.dueBy ? ` by ${day(s.dueBy)}` : ''}: ${s.allowedOutcomes.map((o) => words(o.outcome)).join(', ')}`;
+  const when = s.meeting
+    ? ` at the next ${s.meeting.body === 'SSC' ? 'SSC' : 'Panel'} ${day(s.meeting.date)} (papers by ${day(s.meeting.papersBy)})`
+    : s.dueBy
+      ? ` by ${day(s.dueBy)}`
+      : '';
+  return `${words(s.owner)} to decide${when}: ${s.allowedOutcomes.map((o) => words(o.outcome)).join(', ')}`;
 }

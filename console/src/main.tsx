@@ -6,6 +6,7 @@ import { words } from './format';
 import { href, navigate, useRoute, type Route } from './router';
 import { Loading } from './ui';
 import { CatalogueView } from './views/catalogue';
+import { MeetingsView } from './views/meetings';
 import { EntryView } from './views/entry';
 import { EntryList } from './views/entry-list';
 import { Inbox } from './views/inbox';
@@ -34,6 +35,7 @@ function navItems(p: Principal): { to: string; label: string }[] {
   if (p.body !== 'PARTY') items.push({ to: '/entries', label: 'Entries' });
   if (STARTERS.includes(p.body)) items.push({ to: '/start', label: 'Start an entry' });
   items.push({ to: '/catalogue', label: 'Stages' });
+  if (p.body !== 'PARTY') items.push({ to: '/meetings', label: 'Meetings' });
   return items;
 }
 
@@ -51,6 +53,8 @@ function View({ route, principal }: { route: Route; principal: Principal }) {
       return <StartEntry />;
     case '/catalogue':
       return <CatalogueView />;
+    case '/meetings':
+      return <MeetingsView body={principal.body} />;
     default:
       return null;
   }

@@ -339,6 +339,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The SEC Panel's and the SSC's meetings, each with its paper cut-off (the current calendar version)
+         * @description A stage decided at a meeting (catalogue v2) is due at the first meeting whose cut-off follows its submission.
+         *
+         *     Allowed: DCC, SEC_PANEL, SECAS, PARTY, OPS.
+         */
+        get: operations["getMeetings"];
+        /**
+         * A new version of the meeting calendar; every running entry of catalogue v2 takes it, and the decisions waiting on a moved meeting move
+         * @description `version` is the current version plus one (another change first: 422). The calendar is kept in the record; every running entry of catalogue v2 (v1 has no meetings) is sent it, and an entry whose awaited decision's meeting moved or was cancelled tells the Party and SECAS (MEETING_MOVED).
+         *
+         *     Allowed: SECAS, OPS.
+         */
+        put: operations["putMeetings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/compliance": {
         parameters: {
             query?: never;
@@ -395,6 +423,8 @@ export interface components {
             effect: components["schemas"]["OutcomeEffect"];
             /** @description Done, and the decision's comment stays on the entry as a follow-up condition */
             followUp: boolean;
+            /** @description true: the decision must say why in its comment (e.g. an Evidence Form returned to the Party) */
+            needsReason?: boolean;
             /** @example APPROVED */
             outcome: string;
         };
@@ -411,7 +441,7 @@ export interface components {
             reason: string;
         };
         /** @enum {string} */
-        AuditAction: "STARTED" | "SUBMISSION" | "DECISION" | "DEADLINE_AMENDED" | "ROLE_ADDED" | "WITHDRAWN" | "ROLE_COMPLETE" | "CLOSED_OUTSIDE_ENGINE" | "RUN_RESET";
+        AuditAction: "STARTED" | "SUBMISSION" | "DECISION" | "DEADLINE_AMENDED" | "ROLE_ADDED" | "WITHDRAWN" | "ROLE_COMPLETE" | "MEETINGS_UPDATED" | "CLOSED_OUTSIDE_ENGINE" | "RUN_RESET";
         AuditRecord: {
             action: components["schemas"]["AuditAction"];
             /**
@@ -475,6 +505,24 @@ export interface components {
             dependsOn: components["schemas"]["StageId"][];
             /** @description Waits for every other stage that applies to the role */
             dependsOnAllOthers: boolean;
+            /** @description The whole-stage estimate the forecast uses: where it comes from */
+            estimate: {
+                /**
+                 * @description SOURCED: a source states it (`source`). ASSUMED: no source does; the number is an assumption
+                 * @enum {string}
+                 */
+                basis: "SOURCED" | "ASSUMED";
+                /** @description The catalogue’s number (the setting’s default) */
+                defaultWorkingDays: number;
+                /** @description ASSUMED: why no source gives it, or what the sources do say */
+                note: string | null;
+                /** @description ASSUMED: the deployment setting (UEP_DURATION_SETTINGS) that sets it; null: the catalogue version fixes it */
+                setting: string | null;
+                /** @description SOURCED: what the source says, and where */
+                source: string | null;
+                /** @description The number this deployment uses for new entries (a setting of an assumed duration, or the catalogue’s) */
+                workingDays: number;
+            };
             /** @description Whole-stage estimate used by the forecast, in working days */
             estimateWorkingDays: number;
             id: components["schemas"]["StageId"];
@@ -487,6 +535,8 @@ export interface components {
                 effect: components["schemas"]["OutcomeEffect"];
                 /** @description Done, and the decision's comment stays on the entry as a follow-up condition */
                 followUp: boolean;
+                /** @description true: the decision must say why in its comment (e.g. an Evidence Form returned to the Party) */
+                needsReason?: boolean;
                 /** @example APPROVED */
                 outcome: string;
                 /** @description Only for a Party using a Shared Resource provider */
@@ -500,6 +550,24 @@ export interface components {
             partySubmitsFirst: boolean;
             /** @description Where the SEC sets the stage out */
             secRef: string;
+            /** @description The owner's response time once the Party has submitted: where it comes from */
+            sla: {
+                /**
+                 * @description SOURCED: a source states it (`source`). ASSUMED: no source does; the number is an assumption
+                 * @enum {string}
+                 */
+                basis: "SOURCED" | "ASSUMED";
+                /** @description The catalogue’s number (the setting’s default) */
+                defaultWorkingDays: number;
+                /** @description ASSUMED: why no source gives it, or what the sources do say */
+                note: string | null;
+                /** @description ASSUMED: the deployment setting (UEP_DURATION_SETTINGS) that sets it; null: the catalogue version fixes it */
+                setting: string | null;
+                /** @description SOURCED: what the source says, and where */
+                source: string | null;
+                /** @description The number this deployment uses for new entries (a setting of an assumed duration, or the catalogue’s) */
+                workingDays: number;
+            };
             /** @description The owner's response target once the Party has submitted, in working days */
             slaWorkingDays: number;
             /** @description What the Party submits before the decision, when it submits first */
@@ -681,7 +749,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ENTRY_ALREADY_STARTED" | "PAYLOAD_TOO_LARGE" | "TEMPORAL_UNAVAILABLE" | "ENTRY_NOT_READY" | "NO_WORKER" | "INTERNAL" | "UNKNOWN_STAGE" | "STAGE_NOT_APPLICABLE" | "ROLE_REQUIRED" | "WRONG_BODY" | "NOT_OWN_PARTY" | "NOT_AWAITING" | "UNKNOWN_OUTCOME" | "ENTRY_CLOSED" | "ROLE_ALREADY_SOUGHT" | "INVALID_DEADLINE" | "ID_REUSED" | "INVALID_INPUT";
+                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ENTRY_ALREADY_STARTED" | "PAYLOAD_TOO_LARGE" | "TEMPORAL_UNAVAILABLE" | "ENTRY_NOT_READY" | "NO_WORKER" | "INTERNAL" | "UNKNOWN_STAGE" | "STAGE_NOT_APPLICABLE" | "ROLE_REQUIRED" | "WRONG_BODY" | "NOT_OWN_PARTY" | "NOT_AWAITING" | "UNKNOWN_OUTCOME" | "ENTRY_CLOSED" | "ROLE_ALREADY_SOUGHT" | "INVALID_DEADLINE" | "ID_REUSED" | "INVALID_INPUT" | "REASON_REQUIRED";
                 details: {
                     message: string;
                     path: string;
@@ -732,6 +800,13 @@ export interface components {
             latestSubmission?: components["schemas"]["LatestSubmission"];
             links: components["schemas"]["EntryLinks"];
             mandateDeadline: components["schemas"]["CalendarDate"] | null;
+            /** @description The meeting the awaited decision is taken at: the first whose paper cut-off followed the submission (catalogue v2) */
+            meeting?: {
+                /** @enum {string} */
+                body: "SEC_PANEL" | "SSC";
+                date: components["schemas"]["CalendarDate"];
+                papersBy: components["schemas"]["CalendarDate"];
+            };
             overdue: boolean;
             partyId: string;
             partyName: string;
@@ -756,6 +831,60 @@ export interface components {
             comment?: string;
             reference: string;
             submissionId: string;
+        };
+        Meeting: {
+            /**
+             * @description Whose meeting: the SEC Panel or its Security Sub-Committee
+             * @enum {string}
+             */
+            body: "SEC_PANEL" | "SSC";
+            cancelled?: boolean;
+            /**
+             * @description The meeting's date
+             * @example 2018-08-31
+             */
+            date: string;
+            /** @description Stable across moves, e.g. PANEL-2027-01 */
+            id: string;
+            /**
+             * @description The last day papers for it are taken
+             * @example 2018-08-31
+             */
+            papersBy: string;
+        };
+        MeetingCalendarChangeResponse: {
+            calendar: components["schemas"]["MeetingCalendarResponse"];
+            /** @description Running entries that did not (they take the next version) */
+            entriesNotUpdated: {
+                partyId: string;
+                reason: string;
+            }[];
+            /** @description Running entries that took the new version */
+            entriesUpdated: number;
+        };
+        /**
+         * @example {
+         *       "version": 2,
+         *       "meetings": [
+         *         {
+         *           "id": "PANEL-2027-01",
+         *           "body": "SEC_PANEL",
+         *           "date": "2027-01-14",
+         *           "papersBy": "2027-01-05"
+         *         }
+         *       ]
+         *     }
+         */
+        MeetingCalendarRequest: {
+            meetings: components["schemas"]["Meeting"][];
+            /** @description The current version plus one */
+            version: number;
+        };
+        MeetingCalendarResponse: {
+            changedAt: string | null;
+            changedBy: string | null;
+            meetings: components["schemas"]["Meeting"][];
+            version: number;
         };
         /**
          * @description DONE: the stage is done. REWORK: back to the Party to submit again. RESTART: the stage starts over.
@@ -830,7 +959,7 @@ export interface components {
             state: components["schemas"]["StageState"];
         };
         /** @enum {string} */
-        StageId: "ACCESSION" | "ID_ALLOCATION" | "SECURITY_ASSESSMENT" | "CREDIT_COVER" | "DCC_GATEWAY" | "SMKI_SREPT" | "USER_ID" | "UEPT" | "PRIVACY_ASSESSMENT" | "UEP_COMPLETION";
+        StageId: "ACCESSION" | "ID_ALLOCATION" | "SECURITY_ASSESSMENT" | "CREDIT_COVER" | "DCC_GATEWAY" | "SMKI_SREPT" | "USER_ID" | "UEPT" | "PRIVACY_ASSESSMENT" | "UEP_COMPLETION" | "SECURITY_FIELDWORK" | "PRIVACY_FIELDWORK";
         /** @enum {string} */
         StageState: "BLOCKED" | "AWAITING_PARTY" | "AWAITING_DECISION" | "DONE";
         StageSummary: {
@@ -845,13 +974,20 @@ export interface components {
             awaitingSince?: string;
             doneAt?: components["schemas"]["CalendarDate"];
             /**
-             * @description SLA due date of the awaited decision
+             * @description When the awaited decision is due: the response time, or the date of the meeting it is taken at
              * @example 2018-08-31
              */
             dueBy?: string;
             /** @description What the stage waits for now, in words ('' once done) */
             expected: string;
             latestSubmission?: components["schemas"]["LatestSubmission"];
+            /** @description The meeting the awaited decision is taken at: the first whose paper cut-off followed the submission (catalogue v2) */
+            meeting?: {
+                /** @enum {string} */
+                body: "SEC_PANEL" | "SSC";
+                date: components["schemas"]["CalendarDate"];
+                papersBy: components["schemas"]["CalendarDate"];
+            };
             outcome?: string;
             owner: components["schemas"]["Body"];
             role?: components["schemas"]["UserRole"];
@@ -891,6 +1027,8 @@ export interface components {
                 role?: components["schemas"]["UserRole"];
                 stage: components["schemas"]["StageId"];
             }[];
+            /** @description true: apply the cohort's default mandate deadline though it has passed (the entry starts in breach). Without it, a start that omits mandateDeadline for a cohort whose default has passed is refused (422 INVALID_DEADLINE), naming the date. */
+            confirmPastDefaultDeadline?: boolean;
             /** @description Omitted: the cohort's default. null: no mandate deadline. */
             mandateDeadline?: components["schemas"]["CalendarDate"] | null;
             partyId: components["schemas"]["PartyId"];
@@ -1366,7 +1504,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT) */
+            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT, REASON_REQUIRED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1714,7 +1852,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT) */
+            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT, REASON_REQUIRED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1831,7 +1969,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT) */
+            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT, REASON_REQUIRED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1948,7 +2086,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT) */
+            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT, REASON_REQUIRED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2065,7 +2203,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT) */
+            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT, REASON_REQUIRED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2182,7 +2320,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT) */
+            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT, REASON_REQUIRED) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2308,6 +2446,140 @@ export interface operations {
             };
             /** @description The caller's body may not do this, or a Party acting for another party (codes: FORBIDDEN, WRONG_BODY, NOT_OWN_PARTY) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details leave the server) (codes: INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMeetings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The meeting calendar (version 0 and no meetings before the first) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingCalendarResponse"];
+                };
+            };
+            /** @description No bearer token, or an unknown one (codes: UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's body may not do this, or a Party acting for another party (codes: FORBIDDEN, WRONG_BODY, NOT_OWN_PARTY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details leave the server) (codes: INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putMeetings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingCalendarRequest"];
+            };
+        };
+        responses: {
+            /** @description Kept, and sent to the running entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingCalendarChangeResponse"];
+                };
+            };
+            /** @description Bad input: invalid JSON, an unknown field, a wrong type (details name the fields) (codes: VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No bearer token, or an unknown one (codes: UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's body may not do this, or a Party acting for another party (codes: FORBIDDEN, WRONG_BODY, NOT_OWN_PARTY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT, REASON_REQUIRED) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -40,7 +40,7 @@ const MATRIX: Record<EndpointName, Case> = {
   },
   submitEvidence: {
     fresh: true,
-    request: (p) => ({ method: 'POST', path: `/v1/entries/${p}/evidence`, body: { submissionId: 's-1', stage: STAGE.SECURITY_ASSESSMENT, reference: 'FUSA' } }),
+    request: (p) => ({ method: 'POST', path: `/v1/entries/${p}/evidence`, body: { submissionId: 's-1', stage: STAGE.SECURITY_FIELDWORK, reference: 'FUSA booking' } }),
     expect: row(403, 403, 200, 200, 403, 403, 401),
   },
   amendMandateDeadline: {
@@ -63,6 +63,9 @@ const MATRIX: Record<EndpointName, Case> = {
   complianceReportCsv: { fresh: false, request: () => ({ method: 'GET', path: '/v1/reports/compliance.csv' }), expect: row(403, 200, 200, 403, 403, 200, 401) },
   auditExport: { fresh: false, request: () => ({ method: 'GET', path: '/v1/audit-export?from=2026-01-01&to=2026-01-02' }), expect: row(403, 200, 200, 403, 403, 200, 401) },
   catalogue: { fresh: false, request: () => ({ method: 'GET', path: '/v1/catalogue' }), expect: row(200, 200, 200, 200, 200, 200, 401) },
+  getMeetings: { fresh: false, request: () => ({ method: 'GET', path: '/v1/meetings' }), expect: row(200, 200, 200, 200, 200, 200, 401) },
+  // past the gate, version 1000 is refused as not the next version (422); a change that is: test/api/meetings.test.ts
+  putMeetings: { fresh: false, request: () => ({ method: 'PUT', path: '/v1/meetings', body: { version: 1000, meetings: [] } }), expect: row(403, 403, 422, 403, 403, 422, 401) },
   whoAmI: { fresh: false, request: () => ({ method: 'GET', path: '/v1/me' }), expect: row(200, 200, 200, 200, 200, 200, 401) },
   healthz: { fresh: false, request: () => ({ method: 'GET', path: '/healthz' }), expect: row(200, 200, 200, 200, 200, 200, 200) },
   readyz: { fresh: false, request: () => ({ method: 'GET', path: '/readyz' }), expect: row(200, 200, 200, 200, 200, 200, 200) },

@@ -57,10 +57,13 @@ describe('start and read', () => {
     expect(await desc.staticDetails()).toBeUndefined();
   });
 
-  test('a start whose mandate deadline is long past (ELECTRICITY_DNO: 2018-01-21) says so in warnings', async () => {
+  test('a start whose default mandate deadline is long past (ELECTRICITY_DNO: 2018-01-21) is refused unless confirmed, and then says so in warnings', async () => {
     const partyId = uniquePartyId();
     const { mandateDeadline: _given, ...body } = startBody(partyId, { cohort: COHORT.ELECTRICITY_DNO, roles: [USER_ROLE.ELECTRICITY_DISTRIBUTOR] });
-    const r = await api('POST', '/v1/entries', { token: ops, body });
+    const unconfirmed = await api('POST', '/v1/entries', { token: ops, body });
+    expectError(unconfirmed, 422, 'INVALID_DEADLINE');
+    expect((unconfirmed.json as ErrorResponse).error.message).toContain("The electricity DNO cohort's default mandate deadline is 2018-01-21, already passed");
+    const r = await api('POST', '/v1/entries', { token: ops, body: { ...body, confirmPastDefaultDeadline: true } });
     expect(r.status).toBe(201);
     const answer = StartEntryResponse.parse(r.json);
     expect(answer.warnings.map((w) => w.code)).toEqual(['MANDATE_DEADLINE_PASSED']);
@@ -183,12 +186,13 @@ describe('sign-offs', () => {
   test('evidence from the Party (and SECAS on its behalf) moves the stage to awaiting decision; idempotent by submissionId', async () => {
     const partyId = await started();
     const party = suite.h.partyToken(partyId);
-    const submission = { submissionId: 's-sec-1', stage: STAGE.SECURITY_ASSESSMENT, reference: 'FUSA-REPORT-2026' };
+    const submission = { submissionId: 's-sec-1', stage: STAGE.SECURITY_FIELDWORK, reference: 'FUSA-BOOKING-2026' };
     const r = await api('POST', `/v1/entries/${partyId}/evidence`, { token: party, body: submission });
     expect(r.status).toBe(200);
     const body = UpdateResponse.parse(r.json);
     expect(body.record).toMatchObject({ action: AUDIT_ACTION.SUBMISSION, principal: { body: BODY.PARTY, id: `contact@${partyId}` } });
-    expect(body.stage).toMatchObject({ stage: STAGE.SECURITY_ASSESSMENT, state: STAGE_STATE.AWAITING_DECISION, awaiting: BODY.SEC_PANEL });
+    // catalogue v2: the Party books the assessment; SECAS records the User CIO's report
+    expect(body.stage).toMatchObject({ stage: STAGE.SECURITY_FIELDWORK, state: STAGE_STATE.AWAITING_DECISION, awaiting: BODY.SECAS });
     const again = await api('POST', `/v1/entries/${partyId}/evidence`, { token: party, body: submission });
     expect(UpdateResponse.parse(again.json).record).toEqual(body.record);
 
@@ -345,7 +349,8 @@ describe('inbox and compliance report', () => {
 
     const partyInbox = InboxResponse.parse((await api('GET', '/v1/inbox', { token: suite.h.partyToken(p1) })).json);
     expect(new Set(partyInbox.items.map((i) => i.partyId))).toEqual(new Set([p1]));
-    expect(partyInbox.items.map((i) => i.stage).sort()).toEqual([STAGE.CREDIT_COVER, STAGE.SECURITY_ASSESSMENT]);
+    // catalogue v2: the security assessment's booking, and SREPT (not gated on the DCC Gateway)
+    expect(partyInbox.items.map((i) => i.stage).sort()).toEqual([STAGE.CREDIT_COVER, STAGE.SECURITY_FIELDWORK, STAGE.SMKI_SREPT]);
 
     const opsView = InboxResponse.parse((await api('GET', `/v1/inbox?body=${BODY.SECAS}`, { token: ops })).json);
     expect(opsView.items.every((i) => i.awaiting === BODY.SECAS)).toBe(true);

@@ -14,12 +14,13 @@ const v1 = getCatalogue('v1');
 const row = (id: string) => v1.stages.find((s) => s.id === id);
 
 describe('stage catalogue v1', () => {
-  it('is the current version and is registered by name', () => {
-    expect(CURRENT_CATALOGUE_VERSION).toBe('v1');
-    expect(catalogueVersions()).toEqual(['v1']);
-    expect(isKnownCatalogueVersion('v2')).toBe(false);
+  it('is registered by name, beside version 2 (the current one)', () => {
+    expect(CURRENT_CATALOGUE_VERSION).toBe('v2');
+    expect(catalogueVersions()).toEqual(['v1', 'v2']);
+    expect(isKnownCatalogueVersion('v1')).toBe(true);
+    expect(isKnownCatalogueVersion('v3')).toBe(false);
     expect(() => getCatalogue('v0')).toThrow(/unknown catalogue version/);
-    expect(getCatalogue()).toBe(v1);
+    expect(getCatalogue('v1')).toBe(v1);
   });
 
   it.each([
@@ -98,7 +99,7 @@ describe('stage catalogue v1', () => {
   });
 });
 
-describe('mandates', () => {
+describe('mandates under catalogue v1', () => {
   it.each([
     ['SMALL_DOMESTIC_SUPPLIER', '2017-11-25'],
     ['ELECTRICITY_DNO', '2018-01-21'],
@@ -107,7 +108,7 @@ describe('mandates', () => {
     ['GAS_TRANSPORTER', null],
     ['OTHER', null],
   ] as const)('%s default is %s', (cohort, date) => {
-    expect(defaultMandateDeadline(cohort)).toBe(date);
+    expect(defaultMandateDeadline(cohort, 'v1')).toBe(date);
   });
 
   it('explicit wins, null is none, omitted is the default', () => {
@@ -115,6 +116,7 @@ describe('mandates', () => {
     expect(resolveMandateDeadline({ cohort: 'SMALL_DOMESTIC_SUPPLIER', mandateDeadline: null })).toBeNull();
     expect(resolveMandateDeadline({ cohort: 'SMALL_DOMESTIC_SUPPLIER' })).toBe('2017-11-25');
     expect(resolveMandateDeadline({ cohort: 'OTHER' })).toBeNull();
+    expect(resolveMandateDeadline({ cohort: 'LARGE_SUPPLIER', catalogueVersion: 'v1' })).toBeNull();
     expect(DEFAULT_REMINDER_OFFSETS_DAYS).toEqual([90, 60, 30, 14, 7, 1]);
   });
 });

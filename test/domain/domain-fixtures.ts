@@ -22,8 +22,10 @@ export const PANEL: Principal = { body: 'SEC_PANEL', id: 'panel-1' };
 export const PARTY: Principal = { body: 'PARTY', id: 'acme-user', partyId: 'P1' };
 export const OTHER_PARTY: Principal = { body: 'PARTY', id: 'evil', partyId: 'P2' };
 
+/** A start under catalogue v1, the version these tests were written for (catalogue-v2.test.ts: version 2). */
 export function input(overrides: Partial<StartEntryInput> = {}): StartEntryInput {
   return {
+    catalogueVersion: 'v1',
     partyId: 'P1',
     partyName: 'ACME Energy',
     cohort: 'SMALL_NON_DOMESTIC_SUPPLIER',

@@ -71,7 +71,7 @@ describe('SUBMISSION_DUE', () => {
       subject: 'ACME Energy: your turn: 2 submissions are due',
       body:
         'SECAS recorded ACCEDED on ACCESSION. It is now your turn to submit, in the console: User Security Assessment (FUSA) (SECURITY_ASSESSMENT): the User Security Assessment report; ' +
-        'Credit Cover (CREDIT_COVER): confirmation that Credit Support is lodged. After your submission the decision is due from SEC_PANEL on SECURITY_ASSESSMENT within 20 working days; DCC on CREDIT_COVER within 10 working days.',
+        "Credit Cover (CREDIT_COVER): confirmation that Credit Support is lodged. After your submission the decision is due from SEC_PANEL on SECURITY_ASSESSMENT within 20 working days (this deployment's service level); DCC on CREDIT_COVER within 10 working days (this deployment's service level). The SEC sets no time for these decisions: the service levels are this deployment's.",
     });
     expect(due[0]?.stage).toBeUndefined();
   });

@@ -166,7 +166,7 @@ describe('SLA', () => {
     ]);
     expect(notifications[0]).toMatchObject({ recipients: [{ kind: 'BODY', body: 'DCC' }], awaitedBody: 'DCC', stage: 'DCC_GATEWAY', deadline: '2030-02-04' });
     expect(notifications[1]).toMatchObject({ recipients: [{ kind: 'BODY', body: 'OPS' }], deadline: '2030-03-04' });
-    expect(notifications[1]?.subject).toContain('twice over its SLA');
+    expect(notifications[1]?.subject).toContain("twice over this deployment's service level");
     // nothing else pending: everything else awaits the Party
     expect(advanceTime(state, at('2030-03-31')).effects.wakeAt).toBeNull();
   });

@@ -72,7 +72,7 @@ test('an approver signs in, sees the inbox with what the Party submitted, opens 
   await signIn(stack.tokens.panel);
   await page.getByRole('heading', { name: 'Inbox: SEC Panel' }).waitFor();
   const row = page.getByRole('row', { name: new RegExp(seeded.acme) });
-  await expect(row.textContent()).resolves.toContain('FUSA report ACME-USA-2026-01');
+  await expect(row.textContent()).resolves.toContain('FUSA response ACME-USA-2026-01');
   await expect(row.textContent()).resolves.toContain('working days left');
   await expectAccessible('inbox');
 
@@ -115,7 +115,8 @@ test('an approver whose decision is no longer possible sees the refusal in words
   const entry = await api<EntryResponse>('GET', `/v1/entries/${seeded.bright}`, stack.tokens.panel);
   expect(entry.json.entry.partyStages.find((s) => s.stage === 'SECURITY_ASSESSMENT')?.state).toBe('AWAITING_PARTY');
   const trail = await api<AuditTrailResponse>('GET', `/v1/entries/${seeded.bright}/audit-trail`, stack.tokens.panel);
-  expect(trail.json.records.filter((r) => r.action === 'DECISION').map((r) => r.outcome)).toEqual(['DEFERRED']);
+  // the seed's two decisions (SECAS's record of the User CIO's report, the Panel's deferral), and nothing more
+  expect(trail.json.records.filter((r) => r.action === 'DECISION').map((r) => r.outcome)).toEqual(['REPORT_ISSUED', 'DEFERRED']);
 });
 
 test('a Party signs in to its own entry, sees what is awaited from it and submits evidence, which reaches the owner', async () => {
@@ -125,15 +126,16 @@ test('a Party signs in to its own entry, sees what is awaited from it and submit
   await expectAccessible('party');
 
   const form = page.getByRole('form', { name: /Submit for User Security Assessment/ });
-  await form.getByLabel('Reference of what you submit').fill('FUSA report HES-2026-02');
+  await form.getByLabel('Reference of what you submit').fill('AMS booking HES-2026-02');
   await form.getByLabel('Comment (optional)').fill('Assessor: CyberSure Ltd');
   await form.getByRole('button', { name: 'Submit' }).click();
   await page.getByRole('form', { name: /Submit for User Security Assessment/ }).waitFor({ state: 'detached' });
 
-  const inbox = await api<InboxResponse>('GET', '/v1/inbox', stack.tokens.panel);
-  const item = inbox.json.items.find((i) => i.partyId === seeded.harbour && i.stage === 'SECURITY_ASSESSMENT');
-  expect(item?.latestSubmission).toMatchObject({ reference: 'FUSA report HES-2026-02', comment: 'Assessor: CyberSure Ltd' });
-  expect(item?.allowedOutcomes.map((o) => o.outcome)).toEqual(['APPROVED', 'APPROVED_SUBJECT_TO', 'DEFERRED', 'REJECTED']);
+  // catalogue v2: the Party books the assessment; SECAS records the User CIO's report when it comes
+  const inbox = await api<InboxResponse>('GET', '/v1/inbox', stack.tokens.secas);
+  const item = inbox.json.items.find((i) => i.partyId === seeded.harbour && i.stage === 'SECURITY_FIELDWORK');
+  expect(item?.latestSubmission).toMatchObject({ reference: 'AMS booking HES-2026-02', comment: 'Assessor: CyberSure Ltd' });
+  expect(item?.allowedOutcomes.map((o) => o.outcome)).toEqual(['REPORT_ISSUED']);
 });
 
 test('OPS starts an entry and finds it in the portfolio; every OPS view is accessible', async () => {
@@ -171,7 +173,22 @@ test('OPS starts an entry and finds it in the portfolio; every OPS view is acces
 
   await page.getByRole('link', { name: 'Stages' }).click();
   await page.getByRole('rowheader', { name: /User Entry Process Tests/ }).waitFor();
+  // each duration says where it comes from
+  await page.getByText(/^source: SECAS reviews an accession application in about 2 working days/).waitFor();
+  expect(await page.getByText(/^assumed \(this deployment's setting [A-Z_]+\)/).count()).toBeGreaterThan(10);
   await expectAccessible('catalogue');
+
+  await page.getByRole('link', { name: 'Meetings' }).click();
+  const form = page.getByRole('form', { name: 'Meeting calendar' });
+  await form.waitFor();
+  const rows = await form.locator('tbody tr').count();
+  await form.getByRole('button', { name: 'Add a meeting' }).click();
+  await form.getByLabel(`Meeting ${rows + 1} id`).fill('PANEL-2031-01');
+  await form.getByLabel(`Meeting ${rows + 1} date`).fill('2031-01-16');
+  await form.getByLabel(`Meeting ${rows + 1} papers by`).fill('2031-01-07');
+  await expectAccessible('meetings');
+  await form.getByRole('button', { name: /^Save as version \d+$/ }).click();
+  await form.getByRole('status').filter({ hasText: /^Version \d+ kept; \d+ running entr(y|ies) took it/ }).waitFor();
 });
 
 /**
@@ -216,6 +233,10 @@ test('one single-role entry from start to COMPLETE through the console alone, in
     await type(ops.getByLabel('UEP contact name'), 'Cai Counter');
     await type(ops.getByLabel('UEP contact email'), 'uep@counted.example');
     await click(ops.getByRole('button', { name: 'Start the entry' }));
+    // the cohort's default deadline (25 Nov 2017) has passed: the form says so and asks before it applies
+    await ops.getByText("default mandate deadline is 2017-11-25, already passed").waitFor();
+    await click(ops.getByLabel("Apply the cohort's default deadline though it has passed (the entry starts in breach)"));
+    await click(ops.getByRole('button', { name: 'Start the entry' }));
     await ops.getByRole('heading', { name: partyName }).waitFor();
     const steps = [`OPS start ${counted.clicks}`];
 
@@ -259,8 +280,10 @@ test('one single-role entry from start to COMPLETE through the console alone, in
       steps.push(`${byParty ? 'PARTY' : stage.owner} ${stage.stage} ${counted.clicks - before}`);
     }
     console.log(`one single-role entry to COMPLETE through the console: ${counted.clicks} clicks, ${counted.fields} fields typed (clicks per act: ${steps.join('; ')})`);
-    // 50 clicks before a stage with one allowed outcome came with it chosen (ACCESSION, ID_ALLOCATION, DCC_GATEWAY, UEP_COMPLETION)
-    expect(counted).toEqual({ clicks: 46, fields: 24 });
+    // 50 clicks before a stage with one allowed outcome came with it chosen (ACCESSION, ID_ALLOCATION, DCC_GATEWAY, UEP_COMPLETION);
+    // 46 under catalogue v1; catalogue v2 adds 7: confirming the past default deadline (2: the box, Start again) and the
+    // security assessment's booking and the User CIO's report (the Party 3, SECAS 3, as other stages; less 1 on the Response)
+    expect(counted).toEqual({ clicks: 53, fields: 26 });
   } finally {
     await Promise.all([...tabs.values()].map((t) => t.close()));
   }

@@ -31,12 +31,14 @@ const SCENARIOS = ['full-lifecycle', 'rework-loops', 'deadline-amended', 'withdr
 // v9: after uep-party-breach-notice (rules version 4: the Party's breach notice, UepNextDeadline the wake-up instant);
 // v10: after start-before-updates (the start's effects carried out before any update is handled), without
 // v9's patch, with v10-reset-first-task: a run a reset to the first workflow task created, its updates
-// reapplied there; v11: after both.
-const GENERATIONS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10', 'v11'];
-/** Which generations have each change (v4, v5 and v7 were made side by side: none has the others'). */
-const WITH_PARTY_NOTICES = ['v4', 'v6', 'v8', 'v9', 'v10', 'v11'];
-const WITH_LEAN_UPDATES = ['v5', 'v6', 'v8', 'v9', 'v10', 'v11'];
-const WITH_PARTY_BREACH_NOTICE = ['v9', 'v11'];
+// reapplied there; v11: after both; v12: v8's and uep-catalogue-v2 (a start naming no catalogue version
+// runs catalogue v2), without v9-v11's patches; v13: after all of them.
+const GENERATIONS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13'];
+/** Which generations have each change (v4, v5 and v7 were made side by side: none has the others'; so were v9, v10 and v12). */
+const WITH_PARTY_NOTICES = ['v4', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13'];
+const WITH_LEAN_UPDATES = ['v5', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13'];
+const WITH_PARTY_BREACH_NOTICE = ['v9', 'v11', 'v13'];
+const WITH_CATALOGUE_V2 = ['v12', 'v13'];
 const generationOf = (name: string) => name.slice(0, name.indexOf('-'));
 
 test('there are histories of every scenario from every generation of the workflow', () => {
@@ -119,7 +121,7 @@ test('with uep-party-notices (v4, v6), the Party is told what it can act on (its
   }
 });
 
-test('with uep-party-breach-notice (v9), the Party gets its own breach notice and UepNextDeadline holds wake-up instants (09:00 reminders)', () => {
+test('with uep-party-breach-notice (v9, v11, v13), the Party gets its own breach notice and UepNextDeadline holds wake-up instants (09:00 reminders)', () => {
   const scheduled = (history: History) =>
     (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.input?.payloads ?? []).map((p) => json<{ id?: string }>(p.data).id ?? ''));
   for (const { name, history } of histories.filter((h) => h.name.endsWith('deadline-amended'))) {
@@ -133,5 +135,17 @@ test('with uep-party-breach-notice (v9), the Party gets its own breach notice an
       return value ? [new Date(value).getUTCHours()] : [];
     });
     expect([name, hours.some((h) => h === 9)]).toEqual([name, true]);
+  }
+});
+
+test('with uep-catalogue-v2 (v12, v13), an entry whose start names no catalogue version runs catalogue v2; before it, v1', () => {
+  const PATCH_MARKER = 'uep-catalogue-v2';
+  for (const { name, history } of histories) {
+    const start = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+    expect([name, json<{ start: { catalogueVersion?: string } }>(start).start.catalogueVersion]).toEqual([name, undefined]);
+    const marked = (history.events ?? []).some((e) => JSON.stringify(json(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data) ?? '').includes(PATCH_MARKER));
+    const activityInputs = (history.events ?? []).map((e) => Buffer.from(e.activityTaskScheduledEventAttributes?.input?.payloads?.[0]?.data ?? []).toString('utf8')).join('\n');
+    const v2 = WITH_CATALOGUE_V2.includes(generationOf(name));
+    expect([name, marked, activityInputs.includes('SECURITY_FIELDWORK')]).toEqual([name, v2, v2]);
   }
 });

@@ -12,6 +12,7 @@ import {
   isWorkingDay,
   workingDayOnOrAfter,
   CURRENT_CALENDAR_VERSION,
+  type StageId,
   type StartEntryInput,
   type StageSummary,
   type Notification,
@@ -23,6 +24,7 @@ import {
   getAuditTrailQuery,
   getStatusQuery,
   recordDecisionUpdate,
+  updateMeetingsUpdate,
   withdrawUpdate,
 } from '../../workflows/messages';
 import type { entryWorkflow } from '../../workflows';
@@ -228,14 +230,16 @@ test('an overdue decision: the owner is reminded after its SLA and OPS is told a
     expect(accession.state).toBe(STAGE_STATE.AWAITING_DECISION);
     expect(accession.awaiting).toBe(BODY.SECAS);
     const startDate = isoDate(startedAt);
-    expect(accession.dueBy).toBe(addWorkingDays(startDate, 10, CURRENT_CALENDAR_VERSION));
+    // catalogue v2: SECAS reviews an accession application in about 2 working days (sourced)
+    expect(accession.dueBy).toBe(addWorkingDays(startDate, 2, CURRENT_CALENDAR_VERSION));
 
     await env.sleep('40 days');
     const reminder = ofKind(sent, NOTIFICATION_KIND.SLA_REMINDER).find((r) => r.notification.stage === STAGE.ACCESSION);
-    expectSentAt(reminder, at(nextWorkingDay(addWorkingDays(startDate, 10, CURRENT_CALENDAR_VERSION), CURRENT_CALENDAR_VERSION), 9));
+    expectSentAt(reminder, at(nextWorkingDay(addWorkingDays(startDate, 2, CURRENT_CALENDAR_VERSION), CURRENT_CALENDAR_VERSION), 9));
     expect(reminder!.notification.recipients).toEqual([{ kind: 'BODY', body: BODY.SECAS }]);
+    expect(reminder!.notification.body).toContain('2 working days (SECAS reviews an accession application in about 2 working days');
     const escalation = ofKind(sent, NOTIFICATION_KIND.SLA_ESCALATION).find((r) => r.notification.stage === STAGE.ACCESSION);
-    expectSentAt(escalation, at(nextWorkingDay(addWorkingDays(startDate, 20, CURRENT_CALENDAR_VERSION), CURRENT_CALENDAR_VERSION), 9));
+    expectSentAt(escalation, at(nextWorkingDay(addWorkingDays(startDate, 4, CURRENT_CALENDAR_VERSION), CURRENT_CALENDAR_VERSION), 9));
     expect(escalation!.notification.recipients).toEqual([{ kind: 'BODY', body: BODY.OPS }]);
     expect(ofKind(sent, NOTIFICATION_KIND.SLA_REMINDER)).toHaveLength(1);
     expect(ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER)).toEqual([]);
@@ -364,5 +368,74 @@ test('a mandate reminder says which party, what is pending and how long is left'
     expect(reminder!.subject).toContain('90 days');
     expect(reminder!.recipients).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'PARTY_CONTACT' })]));
     expect(reminder!.workingDaysLeft).toBeGreaterThan(55);
+  });
+});
+
+test('a catalogue v1 entry keeps its v1 rules to the end while a new entry runs v2', async () => {
+  const acceded = { completedStages: [{ stage: STAGE.ACCESSION, outcome: 'ACCEDED', at: '2020-01-02' }], mandateDeadline: null };
+  const stagesOf = async (handle: WorkflowHandle<typeof entryWorkflow>) => {
+    const summary = await handle.query(getStatusQuery);
+    return { version: summary.catalogueVersion, stages: Object.fromEntries(summary.partyStages.map((s) => [s.stage, s.state])) };
+  };
+  await withEntry({ ...acceded, catalogueVersion: 'v1' }, async ({ handle, sent }) => {
+    const v1 = await stagesOf(handle);
+    expect(v1.version).toBe('v1');
+    expect(v1.stages).toMatchObject({ SMKI_SREPT: STAGE_STATE.BLOCKED, SECURITY_ASSESSMENT: STAGE_STATE.AWAITING_PARTY, DCC_GATEWAY: STAGE_STATE.AWAITING_DECISION });
+    expect(v1.stages).not.toHaveProperty('SECURITY_FIELDWORK');
+    await env.sleep('30 days');
+    // its DCC Gateway response time is v1's 20 working days: no chaser yet after 30 calendar days
+    expect(ofKind(sent, NOTIFICATION_KIND.SLA_REMINDER).filter((r) => r.notification.stage === STAGE.DCC_GATEWAY)).toEqual([]);
+    const summary = await handle.query(getStatusQuery);
+    await actOn(handle, summary, summary.partyStages.find((s) => s.stage === STAGE.DCC_GATEWAY)!, 'LIVE');
+    expect((await stagesOf(handle)).stages).toMatchObject({ SMKI_SREPT: STAGE_STATE.AWAITING_PARTY });
+  });
+  await withEntry(acceded, async ({ handle }) => {
+    const v2 = await stagesOf(handle);
+    expect(v2.version).toBe('v2');
+    expect(v2.stages).toMatchObject({ SMKI_SREPT: STAGE_STATE.AWAITING_PARTY, SECURITY_FIELDWORK: STAGE_STATE.AWAITING_PARTY, SECURITY_ASSESSMENT: STAGE_STATE.BLOCKED });
+  });
+});
+
+describe('meetings as data (catalogue v2)', () => {
+  const DONE_BEFORE = [
+    ...(['ACCESSION:ACCEDED', 'ID_ALLOCATION:ALLOCATED', 'SECURITY_FIELDWORK:REPORT_ISSUED', 'CREDIT_COVER:LODGED', 'DCC_GATEWAY:LIVE', 'SMKI_SREPT:PASSED'] as const).map((s) => ({
+      stage: s.split(':')[0] as StageId,
+      outcome: s.split(':')[1]!,
+      at: '2020-01-02',
+    })),
+    { stage: STAGE.USER_ID, role: USER_ROLE.IMPORT_SUPPLIER, outcome: 'ACCEPTED', at: '2020-01-02' },
+    { stage: STAGE.UEPT, role: USER_ROLE.IMPORT_SUPPLIER, outcome: 'PASSED', at: '2020-01-02' },
+  ];
+
+  test('a security Response sent after a Panel meeting’s cut-off is forecast at the next meeting; the meeting moved moves the forecast and tells the entry', async () => {
+    const startDate = isoDate(await env.currentTimeMs());
+    const first = { id: 'PANEL-A', body: 'SEC_PANEL' as const, papersBy: addDays(startDate, 10), date: addDays(startDate, 20) };
+    const second = { id: 'PANEL-B', body: 'SEC_PANEL' as const, papersBy: addDays(startDate, 40), date: addDays(startDate, 50) };
+    await withEntry({ completedStages: DONE_BEFORE, mandateDeadline: null, meetings: { version: 1, meetings: [first, second] } }, async ({ handle, sent, partyId }) => {
+      await env.sleep('15 days'); // past the first meeting's cut-off
+      let summary = await handle.query(getStatusQuery);
+      const response = summary.partyStages.find((s) => s.stage === STAGE.SECURITY_ASSESSMENT)!;
+      expect(response.state).toBe(STAGE_STATE.AWAITING_PARTY);
+      await actOn(handle, summary, response);
+      summary = await handle.query(getStatusQuery);
+      const waiting = summary.partyStages.find((s) => s.stage === STAGE.SECURITY_ASSESSMENT)!;
+      expect(waiting).toMatchObject({ state: STAGE_STATE.AWAITING_DECISION, dueBy: second.date, meeting: { date: second.date, papersBy: second.papersBy } });
+      expect(summary.forecastCompletion).toBe(addWorkingDays(second.date, 20, CURRENT_CALENDAR_VERSION)); // then completion (20 WD, assumed)
+      expect(summary.headline).toContain('next Panel');
+
+      const moved = { ...second, papersBy: addDays(startDate, 47), date: addDays(startDate, 57) };
+      await handle.executeUpdate(updateMeetingsUpdate, { args: [{ calendar: { version: 2, meetings: [first, moved] }, principal: principalFor(BODY.SECAS, partyId) }] });
+      summary = await handle.query(getStatusQuery);
+      expect(summary.partyStages.find((s) => s.stage === STAGE.SECURITY_ASSESSMENT)).toMatchObject({ dueBy: moved.date, meeting: { date: moved.date } });
+      expect(summary.forecastCompletion).toBe(addWorkingDays(moved.date, 20, CURRENT_CALENDAR_VERSION));
+      const told = ofKind(sent, NOTIFICATION_KIND.MEETING_MOVED);
+      expect(told.map((r) => r.notification.recipients)).toEqual([[{ kind: 'PARTY_CONTACT', name: 'Pat Contact', email: `uep@${partyId.toLowerCase()}.example` }, { kind: 'BODY', body: BODY.SECAS }]]);
+      expect(told[0]?.notification.body).toContain('it is now expected at the next Panel');
+
+      // the Panel is chased the working day after the (moved) meeting, not before
+      await env.sleep('50 days');
+      const chaser = ofKind(sent, NOTIFICATION_KIND.SLA_REMINDER).find((r) => r.notification.stage === STAGE.SECURITY_ASSESSMENT);
+      expectSentAt(chaser, at(nextWorkingDay(moved.date, CURRENT_CALENDAR_VERSION), 9));
+    });
   });
 });

@@ -1,10 +1,24 @@
 /** The stage catalogue: who decides what, after what, with which outcomes, within how long. */
-import { api } from '../api';
+import { api, type Schemas } from '../api';
 import { words } from '../format';
 import { useLoad } from '../load';
 import { Badge, Loading, Page, Problem } from '../ui';
 
 const EFFECT_TONE = { DONE: 'ok', REWORK: 'warn', RESTART: 'bad' } as const;
+
+type Duration = Schemas['CatalogueStage']['sla'];
+
+/** A duration and where it comes from: its source, or "assumed" (this deployment's setting). */
+function DurationCell({ d }: { d: Duration }) {
+  return (
+    <td class="num">
+      {d.workingDays}
+      <div class="small muted">
+        {d.basis === 'SOURCED' ? `source: ${d.source ?? ''}` : `assumed${d.setting ? ` (this deployment's setting ${d.setting})` : ''}: ${d.note ?? ''}`}
+      </div>
+    </td>
+  );
+}
 
 export function CatalogueView() {
   const catalogue = useLoad(() => api.GET('/v1/catalogue'), 'catalogue');
@@ -16,7 +30,7 @@ export function CatalogueView() {
       {c && (
         <div class="table-wrap">
           <table>
-            <caption class="visually-hidden">Every stage: owner, level, dependencies, what the Party submits, outcomes and SLA</caption>
+            <caption class="visually-hidden">Every stage: owner, level, dependencies, what the Party submits, outcomes, response time and estimate, each with its source or marked assumed</caption>
             <thead>
               <tr>
                 <th scope="col">Stage</th>
@@ -25,7 +39,10 @@ export function CatalogueView() {
                 <th scope="col">The Party submits</th>
                 <th scope="col">Outcomes</th>
                 <th scope="col" class="num">
-                  SLA (working days)
+                  Response time (working days)
+                </th>
+                <th scope="col" class="num">
+                  Estimate (working days)
                 </th>
               </tr>
             </thead>
@@ -49,7 +66,8 @@ export function CatalogueView() {
                       </Badge>
                     ))}
                   </td>
-                  <td class="num">{s.slaWorkingDays}</td>
+                  <DurationCell d={s.sla} />
+                  <DurationCell d={s.estimate} />
                 </tr>
               ))}
             </tbody>

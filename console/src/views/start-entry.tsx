@@ -31,6 +31,8 @@ export function StartEntry() {
   const [form, setForm] = useState({ partyId: '', partyName: '', cohort: 'SMALL_DOMESTIC_SUPPLIER' as Cohort, deadline: '', contactName: '', contactEmail: '' });
   const [roles, setRoles] = useState<Role[]>(['IMPORT_SUPPLIER']);
   const [problem, setProblem] = useState<string>();
+  /** The API refused to apply a past default deadline unasked: the person confirms it, or gives a date. */
+  const [pastDefault, setPastDefault] = useState<{ shown: boolean; confirmed: boolean }>({ shown: false, confirmed: false });
   const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof form) => (e: { currentTarget: { value: string } }) => setForm({ ...form, [k]: e.currentTarget.value });
 
@@ -46,12 +48,15 @@ export function StartEntry() {
       cohort: form.cohort,
       roles,
       ...(form.deadline ? { mandateDeadline: form.deadline } : {}),
+      ...(!form.deadline && pastDefault.confirmed ? { confirmPastDefaultDeadline: true } : {}),
       uepContact: { name: form.contactName, email: form.contactEmail.trim() },
     };
     const { data, error } = await api.POST('/v1/entries', { body }).catch((e: unknown) => ({ data: undefined, error: e }));
     setBusy(false);
-    if (data) navigate(`/entries/${encodeURIComponent(data.partyId)}`);
-    else setProblem(inWords(error));
+    if (data) return navigate(`/entries/${encodeURIComponent(data.partyId)}`);
+    const code = (error as { error?: { code?: string } } | undefined)?.error?.code;
+    if (code === 'INVALID_DEADLINE' && !form.deadline) setPastDefault({ ...pastDefault, shown: true });
+    setProblem(inWords(error));
   }
 
   return (
@@ -86,6 +91,12 @@ export function StartEntry() {
               Leave empty for the cohort's default
             </p>
             <input id="deadline" type="date" aria-describedby="deadline-hint" value={form.deadline} onInput={set('deadline')} />
+            {pastDefault.shown && !form.deadline && (
+              <label>
+                <input type="checkbox" checked={pastDefault.confirmed} onChange={(e) => setPastDefault({ shown: true, confirmed: e.currentTarget.checked })} />
+                Apply the cohort's default deadline though it has passed (the entry starts in breach)
+              </label>
+            )}
           </div>
         </div>
         <fieldset class="checks">
