@@ -140,21 +140,24 @@ async function reset(handle: WorkflowHandle, eventId: number, reapply: boolean):
 }
 
 /** The entry's search attributes as Temporal holds them, once they say what the workflow's state says. */
+/** A keyword list is a set to visibility: its order means nothing. */
+const asSet = (values: readonly string[] | undefined) => [...new Set(values ?? [])].sort();
+
 async function searchAttributesAgree(handle: WorkflowHandle) {
   return eventually(
     async () => {
       const summary: EntrySummary = await handle.query(getStatusQuery);
       const { typedSearchAttributes } = await handle.describe();
       return {
-        held: { openStages: typedSearchAttributes.get(SEARCH_ATTRIBUTE.openStages), awaitedBodies: typedSearchAttributes.get(SEARCH_ATTRIBUTE.awaitedBodies) },
-        wanted: { openStages: [...new Set(openStages(summary).map((s) => s.stage))], awaitedBodies: summary.awaitedBodies },
+        held: { openStages: asSet(typedSearchAttributes.get(SEARCH_ATTRIBUTE.openStages)), awaitedBodies: asSet(typedSearchAttributes.get(SEARCH_ATTRIBUTE.awaitedBodies)) },
+        wanted: { openStages: asSet(openStages(summary).map((s) => s.stage)), awaitedBodies: asSet(summary.awaitedBodies) },
       };
     },
     ({ held, wanted }) => JSON.stringify(held) === JSON.stringify(wanted),
     20_000,
   ).catch(async () => {
     const { typedSearchAttributes } = await handle.describe();
-    return { held: { openStages: typedSearchAttributes.get(SEARCH_ATTRIBUTE.openStages), awaitedBodies: typedSearchAttributes.get(SEARCH_ATTRIBUTE.awaitedBodies) } };
+    return { held: { openStages: asSet(typedSearchAttributes.get(SEARCH_ATTRIBUTE.openStages)), awaitedBodies: asSet(typedSearchAttributes.get(SEARCH_ATTRIBUTE.awaitedBodies)) } };
   });
 }
 
