@@ -30,6 +30,7 @@ export {
   bankHolidays,
   calendarVersions,
   isKnownCalendarVersion,
+  outsideCalendar,
   CURRENT_CALENDAR_VERSION,
 } from './calendar';
 export { forecastEntry, forecastRole, isAtRisk, entryView, standingOf, remainingWorkingDaysOf, type EntryView, type Standing, type StandingFacts } from './entry-view';

@@ -1,7 +1,7 @@
 /** Entries: start, read, list and search, amend the mandate deadline, add a role, withdraw. */
 import { Router } from 'express';
 import type { z } from 'zod';
-import { COHORT_WORDS, entryIdFor, pastDefaultDeadline, startWarnings, validateStartInput } from '../../domain';
+import { COHORT_WORDS, entryIdFor, outsideCalendar, pastDefaultDeadline, startWarnings, validateStartInput } from '../../domain';
 import { REFUSAL, type EntryCommand, type EntryCommandType, type StartEntryInput } from '../../domain/types';
 import { BODY, ENTRY_STATUS, type Principal } from '../../domain/vocabulary';
 import { principalOf } from '../auth';
@@ -118,7 +118,12 @@ export function entriesRouter(ctx: AppContext): Router {
     res.json(answer);
   });
 
-  mountUpdate(router, ctx, ENDPOINTS.amendMandateDeadline, 'AMEND_DEADLINE', (partyId, request) => ctx.gateway.amendDeadline(partyId, request));
+  mountUpdate(router, ctx, ENDPOINTS.amendMandateDeadline, 'AMEND_DEADLINE', (partyId, request) => {
+    // as at a start: working days to a date the calendar does not know cannot be counted
+    const outside = request.deadline === null ? undefined : outsideCalendar(request.deadline);
+    if (outside) throw refusalError(REFUSAL.INVALID_DEADLINE, `The mandate deadline ${outside}`);
+    return ctx.gateway.amendDeadline(partyId, request);
+  });
   mountUpdate(router, ctx, ENDPOINTS.addUserRole, 'ADD_ROLE', (partyId, request) => ctx.gateway.addRole(partyId, request));
   mountUpdate(router, ctx, ENDPOINTS.withdraw, 'WITHDRAW', (partyId, request) => ctx.gateway.withdraw(partyId, request));
 

@@ -118,6 +118,20 @@ describe('start and read', () => {
     expectError(await api('GET', `/v1/entries/${partyId}`, { token: ops }), 404, 'NOT_FOUND');
   });
 
+  test("an amendment to a deadline beyond the calendar's data is 422 in words and changes nothing", async () => {
+    const { lastYear } = CALENDARS[CURRENT_CALENDAR_VERSION]!;
+    const beyond = `${lastYear + 1}-03-31`;
+    const partyId = await started();
+    const before = EntryResponse.parse((await api('GET', `/v1/entries/${partyId}`, { token: ops })).json);
+    const r = await api('PUT', `/v1/entries/${partyId}/mandate-deadline`, { token: ops, body: { deadline: beyond, reason: 'a consultation' } });
+    expectError(r, 422, 'INVALID_DEADLINE');
+    expect((r.json as ErrorResponse).error.message).toContain(`The mandate deadline ${beyond} is outside the working-day calendar`);
+    const after = EntryResponse.parse((await api('GET', `/v1/entries/${partyId}`, { token: ops })).json);
+    expect(after.entry.mandateDeadline).toBe(before.entry.mandateDeadline);
+    const trail = AuditTrailResponse.parse((await api('GET', `/v1/entries/${partyId}/audit-trail`, { token: ops })).json);
+    expect(trail.records.filter((rec) => rec.action === AUDIT_ACTION.DEADLINE_AMENDED)).toEqual([]);
+  });
+
   test('GET /v1/entries/:partyId answers the status query with links; unknown party is 404', async () => {
     const partyId = await started();
     const r = await api('GET', `/v1/entries/${partyId}`, { token: dcc });
