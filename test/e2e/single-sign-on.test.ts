@@ -173,10 +173,10 @@ describe('the console signs in through the identity provider', () => {
     await signInThroughIdp(pat, base(), `/app/entries/${ACME}`, PAT);
     expect((await call<PrincipalResponse>(base(), 'GET', '/v1/me', withSession(pat))).json).toMatchObject({ body: 'PARTY', partyId: ACME, name: 'Pat Contact' });
     expect((await call(base(), 'GET', `/v1/entries/${ACME}`, withSession(pat))).status).toBe(200);
-    const submitted = await call(base(), 'POST', `/v1/entries/${ACME}/evidence`, withSession(pat, { csrf: true, body: { submissionId: 'pat-1', stage: 'SECURITY_ASSESSMENT', reference: 'FUSA report SSO-1' } }));
+    const submitted = await call(base(), 'POST', `/v1/entries/${ACME}/evidence`, withSession(pat, { csrf: true, body: { submissionId: 'pat-1', stage: 'CREDIT_COVER', reference: 'Letter of credit SSO-1' } }));
     expect(submitted.status).toBe(200);
     const trail = await call<AuditTrailResponse>(base(), 'GET', `/v1/entries/${ACME}/audit-trail`, { token: stack.tokens.ops });
-    expect(trail.json.records.find((r) => r.action === 'SUBMISSION' && r.stage === 'SECURITY_ASSESSMENT')?.principal).toMatchObject({
+    expect(trail.json.records.find((r) => r.action === 'SUBMISSION' && r.stage === 'CREDIT_COVER')?.principal).toMatchObject({
       body: 'PARTY',
       name: 'Pat Contact',
       email: 'pat.contact@sso-acme.example',

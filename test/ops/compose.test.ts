@@ -669,7 +669,7 @@ describe('the compose CLI', () => {
     expect(r.status).toBe(0);
     const resolved = JSON.parse(r.stdout) as { services: Record<string, { ports?: { host_ip?: string; published?: string }[] }> };
     const published = Object.entries(resolved.services).flatMap(([name, s]) => (s.ports ?? []).map((p) => `${name} ${p.host_ip ?? '*'}:${p.published}`));
-    expect(published.sort()).toEqual(['mailpit 127.0.0.1:8025', 'proxy *:443', 'proxy *:80', 'temporal 127.0.0.1:7233', 'temporal-ui 127.0.0.1:8080']);
+    expect(published.sort()).toEqual(['grafana 127.0.0.1:3001', 'mailpit 127.0.0.1:8025', 'prometheus 127.0.0.1:9090', 'proxy *:443', 'proxy *:80', 'temporal 127.0.0.1:7233', 'temporal-ui 127.0.0.1:8080']);
   });
 
   test('with the OIDC override, the UI gets its OIDC settings and stays read-only; unset settings are refused', () => {
