@@ -1,11 +1,18 @@
 /**
- * `npm test`'s first step: the suite drives chromium (the console's end-to-end tests) and starts
- * PostgreSQL servers (the record's tests on a real server), which `npm ci` does not install. A
- * machine without them is told what is missing and how to get it, before anything runs.
+ * `npm test`'s first step: the suite drives chromium (the console's end-to-end tests), starts
+ * PostgreSQL servers (the record's tests on a real server) and Keycloak (the sign-in tests), and
+ * runs promtool (the alert rules' tests), none of which `npm ci` installs. A machine without them
+ * is told what is missing and how to get it, before anything runs.
  */
-import { describeMissing, missingPrerequisites } from '../testkit/prerequisites';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describeMissing, missingPrerequisites, type Prerequisite } from '../testkit/prerequisites';
+import { promtoolCacheDir } from './promtool';
 
-const missing = missingPrerequisites(['chromium', 'postgresql']);
+// Go builds promtool once; a machine that has it built needs no Go
+const promtoolBuilt = existsSync(path.join(promtoolCacheDir(), 'bin', 'promtool'));
+const needed: Prerequisite[] = ['chromium', 'postgresql', 'keycloak', ...(promtoolBuilt ? [] : ['go' as const])];
+const missing = missingPrerequisites(needed);
 if (missing.length > 0) {
   process.stderr.write(`${describeMissing(missing, 'npm test')}\n`);
   process.exit(1);

@@ -1,18 +1,21 @@
 /**
  * What the tests and the bench need of the machine beyond `npm ci`: Debian's chromium (the
- * console's end-to-end tests and benchmark) and PostgreSQL's server binaries on PATH (the record's
- * tests on a real server, the cluster). `.ci/run` installs both; elsewhere `npm test` and
- * `npm run bench` check them first and say what is missing and how to get it.
+ * console's end-to-end tests and benchmark), PostgreSQL's server binaries on PATH (the record's
+ * tests on a real server, the cluster), Java 21+ and Maven (Keycloak, the sign-in tests' IdP,
+ * fetched from Maven Central once) and Go (promtool for the alert rules' tests, built once).
+ * `.ci/run` installs them; elsewhere `npm test` and `npm run bench` check them first and say what
+ * is missing and how to get it.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { keycloakHome, keycloakJavaHome, KEYCLOAK_VERSION } from './keycloak';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Where Debian installs PostgreSQL's server binaries: off PATH. */
 const DEBIAN_PG_ROOT = '/usr/lib/postgresql';
 
-export type Prerequisite = 'chromium' | 'postgresql';
+export type Prerequisite = 'chromium' | 'postgresql' | 'keycloak' | 'go';
 
 export interface Missing {
   what: Prerequisite;
@@ -26,6 +29,8 @@ export interface Machine {
   runs(command: string, args: string[]): boolean;
   /** Debian's PostgreSQL bin folders (newest last). */
   debianPgBins(): string[];
+  /** A JDK recent enough for Keycloak, or undefined. */
+  javaForKeycloak(): string | undefined;
 }
 
 export const THIS_MACHINE: Machine = {
@@ -38,6 +43,13 @@ export const THIS_MACHINE: Machine = {
           .map((v) => path.join(DEBIAN_PG_ROOT, v, 'bin'))
           .filter((bin) => existsSync(path.join(bin, 'initdb')))
       : [],
+  javaForKeycloak: () => {
+    try {
+      return keycloakJavaHome();
+    } catch {
+      return undefined;
+    }
+  },
 };
 
 export function missingPrerequisites(needed: readonly Prerequisite[], machine: Machine = THIS_MACHINE): Missing[] {
@@ -57,10 +69,20 @@ export function missingPrerequisites(needed: readonly Prerequisite[], machine: M
         : "PostgreSQL's server binaries (initdb, pg_ctl, postgres) are not installed: sudo apt-get install postgresql, then put them on PATH (Debian: export PATH=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1):$PATH).",
     });
   }
+  if (needed.includes('keycloak')) {
+    const lacking: string[] = [];
+    if (!machine.javaForKeycloak()) lacking.push('Java 21 or newer under /usr/lib/jvm (Debian/Ubuntu: sudo apt-get install openjdk-21-jdk-headless), or KEYCLOAK_JAVA_HOME naming one');
+    const fetched = machine.exists(path.join(keycloakHome(), 'bin', 'kc.sh'));
+    if (!fetched && !machine.runs('mvn', ['--version'])) lacking.push('Maven, to fetch it from Maven Central once (sudo apt-get install maven)');
+    if (lacking.length > 0) missing.push({ what: 'keycloak', advice: `Keycloak ${KEYCLOAK_VERSION} (the sign-in tests' identity provider) needs ${lacking.join(', and ')}.` });
+  }
+  if (needed.includes('go') && !machine.runs('go', ['version'])) {
+    missing.push({ what: 'go', advice: 'Go is not on PATH: promtool (the alert rules\' tests) is built once from the Prometheus source with it (Debian/Ubuntu: sudo apt-get install golang).' });
+  }
   return missing;
 }
 
 /** The message a person reads when something is missing: one line each, then how CI gets them. */
 export function describeMissing(missing: readonly Missing[], forWhat: string): string {
-  return [`${forWhat} needs what this machine does not have:`, ...missing.map((m) => `  - ${m.advice}`), 'bash .ci/run installs both (as root) and runs every check CI runs.'].join('\n');
+  return [`${forWhat} needs what this machine does not have:`, ...missing.map((m) => `  - ${m.advice}`), 'bash .ci/run installs them (as root) and runs every check CI runs.'].join('\n');
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { MeasuredRun } from '../../testkit/measured-run';
 import { CHROMIUM_PATH, describeMissing, missingPrerequisites, type Machine } from '../../testkit/prerequisites';
 
-const machine = (over: Partial<Machine>): Machine => ({ exists: () => true, runs: () => true, debianPgBins: () => [], ...over });
+const machine = (over: Partial<Machine>): Machine => ({ exists: () => true, runs: () => true, debianPgBins: () => [], javaForKeycloak: () => '/usr/lib/jvm/jdk-25', ...over });
 
 describe('prerequisites', () => {
   test('nothing missing: nothing said', () => {
@@ -39,6 +39,27 @@ describe('prerequisites', () => {
       expect.stringContaining('PostgreSQL'),
       expect.stringContaining('.ci/run'),
     ]);
+  });
+});
+
+describe('what the sign-in and alert tests need', () => {
+  test('no JDK 21+: Keycloak cannot run, and how to get one', () => {
+    const missing = missingPrerequisites(['keycloak'], machine({ javaForKeycloak: () => undefined }));
+    expect(missing.map((m) => m.what)).toEqual(['keycloak']);
+    expect(missing[0]!.advice).toContain('Java 21 or newer');
+    expect(missing[0]!.advice).toContain('KEYCLOAK_JAVA_HOME');
+    expect(missing[0]!.advice).not.toContain('Maven');
+  });
+
+  test('Keycloak not fetched yet and no Maven: Maven asked for; once fetched, Maven is not needed', () => {
+    const noMaven = (command: string) => command !== 'mvn';
+    expect(missingPrerequisites(['keycloak'], machine({ exists: () => false, runs: noMaven })).map((m) => m.advice)).toEqual([expect.stringContaining('sudo apt-get install maven')]);
+    expect(missingPrerequisites(['keycloak'], machine({ exists: () => true, runs: noMaven }))).toEqual([]);
+  });
+
+  test('no Go: promtool cannot be built, and how to get Go', () => {
+    expect(missingPrerequisites(['go'], machine({ runs: (command) => command !== 'go' })).map((m) => m.advice)).toEqual([expect.stringContaining('apt-get install golang')]);
+    expect(missingPrerequisites(['go'], machine({}))).toEqual([]);
   });
 });
 
