@@ -618,6 +618,49 @@ export const PrincipalResponse = z
   .meta({ id: 'PrincipalResponse' });
 export type PrincipalResponse = z.infer<typeof PrincipalResponse>;
 
+export const InvitationRequest = z
+  .strictObject({ email: z.email().max(254).meta({ description: 'Where the invitation goes', example: 'sam@acme-energy.example' }) })
+  .meta({ id: 'InvitationRequest' });
+export type InvitationRequest = z.infer<typeof InvitationRequest>;
+
+export const InvitationResponse = z
+  .object({
+    partyId: z.string(),
+    email: z.string(),
+    expiresAt: z.string().meta({ description: 'When the link stops working (ISO 8601)' }),
+  })
+  .meta({ id: 'InvitationResponse' });
+export type InvitationResponse = z.infer<typeof InvitationResponse>;
+
+export const MemberParams = z.strictObject({ partyId: PartyId, subject: z.string().min(1).max(255).meta({ description: "The person's IdP subject (sub)" }) });
+
+export const MembersResponse = z
+  .object({
+    partyId: z.string(),
+    members: z.array(
+      z.object({
+        subject: z.string().meta({ description: "The person's IdP subject (sub)" }),
+        name: z.string(),
+        email: z.string().nullable(),
+        invitedBy: PrincipalResponse,
+        acceptedAt: z.string(),
+      }),
+    ),
+    events: z
+      .array(
+        z.object({
+          action: z.enum(['INVITED', 'ACCEPTED', 'REMOVED']),
+          at: z.string(),
+          by: PrincipalResponse,
+          email: z.string().nullable(),
+          subject: z.string().nullable(),
+        }),
+      )
+      .meta({ description: "Every invitation, acceptance and removal of the Party's people, oldest first" }),
+  })
+  .meta({ id: 'MembersResponse' });
+export type MembersResponse = z.infer<typeof MembersResponse>;
+
 export const HealthResponse = z.object({ status: z.literal('ok') }).meta({ id: 'HealthResponse' });
 export const ReadyResponse = z
   .object({
@@ -659,6 +702,7 @@ export const API_ERROR = {
   TEMPORAL_UNAVAILABLE: 'TEMPORAL_UNAVAILABLE',
   ENTRY_NOT_READY: 'ENTRY_NOT_READY',
   NO_WORKER: 'NO_WORKER',
+  INVITATIONS_UNAVAILABLE: 'INVITATIONS_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ApiErrorCode = (typeof API_ERROR)[keyof typeof API_ERROR] | keyof typeof REFUSAL;
