@@ -19,6 +19,9 @@ export const invitationLink = (config: Pick<ApiConfig, 'API_PUBLIC_URL'>, token:
 
 const dateInWords = (d: Date) => d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
 
+/** Whether this deployment can invite people: it signs them in at an IdP and has a mail relay. */
+export const invitationsPossible = (config: ApiConfig): boolean => Boolean(config.OIDC_ISSUER_URL && config.SMTP_URL);
+
 export type InviteResult = { ok: true; expiresAt: Date } | { ok: false; why: string };
 
 /** Mails an invitation, then keeps it (a mail that did not go keeps nothing). */

@@ -370,7 +370,7 @@ export const StartWarningSchema = z
   .meta({
     id: 'StartWarning',
     description:
-      'Something true about an accepted start the caller should know. MANDATE_DEADLINE_PASSED: the mandate deadline (given, or the cohort default, e.g. ELECTRICITY_DNO 2018-01-21) is already past, so the entry starts in breach and SECAS and OPS are told at once.',
+      'Something true about an accepted start the caller should know. MANDATE_DEADLINE_PASSED: the mandate deadline (given, or the cohort default, e.g. ELECTRICITY_DNO 2018-01-21) is already past, so the entry starts in breach and SECAS and OPS are told at once. CONTACT_NOT_INVITED: the entry started, but the mail inviting the UEP contact to the console did not go (invite them with POST /v1/entries/{partyId}/invitations).',
   });
 
 export const StartEntryResponse = z

@@ -7,9 +7,10 @@
 import { SessionStore } from '../../api/sessions';
 import { identifyPerson } from '../../api/invitations';
 import { hashToken } from '../../api/tokens';
-import { InvitationResponse, MembersResponse, type ErrorResponse } from '../../api/schemas';
+import { InvitationResponse, MembersResponse, StartEntryResponse, type ErrorResponse } from '../../api/schemas';
 import { BODY } from '../../domain/vocabulary';
 import { acceptInvitation } from '../../record/party-members';
+import { startBody } from '../../testkit/api-fixtures';
 import { call } from '../../testkit/api-harness';
 import { sharedTestRecord } from '../../testkit/record';
 import { startSmtpCatcher, type SmtpCatcher } from '../../testkit/smtp-catcher';
@@ -106,4 +107,25 @@ test('a link past its expiry, or unknown, is refused in words', async () => {
   }
   const unknown = await fetch(`${suite.h.baseUrl}/auth/invitations/not-a-real-token`, { redirect: 'manual' });
   expect([unknown.status, (await unknown.text()).includes('This invitation link is not known')]).toEqual([410, true]);
+});
+
+test("starting an entry invites its UEP contact; a mail that does not go leaves the entry started, with a warning", async () => {
+  const partyId = uniquePartyId('START');
+  const contact = `uep@${partyId.toLowerCase()}.example`;
+  const started = await api('POST', '/v1/entries', { token: suite.h.tokenFor(BODY.SECAS), body: startBody(partyId) });
+  expect([started.status, StartEntryResponse.parse(started.json).warnings]).toEqual([201, []]);
+  const [mail] = await catcher.waitFor((m) => m.envelopeTo.includes(contact));
+  expect(mail!.text).toContain(`invited you to act for ${partyId}`);
+  expect(mail!.text).toMatch(/\/auth\/invitations\/[A-Za-z0-9_-]{43}/);
+  const events = MembersResponse.parse((await api('GET', `/v1/entries/${partyId}/members`, { token: suite.h.tokenFor(BODY.OPS) })).json).events;
+  expect(events.map((e) => [e.action, e.by.body, e.email])).toEqual([['INVITED', BODY.SECAS, contact]]);
+
+  const unlucky = uniquePartyId('NOMAIL');
+  catcher.failNext(1, 554, 'no thanks');
+  const still = await api('POST', '/v1/entries', { token: suite.h.tokenFor(BODY.SECAS), body: startBody(unlucky) });
+  expect(still.status).toBe(201);
+  const warnings = StartEntryResponse.parse(still.json).warnings;
+  expect(warnings.map((w) => w.code)).toEqual(['CONTACT_NOT_INVITED']);
+  expect(warnings[0]!.message).toMatch(/^The entry started, but UEP Lead was not invited to the console: The invitation could not be mailed \(.*\); nothing was kept\./);
+  expect(MembersResponse.parse((await api('GET', `/v1/entries/${unlucky}/members`, { token: suite.h.tokenFor(BODY.OPS) })).json).events).toEqual([]);
 });
