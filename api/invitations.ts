@@ -7,7 +7,8 @@
  */
 import nodemailer from 'nodemailer';
 import { BODY, type Principal } from '../domain/vocabulary';
-import { addInvitation, memberPartyOf, type Acceptance, type InvitationLookup } from '../record/party-members';
+import { addInvitation, memberPartyOf, type Acceptance, type InvitationLookup, type MembershipEvent } from '../record/party-members';
+import type { MembershipEventAnswer } from './schemas';
 import type { RecordDb } from '../record/db';
 import type { ApiConfig } from './config';
 import { nameOf, principalFromClaims, type Claims, type Identified } from './oidc';
@@ -79,3 +80,5 @@ export async function identifyPerson(db: RecordDb, claims: Claims, config: ApiCo
   const email = typeof claims.email === 'string' && claims.email ? claims.email : undefined;
   return { ok: true, principal: { body: BODY.PARTY, id: claims.sub, partyId, name: nameOf(claims), ...(email ? { email } : {}) } };
 }
+
+export const membershipEventAnswer = (e: MembershipEvent): MembershipEventAnswer => ({ action: e.action, at: e.at.toISOString(), by: e.principal, email: e.email, subject: e.subject });

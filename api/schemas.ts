@@ -418,10 +418,6 @@ export const UpdateResponse = z
   });
 export type UpdateResponse = z.infer<typeof UpdateResponse>;
 
-export const AuditTrailResponse = z
-  .object({ partyId: z.string(), records: z.array(AuditRecordSchema), links: EntryLinks })
-  .meta({ id: 'AuditTrailResponse' });
-export type AuditTrailResponse = z.infer<typeof AuditTrailResponse>;
 
 export const EntryListItem = z
   .object({
@@ -618,6 +614,29 @@ export const PrincipalResponse = z
   .meta({ id: 'PrincipalResponse' });
 export type PrincipalResponse = z.infer<typeof PrincipalResponse>;
 
+export const MembershipEventSchema = z
+  .object({
+    action: z.enum(['INVITED', 'ACCEPTED', 'REMOVED']),
+    at: z.string(),
+    by: PrincipalResponse,
+    email: z.string().nullable().meta({ description: 'INVITED, ACCEPTED: the address invited' }),
+    subject: z.string().nullable().meta({ description: "ACCEPTED, REMOVED: the person's IdP subject" }),
+  })
+  .meta({ id: 'MembershipEvent' });
+export type MembershipEventAnswer = z.infer<typeof MembershipEventSchema>;
+
+export const AuditTrailResponse = z
+  .object({
+    partyId: z.string(),
+    records: z.array(AuditRecordSchema),
+    people: z
+      .array(MembershipEventSchema)
+      .meta({ description: "Every invitation, acceptance and removal of the Party's people (kept beside the workflow's records: they are not in its history), oldest first" }),
+    links: EntryLinks,
+  })
+  .meta({ id: 'AuditTrailResponse' });
+export type AuditTrailResponse = z.infer<typeof AuditTrailResponse>;
+
 export const InvitationRequest = z
   .strictObject({ email: z.email().max(254).meta({ description: 'Where the invitation goes', example: 'sam@acme-energy.example' }) })
   .meta({ id: 'InvitationRequest' });
@@ -646,17 +665,7 @@ export const MembersResponse = z
         acceptedAt: z.string(),
       }),
     ),
-    events: z
-      .array(
-        z.object({
-          action: z.enum(['INVITED', 'ACCEPTED', 'REMOVED']),
-          at: z.string(),
-          by: PrincipalResponse,
-          email: z.string().nullable(),
-          subject: z.string().nullable(),
-        }),
-      )
-      .meta({ description: "Every invitation, acceptance and removal of the Party's people, oldest first" }),
+    events: z.array(MembershipEventSchema).meta({ description: "Every invitation, acceptance and removal of the Party's people, oldest first" }),
   })
   .meta({ id: 'MembersResponse' });
 export type MembersResponse = z.infer<typeof MembersResponse>;

@@ -9,7 +9,7 @@ import { principalOf } from '../auth';
 import type { AppContext } from '../context';
 import { ENDPOINTS } from '../endpoints';
 import { invitationsUnavailable, notFound } from '../errors';
-import { invite } from '../invitations';
+import { invite, membershipEventAnswer } from '../invitations';
 import { mount } from '../mount';
 import type { InvitationResponse, MembersResponse } from '../schemas';
 
@@ -28,7 +28,7 @@ export function membersRouter(ctx: AppContext): Router {
     const answer: MembersResponse = {
       partyId: params.partyId,
       members: members.map((m) => ({ ...m, acceptedAt: m.acceptedAt.toISOString() })),
-      events: events.map((e) => ({ action: e.action, at: e.at.toISOString(), by: e.principal, email: e.email, subject: e.subject })),
+      events: events.map(membershipEventAnswer),
     };
     res.json(answer);
   });

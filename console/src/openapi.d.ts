@@ -539,6 +539,8 @@ export interface components {
         AuditTrailResponse: {
             links: components["schemas"]["EntryLinks"];
             partyId: string;
+            /** @description Every invitation, acceptance and removal of the Party's people (kept beside the workflow's records: they are not in its history), oldest first */
+            people: components["schemas"]["MembershipEvent"][];
             records: components["schemas"]["AuditRecord"][];
         };
         /**
@@ -962,16 +964,19 @@ export interface components {
             meetings: components["schemas"]["Meeting"][];
             version: number;
         };
+        MembershipEvent: {
+            /** @enum {string} */
+            action: "INVITED" | "ACCEPTED" | "REMOVED";
+            at: string;
+            by: components["schemas"]["PrincipalResponse"];
+            /** @description INVITED, ACCEPTED: the address invited */
+            email: string | null;
+            /** @description ACCEPTED, REMOVED: the person's IdP subject */
+            subject: string | null;
+        };
         MembersResponse: {
             /** @description Every invitation, acceptance and removal of the Party's people, oldest first */
-            events: {
-                /** @enum {string} */
-                action: "INVITED" | "ACCEPTED" | "REMOVED";
-                at: string;
-                by: components["schemas"]["PrincipalResponse"];
-                email: string | null;
-                subject: string | null;
-            }[];
+            events: components["schemas"]["MembershipEvent"][];
             members: {
                 acceptedAt: string;
                 email: string | null;

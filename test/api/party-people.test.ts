@@ -7,7 +7,7 @@
 import { SessionStore } from '../../api/sessions';
 import { identifyPerson } from '../../api/invitations';
 import { hashToken } from '../../api/tokens';
-import { InvitationResponse, MembersResponse, StartEntryResponse, type ErrorResponse } from '../../api/schemas';
+import { AuditTrailResponse, InvitationResponse, MembersResponse, StartEntryResponse, type ErrorResponse } from '../../api/schemas';
 import { BODY } from '../../domain/vocabulary';
 import { acceptInvitation } from '../../record/party-members';
 import { startBody } from '../../testkit/api-fixtures';
@@ -119,6 +119,10 @@ test("starting an entry invites its UEP contact; a mail that does not go leaves 
   expect(mail!.text).toMatch(/\/auth\/invitations\/[A-Za-z0-9_-]{43}/);
   const events = MembersResponse.parse((await api('GET', `/v1/entries/${partyId}/members`, { token: suite.h.tokenFor(BODY.OPS) })).json).events;
   expect(events.map((e) => [e.action, e.by.body, e.email])).toEqual([['INVITED', BODY.SECAS, contact]]);
+  // the entry's audit trail carries them beside the workflow's records
+  const trail = AuditTrailResponse.parse((await api('GET', `/v1/entries/${partyId}/audit-trail`, { token: suite.h.partyToken(partyId) })).json);
+  expect(trail.people).toEqual(events);
+  expect(trail.records.map((r) => r.action)).toContain('STARTED');
 
   const unlucky = uniquePartyId('NOMAIL');
   catcher.failNext(1, 554, 'no thanks');
