@@ -18,12 +18,11 @@ import * as client from 'openid-client';
 import type { Logger } from 'pino';
 import type { ApiConfig } from './config';
 import { clearCookie, cookieOf, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, setCookie, SIGN_IN_COOKIE } from './cookies';
-import { CALLBACK_PATH, type OidcRelyingParty } from './oidc';
+import { CALLBACK_PATH, nameOf, type OidcRelyingParty } from './oidc';
 import { SIGN_IN_TTL_MS, type PendingSignIn, type SessionStore } from './sessions';
 import type { RecordDb } from '../record/db';
 import { acceptInvitation, invitationOf } from '../record/party-members';
 import { identifyPerson, INVITATION_PATH, invitationRefusal } from './invitations';
-import { nameOf } from './oidc';
 import { hashToken } from './tokens';
 
 export const AUTH_PATH = {
