@@ -18,6 +18,7 @@ import { createMetrics } from './metrics';
 import { auditRouter } from './routes/audit';
 import { catalogueRouter } from './routes/catalogue';
 import { meetingsRouter } from './routes/meetings';
+import { membersRouter } from './routes/members';
 import { entriesRouter } from './routes/entries';
 import { reportsRouter } from './routes/reports';
 import { signOffsRouter } from './routes/sign-offs';
@@ -69,7 +70,7 @@ export function createApp({ gateway, config, record, notices, now: givenNow, tok
   app.use(httpLogger(logger));
   app.use(metrics.middleware);
 
-  app.use(rp && sessions ? signInRouter({ config, rp, sessions, now, logger }) : tokenSignInRouter());
+  app.use(rp && sessions ? signInRouter({ config, rp, sessions, now, logger, record }) : tokenSignInRouter());
   app.use(systemRouter(ctx, metrics.registry));
   app.use(entriesRouter(ctx));
   app.use(signOffsRouter(ctx));
@@ -77,6 +78,7 @@ export function createApp({ gateway, config, record, notices, now: givenNow, tok
   app.use(reportsRouter(ctx));
   app.use(catalogueRouter(ctx));
   app.use(meetingsRouter(ctx));
+  app.use(membersRouter(ctx));
   app.use(consoleRouter());
 
   app.use(notFoundHandler);

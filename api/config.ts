@@ -21,6 +21,11 @@ export const apiEnvSchema = temporalEnvSchema.extend({
   /** How long a start waits for the record to hold the new run before answering (read your own write). */
   RECORD_CATCH_UP_MS: z.coerce.number().int().min(0).default(2000),
   LOG_LEVEL: logLevelSchema,
+  /** The mail relay invitations go out through (as the worker's SMTP_URL); unset: nobody can be invited. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'SMTP_URL must be smtp://host:port or smtps://host:port' }).optional(),
+  MAIL_FROM: z.string().default('UEP engine <uep-engine@localhost>'),
+  /** How long an invitation's link works. */
+  INVITATION_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   /**
    * This deployment's settings of the catalogue's assumed durations, in working days, as JSON
    * (e.g. {"SECURITY_STATUS_SLA":15}); GET /v1/catalogue names every setting and its default. An

@@ -25,6 +25,9 @@ export const PATH = {
   auditExport: `${API_PREFIX}/audit-export`,
   catalogue: `${API_PREFIX}/catalogue`,
   meetings: `${API_PREFIX}/meetings`,
+  invitations: `${API_PREFIX}/entries/:partyId/invitations`,
+  members: `${API_PREFIX}/entries/:partyId/members`,
+  member: `${API_PREFIX}/entries/:partyId/members/:subject`,
   me: `${API_PREFIX}/me`,
   healthz: '/healthz',
   readyz: '/readyz',
@@ -46,7 +49,7 @@ export interface SuccessResponse {
 
 export interface Endpoint<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
   operationId: string;
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'delete';
   path: string;
   tag: string;
   summary: string;
@@ -274,6 +277,42 @@ export const ENDPOINTS = {
     body: S.MeetingCalendarRequest,
     success: { status: 200, description: 'Kept, and sent to the running entries', schema: S.MeetingCalendarChangeResponse },
     errors: [400, 422],
+  }),
+  inviteToParty: ep({
+    operationId: 'inviteToParty',
+    method: 'post',
+    path: PATH.invitations,
+    tag: 'people',
+    summary: "Invite someone by email to act for the Party: a link they follow to sign in once, expiring",
+    description:
+      "The invitation is mailed with a one-time link (`API_PUBLIC_URL/auth/invitations/<token>`, valid for `INVITATION_DAYS`); following it signs the person in at the identity provider and binds their subject to the Party. Needs single sign-on and a mail relay (`SMTP_URL`): without them 503.",
+    action: ACTION.INVITE_PEOPLE,
+    params: S.PartyParams,
+    body: S.InvitationRequest,
+    success: { status: 201, description: 'Mailed', schema: S.InvitationResponse },
+    errors: [400],
+  }),
+  listPartyMembers: ep({
+    operationId: 'listPartyMembers',
+    method: 'get',
+    path: PATH.members,
+    tag: 'people',
+    summary: "The Party's people bound by an invitation, and every invitation, acceptance and removal",
+    action: ACTION.READ_PEOPLE,
+    params: S.PartyParams,
+    success: { status: 200, description: "The Party's people", schema: S.MembersResponse },
+    errors: [400],
+  }),
+  removePartyMember: ep({
+    operationId: 'removePartyMember',
+    method: 'delete',
+    path: PATH.member,
+    tag: 'people',
+    summary: 'Remove a person from the Party: their console sessions end and they no longer act for it',
+    action: ACTION.REMOVE_PEOPLE,
+    params: S.MemberParams,
+    success: { status: 204, description: 'Removed' },
+    errors: [400, 404],
   }),
   whoAmI: ep({
     operationId: 'whoAmI',

@@ -57,6 +57,7 @@ export const API_ERROR_STATUS: Readonly<Record<(typeof API_ERROR)[keyof typeof A
   TEMPORAL_UNAVAILABLE: 503,
   ENTRY_NOT_READY: 503,
   NO_WORKER: 503,
+  INVITATIONS_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 
@@ -77,6 +78,7 @@ export const forbidden = (why: string) => new ApiError(403, API_ERROR.FORBIDDEN,
 export const unauthenticated = (why: string) => new ApiError(401, API_ERROR.UNAUTHENTICATED, why);
 export const temporalUnavailable = (why: string) => new ApiError(503, API_ERROR.TEMPORAL_UNAVAILABLE, why);
 export const entryNotReady = (why: string) => new ApiError(503, API_ERROR.ENTRY_NOT_READY, why);
+export const invitationsUnavailable = (why: string) => new ApiError(503, API_ERROR.INVITATIONS_UNAVAILABLE, why);
 export const noWorker = (why: string) => new ApiError(503, API_ERROR.NO_WORKER, why);
 
 /** Turns anything thrown while handling a request into an ApiError. */

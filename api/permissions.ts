@@ -10,7 +10,7 @@
  */
 import { BODY, words, type Body } from '../domain/vocabulary';
 
-export const ACTION = words('START_ENTRY', 'READ_ENTRY', 'LIST_ENTRIES', 'READ_AUDIT_TRAIL', 'RECORD_DECISION', 'SUBMIT_EVIDENCE', 'AMEND_DEADLINE', 'ADD_ROLE', 'WITHDRAW', 'READ_INBOX', 'READ_COMPLIANCE_REPORT', 'EXPORT_AUDIT', 'READ_CATALOGUE', 'READ_MEETINGS', 'MAINTAIN_MEETINGS', 'WHO_AM_I');
+export const ACTION = words('START_ENTRY', 'READ_ENTRY', 'LIST_ENTRIES', 'READ_AUDIT_TRAIL', 'RECORD_DECISION', 'SUBMIT_EVIDENCE', 'AMEND_DEADLINE', 'ADD_ROLE', 'WITHDRAW', 'READ_INBOX', 'READ_COMPLIANCE_REPORT', 'EXPORT_AUDIT', 'READ_CATALOGUE', 'READ_MEETINGS', 'MAINTAIN_MEETINGS', 'WHO_AM_I', 'INVITE_PEOPLE', 'READ_PEOPLE', 'REMOVE_PEOPLE');
 export type Action = (typeof ACTION)[keyof typeof ACTION];
 
 export const ACCESS = words('ALL', 'OWN_PARTY', 'NONE');
@@ -31,6 +31,8 @@ const { ALL, OWN_PARTY: OWN, NONE } = ACCESS;
  * - The stage catalogue is the same for everyone: every principal reads it, and its own principal.
  * - The meeting calendar is SECAS's (it publishes the Panel's and the SSC's dates), kept with OPS;
  *   everyone reads it.
+ * - A Party's people are invited and removed by the Party's own people and by OPS (who run the
+ *   service); SECAS reads who they are, as the Party's counterpart.
  */
 export const PERMISSIONS: Readonly<Record<Action, Readonly<Record<Body, Access>>>> = {
   START_ENTRY: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: NONE, OPS: ALL },
@@ -49,6 +51,9 @@ export const PERMISSIONS: Readonly<Record<Action, Readonly<Record<Body, Access>>
   READ_MEETINGS: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: ALL, OPS: ALL },
   MAINTAIN_MEETINGS: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: NONE, OPS: ALL },
   WHO_AM_I: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: ALL, OPS: ALL },
+  INVITE_PEOPLE: { DCC: NONE, SEC_PANEL: NONE, SECAS: NONE, PARTY: OWN, OPS: ALL },
+  READ_PEOPLE: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: OWN, OPS: ALL },
+  REMOVE_PEOPLE: { DCC: NONE, SEC_PANEL: NONE, SECAS: NONE, PARTY: OWN, OPS: ALL },
 };
 
 /** A refusal's words: "<who> may not <what>". */
@@ -70,6 +75,9 @@ const ACTION_WORDS: Readonly<Record<Action, string>> = {
   READ_MEETINGS: 'read the meeting calendar',
   MAINTAIN_MEETINGS: 'change the meeting calendar',
   WHO_AM_I: 'ask who it is',
+  INVITE_PEOPLE: "invite people to act for a Party",
+  READ_PEOPLE: "list a Party's people",
+  REMOVE_PEOPLE: "remove a Party's people",
 };
 
 export function refusedWords(action: Action, body: Body): string {

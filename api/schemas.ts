@@ -370,7 +370,7 @@ export const StartWarningSchema = z
   .meta({
     id: 'StartWarning',
     description:
-      'Something true about an accepted start the caller should know. MANDATE_DEADLINE_PASSED: the mandate deadline (given, or the cohort default, e.g. ELECTRICITY_DNO 2018-01-21) is already past, so the entry starts in breach and SECAS and OPS are told at once.',
+      'Something true about an accepted start the caller should know. MANDATE_DEADLINE_PASSED: the mandate deadline (given, or the cohort default, e.g. ELECTRICITY_DNO 2018-01-21) is already past, so the entry starts in breach and SECAS and OPS are told at once. CONTACT_NOT_INVITED: the entry started, but the mail inviting the UEP contact to the console did not go (invite them with POST /v1/entries/{partyId}/invitations).',
   });
 
 export const StartEntryResponse = z
@@ -418,10 +418,6 @@ export const UpdateResponse = z
   });
 export type UpdateResponse = z.infer<typeof UpdateResponse>;
 
-export const AuditTrailResponse = z
-  .object({ partyId: z.string(), records: z.array(AuditRecordSchema), links: EntryLinks })
-  .meta({ id: 'AuditTrailResponse' });
-export type AuditTrailResponse = z.infer<typeof AuditTrailResponse>;
 
 export const EntryListItem = z
   .object({
@@ -618,6 +614,62 @@ export const PrincipalResponse = z
   .meta({ id: 'PrincipalResponse' });
 export type PrincipalResponse = z.infer<typeof PrincipalResponse>;
 
+export const MembershipEventSchema = z
+  .object({
+    action: z.enum(['INVITED', 'ACCEPTED', 'REMOVED']),
+    at: z.string(),
+    by: PrincipalResponse,
+    email: z.string().nullable().meta({ description: 'INVITED, ACCEPTED: the address invited' }),
+    subject: z.string().nullable().meta({ description: "ACCEPTED, REMOVED: the person's IdP subject" }),
+  })
+  .meta({ id: 'MembershipEvent' });
+export type MembershipEventAnswer = z.infer<typeof MembershipEventSchema>;
+
+export const AuditTrailResponse = z
+  .object({
+    partyId: z.string(),
+    records: z.array(AuditRecordSchema),
+    people: z
+      .array(MembershipEventSchema)
+      .meta({ description: "Every invitation, acceptance and removal of the Party's people (kept beside the workflow's records: they are not in its history), oldest first" }),
+    links: EntryLinks,
+  })
+  .meta({ id: 'AuditTrailResponse' });
+export type AuditTrailResponse = z.infer<typeof AuditTrailResponse>;
+
+export const InvitationRequest = z
+  .strictObject({ email: z.email().max(254).meta({ description: 'Where the invitation goes', example: 'sam@acme-energy.example' }) })
+  .meta({ id: 'InvitationRequest' });
+export type InvitationRequest = z.infer<typeof InvitationRequest>;
+
+export const InvitationResponse = z
+  .object({
+    partyId: z.string(),
+    email: z.string(),
+    expiresAt: z.string().meta({ description: 'When the link stops working (ISO 8601)' }),
+  })
+  .meta({ id: 'InvitationResponse' });
+export type InvitationResponse = z.infer<typeof InvitationResponse>;
+
+export const MemberParams = z.strictObject({ partyId: PartyId, subject: z.string().min(1).max(255).meta({ description: "The person's IdP subject (sub)" }) });
+
+export const MembersResponse = z
+  .object({
+    partyId: z.string(),
+    members: z.array(
+      z.object({
+        subject: z.string().meta({ description: "The person's IdP subject (sub)" }),
+        name: z.string(),
+        email: z.string().nullable(),
+        invitedBy: PrincipalResponse,
+        acceptedAt: z.string(),
+      }),
+    ),
+    events: z.array(MembershipEventSchema).meta({ description: "Every invitation, acceptance and removal of the Party's people, oldest first" }),
+  })
+  .meta({ id: 'MembersResponse' });
+export type MembersResponse = z.infer<typeof MembersResponse>;
+
 export const HealthResponse = z.object({ status: z.literal('ok') }).meta({ id: 'HealthResponse' });
 export const ReadyResponse = z
   .object({
@@ -659,6 +711,7 @@ export const API_ERROR = {
   TEMPORAL_UNAVAILABLE: 'TEMPORAL_UNAVAILABLE',
   ENTRY_NOT_READY: 'ENTRY_NOT_READY',
   NO_WORKER: 'NO_WORKER',
+  INVITATIONS_UNAVAILABLE: 'INVITATIONS_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ApiErrorCode = (typeof API_ERROR)[keyof typeof API_ERROR] | keyof typeof REFUSAL;

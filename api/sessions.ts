@@ -29,6 +29,8 @@ export interface PendingSignIn {
   codeVerifier: string;
   nonce: string;
   returnTo: string;
+  /** The invitation this sign-in accepts (its token's hash), if it started from one. */
+  invitationSha256?: string;
 }
 
 export type SessionLookup = { ok: true; session: ConsoleSession } | { ok: false; why: string };
@@ -54,6 +56,7 @@ export class SessionStore {
         code_verifier: pending.codeVerifier,
         nonce: pending.nonce,
         return_to: pending.returnTo,
+        invitation_sha256: pending.invitationSha256 ?? null,
         created_at: new Date(now),
         expires_at: new Date(now + SIGN_IN_TTL_MS),
       })
@@ -66,7 +69,7 @@ export class SessionStore {
   async takeSignIn(state: string, now: number): Promise<PendingSignIn | undefined> {
     const row = await this.db.deleteFrom('console_sign_ins').where('state_sha256', '=', hashToken(state)).returningAll().executeTakeFirst();
     if (!row || row.expires_at.getTime() <= now) return undefined;
-    return { codeVerifier: row.code_verifier, nonce: row.nonce, returnTo: row.return_to };
+    return { codeVerifier: row.code_verifier, nonce: row.nonce, returnTo: row.return_to, ...(row.invitation_sha256 ? { invitationSha256: row.invitation_sha256 } : {}) };
   }
 
   /** A new session: its id (for the cookie, never stored) and what the record keeps. */

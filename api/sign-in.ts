@@ -8,6 +8,8 @@
  *   GET  /auth/config     whether the console signs in here ({ singleSignOn })
  *   GET  /auth/sign-in    ?next=/app/... : to the IdP, and back to that page afterwards
  *   GET  /auth/callback   the IdP's answer: checks it, starts the session
+ *   GET  /auth/invitations/:token  an invitation's link (api/invitations.ts): to the IdP, and on
+ *                         return the person is bound to the Party
  *   POST /auth/sign-out   ends the session (CSRF token required); answers where to go next: the
  *                         IdP's end-session endpoint when it has one
  */
@@ -16,8 +18,12 @@ import * as client from 'openid-client';
 import type { Logger } from 'pino';
 import type { ApiConfig } from './config';
 import { clearCookie, cookieOf, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, setCookie, SIGN_IN_COOKIE } from './cookies';
-import { CALLBACK_PATH, principalFromClaims, type OidcRelyingParty } from './oidc';
-import { SIGN_IN_TTL_MS, type SessionStore } from './sessions';
+import { CALLBACK_PATH, nameOf, type OidcRelyingParty } from './oidc';
+import { SIGN_IN_TTL_MS, type PendingSignIn, type SessionStore } from './sessions';
+import type { RecordDb } from '../record/db';
+import { acceptInvitation, invitationOf } from '../record/party-members';
+import { identifyPerson, INVITATION_PATH, invitationRefusal } from './invitations';
+import { hashToken } from './tokens';
 
 export const AUTH_PATH = {
   config: '/auth/config',
@@ -72,9 +78,10 @@ export interface SignInDeps {
   sessions: SessionStore;
   now: () => number;
   logger: Logger;
+  record: RecordDb;
 }
 
-export function signInRouter({ config, rp, sessions, now, logger }: SignInDeps): Router {
+export function signInRouter({ config, rp, sessions, now, logger, record }: SignInDeps): Router {
   const router = Router();
   const secure = new URL(config.API_PUBLIC_URL).protocol === 'https:';
   const redirectUri = new URL(CALLBACK_PATH, config.API_PUBLIC_URL).href;
@@ -84,8 +91,8 @@ export function signInRouter({ config, rp, sessions, now, logger }: SignInDeps):
     res.set('Cache-Control', 'no-store').json({ singleSignOn: true });
   });
 
-  router.get(AUTH_PATH.signIn, async (req, res) => {
-    const returnTo = safeReturnTo(req.query.next);
+  /** To the IdP, and back to the callback with this sign-in. */
+  const toIdP = async (res: Response, pendingOf: { returnTo: string; invitationSha256?: string }) => {
     let configuration: client.Configuration;
     try {
       configuration = await rp.configuration();
@@ -98,7 +105,8 @@ export function signInRouter({ config, rp, sessions, now, logger }: SignInDeps):
     const state = client.randomState();
     const nonce = client.randomNonce();
     const codeVerifier = client.randomPKCECodeVerifier();
-    await sessions.beginSignIn(state, { codeVerifier, nonce, returnTo }, now());
+    const pending: PendingSignIn = { codeVerifier, nonce, ...pendingOf };
+    await sessions.beginSignIn(state, pending, now());
     setCookie(res, SIGN_IN_COOKIE, state, { secure, httpOnly: true, maxAgeMs: SIGN_IN_TTL_MS, path: '/auth' });
     const url = client.buildAuthorizationUrl(configuration, {
       redirect_uri: redirectUri,
@@ -109,6 +117,17 @@ export function signInRouter({ config, rp, sessions, now, logger }: SignInDeps):
       nonce,
     });
     res.set('Cache-Control', 'no-store').redirect(303, url.href);
+  };
+
+  router.get(AUTH_PATH.signIn, async (req, res) => {
+    await toIdP(res, { returnTo: safeReturnTo(req.query.next) });
+  });
+
+  router.get(INVITATION_PATH, async (req, res) => {
+    const tokenSha256 = hashToken(String(req.params.token).slice(0, 100));
+    const refused = invitationRefusal(await invitationOf(record, tokenSha256, new Date(now())));
+    if (refused) return wordsPage(res, 410, 'This invitation cannot be used', refused);
+    await toIdP(res, { returnTo: CONSOLE_HOME, invitationSha256: tokenSha256 });
   });
 
   router.get(AUTH_PATH.callback, async (req, res) => {
@@ -154,7 +173,13 @@ export function signInRouter({ config, rp, sessions, now, logger }: SignInDeps):
     }
     const claims = tokens.claims();
     if (!claims || !tokens.id_token) return wordsPage(res, 401, 'You are not signed in', ['Your organisation’s sign-in service sent no ID token.'], signInAgain);
-    const identified = principalFromClaims(claims, config);
+    if (pending.invitationSha256) {
+      const accepted = await acceptInvitation(record, pending.invitationSha256, { subject: claims.sub, name: nameOf(claims), ...(typeof claims.email === 'string' ? { email: claims.email } : {}) }, new Date(now()));
+      const refused = invitationRefusal(accepted);
+      if (refused) return wordsPage(res, 410, 'This invitation cannot be used', refused);
+      logger.info({ sub: claims.sub, partyId: accepted.ok ? accepted.partyId : undefined }, 'an invitation was accepted');
+    }
+    const identified = await identifyPerson(record, claims, config);
     if (!identified.ok) {
       logger.warn({ sub: claims.sub, why: identified.why }, 'a signed-in person is not enabled for the console');
       return wordsPage(res, 403, 'Your account is not enabled here', [
@@ -197,6 +222,9 @@ export function signInRouter({ config, rp, sessions, now, logger }: SignInDeps):
 /** Without an IdP the console signs in with a bearer token, and says so. */
 export function tokenSignInRouter(): Router {
   const router = Router();
+  router.get(INVITATION_PATH, (_req, res) => {
+    wordsPage(res, 503, 'This invitation cannot be used here', ['The console here does not sign people in through an identity provider, so an invitation cannot be accepted. Tell the person who invited you.']);
+  });
   router.get(AUTH_PATH.config, (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ singleSignOn: false });
   });

@@ -49,6 +49,8 @@ export interface StartEntryInput {
 export const START_WARNING = {
   /** The mandate deadline (given, or the cohort's default) is already past: the entry starts in breach. */
   MANDATE_DEADLINE_PASSED: 'MANDATE_DEADLINE_PASSED',
+  /** The Party's UEP contact could not be mailed an invitation to the console (invite them again). */
+  CONTACT_NOT_INVITED: 'CONTACT_NOT_INVITED',
 } as const;
 export type StartWarningCode = (typeof START_WARNING)[keyof typeof START_WARNING];
 

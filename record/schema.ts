@@ -136,6 +136,9 @@ export interface RecordDatabase {
   closures: ClosuresTable;
   console_sign_ins: ConsoleSignInsTable;
   console_sessions: ConsoleSessionsTable;
+  party_invitations: PartyInvitationsTable;
+  party_members: PartyMembersTable;
+  party_membership_events: PartyMembershipEventsTable;
 }
 
 /** A console sign-in under way: what the callback needs to finish it, used once. */
@@ -147,6 +150,8 @@ export interface ConsoleSignInsTable {
   return_to: string;
   created_at: Instant;
   expires_at: Instant;
+  /** The invitation this sign-in accepts, by its token's hash (migration 0009). */
+  invitation_sha256: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A signed-in person's console session; the cookie holds the id, the record only its hash. */
@@ -162,4 +167,40 @@ export interface ConsoleSessionsTable {
   last_seen_at: Instant;
   /** Absolute end: the session ends then however busy it is. */
   expires_at: Instant;
+}
+
+/** An invitation to act for a Party: the emailed link's token by its hash, used once, expiring. */
+export interface PartyInvitationsTable {
+  token_sha256: string;
+  party_id: string;
+  email: string;
+  invited_by: ColumnType<Principal, string, string>;
+  created_at: Instant;
+  expires_at: Instant;
+  used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The IdP subject that accepted it. */
+  used_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A person bound to a Party by their IdP subject; a removed membership stays, with when and by whom. */
+export interface PartyMembersTable {
+  party_id: string;
+  subject: string;
+  name: string;
+  email: string | null;
+  invited_by: ColumnType<Principal, string, string>;
+  accepted_at: Instant;
+  removed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  removed_by: ColumnType<Principal | null, string | null | undefined, string | null>;
+}
+
+/** What happened to a Party's people: invited, accepted, removed, and by whom. */
+export interface PartyMembershipEventsTable {
+  id: Generated<string>;
+  party_id: string;
+  action: 'INVITED' | 'ACCEPTED' | 'REMOVED';
+  at: Instant;
+  principal: ColumnType<Principal, string, string>;
+  email: string | null;
+  subject: string | null;
 }

@@ -1,5 +1,6 @@
 /**
- * An entry's audit trail (every run of it, from the record), as JSON and as CSV; and the bulk
+ * An entry's audit trail (every run of it, from the record; in JSON with the invitations,
+ * acceptances and removals of the Party's people beside it), as JSON and as CSV; and the bulk
  * export of every entry's records in a date range, streamed as NDJSON or CSV.
  */
 import { Router } from 'express';
@@ -15,6 +16,8 @@ import { mount } from '../mount';
 import type { AuditTrailResponse } from '../schemas';
 import { auditBetween, type ExportedAuditRecord } from '../../record/read';
 import { recordedTrail } from '../record-reads';
+import { membershipEventsOf } from '../../record/party-members';
+import { membershipEventAnswer } from '../invitations';
 
 type AuditRow = Omit<AuditRecord, 'principal'> & { principalBody: string; principalId: string; principalName: string };
 
@@ -94,7 +97,8 @@ export function auditRouter(ctx: AppContext): Router {
 
   mount(router, ctx, ENDPOINTS.getAuditTrail, async ({ params }, _req, res) => {
     const records = await trailOf(ctx, params.partyId);
-    const answer: AuditTrailResponse = { partyId: params.partyId, records, links: entryLinks(ctx.config, params.partyId) };
+    const people = (await membershipEventsOf(ctx.record, params.partyId)).map(membershipEventAnswer);
+    const answer: AuditTrailResponse = { partyId: params.partyId, records, people, links: entryLinks(ctx.config, params.partyId) };
     res.json(answer);
   });
 

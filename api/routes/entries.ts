@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import type { z } from 'zod';
 import { COHORT_WORDS, entryIdFor, outsideCalendar, pastDefaultDeadline, startWarnings, validateStartInput } from '../../domain';
-import { REFUSAL, type EntryCommand, type EntryCommandType, type StartEntryInput } from '../../domain/types';
+import { REFUSAL, START_WARNING, type EntryCommand, type EntryCommandType, type StartEntryInput } from '../../domain/types';
 import { BODY, ENTRY_STATUS, type Principal } from '../../domain/vocabulary';
 import { principalOf } from '../auth';
 import type { AppContext } from '../context';
@@ -14,6 +14,7 @@ import { mount } from '../mount';
 import { API_ERROR, type EntryListItem, type EntryListResponse, type EntryResponse, type StartEntryResponse, type UpdateResponse } from '../schemas';
 import { listRecorded, recordedResetNotice, recordedSummary } from '../record-reads';
 import { currentMeetingCalendar } from '../../record/meetings';
+import { invitationsPossible, invite } from '../invitations';
 import type { UpdateAnswer } from '../temporal/gateway';
 
 /** An accepted update's answer, once the record holds it (so the reads that follow see it). */
@@ -81,6 +82,14 @@ export function entriesRouter(ctx: AppContext): Router {
       return { entryId: entryIdFor(body.partyId), ...landed };
     });
     await ctx.catchUp.awaitRun(body.partyId, started.runId);
+    // the Party's UEP contact is invited to the console: the entry started either way
+    if (invitationsPossible(ctx.config)) {
+      const invited = await invite(ctx.record, ctx.config, body.partyId, input.uepContact.email, principal, new Date(ctx.now()));
+      if (!invited.ok) {
+        ctx.logger.warn({ partyId: body.partyId, why: invited.why }, 'the UEP contact was not invited');
+        warnings.push({ code: START_WARNING.CONTACT_NOT_INVITED, message: `The entry started, but ${input.uepContact.name} was not invited to the console: ${invited.why}` });
+      }
+    }
     const answer: StartEntryResponse = {
       entryId: started.entryId,
       partyId: body.partyId,

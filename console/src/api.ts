@@ -98,6 +98,7 @@ const LEAD: Record<string, string> = {
   NOT_FOUND: 'Not found.',
   TEMPORAL_UNAVAILABLE: 'The engine is not answering right now; try again in a moment.',
   ENTRY_NOT_READY: 'This entry cannot take changes right now; try again in a moment.',
+  INVITATIONS_UNAVAILABLE: 'Nobody can be invited right now.',
 };
 
 /** A refusal or error in words: a lead sentence, the API's message, and each field's problem. */

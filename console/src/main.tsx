@@ -7,6 +7,7 @@ import { href, navigate, useRoute, type Route } from './router';
 import { Loading } from './ui';
 import { CatalogueView } from './views/catalogue';
 import { MeetingsView } from './views/meetings';
+import { PeopleView } from './views/people';
 import { EntryView } from './views/entry';
 import { EntryList } from './views/entry-list';
 import { Inbox } from './views/inbox';
@@ -29,7 +30,7 @@ function home(p: Principal): string {
 
 function navItems(p: Principal): { to: string; label: string }[] {
   const items: { to: string; label: string }[] = [];
-  if (p.body === 'PARTY') items.push({ to: home(p), label: 'My entry' });
+  if (p.body === 'PARTY') items.push({ to: home(p), label: 'My entry' }, { to: `${home(p)}/people`, label: 'Our people' });
   if (DECIDERS.includes(p.body) || p.body === 'OPS') items.push({ to: '/inbox', label: 'Inbox' });
   if (PORTFOLIO_READERS.includes(p.body)) items.push({ to: '/portfolio', label: 'Portfolio' });
   if (p.body !== 'PARTY') items.push({ to: '/entries', label: 'Entries' });
@@ -40,6 +41,8 @@ function navItems(p: Principal): { to: string; label: string }[] {
 }
 
 function View({ route, principal }: { route: Route; principal: Principal }) {
+  const people = /^\/entries\/([^/]+)\/people$/.exec(route.path);
+  if (people?.[1]) return <PeopleView partyId={decodeURIComponent(people[1])} principal={principal} />;
   const entry = /^\/entries\/([^/]+)$/.exec(route.path);
   if (entry?.[1]) return <EntryView partyId={decodeURIComponent(entry[1])} principal={principal} />;
   switch (route.path) {

@@ -66,6 +66,10 @@ const MATRIX: Record<EndpointName, Case> = {
   getMeetings: { fresh: false, request: () => ({ method: 'GET', path: '/v1/meetings' }), expect: row(200, 200, 200, 200, 200, 200, 401) },
   // past the gate, version 1000 is refused as not the next version (422); a change that is: test/api/meetings.test.ts
   putMeetings: { fresh: false, request: () => ({ method: 'PUT', path: '/v1/meetings', body: { version: 1000, meetings: [] } }), expect: row(403, 403, 422, 403, 403, 422, 401) },
+  // no IdP and no mail relay in this suite: past the gate, 503 (an invitation that goes: test/api/party-people.test.ts)
+  inviteToParty: { fresh: false, request: (p) => ({ method: 'POST', path: `/v1/entries/${p}/invitations`, body: { email: 'sam@party.example' } }), expect: row(403, 403, 403, 503, 403, 503, 401) },
+  listPartyMembers: { fresh: false, request: (p) => ({ method: 'GET', path: `/v1/entries/${p}/members` }), expect: row(403, 403, 200, 200, 403, 200, 401) },
+  removePartyMember: { fresh: false, request: (p) => ({ method: 'DELETE', path: `/v1/entries/${p}/members/nobody` }), expect: row(403, 403, 403, 404, 403, 404, 401) },
   whoAmI: { fresh: false, request: () => ({ method: 'GET', path: '/v1/me' }), expect: row(200, 200, 200, 200, 200, 200, 401) },
   healthz: { fresh: false, request: () => ({ method: 'GET', path: '/healthz' }), expect: row(200, 200, 200, 200, 200, 200, 200) },
   readyz: { fresh: false, request: () => ({ method: 'GET', path: '/readyz' }), expect: row(200, 200, 200, 200, 200, 200, 200) },

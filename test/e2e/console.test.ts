@@ -11,6 +11,9 @@ import { startConsoleStack, type ConsoleStack } from '../../testkit/console-stac
 import { uniquePartyId } from '../../testkit/temporal';
 import { daysFromToday } from '../../testkit/dates';
 import type { AuditTrailResponse, EntryResponse, InboxResponse } from '../../api/schemas';
+import { hashToken } from '../../api/tokens';
+import { acceptInvitation, addInvitation } from '../../record/party-members';
+import { sharedTestRecord } from '../../testkit/record';
 
 let stack: ConsoleStack;
 let browser: Browser;
@@ -287,4 +290,30 @@ test('one single-role entry from start to COMPLETE through the console alone, in
   } finally {
     await Promise.all([...tabs.values()].map((t) => t.close()));
   }
+});
+
+test('OPS sees the people of a Party, removes one, and an invitation without a mail relay is refused in words', async () => {
+  const partyId = seeded.harbour;
+  const record = await sharedTestRecord();
+  const token = `console-test-${uniquePartyId('T')}`;
+  const at = new Date();
+  await addInvitation(record, { tokenSha256: hashToken(token), partyId, email: 'robin.reed@harbour.example', invitedBy: { body: 'OPS', id: 'ops-officer', name: 'Olu Adeyemi' }, at, expiresAt: new Date(at.getTime() + 86_400_000) });
+  expect(await acceptInvitation(record, hashToken(token), { subject: `robin-${token}`, name: 'Robin Reed', email: 'robin.reed@harbour.example' }, at)).toEqual({ ok: true, partyId });
+
+  await signIn(stack.tokens.ops, `/app/entries/${partyId}`);
+  await page.getByRole('link', { name: 'People' }).click();
+  await page.getByRole('heading', { name: `People of ${partyId}` }).waitFor();
+  await page.getByRole('rowheader', { name: 'Robin Reed' }).waitFor();
+  await expectAccessible('people');
+
+  const invite = page.getByRole('form', { name: 'Invite someone' });
+  await invite.getByLabel('Their email').fill('sam.new@harbour.example');
+  await invite.getByRole('button', { name: 'Invite' }).click();
+  await page.getByText('Nobody can be invited right now. People cannot be invited here').waitFor();
+
+  page.once('dialog', (d) => void d.accept());
+  await page.getByRole('button', { name: 'Remove Robin Reed' }).click();
+  await page.getByRole('status').filter({ hasText: 'Robin Reed was removed.' }).waitFor();
+  expect(await page.getByRole('rowheader', { name: 'Robin Reed' }).count()).toBe(0);
+  await page.getByText(/Removed robin-console-test-\S+, by /).waitFor();
 });

@@ -2,7 +2,8 @@
  * Single sign-on against a real Keycloak (deploy/keycloak/uep-realm.json), started once for this
  * file: the console's sign-in (authorization code with PKCE, the tokens kept by the API, a session
  * cookie in the browser), who a person is from the IdP's groups, the refusals, sign-out, the
- * session lifetimes, machines' OAuth access tokens, and the same in Chromium across tabs and links.
+ * session lifetimes, machines' OAuth access tokens, a Party's person bound by an emailed
+ * invitation, and the same in Chromium across tabs and links.
  */
 import type { Page } from 'playwright-core';
 import type { AuditTrailResponse, PrincipalResponse } from '../../api/schemas';
@@ -12,7 +13,8 @@ import { LIE, startIdpFacade, type IdpFacade, type Lie } from '../../testkit/idp
 import { launchBrowser, type Browser } from '../../testkit/browser';
 import { startConsoleStack, type ConsoleStack } from '../../testkit/console-stack';
 import { keycloakForTests, rotateRealmKey, type RunningKeycloak } from '../../testkit/keycloak';
-import { CookieJar, locationOf, signInThroughIdp, step } from '../../testkit/oidc-login';
+import { CookieJar, locationOf, loginFormAction, signInThroughIdp, step } from '../../testkit/oidc-login';
+import { startSmtpCatcher, type SmtpCatcher } from '../../testkit/smtp-catcher';
 import { uniquePartyId } from '../../testkit/temporal';
 
 const DARA = { username: 'dara.okafor', password: 'uep-dev-password' };
@@ -26,13 +28,16 @@ const OTHER = 'SSO-OTHER';
 let kc: RunningKeycloak;
 let stack: ConsoleStack;
 let browser: Browser;
+let catcher: SmtpCatcher;
 /** The API's clock runs this far ahead of the wall clock (the session lifetimes). */
 let skewMs = 0;
 
 beforeAll(async () => {
   kc = await keycloakForTests();
+  catcher = await startSmtpCatcher();
   stack = await startConsoleStack({
     settings: {
+      SMTP_URL: catcher.url,
       OIDC_ISSUER_URL: kc.issuer,
       OIDC_CLIENT_ID: 'uep-console',
       OIDC_CLIENT_SECRET: 'uep-console-dev-secret',
@@ -50,6 +55,7 @@ afterAll(async () => {
   await browser?.close();
   await stack?.close();
   await kc?.stop();
+  await catcher?.down();
 });
 afterEach(() => {
   skewMs = 0;
@@ -193,6 +199,41 @@ describe('the console signs in through the identity provider', () => {
     const jar = new CookieJar();
     const signedIn = await signInThroughIdp(jar, base(), 'https://evil.example/phish', DARA);
     expect(locationOf(signedIn.callback)).toBe(`${base()}/app/`);
+  });
+});
+
+describe('a Party’s person, invited by email', () => {
+  test('follows the mailed link, signs in at the IdP without the Party’s group and acts for the Party; the link works once; removed, they no longer act for it', async () => {
+    const invitedTo = uniquePartyId('INVITE');
+    const asked = await call(base(), 'POST', `/v1/entries/${invitedTo}/invitations`, { token: stack.tokens.ops, body: { email: 'nina.newcomer@dcc.example' } });
+    expect(asked.status).toBe(201);
+    const [mail] = await catcher.waitFor((m) => m.envelopeTo.includes('nina.newcomer@dcc.example') && (m.subject ?? '').includes(invitedTo));
+    const link = /(http\S+\/auth\/invitations\/\S+)/.exec(mail!.text ?? '')?.[1];
+    expect(link?.startsWith(`${base()}/auth/invitations/`)).toBe(true);
+
+    const jar = new CookieJar();
+    const toIdp = await step(jar, link!);
+    expect(toIdp.res.status).toBe(303);
+    const form = await step(jar, locationOf(toIdp));
+    const back = await step(jar, loginFormAction(form.text), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: NINA.username, password: NINA.password, credentialId: '' }).toString(),
+    });
+    const landed = await step(jar, locationOf(back));
+    expect([landed.res.status, locationOf(landed)]).toEqual([303, `${base()}/app/`]);
+    const me = (await call<PrincipalResponse>(base(), 'GET', '/v1/me', withSession(jar))).json;
+    expect(me).toMatchObject({ body: 'PARTY', partyId: invitedTo, name: 'Nina Newcomer', email: 'nina.newcomer@dcc.example' });
+
+    const again = await step(new CookieJar(), link!);
+    expect(again.res.status).toBe(410);
+    expect(again.text.replace(/&#39;|&#8217;/g, '’')).toContain('This invitation was accepted already on ');
+
+    const removed = await call(base(), 'DELETE', `/v1/entries/${invitedTo}/members/${encodeURIComponent(me.id)}`, { token: stack.tokens.ops });
+    expect(removed.status).toBe(204);
+    expect((await call(base(), 'GET', '/v1/me', withSession(jar))).status).toBe(401);
+    const refused = await signInThroughIdp(new CookieJar(), base(), '/app/', NINA);
+    expect(refused.callback.res.status).toBe(403);
   });
 });
 

@@ -7,6 +7,7 @@ import { useEffect } from 'preact/hooks';
 import { api, type EntrySummary, type Principal, type StageSummary } from '../api';
 import { day, dayTime, expectedInWords, plural, words } from '../format';
 import { useLoad } from '../load';
+import { href } from '../router';
 import { Badge, Loading, Page, Problem, RiskBadges } from '../ui';
 import { AmendDeadlineForm, DecideForm, SubmitForm } from './forms';
 import { stageKey } from './inbox';
@@ -100,6 +101,11 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
       lead={entry.headline}
       actions={
         <>
+          {(principal.body === 'OPS' || principal.body === 'SECAS') && (
+            <a class="button secondary" href={href(`/entries/${encodeURIComponent(partyId)}/people`)}>
+              People
+            </a>
+          )}
           {principal.body === 'OPS' && (
             <a class="button secondary" href={loaded.data?.links.temporalUi} target="_blank" rel="noopener">
               Open in Temporal UI
