@@ -39,6 +39,8 @@ test('a Panel REJECTED sends the Party exactly one mail: the stage, the comment,
       mandateDeadline: new Date(t0 + 400 * DAY).toISOString().slice(0, 10),
       uepContact: { name: 'Kim Contact', email: PARTY_MAIL },
       startedBy: principalFor(BODY.OPS, 'ops'),
+      // the Panel's REJECTED of one FUSA stage, as catalogue v1 has it (v2 splits booking, fieldwork and the Response)
+      catalogueVersion: 'v1',
     });
     /** Every delivery the workflow started has finished: no mail is still on its way. */
     const settled = () => eventually(async () => (await handle.describe()).raw.pendingActivities ?? [], (pending) => pending.length === 0, 15_000);

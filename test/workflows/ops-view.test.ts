@@ -210,6 +210,8 @@ test("every visibility query in the runbook parses and finds the entries it clai
 
   /** What each documented query claims to find, among this test's entries. */
   const CLAIMS: Record<string, string[]> = {
+    'Entries (saved view): every entry, newest first, without the maintenance workflows': [...ours],
+    "Maintenance (saved view): the reconciler's passes and the notices they hand to delivery": [],
     'every running entry': ids(running),
     'at risk of missing the mandate deadline': ids(running.filter((s) => s.atRisk)),
     'in breach (running or not)': ids(running.filter((s) => s.inBreach)),
@@ -220,7 +222,7 @@ test("every visibility query in the runbook parses and finds the entries it clai
     'by party (exact id, or words of the name)': [entryIdFor('ACME-ENERGY')],
     'its next deadline passed but it has not moved on: no worker is running, or its workflow task fails': [],
     'running with nothing scheduled: fine while a body is awaited, a logic hole worth a look otherwise': [handles[3]!.workflowId],
-    'ended abnormally (should be none: business outcomes end as COMPLETE or WITHDRAWN)': [ended.workflowId],
+    'ended abnormally (should be none: business outcomes end as COMPLETE or WITHDRAWN; a run a reset replaced is listed Terminated too, its entry going on in the new run)': [ended.workflowId],
   };
   for (const claim of ['at risk of missing the mandate deadline', 'in breach (running or not)', 'mandate deadline inside a window (e.g. this quarter)']) expect([claim, CLAIMS[claim]!.length > 0]).toEqual([claim, true]);
   expect(queries.map((q) => q.claim).filter((c, i, all) => all.indexOf(c) === i).sort()).toEqual(Object.keys(CLAIMS).sort());
