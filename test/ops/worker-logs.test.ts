@@ -14,6 +14,7 @@ import { startBody } from '../../testkit/api-fixtures';
 import { connectClient, eventually } from '../../testkit/api-harness';
 import { principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import { freePort } from '../../testkit/ports';
+import { testRecordUrl } from '../../testkit/record';
 import { type SmtpCatcher, startSmtpCatcher } from '../../testkit/smtp-catcher';
 import { startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 
@@ -44,6 +45,8 @@ beforeAll(async () => {
       WORKER_METRICS_PORT: String(metricsPort),
       WORKER_SHUTDOWN_GRACE: '2s',
       LOG_LEVEL: 'info',
+      // a delivery claims its notification in the record before it sends (never twice, a reset or not)
+      RECORD_DATABASE_URL: await testRecordUrl(),
     },
   });
 });
