@@ -186,9 +186,11 @@ test('OPS starts an entry and finds it in the portfolio; every OPS view is acces
   await form.waitFor();
   const rows = await form.locator('tbody tr').count();
   await form.getByRole('button', { name: 'Add a meeting' }).click();
-  await form.getByLabel(`Meeting ${rows + 1} id`).fill('PANEL-2031-01');
-  await form.getByLabel(`Meeting ${rows + 1} date`).fill('2031-01-16');
-  await form.getByLabel(`Meeting ${rows + 1} papers by`).fill('2031-01-07');
+  // a meeting years ahead: nothing running waits on it
+  const meetingDate = daysFromToday(4 * 365);
+  await form.getByLabel(`Meeting ${rows + 1} id`).fill(`PANEL-${meetingDate}`);
+  await form.getByLabel(`Meeting ${rows + 1} date`).fill(meetingDate);
+  await form.getByLabel(`Meeting ${rows + 1} papers by`).fill(daysFromToday(4 * 365 - 9));
   await expectAccessible('meetings');
   await form.getByRole('button', { name: /^Save as version \d+$/ }).click();
   await form.getByRole('status').filter({ hasText: /^Version \d+ kept; \d+ running entr(y|ies) took it/ }).waitFor();
@@ -314,6 +316,8 @@ test('OPS sees the people of a Party, removes one, and an invitation without a m
   page.once('dialog', (d) => void d.accept());
   await page.getByRole('button', { name: 'Remove Robin Reed' }).click();
   await page.getByRole('status').filter({ hasText: 'Robin Reed was removed.' }).waitFor();
+  // the list is read again after the removal: the row goes once it is
+  await page.getByRole('rowheader', { name: 'Robin Reed' }).waitFor({ state: 'detached', timeout: 5_000 });
   expect(await page.getByRole('rowheader', { name: 'Robin Reed' }).count()).toBe(0);
   await page.getByText(/Removed robin-console-test-\S+, by /).waitFor();
 });
