@@ -103,7 +103,10 @@ async function main(): Promise<number> {
     // (a KeyError in its coverage module; "AST constructor recursion depth mismatch" under
     // hypothesis 6 on Python 3.11), which would fail CI for no fault of the API: both passes run
     // the other phases. The stateful phase is what found the compliance-report 503.
-    const ops = await pass(api.tokenFor(BODY.OPS), ['--phases', 'examples,fuzzing,stateful']);
+    // The fuzzed API has no identity provider and no mail relay, so an invitation is refused by
+    // design with 503 INVITATIONS_UNAVAILABLE, which the server-error check would flag;
+    // test/api/party-people.test.ts drives invitations on a stack that has both.
+    const ops = await pass(api.tokenFor(BODY.OPS), ['--phases', 'examples,fuzzing,stateful', '--exclude-operation-id', ENDPOINTS.inviteToParty.operationId]);
     const signOffs = await pass(api.tokenFor(BODY.SECAS), [...SIGN_OFF_PATHS.flatMap((p) => ['--include-path', p]), '--phases', 'examples,fuzzing']);
     const code = ops || signOffs;
     console.error(
