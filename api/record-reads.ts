@@ -4,14 +4,15 @@
  * left, at risk, in breach, overdue) come from the stored state through the pure domain at
  * `ctx.now()`, never from the moment the workflow last woke up.
  */
-import { entryIdFor, searchAttributesOf, summarise, type EntryState } from '../domain';
+import { auditTrail, entryIdFor, searchAttributesOf, summarise, type EntryState } from '../domain';
 import type { AuditRecord, EntrySummary } from '../domain/types';
 import { ENTRY_STATUS } from '../domain/vocabulary';
+import type { RecordDb } from '../record/db';
 import { getRecordedEntry, lastRunReset, recordedAuditTrail, recordedEntryPage, type RecordedEntry, type RecordFilters } from '../record/read';
 import type { RunResetNoticeSchema } from './schemas';
 import type { z } from 'zod';
 import type { AppContext } from './context';
-import type { VisibleEntry } from './temporal/gateway';
+import type { ClosedRunReader, VisibleEntry } from './temporal/gateway';
 import { decodePageToken, encodePageToken } from './temporal/page-token';
 import { nameTerms, type EntryFilters } from './temporal/visibility';
 
@@ -29,6 +30,15 @@ export function summaryOf(ctx: Pick<AppContext, 'now'>, entry: RecordedEntry): E
     nextDeadline: null,
     awaitedBodies: [],
     ...(entry.closedAt ? { closedAt: entry.closedAt.toISOString() } : {}),
+  };
+}
+
+/** The gateway's reader of closed runs: the run chain's final state, once the record holds it closed. */
+export function closedRunsInRecord(record: RecordDb, now: () => number = Date.now): ClosedRunReader {
+  return async (partyId, chainId) => {
+    const entry = await getRecordedEntry(record, entryIdFor(partyId));
+    if (!entry || entry.chainId !== chainId || entry.state.status === ENTRY_STATUS.IN_PROGRESS) return null;
+    return { trail: auditTrail(entry.state), summary: summaryOf({ now }, entry) };
   };
 }
 

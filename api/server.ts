@@ -13,6 +13,7 @@ import { temporalConnectionOptions } from '../config/temporal';
 import { apiExampleValues, loadApiConfig } from './config';
 import { createApiServer } from './http-server';
 import { createEntryGateway } from './temporal/gateway';
+import { closedRunsInRecord } from './record-reads';
 import { createLogger } from './logging';
 import { followTokenFile, loadTokenStore } from './tokens';
 
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   // Minted, revoked or edited tokens apply without a restart: on a change of the file, or SIGHUP.
   const following = config.AUTH_TOKENS_FILE ? followTokenFile(tokens, config.AUTH_TOKENS_FILE, { info: (m) => logger.info(m), error: (m) => logger.error(m) }) : undefined;
   process.on('SIGHUP', () => following?.reload());
-  const app = createApp({ gateway: createEntryGateway(client, config), config, record, notices, logger, tokens });
+  const app = createApp({ gateway: createEntryGateway(client, config, closedRunsInRecord(record)), config, record, notices, logger, tokens });
   const server = createApiServer(app);
 
   await new Promise<void>((resolve) => server.listen(config.API_PORT, config.API_HOST, resolve));

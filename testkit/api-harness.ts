@@ -13,6 +13,7 @@ import pino, { type Logger } from 'pino';
 import { createApp } from '../api/app';
 import { createApiServer } from '../api/http-server';
 import { createEntryGateway, type EntryGateway } from '../api/temporal/gateway';
+import { closedRunsInRecord } from '../api/record-reads';
 import { apiEnvSchema, type ApiConfig } from '../api/config';
 import { mintToken, TokenStore } from '../api/tokens';
 import { DELIVERY_STATUS, type DeliveryReport } from '../activities/types';
@@ -154,7 +155,7 @@ export async function listenApp(
     ...overrides,
   });
   const record = opts.record ?? (await sharedTestRecord());
-  const { gateway, quiet } = watchedGateway(createEntryGateway(client, config), config.TEMPORAL_RPC_TIMEOUT_MS);
+  const { gateway, quiet } = watchedGateway(createEntryGateway(client, config, closedRunsInRecord(record, opts.now)), config.TEMPORAL_RPC_TIMEOUT_MS);
   const app = createApp({ gateway, config, record, tokens, logger: opts.logger ?? pino({ level: 'silent' }), ...(opts.now ? { now: opts.now } : {}) });
   server.on('request', app);
   return {

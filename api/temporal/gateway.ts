@@ -89,13 +89,22 @@ export interface Readiness {
   activityPollers: number;
 }
 
+/**
+ * A closed run as the record holds it: its audit trail and its summary as of now, when the record
+ * has seen that run chain close (null otherwise). The record is asked first because a query to a
+ * closed run makes a worker replay its whole history, one query at a time, and the SDK drops the
+ * queries still waiting when it evicts the replayed run: a burst of changes sent to a closed entry
+ * left some unanswered past the deadline (503) while the answer sat in the record.
+ */
+export type ClosedRunReader = (partyId: string, chainId: string) => Promise<{ trail: AuditRecord[]; summary: EntrySummary } | null>;
+
 export interface GatewayConfig {
   TEMPORAL_NAMESPACE: string;
   TEMPORAL_TASK_QUEUE: string;
   TEMPORAL_RPC_TIMEOUT_MS: number;
 }
 
-export function createEntryGateway(client: Client, config: GatewayConfig): EntryGateway {
+export function createEntryGateway(client: Client, config: GatewayConfig, closedRuns: ClosedRunReader = async () => null): EntryGateway {
   const ms = config.TEMPORAL_RPC_TIMEOUT_MS;
 
   /** The call within the bound, unmapped (for the callers that look at Temporal's own error). */
@@ -144,18 +153,21 @@ export function createEntryGateway(client: Client, config: GatewayConfig): Entry
       return messages.isLegacyUpdateResult(answer) ? await fromLegacy(partyId, answer) : answer;
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw fromTemporal(err);
-      const temporalStatus = await boundedRaw(() => handle.describe()).then(
-        (d) => d.status.name,
-        () => 'RUNNING',
+      const closed = await boundedRaw(() => handle.describe()).then(
+        (d) => ({ temporalStatus: d.status.name, chainId: d.raw.workflowExecutionInfo?.firstRunId ?? '' }),
+        () => ({ temporalStatus: 'RUNNING', chainId: '' }),
       );
-      if (temporalStatus === 'RUNNING') throw fromTemporal(err);
-      const trail = await auditTrail(partyId);
+      if (closed.temporalStatus === 'RUNNING') throw fromTemporal(err);
+      // A run the engine closed completed, after handing the record its last change; any other
+      // end (terminated, timed out, failed) was Temporal's, and the record may lack the last change.
+      const recorded = closed.temporalStatus === 'COMPLETED' ? await closedRuns(partyId, closed.chainId) : null;
+      const trail = recorded?.trail ?? (await auditTrail(partyId));
+      const summary = () => (recorded ? Promise.resolve(recorded.summary) : status(partyId));
       const retry = checkRetry(trail, command);
-      if (retry.kind === 'duplicate') return entryChangeOf(await status(partyId), retry.record, true, trail.length);
+      if (retry.kind === 'duplicate') return entryChangeOf(await summary(), retry.record, true, trail.length);
       if (retry.kind === 'reused') throw refusalError(retry.refusal.code, retry.refusal.message);
-      // A run the engine closed completed; any other end (terminated, timed out, failed) was Temporal's.
-      const how = temporalStatus === 'COMPLETED' ? (await status(partyId)).status : ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE;
-      throw refusalError(REFUSAL.ENTRY_CLOSED, entryClosedWords(how, temporalStatus));
+      const how = closed.temporalStatus === 'COMPLETED' ? (await summary()).status : ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE;
+      throw refusalError(REFUSAL.ENTRY_CLOSED, entryClosedWords(how, closed.temporalStatus));
     }
   }
 
