@@ -129,7 +129,7 @@ export const ENDPOINTS = {
     summary: "An entry's audit trail as CSV",
     action: ACTION.READ_AUDIT_TRAIL,
     params: S.PartyParams,
-    success: { status: 200, description: 'The audit trail, one record a row', contentType: CONTENT_TYPE.CSV },
+    success: { status: 200, description: "The audit trail, one record a row, with the Party's people's invitations, acceptances and removals among them by time (PERSON_* rows, no seq)", contentType: CONTENT_TYPE.CSV },
     errors: ENTRY_ERRORS,
   }),
   recordDecision: ep({

@@ -1,7 +1,7 @@
 /**
- * An entry's audit trail (every run of it, from the record; in JSON with the invitations,
- * acceptances and removals of the Party's people beside it), as JSON and as CSV; and the bulk
- * export of every entry's records in a date range, streamed as NDJSON or CSV.
+ * An entry's audit trail (every run of it, from the record, with the invitations, acceptances and
+ * removals of the Party's people: beside the records in JSON, among them by time in CSV), as JSON
+ * and as CSV; and the bulk export of every entry's records in a date range, streamed as NDJSON or CSV.
  */
 import { Router } from 'express';
 import { Readable } from 'node:stream';
@@ -16,10 +16,19 @@ import { mount } from '../mount';
 import type { AuditTrailResponse } from '../schemas';
 import { auditBetween, type ExportedAuditRecord } from '../../record/read';
 import { recordedTrail } from '../record-reads';
-import { membershipEventsOf } from '../../record/party-members';
+import { membershipEventsOf, type MembershipEvent } from '../../record/party-members';
 import { membershipEventAnswer } from '../invitations';
 
-type AuditRow = Omit<AuditRecord, 'principal'> & { principalBody: string; principalId: string; principalName: string };
+type AuditRow = Omit<AuditRecord, 'principal' | 'seq' | 'action'> & {
+  seq: number | '';
+  action: string;
+  principalBody: string;
+  principalId: string;
+  principalName: string;
+  /** A person's row: the address invited, and the person's IdP subject */
+  email?: string;
+  subject?: string;
+};
 
 export const AUDIT_CSV_COLUMNS: (keyof AuditRow)[] = [
   'seq',
@@ -39,6 +48,8 @@ export const AUDIT_CSV_COLUMNS: (keyof AuditRow)[] = [
   'previousDeadline',
   'deadline',
 ];
+/** The per-entry CSV also lists the Party's people: PERSON_INVITED, PERSON_ACCEPTED, PERSON_REMOVED rows (no seq). */
+export const AUDIT_TRAIL_CSV_COLUMNS: (keyof AuditRow)[] = [...AUDIT_CSV_COLUMNS, 'email', 'subject'];
 
 type ExportRow = AuditRow & { entryId: string; partyId: string };
 export const AUDIT_EXPORT_CSV_COLUMNS: (keyof ExportRow)[] = ['entryId', 'partyId', ...AUDIT_CSV_COLUMNS];
@@ -47,9 +58,33 @@ function csvRow<R extends AuditRecord>({ principal, ...rest }: R): Omit<R, 'prin
   return { ...rest, principalBody: principal.body, principalId: principal.id, principalName: principal.name ?? '' };
 }
 
+function personRow(e: MembershipEvent): AuditRow {
+  return {
+    seq: '',
+    at: e.at.toISOString(),
+    action: `PERSON_${e.action}`,
+    principalBody: e.principal.body,
+    principalId: e.principal.id,
+    principalName: e.principal.name ?? '',
+    ...(e.email ? { email: e.email } : {}),
+    ...(e.subject ? { subject: e.subject } : {}),
+  };
+}
+
 /** From the record; an entry too new for it yet answers from its workflow. */
 async function trailOf(ctx: AppContext, partyId: string): Promise<AuditRecord[]> {
   return (await recordedTrail(ctx, partyId)) ?? (await ctx.gateway.auditTrail(partyId));
+}
+
+/** The trail in its own order, each person's row placed after the records that came before it. */
+function mergedByTime(records: AuditRow[], people: AuditRow[]): AuditRow[] {
+  const rows: AuditRow[] = [];
+  let next = 0;
+  for (const record of records) {
+    while (next < people.length && people[next]!.at < record.at) rows.push(people[next++]!);
+    rows.push(record);
+  }
+  return [...rows, ...people.slice(next)];
 }
 
 const DAY_MS = 86_400_000;
@@ -103,12 +138,13 @@ export function auditRouter(ctx: AppContext): Router {
   });
 
   mount(router, ctx, ENDPOINTS.getAuditTrailCsv, async ({ params }, _req, res) => {
-    const records = await trailOf(ctx, params.partyId);
-    const rows: AuditRow[] = records.map(csvRow);
+    const records: AuditRow[] = (await trailOf(ctx, params.partyId)).map(csvRow);
+    const people = (await membershipEventsOf(ctx.record, params.partyId)).map(personRow);
+    const rows = mergedByTime(records, people);
     res
       .type(CONTENT_TYPE.CSV)
       .attachment(`audit-trail-${params.partyId}.csv`)
-      .send(toCsv(AUDIT_CSV_COLUMNS, rows));
+      .send(toCsv(AUDIT_TRAIL_CSV_COLUMNS, rows));
   });
 
   return router;

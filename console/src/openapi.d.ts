@@ -1800,7 +1800,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The audit trail, one record a row */
+            /** @description The audit trail, one record a row, with the Party's people's invitations, acceptances and removals among them by time (PERSON_* rows, no seq) */
             200: {
                 headers: {
                     [name: string]: unknown;

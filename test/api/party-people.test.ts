@@ -123,6 +123,10 @@ test("starting an entry invites its UEP contact; a mail that does not go leaves 
   const trail = AuditTrailResponse.parse((await api('GET', `/v1/entries/${partyId}/audit-trail`, { token: suite.h.partyToken(partyId) })).json);
   expect(trail.people).toEqual(events);
   expect(trail.records.map((r) => r.action)).toContain('STARTED');
+  // and the CSV lists the invitation among the records, by time, with the address invited
+  const csv = (await api('GET', `/v1/entries/${partyId}/audit-trail.csv`, { token: suite.h.partyToken(partyId) })).text.split('\r\n');
+  const invitedRow = csv.findIndex((line) => line.includes('"PERSON_INVITED"'));
+  expect(csv[invitedRow]).toMatch(new RegExp(`^"","[^"]+","PERSON_INVITED","SECAS",.*"${contact.replace(/\./g, '\\.')}",""$`));
 
   const unlucky = uniquePartyId('NOMAIL');
   catcher.failNext(1, 554, 'no thanks');
