@@ -2,7 +2,9 @@
  * Stage catalogue version 2 (docs/domain.md, "The stage catalogue (version 2)"): the process as
  * the SEC and SECAS describe it. Every duration says where it comes from: a source, or an
  * assumption that is a setting of the deployment (its default the number here). Published: never
- * edited; a change of rule is a new version in a new file, registered in catalogue.ts.
+ * edited; a change of rule is a new version in a new file, registered in catalogue.ts. One rule
+ * read only by entries under rules version 5 (domain/rules.ts), which running entries reach behind
+ * patched(): the security status REJECTED `restartsFrom` SECURITY_FIELDWORK (a new assessment).
  */
 import type { Catalogue, DurationBasis, OutcomeDef } from './catalogue';
 import { MEETING_BODY } from './meetings';
@@ -10,7 +12,7 @@ import { ALL_USER_ROLES, BODY, OUTCOME_EFFECT, STAGE, STAGE_LEVEL, USER_ROLE, ty
 
 const done = (outcome: string, extra: Partial<OutcomeDef> = {}): OutcomeDef => ({ outcome, effect: OUTCOME_EFFECT.DONE, ...extra });
 const rework = (outcome: string, extra: Partial<OutcomeDef> = {}): OutcomeDef => ({ outcome, effect: OUTCOME_EFFECT.REWORK, ...extra });
-const restart = (outcome: string): OutcomeDef => ({ outcome, effect: OUTCOME_EFFECT.RESTART });
+const restart = (outcome: string, extra: Partial<OutcomeDef> = {}): OutcomeDef => ({ outcome, effect: OUTCOME_EFFECT.RESTART, ...extra });
 
 const sourced = (source: string): DurationBasis => ({ kind: 'SOURCED', source });
 const assumed = (setting: string, note: string): DurationBasis => ({ kind: 'ASSUMED', setting, note });
@@ -85,7 +87,8 @@ export const CATALOGUE_V2: Catalogue = {
       dependsOn: [STAGE.SECURITY_FIELDWORK],
       partySubmitsFirst: true,
       submission: 'the User Security Assessment Response (G8.24), to the SSC and the User CIO by the date the SSC sets',
-      outcomes: [done('APPROVED'), done('APPROVED_SUBJECT_TO', { followUp: true }), rework('DEFERRED'), restart('REJECTED')],
+      // Rejected: a new assessment, not a new Response (G8.34; MP091 lets the SSC require a second FUSA)
+      outcomes: [done('APPROVED'), done('APPROVED_SUBJECT_TO', { followUp: true }), rework('DEFERRED'), restart('REJECTED', { restartsFrom: STAGE.SECURITY_FIELDWORK })],
       decidedAt: MEETING_BODY.SEC_PANEL,
       slaWorkingDays: 20,
       slaBasis: assumed('SECURITY_STATUS_SLA', `set at a Panel meeting with the SSC's support; ${PANEL_MONTHLY}`),

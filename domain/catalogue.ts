@@ -25,6 +25,12 @@ export interface OutcomeDef {
   sharedResourceOnly?: boolean;
   /** The decision must say why (its comment): e.g. an Evidence Form returned to the Party. */
   needsReason?: boolean;
+  /**
+   * A RESTART that starts over from an earlier stage the decided one depends on (same level): that
+   * stage opens again, and the decided one waits (blocked) until it is done again. Read from rules
+   * version 5 on (domain/rules.ts); under older rules the decided stage alone starts over.
+   */
+  restartsFrom?: StageId;
 }
 
 /**

@@ -3,7 +3,7 @@
  * have already let it through). Each mutates the state it is given (a copy the caller owns) and
  * returns its audit record and the notifications the act itself sends.
  */
-import { getCatalogue, stageDef } from './catalogue';
+import { getCatalogue, stageDef, type OutcomeDef } from './catalogue';
 import { toDate, toIso } from './dates';
 import { entryView, riskChangeTold } from './entry-view';
 import { awaitingParty, deadlineAmended, decisionNeedsAction, entryWithdrawn, meetingMoved, pendingRoles, roleComplete, submissionDue } from './notifications';
@@ -116,15 +116,36 @@ export function recordDecision(state: EntryState, command: Command<'RECORD_DECIS
     const attempt = record.attempts;
     record.attempts += 1;
     record.lastEffect = outcome.effect;
-    openStage(state, record, now);
+    const from = restartFrom(state, record, outcome);
+    if (from) {
+      // rules version 5: the earlier stage opens again; this one waits for it
+      record.state = STAGE_STATE.BLOCKED;
+      delete record.sinceMs;
+      delete record.slaDue;
+      delete record.meeting;
+      from.attempts += 1;
+      from.lastEffect = outcome.effect;
+      delete from.outcome;
+      delete from.doneAt;
+      openStage(state, from, now);
+    } else {
+      openStage(state, record, now);
+    }
     if (rulesAtLeast(state, RULES_VERSION.V3)) {
       const effect = outcome.effect;
-      const n = decisionNeedsAction(state, record, { outcome: command.outcome, effect, by: principal, evidence: command.evidence, attempt, ...(command.comment !== undefined ? { comment: command.comment } : {}) }, now);
+      const n = decisionNeedsAction(state, record, { outcome: command.outcome, effect, by: principal, evidence: command.evidence, attempt, ...(command.comment !== undefined ? { comment: command.comment } : {}) }, now, from);
       notifications.push(n);
       state.sentNotificationIds.push(n.id);
     }
   }
   return { record: audit, notifications };
+}
+
+/** The done earlier stage a RESTART starts over from (rules version 5, the outcome's `restartsFrom`), or undefined. */
+function restartFrom(state: EntryState, record: StageRecord, outcome: OutcomeDef): StageRecord | undefined {
+  if (outcome.effect !== OUTCOME_EFFECT.RESTART || !outcome.restartsFrom || !rulesAtLeast(state, RULES_VERSION.V5)) return undefined;
+  const from = findRecord(state, { stage: outcome.restartsFrom, ...(record.role ? { role: record.role } : {}) });
+  return from?.state === STAGE_STATE.DONE ? from : undefined;
 }
 
 function completeRole(state: EntryState, role: UserRole, principal: AuditRecord['principal'], now: number): Notification {

@@ -445,13 +445,22 @@ export function decisionNeedsAction(
   record: StageRecord,
   decision: { outcome: string; effect: Exclude<OutcomeEffect, typeof OUTCOME_EFFECT.DONE>; by: Actor; comment?: string; evidence: string; attempt: number },
   nowMs: number,
+  reopened?: StageRecord,
 ): Notification {
-  const def = stageDef(getCatalogue(state.catalogueVersion), record.stage);
+  const catalogue = getCatalogue(state.catalogueVersion);
+  const def = stageDef(catalogue, record.stage);
   const by = `${decision.by.body} (${decision.by.name ?? decision.by.id})`;
+  const from = reopened ? stageDef(catalogue, reopened.stage) : undefined;
   const next =
-    record.state === STAGE_STATE.AWAITING_PARTY
-      ? `What to do next: ${NEXT_STEP[decision.effect]} (${def.submission ?? 'what the stage needs'}) in the console; this will be attempt ${record.attempts}.`
-      : `Nothing is needed from you yet: ${def.owner} decides again by ${record.slaDue ?? '?'}.`;
+    reopened && from
+      ? `It starts over from ${from.title} (${refLabel(reopened)}), attempt ${reopened.attempts}; ${def.title} follows when that is done. ${
+          reopened.state === STAGE_STATE.AWAITING_PARTY
+            ? `What to do next: submit ${from.submission ?? 'what the stage needs'} in the console.`
+            : `Nothing is needed from you yet: ${from.owner} decides by ${reopened.slaDue ?? '?'}.`
+        }`
+      : record.state === STAGE_STATE.AWAITING_PARTY
+        ? `What to do next: ${NEXT_STEP[decision.effect]} (${def.submission ?? 'what the stage needs'}) in the console; this will be attempt ${record.attempts}.`
+        : `Nothing is needed from you yet: ${def.owner} decides again by ${record.slaDue ?? '?'}.`;
   return makeNotification(state, {
     id: notificationIds.decisionNeedsAction(state.entryId, refKey(record), decision.attempt),
     kind: NOTIFICATION_KIND.DECISION_NEEDS_ACTION,
@@ -459,7 +468,7 @@ export function decisionNeedsAction(
     dueAtMs: nowMs,
     stage: record.stage,
     ...(record.role ? { role: record.role } : {}),
-    awaitedBody: record.state === STAGE_STATE.AWAITING_PARTY ? BODY.PARTY : def.owner,
+    awaitedBody: (reopened ?? record).state === STAGE_STATE.AWAITING_PARTY ? BODY.PARTY : (from ?? def).owner,
     subject: `${state.partyName}: ${def.owner} ${decision.outcome} ${refLabel(record)}: action needed`,
     body: `${by} recorded ${decision.outcome} on ${def.title} (${refLabel(record)}, SEC ${def.secRef}), evidence ${decision.evidence}. Comment: ${
       decision.comment ? `"${decision.comment}"` : 'none given'

@@ -26,10 +26,17 @@ export const RULES_VERSION = {
    * next deadline (UepNextDeadline) is the instant of the entry's next wake-up.
    */
   V4: 4,
+  /**
+   * An outcome that `restartsFrom` an earlier stage starts over from it: catalogue v2's security
+   * status REJECTED opens SECURITY_FIELDWORK again (a new booking, fieldwork and report) and the
+   * status stage waits for it; under version 4 only a new Response was asked for. A stage that opens
+   * again keeps counting its attempts.
+   */
+  V5: 5,
 } as const;
 export type RulesVersion = (typeof RULES_VERSION)[keyof typeof RULES_VERSION];
 
-export const CURRENT_RULES_VERSION: RulesVersion = RULES_VERSION.V4;
+export const CURRENT_RULES_VERSION: RulesVersion = RULES_VERSION.V5;
 
 export function rulesOf(state: Pick<EntryState, 'rulesVersion'>): RulesVersion {
   return state.rulesVersion ?? RULES_VERSION.V1;

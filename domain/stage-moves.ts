@@ -67,7 +67,8 @@ export function unblock(state: EntryState, now: number): void {
     if (record.state !== STAGE_STATE.BLOCKED) continue;
     const ready = dependenciesOf(catalogue, record).every((dep) => findRecord(state, dep)?.state === STAGE_STATE.DONE);
     if (ready) {
-      record.attempts = 1;
+      // a stage blocked again by a restart from an earlier stage (rules version 5) keeps its count
+      record.attempts = Math.max(1, record.attempts);
       openStage(state, record, now);
     }
   }

@@ -117,6 +117,11 @@ export const PATCH = {
   START_BEFORE_UPDATES: 'start-before-updates',
   /** A start that names no catalogue version gets version 2 (before it: version 1). */
   CATALOGUE_V2: 'uep-catalogue-v2',
+  /**
+   * Rules version 5: an outcome that restarts from an earlier stage starts over from it (catalogue
+   * v2's security status REJECTED opens the booking, fieldwork and report again: a new assessment).
+   */
+  REJECTED_REASSESSMENT: 'uep-rejected-reassessment',
 } as const;
 
 /** The catalogue version a start runs under: the one it names, else version 2 once patched() allows it. */
@@ -144,6 +149,8 @@ function refusalFailure(refusal: Refusal): ApplicationFailure {
 /** The rules version a step may run under: each newer version once its patched() allows it (never back). */
 function allowedRules(state: EntryState | undefined): RulesVersion {
   const current = state ? rulesOf(state) : RULES_VERSION.V1;
+  if (current >= RULES_VERSION.V5) return current;
+  if (patched(PATCH.REJECTED_REASSESSMENT)) return RULES_VERSION.V5;
   if (current >= RULES_VERSION.V4) return current;
   if (patched(PATCH.PARTY_BREACH_NOTICE)) return RULES_VERSION.V4;
   if (current >= RULES_VERSION.V3) return current;

@@ -40,18 +40,34 @@ export function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
+export interface AwaitedMeeting {
+  body: string;
+  date: string;
+  papersBy: string;
+}
+
+/**
+ * 'next Panel 14 Jan 2027 (papers by 5 Jan)': the meeting a decision is taken at, in the words the
+ * engine's notices use (the cut-off's year only when it differs from the meeting's).
+ */
+export function meetingInWords(m: AwaitedMeeting, lead = 'next '): string {
+  const sameYear = m.papersBy.slice(0, 4) === m.date.slice(0, 4);
+  const papersBy = day(m.papersBy);
+  return `${lead}${m.body === 'SSC' ? 'SSC' : 'Panel'} ${day(m.date)} (papers by ${sameYear ? papersBy.replace(/ \d{4}$/, '') : papersBy})`;
+}
+
 /** What a stage waits for, in the console's words. */
 export function expectedInWords(s: {
   state: string;
   owner: string;
   dueBy?: string;
-  meeting?: { body: string; date: string; papersBy: string };
+  meeting?: AwaitedMeeting;
   expected: string;
   allowedOutcomes: { outcome: string }[];
 }): string {
   if (s.state !== 'AWAITING_DECISION') return s.expected;
   const when = s.meeting
-    ? ` at the next ${s.meeting.body === 'SSC' ? 'SSC' : 'Panel'} ${day(s.meeting.date)} (papers by ${day(s.meeting.papersBy)})`
+    ? ` at the ${meetingInWords(s.meeting)}`
     : s.dueBy
       ? ` by ${day(s.dueBy)}`
       : '';

@@ -10,8 +10,10 @@ import {
   getCatalogue,
   pastDefaultDeadline,
   resolveMandateDeadline,
+  RULES_VERSION,
   startEntry,
   type EntryState,
+  type RulesVersion,
   type StartEntryInput,
 } from '../../domain';
 import { DURATION, durationBasis, durationSettingsOf, stageDef } from '../../domain/catalogue';
@@ -101,6 +103,65 @@ describe('catalogue v2: the security assessment as G8 has it', () => {
     const effects = (id: 'SECURITY_ASSESSMENT' | 'PRIVACY_ASSESSMENT') => Object.fromEntries(stageDef(v2, id).outcomes.map((o) => [o.outcome, o.effect]));
     expect(effects('SECURITY_ASSESSMENT')).toEqual({ APPROVED: 'DONE', APPROVED_SUBJECT_TO: 'DONE', DEFERRED: 'REWORK', REJECTED: 'RESTART' });
     expect(effects('PRIVACY_ASSESSMENT')).toEqual({ APPROVED: 'DONE', APPROVED_SUBJECT_TO: 'DONE', PROVISIONALLY_APPROVED: 'REWORK', DEFERRED: 'REWORK' });
+  });
+
+  describe('a Rejected security status means a new assessment, not a new Response (rules version 5)', () => {
+    /** Acceded on 2026-10-01, the User CIO's report recorded, the Party's Response submitted; `rules` the entry runs under. */
+    const responded = (rules?: RulesVersion): EntryState => {
+      let state = startEntry(V2({ completedStages: [{ stage: 'ACCESSION', outcome: 'ACCEDED', at: '2026-10-01' }] }), at('2026-11-02'), rules).state;
+      state = must(state, submit('SECURITY_FIELDWORK'), at('2026-11-03')).state;
+      state = must(state, decide('SECURITY_FIELDWORK', 'REPORT_ISSUED', SECAS), at('2026-11-04')).state;
+      return must(state, submit('SECURITY_ASSESSMENT'), at('2026-11-05')).state;
+    };
+    const reject = (state: EntryState) => must(state, decide('SECURITY_ASSESSMENT', 'REJECTED', PANEL, undefined, { comment: 'Section 4 controls absent' }), at('2026-11-20'));
+
+    it('the catalogue says so: REJECTED restarts from the booking, a stage the status depends on', () => {
+      const rejected = stageDef(v2, 'SECURITY_ASSESSMENT').outcomes.find((o) => o.outcome === 'REJECTED');
+      expect(rejected).toMatchObject({ effect: 'RESTART', restartsFrom: 'SECURITY_FIELDWORK' });
+      expect(stageDef(v2, 'SECURITY_ASSESSMENT').dependsOn).toContain(rejected?.restartsFrom);
+      // no other v2 outcome restarts from elsewhere, and v1 has none
+      expect(v2.stages.flatMap((s) => s.outcomes.filter((o) => o.restartsFrom).map((o) => `${s.id}:${o.outcome}`))).toEqual(['SECURITY_ASSESSMENT:REJECTED']);
+      expect(getCatalogue('v1').stages.some((s) => s.outcomes.some((o) => o.restartsFrom))).toBe(false);
+    });
+
+    it('the booking, fieldwork and report open again; the status waits for the new report; the forecast counts the whole assessment again', () => {
+      const before = responded();
+      expect(before.rulesVersion).toBe(RULES_VERSION.V5);
+      const { state, notifications } = reject(before);
+      expect(stageOf(state, 'SECURITY_FIELDWORK')).toMatchObject({ state: 'AWAITING_PARTY', attempts: 2, lastEffect: 'RESTART' });
+      expect(stageOf(state, 'SECURITY_FIELDWORK')).not.toHaveProperty('outcome');
+      expect(stageOf(state, 'SECURITY_ASSESSMENT')).toMatchObject({ state: 'BLOCKED', attempts: 2, lastEffect: 'RESTART' });
+      // booking lead and fieldwork (70 WD) then the Response and status (20 WD) ahead of completion (20 WD)
+      const remaining = (s: EntryState) => roleRemainingWorkingDays(s, 'IMPORT_SUPPLIER', '2026-11-20');
+      expect(remaining(state)).toBe(70 + 20 + 20);
+      const notice = notifications.find((n) => n.kind === 'DECISION_NEEDS_ACTION');
+      expect(notice?.awaitedBody).toBe('PARTY');
+      expect(notice?.body).toContain('"Section 4 controls absent"');
+      expect(notice?.body).toContain('It starts over from User Security Assessment: booking');
+      expect(notice?.body).toContain('What to do next: submit the assessment booking');
+      expect(notifications.filter((n) => n.kind === 'SUBMISSION_DUE')).toEqual([]); // the one notice says it
+
+      // the new assessment: booked, reported; then the Response is asked for again, its attempts counted on
+      let next = must(state, submit('SECURITY_FIELDWORK'), at('2026-11-23')).state;
+      next = must(next, decide('SECURITY_FIELDWORK', 'REPORT_ISSUED', SECAS), at('2027-03-01')).state;
+      expect(stageOf(next, 'SECURITY_FIELDWORK')).toMatchObject({ state: 'DONE', outcome: 'REPORT_ISSUED', attempts: 2 });
+      expect(stageOf(next, 'SECURITY_ASSESSMENT')).toMatchObject({ state: 'AWAITING_PARTY', attempts: 2 });
+      next = must(next, submit('SECURITY_ASSESSMENT'), at('2027-03-02')).state;
+      next = must(next, decide('SECURITY_ASSESSMENT', 'APPROVED', PANEL), at('2027-03-18')).state;
+      expect(stageOf(next, 'SECURITY_ASSESSMENT')).toMatchObject({ state: 'DONE', outcome: 'APPROVED', attempts: 2 });
+    });
+
+    it('under rules version 4 (an entry not yet moved on), only a new Response is asked for, as before', () => {
+      const { state } = reject(responded(RULES_VERSION.V4));
+      expect(stageOf(state, 'SECURITY_FIELDWORK')).toMatchObject({ state: 'DONE', outcome: 'REPORT_ISSUED', attempts: 1 });
+      expect(stageOf(state, 'SECURITY_ASSESSMENT')).toMatchObject({ state: 'AWAITING_PARTY', attempts: 2, lastEffect: 'RESTART' });
+    });
+
+    it('DEFERRED is still a new Response to the same assessment', () => {
+      const { state } = must(responded(), decide('SECURITY_ASSESSMENT', 'DEFERRED', PANEL), at('2026-11-20'));
+      expect(stageOf(state, 'SECURITY_FIELDWORK')).toMatchObject({ state: 'DONE', attempts: 1 });
+      expect(stageOf(state, 'SECURITY_ASSESSMENT')).toMatchObject({ state: 'AWAITING_PARTY', attempts: 2, lastEffect: 'REWORK' });
+    });
   });
 
   it('privacy (Other User only): the Party books, SECAS records the auditor’s report, the Panel sets the status', () => {

@@ -6,11 +6,12 @@
 import type { Locator, Page } from 'playwright-core';
 import { call } from '../../testkit/api-harness';
 import { launchBrowser, seriousAxeViolations, type Browser } from '../../testkit/browser';
-import { decide, seedPortfolio, type Portfolio } from '../../testkit/console-fixtures';
+import { decide, seedPortfolio, startEntry, submit, type Portfolio } from '../../testkit/console-fixtures';
 import { startConsoleStack, type ConsoleStack } from '../../testkit/console-stack';
 import { uniquePartyId } from '../../testkit/temporal';
 import { daysFromToday } from '../../testkit/dates';
-import type { AuditTrailResponse, EntryResponse, InboxResponse } from '../../api/schemas';
+import type { AuditTrailResponse, EntryResponse, InboxResponse, MeetingCalendarResponse } from '../../api/schemas';
+import { meetingPhrase } from '../../domain/meetings';
 import { hashToken } from '../../api/tokens';
 import { acceptInvitation, addInvitation } from '../../record/party-members';
 import { sharedTestRecord } from '../../testkit/record';
@@ -320,4 +321,44 @@ test('OPS sees the people of a Party, removes one, and an invitation without a m
   await page.getByRole('rowheader', { name: 'Robin Reed' }).waitFor({ state: 'detached', timeout: 5_000 });
   expect(await page.getByRole('rowheader', { name: 'Robin Reed' }).count()).toBe(0);
   await page.getByText(/Removed robin-console-test-\S+, by /).waitFor();
+});
+
+test('the timeline names the meeting a decision waits on, as the inbox, the entry page and the notices do', async () => {
+  const partyId = uniquePartyId('MEET');
+  await startEntry(stack.baseUrl, stack.tokens, {
+    partyId,
+    partyName: 'Meeting Day Energy',
+    cohort: 'SMALL_DOMESTIC_SUPPLIER',
+    roles: ['IMPORT_SUPPLIER'],
+    mandateDeadline: daysFromToday(300),
+    uepContact: { name: 'Mo Day', email: 'uep@meeting-day.example' },
+    completedStages: [
+      { stage: 'ACCESSION', outcome: 'ACCEDED', at: daysFromToday(-40) },
+      { stage: 'ID_ALLOCATION', outcome: 'ALLOCATED', at: daysFromToday(-30) },
+    ],
+  });
+  await submit(stack.baseUrl, stack.tokens, partyId, 'SECURITY_FIELDWORK', 'AMS booking MDE-1');
+  await decide(stack.baseUrl, stack.tokens.secas, partyId, 'SECURITY_FIELDWORK', 'REPORT_ISSUED', { evidence: 'User CIO report MDE-1' });
+  // SECAS keeps a Panel meeting a month ahead; the Party's Response then waits on it (the first whose cut-off follows it)
+  const calendar = (await api<MeetingCalendarResponse>('GET', '/v1/meetings', stack.tokens.secas)).json;
+  const panel = { id: `PANEL-${partyId}`, body: 'SEC_PANEL' as const, date: daysFromToday(30), papersBy: daysFromToday(21) };
+  const put = await call(stack.baseUrl, 'PUT', '/v1/meetings', { token: stack.tokens.secas, body: { version: calendar.version + 1, meetings: [...calendar.meetings, panel] } });
+  expect(put.status).toBe(200);
+  await submit(stack.baseUrl, stack.tokens, partyId, 'SECURITY_ASSESSMENT', 'FUSA response MDE-1');
+  const entry = (await api<EntryResponse>('GET', `/v1/entries/${partyId}`, stack.tokens.panel)).json.entry;
+  const waiting = entry.partyStages.find((s) => s.stage === 'SECURITY_ASSESSMENT');
+  expect(waiting).toMatchObject({ state: 'AWAITING_DECISION', meeting: { body: 'SEC_PANEL', date: panel.date, papersBy: panel.papersBy } });
+  const phrase = meetingPhrase(panel); // 'next Panel 14 Jan 2027 (papers by 5 Jan)'
+
+  await signIn(stack.tokens.panel, `/entries/${partyId}`);
+  await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+  const timeline = page.locator('svg.timeline');
+  expect(await timeline.locator('.awaited-meeting text').allTextContents()).toEqual([phrase]);
+  expect(await timeline.locator('desc').textContent()).toContain(`SEC Panel to decide at the ${phrase}.`);
+  await page.locator('.stage-list').getByText(`SEC Panel to decide at the ${phrase}`).first().waitFor(); // the entry page says the same
+  await expectAccessible('entry with a meeting');
+
+  await page.getByRole('link', { name: 'Inbox', exact: true }).click();
+  const row = page.getByRole('row', { name: new RegExp(partyId) });
+  await expect(row.textContent()).resolves.toContain(`SEC Panel to decide at the ${phrase}`);
 });

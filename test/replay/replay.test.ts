@@ -32,13 +32,17 @@ const SCENARIOS = ['full-lifecycle', 'rework-loops', 'deadline-amended', 'withdr
 // v10: after start-before-updates (the start's effects carried out before any update is handled), without
 // v9's patch, with v10-reset-first-task: a run a reset to the first workflow task created, its updates
 // reapplied there; v11: after both; v12: v8's and uep-catalogue-v2 (a start naming no catalogue version
-// runs catalogue v2), without v9-v11's patches; v13: after all of them.
-const GENERATIONS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13'];
+// runs catalogue v2), without v9-v11's patches; v13: after all of them, with v13-rejected-reassessment: a
+// security status REJECTED under catalogue v2 asking only for a new Response; v14: after uep-rejected-reassessment
+// (rules version 5: REJECTED opens the booking, fieldwork and report again, a new assessment), with its own
+// rejected-reassessment.
+const GENERATIONS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14'];
 /** Which generations have each change (v4, v5 and v7 were made side by side: none has the others'; so were v9, v10 and v12). */
-const WITH_PARTY_NOTICES = ['v4', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13'];
-const WITH_LEAN_UPDATES = ['v5', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13'];
-const WITH_PARTY_BREACH_NOTICE = ['v9', 'v11', 'v13'];
-const WITH_CATALOGUE_V2 = ['v12', 'v13'];
+const WITH_PARTY_NOTICES = ['v4', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14'];
+const WITH_LEAN_UPDATES = ['v5', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14'];
+const WITH_PARTY_BREACH_NOTICE = ['v9', 'v11', 'v13', 'v14'];
+const WITH_CATALOGUE_V2 = ['v12', 'v13', 'v14'];
+const WITH_REJECTED_REASSESSMENT = ['v14'];
 const generationOf = (name: string) => name.slice(0, name.indexOf('-'));
 
 test('there are histories of every scenario from every generation of the workflow', () => {
@@ -121,7 +125,7 @@ test('with uep-party-notices (v4, v6), the Party is told what it can act on (its
   }
 });
 
-test('with uep-party-breach-notice (v9, v11, v13), the Party gets its own breach notice and UepNextDeadline holds wake-up instants (09:00 reminders)', () => {
+test('with uep-party-breach-notice (v9, v11, v13, v14), the Party gets its own breach notice and UepNextDeadline holds wake-up instants (09:00 reminders)', () => {
   const scheduled = (history: History) =>
     (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.input?.payloads ?? []).map((p) => json<{ id?: string }>(p.data).id ?? ''));
   for (const { name, history } of histories.filter((h) => h.name.endsWith('deadline-amended'))) {
@@ -138,7 +142,7 @@ test('with uep-party-breach-notice (v9, v11, v13), the Party gets its own breach
   }
 });
 
-test('with uep-catalogue-v2 (v12, v13), an entry whose start names no catalogue version runs catalogue v2; before it, v1', () => {
+test('with uep-catalogue-v2 (v12, v13, v14), an entry whose start names no catalogue version runs catalogue v2; before it, v1', () => {
   const PATCH_MARKER = 'uep-catalogue-v2';
   for (const { name, history } of histories) {
     const start = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
@@ -147,5 +151,28 @@ test('with uep-catalogue-v2 (v12, v13), an entry whose start names no catalogue 
     const activityInputs = (history.events ?? []).map((e) => Buffer.from(e.activityTaskScheduledEventAttributes?.input?.payloads?.[0]?.data ?? []).toString('utf8')).join('\n');
     const v2 = WITH_CATALOGUE_V2.includes(generationOf(name));
     expect([name, marked, activityInputs.includes('SECURITY_FIELDWORK')]).toEqual([name, v2, v2]);
+  }
+});
+
+test('with uep-rejected-reassessment (v14), a security status REJECTED under catalogue v2 opens the booking, fieldwork and report again; before it (v13), only a new Response was asked for', () => {
+  const PATCH_MARKER = 'uep-rejected-reassessment';
+  const rejected = histories.filter((h) => h.name.endsWith('-rejected-reassessment'));
+  expect(rejected.map((h) => h.name)).toEqual(['v13-rejected-reassessment', 'v14-rejected-reassessment']);
+  for (const { name, history } of histories) {
+    const marked = (history.events ?? []).some((e) => JSON.stringify(json(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data) ?? '').includes(PATCH_MARKER));
+    expect([name, marked]).toEqual([name, WITH_REJECTED_REASSESSMENT.includes(generationOf(name))]);
+  }
+  for (const { name, history } of rejected) {
+    const reassessed = WITH_REJECTED_REASSESSMENT.includes(generationOf(name));
+    const decisions = (history.events ?? []).flatMap((e) => {
+      const input = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input;
+      return input?.name === 'recordDecision' ? [json<{ stage: string; outcome: string }>(input.args?.payloads?.[0]?.data)] : [];
+    });
+    const on = (stage: string) => decisions.filter((d) => d.stage === stage).map((d) => d.outcome);
+    expect([name, on('SECURITY_ASSESSMENT')]).toEqual([name, ['REJECTED', 'APPROVED']]);
+    expect([name, on('SECURITY_FIELDWORK')]).toEqual([name, reassessed ? ['REPORT_ISSUED', 'REPORT_ISSUED'] : ['REPORT_ISSUED']]);
+    const told = (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.input?.payloads ?? []).map((p) => json<{ kind: string; body?: string }>(p.data)));
+    const needsAction = told.filter((n) => n.kind === 'DECISION_NEEDS_ACTION').map((n) => n.body ?? '');
+    expect([name, needsAction.length, needsAction.some((b) => b.includes('It starts over from User Security Assessment: booking'))]).toEqual([name, 1, reassessed]);
   }
 });

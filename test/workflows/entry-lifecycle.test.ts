@@ -271,6 +271,36 @@ test('a security deferral and a failed UEPT are reworked, then the entry complet
   });
 });
 
+test('a Rejected security status (catalogue v2) means a new assessment: the booking opens again, the status waits for the new report, then the entry completes', async () => {
+  const t0 = await env.currentTimeMs();
+  await withEntry({ mandateDeadline: isoDate(t0 + 400 * DAY) }, async ({ handle, sent }) => {
+    const outcomesFor: Partial<Record<string, string[]>> = { [STAGE.SECURITY_ASSESSMENT]: ['REJECTED'] };
+    let summary = await handle.query(getStatusQuery);
+    let afterRejection: typeof summary | undefined;
+    for (let round = 0; summary.status === ENTRY_STATUS.IN_PROGRESS && round < 60; round++) {
+      for (const stage of openStages(summary)) {
+        const scripted = stage.state === STAGE_STATE.AWAITING_DECISION ? outcomesFor[stage.stage]?.shift() : undefined;
+        await actOn(handle, summary, stage, scripted);
+        if (scripted === 'REJECTED') afterRejection = await handle.query(getStatusQuery);
+      }
+      await env.sleep('5 days');
+      summary = await handle.query(getStatusQuery);
+    }
+    await captureHistory(handle, 'rejected-reassessment');
+    expect(summary.status).toBe(ENTRY_STATUS.COMPLETE);
+    const stage = (s: typeof summary, id: StageId) => s.partyStages.find((p) => p.stage === id);
+    expect(stage(afterRejection!, STAGE.SECURITY_FIELDWORK)).toMatchObject({ state: STAGE_STATE.AWAITING_PARTY, attempts: 2 });
+    expect(stage(afterRejection!, STAGE.SECURITY_ASSESSMENT)).toMatchObject({ state: STAGE_STATE.BLOCKED, attempts: 2 });
+    expect(stage(summary, STAGE.SECURITY_ASSESSMENT)).toMatchObject({ outcome: 'APPROVED', attempts: 2 });
+    const decisions = (await handle.query(getAuditTrailQuery)).filter((a) => a.action === 'DECISION');
+    expect(decisions.filter((d) => d.stage === STAGE.SECURITY_FIELDWORK).map((d) => d.outcome)).toEqual(['REPORT_ISSUED', 'REPORT_ISSUED']);
+    expect(decisions.filter((d) => d.stage === STAGE.SECURITY_ASSESSMENT).map((d) => d.outcome)).toEqual(['REJECTED', 'APPROVED']);
+    const told = ofKind(sent, NOTIFICATION_KIND.DECISION_NEEDS_ACTION);
+    expect(told.map((r) => [r.notification.stage, r.notification.awaitedBody])).toEqual([[STAGE.SECURITY_ASSESSMENT, BODY.PARTY]]);
+    expect(told[0]?.notification.body).toContain('It starts over from User Security Assessment: booking');
+  });
+});
+
 test('withdrawal mid-way stops every reminder and closes the entry', async () => {
   const t0 = await env.currentTimeMs();
   await withEntry({ mandateDeadline: isoDate(t0 + 100 * DAY) }, async ({ handle, sent }) => {

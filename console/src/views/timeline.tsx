@@ -1,10 +1,12 @@
 /**
  * The entry's timeline: each role's stages against the mandate deadline. Done stages sit on the day
- * they were decided, open stages run from when they opened to their SLA due date (or to today while
- * the Party is awaited), each role's forecast is marked, and everything past the deadline is shaded.
+ * they were decided; open stages run from when they opened to their SLA due date, or to the meeting
+ * their decision is taken at (its paper cut-off ticked, the meeting named as the inbox names it), or
+ * to today while the Party is awaited; each role's forecast is marked, and everything past the
+ * deadline is shaded.
  */
 import type { EntrySummary, StageSummary } from '../api';
-import { day, today, words } from '../format';
+import { day, meetingInWords, today, words } from '../format';
 
 const DAY_MS = 86_400_000;
 const ROW = 26;
@@ -70,7 +72,10 @@ export function Timeline({ entry }: { entry: EntrySummary }) {
     entry.mandateDeadline ? `Mandate deadline ${day(entry.mandateDeadline)}.` : 'No mandate deadline.',
     entry.forecastCompletion ? `Forecast completion ${day(entry.forecastCompletion)}.` : '',
     `${stages.filter((s) => s.state === 'DONE').length} of ${stages.length} stages done.`,
-  ].join(' ');
+    ...stages.flatMap((s) => (s.state === 'AWAITING_DECISION' && s.meeting ? [`${s.title}: ${words(s.owner)} to decide at the ${meetingInWords(s.meeting)}.`] : [])),
+  ]
+    .filter((sentence) => sentence !== '')
+    .join(' ');
 
   return (
     <figure class="timeline-figure">
@@ -106,7 +111,16 @@ export function Timeline({ entry }: { entry: EntrySummary }) {
                 </g>
               )}
               {s?.state === 'DONE' && s.doneAt && <path d={diamond(x(ms(s.doneAt)), y)} fill={COLOUR.done} />}
-              {s?.state === 'AWAITING_DECISION' && s.awaitingSince && s.dueBy && (
+              {s?.state === 'AWAITING_DECISION' && s.awaitingSince && s.meeting && (
+                <g class="awaited-meeting">
+                  <rect x={x(ms(s.awaitingSince))} y={y - 6} width={Math.max(3, x(ms(s.meeting.date)) - x(ms(s.awaitingSince)))} height={12} rx={3} fill={ms(s.meeting.date) < now ? COLOUR.overdue : COLOUR.decision} opacity={0.85} />
+                  <line x1={x(ms(s.meeting.papersBy))} x2={x(ms(s.meeting.papersBy))} y1={y - 9} y2={y + 9} stroke={COLOUR.today} stroke-width={2} />
+                  <text y={y + 4} {...labelBeside(x(ms(s.awaitingSince)), x(ms(s.meeting.date)), meetingInWords(s.meeting))}>
+                    {meetingInWords(s.meeting)}
+                  </text>
+                </g>
+              )}
+              {s?.state === 'AWAITING_DECISION' && s.awaitingSince && s.dueBy && !s.meeting && (
                 <g>
                   <rect x={x(ms(s.awaitingSince))} y={y - 6} width={Math.max(3, x(ms(s.dueBy)) - x(ms(s.awaitingSince)))} height={12} rx={3} fill={ms(s.dueBy) < now ? COLOUR.overdue : COLOUR.decision} opacity={0.85} />
                   <text x={x(ms(s.dueBy)) + 6} y={y + 4}>
@@ -138,7 +152,7 @@ export function Timeline({ entry }: { entry: EntrySummary }) {
       </svg>
       <figcaption class="legend">
         <span class="sw-done">done (on the day decided)</span>
-        <span class="sw-decision">awaiting a decision, to its SLA due date</span>
+        <span class="sw-decision">awaiting a decision, to its SLA due date or the meeting it is taken at (its paper cut-off ticked)</span>
         <span class="sw-overdue">overdue</span>
         <span class="sw-party">with the Party</span>
         <span class="sw-forecast">forecast</span>
@@ -146,6 +160,20 @@ export function Timeline({ entry }: { entry: EntrySummary }) {
       </figcaption>
     </figure>
   );
+}
+
+/** An approximate width of `text` at the timeline's 12px. */
+const textWidth = (text: string) => text.length * 6.4;
+
+/**
+ * Where a bar's label goes: after the bar's end when it fits in the figure, else inside the bar
+ * (white on it) when the bar is long enough, else before the bar's start.
+ */
+function labelBeside(start: number, end: number, text: string): { x: number; 'text-anchor'?: 'end'; fill?: string } {
+  const width = textWidth(text);
+  if (end + 6 + width <= WIDTH) return { x: end + 6 };
+  if (end - start - 12 >= width) return { x: end - 6, 'text-anchor': 'end', fill: '#ffffff' };
+  return { x: Math.max(LABEL + width, start - 6), 'text-anchor': 'end' };
 }
 
 function diamond(cx: number, cy: number): string {
