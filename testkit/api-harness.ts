@@ -16,7 +16,7 @@ import { createEntryGateway, type EntryGateway } from '../api/temporal/gateway';
 import { closedRunsInRecord } from '../api/record-reads';
 import { apiEnvSchema, type ApiConfig } from '../api/config';
 import { mintToken, TokenStore } from '../api/tokens';
-import { DELIVERY_STATUS, type DeliveryReport } from '../activities/types';
+import { DELIVERY_STATUS, type DeliveryReport, type NotificationActivities } from '../activities/types';
 import type { Notification } from '../domain/types';
 import { BODY, type Body, type Principal } from '../domain/vocabulary';
 import type { RecordDb } from '../record/db';
@@ -29,6 +29,7 @@ export interface Harness {
   baseUrl: string;
   config: ApiConfig;
   tokens: TokenStore;
+  /** What the worker was asked to send (empty when `notificationActivities` delivers them). */
   notifications: Notification[];
   /** A token for a body (one per body), or for a Party bound to partyId. */
   tokenFor(body: Exclude<Body, 'PARTY'>): string;
@@ -177,12 +178,32 @@ export interface HarnessOptions {
   settings?: Record<string, string>;
   /** The API's clock (default Date.now). */
   now?: () => number;
+  /**
+   * The worker's notification activities, made once the API listens (its base URL is what messages
+   * link to), e.g. the real ones mailing an SMTP catcher; default: recorded in `notifications`.
+   */
+  notificationActivities?: (apiBaseUrl: string) => NotificationActivities;
+}
+
+/** Activities made at their first use, once the API's base URL is known. */
+function madeOnFirstUse(make: (apiBaseUrl: string) => NotificationActivities, apiBaseUrl: () => string | undefined): NotificationActivities {
+  let made: NotificationActivities | undefined;
+  return {
+    deliverNotification(n) {
+      const base = apiBaseUrl();
+      if (!base) throw new Error('a notification before the API listened');
+      made ??= make(base);
+      return made.deliverNotification(n);
+    },
+  };
 }
 
 export async function startHarness(env: TestWorkflowEnvironment, opts: HarnessOptions = {}): Promise<Harness> {
   const taskQueue = uniqueTaskQueue('api');
   const notifications: Notification[] = [];
-  const worker: Worker = await createTestWorker(env, { taskQueue, activities: recordingActivities(notifications) });
+  const listening: { baseUrl?: string } = {};
+  const activities = opts.notificationActivities ? madeOnFirstUse(opts.notificationActivities, () => listening.baseUrl) : recordingActivities(notifications);
+  const worker: Worker = await createTestWorker(env, { taskQueue, activities });
   const running = worker.run();
 
   const tokens = new TokenStore([]);
@@ -210,6 +231,7 @@ export async function startHarness(env: TestWorkflowEnvironment, opts: HarnessOp
     tokens,
     opts.now ? { now: opts.now } : {},
   );
+  listening.baseUrl = app.baseUrl;
 
   return {
     baseUrl: app.baseUrl,

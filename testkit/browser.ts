@@ -47,6 +47,20 @@ export async function launchBrowser(opts: { width?: number; height?: number } = 
   };
 }
 
+/** One chromium for several people: each person a browser context of their own (cookies, storage), as on their own machine. */
+export interface People {
+  newPerson(): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+export async function launchPeople(opts: { width?: number; height?: number } = {}): Promise<People> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
+  return {
+    newPerson: () => browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 }, locale: 'en-GB', timezoneId: 'UTC' }),
+    close: () => browser.close(),
+  };
+}
+
 export interface AxeViolation {
   id: string;
   impact: string | null;

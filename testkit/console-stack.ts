@@ -19,7 +19,7 @@ export interface ConsoleStack {
 }
 
 /** rpcTimeoutMs: the API's bound on Temporal calls (the bench fills the server with a thousand starts). */
-export async function startConsoleStack(opts: Pick<HarnessOptions, 'rpcTimeoutMs' | 'settings' | 'now'> = {}): Promise<ConsoleStack> {
+export async function startConsoleStack(opts: Pick<HarnessOptions, 'rpcTimeoutMs' | 'settings' | 'now' | 'notificationActivities'> = {}): Promise<ConsoleStack> {
   const build = await buildConsole();
   const env = await startDevServer();
   const harness = await startHarness(env, opts);

@@ -3,10 +3,11 @@
  * the real API, worker and Temporal dev server: what approvers, a Party and operations do with it,
  * and axe-core on every view (no serious or critical violation).
  */
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { call } from '../../testkit/api-harness';
 import { launchBrowser, seriousAxeViolations, type Browser } from '../../testkit/browser';
 import { decide, seedPortfolio, startEntry, submit, type Portfolio } from '../../testkit/console-fixtures';
+import { driveToComplete, JourneyCounter } from '../../testkit/console-journey';
 import { startConsoleStack, type ConsoleStack } from '../../testkit/console-stack';
 import { uniquePartyId } from '../../testkit/temporal';
 import { daysFromToday } from '../../testkit/dates';
@@ -199,97 +200,67 @@ test('OPS starts an entry and finds it in the portfolio; every OPS view is acces
 
 /**
  * One single-role entry from its start to COMPLETE through the console alone, done the way each
- * person would: OPS starts it; each body and the Party use their own tab, signed in once, arriving
- * by a bookmark or a link in a notice; an approver finds a new item through the inbox, the Party
- * through the link in its "your turn" notice, unless the form is already on the page in front of them. Every click (links, buttons, radios, checkboxes,
- * lists) is counted, and the count is asserted so that it cannot grow unnoticed.
+ * person would (testkit/console-journey.ts): OPS starts it; each body and the Party use their own
+ * tab, signed in once with a token, arriving by a bookmark or a link in a notice; an approver finds
+ * a new item through the inbox, the Party through the link in its "your turn" notice, unless the
+ * form is already on the page in front of them. The count is asserted so that it cannot grow
+ * unnoticed. (With single sign-on, the two-role journey: test/e2e/two-role-journey.test.ts.)
  */
 test('one single-role entry from start to COMPLETE through the console alone, in a counted number of clicks', async () => {
   const partyId = uniquePartyId('CLICKS');
   const partyName = `Counted Energy ${partyId}`;
-  const counted = { clicks: 0, fields: 0 };
-  const click = async (target: Locator) => {
-    counted.clicks++;
-    await target.click();
-  };
-  const type = async (field: Locator, text: string) => {
-    counted.fields++;
-    await field.fill(text);
-  };
+  const counter = new JourneyCounter();
   const tabs = new Map<string, Page>();
+  const tokenOf: Record<string, string> = { OPS: stack.tokens.ops, DCC: stack.tokens.dcc, SEC_PANEL: stack.tokens.panel, SECAS: stack.tokens.secas, PARTY: stack.tokens.party(partyId) };
   /** The person's tab; the first time, they arrive (a bookmark, or the link in a notice) and sign in. */
-  async function tabOf(who: string, token: string, arriveAt: string, landed: (tab: Page) => Locator): Promise<Page> {
+  async function tabOf(who: string): Promise<Page> {
     const open = tabs.get(who);
     if (open) return open;
     const tab = await browser.newPage();
     tabs.set(who, tab);
-    counted.clicks++; // the bookmark or the link in the notice
-    await tab.goto(`${stack.baseUrl}/app${arriveAt}`);
-    await type(tab.getByLabel('Access token'), token);
-    await click(tab.getByRole('button', { name: 'Sign in' }));
-    await landed(tab).waitFor(); // what the person looks at first is on the page
+    counter.followed(who); // the bookmark or the link in the notice
+    await tab.goto(`${stack.baseUrl}/app${who === 'PARTY' ? `/entries/${partyId}` : '/'}`);
+    await counter.type(who, tab.getByLabel('Access token'), tokenOf[who] ?? '');
+    await counter.click(who, tab.getByRole('button', { name: 'Sign in' }));
+    // what the person looks at first is on the page
+    const landed = { OPS: tab.getByRole('heading', { name: 'By cohort and status' }), PARTY: tab.getByRole('heading', { name: 'What we need from you' }) }[who];
+    await (landed ?? tab.getByRole('heading', { name: /^Inbox: / })).waitFor();
     return tab;
   }
 
   try {
-    const ops = await tabOf('OPS', stack.tokens.ops, '/', (tab) => tab.getByRole('heading', { name: 'By cohort and status' }));
-    await click(ops.getByRole('link', { name: 'Start an entry' }).first());
-    await type(ops.getByLabel('Party id'), partyId);
-    await type(ops.getByLabel('Party name'), partyName);
-    await type(ops.getByLabel('UEP contact name'), 'Cai Counter');
-    await type(ops.getByLabel('UEP contact email'), 'uep@counted.example');
-    await click(ops.getByRole('button', { name: 'Start the entry' }));
-    // the cohort's default deadline (25 Nov 2017) has passed: the form says so and asks before it applies
-    await ops.getByText("default mandate deadline is 2017-11-25, already passed").waitFor();
-    await click(ops.getByLabel("Apply the cohort's default deadline though it has passed (the entry starts in breach)"));
-    await click(ops.getByRole('button', { name: 'Start the entry' }));
-    await ops.getByRole('heading', { name: partyName }).waitFor();
-    const steps = [`OPS start ${counted.clicks}`];
-
-    for (let act = 0; ; act++) {
-      expect(act).toBeLessThan(40);
-      const entry = (await api<EntryResponse>('GET', `/v1/entries/${partyId}`, stack.tokens.ops)).json.entry;
-      if (entry.status === 'COMPLETE') break;
-      const stages = [...entry.partyStages, ...entry.roleStages.flatMap((r) => r.stages)];
-      const stage = stages.find((s) => s.state === 'AWAITING_PARTY' || s.state === 'AWAITING_DECISION');
-      if (!stage) throw new Error(`nothing open: ${entry.headline}`);
-      const byParty = stage.state === 'AWAITING_PARTY';
-      const before = counted.clicks;
-      const tab = byParty
-        ? await tabOf('PARTY', stack.tokens.party(partyId), `/entries/${partyId}`, (t) => t.getByRole('heading', { name: 'What we need from you' }))
-        : await tabOf(stage.owner, { DCC: stack.tokens.dcc, SEC_PANEL: stack.tokens.panel, SECAS: stack.tokens.secas }[stage.owner as 'DCC'], '/', (t) => t.getByRole('heading', { name: /^Inbox: / }));
-      const form = tab.getByRole('form', { name: new RegExp(`^${byParty ? 'Submit for' : 'Decide'} ${stage.title.replace(/[()]/g, '\\$&')}`) });
-      if (!(await form.isVisible())) {
-        if (byParty) {
-          counted.clicks++; // the link in the "your turn" notice (SUBMISSION_DUE)
-          await tab.goto(`${stack.baseUrl}/app/entries/${partyId}`);
-        } else {
-          if (!tab.url().endsWith('/app/inbox')) await click(tab.getByRole('link', { name: 'Inbox', exact: true }));
-          await click(tab.getByRole('link', { name: new RegExp(`^Decide ${stage.title.replace(/[()]/g, '\\$&')}.*, ${partyName}$`) }));
-        }
-        await form.waitFor();
-      }
-      if (byParty) {
-        await type(form.getByLabel('Reference of what you submit'), `${stage.stage}-doc`);
-        await click(form.getByRole('button', { name: 'Submit' }));
-      } else {
-        const outcome = stage.allowedOutcomes.find((o) => o.effect === 'DONE' && !o.followUp)?.outcome ?? '';
-        const radio = form.locator(`input[type=radio][value="${outcome}"]`);
-        if (!(await radio.isChecked())) await click(radio);
-        await type(form.getByLabel('Evidence reference'), `${stage.stage}-evidence`);
-        await click(form.getByRole('button', { name: 'Record decision' }));
-      }
-      // the page shows the stage moved on before the next act looks at it
-      await form.waitFor({ state: 'detached' });
-      const item = tab.locator('.stage-list li').filter({ has: tab.getByRole('heading', { name: stage.title }) });
-      await item.filter({ hasText: byParty ? 'Awaiting decision' : 'Done' }).first().waitFor();
-      steps.push(`${byParty ? 'PARTY' : stage.owner} ${stage.stage} ${counted.clicks - before}`);
-    }
-    console.log(`one single-role entry to COMPLETE through the console: ${counted.clicks} clicks, ${counted.fields} fields typed (clicks per act: ${steps.join('; ')})`);
+    await counter.act('OPS', 'start', async () => {
+      const ops = await tabOf('OPS');
+      await counter.click('OPS', ops.getByRole('link', { name: 'Start an entry' }).first());
+      await counter.type('OPS', ops.getByLabel('Party id'), partyId);
+      await counter.type('OPS', ops.getByLabel('Party name'), partyName);
+      await counter.type('OPS', ops.getByLabel('UEP contact name'), 'Cai Counter');
+      await counter.type('OPS', ops.getByLabel('UEP contact email'), 'uep@counted.example');
+      await counter.click('OPS', ops.getByRole('button', { name: 'Start the entry' }));
+      // the cohort's default deadline (25 Nov 2017) has passed: the form says so and asks before it applies
+      await ops.getByText('default mandate deadline is 2017-11-25, already passed').waitFor();
+      await counter.click('OPS', ops.getByLabel("Apply the cohort's default deadline though it has passed (the entry starts in breach)"));
+      await counter.click('OPS', ops.getByRole('button', { name: 'Start the entry' }));
+      await ops.getByRole('heading', { name: partyName }).waitFor();
+    });
+    await driveToComplete({
+      partyName,
+      counter,
+      readEntry: async () => (await api<EntryResponse>('GET', `/v1/entries/${partyId}`, stack.tokens.ops)).json.entry,
+      tabOf,
+      async followPartyNotice() {
+        // the link in the "your turn" notice (SUBMISSION_DUE), in the Party's tab
+        const tab = await tabOf('PARTY');
+        counter.followed('PARTY');
+        await tab.goto(`${stack.baseUrl}/app/entries/${partyId}`);
+        return tab;
+      },
+    });
+    console.log(`one single-role entry to COMPLETE through the console: ${counter.total().clicks} clicks, ${counter.total().fields} fields typed (clicks per act)\n${counter.describe()}`);
     // 50 clicks before a stage with one allowed outcome came with it chosen (ACCESSION, ID_ALLOCATION, DCC_GATEWAY, UEP_COMPLETION);
     // 46 under catalogue v1; catalogue v2 adds 7: confirming the past default deadline (2: the box, Start again) and the
     // security assessment's booking and the User CIO's report (the Party 3, SECAS 3, as other stages; less 1 on the Response)
-    expect(counted).toEqual({ clicks: 53, fields: 26 });
+    expect({ ...counter.total(), tokenPastes: counter.tokenPastes() }).toEqual({ clicks: 53, fields: 26, tokenPastes: 5 });
   } finally {
     await Promise.all([...tabs.values()].map((t) => t.close()));
   }
