@@ -75,7 +75,10 @@ export async function startKeycloak(port: number, opts: { timeoutMs?: number } =
   // --import-realm reads the distribution's data/import folder (a realm already there is kept)
   const importDir = path.join(home, 'data', 'import');
   mkdirSync(importDir, { recursive: true });
-  copyFileSync(KEYCLOAK_REALM_FILE, path.join(importDir, 'uep-realm.json'));
+  // written aside, then renamed into place: a Keycloak starting beside this one never reads half a file
+  const staged = path.join(importDir, `.uep-realm-${process.pid}-${port}.json`);
+  copyFileSync(KEYCLOAK_REALM_FILE, staged);
+  renameSync(staged, path.join(importDir, 'uep-realm.json'));
   const started = Date.now();
   const child = spawn(
     path.join(home, 'bin', 'kc.sh'),
