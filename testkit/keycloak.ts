@@ -76,7 +76,7 @@ export async function startKeycloak(port: number, opts: { timeoutMs?: number } =
   const importDir = path.join(home, 'data', 'import');
   mkdirSync(importDir, { recursive: true });
   // written aside, then renamed into place: a Keycloak starting beside this one never reads half a file
-  const staged = path.join(importDir, `.uep-realm-${process.pid}-${port}.json`);
+  const staged = path.join(home, 'data', `.uep-realm-${process.pid}-${port}.json`); // outside the folder Keycloak reads
   copyFileSync(KEYCLOAK_REALM_FILE, staged);
   renameSync(staged, path.join(importDir, 'uep-realm.json'));
   const started = Date.now();
