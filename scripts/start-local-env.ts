@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { flag, port } from '../config/env';
 import { logLevelSchema } from '../config/logging';
+import { oidcEnvSchema } from '../config/oidc';
 import { DEFAULT_NAMESPACE, TASK_QUEUE } from '../config/temporal';
 import { PROJECT_ROOT } from './temporal-toolchain';
 
@@ -33,5 +34,9 @@ export const localEnvSchema = z.object({
   /** Where the embedded record listens (127.0.0.1). */
   RECORD_PORT: port(5433),
   UEP_DATA_DIR: z.string().default(path.join(PROJECT_ROOT, 'data')),
+  /** Your identity provider for the console's sign-in; unset: npm start runs its local one (scripts/local-idp/). */
+  OIDC_ISSUER_URL: oidcEnvSchema.shape.OIDC_ISSUER_URL,
+  /** Where the local identity provider listens (127.0.0.1). */
+  LOCAL_IDP_PORT: port(3100),
   LOG_LEVEL: logLevelSchema,
 });

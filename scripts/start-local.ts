@@ -3,9 +3,11 @@
  * data folder) unless TEMPORAL_ADDRESS names a running server; the record, an embedded PGlite in
  * <data>/record served on RECORD_PORT (the one process that owns those files; the worker and the
  * API connect to it like to any PostgreSQL) unless RECORD_DATABASE_URL names a running server
- * (migrated here); then the worker and the API. Each is restarted if it dies (scripts/supervisor.ts). The banner is printed once the worker polls the
- * task queue and the API answers. Ctrl-C (SIGINT) or SIGTERM stops all of it and waits for every
- * child to exit.
+ * (migrated here); the local identity provider the console signs in at (scripts/local-idp/) unless
+ * OIDC_ISSUER_URL names another; then the worker and the API. Each is restarted if it dies
+ * (scripts/supervisor.ts). The banner is printed once the worker polls the task queue, the API
+ * answers and the identity provider serves discovery. Ctrl-C (SIGINT) or SIGTERM stops all of it
+ * and waits for every child to exit.
  */
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -24,6 +26,7 @@ import { assertPortsFree } from './local-ports';
 import { ensureSearchAttributes } from './search-attributes';
 import { ensureLocalTokens } from './local-tokens';
 import { EXAMPLE_ROUTES_FILE, localEnvSchema } from './start-local-env';
+import { apiSettingsFor, localIdpProcess, localIdpRun, untilDiscoverable } from './local-idp/process';
 import { startLocalMailSink } from './local-mail-sink';
 import { type Supervised, supervise } from './supervisor';
 import { PROJECT_ROOT, TEMPORAL_CLI, requireBinary } from './temporal-toolchain';
@@ -115,14 +118,26 @@ async function main(): Promise<void> {
   await buildConsole();
 
   const external = env.TEMPORAL_ADDRESS;
+  const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
+  const localIdp = env.OIDC_ISSUER_URL ? undefined : localIdpRun({ port: env.LOCAL_IDP_PORT, dataDir: env.UEP_DATA_DIR });
   await assertPortsFree({
     API_PORT: env.API_PORT,
+    ...(localIdp ? { LOCAL_IDP_PORT: env.LOCAL_IDP_PORT } : {}),
     ...(env.WORKER_METRICS_ENABLED ? { WORKER_METRICS_PORT: env.WORKER_METRICS_PORT } : {}),
     ...(env.SMTP_URL ? {} : { LOCAL_SMTP_PORT: env.LOCAL_SMTP_PORT }),
     ...(external ? {} : { TEMPORAL_PORT: env.TEMPORAL_PORT, TEMPORAL_UI_PORT: env.TEMPORAL_UI_PORT }),
     ...(env.RECORD_DATABASE_URL ? {} : { RECORD_PORT: env.RECORD_PORT }),
   });
   mkdirSync(env.UEP_DATA_DIR, { recursive: true });
+
+  // first, as it starts in seconds while the rest takes longer; awaited before the banner
+  let idpServing: Promise<unknown> = Promise.resolve();
+  if (localIdp) {
+    const idp = supervise(localIdpProcess(localIdp, apiUrl), log);
+    processes.push(idp);
+    idpServing = Promise.race([untilDiscoverable(localIdp.issuer, READY_TIMEOUT_MS), idp.failedToStart.then((reason) => Promise.reject(new Error(reason)))]);
+    idpServing.catch(() => undefined); // handled where it is awaited
+  }
 
   const address = external ?? `127.0.0.1:${env.TEMPORAL_PORT}`;
   const uiUrl = external ? process.env.TEMPORAL_UI_URL : `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`;
@@ -173,7 +188,7 @@ async function main(): Promise<void> {
     TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE,
     TEMPORAL_TASK_QUEUE: env.TEMPORAL_TASK_QUEUE,
     ...(uiUrl ? { TEMPORAL_UI_URL: uiUrl } : {}),
-    API_PUBLIC_URL: `http://127.0.0.1:${env.API_PORT}`,
+    API_PUBLIC_URL: apiUrl,
     RECORD_DATABASE_URL: recordUrl,
   };
   // node itself (not the tsx wrapper) so that SIGTERM reaches the process and it shuts down gracefully
@@ -187,12 +202,17 @@ async function main(): Promise<void> {
     log,
   );
   const api = supervise(
-    { name: 'api', command: process.execPath, args: ['--import', 'tsx', 'api/server.ts'], env: { ...shared, API_PORT: String(env.API_PORT), AUTH_TOKENS_FILE: tokensFile } },
+    {
+      name: 'api',
+      command: process.execPath,
+      args: ['--import', 'tsx', 'api/server.ts'],
+      env: { ...shared, API_PORT: String(env.API_PORT), AUTH_TOKENS_FILE: tokensFile, ...(localIdp ? apiSettingsFor(localIdp) : {}) },
+    },
     log,
   );
   processes.push(worker, api);
   const failed = Promise.race([worker, api].map((p) => p.failedToStart)).then((reason) => Promise.reject(new Error(reason)));
-  await Promise.race([untilServing(connection, env, worker), failed]);
+  await Promise.race([Promise.all([untilServing(connection, env, worker), idpServing]), failed]);
   await connection.close();
   for (const p of processes) p.markUp();
   if (stopping) return;
@@ -201,12 +221,15 @@ async function main(): Promise<void> {
     [
       '',
       'UEP engine running:',
-      `  Console         http://127.0.0.1:${env.API_PORT}/app  (sign in with a dev token)`,
-      `  API             http://127.0.0.1:${env.API_PORT}  (docs: /docs, OpenAPI: /openapi.json)`,
+      `  Console         ${apiUrl}/app  (${localIdp ? 'sign in: pick a person at the local identity provider' : `sign in at ${env.OIDC_ISSUER_URL}`})`,
+      localIdp
+        ? `  Sign-in (dev)   ${localIdp.issuer}  (local OpenID Provider for development only: a person per body and per demo Party, no password)`
+        : `  Sign-in         ${env.OIDC_ISSUER_URL}  (OIDC_ISSUER_URL)`,
+      `  API             ${apiUrl}  (docs: /docs, OpenAPI: /openapi.json)`,
       `  Temporal Web UI ${uiUrl ?? '(external server)'}`,
       `  Temporal gRPC   ${address}`,
       `  Worker metrics  ${env.WORKER_METRICS_ENABLED ? `http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics` : 'off'}`,
-      `  Dev tokens      ${path.join(env.UEP_DATA_DIR, 'dev-tokens.txt')}`,
+      `  Dev tokens      ${path.join(env.UEP_DATA_DIR, 'dev-tokens.txt')}  (bearer tokens for curl and the uep command line)`,
       `  Mail            ${mailNote}`,
       `  Record          ${recordNote}`,
       `  Body mail       ${routes.NOTIFY_ROUTES_FILE ? `example addresses (${path.relative(PROJECT_ROOT, routes.NOTIFY_ROUTES_FILE)})` : 'your NOTIFY_ROUTES_*'}`,

@@ -1,7 +1,8 @@
 /**
  * `npm start` as a user runs it, on free ports with data folders of its own: the banner, the
- * local mail sink, the dev namespace's retention, port clashes, an external Temporal server with
- * a fresh data folder, settings from a .env, and a worker that crashes. Every npm start is a
+ * console's sign-in at the local identity provider, the local mail sink, the dev namespace's
+ * retention, port clashes, an external Temporal server and identity provider with a fresh data
+ * folder, settings from a .env, and a worker that crashes. Every npm start is a
  * process group that afterAll ends.
  */
 import { Connection } from '@temporalio/client';
@@ -15,6 +16,8 @@ import { DEFAULT_NAMESPACE, TASK_QUEUE } from '../../config/temporal';
 import { BODY } from '../../domain/vocabulary';
 import { startBody } from '../../testkit/api-fixtures';
 import { eventually } from '../../testkit/api-harness';
+import { signInAtLocalIdp } from '../../testkit/local-idp';
+import { CookieJar, locationOf, step } from '../../testkit/oidc-login';
 import { BANNER, devToken, type NpmStart, startNpmStart } from '../../testkit/npm-start';
 import { freePort } from '../../testkit/ports';
 import { uniquePartyId } from '../../testkit/temporal';
@@ -28,7 +31,7 @@ let settings: Record<string, string>;
 let metricsPortFromDotEnv: number;
 
 async function freshPorts(): Promise<Record<string, string>> {
-  const names = ['TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'API_PORT', 'LOCAL_SMTP_PORT', 'WORKER_METRICS_PORT', 'RECORD_PORT'];
+  const names = ['TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'API_PORT', 'LOCAL_SMTP_PORT', 'WORKER_METRICS_PORT', 'RECORD_PORT', 'LOCAL_IDP_PORT'];
   const ports: Record<string, string> = {};
   for (const name of names) ports[name] = String(await freePort());
   return ports;
@@ -41,6 +44,18 @@ function start(env: Record<string, string>, cwd?: string): NpmStart {
 }
 
 const api = (p: string) => `http://127.0.0.1:${settings.API_PORT}${p}`;
+const localIssuer = () => `http://127.0.0.1:${settings.LOCAL_IDP_PORT}`;
+
+/** Whether anything listens on this loopback port. */
+const listening = (port: string) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 
 async function startEntry(partyId: string): Promise<void> {
   const deadline = new Date(Date.now() + 12 * 86_400_000).toISOString().slice(0, 10); // near: the entry is AT_RISK at once
@@ -104,6 +119,32 @@ test('the banner comes once the worker polls the task queue, with the worker met
   }
 });
 
+test('the console signs in at the local identity provider npm start runs: the API sends the browser there, a person picked there is signed in, and bearer tokens work beside it', async () => {
+  const out = main.output();
+  expect(out).toContain(`Sign-in (dev)   ${localIssuer()}  (local OpenID Provider for development only`);
+  const serving = /\{[^\n]*"msg":"local identity provider serving"[^\n]*\}/.exec(out);
+  const { issuer, startedInMs } = JSON.parse(serving?.[0] ?? '{}') as { issuer?: string; startedInMs?: number };
+  expect(issuer).toBe(localIssuer());
+  expect(startedInMs).toBeLessThan(10_000); // from its process's start, module loading included
+  expect(out).not.toMatch(/oidc-provider (WARNING|NOTICE)/);
+  const discovery = (await (await fetch(`${localIssuer()}/.well-known/openid-configuration`)).json()) as { issuer: string };
+  expect(discovery.issuer).toBe(localIssuer());
+
+  expect(await (await fetch(api('/auth/config'))).json()).toEqual({ singleSignOn: true });
+  const redirected = await step(new CookieJar(), api('/auth/sign-in?next=%2Fapp%2F'));
+  expect(redirected.res.status).toBe(303);
+  expect(locationOf(redirected).startsWith(`${localIssuer()}/auth?`)).toBe(true);
+
+  const jar = new CookieJar();
+  const { picker, callback } = await signInAtLocalIdp(jar, api(''), '/app/inbox?body=DCC', 'dara.okafor');
+  expect(picker.text).toContain('Local development identity provider');
+  expect([callback.res.status, locationOf(callback)]).toEqual([303, api('/app/inbox?body=DCC')]);
+  const me = await fetch(api('/v1/me'), { headers: { cookie: jar.header(api('')) } });
+  expect(await me.json()).toMatchObject({ body: 'DCC', id: 'dara.okafor', name: 'Dara Okafor' });
+  const byToken = await fetch(api('/v1/me'), { headers: { authorization: `Bearer ${devToken(dataDir, BODY.OPS)}` } });
+  expect(await byToken.json()).toMatchObject({ body: 'OPS' });
+});
+
 test("the dev namespace keeps closed entries 90 days, not the dev server's 24 h", async () => {
   const connection = await Connection.connect({ address: `127.0.0.1:${settings.TEMPORAL_PORT}` });
   try {
@@ -139,16 +180,24 @@ test('a port in use stops a second npm start before it starts anything, naming t
   expect((await fetch(api(PATH.healthz))).status).toBe(200);
 });
 
-test('with TEMPORAL_ADDRESS set and a data folder that does not exist yet, it starts', async () => {
+test('with TEMPORAL_ADDRESS and OIDC_ISSUER_URL set and a data folder that does not exist yet, it starts, and runs no identity provider of its own', async () => {
   const fresh = path.join(root, 'external', 'nested', 'data');
+  const ports = await freshPorts();
   const external = start({
-    ...(await freshPorts()),
+    ...ports,
     TEMPORAL_ADDRESS: `127.0.0.1:${settings.TEMPORAL_PORT}`,
     TEMPORAL_TASK_QUEUE: `external-${Date.now()}`,
     UEP_DATA_DIR: fresh,
+    OIDC_ISSUER_URL: localIssuer(), // the first npm start's, standing in for your organisation's
+    OIDC_ALLOW_HTTP: 'true',
   });
   await external.until(new RegExp(BANNER), STARTUP_MS);
   expect(existsSync(path.join(fresh, 'tokens.json'))).toBe(true);
+  expect(external.output()).toContain(`Sign-in         ${localIssuer()}  (OIDC_ISSUER_URL)`);
+  expect(external.output()).not.toContain('local identity provider serving');
+  expect(await listening(ports.LOCAL_IDP_PORT!)).toBe(false);
+  const redirected = await step(new CookieJar(), `http://127.0.0.1:${ports.API_PORT}/auth/sign-in?next=%2Fapp%2F`);
+  expect(locationOf(redirected).startsWith(`${localIssuer()}/auth?`)).toBe(true);
   await external.stop();
   expect(await external.exited).toBe(0);
 }, STARTUP_MS + 60_000);

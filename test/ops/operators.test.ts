@@ -93,7 +93,7 @@ function namedMetrics(): Map<string, string> {
 }
 
 beforeAll(async () => {
-  for (const name of ['TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'API_PORT', 'LOCAL_SMTP_PORT', 'WORKER_METRICS_PORT', 'RECORD_PORT']) ports[name] = String(await freePort());
+  for (const name of ['TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'API_PORT', 'LOCAL_SMTP_PORT', 'WORKER_METRICS_PORT', 'RECORD_PORT', 'LOCAL_IDP_PORT']) ports[name] = String(await freePort());
   stack = startNpmStart({ ...ports, UEP_DATA_DIR: dataDir, NOTIFY_ROUTES_JSON: ROUTES_WITHOUT_SECAS });
   await stack.until(new RegExp(BANNER), STARTUP_MS);
 }, STARTUP_MS + 10_000);
