@@ -6,7 +6,7 @@
 import { getCatalogue, stageDef, type OutcomeDef } from './catalogue';
 import { toDate, toIso } from './dates';
 import { entryView, riskChangeTold } from './entry-view';
-import { awaitingParty, deadlineAmended, decisionNeedsAction, entryWithdrawn, meetingMoved, pendingRoles, roleComplete, submissionDue } from './notifications';
+import { awaitingDecisionNow, awaitingParty, deadlineAmended, decisionNeedsAction, entryWithdrawn, meetingMoved, pendingRoles, roleComplete, submissionDue, tellDecidingBodies } from './notifications';
 import { fingerprint } from './retries';
 import { RULES_VERSION, rulesAtLeast } from './rules';
 import { addAudit, addStages, awaitDecision, openStage, principalOf, unblock, waitForDecision } from './stage-moves';
@@ -222,8 +222,10 @@ export function withdraw(state: EntryState, command: Command<'WITHDRAW'>, now: n
 /** Carries out an accepted command on `state` (mutated). */
 export function execute(state: EntryState, command: EntryCommand, now: number): Done {
   const before = new Set(awaitingParty(state).map(turnKey));
+  const decisionsBefore = awaitingDecisionNow(state);
   const done = run(state, command, now);
   if (rulesAtLeast(state, RULES_VERSION.V3)) yourTurn(state, done, before, now);
+  done.notifications.push(...tellDecidingBodies(state, now, decisionsBefore)); // rules version 6
   return done;
 }
 

@@ -11,7 +11,7 @@ import { atRiskFrom, entryView, riskChangeTold, type EntryView } from './entry-v
 import { refusalFor } from './guards';
 import { entryIdFor } from './ids';
 import { DEFAULT_REMINDER_OFFSETS_DAYS, resolveMandateDeadline } from './mandates';
-import { atRisk as atRiskNotice, backOnTrack, entryStarted } from './notifications';
+import { atRisk as atRiskNotice, backOnTrack, entryStarted, tellDecidingBodies } from './notifications';
 import { pendingTimedItems, type TimedItem } from './reminders';
 import { CURRENT_RULES_VERSION, RULES_VERSION, rulesAtLeast, rulesOf, type RulesVersion } from './rules';
 import { checkRetry, type RetryCheck } from './retries';
@@ -186,6 +186,7 @@ export function startEntry(input: StartEntryInput, now: number, rules: RulesVers
     started.push(n);
     state.sentNotificationIds.push(n.id);
   }
+  started.push(...tellDecidingBodies(state, now)); // rules version 6: the bodies whose decision a stage awaits from the start
   return settle(entryView(state, now), started);
 }
 

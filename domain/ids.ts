@@ -3,7 +3,8 @@
  * `<entryId>:<KIND>:<key>[:v<deadline version>]`, e.g. `uep-P1:MANDATE_REMINDER:d30:v1`,
  * `uep-P1:SLA_REMINDER:UEPT.GAS_SUPPLIER:a2` (a = the stage's attempt), `uep-P1:AT_RISK:c1`
  * (c = the n-th change of the at-risk state), `uep-P1:BREACH_REMINDER:w3:v1` (third week),
- * `uep-P1:SUBMISSION_DUE:s7` (s = the audit record of the act that made it due).
+ * `uep-P1:SUBMISSION_DUE:s7` (s = the audit record of the act that made it due),
+ * `uep-P1:DECISION_DUE:CREDIT_COVER:a1` (the attempt now awaiting the owner's decision).
  */
 import { NOTIFICATION_KIND } from './types';
 import type { UserRole } from './vocabulary';
@@ -33,6 +34,8 @@ export const notificationIds = {
   submissionDue: (entryId: string, seq: number) => `${entryId}:${NOTIFICATION_KIND.SUBMISSION_DUE}:s${seq}`,
   /** `attempt`: the attempt the decision was on. */
   decisionNeedsAction: (entryId: string, key: string, attempt: number) => `${entryId}:${NOTIFICATION_KIND.DECISION_NEEDS_ACTION}:${key}:a${attempt}`,
+  /** `attempt`: the stage's attempt now awaiting its owner's decision (one notice per attempt). */
+  decisionDue: (entryId: string, key: string, attempt: number) => `${entryId}:${NOTIFICATION_KIND.DECISION_DUE}:${key}:a${attempt}`,
   /** `version`: the meeting calendar version that moved the stage's meeting. */
   meetingMoved: (entryId: string, key: string, version: number) => `${entryId}:${NOTIFICATION_KIND.MEETING_MOVED}:${key}:m${version}`,
   /** `runId`: the run Temporal closed (one notice per run, however many passes find it). */

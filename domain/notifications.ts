@@ -8,12 +8,12 @@ import { workingDaysBetween } from './calendar';
 import { DURATION, dependenciesOf, durationBasis, getCatalogue, slaOf, stageDef, type StageDef } from './catalogue';
 import { DAY_MS, daysBetween, toDate, toIso } from './dates';
 import { notificationIds } from './ids';
-import { meetingFor, meetingPhrase, type Meeting } from './meetings';
+import { dayInWords, meetingFor, meetingPhrase, type Meeting } from './meetings';
 import { isOpenStage } from './read-model';
 import { RULES_VERSION, rulesAtLeast } from './rules';
 import { findRecord, refKey, refLabel, type EntryState, type StageRecord } from './state';
-import { NOTIFICATION_KIND, type AuditRecord, type Notification, type NotificationKind, type Recipient } from './types';
-import { BODY, OUTCOME_EFFECT, STAGE_STATE, type Body, type OutcomeEffect, type UserRole } from './vocabulary';
+import { AUDIT_ACTION, NOTIFICATION_KIND, type AuditRecord, type Notification, type NotificationKind, type Recipient } from './types';
+import { BODY, ENTRY_STATUS, OUTCOME_EFFECT, STAGE_STATE, type Body, type OutcomeEffect, type UserRole } from './vocabulary';
 
 export function partyContact(state: EntryState): Recipient {
   return { kind: 'PARTY_CONTACT', name: state.uepContact.name, email: state.uepContact.email };
@@ -58,6 +58,7 @@ interface NotificationFields {
   stage?: Notification['stage'];
   role?: Notification['role'];
   awaitedBody?: Body;
+  reference?: string;
   /** The date the notification is about; days left are counted from the due date to it. */
   deadline?: string;
 }
@@ -77,6 +78,7 @@ function makeNotification(state: EntryState, f: NotificationFields): Notificatio
   if (f.stage !== undefined) n.stage = f.stage;
   if (f.role !== undefined) n.role = f.role;
   if (f.awaitedBody !== undefined) n.awaitedBody = f.awaitedBody;
+  if (f.reference !== undefined) n.reference = f.reference;
   if (f.deadline !== undefined) {
     const from = toDate(f.dueAtMs);
     n.deadline = f.deadline;
@@ -502,4 +504,98 @@ export function meetingMoved(state: EntryState, record: StageRecord, previous: M
     }.${cancelled}`,
     ...(now ? { deadline: now.date } : {}),
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Work arriving at a body (rules version 6): to the body whose decision a stage now awaits
+
+/** The bodies a DECISION_DUE goes to: those that decide stages. */
+export const DECIDING_BODIES: readonly Body[] = [BODY.DCC, BODY.SEC_PANEL, BODY.SECAS];
+
+const BODY_IN_WORDS: Partial<Record<Body, string>> = { [BODY.DCC]: 'the DCC', [BODY.SEC_PANEL]: 'the SEC Panel', [BODY.SECAS]: 'SECAS' };
+
+/** 'IMPORT_SUPPLIER' as 'Import Supplier'. */
+function roleInWords(role: UserRole): string {
+  return role
+    .split('_')
+    .map((w) => w.charAt(0) + w.slice(1).toLowerCase())
+    .join(' ');
+}
+
+/** The stage in words: 'Credit Cover', 'UEP Testing (UEPT), for the Import Supplier role'. */
+function stageInWords(def: StageDef, record: StageRecord): string {
+  return `${def.title}${record.role ? `, for the ${roleInWords(record.role)} role` : ''}`;
+}
+
+/** The submission that opened this attempt for the owner's decision: the last one recorded for the stage. */
+function lastSubmission(state: EntryState, record: StageRecord): AuditRecord | undefined {
+  return [...state.audit].reverse().find((a) => a.action === AUDIT_ACTION.SUBMISSION && a.stage === record.stage && (a.role ?? null) === (record.role ?? null));
+}
+
+/**
+ * A stage began awaiting its owner's decision (`record` as it now stands, AWAITING_DECISION): to
+ * that body's route. Names the Party, the stage and role in words, what the Party submitted (its
+ * reference), when the decision is due or the meeting it is taken at; the id is per attempt.
+ */
+export function decisionDue(state: EntryState, record: StageRecord, nowMs: number): Notification {
+  const def = stageDef(getCatalogue(state.catalogueVersion), record.stage);
+  const owner = BODY_IN_WORDS[def.owner] ?? def.owner;
+  const what = stageInWords(def, record);
+  const submitted = def.partySubmitsFirst ? lastSubmission(state, record) : undefined;
+  const reference = submitted?.reference;
+  const by = submitted && submitted.principal.body !== BODY.PARTY ? `${submitted.principal.body}, for ${state.partyName},` : state.partyName;
+  const submission =
+    submitted && reference !== undefined
+      ? `${by} submitted ${def.submission ?? 'what the stage needs'} on ${dayInWords(submitted.at.slice(0, 10))}: reference "${reference}"${submitted.comment ? `, with the comment "${submitted.comment}"` : ''}. `
+      : 'Nothing is submitted by the Party for this stage: the next step is yours. ';
+  const time = responseTime(state, def);
+  const due = record.meeting
+    ? `it is decided at the ${meetingPhrase(record.meeting)}`
+    : `your decision is due by ${record.slaDue ? dayInWords(record.slaDue) : '?'}, within ${time.short}`;
+  const dueShort = record.meeting ? `at the ${meetingPhrase(record.meeting)}` : `due ${record.slaDue ? dayInWords(record.slaDue) : '?'}`;
+  const attempt = record.attempts > 1 ? ` (attempt ${record.attempts})` : '';
+  return makeNotification(state, {
+    id: notificationIds.decisionDue(state.entryId, refKey(record), record.attempts),
+    kind: NOTIFICATION_KIND.DECISION_DUE,
+    recipients: [bodyRecipient(def.owner)],
+    dueAtMs: nowMs,
+    stage: record.stage,
+    ...(record.role ? { role: record.role } : {}),
+    awaitedBody: def.owner,
+    ...(reference !== undefined ? { reference } : {}),
+    subject: `${state.partyName}: ${what} awaits ${owner}'s decision${attempt}, ${dueShort}`,
+    body:
+      `${what} (SEC ${def.secRef}) for ${state.partyName} (${state.partyId}) now awaits ${owner}'s decision${attempt}. ${submission}` +
+      `${due.charAt(0).toUpperCase()}${due.slice(1)}. Decide in the console, on the entry's page (the link below), with the outcome and its evidence.`,
+    ...(record.slaDue !== undefined ? { deadline: record.slaDue } : {}),
+  });
+}
+
+/** A stage's attempt: 'CREDIT_COVER:1', 'UEPT.GAS_SUPPLIER:2'. */
+const attemptKey = (record: StageRecord) => `${refKey(record)}:${record.attempts}`;
+
+/** The attempts of the stages awaiting a decision now: what an act that opens more is compared with. */
+export function awaitingDecisionNow(state: EntryState): Set<string> {
+  return new Set(state.stages.filter((s) => s.state === STAGE_STATE.AWAITING_DECISION).map(attemptKey));
+}
+
+/**
+ * Rules version 6: every stage that began awaiting a deciding body's decision (at the start, or
+ * in an act: awaiting none of it before, given as `before`), told to that body now, in the order
+ * of the entry's stages; never twice for one attempt. Records their ids. An entry moved onto
+ * version 6 while running is told of the stages that start awaiting from then on.
+ */
+export function tellDecidingBodies(state: EntryState, nowMs: number, before: ReadonlySet<string> = new Set()): Notification[] {
+  if (!rulesAtLeast(state, RULES_VERSION.V6) || state.status !== ENTRY_STATUS.IN_PROGRESS) return [];
+  const catalogue = getCatalogue(state.catalogueVersion);
+  const out: Notification[] = [];
+  for (const record of state.stages) {
+    if (record.state !== STAGE_STATE.AWAITING_DECISION || before.has(attemptKey(record))) continue;
+    if (!DECIDING_BODIES.includes(stageDef(catalogue, record.stage).owner)) continue;
+    if (state.sentNotificationIds.includes(notificationIds.decisionDue(state.entryId, refKey(record), record.attempts))) continue;
+    const n = decisionDue(state, record, nowMs);
+    out.push(n);
+    state.sentNotificationIds.push(n.id);
+  }
+  return out;
 }

@@ -33,10 +33,15 @@ export const RULES_VERSION = {
    * again keeps counting its attempts.
    */
   V5: 5,
+  /**
+   * The bodies are told when work arrives: a stage that starts awaiting its owner's decision (the
+   * DCC, the SEC Panel, SECAS) sends that body a DECISION_DUE notice, once per attempt.
+   */
+  V6: 6,
 } as const;
 export type RulesVersion = (typeof RULES_VERSION)[keyof typeof RULES_VERSION];
 
-export const CURRENT_RULES_VERSION: RulesVersion = RULES_VERSION.V5;
+export const CURRENT_RULES_VERSION: RulesVersion = RULES_VERSION.V6;
 
 export function rulesOf(state: Pick<EntryState, 'rulesVersion'>): RulesVersion {
   return state.rulesVersion ?? RULES_VERSION.V1;

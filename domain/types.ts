@@ -170,6 +170,8 @@ export const NOTIFICATION_KIND = {
   DECISION_NEEDS_ACTION: 'DECISION_NEEDS_ACTION',
   /** The meeting a stage waits for moved, was cancelled, or became known (catalogue v2). */
   MEETING_MOVED: 'MEETING_MOVED',
+  /** A stage began awaiting its owner's decision (rules version 6): to the owning body's route. */
+  DECISION_DUE: 'DECISION_DUE',
   /** Sent by the record's reconciler, not the machine: Temporal closed the run behind the engine's back. */
   ENTRY_CLOSED_OUTSIDE_ENGINE: 'ENTRY_CLOSED_OUTSIDE_ENGINE',
   /** Sent by the record's writers, not the machine: Temporal reset the entry's run. */
@@ -199,6 +201,8 @@ export interface Notification {
   awaitedBody?: Body;
   /** The date the notification is about: the mandate deadline, or an SLA due date ('YYYY-MM-DD'). */
   deadline?: string;
+  /** The reference of what the Party submitted for the stage (DECISION_DUE after a submission). */
+  reference?: string;
   workingDaysLeft?: number;
   calendarDaysLeft?: number;
 }

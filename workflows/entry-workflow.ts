@@ -122,6 +122,11 @@ export const PATCH = {
    * v2's security status REJECTED opens the booking, fieldwork and report again: a new assessment).
    */
   REJECTED_REASSESSMENT: 'uep-rejected-reassessment',
+  /**
+   * Rules version 6: the bodies are told when work arrives (a stage that starts awaiting the DCC's,
+   * the SEC Panel's or SECAS's decision sends that body a DECISION_DUE, once per attempt).
+   */
+  BODY_NOTICES: 'uep-body-notices',
 } as const;
 
 /** The catalogue version a start runs under: the one it names, else version 2 once patched() allows it. */
@@ -149,6 +154,8 @@ function refusalFailure(refusal: Refusal): ApplicationFailure {
 /** The rules version a step may run under: each newer version once its patched() allows it (never back). */
 function allowedRules(state: EntryState | undefined): RulesVersion {
   const current = state ? rulesOf(state) : RULES_VERSION.V1;
+  if (current >= RULES_VERSION.V6) return current;
+  if (patched(PATCH.BODY_NOTICES)) return RULES_VERSION.V6;
   if (current >= RULES_VERSION.V5) return current;
   if (patched(PATCH.REJECTED_REASSESSMENT)) return RULES_VERSION.V5;
   if (current >= RULES_VERSION.V4) return current;

@@ -100,7 +100,7 @@ const digest = (text: string) => createHash('sha256').update(text).digest('hex')
 
 const runs: Record<string, string> = {};
 beforeAll(() => {
-  for (const rules of [RULES_VERSION.V1, RULES_VERSION.V2, RULES_VERSION.V3, RULES_VERSION.V4]) {
+  for (const rules of [RULES_VERSION.V1, RULES_VERSION.V2, RULES_VERSION.V3, RULES_VERSION.V4, RULES_VERSION.V5, RULES_VERSION.V6]) {
     for (let seed = 1; seed <= RUNS; seed++) runs[`rules${rules}-seed${seed}`] = run(seed, rules);
   }
 });
@@ -119,16 +119,16 @@ test('the recorded runs cover every notification kind and every command', () => 
 
 const PARTY_NOTICES: string[] = [NOTIFICATION_KIND.ENTRY_STARTED, NOTIFICATION_KIND.SUBMISSION_DUE, NOTIFICATION_KIND.DECISION_NEEDS_ACTION];
 
-/** A run with the Party's notices (rules version 3) and every trace of them taken out, and its rules version. */
-function withoutPartyNotices(value: unknown): unknown {
+/** A run with the notices of `kinds` and every trace of them taken out (and its rules version). */
+function without(kinds: string[], value: unknown): unknown {
   if (Array.isArray(value)) {
     return value
-      .filter((v) => !(typeof v === 'object' && v !== null && PARTY_NOTICES.includes((v as { kind?: string }).kind ?? '')))
-      .filter((v) => !(typeof v === 'string' && PARTY_NOTICES.some((kind) => v.includes(`:${kind}`))))
-      .map(withoutPartyNotices);
+      .filter((v) => !(typeof v === 'object' && v !== null && kinds.includes((v as { kind?: string }).kind ?? '')))
+      .filter((v) => !(typeof v === 'string' && kinds.some((kind) => v.includes(`:${kind}`))))
+      .map((v) => without(kinds, v));
   }
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'rulesVersion').map(([key, v]) => [key, withoutPartyNotices(v)]));
+    return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'rulesVersion').map(([key, v]) => [key, without(kinds, v)]));
   }
   return value;
 }
@@ -139,7 +139,24 @@ test('rules version 3 adds the Party notices and changes nothing else', () => {
     const v2 = JSON.parse(runs[`rules2-seed${seed}`] ?? '') as unknown;
     const v3 = JSON.parse(runs[`rules3-seed${seed}`] ?? '') as unknown;
     added += (runs[`rules3-seed${seed}`]?.match(/"kind":"(ENTRY_STARTED|SUBMISSION_DUE|DECISION_NEEDS_ACTION)"/g) ?? []).length;
-    expect([seed, withoutPartyNotices(v3)]).toEqual([seed, withoutPartyNotices(v2)]);
+    expect([seed, without(PARTY_NOTICES, v3)]).toEqual([seed, without(PARTY_NOTICES, v2)]);
+  }
+  expect(added).toBeGreaterThan(RUNS);
+});
+
+test('rules version 6 adds the bodies\' DECISION_DUE notices and changes nothing else; each to the deciding body, once per stage attempt', () => {
+  let added = 0;
+  for (let seed = 1; seed <= RUNS; seed++) {
+    const v5 = JSON.parse(runs[`rules5-seed${seed}`] ?? '') as unknown;
+    const v6 = JSON.parse(runs[`rules6-seed${seed}`] ?? '') as unknown;
+    expect([seed, without([NOTIFICATION_KIND.DECISION_DUE], v6)]).toEqual([seed, without([NOTIFICATION_KIND.DECISION_DUE], v5)]);
+    expect(runs[`rules5-seed${seed}`]).not.toContain('DECISION_DUE');
+    const text = runs[`rules6-seed${seed}`] ?? '';
+    const notices = [...text.matchAll(/\{"id":"([^"]+)","kind":"DECISION_DUE"[^{]*"recipients":\[\{"kind":"BODY","body":"(DCC|SEC_PANEL|SECAS)"\}\]/g)];
+    expect([seed, notices.length]).toEqual([seed, (text.match(/"kind":"DECISION_DUE"/g) ?? []).length]);
+    const ids = notices.map((m) => m[1]);
+    expect([seed, new Set(ids).size]).toEqual([seed, ids.length]); // never twice for one stage attempt
+    added += ids.length;
   }
   expect(added).toBeGreaterThan(RUNS);
 });

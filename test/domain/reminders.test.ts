@@ -106,6 +106,7 @@ describe('breach', () => {
     const { state, effects } = startEntry(input({ cohort: 'SMALL_DOMESTIC_SUPPLIER', roles: ['GAS_SUPPLIER'] }), at('2026-11-02T10:00:00Z'));
     expect(ids(effects.notifications)).toEqual([
       '2026-11-02T10:00:00.000Z uep-P1:ENTRY_STARTED',
+      '2026-11-02T10:00:00.000Z uep-P1:DECISION_DUE:ACCESSION:a1', // rules version 6: SECAS told its accession decision awaits
       '2026-11-02T10:00:00.000Z uep-P1:MANDATE_BREACH:party:v1',
       '2026-11-02T10:00:00.000Z uep-P1:MANDATE_BREACH:v1',
     ]);
@@ -213,7 +214,8 @@ describe('forecast and at risk', () => {
   it('tells the Party and SECAS once per change, and wakes on the day time alone makes it at risk', () => {
     const { state, effects } = startEntry(input({ mandateDeadline: '2027-05-10', roles: ['GAS_SUPPLIER'], completedStages: [{ stage: 'ACCESSION', outcome: 'ACCEDED', at: '2026-10-01' }] }), at('2026-11-02'));
     // 120 WD from 2026-11-02 is 2027-04-27: 9 working days of slack
-    expect(effects.notifications.map((n) => n.kind)).toEqual(['ENTRY_STARTED']); // not at risk yet
+    // not at risk yet (rules version 6: the bodies told of the two decisions awaited from the start)
+    expect(effects.notifications.map((n) => n.kind)).toEqual(['ENTRY_STARTED', 'DECISION_DUE', 'DECISION_DUE']);
     const flip = atRiskFromDate(state, '2026-11-02');
     expect(flip).toBe('2026-11-16');
     expect(effects.wakeAt).toBe(at('2026-11-16T00:00:00Z'));
