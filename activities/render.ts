@@ -38,7 +38,10 @@ export function bodyLabel(body: Body, partyName?: string): string {
 export const REMINDER_KINDS: readonly Notification['kind'][] = [NOTIFICATION_KIND.MANDATE_REMINDER, NOTIFICATION_KIND.SLA_REMINDER];
 
 export interface NotificationLinks {
-  /** The entry's page in the web console: where a person acts on it (signs in there first). */
+  /**
+   * The entry's page in the web console: where a person acts on it (signs in there first). For a
+   * DECISION_DUE, the stage on that page (`#CREDIT_COVER`, `#UEPT.GAS_SUPPLIER`), where the decide form is.
+   */
   entry: string;
   /** The entry in the API (token-gated JSON): for machines, never the link a person is sent to. */
   api: string;
@@ -49,8 +52,9 @@ export interface NotificationLinks {
 /** The links a message carries for this recipient (PARTY_CONTACT: the Party's UEP contact). */
 export function notificationLinks(n: Notification, bases: LinkBases, recipient: TargetRecipient): NotificationLinks {
   const party = encodeURIComponent(n.partyId);
+  const item = n.kind === NOTIFICATION_KIND.DECISION_DUE && n.stage ? `#${encodeURIComponent(n.role ? `${n.stage}.${n.role}` : n.stage)}` : '';
   return {
-    entry: `${bases.consolePublicUrl.replace(/\/$/, '')}/entries/${party}`,
+    entry: `${bases.consolePublicUrl.replace(/\/$/, '')}/entries/${party}${item}`,
     api: `${bases.apiPublicUrl.replace(/\/$/, '')}/v1/entries/${party}`,
     ...(recipient === 'PARTY_CONTACT' ? {} : { temporalUi: temporalUiLink(bases.temporalUi, n.entryId) }),
   };
@@ -100,6 +104,7 @@ export function factRows(n: Notification): [string, string][] {
   if (n.stage) rows.push(['Stage', humanise(n.stage)]);
   if (n.role) rows.push(['Role', humanise(n.role)]);
   if (n.awaitedBody) rows.push(['Awaiting', bodyLabel(n.awaitedBody, n.partyName)]);
+  if (n.reference) rows.push(['Submitted', n.reference]);
   if (n.deadline) {
     const left = daysLeft(n);
     rows.push(['Deadline', `${formatDate(n.deadline)}${left ? `: ${left}` : ''}`]);
@@ -204,6 +209,8 @@ export interface WebhookPayload {
   stage: Notification['stage'] | null;
   role: Notification['role'] | null;
   awaitedBody: Body | null;
+  /** What the Party submitted for the stage, its reference (DECISION_DUE after a submission); else null. */
+  reference: string | null;
   deadline: string | null;
   workingDaysLeft: number | null;
   calendarDaysLeft: number | null;
@@ -224,6 +231,7 @@ export function webhookPayload(n: Notification, recipient: TargetRecipient, link
     stage: n.stage ?? null,
     role: n.role ?? null,
     awaitedBody: n.awaitedBody ?? null,
+    reference: n.reference ?? null,
     deadline: n.deadline ?? null,
     workingDaysLeft: n.workingDaysLeft ?? null,
     calendarDaysLeft: n.calendarDaysLeft ?? null,

@@ -193,6 +193,7 @@ describe('deliverNotification on a real worker', () => {
       stage: 'SECURITY_ASSESSMENT',
       role: 'IMPORT_SUPPLIER',
       awaitedBody: 'PARTY',
+      reference: null,
       deadline: '2026-06-12',
       workingDaysLeft: 21,
       calendarDaysLeft: 30,

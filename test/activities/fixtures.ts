@@ -35,5 +35,8 @@ export function mandateReminder(overrides: Partial<Notification> = {}): Notifica
 
 export const SECRET = 'whsec_ofd6okk0+3bCA1oodee11QmNS24g4VuFl4/9XQ+bl24=';
 export const SECAS_MAIL = 'uep@secas.example';
+/** The DCC's and the SEC Panel's desks: where a DECISION_DUE for them goes (rules version 6). */
+export const DCC_MAIL = 'uep-desk@dcc.example';
+export const PANEL_MAIL = 'panel-secretariat@sec-panel.example';
 /** The Party contact of `mandateReminder`. */
 export const JO_MAIL = 'jo.bloggs@ambrose.example';

@@ -1,7 +1,8 @@
 /**
  * Entries on the time-skipping server whose notices go out by real mail: the server and an SMTP
  * catcher for the whole test file, and workers running the real notification activities against
- * that catcher (SECAS routed to SECAS_MAIL).
+ * that catcher (SECAS, the DCC and the SEC Panel routed to their desks' addresses: each is told
+ * when a decision awaits it, rules version 6).
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -10,12 +11,12 @@ import { parseEnv } from '../../config/env';
 import { startSmtpCatcher, type SmtpCatcher } from '../../testkit/smtp-catcher';
 import { useTemporal } from '../../testkit/suites';
 import { createTestWorker, startTimeSkippingServer } from '../../testkit/temporal';
-import { SECAS_MAIL } from './fixtures';
+import { DCC_MAIL, PANEL_MAIL, SECAS_MAIL } from './fixtures';
 
 export interface MailSuite {
   readonly env: TestWorkflowEnvironment;
   readonly smtp: SmtpCatcher;
-  /** A worker on `taskQueue` whose notices are mailed; `settings` adds to the notification env (e.g. link bases). */
+  /** A worker on `taskQueue` whose notices are mailed; `settings` adds to the notification env (e.g. link bases) or replaces it (routes). */
   mailingWorker(taskQueue: string, settings?: Record<string, string>): Promise<Worker>;
 }
 
@@ -41,7 +42,7 @@ export function useMailSuite(): MailSuite {
       const config = parseEnv(notificationEnvSchema, {
         SMTP_URL: catcher().url,
         MAIL_FROM: 'UEP engine <uep-engine@uep.example>',
-        NOTIFY_ROUTES_JSON: JSON.stringify({ SECAS: { email: [SECAS_MAIL] } }),
+        NOTIFY_ROUTES_JSON: JSON.stringify({ SECAS: { email: [SECAS_MAIL] }, DCC: { email: [DCC_MAIL] }, SEC_PANEL: { email: [PANEL_MAIL] } }),
         ...settings,
       });
       return createTestWorker(env(), { taskQueue, activities: createActivities(activityDepsFromConfig(config)) });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { notificationEnvSchema, notificationSettings } from '../../activities/config';
 import { classifySmtpError, notificationMessageId } from '../../activities/email';
 import { emailKey, resolveTargets } from '../../activities/recipients';
-import { calendarUid, daysLeft, renderHtml, renderIcs, renderText, notificationLinks } from '../../activities/render';
+import { calendarUid, daysLeft, renderHtml, renderIcs, renderText, notificationLinks, webhookPayload } from '../../activities/render';
 import { NOTIFICATION_ACTIVITY_OPTIONS, NOTIFICATION_ERROR } from '../../activities/types';
 import { isTransientStatus } from '../../activities/webhook';
 import { createHmac } from 'node:crypto';
@@ -96,6 +96,18 @@ describe('rendering', () => {
     expect(mail).toContain('https://uep.example/app/entries/P%201%2F2');
     expect(mail).not.toContain('/v1/entries');
     expect(mail).not.toContain('ui.example');
+  });
+
+  test('a DECISION_DUE links to its stage on the entry page (where the decide form is), with what was submitted; other notices to the page', () => {
+    const n = mandateReminder({ kind: 'DECISION_DUE', stage: 'UEPT', role: 'GAS_SUPPLIER', awaitedBody: BODY.DCC, reference: 'uept-readiness.pdf', recipients: [{ kind: 'BODY', body: BODY.DCC }] });
+    const links = notificationLinks(n, LINKS, 'DCC');
+    expect(links.entry).toBe(`https://uep.example/app/entries/${n.partyId}#UEPT.GAS_SUPPLIER`);
+    expect(renderText(n, links)).toMatch(/Submitted: +uept-readiness\.pdf/);
+    expect(webhookPayload(n, 'DCC', links)).toMatchObject({ kind: 'DECISION_DUE', reference: 'uept-readiness.pdf', links: { entry: links.entry } });
+    // the console scrolls to the element whose id is the hash, decoded (console/src/views/entry.tsx)
+    expect(decodeURIComponent(new URL(links.entry).hash.slice(1))).toBe('UEPT.GAS_SUPPLIER');
+    expect(notificationLinks(mandateReminder(), LINKS, 'DCC').entry).not.toContain('#');
+    expect(webhookPayload(mandateReminder(), 'SECAS', links).reference).toBeNull();
   });
 
   test('a notification without a deadline has no calendar event and no deadline line', () => {
