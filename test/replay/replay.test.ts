@@ -35,14 +35,22 @@ const SCENARIOS = ['full-lifecycle', 'rework-loops', 'deadline-amended', 'withdr
 // runs catalogue v2), without v9-v11's patches; v13: after all of them, with v13-rejected-reassessment: a
 // security status REJECTED under catalogue v2 asking only for a new Response; v14: after uep-rejected-reassessment
 // (rules version 5: REJECTED opens the booking, fieldwork and report again, a new assessment), with its own
-// rejected-reassessment.
-const GENERATIONS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14'];
+// rejected-reassessment; v15: after uep-body-notices (rules version 6: a DECISION_DUE to the body whose
+// decision a stage starts awaiting), with its own rejected-reassessment.
+const GENERATIONS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15'];
 /** Which generations have each change (v4, v5 and v7 were made side by side: none has the others'; so were v9, v10 and v12). */
-const WITH_PARTY_NOTICES = ['v4', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14'];
-const WITH_LEAN_UPDATES = ['v5', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14'];
-const WITH_PARTY_BREACH_NOTICE = ['v9', 'v11', 'v13', 'v14'];
-const WITH_CATALOGUE_V2 = ['v12', 'v13', 'v14'];
-const WITH_REJECTED_REASSESSMENT = ['v14'];
+const WITH_PARTY_NOTICES = ['v4', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15'];
+const WITH_LEAN_UPDATES = ['v5', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15'];
+const WITH_PARTY_BREACH_NOTICE = ['v9', 'v11', 'v13', 'v14', 'v15'];
+const WITH_CATALOGUE_V2 = ['v12', 'v13', 'v14', 'v15'];
+const WITH_REJECTED_REASSESSMENT = ['v14', 'v15'];
+const WITH_BODY_NOTICES = ['v15'];
+/**
+ * Which generations record uep-rejected-reassessment's marker: a fresh entry records only its newest
+ * rules version's (allowedRules asks the newest patch first), so v15's, under rules version 6 (which
+ * includes version 5), carry uep-body-notices' alone.
+ */
+const MARKED_REJECTED_REASSESSMENT = ['v14'];
 const generationOf = (name: string) => name.slice(0, name.indexOf('-'));
 
 test('there are histories of every scenario from every generation of the workflow', () => {
@@ -125,7 +133,7 @@ test('with uep-party-notices (v4, v6), the Party is told what it can act on (its
   }
 });
 
-test('with uep-party-breach-notice (v9, v11, v13, v14), the Party gets its own breach notice and UepNextDeadline holds wake-up instants (09:00 reminders)', () => {
+test('with uep-party-breach-notice (v9, v11, v13, v14, v15), the Party gets its own breach notice and UepNextDeadline holds wake-up instants (09:00 reminders)', () => {
   const scheduled = (history: History) =>
     (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.input?.payloads ?? []).map((p) => json<{ id?: string }>(p.data).id ?? ''));
   for (const { name, history } of histories.filter((h) => h.name.endsWith('deadline-amended'))) {
@@ -142,7 +150,7 @@ test('with uep-party-breach-notice (v9, v11, v13, v14), the Party gets its own b
   }
 });
 
-test('with uep-catalogue-v2 (v12, v13, v14), an entry whose start names no catalogue version runs catalogue v2; before it, v1', () => {
+test('with uep-catalogue-v2 (v12, v13, v14, v15), an entry whose start names no catalogue version runs catalogue v2; before it, v1', () => {
   const PATCH_MARKER = 'uep-catalogue-v2';
   for (const { name, history } of histories) {
     const start = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
@@ -154,13 +162,13 @@ test('with uep-catalogue-v2 (v12, v13, v14), an entry whose start names no catal
   }
 });
 
-test('with uep-rejected-reassessment (v14), a security status REJECTED under catalogue v2 opens the booking, fieldwork and report again; before it (v13), only a new Response was asked for', () => {
+test('with uep-rejected-reassessment (v14, v15), a security status REJECTED under catalogue v2 opens the booking, fieldwork and report again; before it (v13), only a new Response was asked for', () => {
   const PATCH_MARKER = 'uep-rejected-reassessment';
   const rejected = histories.filter((h) => h.name.endsWith('-rejected-reassessment'));
-  expect(rejected.map((h) => h.name)).toEqual(['v13-rejected-reassessment', 'v14-rejected-reassessment']);
+  expect(rejected.map((h) => h.name)).toEqual(['v13-rejected-reassessment', 'v14-rejected-reassessment', 'v15-rejected-reassessment']);
   for (const { name, history } of histories) {
     const marked = (history.events ?? []).some((e) => JSON.stringify(json(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data) ?? '').includes(PATCH_MARKER));
-    expect([name, marked]).toEqual([name, WITH_REJECTED_REASSESSMENT.includes(generationOf(name))]);
+    expect([name, marked]).toEqual([name, MARKED_REJECTED_REASSESSMENT.includes(generationOf(name))]);
   }
   for (const { name, history } of rejected) {
     const reassessed = WITH_REJECTED_REASSESSMENT.includes(generationOf(name));
@@ -174,5 +182,39 @@ test('with uep-rejected-reassessment (v14), a security status REJECTED under cat
     const told = (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.input?.payloads ?? []).map((p) => json<{ kind: string; body?: string }>(p.data)));
     const needsAction = told.filter((n) => n.kind === 'DECISION_NEEDS_ACTION').map((n) => n.body ?? '');
     expect([name, needsAction.length, needsAction.some((b) => b.includes('It starts over from User Security Assessment: booking'))]).toEqual([name, 1, reassessed]);
+  }
+});
+
+test('with uep-body-notices (v15), each stage attempt awaiting a body\'s decision tells that body once (DECISION_DUE); before it, never', () => {
+  const PATCH_MARKER = 'uep-body-notices';
+  const OWNER: Record<string, string> = {
+    ACCESSION: 'SECAS',
+    ID_ALLOCATION: 'SECAS',
+    SECURITY_FIELDWORK: 'SECAS',
+    PRIVACY_FIELDWORK: 'SECAS',
+    UEP_COMPLETION: 'SECAS',
+    SECURITY_ASSESSMENT: 'SEC_PANEL',
+    PRIVACY_ASSESSMENT: 'SEC_PANEL',
+    CREDIT_COVER: 'DCC',
+    DCC_GATEWAY: 'DCC',
+    SMKI_SREPT: 'DCC',
+    USER_ID: 'DCC',
+    UEPT: 'DCC',
+  };
+  for (const { name, history } of histories) {
+    const marked = (history.events ?? []).some((e) => JSON.stringify(json(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data) ?? '').includes(PATCH_MARKER));
+    const due = (history.events ?? [])
+      .flatMap((e) => (e.activityTaskScheduledEventAttributes?.input?.payloads ?? []).map((p) => json<{ id: string; kind: string; stage?: string; recipients: unknown }>(p.data)))
+      .filter((n) => n.kind === 'DECISION_DUE');
+    const told = WITH_BODY_NOTICES.includes(generationOf(name));
+    expect([name, marked, due.length > 0]).toEqual([name, told, told]);
+    expect([name, new Set(due.map((n) => n.id)).size]).toEqual([name, due.length]);
+    for (const n of due) expect([name, n.id, n.recipients]).toEqual([name, n.id, [{ kind: 'BODY', body: OWNER[n.stage ?? ''] }]]);
+  }
+  // the accession, the first thing awaited, is told to SECAS at the start
+  for (const generation of WITH_BODY_NOTICES) {
+    const full = histories.find((h) => h.name === `${generation}-full-lifecycle`);
+    const first = (full?.history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.input?.payloads ?? []).map((p) => json<{ id: string }>(p.data).id));
+    expect(first.slice(0, 2).map((id) => id.split(':').slice(1).join(':'))).toEqual(['ENTRY_STARTED', 'DECISION_DUE:ACCESSION:a1']);
   }
 });
