@@ -4,7 +4,7 @@
  * and axe-core on every view (no serious or critical violation).
  */
 import type { Page } from 'playwright-core';
-import { call } from '../../testkit/api-harness';
+import { call, eventually } from '../../testkit/api-harness';
 import { launchBrowser, seriousAxeViolations, type Browser } from '../../testkit/browser';
 import { decide, seedPortfolio, startEntry, submit, type Portfolio } from '../../testkit/console-fixtures';
 import { driveToComplete, JourneyCounter } from '../../testkit/console-journey';
@@ -195,7 +195,8 @@ test('OPS starts an entry and finds it in the portfolio; every OPS view is acces
   await form.getByLabel(`Meeting ${rows + 1} papers by`).fill(daysFromToday(4 * 365 - 9));
   await expectAccessible('meetings');
   await form.getByRole('button', { name: /^Save as version \d+$/ }).click();
-  await form.getByRole('status').filter({ hasText: /^Version \d+ kept; \d+ running entr(y|ies) took it/ }).waitFor();
+  // the version is kept, and a workflow sends it to the running entries in the background
+  await form.getByRole('status').filter({ hasText: /^Saved as version \d+; (sending it to \d+ running entr(y|ies)…|all \d+ running entries have it\.|the 1 running entry has it\.|no running entry takes meetings\.)/ }).waitFor();
 });
 
 /**
@@ -315,6 +316,13 @@ test('the timeline names the meeting a decision waits on, as the inbox, the entr
   const panel = { id: `PANEL-${partyId}`, body: 'SEC_PANEL' as const, date: daysFromToday(30), papersBy: daysFromToday(21) };
   const put = await call(stack.baseUrl, 'PUT', '/v1/meetings', { token: stack.tokens.secas, body: { version: calendar.version + 1, meetings: [...calendar.meetings, panel] } });
   expect(put.status).toBe(200);
+  // the calendar reaches the running entries in the background: this one holds it once its trail says so
+  const taken = `meeting calendar version ${calendar.version + 1}`;
+  await eventually(
+    async () => (await api<AuditTrailResponse>('GET', `/v1/entries/${partyId}/audit-trail`, stack.tokens.secas)).json.records,
+    (records) => records.some((r) => r.action === 'MEETINGS_UPDATED' && r.comment === taken),
+    30_000,
+  );
   await submit(stack.baseUrl, stack.tokens, partyId, 'SECURITY_ASSESSMENT', 'FUSA response MDE-1');
   const entry = (await api<EntryResponse>('GET', `/v1/entries/${partyId}`, stack.tokens.panel)).json.entry;
   const waiting = entry.partyStages.find((s) => s.stage === 'SECURITY_ASSESSMENT');
