@@ -103,25 +103,78 @@ test('an approver signs in, sees the inbox with what the Party submitted, opens 
   expect(decisions[0]).toMatchObject({ outcome: 'APPROVED_SUBJECT_TO', evidence: 'Panel paper SECP-112/04', principal: { body: 'SEC_PANEL' } });
 });
 
-test('an approver whose decision is no longer possible sees the refusal in words beside the form, and nothing is recorded', async () => {
+test('an approver whose decision came too late is told, in words, who decided first and when; the stale form goes and nothing is recorded', async () => {
   await signIn(stack.tokens.panel, `/entries/${seeded.bright}`);
   const form = page.getByRole('form', { name: /Decide User Security Assessment/ });
   await form.getByLabel(/^Approved — /).check();
   await form.getByLabel('Evidence reference').fill('Panel paper SECP-113/01');
   // meanwhile a colleague defers it
   await decide(stack.baseUrl, stack.tokens.panel, seeded.bright, 'SECURITY_ASSESSMENT', 'DEFERRED', { comment: 'Section 4 missing' });
+  const trail = await api<AuditTrailResponse>('GET', `/v1/entries/${seeded.bright}/audit-trail`, stack.tokens.panel);
+  const first = trail.json.records.filter((r) => r.action === 'DECISION').at(-1)!;
+  const hhmm = first.at.slice(11, 16);
+  const title = (await api<EntryResponse>('GET', `/v1/entries/${seeded.bright}`, stack.tokens.panel)).json.entry.partyStages.find((s) => s.stage === 'SECURITY_ASSESSMENT')!.title;
   await form.getByRole('button', { name: 'Record decision' }).click();
-  const refusal = form.getByRole('alert');
-  await refusal.waitFor();
-  const words = await refusal.textContent();
-  expect(words).toContain('This stage is not waiting for that now.');
-  expect(words).toContain('SECURITY_ASSESSMENT is AWAITING_PARTY');
-  await expectAccessible('decide form with a refusal');
+  const notice = page.getByRole('alert').filter({ hasText: 'already decided' });
+  await notice.waitFor();
+  // in words, with who (as the audit trail names them) and when; not the workflow's codes
+  expect(await notice.textContent()).toBe(`${title} was already decided by ${first.principal.name} (SEC Panel) at ${hhmm} UTC today: Deferred.`);
+  expect(await notice.textContent()).not.toContain('AWAITING_PARTY');
+  // the entry is read again: the stale form goes, focus is on the notice
+  await form.waitFor({ state: 'detached' });
+  expect(await page.evaluate("document.activeElement?.getAttribute('role')")).toBe('alert');
+  await expectAccessible('entry after a decision that came too late');
   const entry = await api<EntryResponse>('GET', `/v1/entries/${seeded.bright}`, stack.tokens.panel);
   expect(entry.json.entry.partyStages.find((s) => s.stage === 'SECURITY_ASSESSMENT')?.state).toBe('AWAITING_PARTY');
-  const trail = await api<AuditTrailResponse>('GET', `/v1/entries/${seeded.bright}/audit-trail`, stack.tokens.panel);
+  const after = await api<AuditTrailResponse>('GET', `/v1/entries/${seeded.bright}/audit-trail`, stack.tokens.panel);
   // the seed's two decisions (SECAS's record of the User CIO's report, the Panel's deferral), and nothing more
-  expect(trail.json.records.filter((r) => r.action === 'DECISION').map((r) => r.outcome)).toEqual(['REPORT_ISSUED', 'DEFERRED']);
+  expect(after.json.records.filter((r) => r.action === 'DECISION').map((r) => r.outcome)).toEqual(['REPORT_ISSUED', 'DEFERRED']);
+});
+
+test("the Party sees the DCC's reason for sending a stage back beside its form; the DCC sees it, and what came since, beside the decide form", async () => {
+  const partyId = uniquePartyId('BACK');
+  await startEntry(stack.baseUrl, stack.tokens, {
+    partyId,
+    partyName: 'Sent Back Energy',
+    cohort: 'SMALL_DOMESTIC_SUPPLIER',
+    roles: ['IMPORT_SUPPLIER'],
+    mandateDeadline: daysFromToday(300),
+    uepContact: { name: 'Bea Back', email: 'uep@sent-back.example' },
+    completedStages: [
+      { stage: 'ACCESSION', outcome: 'ACCEDED', at: daysFromToday(-40) },
+      { stage: 'ID_ALLOCATION', outcome: 'ALLOCATED', at: daysFromToday(-30) },
+    ],
+  });
+  await submit(stack.baseUrl, stack.tokens, partyId, 'SMKI_SREPT', 'SREPT readiness SBE-1');
+  const reason = 'The certificate signing request lacks the key usage extension; see test log line 212';
+  await decide(stack.baseUrl, stack.tokens.dcc, partyId, 'SMKI_SREPT', 'FAILED', { comment: reason, evidence: 'SREPT log SBE-1' });
+  const failed = (await api<AuditTrailResponse>('GET', `/v1/entries/${partyId}/audit-trail`, stack.tokens.dcc)).json.records.filter((r) => r.action === 'DECISION').at(-1)!;
+  const dccOfficer = `${failed.principal.name} (DCC)`;
+
+  await signIn(stack.tokens.party(partyId), `/entries/${partyId}`);
+  await page.getByRole('heading', { name: 'What we need from you' }).waitFor();
+  const form = page.getByRole('form', { name: /Submit for SMKI and Repository Entry Process Tests/ });
+  const why = form.getByRole('region', { name: 'Why SMKI and Repository Entry Process Tests came back' });
+  const said = await why.textContent();
+  expect(said).toContain(`Failed by ${dccOfficer} at ${failed.at.slice(11, 16)} UTC today.`);
+  expect(said).toContain(reason);
+  expect(said).toContain('SREPT log SBE-1');
+  await expectAccessible('party form with the reason it came back');
+  await form.getByLabel('Reference of what you submit').fill('SREPT readiness SBE-2');
+  await form.getByLabel('Comment (optional)').fill('Key usage added');
+  await form.getByRole('button', { name: 'Submit' }).click();
+  await form.waitFor({ state: 'detached' });
+
+  await page.close(); // the DCC officer, in a browser tab of their own
+  page = await browser.newPage();
+  await signIn(stack.tokens.dcc, `/entries/${partyId}`);
+  const decideForm = page.getByRole('form', { name: /Decide SMKI and Repository Entry Process Tests/ });
+  const last = decideForm.getByRole('region', { name: 'Last decision on SMKI and Repository Entry Process Tests' });
+  const lastSaid = await last.textContent();
+  expect(lastSaid).toContain(`Failed by ${dccOfficer}`);
+  expect(lastSaid).toContain(reason);
+  expect(lastSaid).toMatch(/Since then, .+ \(Party\) submitted SREPT readiness SBE-2 on .+: .?Key usage added/);
+  await expectAccessible('decide form with the last decision');
 });
 
 test('a Party signs in to its own entry, sees what is awaited from it and submits evidence, which reaches the owner', async () => {
