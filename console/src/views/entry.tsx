@@ -12,6 +12,7 @@ import { Badge, Loading, Page, Problem, RiskBadges } from '../ui';
 import type { AuditRecord } from '../conversation';
 import { AlreadyDecided, DecidedBy } from './conversation';
 import { AmendDeadlineForm, DecideForm, SubmitForm } from './forms';
+import { takeStartWarnings } from './start-entry';
 import { stageKey } from './inbox';
 import { Timeline } from './timeline';
 
@@ -85,6 +86,8 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
     audit.reload();
   };
   const entry = loaded.data?.entry;
+  /** What the start of this entry warned about, when this person has just started it */
+  const [warnings] = useState(() => takeStartWarnings(partyId));
   /** Stages whose decision came too late, by key: who decided first and when, in words. */
   const [stale, setStale] = useState<Record<string, string>>({});
   const conversation = (s: StageSummary) => {
@@ -140,6 +143,20 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
       }
     >
       {loaded.data?.reset && <p class="card small">{loaded.data.reset.note}</p>}
+      {warnings.length > 0 && (
+        <div class="card start-warnings" role="status">
+          <h2>Started, with {warnings.length === 1 ? 'a warning' : 'warnings'}</h2>
+          <ul>
+            {warnings.map((w) => (
+              <li key={w.code}>
+                {w.code === 'MANDATE_DEADLINE_PASSED'
+                  ? `The mandate deadline, ${day(entry.mandateDeadline)}, had already passed when the entry started: it is in breach from its start, and SECAS and OPS have been told.`
+                  : w.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <div class="card">
         <div class="stage-head">
           <Badge tone={statusTone}>{words(entry.status)}</Badge>
