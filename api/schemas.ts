@@ -560,6 +560,9 @@ export const CatalogueResponse = z
     versions: z.array(z.string()).meta({ description: 'Every published version (an entry keeps the one it started with)' }),
     description: z.string(),
     stages: z.array(CatalogueStageSchema),
+    defaultMandateDeadlines: z
+      .array(z.object({ cohort: CohortEnum, deadline: CalendarDate.nullable().meta({ description: 'The last permitted day, or null: the cohort has no default' }) }))
+      .meta({ description: "Each cohort's default mandate deadline under this version: what a start applies when it gives no mandateDeadline" }),
   })
   .meta({ id: 'CatalogueResponse' });
 export type CatalogueResponse = z.infer<typeof CatalogueResponse>;

@@ -556,6 +556,15 @@ export interface components {
         CatalogueResponse: {
             /** @description Whether new entries start with this version */
             current: boolean;
+            /** @description Each cohort's default mandate deadline under this version: what a start applies when it gives no mandateDeadline */
+            defaultMandateDeadlines: {
+                cohort: components["schemas"]["Cohort"];
+                /**
+                 * @description The last permitted day, or null: the cohort has no default
+                 * @example 2018-08-31
+                 */
+                deadline: string | null;
+            }[];
             description: string;
             stages: components["schemas"]["CatalogueStage"][];
             version: string;

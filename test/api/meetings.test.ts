@@ -132,6 +132,9 @@ test('GET /v1/catalogue marks every duration of every version sourced (with its 
   const v2 = CatalogueResponse.parse((await api('GET', '/v1/catalogue', { token: dcc })).json);
   expect(v2.version).toBe('v2');
   expect(v2.stages.find((s) => s.id === STAGE.ACCESSION)?.sla).toMatchObject({ workingDays: 2, basis: 'SOURCED' });
+  // what a start applies when it gives no mandateDeadline, so the start form can show it before anyone starts
+  const defaults = Object.fromEntries(v2.defaultMandateDeadlines.map((d) => [d.cohort, d.deadline]));
+  expect(defaults).toMatchObject({ LARGE_SUPPLIER: '2017-11-25', SMALL_DOMESTIC_SUPPLIER: '2017-11-25', ELECTRICITY_DNO: '2018-01-21', GAS_TRANSPORTER: null });
 });
 
 test('a start that would apply a past default deadline is refused unless confirmed; a date or null starts at once', async () => {
