@@ -6,6 +6,7 @@
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/common';
 import { words, type Body } from '../domain/vocabulary';
 import type { Notification, NotificationKind } from '../domain/types';
+import type { Principal } from '../domain/vocabulary';
 import type { EntryProjection } from '../record/projection';
 
 /** Error types thrown by the notification activities, each declared once. */
@@ -129,10 +130,63 @@ export interface ReconcilerActivities {
    * and any an earlier pass marked but did not get delivered).
    */
   reconcileRecord(): Promise<Notification[]>;
+  /**
+   * The push the current meeting calendar needs: its version (and its keeper, as the record names
+   * them) when running entries of catalogue v2 on still hold an older one, else null.
+   */
+  meetingsPushDue(): Promise<MeetingsPushInput | null>;
 }
 
 /** A pass lists visibility and writes the record: retried (every 30 s at most) until it gets through. */
 export const RECONCILE_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+};
+
+/** A version of the meeting calendar to send to the running entries, and who sends it (the audit trail names them). */
+export interface MeetingsPushInput {
+  version: number;
+  principal: Principal;
+}
+
+export interface MeetingsPushReport {
+  version: number;
+  /**
+   * DONE: every running entry the record showed behind it holds it now. SUPERSEDED: a newer
+   * version was saved first; its own push sends it to everyone (an entry refuses an older one).
+   */
+  outcome: 'DONE' | 'SUPERSEDED';
+  supersededBy?: number;
+  /** Running entries the record showed behind it when the last attempt began. */
+  behind: number;
+  /** Of those, the ones that took it from that attempt, and those that already held it (or a newer one). */
+  sent: number;
+  alreadyHeld: number;
+}
+
+/** The meeting calendar's push as workflow code sees it (worker/meetings-push.ts carries it out). */
+export interface MeetingsPushActivities {
+  /**
+   * Sends the version to every running entry the record shows behind it, a few at a time,
+   * heartbeating its progress; stops when a newer version is saved. Throws a retryable
+   * MeetingsPushIncomplete, after trying all of them, when some did not take it: a retry asks the
+   * record again who is still behind, so an entry that took it is not sent it again (one the
+   * record had not caught up on yet refuses it as held).
+   */
+  pushMeetingCalendar(input: MeetingsPushInput): Promise<MeetingsPushReport>;
+}
+
+export const MEETINGS_PUSH_INCOMPLETE = 'MeetingsPushIncomplete';
+
+/**
+ * An attempt sends to every entry behind (each update bounded, a heartbeat after each); one that
+ * leaves some behind is retried at 10 s, 20 s, 40 s, ... then every 10 minutes, for a day from
+ * the push's start (worker outages included). A push still incomplete then fails, and the
+ * reconciler's next pass starts it again while entries are behind the current version.
+ */
+export const MEETINGS_PUSH_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 day',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 };

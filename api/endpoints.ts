@@ -262,7 +262,11 @@ export const ENDPOINTS = {
     summary: "The SEC Panel's and the SSC's meetings, each with its paper cut-off (the current calendar version)",
     description: 'A stage decided at a meeting (catalogue v2) is due at the first meeting whose cut-off follows its submission.',
     action: ACTION.READ_MEETINGS,
-    success: { status: 200, description: 'The meeting calendar (version 0 and no meetings before the first)', schema: S.MeetingCalendarResponse },
+    success: {
+      status: 200,
+      description: 'The meeting calendar (version 0 and no meetings before the first), with how many running entries hold it and how many are still to take it',
+      schema: S.MeetingCalendarResponse,
+    },
     errors: [],
   }),
   putMeetings: ep({
@@ -270,12 +274,12 @@ export const ENDPOINTS = {
     method: 'put',
     path: PATH.meetings,
     tag: 'catalogue',
-    summary: 'A new version of the meeting calendar; every running entry of catalogue v2 takes it, and the decisions waiting on a moved meeting move',
+    summary: 'A new version of the meeting calendar; a Temporal workflow sends it to every running entry of catalogue v2, and the decisions waiting on a moved meeting move',
     description:
-      "`version` is the current version plus one (another change first: 422). The calendar is kept in the record; every running entry of catalogue v2 (v1 has no meetings) is sent it, and an entry whose awaited decision's meeting moved or was cancelled tells the Party and SECAS (MEETING_MOVED).",
+      "`version` is the current version plus one (another change first: 422). The calendar is kept in the record, and its push is handed to Temporal (`push.workflowId`, one workflow per version): it sends the version to every running entry of catalogue v2 (v1 has no meetings) in the background, and an entry whose awaited decision's meeting moved or was cancelled tells the Party and SECAS (MEETING_MOVED). The answer comes at once: `calendar.entriesToTake` is how many running entries it goes to; `GET /v1/meetings` says how many still have to take it. `push.started` false: Temporal did not take the start in time; the version is kept, and the reconciler's next pass starts its push.",
     action: ACTION.MAINTAIN_MEETINGS,
     body: S.MeetingCalendarRequest,
-    success: { status: 200, description: 'Kept, and sent to the running entries', schema: S.MeetingCalendarChangeResponse },
+    success: { status: 200, description: 'Kept, and handed to its push', schema: S.MeetingCalendarChangeResponse },
     errors: [400, 422],
   }),
   inviteToParty: ep({

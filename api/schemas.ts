@@ -560,6 +560,9 @@ export const CatalogueResponse = z
     versions: z.array(z.string()).meta({ description: 'Every published version (an entry keeps the one it started with)' }),
     description: z.string(),
     stages: z.array(CatalogueStageSchema),
+    defaultMandateDeadlines: z
+      .array(z.object({ cohort: CohortEnum, deadline: CalendarDate.nullable().meta({ description: 'The last permitted day, or null: the cohort has no default' }) }))
+      .meta({ description: "Each cohort's default mandate deadline under this version: what a start applies when it gives no mandateDeadline" }),
   })
   .meta({ id: 'CatalogueResponse' });
 export type CatalogueResponse = z.infer<typeof CatalogueResponse>;
@@ -590,6 +593,11 @@ export const MeetingCalendarResponse = z
     meetings: z.array(MeetingSchema),
     changedBy: z.string().nullable(),
     changedAt: z.string().nullable(),
+    entriesHolding: z.number().int().meta({ description: 'Running entries of catalogue v2 on (v1 has no meetings) that hold this version, as the record shows them' }),
+    entriesToTake: z
+      .number()
+      .int()
+      .meta({ description: 'Running entries of catalogue v2 on still to take this version: its push (a Temporal workflow) is sending it to them, or the reconciler will' }),
   })
   .meta({ id: 'MeetingCalendarResponse' });
 export type MeetingCalendarResponse = z.infer<typeof MeetingCalendarResponse>;
@@ -597,8 +605,14 @@ export type MeetingCalendarResponse = z.infer<typeof MeetingCalendarResponse>;
 export const MeetingCalendarChangeResponse = z
   .object({
     calendar: MeetingCalendarResponse,
-    entriesUpdated: z.number().int().meta({ description: 'Running entries that took the new version' }),
-    entriesNotUpdated: z.array(z.object({ partyId: z.string(), reason: z.string() })).meta({ description: 'Running entries that did not (they take the next version)' }),
+    push: z
+      .object({
+        workflowId: z.string().meta({ description: 'The push in the Temporal UI', example: 'uep-meetings-push-v4' }),
+        started: z.boolean().meta({
+          description: "Whether Temporal took the push's start. When false the version is kept all the same, and the reconciler's next pass (every 15 minutes by default) starts its push",
+        }),
+      })
+      .meta({ description: 'The workflow that sends the version to the running entries, in the background' }),
   })
   .meta({ id: 'MeetingCalendarChangeResponse' });
 export type MeetingCalendarChangeResponse = z.infer<typeof MeetingCalendarChangeResponse>;

@@ -4,7 +4,7 @@
  */
 import { findStage, getCatalogue, outcomesFor, stageDef } from './catalogue';
 import { isValidDate } from './dates';
-import { calendarProblem } from './meetings';
+import { calendarHeldWords, calendarProblem } from './meetings';
 import { findRecord, refLabel, type EntryState, type StageRecord } from './state';
 import { REFUSAL, type EntryCommand, type Refusal, type RefusalCode } from './types';
 import { ALL_USER_ROLES, BODY, ENTRY_STATUS, STAGE_LEVEL, STAGE_STATE, type EntryStatus, type Principal, type UserRole } from './vocabulary';
@@ -119,7 +119,7 @@ export function refusalFor(state: EntryState, command: EntryCommand): Refusal | 
       const problem = calendarProblem(command.calendar);
       if (problem) return refuse(REFUSAL.INVALID_INPUT, `meeting calendar: ${problem}`);
       const held = state.meetings?.version ?? 0;
-      if (command.calendar.version <= held) return refuse(REFUSAL.INVALID_INPUT, `the entry already holds meeting calendar version ${held}`);
+      if (command.calendar.version <= held) return refuse(REFUSAL.INVALID_INPUT, calendarHeldWords(held));
       return undefined;
     }
   }

@@ -55,6 +55,20 @@ export function meetingPhrase(m: Pick<Meeting, 'body' | 'date' | 'papersBy'>, le
   return `${lead}${BODY_WORDS[m.body]} ${dayInWords(m.date)} (papers by ${dayInWords(m.papersBy, !sameYear)})`;
 }
 
+/**
+ * How an entry refuses a calendar version no newer than the one it holds (domain/guards.ts): the
+ * meeting calendar's push (worker/meetings-push.ts) counts an entry that answers so as done.
+ */
+export function calendarHeldWords(held: number): string {
+  return `the entry already holds meeting calendar version ${held}`;
+}
+
+/** The version a refusal in calendarHeldWords's words says the entry holds, or undefined for any other refusal. */
+export function calendarHeldIn(message: string): number | undefined {
+  const held = /the entry already holds meeting calendar version (\d+)/.exec(message)?.[1];
+  return held === undefined ? undefined : Number(held);
+}
+
 /** Why a calendar cannot be taken, or undefined. */
 export function calendarProblem(calendar: MeetingCalendar): string | undefined {
   if (!Number.isInteger(calendar.version) || calendar.version < 1) return 'version must be a whole number from 1';

@@ -97,7 +97,9 @@ const LONGEST_RETRY_WAIT_MS = 6_000;
  */
 function watchedGateway(gateway: EntryGateway, rpcTimeoutMs: number): { gateway: EntryGateway; quiet: () => Promise<void> } {
   let inFlight = 0;
-  let lastFailedStartedAt = 0; // an answered call leaves no retry behind; a failed one may
+  // an answered call leaves no retry behind; a failed one may, and so may one that ran into the
+  // bound and was answered all the same (startMeetingsPush answers Temporal's silence as not started)
+  let lastFailedStartedAt = 0;
 
   let onSettled: (() => void) | undefined;
   const watched = new Proxy(gateway, {
@@ -113,10 +115,17 @@ function watchedGateway(gateway: EntryGateway, rpcTimeoutMs: number): { gateway:
           if (inFlight === 0) onSettled?.();
         };
         const result = (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        result.then(settle, () => {
-          lastFailedStartedAt = Math.max(lastFailedStartedAt, startedAt);
-          settle();
-        });
+        const mayRetry = () => (lastFailedStartedAt = Math.max(lastFailedStartedAt, startedAt));
+        result.then(
+          () => {
+            if (Date.now() - startedAt >= rpcTimeoutMs) mayRetry();
+            settle();
+          },
+          () => {
+            mayRetry();
+            settle();
+          },
+        );
         return result;
       };
     },

@@ -3,8 +3,6 @@
  * testkit/jest-global-record.mjs, its URL in UEP_TEST_RECORD_URL), or one per process elsewhere
  * (bench, fuzz), started on first use and stopped when the process exits.
  */
-import { createRecordActivities } from '../activities/record';
-import type { RecordActivities } from '../activities/types';
 import { openRecord, type RecordDb } from '../record/db';
 import { startPgliteServer } from './postgres';
 
@@ -30,8 +28,4 @@ export function testRecordUrl(): Promise<string> {
 export function sharedTestRecord(): Promise<RecordDb> {
   shared ??= testRecordUrl().then((url) => openRecord(url, { allowExitOnIdle: true, maxConnections: 4 }));
   return shared;
-}
-
-export async function testRecordActivities(): Promise<RecordActivities> {
-  return createRecordActivities(await sharedTestRecord());
 }

@@ -13,7 +13,10 @@ import { serverExecutable, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../scripts
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 import { addSearchAttributes } from '../scripts/search-attributes';
 import { DEFAULT_NAMESPACE } from '../config/temporal';
-import { testRecordActivities } from './record';
+import { createRecordActivities } from '../activities/record';
+import type { RecordDb } from '../record/db';
+import { createMeetingsPushActivities } from '../worker/meetings-push';
+import { sharedTestRecord } from './record';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
@@ -60,16 +63,18 @@ export function uniquePartyId(prefix = 'P'): string {
 
 export async function createTestWorker(
   env: TestWorkflowEnvironment,
-  options: { taskQueue: string; activities: object; workflowBundle?: WorkflowBundleWithSourceMap; maxCachedWorkflows?: number },
+  options: { taskQueue: string; activities: object; workflowBundle?: WorkflowBundleWithSourceMap; maxCachedWorkflows?: number; record?: RecordDb },
 ): Promise<Worker> {
+  const record = options.record ?? (await sharedTestRecord());
   return Worker.create({
     ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowBundle ?? (await entryWorkflowBundle()),
-    // every entry workflow hands its transitions to the record: the test's activities may replace it
-    activities: { ...(await testRecordActivities()), ...options.activities },
+    // as the worker composes them (worker/main.ts): every entry workflow hands its transitions to the
+    // record (`record`, default the shared one), a meeting calendar's push reads it; the test's activities may replace them
+    activities: { ...createRecordActivities(record), ...createMeetingsPushActivities({ client: env.client, db: record }), ...options.activities },
   });
 }
 

@@ -1,7 +1,8 @@
 /**
  * The worker process: runtime telemetry (Prometheus metrics, pino JSON logs), the connection,
- * the entry workflows, the notification activities and the record's activity (PostgreSQL), and
- * the reconciler's workflow and activity, whose Temporal Schedule it ensures at start.
+ * the entry workflows, the notification activities and the record's activity (PostgreSQL), the
+ * meeting calendar's push, and the reconciler's workflow and activity, whose Temporal Schedule it
+ * ensures at start.
  * SIGTERM/SIGINT shut it down gracefully: polling stops, in-flight tasks get
  * WORKER_SHUTDOWN_GRACE to finish, then the process exits.
  */
@@ -17,6 +18,7 @@ import { temporalConnectionOptions } from '../config/temporal';
 import { loadWorkerConfig, prometheusExporter, workerExampleValues } from './config';
 import { createEntryWorker, workerIdentity } from './create-worker';
 import { startHealthFile } from './health';
+import { createMeetingsPushActivities } from './meetings-push';
 import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID } from './reconcile-schedule';
 import { createReconcilerActivities } from './reconciler';
 
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
       ...stampingDeliveries(record, createActivities(deps)),
       ...createRecordActivities(record),
       ...createReconcilerActivities({ client, db: record }),
+      ...createMeetingsPushActivities({ client, db: record }),
     };
     const worker = await createEntryWorker(connection, config, activities);
     const schedule = await ensureReconcileSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, intervalMs: config.RECONCILE_INTERVAL_MS });

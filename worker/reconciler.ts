@@ -8,12 +8,15 @@
  * created (Temporal names it: the old run's reset run id). Unless that run has written to the
  * record already (its first projection records the reset), the pass records the reset: a
  * RUN_RESET audit row, a notice to OPS, the entry row on the new run (record/write.ts markReset).
- * The passes run as workflows on a Temporal Schedule (worker/reconcile-schedule.ts).
+ * A pass also answers the push the current meeting calendar needs, when running entries are behind
+ * it (workflows/reconcile-workflow.ts starts it). The passes run as workflows on a Temporal
+ * Schedule (worker/reconcile-schedule.ts).
  */
 import { log } from '@temporalio/activity';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { ReconcilerActivities } from '../activities/types';
 import type { RecordDb } from '../record/db';
+import { calendarReach, currentMeetingCalendar, principalOfChangedBy } from '../record/meetings';
 import { runningEntries, undeliveredOutsideClosureNotices, undeliveredResetNotices } from '../record/read';
 import { markClosedOutsideEngine, markReset, type FoundReset, type OutsideClosure } from '../record/write';
 import { msOf } from '../config/sdk-internals';
@@ -78,6 +81,11 @@ export function createReconcilerActivities(deps: { client: Client; db: RecordDb;
       for (const r of resets) log.warn('entry reset in Temporal: recorded', { ...r, at: r.at.toISOString() });
       const since = new Date(now() - NOTICE_HANDOVER_WINDOW_MS);
       return [...(await undeliveredOutsideClosureNotices(deps.db, since)), ...(await undeliveredResetNotices(deps.db, since))];
+    },
+    async meetingsPushDue() {
+      const current = await currentMeetingCalendar(deps.db);
+      if (!current || (await calendarReach(deps.db, current.version)).toTake === 0) return null;
+      return { version: current.version, principal: principalOfChangedBy(current.changedBy) };
     },
   };
 }

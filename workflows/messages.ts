@@ -1,11 +1,13 @@
 /**
- * Every message the entry workflow takes, with its payload types. The API imports this module
- * (and types) only; wire names are stable and never renamed once deployed.
+ * Every message the entry workflow takes, with its payload types, and how the meeting calendar's
+ * push is started. The API imports this module (and types) only; wire names are stable and never
+ * renamed once deployed.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { EntryState } from '../domain';
 import type { AuditRecord, EntryChange, EntryCommand, EntrySummary, StartEntryInput } from '../domain/types';
 import type { EntryProjection } from '../record/projection';
+import type { MeetingsPushInput } from '../activities/types';
 
 export const ENTRY_WORKFLOW_TYPE = 'entryWorkflow';
 
@@ -67,3 +69,12 @@ export const getStatusQuery = defineQuery<StatusAnswer, [StatusRequest?]>('getSt
 export const getAuditTrailQuery = defineQuery<AuditRecord[]>('getAuditTrail');
 /** This run's whole projection for the record: its state, every audit record of its chain, its closure. */
 export const getRecordProjectionQuery = defineQuery<EntryProjection>('getRecordProjection');
+
+/**
+ * A version of the meeting calendar on its way to the running entries: one workflow per version
+ * (workflows/meetings-push-workflow.ts), started by PUT /v1/meetings, or by a reconcile pass that
+ * finds running entries behind the current version.
+ */
+export const MEETINGS_PUSH_WORKFLOW_TYPE = 'meetingCalendarPushWorkflow';
+export const meetingsPushWorkflowId = (version: number): string => `uep-meetings-push-v${version}`;
+export type { MeetingsPushInput };

@@ -1,6 +1,7 @@
 /** The stage catalogue, as the domain holds it: what every body needs to know before it acts. */
 import { Router } from 'express';
-import { CURRENT_CATALOGUE_VERSION, catalogueVersions, getCatalogue, isKnownCatalogueVersion } from '../../domain';
+import { CURRENT_CATALOGUE_VERSION, catalogueVersions, defaultMandateDeadline, getCatalogue, isKnownCatalogueVersion } from '../../domain';
+import { ALL_COHORTS } from '../../domain/vocabulary';
 import { DURATION, durationBasis, estimateFor, slaOf, type DurationKind, type DurationSettings, type StageDef } from '../../domain/catalogue';
 import type { AppContext } from '../context';
 import { ENDPOINTS } from '../endpoints';
@@ -54,6 +55,7 @@ export function catalogueResponse(version: string, settings: DurationSettings = 
       estimate: duration(s, DURATION.ESTIMATE, settings),
       completesRole: s.completesRole === true,
     })),
+    defaultMandateDeadlines: ALL_COHORTS.map((cohort) => ({ cohort, deadline: defaultMandateDeadline(cohort, catalogue.version) })),
   };
 }
 

@@ -1,31 +1,34 @@
 /**
  * The meeting calendar: read by everyone, kept by SECAS and OPS. A new version goes into the
- * record, then to every running entry of a catalogue with meetings (v2 on; the workflow's
- * updateMeetings update), which moves the decisions waiting on a changed meeting and tells the
- * Party and SECAS.
+ * record, then its push is handed to Temporal (the gateway's startMeetingsPush): a workflow sends
+ * it, in the background, to every running entry of a catalogue with meetings (v2 on), which moves
+ * the decisions waiting on a changed meeting and tells the Party and SECAS. Both answers say, from
+ * the record, how many running entries hold the version and how many are still to take it.
  */
 import { Router } from 'express';
 import { calendarProblem, type MeetingCalendar } from '../../domain/meetings';
 import { REFUSAL } from '../../domain/types';
-import { addMeetingCalendar, currentMeetingCalendar, partiesTakingMeetings } from '../../record/meetings';
+import type { RecordDb } from '../../record/db';
+import { addMeetingCalendar, calendarReach, currentMeetingCalendar } from '../../record/meetings';
 import { principalOf } from '../auth';
 import type { AppContext } from '../context';
 import { ENDPOINTS } from '../endpoints';
-import { ApiError, refusalError } from '../errors';
-import { mapLimited } from '../map-limited';
+import { refusalError } from '../errors';
 import { mount } from '../mount';
 import type { MeetingCalendarChangeResponse, MeetingCalendarResponse } from '../schemas';
 
-/** How many entries are sent a new calendar at once. */
-const FAN_OUT = 8;
+/** The current calendar and its reach, from the record. */
+async function calendarAnswer(db: RecordDb): Promise<MeetingCalendarResponse> {
+  const current = await currentMeetingCalendar(db);
+  const reach = await calendarReach(db, current?.version ?? 0);
+  return { ...(current ?? { version: 0, meetings: [], changedBy: null, changedAt: null }), entriesHolding: reach.holding, entriesToTake: reach.toTake };
+}
 
 export function meetingsRouter(ctx: AppContext): Router {
   const router = Router();
 
   mount(router, ctx, ENDPOINTS.getMeetings, async (_request, _req, res) => {
-    const current = await currentMeetingCalendar(ctx.record);
-    const answer: MeetingCalendarResponse = current ?? { version: 0, meetings: [], changedBy: null, changedAt: null };
-    res.json(answer);
+    res.json(await calendarAnswer(ctx.record));
   });
 
   mount(router, ctx, ENDPOINTS.putMeetings, async ({ body }, _req, res) => {
@@ -37,23 +40,14 @@ export function meetingsRouter(ctx: AppContext): Router {
     const expected = (current?.version ?? 0) + 1;
     const stale = () => refusalError(REFUSAL.INVALID_INPUT, `The meeting calendar is at version ${expected - 1}: send version ${expected} (read it again first, someone may have changed it).`);
     if (calendar.version !== expected) throw stale();
-    if (!(await addMeetingCalendar(ctx.record, calendar, `${principal.body}:${principal.id}`))) throw stale();
-    const running = await partiesTakingMeetings(ctx.record);
-    const results = await mapLimited(running, FAN_OUT, async (partyId) => {
-      try {
-        await ctx.gateway.updateMeetings(partyId, { calendar, principal });
-        return null;
-      } catch (err) {
-        return { partyId, reason: err instanceof ApiError ? err.message : String(err) };
-      }
-    });
-    const notUpdated = results.filter((r): r is { partyId: string; reason: string } => r !== null);
-    const kept = await currentMeetingCalendar(ctx.record);
-    const answer: MeetingCalendarChangeResponse = {
-      calendar: kept ?? { ...calendar, changedBy: null, changedAt: null },
-      entriesUpdated: running.length - notUpdated.length,
-      entriesNotUpdated: notUpdated,
-    };
+    if (!(await addMeetingCalendar(ctx.record, calendar, principal))) throw stale();
+    // read before the push starts: the entries it goes to
+    const kept = await calendarAnswer(ctx.record);
+    const push = await ctx.gateway.startMeetingsPush({ version: calendar.version, principal });
+    if (!push.started) {
+      ctx.logger.warn({ version: calendar.version, workflowId: push.workflowId, reason: push.reason }, "meeting calendar kept, but Temporal did not take its push: the reconciler's next pass starts it");
+    }
+    const answer: MeetingCalendarChangeResponse = { calendar: kept, push: { workflowId: push.workflowId, started: push.started } };
     res.json(answer);
   });
 

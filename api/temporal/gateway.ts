@@ -6,7 +6,7 @@
  * word, so an unreachable server is a 503 within the bound and never a hang.
  */
 import { ScheduleNotFoundError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { checkRetry, ENTRY_STATUS, entryChangeOf, entryClosedWords, entryIdFor, startEntry, summarise } from '../../domain';
 import { REFUSAL, type AuditRecord, type EntryCommand, type EntrySummary, type StartEntryInput } from '../../domain/types';
@@ -54,7 +54,13 @@ export interface EntryGateway {
   amendDeadline(partyId: string, request: messages.AmendMandateDeadlineRequest): Promise<UpdateAnswer>;
   addRole(partyId: string, request: messages.AddUserRoleRequest): Promise<UpdateAnswer>;
   withdraw(partyId: string, request: messages.WithdrawRequest): Promise<UpdateAnswer>;
-  updateMeetings(partyId: string, request: messages.UpdateMeetingsRequest): Promise<UpdateAnswer>;
+  /**
+   * Hands a saved version of the meeting calendar to Temporal: starts its push workflow, which
+   * sends it to the running entries (workflows/meetings-push-workflow.ts). Answers whether Temporal
+   * took the start within the bound (a push of that version already started counts as taken), and
+   * never throws: a version not handed over is the reconciler's to push.
+   */
+  startMeetingsPush(request: messages.MeetingsPushInput): Promise<MeetingsPushStart>;
   /** One page of entries matching the filters. */
   list(filters: EntryFilters, pageSize: number, pageToken?: string): Promise<EntryPage>;
   /**
@@ -69,6 +75,14 @@ export interface EntryGateway {
   connected(): boolean;
   /** The reconciler's Temporal Schedule as it stands, or null when no worker has created it yet. */
   reconcileSchedule(): Promise<ReconcileScheduleState | null>;
+}
+
+export interface MeetingsPushStart {
+  /** `uep-meetings-push-v<version>`: the push in the Temporal UI. */
+  workflowId: string;
+  started: boolean;
+  /** Why Temporal did not take it (started false). */
+  reason?: string;
 }
 
 export interface ReconcileScheduleState {
@@ -232,7 +246,29 @@ export function createEntryGateway(client: Client, config: GatewayConfig, closed
     amendDeadline: (partyId, request) => update(partyId, messages.amendMandateDeadlineUpdate, request, { type: 'AMEND_DEADLINE', ...request }),
     addRole: (partyId, request) => update(partyId, messages.addUserRoleUpdate, request, { type: 'ADD_ROLE', ...request }),
     withdraw: (partyId, request) => update(partyId, messages.withdrawUpdate, request, { type: 'WITHDRAW', ...request }),
-    updateMeetings: (partyId, request) => update(partyId, messages.updateMeetingsUpdate, request, { type: 'UPDATE_MEETINGS', ...request }),
+    /**
+     * REJECT_DUPLICATE: the version is new (the record's key took it in this request), so a push of
+     * it can only have been started by a reconcile pass in between, and that one is the push.
+     */
+    async startMeetingsPush(request) {
+      const workflowId = messages.meetingsPushWorkflowId(request.version);
+      const args: [messages.MeetingsPushInput] = [request];
+      try {
+        await boundedRaw(() =>
+          client.workflow.start(messages.MEETINGS_PUSH_WORKFLOW_TYPE, {
+            workflowId,
+            taskQueue: config.TEMPORAL_TASK_QUEUE,
+            args,
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            staticSummary: `Meeting calendar version ${request.version} to the running entries`,
+          }),
+        );
+        return { workflowId, started: true };
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: true };
+        return { workflowId, started: false, reason: err instanceof Error ? err.message : String(err) };
+      }
+    },
     list,
     connected: () => isChannelReady(client.connection),
     /** Temporal keeps a gone poller listed for minutes: only the ones seen lately count. */

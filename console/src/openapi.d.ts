@@ -416,8 +416,8 @@ export interface paths {
          */
         get: operations["getMeetings"];
         /**
-         * A new version of the meeting calendar; every running entry of catalogue v2 takes it, and the decisions waiting on a moved meeting move
-         * @description `version` is the current version plus one (another change first: 422). The calendar is kept in the record; every running entry of catalogue v2 (v1 has no meetings) is sent it, and an entry whose awaited decision's meeting moved or was cancelled tells the Party and SECAS (MEETING_MOVED).
+         * A new version of the meeting calendar; a Temporal workflow sends it to every running entry of catalogue v2, and the decisions waiting on a moved meeting move
+         * @description `version` is the current version plus one (another change first: 422). The calendar is kept in the record, and its push is handed to Temporal (`push.workflowId`, one workflow per version): it sends the version to every running entry of catalogue v2 (v1 has no meetings) in the background, and an entry whose awaited decision's meeting moved or was cancelled tells the Party and SECAS (MEETING_MOVED). The answer comes at once: `calendar.entriesToTake` is how many running entries it goes to; `GET /v1/meetings` says how many still have to take it. `push.started` false: Temporal did not take the start in time; the version is kept, and the reconciler's next pass starts its push.
          *
          *     Allowed: SECAS, OPS.
          */
@@ -556,6 +556,15 @@ export interface components {
         CatalogueResponse: {
             /** @description Whether new entries start with this version */
             current: boolean;
+            /** @description Each cohort's default mandate deadline under this version: what a start applies when it gives no mandateDeadline */
+            defaultMandateDeadlines: {
+                cohort: components["schemas"]["Cohort"];
+                /**
+                 * @description The last permitted day, or null: the cohort has no default
+                 * @example 2018-08-31
+                 */
+                deadline: string | null;
+            }[];
             description: string;
             stages: components["schemas"]["CatalogueStage"][];
             version: string;
@@ -932,13 +941,16 @@ export interface components {
         };
         MeetingCalendarChangeResponse: {
             calendar: components["schemas"]["MeetingCalendarResponse"];
-            /** @description Running entries that did not (they take the next version) */
-            entriesNotUpdated: {
-                partyId: string;
-                reason: string;
-            }[];
-            /** @description Running entries that took the new version */
-            entriesUpdated: number;
+            /** @description The workflow that sends the version to the running entries, in the background */
+            push: {
+                /** @description Whether Temporal took the push's start. When false the version is kept all the same, and the reconciler's next pass (every 15 minutes by default) starts its push */
+                started: boolean;
+                /**
+                 * @description The push in the Temporal UI
+                 * @example uep-meetings-push-v4
+                 */
+                workflowId: string;
+            };
         };
         /**
          * @example {
@@ -961,6 +973,10 @@ export interface components {
         MeetingCalendarResponse: {
             changedAt: string | null;
             changedBy: string | null;
+            /** @description Running entries of catalogue v2 on (v1 has no meetings) that hold this version, as the record shows them */
+            entriesHolding: number;
+            /** @description Running entries of catalogue v2 on still to take this version: its push (a Temporal workflow) is sending it to them, or the reconciler will */
+            entriesToTake: number;
             meetings: components["schemas"]["Meeting"][];
             version: number;
         };
@@ -2802,7 +2818,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The meeting calendar (version 0 and no meetings before the first) */
+            /** @description The meeting calendar (version 0 and no meetings before the first), with how many running entries hold it and how many are still to take it */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2862,7 +2878,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Kept, and sent to the running entries */
+            /** @description Kept, and handed to its push */
             200: {
                 headers: {
                     [name: string]: unknown;

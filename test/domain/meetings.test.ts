@@ -4,7 +4,7 @@
  * meeting; a new calendar version moves it and tells the Party and SECAS.
  */
 import { applyCommand, entryView, startEntry, summarise, workingDaysBetween, type EntryState, type MeetingCalendar, type StageId, type StartEntryInput } from '../../domain';
-import { calendarProblem, meetingFor, meetingPhrase } from '../../domain/meetings';
+import { calendarHeldIn, calendarProblem, meetingFor, meetingPhrase } from '../../domain/meetings';
 import { pendingTimedItems } from '../../domain/reminders';
 import { at, input, must, OPS, PANEL, PARTY, SECAS, stageOf, submit } from './domain-fixtures';
 
@@ -131,6 +131,17 @@ describe('a new version of the calendar', () => {
     expect(refusal(SECAS, calendar(1))).toBe('INVALID_INPUT');
     expect(refusal(SECAS, calendar(2, { ...PANEL_JAN, papersBy: '2027-02-01' }))).toBe('INVALID_INPUT');
     expect(refusal(SECAS, calendar(2))).toBeNull();
+  });
+
+  it('a version held already, or an older one, is refused in words that say which it holds (a push counts it done); no other refusal says so', () => {
+    const state = must(waiting(), { type: 'UPDATE_MEETINGS', calendar: calendar(3), principal: SECAS }, at('2027-01-07')).state;
+    const message = (principal: typeof SECAS, cal: MeetingCalendar) => {
+      const r = applyCommand(state, { type: 'UPDATE_MEETINGS', calendar: cal, principal }, at('2027-01-08'));
+      return r.ok ? null : r.refusal.message;
+    };
+    expect([3, 2].map((v) => calendarHeldIn(message(SECAS, calendar(v)) ?? ''))).toEqual([3, 3]);
+    expect(calendarHeldIn(message(PANEL, calendar(4)) ?? '')).toBeUndefined();
+    expect(calendarHeldIn(message(SECAS, calendar(4, { ...PANEL_JAN, papersBy: '2027-02-01' })) ?? '')).toBeUndefined();
   });
 
   it('a v1 entry takes the calendar and nothing of it changes', () => {

@@ -4,7 +4,7 @@
  * and axe-core on every view (no serious or critical violation).
  */
 import type { Page } from 'playwright-core';
-import { call } from '../../testkit/api-harness';
+import { call, eventually } from '../../testkit/api-harness';
 import { launchBrowser, seriousAxeViolations, type Browser } from '../../testkit/browser';
 import { decide, seedPortfolio, startEntry, submit, type Portfolio } from '../../testkit/console-fixtures';
 import { driveToComplete, JourneyCounter } from '../../testkit/console-journey';
@@ -103,25 +103,78 @@ test('an approver signs in, sees the inbox with what the Party submitted, opens 
   expect(decisions[0]).toMatchObject({ outcome: 'APPROVED_SUBJECT_TO', evidence: 'Panel paper SECP-112/04', principal: { body: 'SEC_PANEL' } });
 });
 
-test('an approver whose decision is no longer possible sees the refusal in words beside the form, and nothing is recorded', async () => {
+test('an approver whose decision came too late is told, in words, who decided first and when; the stale form goes and nothing is recorded', async () => {
   await signIn(stack.tokens.panel, `/entries/${seeded.bright}`);
   const form = page.getByRole('form', { name: /Decide User Security Assessment/ });
   await form.getByLabel(/^Approved — /).check();
   await form.getByLabel('Evidence reference').fill('Panel paper SECP-113/01');
   // meanwhile a colleague defers it
   await decide(stack.baseUrl, stack.tokens.panel, seeded.bright, 'SECURITY_ASSESSMENT', 'DEFERRED', { comment: 'Section 4 missing' });
+  const trail = await api<AuditTrailResponse>('GET', `/v1/entries/${seeded.bright}/audit-trail`, stack.tokens.panel);
+  const first = trail.json.records.filter((r) => r.action === 'DECISION').at(-1)!;
+  const hhmm = first.at.slice(11, 16);
+  const title = (await api<EntryResponse>('GET', `/v1/entries/${seeded.bright}`, stack.tokens.panel)).json.entry.partyStages.find((s) => s.stage === 'SECURITY_ASSESSMENT')!.title;
   await form.getByRole('button', { name: 'Record decision' }).click();
-  const refusal = form.getByRole('alert');
-  await refusal.waitFor();
-  const words = await refusal.textContent();
-  expect(words).toContain('This stage is not waiting for that now.');
-  expect(words).toContain('SECURITY_ASSESSMENT is AWAITING_PARTY');
-  await expectAccessible('decide form with a refusal');
+  const notice = page.getByRole('alert').filter({ hasText: 'already decided' });
+  await notice.waitFor();
+  // in words, with who (as the audit trail names them) and when; not the workflow's codes
+  expect(await notice.textContent()).toBe(`${title} was already decided by ${first.principal.name} (SEC Panel) at ${hhmm} UTC today: Deferred.`);
+  expect(await notice.textContent()).not.toContain('AWAITING_PARTY');
+  // the entry is read again: the stale form goes, focus is on the notice
+  await form.waitFor({ state: 'detached' });
+  expect(await page.evaluate("document.activeElement?.getAttribute('role')")).toBe('alert');
+  await expectAccessible('entry after a decision that came too late');
   const entry = await api<EntryResponse>('GET', `/v1/entries/${seeded.bright}`, stack.tokens.panel);
   expect(entry.json.entry.partyStages.find((s) => s.stage === 'SECURITY_ASSESSMENT')?.state).toBe('AWAITING_PARTY');
-  const trail = await api<AuditTrailResponse>('GET', `/v1/entries/${seeded.bright}/audit-trail`, stack.tokens.panel);
+  const after = await api<AuditTrailResponse>('GET', `/v1/entries/${seeded.bright}/audit-trail`, stack.tokens.panel);
   // the seed's two decisions (SECAS's record of the User CIO's report, the Panel's deferral), and nothing more
-  expect(trail.json.records.filter((r) => r.action === 'DECISION').map((r) => r.outcome)).toEqual(['REPORT_ISSUED', 'DEFERRED']);
+  expect(after.json.records.filter((r) => r.action === 'DECISION').map((r) => r.outcome)).toEqual(['REPORT_ISSUED', 'DEFERRED']);
+});
+
+test("the Party sees the DCC's reason for sending a stage back beside its form; the DCC sees it, and what came since, beside the decide form", async () => {
+  const partyId = uniquePartyId('BACK');
+  await startEntry(stack.baseUrl, stack.tokens, {
+    partyId,
+    partyName: 'Sent Back Energy',
+    cohort: 'SMALL_DOMESTIC_SUPPLIER',
+    roles: ['IMPORT_SUPPLIER'],
+    mandateDeadline: daysFromToday(300),
+    uepContact: { name: 'Bea Back', email: 'uep@sent-back.example' },
+    completedStages: [
+      { stage: 'ACCESSION', outcome: 'ACCEDED', at: daysFromToday(-40) },
+      { stage: 'ID_ALLOCATION', outcome: 'ALLOCATED', at: daysFromToday(-30) },
+    ],
+  });
+  await submit(stack.baseUrl, stack.tokens, partyId, 'SMKI_SREPT', 'SREPT readiness SBE-1');
+  const reason = 'The certificate signing request lacks the key usage extension; see test log line 212';
+  await decide(stack.baseUrl, stack.tokens.dcc, partyId, 'SMKI_SREPT', 'FAILED', { comment: reason, evidence: 'SREPT log SBE-1' });
+  const failed = (await api<AuditTrailResponse>('GET', `/v1/entries/${partyId}/audit-trail`, stack.tokens.dcc)).json.records.filter((r) => r.action === 'DECISION').at(-1)!;
+  const dccOfficer = `${failed.principal.name} (DCC)`;
+
+  await signIn(stack.tokens.party(partyId), `/entries/${partyId}`);
+  await page.getByRole('heading', { name: 'What we need from you' }).waitFor();
+  const form = page.getByRole('form', { name: /Submit for SMKI and Repository Entry Process Tests/ });
+  const why = form.getByRole('region', { name: 'Why SMKI and Repository Entry Process Tests came back' });
+  const said = await why.textContent();
+  expect(said).toContain(`Failed by ${dccOfficer} at ${failed.at.slice(11, 16)} UTC today.`);
+  expect(said).toContain(reason);
+  expect(said).toContain('SREPT log SBE-1');
+  await expectAccessible('party form with the reason it came back');
+  await form.getByLabel('Reference of what you submit').fill('SREPT readiness SBE-2');
+  await form.getByLabel('Comment (optional)').fill('Key usage added');
+  await form.getByRole('button', { name: 'Submit' }).click();
+  await form.waitFor({ state: 'detached' });
+
+  await page.close(); // the DCC officer, in a browser tab of their own
+  page = await browser.newPage();
+  await signIn(stack.tokens.dcc, `/entries/${partyId}`);
+  const decideForm = page.getByRole('form', { name: /Decide SMKI and Repository Entry Process Tests/ });
+  const last = decideForm.getByRole('region', { name: 'Last decision on SMKI and Repository Entry Process Tests' });
+  const lastSaid = await last.textContent();
+  expect(lastSaid).toContain(`Failed by ${dccOfficer}`);
+  expect(lastSaid).toContain(reason);
+  expect(lastSaid).toMatch(/Since then, .+ \(Party\) submitted SREPT readiness SBE-2 on .+: .?Key usage added/);
+  await expectAccessible('decide form with the last decision');
 });
 
 test('a Party signs in to its own entry, sees what is awaited from it and submits evidence, which reaches the owner', async () => {
@@ -195,7 +248,43 @@ test('OPS starts an entry and finds it in the portfolio; every OPS view is acces
   await form.getByLabel(`Meeting ${rows + 1} papers by`).fill(daysFromToday(4 * 365 - 9));
   await expectAccessible('meetings');
   await form.getByRole('button', { name: /^Save as version \d+$/ }).click();
-  await form.getByRole('status').filter({ hasText: /^Version \d+ kept; \d+ running entr(y|ies) took it/ }).waitFor();
+  // the version is kept, and a workflow sends it to the running entries in the background
+  await form.getByRole('status').filter({ hasText: /^Saved as version \d+; (sending it to \d+ running entr(y|ies)…|all \d+ running entries have it\.|the 1 running entry has it\.|no running entry takes meetings\.)/ }).waitFor();
+});
+
+test('the start form shows the cohort\'s default deadline, asks before applying one already passed, and starts an entry with no deadline', async () => {
+  const partyId = uniquePartyId('NODL');
+  await signIn(stack.tokens.ops, '/start');
+  await page.getByRole('heading', { name: 'Start an entry' }).waitFor();
+  const hint = page.locator('#deadline-hint');
+  // the pre-selected cohort's default, as a date in words, and that it has passed
+  await page.getByText("The Small domestic supplier cohort's default mandate deadline, 25 Nov 2017, has already passed").waitFor();
+  const choice = page.getByRole('group', { name: /The default has passed/ });
+  await choice.getByLabel('No deadline').waitFor();
+  await expectAccessible('start form asking about a passed default');
+  // a cohort without a default says so; typing a date takes the question away
+  await page.getByLabel('Cohort').selectOption('GAS_TRANSPORTER');
+  await expect(hint.textContent()).resolves.toBe('The Gas transporter cohort has no default: leave empty for no mandate deadline');
+  expect(await choice.count()).toBe(0);
+  await page.getByLabel('Cohort').selectOption('SMALL_DOMESTIC_SUPPLIER');
+  await page.getByLabel('Mandate deadline').fill(daysFromToday(400));
+  expect(await choice.count()).toBe(0);
+  await page.getByLabel('Mandate deadline').fill('');
+  // asked, not started, until a choice is made: the browser holds the form at the required choice
+  await page.getByLabel('Party id').fill(partyId);
+  await page.getByLabel('Party name').fill('No Deadline Energy');
+  await page.getByLabel('UEP contact name').fill('Nia Dee');
+  await page.getByLabel('UEP contact email').fill('uep@no-deadline.example');
+  await page.getByRole('button', { name: 'Start the entry' }).click();
+  expect(await choice.getByLabel('No deadline').evaluate((el) => (el as unknown as { validity: { valid: boolean } }).validity.valid)).toBe(false);
+  expect(await page.getByRole('heading', { name: 'No Deadline Energy' }).count()).toBe(0);
+  await choice.getByLabel('No deadline').check();
+  await page.getByRole('button', { name: 'Start the entry' }).click();
+  await page.getByRole('heading', { name: 'No Deadline Energy' }).waitFor();
+  expect(await page.getByRole('heading', { name: /^Started, with/ }).count()).toBe(0); // nothing to warn about
+  const entry = (await api<EntryResponse>('GET', `/v1/entries/${partyId}`, stack.tokens.ops)).json.entry;
+  expect({ mandateDeadline: entry.mandateDeadline, inBreach: entry.inBreach }).toEqual({ mandateDeadline: null, inBreach: false });
+  await expectAccessible('entry started with no deadline');
 });
 
 /**
@@ -236,12 +325,13 @@ test('one single-role entry from start to COMPLETE through the console alone, in
       await counter.type('OPS', ops.getByLabel('Party name'), partyName);
       await counter.type('OPS', ops.getByLabel('UEP contact name'), 'Cai Counter');
       await counter.type('OPS', ops.getByLabel('UEP contact email'), 'uep@counted.example');
-      await counter.click('OPS', ops.getByRole('button', { name: 'Start the entry' }));
-      // the cohort's default deadline (25 Nov 2017) has passed: the form says so and asks before it applies
-      await ops.getByText('default mandate deadline is 2017-11-25, already passed').waitFor();
-      await counter.click('OPS', ops.getByLabel("Apply the cohort's default deadline though it has passed (the entry starts in breach)"));
+      // the cohort's default deadline (25 Nov 2017) has passed: the form says so before the start, and asks
+      await ops.getByText("cohort's default mandate deadline, 25 Nov 2017, has already passed").waitFor();
+      await counter.click('OPS', ops.getByLabel("Apply the default deadline though it has passed (the entry starts in breach)"));
       await counter.click('OPS', ops.getByRole('button', { name: 'Start the entry' }));
       await ops.getByRole('heading', { name: partyName }).waitFor();
+      // the start's warning is shown, not dropped
+      await ops.getByRole('status').filter({ hasText: 'The mandate deadline, 25 Nov 2017, had already passed when the entry started' }).waitFor();
     });
     await driveToComplete({
       partyName,
@@ -259,8 +349,9 @@ test('one single-role entry from start to COMPLETE through the console alone, in
     console.log(`one single-role entry to COMPLETE through the console: ${counter.total().clicks} clicks, ${counter.total().fields} fields typed (clicks per act)\n${counter.describe()}`);
     // 50 clicks before a stage with one allowed outcome came with it chosen (ACCESSION, ID_ALLOCATION, DCC_GATEWAY, UEP_COMPLETION);
     // 46 under catalogue v1; catalogue v2 adds 7: confirming the past default deadline (2: the box, Start again) and the
-    // security assessment's booking and the User CIO's report (the Party 3, SECAS 3, as other stages; less 1 on the Response)
-    expect({ ...counter.total(), tokenPastes: counter.tokenPastes() }).toEqual({ clicks: 53, fields: 26, tokenPastes: 5 });
+    // security assessment's booking and the User CIO's report (the Party 3, SECAS 3, as other stages; less 1 on the Response);
+    // 53 until the start form showed the passed default before the start: the choice is made then, one "Start" fewer (52)
+    expect({ ...counter.total(), tokenPastes: counter.tokenPastes() }).toEqual({ clicks: 52, fields: 26, tokenPastes: 5 });
   } finally {
     await Promise.all([...tabs.values()].map((t) => t.close()));
   }
@@ -315,6 +406,13 @@ test('the timeline names the meeting a decision waits on, as the inbox, the entr
   const panel = { id: `PANEL-${partyId}`, body: 'SEC_PANEL' as const, date: daysFromToday(30), papersBy: daysFromToday(21) };
   const put = await call(stack.baseUrl, 'PUT', '/v1/meetings', { token: stack.tokens.secas, body: { version: calendar.version + 1, meetings: [...calendar.meetings, panel] } });
   expect(put.status).toBe(200);
+  // the calendar reaches the running entries in the background: this one holds it once its trail says so
+  const taken = `meeting calendar version ${calendar.version + 1}`;
+  await eventually(
+    async () => (await api<AuditTrailResponse>('GET', `/v1/entries/${partyId}/audit-trail`, stack.tokens.secas)).json.records,
+    (records) => records.some((r) => r.action === 'MEETINGS_UPDATED' && r.comment === taken),
+    30_000,
+  );
   await submit(stack.baseUrl, stack.tokens, partyId, 'SECURITY_ASSESSMENT', 'FUSA response MDE-1');
   const entry = (await api<EntryResponse>('GET', `/v1/entries/${partyId}`, stack.tokens.panel)).json.entry;
   const waiting = entry.partyStages.find((s) => s.stage === 'SECURITY_ASSESSMENT');

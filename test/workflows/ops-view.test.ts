@@ -211,7 +211,7 @@ test("every visibility query in the runbook parses and finds the entries it clai
   /** What each documented query claims to find, among this test's entries. */
   const CLAIMS: Record<string, string[]> = {
     'Entries (saved view): every entry, newest first, without the maintenance workflows': [...ours],
-    "Maintenance (saved view): the reconciler's passes and the notices they hand to delivery": [],
+    "Maintenance (saved view): the reconciler's passes, the notices they hand to delivery, the meeting calendar's pushes": [],
     'every running entry': ids(running),
     'at risk of missing the mandate deadline': ids(running.filter((s) => s.atRisk)),
     'in breach (running or not)': ids(running.filter((s) => s.inBreach)),

@@ -3,13 +3,16 @@
  * signed-in user may act with (decide, submit, amend the deadline), follow-up conditions and the
  * audit trail. A Party sees the same page for its own entry, with what is awaited from it first.
  */
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, type EntrySummary, type Principal, type StageSummary } from '../api';
 import { day, dayTime, expectedInWords, plural, words } from '../format';
 import { useLoad } from '../load';
 import { href } from '../router';
 import { Badge, Loading, Page, Problem, RiskBadges } from '../ui';
+import type { AuditRecord } from '../conversation';
+import { AlreadyDecided, DecidedBy } from './conversation';
 import { AmendDeadlineForm, DecideForm, SubmitForm } from './forms';
+import { takeStartWarnings } from './start-entry';
 import { stageKey } from './inbox';
 import { Timeline } from './timeline';
 
@@ -34,9 +37,14 @@ interface StageItemProps {
   reload: () => void;
   /** false where the same stage's form is already shown higher up the page (a Party's "What we need from you") */
   forms?: boolean;
+  /** The entry's audit trail: the conversation on each stage */
+  records: readonly AuditRecord[] | undefined;
+  /** Who decided this stage first, when this person's decision came too late */
+  stale?: string;
+  onStale: (text: string) => void;
 }
 
-function StageItem({ s, entry, principal, reload, forms = true }: StageItemProps) {
+function StageItem({ s, entry, principal, reload, forms = true, records, stale, onStale }: StageItemProps) {
   const badge = STATE_BADGE[s.state] ?? { tone: 'muted' as const, label: s.state };
   const open = entry.status === 'IN_PROGRESS';
   const mayDecide = forms && open && s.state === 'AWAITING_DECISION' && principal.body === s.owner;
@@ -62,8 +70,10 @@ function StageItem({ s, entry, principal, reload, forms = true }: StageItemProps
           Submitted: <strong>{s.latestSubmission.reference}</strong> ({day(s.latestSubmission.at)}){s.latestSubmission.comment ? ` — “${s.latestSubmission.comment}”` : ''}
         </div>
       )}
-      {mayDecide && <DecideForm key={`d-${s.stage}-${s.role ?? ''}-${s.attempts}`} partyId={entry.partyId} stage={s} onDone={reload} />}
-      {maySubmit && <SubmitForm key={`s-${s.stage}-${s.role ?? ''}-${s.attempts}`} partyId={entry.partyId} stage={s} onDone={reload} />}
+      {s.state === 'DONE' && <DecidedBy stage={s} records={records} conditions={entry.followUps.some((f) => f.stage === s.stage && (f.role ?? null) === (s.role ?? null))} />}
+      {forms && stale && <AlreadyDecided text={stale} />}
+      {mayDecide && <DecideForm key={`d-${s.stage}-${s.role ?? ''}-${s.attempts}`} partyId={entry.partyId} stage={s} records={records} onDone={reload} onStale={onStale} />}
+      {maySubmit && <SubmitForm key={`s-${s.stage}-${s.role ?? ''}-${s.attempts}`} partyId={entry.partyId} stage={s} records={records} onDone={reload} />}
     </li>
   );
 }
@@ -76,6 +86,21 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
     audit.reload();
   };
   const entry = loaded.data?.entry;
+  /** What the start of this entry warned about, when this person has just started it */
+  const [warnings] = useState(() => takeStartWarnings(partyId));
+  /** Stages whose decision came too late, by key: who decided first and when, in words. */
+  const [stale, setStale] = useState<Record<string, string>>({});
+  const conversation = (s: StageSummary) => {
+    const key = stageKey(s.stage, s.role);
+    return {
+      records: audit.data?.records,
+      stale: stale[key],
+      onStale: (text: string) => {
+        setStale((was) => ({ ...was, [key]: text }));
+        reload(); // the stale form goes once the entry, read again, no longer waits for this decision
+      },
+    };
+  };
 
   // A link to one stage (from the inbox or an email) scrolls to it once the entry is shown.
   useEffect(() => {
@@ -118,6 +143,20 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
       }
     >
       {loaded.data?.reset && <p class="card small">{loaded.data.reset.note}</p>}
+      {warnings.length > 0 && (
+        <div class="card start-warnings" role="status">
+          <h2>Started, with {warnings.length === 1 ? 'a warning' : 'warnings'}</h2>
+          <ul>
+            {warnings.map((w) => (
+              <li key={w.code}>
+                {w.code === 'MANDATE_DEADLINE_PASSED'
+                  ? `The mandate deadline, ${day(entry.mandateDeadline)}, had already passed when the entry started: it is in breach from its start, and SECAS and OPS have been told.`
+                  : w.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <div class="card">
         <div class="stage-head">
           <Badge tone={statusTone}>{words(entry.status)}</Badge>
@@ -172,7 +211,7 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
           ) : (
             <ul class="stage-list">
               {mine.map((s) => (
-                <StageItem key={stageKey(s.stage, s.role)} s={s} entry={entry} principal={principal} reload={reload} />
+                <StageItem key={stageKey(s.stage, s.role)} s={s} entry={entry} principal={principal} reload={reload} {...conversation(s)} />
               ))}
             </ul>
           )}
@@ -188,7 +227,7 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
         <h2>Party-level stages</h2>
         <ul class="stage-list">
           {entry.partyStages.map((s) => (
-            <StageItem key={stageKey(s.stage)} s={s} entry={entry} principal={principal} reload={reload} forms={!mine.includes(s)} />
+            <StageItem key={stageKey(s.stage)} s={s} entry={entry} principal={principal} reload={reload} forms={!mine.includes(s)} {...conversation(s)} />
           ))}
         </ul>
       </div>
@@ -200,7 +239,7 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
           </h2>
           <ul class="stage-list">
             {r.stages.map((s) => (
-              <StageItem key={stageKey(s.stage, s.role)} s={s} entry={entry} principal={principal} reload={reload} forms={!mine.includes(s)} />
+              <StageItem key={stageKey(s.stage, s.role)} s={s} entry={entry} principal={principal} reload={reload} forms={!mine.includes(s)} {...conversation(s)} />
             ))}
           </ul>
         </div>

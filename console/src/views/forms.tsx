@@ -5,13 +5,15 @@
  */
 import { useMemo, useState } from 'preact/hooks';
 import { api, formId, inWords, type Schemas, type StageSummary } from '../api';
+import { alreadyDecided, lastDecision, type AuditRecord } from '../conversation';
 import { day, words } from '../format';
 import { Problem } from '../ui';
+import { LastTime, WhyItCameBack } from './conversation';
 
 type Sent = { data?: unknown; error?: unknown };
 
-/** Sends once at a time; keeps the refusal in words. */
-function useSend(onDone: () => void) {
+/** Sends once at a time; keeps the refusal in words, or hands it to `onRefused` when that takes it (answers true). */
+function useSend(onDone: () => void, onRefused?: (error: unknown) => Promise<boolean>) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();
   async function send(request: () => Promise<Sent>) {
@@ -19,9 +21,14 @@ function useSend(onDone: () => void) {
     setBusy(true);
     setProblem(undefined);
     const r = await request().catch((e: unknown): Sent => ({ error: e }));
-    setBusy(false);
-    if (r.error !== undefined || r.data === undefined) setProblem(inWords(r.error));
-    else onDone();
+    if (r.error !== undefined || r.data === undefined) {
+      const taken = onRefused ? await onRefused(r.error).catch(() => false) : false;
+      setBusy(false);
+      if (!taken) setProblem(inWords(r.error));
+    } else {
+      setBusy(false);
+      onDone();
+    }
   }
   return { busy, problem, send };
 }
@@ -36,13 +43,32 @@ function stageName(s: StageSummary): string {
   return `${s.title}${s.role ? ` (${words(s.role)})` : ''}`;
 }
 
-export function DecideForm({ partyId, stage, onDone }: { partyId: string; stage: StageSummary; onDone: () => void }) {
+const codeOf = (error: unknown) => (error as { error?: { code?: string } } | undefined)?.error?.code;
+
+interface DecideFormProps {
+  partyId: string;
+  stage: StageSummary;
+  /** The entry's audit trail, for what was decided last time on this stage */
+  records?: readonly AuditRecord[];
+  onDone: () => void;
+  /** A colleague decided first: who and when, in words (read again from the audit trail); the entry is read again. */
+  onStale?: (text: string) => void;
+}
+
+export function DecideForm({ partyId, stage, records, onDone, onStale }: DecideFormProps) {
   const decisionId = useMemo(() => formId('web'), []);
   // A stage with one allowed outcome has nothing to choose: it is chosen already (one click fewer).
   const [outcome, setOutcome] = useState(stage.allowedOutcomes.length === 1 ? (stage.allowedOutcomes[0]?.outcome ?? '') : '');
   const [evidence, setEvidence] = useState('');
   const [comment, setComment] = useState('');
-  const { busy, problem, send } = useSend(onDone);
+  // NOT_AWAITING: the stage was decided meanwhile; the audit trail, read again, says by whom and when
+  const { busy, problem, send } = useSend(onDone, async (error) => {
+    if (codeOf(error) !== 'NOT_AWAITING' || !onStale) return false;
+    const { data } = await api.GET('/v1/entries/{partyId}/audit-trail', { params: { path: { partyId } } });
+    if (!data) return false;
+    onStale(alreadyDecided(stageName(stage), lastDecision(data.records, stage)));
+    return true;
+  });
   const chosen = stage.allowedOutcomes.find((o) => o.outcome === outcome);
   const key = `${stage.stage}-${stage.role ?? 'party'}`;
 
@@ -82,9 +108,9 @@ export function DecideForm({ partyId, stage, onDone }: { partyId: string; stage:
         </button>
       </div>
       <div class="aside" aria-live="polite">
-        {problem ? (
-          <Problem>{problem}</Problem>
-        ) : (
+        {problem && <Problem>{problem}</Problem>}
+        <LastTime stage={stage} records={records} />
+        {!problem && (
           <p class="small muted">
             {stage.latestSubmission ? (
               <>
@@ -102,7 +128,7 @@ export function DecideForm({ partyId, stage, onDone }: { partyId: string; stage:
   );
 }
 
-export function SubmitForm({ partyId, stage, onDone }: { partyId: string; stage: StageSummary; onDone: () => void }) {
+export function SubmitForm({ partyId, stage, records, onDone }: { partyId: string; stage: StageSummary; records?: readonly AuditRecord[]; onDone: () => void }) {
   const submissionId = useMemo(() => formId('web'), []);
   const [reference, setReference] = useState('');
   const [comment, setComment] = useState('');
@@ -133,6 +159,7 @@ export function SubmitForm({ partyId, stage, onDone }: { partyId: string; stage:
         </button>
       </div>
       <div class="aside" aria-live="polite">
+        <WhyItCameBack stage={stage} records={records} />
         {problem ? <Problem>{problem}</Problem> : <p class="small muted">The owner ({words(stage.owner)}) decides once you have submitted.</p>}
       </div>
     </form>

@@ -1,22 +1,57 @@
-/** The SEC Panel's and the SSC's meetings: everyone reads them; SECAS and OPS keep them. */
+/**
+ * The SEC Panel's and the SSC's meetings: everyone reads them; SECAS and OPS keep them. A saved
+ * version goes to the running entries in the background (a Temporal workflow): after a save the
+ * page reads the calendar again every few seconds and says how far it has gone.
+ */
 import { useEffect, useState } from 'preact/hooks';
 import { api, inWords, type Schemas } from '../api';
-import { day } from '../format';
+import { day, plural } from '../format';
 import { useLoad } from '../load';
 import { Loading, Page, Problem } from '../ui';
 
 type Meeting = Schemas['Meeting'];
+type Calendar = Schemas['MeetingCalendarResponse'];
 const KEEPERS = ['SECAS', 'OPS'];
 const BODY_WORDS = { SEC_PANEL: 'Panel', SSC: 'SSC' } as const;
+/** How often, and for how long after a save, the page reads how far the version has gone. */
+const PROGRESS_EVERY_MS = 2_000;
+const PROGRESS_FOR_MS = 10 * 60_000;
+
+interface Saved {
+  /** The calendar as the PUT answered it (entriesToTake: the running entries it goes to). */
+  calendar: Calendar;
+  started: boolean;
+  at: number;
+}
+
+/** 'Saved as version 4; sending it to 37 running entries… 12 still to take it.', from the latest answer about that version. */
+function savedInWords(saved: Saved, latest: Calendar | undefined): string {
+  const now = latest?.version === saved.calendar.version ? latest : saved.calendar;
+  const head = `Saved as version ${now.version}`;
+  const running = now.entriesHolding + now.entriesToTake;
+  if (now.entriesToTake === 0) {
+    if (running === 0) return `${head}; no running entry takes meetings.`;
+    return `${head}; ${running === 1 ? 'the 1 running entry has' : `all ${running} running entries have`} it.`;
+  }
+  const entries = plural(running, 'running entry', 'running entries');
+  if (!saved.started && now.entriesHolding === 0) return `${head}, but Temporal did not take its push yet: the reconciler's next pass sends it to the ${entries}.`;
+  return `${head}; sending it to ${entries}…${now.entriesToTake < running ? ` ${now.entriesToTake} still to take it.` : ''}`;
+}
 
 export function MeetingsView({ body }: { body: string }) {
   const calendar = useLoad(() => api.GET('/v1/meetings'), 'meetings');
   const c = calendar.data;
   const [rows, setRows] = useState<Meeting[]>([]);
   const [problem, setProblem] = useState<string>();
-  const [saved, setSaved] = useState<string>();
+  const [saved, setSaved] = useState<Saved>();
   const [busy, setBusy] = useState(false);
-  useEffect(() => setRows(c?.meetings ?? []), [c]);
+  // a new version replaces the rows; reading the same one again (progress) leaves edits alone
+  useEffect(() => setRows(c?.meetings ?? []), [c?.version]);
+  useEffect(() => {
+    if (!saved || c?.version !== saved.calendar.version || c.entriesToTake === 0 || Date.now() > saved.at + PROGRESS_FOR_MS) return;
+    const timer = setTimeout(calendar.reload, PROGRESS_EVERY_MS);
+    return () => clearTimeout(timer);
+  }, [saved, c]);
   const keeper = KEEPERS.includes(body);
   const set = (i: number, change: Partial<Meeting>) => setRows(rows.map((m, j) => (j === i ? { ...m, ...change } : m)));
 
@@ -29,7 +64,7 @@ export function MeetingsView({ body }: { body: string }) {
     const { data, error } = await api.PUT('/v1/meetings', { body: { version: c.version + 1, meetings: rows } }).catch((e: unknown) => ({ data: undefined, error: e }));
     setBusy(false);
     if (!data) return setProblem(inWords(error));
-    setSaved(`Version ${data.calendar.version} kept; ${data.entriesUpdated} running ${data.entriesUpdated === 1 ? 'entry' : 'entries'} took it${data.entriesNotUpdated.length > 0 ? `, ${data.entriesNotUpdated.length} did not yet` : ''}.`);
+    setSaved({ calendar: data.calendar, started: data.push.started, at: Date.now() });
     calendar.reload();
   }
 
@@ -102,7 +137,7 @@ export function MeetingsView({ body }: { body: string }) {
             </>
           )}
           {problem && <Problem>{problem}</Problem>}
-          {saved && <p role="status">{saved}</p>}
+          {saved && <p role="status">{savedInWords(saved, c)}</p>}
         </form>
       )}
     </Page>

@@ -1,7 +1,8 @@
 /** Start a Party's entry (OPS, SECAS). */
 import { useState } from 'preact/hooks';
 import { api, inWords, type Schemas } from '../api';
-import { words } from '../format';
+import { day, today, words } from '../format';
+import { useLoad } from '../load';
 import { navigate } from '../router';
 import { Page, Problem } from '../ui';
 
@@ -27,12 +28,33 @@ const ROLES = Object.keys({
   OTHER_USER: 1,
 } satisfies Record<Role, 1>) as Role[];
 
+/**
+ * What a start warned about, kept for the entry page it goes to (one navigation, no reload), so the
+ * person who started it reads it there instead of it being dropped.
+ */
+const startWarnings = new Map<string, Schemas['StartWarning'][]>();
+export function takeStartWarnings(partyId: string): Schemas['StartWarning'][] {
+  const warnings = startWarnings.get(partyId) ?? [];
+  startWarnings.delete(partyId);
+  return warnings;
+}
+
+/** With no date typed and the cohort's default passed: no deadline, or the default though the entry starts in breach. */
+type WithoutDate = '' | 'none' | 'default';
+
 export function StartEntry() {
   const [form, setForm] = useState({ partyId: '', partyName: '', cohort: 'SMALL_DOMESTIC_SUPPLIER' as Cohort, deadline: '', contactName: '', contactEmail: '' });
   const [roles, setRoles] = useState<Role[]>(['IMPORT_SUPPLIER']);
   const [problem, setProblem] = useState<string>();
-  /** The API refused to apply a past default deadline unasked: the person confirms it, or gives a date. */
-  const [pastDefault, setPastDefault] = useState<{ shown: boolean; confirmed: boolean }>({ shown: false, confirmed: false });
+  /** Each cohort's default mandate deadline (the current catalogue's), shown before anyone starts. */
+  const catalogue = useLoad(() => api.GET('/v1/catalogue', {}), 'catalogue');
+  const defaults = catalogue.data ? new Map(catalogue.data.defaultMandateDeadlines.map((d) => [d.cohort, d.deadline])) : undefined;
+  const defaultDeadline = defaults?.get(form.cohort) ?? null;
+  /** The API refused a past default deadline the page did not know of (the catalogue did not load): ask then. */
+  const [refusedDefault, setRefusedDefault] = useState(false);
+  const defaultPassed = (defaultDeadline !== null && defaultDeadline < today()) || (defaults === undefined && refusedDefault);
+  const [withoutDate, setWithoutDate] = useState<WithoutDate>('');
+  const asking = defaultPassed && !form.deadline;
   const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof form) => (e: { currentTarget: { value: string } }) => setForm({ ...form, [k]: e.currentTarget.value });
 
@@ -47,15 +69,18 @@ export function StartEntry() {
       partyName: form.partyName,
       cohort: form.cohort,
       roles,
-      ...(form.deadline ? { mandateDeadline: form.deadline } : {}),
-      ...(!form.deadline && pastDefault.confirmed ? { confirmPastDefaultDeadline: true } : {}),
+      ...(form.deadline ? { mandateDeadline: form.deadline } : withoutDate === 'none' ? { mandateDeadline: null } : {}),
+      ...(asking && withoutDate === 'default' ? { confirmPastDefaultDeadline: true } : {}),
       uepContact: { name: form.contactName, email: form.contactEmail.trim() },
     };
     const { data, error } = await api.POST('/v1/entries', { body }).catch((e: unknown) => ({ data: undefined, error: e }));
     setBusy(false);
-    if (data) return navigate(`/entries/${encodeURIComponent(data.partyId)}`);
+    if (data) {
+      if (data.warnings.length > 0) startWarnings.set(data.partyId, data.warnings);
+      return navigate(`/entries/${encodeURIComponent(data.partyId)}`);
+    }
     const code = (error as { error?: { code?: string } } | undefined)?.error?.code;
-    if (code === 'INVALID_DEADLINE' && !form.deadline) setPastDefault({ ...pastDefault, shown: true });
+    if (code === 'INVALID_DEADLINE' && !form.deadline && withoutDate === '') setRefusedDefault(true);
     setProblem(inWords(error));
   }
 
@@ -88,17 +113,32 @@ export function StartEntry() {
           <div>
             <label for="deadline">Mandate deadline</label>
             <p class="hint" id="deadline-hint">
-              Leave empty for the cohort's default
+              {defaults === undefined
+                ? "Leave empty for the cohort's default"
+                : defaultDeadline === null
+                  ? `The ${words(form.cohort)} cohort has no default: leave empty for no mandate deadline`
+                  : defaultPassed
+                    ? `The ${words(form.cohort)} cohort's default mandate deadline, ${day(defaultDeadline)}, has already passed`
+                    : `Leave empty for the ${words(form.cohort)} cohort's default, ${day(defaultDeadline)}`}
             </p>
             <input id="deadline" type="date" aria-describedby="deadline-hint" value={form.deadline} onInput={set('deadline')} />
-            {pastDefault.shown && !form.deadline && (
-              <label>
-                <input type="checkbox" checked={pastDefault.confirmed} onChange={(e) => setPastDefault({ shown: true, confirmed: e.currentTarget.checked })} />
-                Apply the cohort's default deadline though it has passed (the entry starts in breach)
-              </label>
-            )}
           </div>
         </div>
+        {asking && (
+          <fieldset class="checks past-default">
+            <legend>
+              The default has passed: type a deadline above, or choose
+            </legend>
+            <label>
+              <input type="radio" name="without-date" value="none" required checked={withoutDate === 'none'} onChange={() => setWithoutDate('none')} />
+              No deadline
+            </label>
+            <label>
+              <input type="radio" name="without-date" value="default" required checked={withoutDate === 'default'} onChange={() => setWithoutDate('default')} />
+              Apply the default deadline though it has passed (the entry starts in breach)
+            </label>
+          </fieldset>
+        )}
         <fieldset class="checks">
           <legend>User Roles sought</legend>
           {ROLES.map((r) => (
