@@ -38,6 +38,22 @@ afterEach(async () => {
   await page?.close();
 });
 
+/** A one-role small supplier's entry, acceded and given its ID range weeks ago, its deadline months ahead. */
+function startAccededSupplier(partyId: string, partyName: string, uepContact: { name: string; email: string }) {
+  return startEntry(stack.baseUrl, stack.tokens, {
+    partyId,
+    partyName,
+    cohort: 'SMALL_DOMESTIC_SUPPLIER',
+    roles: ['IMPORT_SUPPLIER'],
+    mandateDeadline: daysFromToday(300),
+    uepContact,
+    completedStages: [
+      { stage: 'ACCESSION', outcome: 'ACCEDED', at: daysFromToday(-40) },
+      { stage: 'ID_ALLOCATION', outcome: 'ALLOCATED', at: daysFromToday(-30) },
+    ],
+  });
+}
+
 async function signIn(token: string, next?: string): Promise<void> {
   await page.goto(`${stack.baseUrl}/app/${next ? `sign-in?next=${encodeURIComponent(next)}` : ''}`);
   await page.getByLabel('Access token').fill(token);
@@ -133,18 +149,7 @@ test('an approver whose decision came too late is told, in words, who decided fi
 
 test("the Party sees the DCC's reason for sending a stage back beside its form; the DCC sees it, and what came since, beside the decide form", async () => {
   const partyId = uniquePartyId('BACK');
-  await startEntry(stack.baseUrl, stack.tokens, {
-    partyId,
-    partyName: 'Sent Back Energy',
-    cohort: 'SMALL_DOMESTIC_SUPPLIER',
-    roles: ['IMPORT_SUPPLIER'],
-    mandateDeadline: daysFromToday(300),
-    uepContact: { name: 'Bea Back', email: 'uep@sent-back.example' },
-    completedStages: [
-      { stage: 'ACCESSION', outcome: 'ACCEDED', at: daysFromToday(-40) },
-      { stage: 'ID_ALLOCATION', outcome: 'ALLOCATED', at: daysFromToday(-30) },
-    ],
-  });
+  await startAccededSupplier(partyId, 'Sent Back Energy', { name: 'Bea Back', email: 'uep@sent-back.example' });
   await submit(stack.baseUrl, stack.tokens, partyId, 'SMKI_SREPT', 'SREPT readiness SBE-1');
   const reason = 'The certificate signing request lacks the key usage extension; see test log line 212';
   await decide(stack.baseUrl, stack.tokens.dcc, partyId, 'SMKI_SREPT', 'FAILED', { comment: reason, evidence: 'SREPT log SBE-1' });
@@ -387,18 +392,7 @@ test('OPS sees the people of a Party, removes one, and an invitation without a m
 
 test('the timeline names the meeting a decision waits on, as the inbox, the entry page and the notices do', async () => {
   const partyId = uniquePartyId('MEET');
-  await startEntry(stack.baseUrl, stack.tokens, {
-    partyId,
-    partyName: 'Meeting Day Energy',
-    cohort: 'SMALL_DOMESTIC_SUPPLIER',
-    roles: ['IMPORT_SUPPLIER'],
-    mandateDeadline: daysFromToday(300),
-    uepContact: { name: 'Mo Day', email: 'uep@meeting-day.example' },
-    completedStages: [
-      { stage: 'ACCESSION', outcome: 'ACCEDED', at: daysFromToday(-40) },
-      { stage: 'ID_ALLOCATION', outcome: 'ALLOCATED', at: daysFromToday(-30) },
-    ],
-  });
+  await startAccededSupplier(partyId, 'Meeting Day Energy', { name: 'Mo Day', email: 'uep@meeting-day.example' });
   await submit(stack.baseUrl, stack.tokens, partyId, 'SECURITY_FIELDWORK', 'AMS booking MDE-1');
   await decide(stack.baseUrl, stack.tokens.secas, partyId, 'SECURITY_FIELDWORK', 'REPORT_ISSUED', { evidence: 'User CIO report MDE-1' });
   // SECAS keeps a Panel meeting a month ahead; the Party's Response then waits on it (the first whose cut-off follows it)
