@@ -77,14 +77,17 @@ test("a notice to a body with no route: an ERROR line naming it, a metric, a ret
   const deadline = new Date(Date.now() + 12 * 86_400_000).toISOString().slice(0, 10);
   const handle = await startEntryWorkflow(client, taskQueue, { ...startBody(partyId, { mandateDeadline: deadline }), startedBy: principalFor(BODY.OPS, 'ops') });
 
+  // SECAS is told of the accession awaiting it (DECISION_DUE) and of the entry at risk (AT_RISK, to the
+  // contact too): both fail for want of its route, the contact's copy goes all the same
+  const contact = startBody(partyId).uepContact.email;
+  const atRiskToContact = () => smtp.messages.filter((m) => m.envelopeTo.includes(contact) && m.notificationId?.includes(':AT_RISK:'));
   const pending = await eventually(
-    async () => (await handle.describe()).raw.pendingActivities?.find((p) => p.lastFailure?.applicationFailureInfo?.type === NOTIFICATION_ERROR.UNROUTED),
-    (p) => p !== undefined,
+    async () => (await handle.describe()).raw.pendingActivities?.filter((p) => p.lastFailure?.applicationFailureInfo?.type === NOTIFICATION_ERROR.UNROUTED) ?? [],
+    (p) => p.length === 2 && atRiskToContact().length > 0,
     60_000,
   );
-  expect(pending?.lastFailure?.message).toContain('no route configured for SECAS');
-  const contact = startBody(partyId).uepContact.email;
-  expect(smtp.messages.filter((m) => m.envelopeTo.includes(contact) && m.notificationId?.includes(':AT_RISK:'))).toHaveLength(1);
+  for (const p of pending) expect(p.lastFailure?.message).toContain('no route configured for SECAS');
+  expect(atRiskToContact()).toHaveLength(1);
 
   const errors = await eventually(
     async () => lines().filter((l) => l.level === 50 && String(l.msg).includes('no route')),
@@ -95,6 +98,7 @@ test("a notice to a body with no route: an ERROR line naming it, a metric, a ret
 
   const metrics = await (await fetch(metricsUrl)).text();
   expect(metrics).toMatch(/^uep_notifications_unrouted_total\{[^}]*kind="AT_RISK"[^}]*\} [1-9]/m);
+  expect(metrics).toMatch(/^uep_notifications_unrouted_total\{[^}]*kind="DECISION_DUE"[^}]*\} [1-9]/m);
   await handle.terminate('test done');
 });
 
