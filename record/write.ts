@@ -78,7 +78,7 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
   // Rows the record does not hold yet are numbered after the entry's last one (two writers numbering
   // at once: the second fails on audit_pk and is tried again). A run a reset created: its first
   // write finds the entry row on another run of its chain, and records the reset first (ord 0).
-  const reset = resetOfProjection(p);
+  const reset = resetOfProjection(p, isResetRun(p) ? await runHeldByRecord(db, p) : undefined);
   const resetSeen = `exists (select 1 from entries where entry_id = ${entryId} and chain_id = ${chainId} and run_id <> ${q.p(p.runId)})`;
   const incoming = [...(reset ? [{ key: resetAuditKey(p.runId), chainSeq: 0, record: reset.record }] : []), ...p.audit.map((r) => ({ key: auditKeyOf(r), chainSeq: r.seq, record: r }))];
   if (incoming.length > 0) {
@@ -174,15 +174,27 @@ async function retriedOnSeqClash<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A run a Temporal reset created: its started event's run id is another run's. */
+function isResetRun(p: EntryProjection): boolean {
+  return p.originalRunId !== undefined && p.originalRunId !== p.runId;
+}
+
+/** The run the record's entry row is on, if the row is of this chain. */
+async function runHeldByRecord(db: RecordDb, p: EntryProjection): Promise<string | undefined> {
+  const row = await db.selectFrom('entries').select('run_id').where('entry_id', '=', p.entryId).where('chain_id', '=', p.chainId).executeTakeFirst();
+  return row?.run_id;
+}
+
 /**
- * The RUN_RESET record and OPS notice of a projection from a run a Temporal reset created (its
- * started event's run id is another run's); written only by its first write that finds the entry
- * row on another run of the chain. Its instant: the first the run recorded after the reset.
+ * The RUN_RESET record and OPS notice of a projection from a run a reset created; written only by
+ * its first write that finds the entry row on another run of the chain. It names that run, the one
+ * the reset replaced. Its instant: the first the run recorded after the reset.
  */
-function resetOfProjection(p: EntryProjection): { record: AuditRecord; notice: ReturnType<typeof runReset> } | undefined {
-  if (p.originalRunId === undefined || p.originalRunId === p.runId) return undefined;
+function resetOfProjection(p: EntryProjection, heldRunId: string | undefined): { record: AuditRecord; notice: ReturnType<typeof runReset> } | undefined {
+  if (!isResetRun(p)) return undefined;
   const atMs = Math.min(p.asOfMs, ...p.audit.map((r) => Date.parse(r.at)));
-  const facts: RunResetFacts = { runId: p.runId, previousRunId: null, atMs };
+  const previousRunId = heldRunId !== undefined && heldRunId !== p.runId ? heldRunId : null;
+  const facts: RunResetFacts = { runId: p.runId, previousRunId, atMs };
   return { record: resetRecord(facts, 0), notice: runReset(p.state, facts) };
 }
 

@@ -94,19 +94,33 @@ async function workflowTaskInFlight(handle: WorkflowHandle): Promise<boolean> {
   return last?.eventType === WFT.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED || last?.eventType === WFT.EVENT_TYPE_WORKFLOW_TASK_STARTED;
 }
 
+/** Nothing of the run is in flight: no pending activity (e.g. its record activity) and no workflow task. */
+async function idle(handle: WorkflowHandle, raw: temporal.api.workflowservice.v1.IDescribeWorkflowExecutionResponse): Promise<boolean> {
+  return (raw.pendingActivities?.length ?? 0) === 0 && raw.pendingWorkflowTask == null && !(await workflowTaskInFlight(handle));
+}
+
+/** Waits until a running workflow has nothing in flight (or is closed); throws after timeoutMs. */
+export async function untilIdle(handle: WorkflowHandle, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const { status, raw } = await handle.describe();
+    if (status.name !== 'RUNNING' || (await idle(handle, raw))) return;
+    if (Date.now() > until) throw new Error(`${handle.workflowId} still busy after ${timeoutMs} ms`);
+    await delay(50);
+  }
+}
+
 /**
- * Terminates a running entry once nothing of it is in flight (no pending activity, e.g. its record
- * activity, and no workflow task). The time-skipping server stops skipping time while a task is
- * scheduled and, when the entry is terminated under a workflow task, never starts again: every
- * test after it would hang at its first sleep. Terminates anyway after timeoutMs.
+ * Terminates a running entry once nothing of it is in flight. The time-skipping server stops
+ * skipping time while a task is scheduled and, when the entry is terminated under a workflow task,
+ * never starts again: every test after it would hang at its first sleep. Terminates anyway after timeoutMs.
  */
 export async function terminateWhenIdle(handle: WorkflowHandle, reason = 'test over', timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const { status, raw } = await handle.describe();
     if (status.name !== 'RUNNING') return;
-    const busy = (raw.pendingActivities?.length ?? 0) > 0 || raw.pendingWorkflowTask != null || (await workflowTaskInFlight(handle));
-    if (!busy || Date.now() > until) return void (await handle.terminate(reason));
+    if (Date.now() > until || (await idle(handle, raw))) return void (await handle.terminate(reason));
     await delay(50);
   }
 }

@@ -23,7 +23,7 @@ import type { RecordDb } from '../../record/db';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
 import { call, eventually, startHarness, type Harness } from '../../testkit/api-harness';
 import { sharedTestRecord } from '../../testkit/record';
-import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { createTestWorker, startDevServer, untilIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
 import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID, reconcileNow } from '../../worker/reconcile-schedule';
 import { CLOSED_OUTSIDE_ENGINE_QUERY, createReconcilerActivities, reconcileOnce, reconcilePass } from '../../worker/reconciler';
@@ -255,6 +255,9 @@ describe('with the schedule an hour apart (passes out of the way), on demand', (
 
   test('a reset whose new run has written nothing yet: the pass records it (a RUN_RESET record, the entry on the new run and in progress, not closed) and OPS is told once', async () => {
     const { partyId, entryId, handle } = await startedEntry('RESET-PASS');
+    // reset once the run's last workflow task has nothing left to redo (a task still waiting on its
+    // record activity would be redone by the new run, which would then record the reset itself)
+    await untilIdle(handle);
     const before = await trailOf(partyId);
     const { previousRunId, runId } = await resetToLastTask(handle);
     const noticeId = notificationIds.runReset(entryId, runId);

@@ -188,7 +188,7 @@ async function resetTest(reapply: boolean) {
   expect(decisions).toEqual([...before, ...after]);
   expect(trail.map((r) => r.seq)).toEqual(trail.map((_, i) => i + 1));
   const resets = trail.filter((r) => r.action === AUDIT_ACTION.RUN_RESET);
-  expect(resets).toEqual([expect.objectContaining({ runId: newRun, principal: { body: BODY.OPS, id: 'temporal' } })]);
+  expect(resets).toEqual([expect.objectContaining({ runId: newRun, previousRunId: oldRun, principal: { body: BODY.OPS, id: 'temporal' } })]);
   // the reset row comes after what the rewound run recorded and before what the new run did
   const seqOf = (id: string) => trail.find((r) => r.id === id)!.seq;
   expect(resets[0]!.seq).toBeGreaterThan(seqOf(before[2]!));
