@@ -27,6 +27,7 @@ import type { EntryGateway } from './temporal/gateway';
 import { loadTokenStore, type TokenStore } from './tokens';
 import { OidcRelyingParty } from './oidc';
 import { SessionStore } from './sessions';
+import { createInboxFeed, type InboxFeed } from './inbox-feed';
 import { signInRouter, tokenSignInRouter } from './sign-in';
 
 export interface CreateAppOptions {
@@ -40,9 +41,11 @@ export interface CreateAppOptions {
   /** Default: loaded from AUTH_TOKENS_FILE / AUTH_TOKENS_JSON. */
   tokens?: TokenStore;
   logger?: Logger;
+  /** Default: one on the record and its notices; the process closes it at shutdown to end the event streams. */
+  inboxFeed?: InboxFeed;
 }
 
-export function createApp({ gateway, config, record, notices, now: givenNow, tokens, logger: given }: CreateAppOptions): Express {
+export function createApp({ gateway, config, record, notices, now: givenNow, tokens, logger: given, inboxFeed }: CreateAppOptions): Express {
   const logger = given ?? createLogger(config);
   const now = givenNow ?? Date.now;
   // Single sign-on for the console, and OAuth access tokens for machines, when an IdP is set.
@@ -54,6 +57,7 @@ export function createApp({ gateway, config, record, notices, now: givenNow, tok
     config,
     record,
     catchUp: new RecordCatchUp(record, config.RECORD_CATCH_UP_MS, notices),
+    inboxFeed: inboxFeed ?? createInboxFeed(record, notices, now, logger),
     now,
     logger,
     can: authMiddleware({ tokens: tokens ?? loadTokenStore(config), now, ...(sessions ? { sessions } : {}), ...(rp ? { rp } : {}) }),

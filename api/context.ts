@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { ApiConfig } from './config';
 import type { Action } from './permissions';
 import type { RecordDb } from '../record/db';
+import type { InboxFeed } from './inbox-feed';
 import type { RecordCatchUp } from './record-catch-up';
 import type { EntryGateway } from './temporal/gateway';
 
@@ -15,6 +16,8 @@ export interface AppContext {
   record: RecordDb;
   /** Read your own write: waits until the record holds a start or an accepted update. */
   catchUp: RecordCatchUp;
+  /** The live inbox: tells each open event stream of its inbox's changes. */
+  inboxFeed: InboxFeed;
   /** The API's clock: time-dependent fields are computed as of it. */
   now: () => number;
   logger: Logger;

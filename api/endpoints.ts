@@ -20,6 +20,7 @@ export const PATH = {
   roles: `${API_PREFIX}/entries/:partyId/roles`,
   withdrawal: `${API_PREFIX}/entries/:partyId/withdrawal`,
   inbox: `${API_PREFIX}/inbox`,
+  inboxEvents: `${API_PREFIX}/inbox/events`,
   complianceReport: `${API_PREFIX}/reports/compliance`,
   complianceReportCsv: `${API_PREFIX}/reports/compliance.csv`,
   auditExport: `${API_PREFIX}/audit-export`,
@@ -36,7 +37,7 @@ export const PATH = {
   docs: '/docs',
 } as const;
 
-export const CONTENT_TYPE = { JSON: 'application/json', CSV: 'text/csv', TEXT: 'text/plain', NDJSON: 'application/x-ndjson' } as const;
+export const CONTENT_TYPE = { JSON: 'application/json', CSV: 'text/csv', TEXT: 'text/plain', NDJSON: 'application/x-ndjson', EVENT_STREAM: 'text/event-stream' } as const;
 export type ContentType = (typeof CONTENT_TYPE)[keyof typeof CONTENT_TYPE];
 
 export interface SuccessResponse {
@@ -203,6 +204,21 @@ export const ENDPOINTS = {
     action: ACTION.READ_INBOX,
     query: S.InboxQuery,
     success: { status: 200, description: 'The inbox', schema: S.InboxResponse },
+    errors: [400],
+  }),
+  inboxEvents: ep({
+    operationId: 'followInbox',
+    method: 'get',
+    path: PATH.inboxEvents,
+    tag: 'sign-offs',
+    summary: "The caller's inbox as it changes: Server-Sent Events",
+    description:
+      'A stream of `inbox` events, each `{ body, count, overdue }` (JSON): one when the stream opens, then one whenever a stage arrives in ' +
+      'or leaves the inbox, or what the Party submitted for one changes, within a second or two of the record holding it. ' +
+      'Fetch `GET /v1/inbox` on each. A comment line every 25 s keeps proxies from closing an idle stream.',
+    action: ACTION.FOLLOW_INBOX,
+    query: S.InboxQuery,
+    success: { status: 200, description: 'The event stream', contentType: CONTENT_TYPE.EVENT_STREAM },
     errors: [400],
   }),
   complianceReport: ep({

@@ -10,7 +10,7 @@
  */
 import { BODY, words, type Body } from '../domain/vocabulary';
 
-export const ACTION = words('START_ENTRY', 'READ_ENTRY', 'LIST_ENTRIES', 'READ_AUDIT_TRAIL', 'RECORD_DECISION', 'SUBMIT_EVIDENCE', 'AMEND_DEADLINE', 'ADD_ROLE', 'WITHDRAW', 'READ_INBOX', 'READ_COMPLIANCE_REPORT', 'EXPORT_AUDIT', 'READ_CATALOGUE', 'READ_MEETINGS', 'MAINTAIN_MEETINGS', 'WHO_AM_I', 'INVITE_PEOPLE', 'READ_PEOPLE', 'REMOVE_PEOPLE');
+export const ACTION = words('START_ENTRY', 'READ_ENTRY', 'LIST_ENTRIES', 'READ_AUDIT_TRAIL', 'RECORD_DECISION', 'SUBMIT_EVIDENCE', 'AMEND_DEADLINE', 'ADD_ROLE', 'WITHDRAW', 'READ_INBOX', 'FOLLOW_INBOX', 'READ_COMPLIANCE_REPORT', 'EXPORT_AUDIT', 'READ_CATALOGUE', 'READ_MEETINGS', 'MAINTAIN_MEETINGS', 'WHO_AM_I', 'INVITE_PEOPLE', 'READ_PEOPLE', 'REMOVE_PEOPLE');
 export type Action = (typeof ACTION)[keyof typeof ACTION];
 
 export const ACCESS = words('ALL', 'OWN_PARTY', 'NONE');
@@ -27,6 +27,7 @@ const { ALL, OWN_PARTY: OWN, NONE } = ACCESS;
  *   (it asks SECAS) and not move its own mandate deadline.
  * - The compliance report, and the export of every entry's audit records, are for those who hold
  *   Parties to their mandates: SECAS, the Panel, OPS.
+ * - The live inbox (its count as it changes) is the bodies': a Party's own work is on its entry's page.
  * - Deciding bodies read every entry: they need the context of the stages they sign off.
  * - The stage catalogue is the same for everyone: every principal reads it, and its own principal.
  * - The meeting calendar is SECAS's (it publishes the Panel's and the SSC's dates), kept with OPS;
@@ -45,6 +46,7 @@ export const PERMISSIONS: Readonly<Record<Action, Readonly<Record<Body, Access>>
   ADD_ROLE: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: OWN, OPS: ALL },
   WITHDRAW: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: NONE, OPS: ALL },
   READ_INBOX: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: OWN, OPS: ALL },
+  FOLLOW_INBOX: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: NONE, OPS: ALL },
   READ_COMPLIANCE_REPORT: { DCC: NONE, SEC_PANEL: ALL, SECAS: ALL, PARTY: NONE, OPS: ALL },
   EXPORT_AUDIT: { DCC: NONE, SEC_PANEL: ALL, SECAS: ALL, PARTY: NONE, OPS: ALL },
   READ_CATALOGUE: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: ALL, OPS: ALL },
@@ -69,6 +71,7 @@ const ACTION_WORDS: Readonly<Record<Action, string>> = {
   ADD_ROLE: 'add a User Role',
   WITHDRAW: 'withdraw an entry',
   READ_INBOX: 'read an inbox',
+  FOLLOW_INBOX: 'follow a body\'s inbox live',
   READ_COMPLIANCE_REPORT: 'read the compliance report',
   EXPORT_AUDIT: 'export the audit records of every entry',
   READ_CATALOGUE: 'read the stage catalogue',

@@ -12,6 +12,7 @@ import { refuseExampleValues } from '../config/example-values';
 import { temporalConnectionOptions } from '../config/temporal';
 import { apiExampleValues, loadApiConfig } from './config';
 import { createApiServer } from './http-server';
+import { createInboxFeed } from './inbox-feed';
 import { createEntryGateway } from './temporal/gateway';
 import { closedRunsInRecord } from './record-reads';
 import { createLogger } from './logging';
@@ -33,7 +34,8 @@ async function main(): Promise<void> {
   // Minted, revoked or edited tokens apply without a restart: on a change of the file, or SIGHUP.
   const following = config.AUTH_TOKENS_FILE ? followTokenFile(tokens, config.AUTH_TOKENS_FILE, { info: (m) => logger.info(m), error: (m) => logger.error(m) }) : undefined;
   process.on('SIGHUP', () => following?.reload());
-  const app = createApp({ gateway: createEntryGateway(client, config, closedRunsInRecord(record)), config, record, notices, logger, tokens });
+  const inboxFeed = createInboxFeed(record, notices, Date.now, logger);
+  const app = createApp({ gateway: createEntryGateway(client, config, closedRunsInRecord(record)), config, record, notices, logger, tokens, inboxFeed });
   const server = createApiServer(app);
 
   await new Promise<void>((resolve) => server.listen(config.API_PORT, config.API_HOST, resolve));
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, SHUTDOWN_GRACE_MS);
     force.unref();
+    inboxFeed.close(); // the live inboxes' streams end; their browsers connect again to another instance
     server.close((err) => {
       clearTimeout(force);
       if (err) logger.error({ err }, 'server close failed');

@@ -13,6 +13,9 @@ import type { Locator, Page } from 'playwright-core';
 import type { EntryResponse } from '../api/schemas';
 import { words } from '../console/src/format';
 
+/** The navigation's Inbox link: its name carries the live count ("Inbox 3 waiting, 1 overdue"). */
+export const INBOX_LINK = /^Inbox( \d+ waiting(, \d+ overdue)?)?$/;
+
 export type JourneyEntry = EntryResponse['entry'];
 export type JourneyStage = JourneyEntry['partyStages'][number];
 
@@ -143,7 +146,7 @@ export async function driveToComplete(j: Journey, maxActs = 60): Promise<void> {
       if (!(await formIn(tab).isVisible())) {
         if (byParty) tab = await j.followPartyNotice(stage);
         else {
-          if (!tab.url().endsWith('/app/inbox')) await j.counter.click(who, tab.getByRole('link', { name: 'Inbox', exact: true }));
+          if (!tab.url().endsWith('/app/inbox')) await j.counter.click(who, tab.getByRole('link', { name: INBOX_LINK }));
           await j.counter.click(who, tab.getByRole('link', { name: inboxLinkName(stage, j.partyName), exact: true }));
         }
         await formIn(tab).waitFor();

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, markSignedInBySession, session, signInAtIdp, signOutOfSession, singleSignOn, type Principal } from './api';
 import { words } from './format';
 import { href, navigate, useRoute, type Route } from './router';
+import { useLiveInbox } from './live-inbox';
 import { Loading } from './ui';
 import { CatalogueView } from './views/catalogue';
 import { MeetingsView } from './views/meetings';
@@ -28,10 +29,13 @@ function home(p: Principal): string {
   return '/inbox';
 }
 
+/** Who has an inbox to follow: the deciding bodies, and OPS (every body's). */
+const followsInbox = (p: Principal | null | undefined) => !!p && (DECIDERS.includes(p.body) || p.body === 'OPS');
+
 function navItems(p: Principal): { to: string; label: string }[] {
   const items: { to: string; label: string }[] = [];
   if (p.body === 'PARTY') items.push({ to: home(p), label: 'My entry' }, { to: `${home(p)}/people`, label: 'Our people' });
-  if (DECIDERS.includes(p.body) || p.body === 'OPS') items.push({ to: '/inbox', label: 'Inbox' });
+  if (followsInbox(p)) items.push({ to: '/inbox', label: 'Inbox' });
   if (PORTFOLIO_READERS.includes(p.body)) items.push({ to: '/portfolio', label: 'Portfolio' });
   if (p.body !== 'PARTY') items.push({ to: '/entries', label: 'Entries' });
   if (STARTERS.includes(p.body)) items.push({ to: '/start', label: 'Start an entry' });
@@ -96,6 +100,7 @@ function App() {
     navigate('/sign-in');
   }
 
+  const inbox = useLiveInbox(followsInbox(principal));
   const current = route.path;
   return (
     <>
@@ -111,6 +116,13 @@ function App() {
                   <li key={i.to}>
                     <a href={href(i.to)} aria-current={current === i.to ? 'page' : undefined}>
                       {i.label}
+                      {i.to === '/inbox' && inbox && ' '}
+                      {i.to === '/inbox' && inbox && (
+                        <span class="nav-count" data-testid="inbox-count">
+                          {inbox.count}
+                          <span class="visually-hidden"> waiting{inbox.overdue ? `, ${inbox.overdue} overdue` : ''}</span>
+                        </span>
+                      )}
                     </a>
                   </li>
                 ))}

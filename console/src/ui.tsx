@@ -1,6 +1,7 @@
 /** Small pieces every view uses: badges, notices, the page frame. */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
+import { setPageTitle } from './live-inbox';
 
 export function Badge({ tone, children }: { tone: 'ok' | 'warn' | 'bad' | 'info' | 'muted'; children: ComponentChildren }) {
   return <span class={`badge badge-${tone}`}>{children}</span>;
@@ -36,7 +37,7 @@ export function Loading() {
 export function Page({ title, lead, actions, children }: { title: string; lead?: ComponentChildren; actions?: ComponentChildren; children: ComponentChildren }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    document.title = `${title} · UEP console`;
+    setPageTitle(title);
     heading.current?.focus({ preventScroll: true });
   }, [title]);
   return (

@@ -11,6 +11,7 @@ import { uniquePartyId } from '../../testkit/temporal';
 import { startBody, startBodyAcceded } from '../../testkit/api-fixtures';
 import { daysFromToday } from '../../testkit/dates';
 import { call, type CallOptions } from '../../testkit/api-harness';
+import { openEventStream } from '../../testkit/event-stream';
 import { useApiHarness } from '../../testkit/suites';
 
 const KINDS = ['DCC', 'SEC_PANEL', 'SECAS', 'OWN_PARTY', 'OTHER_PARTY', 'OPS', 'NONE'] as const;
@@ -19,6 +20,8 @@ type Kind = (typeof KINDS)[number];
 interface Case {
   /** Needs an entry of its own (the request changes it). */
   fresh: boolean;
+  /** An event stream: its first event is read, then it is closed. */
+  stream?: true;
   request: (partyId: string) => { method: string; path: string; body?: unknown };
   expect: Record<Kind, number>;
 }
@@ -59,6 +62,7 @@ const MATRIX: Record<EndpointName, Case> = {
     expect: row(403, 403, 200, 403, 403, 200, 401),
   },
   inbox: { fresh: false, request: () => ({ method: 'GET', path: '/v1/inbox' }), expect: row(200, 200, 200, 200, 200, 200, 401) },
+  inboxEvents: { fresh: false, stream: true, request: () => ({ method: 'GET', path: '/v1/inbox/events' }), expect: row(200, 200, 200, 403, 403, 200, 401) },
   complianceReport: { fresh: false, request: () => ({ method: 'GET', path: '/v1/reports/compliance' }), expect: row(403, 200, 200, 403, 403, 200, 401) },
   complianceReportCsv: { fresh: false, request: () => ({ method: 'GET', path: '/v1/reports/compliance.csv' }), expect: row(403, 200, 200, 403, 403, 200, 401) },
   auditExport: { fresh: false, request: () => ({ method: 'GET', path: '/v1/audit-export?from=2026-01-01&to=2026-01-02' }), expect: row(403, 200, 200, 403, 403, 200, 401) },
@@ -127,7 +131,7 @@ test.each(cells)('%s as %s -> %i', async (name, kind, expected) => {
   else if (c.fresh) partyId = await start(uniquePartyId());
   const { method, path, body } = c.request(partyId);
   const opts: CallOptions = { token: tokenOf(kind, partyId), ...(body !== undefined ? { body } : {}) };
-  const r = await call(suite.h.baseUrl, method, path, opts);
+  const r = c.stream ? await firstOfStream(path, opts.token) : await call(suite.h.baseUrl, method, path, opts);
   expect(r.status).toBe(expected);
   if (expected >= 400) expect(ErrorResponse.safeParse(r.json).success).toBe(true);
   if (expected === 401) expect(r.headers.get('www-authenticate')).toContain('Bearer');
@@ -140,6 +144,17 @@ test.each(cells)('%s as %s -> %i', async (name, kind, expected) => {
     else if (kind === 'OTHER_PARTY') expect(code).toBe('NOT_OWN_PARTY');
   }
 });
+
+/** The stream's answer; when it opens, its first event must come (the inbox as it is). */
+async function firstOfStream(path: string, token: string | undefined) {
+  const stream = await openEventStream(suite.h.baseUrl, path, token ? { token } : {});
+  try {
+    if (stream.status === 200) expect((await stream.next()).event).toBe('inbox');
+    return stream;
+  } finally {
+    stream.close();
+  }
+}
 
 test('refusals in the documented codes and in words', async () => {
   const party = suite.h.partyToken(sharedParty);

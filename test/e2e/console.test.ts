@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { call, eventually } from '../../testkit/api-harness';
 import { launchBrowser, seriousAxeViolations, type Browser } from '../../testkit/browser';
 import { decide, seedPortfolio, startEntry, submit, type Portfolio } from '../../testkit/console-fixtures';
-import { driveToComplete, JourneyCounter } from '../../testkit/console-journey';
+import { driveToComplete, INBOX_LINK, JourneyCounter } from '../../testkit/console-journey';
 import { startConsoleStack, type ConsoleStack } from '../../testkit/console-stack';
 import { uniquePartyId } from '../../testkit/temporal';
 import { daysFromToday } from '../../testkit/dates';
@@ -117,6 +117,29 @@ test('an approver signs in, sees the inbox with what the Party submitted, opens 
   const decisions = trail.json.records.filter((r) => r.action === 'DECISION' && r.stage === 'SECURITY_ASSESSMENT');
   expect(decisions).toHaveLength(1);
   expect(decisions[0]).toMatchObject({ outcome: 'APPROVED_SUBJECT_TO', evidence: 'Panel paper SECP-112/04', principal: { body: 'SEC_PANEL' } });
+});
+
+test('work arriving reaches the DCC officer’s open inbox within 2 s without a reload, with the count in the navigation and the tab title', async () => {
+  await signIn(stack.tokens.dcc);
+  await page.getByRole('heading', { name: 'Inbox: DCC' }).waitFor();
+  const count = page.getByTestId('inbox-count');
+  const before = Number((await count.innerText()).match(/^\d+/)?.[0]);
+  expect(before).toBe((await api<InboxResponse>('GET', '/v1/inbox', stack.tokens.dcc)).json.items.length);
+  await page.waitForFunction(`document.title.startsWith('(${before}) Inbox: DCC')`);
+
+  // SECAS accedes a new Party: its DCC Gateway Connection now awaits the DCC
+  const partyId = uniquePartyId('LIVE');
+  await startEntry(stack.baseUrl, stack.tokens, { partyId, partyName: 'Live Arrival Energy', cohort: 'SMALL_DOMESTIC_SUPPLIER', roles: ['IMPORT_SUPPLIER'], mandateDeadline: daysFromToday(400), uepContact: { name: 'Lee Live', email: 'uep@live.example' } });
+  await decide(stack.baseUrl, stack.tokens.secas, partyId, 'ACCESSION', 'ACCEDED');
+  const arrived = Date.now(); // the decision answers once the record holds it
+  const row = page.getByRole('row', { name: /Live Arrival Energy/ });
+  await row.waitFor({ timeout: 5_000 });
+  const shownMs = Date.now() - arrived;
+  await expect(row.textContent()).resolves.toContain('DCC Gateway Connection');
+  await expect(count.innerText()).resolves.toMatch(new RegExp(`^${before + 1}`));
+  await page.waitForFunction(`document.title.startsWith('(${before + 1}) ')`);
+  expect(shownMs).toBeLessThan(2_000);
+  await expectAccessible('inbox (live)');
 });
 
 test('an approver whose decision came too late is told, in words, who decided first and when; the stale form goes and nothing is recorded', async () => {
@@ -421,7 +444,7 @@ test('the timeline names the meeting a decision waits on, as the inbox, the entr
   await page.locator('.stage-list').getByText(`SEC Panel to decide at the ${phrase}`).first().waitFor(); // the entry page says the same
   await expectAccessible('entry with a meeting');
 
-  await page.getByRole('link', { name: 'Inbox', exact: true }).click();
+  await page.getByRole('link', { name: INBOX_LINK }).click();
   const row = page.getByRole('row', { name: new RegExp(partyId) });
   await expect(row.textContent()).resolves.toContain(`SEC Panel to decide at the ${phrase}`);
 });

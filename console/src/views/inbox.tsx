@@ -1,6 +1,7 @@
 /** What awaits my body, overdue first: SLA due date, working days left, risk, and what the Party submitted. */
 import { api, type Principal, type Schemas } from '../api';
 import { day, daysLeft, expectedInWords, plural, words } from '../format';
+import { useInboxChanges } from '../live-inbox';
 import { useLoad } from '../load';
 import { href } from '../router';
 import { Badge, Loading, Page, Problem, RiskBadges } from '../ui';
@@ -19,6 +20,7 @@ export function stageKey(stage: string, role?: string | null): string {
 export function Inbox({ principal, body }: { principal: Principal; body?: string }) {
   const asked = principal.body === 'OPS' ? body : undefined;
   const inbox = useLoad(() => api.GET('/v1/inbox', { params: { query: asked ? { body: asked as Schemas['Body'] } : {} } }), asked ?? '');
+  useInboxChanges(inbox.reload);
   const items = inboxOrder(inbox.data?.items ?? []);
   const overdue = items.filter((i) => i.overdue).length;
   const whose = inbox.data?.body ? words(inbox.data.body) : 'every body';
