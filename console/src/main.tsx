@@ -48,7 +48,8 @@ function View({ route, principal }: { route: Route; principal: Principal }) {
   const people = /^\/entries\/([^/]+)\/people$/.exec(route.path);
   if (people?.[1]) return <PeopleView partyId={decodeURIComponent(people[1])} principal={principal} />;
   const entry = /^\/entries\/([^/]+)$/.exec(route.path);
-  if (entry?.[1]) return <EntryView partyId={decodeURIComponent(entry[1])} principal={principal} />;
+  // one view per entry: what was just decided on one is not shown on the next
+  if (entry?.[1]) return <EntryView key={entry[1]} partyId={decodeURIComponent(entry[1])} principal={principal} />;
   switch (route.path) {
     case '/inbox':
       return <Inbox principal={principal} body={route.query.get('body') ?? undefined} />;

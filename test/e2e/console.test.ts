@@ -117,6 +117,23 @@ test('an approver signs in, sees the inbox with what the Party submitted, opens 
   const decisions = trail.json.records.filter((r) => r.action === 'DECISION' && r.stage === 'SECURITY_ASSESSMENT');
   expect(decisions).toHaveLength(1);
   expect(decisions[0]).toMatchObject({ outcome: 'APPROVED_SUBJECT_TO', evidence: 'Panel paper SECP-112/04', principal: { body: 'SEC_PANEL' } });
+
+  // said where the eye and focus are, and the next item of the Panel's inbox one click away
+  const recorded = page.getByRole('status').filter({ hasText: 'Decision recorded' });
+  await expect(recorded.textContent()).resolves.toContain('User Security Assessment: the Party’s Response and the Panel’s status: Approved subject to, on Panel paper SECP-112/04.');
+  await expect(page.evaluate('document.activeElement?.textContent ?? ""')).resolves.toContain('Decision recorded');
+  const inbox = (await api<InboxResponse>('GET', '/v1/inbox', stack.tokens.panel)).json.items.filter((i) => i.awaiting === 'SEC_PANEL');
+  const nextLink = recorded.getByRole('link', { name: /^Next item: / });
+  if (inbox.length === 0) {
+    await expect(recorded.textContent()).resolves.toContain('Nothing else awaits SEC Panel');
+  } else {
+    const next = inbox.find((i) => i.partyId !== seeded.acme) ?? inbox[0]!;
+    await expect(nextLink.textContent()).resolves.toContain(`${next.partyName}, ${next.title}`);
+    await nextLink.click();
+    await page.getByRole('heading', { level: 1, name: next.partyName }).waitFor();
+    await page.getByRole('form', { name: new RegExp(`^Decide ${next.title}`) }).waitFor();
+    expect(await page.getByText('Decision recorded').count()).toBe(0);
+  }
 });
 
 test('work arriving reaches the DCC officer’s open inbox within 2 s without a reload, with the count in the navigation and the tab title', async () => {

@@ -11,6 +11,7 @@ import { href } from '../router';
 import { Badge, Loading, Page, Problem, RiskBadges } from '../ui';
 import type { AuditRecord } from '../conversation';
 import { AlreadyDecided, DecidedBy } from './conversation';
+import { DecisionRecorded } from './decision-recorded';
 import { AmendDeadlineForm, DecideForm, SubmitForm } from './forms';
 import { takeStartWarnings } from './start-entry';
 import { stageKey } from './inbox';
@@ -42,9 +43,10 @@ interface StageItemProps {
   /** Who decided this stage first, when this person's decision came too late */
   stale?: string;
   onStale: (text: string) => void;
+  onRecorded: (text: string) => void;
 }
 
-function StageItem({ s, entry, principal, reload, forms = true, records, stale, onStale }: StageItemProps) {
+function StageItem({ s, entry, principal, reload, forms = true, records, stale, onStale, onRecorded }: StageItemProps) {
   const badge = STATE_BADGE[s.state] ?? { tone: 'muted' as const, label: s.state };
   const open = entry.status === 'IN_PROGRESS';
   const mayDecide = forms && open && s.state === 'AWAITING_DECISION' && principal.body === s.owner;
@@ -72,7 +74,7 @@ function StageItem({ s, entry, principal, reload, forms = true, records, stale, 
       )}
       {s.state === 'DONE' && <DecidedBy stage={s} records={records} conditions={entry.followUps.some((f) => f.stage === s.stage && (f.role ?? null) === (s.role ?? null))} />}
       {forms && stale && <AlreadyDecided text={stale} />}
-      {mayDecide && <DecideForm key={`d-${s.stage}-${s.role ?? ''}-${s.attempts}`} partyId={entry.partyId} stage={s} records={records} onDone={reload} onStale={onStale} />}
+      {mayDecide && <DecideForm key={`d-${s.stage}-${s.role ?? ''}-${s.attempts}`} partyId={entry.partyId} stage={s} records={records} onRecorded={onRecorded} onStale={onStale} />}
       {maySubmit && <SubmitForm key={`s-${s.stage}-${s.role ?? ''}-${s.attempts}`} partyId={entry.partyId} stage={s} records={records} onDone={reload} />}
     </li>
   );
@@ -90,9 +92,16 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
   const [warnings] = useState(() => takeStartWarnings(partyId));
   /** Stages whose decision came too late, by key: who decided first and when, in words. */
   const [stale, setStale] = useState<Record<string, string>>({});
+  /** What this person just decided, in words */
+  const [recorded, setRecorded] = useState<string>();
+  const onRecorded = (text: string) => {
+    setRecorded(text);
+    reload();
+  };
   const conversation = (s: StageSummary) => {
     const key = stageKey(s.stage, s.role);
     return {
+      onRecorded,
       records: audit.data?.records,
       stale: stale[key],
       onStale: (text: string) => {
@@ -142,6 +151,7 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
         </>
       }
     >
+      {recorded && <DecisionRecorded text={recorded} partyId={partyId} principal={principal} />}
       {loaded.data?.reset && <p class="card small">{loaded.data.reset.note}</p>}
       {warnings.length > 0 && (
         <div class="card start-warnings" role="status">

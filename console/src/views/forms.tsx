@@ -50,19 +50,20 @@ interface DecideFormProps {
   stage: StageSummary;
   /** The entry's audit trail, for what was decided last time on this stage */
   records?: readonly AuditRecord[];
-  onDone: () => void;
+  /** Recorded: what was decided, in words. */
+  onRecorded: (text: string) => void;
   /** A colleague decided first: who and when, in words (read again from the audit trail); the entry is read again. */
   onStale?: (text: string) => void;
 }
 
-export function DecideForm({ partyId, stage, records, onDone, onStale }: DecideFormProps) {
+export function DecideForm({ partyId, stage, records, onRecorded, onStale }: DecideFormProps) {
   const decisionId = useMemo(() => formId('web'), []);
   // A stage with one allowed outcome has nothing to choose: it is chosen already (one click fewer).
   const [outcome, setOutcome] = useState(stage.allowedOutcomes.length === 1 ? (stage.allowedOutcomes[0]?.outcome ?? '') : '');
   const [evidence, setEvidence] = useState('');
   const [comment, setComment] = useState('');
   // NOT_AWAITING: the stage was decided meanwhile; the audit trail, read again, says by whom and when
-  const { busy, problem, send } = useSend(onDone, async (error) => {
+  const { busy, problem, send } = useSend(() => onRecorded(`${stageName(stage)}: ${words(outcome)}${evidence ? `, on ${evidence}` : ''}.`), async (error) => {
     if (codeOf(error) !== 'NOT_AWAITING' || !onStale) return false;
     const { data } = await api.GET('/v1/entries/{partyId}/audit-trail', { params: { path: { partyId } } });
     if (!data) return false;
