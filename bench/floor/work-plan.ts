@@ -10,6 +10,7 @@
  */
 import { defineSearchAttributeKey, type SearchAttributeType, type SearchAttributeUpdatePair } from '@temporalio/common';
 import type { google, temporal } from '@temporalio/proto';
+import { billableActionsOf, type BillableActions } from '../billable-actions';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Payload = temporal.api.common.v1.IPayload;
@@ -67,6 +68,8 @@ export interface HistoryTotals {
   timersStarted: number;
   timersCanceled: number;
   updateResultBytes: number;
+  /** Temporal Cloud's billable actions, as far as the history shows them (../billable-actions.ts) */
+  actions: BillableActions;
 }
 
 const CHANGE_VERSION = 'TemporalChangeVersion';
@@ -148,6 +151,7 @@ export function historyTotals(events: readonly HistoryEvent[], encodedBytes: (e:
     timersStarted: all((s) => s.timersStarted).length,
     timersCanceled: steps.reduce((n, s) => n + s.timersCanceled, 0),
     updateResultBytes: plan.updates.reduce((n, s) => n + s.resultBytes, 0),
+    actions: billableActionsOf(events),
   };
 }
 
