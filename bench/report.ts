@@ -1,7 +1,7 @@
 /** The benchmark's result: targets checked, a table for the terminal and a markdown page. */
 import { actionBreakdown } from './billable-actions';
 import { cpuTotal } from './cpu';
-import type { HistoryTotals } from './floor/work-plan';
+import type { HistoryTotals, WorkPlan } from './floor/work-plan';
 import type { RunResult } from './lifecycle-run';
 import type { MachineInfo } from './machine';
 import type { ScaleResult } from './scale-run';
@@ -43,6 +43,8 @@ export interface BenchResult {
   /** Per lifecycle, read off histories: three engine entries of the run, one of each floor. */
   histories: { engine: HistoryTotals[]; floorEqualWork: HistoryTotals; floor: HistoryTotals };
   workerRssAfterRunsMiB: number;
+  /** What the warm-up entry asked of Temporal, step by step (the equal-work floor's plan): where each action comes from. */
+  workPlan?: WorkPlan;
   /**
    * Per lifecycle, what the dev server's own `action` counter rose by in each run, by action_type
    * (./action-metric.ts); only when the bench started the dev server.
@@ -166,6 +168,13 @@ function actionTables(r: BenchResult): string[] {
         ["the dev server's `action` counter per lifecycle, by action_type", ...runs.map(([name]) => name)],
         ...types.map((t) => [t, ...runs.map(([, counts]) => String(counts[t] ?? 0))]),
         ['total', ...runs.map(([, counts]) => String(total(counts)))],
+        [
+          'billable on Temporal Cloud: the history count + heartbeats + queries',
+          ...[r.histories.floor, r.histories.floorEqualWork, r.histories.engine[0]!].map((h, i) => {
+            const counts = runs[i]![1];
+            return String(h.actions.total + (counts.grpc_RecordActivityTaskHeartbeat ?? 0) + (counts.grpc_QueryWorkflow ?? 0));
+          }),
+        ],
       ]),
       '',
     );

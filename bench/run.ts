@@ -284,6 +284,7 @@ async function main(): Promise<void> {
         load: { atStart: loadAtStart, atEnd: loadAverage() },
         workerRssAfterRunsMiB,
         recordLag: recordLagOfEngine,
+        workPlan: plan,
         ...(actionMetric ? { actionMetric } : {}),
         ...(scale ? { scale } : {}),
         ...(timeSkipping ? { timeSkipping } : {}),
