@@ -301,6 +301,8 @@ export function renderReport(r: BenchResult): string {
         ['lifecycle', `${t.simulatedDays} simulated days, ${t.rounds} rounds`],
         ['wall time', `${t.wallMs} ms`],
         ['history events', String(t.historyEvents)],
+        ...(t.historyBytes === undefined ? [] : [['history KB', kb(t.historyBytes)]]),
+        ...(t.actions ? [['billable actions in the history (no heartbeats here)', `${t.actions.total}: ${actionBreakdown(t.actions).map(([what, n]) => `${what} ${n}`).join(', ')}`]] : []),
         ['notifications sent', String(t.notifications)],
       ]),
       '',
