@@ -27,6 +27,8 @@ export interface PlannedAttribute {
 export interface PlannedActivity {
   inputBytes: number;
   resultBytes: number;
+  /** scheduled with a heartbeat timeout (the engine's notification activity; its record hand-over has none) */
+  heartbeats: boolean;
 }
 
 export interface StepWork {
@@ -117,7 +119,11 @@ export function planFromHistory(events: readonly HistoryEvent[], statusBytes: nu
       const attrs = attributes(e.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields).filter((a) => a.name !== CHANGE_VERSION);
       if (attrs.length > 0) step.upserts.push(attrs);
     } else if (e.activityTaskScheduledEventAttributes) {
-      const activity = { inputBytes: sumBytes(e.activityTaskScheduledEventAttributes.input?.payloads), resultBytes: 0 };
+      const activity = {
+        inputBytes: sumBytes(e.activityTaskScheduledEventAttributes.input?.payloads),
+        resultBytes: 0,
+        heartbeats: ms(e.activityTaskScheduledEventAttributes.heartbeatTimeout) > 0,
+      };
       step.activities.push(activity);
       activityStep.set(id, activity);
     } else if (e.activityTaskCompletedEventAttributes) {
