@@ -1,6 +1,7 @@
 /** The benchmark's result: targets checked, a table for the terminal and a markdown page. */
+import { actionBreakdown } from './billable-actions';
 import { cpuTotal } from './cpu';
-import type { HistoryTotals } from './floor/work-plan';
+import type { HistoryTotals, WorkPlan } from './floor/work-plan';
 import type { RunResult } from './lifecycle-run';
 import type { MachineInfo } from './machine';
 import type { ScaleResult } from './scale-run';
@@ -42,6 +43,13 @@ export interface BenchResult {
   /** Per lifecycle, read off histories: three engine entries of the run, one of each floor. */
   histories: { engine: HistoryTotals[]; floorEqualWork: HistoryTotals; floor: HistoryTotals };
   workerRssAfterRunsMiB: number;
+  /** What the warm-up entry asked of Temporal, step by step (the equal-work floor's plan): where each action comes from. */
+  workPlan?: WorkPlan;
+  /**
+   * Per lifecycle, what the dev server's own `action` counter rose by in each run, by action_type
+   * (./action-metric.ts); only when the bench started the dev server.
+   */
+  actionMetric?: { floor: Record<string, number>; floorEqualWork: Record<string, number>; engine: Record<string, number> };
   /** ms from each command of the engine run (workflow time) to its audit row in the record. */
   recordLag?: LatencySummary;
   scale?: ScaleResult;
@@ -130,6 +138,50 @@ function table(rows: string[][]): string[] {
   return [line(rows[0]!), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.slice(1).map(line)];
 }
 
+/**
+ * Billable actions per lifecycle by what they come from (Temporal Cloud's mapping over the
+ * histories: the first engine entry, each floor's), and the server's own counter beside them.
+ */
+function actionTables(r: BenchResult): string[] {
+  const columns = [
+    ['engine entry 1', r.histories.engine[0]!.actions],
+    ['floor (equal Temporal work)', r.histories.floorEqualWork.actions],
+    ['floor (raw SDK)', r.histories.floor.actions],
+  ] as const;
+  const kinds = [...new Set(columns.flatMap(([, a]) => actionBreakdown(a).map(([what]) => what)))];
+  const rows = kinds.map((what) => [what, ...columns.map(([, a]) => String(actionBreakdown(a).find(([w]) => w === what)?.[1] ?? 0))]);
+  const out = [
+    ...table([
+      ['billable actions per lifecycle, from the history (docs.temporal.io/cloud/actions)', ...columns.map(([name]) => name)],
+      ...rows,
+      ['total (queries and heartbeats are not in a history: see the counter below)', ...columns.map(([, a]) => String(a.total))],
+    ]),
+    '',
+  ];
+  const m = r.actionMetric;
+  if (m) {
+    const runs = [['floor (raw SDK)', m.floor], ['floor (equal Temporal work)', m.floorEqualWork], ['engine (HTTP API)', m.engine]] as const;
+    const types = [...new Set(runs.flatMap(([, counts]) => Object.keys(counts)))].sort();
+    const total = (counts: Record<string, number>) => Math.round(Object.values(counts).reduce((n, v) => n + v, 0) * 100) / 100;
+    out.push(
+      ...table([
+        ["the dev server's `action` counter per lifecycle, by action_type", ...runs.map(([name]) => name)],
+        ...types.map((t) => [t, ...runs.map(([, counts]) => String(counts[t] ?? 0))]),
+        ['total', ...runs.map(([, counts]) => String(total(counts)))],
+        [
+          'billable on Temporal Cloud: the history count + heartbeats + queries',
+          ...[r.histories.floor, r.histories.floorEqualWork, r.histories.engine[0]!].map((h, i) => {
+            const counts = runs[i]![1];
+            return String(h.actions.total + (counts.grpc_RecordActivityTaskHeartbeat ?? 0) + (counts.grpc_QueryWorkflow ?? 0));
+          }),
+        ],
+      ]),
+      '',
+    );
+  }
+  return out;
+}
+
 /** The result as markdown tables (also what the terminal shows). */
 export function renderReport(r: BenchResult): string {
   const m = r.machine;
@@ -162,13 +214,14 @@ export function renderReport(r: BenchResult): string {
     ]),
     '',
     ...table([
-      ['Temporal work per lifecycle (histories)', 'events', 'history KB', 'upserts (KB)', 'patch markers', 'activities (KB)', 'timers started / cancelled', 'update results KB'],
+      ['Temporal work per lifecycle (histories)', 'billable actions', 'events', 'history KB', 'upserts (KB)', 'patch markers', 'activities (KB)', 'timers started / cancelled', 'update results KB'],
       ...[
         ...r.histories.engine.map((h, i) => [`engine entry ${i + 1} of 3`, h] as const),
         ['floor (equal Temporal work)', r.histories.floorEqualWork] as const,
         ['floor (raw SDK)', r.histories.floor] as const,
       ].map(([name, h]) => [
         name,
+        String(h.actions.total),
         String(h.events),
         kb(h.historyBytes),
         `${h.upserts} (${kb(h.upsertBytes)})`,
@@ -179,6 +232,7 @@ export function renderReport(r: BenchResult): string {
       ]),
     ]),
     '',
+    ...actionTables(r),
     ...table([
       ['CPU ms per lifecycle', 'bench process (clients)', 'API process', 'worker', 'Temporal server', 'total'],
       ...runs.map((x) => {
@@ -247,6 +301,8 @@ export function renderReport(r: BenchResult): string {
         ['lifecycle', `${t.simulatedDays} simulated days, ${t.rounds} rounds`],
         ['wall time', `${t.wallMs} ms`],
         ['history events', String(t.historyEvents)],
+        ...(t.historyBytes === undefined ? [] : [['history KB', kb(t.historyBytes)]]),
+        ...(t.actions ? [['billable actions in the history (no heartbeats here)', `${t.actions.total}: ${actionBreakdown(t.actions).map(([what, n]) => `${what} ${n}`).join(', ')}`]] : []),
         ['notifications sent', String(t.notifications)],
       ]),
       '',

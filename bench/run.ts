@@ -47,6 +47,8 @@ import { startRealPostgres } from '../testkit/postgres';
 import { migrateRecord, openRecord } from '../record/db';
 import { recordLag } from './record-lag';
 import { exitWhenDone } from '../scripts/exit-when-done';
+import { freePort } from '../testkit/ports';
+import { actionsPerLifecycle, readActionCounter } from './action-metric';
 import { MeasuredRun } from '../testkit/measured-run';
 import { describeMissing, missingPrerequisites, type Prerequisite } from '../testkit/prerequisites';
 
@@ -75,6 +77,17 @@ function benchRecordUrl(): Promise<string> {
     return server.url;
   })();
   return recordUrl;
+}
+
+/**
+ * Runs a phase of `lifecycles` lifecycles and, when the server's metrics are at `metricsUrl`, what
+ * its `action` counter rose by meanwhile, per lifecycle (read outside the CPU measurement).
+ */
+async function countingActions<T>(metricsUrl: string | undefined, lifecycles: number, phase: () => Promise<T>): Promise<{ value: T; actions?: Record<string, number> }> {
+  if (!metricsUrl) return { value: await phase() };
+  const before = await readActionCounter(metricsUrl, DEFAULT_NAMESPACE);
+  const value = await phase();
+  return { value, actions: actionsPerLifecycle(before, await readActionCounter(metricsUrl, DEFAULT_NAMESPACE), lifecycles) };
 }
 
 /** Env of a worker child process: this server, its own task queue, quiet, no metrics port. */
@@ -118,6 +131,7 @@ async function main(): Promise<void> {
     await run.run(async () => {
       let address = config.temporalAddress;
       let cluster: Cluster | undefined;
+      let metricsUrl: string | undefined;
       if (config.cluster) {
         const dir = mkdtempSync(path.join(tmpdir(), 'uep-bench-cluster-'));
         const started = await startCluster({ dir, log });
@@ -126,10 +140,12 @@ async function main(): Promise<void> {
         address = started.address;
         log(`cluster on ${address}: ${started.versions.temporal}; ${started.versions.postgres}`);
       } else if (!address) {
-        const env: TestWorkflowEnvironment = await startDevServer();
+        const metricsPort = await freePort();
+        const env: TestWorkflowEnvironment = await startDevServer({ extraArgs: ['--metrics-port', String(metricsPort)] });
         cleanups.push(() => env.teardown());
         address = env.address;
-        log(`dev server on ${address} (in-memory)`);
+        metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+        log(`dev server on ${address} (in-memory), metrics on ${metricsUrl}`);
       }
       const connection = await Connection.connect({ address });
       cleanups.push(() => connection.close());
@@ -188,12 +204,16 @@ async function main(): Promise<void> {
 
       const onFloorWorker = { worker: floorWorker.pid, idle: [engineWorker.pid, api.pid] };
       log(`floor: N=${config.n}, K=${k}, concurrency ${config.concurrency}`);
-      const floorRun = await run.phase('floor', () => withCpu(onFloorWorker, config.n, () => runFloor(client, { ...floorOpts, n: config.n, k, runId }), serverProcesses()));
-      const floor = { ...floorRun.value, cpuMsPerLifecycle: floorRun.cpu };
+      const floorRun = await run.phase('floor', () =>
+        countingActions(metricsUrl, config.n, () => withCpu(onFloorWorker, config.n, () => runFloor(client, { ...floorOpts, n: config.n, k, runId }), serverProcesses())),
+      );
+      const floor = { ...floorRun.value.value, cpuMsPerLifecycle: floorRun.value.cpu };
       run.keep({ floor, settings: { n: config.n, k, concurrency: config.concurrency, scale: config.scale, scaleSample: config.scaleSample, rounds: warm.rounds } });
       log(`floor with the engine's Temporal work: N=${config.n}`);
-      const equalRun = await run.phase('floor, equal Temporal work', () => withCpu(onFloorWorker, config.n, () => runEqualWorkFloor(client, plan, { ...floorOpts, n: config.n, runId }), serverProcesses()));
-      const floorEqualWork = { ...equalRun.value, cpuMsPerLifecycle: equalRun.cpu };
+      const equalRun = await run.phase('floor, equal Temporal work', () =>
+        countingActions(metricsUrl, config.n, () => withCpu(onFloorWorker, config.n, () => runEqualWorkFloor(client, plan, { ...floorOpts, n: config.n, runId }), serverProcesses())),
+      );
+      const floorEqualWork = { ...equalRun.value.value, cpuMsPerLifecycle: equalRun.value.cpu };
       run.keep({ floorEqualWork });
       const equalWorkHistory = await totalsOf(client.workflow.getHandle(equalWorkWorkflowId(runId, 0)));
       const bareFloorHistory = await totalsOf(client.workflow.getHandle(floorWorkflowId(runId, 0)));
@@ -202,9 +222,12 @@ async function main(): Promise<void> {
 
       const onEngineWorker = { worker: engineWorker.pid, api: api.pid, idle: [] };
       log(`engine: N=${config.n}, concurrency ${config.concurrency}`);
-      const engineRun = await run.phase('engine', () => withCpu(onEngineWorker, config.n, () => runEngine(api, { n: config.n, concurrency: config.concurrency, runId }), serverProcesses()));
-      const engine = { ...engineRun.value, cpuMsPerLifecycle: engineRun.cpu };
-      run.keep({ engine });
+      const engineRun = await run.phase('engine', () =>
+        countingActions(metricsUrl, config.n, () => withCpu(onEngineWorker, config.n, () => runEngine(api, { n: config.n, concurrency: config.concurrency, runId }), serverProcesses())),
+      );
+      const engine = { ...engineRun.value.value, cpuMsPerLifecycle: engineRun.value.cpu };
+      const actionMetric = engineRun.actions && floorRun.actions && equalRun.actions ? { floor: floorRun.actions, floorEqualWork: equalRun.actions, engine: engineRun.actions } : undefined;
+      run.keep({ engine, ...(actionMetric ? { actionMetric } : {}) });
       const recordLagOfEngine = await recordLag(await benchRecordUrl(), benchEntryIdPrefix(runId, 'e'));
       log(`record lag over the engine run: p50 ${recordLagOfEngine.p50} ms, p99 ${recordLagOfEngine.p99} ms (${recordLagOfEngine.count} audit rows)`);
       const engineHistories = await Promise.all([0, Math.floor(config.n / 2), config.n - 1].map((i) => totalsOfEntry(client, benchPartyId(runId, 'e', i))));
@@ -261,6 +284,8 @@ async function main(): Promise<void> {
         load: { atStart: loadAtStart, atEnd: loadAverage() },
         workerRssAfterRunsMiB,
         recordLag: recordLagOfEngine,
+        workPlan: plan,
+        ...(actionMetric ? { actionMetric } : {}),
         ...(scale ? { scale } : {}),
         ...(timeSkipping ? { timeSkipping } : {}),
         ...(consoleResult ? { console: consoleResult } : {}),

@@ -1,8 +1,11 @@
 /**
  * A six-month lifecycle on the time-skipping server: an entry started with a mandate deadline
  * about seven months ahead, driven stage by stage with simulated weeks between rounds so that it
- * completes about six months in (reminders fire on the way). Reports wall time and history size.
+ * completes about six months in (reminders fire on the way). Reports wall time, history size and
+ * the billable actions in the history (reminders' timers, notices and record hand-overs included).
  */
+import { temporal } from '@temporalio/proto';
+import { billableActionsOf, type BillableActions } from './billable-actions';
 import { entryIdFor } from '../domain';
 import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
 import { DAY_MS, toDate } from '../domain/dates';
@@ -19,6 +22,9 @@ export interface TimeSkippingResult {
   rounds: number;
   wallMs: number;
   historyEvents: number;
+  historyBytes?: number;
+  /** as far as the history shows them: not the heartbeats (this run's notifier sends none) */
+  actions?: BillableActions;
   notifications: number;
 }
 
@@ -45,12 +51,14 @@ export async function runTimeSkippingLifecycle(rounds: number): Promise<TimeSkip
       if (final.status !== ENTRY_STATUS.COMPLETE) throw new Error(`time-skipping lifecycle ended ${final.status}`);
       await handle.result();
       const wallMs = performance.now() - wallStart;
-      const events = (await handle.fetchHistory()).events?.length ?? 0;
+      const events = (await handle.fetchHistory()).events ?? [];
       return {
         simulatedDays: Math.round(((await env.currentTimeMs()) - startedAt) / DAY_MS),
         rounds: taken,
         wallMs: Math.round(wallMs),
-        historyEvents: events,
+        historyEvents: events.length,
+        historyBytes: events.reduce((n, e) => n + temporal.api.history.v1.HistoryEvent.encode(e).finish().length, 0),
+        actions: billableActionsOf(events),
         notifications: sent.length,
       };
     });

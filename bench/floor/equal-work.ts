@@ -2,7 +2,8 @@
  * The equal-work floor: a workflow that asks of Temporal what an engine lifecycle asks (a plan
  * read off the engine's own history, ./work-plan.ts) and does nothing else. Per step it records
  * the same patch markers, upserts the same search attributes, starts activities with the same
- * input and result sizes (not awaited by the update, as the engine's notifications), starts and
+ * input and result sizes, heartbeating where the engine's do (not awaited by the update, as the
+ * engine's notifications), starts and
  * cancels the same timers, and answers an update result of the same size.
  *
  * The plan is known only once the engine has run, so the floor worker bundles a generated module
@@ -20,7 +21,7 @@ import {
   sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { NOTIFICATION_ACTIVITY_OPTIONS } from '../../activities/types';
+import { NOTIFICATION_ACTIVITY_OPTIONS, RECORD_ACTIVITY_OPTIONS } from '../../activities/types';
 import { padTo, paddedString, searchAttributePair, type StepWork, type WorkPlan } from './work-plan';
 
 export const EQUAL_WORK_WORKFLOW_TYPE = 'equalWorkFloor';
@@ -36,15 +37,19 @@ export const equalWorkStatusQuery = defineQuery<string>('equalWorkStatus');
 
 export interface EqualWorkActivityInput {
   resultBytes: number;
+  /** heartbeat as the engine's notification activity does (its record hand-over does not) */
+  heartbeats: boolean;
   pad: string;
 }
 
 export interface EqualWorkActivities {
-  /** Heartbeats like the engine's notification activity and answers `resultBytes` of JSON. */
+  /** Answers `resultBytes` of JSON; heartbeats like the engine's notification activity when told to. */
   equalWorkActivity(input: EqualWorkActivityInput): Promise<{ pad: string }>;
 }
 
-const { equalWorkActivity } = proxyActivities<EqualWorkActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
+// The engine's options for each kind of activity: a heartbeat timeout only where it heartbeats.
+const heartbeating = proxyActivities<EqualWorkActivities>(NOTIFICATION_ACTIVITY_OPTIONS).equalWorkActivity;
+const quiet = proxyActivities<EqualWorkActivities>(RECORD_ACTIVITY_OPTIONS).equalWorkActivity;
 
 export function equalWorkFloorFor(plan: WorkPlan) {
   return async function equalWorkFloor(_input: string): Promise<{ steps: number; pad: string }> {
@@ -57,7 +62,8 @@ export function equalWorkFloorFor(plan: WorkPlan) {
       for (let i = 0; i < step.timersCanceled; i++) timers.shift()?.cancel();
       for (const attributes of step.upserts) upsertSearchAttributes(attributes.map(searchAttributePair));
       for (const a of step.activities) {
-        const running = equalWorkActivity(padTo({ resultBytes: a.resultBytes }, a.inputBytes)).finally(() => activities.delete(running));
+        const start = a.heartbeats ? heartbeating : quiet;
+        const running = start(padTo({ resultBytes: a.resultBytes, heartbeats: a.heartbeats }, a.inputBytes)).finally(() => activities.delete(running));
         activities.add(running);
       }
       for (const ms of step.timersStarted) {

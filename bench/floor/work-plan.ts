@@ -10,6 +10,7 @@
  */
 import { defineSearchAttributeKey, type SearchAttributeType, type SearchAttributeUpdatePair } from '@temporalio/common';
 import type { google, temporal } from '@temporalio/proto';
+import { billableActionsOf, type BillableActions } from '../billable-actions';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Payload = temporal.api.common.v1.IPayload;
@@ -26,6 +27,8 @@ export interface PlannedAttribute {
 export interface PlannedActivity {
   inputBytes: number;
   resultBytes: number;
+  /** scheduled with a heartbeat timeout (the engine's notification activity; its record hand-over has none) */
+  heartbeats: boolean;
 }
 
 export interface StepWork {
@@ -67,6 +70,8 @@ export interface HistoryTotals {
   timersStarted: number;
   timersCanceled: number;
   updateResultBytes: number;
+  /** Temporal Cloud's billable actions, as far as the history shows them (../billable-actions.ts) */
+  actions: BillableActions;
 }
 
 const CHANGE_VERSION = 'TemporalChangeVersion';
@@ -114,7 +119,11 @@ export function planFromHistory(events: readonly HistoryEvent[], statusBytes: nu
       const attrs = attributes(e.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields).filter((a) => a.name !== CHANGE_VERSION);
       if (attrs.length > 0) step.upserts.push(attrs);
     } else if (e.activityTaskScheduledEventAttributes) {
-      const activity = { inputBytes: sumBytes(e.activityTaskScheduledEventAttributes.input?.payloads), resultBytes: 0 };
+      const activity = {
+        inputBytes: sumBytes(e.activityTaskScheduledEventAttributes.input?.payloads),
+        resultBytes: 0,
+        heartbeats: ms(e.activityTaskScheduledEventAttributes.heartbeatTimeout) > 0,
+      };
       step.activities.push(activity);
       activityStep.set(id, activity);
     } else if (e.activityTaskCompletedEventAttributes) {
@@ -148,6 +157,7 @@ export function historyTotals(events: readonly HistoryEvent[], encodedBytes: (e:
     timersStarted: all((s) => s.timersStarted).length,
     timersCanceled: steps.reduce((n, s) => n + s.timersCanceled, 0),
     updateResultBytes: plan.updates.reduce((n, s) => n + s.resultBytes, 0),
+    actions: billableActionsOf(events),
   };
 }
 
