@@ -128,11 +128,13 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       const pending = targets.filter((t) => !progress.outcomes[t.key]);
       const meta = { notificationId: notification.id, kind: notification.kind, attempt };
 
-      // Carry earlier outcomes into this attempt's details at once, so they survive even if this attempt records nothing.
+      // A heartbeat is a billed action: sent only where it buys something. A retry carries the earlier
+      // outcomes into this attempt's details at once, so they survive even if this attempt records nothing.
       const beat = () => ctx.heartbeat(progress);
-      beat();
+      if (Object.keys(progress.outcomes).length > 0) beat();
       // Keep heartbeating while a slow target is in flight (the SDK throttles the sends).
       const ticker = setInterval(beat, Math.max(1000, Math.floor((ctx.info.heartbeatTimeoutMs ?? 15_000) / 3)));
+      let inFlight = pending.length;
 
       const transient: string[] = [];
       try {
@@ -153,19 +155,22 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
               const at = new Date(now()).toISOString();
               progress.outcomes[target.key] = { ...base, status: TARGET_STATUS.FAILED_PERMANENT, at, detail: failure.message };
               log.error('notification delivery failed permanently, not retrying this target', { ...meta, target: target.key, error: failure.message });
+            } finally {
+              // an outcome is kept at once while other targets are still in flight (a worker dying then
+              // would otherwise send this target a second copy); the last one goes with the result
+              if (--inFlight > 0) beat();
             }
-            beat();
           }),
         );
       } finally {
         clearInterval(ticker);
       }
-      beat();
 
       if (unrouted.length > 0) {
         ctx.metricMeter.createCounter('uep_notifications_unrouted', 'notifications', 'Delivery attempts that found a body with no route').add(1, { kind: notification.kind });
         log.error('notification names bodies with no route: set their email or webhook in NOTIFY_ROUTES_FILE or NOTIFY_ROUTES_JSON and restart the worker; it is retried until then', { ...meta, unrouted });
       }
+      if (transient.length > 0 || unrouted.length > 0) beat(); // the next attempt reads them
       if (transient.length > 0) {
         const delivered = Object.values(progress.outcomes).filter((o) => o.status === TARGET_STATUS.DELIVERED).length;
         throw ApplicationFailure.retryable(
