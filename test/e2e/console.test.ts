@@ -3,6 +3,7 @@
  * the real API, worker and Temporal dev server: what approvers, a Party and operations do with it,
  * and axe-core on every view (no serious or critical violation).
  */
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { call, eventually } from '../../testkit/api-harness';
 import { launchBrowser, seriousAxeViolations, type Browser } from '../../testkit/browser';
@@ -400,6 +401,43 @@ test('one single-role entry from start to COMPLETE through the console alone, in
   } finally {
     await Promise.all([...tabs.values()].map((t) => t.close()));
   }
+});
+
+test('the console does what the API does to a whole entry: SECAS adds a role, downloads the audit trail, withdraws after confirming; OPS exports the audit records', async () => {
+  const partyId = uniquePartyId('WHOLE');
+  await startAccededSupplier(partyId, 'Whole Entry Energy', { name: 'Wren Whole', email: 'uep@whole.example' });
+  await signIn(stack.tokens.secas, `/entries/${partyId}`);
+  await page.getByRole('heading', { level: 1, name: 'Whole Entry Energy' }).waitFor();
+
+  const addRole = page.getByRole('form', { name: 'Add a User Role' });
+  await addRole.getByLabel('User Role to seek as well').selectOption('EXPORT_SUPPLIER');
+  await addRole.getByRole('button', { name: 'Add the role' }).click();
+  await page.getByText('Sought: Import supplier, Export supplier.').waitFor();
+  await expectAccessible('entry (SECAS, whole-entry actions)');
+
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download (CSV)' }).click()]);
+  expect(file.suggestedFilename()).toBe(`audit-trail-${partyId}.csv`);
+  const csv = await readFile(await file.path(), 'utf8');
+  expect(csv.split('\n')[0]).toContain('"seq","at","action"');
+  expect(csv).toContain('ROLE_ADDED');
+
+  const withdraw = page.getByRole('form', { name: 'Withdraw the entry' });
+  await withdraw.getByLabel('Why the entry is withdrawn').fill('The Party no longer seeks to become a DCC User');
+  await expect(withdraw.getByRole('button', { name: 'Withdraw the entry' }).isDisabled()).resolves.toBe(true);
+  await withdraw.getByLabel(/I understand every reminder stops/).check();
+  await withdraw.getByRole('button', { name: 'Withdraw the entry' }).click();
+  await eventually(async () => (await api<EntryResponse>('GET', `/v1/entries/${partyId}`, stack.tokens.ops)).json.entry.status, (s) => s === 'WITHDRAWN');
+  await page.getByRole('form', { name: 'Withdraw the entry' }).waitFor({ state: 'detached' });
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(stack.tokens.ops, '/portfolio');
+  const exportForm = page.getByRole('form', { name: 'Export the audit records' });
+  await exportForm.getByLabel('From').fill(daysFromToday(-1));
+  await exportForm.getByLabel('To (inclusive)').fill(daysFromToday(1));
+  const [exported] = await Promise.all([page.waitForEvent('download'), exportForm.getByRole('button', { name: 'Export' }).click()]);
+  expect(exported.suggestedFilename()).toMatch(/^uep-audit-.*\.csv$/);
+  const rows = (await readFile(await exported.path(), 'utf8')).split('\n').filter((l) => l.includes(partyId));
+  expect(rows.some((l) => l.includes('"WITHDRAWN"'))).toBe(true);
 });
 
 test('OPS sees the people of a Party, removes one, and an invitation without a mail relay is refused in words', async () => {

@@ -12,6 +12,8 @@ import { Badge, Loading, Page, Problem, RiskBadges } from '../ui';
 import type { AuditRecord } from '../conversation';
 import { AlreadyDecided, DecidedBy } from './conversation';
 import { DecisionRecorded } from './decision-recorded';
+import { DownloadButton } from '../download';
+import { AddRoleForm, mayAddRole, mayWithdraw, WithdrawForm } from './entry-actions';
 import { AmendDeadlineForm, DecideForm, SubmitForm } from './forms';
 import { takeStartWarnings } from './start-entry';
 import { stageKey } from './inbox';
@@ -280,10 +282,26 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
             <AmendDeadlineForm key={`${entry.mandateDeadline ?? 'none'}-${entry.deadlineVersion}`} partyId={entry.partyId} current={entry.mandateDeadline} onDone={reload} />
           </div>
         )}
+        {mayAddRole(principal) && entry.status === 'IN_PROGRESS' && (
+          <div class="card">
+            <h2>User Roles</h2>
+            <p class="small">Sought: {entry.roleStages.map((r) => words(r.role)).join(', ')}.</p>
+            <AddRoleForm key={entry.roleStages.length} entry={entry} onDone={reload} />
+          </div>
+        )}
+        {mayWithdraw(principal) && entry.status === 'IN_PROGRESS' && (
+          <div class="card">
+            <h2>Withdraw</h2>
+            <WithdrawForm entry={entry} onDone={reload} />
+          </div>
+        )}
       </div>
 
       <div class="card">
-        <h2>Audit trail</h2>
+        <div class="page-head">
+          <h2>Audit trail</h2>
+          <DownloadButton path={`/v1/entries/${encodeURIComponent(partyId)}/audit-trail.csv`} name={`audit-trail-${partyId}.csv`} label="Download (CSV)" />
+        </div>
         {audit.error && <Problem>{audit.error}</Problem>}
         {audit.data && (
           <div class="table-wrap">

@@ -4,7 +4,9 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, authHeaders, inWords, type Schemas } from '../api';
+import { api, type Schemas } from '../api';
+import { DownloadButton } from '../download';
+import { AuditExportForm } from './audit-export';
 import { day, words } from '../format';
 import { useLoad } from '../load';
 import { href, navigate } from '../router';
@@ -34,20 +36,6 @@ export function waveOf(deadline: string): { from: string; to: string; label: str
   const from = `${year}-${String(q * 3 + 1).padStart(2, '0')}-01`;
   const end = new Date(Date.UTC(year, q * 3 + 3, 0));
   return { from, to: end.toISOString().slice(0, 10), label: `Q${q + 1} ${year}` };
-}
-
-async function downloadCsv(): Promise<string | undefined> {
-  const res = await fetch('/v1/reports/compliance.csv', { headers: authHeaders() });
-  if (!res.ok) return inWords(await res.json().catch(() => undefined));
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = 'uep-compliance.csv';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  URL.revokeObjectURL(url);
-  return undefined;
 }
 
 interface CountRow {
@@ -111,7 +99,6 @@ function CountsTable({ title, caption, rowHeader, rows, columns }: { title: stri
 
 export function Portfolio() {
   const report = useLoad(() => api.GET('/v1/reports/compliance'), 'report');
-  const [problem, setProblem] = useState<string>();
   const [search, setSearch] = useState('');
   const rows: Row[] = report.data?.rows ?? [];
   const cohorts = [...new Set(rows.map((r) => r.cohort))].sort();
@@ -134,16 +121,14 @@ export function Portfolio() {
           <a class="button secondary" href={href('/start')}>
             Start an entry
           </a>
-          <button type="button" class="secondary" onClick={() => void downloadCsv().then(setProblem)}>
-            Download CSV
-          </button>
+          <DownloadButton path="/v1/reports/compliance.csv" name="uep-compliance.csv" label="Download CSV" />
           <button type="button" class="secondary" onClick={report.reload}>
             Refresh
           </button>
         </>
       }
     >
-      {(report.error ?? problem) && <Problem>{report.error ?? problem}</Problem>}
+      {report.error && <Problem>{report.error}</Problem>}
       {report.loading && !report.data && <Loading />}
       <form
         class="card row"
@@ -161,6 +146,7 @@ export function Portfolio() {
           <button type="submit">Find</button>
         </div>
       </form>
+      <AuditExportForm />
       {report.data && (
         <>
           <CountsTable

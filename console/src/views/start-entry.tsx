@@ -18,7 +18,7 @@ const COHORTS = Object.keys({
   GAS_TRANSPORTER: 1,
   OTHER: 1,
 } satisfies Record<Cohort, 1>) as Cohort[];
-const ROLES = Object.keys({
+export const ROLES = Object.keys({
   IMPORT_SUPPLIER: 1,
   EXPORT_SUPPLIER: 1,
   GAS_SUPPLIER: 1,
