@@ -6,7 +6,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { EntryState } from '../domain';
 import type { AuditRecord, EntryChange, EntryCommand, EntrySummary, StartEntryInput } from '../domain/types';
-import type { EntryProjection } from '../record/projection';
+import type { EntryProjection } from '../domain/projection';
 import type { MeetingsPushInput } from '../activities/types';
 
 export const ENTRY_WORKFLOW_TYPE = 'entryWorkflow';
