@@ -44,10 +44,11 @@ const BOUNDARIES = [
   boundary('activities are effects, not orchestration', ['activities/**/*.ts'], {
     zones: zonesFor('./activities', notFrom(['workflows', 'api', 'worker', 'scripts', 'bench', 'testkit', 'test'], 'activities/ import only domain/, config/ and activities/.')),
   }),
-  boundary('routers see only the gateway', ['api/routes/**/*.ts'], {
+  boundary('routers see two doors: the gateway and the reads', ['api/routes/**/*.ts'], {
     zones: zonesFor('./api/routes', [
       { from: './api/temporal', except: ['./gateway.ts'], message: 'Routers get the EntryGateway (api/temporal/gateway.ts) and nothing else of api/temporal/.' },
       ...notFrom(['workflows', 'activities', 'worker', 'scripts', 'bench', 'testkit', 'test'], 'Routers reach Temporal through ctx.gateway only.'),
+      ...notFrom(['record'], 'Routers query through ctx.reads (api/entry-reads.ts) and change the record through ctx.writes (api/record-writes.ts), never the record itself.'),
     ]),
     patterns: [{ group: ['@temporalio/*', '@temporalio/**'], message: noTemporalMessage }],
   }),

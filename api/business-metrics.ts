@@ -15,6 +15,7 @@ import { BODY, COHORT, ENTRY_STATUS } from '../domain/vocabulary';
 import { entryGroups, openStageGroups, undeliveredNoticeGroups } from '../record/business-facts';
 import { recordLagMs } from '../record/read';
 import type { AppContext } from './context';
+import type { RecordDb } from '../record/db';
 
 /** A snapshot serves the scrapes of this long. */
 export const SNAPSHOT_TTL_MS = 5_000;
@@ -48,7 +49,7 @@ interface Snapshot {
   snapshotSeconds: Sample[];
 }
 
-export type BusinessMetricsContext = Pick<AppContext, 'record' | 'gateway' | 'now' | 'logger' | 'config'>;
+export type BusinessMetricsContext = Pick<AppContext, 'gateway' | 'now' | 'logger' | 'config'> & { record: RecordDb };
 
 /** Adds counts into a map keyed by the labels' JSON. */
 function tally(): { add(labels: Labels, n: number): void; max(labels: Labels, n: number): void; samples(): Sample[] } {

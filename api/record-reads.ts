@@ -11,13 +11,13 @@ import type { RecordDb } from '../record/db';
 import { getRecordedEntry, lastRunReset, recordedAuditTrail, recordedEntryPage, type RecordedEntry, type RecordFilters } from '../record/read';
 import type { RunResetNoticeSchema } from './schemas';
 import type { z } from 'zod';
-import type { AppContext } from './context';
+import type { RecordContext } from './record-context';
 import type { ClosedRunReader, VisibleEntry } from './temporal/gateway';
 import { decodePageToken, encodePageToken } from './temporal/page-token';
 import { nameTerms, type EntryFilters } from './temporal/visibility';
 
 /** The entry as of now; a run Temporal closed outside the engine says so in its status. */
-export function summaryOf(ctx: Pick<AppContext, 'now'>, entry: RecordedEntry): EntrySummary {
+export function summaryOf(ctx: Pick<RecordContext, 'now'>, entry: RecordedEntry): EntrySummary {
   const summary = summarise(entry.state, ctx.now());
   if (entry.status !== ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE) return summary;
   return {
@@ -42,7 +42,7 @@ export function closedRunsInRecord(record: RecordDb, now: () => number = Date.no
   };
 }
 
-export async function recordedSummary(ctx: AppContext, partyId: string): Promise<EntrySummary | null> {
+export async function recordedSummary(ctx: RecordContext, partyId: string): Promise<EntrySummary | null> {
   const entry = await getRecordedEntry(ctx.record, entryIdFor(partyId));
   return entry ? summaryOf(ctx, entry) : null;
 }
@@ -50,7 +50,7 @@ export async function recordedSummary(ctx: AppContext, partyId: string): Promise
 const WHEN = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
 
 /** The entry's last reset in Temporal, in words, or null when its run chain was never reset. */
-export async function recordedResetNotice(ctx: AppContext, partyId: string): Promise<z.infer<typeof RunResetNoticeSchema> | null> {
+export async function recordedResetNotice(ctx: RecordContext, partyId: string): Promise<z.infer<typeof RunResetNoticeSchema> | null> {
   const reset = await lastRunReset(ctx.record, entryIdFor(partyId));
   if (!reset?.runId) return null;
   return {
@@ -64,7 +64,7 @@ export async function recordedResetNotice(ctx: AppContext, partyId: string): Pro
 }
 
 /** Null when the record has never heard of the entry. */
-export async function recordedTrail(ctx: AppContext, partyId: string): Promise<AuditRecord[] | null> {
+export async function recordedTrail(ctx: RecordContext, partyId: string): Promise<AuditRecord[] | null> {
   const entryId = entryIdFor(partyId);
   const trail = await recordedAuditTrail(ctx.record, entryId);
   if (trail.length > 0) return trail;
@@ -86,7 +86,7 @@ function recordFilters(f: EntryFilters): RecordFilters {
 }
 
 /** An entry as a list row, as of now. */
-export function listedEntry(ctx: AppContext, entry: RecordedEntry): VisibleEntry {
+export function listedEntry(ctx: Pick<RecordContext, 'now'>, entry: RecordedEntry): VisibleEntry {
   const state: EntryState = entry.state;
   const view = searchAttributesOf(state, ctx.now());
   const outside = entry.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE;
@@ -109,7 +109,7 @@ function keeps(f: EntryFilters, e: VisibleEntry): boolean {
  * One page of entries matching the filters, in entry id order, after the page token (bound to the
  * same filters, carrying the last entry id seen); nextPageToken null on the last page.
  */
-export async function listRecorded(ctx: AppContext, f: EntryFilters, limit: number, pageToken?: string): Promise<{ entries: VisibleEntry[]; nextPageToken: string | null }> {
+export async function listRecorded(ctx: RecordContext, f: EntryFilters, limit: number, pageToken?: string): Promise<{ entries: VisibleEntry[]; nextPageToken: string | null }> {
   const searchKey = JSON.stringify(f);
   const entries: VisibleEntry[] = [];
   let cursor = pageToken ? decodePageToken(searchKey, pageToken).toString('utf8') : undefined;

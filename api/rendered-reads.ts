@@ -7,11 +7,8 @@ import { complianceOf, inboxOrder, inboxTimingOf, standingOf, type Compliance, t
 import { toDate } from '../domain/dates';
 import { ENTRY_STATUS, type Body } from '../domain/vocabulary';
 import { recordedInboxLines, recordedReportEntries, type RecordedStandingFacts } from '../record/read';
-import type { AppContext } from './context';
+import type { RecordContext } from './record-context';
 import { entryLinksJson } from './links';
-
-/** What these reads use of the API: the record, its clock and its links. */
-export type ReadContext = Pick<AppContext, 'record' | 'now' | 'config'>;
 
 /** A run Temporal closed outside the engine: nothing forecast, nothing at risk. */
 const CLOSED_OUTSIDE: Standing = { forecast: null, atRisk: false, inBreach: false };
@@ -39,7 +36,7 @@ const appended = (json: string, fields: string) => `${json.slice(0, -1)}${fields
  * A body's inbox as of now (`body` null: every body's; `partyId`: one Party's), in the inbox's
  * order: the InboxResponse as JSON text.
  */
-export async function inboxJson(ctx: ReadContext, body: Body | null, partyId?: string): Promise<string> {
+export async function inboxJson(ctx: RecordContext, body: Body | null, partyId?: string): Promise<string> {
   const lines = await recordedInboxLines(ctx.record, { ...(body !== null ? { body } : {}), ...(partyId !== undefined ? { partyId } : {}) });
   const now = ctx.now();
   const today = toDate(now);
@@ -74,7 +71,7 @@ export interface RenderedComplianceRow {
 }
 
 /** Every entry the record holds against its mandate deadline, as of now (unsorted). */
-export async function complianceRows(ctx: ReadContext): Promise<RenderedComplianceRow[]> {
+export async function complianceRows(ctx: RecordContext): Promise<RenderedComplianceRow[]> {
   const standingOfEntry = standingsAt(ctx.now());
   const linksOf = entryLinksJson(ctx.config);
   return (await recordedReportEntries(ctx.record)).map((e) => {

@@ -7,7 +7,6 @@ import { CONTENT_TYPE, ENDPOINTS } from '../endpoints';
 import { forbidden } from '../errors';
 import { mount } from '../mount';
 import { INBOX_READER_OF_ALL } from '../permissions';
-import { inboxJson } from '../rendered-reads';
 import { mountUpdate } from './entries';
 
 export function signOffsRouter(ctx: AppContext): Router {
@@ -23,7 +22,7 @@ export function signOffsRouter(ctx: AppContext): Router {
     else if (query.body !== undefined && query.body !== principal.body) throw forbidden("Only OPS reads another body's inbox");
 
     const partyId = principal.body === BODY.PARTY ? principal.partyId : undefined;
-    res.type(CONTENT_TYPE.JSON).send(await inboxJson(ctx, body, partyId));
+    res.type(CONTENT_TYPE.JSON).send(await ctx.reads.inboxJson(body, partyId));
   });
 
   return router;
