@@ -8,7 +8,7 @@
  * as of the API's clock, as every read of the API is.
  */
 import { Gauge, type Registry } from 'prom-client';
-import { inboxTimingOf, standingOf } from '../domain';
+import { closedOutsideEngineView, inboxTimingOf, isClosedOutsideEngine, standingOf } from '../domain';
 import { toDate } from '../domain/dates';
 import { NOTIFICATION_KIND } from '../domain/types';
 import { BODY, COHORT, ENTRY_STATUS } from '../domain/vocabulary';
@@ -103,8 +103,8 @@ async function recordFacts(ctx: BusinessMetricsContext, now: number): Promise<Re
     entries.add({ status: g.status, cohort: g.cohort }, g.count);
     atRisk.add({ cohort: g.cohort }, 0);
     inBreach.add({ cohort: g.cohort }, 0);
-    if (g.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE) continue;
-    const standing = standingOf({ inProgress: g.status === ENTRY_STATUS.IN_PROGRESS, remainingWorkingDays: g.remainingWorkingDays, mandateDeadline: g.mandateDeadline, calendarVersion: g.calendarVersion }, now, today);
+    const computed = standingOf({ inProgress: g.status === ENTRY_STATUS.IN_PROGRESS, remainingWorkingDays: g.remainingWorkingDays, mandateDeadline: g.mandateDeadline, calendarVersion: g.calendarVersion }, now, today);
+    const standing = isClosedOutsideEngine(g.status) ? closedOutsideEngineView(computed) : computed;
     if (standing.atRisk) atRisk.add({ cohort: g.cohort }, g.count);
     if (standing.inBreach) inBreach.add({ cohort: g.cohort }, g.count);
   }

@@ -4,7 +4,7 @@
  * left, at risk, in breach, overdue) come from the stored state through the pure domain at
  * `ctx.now()`, never from the moment the workflow last woke up.
  */
-import { auditTrail, entryIdFor, searchAttributesOf, summarise, type EntryState } from '../domain';
+import { auditTrail, closedOutsideEngineView, entryIdFor, isClosedOutsideEngine, searchAttributesOf, summarise, type EntryState } from '../domain';
 import type { AuditRecord, EntrySummary } from '../domain/types';
 import { ENTRY_STATUS } from '../domain/vocabulary';
 import type { RecordDb } from '../record/db';
@@ -19,16 +19,10 @@ import { nameTerms, type EntryFilters } from './temporal/visibility';
 /** The entry as of now; a run Temporal closed outside the engine says so in its status. */
 export function summaryOf(ctx: Pick<RecordContext, 'now'>, entry: RecordedEntry): EntrySummary {
   const summary = summarise(entry.state, ctx.now());
-  if (entry.status !== ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE) return summary;
+  if (!isClosedOutsideEngine(entry.status)) return summary;
   return {
-    ...summary,
-    status: ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE,
+    ...closedOutsideEngineView(summary),
     headline: `${entry.state.partyName}: closed outside the engine (Temporal: ${entry.temporalStatus ?? 'unknown'})`,
-    atRisk: false,
-    inBreach: false,
-    forecastCompletion: null,
-    nextDeadline: null,
-    awaitedBodies: [],
     ...(entry.closedAt ? { closedAt: entry.closedAt.toISOString() } : {}),
   };
 }
@@ -88,17 +82,14 @@ function recordFilters(f: EntryFilters): RecordFilters {
 /** An entry as a list row, as of now. */
 export function listedEntry(ctx: Pick<RecordContext, 'now'>, entry: RecordedEntry): VisibleEntry {
   const state: EntryState = entry.state;
-  const view = searchAttributesOf(state, ctx.now());
-  const outside = entry.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE;
-  return {
-    ...view,
+  const row: VisibleEntry = {
+    ...searchAttributesOf(state, ctx.now()),
     entryId: entry.entryId,
-    status: outside ? ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE : view.status,
-    ...(outside ? { awaitedBodies: [], openStages: [], atRisk: false, inBreach: false, nextDeadline: null } : {}),
     mandateDeadline: state.mandate.deadline,
     startedAt: new Date(state.startedAtMs).toISOString(),
     closedAt: entry.closedAt?.toISOString() ?? (state.closedAtMs === undefined ? null : new Date(state.closedAtMs).toISOString()),
   };
+  return isClosedOutsideEngine(entry.status) ? closedOutsideEngineView(row) : row;
 }
 
 function keeps(f: EntryFilters, e: VisibleEntry): boolean {
