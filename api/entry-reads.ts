@@ -12,11 +12,11 @@ import { membersOf, membershipEventsOf, type MembershipEvent, type PartyMember }
 import { auditBetween, recordLagMs, type ExportedAuditRecord } from '../record/read';
 import { landedStart, landedUpdate } from './landed';
 import type { RecordContext } from './record-context';
-import { listRecorded, recordedResetNotice, recordedSummary, recordedTrail } from './record-reads';
+import { listRecorded, recordedResetNotice, recordedSummary, recordedTrail, type ListedEntry } from './record-reads';
 import { complianceRows, inboxJson, type RenderedComplianceRow } from './rendered-reads';
 import type { MeetingCalendarResponse, RunResetNoticeSchema } from './schemas';
-import type { UpdateAnswer, VisibleEntry } from './temporal/gateway';
-import type { EntryFilters } from './temporal/visibility';
+import type { EntryFilters } from './entry-filters';
+import type { UpdateAnswer } from './temporal/gateway';
 
 export type { ExportedAuditRecord, MembershipEvent, PartyMember, RecordedCalendar, RenderedComplianceRow };
 
@@ -28,7 +28,7 @@ export interface EntryReads {
   /** The audit trail across runs; null when the record has not heard of the entry. */
   trail(partyId: string): Promise<AuditRecord[] | null>;
   /** One page of entries, in entry id order, after the page token. */
-  list(filters: EntryFilters, limit: number, pageToken?: string): Promise<{ entries: VisibleEntry[]; nextPageToken: string | null }>;
+  list(filters: EntryFilters, limit: number, pageToken?: string): Promise<{ entries: ListedEntry[]; nextPageToken: string | null }>;
   /** A body's inbox (null: every body's; partyId: one Party's), as the InboxResponse's JSON text. */
   inboxJson(body: Body | null, partyId?: string): Promise<string>;
   /** Every entry against its mandate deadline (unsorted). */

@@ -9,12 +9,15 @@ import type { AuditRecord, EntrySummary } from '../domain/types';
 import { ENTRY_STATUS } from '../domain/vocabulary';
 import type { RecordDb } from '../record/db';
 import { getRecordedEntry, lastRunReset, recordedAuditTrail, recordedEntryPage, type RecordedEntry, type RecordFilters } from '../record/read';
-import type { RunResetNoticeSchema } from './schemas';
 import type { z } from 'zod';
 import type { RecordContext } from './record-context';
-import type { ClosedRunReader, VisibleEntry } from './temporal/gateway';
-import { decodePageToken, encodePageToken } from './temporal/page-token';
-import { nameTerms, type EntryFilters } from './temporal/visibility';
+import type { ClosedRunReader } from './temporal/gateway';
+import { decodePageToken, encodePageToken } from './page-token';
+import { nameTerms, type EntryFilters } from './entry-filters';
+import type { EntryListItem, RunResetNoticeSchema } from './schemas';
+
+/** An entry as a list row, before its links. */
+export type ListedEntry = Omit<EntryListItem, 'links'>;
 
 /** The entry as of now; a run Temporal closed outside the engine says so in its status. */
 export function summaryOf(ctx: Pick<RecordContext, 'now'>, entry: RecordedEntry): EntrySummary {
@@ -80,9 +83,9 @@ function recordFilters(f: EntryFilters): RecordFilters {
 }
 
 /** An entry as a list row, as of now. */
-export function listedEntry(ctx: Pick<RecordContext, 'now'>, entry: RecordedEntry): VisibleEntry {
+export function listedEntry(ctx: Pick<RecordContext, 'now'>, entry: RecordedEntry): ListedEntry {
   const state: EntryState = entry.state;
-  const row: VisibleEntry = {
+  const row: ListedEntry = {
     ...searchAttributesOf(state, ctx.now()),
     entryId: entry.entryId,
     mandateDeadline: state.mandate.deadline,
@@ -92,7 +95,7 @@ export function listedEntry(ctx: Pick<RecordContext, 'now'>, entry: RecordedEntr
   return isClosedOutsideEngine(entry.status) ? closedOutsideEngineView(row) : row;
 }
 
-function keeps(f: EntryFilters, e: VisibleEntry): boolean {
+function keeps(f: EntryFilters, e: ListedEntry): boolean {
   return (f.atRisk === undefined || e.atRisk === f.atRisk) && (f.inBreach === undefined || e.inBreach === f.inBreach);
 }
 
@@ -100,9 +103,9 @@ function keeps(f: EntryFilters, e: VisibleEntry): boolean {
  * One page of entries matching the filters, in entry id order, after the page token (bound to the
  * same filters, carrying the last entry id seen); nextPageToken null on the last page.
  */
-export async function listRecorded(ctx: RecordContext, f: EntryFilters, limit: number, pageToken?: string): Promise<{ entries: VisibleEntry[]; nextPageToken: string | null }> {
+export async function listRecorded(ctx: RecordContext, f: EntryFilters, limit: number, pageToken?: string): Promise<{ entries: ListedEntry[]; nextPageToken: string | null }> {
   const searchKey = JSON.stringify(f);
-  const entries: VisibleEntry[] = [];
+  const entries: ListedEntry[] = [];
   let cursor = pageToken ? decodePageToken(searchKey, pageToken).toString('utf8') : undefined;
   for (;;) {
     const page = await recordedEntryPage(ctx.record, recordFilters(f), limit - entries.length, cursor);
