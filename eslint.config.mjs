@@ -12,7 +12,7 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
  * (resolved paths); package rules use no-restricted-imports. The groups do not overlap, so no
  * block overrides another's options.
  */
-const TOP = ['domain', 'workflows', 'activities', 'api', 'worker', 'config', 'scripts', 'bench', 'testkit', 'test'];
+const TOP = ['domain', 'workflows', 'activities', 'api', 'worker', 'config', 'record', 'scripts', 'bench', 'testkit', 'test'];
 /** Zones that forbid imports from each listed top-level folder (relative to the repo root). */
 const notFrom = (folders, message, extra = {}) => folders.map((f) => ({ from: `./${f}`, message, ...(extra[f] ?? {}) }));
 const zonesFor = (target, zones) => zones.map((z) => ({ target, ...z }));
@@ -36,7 +36,7 @@ const BOUNDARIES = [
   boundary('workflows are deterministic and thin', ['workflows/**/*.ts'], {
     zones: zonesFor('./workflows', [
       { from: './activities', except: ['./types.ts'], message: 'Workflows import activity types only (activities/types.ts).' },
-      ...notFrom(['api', 'worker', 'config', 'scripts', 'bench', 'testkit', 'test'], 'Workflow code imports only domain/, activities/types.ts and workflows/.'),
+      ...notFrom(['api', 'worker', 'config', 'record', 'scripts', 'bench', 'testkit', 'test'], 'Workflow code imports only domain/, activities/types.ts and workflows/.'),
     ]),
     paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code runs in a deterministic sandbox: no Node built-ins.' })),
     patterns: [{ group: ['@temporalio/*', '!@temporalio/workflow', '!@temporalio/common'], message: 'Workflow code uses @temporalio/workflow (and common) only.' }],
@@ -44,10 +44,11 @@ const BOUNDARIES = [
   boundary('activities are effects, not orchestration', ['activities/**/*.ts'], {
     zones: zonesFor('./activities', notFrom(['workflows', 'api', 'worker', 'scripts', 'bench', 'testkit', 'test'], 'activities/ import only domain/, config/ and activities/.')),
   }),
-  boundary('routers see only the gateway', ['api/routes/**/*.ts'], {
+  boundary('routers see two doors: the gateway and the reads', ['api/routes/**/*.ts'], {
     zones: zonesFor('./api/routes', [
       { from: './api/temporal', except: ['./gateway.ts'], message: 'Routers get the EntryGateway (api/temporal/gateway.ts) and nothing else of api/temporal/.' },
       ...notFrom(['workflows', 'activities', 'worker', 'scripts', 'bench', 'testkit', 'test'], 'Routers reach Temporal through ctx.gateway only.'),
+      ...notFrom(['record'], 'Routers query through ctx.reads (api/entry-reads.ts) and change the record through ctx.writes (api/record-writes.ts), never the record itself.'),
     ]),
     patterns: [{ group: ['@temporalio/*', '@temporalio/**'], message: noTemporalMessage }],
   }),
@@ -60,7 +61,10 @@ const BOUNDARIES = [
     zones: zonesFor('./api', notFrom(['activities', 'worker', 'scripts', 'bench', 'testkit', 'test'], 'The API runs no activities and no worker, and imports no tooling.')),
   }),
   boundary('the worker hosts, it does not serve', ['worker/**/*.ts'], {
-    zones: zonesFor('./worker', notFrom(['api', 'scripts', 'bench', 'testkit', 'test'], 'worker/ imports workflows/, activities/, domain/ and config/ only.')),
+    zones: zonesFor('./worker', notFrom(['api', 'scripts', 'bench', 'testkit', 'test'], 'worker/ imports workflows/, activities/, record/, domain/ and config/ only.')),
+  }),
+  boundary('the record is storage below the processes', ['record/**/*.ts'], {
+    zones: zonesFor('./record', notFrom(['workflows', 'activities', 'api', 'worker', 'scripts', 'bench', 'testkit', 'test'], 'record/ imports only domain/, config/ and record/.')),
   }),
   boundary('config is a leaf', ['config/**/*.ts'], {
     zones: zonesFor('./config', notFrom(TOP.filter((f) => f !== 'config'), 'config/ imports nothing of the project.')),

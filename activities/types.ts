@@ -7,7 +7,7 @@ import type { ActivityOptions, LocalActivityOptions } from '@temporalio/common';
 import { words, type Body } from '../domain/vocabulary';
 import type { Notification, NotificationKind } from '../domain/types';
 import type { Principal } from '../domain/vocabulary';
-import type { EntryProjection } from '../record/projection';
+import type { EntryProjection } from '../domain/projection';
 
 /** Error types thrown by the notification activities, each declared once. */
 export const NOTIFICATION_ERROR = {

@@ -11,7 +11,9 @@ import type { RecordDb } from '../record/db';
 import type { RecordNotices } from '../record/notices';
 import type { AppContext } from './context';
 import { errorMiddleware, notFoundHandler } from './errors';
+import { entryReadsOf } from './entry-reads';
 import { RecordCatchUp } from './record-catch-up';
+import { recordWritesOf } from './record-writes';
 import { createLogger, httpLogger } from './logging';
 import { registerBusinessMetrics } from './business-metrics';
 import { createMetrics } from './metrics';
@@ -52,10 +54,12 @@ export function createApp({ gateway, config, record, notices, now: givenNow, tok
   const issuer = config.OIDC_ISSUER_URL;
   const rp = issuer ? new OidcRelyingParty({ ...config, OIDC_ISSUER_URL: issuer }) : undefined;
   const sessions = rp ? new SessionStore(record, { idleMs: config.SESSION_IDLE_MINUTES * 60_000, maxMs: config.SESSION_MAX_HOURS * 3_600_000 }) : undefined;
+  const recordContext = { record, now, config };
   const ctx: AppContext = {
     gateway,
+    reads: entryReadsOf(recordContext),
+    writes: recordWritesOf(recordContext),
     config,
-    record,
     catchUp: new RecordCatchUp(record, config.RECORD_CATCH_UP_MS, notices),
     inboxFeed: inboxFeed ?? createInboxFeed(record, notices, now, logger),
     now,
@@ -63,7 +67,7 @@ export function createApp({ gateway, config, record, notices, now: givenNow, tok
     can: authMiddleware({ tokens: tokens ?? loadTokenStore(config), now, ...(sessions ? { sessions } : {}), ...(rp ? { rp } : {}) }),
   };
   const metrics = createMetrics();
-  registerBusinessMetrics(metrics.registry, ctx);
+  registerBusinessMetrics(metrics.registry, { ...ctx, record });
 
   const app = express();
   app.disable('x-powered-by');

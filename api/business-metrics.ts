@@ -8,13 +8,14 @@
  * as of the API's clock, as every read of the API is.
  */
 import { Gauge, type Registry } from 'prom-client';
-import { inboxTimingOf, standingOf } from '../domain';
+import { closedOutsideEngineView, inboxTimingOf, isClosedOutsideEngine, standingOf } from '../domain';
 import { toDate } from '../domain/dates';
 import { NOTIFICATION_KIND } from '../domain/types';
 import { BODY, COHORT, ENTRY_STATUS } from '../domain/vocabulary';
 import { entryGroups, openStageGroups, undeliveredNoticeGroups } from '../record/business-facts';
 import { recordLagMs } from '../record/read';
 import type { AppContext } from './context';
+import type { RecordDb } from '../record/db';
 
 /** A snapshot serves the scrapes of this long. */
 export const SNAPSHOT_TTL_MS = 5_000;
@@ -48,7 +49,7 @@ interface Snapshot {
   snapshotSeconds: Sample[];
 }
 
-export type BusinessMetricsContext = Pick<AppContext, 'record' | 'gateway' | 'now' | 'logger' | 'config'>;
+export type BusinessMetricsContext = Pick<AppContext, 'gateway' | 'now' | 'logger' | 'config'> & { record: RecordDb };
 
 /** Adds counts into a map keyed by the labels' JSON. */
 function tally(): { add(labels: Labels, n: number): void; max(labels: Labels, n: number): void; samples(): Sample[] } {
@@ -102,8 +103,8 @@ async function recordFacts(ctx: BusinessMetricsContext, now: number): Promise<Re
     entries.add({ status: g.status, cohort: g.cohort }, g.count);
     atRisk.add({ cohort: g.cohort }, 0);
     inBreach.add({ cohort: g.cohort }, 0);
-    if (g.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE) continue;
-    const standing = standingOf({ inProgress: g.status === ENTRY_STATUS.IN_PROGRESS, remainingWorkingDays: g.remainingWorkingDays, mandateDeadline: g.mandateDeadline, calendarVersion: g.calendarVersion }, now, today);
+    const computed = standingOf({ inProgress: g.status === ENTRY_STATUS.IN_PROGRESS, remainingWorkingDays: g.remainingWorkingDays, mandateDeadline: g.mandateDeadline, calendarVersion: g.calendarVersion }, now, today);
+    const standing = isClosedOutsideEngine(g.status) ? closedOutsideEngineView(computed) : computed;
     if (standing.atRisk) atRisk.add({ cohort: g.cohort }, g.count);
     if (standing.inBreach) inBreach.add({ cohort: g.cohort }, g.count);
   }

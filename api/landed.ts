@@ -11,6 +11,7 @@ import { AUDIT_ACTION, type AuditRecord, type EntryCommand } from '../domain/typ
 import type { Principal } from '../domain/vocabulary';
 import { getRecordedEntry, recordedAuditTrail } from '../record/read';
 import type { AppContext } from './context';
+import type { RecordContext } from './record-context';
 import { ApiError, refusalError } from './errors';
 import { summaryOf } from './record-reads';
 import { API_ERROR } from './schemas';
@@ -24,7 +25,7 @@ const CLOCK_SLACK_MS = 1000;
  * True when Temporal did not answer in time over a connection that is up: the request reached it
  * and the change may have landed. Temporal unreachable is a 503 at once (nothing was sent).
  */
-export function mayHaveLanded(ctx: AppContext, err: unknown): boolean {
+export function mayHaveLanded(ctx: Pick<AppContext, 'gateway'>, err: unknown): boolean {
   return err instanceof ApiError && err.code === API_ERROR.TEMPORAL_UNAVAILABLE && ctx.gateway.connected();
 }
 
@@ -44,7 +45,7 @@ function recordOf(trail: readonly AuditRecord[], command: Exclude<EntryCommand, 
   }
 }
 
-async function askUntil<T>(ctx: AppContext, ask: () => Promise<T | null>): Promise<T | null> {
+async function askUntil<T>(ctx: RecordContext, ask: () => Promise<T | null>): Promise<T | null> {
   const until = Date.now() + ctx.config.RECORD_CATCH_UP_MS;
   for (;;) {
     const found = await ask();
@@ -54,7 +55,7 @@ async function askUntil<T>(ctx: AppContext, ask: () => Promise<T | null>): Promi
 }
 
 /** The update as the record holds it, or null when it does not (yet). A reused id is the refusal the workflow gave. */
-export function landedUpdate(ctx: AppContext, partyId: string, command: EntryCommand, sentAt: number): Promise<UpdateAnswer | null> {
+export function landedUpdate(ctx: RecordContext, partyId: string, command: EntryCommand, sentAt: number): Promise<UpdateAnswer | null> {
   const entryId = entryIdFor(partyId);
   return askUntil(ctx, async () => {
     const trail = await recordedAuditTrail(ctx.record, entryId);
@@ -72,7 +73,7 @@ export function landedUpdate(ctx: AppContext, partyId: string, command: EntryCom
 }
 
 /** The run this start began, as the record holds it, or null when it holds none begun since. */
-export function landedStart(ctx: AppContext, partyId: string, principal: Principal, sentAt: number): Promise<{ runId: string; headline: string } | null> {
+export function landedStart(ctx: RecordContext, partyId: string, principal: Principal, sentAt: number): Promise<{ runId: string; headline: string } | null> {
   return askUntil(ctx, async () => {
     const entry = await getRecordedEntry(ctx.record, entryIdFor(partyId));
     if (!entry || entry.state.startedAtMs < sentAt - CLOCK_SLACK_MS) return null;

@@ -11,9 +11,8 @@
  * chain and status, no state) every 25 ms; with notices live that check still runs now and then,
  * for a write committed while they were down.
  */
-import { entryIdFor } from '../domain';
+import { entryIdFor, isClosedOutsideEngine } from '../domain';
 import type { AuditRecord } from '../domain/types';
-import { ENTRY_STATUS } from '../domain/vocabulary';
 import type { RecordDb } from '../record/db';
 import type { RecordNotices } from '../record/notices';
 import { recordedMarks, type RecordedMark } from '../record/read';
@@ -73,7 +72,7 @@ export class RecordCatchUp {
   /** Waits until the record holds the entry as of an accepted update; false past the bound. */
   awaitUpdate(partyId: string, record: AuditRecord): Promise<boolean> {
     const at = Date.parse(record.at);
-    return this.wait(entryIdFor(partyId), (mark) => mark.asOf.getTime() >= at || mark.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE);
+    return this.wait(entryIdFor(partyId), (mark) => mark.asOf.getTime() >= at || isClosedOutsideEngine(mark.status));
   }
 
   private wait(entryId: string, holds: Waiter['holds']): Promise<boolean> {

@@ -4,31 +4,28 @@
  * left, at risk, in breach, overdue) come from the stored state through the pure domain at
  * `ctx.now()`, never from the moment the workflow last woke up.
  */
-import { auditTrail, entryIdFor, searchAttributesOf, summarise, type EntryState } from '../domain';
+import { auditTrail, closedOutsideEngineView, entryIdFor, isClosedOutsideEngine, searchAttributesOf, summarise, type EntryState } from '../domain';
 import type { AuditRecord, EntrySummary } from '../domain/types';
 import { ENTRY_STATUS } from '../domain/vocabulary';
 import type { RecordDb } from '../record/db';
 import { getRecordedEntry, lastRunReset, recordedAuditTrail, recordedEntryPage, type RecordedEntry, type RecordFilters } from '../record/read';
-import type { RunResetNoticeSchema } from './schemas';
 import type { z } from 'zod';
-import type { AppContext } from './context';
-import type { ClosedRunReader, VisibleEntry } from './temporal/gateway';
-import { decodePageToken, encodePageToken } from './temporal/page-token';
-import { nameTerms, type EntryFilters } from './temporal/visibility';
+import type { RecordContext } from './record-context';
+import type { ClosedRunReader } from './temporal/gateway';
+import { decodePageToken, encodePageToken } from './page-token';
+import { nameTerms, type EntryFilters } from './entry-filters';
+import type { EntryListItem, RunResetNoticeSchema } from './schemas';
+
+/** An entry as a list row, before its links. */
+export type ListedEntry = Omit<EntryListItem, 'links'>;
 
 /** The entry as of now; a run Temporal closed outside the engine says so in its status. */
-export function summaryOf(ctx: Pick<AppContext, 'now'>, entry: RecordedEntry): EntrySummary {
+export function summaryOf(ctx: Pick<RecordContext, 'now'>, entry: RecordedEntry): EntrySummary {
   const summary = summarise(entry.state, ctx.now());
-  if (entry.status !== ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE) return summary;
+  if (!isClosedOutsideEngine(entry.status)) return summary;
   return {
-    ...summary,
-    status: ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE,
+    ...closedOutsideEngineView(summary),
     headline: `${entry.state.partyName}: closed outside the engine (Temporal: ${entry.temporalStatus ?? 'unknown'})`,
-    atRisk: false,
-    inBreach: false,
-    forecastCompletion: null,
-    nextDeadline: null,
-    awaitedBodies: [],
     ...(entry.closedAt ? { closedAt: entry.closedAt.toISOString() } : {}),
   };
 }
@@ -42,7 +39,7 @@ export function closedRunsInRecord(record: RecordDb, now: () => number = Date.no
   };
 }
 
-export async function recordedSummary(ctx: AppContext, partyId: string): Promise<EntrySummary | null> {
+export async function recordedSummary(ctx: RecordContext, partyId: string): Promise<EntrySummary | null> {
   const entry = await getRecordedEntry(ctx.record, entryIdFor(partyId));
   return entry ? summaryOf(ctx, entry) : null;
 }
@@ -50,7 +47,7 @@ export async function recordedSummary(ctx: AppContext, partyId: string): Promise
 const WHEN = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
 
 /** The entry's last reset in Temporal, in words, or null when its run chain was never reset. */
-export async function recordedResetNotice(ctx: AppContext, partyId: string): Promise<z.infer<typeof RunResetNoticeSchema> | null> {
+export async function recordedResetNotice(ctx: RecordContext, partyId: string): Promise<z.infer<typeof RunResetNoticeSchema> | null> {
   const reset = await lastRunReset(ctx.record, entryIdFor(partyId));
   if (!reset?.runId) return null;
   return {
@@ -64,7 +61,7 @@ export async function recordedResetNotice(ctx: AppContext, partyId: string): Pro
 }
 
 /** Null when the record has never heard of the entry. */
-export async function recordedTrail(ctx: AppContext, partyId: string): Promise<AuditRecord[] | null> {
+export async function recordedTrail(ctx: RecordContext, partyId: string): Promise<AuditRecord[] | null> {
   const entryId = entryIdFor(partyId);
   const trail = await recordedAuditTrail(ctx.record, entryId);
   if (trail.length > 0) return trail;
@@ -86,22 +83,19 @@ function recordFilters(f: EntryFilters): RecordFilters {
 }
 
 /** An entry as a list row, as of now. */
-export function listedEntry(ctx: AppContext, entry: RecordedEntry): VisibleEntry {
+export function listedEntry(ctx: Pick<RecordContext, 'now'>, entry: RecordedEntry): ListedEntry {
   const state: EntryState = entry.state;
-  const view = searchAttributesOf(state, ctx.now());
-  const outside = entry.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE;
-  return {
-    ...view,
+  const row: ListedEntry = {
+    ...searchAttributesOf(state, ctx.now()),
     entryId: entry.entryId,
-    status: outside ? ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE : view.status,
-    ...(outside ? { awaitedBodies: [], openStages: [], atRisk: false, inBreach: false, nextDeadline: null } : {}),
     mandateDeadline: state.mandate.deadline,
     startedAt: new Date(state.startedAtMs).toISOString(),
     closedAt: entry.closedAt?.toISOString() ?? (state.closedAtMs === undefined ? null : new Date(state.closedAtMs).toISOString()),
   };
+  return isClosedOutsideEngine(entry.status) ? closedOutsideEngineView(row) : row;
 }
 
-function keeps(f: EntryFilters, e: VisibleEntry): boolean {
+function keeps(f: EntryFilters, e: ListedEntry): boolean {
   return (f.atRisk === undefined || e.atRisk === f.atRisk) && (f.inBreach === undefined || e.inBreach === f.inBreach);
 }
 
@@ -109,9 +103,9 @@ function keeps(f: EntryFilters, e: VisibleEntry): boolean {
  * One page of entries matching the filters, in entry id order, after the page token (bound to the
  * same filters, carrying the last entry id seen); nextPageToken null on the last page.
  */
-export async function listRecorded(ctx: AppContext, f: EntryFilters, limit: number, pageToken?: string): Promise<{ entries: VisibleEntry[]; nextPageToken: string | null }> {
+export async function listRecorded(ctx: RecordContext, f: EntryFilters, limit: number, pageToken?: string): Promise<{ entries: ListedEntry[]; nextPageToken: string | null }> {
   const searchKey = JSON.stringify(f);
-  const entries: VisibleEntry[] = [];
+  const entries: ListedEntry[] = [];
   let cursor = pageToken ? decodePageToken(searchKey, pageToken).toString('utf8') : undefined;
   for (;;) {
     const page = await recordedEntryPage(ctx.record, recordFilters(f), limit - entries.length, cursor);

@@ -3,29 +3,23 @@
  * rendered (record/derived.ts): the API appends only what time moves (standingOf, inboxTimingOf)
  * and its links, so a read over thousands of entries parses and serialises none of the rest.
  */
-import { complianceOf, inboxOrder, inboxTimingOf, standingOf, type Compliance, type Standing } from '../domain';
+import { closedOutsideEngineView, complianceOf, inboxOrder, inboxTimingOf, isClosedOutsideEngine, standingOf, type Compliance, type Standing } from '../domain';
 import { toDate } from '../domain/dates';
 import { ENTRY_STATUS, type Body } from '../domain/vocabulary';
 import { recordedInboxLines, recordedReportEntries, type RecordedStandingFacts } from '../record/read';
-import type { AppContext } from './context';
+import type { RecordContext } from './record-context';
 import { entryLinksJson } from './links';
-
-/** What these reads use of the API: the record, its clock and its links. */
-export type ReadContext = Pick<AppContext, 'record' | 'now' | 'config'>;
-
-/** A run Temporal closed outside the engine: nothing forecast, nothing at risk. */
-const CLOSED_OUTSIDE: Standing = { forecast: null, atRisk: false, inBreach: false };
 
 /** Each entry's standing at `now`, computed once per distinct facts (many entries share theirs). */
 function standingsAt(now: number): (e: RecordedStandingFacts) => Standing {
   const today = toDate(now);
   const known = new Map<string, Standing>();
   return (e) => {
-    if (e.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE) return CLOSED_OUTSIDE;
     const key = `${e.status}|${e.remainingWorkingDays}|${e.mandateDeadline ?? ''}|${e.calendarVersion}`;
     let standing = known.get(key);
     if (!standing) {
       standing = standingOf({ inProgress: e.status === ENTRY_STATUS.IN_PROGRESS, remainingWorkingDays: e.remainingWorkingDays, mandateDeadline: e.mandateDeadline, calendarVersion: e.calendarVersion }, now, today);
+      if (isClosedOutsideEngine(e.status)) standing = closedOutsideEngineView(standing);
       known.set(key, standing);
     }
     return standing;
@@ -39,7 +33,7 @@ const appended = (json: string, fields: string) => `${json.slice(0, -1)}${fields
  * A body's inbox as of now (`body` null: every body's; `partyId`: one Party's), in the inbox's
  * order: the InboxResponse as JSON text.
  */
-export async function inboxJson(ctx: ReadContext, body: Body | null, partyId?: string): Promise<string> {
+export async function inboxJson(ctx: RecordContext, body: Body | null, partyId?: string): Promise<string> {
   const lines = await recordedInboxLines(ctx.record, { ...(body !== null ? { body } : {}), ...(partyId !== undefined ? { partyId } : {}) });
   const now = ctx.now();
   const today = toDate(now);
@@ -74,7 +68,7 @@ export interface RenderedComplianceRow {
 }
 
 /** Every entry the record holds against its mandate deadline, as of now (unsorted). */
-export async function complianceRows(ctx: ReadContext): Promise<RenderedComplianceRow[]> {
+export async function complianceRows(ctx: RecordContext): Promise<RenderedComplianceRow[]> {
   const standingOfEntry = standingsAt(ctx.now());
   const linksOf = entryLinksJson(ctx.config);
   return (await recordedReportEntries(ctx.record)).map((e) => {
@@ -82,7 +76,7 @@ export async function complianceRows(ctx: ReadContext): Promise<RenderedComplian
     const closedAt = e.closedAtMs === null ? null : new Date(e.closedAtMs).toISOString();
     const compliance = complianceOf({ status: e.status, mandateDeadline: e.mandateDeadline, ...(closedAt ? { closedAt } : {}), atRisk, inBreach });
     const completedAt = e.status === ENTRY_STATUS.COMPLETE ? closedAt : null;
-    const awaitedBodies = e.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE ? '[]' : e.awaitedBodiesJson;
+    const awaitedBodies = isClosedOutsideEngine(e.status) ? JSON.stringify(closedOutsideEngineView({ awaitedBodies: JSON.parse(e.awaitedBodiesJson) as Body[] }).awaitedBodies) : e.awaitedBodiesJson;
     const json = appended(
       e.line,
       `,"status":${JSON.stringify(e.status)},"forecastCompletion":${JSON.stringify(forecast)},"completedAt":${JSON.stringify(completedAt)},"atRisk":${atRisk},"inBreach":${inBreach},"compliance":${JSON.stringify(compliance)},"awaitedBodies":${awaitedBodies},"links":${linksOf(e.partyId)}`,

@@ -14,7 +14,7 @@ import type { StartEntryInput } from '../domain/types';
 import { BODY, COHORT, USER_ROLE, type Cohort } from '../domain/vocabulary';
 import { mintToken, TokenStore } from '../api/tokens';
 import { migrateRecord, openRecord, type RecordDb } from '../record/db';
-import type { EntryProjection } from '../record/projection';
+import type { EntryProjection } from '../domain/projection';
 import { writeProjection } from '../record/write';
 import { call, listenApp } from '../testkit/api-harness';
 import { startRecordServer, type RecordBackend } from '../testkit/postgres';

@@ -3,6 +3,7 @@ export * from './vocabulary';
 export * from './types';
 export type { EntryState, StageRecord, MandateState } from './state';
 export { entryIdFor, notificationIds } from './ids';
+export { closedOutsideEngineView, isClosedOutsideEngine } from './closed-outside-engine';
 export { closedOutsideEngine, runReset, type OutsideClosureFacts, type RunResetFacts } from './notifications';
 export { startEntry, checkCommand, applyCommand, advanceTime, upgradeRules } from './entry-machine';
 export { RULES_VERSION, CURRENT_RULES_VERSION, rulesOf, type RulesVersion } from './rules';

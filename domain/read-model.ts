@@ -6,6 +6,7 @@
 import { workingDaysBetween } from './calendar';
 import type { AuditRecord, EntryChange, EntrySummary, StageBrief, StageSummary } from './types';
 import { ENTRY_STATUS, STAGE_STATE, type Body, type StageState } from './vocabulary';
+import { isClosedOutsideEngine } from './closed-outside-engine';
 
 /** A stage is open while it awaits someone: the Party's submission or its owner's decision. */
 export function isOpenStage(state: StageState): boolean {
@@ -150,7 +151,7 @@ export type ComplianceFacts = Pick<EntrySummary, 'status' | 'mandateDeadline' | 
 /** Withdrawn, closed outside the engine, no mandate, complete on time or late (by the completion date), in breach, at risk, or on track. */
 export function complianceOf(s: ComplianceFacts): Compliance {
   if (s.status === ENTRY_STATUS.WITHDRAWN) return COMPLIANCE.WITHDRAWN;
-  if (s.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE) return COMPLIANCE.CLOSED_OUTSIDE_ENGINE;
+  if (isClosedOutsideEngine(s.status)) return COMPLIANCE.CLOSED_OUTSIDE_ENGINE;
   if (s.mandateDeadline === null) return COMPLIANCE.NO_MANDATE;
   if (s.status === ENTRY_STATUS.COMPLETE) {
     const completed = (s.closedAt ?? '').slice(0, 10);

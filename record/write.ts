@@ -14,7 +14,7 @@ import { auditKeyOf, outsideClosureAuditKey, resetAuditKey } from './audit-keys'
 import type { RecordDb } from './db';
 import { chainSubmissions, derivedOf } from './derived';
 import type { RecordDatabase } from './schema';
-import { RECORD_CLOSURE_OUTCOME, type EntryProjection } from './projection';
+import { RECORD_CLOSURE_OUTCOME, type EntryProjection } from '../domain/projection';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

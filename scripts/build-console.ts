@@ -4,7 +4,6 @@
  * postinstall, before `npm start` and `npm test`, and in the image build; in a stage that has no
  * console sources (the Docker dependency stages) it does nothing.
  */
-import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -22,6 +21,8 @@ export interface ConsoleBuild {
 }
 
 export async function buildConsole(): Promise<ConsoleBuild> {
+  // imported here: esbuild is a dev dependency, absent from the production install this script also runs in (and does nothing)
+  const { build } = await import('esbuild');
   rmSync(CONSOLE_DIST, { recursive: true, force: true });
   mkdirSync(CONSOLE_DIST, { recursive: true });
   await build({

@@ -9,7 +9,7 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { DELIVERY_STATUS, type DeliveryReport, type NotificationActivities, type RecordActivities } from '../activities/types';
 import type { Notification } from '../domain/types';
-import { mergeProjections, type EntryProjection } from '../record/projection';
+import { mergeProjections, type EntryProjection } from '../domain/projection';
 import { getRecordProjectionQuery } from '../workflows/messages';
 import { msOf } from '../config/sdk-internals';
 

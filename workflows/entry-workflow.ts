@@ -45,7 +45,7 @@ import {
   type NotificationActivities,
   type RecordActivities,
 } from '../activities/types';
-import { mergeProjections, projectionOf, type EntryProjection, type ProjectedRun } from '../record/projection';
+import { mergeProjections, projectionOf, type EntryProjection, type ProjectedRun } from '../domain/projection';
 import {
   addUserRoleUpdate,
   amendMandateDeadlineUpdate,

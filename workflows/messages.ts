@@ -6,7 +6,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { EntryState } from '../domain';
 import type { AuditRecord, EntryChange, EntryCommand, EntrySummary, StartEntryInput } from '../domain/types';
-import type { EntryProjection } from '../record/projection';
+import type { EntryProjection } from '../domain/projection';
 import type { MeetingsPushInput } from '../activities/types';
 
 export const ENTRY_WORKFLOW_TYPE = 'entryWorkflow';
@@ -30,7 +30,7 @@ export type UpdateMeetingsRequest = RequestOf<'UPDATE_MEETINGS'>;
 export type EntryUpdateResult = EntryChange;
 
 /**
- * What an update answered before the compact result (patch 'compact-update-result'): the record and
+ * What an update answered before the compact result (patch 'lean-updates', PATCH.LEAN_UPDATES): the record and
  * the entry's full summary. Only in histories written before it, and from a worker not yet upgraded.
  */
 export interface LegacyEntryUpdateResult {

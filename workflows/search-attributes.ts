@@ -1,8 +1,7 @@
 /**
  * The ops view: the typed search attribute keys every entry upserts, declared once, and their
- * encoding (the workflow's upserts, the start's initial values); ./search-attributes-decode.ts
- * reads them back. The worker, the API (list queries), npm start, the test harness and
- * docker-compose register exactly these keys. Imported by the workflow: sandbox-safe only, and
+ * encoding (the workflow's upserts, the start's initial values). The worker, the API (a start's
+ * initial values), npm start, the test harness and docker-compose register exactly these keys. Imported by the workflow: sandbox-safe only, and
  * without zod (every workflow evaluates the bundle's modules again, zod's among them).
  */
 import { defineSearchAttributeKey, type SearchAttributeType, type SearchAttributeUpdatePair, type TypedSearchAttributes } from '@temporalio/common';

@@ -14,9 +14,7 @@ import { csvHeader, csvLine, toCsv } from '../csv';
 import { entryLinks } from '../links';
 import { mount } from '../mount';
 import type { AuditTrailResponse } from '../schemas';
-import { auditBetween, type ExportedAuditRecord } from '../../record/read';
-import { recordedTrail } from '../record-reads';
-import { membershipEventsOf, type MembershipEvent } from '../../record/party-members';
+import type { ExportedAuditRecord, MembershipEvent } from '../entry-reads';
 import { membershipEventAnswer } from '../invitations';
 
 type AuditRow = Omit<AuditRecord, 'principal' | 'seq' | 'action'> & {
@@ -73,7 +71,7 @@ function personRow(e: MembershipEvent): AuditRow {
 
 /** From the record; an entry too new for it yet answers from its workflow. */
 async function trailOf(ctx: AppContext, partyId: string): Promise<AuditRecord[]> {
-  return (await recordedTrail(ctx, partyId)) ?? (await ctx.gateway.auditTrail(partyId));
+  return (await ctx.reads.trail(partyId)) ?? (await ctx.gateway.auditTrail(partyId));
 }
 
 /** The trail in its own order, each person's row placed after the records that came before it. */
@@ -99,7 +97,7 @@ export function auditRouter(ctx: AppContext): Router {
   mount(router, ctx, ENDPOINTS.auditExport, async ({ query }, req, res) => {
     const from = new Date(`${query.from}T00:00:00Z`);
     const to = new Date(Date.parse(`${query.to}T00:00:00Z`) + DAY_MS);
-    const records = auditBetween(ctx.record, from, to);
+    const records = ctx.reads.auditBetween(from, to);
     const name = `uep-audit-${query.from}-to-${query.to}`;
     const first: IteratorResult<ExportedAuditRecord> = await records.next(); // a failing query is still a clean error answer
     const csv = query.format === 'csv';
@@ -132,14 +130,14 @@ export function auditRouter(ctx: AppContext): Router {
 
   mount(router, ctx, ENDPOINTS.getAuditTrail, async ({ params }, _req, res) => {
     const records = await trailOf(ctx, params.partyId);
-    const people = (await membershipEventsOf(ctx.record, params.partyId)).map(membershipEventAnswer);
+    const people = (await ctx.reads.membershipEvents(params.partyId)).map(membershipEventAnswer);
     const answer: AuditTrailResponse = { partyId: params.partyId, records, people, links: entryLinks(ctx.config, params.partyId) };
     res.json(answer);
   });
 
   mount(router, ctx, ENDPOINTS.getAuditTrailCsv, async ({ params }, _req, res) => {
     const records: AuditRow[] = (await trailOf(ctx, params.partyId)).map(csvRow);
-    const people = (await membershipEventsOf(ctx.record, params.partyId)).map(personRow);
+    const people = (await ctx.reads.membershipEvents(params.partyId)).map(personRow);
     const rows = mergedByTime(records, people);
     res
       .type(CONTENT_TYPE.CSV)

@@ -8,13 +8,11 @@ import { principalOf } from '../auth';
 import type { AppContext } from '../context';
 import { ENDPOINTS, type Endpoint } from '../endpoints';
 import { ApiError, refusalError } from '../errors';
-import { mayHaveLanded, landedStart, landedUpdate } from '../landed';
+import { mayHaveLanded } from '../landed';
 import { apiUrl, entryLinks } from '../links';
 import { mount } from '../mount';
 import { API_ERROR, type EntryListItem, type EntryListResponse, type EntryResponse, type StartEntryResponse, type UpdateResponse } from '../schemas';
-import { listRecorded, recordedResetNotice, recordedSummary } from '../record-reads';
-import { currentMeetingCalendar } from '../../record/meetings';
-import { invitationsPossible, invite } from '../invitations';
+import { invitationsPossible } from '../invitations';
 import type { UpdateAnswer } from '../temporal/gateway';
 
 /** An accepted update's answer, once the record holds it (so the reads that follow see it). */
@@ -40,7 +38,7 @@ export function mountUpdate<P extends z.ZodType<{ partyId: string }>, Q extends 
     const result = await operation(params.partyId, request).catch(async (err: unknown) => {
       if (!mayHaveLanded(ctx, err)) throw err;
       // The body is the command's fields, as the gateway sends them.
-      const landed = await landedUpdate(ctx, params.partyId, { type, ...request } as unknown as EntryCommand, sentAt);
+      const landed = await ctx.reads.landedUpdate(params.partyId, { type, ...request } as unknown as EntryCommand, sentAt);
       if (!landed) throw err;
       return landed;
     });
@@ -55,7 +53,7 @@ export function entriesRouter(ctx: AppContext): Router {
     const principal = principalOf(res);
     const { confirmPastDefaultDeadline, ...request } = body;
     const settings = ctx.config.UEP_DURATION_SETTINGS;
-    const calendar = await currentMeetingCalendar(ctx.record);
+    const calendar = await ctx.reads.meetingCalendar();
     const input: StartEntryInput = {
       ...request,
       ...(Object.keys(settings).length > 0 ? { durationSettings: settings } : {}),
@@ -77,14 +75,14 @@ export function entriesRouter(ctx: AppContext): Router {
     const started = await ctx.gateway.start(input).catch(async (err: unknown) => {
       if (err instanceof ApiError && err.code === API_ERROR.ENTRY_ALREADY_STARTED) res.location(links.self); // the running entry
       if (!mayHaveLanded(ctx, err)) throw err;
-      const landed = await landedStart(ctx, body.partyId, principal, sentAt);
+      const landed = await ctx.reads.landedStart(body.partyId, principal, sentAt);
       if (!landed) throw err;
       return { entryId: entryIdFor(body.partyId), ...landed };
     });
     await ctx.catchUp.awaitRun(body.partyId, started.runId);
     // the Party's UEP contact is invited to the console: the entry started either way
     if (invitationsPossible(ctx.config)) {
-      const invited = await invite(ctx.record, ctx.config, body.partyId, input.uepContact.email, principal, new Date(ctx.now()));
+      const invited = await ctx.writes.invite(body.partyId, input.uepContact.email, principal);
       if (!invited.ok) {
         ctx.logger.warn({ partyId: body.partyId, why: invited.why }, 'the UEP contact was not invited');
         warnings.push({ code: START_WARNING.CONTACT_NOT_INVITED, message: `The entry started, but ${input.uepContact.name} was not invited to the console: ${invited.why}` });
@@ -106,7 +104,7 @@ export function entriesRouter(ctx: AppContext): Router {
     const principal = principalOf(res);
     const { limit, pageToken, ...filters } = query;
     const partyId = principal.body === BODY.PARTY ? principal.partyId : undefined;
-    const page = await listRecorded(ctx, { ...filters, partyId }, limit, pageToken);
+    const page = await ctx.reads.list({ ...filters, partyId }, limit, pageToken);
     const items: EntryListItem[] = page.entries.map((e) => ({ ...e, links: entryLinks(ctx.config, e.partyId) }));
     const self = apiUrl(ctx.config, req.originalUrl);
     const nextPageToken = page.nextPageToken;
@@ -122,8 +120,8 @@ export function entriesRouter(ctx: AppContext): Router {
 
   mount(router, ctx, ENDPOINTS.getEntry, async ({ params }, _req, res) => {
     // from the record; an entry too new for it yet answers from its workflow
-    const entry = (await recordedSummary(ctx, params.partyId)) ?? (await ctx.gateway.status(params.partyId));
-    const answer: EntryResponse = { entry, reset: await recordedResetNotice(ctx, params.partyId), links: entryLinks(ctx.config, params.partyId) };
+    const entry = (await ctx.reads.summary(params.partyId)) ?? (await ctx.gateway.status(params.partyId));
+    const answer: EntryResponse = { entry, reset: await ctx.reads.resetNotice(params.partyId), links: entryLinks(ctx.config, params.partyId) };
     res.json(answer);
   });
 

@@ -8,27 +8,18 @@
 import { Router } from 'express';
 import { calendarProblem, type MeetingCalendar } from '../../domain/meetings';
 import { REFUSAL } from '../../domain/types';
-import type { RecordDb } from '../../record/db';
-import { addMeetingCalendar, calendarReach, currentMeetingCalendar } from '../../record/meetings';
 import { principalOf } from '../auth';
 import type { AppContext } from '../context';
 import { ENDPOINTS } from '../endpoints';
 import { refusalError } from '../errors';
 import { mount } from '../mount';
-import type { MeetingCalendarChangeResponse, MeetingCalendarResponse } from '../schemas';
-
-/** The current calendar and its reach, from the record. */
-async function calendarAnswer(db: RecordDb): Promise<MeetingCalendarResponse> {
-  const current = await currentMeetingCalendar(db);
-  const reach = await calendarReach(db, current?.version ?? 0);
-  return { ...(current ?? { version: 0, meetings: [], changedBy: null, changedAt: null }), entriesHolding: reach.holding, entriesToTake: reach.toTake };
-}
+import type { MeetingCalendarChangeResponse } from '../schemas';
 
 export function meetingsRouter(ctx: AppContext): Router {
   const router = Router();
 
   mount(router, ctx, ENDPOINTS.getMeetings, async (_request, _req, res) => {
-    res.json(await calendarAnswer(ctx.record));
+    res.json(await ctx.reads.meetingCalendarAnswer());
   });
 
   mount(router, ctx, ENDPOINTS.putMeetings, async ({ body }, _req, res) => {
@@ -36,13 +27,13 @@ export function meetingsRouter(ctx: AppContext): Router {
     const calendar: MeetingCalendar = { version: body.version, meetings: body.meetings };
     const problem = calendarProblem(calendar);
     if (problem) throw refusalError(REFUSAL.INVALID_INPUT, `The meeting calendar cannot be taken: ${problem}.`);
-    const current = await currentMeetingCalendar(ctx.record);
+    const current = await ctx.reads.meetingCalendar();
     const expected = (current?.version ?? 0) + 1;
     const stale = () => refusalError(REFUSAL.INVALID_INPUT, `The meeting calendar is at version ${expected - 1}: send version ${expected} (read it again first, someone may have changed it).`);
     if (calendar.version !== expected) throw stale();
-    if (!(await addMeetingCalendar(ctx.record, calendar, principal))) throw stale();
+    if (!(await ctx.writes.addMeetingCalendar(calendar, principal))) throw stale();
     // read before the push starts: the entries it goes to
-    const kept = await calendarAnswer(ctx.record);
+    const kept = await ctx.reads.meetingCalendarAnswer();
     const push = await ctx.gateway.startMeetingsPush({ version: calendar.version, principal });
     if (!push.started) {
       ctx.logger.warn({ version: calendar.version, workflowId: push.workflowId, reason: push.reason }, "meeting calendar kept, but Temporal did not take its push: the reconciler's next pass starts it");

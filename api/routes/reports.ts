@@ -5,12 +5,12 @@ import type { AppContext } from '../context';
 import { toCsv } from '../csv';
 import { CONTENT_TYPE, ENDPOINTS } from '../endpoints';
 import { mount } from '../mount';
-import { complianceRows, type RenderedComplianceRow } from '../rendered-reads';
+import type { RenderedComplianceRow } from '../entry-reads';
 import type { ComplianceRow } from '../schemas';
 
 /** Every entry the record holds, as of now, in the report's order: no cap, whatever Temporal still retains. */
 async function reportRows(ctx: AppContext): Promise<RenderedComplianceRow[]> {
-  return (await complianceRows(ctx)).sort(byMandateDeadline);
+  return (await ctx.reads.complianceRows()).sort(byMandateDeadline);
 }
 
 export const COMPLIANCE_CSV_COLUMNS: (keyof ComplianceRow)[] = [

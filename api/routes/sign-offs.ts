@@ -7,7 +7,6 @@ import { CONTENT_TYPE, ENDPOINTS } from '../endpoints';
 import { forbidden } from '../errors';
 import { mount } from '../mount';
 import { INBOX_READER_OF_ALL } from '../permissions';
-import { inboxJson } from '../rendered-reads';
 import { mountUpdate } from './entries';
 
 /** How soon a browser's EventSource connects again after the stream broke. */
@@ -31,7 +30,7 @@ export function signOffsRouter(ctx: AppContext): Router {
   mount(router, ctx, ENDPOINTS.inbox, async ({ query }, _req, res) => {
     const principal = principalOf(res);
     const partyId = principal.body === BODY.PARTY ? principal.partyId : undefined;
-    res.type(CONTENT_TYPE.JSON).send(await inboxJson(ctx, inboxOf(principal, query.body), partyId));
+    res.type(CONTENT_TYPE.JSON).send(await ctx.reads.inboxJson(inboxOf(principal, query.body), partyId));
   });
 
   mount(router, ctx, ENDPOINTS.inboxEvents, async ({ query }, req, res) => {

@@ -8,7 +8,6 @@ import type { PrincipalResponse } from '../schemas';
 import { ENDPOINTS, PATH } from '../endpoints';
 import { mount } from '../mount';
 import { buildOpenApiDocument } from '../openapi';
-import { recordLagMs } from '../../record/read';
 import { noWorker } from '../errors';
 
 export function systemRouter(ctx: AppContext, metrics: Registry): Router {
@@ -26,7 +25,7 @@ export function systemRouter(ctx: AppContext, metrics: Registry): Router {
       throw noWorker(`No worker polls task queue ${taskQueue} (workflow pollers: ${workflowPollers}, activity pollers: ${activityPollers}): entries would not move`);
     }
     const recordStarted = performance.now();
-    const lagMs = await recordLagMs(ctx.record);
+    const lagMs = await ctx.reads.lagMs();
     res.json({
       status: 'ok',
       temporal: { namespace: ctx.gateway.namespace, latencyMs },

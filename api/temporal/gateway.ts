@@ -12,15 +12,10 @@ import { checkRetry, ENTRY_STATUS, entryChangeOf, entryClosedWords, entryIdFor, 
 import { REFUSAL, type AuditRecord, type EntryCommand, type EntrySummary, type StartEntryInput } from '../../domain/types';
 import * as messages from '../../workflows/messages';
 import { encodeSearchAttributes } from '../../workflows/search-attributes';
-import { decodeSearchAttributes, type DecodedSearchAttributes } from '../../workflows/search-attributes-decode';
 import { refusalError, temporalUnavailable } from '../errors';
 import { fromTemporal } from './errors';
-import { decodePageToken, encodePageToken } from './page-token';
-import { instantOf, isChannelReady, msOf, typedSearchAttributesOf } from '../../config/sdk-internals';
-import { entryQuery, type EntryFilters } from './visibility';
+import { isChannelReady, msOf } from '../../config/sdk-internals';
 import { RECONCILE_SCHEDULE_ID } from '../../config/temporal';
-
-export type { EntryFilters } from './visibility';
 
 /** What an accepted command answers: its record, whether it was a retry, and the change in brief (domain's EntryChange). */
 export type UpdateAnswer = messages.EntryUpdateResult;
@@ -29,19 +24,6 @@ export interface StartedEntry {
   entryId: string;
   runId: string;
   headline: string;
-}
-
-/** What visibility holds about one entry: its search attributes and its times. */
-export type VisibleEntry = DecodedSearchAttributes & {
-  entryId: string;
-  startedAt: string | null;
-  closedAt: string | null;
-};
-
-export interface EntryPage {
-  entries: VisibleEntry[];
-  /** Temporal's opaque token bound to the query (page-token.ts), or null on the last page */
-  nextPageToken: string | null;
 }
 
 export interface EntryGateway {
@@ -61,8 +43,6 @@ export interface EntryGateway {
    * never throws: a version not handed over is the reconciler's to push.
    */
   startMeetingsPush(request: messages.MeetingsPushInput): Promise<MeetingsPushStart>;
-  /** One page of entries matching the filters. */
-  list(filters: EntryFilters, pageSize: number, pageToken?: string): Promise<EntryPage>;
   /**
    * Readiness's questions to Temporal: does it answer for the namespace (timed), and which workers
    * poll the engine's task queue now (seen within POLLER_FRESH_MS).
@@ -191,24 +171,6 @@ export function createEntryGateway(client: Client, config: GatewayConfig, closed
     return entryChangeOf(answer.summary, answer.record, answer.duplicate, version);
   }
 
-  async function list(filters: EntryFilters, pageSize: number, pageToken?: string): Promise<EntryPage> {
-    const query = entryQuery(filters);
-    const nextPageToken = pageToken ? decodePageToken(query, pageToken) : undefined;
-    const response = await bounded(() =>
-      client.workflowService.listWorkflowExecutions({ namespace: config.TEMPORAL_NAMESPACE, query, pageSize, nextPageToken }),
-    );
-    const entries = response.executions.map(
-      (raw): VisibleEntry => ({
-        entryId: raw.execution?.workflowId ?? '',
-        ...decodeSearchAttributes(typedSearchAttributesOf(raw)),
-        startedAt: instantOf(raw.startTime),
-        closedAt: instantOf(raw.closeTime),
-      }),
-    );
-    const token = response.nextPageToken;
-    return { entries, nextPageToken: token && token.length > 0 ? encodePageToken(query, token) : null };
-  }
-
   return {
     namespace: config.TEMPORAL_NAMESPACE,
 
@@ -269,7 +231,6 @@ export function createEntryGateway(client: Client, config: GatewayConfig, closed
         return { workflowId, started: false, reason: err instanceof Error ? err.message : String(err) };
       }
     },
-    list,
     connected: () => isChannelReady(client.connection),
     /** Temporal keeps a gone poller listed for minutes: only the ones seen lately count. */
     async readiness(now = Date.now()) {

@@ -113,8 +113,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List and search entries (Temporal visibility), a page at a time
-         * @description A Party principal sees only its own entry. Newest first; pass nextPageToken as pageToken for the next page.
+         * List and search entries (from the record), a page at a time
+         * @description A Party principal sees only its own entry. In entry id order; pass nextPageToken as pageToken for the next page.
          *
          *     Allowed: DCC, SEC_PANEL, SECAS, PARTY (own party only), OPS.
          */

@@ -1,6 +1,7 @@
 /** The read-model rules the API's inbox and compliance report use, on summaries the machine makes. */
 import {
   byMandateDeadline,
+  closedOutsideEngineView,
   complianceOf,
   complianceTotals,
   inboxOf,
@@ -95,5 +96,30 @@ describe('compliance', () => {
     ];
     expect([...rows].sort(byMandateDeadline).map((r) => r.partyId)).toEqual(['D', 'A', 'B', 'C']);
     expect(complianceTotals(rows)).toEqual({ COMPLETE_ON_TIME: 0, COMPLETE_LATE: 1, ON_TRACK: 0, AT_RISK: 0, IN_BREACH: 2, NO_MANDATE: 1, WITHDRAWN: 0, CLOSED_OUTSIDE_ENGINE: 0 });
+  });
+});
+
+describe('the closed-outside-engine view', () => {
+  it('a summary shows nothing forecast, due or awaited, and is neither at risk nor in breach; the rest stays', () => {
+    const summary = summarise(started({ roles: ['GAS_SUPPLIER'], mandateDeadline: '2026-11-03' }, NOW), at('2026-11-20'));
+    expect(summary.inBreach).toBe(true);
+    expect(summary.nextDeadline).not.toBeNull();
+    expect(summary.forecastCompletion).not.toBeNull();
+    expect(summary.awaitedBodies).not.toEqual([]);
+    const shown = closedOutsideEngineView(summary);
+    expect(shown).toEqual({
+      ...summary,
+      status: ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE,
+      forecastCompletion: null,
+      nextDeadline: null,
+      atRisk: false,
+      inBreach: false,
+      awaitedBodies: [],
+    });
+  });
+
+  it('only the fields a view has are replaced: a standing gains no status, a list row keeps its keys', () => {
+    expect(closedOutsideEngineView({ forecast: '2030-01-01', atRisk: true, inBreach: true })).toEqual({ forecast: null, atRisk: false, inBreach: false });
+    expect(Object.keys(closedOutsideEngineView({ partyId: 'A', openStages: ['ACCESSION'], nextDeadline: 'x' }))).toEqual(['partyId', 'openStages', 'nextDeadline']);
   });
 });

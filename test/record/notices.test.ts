@@ -11,7 +11,7 @@ import { applyCommand, startEntry, type EntryState } from '../../domain';
 import type { AuditRecord, EntryCommand } from '../../domain/types';
 import { openRecord, type RecordDb } from '../../record/db';
 import { followRecordNotices, type RecordNotices } from '../../record/notices';
-import { projectionOf } from '../../record/projection';
+import { projectionOf } from '../../domain/projection';
 import type { RecordedMark } from '../../record/read';
 import { markClosedOutsideEngine, writeProjection } from '../../record/write';
 import type { RecordServer } from '../../testkit/postgres';

@@ -13,7 +13,7 @@ import { complianceRows, inboxJson } from '../../api/rendered-reads';
 import type { AuditRecord, EntryCommand, Notification, StartEntryInput } from '../../domain/types';
 import { migrateRecord, openRecord, type RecordDb } from '../../record/db';
 import { ENGINE_ROLE } from '../../record/migrations/0002-engine-role';
-import { RECORD_CLOSURE_OUTCOME, type EntryProjection } from '../../record/projection';
+import { RECORD_CLOSURE_OUTCOME, type EntryProjection } from '../../domain/projection';
 import { auditBetween, getRecordedEntry, recordedAuditTrail, recordedEntries, recordedEntryPage, recordedInboxLines, recordedReportEntries, undeliveredOutsideClosureNotices, type RecordedEntry } from '../../record/read';
 import { claimDelivery, DELIVERY_CLAIM_MS, markClosedOutsideEngine, markDelivered, writeProjection } from '../../record/write';
 import { RECORD_BACKENDS } from '../../testkit/postgres';

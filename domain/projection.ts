@@ -2,9 +2,9 @@
  * What the entry workflow hands to the record after its transitions: plain JSON, built
  * deterministically in the workflow, written idempotently by the record activity.
  */
-import type { EntryState } from '../domain';
-import type { AuditRecord, Notification } from '../domain/types';
-import { ENTRY_STATUS } from '../domain/vocabulary';
+import type { EntryState } from './state';
+import type { AuditRecord, Notification } from './types';
+import { ENTRY_STATUS } from './vocabulary';
 
 export const RECORD_CLOSURE_OUTCOME = {
   COMPLETE: 'COMPLETE',

@@ -1,0 +1,27 @@
+/**
+ * What routers change in the record itself rather than through Temporal: a Party's people and the
+ * meeting calendar. Routers get it as `ctx.writes` and never see the record itself.
+ */
+import type { MeetingCalendar } from '../domain/meetings';
+import type { Principal } from '../domain/vocabulary';
+import { addMeetingCalendar } from '../record/meetings';
+import { removeMember } from '../record/party-members';
+import { invite, type InviteResult } from './invitations';
+import type { RecordContext } from './record-context';
+
+export interface RecordWrites {
+  /** Mails an invitation to act for the Party, then keeps it. */
+  invite(partyId: string, email: string, by: Principal): Promise<InviteResult>;
+  /** False when nobody with that subject acts for the Party. */
+  removeMember(partyId: string, subject: string, by: Principal): Promise<boolean>;
+  /** False when the calendar's version is not the next one. */
+  addMeetingCalendar(calendar: MeetingCalendar, by: Principal): Promise<boolean>;
+}
+
+export function recordWritesOf({ record, config, now }: RecordContext): RecordWrites {
+  return {
+    invite: (partyId, email, by) => invite(record, config, partyId, email, by, new Date(now())),
+    removeMember: (partyId, subject, by) => removeMember(record, partyId, subject, by, new Date(now())),
+    addMeetingCalendar: (calendar, by) => addMeetingCalendar(record, calendar, by),
+  };
+}
