@@ -440,6 +440,35 @@ test('the console does what the API does to a whole entry: SECAS adds a role, do
   expect(rows.some((l) => l.includes('"WITHDRAWN"'))).toBe(true);
 });
 
+test('on a phone (390 px) and at 200% zoom: the inbox as cards with Decide on screen, the submission above the decide form, the timeline readable; no serious axe violation', async () => {
+  const partyId = uniquePartyId('PHONE');
+  await startAccededSupplier(partyId, 'Pocket Power', { name: 'Pat Pocket', email: 'uep@pocket.example' });
+  await submit(stack.baseUrl, stack.tokens, partyId, 'CREDIT_COVER', 'LOC-POCKET-1', { comment: 'Letter of credit lodged' });
+  const pageWidth = async () => Number(await page.evaluate('document.documentElement.scrollWidth'));
+
+  for (const [view, size] of [['390 px', { width: 390, height: 844 }], ['200% zoom', { width: 640, height: 450 }]] as const) {
+    await page.setViewportSize(size);
+    await signIn(stack.tokens.dcc, '/inbox');
+    await page.getByRole('heading', { name: 'Inbox: DCC' }).waitFor();
+    const decide = page.getByRole('link', { name: /^Decide Credit Cover.*Pocket Power/ });
+    const box = (await decide.boundingBox())!;
+    expect({ view, right: box.x + box.width <= size.width, pageWidth: await pageWidth() }).toEqual({ view, right: true, pageWidth: size.width });
+    await expectAccessible(`inbox at ${view}`);
+
+    await decide.click();
+    const form = page.getByRole('form', { name: /^Decide Credit Cover/ });
+    await form.waitFor();
+    const submitted = (await form.getByText('LOC-POCKET-1').boundingBox())!;
+    const record = (await form.getByRole('button', { name: 'Record decision' }).boundingBox())!;
+    expect({ view, submissionAboveButton: submitted.y < record.y }).toEqual({ view, submissionAboveButton: true });
+    const label = (await page.locator('svg.timeline text').first().boundingBox())!;
+    expect({ view, readable: label.height >= 9 }).toEqual({ view, readable: true });
+    expect(await pageWidth()).toBe(size.width);
+    await expectAccessible(`entry at ${view}`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+  }
+});
+
 test('OPS sees the people of a Party, removes one, and an invitation without a mail relay is refused in words', async () => {
   const partyId = seeded.harbour;
   const record = await sharedTestRecord();

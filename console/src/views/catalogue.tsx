@@ -28,7 +28,7 @@ export function CatalogueView() {
       {catalogue.error && <Problem>{catalogue.error}</Problem>}
       {!c && !catalogue.error && <Loading />}
       {c && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="The stage catalogue">
           <table>
             <caption class="visually-hidden">Every stage: owner, level, dependencies, what the Party submits, outcomes, response time and estimate, each with its source or marked assumed</caption>
             <thead>

@@ -43,7 +43,7 @@ export function EntryList({ query }: { query: URLSearchParams }) {
       {list.loading && !list.data && <Loading />}
       {list.data && list.data.items.length === 0 && <p class="empty">No entry matches. A just-started entry shows here within seconds: refresh.</p>}
       {list.data && list.data.items.length > 0 && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Entries">
           <table>
             <caption class="visually-hidden">Entries, newest first</caption>
             <thead>

@@ -304,7 +304,7 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
         </div>
         {audit.error && <Problem>{audit.error}</Problem>}
         {audit.data && (
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0} role="region" aria-label="The audit trail">
             <table>
               <caption class="visually-hidden">Every accepted action, oldest first</caption>
               <thead>

@@ -38,7 +38,7 @@ export function Inbox({ principal, body }: { principal: Principal; body?: string
       {inbox.loading && !inbox.data && <Loading />}
       {inbox.data && items.length === 0 && <p class="empty">Nothing awaits {whose}. </p>}
       {items.length > 0 && (
-        <div class="table-wrap">
+        <div class="table-wrap inbox-wrap" tabIndex={0} role="region" aria-label="The inbox">
           <table class="inbox">
             <caption class="visually-hidden">Stages awaiting {whose}, overdue first</caption>
             <thead>
@@ -59,21 +59,21 @@ export function Inbox({ principal, body }: { principal: Principal; body?: string
                 const link = href(`/entries/${encodeURIComponent(i.partyId)}#${key}`);
                 return (
                   <tr key={`${i.partyId}:${key}`} class={i.overdue ? 'row-overdue' : undefined}>
-                    <td>
+                    <td data-label="Party">
                       <a href={link}>{i.partyName}</a>
                       <div class="muted small">{i.partyId}</div>
                     </td>
-                    <td>
+                    <td data-label="Stage">
                       {i.title}
                       {i.role && <div class="muted small">{words(i.role)}</div>}
                     </td>
-                    <td>
+                    <td data-label="Due">
                       <div>{day(i.dueBy)}</div>
                       <div class="small">{daysLeft(i.workingDaysLeft)}</div>
                       <RiskBadges overdue={i.overdue} atRisk={i.atRisk} inBreach={i.inBreach} />
                     </td>
-                    <td class="small">{expectedInWords({ ...i, owner: i.awaiting, dueBy: i.dueBy ?? undefined })}</td>
-                    <td class="small">
+                    <td data-label="What is expected" class="small">{expectedInWords({ ...i, owner: i.awaiting, dueBy: i.dueBy ?? undefined })}</td>
+                    <td data-label="Submitted by the Party" class="small">
                       {i.latestSubmission ? (
                         <>
                           <strong>{i.latestSubmission.reference}</strong>
@@ -84,7 +84,7 @@ export function Inbox({ principal, body }: { principal: Principal; body?: string
                         <span class="muted">{i.awaiting === 'PARTY' ? 'Awaiting the Party' : 'Nothing submitted'}</span>
                       )}
                     </td>
-                    <td>
+                    <td class="row-action">
                       {i.awaiting !== 'PARTY' ? (
                         <a class="button" href={link} aria-label={`Decide ${i.title}${i.role ? ` for ${words(i.role)}` : ''}, ${i.partyName}`}>
                           Decide

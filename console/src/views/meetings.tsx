@@ -78,7 +78,7 @@ export function MeetingsView({ body }: { body: string }) {
       {c && (
         <form class="card" aria-label="Meeting calendar" onSubmit={(e) => void save(e)}>
           <p class="small muted">{c.version === 0 ? 'No calendar yet.' : `Version ${c.version}, changed ${day(c.changedAt)} by ${c.changedBy ?? '—'}.`}</p>
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0} role="region" aria-label="Meetings">
             <table>
               <caption class="visually-hidden">Every meeting: whose, its date, its paper cut-off, cancelled or not</caption>
               <thead>

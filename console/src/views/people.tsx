@@ -54,7 +54,7 @@ export function PeopleView({ partyId, principal }: { partyId: string; principal:
             {p.members.length === 0 ? (
               <p>Nobody has accepted an invitation yet.</p>
             ) : (
-              <div class="table-wrap">
+              <div class="table-wrap" tabIndex={0} role="region" aria-label="The Party’s people">
                 <table>
                   <caption class="visually-hidden">The Party’s people</caption>
                   <thead>

@@ -59,7 +59,7 @@ function CountsTable({ title, caption, rowHeader, rows, columns }: { title: stri
   return (
     <div class="card">
       <h2>{title}</h2>
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label={title}>
         <table>
           <caption class="visually-hidden">{caption}</caption>
           <thead>

@@ -78,7 +78,7 @@ export function Timeline({ entry }: { entry: EntrySummary }) {
     .join(' ');
 
   return (
-    <figure class="timeline-figure">
+    <figure class="timeline-figure" tabIndex={0} aria-label="Timeline (scrolls sideways on a narrow screen)">
       <svg class="timeline" viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-labelledby="timeline-title timeline-desc">
         <title id="timeline-title">Timeline of {entry.partyName}'s stages against the mandate deadline</title>
         <desc id="timeline-desc">{description}</desc>
