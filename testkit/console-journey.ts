@@ -107,8 +107,13 @@ export const stageName = (s: JourneyStage): string => `${s.title}${s.role ? ` ($
 const stageHeading = (s: JourneyStage): string => `${s.title}${s.role ? ` — ${words(s.role)}` : ''}`;
 /** The inbox's link to decide it: "Decide User ID for Import supplier, Acme Energy". */
 const inboxLinkName = (s: JourneyStage, partyName: string): string => `Decide ${s.title}${s.role ? ` for ${words(s.role)}` : ''}, ${partyName}`;
+/** The link "Decision recorded" offers to the decider's next item: "Next item: Acme Energy, User ID (Import supplier)". */
+const nextItemName = (s: JourneyStage, partyName: string): string => `Next item: ${partyName}, ${stageName(s)}`;
 /** "USER_ID for IMPORT_SUPPLIER", as the engine's notices name a stage. */
 export const stageRef = (s: Pick<JourneyStage, 'stage' | 'role'>): string => (s.role ? `${s.stage} for ${s.role}` : s.stage);
+
+/** How long the live inbox may take to bring work to an open page (its feed reads the record each second without notices). */
+const LIVE_MS = 10_000;
 
 export interface Journey {
   partyName: string;
@@ -143,11 +148,19 @@ export async function driveToComplete(j: Journey, maxActs = 60): Promise<void> {
       if (!byParty) await j.arrived?.(stage);
       let tab = await j.tabOf(who);
       const formIn = (t: Page) => t.getByRole('form', { name: `${byParty ? 'Submit for' : 'Decide'} ${stageName(stage)}`, exact: true });
+      // a decider's open entry page follows what arrives: the form shows there without a click
+      const entryId = (await j.readEntry()).partyId;
+      if (!byParty && new URL(tab.url()).pathname === `/app/entries/${encodeURIComponent(entryId)}`) await formIn(tab).waitFor({ timeout: LIVE_MS }).catch(() => undefined);
       if (!(await formIn(tab).isVisible())) {
         if (byParty) tab = await j.followPartyNotice(stage);
         else {
-          if (!tab.url().endsWith('/app/inbox')) await j.counter.click(who, tab.getByRole('link', { name: INBOX_LINK }));
-          await j.counter.click(who, tab.getByRole('link', { name: inboxLinkName(stage, j.partyName), exact: true }));
+          // after a decision, its next item is one click away; otherwise through the inbox
+          const next = tab.getByRole('link', { name: nextItemName(stage, j.partyName), exact: true });
+          if (await next.isVisible()) await j.counter.click(who, next);
+          else {
+            if (!tab.url().endsWith('/app/inbox')) await j.counter.click(who, tab.getByRole('link', { name: INBOX_LINK }));
+            await j.counter.click(who, tab.getByRole('link', { name: inboxLinkName(stage, j.partyName), exact: true }));
+          }
         }
         await formIn(tab).waitFor();
       }

@@ -17,13 +17,14 @@ function current(): Route {
   return { path, query: new URLSearchParams(location.search) };
 }
 
-const CHANGED = 'uep:navigate';
+/** Dispatched on window after every move within the console. */
+export const NAVIGATED = 'uep:navigate';
 
 export function navigate(to: string, replace = false): void {
   const url = to.startsWith(BASE) ? to : `${BASE}${to}`;
   if (replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);
-  window.dispatchEvent(new Event(CHANGED));
+  window.dispatchEvent(new Event(NAVIGATED));
   window.scrollTo(0, 0);
 }
 
@@ -45,11 +46,11 @@ export function useRoute(): Route {
   useEffect(() => {
     const update = () => setRoute(current());
     window.addEventListener('popstate', update);
-    window.addEventListener(CHANGED, update);
+    window.addEventListener(NAVIGATED, update);
     document.addEventListener('click', onLinkClick);
     return () => {
       window.removeEventListener('popstate', update);
-      window.removeEventListener(CHANGED, update);
+      window.removeEventListener(NAVIGATED, update);
       document.removeEventListener('click', onLinkClick);
     };
   }, []);

@@ -1,10 +1,11 @@
 /**
  * After a decision: "Decision recorded" said where the eye and the screen reader are (focus moves
- * to it), and the next item of the decider's inbox one click away.
+ * to it), and the next item of the decider's inbox one click away, also when it arrives later.
  */
 import { useEffect, useRef } from 'preact/hooks';
 import { api, type Principal } from '../api';
 import { words } from '../format';
+import { useInboxChanges } from '../live-inbox';
 import { useLoad } from '../load';
 import { href } from '../router';
 import { inboxOrder, stageKey } from './inbox';
@@ -14,6 +15,7 @@ export function DecisionRecorded({ text, partyId, principal }: { text: string; p
   useEffect(() => box.current?.focus(), [text]);
   // read after the decision: the record holds it, so the decided stage is no longer in the inbox
   const inbox = useLoad(() => api.GET('/v1/inbox', { params: { query: {} } }), text);
+  useInboxChanges(inbox.reload); // work that arrives later is offered as it arrives
   const mine = inboxOrder(inbox.data?.items ?? []).filter((i) => i.awaiting === principal.body);
   const next = mine.find((i) => i.partyId !== partyId) ?? mine[0];
   return (

@@ -3,11 +3,12 @@
  * signed-in user may act with (decide, submit, amend the deadline), follow-up conditions and the
  * audit trail. A Party sees the same page for its own entry, with what is awaited from it first.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, type EntrySummary, type Principal, type StageSummary } from '../api';
 import { day, dayTime, expectedInWords, plural, words } from '../format';
+import { useInboxChanges } from '../live-inbox';
 import { useLoad } from '../load';
-import { href } from '../router';
+import { href, NAVIGATED } from '../router';
 import { Badge, Loading, Page, Problem, RiskBadges } from '../ui';
 import type { AuditRecord } from '../conversation';
 import { AlreadyDecided, DecidedBy } from './conversation';
@@ -85,10 +86,10 @@ function StageItem({ s, entry, principal, reload, forms = true, records, stale, 
 export function EntryView({ partyId, principal }: { partyId: string; principal: Principal }) {
   const loaded = useLoad(() => api.GET('/v1/entries/{partyId}', { params: { path: { partyId } } }), partyId);
   const audit = useLoad(() => api.GET('/v1/entries/{partyId}/audit-trail', { params: { path: { partyId } } }), partyId);
-  const reload = () => {
+  const reload = useCallback(() => {
     loaded.reload();
     audit.reload();
-  };
+  }, [loaded.reload, audit.reload]);
   const entry = loaded.data?.entry;
   /** What the start of this entry warned about, when this person has just started it */
   const [warnings] = useState(() => takeStartWarnings(partyId));
@@ -113,10 +114,28 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
     };
   };
 
-  // A link to one stage (from the inbox or an email) scrolls to it once the entry is shown.
+  // A link to one stage (from the inbox, an email, or "Next item" on this same entry) scrolls to it
+  // once the entry, read again, shows it.
+  const scrollTo = useRef(location.hash);
   useEffect(() => {
-    if (entry && location.hash) document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView({ block: 'center' });
-  }, [entry !== undefined]);
+    const here = location.pathname;
+    const onMove = () => {
+      if (location.pathname !== here) return; // another page: this view goes
+      scrollTo.current = location.hash;
+      setRecorded(undefined);
+      reload();
+    };
+    window.addEventListener(NAVIGATED, onMove);
+    return () => window.removeEventListener(NAVIGATED, onMove);
+  }, []);
+  useEffect(() => {
+    const target = scrollTo.current ? document.getElementById(decodeURIComponent(scrollTo.current.slice(1))) : null;
+    if (!entry || !target) return;
+    target.scrollIntoView({ block: 'center' });
+    scrollTo.current = '';
+  }, [loaded.data]);
+  // a decider's page follows what arrives (the Party's submission opens the decide form)
+  useInboxChanges(reload);
 
   if (!entry) {
     return (
