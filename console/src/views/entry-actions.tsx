@@ -3,9 +3,10 @@
  * OPS, the Party itself) and withdraw it (SECAS, OPS; asked twice).
  */
 import { useState } from 'preact/hooks';
-import { api, inWords, type EntrySummary, type Principal, type Schemas } from '../api';
+import { api, type EntrySummary, type Principal, type Schemas } from '../api';
 import { words } from '../format';
 import { Problem } from '../ui';
+import { useSend } from './forms';
 import { ROLES } from './start-entry';
 
 type Role = Schemas['UserRole'];
@@ -13,27 +14,11 @@ type Role = Schemas['UserRole'];
 export const mayAddRole = (p: Principal) => p.body === 'OPS' || p.body === 'SECAS' || p.body === 'PARTY';
 export const mayWithdraw = (p: Principal) => p.body === 'OPS' || p.body === 'SECAS';
 
-/** Sends one change at a time and keeps its refusal in words. */
-function useChange(onDone: () => void) {
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string>();
-  async function send(request: () => Promise<{ data?: unknown; error?: unknown }>) {
-    if (busy) return;
-    setBusy(true);
-    setProblem(undefined);
-    const r = await request().catch((e: unknown) => ({ error: e, data: undefined }));
-    setBusy(false);
-    if (r.error !== undefined || r.data === undefined) setProblem(inWords(r.error));
-    else onDone();
-  }
-  return { busy, problem, send };
-}
-
 export function AddRoleForm({ entry, onDone }: { entry: EntrySummary; onDone: () => void }) {
   const sought = new Set(entry.roleStages.map((r) => r.role));
   const open = ROLES.filter((r) => !sought.has(r));
   const [role, setRole] = useState<Role | ''>('');
-  const { busy, problem, send } = useChange(() => {
+  const { busy, problem, send } = useSend(() => {
     setRole('');
     onDone();
   });
@@ -65,7 +50,7 @@ export function AddRoleForm({ entry, onDone }: { entry: EntrySummary; onDone: ()
 export function WithdrawForm({ entry, onDone }: { entry: EntrySummary; onDone: () => void }) {
   const [reason, setReason] = useState('');
   const [sure, setSure] = useState(false);
-  const { busy, problem, send } = useChange(onDone);
+  const { busy, problem, send } = useSend(onDone);
   function submit(event: Event) {
     event.preventDefault();
     void send(() => api.POST('/v1/entries/{partyId}/withdrawal', { params: { path: { partyId: entry.partyId } }, body: { reason } }));

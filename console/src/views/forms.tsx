@@ -13,7 +13,7 @@ import { LastTime, WhyItCameBack } from './conversation';
 type Sent = { data?: unknown; error?: unknown };
 
 /** Sends once at a time; keeps the refusal in words, or hands it to `onRefused` when that takes it (answers true). */
-function useSend(onDone: () => void, onRefused?: (error: unknown) => Promise<boolean>) {
+export function useSend(onDone: () => void, onRefused?: (error: unknown) => Promise<boolean>) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();
   async function send(request: () => Promise<Sent>) {
