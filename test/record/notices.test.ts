@@ -6,7 +6,9 @@
  * clients: the listener says so and the wait polls.
  */
 import { sql } from 'kysely';
+import { InboxFeed, type InboxSignal } from '../../api/inbox-feed';
 import { RecordCatchUp } from '../../api/record-catch-up';
+import { BODY } from '../../domain/vocabulary';
 import { applyCommand, startEntry, type EntryState } from '../../domain';
 import type { AuditRecord, EntryCommand } from '../../domain/types';
 import { openRecord, type RecordDb } from '../../record/db';
@@ -107,6 +109,31 @@ describe('on a real PostgreSQL', () => {
     // and a wait nothing announces falls to the check, which asks the record
     await expect(catchUp.awaitRun('NTC002', 'another-chain')).rejects.toThrow('ECONNREFUSED');
     await unreachable.destroy();
+  });
+
+  test('the live inbox reads the record on its notices: a stage arriving in SECAS\'s inbox, then leaving it, is told within half a second, not at the next poll (30 s while notices arrive)', async () => {
+    const feed = new InboxFeed(record.db, { notices: heard.notices, now: () => T0 });
+    const told: InboxSignal[] = [];
+    const stop = feed.subscribe(BODY.SECAS, (signal) => told.push(signal), () => undefined);
+    try {
+      await until(() => told.length === 1, 'the count when the stream opens');
+      const before = told[0]!.count;
+      const { start, update } = entryOf('NTC004', 'chain-ntc004'); // its accession awaits SECAS, until the withdrawal
+      let written = Date.now();
+      await writeProjection(record.db, start);
+      await until(() => told.length === 2, 'the arrival told', 500);
+      const arrivedMs = Date.now() - written;
+      expect(told[1]).toEqual({ body: BODY.SECAS, count: before + 1, overdue: told[0]!.overdue });
+      written = Date.now();
+      await writeProjection(record.db, update);
+      await until(() => told.length === 3, 'the leaving told', 500);
+      expect(told[2]!.count).toBe(before);
+      expect(arrivedMs).toBeLessThan(500);
+      expect(Date.now() - written).toBeLessThan(500);
+    } finally {
+      stop();
+      feed.close();
+    }
   });
 
   test('a listener whose connection the server ends comes back, and waits poll meanwhile', async () => {
