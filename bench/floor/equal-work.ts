@@ -37,13 +37,13 @@ export const equalWorkStatusQuery = defineQuery<string>('equalWorkStatus');
 
 export interface EqualWorkActivityInput {
   resultBytes: number;
-  /** heartbeat as the engine's notification activity does (its record hand-over does not) */
+  /** scheduled with a heartbeat timeout, as the engine's notification activity is (its record hand-over is not) */
   heartbeats: boolean;
   pad: string;
 }
 
 export interface EqualWorkActivities {
-  /** Answers `resultBytes` of JSON; heartbeats like the engine's notification activity when told to. */
+  /** Answers `resultBytes` of JSON. */
   equalWorkActivity(input: EqualWorkActivityInput): Promise<{ pad: string }>;
 }
 
