@@ -410,6 +410,11 @@ test('the console does what the API does to a whole entry: SECAS adds a role, do
   await signIn(stack.tokens.secas, `/entries/${partyId}`);
   await page.getByRole('heading', { level: 1, name: 'Whole Entry Energy' }).waitFor();
 
+  // the Party's forms on SECAS's page say whose behalf they are filled on
+  const onBehalf = page.getByRole('form', { name: /^Submit for .* on behalf of Whole Entry Energy$/ }).first();
+  await expect(onBehalf.getByLabel('Reference of what Whole Entry Energy submits').count()).resolves.toBe(1);
+  await expect(onBehalf.getByRole('button', { name: 'Submit for Whole Entry Energy' }).count()).resolves.toBe(1);
+
   const addRole = page.getByRole('form', { name: 'Add a User Role' });
   await addRole.getByLabel('User Role to seek as well').selectOption('EXPORT_SUPPLIER');
   await addRole.getByRole('button', { name: 'Add the role' }).click();

@@ -129,7 +129,16 @@ export function DecideForm({ partyId, stage, records, onRecorded, onStale }: Dec
   );
 }
 
-export function SubmitForm({ partyId, stage, records, onDone }: { partyId: string; stage: StageSummary; records?: readonly AuditRecord[]; onDone: () => void }) {
+interface SubmitFormProps {
+  partyId: string;
+  stage: StageSummary;
+  records?: readonly AuditRecord[];
+  onDone: () => void;
+  /** The Party's name, when SECAS submits for it: the form says so. */
+  onBehalfOf?: string;
+}
+
+export function SubmitForm({ partyId, stage, records, onDone, onBehalfOf }: SubmitFormProps) {
   const submissionId = useMemo(() => formId('web'), []);
   const [reference, setReference] = useState('');
   const [comment, setComment] = useState('');
@@ -149,14 +158,15 @@ export function SubmitForm({ partyId, stage, records, onDone }: { partyId: strin
   }
 
   return (
-    <form class="decide" onSubmit={submit} aria-label={`Submit for ${stageName(stage)}`}>
+    <form class="decide" onSubmit={submit} aria-label={`Submit for ${stageName(stage)}${onBehalfOf ? ` on behalf of ${onBehalfOf}` : ''}`}>
       <div>
-        <label for={`reference-${key}`}>Reference of what you submit</label>
+        {onBehalfOf && <p class="small">On {onBehalfOf}'s behalf: the audit trail names you as the one who submitted.</p>}
+        <label for={`reference-${key}`}>{onBehalfOf ? `Reference of what ${onBehalfOf} submits` : 'Reference of what you submit'}</label>
         <input id={`reference-${key}`} required maxLength={500} value={reference} onInput={(e) => setReference(e.currentTarget.value)} />
         <label for={`note-${key}`}>Comment (optional)</label>
         <textarea id={`note-${key}`} maxLength={4000} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
         <button type="submit" disabled={busy}>
-          {busy ? 'Submitting…' : 'Submit'}
+          {busy ? 'Submitting…' : onBehalfOf ? `Submit for ${onBehalfOf}` : 'Submit'}
         </button>
       </div>
       <div class="aside" aria-live="polite">
