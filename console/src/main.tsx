@@ -52,7 +52,7 @@ function View({ route, principal }: { route: Route; principal: Principal }) {
   if (entry?.[1]) return <EntryView key={entry[1]} partyId={decodeURIComponent(entry[1])} principal={principal} />;
   switch (route.path) {
     case '/inbox':
-      return <Inbox principal={principal} body={route.query.get('body') ?? undefined} />;
+      return <Inbox principal={principal} body={route.query.get('body') ?? undefined} query={route.query} />;
     case '/portfolio':
       return <Portfolio />;
     case '/entries':

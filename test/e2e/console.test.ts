@@ -160,6 +160,38 @@ test('work arriving reaches the DCC officer’s open inbox within 2 s without a 
   await expectAccessible('inbox (live)');
 });
 
+test('the inbox filters by Party, stage and risk and sorts, in the address: a reload or a shared link shows the same view', async () => {
+  await signIn(stack.tokens.dcc, '/inbox');
+  await page.getByRole('heading', { name: 'Inbox: DCC' }).waitFor();
+  const items = (await api<InboxResponse>('GET', '/v1/inbox', stack.tokens.dcc)).json.items.filter((i) => i.awaiting === 'DCC');
+  const one = items[0]!;
+  const rows = page.locator('table.inbox tbody tr');
+  await expect(rows.count()).resolves.toBe(items.length);
+
+  await page.getByLabel('Party', { exact: true }).fill(one.partyName.slice(0, 6).toLowerCase());
+  const matching = items.filter((i) => i.partyName.toLowerCase().includes(one.partyName.slice(0, 6).toLowerCase()));
+  await page.waitForFunction(`document.querySelectorAll('table.inbox tbody tr').length === ${matching.length}`);
+  await page.getByLabel('Stage').selectOption(one.stage);
+  const both = matching.filter((i) => i.stage === one.stage);
+  await page.waitForFunction(`document.querySelectorAll('table.inbox tbody tr').length === ${both.length}`);
+  expect(page.url()).toContain(`stage=${one.stage}`);
+  await expectAccessible('inbox (filtered)');
+
+  await page.reload();
+  await page.getByRole('heading', { name: 'Inbox: DCC' }).waitFor();
+  await page.waitForFunction(`document.querySelectorAll('table.inbox tbody tr').length === ${both.length}`);
+  await expect(page.getByLabel('Stage').inputValue()).resolves.toBe(one.stage);
+
+  await page.goto(`${stack.baseUrl}/app/inbox?sort=party`);
+  await page.getByRole('heading', { name: 'Inbox: DCC' }).waitFor();
+  const names = await rows.locator('td[data-label="Party"] a').allTextContents();
+  expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+  expect(names).toHaveLength(items.length);
+  await page.goto(`${stack.baseUrl}/app/inbox?risk=overdue`);
+  await page.getByRole('heading', { name: 'Inbox: DCC' }).waitFor();
+  await page.waitForFunction(`document.querySelectorAll('table.inbox tbody tr').length === ${items.filter((i) => i.overdue).length}`);
+});
+
 test('an approver whose decision came too late is told, in words, who decided first and when; the stale form goes and nothing is recorded', async () => {
   await signIn(stack.tokens.panel, `/entries/${seeded.bright}`);
   const form = page.getByRole('form', { name: /Decide User Security Assessment/ });

@@ -5,6 +5,7 @@ import { useInboxChanges } from '../live-inbox';
 import { useLoad } from '../load';
 import { href } from '../router';
 import { Badge, Loading, Page, Problem, RiskBadges } from '../ui';
+import { InboxFilters, inboxViewOf, viewed } from './inbox-filters';
 
 type Item = Schemas['InboxItem'];
 
@@ -17,17 +18,23 @@ export function stageKey(stage: string, role?: string | null): string {
   return role ? `${stage}.${role}` : stage;
 }
 
-export function Inbox({ principal, body }: { principal: Principal; body?: string }) {
+export function Inbox({ principal, body, query }: { principal: Principal; body?: string; query: URLSearchParams }) {
   const asked = principal.body === 'OPS' ? body : undefined;
   const inbox = useLoad(() => api.GET('/v1/inbox', { params: { query: asked ? { body: asked as Schemas['Body'] } : {} } }), asked ?? '');
   useInboxChanges(inbox.reload);
-  const items = inboxOrder(inbox.data?.items ?? []);
-  const overdue = items.filter((i) => i.overdue).length;
+  const all = inboxOrder(inbox.data?.items ?? []);
+  const view = inboxViewOf(query);
+  const items = viewed(all, view);
+  const overdue = all.filter((i) => i.overdue).length;
   const whose = inbox.data?.body ? words(inbox.data.body) : 'every body';
   return (
     <Page
       title={`Inbox: ${whose}`}
-      lead={inbox.data ? `${plural(items.length, 'stage')} awaiting ${whose}${overdue ? `, ${overdue} overdue` : ''}.` : undefined}
+      lead={
+        inbox.data
+          ? `${plural(all.length, 'stage')} awaiting ${whose}${overdue ? `, ${overdue} overdue` : ''}${items.length < all.length ? `; ${items.length} shown` : ''}.`
+          : undefined
+      }
       actions={
         <button type="button" class="secondary" onClick={inbox.reload}>
           Refresh
@@ -36,7 +43,9 @@ export function Inbox({ principal, body }: { principal: Principal; body?: string
     >
       {inbox.error && <Problem>{inbox.error}</Problem>}
       {inbox.loading && !inbox.data && <Loading />}
-      {inbox.data && items.length === 0 && <p class="empty">Nothing awaits {whose}. </p>}
+      {all.length > 0 && <InboxFilters items={all} view={view} query={query} />}
+      {inbox.data && all.length === 0 && <p class="empty">Nothing awaits {whose}. </p>}
+      {all.length > 0 && items.length === 0 && <p class="empty">Nothing in this view: change or clear the filters.</p>}
       {items.length > 0 && (
         <div class="table-wrap inbox-wrap" tabIndex={0} role="region" aria-label="The inbox">
           <table class="inbox">
