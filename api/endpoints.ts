@@ -218,7 +218,7 @@ export const ENDPOINTS = {
       'Fetch `GET /v1/inbox` on each. A comment line every 25 s keeps proxies from closing an idle stream.',
     action: ACTION.FOLLOW_INBOX,
     query: S.InboxQuery,
-    success: { status: 200, description: 'The event stream', contentType: CONTENT_TYPE.EVENT_STREAM },
+    success: { status: 200, description: 'The event stream: each event an `inbox` event whose data is an InboxSignal', schema: S.InboxEvent, contentType: CONTENT_TYPE.EVENT_STREAM },
     errors: [400],
   }),
   complianceReport: ep({

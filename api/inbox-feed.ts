@@ -11,18 +11,15 @@ import type { Logger } from 'pino';
 import type { Body } from '../domain/vocabulary';
 import type { RecordDb } from '../record/db';
 import { inboxCounts, type InboxCount } from '../record/inbox-counts';
+import type { InboxSignal } from './schemas';
 import type { RecordNotices } from '../record/notices';
 
 const SETTLE_MS = 100;
 const POLL_MS = 1_000;
 const LIVE_POLL_MS = 30_000;
 
-/** What a stream is told: its inbox's size now. `body` null: every body's inbox (OPS). */
-export interface InboxSignal {
-  body: Body | null;
-  count: number;
-  overdue: number;
-}
+/** What a stream is told: its inbox's size now (body null: every body's inbox, for OPS). */
+export type { InboxSignal };
 
 interface Listener {
   body: Body | null;

@@ -482,6 +482,24 @@ export const InboxResponse = z
   .meta({ id: 'InboxResponse' });
 export type InboxResponse = z.infer<typeof InboxResponse>;
 
+/** What an `inbox` event of GET /v1/inbox/events carries, as JSON in its data. */
+export const InboxSignal = z
+  .object({
+    body: orNull(BodyEnum).meta({ description: "Whose inbox (null: every body's, for OPS)" }),
+    count: z.number().int().min(0).meta({ description: 'Stages awaiting it now' }),
+    overdue: z.number().int().min(0).meta({ description: 'Of those, past their due date' }),
+  })
+  .meta({ id: 'InboxSignal' });
+export type InboxSignal = z.infer<typeof InboxSignal>;
+
+/** One event of the stream, as a Server-Sent Events reader parses it. */
+export const InboxEvent = z
+  .object({
+    event: z.literal('inbox'),
+    data: z.string().meta({ description: 'An InboxSignal as JSON: { body, count, overdue }', contentMediaType: 'application/json' }),
+  })
+  .meta({ id: 'InboxEvent' });
+
 export { COMPLIANCE, type Compliance } from '../domain/read-model';
 
 export const ComplianceRow = z

@@ -882,6 +882,12 @@ export interface components {
             /** @enum {string} */
             status: "ok";
         };
+        InboxEvent: {
+            /** @description An InboxSignal as JSON: { body, count, overdue } */
+            data: string;
+            /** @enum {string} */
+            event: "inbox";
+        };
         InboxItem: {
             allowedOutcomes: components["schemas"]["AllowedOutcome"][];
             /** @description The entry is forecast to miss its mandate deadline */
@@ -2787,13 +2793,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The event stream */
+            /** @description The event stream: each event an `inbox` event whose data is an InboxSignal */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["InboxEvent"];
                 };
             };
             /** @description Bad input: invalid JSON, an unknown field, a wrong type (details name the fields) (codes: VALIDATION_FAILED, MALFORMED_JSON) */

@@ -3,7 +3,7 @@
  * opens and again within 2 s of a stage arriving in or leaving that inbox, without asking; another
  * body's stream is not told; only OPS follows another body's inbox, and a Party none.
  */
-import { ErrorResponse, UpdateResponse, type InboxResponse } from '../../api/schemas';
+import { ErrorResponse, InboxEvent, InboxSignal, UpdateResponse, type InboxResponse } from '../../api/schemas';
 import { BODY, STAGE, type Body } from '../../domain/vocabulary';
 import { startBody } from '../../testkit/api-fixtures';
 import { call } from '../../testkit/api-harness';
@@ -15,11 +15,6 @@ const suite = useApiHarness();
 const opened: OpenedStream[] = [];
 afterAll(() => opened.forEach((s) => s.close()));
 
-interface Signal {
-  body: Body | null;
-  count: number;
-  overdue: number;
-}
 
 async function follow(token: string, query = ''): Promise<OpenedStream> {
   const stream = await openEventStream(suite.h.baseUrl, `/v1/inbox/events${query}`, { token });
@@ -27,10 +22,10 @@ async function follow(token: string, query = ''): Promise<OpenedStream> {
   return stream;
 }
 
-async function nextSignal(stream: OpenedStream, timeoutMs = 2_000): Promise<Signal> {
-  const { event, data } = await stream.next(timeoutMs);
-  expect(event).toBe('inbox');
-  return JSON.parse(data) as Signal;
+/** The next event, checked against the contract (InboxEvent, its data an InboxSignal). */
+async function nextSignal(stream: OpenedStream, timeoutMs = 2_000): Promise<InboxSignal> {
+  const event = InboxEvent.parse(await stream.next(timeoutMs));
+  return InboxSignal.parse(JSON.parse(event.data));
 }
 
 const inboxCount = async (body: Exclude<Body, 'PARTY'>) => (await call<InboxResponse>(suite.h.baseUrl, 'GET', '/v1/inbox', { token: suite.h.tokenFor(body) })).json.items.length;
