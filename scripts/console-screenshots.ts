@@ -20,7 +20,8 @@ async function signIn(page: Page, baseUrl: string, token: string, at = '/app/'):
 }
 
 async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  await page.waitForLoadState('networkidle');
+  // not 'networkidle': the live inbox's event stream stays open; each caller waits for what it shows
+  await page.waitForLoadState('load');
   await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage });
   console.log(`docs/console/${name}.png`);
 }
