@@ -19,6 +19,7 @@ import { registerBusinessMetrics } from './business-metrics';
 import { createMetrics } from './metrics';
 import { auditRouter } from './routes/audit';
 import { catalogueRouter } from './routes/catalogue';
+import { claimsRouter } from './routes/claims';
 import { meetingsRouter } from './routes/meetings';
 import { membersRouter } from './routes/members';
 import { entriesRouter } from './routes/entries';
@@ -82,6 +83,7 @@ export function createApp({ gateway, config, record, notices, now: givenNow, tok
   app.use(systemRouter(ctx, metrics.registry));
   app.use(entriesRouter(ctx));
   app.use(signOffsRouter(ctx));
+  app.use(claimsRouter(ctx));
   app.use(auditRouter(ctx));
   app.use(reportsRouter(ctx));
   app.use(catalogueRouter(ctx));

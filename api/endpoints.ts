@@ -15,6 +15,7 @@ export const PATH = {
   auditTrail: `${API_PREFIX}/entries/:partyId/audit-trail`,
   auditTrailCsv: `${API_PREFIX}/entries/:partyId/audit-trail.csv`,
   decisions: `${API_PREFIX}/entries/:partyId/decisions`,
+  claim: `${API_PREFIX}/entries/:partyId/claim`,
   evidence: `${API_PREFIX}/entries/:partyId/evidence`,
   mandateDeadline: `${API_PREFIX}/entries/:partyId/mandate-deadline`,
   roles: `${API_PREFIX}/entries/:partyId/roles`,
@@ -146,6 +147,20 @@ export const ENDPOINTS = {
     success: { status: 200, description: 'Recorded, or a retry of this decisionId answered with `duplicate: true`', schema: S.UpdateResponse },
     errors: UPDATE_ERRORS,
   }),
+  setClaim: ep({
+    operationId: 'setClaim',
+    method: 'put',
+    path: PATH.claim,
+    tag: 'sign-offs',
+    summary: 'Who of your body works a waiting stage: claim it, assign it to a colleague, or release it',
+    description:
+      'A claim holds for the stage\'s current wait: once it is decided, or comes back, it is nobody\'s until claimed again. Everyone reading the inbox sees it (`claim`), and while another officer holds it your decision on it is refused (409 `CLAIMED_BY_OTHER`, naming them and since when) unless you take it over (`takeOver: true`). Each change is an audit record (CLAIMED, RELEASED) in the entry\'s trail; asking for what already holds changes nothing (`changed: false`).',
+    action: ACTION.CLAIM_STAGE,
+    params: S.PartyParams,
+    body: S.ClaimRequest,
+    success: { status: 200, description: 'The stage\'s claim as it now stands', schema: S.ClaimResponse },
+    errors: [400, 403, 409],
+  }),
   submitEvidence: ep({
     operationId: 'submitEvidence',
     method: 'post',
@@ -214,7 +229,7 @@ export const ENDPOINTS = {
     summary: "The caller's inbox as it changes: Server-Sent Events",
     description:
       'A stream of `inbox` events, each `{ body, count, overdue }` (JSON): one when the stream opens, then one whenever a stage arrives in ' +
-      'or leaves the inbox, or what the Party submitted for one changes, within a second or two of the record holding it. ' +
+      'or leaves the inbox, what the Party submitted for one changes, or one is claimed or released, within a second or two of the record holding it. ' +
       'Fetch `GET /v1/inbox` on each. A comment line every 25 s keeps proxies from closing an idle stream.',
     action: ACTION.FOLLOW_INBOX,
     query: S.InboxQuery,

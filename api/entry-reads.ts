@@ -10,6 +10,7 @@ import type { RecordedCalendar } from '../record/meetings';
 import { calendarReach, currentMeetingCalendar } from '../record/meetings';
 import { membersOf, membershipEventsOf, type MembershipEvent, type PartyMember } from '../record/party-members';
 import { auditBetween, recordLagMs, type ExportedAuditRecord } from '../record/read';
+import { stageClaim, type StageClaim, type StageRef, type WaitingStage } from '../record/stage-claims';
 import { landedStart, landedUpdate } from './landed';
 import type { RecordContext } from './record-context';
 import { listRecorded, recordedResetNotice, recordedSummary, recordedTrail, type ListedEntry } from './record-reads';
@@ -18,7 +19,7 @@ import type { MeetingCalendarResponse, RunResetNoticeSchema } from './schemas';
 import type { EntryFilters } from './entry-filters';
 import type { UpdateAnswer } from './temporal/gateway';
 
-export type { ExportedAuditRecord, MembershipEvent, PartyMember, RecordedCalendar, RenderedComplianceRow };
+export type { ExportedAuditRecord, MembershipEvent, PartyMember, RecordedCalendar, RenderedComplianceRow, StageClaim };
 
 export interface EntryReads {
   /** The entry as of now; null when the record has not heard of it. */
@@ -41,6 +42,8 @@ export interface EntryReads {
   meetingCalendar(): Promise<RecordedCalendar | null>;
   /** The meeting calendar in force and how many running entries hold it and are still to take it. */
   meetingCalendarAnswer(): Promise<MeetingCalendarResponse>;
+  /** The stage as it waits now and who has claimed that wait; null when it waits on nobody. */
+  stageClaim(stage: StageRef): Promise<{ stage: WaitingStage; claim: StageClaim | undefined } | null>;
   /** How far the record is behind Temporal. */
   lagMs(): Promise<number>;
   /** Past Temporal's deadline: the start as the record holds it (waiting up to RECORD_CATCH_UP_MS), or null. */
@@ -67,6 +70,7 @@ export function entryReadsOf(ctx: RecordContext): EntryReads {
       const reach = await calendarReach(record, current?.version ?? 0);
       return { ...(current ?? { version: 0, meetings: [], changedBy: null, changedAt: null }), entriesHolding: reach.holding, entriesToTake: reach.toTake };
     },
+    stageClaim: async (stage) => (await stageClaim(record, stage)) ?? null,
     lagMs: () => recordLagMs(record),
     landedStart: (partyId, principal, sentAt) => landedStart(ctx, partyId, principal, sentAt),
     landedUpdate: (partyId, command, sentAt) => landedUpdate(ctx, partyId, command, sentAt),

@@ -39,6 +39,7 @@ export const REFUSAL_STATUS: Readonly<Record<RefusalCode, number>> = {
   WRONG_BODY: 403,
   NOT_OWN_PARTY: 403,
   NOT_AWAITING: 409,
+  CLAIMED_BY_OTHER: 409,
   ENTRY_CLOSED: 409,
   ROLE_ALREADY_SOUGHT: 409,
   ID_REUSED: 409,

@@ -10,7 +10,7 @@
  */
 import { BODY, words, type Body } from '../domain/vocabulary';
 
-export const ACTION = words('START_ENTRY', 'READ_ENTRY', 'LIST_ENTRIES', 'READ_AUDIT_TRAIL', 'RECORD_DECISION', 'SUBMIT_EVIDENCE', 'AMEND_DEADLINE', 'ADD_ROLE', 'WITHDRAW', 'READ_INBOX', 'FOLLOW_INBOX', 'READ_COMPLIANCE_REPORT', 'EXPORT_AUDIT', 'READ_CATALOGUE', 'READ_MEETINGS', 'MAINTAIN_MEETINGS', 'WHO_AM_I', 'INVITE_PEOPLE', 'READ_PEOPLE', 'REMOVE_PEOPLE');
+export const ACTION = words('START_ENTRY', 'READ_ENTRY', 'LIST_ENTRIES', 'READ_AUDIT_TRAIL', 'RECORD_DECISION', 'CLAIM_STAGE', 'SUBMIT_EVIDENCE', 'AMEND_DEADLINE', 'ADD_ROLE', 'WITHDRAW', 'READ_INBOX', 'FOLLOW_INBOX', 'READ_COMPLIANCE_REPORT', 'EXPORT_AUDIT', 'READ_CATALOGUE', 'READ_MEETINGS', 'MAINTAIN_MEETINGS', 'WHO_AM_I', 'INVITE_PEOPLE', 'READ_PEOPLE', 'REMOVE_PEOPLE');
 export type Action = (typeof ACTION)[keyof typeof ACTION];
 
 export const ACCESS = words('ALL', 'OWN_PARTY', 'NONE');
@@ -28,6 +28,8 @@ const { ALL, OWN_PARTY: OWN, NONE } = ACCESS;
  * - The compliance report, and the export of every entry's audit records, are for those who hold
  *   Parties to their mandates: SECAS, the Panel, OPS.
  * - The live inbox (its count as it changes) is the bodies': a Party's own work is on its entry's page.
+ * - Claims are the deciding bodies' own: an officer claims, assigns or releases what waits on their
+ *   body (the record checks the stage waits on it); OPS, who decide nothing, claim nothing.
  * - Deciding bodies read every entry: they need the context of the stages they sign off.
  * - The stage catalogue is the same for everyone: every principal reads it, and its own principal.
  * - The meeting calendar is SECAS's (it publishes the Panel's and the SSC's dates), kept with OPS;
@@ -41,6 +43,7 @@ export const PERMISSIONS: Readonly<Record<Action, Readonly<Record<Body, Access>>
   LIST_ENTRIES: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: OWN, OPS: ALL },
   READ_AUDIT_TRAIL: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: OWN, OPS: ALL },
   RECORD_DECISION: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: NONE, OPS: NONE },
+  CLAIM_STAGE: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: NONE, OPS: NONE },
   SUBMIT_EVIDENCE: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: OWN, OPS: NONE },
   AMEND_DEADLINE: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: NONE, OPS: ALL },
   ADD_ROLE: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: OWN, OPS: ALL },
@@ -66,6 +69,7 @@ const ACTION_WORDS: Readonly<Record<Action, string>> = {
   LIST_ENTRIES: 'list entries',
   READ_AUDIT_TRAIL: "read an entry's audit trail",
   RECORD_DECISION: 'record a decision',
+  CLAIM_STAGE: 'claim a stage',
   SUBMIT_EVIDENCE: 'submit evidence',
   AMEND_DEADLINE: 'amend a mandate deadline',
   ADD_ROLE: 'add a User Role',

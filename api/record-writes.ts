@@ -1,13 +1,17 @@
 /**
- * What routers change in the record itself rather than through Temporal: a Party's people and the
- * meeting calendar. Routers get it as `ctx.writes` and never see the record itself.
+ * What routers change in the record itself rather than through Temporal: a Party's people, the
+ * meeting calendar and who works a waiting stage. Routers get it as `ctx.writes` and never see
+ * the record itself.
  */
 import type { MeetingCalendar } from '../domain/meetings';
 import type { Principal } from '../domain/vocabulary';
 import { addMeetingCalendar } from '../record/meetings';
 import { removeMember } from '../record/party-members';
+import { changeClaim, type ClaimChange, type StageRef } from '../record/stage-claims';
 import { invite, type InviteResult } from './invitations';
 import type { RecordContext } from './record-context';
+
+export type { ClaimChange, StageRef };
 
 export interface RecordWrites {
   /** Mails an invitation to act for the Party, then keeps it. */
@@ -16,6 +20,8 @@ export interface RecordWrites {
   removeMember(partyId: string, subject: string, by: Principal): Promise<boolean>;
   /** False when the calendar's version is not the next one. */
   addMeetingCalendar(calendar: MeetingCalendar, by: Principal): Promise<boolean>;
+  /** Gives the stage's current wait to `claimant` (null: nobody), as `by` asks (record/stage-claims.ts). */
+  changeClaim(stage: StageRef, by: Principal, claimant: Principal | null, takeOver: boolean): Promise<ClaimChange>;
 }
 
 export function recordWritesOf({ record, config, now }: RecordContext): RecordWrites {
@@ -23,5 +29,6 @@ export function recordWritesOf({ record, config, now }: RecordContext): RecordWr
     invite: (partyId, email, by) => invite(record, config, partyId, email, by, new Date(now())),
     removeMember: (partyId, subject, by) => removeMember(record, partyId, subject, by, new Date(now())),
     addMeetingCalendar: (calendar, by) => addMeetingCalendar(record, calendar, by),
+    changeClaim: (stage, by, claimant, takeOver) => changeClaim(record, stage, by, claimant, takeOver, new Date(now())),
   };
 }

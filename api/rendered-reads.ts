@@ -5,8 +5,8 @@
  */
 import { closedOutsideEngineView, complianceOf, inboxOrder, inboxTimingOf, isClosedOutsideEngine, standingOf, type Compliance, type Standing } from '../domain';
 import { toDate } from '../domain/dates';
-import { ENTRY_STATUS, type Body } from '../domain/vocabulary';
-import { recordedInboxLines, recordedReportEntries, type RecordedStandingFacts } from '../record/read';
+import { ENTRY_STATUS, type Body, type Principal } from '../domain/vocabulary';
+import { recordedInboxLines, recordedReportEntries, type RecordedInboxLine, type RecordedStandingFacts } from '../record/read';
 import type { RecordContext } from './record-context';
 import { entryLinksJson } from './links';
 
@@ -52,11 +52,21 @@ export async function inboxJson(ctx: RecordContext, body: Body | null, partyId?:
   };
   const items = lines.map((l) => {
     const { atRisk, inBreach } = standingOfEntry(l);
-    const rest = `,"atRisk":${atRisk},"inBreach":${inBreach},"links":${linksOf(l.partyId)}`;
+    const rest = `,"atRisk":${atRisk},"inBreach":${inBreach},"claim":${claimJson(l)},"links":${linksOf(l.partyId)}`;
     return { dueBy: l.dueBy, awaitingSince: l.awaitingSince, partyId: l.partyId, json: appended(l.line, timingOf(l.dueBy, l.calendarVersion) + rest) };
   });
   items.sort(inboxOrder);
   return `{"body":${JSON.stringify(body)},"items":[${items.map((i) => i.json).join(',')}]}`;
+}
+
+/** The InboxItem's claim as JSON text: who works the stage, who gave it to them, since when. */
+function claimJson(l: RecordedInboxLine): string {
+  if (l.claimant === null || l.claimedBy === null || l.claimedAt === null) return 'null';
+  const holder = (json: string) => {
+    const p = JSON.parse(json) as Principal;
+    return { id: p.id, ...(p.name !== undefined ? { name: p.name } : {}) };
+  };
+  return JSON.stringify({ claimant: holder(l.claimant), claimedBy: holder(l.claimedBy), claimedAt: new Date(l.claimedAt).toISOString() });
 }
 
 /** A compliance row, rendered (ComplianceRow as JSON text), with what the report sorts and counts by. */

@@ -137,6 +137,20 @@ export const DecisionRequest = z
   });
 export type DecisionRequest = z.infer<typeof DecisionRequest>;
 
+export const ClaimRequest = z
+  .strictObject({
+    stage: StageEnum,
+    role: UserRoleEnum.optional().meta({ description: 'Required for role-level stages' }),
+    assignee: z
+      .strictObject({ id: text(255, "The colleague's id, as their sign-in names them"), name: text(200, 'Their name, as people read it').optional() })
+      .nullable()
+      .optional()
+      .meta({ description: 'Who of your body works the stage: absent, yourself; a colleague, assigned to them; null, back to the queue' }),
+    takeOver: z.boolean().optional().meta({ description: 'Change a claim another officer holds (otherwise 409 CLAIMED_BY_OTHER)' }),
+  })
+  .meta({ id: 'ClaimRequest', example: { stage: 'CREDIT_COVER' } });
+export type ClaimRequest = z.infer<typeof ClaimRequest>;
+
 export const EvidenceRequest = z
   .strictObject({
     submissionId: id('Chosen by the caller: a retry with the same id and the same content is answered with `duplicate: true`', 'sub-0001'),
@@ -316,6 +330,8 @@ export const EntrySummarySchema = z
   })
   .meta({ id: 'EntrySummary' });
 
+const ClaimHolderSchema = z.object({ id: z.string(), name: z.string().optional() }).meta({ id: 'ClaimHolder', description: 'An officer of the awaited body, as their sign-in or token names them' });
+
 export const AuditRecordSchema = z
   .object({
     seq: z.number().int(),
@@ -341,6 +357,8 @@ export const AuditRecordSchema = z
     deadline: z.string().nullable().optional(),
     runId: z.string().optional().meta({ description: 'RUN_RESET: the workflow run the reset created' }),
     previousRunId: z.string().nullable().optional().meta({ description: 'RUN_RESET: the run it replaced, when known' }),
+    assignee: ClaimHolderSchema.optional().meta({ description: 'CLAIMED: who works the stage now' }),
+    previousAssignee: ClaimHolderSchema.optional().meta({ description: 'CLAIMED, RELEASED: who worked it before' }),
   })
   .meta({ id: 'AuditRecord' });
 
@@ -449,6 +467,27 @@ export const EntryListResponse = z
   .meta({ id: 'EntryListResponse' });
 export type EntryListResponse = z.infer<typeof EntryListResponse>;
 
+export const StageClaimSchema = z
+  .object({
+    claimant: ClaimHolderSchema.meta({ description: 'Who works it' }),
+    claimedBy: ClaimHolderSchema.meta({ description: 'Who gave it to them: themselves, or a colleague assigning it' }),
+    claimedAt: Instant,
+  })
+  .meta({ id: 'StageClaim' });
+
+export const ClaimResponse = z
+  .object({
+    partyId: z.string(),
+    stage: StageEnum,
+    role: UserRoleEnum.optional(),
+    title: z.string(),
+    claim: StageClaimSchema.nullable().meta({ description: 'Who works the stage now (null: nobody)' }),
+    changed: z.boolean().meta({ description: 'false: it was so already, and nothing was written' }),
+    record: AuditRecordSchema.nullable().meta({ description: 'The audit record written (CLAIMED or RELEASED), when changed' }),
+  })
+  .meta({ id: 'ClaimResponse' });
+export type ClaimResponse = z.infer<typeof ClaimResponse>;
+
 export const InboxItem = z
   .object({
     partyId: z.string(),
@@ -469,6 +508,7 @@ export const InboxItem = z
     allowedOutcomes: z.array(AllowedOutcomeSchema),
     expected: z.string(),
     latestSubmission: LatestSubmissionSchema.optional(),
+    claim: StageClaimSchema.nullable().meta({ description: 'Who of the awaited body works this stage now (null: nobody has claimed it)' }),
     links: EntryLinks,
   })
   .meta({ id: 'InboxItem' });

@@ -103,6 +103,8 @@ export const REFUSAL = {
   INVALID_INPUT: 'INVALID_INPUT',
   /** An outcome that must say why (e.g. an Evidence Form returned) given without a comment. */
   REASON_REQUIRED: 'REASON_REQUIRED',
+  /** Another officer of the body has claimed the stage: take it over first, or ask them. */
+  CLAIMED_BY_OTHER: 'CLAIMED_BY_OTHER',
 } as const;
 export type RefusalCode = (typeof REFUSAL)[keyof typeof REFUSAL];
 
@@ -128,6 +130,10 @@ export const AUDIT_ACTION = {
    * from an earlier point; what the rewound run recorded after that point stays in the trail.
    */
   RUN_RESET: 'RUN_RESET',
+  /** Written by the record, not the workflow: an officer took a waiting stage (for themselves or a colleague). */
+  CLAIMED: 'CLAIMED',
+  /** Written by the record, not the workflow: a claimed stage was handed back to the body's queue. */
+  RELEASED: 'RELEASED',
 } as const;
 export type AuditAction = (typeof AUDIT_ACTION)[keyof typeof AUDIT_ACTION];
 
@@ -152,6 +158,15 @@ export interface AuditRecord {
   /** For RUN_RESET: the run the reset created, and the run it replaced when known. */
   runId?: string;
   previousRunId?: string | null;
+  /** For CLAIMED: who works the stage now; for CLAIMED and RELEASED: who worked it before, if anyone. */
+  assignee?: ClaimHolder;
+  previousAssignee?: ClaimHolder;
+}
+
+/** The officer a claim names. */
+export interface ClaimHolder {
+  id: string;
+  name?: string;
 }
 
 export const NOTIFICATION_KIND = {

@@ -115,8 +115,13 @@ export interface RecordedStandingFacts {
   calendarVersion: string;
 }
 
-/** An inbox line as the inbox reads it: rendered, with its entry's standing facts. */
-export interface RecordedInboxLine extends RecordedStandingFacts, RenderedInboxLine {}
+/** An inbox line as the inbox reads it: rendered, with its entry's standing facts and the claim on it. */
+export interface RecordedInboxLine extends RecordedStandingFacts, RenderedInboxLine {
+  /** Principal JSON text, or null when nobody has claimed the stage's current wait */
+  claimant: string | null;
+  claimedBy: string | null;
+  claimedAt: Date | string | null;
+}
 
 /** An entry as the compliance report reads it: its rendered line and what it lacks. */
 export interface RecordedReportEntry extends RecordedStandingFacts {
@@ -135,6 +140,13 @@ export async function recordedInboxLines(db: RecordDb, f: { body?: string; party
   let q = db
     .selectFrom('inbox_lines as l')
     .innerJoin('entries as e', 'e.entry_id', 'l.entry_id')
+    // the claim on the stage's current wait (record/stage-claims.ts)
+    .leftJoin('stage_claims as c', (j) =>
+      j
+        .onRef('c.entry_id', '=', 'l.entry_id')
+        .onRef('c.awaiting', '=', 'l.awaiting')
+        .on(sql<boolean>`c.awaiting_since is not distinct from l.awaiting_since and c.stage = l.line::jsonb ->> 'stage' and c.role = coalesce(l.line::jsonb ->> 'role', '')`),
+    )
     .select([
       'e.party_id as partyId',
       'e.status',
@@ -145,6 +157,9 @@ export async function recordedInboxLines(db: RecordDb, f: { body?: string; party
       'l.due_by as dueBy',
       'l.awaiting_since as awaitingSince',
       'l.line',
+      sql<string | null>`c.claimant::text`.as('claimant'),
+      sql<string | null>`c.claimed_by::text`.as('claimedBy'),
+      'c.claimed_at as claimedAt',
     ])
     .where('e.status', '=', ENTRY_STATUS.IN_PROGRESS);
   if (f.body !== undefined) q = q.where('l.awaiting', '=', f.body);

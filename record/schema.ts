@@ -139,6 +139,7 @@ export interface RecordDatabase {
   party_invitations: PartyInvitationsTable;
   party_members: PartyMembersTable;
   party_membership_events: PartyMembershipEventsTable;
+  stage_claims: StageClaimsTable;
 }
 
 /** A console sign-in under way: what the callback needs to finish it, used once. */
@@ -203,4 +204,20 @@ export interface PartyMembershipEventsTable {
   principal: ColumnType<Principal, string, string>;
   email: string | null;
   subject: string | null;
+}
+
+/** Who works a waiting stage (migration 0010): held for the wait it was made in. */
+export interface StageClaimsTable {
+  entry_id: string;
+  stage: string;
+  /** '' for a stage of the whole entry */
+  role: string;
+  awaiting: string;
+  /** The stage's awaitingSince when claimed: a later wait is unclaimed. */
+  awaiting_since: string | null;
+  /** Who works it */
+  claimant: ColumnType<Principal, string, string>;
+  /** Who claimed it for them (themselves, or a colleague assigning it) */
+  claimed_by: ColumnType<Principal, string, string>;
+  claimed_at: Instant;
 }

@@ -163,7 +163,7 @@ export async function writeProjection(db: RecordDb, p: EntryProjection): Promise
 const SEQ_CLASH_TRIES = 5;
 
 /** Two writers appended to one entry's trail at once and numbered the same seq: the later tries again. */
-async function retriedOnSeqClash<T>(write: () => Promise<T>): Promise<T> {
+export async function retriedOnSeqClash<T>(write: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await write();
@@ -211,7 +211,7 @@ function resetRecord(facts: RunResetFacts, seq: number): AuditRecord {
 }
 
 /** Appends one of the record's own rows to the entry's trail (next seq), unless its key is there: answers whether it did. */
-async function appendOwnRow(tx: Transaction<RecordDatabase>, entryId: string, chainId: string, key: string, runId: string, make: (seq: number) => AuditRecord): Promise<boolean> {
+export async function appendOwnRow(tx: Transaction<RecordDatabase>, entryId: string, chainId: string, key: string, runId: string, make: (seq: number) => AuditRecord): Promise<boolean> {
   const held = await tx.selectFrom('audit').select('seq').where('entry_id', '=', entryId).where('chain_id', '=', chainId).where('record_key', '=', key).executeTakeFirst();
   if (held) return false;
   const last = await tx.selectFrom('audit').select(sql<number>`coalesce(max(seq), 0)`.as('seq')).where('entry_id', '=', entryId).executeTakeFirstOrThrow();

@@ -43,6 +43,9 @@ export async function openEventStream(baseUrl: string, path: string, opts: { tok
       if (data.length > 0) events.push({ event, data: data.join('\n') });
     }
   };
+  // one read at a time: a read a timed-out next() left pending is the one the next call waits on
+  let reading: Promise<void> | undefined;
+  const pullOnce = () => (reading ??= pull().finally(() => (reading = undefined)));
   return {
     status: res.status,
     headers: res.headers,
@@ -53,7 +56,7 @@ export async function openEventStream(baseUrl: string, path: string, opts: { tok
         const left = until - Date.now();
         if (left <= 0) throw new Error(`no event within ${timeoutMs} ms`);
         let timer: NodeJS.Timeout | undefined;
-        await Promise.race([pull(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no event within ${timeoutMs} ms`)), left)))]).finally(() => clearTimeout(timer));
+        await Promise.race([pullOnce(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no event within ${timeoutMs} ms`)), left)))]).finally(() => clearTimeout(timer));
       }
       return events.shift()!;
     },

@@ -7,6 +7,7 @@ import { CONTENT_TYPE, ENDPOINTS } from '../endpoints';
 import { forbidden } from '../errors';
 import { mount } from '../mount';
 import { INBOX_READER_OF_ALL } from '../permissions';
+import { refuseIfClaimedByOther } from './claims';
 import { mountUpdate } from './entries';
 
 /** How soon a browser's EventSource connects again after the stream broke. */
@@ -17,7 +18,10 @@ const EVENTS_KEEP_ALIVE_MS = 25_000;
 export function signOffsRouter(ctx: AppContext): Router {
   const router = Router();
 
-  mountUpdate(router, ctx, ENDPOINTS.recordDecision, 'RECORD_DECISION', (partyId, request) => ctx.gateway.decide(partyId, request));
+  mountUpdate(router, ctx, ENDPOINTS.recordDecision, 'RECORD_DECISION', async (partyId, request) => {
+    await refuseIfClaimedByOther(ctx, partyId, request);
+    return ctx.gateway.decide(partyId, request);
+  });
   mountUpdate(router, ctx, ENDPOINTS.submitEvidence, 'SUBMIT_EVIDENCE', (partyId, request) => ctx.gateway.submit(partyId, request));
 
   /** Whose inbox the caller asks for: its own body's, or (OPS) any body's or every body's (null). */

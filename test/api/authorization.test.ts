@@ -41,6 +41,12 @@ const MATRIX: Record<EndpointName, Case> = {
     request: (p) => ({ method: 'POST', path: `/v1/entries/${p}/decisions`, body: { decisionId: 'm-1', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'ev' } }),
     expect: row(403, 403, 200, 403, 403, 403, 401),
   },
+  setClaim: {
+    fresh: true,
+    request: (p) => ({ method: 'PUT', path: `/v1/entries/${p}/claim`, body: { stage: STAGE.ID_ALLOCATION } }),
+    // ID_ALLOCATION waits on SECAS: the DCC and the Panel may claim, but not this stage (WRONG_BODY)
+    expect: row(403, 403, 200, 403, 403, 403, 401),
+  },
   submitEvidence: {
     fresh: true,
     request: (p) => ({ method: 'POST', path: `/v1/entries/${p}/evidence`, body: { submissionId: 's-1', stage: STAGE.SECURITY_FIELDWORK, reference: 'FUSA booking' } }),
