@@ -5,17 +5,17 @@
  */
 import type { z } from 'zod';
 import type { AuditRecord, EntryCommand, EntrySummary } from '../domain/types';
-import type { Body, Principal } from '../domain/vocabulary';
+import type { Body, Principal, StageId, UserRole } from '../domain/vocabulary';
 import type { RecordedCalendar } from '../record/meetings';
 import { calendarReach, currentMeetingCalendar } from '../record/meetings';
 import { membersOf, membershipEventsOf, type MembershipEvent, type PartyMember } from '../record/party-members';
 import { auditBetween, recordLagMs, type ExportedAuditRecord } from '../record/read';
-import { stageClaim, type StageClaim, type StageRef, type WaitingStage } from '../record/stage-claims';
+import { entryClaims, holderOf, stageClaim, type StageClaim, type StageRef, type WaitingStage } from '../record/stage-claims';
 import { landedStart, landedUpdate } from './landed';
 import type { RecordContext } from './record-context';
 import { listRecorded, recordedResetNotice, recordedSummary, recordedTrail, type ListedEntry } from './record-reads';
 import { complianceRows, inboxJson, type RenderedComplianceRow } from './rendered-reads';
-import type { MeetingCalendarResponse, RunResetNoticeSchema } from './schemas';
+import type { EntryResponse, MeetingCalendarResponse, RunResetNoticeSchema, StageClaimSchema } from './schemas';
 import type { EntryFilters } from './entry-filters';
 import type { UpdateAnswer } from './temporal/gateway';
 
@@ -44,12 +44,19 @@ export interface EntryReads {
   meetingCalendarAnswer(): Promise<MeetingCalendarResponse>;
   /** The stage as it waits now and who has claimed that wait; null when it waits on nobody. */
   stageClaim(stage: StageRef): Promise<{ stage: WaitingStage; claim: StageClaim | undefined } | null>;
+  /** Who works each claimed stage of the Party's entry in progress. */
+  claims(partyId: string): Promise<EntryResponse['claims']>;
   /** How far the record is behind Temporal. */
   lagMs(): Promise<number>;
   /** Past Temporal's deadline: the start as the record holds it (waiting up to RECORD_CATCH_UP_MS), or null. */
   landedStart(partyId: string, principal: Principal, sentAt: number): Promise<{ runId: string; headline: string } | null>;
   /** Past Temporal's deadline: the update as the record holds it (waiting up to RECORD_CATCH_UP_MS), or null. */
   landedUpdate(partyId: string, command: EntryCommand, sentAt: number): Promise<UpdateAnswer | null>;
+}
+
+/** A claim as the API answers it: who works the stage, who gave it to them, since when. */
+export function claimAnswer(c: StageClaim): z.infer<typeof StageClaimSchema> {
+  return { claimant: holderOf(c.claimant), claimedBy: holderOf(c.claimedBy), claimedAt: c.claimedAt };
 }
 
 export function entryReadsOf(ctx: RecordContext): EntryReads {
@@ -71,6 +78,7 @@ export function entryReadsOf(ctx: RecordContext): EntryReads {
       return { ...(current ?? { version: 0, meetings: [], changedBy: null, changedAt: null }), entriesHolding: reach.holding, entriesToTake: reach.toTake };
     },
     stageClaim: async (stage) => (await stageClaim(record, stage)) ?? null,
+    claims: async (partyId) => (await entryClaims(record, partyId)).map((c) => ({ stage: c.stage as StageId, ...(c.role ? { role: c.role as UserRole } : {}), claim: claimAnswer(c) })),
     lagMs: () => recordLagMs(record),
     landedStart: (partyId, principal, sentAt) => landedStart(ctx, partyId, principal, sentAt),
     landedUpdate: (partyId, command, sentAt) => landedUpdate(ctx, partyId, command, sentAt),

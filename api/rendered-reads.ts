@@ -9,6 +9,7 @@ import { ENTRY_STATUS, type Body, type Principal } from '../domain/vocabulary';
 import { recordedInboxLines, recordedReportEntries, type RecordedInboxLine, type RecordedStandingFacts } from '../record/read';
 import type { RecordContext } from './record-context';
 import { entryLinksJson } from './links';
+import { holderOf } from '../record/stage-claims';
 
 /** Each entry's standing at `now`, computed once per distinct facts (many entries share theirs). */
 function standingsAt(now: number): (e: RecordedStandingFacts) => Standing {
@@ -62,10 +63,7 @@ export async function inboxJson(ctx: RecordContext, body: Body | null, partyId?:
 /** The InboxItem's claim as JSON text: who works the stage, who gave it to them, since when. */
 function claimJson(l: RecordedInboxLine): string {
   if (l.claimant === null || l.claimedBy === null || l.claimedAt === null) return 'null';
-  const holder = (json: string) => {
-    const p = JSON.parse(json) as Principal;
-    return { id: p.id, ...(p.name !== undefined ? { name: p.name } : {}) };
-  };
+  const holder = (json: string) => holderOf(JSON.parse(json) as Principal);
   return JSON.stringify({ claimant: holder(l.claimant), claimedBy: holder(l.claimedBy), claimedAt: new Date(l.claimedAt).toISOString() });
 }
 

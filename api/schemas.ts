@@ -375,8 +375,23 @@ export const RunResetNoticeSchema = z
       "The entry's workflow run was last reset in Temporal: it carries on from an earlier point. What the earlier run recorded after that point stays in the audit trail (its RUN_RESET record says where) but the workflow no longer holds it.",
   });
 
+export const StageClaimSchema = z
+  .object({
+    claimant: ClaimHolderSchema.meta({ description: 'Who works it' }),
+    claimedBy: ClaimHolderSchema.meta({ description: 'Who gave it to them: themselves, or a colleague assigning it' }),
+    claimedAt: Instant,
+  })
+  .meta({ id: 'StageClaim' });
+
 export const EntryResponse = z
-  .object({ entry: EntrySummarySchema, reset: RunResetNoticeSchema.nullable(), links: EntryLinks })
+  .object({
+    entry: EntrySummarySchema,
+    reset: RunResetNoticeSchema.nullable(),
+    claims: z
+      .array(z.object({ stage: StageEnum, role: UserRoleEnum.optional(), claim: StageClaimSchema }))
+      .meta({ description: 'Who of the awaited body works each claimed stage (a stage not listed: nobody has claimed it)' }),
+    links: EntryLinks,
+  })
   .meta({ id: 'EntryResponse' });
 export type EntryResponse = z.infer<typeof EntryResponse>;
 
@@ -466,14 +481,6 @@ export const EntryListResponse = z
   })
   .meta({ id: 'EntryListResponse' });
 export type EntryListResponse = z.infer<typeof EntryListResponse>;
-
-export const StageClaimSchema = z
-  .object({
-    claimant: ClaimHolderSchema.meta({ description: 'Who works it' }),
-    claimedBy: ClaimHolderSchema.meta({ description: 'Who gave it to them: themselves, or a colleague assigning it' }),
-    claimedAt: Instant,
-  })
-  .meta({ id: 'StageClaim' });
 
 export const ClaimResponse = z
   .object({

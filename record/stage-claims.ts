@@ -78,7 +78,8 @@ export async function stageClaim(db: RecordDb, ref: StageRef): Promise<{ stage: 
   return stage ? { stage, claim: await heldClaim(db, stage.entryId, ref, stage) } : undefined;
 }
 
-const holderOf = (p: Principal): ClaimHolder => ({ id: p.id, ...(p.name !== undefined ? { name: p.name } : {}) });
+/** The officer a principal is, as a claim names them. */
+export const holderOf = (p: Principal): ClaimHolder => ({ id: p.id, ...(p.name !== undefined ? { name: p.name } : {}) });
 const samePerson = (a: Principal, b: Principal) => a.body === b.body && a.id === b.id;
 
 /**
@@ -122,6 +123,32 @@ export async function changeClaim(db: RecordDb, ref: StageRef, by: Principal, cl
       return { outcome: 'CHANGED', stage, claim, record: written };
     }),
   );
+}
+
+/** A claim on one of an entry's stages, as the entry's page shows it. */
+export interface ClaimOnStage extends StageClaim {
+  stage: string;
+  role: string;
+}
+
+/** The claims on the waits of a Party's entry in progress (a claim on a wait that ended is not one). */
+export async function entryClaims(db: RecordDb, partyId: string): Promise<ClaimOnStage[]> {
+  const rows = await db
+    .selectFrom('stage_claims as c')
+    .innerJoin('entries as e', 'e.entry_id', 'c.entry_id')
+    .innerJoin('inbox_lines as l', (j) =>
+      j
+        .onRef('l.entry_id', '=', 'c.entry_id')
+        .onRef('l.awaiting', '=', 'c.awaiting')
+        .on(sql<boolean>`l.awaiting_since is not distinct from c.awaiting_since and c.stage = l.line::jsonb ->> 'stage' and c.role = coalesce(l.line::jsonb ->> 'role', '')`),
+    )
+    .select(['c.stage', 'c.role', 'c.claimant', 'c.claimed_by', 'c.claimed_at'])
+    .where('e.party_id', '=', partyId)
+    .where('e.status', '=', ENTRY_STATUS.IN_PROGRESS)
+    .orderBy('c.stage')
+    .orderBy('c.role')
+    .execute();
+  return rows.map((r) => ({ stage: r.stage, role: r.role, claimant: r.claimant, claimedBy: r.claimed_by, claimedAt: new Date(r.claimed_at).toISOString() }));
 }
 
 /** Each body's claims on what awaits it now, in brief: their number and latest change, for the live inbox's mark. */

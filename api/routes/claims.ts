@@ -13,12 +13,10 @@ import type { AppContext } from '../context';
 import { ENDPOINTS } from '../endpoints';
 import { refusalError } from '../errors';
 import { mount } from '../mount';
-import type { StageClaim } from '../entry-reads';
+import { claimAnswer } from '../entry-reads';
 import type { ClaimResponse } from '../schemas';
 
 const samePerson = (a: Principal, b: Principal) => a.body === b.body && a.id === b.id;
-const holder = (p: Principal) => ({ id: p.id, ...(p.name !== undefined ? { name: p.name } : {}) });
-const claimAnswer = (c: StageClaim | null): ClaimResponse['claim'] => (c ? { claimant: holder(c.claimant), claimedBy: holder(c.claimedBy), claimedAt: c.claimedAt } : null);
 
 export function claimsRouter(ctx: AppContext): Router {
   const router = Router();
@@ -37,14 +35,14 @@ export function claimsRouter(ctx: AppContext): Router {
         throw refusalError(awaiting === BODY.PARTY ? REFUSAL.NOT_AWAITING : REFUSAL.WRONG_BODY, notWaitingOnWords(title, awaiting, principal.body));
       }
       case 'HELD':
-        throw refusalError(REFUSAL.CLAIMED_BY_OTHER, heldByOtherWords(title, holder(change.claim.claimant), principal.body, change.claim.claimedAt));
+        throw refusalError(REFUSAL.CLAIMED_BY_OTHER, heldByOtherWords(title, claimAnswer(change.claim).claimant, principal.body, change.claim.claimedAt));
       default: {
         const answer: ClaimResponse = {
           partyId: params.partyId,
           stage: body.stage,
           ...(body.role ? { role: body.role } : {}),
           title,
-          claim: claimAnswer(change.claim),
+          claim: change.claim ? claimAnswer(change.claim) : null,
           changed: change.outcome === 'CHANGED',
           record: change.outcome === 'CHANGED' ? change.record : null,
         };
@@ -61,5 +59,5 @@ export async function refuseIfClaimedByOther(ctx: AppContext, partyId: string, r
   const held = await ctx.reads.stageClaim({ partyId, stage: request.stage, role: request.role ?? '' });
   const claim = held?.claim;
   if (!held || !claim || samePerson(claim.claimant, request.principal) || held.stage.awaiting !== request.principal.body) return;
-  throw refusalError(REFUSAL.CLAIMED_BY_OTHER, heldByOtherWords(held.stage.title, holder(claim.claimant), request.principal.body, claim.claimedAt));
+  throw refusalError(REFUSAL.CLAIMED_BY_OTHER, heldByOtherWords(held.stage.title, claimAnswer(claim).claimant, request.principal.body, claim.claimedAt));
 }

@@ -193,6 +193,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/entries/{partyId}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Who of your body works a waiting stage: claim it, assign it to a colleague, or release it
+         * @description A claim holds for the stage's current wait: once it is decided, or comes back, it is nobody's until claimed again. Everyone reading the inbox sees it (`claim`), and while another officer holds it your decision on it is refused (409 `CLAIMED_BY_OTHER`, naming them and since when) unless you take it over (`takeOver: true`). Each change is an audit record (CLAIMED, RELEASED) in the entry's trail; asking for what already holds changes nothing (`changed: false`).
+         *
+         *     Allowed: DCC, SEC_PANEL, SECAS.
+         */
+        put: operations["setClaim"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/entries/{partyId}/decisions": {
         parameters: {
             query?: never;
@@ -388,7 +410,7 @@ export interface paths {
         };
         /**
          * The caller's inbox as it changes: Server-Sent Events
-         * @description A stream of `inbox` events, each `{ body, count, overdue }` (JSON): one when the stream opens, then one whenever a stage arrives in or leaves the inbox, or what the Party submitted for one changes, within a second or two of the record holding it. Fetch `GET /v1/inbox` on each. A comment line every 25 s keeps proxies from closing an idle stream.
+         * @description A stream of `inbox` events, each `{ body, count, overdue }` (JSON): one when the stream opens, then one whenever a stage arrives in or leaves the inbox, what the Party submitted for one changes, or one is claimed or released, within a second or two of the record holding it. Fetch `GET /v1/inbox` on each. A comment line every 25 s keeps proxies from closing an idle stream.
          *
          *     Allowed: DCC, SEC_PANEL, SECAS, OPS.
          */
@@ -525,9 +547,14 @@ export interface components {
             reason: string;
         };
         /** @enum {string} */
-        AuditAction: "STARTED" | "SUBMISSION" | "DECISION" | "DEADLINE_AMENDED" | "ROLE_ADDED" | "WITHDRAWN" | "ROLE_COMPLETE" | "MEETINGS_UPDATED" | "CLOSED_OUTSIDE_ENGINE" | "RUN_RESET";
+        AuditAction: "STARTED" | "SUBMISSION" | "DECISION" | "DEADLINE_AMENDED" | "ROLE_ADDED" | "WITHDRAWN" | "ROLE_COMPLETE" | "MEETINGS_UPDATED" | "CLOSED_OUTSIDE_ENGINE" | "RUN_RESET" | "CLAIMED" | "RELEASED";
         AuditRecord: {
             action: components["schemas"]["AuditAction"];
+            /** @description CLAIMED: who works the stage now */
+            assignee?: {
+                id: string;
+                name?: string;
+            };
             /**
              * @description ISO-8601 UTC instant
              * @example 2026-03-02T09:30:00.000Z
@@ -538,6 +565,11 @@ export interface components {
             evidence?: string;
             id?: string;
             outcome?: string;
+            /** @description CLAIMED, RELEASED: who worked it before */
+            previousAssignee?: {
+                id: string;
+                name?: string;
+            };
             previousDeadline?: string | null;
             /** @description RUN_RESET: the run it replaced, when known */
             previousRunId?: string | null;
@@ -669,6 +701,97 @@ export interface components {
             submission: string | null;
             title: string;
         };
+        /**
+         * @example {
+         *       "stage": "CREDIT_COVER"
+         *     }
+         */
+        ClaimRequest: {
+            /** @description Who of your body works the stage: absent, yourself; a colleague, assigned to them; null, back to the queue */
+            assignee?: {
+                /** @description The colleague's id, as their sign-in names them */
+                id: string;
+                /** @description Their name, as people read it */
+                name?: string;
+            } | null;
+            /**
+             * @description Required for role-level stages
+             * @enum {string}
+             */
+            role?: "IMPORT_SUPPLIER" | "EXPORT_SUPPLIER" | "GAS_SUPPLIER" | "ELECTRICITY_DISTRIBUTOR" | "GAS_TRANSPORTER" | "REGISTERED_SUPPLIER_AGENT" | "OTHER_USER";
+            stage: components["schemas"]["StageId"];
+            /** @description Change a claim another officer holds (otherwise 409 CLAIMED_BY_OTHER) */
+            takeOver?: boolean;
+        };
+        ClaimResponse: {
+            /** @description false: it was so already, and nothing was written */
+            changed: boolean;
+            /** @description Who works the stage now (null: nobody) */
+            claim: {
+                /** @description Who works it */
+                claimant: {
+                    id: string;
+                    name?: string;
+                };
+                /**
+                 * @description ISO-8601 UTC instant
+                 * @example 2026-03-02T09:30:00.000Z
+                 */
+                claimedAt: string;
+                /** @description Who gave it to them: themselves, or a colleague assigning it */
+                claimedBy: {
+                    id: string;
+                    name?: string;
+                };
+            } | null;
+            partyId: string;
+            /** @description The audit record written (CLAIMED or RELEASED), when changed */
+            record: {
+                action: components["schemas"]["AuditAction"];
+                /** @description CLAIMED: who works the stage now */
+                assignee?: {
+                    id: string;
+                    name?: string;
+                };
+                /**
+                 * @description ISO-8601 UTC instant
+                 * @example 2026-03-02T09:30:00.000Z
+                 */
+                at: string;
+                comment?: string;
+                deadline?: string | null;
+                evidence?: string;
+                id?: string;
+                outcome?: string;
+                /** @description CLAIMED, RELEASED: who worked it before */
+                previousAssignee?: {
+                    id: string;
+                    name?: string;
+                };
+                previousDeadline?: string | null;
+                /** @description RUN_RESET: the run it replaced, when known */
+                previousRunId?: string | null;
+                /** @description Who acted, as authenticated by the API */
+                principal: {
+                    body: components["schemas"]["Body"];
+                    /** @description Their email, as their identity provider knows it (console sign-ins) */
+                    email?: string;
+                    id: string;
+                    /** @description The named person who holds the token or signed in */
+                    name?: string;
+                };
+                reason?: string;
+                reference?: string;
+                role?: components["schemas"]["UserRole"];
+                /** @description RUN_RESET: the workflow run the reset created */
+                runId?: string;
+                seq: number;
+                stage?: components["schemas"]["StageId"];
+            } | null;
+            role?: components["schemas"]["UserRole"];
+            stage: components["schemas"]["StageId"];
+            title: string;
+        };
         /** @enum {string} */
         Cohort: "LARGE_SUPPLIER" | "SMALL_DOMESTIC_SUPPLIER" | "SMALL_NON_DOMESTIC_SUPPLIER" | "ELECTRICITY_DNO" | "GAS_TRANSPORTER" | "OTHER";
         ComplianceReport: {
@@ -784,6 +907,12 @@ export interface components {
             nextPageToken: string | null;
         };
         EntryResponse: {
+            /** @description Who of the awaited body works each claimed stage (a stage not listed: nobody has claimed it) */
+            claims: {
+                claim: components["schemas"]["StageClaim"];
+                role?: components["schemas"]["UserRole"];
+                stage: components["schemas"]["StageId"];
+            }[];
             entry: components["schemas"]["EntrySummary"];
             links: components["schemas"]["EntryLinks"];
             reset: components["schemas"]["RunResetNotice"];
@@ -844,7 +973,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ENTRY_ALREADY_STARTED" | "PAYLOAD_TOO_LARGE" | "TEMPORAL_UNAVAILABLE" | "ENTRY_NOT_READY" | "NO_WORKER" | "INVITATIONS_UNAVAILABLE" | "INTERNAL" | "UNKNOWN_STAGE" | "STAGE_NOT_APPLICABLE" | "ROLE_REQUIRED" | "WRONG_BODY" | "NOT_OWN_PARTY" | "NOT_AWAITING" | "UNKNOWN_OUTCOME" | "ENTRY_CLOSED" | "ROLE_ALREADY_SOUGHT" | "INVALID_DEADLINE" | "ID_REUSED" | "INVALID_INPUT" | "REASON_REQUIRED";
+                code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "ENTRY_ALREADY_STARTED" | "PAYLOAD_TOO_LARGE" | "TEMPORAL_UNAVAILABLE" | "ENTRY_NOT_READY" | "NO_WORKER" | "INVITATIONS_UNAVAILABLE" | "INTERNAL" | "UNKNOWN_STAGE" | "STAGE_NOT_APPLICABLE" | "ROLE_REQUIRED" | "WRONG_BODY" | "NOT_OWN_PARTY" | "NOT_AWAITING" | "UNKNOWN_OUTCOME" | "ENTRY_CLOSED" | "ROLE_ALREADY_SOUGHT" | "INVALID_DEADLINE" | "ID_REUSED" | "INVALID_INPUT" | "REASON_REQUIRED" | "CLAIMED_BY_OTHER";
                 details: {
                     message: string;
                     path: string;
@@ -894,6 +1023,24 @@ export interface components {
             atRisk: boolean;
             awaiting: components["schemas"]["Body"];
             awaitingSince: string | null;
+            /** @description Who of the awaited body works this stage now (null: nobody has claimed it) */
+            claim: {
+                /** @description Who works it */
+                claimant: {
+                    id: string;
+                    name?: string;
+                };
+                /**
+                 * @description ISO-8601 UTC instant
+                 * @example 2026-03-02T09:30:00.000Z
+                 */
+                claimedAt: string;
+                /** @description Who gave it to them: themselves, or a colleague assigning it */
+                claimedBy: {
+                    id: string;
+                    name?: string;
+                };
+            } | null;
             dueBy: components["schemas"]["CalendarDate"] | null;
             expected: string;
             /** @description The entry is past its mandate deadline */
@@ -1102,6 +1249,23 @@ export interface components {
             role?: components["schemas"]["UserRole"];
             stage: components["schemas"]["StageId"];
             state: components["schemas"]["StageState"];
+        };
+        StageClaim: {
+            /** @description Who works it */
+            claimant: {
+                id: string;
+                name?: string;
+            };
+            /**
+             * @description ISO-8601 UTC instant
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            claimedAt: string;
+            /** @description Who gave it to them: themselves, or a colleague assigning it */
+            claimedBy: {
+                id: string;
+                name?: string;
+            };
         };
         /** @enum {string} */
         StageId: "ACCESSION" | "ID_ALLOCATION" | "SECURITY_ASSESSMENT" | "CREDIT_COVER" | "DCC_GATEWAY" | "SMKI_SREPT" | "USER_ID" | "UEPT" | "PRIVACY_ASSESSMENT" | "UEP_COMPLETION" | "SECURITY_FIELDWORK" | "PRIVACY_FIELDWORK";
@@ -1622,7 +1786,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: already started, stage not awaiting, entry closed, role already sought, id reused (codes: ENTRY_ALREADY_STARTED, NOT_AWAITING, ENTRY_CLOSED, ROLE_ALREADY_SOUGHT, ID_REUSED) */
+            /** @description Conflict: already started, stage not awaiting, entry closed, role already sought, id reused (codes: ENTRY_ALREADY_STARTED, NOT_AWAITING, CLAIMED_BY_OTHER, ENTRY_CLOSED, ROLE_ALREADY_SOUGHT, ID_REUSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1909,6 +2073,87 @@ export interface operations {
             };
         };
     };
+    setClaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Party's id; the entry's workflow id is "uep-<partyId>" (1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit) */
+                partyId: components["schemas"]["PartyId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClaimRequest"];
+            };
+        };
+        responses: {
+            /** @description The stage's claim as it now stands */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimResponse"];
+                };
+            };
+            /** @description Bad input: invalid JSON, an unknown field, a wrong type (details name the fields) (codes: VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No bearer token, or an unknown one (codes: UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's body may not do this, or a Party acting for another party (codes: FORBIDDEN, WRONG_BODY, NOT_OWN_PARTY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already started, stage not awaiting, entry closed, role already sought, id reused (codes: ENTRY_ALREADY_STARTED, NOT_AWAITING, CLAIMED_BY_OTHER, ENTRY_CLOSED, ROLE_ALREADY_SOUGHT, ID_REUSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details leave the server) (codes: INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER, INVITATIONS_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     recordDecision: {
         parameters: {
             query?: never;
@@ -1970,7 +2215,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: already started, stage not awaiting, entry closed, role already sought, id reused (codes: ENTRY_ALREADY_STARTED, NOT_AWAITING, ENTRY_CLOSED, ROLE_ALREADY_SOUGHT, ID_REUSED) */
+            /** @description Conflict: already started, stage not awaiting, entry closed, role already sought, id reused (codes: ENTRY_ALREADY_STARTED, NOT_AWAITING, CLAIMED_BY_OTHER, ENTRY_CLOSED, ROLE_ALREADY_SOUGHT, ID_REUSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2087,7 +2332,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: already started, stage not awaiting, entry closed, role already sought, id reused (codes: ENTRY_ALREADY_STARTED, NOT_AWAITING, ENTRY_CLOSED, ROLE_ALREADY_SOUGHT, ID_REUSED) */
+            /** @description Conflict: already started, stage not awaiting, entry closed, role already sought, id reused (codes: ENTRY_ALREADY_STARTED, NOT_AWAITING, CLAIMED_BY_OTHER, ENTRY_CLOSED, ROLE_ALREADY_SOUGHT, ID_REUSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2276,7 +2521,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: already started, stage not awaiting, entry closed, role already sought, id reused (codes: ENTRY_ALREADY_STARTED, NOT_AWAITING, ENTRY_CLOSED, ROLE_ALREADY_SOUGHT, ID_REUSED) */
+            /** @description Conflict: already started, stage not awaiting, entry closed, role already sought, id reused (codes: ENTRY_ALREADY_STARTED, NOT_AWAITING, CLAIMED_BY_OTHER, ENTRY_CLOSED, ROLE_ALREADY_SOUGHT, ID_REUSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2540,7 +2785,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: already started, stage not awaiting, entry closed, role already sought, id reused (codes: ENTRY_ALREADY_STARTED, NOT_AWAITING, ENTRY_CLOSED, ROLE_ALREADY_SOUGHT, ID_REUSED) */
+            /** @description Conflict: already started, stage not awaiting, entry closed, role already sought, id reused (codes: ENTRY_ALREADY_STARTED, NOT_AWAITING, CLAIMED_BY_OTHER, ENTRY_CLOSED, ROLE_ALREADY_SOUGHT, ID_REUSED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2657,7 +2902,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: already started, stage not awaiting, entry closed, role already sought, id reused (codes: ENTRY_ALREADY_STARTED, NOT_AWAITING, ENTRY_CLOSED, ROLE_ALREADY_SOUGHT, ID_REUSED) */
+            /** @description Conflict: already started, stage not awaiting, entry closed, role already sought, id reused (codes: ENTRY_ALREADY_STARTED, NOT_AWAITING, CLAIMED_BY_OTHER, ENTRY_CLOSED, ROLE_ALREADY_SOUGHT, ID_REUSED) */
             409: {
                 headers: {
                     [name: string]: unknown;

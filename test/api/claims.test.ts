@@ -4,7 +4,7 @@
  * they take it over, each change is in the audit trail, and the live inbox hears of it.
  */
 import { mintToken } from '../../api/tokens';
-import { ClaimResponse, ErrorResponse, InboxEvent, InboxResponse, UpdateResponse } from '../../api/schemas';
+import { ClaimResponse, EntryResponse, ErrorResponse, InboxEvent, InboxResponse, UpdateResponse } from '../../api/schemas';
 import { AUDIT_ACTION, type AuditRecord } from '../../domain/types';
 import { BODY, STAGE } from '../../domain/vocabulary';
 import { startBody } from '../../testkit/api-fixtures';
@@ -43,7 +43,9 @@ test('a claim is seen by a second officer, whose decision is refused in words an
   const again = ClaimResponse.parse((await claim(partyId, first, { stage: STAGE.ACCESSION })).json);
   expect([again.changed, again.record]).toEqual([false, null]);
 
-  // the second officer sees who has it
+  // the second officer sees who has it, in the inbox and on the entry
+  const entry = EntryResponse.parse((await call(suite.h.baseUrl, 'GET', `/v1/entries/${partyId}`, { token: second })).json);
+  expect(entry.claims).toEqual([{ stage: STAGE.ACCESSION, claim: answer.claim }]);
   expect((await inboxItem(partyId, second))?.claim).toEqual({ claimant: { id: 'secas-officer', name: firstName }, claimedBy: { id: 'secas-officer', name: firstName }, claimedAt: answer.claim!.claimedAt });
 
   // and is refused, in words, with nothing changed
@@ -72,6 +74,7 @@ test('a claim is seen by a second officer, whose decision is refused in words an
   UpdateResponse.parse(decided.json);
 
   // the claim ended with the wait: nothing waits to be claimed
+  expect(EntryResponse.parse((await call(suite.h.baseUrl, 'GET', `/v1/entries/${partyId}`, { token: second })).json).claims).toEqual([]);
   const after = await claim(partyId, first, { stage: STAGE.ACCESSION });
   expect([after.status, ErrorResponse.parse(after.json).error.code]).toEqual([409, 'NOT_AWAITING']);
 
