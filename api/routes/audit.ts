@@ -7,7 +7,7 @@ import { Router } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
-import type { AuditRecord } from '../../domain/types';
+import type { AuditRecord, ClaimHolder } from '../../domain/types';
 import type { AppContext } from '../context';
 import { CONTENT_TYPE, ENDPOINTS } from '../endpoints';
 import { csvHeader, csvLine, toCsv } from '../csv';
@@ -17,7 +17,10 @@ import type { AuditTrailResponse } from '../schemas';
 import type { ExportedAuditRecord, MembershipEvent } from '../entry-reads';
 import { membershipEventAnswer } from '../invitations';
 
-type AuditRow = Omit<AuditRecord, 'principal' | 'seq' | 'action'> & {
+type AuditRow = Omit<AuditRecord, 'principal' | 'seq' | 'action' | 'assignee' | 'previousAssignee'> & {
+  /** CLAIMED, RELEASED: 'Dana Smith (dcc-1)' */
+  assignee?: string;
+  previousAssignee?: string;
   seq: number | '';
   action: string;
   principalBody: string;
@@ -45,6 +48,8 @@ export const AUDIT_CSV_COLUMNS: (keyof AuditRow)[] = [
   'reason',
   'previousDeadline',
   'deadline',
+  'assignee',
+  'previousAssignee',
 ];
 /** The per-entry CSV also lists the Party's people: PERSON_INVITED, PERSON_ACCEPTED, PERSON_REMOVED rows (no seq). */
 export const AUDIT_TRAIL_CSV_COLUMNS: (keyof AuditRow)[] = [...AUDIT_CSV_COLUMNS, 'email', 'subject'];
@@ -52,8 +57,17 @@ export const AUDIT_TRAIL_CSV_COLUMNS: (keyof AuditRow)[] = [...AUDIT_CSV_COLUMNS
 type ExportRow = AuditRow & { entryId: string; partyId: string };
 export const AUDIT_EXPORT_CSV_COLUMNS: (keyof ExportRow)[] = ['entryId', 'partyId', ...AUDIT_CSV_COLUMNS];
 
-function csvRow<R extends AuditRecord>({ principal, ...rest }: R): Omit<R, 'principal'> & Pick<AuditRow, 'principalBody' | 'principalId' | 'principalName'> {
-  return { ...rest, principalBody: principal.body, principalId: principal.id, principalName: principal.name ?? '' };
+const holderText = (h: ClaimHolder | undefined) => (h ? (h.name ? `${h.name} (${h.id})` : h.id) : undefined);
+
+function csvRow<R extends AuditRecord>({ principal, assignee, previousAssignee, ...rest }: R): Omit<R, 'principal' | 'assignee' | 'previousAssignee'> & Pick<AuditRow, 'principalBody' | 'principalId' | 'principalName' | 'assignee' | 'previousAssignee'> {
+  return {
+    ...rest,
+    principalBody: principal.body,
+    principalId: principal.id,
+    principalName: principal.name ?? '',
+    ...(assignee ? { assignee: holderText(assignee) } : {}),
+    ...(previousAssignee ? { previousAssignee: holderText(previousAssignee) } : {}),
+  };
 }
 
 function personRow(e: MembershipEvent): AuditRow {

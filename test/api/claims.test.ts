@@ -85,6 +85,9 @@ test('a claim is seen by a second officer, whose decision is refused in words an
     [AUDIT_ACTION.CLAIMED, 'secas-officer-2', 'secas-officer', 'secas-officer-2'],
     [AUDIT_ACTION.DECISION, 'secas-officer', undefined, undefined],
   ]);
+  // and in the CSV, with names
+  const csv = await call(suite.h.baseUrl, 'GET', `/v1/entries/${partyId}/audit-trail.csv`, { token: suite.h.tokenFor(BODY.OPS) });
+  expect(csv.text).toContain(`"CLAIMED","SECAS","secas-officer-2","Sam Second","","ACCESSION","","","","","","","","","${firstName} (secas-officer)","Sam Second (secas-officer-2)"`);
 });
 
 test('a claim is released back to the queue; another body, and a stage with the Party, are refused in words', async () => {

@@ -273,7 +273,7 @@ describe('audit trail', () => {
     const csv = await api('GET', `/v1/entries/${partyId}/audit-trail.csv`, { token: ops });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
-    expect(csv.text.split('\r\n')[0]).toBe('"seq","at","action","principalBody","principalId","principalName","id","stage","role","outcome","evidence","reference","comment","reason","previousDeadline","deadline","email","subject"');
+    expect(csv.text.split('\r\n')[0]).toBe('"seq","at","action","principalBody","principalId","principalName","id","stage","role","outcome","evidence","reference","comment","reason","previousDeadline","deadline","assignee","previousAssignee","email","subject"');
     expect(csv.text).toContain(`"'=HYPERLINK(""x"")"`);
     expect(csv.text).toContain('"line one\nline ""two"", three"');
     expect(csv.text).toContain('"SECAS","secas-officer","Test person secas-officer","d-csv-1"');

@@ -14,7 +14,7 @@ import { uniquePartyId } from '../../testkit/temporal';
 import { daysFromToday } from '../../testkit/dates';
 import type { AuditTrailResponse, EntryResponse, InboxResponse, MeetingCalendarResponse } from '../../api/schemas';
 import { meetingPhrase } from '../../domain/meetings';
-import { hashToken } from '../../api/tokens';
+import { hashToken, mintToken } from '../../api/tokens';
 import { acceptInvitation, addInvitation } from '../../record/party-members';
 import { sharedTestRecord } from '../../testkit/record';
 
@@ -158,6 +158,50 @@ test('work arriving reaches the DCC officer’s open inbox within 2 s without a 
   await page.waitForFunction(`document.title.startsWith('(${before + 1}) ')`);
   expect(shownMs).toBeLessThan(2_000);
   await expectAccessible('inbox (live)');
+});
+
+test('a claim is visible to a second officer: claimed from one inbox, it shows in a colleague\'s open inbox within 2 s, who can take it over from the entry', async () => {
+  const partyId = uniquePartyId('CLAIMED');
+  await startEntry(stack.baseUrl, stack.tokens, { partyId, partyName: 'Claimed Work Energy', cohort: 'SMALL_DOMESTIC_SUPPLIER', roles: ['IMPORT_SUPPLIER'], mandateDeadline: daysFromToday(400), uepContact: { name: 'Cal Claim', email: 'uep@claimed.example' } });
+  await decide(stack.baseUrl, stack.tokens.secas, partyId, 'ACCESSION', 'ACCEDED'); // its DCC Gateway Connection awaits the DCC
+  const { token: secondToken, record } = mintToken({ body: 'DCC', id: 'dcc-officer-2', name: 'Dee Second' });
+  stack.harness.tokens.add(record);
+  const firstName = stack.harness.principalOf(stack.tokens.dcc).name!;
+
+  await signIn(stack.tokens.dcc, '/inbox');
+  const second = await browser.newPage();
+  try {
+    await second.goto(`${stack.baseUrl}/app/sign-in?next=${encodeURIComponent('/inbox')}`);
+    await second.getByLabel('Access token').fill(secondToken);
+    await second.getByRole('button', { name: 'Sign in' }).click();
+    const theirRow = second.getByRole('row', { name: /Claimed Work Energy/ });
+    await expect(theirRow.textContent()).resolves.toContain('Nobody yet');
+
+    const myRow = page.getByRole('row', { name: /Claimed Work Energy/ });
+    await myRow.getByRole('button', { name: /^Claim DCC Gateway Connection/ }).click();
+    await myRow.filter({ hasText: 'You, claimed at' }).waitFor();
+    const claimed = Date.now();
+    await theirRow.filter({ hasText: `${firstName}, claimed at` }).waitFor({ timeout: 5_000 });
+    expect(Date.now() - claimed).toBeLessThan(2_000);
+    // a colleague's claim offers no Claim button in the inbox: taking over is done on the entry, knowingly
+    await expect(theirRow.getByRole('button').count()).resolves.toBe(0);
+    await expectAccessible('inbox with a claim');
+
+    await theirRow.getByRole('link', { name: 'Claimed Work Energy', exact: true }).click();
+    const line = second.locator('.claim-line');
+    await line.filter({ hasText: `Worked by: ${firstName}, claimed at` }).waitFor();
+    await line.getByRole('button', { name: /^Take over / }).click();
+    await line.filter({ hasText: 'Worked by: You, claimed at' }).waitFor();
+    await myRow.filter({ hasText: 'Dee Second, claimed at' }).waitFor({ timeout: 5_000 });
+
+    const trail = await api<AuditTrailResponse>('GET', `/v1/entries/${partyId}/audit-trail`, stack.tokens.ops);
+    expect(trail.json.records.filter((r) => r.action === 'CLAIMED').map((r) => [r.principal.id, r.assignee?.id, r.previousAssignee?.id])).toEqual([
+      ['dcc-officer', 'dcc-officer', undefined],
+      ['dcc-officer-2', 'dcc-officer-2', 'dcc-officer'],
+    ]);
+  } finally {
+    await second.close();
+  }
 });
 
 test('the inbox filters by Party, stage and risk and sorts, in the address: a reload or a shared link shows the same view', async () => {

@@ -12,6 +12,7 @@ import { href, NAVIGATED } from '../router';
 import { Badge, Loading, Page, Problem, RiskBadges } from '../ui';
 import type { AuditRecord } from '../conversation';
 import { AlreadyDecided, DecidedBy } from './conversation';
+import { ClaimLine, claimInWords, type StageClaim } from './claim';
 import { DecisionRecorded } from './decision-recorded';
 import { DownloadButton } from '../download';
 import { AddRoleForm, mayAddRole, mayWithdraw, WithdrawForm } from './entry-actions';
@@ -30,6 +31,13 @@ const STATE_BADGE: Record<string, { tone: 'ok' | 'warn' | 'info' | 'muted'; labe
 const canSubmit = (p: Principal) => p.body === 'PARTY' || p.body === 'SECAS';
 const canAmend = (p: Principal) => p.body === 'OPS' || p.body === 'SECAS';
 
+/** A claim's change in words: 'to Dana Smith, from Sam Lee'. */
+function claimDetail(a: AuditRecord): string {
+  const name = (h: { id: string; name?: string } | undefined) => (h ? (h.name ?? h.id) : undefined);
+  const to = a.action === 'CLAIMED' ? `to ${name(a.assignee)}` : a.action === 'RELEASED' ? 'back to the queue' : '';
+  return to && a.previousAssignee ? `${to}, from ${name(a.previousAssignee)}` : to;
+}
+
 function allStages(entry: EntrySummary): StageSummary[] {
   return [...entry.partyStages, ...entry.roleStages.flatMap((r) => r.stages)];
 }
@@ -47,9 +55,11 @@ interface StageItemProps {
   stale?: string;
   onStale: (text: string) => void;
   onRecorded: (text: string) => void;
+  /** Who of the deciding body works this stage, when someone has claimed it */
+  claim?: StageClaim | undefined;
 }
 
-function StageItem({ s, entry, principal, reload, forms = true, records, stale, onStale, onRecorded }: StageItemProps) {
+function StageItem({ s, entry, principal, reload, forms = true, records, stale, onStale, onRecorded, claim }: StageItemProps) {
   const badge = STATE_BADGE[s.state] ?? { tone: 'muted' as const, label: s.state };
   const open = entry.status === 'IN_PROGRESS';
   const mayDecide = forms && open && s.state === 'AWAITING_DECISION' && principal.body === s.owner;
@@ -77,6 +87,8 @@ function StageItem({ s, entry, principal, reload, forms = true, records, stale, 
       )}
       {s.state === 'DONE' && <DecidedBy stage={s} records={records} conditions={entry.followUps.some((f) => f.stage === s.stage && (f.role ?? null) === (s.role ?? null))} />}
       {forms && stale && <AlreadyDecided text={stale} />}
+      {mayDecide && <ClaimLine partyId={entry.partyId} stage={s.stage} role={s.role} title={s.title} claim={claim} principal={principal} onChanged={reload} />}
+      {!mayDecide && claim && open && <div class="claim-line small"><strong>Worked by:</strong> {claimInWords(claim, principal)}.</div>}
       {mayDecide && <DecideForm key={`d-${s.stage}-${s.role ?? ''}-${s.attempts}`} partyId={entry.partyId} stage={s} records={records} onRecorded={onRecorded} onStale={onStale} />}
       {maySubmit && <SubmitForm key={`s-${s.stage}-${s.role ?? ''}-${s.attempts}`} partyId={entry.partyId} stage={s} records={records} onDone={reload} {...(principal.body === 'PARTY' ? {} : { onBehalfOf: entry.partyName })} />}
     </li>
@@ -105,6 +117,7 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
     const key = stageKey(s.stage, s.role);
     return {
       onRecorded,
+      claim: loaded.data?.claims.find((c) => c.stage === s.stage && (c.role ?? null) === (s.role ?? null))?.claim,
       records: audit.data?.records,
       stale: stale[key],
       onStale: (text: string) => {
@@ -347,7 +360,7 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
                       {a.role ? ` (${words(a.role)})` : ''}
                       {a.outcome ? ` · ${words(a.outcome)}` : ''}
                     </td>
-                    <td class="small">{[a.reference, a.evidence, a.comment, a.reason, a.deadline !== undefined ? `deadline ${a.deadline ?? 'none'}` : ''].filter(Boolean).join(' · ')}</td>
+                    <td class="small">{[a.reference, a.evidence, a.comment, a.reason, a.deadline !== undefined ? `deadline ${a.deadline ?? 'none'}` : '', claimDetail(a)].filter(Boolean).join(' · ')}</td>
                   </tr>
                 ))}
               </tbody>

@@ -1,8 +1,8 @@
 /**
- * The inbox's filters, search and sort, kept in the address (`/app/inbox?stage=UEPT&risk=overdue&q=acme&sort=waiting`),
+ * The inbox's filters, search and sort, kept in the address (`/app/inbox?stage=UEPT&risk=overdue&who=me&q=acme&sort=waiting`),
  * so a view can be bookmarked or mailed. They narrow what the inbox already holds: no request.
  */
-import type { Schemas } from '../api';
+import type { Principal, Schemas } from '../api';
 import { words } from '../format';
 import { navigate } from '../router';
 
@@ -12,29 +12,35 @@ export const SORTS = { due: 'Due first (overdue first)', waiting: 'Waiting longe
 export type Sort = keyof typeof SORTS;
 const RISKS = { overdue: 'Overdue', atRisk: 'At risk or in breach' } as const;
 type Risk = keyof typeof RISKS;
+const WHO = { me: 'Claimed by me', nobody: 'Not claimed', others: 'Claimed by others' } as const;
+type Who = keyof typeof WHO;
 
 export interface InboxView {
   q: string;
   stage: string;
   role: string;
   risk: Risk | '';
+  who: Who | '';
   sort: Sort;
 }
 
 export function inboxViewOf(query: URLSearchParams): InboxView {
   const sort = query.get('sort') ?? 'due';
   const risk = query.get('risk') ?? '';
+  const who = query.get('who') ?? '';
   return {
     q: query.get('q') ?? '',
     stage: query.get('stage') ?? '',
     role: query.get('role') ?? '',
     risk: risk in RISKS ? (risk as Risk) : '',
+    who: who in WHO ? (who as Who) : '',
     sort: sort in SORTS ? (sort as Sort) : 'due',
   };
 }
 
 /** The items the view shows, in its order; `ordered` is the inbox's own order (due first). */
-export function viewed(ordered: readonly Item[], v: InboxView): Item[] {
+export function viewed(ordered: readonly Item[], v: InboxView, me: Principal): Item[] {
+  const claimedByMe = (i: Item) => i.claim?.claimant.id === me.id;
   const q = v.q.trim().toLowerCase();
   const shown = ordered.filter(
     (i) =>
@@ -42,7 +48,10 @@ export function viewed(ordered: readonly Item[], v: InboxView): Item[] {
       (!v.stage || i.stage === v.stage) &&
       (!v.role || i.role === v.role) &&
       (v.risk !== 'overdue' || i.overdue) &&
-      (v.risk !== 'atRisk' || i.atRisk || i.inBreach),
+      (v.risk !== 'atRisk' || i.atRisk || i.inBreach) &&
+      (v.who !== 'me' || claimedByMe(i)) &&
+      (v.who !== 'nobody' || !i.claim) &&
+      (v.who !== 'others' || (i.claim && !claimedByMe(i))),
   );
   if (v.sort === 'waiting') return [...shown].sort((a, b) => (a.awaitingSince ?? '').localeCompare(b.awaitingSince ?? ''));
   if (v.sort === 'party') return [...shown].sort((a, b) => a.partyName.localeCompare(b.partyName));
@@ -94,6 +103,17 @@ export function InboxFilters({ items, view, query }: { items: readonly Item[]; v
           {(Object.keys(RISKS) as Risk[]).map((r) => (
             <option key={r} value={r}>
               {RISKS[r]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label for="inbox-who">Worked by</label>
+        <select id="inbox-who" value={view.who} onChange={(e) => set('who', e.currentTarget.value)}>
+          <option value="">Anyone or nobody</option>
+          {(Object.keys(WHO) as Who[]).map((w) => (
+            <option key={w} value={w}>
+              {WHO[w]}
             </option>
           ))}
         </select>

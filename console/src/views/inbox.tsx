@@ -5,6 +5,7 @@ import { useInboxChanges } from '../live-inbox';
 import { useLoad } from '../load';
 import { href } from '../router';
 import { Badge, Loading, Page, Problem, RiskBadges } from '../ui';
+import { ClaimButton, claimInWords } from './claim';
 import { InboxFilters, inboxViewOf, viewed } from './inbox-filters';
 
 type Item = Schemas['InboxItem'];
@@ -24,7 +25,7 @@ export function Inbox({ principal, body, query }: { principal: Principal; body?:
   useInboxChanges(inbox.reload);
   const all = inboxOrder(inbox.data?.items ?? []);
   const view = inboxViewOf(query);
-  const items = viewed(all, view);
+  const items = viewed(all, view, principal);
   const overdue = all.filter((i) => i.overdue).length;
   const whose = inbox.data?.body ? words(inbox.data.body) : 'every body';
   return (
@@ -57,6 +58,7 @@ export function Inbox({ principal, body, query }: { principal: Principal; body?:
                 <th scope="col">Due</th>
                 <th scope="col">What is expected</th>
                 <th scope="col">Submitted by the Party</th>
+                <th scope="col">Worked by</th>
                 <th scope="col">
                   <span class="visually-hidden">Action</span>
                 </th>
@@ -93,11 +95,19 @@ export function Inbox({ principal, body, query }: { principal: Principal; body?:
                         <span class="muted">{i.awaiting === 'PARTY' ? 'Awaiting the Party' : 'Nothing submitted'}</span>
                       )}
                     </td>
+                    <td data-label="Worked by" class="small">
+                      {i.claim ? claimInWords(i.claim, principal) : <span class="muted">Nobody yet</span>}
+                    </td>
                     <td class="row-action">
                       {i.awaiting !== 'PARTY' ? (
-                        <a class="button" href={link} aria-label={`Decide ${i.title}${i.role ? ` for ${words(i.role)}` : ''}, ${i.partyName}`}>
-                          Decide
-                        </a>
+                        <>
+                          <a class="button" href={link} aria-label={`Decide ${i.title}${i.role ? ` for ${words(i.role)}` : ''}, ${i.partyName}`}>
+                            Decide
+                          </a>
+                          {i.awaiting === principal.body && (!i.claim || i.claim.claimant.id === principal.id) && (
+                            <ClaimButton partyId={i.partyId} stage={i.stage} role={i.role} title={`${i.title}${i.role ? ` for ${words(i.role)}` : ''}, ${i.partyName}`} claim={i.claim} principal={principal} onChanged={inbox.reload} />
+                          )}
+                        </>
                       ) : (
                         <Badge tone="muted">Party's turn</Badge>
                       )}
