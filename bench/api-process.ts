@@ -14,7 +14,7 @@ import type { ApiStack } from '../testkit/api-stack';
 import { principalFor } from '../testkit/entry-driver';
 import { freePort } from '../testkit/ports';
 import { PROJECT_ROOT } from '../scripts/temporal-toolchain';
-import { nodeArgs } from './worker-process';
+import { nodeArgs } from '../testkit/worker-process';
 
 export const API_ENTRY = path.join(PROJECT_ROOT, 'api', 'server.ts');
 

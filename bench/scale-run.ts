@@ -17,7 +17,7 @@ import { principalFor } from '../testkit/entry-driver';
 import type { ApiStack } from '../testkit/api-stack';
 import { benchEntryIdPrefix, benchPartyId } from './engine-run';
 import { summarize, timed, type LatencySummary } from './stats';
-import type { WorkerProcess } from './worker-process';
+import type { WorkerProcess } from '../testkit/worker-process';
 
 /** Far ahead: no reminder falls due while the benchmark runs. */
 export const SCALE_MANDATE_DEADLINE = daysFromToday(3 * 365);
