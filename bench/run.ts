@@ -48,7 +48,7 @@ import { migrateRecord, openRecord } from '../record/db';
 import { recordLag } from './record-lag';
 import { exitWhenDone } from '../scripts/exit-when-done';
 import { freePort } from '../testkit/ports';
-import { actionsPerLifecycle, readActionCounter } from './action-metric';
+import { actionsPerLifecycle, readActionCounter } from '../testkit/server-action-counter';
 import { MeasuredRun } from '../testkit/measured-run';
 import { describeMissing, missingPrerequisites, type Prerequisite } from '../testkit/prerequisites';
 
