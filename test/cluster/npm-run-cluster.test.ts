@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { mapLimited } from '../../api/map-limited';
 import { mintToken, parseTokenFile } from '../../api/tokens';
-import { driveOverHttp, startEntryOverHttp, type DriveResult } from '../../bench/http-driver';
+import { driveOverHttp, startEntryOverHttp, type DriveResult } from '../../testkit/http-entry-driver';
 import { DEFAULT_NAMESPACE } from '../../config/temporal';
 import { entryIdFor } from '../../domain';
 import { BODY, ENTRY_STATUS, type Body } from '../../domain/vocabulary';
