@@ -41,7 +41,7 @@ import { checkTargets, renderReport, type BenchResult } from './report';
 import { runScale } from './scale-run';
 import { runTimeSkippingLifecycle } from './time-skipping-run';
 import { ENGINE_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from '../testkit/worker-process';
-import { EXAMPLE_ROUTES_FILE } from '../scripts/start-local-env';
+import { EXAMPLE_ROUTES_FILE } from '../config/start-local-env';
 import { testRecordUrl } from '../testkit/record';
 import { startRealPostgres } from '../testkit/postgres';
 import { migrateRecord, openRecord } from '../record/db';

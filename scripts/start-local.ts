@@ -25,11 +25,11 @@ import { buildConsole } from './build-console';
 import { assertPortsFree } from './local-ports';
 import { ensureSearchAttributes } from './search-attributes';
 import { ensureLocalTokens } from './local-tokens';
-import { EXAMPLE_ROUTES_FILE, localEnvSchema } from './start-local-env';
+import { EXAMPLE_ROUTES_FILE, localEnvSchema } from '../config/start-local-env';
 import { apiSettingsFor, localIdpProcess, localIdpRun, untilDiscoverable } from './local-idp/process';
 import { startLocalMailSink } from './local-mail-sink';
 import { type Supervised, supervise } from './supervisor';
-import { PROJECT_ROOT, TEMPORAL_CLI, requireBinary } from './temporal-toolchain';
+import { PROJECT_ROOT, TEMPORAL_CLI, requireBinary } from '../config/temporal-toolchain';
 
 const READY_TIMEOUT_MS = 180_000;
 const processes: Supervised[] = [];

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../scripts/temporal-toolchain';
+import { PROJECT_ROOT } from '../config/temporal-toolchain';
 import { readCpuMs, readPeakRssBytes, readRssBytes } from './proc-stats';
 
 export const ENGINE_WORKER_ENTRY = path.join(PROJECT_ROOT, 'worker', 'main.ts');

@@ -22,7 +22,7 @@ import { openRecord } from '../../record/db';
 import { PG_PASSWORD, PRIVATE_DATA_PARENT } from '../../scripts/cluster/postgres';
 import { isRoot, UNPRIVILEGED_USER } from '../../scripts/cluster/processes';
 import { DEMO_PARTY_ID, ensureLocalTokens } from '../../scripts/local-tokens';
-import { requireBinary, TEMPORAL_CLI, PROJECT_ROOT } from '../../scripts/temporal-toolchain';
+import { requireBinary, TEMPORAL_CLI, PROJECT_ROOT } from '../../config/temporal-toolchain';
 import { startBody } from '../../testkit/api-fixtures';
 import { call, connectClient, eventually } from '../../testkit/api-harness';
 import type { ApiStack } from '../../testkit/api-stack';
