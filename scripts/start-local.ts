@@ -21,7 +21,7 @@ import { createLogger } from '../config/logging';
 import { durationOf } from '../config/sdk-internals';
 import { isMigrated, migrateRecord, openRecord } from '../record/db';
 import { searchAttributeCliPairs } from '../workflows/search-attributes';
-import { buildConsole } from './build-console';
+import { buildConsole } from '../console/build';
 import { assertPortsFree } from './local-ports';
 import { ensureSearchAttributes } from './search-attributes';
 import { ensureLocalTokens } from './local-tokens';
