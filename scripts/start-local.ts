@@ -23,7 +23,7 @@ import { isMigrated, migrateRecord, openRecord } from '../record/db';
 import { searchAttributeCliPairs } from '../workflows/search-attributes';
 import { buildConsole } from '../console/build';
 import { assertPortsFree } from './local-ports';
-import { ensureSearchAttributes } from './search-attributes';
+import { ensureSearchAttributes } from '../testkit/register-search-attributes';
 import { ensureLocalTokens } from './local-tokens';
 import { EXAMPLE_ROUTES_FILE, localEnvSchema } from '../config/start-local-env';
 import { apiSettingsFor, localIdpProcess, localIdpRun, untilDiscoverable } from './local-idp/process';

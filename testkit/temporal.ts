@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { serverExecutable, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../config/temporal-toolchain';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
-import { addSearchAttributes } from '../scripts/search-attributes';
+import { addSearchAttributes } from './register-search-attributes';
 import { DEFAULT_NAMESPACE } from '../config/temporal';
 import { createRecordActivities } from '../activities/record';
 import type { RecordDb } from '../record/db';
