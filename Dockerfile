@@ -20,8 +20,9 @@ WORKDIR /app
 # `npm start`, never the image.
 ENV UEP_SKIP_TEMPORAL_INSTALL=1
 COPY package.json package-lock.json ./
-COPY scripts/install-temporal.ts scripts/temporal-toolchain.ts scripts/toolchain-requirements.txt scripts/build-console.ts ./scripts/
-COPY config/console.ts ./config/
+COPY scripts/install-temporal.ts scripts/toolchain-requirements.txt scripts/build-console.ts ./scripts/
+COPY config/console.ts config/temporal-toolchain.ts ./config/
+COPY console/build.ts ./console/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY config ./config
@@ -42,8 +43,9 @@ FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 ENV UEP_SKIP_TEMPORAL_INSTALL=1 NODE_ENV=production
 COPY package.json package-lock.json ./
-COPY scripts/install-temporal.ts scripts/temporal-toolchain.ts scripts/toolchain-requirements.txt scripts/build-console.ts ./scripts/
-COPY config/console.ts ./config/
+COPY scripts/install-temporal.ts scripts/toolchain-requirements.txt scripts/build-console.ts ./scripts/
+COPY config/console.ts config/temporal-toolchain.ts ./config/
+COPY console/build.ts ./console/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # ---- runtime ----------------------------------------------------------------------------------

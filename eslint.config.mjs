@@ -80,7 +80,10 @@ const BOUNDARIES = [
     patterns: [{ group: ['@temporalio/*', '@temporalio/**'], message: 'cli/ speaks to the API over HTTP, never to Temporal.' }],
   }),
   boundary('testkit serves tests, bench and scripts; it imports none of them', ['testkit/**/*.ts'], {
-    zones: zonesFor('./testkit', notFrom(['test', 'bench'], 'testkit/ is what test/, bench/ and scripts/ share: it imports none of them.')),
+    zones: zonesFor('./testkit', notFrom(['test', 'bench', 'scripts'], 'testkit/ is what test/, bench/ and scripts/ share: it imports none of them.')),
+  }),
+  boundary('tests never reach into bench/', ['test/**/*.ts'], {
+    zones: zonesFor('./test', notFrom(['bench'], 'test/ shares with bench/ through testkit/, never bench/.')),
   }),
 ];
 

@@ -1,6 +1,6 @@
 /**
  * The web console, served on the API's own origin at /app: the page, its one script and its style
- * sheet from console/dist (scripts/build-console.ts), and the page again for every other path below
+ * sheet from console/dist (console/build.ts), and the page again for every other path below
  * /app (the console routes in the browser). A strict Content-Security-Policy: everything the page
  * loads comes from here, no inline script, no CDN.
  */

@@ -13,8 +13,8 @@ import { call, testPersonOf } from '../testkit/api-harness';
 import type { ApiStack } from '../testkit/api-stack';
 import { principalFor } from '../testkit/entry-driver';
 import { freePort } from '../testkit/ports';
-import { PROJECT_ROOT } from '../scripts/temporal-toolchain';
-import { nodeArgs } from './worker-process';
+import { PROJECT_ROOT } from '../config/temporal-toolchain';
+import { nodeArgs } from '../testkit/worker-process';
 
 export const API_ENTRY = path.join(PROJECT_ROOT, 'api', 'server.ts');
 

@@ -5,7 +5,7 @@
  * cluster, also by named server process: each Temporal service, and PostgreSQL with its backends.
  */
 import { readdirSync } from 'node:fs';
-import { readCpuMs, readProcStat } from './worker-process';
+import { readCpuMs, readProcStat } from '../testkit/proc-stats';
 
 export interface CpuSplit {
   /** ms of CPU per lifecycle */

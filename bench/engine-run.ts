@@ -4,7 +4,7 @@ import { entryIdFor } from '../domain';
 import { ENTRY_STATUS } from '../domain/vocabulary';
 import { startBody } from '../testkit/api-fixtures';
 import type { ApiStack } from '../testkit/api-stack';
-import { driveOverHttp, startEntryOverHttp, type DriveResult } from './http-driver';
+import { driveOverHttp, startEntryOverHttp, type DriveResult } from '../testkit/http-entry-driver';
 import { runLifecycles, type LifecycleSamples, type RunResult } from './lifecycle-run';
 import { planOf, totalsOf } from './floor/run';
 import type { HistoryTotals, WorkPlan } from './floor/work-plan';

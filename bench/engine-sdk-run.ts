@@ -9,8 +9,9 @@ import { startBody } from '../testkit/api-fixtures';
 import { actOn, openStages, principalFor } from '../testkit/entry-driver';
 import { getStatusQuery, ENTRY_WORKFLOW_TYPE, type EntryUpdateResult, type EntryWorkflowInput } from '../workflows/messages';
 import { benchPartyId } from './engine-run';
-import { retryWhenBusy, runLifecycles, type RunResult } from './lifecycle-run';
-import { timed } from './stats';
+import { runLifecycles, type RunResult } from './lifecycle-run';
+import { retryWhenBusy } from '../testkit/retry-when-busy';
+import { timed } from '../testkit/timed';
 
 const MAX_ROUNDS = 60;
 

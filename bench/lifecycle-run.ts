@@ -16,7 +16,7 @@ export interface RunResult {
   start: LatencySummary;
   /** Whole lifecycle, first call to last answer. */
   lifecycle: LatencySummary;
-  /** Calls sent again because Temporal was busy (a loaded machine): see retryWhenBusy. */
+  /** Calls sent again because Temporal was busy (a loaded machine): see testkit/retry-when-busy.ts. */
   retries: number;
   /** CPU ms per lifecycle by component (bench/cpu.ts), when measured. */
   cpuMsPerLifecycle?: CpuSplit;
@@ -26,26 +26,6 @@ export interface LifecycleSamples {
   updates: number[];
   starts: number[];
   retries: number;
-}
-
-/** Attempts at one call before a busy server fails the run. */
-const BUSY_ATTEMPTS = 10;
-
-/**
- * Runs `call` again (after 0.5 s, 1 s, ...) while `busy(err)` says the failure is the server's
- * momentary state (a workflow task timed out on a loaded machine, an unanswered call), counting
- * each retry. Only for calls that are safe to repeat (update ids, decision and submission ids).
- */
-export async function retryWhenBusy<T>(samples: { retries: number }, busy: (err: unknown) => boolean, call: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (err) {
-      if (attempt >= BUSY_ATTEMPTS || !busy(err)) throw err;
-      samples.retries++;
-      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
-    }
-  }
 }
 
 /** Runs `one(i)` for i in 0..n-1 with `concurrency` in flight; `one` pushes its own samples. */

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findBinary, PROJECT_ROOT, TEMPORAL_CLI, TEMPORAL_TEST_SERVER_VERSION } from '../scripts/temporal-toolchain';
+import { findBinary, PROJECT_ROOT, TEMPORAL_CLI, TEMPORAL_TEST_SERVER_VERSION } from '../config/temporal-toolchain';
 
 export interface MachineInfo {
   cores: number;

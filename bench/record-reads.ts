@@ -18,7 +18,8 @@ import type { EntryProjection } from '../domain/projection';
 import { writeProjection } from '../record/write';
 import { call, listenApp } from '../testkit/api-harness';
 import { startRecordServer, type RecordBackend } from '../testkit/postgres';
-import { summarize, timed, type LatencySummary } from './stats';
+import { summarize, type LatencySummary } from './stats';
+import { timed } from '../testkit/timed';
 import { exitWhenDone } from '../scripts/exit-when-done';
 
 const ENTRIES = Number(process.env.RECORD_BENCH_ENTRIES ?? 10_000);

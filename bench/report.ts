@@ -1,5 +1,5 @@
 /** The benchmark's result: targets checked, a table for the terminal and a markdown page. */
-import { actionBreakdown } from './billable-actions';
+import { actionBreakdown } from '../testkit/billable-actions';
 import { cpuTotal } from './cpu';
 import type { HistoryTotals, WorkPlan } from './floor/work-plan';
 import type { RunResult } from './lifecycle-run';
@@ -47,7 +47,7 @@ export interface BenchResult {
   workPlan?: WorkPlan;
   /**
    * Per lifecycle, what the dev server's own `action` counter rose by in each run, by action_type
-   * (./action-metric.ts); only when the bench started the dev server.
+   * (testkit/server-action-counter.ts); only when the bench started the dev server.
    */
   actionMetric?: { floor: Record<string, number>; floorEqualWork: Record<string, number>; engine: Record<string, number> };
   /** ms from each command of the engine run (workflow time) to its audit row in the record. */

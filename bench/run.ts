@@ -40,19 +40,20 @@ import { loadAverage, machineInfo } from './machine';
 import { checkTargets, renderReport, type BenchResult } from './report';
 import { runScale } from './scale-run';
 import { runTimeSkippingLifecycle } from './time-skipping-run';
-import { ENGINE_WORKER_ENTRY, FLOOR_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from './worker-process';
-import { EXAMPLE_ROUTES_FILE } from '../scripts/start-local-env';
+import { ENGINE_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from '../testkit/worker-process';
+import { EXAMPLE_ROUTES_FILE } from '../config/start-local-env';
 import { testRecordUrl } from '../testkit/record';
 import { startRealPostgres } from '../testkit/postgres';
 import { migrateRecord, openRecord } from '../record/db';
 import { recordLag } from './record-lag';
 import { exitWhenDone } from '../scripts/exit-when-done';
 import { freePort } from '../testkit/ports';
-import { actionsPerLifecycle, readActionCounter } from './action-metric';
+import { actionsPerLifecycle, readActionCounter } from '../testkit/server-action-counter';
 import { MeasuredRun } from '../testkit/measured-run';
 import { describeMissing, missingPrerequisites, type Prerequisite } from '../testkit/prerequisites';
 
 const RESULTS_DIR = path.join(__dirname, 'results');
+const FLOOR_WORKER_ENTRY = path.join(__dirname, 'floor', 'worker.ts');
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 let recordUrl: Promise<string> | undefined;

@@ -16,8 +16,9 @@ import { daysFromToday } from '../testkit/dates';
 import { principalFor } from '../testkit/entry-driver';
 import type { ApiStack } from '../testkit/api-stack';
 import { benchEntryIdPrefix, benchPartyId } from './engine-run';
-import { summarize, timed, type LatencySummary } from './stats';
-import type { WorkerProcess } from './worker-process';
+import { summarize, type LatencySummary } from './stats';
+import { timed } from '../testkit/timed';
+import type { WorkerProcess } from '../testkit/worker-process';
 
 /** Far ahead: no reminder falls due while the benchmark runs. */
 export const SCALE_MANDATE_DEADLINE = daysFromToday(3 * 365);

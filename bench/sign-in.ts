@@ -12,7 +12,8 @@ import { keycloakForTests } from '../testkit/keycloak';
 import { CookieJar, signInThroughIdp } from '../testkit/oidc-login';
 import { startDevServer } from '../testkit/temporal';
 import { exitWhenDone } from '../scripts/exit-when-done';
-import { summarize, timed, type LatencySummary } from './stats';
+import { summarize, type LatencySummary } from './stats';
+import { timed } from '../testkit/timed';
 
 const SIGN_INS = Number(process.env.SIGN_IN_BENCH_SIGN_INS ?? 20);
 const REQUESTS = Number(process.env.SIGN_IN_BENCH_REQUESTS ?? 500);

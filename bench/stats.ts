@@ -27,13 +27,3 @@ export function summarize(samples: readonly number[]): LatencySummary {
     mean: round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length)),
   };
 }
-
-/** Times fn, pushing the elapsed ms into samples. */
-export async function timed<T>(samples: number[], fn: () => Promise<T>): Promise<T> {
-  const started = performance.now();
-  try {
-    return await fn();
-  } finally {
-    samples.push(performance.now() - started);
-  }
-}

@@ -5,7 +5,7 @@
  * the billable actions in the history (reminders' timers, notices and record hand-overs included).
  */
 import { temporal } from '@temporalio/proto';
-import { billableActionsOf, type BillableActions } from './billable-actions';
+import { billableActionsOf, type BillableActions } from '../testkit/billable-actions';
 import { entryIdFor } from '../domain';
 import { BODY, ENTRY_STATUS } from '../domain/vocabulary';
 import { DAY_MS, toDate } from '../domain/dates';

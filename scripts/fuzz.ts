@@ -22,7 +22,7 @@ import { startApiStack } from '../testkit/api-stack';
 import { BODY } from '../domain/vocabulary';
 import { recordingActivities } from '../testkit/api-harness';
 import { createTestWorker, startDevServer, uniqueTaskQueue } from '../testkit/temporal';
-import { PROJECT_ROOT } from './temporal-toolchain';
+import { PROJECT_ROOT } from '../config/temporal-toolchain';
 
 export const SCHEMATHESIS_VERSION = '4.32.5';
 export const FUZZ_VENV = path.join(PROJECT_ROOT, '.temporal', 'fuzz-venv');

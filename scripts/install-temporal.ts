@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { CADDY, LOCAL_VENV, TEMPORAL_CLI, TEMPORAL_TEST_SERVER, TOOLCHAIN_REQUIREMENTS, findBinary, missingBinaryMessage } from './temporal-toolchain';
+import { CADDY, LOCAL_VENV, TEMPORAL_CLI, TEMPORAL_TEST_SERVER, TOOLCHAIN_REQUIREMENTS, findBinary, missingBinaryMessage } from '../config/temporal-toolchain';
 
 function run(cmd: string, args: string[]): void {
   execFileSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });

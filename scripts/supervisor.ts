@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
-import { PROJECT_ROOT } from './temporal-toolchain';
+import { PROJECT_ROOT } from '../config/temporal-toolchain';
 
 export interface ProcessSpec {
   name: string;

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CADDY, requireBinary } from '../scripts/temporal-toolchain';
+import { CADDY, requireBinary } from '../config/temporal-toolchain';
 import { eventually } from './api-harness';
 import { freePort } from './ports';
 

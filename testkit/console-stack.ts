@@ -3,7 +3,7 @@
  * serving the freshly built console on a free port, and a token per body (and per Party).
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { buildConsole, type ConsoleBuild } from '../scripts/build-console';
+import { buildConsole, type ConsoleBuild } from '../console/build';
 import { BODY } from '../domain/vocabulary';
 import { startHarness, type Harness, type HarnessOptions } from './api-harness';
 import type { Tokens } from './console-fixtures';

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
-import { localEnvSchema } from '../scripts/start-local-env';
-import { PROJECT_ROOT } from '../scripts/temporal-toolchain';
+import { localEnvSchema } from '../config/start-local-env';
+import { PROJECT_ROOT } from '../config/temporal-toolchain';
 
 export interface NpmStart {
   child: ChildProcess;

@@ -1,7 +1,7 @@
 /**
  * Real Temporal servers for tests: the CLI dev server (visibility, search attributes, updates)
  * and the time-skipping test server (months of timers in seconds). Binaries come from the
- * project's toolchain (scripts/temporal-toolchain.ts); nothing here mocks Temporal.
+ * project's toolchain (config/temporal-toolchain.ts); nothing here mocks Temporal.
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -9,9 +9,9 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { serverExecutable, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../scripts/temporal-toolchain';
+import { serverExecutable, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../config/temporal-toolchain';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
-import { addSearchAttributes } from '../scripts/search-attributes';
+import { addSearchAttributes } from './register-search-attributes';
 import { DEFAULT_NAMESPACE } from '../config/temporal';
 import { createRecordActivities } from '../activities/record';
 import type { RecordDb } from '../record/db';

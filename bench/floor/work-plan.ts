@@ -10,7 +10,7 @@
  */
 import { defineSearchAttributeKey, type SearchAttributeType, type SearchAttributeUpdatePair } from '@temporalio/common';
 import type { google, temporal } from '@temporalio/proto';
-import { billableActionsOf, type BillableActions } from '../billable-actions';
+import { billableActionsOf, type BillableActions } from '../../testkit/billable-actions';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Payload = temporal.api.common.v1.IPayload;
@@ -70,7 +70,7 @@ export interface HistoryTotals {
   timersStarted: number;
   timersCanceled: number;
   updateResultBytes: number;
-  /** Temporal Cloud's billable actions, as far as the history shows them (../billable-actions.ts) */
+  /** Temporal Cloud's billable actions, as far as the history shows them (testkit/billable-actions.ts) */
   actions: BillableActions;
 }
 

@@ -8,8 +8,8 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Duration } from '@temporalio/common';
 import { loadWorkerConfig } from '../../worker/config';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../scripts/temporal-toolchain';
-import { WORKER_READY_LINE } from '../worker-process';
+import { PROJECT_ROOT } from '../../config/temporal-toolchain';
+import { WORKER_READY_LINE } from '../../testkit/worker-process';
 import { equalWorkActivities } from './equal-work-activities';
 
 const NODE_MODULES = path.join(PROJECT_ROOT, 'node_modules');

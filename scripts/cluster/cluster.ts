@@ -16,7 +16,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { DEFAULT_NAMESPACE } from '../../config/temporal';
 import { freePort, freePortBelowEphemeral } from '../../testkit/ports';
 import { SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
-import { ensureSearchAttributes } from '../search-attributes';
+import { ensureSearchAttributes } from '../../testkit/register-search-attributes';
 import { lineLog, supervise, type Supervised } from '../supervisor';
 import { postgres, type Postgres } from './postgres';
 import { logged } from './processes';

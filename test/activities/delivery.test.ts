@@ -19,7 +19,7 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { WEBHOOK_HEADER } from '../../activities/webhook-signature';
 import type { Notification } from '../../domain/types';
 import { BODY } from '../../domain/vocabulary';
-import { TEMPORAL_CLI, serverExecutable } from '../../scripts/temporal-toolchain';
+import { TEMPORAL_CLI, serverExecutable } from '../../config/temporal-toolchain';
 import { type SmtpCatcher, startSmtpCatcher } from '../../testkit/smtp-catcher';
 import { type WebhookReceiver, startWebhookReceiver } from '../../testkit/webhook-receiver';
 import { deliverNotificationWorkflow } from './deliver-workflow';

@@ -18,7 +18,7 @@ import type { PrincipalResponse } from '../../api/schemas';
 import { apiSettingsFor, LOCAL_IDP_CLIENT_ID, localIdpProcess, localIdpRun, untilDiscoverable, type LocalIdpRun } from '../../scripts/local-idp/process';
 import { DEMO_PARTIES } from '../../scripts/local-idp/users';
 import { supervise, type Launch, type Supervised } from '../../scripts/supervisor';
-import { PROJECT_ROOT } from '../../scripts/temporal-toolchain';
+import { PROJECT_ROOT } from '../../config/temporal-toolchain';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
 import { call } from '../../testkit/api-harness';
 import { launchBrowser, type Browser } from '../../testkit/browser';

@@ -14,7 +14,7 @@ import type { NotificationRoutes } from '../../activities/config';
 import { BODY } from '../../domain/vocabulary';
 import { DEFAULT_NAMESPACE } from '../../config/temporal';
 import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
-import { ENGINE_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from '../../bench/worker-process';
+import { ENGINE_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from '../../testkit/worker-process';
 import { connectClient } from '../../testkit/api-harness';
 import { freePortBelowEphemeral } from '../../testkit/ports';
 import { openRecord, type RecordDb } from '../../record/db';

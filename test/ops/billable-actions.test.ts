@@ -1,11 +1,11 @@
 /**
- * The bench's count of Temporal Cloud's billable Actions (bench/billable-actions.ts) over a
+ * The bench's count of Temporal Cloud's billable Actions (testkit/billable-actions.ts) over a
  * hand-built history: one event of each kind that counts, and the ones that do not.
  */
 import { temporal } from '@temporalio/proto';
 import Long from 'long';
-import { actionsPerLifecycle, parseActionCounter } from '../../bench/action-metric';
-import { actionBreakdown, billableActionsOf } from '../../bench/billable-actions';
+import { actionsPerLifecycle, parseActionCounter } from '../../testkit/server-action-counter';
+import { actionBreakdown, billableActionsOf } from '../../testkit/billable-actions';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 

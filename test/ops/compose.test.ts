@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { apiEnvSchema } from '../../api/config';
 import { TEMPORAL_SERVER_VERSION } from '../../scripts/cluster/versions';
-import { CADDY_VERSION } from '../../scripts/temporal-toolchain';
+import { CADDY_VERSION } from '../../config/temporal-toolchain';
 import { KEYCLOAK_VERSION } from '../../testkit/keycloak';
 import { workerEnvSchema } from '../../worker/config';
 import { searchAttributeCliPairs } from '../../workflows/search-attributes';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { apiEnvSchema } from '../../api/config';
-import { localEnvSchema } from '../../scripts/start-local-env';
+import { localEnvSchema } from '../../config/start-local-env';
 import { workerEnvSchema } from '../../worker/config';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -48,6 +48,8 @@ const VIOLATIONS: [string, string, string, string][] = [
   ['bench: no test/', 'bench/probe.ts', "import { PATCH } from '../test/replay/changed-workflow';", PATHS],
   ['testkit: no test/', 'testkit/probe.ts', "import { PATCH } from '../test/replay/changed-workflow';", PATHS],
   ['testkit: no bench/', 'testkit/probe.ts', "import { summarize } from '../bench/stats';", PATHS],
+  ['testkit: no scripts/', 'testkit/probe.ts', "import { assertPortsFree } from '../scripts/local-ports';", PATHS],
+  ['tests: no bench/', 'test/probe.ts', "import { summarize } from '../bench/stats';", PATHS],
   ['cli: nothing of the engine', 'cli/probe.ts', "import { BODY } from '../domain/vocabulary';", PATHS],
   ['cli: no Temporal SDK', 'cli/probe.ts', "import { Client } from '@temporalio/client';", IMPORTS],
 ];
@@ -66,7 +68,8 @@ const ALLOWED: [string, string][] = [
   ['record/probe.ts', "import { sql } from 'kysely';\nimport { BODY } from '../domain/vocabulary';\nimport { parseEnv } from '../config/env';\nimport { openRecord } from './db';"],
   ['scripts/probe.ts', "import { startDevServer } from '../testkit/temporal';"],
   ['bench/probe.ts', "import { startDevServer } from '../testkit/temporal';"],
-  ['testkit/probe.ts', "import { BODY } from '../domain/vocabulary';"],
+  ['testkit/probe.ts', "import { BODY } from '../domain/vocabulary';\nimport { PROJECT_ROOT } from '../config/temporal-toolchain';"],
+  ['test/probe.ts', "import { startDevServer } from '../testkit/temporal';\nimport { assertPortsFree } from '../scripts/local-ports';"],
   ['cli/probe.ts', "import type { paths } from '../console/src/openapi';\nimport { apiClient } from './client';"],
 ];
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { PATH } from '../../api/endpoints';
-import { PROJECT_ROOT } from '../../scripts/temporal-toolchain';
+import { PROJECT_ROOT } from '../../config/temporal-toolchain';
 import { BODY } from '../../domain/vocabulary';
 import { startBody } from '../../testkit/api-fixtures';
 import { daysFromToday } from '../../testkit/dates';

@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporalConnectionOptions, temporalEnvSchema } from '../../config/temporal';
-import { ENGINE_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from '../../bench/worker-process';
+import { ENGINE_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from '../../testkit/worker-process';
 import { eventually } from '../../testkit/api-harness';
 import { startCaddy, type RunningCaddy } from '../../testkit/caddy';
 import { freePort } from '../../testkit/ports';

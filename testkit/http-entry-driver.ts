@@ -8,10 +8,10 @@ import { ENDPOINTS, fillPath } from '../api/endpoints';
 import type { EntryResponse, StartEntryRequest, UpdateResponse } from '../api/schemas';
 import type { EntrySummary } from '../domain/types';
 import { BODY, ENTRY_STATUS, STAGE_STATE } from '../domain/vocabulary';
-import { openStages, passingOutcome } from '../testkit/entry-driver';
-import type { ApiStack } from '../testkit/api-stack';
-import { retryWhenBusy } from './lifecycle-run';
-import { timed } from './stats';
+import { openStages, passingOutcome } from './entry-driver';
+import type { ApiStack } from './api-stack';
+import { retryWhenBusy } from './retry-when-busy';
+import { timed } from './timed';
 
 class ServerBusy extends Error {}
 

