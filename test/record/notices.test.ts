@@ -16,6 +16,7 @@ import { followRecordNotices, type RecordNotices } from '../../record/notices';
 import { projectionOf } from '../../domain/projection';
 import type { RecordedMark } from '../../record/read';
 import { markClosedOutsideEngine, writeProjection } from '../../record/write';
+import { changeClaim } from '../../record/stage-claims';
 import type { RecordServer } from '../../testkit/postgres';
 import { useMigratedRecord } from '../../testkit/suites';
 
@@ -111,7 +112,7 @@ describe('on a real PostgreSQL', () => {
     await unreachable.destroy();
   });
 
-  test('the live inbox reads the record on its notices: a stage arriving in SECAS\'s inbox, then leaving it, is told within half a second, not at the next poll (30 s while notices arrive)', async () => {
+  test('the live inbox reads the record on its notices: a stage arriving in SECAS\'s inbox, claimed, then leaving it, is told within half a second, not at the next poll (30 s while notices arrive)', async () => {
     const feed = new InboxFeed(record.db, { notices: heard.notices, now: () => T0 });
     const told: InboxSignal[] = [];
     const stop = feed.subscribe(BODY.SECAS, (signal) => told.push(signal), () => undefined);
@@ -124,10 +125,17 @@ describe('on a real PostgreSQL', () => {
       await until(() => told.length === 2, 'the arrival told', 500);
       const arrivedMs = Date.now() - written;
       expect(told[1]).toEqual({ body: BODY.SECAS, count: before + 1, overdue: told[0]!.overdue });
+      // an officer claims it: the claim's trigger announces it, and the inbox (same count) is told
+      written = Date.now();
+      const secas = { body: BODY.SECAS, id: 'secas-1', name: 'Sue' };
+      expect((await changeClaim(record.db, { partyId: 'NTC004', stage: 'ACCESSION', role: '' }, secas, secas, false, new Date())).outcome).toBe('CHANGED');
+      await until(() => told.length === 3, 'the claim told', 500);
+      expect(told[2]).toEqual(told[1]);
+      expect(Date.now() - written).toBeLessThan(500);
       written = Date.now();
       await writeProjection(record.db, update);
-      await until(() => told.length === 3, 'the leaving told', 500);
-      expect(told[2]!.count).toBe(before);
+      await until(() => told.length === 4, 'the leaving told', 500);
+      expect(told[3]!.count).toBe(before);
       expect(arrivedMs).toBeLessThan(500);
       expect(Date.now() - written).toBeLessThan(500);
     } finally {

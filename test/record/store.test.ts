@@ -321,12 +321,12 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
       const summaries = recorded.map((e) => summaryOf(ctx, e));
       const inProgress = summaries.filter((s) => s.status === 'IN_PROGRESS');
       for (const body of [null, 'DCC', 'SECAS', 'PARTY'] as const) {
-        const items = inboxOf(inProgress, body, toDate(now)).map((i) => ({ ...i, links: entryLinks(config, i.partyId) }));
+        const items = inboxOf(inProgress, body, toDate(now)).map((i) => ({ ...i, claim: null, links: entryLinks(config, i.partyId) }));
         expect(items.length).toBeGreaterThan(0);
         expect(JSON.parse(await inboxJson(ctx, body))).toEqual({ body, items });
       }
       const partyItems = inboxOf(inProgress.filter((s) => s.partyId === 'P-render-open'), 'PARTY', toDate(now));
-      expect(JSON.parse(await inboxJson(ctx, 'PARTY', 'P-render-open'))).toEqual({ body: 'PARTY', items: partyItems.map((i) => ({ ...i, links: entryLinks(config, i.partyId) })) });
+      expect(JSON.parse(await inboxJson(ctx, 'PARTY', 'P-render-open'))).toEqual({ body: 'PARTY', items: partyItems.map((i) => ({ ...i, claim: null, links: entryLinks(config, i.partyId) })) });
 
       const rows = summaries.map((s) => ({
         partyId: s.partyId,
@@ -379,13 +379,14 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     await sql`DROP TABLE inbox_lines`.execute(suite.db);
     await sql`DROP TRIGGER entries_announce ON entries`.execute(suite.db);
     await sql`DROP FUNCTION uep_announce_entry()`.execute(suite.db);
-    await sql`DROP TABLE meeting_calendars`.execute(suite.db);
+    await sql`DROP TABLE meeting_calendars, stage_claims`.execute(suite.db);
+    await sql`DROP FUNCTION uep_announce_claim()`.execute(suite.db);
     await sql`DROP TABLE console_sign_ins, console_sessions, party_invitations, party_members, party_membership_events`.execute(suite.db);
     await sql`ALTER TABLE audit DROP CONSTRAINT audit_record_key`.execute(suite.db);
     await sql`ALTER TABLE audit DROP COLUMN record_key, DROP COLUMN run_id`.execute(suite.db);
     await sql`ALTER TABLE audit ADD CONSTRAINT audit_chain_seq UNIQUE (entry_id, chain_id, chain_seq)`.execute(suite.db);
     await sql`ALTER TABLE notifications DROP COLUMN claimed_by, DROP COLUMN claimed_at`.execute(suite.db);
-    await sql`DELETE FROM kysely_migration WHERE name IN ('0003-derived-columns', '0004-rendered-lines', '0005-entry-notices', '0006-audit-keys', '0007-console-sessions', '0008-meetings', '0009-party-members')`.execute(suite.db);
+    await sql`DELETE FROM kysely_migration WHERE name IN ('0003-derived-columns', '0004-rendered-lines', '0005-entry-notices', '0006-audit-keys', '0007-console-sessions', '0008-meetings', '0009-party-members', '0010-stage-claims')`.execute(suite.db);
     expect((await migrateRecord(suite.db)).results?.map((r) => [r.migrationName, r.status])).toEqual([
       ['0003-derived-columns', 'Success'],
       ['0004-rendered-lines', 'Success'],
@@ -394,6 +395,7 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
       ['0007-console-sessions', 'Success'],
       ['0008-meetings', 'Success'],
       ['0009-party-members', 'Success'],
+      ['0010-stage-claims', 'Success'],
     ]);
     expect(await derived()).toEqual(written);
     // the audit rows recorded before 0006 get the keys the writer gives them
