@@ -20,6 +20,7 @@ import { createMetrics } from './metrics';
 import { auditRouter } from './routes/audit';
 import { catalogueRouter } from './routes/catalogue';
 import { claimsRouter } from './routes/claims';
+import { filesRouter } from './routes/files';
 import { meetingsRouter } from './routes/meetings';
 import { membersRouter } from './routes/members';
 import { entriesRouter } from './routes/entries';
@@ -84,6 +85,7 @@ export function createApp({ gateway, config, record, notices, now: givenNow, tok
   app.use(entriesRouter(ctx));
   app.use(signOffsRouter(ctx));
   app.use(claimsRouter(ctx));
+  app.use(filesRouter(ctx));
   app.use(auditRouter(ctx));
   app.use(reportsRouter(ctx));
   app.use(catalogueRouter(ctx));

@@ -16,6 +16,8 @@ export const apiEnvSchema = temporalEnvSchema.extend({
   /** The same JSON inline, for containers; AUTH_TOKENS_FILE wins when both are set. */
   AUTH_TOKENS_JSON: z.string().optional(),
   API_BODY_LIMIT: z.string().default('64kb'),
+  /** The largest evidence file the API keeps, in MiB (files stream into the record in chunks). */
+  EVIDENCE_FILE_MAX_MB: z.coerce.number().int().min(1).max(1024).default(64),
   /** Bound on every Temporal call the API makes; past it the API answers 503. */
   TEMPORAL_RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   /** How long a start waits for the record to hold the new run before answering (read your own write). */

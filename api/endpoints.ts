@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { ACTION, type Action } from './permissions';
 import * as S from './schemas';
+import { EVIDENCE_TYPES } from '../domain/evidence-files';
 
 export const API_PREFIX = '/v1';
 
@@ -16,6 +17,8 @@ export const PATH = {
   auditTrailCsv: `${API_PREFIX}/entries/:partyId/audit-trail.csv`,
   decisions: `${API_PREFIX}/entries/:partyId/decisions`,
   claim: `${API_PREFIX}/entries/:partyId/claim`,
+  files: `${API_PREFIX}/entries/:partyId/files`,
+  file: `${API_PREFIX}/entries/:partyId/files/:fileId`,
   evidence: `${API_PREFIX}/entries/:partyId/evidence`,
   mandateDeadline: `${API_PREFIX}/entries/:partyId/mandate-deadline`,
   roles: `${API_PREFIX}/entries/:partyId/roles`,
@@ -38,7 +41,7 @@ export const PATH = {
   docs: '/docs',
 } as const;
 
-export const CONTENT_TYPE = { JSON: 'application/json', CSV: 'text/csv', TEXT: 'text/plain', NDJSON: 'application/x-ndjson', EVENT_STREAM: 'text/event-stream' } as const;
+export const CONTENT_TYPE = { JSON: 'application/json', CSV: 'text/csv', TEXT: 'text/plain', NDJSON: 'application/x-ndjson', EVENT_STREAM: 'text/event-stream', BINARY: 'application/octet-stream' } as const;
 export type ContentType = (typeof CONTENT_TYPE)[keyof typeof CONTENT_TYPE];
 
 export interface SuccessResponse {
@@ -61,6 +64,8 @@ export interface Endpoint<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
   params?: P;
   query?: Q;
   body?: B;
+  /** A body read as a stream by the handler, not parsed (a file): the media types it may be. */
+  rawBody?: { contentTypes: readonly string[]; description: string };
   success: SuccessResponse;
   /** Error statuses this endpoint can answer, beyond 401/403/500/503 of every authenticated one. */
   errors: number[];
@@ -160,6 +165,33 @@ export const ENDPOINTS = {
     body: S.ClaimRequest,
     success: { status: 200, description: 'The stage\'s claim as it now stands', schema: S.ClaimResponse },
     errors: [400, 403, 409],
+  }),
+  attachFile: ep({
+    operationId: 'attachFile',
+    method: 'post',
+    path: PATH.files,
+    tag: 'sign-offs',
+    summary: 'Attach a file to a stage: the evidence itself, kept beside the record',
+    description:
+      'The body is the file, sent as is with its type (`Content-Type`), its name and stage in the query. It streams into the record in chunks (constant memory) in one transaction with a FILE_ATTACHED audit record holding its SHA-256: a file refused on the way (too large: 413; a type not allowed, or content that is not what its type says, such as a program: 415) leaves nothing behind. Allowed: PDF, PNG, JPEG, Word (.docx), Excel (.xlsx), plain text, CSV; up to EVIDENCE_FILE_MAX_MB (default 64 MiB). Whoever may read the entry may download it.',
+    action: ACTION.ATTACH_FILE,
+    params: S.PartyParams,
+    query: S.AttachFileQuery,
+    rawBody: { contentTypes: EVIDENCE_TYPES.map((t) => t.contentType), description: 'The file' },
+    success: { status: 201, description: 'Kept: the file as the record holds it', schema: S.AttachedFileSchema },
+    errors: [400, 404, 409, 413, 415, 422],
+  }),
+  downloadFile: ep({
+    operationId: 'downloadFile',
+    method: 'get',
+    path: PATH.file,
+    tag: 'sign-offs',
+    summary: 'Download a file attached to the entry, as it was attached',
+    description: 'Streamed from the record with its type, its name (`Content-Disposition: attachment`) and its SHA-256 (`Repr-Digest`). Another Party\'s file is not found.',
+    action: ACTION.READ_FILE,
+    params: S.FileParams,
+    success: { status: 200, description: 'The file', contentType: CONTENT_TYPE.BINARY },
+    errors: [400, 404],
   }),
   submitEvidence: ep({
     operationId: 'submitEvidence',

@@ -10,16 +10,18 @@ import type { RecordedCalendar } from '../record/meetings';
 import { calendarReach, currentMeetingCalendar } from '../record/meetings';
 import { membersOf, membershipEventsOf, type MembershipEvent, type PartyMember } from '../record/party-members';
 import { auditBetween, recordLagMs, type ExportedAuditRecord } from '../record/read';
+import { entryFiles, fileContent, fileOf, type StoredFile } from '../record/evidence-files';
 import { entryClaims, holderOf, stageClaim, type StageClaim, type StageRef, type WaitingStage } from '../record/stage-claims';
 import { landedStart, landedUpdate } from './landed';
 import type { RecordContext } from './record-context';
 import { listRecorded, recordedResetNotice, recordedSummary, recordedTrail, type ListedEntry } from './record-reads';
 import { complianceRows, inboxJson, type RenderedComplianceRow } from './rendered-reads';
-import type { EntryResponse, MeetingCalendarResponse, RunResetNoticeSchema, StageClaimSchema } from './schemas';
+import type { AttachedFileSchema, EntryResponse, MeetingCalendarResponse, RunResetNoticeSchema, StageClaimSchema } from './schemas';
+import { fileLink } from './links';
 import type { EntryFilters } from './entry-filters';
 import type { UpdateAnswer } from './temporal/gateway';
 
-export type { ExportedAuditRecord, MembershipEvent, PartyMember, RecordedCalendar, RenderedComplianceRow, StageClaim };
+export type { ExportedAuditRecord, MembershipEvent, PartyMember, RecordedCalendar, RenderedComplianceRow, StageClaim, StoredFile };
 
 export interface EntryReads {
   /** The entry as of now; null when the record has not heard of it. */
@@ -46,6 +48,12 @@ export interface EntryReads {
   stageClaim(stage: StageRef): Promise<{ stage: WaitingStage; claim: StageClaim | undefined } | null>;
   /** Who works each claimed stage of the Party's entry in progress. */
   claims(partyId: string): Promise<EntryResponse['claims']>;
+  /** The files attached to the Party's entries, oldest first. */
+  files(partyId: string): Promise<z.infer<typeof AttachedFileSchema>[]>;
+  /** One file of the Party's entries; undefined for another Party's, or none. */
+  file(partyId: string, fileId: string): Promise<StoredFile | undefined>;
+  /** A file's content, read a few chunks at a time. */
+  fileContent(fileId: string): AsyncGenerator<Uint8Array>;
   /** How far the record is behind Temporal. */
   lagMs(): Promise<number>;
   /** Past Temporal's deadline: the start as the record holds it (waiting up to RECORD_CATCH_UP_MS), or null. */
@@ -57,6 +65,22 @@ export interface EntryReads {
 /** A claim as the API answers it: who works the stage, who gave it to them, since when. */
 export function claimAnswer(c: StageClaim): z.infer<typeof StageClaimSchema> {
   return { claimant: holderOf(c.claimant), claimedBy: holderOf(c.claimedBy), claimedAt: c.claimedAt };
+}
+
+export function fileAnswer(config: RecordContext['config'], partyId: string, f: StoredFile): z.infer<typeof AttachedFileSchema> {
+  const by: Principal = f.uploadedBy;
+  return {
+    id: f.id,
+    name: f.name,
+    contentType: f.contentType,
+    size: f.size,
+    sha256: f.sha256,
+    stage: f.stage as z.infer<typeof AttachedFileSchema>['stage'],
+    ...(f.role ? { role: f.role as NonNullable<z.infer<typeof AttachedFileSchema>['role']> } : {}),
+    uploadedBy: { body: by.body, id: by.id, ...(by.name !== undefined ? { name: by.name } : {}) },
+    uploadedAt: f.uploadedAt,
+    links: { download: fileLink(config, partyId, f.id) },
+  };
 }
 
 export function entryReadsOf(ctx: RecordContext): EntryReads {
@@ -79,6 +103,9 @@ export function entryReadsOf(ctx: RecordContext): EntryReads {
     },
     stageClaim: async (stage) => (await stageClaim(record, stage)) ?? null,
     claims: async (partyId) => (await entryClaims(record, partyId)).map((c) => ({ stage: c.stage as StageId, ...(c.role ? { role: c.role as UserRole } : {}), claim: claimAnswer(c) })),
+    files: async (partyId) => (await entryFiles(record, partyId)).map((f) => fileAnswer(ctx.config, partyId, f)),
+    file: (partyId, fileId) => fileOf(record, partyId, fileId),
+    fileContent: (fileId) => fileContent(record, fileId),
     lagMs: () => recordLagMs(record),
     landedStart: (partyId, principal, sentAt) => landedStart(ctx, partyId, principal, sentAt),
     landedUpdate: (partyId, command, sentAt) => landedUpdate(ctx, partyId, command, sentAt),

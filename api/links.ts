@@ -30,3 +30,8 @@ export function entryLinksJson(config: ApiConfig): (partyId: string) => string {
   const parts = JSON.stringify(entryLinks(config, PLACEHOLDER)).split(encodeURIComponent(PLACEHOLDER));
   return (partyId) => parts.join(encodeURIComponent(partyId));
 }
+
+/** Where an attached file is downloaded. */
+export function fileLink(config: Pick<ApiConfig, 'API_PUBLIC_URL'>, partyId: string, fileId: string): string {
+  return apiUrl(config, fillPath(PATH.file, partyId).replace(':fileId', encodeURIComponent(fileId)));
+}

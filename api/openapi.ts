@@ -69,6 +69,9 @@ function route(endpoint: Endpoint): RouteConfig {
       ...(endpoint.params ? { params: endpoint.params as never } : {}),
       ...(endpoint.query ? { query: endpoint.query as never } : {}),
       ...(endpoint.body ? { body: { required: true, content: { [CONTENT_TYPE.JSON]: { schema: endpoint.body } } } } : {}),
+      ...(endpoint.rawBody
+        ? { body: { required: true, description: endpoint.rawBody.description, content: Object.fromEntries(endpoint.rawBody.contentTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) } }
+        : {}),
     },
     responses,
   };

@@ -1,6 +1,6 @@
 /**
  * What routers change in the record itself rather than through Temporal: a Party's people, the
- * meeting calendar and who works a waiting stage. Routers get it as `ctx.writes` and never see
+ * meeting calendar, who works a waiting stage, and the files attached to stages. Routers get it as `ctx.writes` and never see
  * the record itself.
  */
 import type { MeetingCalendar } from '../domain/meetings';
@@ -8,10 +8,11 @@ import type { Principal } from '../domain/vocabulary';
 import { addMeetingCalendar } from '../record/meetings';
 import { removeMember } from '../record/party-members';
 import { changeClaim, type ClaimChange, type StageRef } from '../record/stage-claims';
+import { keepFile, type FileToKeep, type KeptFile } from '../record/evidence-files';
 import { invite, type InviteResult } from './invitations';
 import type { RecordContext } from './record-context';
 
-export type { ClaimChange, StageRef };
+export type { ClaimChange, KeptFile, StageRef };
 
 export interface RecordWrites {
   /** Mails an invitation to act for the Party, then keeps it. */
@@ -22,6 +23,8 @@ export interface RecordWrites {
   addMeetingCalendar(calendar: MeetingCalendar, by: Principal): Promise<boolean>;
   /** Gives the stage's current wait to `claimant` (null: nobody), as `by` asks (record/stage-claims.ts). */
   changeClaim(stage: StageRef, by: Principal, claimant: Principal | null, takeOver: boolean): Promise<ClaimChange>;
+  /** Keeps a file for the Party's entry in progress, reading `content` once; what `content` throws keeps nothing. */
+  attachFile(file: Omit<FileToKeep, 'at'>, content: AsyncIterable<Uint8Array>): Promise<KeptFile>;
 }
 
 export function recordWritesOf({ record, config, now }: RecordContext): RecordWrites {
@@ -30,5 +33,6 @@ export function recordWritesOf({ record, config, now }: RecordContext): RecordWr
     removeMember: (partyId, subject, by) => removeMember(record, partyId, subject, by, new Date(now())),
     addMeetingCalendar: (calendar, by) => addMeetingCalendar(record, calendar, by),
     changeClaim: (stage, by, claimant, takeOver) => changeClaim(record, stage, by, claimant, takeOver, new Date(now())),
+    attachFile: (file, content) => keepFile(record, { ...file, at: new Date(now()) }, content),
   };
 }

@@ -151,6 +151,16 @@ export const ClaimRequest = z
   .meta({ id: 'ClaimRequest', example: { stage: 'CREDIT_COVER' } });
 export type ClaimRequest = z.infer<typeof ClaimRequest>;
 
+export const AttachFileQuery = z
+  .strictObject({
+    stage: StageEnum,
+    role: UserRoleEnum.optional().meta({ description: 'Required for role-level stages' }),
+    name: text(200, 'The file\'s name, as people will see and save it').refine((n) => !/[\\/]/.test(n) && ![...n].some((c) => c.charCodeAt(0) < 0x20), 'must be a plain file name: no slashes or control characters'),
+  })
+  .meta({ id: 'AttachFileQuery' });
+
+export const FileParams = z.strictObject({ partyId: PartyId, fileId: z.uuid().meta({ description: 'The id the file was kept under' }) });
+
 export const EvidenceRequest = z
   .strictObject({
     submissionId: id('Chosen by the caller: a retry with the same id and the same content is answered with `duplicate: true`', 'sub-0001'),
@@ -359,6 +369,10 @@ export const AuditRecordSchema = z
     previousRunId: z.string().nullable().optional().meta({ description: 'RUN_RESET: the run it replaced, when known' }),
     assignee: ClaimHolderSchema.optional().meta({ description: 'CLAIMED: who works the stage now' }),
     previousAssignee: ClaimHolderSchema.optional().meta({ description: 'CLAIMED, RELEASED: who worked it before' }),
+    file: z
+      .object({ id: z.string(), name: z.string(), contentType: z.string(), size: z.number().int(), sha256: z.string() })
+      .optional()
+      .meta({ description: 'FILE_ATTACHED: the file and its SHA-256' }),
   })
   .meta({ id: 'AuditRecord' });
 
@@ -383,6 +397,21 @@ export const StageClaimSchema = z
   })
   .meta({ id: 'StageClaim' });
 
+export const AttachedFileSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    contentType: z.string(),
+    size: z.number().int().meta({ description: 'Bytes' }),
+    sha256: z.string().meta({ description: 'Hex SHA-256 of the content, as the audit trail holds it' }),
+    stage: StageEnum,
+    role: UserRoleEnum.optional(),
+    uploadedBy: z.object({ body: BodyEnum, id: z.string(), name: z.string().optional() }),
+    uploadedAt: Instant,
+    links: z.object({ download: z.url() }),
+  })
+  .meta({ id: 'AttachedFile' });
+
 export const EntryResponse = z
   .object({
     entry: EntrySummarySchema,
@@ -390,6 +419,7 @@ export const EntryResponse = z
     claims: z
       .array(z.object({ stage: StageEnum, role: UserRoleEnum.optional(), claim: StageClaimSchema }))
       .meta({ description: 'Who of the awaited body works each claimed stage (a stage not listed: nobody has claimed it)' }),
+    files: z.array(AttachedFileSchema).meta({ description: 'Files attached to its stages, oldest first' }),
     links: EntryLinks,
   })
   .meta({ id: 'EntryResponse' });

@@ -134,6 +134,8 @@ export const AUDIT_ACTION = {
   CLAIMED: 'CLAIMED',
   /** Written by the record, not the workflow: a claimed stage was handed back to the body's queue. */
   RELEASED: 'RELEASED',
+  /** Written by the record, not the workflow: a file attached to a stage (its SHA-256 in `file`). */
+  FILE_ATTACHED: 'FILE_ATTACHED',
 } as const;
 export type AuditAction = (typeof AUDIT_ACTION)[keyof typeof AUDIT_ACTION];
 
@@ -161,6 +163,18 @@ export interface AuditRecord {
   /** For CLAIMED: who works the stage now; for CLAIMED and RELEASED: who worked it before, if anyone. */
   assignee?: ClaimHolder;
   previousAssignee?: ClaimHolder;
+  /** For FILE_ATTACHED: the file, as the record keeps it. */
+  file?: AttachedFile;
+}
+
+/** A file attached to a stage: its content is kept by the record, its fingerprint in the audit trail. */
+export interface AttachedFile {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  /** Hex SHA-256 of the content */
+  sha256: string;
 }
 
 /** The officer a claim names. */

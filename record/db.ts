@@ -14,6 +14,7 @@ import * as m0007 from './migrations/0007-console-sessions';
 import * as m0008 from './migrations/0008-meetings';
 import * as m0009 from './migrations/0009-party-members';
 import * as m0010 from './migrations/0010-stage-claims';
+import * as m0011 from './migrations/0011-evidence-files';
 import type { RecordDatabase } from './schema';
 
 export type RecordDb = Kysely<RecordDatabase>;
@@ -47,6 +48,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0008-meetings': m0008,
   '0009-party-members': m0009,
   '0010-stage-claims': m0010,
+  '0011-evidence-files': m0011,
 };
 
 /** Brings the schema to the latest migration; throws with the failing migration's error. */

@@ -140,6 +140,8 @@ export interface RecordDatabase {
   party_members: PartyMembersTable;
   party_membership_events: PartyMembershipEventsTable;
   stage_claims: StageClaimsTable;
+  evidence_files: EvidenceFilesTable;
+  evidence_file_chunks: EvidenceFileChunksTable;
 }
 
 /** A console sign-in under way: what the callback needs to finish it, used once. */
@@ -220,4 +222,25 @@ export interface StageClaimsTable {
   /** Who claimed it for them (themselves, or a colleague assigning it) */
   claimed_by: ColumnType<Principal, string, string>;
   claimed_at: Instant;
+}
+
+/** A file attached to a stage (migration 0011); its content is in evidence_file_chunks. */
+export interface EvidenceFilesTable {
+  file_id: string;
+  entry_id: string;
+  stage: string;
+  /** '' for a stage of the whole entry */
+  role: string;
+  name: string;
+  content_type: string;
+  size: ColumnType<string, number, number>;
+  sha256: string;
+  uploaded_by: ColumnType<Principal, string, string>;
+  uploaded_at: Instant;
+}
+
+export interface EvidenceFileChunksTable {
+  file_id: string;
+  n: number;
+  data: Uint8Array;
 }

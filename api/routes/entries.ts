@@ -121,7 +121,7 @@ export function entriesRouter(ctx: AppContext): Router {
   mount(router, ctx, ENDPOINTS.getEntry, async ({ params }, _req, res) => {
     // from the record; an entry too new for it yet answers from its workflow
     const entry = (await ctx.reads.summary(params.partyId)) ?? (await ctx.gateway.status(params.partyId));
-    const answer: EntryResponse = { entry, reset: await ctx.reads.resetNotice(params.partyId), claims: await ctx.reads.claims(params.partyId), links: entryLinks(ctx.config, params.partyId) };
+    const answer: EntryResponse = { entry, reset: await ctx.reads.resetNotice(params.partyId), claims: await ctx.reads.claims(params.partyId), files: await ctx.reads.files(params.partyId), links: entryLinks(ctx.config, params.partyId) };
     res.json(answer);
   });
 

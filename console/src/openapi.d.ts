@@ -259,6 +259,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/entries/{partyId}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach a file to a stage: the evidence itself, kept beside the record
+         * @description The body is the file, sent as is with its type (`Content-Type`), its name and stage in the query. It streams into the record in chunks (constant memory) in one transaction with a FILE_ATTACHED audit record holding its SHA-256: a file refused on the way (too large: 413; a type not allowed, or content that is not what its type says, such as a program: 415) leaves nothing behind. Allowed: PDF, PNG, JPEG, Word (.docx), Excel (.xlsx), plain text, CSV; up to EVIDENCE_FILE_MAX_MB (default 64 MiB). Whoever may read the entry may download it.
+         *
+         *     Allowed: DCC, SEC_PANEL, SECAS, PARTY (own party only).
+         */
+        post: operations["attachFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/entries/{partyId}/files/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a file attached to the entry, as it was attached
+         * @description Streamed from the record with its type, its name (`Content-Disposition: attachment`) and its SHA-256 (`Repr-Digest`). Another Party's file is not found.
+         *
+         *     Allowed: DCC, SEC_PANEL, SECAS, PARTY (own party only), OPS.
+         */
+        get: operations["downloadFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/entries/{partyId}/invitations": {
         parameters: {
             query?: never;
@@ -546,8 +590,33 @@ export interface components {
             /** @description Why the deadline moves */
             reason: string;
         };
+        AttachedFile: {
+            contentType: string;
+            id: string;
+            links: {
+                /** Format: uri */
+                download: string;
+            };
+            name: string;
+            role?: components["schemas"]["UserRole"];
+            /** @description Hex SHA-256 of the content, as the audit trail holds it */
+            sha256: string;
+            /** @description Bytes */
+            size: number;
+            stage: components["schemas"]["StageId"];
+            /**
+             * @description ISO-8601 UTC instant
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            uploadedAt: string;
+            uploadedBy: {
+                body: components["schemas"]["Body"];
+                id: string;
+                name?: string;
+            };
+        };
         /** @enum {string} */
-        AuditAction: "STARTED" | "SUBMISSION" | "DECISION" | "DEADLINE_AMENDED" | "ROLE_ADDED" | "WITHDRAWN" | "ROLE_COMPLETE" | "MEETINGS_UPDATED" | "CLOSED_OUTSIDE_ENGINE" | "RUN_RESET" | "CLAIMED" | "RELEASED";
+        AuditAction: "STARTED" | "SUBMISSION" | "DECISION" | "DEADLINE_AMENDED" | "ROLE_ADDED" | "WITHDRAWN" | "ROLE_COMPLETE" | "MEETINGS_UPDATED" | "CLOSED_OUTSIDE_ENGINE" | "RUN_RESET" | "CLAIMED" | "RELEASED" | "FILE_ATTACHED";
         AuditRecord: {
             action: components["schemas"]["AuditAction"];
             /** @description CLAIMED: who works the stage now */
@@ -563,6 +632,14 @@ export interface components {
             comment?: string;
             deadline?: string | null;
             evidence?: string;
+            /** @description FILE_ATTACHED: the file and its SHA-256 */
+            file?: {
+                contentType: string;
+                id: string;
+                name: string;
+                sha256: string;
+                size: number;
+            };
             id?: string;
             outcome?: string;
             /** @description CLAIMED, RELEASED: who worked it before */
@@ -761,6 +838,14 @@ export interface components {
                 comment?: string;
                 deadline?: string | null;
                 evidence?: string;
+                /** @description FILE_ATTACHED: the file and its SHA-256 */
+                file?: {
+                    contentType: string;
+                    id: string;
+                    name: string;
+                    sha256: string;
+                    size: number;
+                };
                 id?: string;
                 outcome?: string;
                 /** @description CLAIMED, RELEASED: who worked it before */
@@ -914,6 +999,8 @@ export interface components {
                 stage: components["schemas"]["StageId"];
             }[];
             entry: components["schemas"]["EntrySummary"];
+            /** @description Files attached to its stages, oldest first */
+            files: components["schemas"]["AttachedFile"][];
             links: components["schemas"]["EntryLinks"];
             reset: components["schemas"]["RunResetNotice"];
         };
@@ -2361,6 +2448,215 @@ export interface operations {
             };
             /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT, REASON_REQUIRED) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details leave the server) (codes: INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER, INVITATIONS_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    attachFile: {
+        parameters: {
+            query: {
+                /** @description The file's name, as people will see and save it */
+                name: string;
+                /** @description Required for role-level stages */
+                role?: "IMPORT_SUPPLIER" | "EXPORT_SUPPLIER" | "GAS_SUPPLIER" | "ELECTRICITY_DISTRIBUTOR" | "GAS_TRANSPORTER" | "REGISTERED_SUPPLIER_AGENT" | "OTHER_USER";
+                stage: components["schemas"]["StageId"];
+            };
+            header?: never;
+            path: {
+                /** @description The Party's id; the entry's workflow id is "uep-<partyId>" (1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit) */
+                partyId: components["schemas"]["PartyId"];
+            };
+            cookie?: never;
+        };
+        /** @description The file */
+        requestBody: {
+            content: {
+                "application/pdf": string;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                "image/jpeg": string;
+                "image/png": string;
+                "text/csv": string;
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description Kept: the file as the record holds it */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachedFile"];
+                };
+            };
+            /** @description Bad input: invalid JSON, an unknown field, a wrong type (details name the fields) (codes: VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No bearer token, or an unknown one (codes: UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's body may not do this, or a Party acting for another party (codes: FORBIDDEN, WRONG_BODY, NOT_OWN_PARTY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No entry for this party, or no such route (codes: NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already started, stage not awaiting, entry closed, role already sought, id reused (codes: ENTRY_ALREADY_STARTED, NOT_AWAITING, CLAIMED_BY_OTHER, ENTRY_CLOSED, ROLE_ALREADY_SOUGHT, ID_REUSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than API_BODY_LIMIT (codes: PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json (codes: UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT, REASON_REQUIRED) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details leave the server) (codes: INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER, INVITATIONS_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    downloadFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id the file was kept under */
+                fileId: string;
+                /** @description The Party's id; the entry's workflow id is "uep-<partyId>" (1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit) */
+                partyId: components["schemas"]["PartyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Bad input: invalid JSON, an unknown field, a wrong type (details name the fields) (codes: VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No bearer token, or an unknown one (codes: UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's body may not do this, or a Party acting for another party (codes: FORBIDDEN, WRONG_BODY, NOT_OWN_PARTY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No entry for this party, or no such route (codes: NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -22,7 +22,7 @@ interface Case {
   fresh: boolean;
   /** An event stream: its first event is read, then it is closed. */
   stream?: true;
-  request: (partyId: string) => { method: string; path: string; body?: unknown };
+  request: (partyId: string) => { method: string; path: string; body?: unknown; raw?: { contentType: string; text: string } };
   expect: Record<Kind, number>;
 }
 
@@ -40,6 +40,17 @@ const MATRIX: Record<EndpointName, Case> = {
     fresh: true,
     request: (p) => ({ method: 'POST', path: `/v1/entries/${p}/decisions`, body: { decisionId: 'm-1', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'ev' } }),
     expect: row(403, 403, 200, 403, 403, 403, 401),
+  },
+  attachFile: {
+    fresh: true,
+    request: (p) => ({ method: 'POST', path: `/v1/entries/${p}/files?stage=ACCESSION&name=accession.pdf`, raw: { contentType: 'application/pdf', text: '%PDF-1.4 the accession letter' } }),
+    expect: row(201, 201, 201, 201, 403, 403, 401),
+  },
+  downloadFile: {
+    fresh: false,
+    // no such file: whoever may read the entry is told so, the others are refused first
+    request: (p) => ({ method: 'GET', path: `/v1/entries/${p}/files/00000000-0000-4000-8000-000000000000` }),
+    expect: row(404, 404, 404, 404, 403, 404, 401),
   },
   setClaim: {
     fresh: true,
@@ -135,8 +146,8 @@ test.each(cells)('%s as %s -> %i', async (name, kind, expected) => {
   let partyId = sharedParty;
   if (name === 'startEntry') partyId = uniquePartyId();
   else if (c.fresh) partyId = await start(uniquePartyId());
-  const { method, path, body } = c.request(partyId);
-  const opts: CallOptions = { token: tokenOf(kind, partyId), ...(body !== undefined ? { body } : {}) };
+  const { method, path, body, raw } = c.request(partyId);
+  const opts: CallOptions = { token: tokenOf(kind, partyId), ...(body !== undefined ? { body } : {}), ...(raw ? { rawBody: raw.text, headers: { 'content-type': raw.contentType } } : {}) };
   const r = c.stream ? await firstOfStream(path, opts.token) : await call(suite.h.baseUrl, method, path, opts);
   expect(r.status).toBe(expected);
   if (expected >= 400) expect(ErrorResponse.safeParse(r.json).success).toBe(true);
