@@ -3,7 +3,10 @@
  * the real API, worker and Temporal dev server: what approvers, a Party and operations do with it,
  * and axe-core on every view (no serious or critical violation).
  */
-import { readFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { call, eventually } from '../../testkit/api-harness';
 import { launchBrowser, seriousAxeViolations, type Browser } from '../../testkit/browser';
@@ -316,6 +319,43 @@ test('a Party signs in to its own entry, sees what is awaited from it and submit
   const item = inbox.json.items.find((i) => i.partyId === seeded.harbour && i.stage === 'SECURITY_FIELDWORK');
   expect(item?.latestSubmission).toMatchObject({ reference: 'AMS booking HES-2026-02', comment: 'Assessor: CyberSure Ltd' });
   expect(item?.allowedOutcomes.map((o) => o.outcome)).toEqual(['REPORT_ISSUED']);
+});
+
+test("the Party attaches a 5 MB PDF to its stage; SECAS downloads it byte for byte; its SHA-256 is in the audit trail; a program is refused in words and nothing kept", async () => {
+  const partyId = uniquePartyId('FILES');
+  await startAccededSupplier(partyId, 'Filed Evidence Energy', { name: 'Fay File', email: 'uep@filed.example' });
+  const dir = await mkdtemp(path.join(tmpdir(), 'uep-files-'));
+  const content = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(5 * 1024 * 1024 - 9)]);
+  const sha256 = createHash('sha256').update(content).digest('hex');
+  await writeFile(path.join(dir, 'fusa-report.pdf'), content);
+  await writeFile(path.join(dir, 'setup.exe'), Buffer.concat([Buffer.from('MZ'), randomBytes(2048)]));
+
+  await signIn(stack.tokens.party(partyId));
+  const attach = page.getByRole('form', { name: 'Attach a file to User Security Assessment' });
+  await attach.getByLabel(/^Attach a file/).setInputFiles(path.join(dir, 'setup.exe'));
+  await attach.getByRole('button', { name: 'Attach', exact: true }).click();
+  await expect(attach.getByRole('alert').textContent()).resolves.toMatch(/^Attach a file of one of these types: .* Nothing was kept\.$/);
+  await attach.getByLabel(/^Attach a file/).setInputFiles(path.join(dir, 'fusa-report.pdf'));
+  await attach.getByRole('button', { name: 'Attach', exact: true }).click();
+  await page.getByRole('button', { name: 'Download fusa-report.pdf' }).first().waitFor();
+  await expect(page.getByText(`fusa-report.pdf, SHA-256 ${sha256}`).count()).resolves.toBe(1); // the audit trail's row
+  await expectAccessible('party entry with a file');
+
+  const trail = await api<AuditTrailResponse>('GET', `/v1/entries/${partyId}/audit-trail`, stack.tokens.ops);
+  expect(trail.json.records.filter((r) => r.action === 'FILE_ATTACHED').map((r) => [r.principal.body, r.file?.name, r.file?.sha256])).toEqual([['PARTY', 'fusa-report.pdf', sha256]]);
+  const entry = await api<EntryResponse>('GET', `/v1/entries/${partyId}`, stack.tokens.ops);
+  expect(entry.json.files.map((f) => f.name)).toEqual(['fusa-report.pdf']); // the program was not kept
+  const other = await api('GET', `/v1/entries/${partyId}/files/${entry.json.files[0]!.id}`, stack.tokens.party(uniquePartyId('OTHER')));
+  expect(other.status).toBe(403);
+
+  // SECAS, who records the User CIO's report on this stage, downloads it from the entry's page
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(stack.tokens.secas, `/entries/${partyId}`);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download fusa-report.pdf' }).first().click()]);
+  expect(download.suggestedFilename()).toBe('fusa-report.pdf');
+  const saved = await readFile((await download.path()));
+  expect([saved.length, createHash('sha256').update(saved).digest('hex')]).toEqual([content.length, sha256]);
+  await rm(dir, { recursive: true, force: true });
 });
 
 test('OPS starts an entry and finds it in the portfolio; every OPS view is accessible', async () => {

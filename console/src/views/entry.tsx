@@ -13,6 +13,7 @@ import { Badge, Loading, Page, Problem, RiskBadges } from '../ui';
 import type { AuditRecord } from '../conversation';
 import { AlreadyDecided, DecidedBy } from './conversation';
 import { ClaimLine, claimInWords, type StageClaim } from './claim';
+import { AttachFile, StageFiles, type AttachedFile } from './files';
 import { DecisionRecorded } from './decision-recorded';
 import { DownloadButton } from '../download';
 import { AddRoleForm, mayAddRole, mayWithdraw, WithdrawForm } from './entry-actions';
@@ -38,6 +39,9 @@ function claimDetail(a: AuditRecord): string {
   return to && a.previousAssignee ? `${to}, from ${name(a.previousAssignee)}` : to;
 }
 
+/** An attached file in words: 'fusa-report.pdf, SHA-256 9f86d0…'. */
+const fileDetail = (a: AuditRecord) => (a.file ? `${a.file.name}, SHA-256 ${a.file.sha256}` : '');
+
 function allStages(entry: EntrySummary): StageSummary[] {
   return [...entry.partyStages, ...entry.roleStages.flatMap((r) => r.stages)];
 }
@@ -57,9 +61,11 @@ interface StageItemProps {
   onRecorded: (text: string) => void;
   /** Who of the deciding body works this stage, when someone has claimed it */
   claim?: StageClaim | undefined;
+  /** The files attached to this stage */
+  files: readonly AttachedFile[];
 }
 
-function StageItem({ s, entry, principal, reload, forms = true, records, stale, onStale, onRecorded, claim }: StageItemProps) {
+function StageItem({ s, entry, principal, reload, forms = true, records, stale, onStale, onRecorded, claim, files }: StageItemProps) {
   const badge = STATE_BADGE[s.state] ?? { tone: 'muted' as const, label: s.state };
   const open = entry.status === 'IN_PROGRESS';
   const mayDecide = forms && open && s.state === 'AWAITING_DECISION' && principal.body === s.owner;
@@ -87,6 +93,8 @@ function StageItem({ s, entry, principal, reload, forms = true, records, stale, 
       )}
       {s.state === 'DONE' && <DecidedBy stage={s} records={records} conditions={entry.followUps.some((f) => f.stage === s.stage && (f.role ?? null) === (s.role ?? null))} />}
       {forms && stale && <AlreadyDecided text={stale} />}
+      <StageFiles partyId={entry.partyId} files={files} />
+      {(mayDecide || maySubmit) && <AttachFile partyId={entry.partyId} stage={s.stage} role={s.role} title={s.title} onDone={reload} />}
       {mayDecide && <ClaimLine partyId={entry.partyId} stage={s.stage} role={s.role} title={s.title} claim={claim} principal={principal} onChanged={reload} />}
       {!mayDecide && claim && open && <div class="claim-line small"><strong>Worked by:</strong> {claimInWords(claim, principal)}.</div>}
       {mayDecide && <DecideForm key={`d-${s.stage}-${s.role ?? ''}-${s.attempts}`} partyId={entry.partyId} stage={s} records={records} onRecorded={onRecorded} onStale={onStale} />}
@@ -118,6 +126,7 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
     return {
       onRecorded,
       claim: loaded.data?.claims.find((c) => c.stage === s.stage && (c.role ?? null) === (s.role ?? null))?.claim,
+      files: (loaded.data?.files ?? []).filter((f) => f.stage === s.stage && (f.role ?? null) === (s.role ?? null)),
       records: audit.data?.records,
       stale: stale[key],
       onStale: (text: string) => {
@@ -360,7 +369,7 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
                       {a.role ? ` (${words(a.role)})` : ''}
                       {a.outcome ? ` · ${words(a.outcome)}` : ''}
                     </td>
-                    <td class="small">{[a.reference, a.evidence, a.comment, a.reason, a.deadline !== undefined ? `deadline ${a.deadline ?? 'none'}` : '', claimDetail(a)].filter(Boolean).join(' · ')}</td>
+                    <td class="small">{[a.reference, a.evidence, a.comment, a.reason, a.deadline !== undefined ? `deadline ${a.deadline ?? 'none'}` : '', claimDetail(a), fileDetail(a)].filter(Boolean).join(' · ')}</td>
                   </tr>
                 ))}
               </tbody>
