@@ -3,7 +3,7 @@
  * read IN_BREACH from 2026-12-02 and failed every build; this guard fails on such a date at once.
  */
 import path from 'node:path';
-import { statSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { toDate } from '../../domain/dates';
 import { explain, FIXED_CLOCK, scannedFiles, timeBombs } from '../../testkit/time-bombs';
 
@@ -26,6 +26,17 @@ test('no test or fixture on the real clock holds a date still ahead of today', (
   const today = toDate(Date.now());
   const bombs = timeBombs(files, today);
   if (bombs.length > 0) throw new Error(explain(bombs, today));
+});
+
+test("the bench's results, written while the suite may run beside the bench, are not scanned: their dates are the run's", () => {
+  const probe = path.join(ROOT, 'bench/results/time-bomb-probe.json');
+  writeFileSync(probe, `{ "deadline": "${toDate(Date.now() + 400 * 86_400_000)}" }\n`);
+  try {
+    expect(scannedFiles(ROOT).map((f) => f.file)).not.toContain('bench/results/time-bomb-probe.json');
+    expect(scannedFiles(ROOT).map((f) => f.file)).toContain('bench/run.ts');
+  } finally {
+    rmSync(probe);
+  }
 });
 
 test('every fixed-clock exception names a file or folder that exists', () => {
