@@ -88,7 +88,8 @@ export function filesRouter(ctx: AppContext): Router {
       'Cache-Control': 'private, no-store',
       'Repr-Digest': `sha-256=:${Buffer.from(file.sha256, 'hex').toString('base64')}:`,
     });
-    await pipeline(Readable.from(ctx.reads.fileContent(file.id)), res);
+    // two chunks ahead at most: a download holds a few hundred KiB, however large the file
+    await pipeline(Readable.from(ctx.reads.fileContent(file.id), { highWaterMark: 2 }), res);
   });
 
   return router;
