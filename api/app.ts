@@ -21,6 +21,7 @@ import { auditRouter } from './routes/audit';
 import { catalogueRouter } from './routes/catalogue';
 import { claimsRouter } from './routes/claims';
 import { filesRouter } from './routes/files';
+import { commentsRouter } from './routes/comments';
 import { meetingsRouter } from './routes/meetings';
 import { membersRouter } from './routes/members';
 import { entriesRouter } from './routes/entries';
@@ -86,6 +87,7 @@ export function createApp({ gateway, config, record, notices, now: givenNow, tok
   app.use(signOffsRouter(ctx));
   app.use(claimsRouter(ctx));
   app.use(filesRouter(ctx));
+  app.use(commentsRouter(ctx));
   app.use(auditRouter(ctx));
   app.use(reportsRouter(ctx));
   app.use(catalogueRouter(ctx));

@@ -18,6 +18,7 @@ export const PATH = {
   decisions: `${API_PREFIX}/entries/:partyId/decisions`,
   claim: `${API_PREFIX}/entries/:partyId/claim`,
   files: `${API_PREFIX}/entries/:partyId/files`,
+  comments: `${API_PREFIX}/entries/:partyId/comments`,
   file: `${API_PREFIX}/entries/:partyId/files/:fileId`,
   evidence: `${API_PREFIX}/entries/:partyId/evidence`,
   mandateDeadline: `${API_PREFIX}/entries/:partyId/mandate-deadline`,
@@ -165,6 +166,20 @@ export const ENDPOINTS = {
     body: S.ClaimRequest,
     success: { status: 200, description: 'The stage\'s claim as it now stands', schema: S.ClaimResponse },
     errors: [400, 403, 409],
+  }),
+  addComment: ep({
+    operationId: 'addComment',
+    method: 'post',
+    path: PATH.comments,
+    tag: 'sign-offs',
+    summary: "Comment in a stage's thread: the conversation between the bodies and the Party",
+    description:
+      "A COMMENTED record in the entry's audit trail (who, when, the stage, the text): the thread is the trail's COMMENTED records of the stage, shown beside the forms. Safe to retry by `commentId`. A comment decides nothing and changes no stage.",
+    action: ACTION.COMMENT,
+    params: S.PartyParams,
+    body: S.CommentRequest,
+    success: { status: 201, description: 'Added, or a retry of this commentId answered with `duplicate: true`', schema: S.CommentResponse },
+    errors: [400, 404, 409, 413, 415, 422],
   }),
   attachFile: ep({
     operationId: 'attachFile',

@@ -10,7 +10,7 @@
  */
 import { BODY, words, type Body } from '../domain/vocabulary';
 
-export const ACTION = words('START_ENTRY', 'READ_ENTRY', 'LIST_ENTRIES', 'READ_AUDIT_TRAIL', 'RECORD_DECISION', 'CLAIM_STAGE', 'SUBMIT_EVIDENCE', 'ATTACH_FILE', 'READ_FILE', 'AMEND_DEADLINE', 'ADD_ROLE', 'WITHDRAW', 'READ_INBOX', 'FOLLOW_INBOX', 'READ_COMPLIANCE_REPORT', 'EXPORT_AUDIT', 'READ_CATALOGUE', 'READ_MEETINGS', 'MAINTAIN_MEETINGS', 'WHO_AM_I', 'INVITE_PEOPLE', 'READ_PEOPLE', 'REMOVE_PEOPLE');
+export const ACTION = words('START_ENTRY', 'READ_ENTRY', 'LIST_ENTRIES', 'READ_AUDIT_TRAIL', 'RECORD_DECISION', 'CLAIM_STAGE', 'SUBMIT_EVIDENCE', 'ATTACH_FILE', 'READ_FILE', 'COMMENT', 'AMEND_DEADLINE', 'ADD_ROLE', 'WITHDRAW', 'READ_INBOX', 'FOLLOW_INBOX', 'READ_COMPLIANCE_REPORT', 'EXPORT_AUDIT', 'READ_CATALOGUE', 'READ_MEETINGS', 'MAINTAIN_MEETINGS', 'WHO_AM_I', 'INVITE_PEOPLE', 'READ_PEOPLE', 'REMOVE_PEOPLE');
 export type Action = (typeof ACTION)[keyof typeof ACTION];
 
 export const ACCESS = words('ALL', 'OWN_PARTY', 'NONE');
@@ -33,6 +33,8 @@ const { ALL, OWN_PARTY: OWN, NONE } = ACCESS;
  * - Files are attached by those who submit (the Party, SECAS for it) and by the deciding bodies (the
  *   evidence behind a decision); whoever reads the entry downloads them. OPS runs the service and
  *   attaches nothing.
+ * - A stage's thread is the conversation between the bodies and the Party: each comments, OPS
+ *   (who run the service) reads it.
  * - Deciding bodies read every entry: they need the context of the stages they sign off.
  * - The stage catalogue is the same for everyone: every principal reads it, and its own principal.
  * - The meeting calendar is SECAS's (it publishes the Panel's and the SSC's dates), kept with OPS;
@@ -50,6 +52,7 @@ export const PERMISSIONS: Readonly<Record<Action, Readonly<Record<Body, Access>>
   SUBMIT_EVIDENCE: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: OWN, OPS: NONE },
   ATTACH_FILE: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: OWN, OPS: NONE },
   READ_FILE: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: OWN, OPS: ALL },
+  COMMENT: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: OWN, OPS: NONE },
   AMEND_DEADLINE: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: NONE, OPS: ALL },
   ADD_ROLE: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: OWN, OPS: ALL },
   WITHDRAW: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: NONE, OPS: ALL },
@@ -78,6 +81,7 @@ const ACTION_WORDS: Readonly<Record<Action, string>> = {
   SUBMIT_EVIDENCE: 'submit evidence',
   ATTACH_FILE: 'attach a file to a stage',
   READ_FILE: 'download an attached file',
+  COMMENT: "comment in a stage's thread",
   AMEND_DEADLINE: 'amend a mandate deadline',
   ADD_ROLE: 'add a User Role',
   WITHDRAW: 'withdraw an entry',

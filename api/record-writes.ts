@@ -1,6 +1,6 @@
 /**
  * What routers change in the record itself rather than through Temporal: a Party's people, the
- * meeting calendar, who works a waiting stage, and the files attached to stages. Routers get it as `ctx.writes` and never see
+ * meeting calendar, who works a waiting stage, and the files and comments on stages. Routers get it as `ctx.writes` and never see
  * the record itself.
  */
 import type { MeetingCalendar } from '../domain/meetings';
@@ -9,6 +9,7 @@ import { addMeetingCalendar } from '../record/meetings';
 import { removeMember } from '../record/party-members';
 import { changeClaim, type ClaimChange, type StageRef } from '../record/stage-claims';
 import { keepFile, type FileToKeep, type KeptFile } from '../record/evidence-files';
+import { keepComment, type CommentToKeep, type KeptComment } from '../record/stage-comments';
 import { invite, type InviteResult } from './invitations';
 import type { RecordContext } from './record-context';
 
@@ -25,6 +26,8 @@ export interface RecordWrites {
   changeClaim(stage: StageRef, by: Principal, claimant: Principal | null, takeOver: boolean): Promise<ClaimChange>;
   /** Keeps a file for the Party's entry in progress, reading `content` once; what `content` throws keeps nothing. */
   attachFile(file: Omit<FileToKeep, 'at'>, content: AsyncIterable<Uint8Array>): Promise<KeptFile>;
+  /** Adds a comment to a stage's thread (an audit record); the same id again answers the first. */
+  comment(c: Omit<CommentToKeep, 'at'>): Promise<KeptComment>;
 }
 
 export function recordWritesOf({ record, config, now }: RecordContext): RecordWrites {
@@ -34,5 +37,6 @@ export function recordWritesOf({ record, config, now }: RecordContext): RecordWr
     addMeetingCalendar: (calendar, by) => addMeetingCalendar(record, calendar, by),
     changeClaim: (stage, by, claimant, takeOver) => changeClaim(record, stage, by, claimant, takeOver, new Date(now())),
     attachFile: (file, content) => keepFile(record, { ...file, at: new Date(now()) }, content),
+    comment: (c) => keepComment(record, { ...c, at: new Date(now()) }),
   };
 }

@@ -151,6 +151,15 @@ export const ClaimRequest = z
   .meta({ id: 'ClaimRequest', example: { stage: 'CREDIT_COVER' } });
 export type ClaimRequest = z.infer<typeof ClaimRequest>;
 
+export const CommentRequest = z
+  .strictObject({
+    commentId: id('Chosen by the caller: a retry with the same id adds nothing and answers the first', 'web-c-0001'),
+    stage: StageEnum,
+    role: UserRoleEnum.optional().meta({ description: 'Required for role-level stages' }),
+    text: text(4000, 'What you say, for the other side to read'),
+  })
+  .meta({ id: 'CommentRequest', example: { commentId: 'web-c-0001', stage: 'CREDIT_COVER', text: 'The letter of credit is with our bank; expected by Friday.' } });
+
 export const AttachFileQuery = z
   .strictObject({
     stage: StageEnum,
@@ -511,6 +520,11 @@ export const EntryListResponse = z
   })
   .meta({ id: 'EntryListResponse' });
 export type EntryListResponse = z.infer<typeof EntryListResponse>;
+
+export const CommentResponse = z
+  .object({ record: AuditRecordSchema, duplicate: z.boolean().meta({ description: 'true: a retry of this commentId; nothing was added' }) })
+  .meta({ id: 'CommentResponse' });
+export type CommentResponse = z.infer<typeof CommentResponse>;
 
 export const ClaimResponse = z
   .object({

@@ -136,6 +136,8 @@ export const AUDIT_ACTION = {
   RELEASED: 'RELEASED',
   /** Written by the record, not the workflow: a file attached to a stage (its SHA-256 in `file`). */
   FILE_ATTACHED: 'FILE_ATTACHED',
+  /** Written by the record, not the workflow: a comment in a stage's thread (by a body or the Party). */
+  COMMENTED: 'COMMENTED',
 } as const;
 export type AuditAction = (typeof AUDIT_ACTION)[keyof typeof AUDIT_ACTION];
 

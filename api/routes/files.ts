@@ -13,6 +13,7 @@ import { principalOf } from '../auth';
 import type { AppContext } from '../context';
 import { ENDPOINTS } from '../endpoints';
 import { ApiError, notFound, refusalError } from '../errors';
+import { requireStageOfEntry } from '../stage-of-entry';
 import { mount } from '../mount';
 import { API_ERROR } from '../schemas';
 import { fileAnswer } from '../entry-reads';
@@ -62,12 +63,7 @@ export function filesRouter(ctx: AppContext): Router {
     const type = evidenceTypeOf(req.headers['content-type']);
     if (!type) throw new ApiError(415, API_ERROR.UNSUPPORTED_MEDIA_TYPE, `Attach a file of one of these types: ${ALLOWED_TYPES_IN_WORDS} (this one is ${req.headers['content-type'] ?? 'of no type'}). Nothing was kept.`);
     if (Number(req.headers['content-length'] ?? 0) > maxMb * MIB) throw tooLarge(maxMb);
-    const entry = await ctx.reads.summary(params.partyId);
-    if (!entry) throw notFound(`No entry for ${params.partyId}`);
-    const stages = [...entry.partyStages, ...entry.roleStages.flatMap((r) => r.stages)];
-    if (!stages.some((s) => s.stage === query.stage && (s.role ?? undefined) === query.role)) {
-      throw refusalError(REFUSAL.STAGE_NOT_APPLICABLE, `${params.partyId}'s entry has no stage ${query.stage}${query.role ? ` for ${query.role}` : ''}: nothing was kept.`);
-    }
+    await requireStageOfEntry(ctx, params.partyId, query);
     const kept = await ctx.writes.attachFile(
       { partyId: params.partyId, stage: query.stage, role: query.role ?? '', name: query.name, contentType: type.contentType, uploadedBy: principalOf(res) },
       checked(req, type, maxMb),

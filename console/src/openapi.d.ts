@@ -215,6 +215,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/entries/{partyId}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Comment in a stage's thread: the conversation between the bodies and the Party
+         * @description A COMMENTED record in the entry's audit trail (who, when, the stage, the text): the thread is the trail's COMMENTED records of the stage, shown beside the forms. Safe to retry by `commentId`. A comment decides nothing and changes no stage.
+         *
+         *     Allowed: DCC, SEC_PANEL, SECAS, PARTY (own party only).
+         */
+        post: operations["addComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/entries/{partyId}/decisions": {
         parameters: {
             query?: never;
@@ -616,7 +638,7 @@ export interface components {
             };
         };
         /** @enum {string} */
-        AuditAction: "STARTED" | "SUBMISSION" | "DECISION" | "DEADLINE_AMENDED" | "ROLE_ADDED" | "WITHDRAWN" | "ROLE_COMPLETE" | "MEETINGS_UPDATED" | "CLOSED_OUTSIDE_ENGINE" | "RUN_RESET" | "CLAIMED" | "RELEASED" | "FILE_ATTACHED";
+        AuditAction: "STARTED" | "SUBMISSION" | "DECISION" | "DEADLINE_AMENDED" | "ROLE_ADDED" | "WITHDRAWN" | "ROLE_COMPLETE" | "MEETINGS_UPDATED" | "CLOSED_OUTSIDE_ENGINE" | "RUN_RESET" | "CLAIMED" | "RELEASED" | "FILE_ATTACHED" | "COMMENTED";
         AuditRecord: {
             action: components["schemas"]["AuditAction"];
             /** @description CLAIMED: who works the stage now */
@@ -879,6 +901,33 @@ export interface components {
         };
         /** @enum {string} */
         Cohort: "LARGE_SUPPLIER" | "SMALL_DOMESTIC_SUPPLIER" | "SMALL_NON_DOMESTIC_SUPPLIER" | "ELECTRICITY_DNO" | "GAS_TRANSPORTER" | "OTHER";
+        /**
+         * @example {
+         *       "commentId": "web-c-0001",
+         *       "stage": "CREDIT_COVER",
+         *       "text": "The letter of credit is with our bank; expected by Friday."
+         *     }
+         */
+        CommentRequest: {
+            /**
+             * @description Chosen by the caller: a retry with the same id adds nothing and answers the first (1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit)
+             * @example web-c-0001
+             */
+            commentId: string;
+            /**
+             * @description Required for role-level stages
+             * @enum {string}
+             */
+            role?: "IMPORT_SUPPLIER" | "EXPORT_SUPPLIER" | "GAS_SUPPLIER" | "ELECTRICITY_DISTRIBUTOR" | "GAS_TRANSPORTER" | "REGISTERED_SUPPLIER_AGENT" | "OTHER_USER";
+            stage: components["schemas"]["StageId"];
+            /** @description What you say, for the other side to read */
+            text: string;
+        };
+        CommentResponse: {
+            /** @description true: a retry of this commentId; nothing was added */
+            duplicate: boolean;
+            record: components["schemas"]["AuditRecord"];
+        };
         ComplianceReport: {
             /**
              * @description ISO-8601 UTC instant
@@ -2214,6 +2263,123 @@ export interface operations {
             };
             /** @description Conflict: already started, stage not awaiting, entry closed, role already sought, id reused (codes: ENTRY_ALREADY_STARTED, NOT_AWAITING, CLAIMED_BY_OTHER, ENTRY_CLOSED, ROLE_ALREADY_SOUGHT, ID_REUSED) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details leave the server) (codes: INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER, INVITATIONS_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    addComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The Party's id; the entry's workflow id is "uep-<partyId>" (1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit) */
+                partyId: components["schemas"]["PartyId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentRequest"];
+            };
+        };
+        responses: {
+            /** @description Added, or a retry of this commentId answered with `duplicate: true` */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentResponse"];
+                };
+            };
+            /** @description Bad input: invalid JSON, an unknown field, a wrong type (details name the fields) (codes: VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No bearer token, or an unknown one (codes: UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's body may not do this, or a Party acting for another party (codes: FORBIDDEN, WRONG_BODY, NOT_OWN_PARTY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No entry for this party, or no such route (codes: NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: already started, stage not awaiting, entry closed, role already sought, id reused (codes: ENTRY_ALREADY_STARTED, NOT_AWAITING, CLAIMED_BY_OTHER, ENTRY_CLOSED, ROLE_ALREADY_SOUGHT, ID_REUSED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than API_BODY_LIMIT (codes: PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json (codes: UNSUPPORTED_MEDIA_TYPE) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused by the entry: unknown outcome, stage not applicable, role required, invalid deadline (codes: UNKNOWN_STAGE, STAGE_NOT_APPLICABLE, ROLE_REQUIRED, UNKNOWN_OUTCOME, INVALID_DEADLINE, INVALID_INPUT, REASON_REQUIRED) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

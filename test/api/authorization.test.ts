@@ -41,6 +41,11 @@ const MATRIX: Record<EndpointName, Case> = {
     request: (p) => ({ method: 'POST', path: `/v1/entries/${p}/decisions`, body: { decisionId: 'm-1', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'ev' } }),
     expect: row(403, 403, 200, 403, 403, 403, 401),
   },
+  addComment: {
+    fresh: true,
+    request: (p) => ({ method: 'POST', path: `/v1/entries/${p}/comments`, body: { commentId: 'c-1', stage: STAGE.ACCESSION, text: 'When will you decide?' } }),
+    expect: row(201, 201, 201, 201, 403, 403, 401),
+  },
   attachFile: {
     fresh: true,
     request: (p) => ({ method: 'POST', path: `/v1/entries/${p}/files?stage=ACCESSION&name=accession.pdf`, raw: { contentType: 'application/pdf', text: '%PDF-1.4 the accession letter' } }),

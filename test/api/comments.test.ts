@@ -1,0 +1,49 @@
+/**
+ * A stage's thread (POST /v1/entries/{partyId}/comments): the Party and a body comment on a stage,
+ * each comment a COMMENTED record of the audit trail with who, when and the text; a retry adds
+ * nothing; a stage the entry does not have, a closed entry and another Party are refused in words.
+ */
+import { CommentResponse, ErrorResponse } from '../../api/schemas';
+import { AUDIT_ACTION, type AuditRecord } from '../../domain/types';
+import { BODY, STAGE, USER_ROLE } from '../../domain/vocabulary';
+import { startBody } from '../../testkit/api-fixtures';
+import { call } from '../../testkit/api-harness';
+import { useApiHarness } from '../../testkit/suites';
+import { uniquePartyId } from '../../testkit/temporal';
+
+const suite = useApiHarness();
+const comment = (partyId: string, token: string, body: object) => call(suite.h.baseUrl, 'POST', `/v1/entries/${partyId}/comments`, { token, body });
+const thread = async (partyId: string) =>
+  (await call<{ records: AuditRecord[] }>(suite.h.baseUrl, 'GET', `/v1/entries/${partyId}/audit-trail`, { token: suite.h.tokenFor(BODY.OPS) })).json.records.filter((r) => r.action === AUDIT_ACTION.COMMENTED);
+
+test('the Party and SECAS talk in a stage’s thread, in the audit trail; a retry adds nothing', async () => {
+  const partyId = uniquePartyId('TALK');
+  expect((await call(suite.h.baseUrl, 'POST', '/v1/entries', { token: suite.h.tokenFor(BODY.OPS), body: startBody(partyId) })).status).toBe(201);
+  const asked = await comment(partyId, suite.h.partyToken(partyId), { commentId: 'p-1', stage: STAGE.ACCESSION, text: 'Is the signed Accession Agreement enough, or do you need the board minute too?' });
+  expect(asked.status).toBe(201);
+  const first = CommentResponse.parse(asked.json);
+  expect([first.duplicate, first.record.action, first.record.principal.body, first.record.stage]).toEqual([false, AUDIT_ACTION.COMMENTED, BODY.PARTY, STAGE.ACCESSION]);
+  const again = await comment(partyId, suite.h.partyToken(partyId), { commentId: 'p-1', stage: STAGE.ACCESSION, text: 'Is the signed Accession Agreement enough, or do you need the board minute too?' });
+  expect([again.status, CommentResponse.parse(again.json)]).toEqual([200, { record: first.record, duplicate: true }]);
+  expect((await comment(partyId, suite.h.tokenFor(BODY.SECAS), { commentId: 's-1', stage: STAGE.ACCESSION, text: 'The agreement is enough.' })).status).toBe(201);
+  expect((await comment(partyId, suite.h.tokenFor(BODY.DCC), { commentId: 'd-1', stage: STAGE.UEPT, role: USER_ROLE.IMPORT_SUPPLIER, text: 'Test slots open in March.' })).status).toBe(201);
+
+  expect((await thread(partyId)).map((r) => [r.principal.body, r.stage, r.role, r.comment])).toEqual([
+    [BODY.PARTY, STAGE.ACCESSION, undefined, 'Is the signed Accession Agreement enough, or do you need the board minute too?'],
+    [BODY.SECAS, STAGE.ACCESSION, undefined, 'The agreement is enough.'],
+    [BODY.DCC, STAGE.UEPT, USER_ROLE.IMPORT_SUPPLIER, 'Test slots open in March.'],
+  ]);
+});
+
+test('a stage the entry lacks, a closed entry and another Party are refused in words, and nothing is added', async () => {
+  const partyId = uniquePartyId('TALK-R');
+  expect((await call(suite.h.baseUrl, 'POST', '/v1/entries', { token: suite.h.tokenFor(BODY.OPS), body: startBody(partyId) })).status).toBe(201);
+  const lacking = await comment(partyId, suite.h.tokenFor(BODY.DCC), { commentId: 'x-1', stage: STAGE.UEPT, role: USER_ROLE.GAS_SUPPLIER, text: 'Hello' });
+  expect([lacking.status, ErrorResponse.parse(lacking.json).error.message]).toEqual([422, `${partyId}'s entry has no stage UEPT for GAS_SUPPLIER: nothing was kept.`]);
+  const other = await comment(partyId, suite.h.partyToken(uniquePartyId('TALK-O')), { commentId: 'x-2', stage: STAGE.ACCESSION, text: 'Hello' });
+  expect([other.status, ErrorResponse.parse(other.json).error.code]).toEqual([403, 'NOT_OWN_PARTY']);
+  expect((await call(suite.h.baseUrl, 'POST', `/v1/entries/${partyId}/withdrawal`, { token: suite.h.tokenFor(BODY.OPS), body: { reason: 'test' } })).status).toBe(200);
+  const closed = await comment(partyId, suite.h.tokenFor(BODY.SECAS), { commentId: 'x-3', stage: STAGE.ACCESSION, text: 'Hello' });
+  expect([closed.status, ErrorResponse.parse(closed.json).error.code]).toEqual([409, 'ENTRY_CLOSED']);
+  expect(await thread(partyId)).toEqual([]);
+});
