@@ -64,8 +64,8 @@ function run(cmd: string, args: string[]): Promise<number> {
   });
 }
 
-/** The sign-off operations (decisions, evidence, claims, files), fuzzed again with a body that may sign off. */
-const SIGN_OFF_PATHS = [ENDPOINTS.recordDecision.path, ENDPOINTS.submitEvidence.path, ENDPOINTS.setClaim.path, ENDPOINTS.attachFile.path].map((p) => p.replace(/:(\w+)/g, '{$1}'));
+/** The sign-off operations (decisions, evidence, claims, files, comments), fuzzed again with a body that may sign off. */
+const SIGN_OFF_PATHS = [ENDPOINTS.recordDecision.path, ENDPOINTS.submitEvidence.path, ENDPOINTS.setClaim.path, ENDPOINTS.attachFile.path, ENDPOINTS.addComment.path].map((p) => p.replace(/:(\w+)/g, '{$1}'));
 
 async function main(): Promise<number> {
   const config = parseEnv(fuzzEnvSchema);

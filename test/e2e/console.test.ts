@@ -358,6 +358,35 @@ test("the Party attaches a 5 MB PDF to its stage; SECAS downloads it byte for by
   await rm(dir, { recursive: true, force: true });
 });
 
+test("the Party asks in a stage's thread beside its form, SECAS reads it beside its own and answers; both are in the audit trail", async () => {
+  const partyId = uniquePartyId('THREAD');
+  await startAccededSupplier(partyId, 'Threaded Talk Energy', { name: 'Tam Talk', email: 'uep@threaded.example' });
+  await signIn(stack.tokens.party(partyId));
+  const party = stack.harness.principalOf(stack.tokens.party(partyId)).name!;
+  const ask = page.getByRole('form', { name: 'Comment on User Security Assessment' });
+  await ask.getByLabel('Comment').fill('Which assessors may we book for the fieldwork?');
+  await ask.getByRole('button', { name: 'Send comment' }).click();
+  const thread = page.getByRole('region', { name: 'Comments on User Security Assessment' });
+  await thread.getByText('Which assessors may we book for the fieldwork?').waitFor();
+  await expect(thread.textContent()).resolves.toContain(`${party} (Party), at `);
+  await expect(ask.getByLabel('Comment').inputValue()).resolves.toBe('');
+  await expectAccessible('party entry with a thread');
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(stack.tokens.secas, `/entries/${partyId}`);
+  await thread.getByText('Which assessors may we book for the fieldwork?').waitFor();
+  const answer = page.getByRole('form', { name: 'Comment on User Security Assessment' });
+  await answer.getByLabel('Comment').fill('Any CREST-accredited assessor: book and tell us the date.');
+  await answer.getByRole('button', { name: 'Send comment' }).click();
+  await thread.getByText('Any CREST-accredited assessor: book and tell us the date.').waitFor();
+
+  const trail = await api<AuditTrailResponse>('GET', `/v1/entries/${partyId}/audit-trail`, stack.tokens.ops);
+  expect(trail.json.records.filter((r) => r.action === 'COMMENTED').map((r) => [r.principal.body, r.stage, r.comment])).toEqual([
+    ['PARTY', 'SECURITY_FIELDWORK', 'Which assessors may we book for the fieldwork?'],
+    ['SECAS', 'SECURITY_FIELDWORK', 'Any CREST-accredited assessor: book and tell us the date.'],
+  ]);
+});
+
 test('OPS starts an entry and finds it in the portfolio; every OPS view is accessible', async () => {
   const partyId = uniquePartyId('OPS');
   await signIn(stack.tokens.ops);

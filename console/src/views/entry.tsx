@@ -14,6 +14,7 @@ import type { AuditRecord } from '../conversation';
 import { AlreadyDecided, DecidedBy } from './conversation';
 import { ClaimLine, claimInWords, type StageClaim } from './claim';
 import { AttachFile, StageFiles, type AttachedFile } from './files';
+import { mayComment, StageThread } from './thread';
 import { DecisionRecorded } from './decision-recorded';
 import { DownloadButton } from '../download';
 import { AddRoleForm, mayAddRole, mayWithdraw, WithdrawForm } from './entry-actions';
@@ -94,6 +95,7 @@ function StageItem({ s, entry, principal, reload, forms = true, records, stale, 
       {s.state === 'DONE' && <DecidedBy stage={s} records={records} conditions={entry.followUps.some((f) => f.stage === s.stage && (f.role ?? null) === (s.role ?? null))} />}
       {forms && stale && <AlreadyDecided text={stale} />}
       <StageFiles partyId={entry.partyId} files={files} />
+      {forms && <StageThread partyId={entry.partyId} stage={s} records={records} canAdd={open && mayComment(principal) && (s.state === 'AWAITING_PARTY' || s.state === 'AWAITING_DECISION')} onAdded={reload} />}
       {(mayDecide || maySubmit) && <AttachFile partyId={entry.partyId} stage={s.stage} role={s.role} title={s.title} onDone={reload} />}
       {mayDecide && <ClaimLine partyId={entry.partyId} stage={s.stage} role={s.role} title={s.title} claim={claim} principal={principal} onChanged={reload} />}
       {!mayDecide && claim && open && <div class="claim-line small"><strong>Worked by:</strong> {claimInWords(claim, principal)}.</div>}
