@@ -22,6 +22,7 @@ import { BODY, type Body, type Principal } from '../domain/vocabulary';
 import type { RecordDb } from '../record/db';
 import { sharedTestRecord } from './record';
 import { createTestWorker, uniqueTaskQueue } from './temporal';
+import { contractProblem } from './response-contract';
 
 export const TEST_RPC_TIMEOUT_MS = 2000;
 
@@ -54,6 +55,7 @@ export interface Answer<T = unknown> {
   ms: number;
 }
 
+/** An HTTP call to the API; a JSON answer that breaks its endpoint's contract throws (./response-contract.ts). */
 export async function call<T = unknown>(baseUrl: string, method: string, path: string, opts: CallOptions = {}): Promise<Answer<T>> {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -72,6 +74,8 @@ export async function call<T = unknown>(baseUrl: string, method: string, path: s
   } catch {
     // CSV, metrics, HTML
   }
+  const broken = contractProblem(method, path, res.status, res.headers.get('content-type'), json);
+  if (broken) throw new Error(broken);
   return { status: res.status, headers: res.headers, json: json as T, text, ms: performance.now() - started };
 }
 
