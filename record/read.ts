@@ -8,6 +8,7 @@ import { AUDIT_ACTION, NOTIFICATION_KIND, type AuditRecord, type Notification } 
 import { ENTRY_STATUS, type EntryStatus } from '../domain/vocabulary';
 import type { RecordDb } from './db';
 import { heldByState, type RenderedInboxLine } from './derived';
+import { CLAIM_ON_LINE } from './stage-claims';
 
 export interface RecordedEntry {
   entryId: string;
@@ -141,12 +142,7 @@ export async function recordedInboxLines(db: RecordDb, f: { body?: string; party
     .selectFrom('inbox_lines as l')
     .innerJoin('entries as e', 'e.entry_id', 'l.entry_id')
     // the claim on the stage's current wait (record/stage-claims.ts)
-    .leftJoin('stage_claims as c', (j) =>
-      j
-        .onRef('c.entry_id', '=', 'l.entry_id')
-        .onRef('c.awaiting', '=', 'l.awaiting')
-        .on(sql<boolean>`c.awaiting_since is not distinct from l.awaiting_since and c.stage = l.line::jsonb ->> 'stage' and c.role = coalesce(l.line::jsonb ->> 'role', '')`),
-    )
+    .leftJoin('stage_claims as c', (j) => j.on(CLAIM_ON_LINE))
     .select([
       'e.party_id as partyId',
       'e.status',

@@ -125,6 +125,10 @@ export async function changeClaim(db: RecordDb, ref: StageRef, by: Principal, cl
   );
 }
 
+/** A claim (`c`) on the wait an inbox line (`l`) stands for: its entry, stage and role, awaited body and since when. */
+export const CLAIM_ON_LINE = sql<boolean>`c.entry_id = l.entry_id and c.awaiting = l.awaiting and c.awaiting_since is not distinct from l.awaiting_since
+  and c.stage = l.line::jsonb ->> 'stage' and c.role = coalesce(l.line::jsonb ->> 'role', '')`;
+
 /** A claim on one of an entry's stages, as the entry's page shows it. */
 export interface ClaimOnStage extends StageClaim {
   stage: string;
@@ -136,12 +140,7 @@ export async function entryClaims(db: RecordDb, partyId: string): Promise<ClaimO
   const rows = await db
     .selectFrom('stage_claims as c')
     .innerJoin('entries as e', 'e.entry_id', 'c.entry_id')
-    .innerJoin('inbox_lines as l', (j) =>
-      j
-        .onRef('l.entry_id', '=', 'c.entry_id')
-        .onRef('l.awaiting', '=', 'c.awaiting')
-        .on(sql<boolean>`l.awaiting_since is not distinct from c.awaiting_since and c.stage = l.line::jsonb ->> 'stage' and c.role = coalesce(l.line::jsonb ->> 'role', '')`),
-    )
+    .innerJoin('inbox_lines as l', (j) => j.on(CLAIM_ON_LINE))
     .select(['c.stage', 'c.role', 'c.claimant', 'c.claimed_by', 'c.claimed_at'])
     .where('e.party_id', '=', partyId)
     .where('e.status', '=', ENTRY_STATUS.IN_PROGRESS)
