@@ -56,7 +56,7 @@ function AddComment({ partyId, stage, name, onAdded }: { partyId: string; stage:
     setCommentId(formId('web'));
     onAdded();
   });
-  const id = `comment-${stage.stage}-${stage.role ?? 'party'}`;
+  const id = `thread-${stage.stage}-${stage.role ?? 'party'}`;
   return (
     <form
       class="add-comment"
