@@ -17,7 +17,8 @@ export function commentsRouter(ctx: AppContext): Router {
     const kept = await ctx.writes.comment({ partyId: params.partyId, commentId: body.commentId, stage: body.stage, role: body.role ?? '', text: body.text, by: principalOf(res) });
     if (kept.outcome === 'NO_ENTRY') throw refusalError(REFUSAL.ENTRY_CLOSED, `Comments go to an entry in progress, and ${params.partyId}'s is closed: nothing was kept.`);
     const answer: CommentResponse = { record: kept.record, duplicate: kept.outcome === 'DUPLICATE' };
-    res.status(kept.outcome === 'KEPT' ? 201 : 200).json(answer);
+    // a retry is answered as the first was: 201, with duplicate: true
+    res.status(201).json(answer);
   });
 
   return router;

@@ -24,7 +24,7 @@ test('the Party and SECAS talk in a stage’s thread, in the audit trail; a retr
   const first = CommentResponse.parse(asked.json);
   expect([first.duplicate, first.record.action, first.record.principal.body, first.record.stage]).toEqual([false, AUDIT_ACTION.COMMENTED, BODY.PARTY, STAGE.ACCESSION]);
   const again = await comment(partyId, suite.h.partyToken(partyId), { commentId: 'p-1', stage: STAGE.ACCESSION, text: 'Is the signed Accession Agreement enough, or do you need the board minute too?' });
-  expect([again.status, CommentResponse.parse(again.json)]).toEqual([200, { record: first.record, duplicate: true }]);
+  expect([again.status, CommentResponse.parse(again.json)]).toEqual([201, { record: first.record, duplicate: true }]);
   expect((await comment(partyId, suite.h.tokenFor(BODY.SECAS), { commentId: 's-1', stage: STAGE.ACCESSION, text: 'The agreement is enough.' })).status).toBe(201);
   expect((await comment(partyId, suite.h.tokenFor(BODY.DCC), { commentId: 'd-1', stage: STAGE.UEPT, role: USER_ROLE.IMPORT_SUPPLIER, text: 'Test slots open in March.' })).status).toBe(201);
 
