@@ -42,8 +42,17 @@ export const CalendarDate = z
  */
 const orNull = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]);
 const Instant = z.string().meta({ description: 'ISO-8601 UTC instant', example: '2026-03-02T09:30:00.000Z' });
-/** Free text: anything printable, bounded. Escaped wherever it goes (visibility queries, CSV). */
-const text = (max: number, description: string) => z.string().trim().min(1).max(max).meta({ description });
+/** A lone UTF-16 surrogate: JSON can carry it, PostgreSQL's jsonb (where the record keeps texts) cannot. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Free text people write: trimmed, bounded, storable (no NUL, no lone surrogate); escaped wherever it goes (CSV, the console). */
+const text = (max: number, description: string) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !s.includes('\u0000') && !LONE_SURROGATE.test(s), 'must not contain a NUL character or a lone surrogate')
+    .meta({ description });
 
 export const BodyEnum = z.enum(ALL_BODIES).meta({ id: 'Body', description: 'A body taking part in UEP' });
 export const UserRoleEnum = z.enum(ALL_USER_ROLES).meta({ id: 'UserRole' });
