@@ -24,7 +24,7 @@ const HEAD_BYTES = 16;
 
 const tooLarge = (maxMb: number) => new ApiError(413, API_ERROR.PAYLOAD_TOO_LARGE, `The file is larger than ${maxMb} MiB, the most this service keeps: nothing was kept.`);
 
-/** The request's body, refused (thrown) as soon as its start does not fit its type or it grows past `maxBytes`. */
+/** The request's body, refused (thrown) as soon as its start does not fit its type or it grows past `maxMb` MiB. */
 async function* checked(req: Request, type: EvidenceType, maxMb: number): AsyncGenerator<Uint8Array> {
   let head: Buffer | undefined = Buffer.alloc(0);
   let size = 0;
