@@ -21,7 +21,7 @@ import { fileLink } from './links';
 import type { EntryFilters } from './entry-filters';
 import type { UpdateAnswer } from './temporal/gateway';
 
-export type { ExportedAuditRecord, MembershipEvent, PartyMember, RecordedCalendar, RenderedComplianceRow, StageClaim, StoredFile };
+export type { ExportedAuditRecord, MembershipEvent, PartyMember, RecordedCalendar, RenderedComplianceRow };
 
 export interface EntryReads {
   /** The entry as of now; null when the record has not heard of it. */

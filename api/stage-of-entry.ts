@@ -1,4 +1,6 @@
 /** What is attached to a stage (a file, a comment) must name a stage the entry has. */
+import { findStage, getCatalogue } from '../domain/catalogue';
+import { roleInWords } from '../domain/notifications';
 import { REFUSAL } from '../domain/types';
 import type { StageId, UserRole } from '../domain/vocabulary';
 import type { AppContext } from './context';
@@ -10,6 +12,7 @@ export async function requireStageOfEntry(ctx: Pick<AppContext, 'reads'>, partyI
   if (!entry) throw notFound(`No entry for ${partyId}`);
   const stages = [...entry.partyStages, ...entry.roleStages.flatMap((r) => r.stages)];
   if (!stages.some((s) => s.stage === ref.stage && (s.role ?? undefined) === ref.role)) {
-    throw refusalError(REFUSAL.STAGE_NOT_APPLICABLE, `${partyId}'s entry has no stage ${ref.stage}${ref.role ? ` for ${ref.role}` : ''}: nothing was kept.`);
+    const title = findStage(getCatalogue(entry.catalogueVersion), ref.stage)?.title ?? ref.stage;
+    throw refusalError(REFUSAL.STAGE_NOT_APPLICABLE, `${entry.partyName}'s entry has no ${title}${ref.role ? ` for the ${roleInWords(ref.role)} role` : ''}: nothing was kept.`);
   }
 }

@@ -9,12 +9,12 @@ import { BODY, type Body } from './vocabulary';
 const BODY_NAMES: Readonly<Record<Body, string>> = { DCC: 'the DCC', SEC_PANEL: 'the SEC Panel', SECAS: 'SECAS', PARTY: 'the Party', OPS: 'Operations' };
 
 /** '7 Dec 2026 at 10:14 UTC' */
-export function instantInWords(iso: string): string {
+function instantInWords(iso: string): string {
   return `${dayInWords(iso.slice(0, 10))} at ${iso.slice(11, 16)} UTC`;
 }
 
 /** 'Dana Smith (the DCC)', or the id where the sign-in gave no name. */
-export function holderInWords(holder: ClaimHolder, body: Body): string {
+function holderInWords(holder: ClaimHolder, body: Body): string {
   return `${holder.name ?? holder.id} (${BODY_NAMES[body]})`;
 }
 

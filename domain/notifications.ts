@@ -515,7 +515,7 @@ export const DECIDING_BODIES: readonly Body[] = [BODY.DCC, BODY.SEC_PANEL, BODY.
 const BODY_IN_WORDS: Partial<Record<Body, string>> = { [BODY.DCC]: 'the DCC', [BODY.SEC_PANEL]: 'the SEC Panel', [BODY.SECAS]: 'SECAS' };
 
 /** 'IMPORT_SUPPLIER' as 'Import Supplier'. */
-function roleInWords(role: UserRole): string {
+export function roleInWords(role: UserRole): string {
   return role
     .split('_')
     .map((w) => w.charAt(0) + w.slice(1).toLowerCase())

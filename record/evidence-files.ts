@@ -12,7 +12,7 @@ import type { RecordDb } from './db';
 import type { RecordDatabase } from './schema';
 import { appendOwnRow } from './write';
 
-export const CHUNK_BYTES = 64 * 1024;
+const CHUNK_BYTES = 64 * 1024;
 /** Chunks read at once when a file is read back (256 KiB). */
 const READ_BATCH = 4;
 const SEQ_CLASH_TRIES = 5;

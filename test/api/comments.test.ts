@@ -39,7 +39,7 @@ test('a stage the entry lacks, a closed entry and another Party are refused in w
   const partyId = uniquePartyId('TALK-R');
   expect((await call(suite.h.baseUrl, 'POST', '/v1/entries', { token: suite.h.tokenFor(BODY.OPS), body: startBody(partyId) })).status).toBe(201);
   const lacking = await comment(partyId, suite.h.tokenFor(BODY.DCC), { commentId: 'x-1', stage: STAGE.UEPT, role: USER_ROLE.GAS_SUPPLIER, text: 'Hello' });
-  expect([lacking.status, ErrorResponse.parse(lacking.json).error.message]).toEqual([422, `${partyId}'s entry has no stage UEPT for GAS_SUPPLIER: nothing was kept.`]);
+  expect([lacking.status, ErrorResponse.parse(lacking.json).error.message]).toEqual([422, `Party ${partyId}'s entry has no User Entry Process Tests for the Gas Supplier role: nothing was kept.`]);
   const other = await comment(partyId, suite.h.partyToken(uniquePartyId('TALK-O')), { commentId: 'x-2', stage: STAGE.ACCESSION, text: 'Hello' });
   expect([other.status, ErrorResponse.parse(other.json).error.code]).toEqual([403, 'NOT_OWN_PARTY']);
   expect((await call(suite.h.baseUrl, 'POST', `/v1/entries/${partyId}/withdrawal`, { token: suite.h.tokenFor(BODY.OPS), body: { reason: 'test' } })).status).toBe(200);
