@@ -95,12 +95,12 @@ function StageItem({ s, entry, principal, reload, forms = true, records, stale, 
       {s.state === 'DONE' && <DecidedBy stage={s} records={records} conditions={entry.followUps.some((f) => f.stage === s.stage && (f.role ?? null) === (s.role ?? null))} />}
       {forms && stale && <AlreadyDecided text={stale} />}
       <StageFiles partyId={entry.partyId} files={files} />
-      {forms && <StageThread partyId={entry.partyId} stage={s} records={records} canAdd={open && mayComment(principal) && (s.state === 'AWAITING_PARTY' || s.state === 'AWAITING_DECISION')} onAdded={reload} />}
-      {(mayDecide || maySubmit) && <AttachFile partyId={entry.partyId} stage={s.stage} role={s.role} title={s.title} onDone={reload} />}
       {mayDecide && <ClaimLine partyId={entry.partyId} stage={s.stage} role={s.role} title={s.title} claim={claim} principal={principal} onChanged={reload} />}
       {!mayDecide && claim && open && <div class="claim-line small"><strong>Worked by:</strong> {claimInWords(claim, principal)}.</div>}
       {mayDecide && <DecideForm key={`d-${s.stage}-${s.role ?? ''}-${s.attempts}`} partyId={entry.partyId} stage={s} records={records} onRecorded={onRecorded} onStale={onStale} />}
       {maySubmit && <SubmitForm key={`s-${s.stage}-${s.role ?? ''}-${s.attempts}`} partyId={entry.partyId} stage={s} records={records} onDone={reload} {...(principal.body === 'PARTY' ? {} : { onBehalfOf: entry.partyName })} />}
+      {(mayDecide || maySubmit) && <AttachFile partyId={entry.partyId} stage={s.stage} role={s.role} title={s.title} onDone={reload} />}
+      {forms && <StageThread partyId={entry.partyId} stage={s} records={records} canAdd={open && mayComment(principal) && (s.state === 'AWAITING_PARTY' || s.state === 'AWAITING_DECISION')} onAdded={reload} />}
     </li>
   );
 }
