@@ -34,6 +34,8 @@ export async function startApiProcess(opts: {
   dir: string;
   /** The record (PostgreSQL) the API reads. */
   recordUrl: string;
+  /** Settings of the API beyond those the bench sets, e.g. EVIDENCE_FILE_MAX_MB. */
+  env?: Record<string, string>;
 }): Promise<ApiProcess> {
   const records: TokenRecord[] = [];
   const mint = (body: Body, partyId = '') => {
@@ -65,6 +67,7 @@ export async function startApiProcess(opts: {
       AUTH_TOKENS_FILE: tokensFile,
       LOG_LEVEL: 'info',
       RECORD_DATABASE_URL: opts.recordUrl,
+      ...opts.env,
     },
     stdio: ['ignore', log, log],
   });
