@@ -438,6 +438,7 @@ export const EntryResponse = z
       .array(z.object({ stage: StageEnum, role: UserRoleEnum.optional(), claim: StageClaimSchema }))
       .meta({ description: 'Who of the awaited body works each claimed stage (a stage not listed: nobody has claimed it)' }),
     files: z.array(AttachedFileSchema).meta({ description: 'Files attached to its stages, oldest first' }),
+    fileMaxBytes: z.number().int().positive().meta({ description: 'The largest file this service keeps (EVIDENCE_FILE_MAX_MB), so that a form can refuse a larger one before sending it' }),
     links: EntryLinks,
   })
   .meta({ id: 'EntryResponse' });

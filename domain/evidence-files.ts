@@ -12,6 +12,9 @@ export interface EvidenceType {
   magic?: readonly number[];
 }
 
+/** Bytes in a mebibyte: file sizes are limited and told in MiB. */
+export const MIB = 1024 * 1024;
+
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
 
 export const EVIDENCE_TYPES: readonly EvidenceType[] = [

@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import type { z } from 'zod';
 import { COHORT_WORDS, entryIdFor, outsideCalendar, pastDefaultDeadline, startWarnings, validateStartInput } from '../../domain';
+import { MIB } from '../../domain/evidence-files';
 import { REFUSAL, START_WARNING, type EntryCommand, type EntryCommandType, type StartEntryInput } from '../../domain/types';
 import { BODY, ENTRY_STATUS, type Principal } from '../../domain/vocabulary';
 import { principalOf } from '../auth';
@@ -121,7 +122,10 @@ export function entriesRouter(ctx: AppContext): Router {
   mount(router, ctx, ENDPOINTS.getEntry, async ({ params }, _req, res) => {
     // from the record; an entry too new for it yet answers from its workflow
     const entry = (await ctx.reads.summary(params.partyId)) ?? (await ctx.gateway.status(params.partyId));
-    const answer: EntryResponse = { entry, reset: await ctx.reads.resetNotice(params.partyId), claims: await ctx.reads.claims(params.partyId), files: await ctx.reads.files(params.partyId), links: entryLinks(ctx.config, params.partyId) };
+    const answer: EntryResponse = { entry, reset: await ctx.reads.resetNotice(params.partyId), claims: await ctx.reads.claims(params.partyId), files: await ctx.reads.files(params.partyId),
+      fileMaxBytes: ctx.config.EVIDENCE_FILE_MAX_MB * MIB,
+      links: entryLinks(ctx.config, params.partyId),
+    };
     res.json(answer);
   });
 

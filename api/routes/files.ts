@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
 import { Router } from 'express';
-import { ALLOWED_TYPES_IN_WORDS, contentProblem, evidenceTypeOf, type EvidenceType } from '../../domain/evidence-files';
+import { ALLOWED_TYPES_IN_WORDS, MIB, contentProblem, evidenceTypeOf, type EvidenceType } from '../../domain/evidence-files';
 import { REFUSAL } from '../../domain/types';
 import { principalOf } from '../auth';
 import type { AppContext } from '../context';
@@ -18,7 +18,6 @@ import { mount } from '../mount';
 import { API_ERROR } from '../schemas';
 import { fileAnswer } from '../entry-reads';
 
-const MIB = 1024 * 1024;
 /** Enough of a file's start to know what it is. */
 const HEAD_BYTES = 16;
 

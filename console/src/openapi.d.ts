@@ -1048,6 +1048,8 @@ export interface components {
                 stage: components["schemas"]["StageId"];
             }[];
             entry: components["schemas"]["EntrySummary"];
+            /** @description The largest file this service keeps (EVIDENCE_FILE_MAX_MB), so that a form can refuse a larger one before sending it */
+            fileMaxBytes: number;
             /** @description Files attached to its stages, oldest first */
             files: components["schemas"]["AttachedFile"][];
             links: components["schemas"]["EntryLinks"];

@@ -21,13 +21,16 @@ import { hashToken, mintToken } from '../../api/tokens';
 import { acceptInvitation, addInvitation } from '../../record/party-members';
 import { sharedTestRecord } from '../../testkit/record';
 
+const FILE_MAX_MB = 6;
+
 let stack: ConsoleStack;
 let browser: Browser;
 let seeded: Portfolio;
 let page: Page;
 
 beforeAll(async () => {
-  stack = await startConsoleStack();
+  // files up to 6 MiB, so that the 5 MB PDF is kept and a 7 MB one is too large
+  stack = await startConsoleStack({ settings: { EVIDENCE_FILE_MAX_MB: String(FILE_MAX_MB) } });
   browser = await launchBrowser();
   seeded = await seedPortfolio(stack.baseUrl, stack.tokens, `-${uniquePartyId('E').slice(2)}`);
 }, 240_000);
@@ -321,7 +324,7 @@ test('a Party signs in to its own entry, sees what is awaited from it and submit
   expect(item?.allowedOutcomes.map((o) => o.outcome)).toEqual(['REPORT_ISSUED']);
 });
 
-test("the Party attaches a 5 MB PDF to its stage; SECAS downloads it byte for byte; its SHA-256 is in the audit trail; a program is refused in words and nothing kept", async () => {
+test("the Party attaches a 5 MB PDF to its stage; SECAS downloads it byte for byte; its SHA-256 is in the audit trail; a program and a file over the limit are refused in words and nothing kept", async () => {
   const partyId = uniquePartyId('FILES');
   await startAccededSupplier(partyId, 'Filed Evidence Energy', { name: 'Fay File', email: 'uep@filed.example' });
   const dir = await mkdtemp(path.join(tmpdir(), 'uep-files-'));
@@ -329,12 +332,20 @@ test("the Party attaches a 5 MB PDF to its stage; SECAS downloads it byte for by
   const sha256 = createHash('sha256').update(content).digest('hex');
   await writeFile(path.join(dir, 'fusa-report.pdf'), content);
   await writeFile(path.join(dir, 'setup.exe'), Buffer.concat([Buffer.from('MZ'), randomBytes(2048)]));
+  await writeFile(path.join(dir, 'scan.pdf'), Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(7 * 1024 * 1024)]));
 
   await signIn(stack.tokens.party(partyId));
   const attach = page.getByRole('form', { name: 'Attach a file to User Security Assessment' });
   await attach.getByLabel(/^Attach a file/).setInputFiles(path.join(dir, 'setup.exe'));
   await attach.getByRole('button', { name: 'Attach', exact: true }).click();
   await expect(attach.getByRole('alert').textContent()).resolves.toMatch(/^Attach a file of one of these types: .* Nothing was kept\.$/);
+  // the form knows the limit and says it; a larger file is refused before it is sent
+  await attach.getByLabel(`Attach a file of up to ${FILE_MAX_MB} MB: PDF, PNG, JPEG, Word, Excel, plain text or CSV`).setInputFiles(path.join(dir, 'scan.pdf'));
+  let sent = 0;
+  page.on('request', (r) => void (r.method() === 'POST' && r.url().includes('/files?') && sent++));
+  await attach.getByRole('button', { name: 'Attach', exact: true }).click();
+  await expect(attach.getByRole('alert').textContent()).resolves.toBe(`scan.pdf is 7 MB, larger than the ${FILE_MAX_MB} MB this service keeps: nothing was sent.`);
+  expect(sent).toBe(0);
   await attach.getByLabel(/^Attach a file/).setInputFiles(path.join(dir, 'fusa-report.pdf'));
   await attach.getByRole('button', { name: 'Attach', exact: true }).click();
   await page.getByRole('button', { name: 'Download fusa-report.pdf' }).first().waitFor();
@@ -345,6 +356,15 @@ test("the Party attaches a 5 MB PDF to its stage; SECAS downloads it byte for by
   expect(trail.json.records.filter((r) => r.action === 'FILE_ATTACHED').map((r) => [r.principal.body, r.file?.name, r.file?.sha256])).toEqual([['PARTY', 'fusa-report.pdf', sha256]]);
   const entry = await api<EntryResponse>('GET', `/v1/entries/${partyId}`, stack.tokens.ops);
   expect(entry.json.files.map((f) => f.name)).toEqual(['fusa-report.pdf']); // the program was not kept
+  expect(entry.json.fileMaxBytes).toBe(FILE_MAX_MB * 1024 * 1024);
+  // past the form, the API refuses the large file itself (413, or the connection closed while it was still being sent) and keeps nothing
+  const large = await fetch(`${stack.baseUrl}/v1/entries/${partyId}/files?stage=SECURITY_FIELDWORK&name=scan.pdf`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${stack.tokens.party(partyId)}`, 'content-type': 'application/pdf' },
+    body: await readFile(path.join(dir, 'scan.pdf')),
+  }).then((r) => r.status, () => 0);
+  expect([0, 413]).toContain(large);
+  expect((await api<EntryResponse>('GET', `/v1/entries/${partyId}`, stack.tokens.ops)).json.files.map((f) => f.name)).toEqual(['fusa-report.pdf']);
   const other = await api('GET', `/v1/entries/${partyId}/files/${entry.json.files[0]!.id}`, stack.tokens.party(uniquePartyId('OTHER')));
   expect(other.status).toBe(403);
 

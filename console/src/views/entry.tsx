@@ -64,9 +64,11 @@ interface StageItemProps {
   claim?: StageClaim | undefined;
   /** The files attached to this stage */
   files: readonly AttachedFile[];
+  /** The largest file the service keeps */
+  fileMaxBytes?: number | undefined;
 }
 
-function StageItem({ s, entry, principal, reload, forms = true, records, stale, onStale, onRecorded, claim, files }: StageItemProps) {
+function StageItem({ s, entry, principal, reload, forms = true, records, stale, onStale, onRecorded, claim, files, fileMaxBytes }: StageItemProps) {
   const badge = STATE_BADGE[s.state] ?? { tone: 'muted' as const, label: s.state };
   const open = entry.status === 'IN_PROGRESS';
   const mayDecide = forms && open && s.state === 'AWAITING_DECISION' && principal.body === s.owner;
@@ -99,7 +101,7 @@ function StageItem({ s, entry, principal, reload, forms = true, records, stale, 
       {!mayDecide && claim && open && <div class="claim-line small"><strong>Worked by:</strong> {claimInWords(claim, principal)}.</div>}
       {mayDecide && <DecideForm key={`d-${s.stage}-${s.role ?? ''}-${s.attempts}`} partyId={entry.partyId} stage={s} records={records} onRecorded={onRecorded} onStale={onStale} />}
       {maySubmit && <SubmitForm key={`s-${s.stage}-${s.role ?? ''}-${s.attempts}`} partyId={entry.partyId} stage={s} records={records} onDone={reload} {...(principal.body === 'PARTY' ? {} : { onBehalfOf: entry.partyName })} />}
-      {(mayDecide || maySubmit) && <AttachFile partyId={entry.partyId} stage={s.stage} role={s.role} title={s.title} onDone={reload} />}
+      {(mayDecide || maySubmit) && <AttachFile partyId={entry.partyId} stage={s.stage} role={s.role} title={s.title} maxBytes={fileMaxBytes} onDone={reload} />}
       {forms && <StageThread partyId={entry.partyId} stage={s} records={records} canAdd={open && mayComment(principal) && (s.state === 'AWAITING_PARTY' || s.state === 'AWAITING_DECISION')} onAdded={reload} />}
     </li>
   );
@@ -129,6 +131,7 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
       onRecorded,
       claim: loaded.data?.claims.find((c) => c.stage === s.stage && (c.role ?? null) === (s.role ?? null))?.claim,
       files: (loaded.data?.files ?? []).filter((f) => f.stage === s.stage && (f.role ?? null) === (s.role ?? null)),
+      fileMaxBytes: loaded.data?.fileMaxBytes,
       records: audit.data?.records,
       stale: stale[key],
       onStale: (text: string) => {

@@ -18,7 +18,7 @@ const ACCEPT = '.pdf,.png,.jpg,.jpeg,.docx,.xlsx,.txt,.csv,application/pdf,image
 function sizeInWords(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${Number((bytes / 1024 / 1024).toFixed(1))} MB`;
 }
 
 const filePath = (partyId: string, id: string) => `/v1/entries/${encodeURIComponent(partyId)}/files/${encodeURIComponent(id)}`;
@@ -47,17 +47,25 @@ interface AttachFileProps {
   stage: Schemas['StageId'];
   role?: Schemas['UserRole'] | undefined;
   title: string;
+  /** The largest file the service keeps: a larger one is refused here, before it is sent */
+  maxBytes?: number | undefined;
   onDone: () => void;
 }
 
-export function AttachFile({ partyId, stage, role, title, onDone }: AttachFileProps) {
+export function AttachFile({ partyId, stage, role, title, maxBytes, onDone }: AttachFileProps) {
   const [file, setFile] = useState<File>();
+  const [tooLarge, setTooLarge] = useState<string>();
   const { busy, problem, send } = useSend(onDone);
   const id = `attach-${stage}-${role ?? 'party'}`;
 
   function submit(event: Event) {
     event.preventDefault();
     if (!file) return;
+    if (maxBytes !== undefined && file.size > maxBytes) {
+      setTooLarge(`${file.name} is ${sizeInWords(file.size)}, larger than the ${sizeInWords(maxBytes)} this service keeps: nothing was sent.`);
+      return;
+    }
+    setTooLarge(undefined);
     const query = new URLSearchParams({ stage, ...(role ? { role } : {}), name: file.name });
     void send(async () => {
       const res = await fetch(`/v1/entries/${encodeURIComponent(partyId)}/files?${query.toString()}`, {
@@ -72,12 +80,20 @@ export function AttachFile({ partyId, stage, role, title, onDone }: AttachFilePr
 
   return (
     <form class="attach small" onSubmit={submit} aria-label={`Attach a file to ${title}`}>
-      <label for={id}>Attach a file: PDF, PNG, JPEG, Word, Excel, plain text or CSV</label>
-      <input id={id} type="file" accept={ACCEPT} onChange={(e) => setFile(e.currentTarget.files?.[0])} />
+      <label for={id}>Attach a file{maxBytes !== undefined ? ` of up to ${sizeInWords(maxBytes)}` : ''}: PDF, PNG, JPEG, Word, Excel, plain text or CSV</label>
+      <input
+        id={id}
+        type="file"
+        accept={ACCEPT}
+        onChange={(e) => {
+          setFile(e.currentTarget.files?.[0]);
+          setTooLarge(undefined);
+        }}
+      />
       <button type="submit" class="secondary" disabled={!file || busy}>
         {busy ? 'Attaching…' : 'Attach'}
       </button>
-      {problem && <Problem>{problem}</Problem>}
+      {(tooLarge ?? problem) && <Problem>{tooLarge ?? problem}</Problem>}
     </form>
   );
 }
