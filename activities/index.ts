@@ -4,14 +4,13 @@
  */
 import { type NotificationEnv, notificationSettings } from './config';
 import { createSmtpTransport } from './email';
-import { type NotificationDeps, createNotificationActivities } from './notifications';
-import type { NotificationActivities } from './types';
+import { type NotificationDelivery, type NotificationDeps, createNotificationActivities } from './notifications';
 
 export interface ActivityDeps {
   notifications: NotificationDeps;
 }
 
-export type Activities = NotificationActivities;
+export type Activities = NotificationDelivery;
 
 export function createActivities(deps: ActivityDeps): Activities {
   return { ...createNotificationActivities(deps.notifications) };
@@ -32,6 +31,6 @@ export function activityDepsFromConfig(env: NotificationEnv): ActivityDeps {
 }
 
 export { notificationEnvSchema, notificationRoutesSchema, type NotificationEnv, type NotificationRoutes } from './config';
-export { type NotificationDeps, createNotificationActivities } from './notifications';
+export { type NotificationDelivery, type NotificationDeps, createNotificationActivities, deliveryOf } from './notifications';
 export { WEBHOOK_HEADER, signWebhook, verifyWebhookSignature, newWebhookSecret, type VerifyWebhookResult } from './webhook-signature';
 export * from './types';

@@ -6,7 +6,9 @@ import type { RecordDb } from '../record/db';
 import { Context } from '@temporalio/activity';
 import { randomUUID } from 'node:crypto';
 import { claimDelivery, markDelivered, writeProjection } from '../record/write';
-import { DELIVERY_STATUS, type NotificationActivities, type RecordActivities } from './types';
+import type { Notification } from '../domain/types';
+import type { NotificationDelivery } from './notifications';
+import { DELIVERY_STATUS, type DeliveryReport, type NotificationActivities, type RecordActivities } from './types';
 
 export function createRecordActivities(db: RecordDb): RecordActivities {
   return {
@@ -24,20 +26,23 @@ export function createRecordActivities(db: RecordDb): RecordActivities {
  * one already delivered is not sent again; one another delivery is sending waits (a retry) for
  * its stamp, or for its claim to lapse if that delivery died.
  */
-export function stampingDeliveries(db: RecordDb, activities: NotificationActivities): NotificationActivities {
+export function stampingDeliveries(db: RecordDb, activities: NotificationDelivery): NotificationActivities {
+  async function stamped(notification: Notification, deliver: () => Promise<DeliveryReport>): Promise<DeliveryReport> {
+    const claim = await claimDelivery(db, notification, claimant());
+    if (claim.outcome === 'DELIVERED') {
+      return { notificationId: notification.id, kind: notification.kind, status: DELIVERY_STATUS.DELIVERED, attempts: 0, targets: [], deliveredBeforeAt: claim.at.toISOString() };
+    }
+    if (claim.outcome === 'BUSY') throw new Error(`notification ${notification.id} is being delivered by ${claim.by}: waiting for its delivery`);
+    const report = await deliver();
+    if (report.status === DELIVERY_STATUS.DELIVERED || report.status === DELIVERY_STATUS.PARTIAL) {
+      await markDelivered(db, notification.id, new Date());
+    }
+    return report;
+  }
   return {
-    async deliverNotification(notification) {
-      const claim = await claimDelivery(db, notification, claimant());
-      if (claim.outcome === 'DELIVERED') {
-        return { notificationId: notification.id, kind: notification.kind, status: DELIVERY_STATUS.DELIVERED, attempts: 0, targets: [], deliveredBeforeAt: claim.at.toISOString() };
-      }
-      if (claim.outcome === 'BUSY') throw new Error(`notification ${notification.id} is being delivered by ${claim.by}: waiting for its delivery`);
-      const report = await activities.deliverNotification(notification);
-      if (report.status === DELIVERY_STATUS.DELIVERED || report.status === DELIVERY_STATUS.PARTIAL) {
-        await markDelivered(db, notification.id, new Date());
-      }
-      return report;
-    },
+    deliverNotification: (notification) => stamped(notification, () => activities.deliverNotification(notification)),
+    // each notification of the batch stamped as soon as it is delivered, whatever the others do
+    deliverNotifications: (notifications) => activities.deliverEach(notifications, stamped),
   };
 }
 

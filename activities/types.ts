@@ -83,7 +83,20 @@ export interface NotificationActivities {
    * Targets already delivered in an earlier attempt are skipped (heartbeat details).
    */
   deliverNotification(notification: Notification): Promise<DeliveryReport>;
+  /**
+   * Delivers the notifications of one step of an entry in one activity, each as deliverNotification
+   * would, side by side; reports in their order. Throws after all are done when any is not: a
+   * retryable failure when one may still go through (a retry sends only what is not done), else
+   * the first that cannot.
+   */
+  deliverNotifications(notifications: Notification[]): Promise<DeliveryReport[]>;
 }
+
+/** The delivery activities' names, as a history shows them. */
+export const DELIVERY_ACTIVITIES: ReadonlyArray<keyof NotificationActivities> = ['deliverNotification', 'deliverNotifications'];
+
+/** What a delivery activity was given (its decoded input) or answered (its decoded result), as a list: one notification's or a step's. */
+export const asList = <T>(decoded: T | T[] | undefined): T[] => (decoded === undefined ? [] : Array.isArray(decoded) ? decoded : [decoded]);
 
 /**
  * Recommended options for proxyActivities<NotificationActivities>. A transient failure retries

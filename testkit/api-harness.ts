@@ -16,6 +16,7 @@ import { createEntryGateway, type EntryGateway } from '../api/temporal/gateway';
 import { closedRunsInRecord } from '../api/record-reads';
 import { apiEnvSchema, type ApiConfig } from '../api/config';
 import { mintToken, TokenStore } from '../api/tokens';
+import { deliveryOf } from '../activities/notifications';
 import { DELIVERY_STATUS, type DeliveryReport, type NotificationActivities } from '../activities/types';
 import type { Notification } from '../domain/types';
 import { BODY, type Body, type Principal } from '../domain/vocabulary';
@@ -79,13 +80,11 @@ export async function call<T = unknown>(baseUrl: string, method: string, path: s
   return { status: res.status, headers: res.headers, json: json as T, text, ms: performance.now() - started };
 }
 
-export function recordingActivities(notifications: Notification[]) {
-  return {
-    async deliverNotification(n: Notification): Promise<DeliveryReport> {
-      notifications.push(n);
-      return { notificationId: n.id, kind: n.kind, status: DELIVERY_STATUS.DELIVERED, attempts: 1, targets: [] };
-    },
-  };
+export function recordingActivities(notifications: Notification[]): NotificationActivities {
+  return deliveryOf(async (n: Notification): Promise<DeliveryReport> => {
+    notifications.push(n);
+    return { notificationId: n.id, kind: n.kind, status: DELIVERY_STATUS.DELIVERED, attempts: 1, targets: [] };
+  });
 }
 
 /**
@@ -201,13 +200,14 @@ export interface HarnessOptions {
 /** Activities made at their first use, once the API's base URL is known. */
 function madeOnFirstUse(make: (apiBaseUrl: string) => NotificationActivities, apiBaseUrl: () => string | undefined): NotificationActivities {
   let made: NotificationActivities | undefined;
+  const activities = (): NotificationActivities => {
+    const base = apiBaseUrl();
+    if (!base) throw new Error('a notification before the API listened');
+    return (made ??= make(base));
+  };
   return {
-    deliverNotification(n) {
-      const base = apiBaseUrl();
-      if (!base) throw new Error('a notification before the API listened');
-      made ??= make(base);
-      return made.deliverNotification(n);
-    },
+    deliverNotification: (n) => activities().deliverNotification(n),
+    deliverNotifications: (ns) => activities().deliverNotifications(ns),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { Context } from '@temporalio/activity';
 import type { Notification } from '../domain/types';
+import { deliveryOf } from '../activities/notifications';
 import { DELIVERY_STATUS, type DeliveryReport, type NotificationActivities } from '../activities/types';
 
 export interface Recorded {
@@ -15,11 +16,9 @@ export interface Recorded {
 
 export function recordingNotifier(): { activities: NotificationActivities; sent: Recorded[] } {
   const sent: Recorded[] = [];
-  const activities: NotificationActivities = {
-    async deliverNotification(notification: Notification): Promise<DeliveryReport> {
-      sent.push({ notification, scheduledAt: Context.current().info.currentAttemptScheduledTimestampMs });
-      return { notificationId: notification.id, kind: notification.kind, status: DELIVERY_STATUS.DELIVERED, attempts: 1, targets: [] };
-    },
-  };
+  const activities = deliveryOf(async (notification: Notification): Promise<DeliveryReport> => {
+    sent.push({ notification, scheduledAt: Context.current().info.currentAttemptScheduledTimestampMs });
+    return { notificationId: notification.id, kind: notification.kind, status: DELIVERY_STATUS.DELIVERED, attempts: 1, targets: [] };
+  });
   return { activities, sent };
 }

@@ -3,18 +3,18 @@
  * the workflow (a query, answered by a worker replaying the run, closed or not), or else the
  * projections its history handed to the record activity (generations that record by activity).
  * Its notifications and their deliveries: always from its history (every generation hands each
- * notification to the delivery activity, whose result says whether it reached someone).
+ * notification to a delivery activity, alone or with the rest of its step, whose result says
+ * whether it reached someone).
  */
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { DELIVERY_STATUS, type DeliveryReport, type NotificationActivities, type RecordActivities } from '../activities/types';
+import { DELIVERY_ACTIVITIES, DELIVERY_STATUS, asList, type DeliveryReport, type RecordActivities } from '../activities/types';
 import type { Notification } from '../domain/types';
 import { mergeProjections, type EntryProjection } from '../domain/projection';
 import { getRecordProjectionQuery } from '../workflows/messages';
 import { msOf } from '../config/sdk-internals';
 
 const RECORD_ACTIVITY: keyof RecordActivities = 'recordEntry';
-const DELIVERY_ACTIVITY: keyof NotificationActivities = 'deliverNotification';
 const EVENT = temporal.api.enums.v1.EventType;
 const DELIVERED: string[] = [DELIVERY_STATUS.DELIVERED, DELIVERY_STATUS.PARTIAL];
 
@@ -61,7 +61,7 @@ function readHistory(client: Client, history: temporal.api.history.v1.IHistory):
   };
   let recorded: EntryProjection | undefined;
   const notifications = new Map<string, EntryProjection['notifications'][number]>();
-  const deliveryScheduled = new Map<string, string>(); // scheduled event id -> notification id
+  const deliveryScheduled = new Map<string, string[]>(); // scheduled event id -> notification ids
   const deliveries: Delivery[] = [];
   for (const event of history.events ?? []) {
     if (event.eventType === EVENT.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
@@ -70,17 +70,17 @@ function readHistory(client: Client, history: temporal.api.history.v1.IHistory):
       if (activity === RECORD_ACTIVITY) {
         const projection = decode<EntryProjection>(scheduled?.input);
         if (projection) recorded = recorded ? mergeProjections(recorded, projection) : projection;
-      } else if (activity === DELIVERY_ACTIVITY) {
-        const n = decode<Notification>(scheduled?.input);
-        if (!n) continue;
-        notifications.set(n.id, { id: n.id, kind: n.kind, recipients: n.recipients, dueAt: n.dueAt });
-        deliveryScheduled.set(String(event.eventId), n.id);
+      } else if (DELIVERY_ACTIVITIES.some((a) => a === activity)) {
+        const batch = asList(decode<Notification | Notification[]>(scheduled?.input));
+        for (const n of batch) notifications.set(n.id, { id: n.id, kind: n.kind, recipients: n.recipients, dueAt: n.dueAt });
+        deliveryScheduled.set(String(event.eventId), batch.map((n) => n.id));
       }
     } else if (event.eventType === EVENT.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
       const completed = event.activityTaskCompletedEventAttributes;
-      const notificationId = deliveryScheduled.get(String(completed?.scheduledEventId));
-      const report = notificationId ? decode<DeliveryReport>(completed?.result) : undefined;
-      if (notificationId && report && DELIVERED.includes(report.status)) deliveries.push({ notificationId, at: new Date(msOf(event.eventTime) ?? 0) });
+      if (!deliveryScheduled.has(String(completed?.scheduledEventId))) continue;
+      for (const report of asList(decode<DeliveryReport | DeliveryReport[]>(completed?.result))) {
+        if (DELIVERED.includes(report.status)) deliveries.push({ notificationId: report.notificationId, at: new Date(msOf(event.eventTime) ?? 0) });
+      }
     }
   }
   return { ...(recorded ? { recorded } : {}), notifications: [...notifications.values()], deliveries };

@@ -127,6 +127,12 @@ export const PATCH = {
    * the SEC Panel's or SECAS's decision sends that body a DECISION_DUE, once per attempt).
    */
   BODY_NOTICES: 'uep-body-notices',
+  /**
+   * The notifications of one step go to delivery in one activity (deliverNotifications), not one
+   * activity each: fewer activities (billed actions) and history events per step; each is still
+   * delivered, deduplicated and stamped on its own.
+   */
+  ONE_DELIVERY_PER_STEP: 'one-delivery-per-step',
 } as const;
 
 /** The catalogue version a start runs under: the one it names, else version 2 once patched() allows it. */
@@ -142,7 +148,7 @@ export const TEMPORAL_CANCELLATION: Extract<EntryCommand, { type: 'WITHDRAW' }> 
   principal: { body: BODY.OPS, id: 'temporal' },
 };
 
-const { deliverNotification } = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
+const { deliverNotification, deliverNotifications } = proxyActivities<NotificationActivities>(NOTIFICATION_ACTIVITY_OPTIONS);
 const { recordEntry } = proxyActivities<RecordActivities>(RECORD_ACTIVITY_OPTIONS);
 const recordEntryLocally = proxyLocalActivities<RecordActivities>(RECORD_LOCAL_ACTIVITY_OPTIONS).recordEntry; // generation v7
 
@@ -234,12 +240,7 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
 
   /** Carries out the machine's effects and answers the entry's summary as it now stands (read from the same view). */
   function carryOut({ effects, view }: { effects: Effects; view: EntryView }): EntrySummary {
-    for (const notification of effects.notifications) {
-      const delivery = deliverNotification(notification)
-        .catch((err: unknown) => log.error('notification not delivered', { id: notification.id, error: String(err) }))
-        .finally(() => deliveries.delete(delivery));
-      deliveries.add(delivery);
-    }
+    deliver(effects.notifications);
     const attributes = JSON.stringify(effects.searchAttributes);
     if (attributes !== lastSearchAttributes) {
       const pairs = encodeSearchAttributes(effects.searchAttributes);
@@ -259,6 +260,20 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
     changes++;
     project(effects.notifications);
     return summary;
+  }
+
+  /** Hands a step's notifications to delivery, in the background (settle() waits for them). */
+  function deliver(notifications: Notification[]): void {
+    if (notifications.length === 0) return;
+    if (patched(PATCH.ONE_DELIVERY_PER_STEP)) track(deliverNotifications(notifications), notifications);
+    else for (const n of notifications) track(deliverNotification(n), [n]);
+  }
+
+  function track(delivery: Promise<unknown>, notifications: Notification[]): void {
+    const tracked = delivery
+      .catch((err: unknown) => log.error('notification not delivered', { ids: notifications.map((n) => n.id), error: String(err) }))
+      .finally(() => deliveries.delete(tracked));
+    deliveries.add(tracked);
   }
 
   function tick(): void {

@@ -11,3 +11,13 @@ export async function deliverNotificationWorkflow(notification: Notification, ov
   });
   return deliverNotification(notification);
 }
+
+/** Test-only workflow: runs deliverNotifications (a step's notifications in one activity) with the recommended options and `overrides`. */
+export async function deliverNotificationsWorkflow(notifications: Notification[], overrides: ActivityOptions = {}): Promise<DeliveryReport[]> {
+  const { deliverNotifications } = proxyActivities<NotificationActivities>({
+    ...NOTIFICATION_ACTIVITY_OPTIONS,
+    ...overrides,
+    retry: { ...NOTIFICATION_ACTIVITY_OPTIONS.retry, ...overrides.retry },
+  });
+  return deliverNotifications(notifications);
+}

@@ -22,7 +22,7 @@ import { BODY } from '../../domain/vocabulary';
 import { TEMPORAL_CLI, serverExecutable } from '../../config/temporal-toolchain';
 import { type SmtpCatcher, startSmtpCatcher } from '../../testkit/smtp-catcher';
 import { type WebhookReceiver, startWebhookReceiver } from '../../testkit/webhook-receiver';
-import { deliverNotificationWorkflow } from './deliver-workflow';
+import { deliverNotificationWorkflow, deliverNotificationsWorkflow } from './deliver-workflow';
 import { JO_MAIL, SECAS_MAIL, SECRET, mandateReminder } from './fixtures';
 
 const logs: LogEntry[] = [];
@@ -367,6 +367,27 @@ describe('deliverNotification on a real worker', () => {
     expect(t[`email:${JO_MAIL}`]?.attempt).toBe(1);
     expect(t[`email:${dccMail}`]?.attempt).toBeGreaterThanOrEqual(2);
     expect(smtp.forNotification(n.id).map((m) => m.envelopeTo[0]).sort()).toEqual([JO_MAIL, dccMail]);
+  });
+
+  test("a step's two notifications in one activity: a webhook failing once retries only itself; each mail sent once, the reports in order", async () => {
+    const first = mandateReminder({ id: `${mandateReminder().id}-first` });
+    const second = mandateReminder({ id: `${mandateReminder().id}-second` });
+    hook.respondWith(500); // the first webhook request, whichever notification's it is
+    const taskQueue = `notify-${randomUUID()}`;
+    const worker = await deliveryWorker(taskQueue, {});
+    const reports = await worker.runUntil(
+      env.client.workflow.execute(deliverNotificationsWorkflow, { taskQueue, workflowId: `deliver-${randomUUID()}`, args: [[first, second], FAST_RETRY] }),
+    );
+    expect(reports.map((r) => [r.notificationId, r.status, r.attempts])).toEqual([
+      [first.id, DELIVERY_STATUS.DELIVERED, 2],
+      [second.id, DELIVERY_STATUS.DELIVERED, 2],
+    ]);
+    for (const n of [first, second]) expect(smtp.forNotification(n.id).map((m) => m.envelopeTo[0]).sort()).toEqual([JO_MAIL, SECAS_MAIL].sort());
+    const requests = [first, second].map((n) => hook.forId(n.id).map((r) => r.status));
+    expect(requests.map((statuses) => statuses.join(',')).sort()).toEqual(['200', '500,200']);
+    // the notification whose webhook was delivered at once is not sent again by the retry: all its targets at attempt 1
+    const once = reports[requests[0]!.length === 1 ? 0 : 1]!;
+    expect(once.targets.map((t) => t.attempt)).toEqual([1, 1, 1]);
   });
 
   test('a malformed notification fails at once with a non-retryable NotificationInvalid', async () => {

@@ -7,6 +7,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
+import { deliveryOf } from '../../activities/notifications';
 import { createRecordActivities, stampingDeliveries } from '../../activities/record';
 import { DELIVERY_STATUS, type DeliveryReport } from '../../activities/types';
 import { PATH } from '../../api/endpoints';
@@ -47,12 +48,10 @@ const soon = isoDate(Date.now() + 12 * DAY_MS);
 
 /** Deliveries succeed, but those telling the Party its entry started fail (nothing reaches anyone). */
 function deliveries() {
-  return {
-    async deliverNotification(n: Notification): Promise<DeliveryReport> {
-      const status = n.kind === NOTIFICATION_KIND.ENTRY_STARTED ? DELIVERY_STATUS.FAILED : DELIVERY_STATUS.DELIVERED;
-      return { notificationId: n.id, kind: n.kind, status, attempts: 1, targets: [] };
-    },
-  };
+  return deliveryOf(async (n: Notification): Promise<DeliveryReport> => {
+    const status = n.kind === NOTIFICATION_KIND.ENTRY_STARTED ? DELIVERY_STATUS.FAILED : DELIVERY_STATUS.DELIVERED;
+    return { notificationId: n.id, kind: n.kind, status, attempts: 1, targets: [] };
+  });
 }
 
 async function scrape(baseUrl = app!.baseUrl): Promise<MetricSample[]> {

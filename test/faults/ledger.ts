@@ -6,15 +6,12 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import type { DeliveryReport, NotificationActivities } from '../../activities/types';
+import { DELIVERY_ACTIVITIES, asList, type DeliveryReport } from '../../activities/types';
 import { entryIdFor } from '../../domain';
 import { AUDIT_ACTION, type AuditRecord, type Notification } from '../../domain/types';
 import { getRecordedEntry, recordedAuditTrail } from '../../record/read';
 import type { RecordDb } from '../../record/db';
 import { getAuditTrailQuery } from '../../workflows/messages';
-
-/** The activity type of notification delivery (the method name on NotificationActivities). */
-export const DELIVER_NOTIFICATION: keyof NotificationActivities = 'deliverNotification';
 
 export interface NotificationLedger {
   scheduled: Notification[];
@@ -30,20 +27,21 @@ const decode = <T>(payloads: temporal.api.common.v1.IPayloads | null | undefined
 export async function notificationLedger(client: Client, partyId: string): Promise<NotificationLedger> {
   const history = await client.workflow.getHandle(entryIdFor(partyId)).fetchHistory();
   const events = history.events ?? [];
-  const byScheduledId = new Map<string, Notification>();
+  const byScheduledId = new Map<string, Notification[]>();
   const ledger: NotificationLedger = { scheduled: [], reports: new Map(), failed: [], historyEvents: events.length };
   for (const e of events) {
     const scheduled = e.activityTaskScheduledEventAttributes;
-    if (scheduled?.activityType?.name === DELIVER_NOTIFICATION) {
-      const n = decode<Notification>(scheduled.input);
-      byScheduledId.set(String(e.eventId), n);
-      ledger.scheduled.push(n);
+    if (DELIVERY_ACTIVITIES.some((a) => a === scheduled?.activityType?.name)) {
+      const batch = asList(decode<Notification | Notification[]>(scheduled!.input));
+      byScheduledId.set(String(e.eventId), batch);
+      ledger.scheduled.push(...batch);
     }
     const completed = e.activityTaskCompletedEventAttributes;
-    const n = (id: unknown) => byScheduledId.get(String(id));
-    if (completed && n(completed.scheduledEventId)) ledger.reports.set(n(completed.scheduledEventId)!.id, decode<DeliveryReport>(completed.result));
+    if (completed && byScheduledId.has(String(completed.scheduledEventId))) {
+      for (const report of asList(decode<DeliveryReport | DeliveryReport[]>(completed.result))) ledger.reports.set(report.notificationId, report);
+    }
     const failed = e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
-    if (failed && n(failed.scheduledEventId)) ledger.failed.push(n(failed.scheduledEventId)!.id);
+    for (const n of failed ? (byScheduledId.get(String(failed.scheduledEventId)) ?? []) : []) ledger.failed.push(n.id);
   }
   return ledger;
 }

@@ -10,6 +10,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
+import { DELIVERY_ACTIVITIES, asList } from '../../activities/types';
 import { entryIdFor } from '../../domain';
 import type { AuditRecord } from '../../domain/types';
 import { AUDIT_ACTION, NOTIFICATION_KIND } from '../../domain/types';
@@ -105,7 +106,9 @@ async function deliveredIds(entryId: string): Promise<string[]> {
     const history = await env.client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
     for (const e of history.events ?? []) {
       const scheduled = e.activityTaskScheduledEventAttributes;
-      if (scheduled?.activityType?.name === 'deliverNotification') ids.push(env.client.options.loadedDataConverter.payloadConverter.fromPayload<{ id: string }>(scheduled.input!.payloads![0]!).id);
+      if (DELIVERY_ACTIVITIES.some((a) => a === scheduled?.activityType?.name)) {
+        ids.push(...asList(env.client.options.loadedDataConverter.payloadConverter.fromPayload<{ id: string } | Array<{ id: string }>>(scheduled!.input!.payloads![0]!)).map((n) => n.id));
+      }
     }
   }
   return ids;

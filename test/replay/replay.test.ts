@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflows, entryWorkflowBundle } from '../../testkit/temporal';
 import { HISTORIES_DIR } from '../../testkit/histories';
+import { asList } from '../../activities/types';
 
 const histories = readdirSync(HISTORIES_DIR)
   .filter((f) => f.endsWith('.json'))
@@ -36,15 +37,17 @@ const SCENARIOS = ['full-lifecycle', 'rework-loops', 'deadline-amended', 'withdr
 // security status REJECTED under catalogue v2 asking only for a new Response; v14: after uep-rejected-reassessment
 // (rules version 5: REJECTED opens the booking, fieldwork and report again, a new assessment), with its own
 // rejected-reassessment; v15: after uep-body-notices (rules version 6: a DECISION_DUE to the body whose
-// decision a stage starts awaiting), with its own rejected-reassessment.
-const GENERATIONS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15'];
+// decision a stage starts awaiting), with its own rejected-reassessment; v17: after one-delivery-per-step (a
+// step's notifications in one deliverNotifications activity), beside v16 (made side by side: neither has the other's).
+const GENERATIONS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15', 'v17'];
 /** Which generations have each change (v4, v5 and v7 were made side by side: none has the others'; so were v9, v10 and v12). */
-const WITH_PARTY_NOTICES = ['v4', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15'];
-const WITH_LEAN_UPDATES = ['v5', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15'];
-const WITH_PARTY_BREACH_NOTICE = ['v9', 'v11', 'v13', 'v14', 'v15'];
-const WITH_CATALOGUE_V2 = ['v12', 'v13', 'v14', 'v15'];
-const WITH_REJECTED_REASSESSMENT = ['v14', 'v15'];
-const WITH_BODY_NOTICES = ['v15'];
+const WITH_PARTY_NOTICES = ['v4', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15', 'v17'];
+const WITH_LEAN_UPDATES = ['v5', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15', 'v17'];
+const WITH_PARTY_BREACH_NOTICE = ['v9', 'v11', 'v13', 'v14', 'v15', 'v17'];
+const WITH_CATALOGUE_V2 = ['v12', 'v13', 'v14', 'v15', 'v17'];
+const WITH_REJECTED_REASSESSMENT = ['v14', 'v15', 'v17'];
+const WITH_BODY_NOTICES = ['v15', 'v17'];
+const WITH_ONE_DELIVERY_PER_STEP = ['v17'];
 /**
  * Which generations record uep-rejected-reassessment's marker: a fresh entry records only its newest
  * rules version's (allowedRules asks the newest patch first), so v15's, under rules version 6 (which
@@ -85,6 +88,9 @@ test('from v3 on, a closed entry ends with its final summary as the workflow res
 
 type History = (typeof histories)[number]['history'];
 const json = <T = unknown>(data: Uint8Array | null | undefined): T => (data ? JSON.parse(Buffer.from(data).toString('utf8')) : undefined) as T;
+/** What the history handed to activities, in order: a step's notifications (one-delivery-per-step) one by one. */
+const handedToActivities = <T>(history: History): T[] =>
+  (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.input?.payloads ?? []).flatMap((p) => asList(json<T | T[]>(p.data))));
 
 test('with lean-updates (v5, v6), an update answers in brief (no full summary); without it, with the full summary', () => {
   const answersOf = (history: History) =>
@@ -120,7 +126,7 @@ test('with lean-updates (v5, v6), an upsert carries only the search attributes w
 
 test('with uep-party-notices (v4, v6), the Party is told what it can act on (its start, its turn, a decision sending a stage back); without it, never', () => {
   const kindsSent = (history: History): string[] =>
-    (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.input?.payloads ?? []).map((p) => json<{ kind: string }>(p.data).kind));
+    handedToActivities<{ kind: string }>(history).map((n) => n.kind);
   const PARTY_NOTICES = ['ENTRY_STARTED', 'SUBMISSION_DUE', 'DECISION_NEEDS_ACTION'];
   for (const { name, history } of histories) {
     const told = kindsSent(history).filter((k) => PARTY_NOTICES.includes(k));
@@ -135,7 +141,7 @@ test('with uep-party-notices (v4, v6), the Party is told what it can act on (its
 
 test('with uep-party-breach-notice (v9, v11, v13, v14, v15), the Party gets its own breach notice and UepNextDeadline holds wake-up instants (09:00 reminders)', () => {
   const scheduled = (history: History) =>
-    (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.input?.payloads ?? []).map((p) => json<{ id?: string }>(p.data).id ?? ''));
+    handedToActivities<{ id?: string }>(history).map((n) => n.id ?? '');
   for (const { name, history } of histories.filter((h) => h.name.endsWith('deadline-amended'))) {
     const partyBreach = scheduled(history).filter((id) => id.includes(':MANDATE_BREACH:party:'));
     expect([name, partyBreach.length]).toEqual([name, WITH_PARTY_BREACH_NOTICE.includes(generationOf(name)) ? 1 : 0]);
@@ -165,7 +171,7 @@ test('with uep-catalogue-v2 (v12, v13, v14, v15), an entry whose start names no 
 test('with uep-rejected-reassessment (v14, v15), a security status REJECTED under catalogue v2 opens the booking, fieldwork and report again; before it (v13), only a new Response was asked for', () => {
   const PATCH_MARKER = 'uep-rejected-reassessment';
   const rejected = histories.filter((h) => h.name.endsWith('-rejected-reassessment'));
-  expect(rejected.map((h) => h.name)).toEqual(['v13-rejected-reassessment', 'v14-rejected-reassessment', 'v15-rejected-reassessment']);
+  expect(rejected.map((h) => h.name)).toEqual(['v13-rejected-reassessment', 'v14-rejected-reassessment', 'v15-rejected-reassessment', 'v17-rejected-reassessment']);
   for (const { name, history } of histories) {
     const marked = (history.events ?? []).some((e) => JSON.stringify(json(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data) ?? '').includes(PATCH_MARKER));
     expect([name, marked]).toEqual([name, MARKED_REJECTED_REASSESSMENT.includes(generationOf(name))]);
@@ -179,7 +185,7 @@ test('with uep-rejected-reassessment (v14, v15), a security status REJECTED unde
     const on = (stage: string) => decisions.filter((d) => d.stage === stage).map((d) => d.outcome);
     expect([name, on('SECURITY_ASSESSMENT')]).toEqual([name, ['REJECTED', 'APPROVED']]);
     expect([name, on('SECURITY_FIELDWORK')]).toEqual([name, reassessed ? ['REPORT_ISSUED', 'REPORT_ISSUED'] : ['REPORT_ISSUED']]);
-    const told = (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.input?.payloads ?? []).map((p) => json<{ kind: string; body?: string }>(p.data)));
+    const told = handedToActivities<{ kind: string; body?: string }>(history);
     const needsAction = told.filter((n) => n.kind === 'DECISION_NEEDS_ACTION').map((n) => n.body ?? '');
     expect([name, needsAction.length, needsAction.some((b) => b.includes('It starts over from User Security Assessment: booking'))]).toEqual([name, 1, reassessed]);
   }
@@ -204,7 +210,7 @@ test('with uep-body-notices (v15), each stage attempt awaiting a body\'s decisio
   for (const { name, history } of histories) {
     const marked = (history.events ?? []).some((e) => JSON.stringify(json(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data) ?? '').includes(PATCH_MARKER));
     const due = (history.events ?? [])
-      .flatMap((e) => (e.activityTaskScheduledEventAttributes?.input?.payloads ?? []).map((p) => json<{ id: string; kind: string; stage?: string; recipients: unknown }>(p.data)))
+      .flatMap((e) => handedToActivities<{ id: string; kind: string; stage?: string; recipients: unknown }>({ events: [e] }))
       .filter((n) => n.kind === 'DECISION_DUE');
     const told = WITH_BODY_NOTICES.includes(generationOf(name));
     expect([name, marked, due.length > 0]).toEqual([name, told, told]);
@@ -214,7 +220,32 @@ test('with uep-body-notices (v15), each stage attempt awaiting a body\'s decisio
   // the accession, the first thing awaited, is told to SECAS at the start
   for (const generation of WITH_BODY_NOTICES) {
     const full = histories.find((h) => h.name === `${generation}-full-lifecycle`);
-    const first = (full?.history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.input?.payloads ?? []).map((p) => json<{ id: string }>(p.data).id));
+    const first = handedToActivities<{ id: string }>(full!.history).map((n) => n.id);
     expect(first.slice(0, 2).map((id) => id.split(':').slice(1).join(':'))).toEqual(['ENTRY_STARTED', 'DECISION_DUE:ACCESSION:a1']);
+  }
+});
+
+test('with one-delivery-per-step (v17), the notifications of a step go to delivery in one activity (the start: the Party\'s ENTRY_STARTED and SECAS\'s DECISION_DUE together); before it, one activity each', () => {
+  const PATCH_MARKER = 'one-delivery-per-step';
+  for (const { name, history } of histories) {
+    const marked = (history.events ?? []).some((e) => JSON.stringify(json(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data) ?? '').includes(PATCH_MARKER));
+    const deliveries = (history.events ?? []).flatMap((e) => {
+      const scheduled = e.activityTaskScheduledEventAttributes;
+      const type = scheduled?.activityType?.name ?? '';
+      return type.startsWith('deliverNotification') ? [{ type, notifications: asList(json<{ id: string } | Array<{ id: string }>>(scheduled?.input?.payloads?.[0]?.data)) }] : [];
+    });
+    const batched = WITH_ONE_DELIVERY_PER_STEP.includes(generationOf(name));
+    expect([name, marked, [...new Set(deliveries.map((d) => d.type))]]).toEqual([name, batched, [batched ? 'deliverNotifications' : 'deliverNotification']]);
+    if (!batched) for (const d of deliveries) expect([name, d.notifications.length]).toEqual([name, 1]);
+    // each notification handed over once, whichever way
+    const ids = deliveries.flatMap((d) => d.notifications.map((n) => n.id));
+    expect([name, new Set(ids).size]).toEqual([name, ids.length]);
+  }
+  for (const generation of WITH_ONE_DELIVERY_PER_STEP) {
+    const full = histories.find((h) => h.name === `${generation}-full-lifecycle`)!.history;
+    const batches = (full.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name === 'deliverNotifications' ? [json<Array<{ id: string }>>(e.activityTaskScheduledEventAttributes.input?.payloads?.[0]?.data)] : []));
+    expect(batches[0]!.map((n) => n.id.split(':').slice(1).join(':'))).toEqual(['ENTRY_STARTED', 'DECISION_DUE:ACCESSION:a1']);
+    // fewer activities than notifications: the lifecycle's steps that tell two people tell them in one
+    expect(batches.length).toBeLessThan(batches.flat().length);
   }
 });
