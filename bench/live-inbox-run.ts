@@ -9,6 +9,7 @@
  * of the counts -> an event written to each stream.
  */
 import http from 'node:http';
+import pg from 'pg';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { INBOX_FEED_SETTLE_MS } from '../api/inbox-feed';
@@ -17,6 +18,7 @@ import { projectionOf } from '../domain/projection';
 import type { EntryProjection } from '../domain/projection';
 import { BODY, type Body } from '../domain/vocabulary';
 import { openRecord } from '../record/db';
+import { ENTRY_NOTICE_CHANNEL } from '../record/notices';
 import { writeProjection } from '../record/write';
 import { readCpuMs } from '../testkit/proc-stats';
 import type { ApiProcess } from './api-process';
@@ -39,6 +41,11 @@ export interface LiveInboxResult {
   delay: LatencySummary;
   /** per change, the slowest stream's delay */
   slowestPerChange: LatencySummary;
+  /**
+   * ms from the commit to the record's notice reaching a listener in this process (PostgreSQL's
+   * share of the delay; the rest is the API's: its settle pause, the read, the events written)
+   */
+  notice: LatencySummary;
   /** ms the write itself took (the bench's record connection) */
   write: LatencySummary;
   /** events that did not arrive within ARRIVAL_TIMEOUT_MS */
@@ -143,7 +150,16 @@ export async function runLiveInbox(
   }
   const db = openRecord(opts.recordUrl, { maxConnections: 1 });
   const streams: Stream[] = [];
+  const noticed = new Map<string, number>();
+  const listener = new pg.Client({ connectionString: opts.recordUrl });
+  listener.on('notification', (msg) => {
+    const at = performance.now();
+    const entryId = (JSON.parse(msg.payload ?? '{}') as { entryId?: string }).entryId;
+    if (entryId && !noticed.has(entryId)) noticed.set(entryId, at);
+  });
   try {
+    await listener.connect();
+    await listener.query(`LISTEN ${ENTRY_NOTICE_CHANNEL}`);
     const now = Date.now();
     for (let i = 0; i < opts.openEntries; i++) await writeProjection(db, entryAwaitingEveryBody(`LIVE-${opts.runId}-open-${i}`, now));
     opts.log(`live inbox: ${opts.openEntries} open entries in the record`);
@@ -155,6 +171,7 @@ export async function runLiveInbox(
     const delays: number[] = [];
     const slowest: number[] = [];
     const writes: number[] = [];
+    const notices: number[] = [];
     let missed = 0;
     let cpuBefore = 0;
     for (let change = -WARM_UP_CHANGES; change < opts.changes; change++) {
@@ -167,6 +184,8 @@ export async function runLiveInbox(
       const allArrived = await until(() => streams.every((s, i) => s.arrivals.length > seen[i]!), ARRIVAL_TIMEOUT_MS);
       if (change < 0) continue;
       writes.push(committed - started);
+      const heard = noticed.get(projection.entryId);
+      if (heard !== undefined) notices.push(heard - committed);
       const these = streams.flatMap((s, i) => (s.arrivals.length > seen[i]! ? [s.arrivals[seen[i]!]! - committed] : []));
       missed += allArrived ? 0 : streams.length - these.length;
       delays.push(...these);
@@ -180,6 +199,7 @@ export async function runLiveInbox(
       changes: opts.changes,
       delay: summarize(delays),
       slowestPerChange: summarize(slowest),
+      notice: summarize(notices),
       write: summarize(writes),
       missed,
       settleMs: INBOX_FEED_SETTLE_MS,
@@ -188,6 +208,7 @@ export async function runLiveInbox(
     };
   } finally {
     for (const s of streams) s.close();
+    await listener.end().catch(() => undefined);
     await db.destroy();
   }
 }

@@ -356,6 +356,7 @@ function partTables(r: Pick<BenchResult, 'console' | 'liveInbox'>): string[] {
         ['changes (one record write each, awaiting every body)', `${l.changes} (write ${l.write.p50} ms p50)`],
         ['commit to event, per stream: p50 / p90 / p99 / max', `${l.delay.p50} / ${l.delay.p90} / ${l.delay.p99} / ${l.delay.max} ms (${l.delay.count} events, ${l.missed} missed)`],
         ['slowest stream per change: p50 / max', `${l.slowestPerChange.p50} / ${l.slowestPerChange.max} ms`],
+        ["of which PostgreSQL's: commit to its notice heard, p50 / p99 / max", `${l.notice.p50} / ${l.notice.p99} / ${l.notice.max} ms`],
         ["of which the feed's settle pause", `${l.settleMs} ms`],
         ...(l.apiCpuMs === undefined ? [] : [['API CPU per change', `${Math.round(l.apiCpuMs / Math.max(1, l.changes))} ms`]]),
       ]),
