@@ -2,7 +2,7 @@
  * The live inbox: each open `GET /v1/inbox/events` stream is told its inbox's count when it opens
  * and again whenever that inbox changes. One read of every inbox's counts (record/inbox-counts.ts)
  * serves every stream of the process. It runs on the record's notices (a change noticed is read
- * after SETTLE_MS, so a burst of writes is one read), and every POLL_MS where notices do not arrive
+ * after INBOX_FEED_SETTLE_MS, so a burst of writes is one read), and every POLL_MS where notices do not arrive
  * (the embedded record, or while their connection is down); with notices live, every LIVE_POLL_MS
  * too, for the day's turn (what is overdue) and for a write committed while they were down.
  */
@@ -14,7 +14,8 @@ import { inboxCounts, type InboxCount } from '../record/inbox-counts';
 import type { InboxSignal } from './schemas';
 import type { RecordNotices } from '../record/notices';
 
-const SETTLE_MS = 100;
+/** The pause after a notice before the read: a burst of writes is one read. */
+export const INBOX_FEED_SETTLE_MS = 100;
 const POLL_MS = 1_000;
 const LIVE_POLL_MS = 30_000;
 
@@ -49,7 +50,7 @@ export class InboxFeed {
     private readonly opts: InboxFeedOptions,
   ) {
     opts.notices?.subscribe({
-      mark: () => this.soon(SETTLE_MS),
+      mark: () => this.soon(INBOX_FEED_SETTLE_MS),
       live: () => {
         this.live = true;
       },

@@ -24,11 +24,26 @@ export const benchEnvSchema = z.object({
   BENCH_TIME_SKIPPING: flag(true),
   /** Entries in the console's DCC inbox, measured in chromium (0 skips it). */
   BENCH_CONSOLE_ENTRIES: count(-1).pipe(z.number().int().min(-1)),
+  /** Open live inbox streams (GET /v1/inbox/events) told of each change (0 skips the phase). */
+  BENCH_LIVE_INBOX_STREAMS: count(-1).pipe(z.number().int().min(-1)),
+  /** Changes each live inbox stream is told of (measured; two more warm up). */
+  BENCH_LIVE_INBOX_CHANGES: count(0),
+  /**
+   * Run only these parts, comma-separated, each on a stack of its own (no floor, no engine run):
+   * `live-inbox`, `console`. Their tables and JSON as in a full run, with the machine and its load.
+   */
+  BENCH_ONLY: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['live-inbox', 'console']))),
   /** Use this Temporal server instead of starting a dev server. */
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   /** Where the JSON result goes (default bench/results/<timestamp>.json). */
   BENCH_OUT: z.string().optional(),
 });
+
+export type BenchPart = 'live-inbox' | 'console';
 
 export interface BenchConfig {
   quick: boolean;
@@ -41,11 +56,18 @@ export interface BenchConfig {
   startConcurrency: number;
   timeSkipping: boolean;
   consoleEntries: number;
+  liveInboxStreams: number;
+  liveInboxChanges: number;
+  /** Only these parts (empty: the full run). */
+  only: BenchPart[];
   temporalAddress?: string;
   out?: string;
 }
 
-const DEFAULTS = { full: { n: 300, concurrency: 16, scale: 10_000, scaleSample: 500, consoleEntries: 1000 }, quick: { n: 20, concurrency: 8, scale: 300, scaleSample: 50, consoleEntries: 100 } };
+const DEFAULTS = {
+  full: { n: 300, concurrency: 16, scale: 10_000, scaleSample: 500, consoleEntries: 1000, liveInboxStreams: 200, liveInboxChanges: 20 },
+  quick: { n: 20, concurrency: 8, scale: 300, scaleSample: 50, consoleEntries: 100, liveInboxStreams: 40, liveInboxChanges: 5 },
+};
 
 export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): BenchConfig {
   const e = parseEnv(benchEnvSchema, env);
@@ -62,6 +84,9 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env, argv: read
     startConcurrency: e.BENCH_START_CONCURRENCY,
     timeSkipping: e.BENCH_TIME_SKIPPING,
     consoleEntries: e.BENCH_CONSOLE_ENTRIES >= 0 ? e.BENCH_CONSOLE_ENTRIES : d.consoleEntries,
+    liveInboxStreams: e.BENCH_LIVE_INBOX_STREAMS >= 0 ? e.BENCH_LIVE_INBOX_STREAMS : d.liveInboxStreams,
+    liveInboxChanges: e.BENCH_LIVE_INBOX_CHANGES || d.liveInboxChanges,
+    only: e.BENCH_ONLY,
     ...(e.TEMPORAL_ADDRESS ? { temporalAddress: e.TEMPORAL_ADDRESS } : {}),
     ...(e.BENCH_OUT ? { out: e.BENCH_OUT } : {}),
   };

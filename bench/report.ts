@@ -7,6 +7,7 @@ import type { MachineInfo } from './machine';
 import type { ScaleResult } from './scale-run';
 import type { TimeSkippingResult } from './time-skipping-run';
 import type { ConsoleResult } from './console-run';
+import type { LiveInboxResult } from './live-inbox-run';
 import type { LatencySummary } from './stats';
 
 /** The targets on the 2-core machine (issue 17), each against the floors measured in the same run. */
@@ -23,6 +24,8 @@ export const TARGETS = {
   consoleInboxInteractiveMsMax: 1000,
   consoleJsGzipKiBMax: 200,
   recordLagP99MaxMs: 1000,
+  /** Issue 26: work arriving reaches an open inbox within 2 s. */
+  liveInboxP99MsMax: 2000,
 } as const;
 
 export interface BenchResult {
@@ -55,6 +58,19 @@ export interface BenchResult {
   scale?: ScaleResult;
   timeSkipping?: TimeSkippingResult;
   console?: ConsoleResult;
+  liveInbox?: LiveInboxResult;
+  targets: TargetCheck[];
+}
+
+/** `BENCH_ONLY`: the parts asked for, each on a stack of its own, without the floor and engine runs. */
+export interface BenchPartsResult {
+  at: string;
+  quick: boolean;
+  machine: MachineInfo;
+  only: string[];
+  load: { atStart: number[]; atEnd: number[] };
+  console?: ConsoleResult;
+  liveInbox?: LiveInboxResult;
   targets: TargetCheck[];
 }
 
@@ -115,6 +131,13 @@ export function checkTargets(r: Omit<BenchResult, 'targets'>): TargetCheck[] {
       { target: `status p99 <= ${TARGETS.scaleStatusP99MsMax} ms at ${TARGETS.scaleEntries} open entries`, value: `${r.scale.status.p99} ms${full}`, met: r.scale.status.p99 <= TARGETS.scaleStatusP99MsMax },
     );
   }
+  checks.push(...partTargets(r));
+  return checks;
+}
+
+/** The targets of the parts that also run alone (BENCH_ONLY). */
+export function partTargets(r: Pick<BenchResult, 'console' | 'liveInbox'>): TargetCheck[] {
+  const checks: TargetCheck[] = [];
   if (r.console) {
     const c = r.console;
     const full = c.inboxItems >= TARGETS.consoleInboxEntries ? '' : ` (only ${c.inboxItems} items: not the target's scale)`;
@@ -126,6 +149,14 @@ export function checkTargets(r: Omit<BenchResult, 'targets'>): TargetCheck[] {
       },
       { target: `console JavaScript <= ${TARGETS.consoleJsGzipKiBMax} KiB gzipped`, value: `${c.jsGzipKiB} KiB (${c.jsKiB} KiB raw)`, met: c.jsGzipKiB <= TARGETS.consoleJsGzipKiBMax },
     );
+  }
+  if (r.liveInbox) {
+    const l = r.liveInbox;
+    checks.push({
+      target: `live inbox: a change reaches every open stream, p99 <= ${TARGETS.liveInboxP99MsMax} ms`,
+      value: `p99 ${l.delay.p99} ms over ${l.connections} streams x ${l.changes} changes${l.missed ? `; ${l.missed} events missed` : ''}`,
+      met: l.delay.p99 <= TARGETS.liveInboxP99MsMax && l.missed === 0,
+    });
   }
   return checks;
 }
@@ -308,6 +339,30 @@ export function renderReport(r: BenchResult): string {
       '',
     );
   }
+  out.push(...partTables(r));
+  out.push(...table([['target', 'value', 'met'], ...r.targets.map((t) => [t.target, t.value, t.met ? 'yes' : 'NO'])]));
+  return out.join('\n');
+}
+
+/** The tables of the parts that also run alone (BENCH_ONLY). */
+function partTables(r: Pick<BenchResult, 'console' | 'liveInbox'>): string[] {
+  const out: string[] = [];
+  if (r.liveInbox) {
+    const l = r.liveInbox;
+    out.push(
+      ...table([
+        ['live inbox (SSE, real PostgreSQL, API process)', 'value'],
+        ['open streams', `${l.connections} (${Object.entries(l.byBody).map(([b, n]) => `${b} ${n}`).join(', ')})`],
+        ['changes (one record write each, awaiting every body)', `${l.changes} (write ${l.write.p50} ms p50)`],
+        ['commit to event, per stream: p50 / p90 / p99 / max', `${l.delay.p50} / ${l.delay.p90} / ${l.delay.p99} / ${l.delay.max} ms (${l.delay.count} events, ${l.missed} missed)`],
+        ['slowest stream per change: p50 / max', `${l.slowestPerChange.p50} / ${l.slowestPerChange.max} ms`],
+        ["of which PostgreSQL's: commit to its notice heard, p50 / p99 / max", `${l.notice.p50} / ${l.notice.p99} / ${l.notice.max} ms`],
+        ["of which the feed's settle pause", `${l.settleMs} ms`],
+        ...(l.apiCpuMs === undefined ? [] : [['API CPU per change', `${Math.round(l.apiCpuMs / Math.max(1, l.changes))} ms`]]),
+      ]),
+      '',
+    );
+  }
   if (r.console) {
     const c = r.console;
     out.push(
@@ -321,6 +376,18 @@ export function renderReport(r: BenchResult): string {
       '',
     );
   }
-  out.push(...table([['target', 'value', 'met'], ...r.targets.map((t) => [t.target, t.value, t.met ? 'yes' : 'NO'])]));
-  return out.join('\n');
+  return out;
+}
+
+/** `BENCH_ONLY`'s result as markdown tables. */
+export function renderPartsReport(r: BenchPartsResult): string {
+  const m = r.machine;
+  return [
+    `Machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}`,
+    `Run: ${r.at}${r.quick ? ' (BENCH_QUICK)' : ''}; only ${r.only.join(', ')}`,
+    `Load average (1/5/15 min): ${r.load.atStart.join(' ')} at the start, ${r.load.atEnd.join(' ')} at the end (${m.cores} cores)`,
+    '',
+    ...partTables(r),
+    ...table([['target', 'value', 'met'], ...r.targets.map((t) => [t.target, t.value, t.met ? 'yes' : 'NO'])]),
+  ].join('\n');
 }

@@ -7,8 +7,11 @@
  *   engine   N entries started and driven to completion through the HTTP API (K updates each)
  *   scale    BENCH_SCALE open entries idle on their timers: worker RSS, status and list latency
  *   time     a six-month lifecycle on the time-skipping server: wall time and history events
+ *   live inbox   200 open GET /v1/inbox/events streams told of a record write: commit to event
  *   console  the web console in chromium: a DCC inbox of 1,000 entries, the JavaScript sent
  *
+ * BENCH_ONLY=live-inbox,console runs only those parts, each on a stack of its own, without the
+ * floor and engine runs (bench/results/<time>-only-<parts>.json).
  * Workers and the API run as child processes (their RSS and CPU are their own); this process
  * holds only the clients. Settings: bench/config.ts. Prints tables and writes bench/results/<time>.json.
  * What the run needs of the machine (chromium for the console phase, PostgreSQL's binaries) is
@@ -29,15 +32,16 @@ import { buildWorkflowBundle } from '../scripts/build-workflow-bundle';
 import { startSmtpCatcher, type SmtpCatcher } from '../testkit/smtp-catcher';
 import { startDevServer } from '../testkit/temporal';
 import { startCluster, type Cluster } from '../scripts/cluster/cluster';
-import { startApiProcess } from './api-process';
-import { loadBenchConfig } from './config';
+import { startApiProcess, type ApiProcess } from './api-process';
+import { loadBenchConfig, type BenchConfig } from './config';
 import { withCpu, type NamedProcess } from './cpu';
 import { benchEntryIdPrefix, benchPartyId, oneEntry, planOfEntry, runEngine, totalsOfEntry } from './engine-run';
 import { runEngineViaSdk } from './engine-sdk-run';
 import { runConsole } from './console-run';
 import { equalWorkWorkflowId, floorWorkflowId, runEqualWorkFloor, runFloor, totalsOf, writeFloorWorkflows } from './floor/run';
 import { loadAverage, machineInfo } from './machine';
-import { checkTargets, renderReport, type BenchResult } from './report';
+import { checkTargets, partTargets, renderPartsReport, renderReport, type BenchPartsResult, type BenchResult } from './report';
+import { runLiveInbox, type LiveInboxResult } from './live-inbox-run';
 import { runScale } from './scale-run';
 import { runTimeSkippingLifecycle } from './time-skipping-run';
 import { ENGINE_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from '../testkit/worker-process';
@@ -54,9 +58,12 @@ import { describeMissing, missingPrerequisites, type Prerequisite } from '../tes
 
 const RESULTS_DIR = path.join(__dirname, 'results');
 const FLOOR_WORKER_ENTRY = path.join(__dirname, 'floor', 'worker.ts');
+/** Open entries in the record before the live inbox's changes: the console's inbox size. */
+const LIVE_INBOX_OPEN_ENTRIES = 1000;
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 let recordUrl: Promise<string> | undefined;
+let recordIsPostgres = false;
 
 /**
  * The record the bench's worker and API write and read: a real PostgreSQL server when its binaries
@@ -75,6 +82,7 @@ function benchRecordUrl(): Promise<string> {
       await db.destroy();
     }
     log('record: a real PostgreSQL server');
+    recordIsPostgres = true;
     return server.url;
   })();
   return recordUrl;
@@ -105,14 +113,71 @@ async function workerEnv(address: string, taskQueue: string, extra: Record<strin
   };
 }
 
+/** The live inbox part on the given API process (its log in `apiDir`), or why it was left out. */
+async function liveInboxPhase(run: Pick<MeasuredRun<object>, 'phase'>, api: ApiProcess, apiDir: string, config: BenchConfig, runId: string): Promise<LiveInboxResult | undefined> {
+  if (config.liveInboxStreams === 0) return undefined;
+  const url = await benchRecordUrl();
+  if (!recordIsPostgres) {
+    log('live inbox: left out, the record is the embedded PGlite (no notices: the feed polls every second)');
+    return undefined;
+  }
+  log(`live inbox: ${config.liveInboxStreams} streams, ${config.liveInboxChanges} changes`);
+  return run.phase('live inbox', () =>
+    runLiveInbox(api, { recordUrl: url, apiLogDir: apiDir, connections: config.liveInboxStreams, changes: config.liveInboxChanges, openEntries: LIVE_INBOX_OPEN_ENTRIES, runId, log }),
+  );
+}
+
+/** BENCH_ONLY: the parts asked for, each on a stack of its own, with the machine and its load. */
+async function runParts(config: BenchConfig): Promise<void> {
+  const runId = Date.now().toString(36);
+  const startedAt = new Date();
+  const machine = machineInfo();
+  const loadAtStart = loadAverage();
+  log(`machine: ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}; load ${loadAtStart.join(' ')}; only ${config.only.join(', ')}`);
+  const run = new MeasuredRun<BenchPartsResult>(log);
+  const stem = `${startedAt.toISOString().replace(/[:.]/g, '-')}${config.quick ? '-quick' : ''}-only-${config.only.join('-')}`;
+  const cleanups: (() => Promise<unknown>)[] = [];
+  try {
+    await run.run(async () => {
+      let liveInbox: LiveInboxResult | undefined;
+      if (config.only.includes('live-inbox')) {
+        const env: TestWorkflowEnvironment = await startDevServer();
+        cleanups.push(() => env.teardown());
+        const dir = mkdtempSync(path.join(tmpdir(), 'uep-bench-live-'));
+        cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+        const api = await startApiProcess({ address: env.address, taskQueue: `bench-live-${runId}`, namespace: DEFAULT_NAMESPACE, rpcTimeoutMs: 30_000, partyIds: [], dir, recordUrl: await benchRecordUrl() });
+        cleanups.push(() => api.close());
+        liveInbox = await liveInboxPhase(run, api, dir, config, runId);
+        if (liveInbox) run.keep({ liveInbox });
+      }
+      let consoleResult;
+      if (config.only.includes('console')) {
+        log(`console: a DCC inbox of ${config.consoleEntries} entries in chromium`);
+        consoleResult = await run.phase('console', () => runConsole({ entries: config.consoleEntries, startConcurrency: config.startConcurrency, runId, log }));
+      }
+      const parts = { ...(liveInbox ? { liveInbox } : {}), ...(consoleResult ? { console: consoleResult } : {}) };
+      const result: BenchPartsResult = { at: startedAt.toISOString(), quick: config.quick, machine, only: config.only, load: { atStart: loadAtStart, atEnd: loadAverage() }, ...parts, targets: partTargets(parts) };
+      console.log(renderPartsReport(result));
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      const out = config.out ?? path.join(RESULTS_DIR, `${stem}.json`);
+      writeFileSync(out, JSON.stringify(result, null, 2));
+      log(`wrote ${path.relative(process.cwd(), out)}`);
+    }, () => path.join(RESULTS_DIR, `${stem}-partial.json`));
+  } finally {
+    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => log(`cleanup: ${String(err)}`));
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadBenchConfig();
-  const needed: Prerequisite[] = [...(config.consoleEntries > 0 ? (['chromium'] as const) : []), 'postgresql'];
+  const needsChromium = config.only.length > 0 ? config.only.includes('console') : config.consoleEntries > 0;
+  const needed: Prerequisite[] = [...(needsChromium ? (['chromium'] as const) : []), 'postgresql'];
   const missing = missingPrerequisites(needed);
   if (missing.some((m) => m.what === 'chromium' || config.cluster)) {
     process.stderr.write(`${describeMissing(missing, 'npm run bench')}\n(BENCH_CONSOLE_ENTRIES=0 leaves out the console phase, and with it chromium.)\n`);
     process.exit(1); // before anything started: nothing to stop
   }
+  if (config.only.length > 0) return runParts(config);
   for (const m of missing) log(`the record will be the embedded PGlite, not production's PostgreSQL: ${m.advice}`);
   const runId = Date.now().toString(36);
   const startedAt = new Date();
@@ -240,6 +305,9 @@ async function main(): Promise<void> {
       const workerRssAfterRunsMiB = Math.round((engineWorker.rssBytes() ?? NaN) / 1024 / 1024);
       run.keep({ engineViaSdk, recordLag: recordLagOfEngine, histories: { engine: engineHistories, floorEqualWork: equalWorkHistory, floor: bareFloorHistory }, workerRssAfterRunsMiB });
 
+      const liveInbox = await liveInboxPhase(run, api, workDir, config, runId);
+      if (liveInbox) run.keep({ liveInbox });
+
       let scale;
       if (config.scale > 0) {
         log(`scale: ${config.scale} open entries`);
@@ -290,6 +358,7 @@ async function main(): Promise<void> {
         ...(scale ? { scale } : {}),
         ...(timeSkipping ? { timeSkipping } : {}),
         ...(consoleResult ? { console: consoleResult } : {}),
+        ...(liveInbox ? { liveInbox } : {}),
       };
       const result: BenchResult = { ...partial, targets: checkTargets(partial) };
       console.log(renderReport(result));

@@ -7,6 +7,8 @@ import { href } from '../router';
 import { Badge, Loading, Page, Problem, RiskBadges } from '../ui';
 import { ClaimButton, claimInWords } from './claim';
 import { InboxFilters, inboxViewOf, viewed } from './inbox-filters';
+import { memo } from 'preact/compat';
+import { useMemo, useRef } from 'preact/hooks';
 
 type Item = Schemas['InboxItem'];
 
@@ -19,11 +21,91 @@ export function stageKey(stage: string, role?: string | null): string {
   return role ? `${stage}.${role}` : stage;
 }
 
+/**
+ * The items as last shown where they are unchanged (same JSON): a reload that changes one item
+ * (the live inbox reloads on every change, and once when its stream opens) renders one row again,
+ * not a thousand.
+ */
+function useStableItems(items: readonly Item[] | undefined): Item[] {
+  const held = useRef(new Map<string, { json: string; item: Item }>());
+  return useMemo(() => {
+    const next = new Map<string, { json: string; item: Item }>();
+    const stable = (items ?? []).map((item) => {
+      const key = `${item.partyId}:${stageKey(item.stage, item.role)}`;
+      const json = JSON.stringify(item);
+      const before = held.current.get(key);
+      const kept = before && before.json === json ? before : { json, item };
+      next.set(key, kept);
+      return kept.item;
+    });
+    held.current = next;
+    return stable;
+  }, [items]);
+}
+
+interface RowProps {
+  item: Item;
+  principal: Principal;
+  onChanged: () => void;
+}
+
+/** One stage of the inbox: drawn again only when its item, the principal or the reload changes. */
+const InboxRow = memo(function InboxRow({ item: i, principal, onChanged }: RowProps) {
+  const key = stageKey(i.stage, i.role);
+  const link = href(`/entries/${encodeURIComponent(i.partyId)}#${key}`);
+  return (
+    <tr class={i.overdue ? 'row-overdue' : undefined}>
+      <td data-label="Party">
+        <a href={link}>{i.partyName}</a>
+        <div class="muted small">{i.partyId}</div>
+      </td>
+      <td data-label="Stage">
+        {i.title}
+        {i.role && <div class="muted small">{words(i.role)}</div>}
+      </td>
+      <td data-label="Due">
+        <div>{day(i.dueBy)}</div>
+        <div class="small">{daysLeft(i.workingDaysLeft)}</div>
+        <RiskBadges overdue={i.overdue} atRisk={i.atRisk} inBreach={i.inBreach} />
+      </td>
+      <td data-label="What is expected" class="small">{expectedInWords({ ...i, owner: i.awaiting, dueBy: i.dueBy ?? undefined })}</td>
+      <td data-label="Submitted by the Party" class="small">
+        {i.latestSubmission ? (
+          <>
+            <strong>{i.latestSubmission.reference}</strong>
+            {i.latestSubmission.comment && <div>“{i.latestSubmission.comment}”</div>}
+            <div class="muted">{day(i.latestSubmission.at)}</div>
+          </>
+        ) : (
+          <span class="muted">{i.awaiting === 'PARTY' ? 'Awaiting the Party' : 'Nothing submitted'}</span>
+        )}
+      </td>
+      <td data-label="Worked by" class="small">
+        {i.claim ? claimInWords(i.claim, principal) : <span class="muted">Nobody yet</span>}
+      </td>
+      <td class="row-action">
+        {i.awaiting !== 'PARTY' ? (
+          <>
+            <a class="button" href={link} aria-label={`Decide ${i.title}${i.role ? ` for ${words(i.role)}` : ''}, ${i.partyName}`}>
+              Decide
+            </a>
+            {i.awaiting === principal.body && (!i.claim || i.claim.claimant.id === principal.id) && (
+              <ClaimButton partyId={i.partyId} stage={i.stage} role={i.role} title={`${i.title}${i.role ? ` for ${words(i.role)}` : ''}, ${i.partyName}`} claim={i.claim} principal={principal} onChanged={onChanged} />
+            )}
+          </>
+        ) : (
+          <Badge tone="muted">Party's turn</Badge>
+        )}
+      </td>
+    </tr>
+  );
+});
+
 export function Inbox({ principal, body, query }: { principal: Principal; body?: string; query: URLSearchParams }) {
   const asked = principal.body === 'OPS' ? body : undefined;
   const inbox = useLoad(() => api.GET('/v1/inbox', { params: { query: asked ? { body: asked as Schemas['Body'] } : {} } }), asked ?? '');
   useInboxChanges(inbox.reload);
-  const all = inboxOrder(inbox.data?.items ?? []);
+  const all = inboxOrder(useStableItems(inbox.data?.items));
   const view = inboxViewOf(query);
   const items = viewed(all, view, principal);
   const overdue = all.filter((i) => i.overdue).length;
@@ -65,56 +147,9 @@ export function Inbox({ principal, body, query }: { principal: Principal; body?:
               </tr>
             </thead>
             <tbody>
-              {items.map((i) => {
-                const key = stageKey(i.stage, i.role);
-                const link = href(`/entries/${encodeURIComponent(i.partyId)}#${key}`);
-                return (
-                  <tr key={`${i.partyId}:${key}`} class={i.overdue ? 'row-overdue' : undefined}>
-                    <td data-label="Party">
-                      <a href={link}>{i.partyName}</a>
-                      <div class="muted small">{i.partyId}</div>
-                    </td>
-                    <td data-label="Stage">
-                      {i.title}
-                      {i.role && <div class="muted small">{words(i.role)}</div>}
-                    </td>
-                    <td data-label="Due">
-                      <div>{day(i.dueBy)}</div>
-                      <div class="small">{daysLeft(i.workingDaysLeft)}</div>
-                      <RiskBadges overdue={i.overdue} atRisk={i.atRisk} inBreach={i.inBreach} />
-                    </td>
-                    <td data-label="What is expected" class="small">{expectedInWords({ ...i, owner: i.awaiting, dueBy: i.dueBy ?? undefined })}</td>
-                    <td data-label="Submitted by the Party" class="small">
-                      {i.latestSubmission ? (
-                        <>
-                          <strong>{i.latestSubmission.reference}</strong>
-                          {i.latestSubmission.comment && <div>“{i.latestSubmission.comment}”</div>}
-                          <div class="muted">{day(i.latestSubmission.at)}</div>
-                        </>
-                      ) : (
-                        <span class="muted">{i.awaiting === 'PARTY' ? 'Awaiting the Party' : 'Nothing submitted'}</span>
-                      )}
-                    </td>
-                    <td data-label="Worked by" class="small">
-                      {i.claim ? claimInWords(i.claim, principal) : <span class="muted">Nobody yet</span>}
-                    </td>
-                    <td class="row-action">
-                      {i.awaiting !== 'PARTY' ? (
-                        <>
-                          <a class="button" href={link} aria-label={`Decide ${i.title}${i.role ? ` for ${words(i.role)}` : ''}, ${i.partyName}`}>
-                            Decide
-                          </a>
-                          {i.awaiting === principal.body && (!i.claim || i.claim.claimant.id === principal.id) && (
-                            <ClaimButton partyId={i.partyId} stage={i.stage} role={i.role} title={`${i.title}${i.role ? ` for ${words(i.role)}` : ''}, ${i.partyName}`} claim={i.claim} principal={principal} onChanged={inbox.reload} />
-                          )}
-                        </>
-                      ) : (
-                        <Badge tone="muted">Party's turn</Badge>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
+              {items.map((i) => (
+                <InboxRow key={`${i.partyId}:${stageKey(i.stage, i.role)}`} item={i} principal={principal} onChanged={inbox.reload} />
+              ))}
             </tbody>
           </table>
         </div>
