@@ -30,20 +30,22 @@ export const benchEnvSchema = z.object({
   BENCH_LIVE_INBOX_CHANGES: count(0),
   /**
    * Run only these parts, comma-separated, each on a stack of its own (no floor, no engine run):
-   * `live-inbox`, `console`. Their tables and JSON as in a full run, with the machine and its load.
+   * `live-inbox`, `console`, `files`. Their tables and JSON as in a full run, with the machine and its load.
    */
   BENCH_ONLY: z
     .string()
     .default('')
     .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(['live-inbox', 'console']))),
+    .pipe(z.array(z.enum(['live-inbox', 'console', 'files']))),
+  /** The evidence file's size in MiB (the files part; a file BENCH_FILE_BOUND_FACTOR times larger follows); 0 leaves the part out. */
+  BENCH_FILE_MB: count(-1).pipe(z.number().int().min(-1)),
   /** Use this Temporal server instead of starting a dev server. */
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   /** Where the JSON result goes (default bench/results/<timestamp>.json). */
   BENCH_OUT: z.string().optional(),
 });
 
-export type BenchPart = 'live-inbox' | 'console';
+export type BenchPart = 'live-inbox' | 'console' | 'files';
 
 export interface BenchConfig {
   quick: boolean;
@@ -58,6 +60,8 @@ export interface BenchConfig {
   consoleEntries: number;
   liveInboxStreams: number;
   liveInboxChanges: number;
+  /** The evidence file's size in MiB (0: no files part). */
+  fileMb: number;
   /** Only these parts (empty: the full run). */
   only: BenchPart[];
   temporalAddress?: string;
@@ -65,8 +69,8 @@ export interface BenchConfig {
 }
 
 const DEFAULTS = {
-  full: { n: 300, concurrency: 16, scale: 10_000, scaleSample: 500, consoleEntries: 1000, liveInboxStreams: 200, liveInboxChanges: 20 },
-  quick: { n: 20, concurrency: 8, scale: 300, scaleSample: 50, consoleEntries: 100, liveInboxStreams: 40, liveInboxChanges: 5 },
+  full: { n: 300, concurrency: 16, scale: 10_000, scaleSample: 500, consoleEntries: 1000, liveInboxStreams: 200, liveInboxChanges: 20, fileMb: 50 },
+  quick: { n: 20, concurrency: 8, scale: 300, scaleSample: 50, consoleEntries: 100, liveInboxStreams: 40, liveInboxChanges: 5, fileMb: 10 },
 };
 
 export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): BenchConfig {
@@ -86,6 +90,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env, argv: read
     consoleEntries: e.BENCH_CONSOLE_ENTRIES >= 0 ? e.BENCH_CONSOLE_ENTRIES : d.consoleEntries,
     liveInboxStreams: e.BENCH_LIVE_INBOX_STREAMS >= 0 ? e.BENCH_LIVE_INBOX_STREAMS : d.liveInboxStreams,
     liveInboxChanges: e.BENCH_LIVE_INBOX_CHANGES || d.liveInboxChanges,
+    fileMb: e.BENCH_FILE_MB >= 0 ? e.BENCH_FILE_MB : d.fileMb,
     only: e.BENCH_ONLY,
     ...(e.TEMPORAL_ADDRESS ? { temporalAddress: e.TEMPORAL_ADDRESS } : {}),
     ...(e.BENCH_OUT ? { out: e.BENCH_OUT } : {}),

@@ -7,6 +7,7 @@ import type { MachineInfo } from './machine';
 import type { ScaleResult } from './scale-run';
 import type { TimeSkippingResult } from './time-skipping-run';
 import type { ConsoleResult } from './console-run';
+import type { FilesResult } from './files-run';
 import type { LiveInboxResult } from './live-inbox-run';
 import type { LatencySummary } from './stats';
 
@@ -26,6 +27,8 @@ export const TARGETS = {
   recordLagP99MaxMs: 1000,
   /** Issue 26: work arriving reaches an open inbox within 2 s. */
   liveInboxP99MsMax: 2000,
+  /** Issue 26: a 50 MB evidence file streams through the API in constant memory. */
+  filesRssGrowthMiBMax: 30,
 } as const;
 
 export interface BenchResult {
@@ -59,6 +62,7 @@ export interface BenchResult {
   timeSkipping?: TimeSkippingResult;
   console?: ConsoleResult;
   liveInbox?: LiveInboxResult;
+  files?: FilesResult;
   targets: TargetCheck[];
 }
 
@@ -71,6 +75,7 @@ export interface BenchPartsResult {
   load: { atStart: number[]; atEnd: number[] };
   console?: ConsoleResult;
   liveInbox?: LiveInboxResult;
+  files?: FilesResult;
   targets: TargetCheck[];
 }
 
@@ -136,7 +141,7 @@ export function checkTargets(r: Omit<BenchResult, 'targets'>): TargetCheck[] {
 }
 
 /** The targets of the parts that also run alone (BENCH_ONLY). */
-export function partTargets(r: Pick<BenchResult, 'console' | 'liveInbox'>): TargetCheck[] {
+export function partTargets(r: Pick<BenchResult, 'console' | 'liveInbox' | 'files'>): TargetCheck[] {
   const checks: TargetCheck[] = [];
   if (r.console) {
     const c = r.console;
@@ -158,7 +163,30 @@ export function partTargets(r: Pick<BenchResult, 'console' | 'liveInbox'>): Targ
       met: l.delay.p99 <= TARGETS.liveInboxP99MsMax && l.missed === 0,
     });
   }
+  if (r.files) checks.push(filesTarget(r.files));
   return checks;
+}
+
+export function filesTarget(f: FilesResult): TargetCheck {
+  return {
+    target: `evidence file of ${f.fileMiB} MiB up and down: the API's RSS grows < ${TARGETS.filesRssGrowthMiBMax} MiB`,
+    value: `${f.engineGrowthMiB.toFixed(1)} MiB (the bare node:http floor: ${f.floorGrowthMiB.toFixed(1)} MiB; ${f.fileMiB * f.boundFactor} MiB: ${f.largerFileExtraMiB >= 0 ? '+' : ''}${f.largerFileExtraMiB.toFixed(1)} MiB more)`,
+    met: f.engineGrowthMiB < TARGETS.filesRssGrowthMiBMax,
+  };
+}
+
+export function filesTable(f: FilesResult): string[] {
+  return table([
+    ['evidence file through the API (real PostgreSQL)', 'file', 'upload', 'download', 'RSS before', 'RSS growth at peak'],
+    ...f.transfers.map((t) => [
+      t.service === 'floor' ? 'floor (bare node:http)' : 'engine (API process)',
+      `${t.fileMiB} MiB`,
+      `${t.upload.ms.toFixed(0)} ms (${t.upload.mibPerS.toFixed(1)} MiB/s)`,
+      `${t.download.ms.toFixed(0)} ms (${t.download.mibPerS.toFixed(1)} MiB/s)`,
+      `${t.rssBeforeMiB.toFixed(1)} MiB`,
+      `${t.rssGrowthMiB.toFixed(1)} MiB`,
+    ]),
+  ]);
 }
 
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
@@ -345,8 +373,9 @@ export function renderReport(r: BenchResult): string {
 }
 
 /** The tables of the parts that also run alone (BENCH_ONLY). */
-function partTables(r: Pick<BenchResult, 'console' | 'liveInbox'>): string[] {
+function partTables(r: Pick<BenchResult, 'console' | 'liveInbox' | 'files'>): string[] {
   const out: string[] = [];
+  if (r.files) out.push(...filesTable(r.files), '');
   if (r.liveInbox) {
     const l = r.liveInbox;
     out.push(

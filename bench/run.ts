@@ -9,8 +9,10 @@
  *   time     a six-month lifecycle on the time-skipping server: wall time and history events
  *   live inbox   200 open GET /v1/inbox/events streams told of a record write: commit to event
  *   console  the web console in chromium: a DCC inbox of 1,000 entries, the JavaScript sent
+ *   files    a 50 MiB evidence file up and down through the API process: its RSS growth, beside a
+ *            bare node:http floor's and a file four times larger (bench/files-run.ts)
  *
- * BENCH_ONLY=live-inbox,console runs only those parts, each on a stack of its own, without the
+ * BENCH_ONLY=live-inbox,console,files runs only those parts, each on a stack of its own, without the
  * floor and engine runs (bench/results/<time>-only-<parts>.json).
  * Workers and the API run as child processes (their RSS and CPU are their own); this process
  * holds only the clients. Settings: bench/config.ts. Prints tables and writes bench/results/<time>.json.
@@ -38,6 +40,7 @@ import { withCpu, type NamedProcess } from './cpu';
 import { benchEntryIdPrefix, benchPartyId, oneEntry, planOfEntry, runEngine, totalsOfEntry } from './engine-run';
 import { runEngineViaSdk } from './engine-sdk-run';
 import { runConsole } from './console-run';
+import { runEvidenceFiles, type FilesResult } from './files-run';
 import { equalWorkWorkflowId, floorWorkflowId, runEqualWorkFloor, runFloor, totalsOf, writeFloorWorkflows } from './floor/run';
 import { loadAverage, machineInfo } from './machine';
 import { checkTargets, partTargets, renderPartsReport, renderReport, type BenchPartsResult, type BenchResult } from './report';
@@ -127,6 +130,13 @@ async function liveInboxPhase(run: Pick<MeasuredRun<object>, 'phase'>, api: ApiP
   );
 }
 
+/** The evidence files part, or nothing when BENCH_FILE_MB=0. */
+async function filesPhase(run: Pick<MeasuredRun<object>, 'phase'>, config: BenchConfig): Promise<FilesResult | undefined> {
+  if (config.fileMb === 0) return undefined;
+  log(`files: a ${config.fileMb} MiB evidence file up and down through the API, beside a bare node:http floor`);
+  return run.phase('files', () => runEvidenceFiles({ fileMb: config.fileMb, boundFactor: 4, log }));
+}
+
 /** BENCH_ONLY: the parts asked for, each on a stack of its own, with the machine and its load. */
 async function runParts(config: BenchConfig): Promise<void> {
   const runId = Date.now().toString(36);
@@ -155,7 +165,9 @@ async function runParts(config: BenchConfig): Promise<void> {
         log(`console: a DCC inbox of ${config.consoleEntries} entries in chromium`);
         consoleResult = await run.phase('console', () => runConsole({ entries: config.consoleEntries, startConcurrency: config.startConcurrency, runId, log }));
       }
-      const parts = { ...(liveInbox ? { liveInbox } : {}), ...(consoleResult ? { console: consoleResult } : {}) };
+      let files: FilesResult | undefined;
+      if (config.only.includes('files')) files = await filesPhase(run, config);
+      const parts = { ...(liveInbox ? { liveInbox } : {}), ...(consoleResult ? { console: consoleResult } : {}), ...(files ? { files } : {}) };
       const result: BenchPartsResult = { at: startedAt.toISOString(), quick: config.quick, machine, only: config.only, load: { atStart: loadAtStart, atEnd: loadAverage() }, ...parts, targets: partTargets(parts) };
       console.log(renderPartsReport(result));
       mkdirSync(RESULTS_DIR, { recursive: true });
@@ -334,6 +346,7 @@ async function main(): Promise<void> {
         log(`console: a DCC inbox of ${config.consoleEntries} entries in chromium`);
         consoleResult = await run.phase('console', () => runConsole({ entries: config.consoleEntries, startConcurrency: config.startConcurrency, runId, log }));
       }
+      const files = await filesPhase(run, config);
 
       const partial: Omit<BenchResult, 'targets'> = {
         at: startedAt.toISOString(),
@@ -359,6 +372,7 @@ async function main(): Promise<void> {
         ...(timeSkipping ? { timeSkipping } : {}),
         ...(consoleResult ? { console: consoleResult } : {}),
         ...(liveInbox ? { liveInbox } : {}),
+        ...(files ? { files } : {}),
       };
       const result: BenchResult = { ...partial, targets: checkTargets(partial) };
       console.log(renderReport(result));
