@@ -151,7 +151,11 @@ export const ClaimRequest = z
     stage: StageEnum,
     role: UserRoleEnum.optional().meta({ description: 'Required for role-level stages' }),
     assignee: z
-      .strictObject({ id: text(255, "The colleague's id, as their sign-in names them"), name: text(200, 'Their name, as people read it').optional() })
+      .strictObject({
+        id: text(255, "The colleague's id, as their sign-in names them"),
+        name: text(200, 'Their name, as people read it').optional(),
+        email: z.email().max(254).optional().meta({ description: 'Where they are told of it; absent: the email the record knows from their sign-in (docs/domain.md, "Notices to a person")' }),
+      })
       .nullable()
       .optional()
       .meta({ description: 'Who of your body works the stage: absent, yourself; a colleague, assigned to them; null, back to the queue' }),
