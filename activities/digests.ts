@@ -8,6 +8,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { SendMailOptions } from 'nodemailer';
 import { digestOf, type DigestItem } from '../domain/person-notices';
 import type { RecordDb } from '../record/db';
+import { knownEmailOf } from '../record/person-notices';
 import { digestPeople, digestSent, markDigestSent, waitingFor, type WaitingForPerson } from '../record/notice-digests';
 import type { LinkBases } from './config';
 import { classifySmtpError, EMAIL_HEADER, messageIdDomain, notificationMessageId, type MailTransport } from './email';
@@ -48,13 +49,15 @@ export function createDigestActivities(deps: DigestDeps): DigestActivities {
   return {
     async digestRecipients(atMs) {
       const people = await digestPeople(deps.db);
-      return { day: dayIn(atMs, deps.timeZone), people: people.filter((p) => p.email).map((p) => ({ body: p.body, id: p.id })) };
+      return { day: dayIn(atMs, deps.timeZone), people: people.map((p) => ({ body: p.body, id: p.id })) };
     },
 
     async sendNoticeDigest(person: DigestRecipient, day: string) {
       if (await digestSent(deps.db, person, day)) return { outcome: 'ALREADY_SENT', items: 0 };
-      const found = (await digestPeople(deps.db)).find((p) => p.body === person.body && p.id === person.id);
-      if (!found?.email) return { outcome: 'NO_EMAIL', items: 0 };
+      const chosen = (await digestPeople(deps.db)).find((p) => p.body === person.body && p.id === person.id);
+      const email = chosen ? (chosen.email ?? (await knownEmailOf(deps.db, person))) : undefined;
+      if (!chosen || !email) return { outcome: 'NO_EMAIL', items: 0 };
+      const found = { ...chosen, email };
       const waiting = await waitingFor(deps.db, found);
       const item = (w: WaitingForPerson): DigestItem => ({
         partyId: w.partyId,
