@@ -87,6 +87,7 @@ const notificationSchema = z.looseObject({
     z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('PARTY_CONTACT'), name: z.string(), email: z.string() }),
       z.object({ kind: z.literal('BODY'), body: z.enum(ALL_BODIES) }),
+      z.object({ kind: z.literal('PERSON'), body: z.enum(ALL_BODIES), id: z.string().min(1), name: z.string(), email: z.string().optional() }),
       ]),
     )
     .min(1, 'a notification needs at least one recipient'),

@@ -1,6 +1,7 @@
 /**
- * Who a notification reaches: the party's UEP contact named in the notification, and the email
- * addresses and webhook subscribers configured for each body. One target per address or URL.
+ * Who a notification reaches: the party's UEP contact named in the notification, the email
+ * addresses and webhook subscribers configured for each body, and a person (an officer a stage was
+ * assigned to) at their own address plus their body's webhooks. One target per address or URL.
  */
 import type { Notification } from '../domain/types';
 import type { Body } from '../domain/vocabulary';
@@ -47,6 +48,14 @@ export function resolveTargets(notification: Notification, routes: NotificationR
   for (const r of notification.recipients) {
     if (r.kind === 'PARTY_CONTACT') {
       add({ key: emailKey(r.email), channel: CHANNEL.EMAIL, recipient: 'PARTY_CONTACT', address: r.email.trim(), name: r.name });
+      continue;
+    }
+    if (r.kind === 'PERSON') {
+      // the person at their own address (none known, or on the daily digest: none given), and their
+      // body's webhooks the same event; never the body's shared mailbox, and no route is no error
+      if (r.email) add({ key: emailKey(r.email), channel: CHANNEL.EMAIL, recipient: r.body, address: r.email.trim(), name: r.name });
+      const route = isRouted(r.body) ? routes[r.body] : undefined;
+      for (const subscriber of route?.webhooks ?? []) add({ key: webhookKey(subscriber.url), channel: CHANNEL.WEBHOOK, recipient: r.body, subscriber });
       continue;
     }
     const route = isRouted(r.body) ? routes[r.body] : undefined;

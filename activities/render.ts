@@ -40,7 +40,7 @@ export const REMINDER_KINDS: readonly Notification['kind'][] = [NOTIFICATION_KIN
 export interface NotificationLinks {
   /**
    * The entry's page in the web console: where a person acts on it (signs in there first). For a
-   * DECISION_DUE, the stage on that page (`#CREDIT_COVER`, `#UEPT.GAS_SUPPLIER`), where the decide form is.
+   * DECISION_DUE or a STAGE_ASSIGNED, the stage on that page (`#CREDIT_COVER`, `#UEPT.GAS_SUPPLIER`), where the decide form is.
    */
   entry: string;
   /** The entry in the API (token-gated JSON): for machines, never the link a person is sent to. */
@@ -52,7 +52,8 @@ export interface NotificationLinks {
 /** The links a message carries for this recipient (PARTY_CONTACT: the Party's UEP contact). */
 export function notificationLinks(n: Notification, bases: LinkBases, recipient: TargetRecipient): NotificationLinks {
   const party = encodeURIComponent(n.partyId);
-  const item = n.kind === NOTIFICATION_KIND.DECISION_DUE && n.stage ? `#${encodeURIComponent(n.role ? `${n.stage}.${n.role}` : n.stage)}` : '';
+  const atStage = n.kind === NOTIFICATION_KIND.DECISION_DUE || n.kind === NOTIFICATION_KIND.STAGE_ASSIGNED;
+  const item = atStage && n.stage ? `#${encodeURIComponent(n.role ? `${n.stage}.${n.role}` : n.stage)}` : '';
   return {
     entry: `${bases.consolePublicUrl.replace(/\/$/, '')}/entries/${party}${item}`,
     api: `${bases.apiPublicUrl.replace(/\/$/, '')}/v1/entries/${party}`,

@@ -203,3 +203,30 @@ export const MEETINGS_PUSH_ACTIVITY_OPTIONS: ActivityOptions = {
   scheduleToCloseTimeout: '1 day',
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 };
+
+/** A person who chose the daily digest, as its workflow hands them on. */
+export interface DigestRecipient {
+  body: Body;
+  id: string;
+}
+
+export interface DigestReport {
+  /** SENT; ALREADY_SENT (this person's digest of this day went out before); NOTHING_WAITS (no mail: nothing waits for them); NO_EMAIL (the record knows no address) */
+  outcome: 'SENT' | 'ALREADY_SENT' | 'NOTHING_WAITS' | 'NO_EMAIL';
+  items: number;
+}
+
+/** The daily digest's activities (activities/digests.ts): who gets one, and one person's, read from the record and mailed. */
+export interface DigestActivities {
+  /** The day ('YYYY-MM-DD' in DIGEST_TIME_ZONE) the instant `atMs` falls on, and who chose the digest. */
+  digestRecipients(atMs: number): Promise<{ day: string; people: DigestRecipient[] }>;
+  /** Reads what waits for the person now and mails it; once per person and day (the record keeps which went out). */
+  sendNoticeDigest(person: DigestRecipient, day: string): Promise<DigestReport>;
+}
+
+/** A digest is one mail: retried like a notification, for up to a day (tomorrow's digest lists it all again). */
+export const DIGEST_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '1 day',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: [NOTIFICATION_ERROR.PERMANENT] },
+};

@@ -20,6 +20,7 @@ import { createMetrics } from './metrics';
 import { auditRouter } from './routes/audit';
 import { catalogueRouter } from './routes/catalogue';
 import { claimsRouter } from './routes/claims';
+import { noticeSettingsRouter } from './routes/notice-settings';
 import { filesRouter } from './routes/files';
 import { commentsRouter } from './routes/comments';
 import { meetingsRouter } from './routes/meetings';
@@ -86,6 +87,7 @@ export function createApp({ gateway, config, record, notices, now: givenNow, tok
   app.use(entriesRouter(ctx));
   app.use(signOffsRouter(ctx));
   app.use(claimsRouter(ctx));
+  app.use(noticeSettingsRouter(ctx));
   app.use(filesRouter(ctx));
   app.use(commentsRouter(ctx));
   app.use(auditRouter(ctx));

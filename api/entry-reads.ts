@@ -11,6 +11,7 @@ import { calendarReach, currentMeetingCalendar } from '../record/meetings';
 import { membersOf, membershipEventsOf, type MembershipEvent, type PartyMember } from '../record/party-members';
 import { auditBetween, recordLagMs, type ExportedAuditRecord } from '../record/read';
 import { entryFiles, fileContent, fileOf, type StoredFile } from '../record/evidence-files';
+import { knownEmailOf, noticeSettingOf, type NoticeSetting, type PersonRef } from '../record/person-notices';
 import { entryClaims, holderOf, stageClaim, type StageClaim, type StageRef, type WaitingStage } from '../record/stage-claims';
 import { landedStart, landedUpdate } from './landed';
 import type { RecordContext } from './record-context';
@@ -24,6 +25,8 @@ import type { UpdateAnswer } from './temporal/gateway';
 export type { ExportedAuditRecord, MembershipEvent, PartyMember, RecordedCalendar, RenderedComplianceRow };
 
 export interface EntryReads {
+  /** How the person chose to be told (the default when never), and the email the record knows for them. */
+  noticeSetting(person: PersonRef): Promise<NoticeSetting & { email: string | undefined }>;
   /** The entry as of now; null when the record has not heard of it. */
   summary(partyId: string): Promise<EntrySummary | null>;
   /** The entry's last reset in Temporal, in words; null when its run chain was never reset. */
@@ -102,6 +105,7 @@ export function entryReadsOf(ctx: RecordContext): EntryReads {
       return { ...(current ?? { version: 0, meetings: [], changedBy: null, changedAt: null }), entriesHolding: reach.holding, entriesToTake: reach.toTake };
     },
     stageClaim: async (stage) => (await stageClaim(record, stage)) ?? null,
+    noticeSetting: async (person) => ({ ...(await noticeSettingOf(record, person)), email: await knownEmailOf(record, person) }),
     claims: async (partyId) => (await entryClaims(record, partyId)).map((c) => ({ stage: c.stage as StageId, ...(c.role ? { role: c.role as UserRole } : {}), claim: claimAnswer(c) })),
     files: async (partyId) => (await entryFiles(record, partyId)).map((f) => fileAnswer(ctx.config, partyId, f)),
     file: (partyId, fileId) => fileOf(record, partyId, fileId),

@@ -10,7 +10,7 @@
  */
 import { BODY, words, type Body } from '../domain/vocabulary';
 
-export const ACTION = words('START_ENTRY', 'READ_ENTRY', 'LIST_ENTRIES', 'READ_AUDIT_TRAIL', 'RECORD_DECISION', 'CLAIM_STAGE', 'SUBMIT_EVIDENCE', 'ATTACH_FILE', 'READ_FILE', 'COMMENT', 'AMEND_DEADLINE', 'ADD_ROLE', 'WITHDRAW', 'READ_INBOX', 'FOLLOW_INBOX', 'READ_COMPLIANCE_REPORT', 'EXPORT_AUDIT', 'READ_CATALOGUE', 'READ_MEETINGS', 'MAINTAIN_MEETINGS', 'WHO_AM_I', 'INVITE_PEOPLE', 'READ_PEOPLE', 'REMOVE_PEOPLE');
+export const ACTION = words('START_ENTRY', 'READ_ENTRY', 'LIST_ENTRIES', 'READ_AUDIT_TRAIL', 'RECORD_DECISION', 'CLAIM_STAGE', 'SUBMIT_EVIDENCE', 'ATTACH_FILE', 'READ_FILE', 'COMMENT', 'AMEND_DEADLINE', 'ADD_ROLE', 'WITHDRAW', 'READ_INBOX', 'FOLLOW_INBOX', 'READ_COMPLIANCE_REPORT', 'EXPORT_AUDIT', 'READ_CATALOGUE', 'READ_MEETINGS', 'MAINTAIN_MEETINGS', 'WHO_AM_I', 'INVITE_PEOPLE', 'READ_PEOPLE', 'REMOVE_PEOPLE', 'READ_NOTICE_SETTINGS', 'CHOOSE_NOTICES');
 export type Action = (typeof ACTION)[keyof typeof ACTION];
 
 export const ACCESS = words('ALL', 'OWN_PARTY', 'NONE');
@@ -41,6 +41,9 @@ const { ALL, OWN_PARTY: OWN, NONE } = ACCESS;
  *   everyone reads it.
  * - A Party's people are invited and removed by the Party's own people and by OPS (who run the
  *   service); SECAS reads who they are, as the Party's counterpart.
+ * - How a person is told of work (at once, or a daily digest) is each person's own choice, for
+ *   those work waits on: the deciding bodies' officers and a Party's people. OPS, on whom no stage
+ *   waits and to whom nothing is assigned, has no such notices.
  */
 export const PERMISSIONS: Readonly<Record<Action, Readonly<Record<Body, Access>>>> = {
   START_ENTRY: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: NONE, OPS: ALL },
@@ -67,6 +70,8 @@ export const PERMISSIONS: Readonly<Record<Action, Readonly<Record<Body, Access>>
   INVITE_PEOPLE: { DCC: NONE, SEC_PANEL: NONE, SECAS: NONE, PARTY: OWN, OPS: ALL },
   READ_PEOPLE: { DCC: NONE, SEC_PANEL: NONE, SECAS: ALL, PARTY: OWN, OPS: ALL },
   REMOVE_PEOPLE: { DCC: NONE, SEC_PANEL: NONE, SECAS: NONE, PARTY: OWN, OPS: ALL },
+  READ_NOTICE_SETTINGS: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: ALL, OPS: NONE },
+  CHOOSE_NOTICES: { DCC: ALL, SEC_PANEL: ALL, SECAS: ALL, PARTY: ALL, OPS: NONE },
 };
 
 /** A refusal's words: "<who> may not <what>". */
@@ -96,6 +101,8 @@ const ACTION_WORDS: Readonly<Record<Action, string>> = {
   INVITE_PEOPLE: "invite people to act for a Party",
   READ_PEOPLE: "list a Party's people",
   REMOVE_PEOPLE: "remove a Party's people",
+  READ_NOTICE_SETTINGS: 'read how it is told of work (no stage waits on it)',
+  CHOOSE_NOTICES: 'choose how it is told of work (no stage waits on it)',
 };
 
 export function refusedWords(action: Action, body: Body): string {

@@ -1,12 +1,14 @@
 /**
  * What routers change in the record itself rather than through Temporal: a Party's people, the
- * meeting calendar, who works a waiting stage, and the files and comments on stages. Routers get it as `ctx.writes` and never see
+ * meeting calendar, who works a waiting stage, the files and comments on stages, and how each person is told of work. Routers get it as `ctx.writes` and never see
  * the record itself.
  */
 import type { MeetingCalendar } from '../domain/meetings';
 import type { Principal } from '../domain/vocabulary';
 import { addMeetingCalendar } from '../record/meetings';
 import { removeMember } from '../record/party-members';
+import type { NoticeCadence } from '../domain/person-notices';
+import { setNoticeSetting, type NoticeSetting } from '../record/person-notices';
 import { changeClaim, type ClaimChange, type StageRef } from '../record/stage-claims';
 import { keepFile, type FileToKeep, type KeptFile } from '../record/evidence-files';
 import { keepComment, type CommentToKeep, type KeptComment } from '../record/stage-comments';
@@ -28,6 +30,8 @@ export interface RecordWrites {
   attachFile(file: Omit<FileToKeep, 'at'>, content: AsyncIterable<Uint8Array>): Promise<KeptFile>;
   /** Adds a comment to a stage's thread (an audit record); the same id again answers the first. */
   comment(c: Omit<CommentToKeep, 'at'>): Promise<KeptComment>;
+  /** Keeps how the principal chose to be told of work (record/person-notices.ts). */
+  setNoticeSetting(principal: Principal, cadence: NoticeCadence): Promise<NoticeSetting>;
 }
 
 export function recordWritesOf({ record, config, now }: RecordContext): RecordWrites {
@@ -38,5 +42,6 @@ export function recordWritesOf({ record, config, now }: RecordContext): RecordWr
     changeClaim: (stage, by, claimant, takeOver) => changeClaim(record, stage, by, claimant, takeOver, new Date(now())),
     attachFile: (file, content) => keepFile(record, { ...file, at: new Date(now()) }, content),
     comment: (c) => keepComment(record, { ...c, at: new Date(now()) }),
+    setNoticeSetting: (principal, cadence) => setNoticeSetting(record, principal, cadence, new Date(now())),
   };
 }

@@ -151,7 +151,11 @@ export const ClaimRequest = z
     stage: StageEnum,
     role: UserRoleEnum.optional().meta({ description: 'Required for role-level stages' }),
     assignee: z
-      .strictObject({ id: text(255, "The colleague's id, as their sign-in names them"), name: text(200, 'Their name, as people read it').optional() })
+      .strictObject({
+        id: text(255, "The colleague's id, as their sign-in names them"),
+        name: text(200, 'Their name, as people read it').optional(),
+        email: z.email().max(254).optional().meta({ description: 'Where they are told of it; absent: the email the record knows from their sign-in (docs/domain.md, "Notices to a person")' }),
+      })
       .nullable()
       .optional()
       .meta({ description: 'Who of your body works the stage: absent, yourself; a colleague, assigned to them; null, back to the queue' }),
@@ -746,6 +750,24 @@ export const PrincipalResponse = z
   })
   .meta({ id: 'PrincipalResponse' });
 export type PrincipalResponse = z.infer<typeof PrincipalResponse>;
+
+export const NoticeCadenceEnum = z
+  .enum(['IMMEDIATE', 'DAILY_DIGEST'])
+  .meta({ id: 'NoticeCadence', description: 'IMMEDIATE: each notice to you (a stage assigned to you) mailed at once; DAILY_DIGEST: one email a day listing what waits for you and your body' });
+
+export const NoticeSettingsRequest = z
+  .strictObject({ cadence: NoticeCadenceEnum })
+  .meta({ id: 'NoticeSettingsRequest', example: { cadence: 'DAILY_DIGEST' } });
+export type NoticeSettingsRequest = z.infer<typeof NoticeSettingsRequest>;
+
+export const NoticeSettingsResponse = z
+  .object({
+    cadence: NoticeCadenceEnum,
+    changedAt: Instant.nullable().meta({ description: 'When you last chose; null: never (the default, IMMEDIATE, applies)' }),
+    email: z.string().nullable().meta({ description: 'Where your notices and digest go: the email your sign-in gave, or the one the record keeps for you; null: none known, so only your body\'s webhooks hear of a stage assigned to you' }),
+  })
+  .meta({ id: 'NoticeSettingsResponse' });
+export type NoticeSettingsResponse = z.infer<typeof NoticeSettingsResponse>;
 
 export const MembershipEventSchema = z
   .object({

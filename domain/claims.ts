@@ -6,7 +6,8 @@ import { dayInWords } from './meetings';
 import type { ClaimHolder } from './types';
 import { BODY, type Body } from './vocabulary';
 
-const BODY_NAMES: Readonly<Record<Body, string>> = { DCC: 'the DCC', SEC_PANEL: 'the SEC Panel', SECAS: 'SECAS', PARTY: 'the Party', OPS: 'Operations' };
+/** A body as a sentence names it: 'the DCC', 'SECAS'. */
+export const BODY_NAMES: Readonly<Record<Body, string>> = { DCC: 'the DCC', SEC_PANEL: 'the SEC Panel', SECAS: 'SECAS', PARTY: 'the Party', OPS: 'Operations' };
 
 /** '7 Dec 2026 at 10:14 UTC' */
 function instantInWords(iso: string): string {
@@ -14,7 +15,7 @@ function instantInWords(iso: string): string {
 }
 
 /** 'Dana Smith (the DCC)', or the id where the sign-in gave no name. */
-function holderInWords(holder: ClaimHolder, body: Body): string {
+export function holderInWords(holder: ClaimHolder, body: Body): string {
   return `${holder.name ?? holder.id} (${BODY_NAMES[body]})`;
 }
 

@@ -207,10 +207,16 @@ export const NOTIFICATION_KIND = {
   ENTRY_CLOSED_OUTSIDE_ENGINE: 'ENTRY_CLOSED_OUTSIDE_ENGINE',
   /** Sent by the record's writers, not the machine: Temporal reset the entry's run. */
   ENTRY_RUN_RESET: 'ENTRY_RUN_RESET',
+  /** Sent from the record's outbox, not the machine: an officer gave a waiting stage to a colleague (domain/person-notices.ts). */
+  STAGE_ASSIGNED: 'STAGE_ASSIGNED',
 } as const;
 export type NotificationKind = (typeof NOTIFICATION_KIND)[keyof typeof NOTIFICATION_KIND];
 
-export type Recipient = { kind: 'PARTY_CONTACT'; name: string; email: string } | { kind: 'BODY'; body: Body };
+/** A PERSON: one officer (or Party member), mailed at their own address when it is known; their body's webhooks get the same event. */
+export type Recipient =
+  | { kind: 'PARTY_CONTACT'; name: string; email: string }
+  | { kind: 'BODY'; body: Body }
+  | { kind: 'PERSON'; body: Body; id: string; name: string; email?: string };
 
 /** A message the engine decided to send. Rendering and delivery belong to activities/. */
 export interface Notification {

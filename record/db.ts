@@ -15,6 +15,7 @@ import * as m0008 from './migrations/0008-meetings';
 import * as m0009 from './migrations/0009-party-members';
 import * as m0010 from './migrations/0010-stage-claims';
 import * as m0011 from './migrations/0011-evidence-files';
+import * as m0012 from './migrations/0012-person-notices';
 import type { RecordDatabase } from './schema';
 
 export type RecordDb = Kysely<RecordDatabase>;
@@ -49,6 +50,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009-party-members': m0009,
   '0010-stage-claims': m0010,
   '0011-evidence-files': m0011,
+  '0012-person-notices': m0012,
 };
 
 /** Brings the schema to the latest migration; throws with the failing migration's error. */

@@ -3,7 +3,7 @@
  * PostgreSQL server. The migrations in record/migrations/ create exactly these.
  */
 import type { ColumnType, Generated } from 'kysely';
-import type { AuditRecord, Recipient } from '../domain/types';
+import type { AuditRecord, Notification, Recipient } from '../domain/types';
 import type { EntryState } from '../domain';
 import type { Principal } from '../domain/vocabulary';
 import type { Meeting } from '../domain/meetings';
@@ -142,6 +142,9 @@ export interface RecordDatabase {
   stage_claims: StageClaimsTable;
   evidence_files: EvidenceFilesTable;
   evidence_file_chunks: EvidenceFileChunksTable;
+  person_notice_settings: PersonNoticeSettingsTable;
+  person_notices: PersonNoticesTable;
+  notice_digests: NoticeDigestsTable;
 }
 
 /** A console sign-in under way: what the callback needs to finish it, used once. */
@@ -243,4 +246,36 @@ export interface EvidenceFileChunksTable {
   file_id: string;
   n: number;
   data: Uint8Array;
+}
+
+/** How a person is told (migration 0012): at once, or in a daily digest; their name and email as last seen. */
+export interface PersonNoticeSettingsTable {
+  body: string;
+  person_id: string;
+  cadence: string;
+  party_id: string | null;
+  name: string | null;
+  email: string | null;
+  changed_at: Instant;
+}
+
+/** The outbox of notices to a person: written with what caused them, handed to delivery by the worker. */
+export interface PersonNoticesTable {
+  id: string;
+  body: string;
+  person_id: string;
+  notice: ColumnType<Notification, string, string>;
+  recorded_at: Generated<Date>;
+  handed_over_at: Instant | null;
+  /** IMMEDIATE (mailed), or DAILY_DIGEST (only webhooks: the person reads it in their digest) */
+  handed_as: string | null;
+}
+
+/** A daily digest sent: one per person and day. */
+export interface NoticeDigestsTable {
+  body: string;
+  person_id: string;
+  day: ColumnType<string, string, string>;
+  items: number;
+  sent_at: Instant;
 }

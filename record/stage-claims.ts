@@ -3,12 +3,16 @@
  * a stage. A claim holds for the wait it was made in: once the stage is decided, or comes back
  * later, it is nobody's until claimed again. Every change is one transaction with its audit row
  * (CLAIMED or RELEASED), under a lock on the entry's row, so two officers' claims are ordered.
+ * A stage given to a colleague also puts the colleague's notice in the outbox in that transaction
+ * (record/person-notices.ts): committed with the claim, or not at all.
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
+import { stageAssignedNotice } from '../domain/person-notices';
 import { AUDIT_ACTION, type AuditRecord, type ClaimHolder } from '../domain/types';
-import { ENTRY_STATUS, type Principal } from '../domain/vocabulary';
+import { ENTRY_STATUS, type Body, type Principal, type StageId, type UserRole } from '../domain/vocabulary';
 import type { RecordDb } from './db';
+import { addPersonNotice, knownEmailOf } from './person-notices';
 import type { RecordDatabase } from './schema';
 import { appendOwnRow, retriedOnSeqClash } from './write';
 
@@ -25,6 +29,8 @@ export interface WaitingStage {
   title: string;
   awaiting: string;
   awaitingSince: string | null;
+  partyName: string;
+  dueBy: string | null;
 }
 
 export interface StageClaim {
@@ -50,7 +56,7 @@ async function waitingStage(db: RecordDb | Transaction<RecordDatabase>, ref: Sta
   return db
     .selectFrom('inbox_lines as l')
     .innerJoin('entries as e', 'e.entry_id', 'l.entry_id')
-    .select(['l.entry_id as entryId', lineField('title').as('title'), 'l.awaiting', 'l.awaiting_since as awaitingSince'])
+    .select(['l.entry_id as entryId', lineField('title').as('title'), 'l.awaiting', 'l.awaiting_since as awaitingSince', 'e.party_name as partyName', 'l.due_by as dueBy'])
     .where('e.party_id', '=', ref.partyId)
     .where('e.status', '=', ENTRY_STATUS.IN_PROGRESS)
     .where(lineField('stage'), '=', ref.stage)
@@ -120,9 +126,29 @@ export async function changeClaim(db: RecordDb, ref: StageRef, by: Principal, cl
       }
       let written = record;
       await appendOwnRow(tx, entry.entry_id, entry.chain_id, `claim:${randomUUID()}`, entry.run_id, (seq) => (written = { ...record, seq }));
+      if (claimant !== null && !samePerson(claimant, by)) await tellAssignee(tx, ref, stage, claimant, by, at);
       return { outcome: 'CHANGED', stage, claim, record: written };
     }),
   );
+}
+
+/** The colleague a stage was given to is told (the outbox; their email as the request or the record knows it). */
+async function tellAssignee(tx: Transaction<RecordDatabase>, ref: StageRef, stage: WaitingStage, assignee: Principal, by: Principal, at: Date): Promise<void> {
+  const email = assignee.email ?? (await knownEmailOf(tx, assignee));
+  const notice = stageAssignedNotice({
+    entryId: stage.entryId,
+    partyId: ref.partyId,
+    partyName: stage.partyName,
+    stage: ref.stage as StageId,
+    ...(ref.role !== '' ? { role: ref.role as UserRole } : {}),
+    title: stage.title,
+    awaiting: stage.awaiting as Body,
+    dueBy: stage.dueBy,
+    assignee: { ...holderOf(assignee), ...(email ? { email } : {}) },
+    assignedBy: holderOf(by),
+    at: at.toISOString(),
+  });
+  await addPersonNotice(tx, assignee, notice);
 }
 
 /** A claim (`c`) on the wait an inbox line (`l`) stands for: its entry, stage and role, awaited body and since when. */

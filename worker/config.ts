@@ -38,6 +38,33 @@ export const workerEnvSchema = temporalEnvSchema.extend({
    * Temporal UI's list: 15 min keeps them out of the entries' way (npm run record:reconcile runs one now).
    */
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1000).default(900_000),
+  /**
+   * Every how many ms the worker looks in the record's outbox of notices to a person (a stage
+   * assigned to a colleague: worker/person-notices.ts). An idle look is one indexed query and no
+   * Temporal action; 2 s keeps "at once" within seconds.
+   */
+  PERSON_NOTICE_POLL_MS: z.coerce.number().int().min(100).default(2000),
+  /**
+   * When the daily digest goes out, as HH:MM in DIGEST_TIME_ZONE (the Temporal Schedule
+   * uep-notice-digest, worker/digest-schedule.ts). Assumption the deployment sets: 07:00 London
+   * time, before a working day starts; no source in the SEC fixes it.
+   */
+  DIGEST_TIME: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'DIGEST_TIME is HH:MM, 24-hour (e.g. 07:00)')
+    .default('07:00'),
+  /** The IANA time zone DIGEST_TIME is in (Temporal applies its daylight saving). */
+  DIGEST_TIME_ZONE: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'DIGEST_TIME_ZONE is an IANA time zone (e.g. Europe/London)')
+    .default('Europe/London'),
   /** Identifies the deployed code in metrics and logs (e.g. the git commit). */
   WORKER_BUILD_ID: z.string().min(1).default('dev'),
   /** A prebuilt workflow bundle (built into the image); bundles from source when unset. */

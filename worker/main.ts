@@ -2,7 +2,8 @@
  * The worker process: runtime telemetry (Prometheus metrics, pino JSON logs), the connection,
  * the entry workflows, the notification activities and the record's activity (PostgreSQL), the
  * meeting calendar's push, and the reconciler's workflow and activity, whose Temporal Schedule it
- * ensures at start.
+ * ensures at start; the daily digest's (its schedule ensured at start too) and the drain of the
+ * record's outbox of notices to a person (a poll while the worker runs).
  * SIGTERM/SIGINT shut it down gracefully: polling stops, in-flight tasks get
  * WORKER_SHUTDOWN_GRACE to finish, then the process exits.
  */
@@ -21,6 +22,10 @@ import { startHealthFile } from './health';
 import { createMeetingsPushActivities } from './meetings-push';
 import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID } from './reconcile-schedule';
 import { createReconcilerActivities } from './reconciler';
+import { createDigestActivities } from '../activities/digests';
+import { notificationSettings } from '../activities/config';
+import { DIGEST_SCHEDULE_ID, ensureDigestSchedule } from './digest-schedule';
+import { startPersonNoticeDrain } from './person-notices';
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -50,9 +55,17 @@ async function main(): Promise<void> {
       ...createRecordActivities(record),
       ...createReconcilerActivities({ client, db: record }),
       ...createMeetingsPushActivities({ client, db: record }),
+      ...createDigestActivities({
+        db: record,
+        mailer: deps.notifications.mailer,
+        mailFrom: deps.notifications.mailFrom,
+        links: notificationSettings(config).links,
+        timeZone: config.DIGEST_TIME_ZONE,
+      }),
     };
     const worker = await createEntryWorker(connection, config, activities);
     const schedule = await ensureReconcileSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, intervalMs: config.RECONCILE_INTERVAL_MS });
+    const digestSchedule = await ensureDigestSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, time: config.DIGEST_TIME, timeZone: config.DIGEST_TIME_ZONE });
     log.info(
       {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -60,6 +73,7 @@ async function main(): Promise<void> {
         buildId: config.WORKER_BUILD_ID,
         metrics: config.WORKER_METRICS_ENABLED ? `http://${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}/metrics` : 'off',
         reconcileSchedule: { id: RECONCILE_SCHEDULE_ID, everyMs: config.RECONCILE_INTERVAL_MS, ensured: schedule },
+        digestSchedule: { id: DIGEST_SCHEDULE_ID, at: `${config.DIGEST_TIME} ${config.DIGEST_TIME_ZONE}`, ensured: digestSchedule },
       },
       'worker started',
     );
@@ -76,10 +90,18 @@ async function main(): Promise<void> {
           },
         })
       : undefined;
+    const drain = startPersonNoticeDrain({
+      client,
+      db: record,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      intervalMs: config.PERSON_NOTICE_POLL_MS,
+      onError: (err) => log.warn({ error: String(err) }, 'handing notices to a person to delivery failed: the next pass tries again'),
+    });
     try {
       await worker.run();
     } finally {
       stopHealth?.();
+      await drain.stop();
     }
     log.info('worker stopped cleanly');
   } finally {

@@ -2,3 +2,4 @@
 export { entryWorkflow } from './entry-workflow';
 export { reconcileRecordWorkflow, noticeDeliveryWorkflow } from './reconcile-workflow';
 export { meetingCalendarPushWorkflow } from './meetings-push-workflow';
+export { noticeDigestWorkflow, personDigestWorkflow } from './digest-workflow';

@@ -8,6 +8,7 @@ import { useLiveInbox } from './live-inbox';
 import { Loading } from './ui';
 import { CatalogueView } from './views/catalogue';
 import { MeetingsView } from './views/meetings';
+import { NoticeSettingsView } from './views/notice-settings';
 import { PeopleView } from './views/people';
 import { EntryView } from './views/entry';
 import { EntryList } from './views/entry-list';
@@ -41,6 +42,8 @@ function navItems(p: Principal): { to: string; label: string }[] {
   if (STARTERS.includes(p.body)) items.push({ to: '/start', label: 'Start an entry' });
   items.push({ to: '/catalogue', label: 'Stages' });
   if (p.body !== 'PARTY') items.push({ to: '/meetings', label: 'Meetings' });
+  // how a person is told of work: for those work waits on (GET/PUT /v1/me/notices)
+  if (p.body !== 'OPS') items.push({ to: '/settings', label: 'Settings' });
   return items;
 }
 
@@ -63,6 +66,8 @@ function View({ route, principal }: { route: Route; principal: Principal }) {
       return <CatalogueView />;
     case '/meetings':
       return <MeetingsView body={principal.body} />;
+    case '/settings':
+      return <NoticeSettingsView />;
     default:
       return null;
   }

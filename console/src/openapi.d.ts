@@ -511,6 +511,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How you are told of work: each notice at once, or a daily digest
+         * @description Your own choice, kept in the record (default IMMEDIATE). A stage a colleague assigns to you is mailed to you at once, or listed in your next daily digest with everything else that waits for you and your body (docs/domain.md, "Notices to a person").
+         *
+         *     Allowed: DCC, SEC_PANEL, SECAS, PARTY.
+         */
+        get: operations["getNoticeSettings"];
+        /**
+         * Choose how you are told of work: at once, or a daily digest
+         * @description Changes only your own choice (the person your sign-in or token names). DAILY_DIGEST: one email a day, at the hour the deployment sets (DIGEST_TIME, default 07:00 Europe/London), listing what is assigned to you and what waits for your body, with due dates and links; no immediate mail of an assignment. IMMEDIATE: each assignment mailed at once, no digest.
+         *
+         *     Allowed: DCC, SEC_PANEL, SECAS, PARTY.
+         */
+        put: operations["setNoticeSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/meetings": {
         parameters: {
             query?: never;
@@ -808,6 +836,11 @@ export interface components {
         ClaimRequest: {
             /** @description Who of your body works the stage: absent, yourself; a colleague, assigned to them; null, back to the queue */
             assignee?: {
+                /**
+                 * Format: email
+                 * @description Where they are told of it; absent: the email the record knows from their sign-in (docs/domain.md, "Notices to a person")
+                 */
+                email?: string;
                 /** @description The colleague's id, as their sign-in names them */
                 id: string;
                 /** @description Their name, as people read it */
@@ -1315,6 +1348,29 @@ export interface components {
                 subject: string;
             }[];
             partyId: string;
+        };
+        /**
+         * @description IMMEDIATE: each notice to you (a stage assigned to you) mailed at once; DAILY_DIGEST: one email a day listing what waits for you and your body
+         * @enum {string}
+         */
+        NoticeCadence: "IMMEDIATE" | "DAILY_DIGEST";
+        /**
+         * @example {
+         *       "cadence": "DAILY_DIGEST"
+         *     }
+         */
+        NoticeSettingsRequest: {
+            cadence: components["schemas"]["NoticeCadence"];
+        };
+        NoticeSettingsResponse: {
+            cadence: components["schemas"]["NoticeCadence"];
+            /**
+             * @description When you last chose; null: never (the default, IMMEDIATE, applies)
+             * @example 2026-03-02T09:30:00.000Z
+             */
+            changedAt: string | null;
+            /** @description Where your notices and digest go: the email your sign-in gave, or the one the record keeps for you; null: none known, so only your body's webhooks hear of a stage assigned to you */
+            email: string | null;
         };
         /**
          * @description DONE: the stage is done. REWORK: back to the Party to submit again. RESTART: the stage starts over.
@@ -3574,6 +3630,131 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PrincipalResponse"];
+                };
+            };
+            /** @description No bearer token, or an unknown one (codes: UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's body may not do this, or a Party acting for another party (codes: FORBIDDEN, WRONG_BODY, NOT_OWN_PARTY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details leave the server) (codes: INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER, INVITATIONS_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getNoticeSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your choice */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeSettingsResponse"];
+                };
+            };
+            /** @description No bearer token, or an unknown one (codes: UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's body may not do this, or a Party acting for another party (codes: FORBIDDEN, WRONG_BODY, NOT_OWN_PARTY) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details leave the server) (codes: INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER, INVITATIONS_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setNoticeSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoticeSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description Your choice as now kept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeSettingsResponse"];
+                };
+            };
+            /** @description Bad input: invalid JSON, an unknown field, a wrong type (details name the fields) (codes: VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No bearer token, or an unknown one (codes: UNAUTHENTICATED) */

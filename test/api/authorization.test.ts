@@ -97,6 +97,9 @@ const MATRIX: Record<EndpointName, Case> = {
   listPartyMembers: { fresh: false, request: (p) => ({ method: 'GET', path: `/v1/entries/${p}/members` }), expect: row(403, 403, 200, 200, 403, 200, 401) },
   removePartyMember: { fresh: false, request: (p) => ({ method: 'DELETE', path: `/v1/entries/${p}/members/nobody` }), expect: row(403, 403, 403, 404, 403, 404, 401) },
   whoAmI: { fresh: false, request: () => ({ method: 'GET', path: '/v1/me' }), expect: row(200, 200, 200, 200, 200, 200, 401) },
+  // each person's own choice: OPS, on whom nothing waits, has none
+  getNoticeSettings: { fresh: false, request: () => ({ method: 'GET', path: '/v1/me/notices' }), expect: row(200, 200, 200, 200, 200, 403, 401) },
+  setNoticeSettings: { fresh: false, request: () => ({ method: 'PUT', path: '/v1/me/notices', body: { cadence: 'IMMEDIATE' } }), expect: row(200, 200, 200, 200, 200, 403, 401) },
   healthz: { fresh: false, request: () => ({ method: 'GET', path: '/healthz' }), expect: row(200, 200, 200, 200, 200, 200, 200) },
   readyz: { fresh: false, request: () => ({ method: 'GET', path: '/readyz' }), expect: row(200, 200, 200, 200, 200, 200, 200) },
   metrics: { fresh: false, request: () => ({ method: 'GET', path: '/metrics' }), expect: row(200, 200, 200, 200, 200, 200, 200) },

@@ -379,14 +379,14 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
     await sql`DROP TABLE inbox_lines`.execute(suite.db);
     await sql`DROP TRIGGER entries_announce ON entries`.execute(suite.db);
     await sql`DROP FUNCTION uep_announce_entry()`.execute(suite.db);
-    await sql`DROP TABLE meeting_calendars, stage_claims, evidence_file_chunks, evidence_files`.execute(suite.db);
+    await sql`DROP TABLE meeting_calendars, stage_claims, evidence_file_chunks, evidence_files, person_notice_settings, person_notices, notice_digests`.execute(suite.db);
     await sql`DROP FUNCTION uep_announce_claim()`.execute(suite.db);
     await sql`DROP TABLE console_sign_ins, console_sessions, party_invitations, party_members, party_membership_events`.execute(suite.db);
     await sql`ALTER TABLE audit DROP CONSTRAINT audit_record_key`.execute(suite.db);
     await sql`ALTER TABLE audit DROP COLUMN record_key, DROP COLUMN run_id`.execute(suite.db);
     await sql`ALTER TABLE audit ADD CONSTRAINT audit_chain_seq UNIQUE (entry_id, chain_id, chain_seq)`.execute(suite.db);
     await sql`ALTER TABLE notifications DROP COLUMN claimed_by, DROP COLUMN claimed_at`.execute(suite.db);
-    await sql`DELETE FROM kysely_migration WHERE name IN ('0003-derived-columns', '0004-rendered-lines', '0005-entry-notices', '0006-audit-keys', '0007-console-sessions', '0008-meetings', '0009-party-members', '0010-stage-claims', '0011-evidence-files')`.execute(suite.db);
+    await sql`DELETE FROM kysely_migration WHERE name IN ('0003-derived-columns', '0004-rendered-lines', '0005-entry-notices', '0006-audit-keys', '0007-console-sessions', '0008-meetings', '0009-party-members', '0010-stage-claims', '0011-evidence-files', '0012-person-notices')`.execute(suite.db);
     expect((await migrateRecord(suite.db)).results?.map((r) => [r.migrationName, r.status])).toEqual([
       ['0003-derived-columns', 'Success'],
       ['0004-rendered-lines', 'Success'],
@@ -397,6 +397,7 @@ describe.each(RECORD_BACKENDS)('record store on %s', (backend) => {
       ['0009-party-members', 'Success'],
       ['0010-stage-claims', 'Success'],
       ['0011-evidence-files', 'Success'],
+      ['0012-person-notices', 'Success'],
     ]);
     expect(await derived()).toEqual(written);
     // the audit rows recorded before 0006 get the keys the writer gives them
