@@ -127,6 +127,11 @@ export const PATCH = {
    * the SEC Panel's or SECAS's decision sends that body a DECISION_DUE, once per attempt).
    */
   BODY_NOTICES: 'uep-body-notices',
+  /**
+   * Rules version 7: words, not codes, in the entry's texts (headline, notices, expectations); the
+   * commands (activity ids, notification ids, search attributes, timers) are version 6's.
+   */
+  WORDS: 'uep-words',
 } as const;
 
 /** The catalogue version a start runs under: the one it names, else version 2 once patched() allows it. */
@@ -154,6 +159,8 @@ function refusalFailure(refusal: Refusal): ApplicationFailure {
 /** The rules version a step may run under: each newer version once its patched() allows it (never back). */
 function allowedRules(state: EntryState | undefined): RulesVersion {
   const current = state ? rulesOf(state) : RULES_VERSION.V1;
+  if (current >= RULES_VERSION.V7) return current;
+  if (patched(PATCH.WORDS)) return RULES_VERSION.V7;
   if (current >= RULES_VERSION.V6) return current;
   if (patched(PATCH.BODY_NOTICES)) return RULES_VERSION.V6;
   if (current >= RULES_VERSION.V5) return current;
