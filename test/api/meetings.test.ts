@@ -161,7 +161,7 @@ test('SECAS keeps the calendar; every running entry takes a new version, and a m
   // an entry started now is handed the calendar at its start; its Response is decided at the next Panel
   const partyId = await waitingOnThePanel('MEET');
   expect(await securityOf(partyId)).toMatchObject({ state: STAGE_STATE.AWAITING_DECISION, dueBy: panel.date, meeting: { date: panel.date, papersBy: panel.papersBy } });
-  expect((await securityOf(partyId))?.expected).toMatch(/^SEC_PANEL decides at the next Panel \d+ \w+ \d{4} \(papers by /);
+  expect((await securityOf(partyId))?.expected).toMatch(/^The SEC Panel decides at the next Panel \d+ \w+ \d{4} \(papers by /);
 
   const moved = { ...panel, papersBy: addDays(today, 12), date: addDays(today, 22) };
   const change = await put(before.version + 2, [moved, later]);
