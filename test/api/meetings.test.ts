@@ -141,7 +141,7 @@ test('a start that would apply a past default deadline is refused unless confirm
   const { mandateDeadline: _given, ...withoutDeadline } = startBody(uniquePartyId(), { cohort: 'LARGE_SUPPLIER' });
   const refused = await api('POST', '/v1/entries', { token: secas, body: withoutDeadline });
   expectError(refused, 422, 'INVALID_DEADLINE');
-  expect((refused.json as ErrorResponse).error.message).toContain("The large supplier cohort's default mandate deadline is 2017-11-25, already passed");
+  expect((refused.json as ErrorResponse).error.message).toContain("The large supplier cohort's default mandate deadline is 25 Nov 2017, already passed");
   const confirmed = await api('POST', '/v1/entries', { token: secas, body: { ...withoutDeadline, confirmPastDefaultDeadline: true } });
   expect(confirmed.status).toBe(201);
   expect((confirmed.json as { warnings: { code: string }[] }).warnings.map((w) => w.code)).toEqual(['MANDATE_DEADLINE_PASSED']);
