@@ -5,9 +5,7 @@
 import { dayInWords } from './meetings';
 import type { ClaimHolder } from './types';
 import { BODY, type Body } from './vocabulary';
-
-/** A body as a sentence names it: 'the DCC', 'SECAS'. */
-export const BODY_NAMES: Readonly<Record<Body, string>> = { DCC: 'the DCC', SEC_PANEL: 'the SEC Panel', SECAS: 'SECAS', PARTY: 'the Party', OPS: 'Operations' };
+import { bodyInWords } from './wording';
 
 /** '7 Dec 2026 at 10:14 UTC' */
 function instantInWords(iso: string): string {
@@ -16,7 +14,7 @@ function instantInWords(iso: string): string {
 
 /** 'Dana Smith (the DCC)', or the id where the sign-in gave no name. */
 export function holderInWords(holder: ClaimHolder, body: Body): string {
-  return `${holder.name ?? holder.id} (${BODY_NAMES[body]})`;
+  return `${holder.name ?? holder.id} (${bodyInWords(body)})`;
 }
 
 /** The refusal of a decision or a claim on a stage another officer holds. */
@@ -27,6 +25,6 @@ export function heldByOtherWords(stageTitle: string, holder: ClaimHolder, body: 
 /** The refusal of a claim on a stage that does not wait on the asker's body. */
 export function notWaitingOnWords(stageTitle: string, awaiting: Body | undefined, asker: Body): string {
   if (awaiting === undefined) return `${stageTitle} is not waiting on anyone now: there is nothing to claim.`;
-  if (awaiting === BODY.PARTY) return `${stageTitle} is waiting on the Party: ${BODY_NAMES[asker]} can claim it once the Party has submitted.`;
-  return `${stageTitle} is waiting on ${BODY_NAMES[awaiting]}, not ${BODY_NAMES[asker]}: only its officers claim it.`;
+  if (awaiting === BODY.PARTY) return `${stageTitle} is waiting on the Party: ${bodyInWords(asker)} can claim it once the Party has submitted.`;
+  return `${stageTitle} is waiting on ${bodyInWords(awaiting)}, not ${bodyInWords(asker)}: only its officers claim it.`;
 }

@@ -6,6 +6,7 @@
 import { getCatalogue, stageDef, type OutcomeDef } from './catalogue';
 import { toDate, toIso } from './dates';
 import { entryView, riskChangeTold } from './entry-view';
+import { capitalised, namingOf } from './wording';
 import { awaitingDecisionNow, awaitingParty, deadlineAmended, decisionNeedsAction, entryWithdrawn, meetingMoved, pendingRoles, roleComplete, submissionDue, tellDecidingBodies } from './notifications';
 import { fingerprint } from './retries';
 import { RULES_VERSION, rulesAtLeast } from './rules';
@@ -239,10 +240,12 @@ function yourTurn(state: EntryState, done: Done, before: ReadonlySet<string>, no
   const due = awaitingParty(state).filter((record) => !before.has(turnKey(record)));
   if (due.length === 0 || done.notifications.some((n) => n.kind === NOTIFICATION_KIND.DECISION_NEEDS_ACTION)) return;
   const { record } = done;
+  const words = namingOf(state);
+  const decided = record.stage ? words.stage(record.role ? { stage: record.stage, role: record.role } : { stage: record.stage }) : '';
   const cause =
     record.action === AUDIT_ACTION.DECISION
-      ? `${record.principal.body} recorded ${record.outcome ?? ''} on ${record.stage ?? ''}${record.role ? ` for ${record.role}` : ''}`
-      : `The role ${record.role ?? ''} was added to your entry`;
+      ? `${capitalised(words.body(record.principal.body))} recorded ${words.outcome(record.outcome ?? '')} on ${decided}`
+      : `The role ${record.role ? words.role(record.role) : ''} was added to your entry`;
   const n = submissionDue(state, due, record.seq, cause, now);
   done.notifications.push(n);
   state.sentNotificationIds.push(n.id);

@@ -13,6 +13,7 @@ import { entryIdFor } from './ids';
 import { DEFAULT_REMINDER_OFFSETS_DAYS, resolveMandateDeadline } from './mandates';
 import { atRisk as atRiskNotice, backOnTrack, entryStarted, tellDecidingBodies } from './notifications';
 import { pendingTimedItems, type TimedItem } from './reminders';
+import { namingOf } from './wording';
 import { CURRENT_RULES_VERSION, RULES_VERSION, rulesAtLeast, rulesOf, type RulesVersion } from './rules';
 import { checkRetry, type RetryCheck } from './retries';
 import { addAudit, addStages, principalOf, unblock } from './stage-moves';
@@ -172,7 +173,7 @@ export function startEntry(input: StartEntryInput, now: number, rules: RulesVers
       ...(c.role ? { role: c.role } : {}),
       outcome: c.outcome,
       ...(c.evidence !== undefined ? { evidence: c.evidence } : {}),
-      comment: `done on ${c.at}, before the entry started`,
+      comment: `done on ${namingOf(state).date(c.at)}, before the entry started`,
     });
   }
   unblock(state, now);

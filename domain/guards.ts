@@ -7,6 +7,7 @@ import { isValidDate } from './dates';
 import { calendarHeldWords, calendarProblem } from './meetings';
 import { findRecord, refLabel, type EntryState, type StageRecord } from './state';
 import { REFUSAL, type EntryCommand, type Refusal, type RefusalCode } from './types';
+import { capitalised, namingOf } from './wording';
 import { ALL_USER_ROLES, BODY, ENTRY_STATUS, STAGE_LEVEL, STAGE_STATE, type EntryStatus, type Principal, type UserRole } from './vocabulary';
 
 export const refuse = (code: RefusalCode, message: string): Refusal => ({ code, message });
@@ -14,23 +15,34 @@ export const refuse = (code: RefusalCode, message: string): Refusal => ({ code, 
 export function resolveStage(state: EntryState, stage: string, role: UserRole | undefined): { record: StageRecord } | { refusal: Refusal } {
   const def = findStage(getCatalogue(state.catalogueVersion), stage);
   if (!def) return { refusal: refuse(REFUSAL.UNKNOWN_STAGE, `unknown stage: ${stage}`) };
+  const n = namingOf(state);
+  const named = n.inWords ? def.title : stage;
   if (def.level === STAGE_LEVEL.ROLE && role === undefined) {
-    return { refusal: refuse(REFUSAL.ROLE_REQUIRED, `${stage} is done per User Role: name the role`) };
+    return { refusal: refuse(REFUSAL.ROLE_REQUIRED, `${named} is done per User Role: name the role`) };
   }
   if (def.level === STAGE_LEVEL.PARTY && role !== undefined) {
-    return { refusal: refuse(REFUSAL.STAGE_NOT_APPLICABLE, `${stage} is a party-level stage: name no role`) };
+    return { refusal: refuse(REFUSAL.STAGE_NOT_APPLICABLE, `${named} is a party-level stage: name no role`) };
   }
   if (role !== undefined && !state.roles.includes(role)) {
-    return { refusal: refuse(REFUSAL.STAGE_NOT_APPLICABLE, `${role} is not a role this entry seeks`) };
+    return { refusal: refuse(REFUSAL.STAGE_NOT_APPLICABLE, `${n.role(role)} is not a role this entry seeks`) };
   }
   const record = findRecord(state, role ? { stage: def.id, role } : { stage: def.id });
-  if (!record) return { refusal: refuse(REFUSAL.STAGE_NOT_APPLICABLE, `${stage} does not apply${role ? ` to ${role}` : ''}`) };
+  if (!record) return { refusal: refuse(REFUSAL.STAGE_NOT_APPLICABLE, `${named} does not apply${role ? ` to ${n.role(role)}` : ''}`) };
   return { record };
 }
 
-function notAwaiting(record: StageRecord, wanted: string): Refusal {
-  const label = refLabel(record);
-  return refuse(REFUSAL.NOT_AWAITING, `${label} is ${record.state}, not ${wanted}`);
+function notAwaiting(state: EntryState, record: StageRecord, wanted: typeof STAGE_STATE.AWAITING_PARTY | typeof STAGE_STATE.AWAITING_DECISION): Refusal {
+  const n = namingOf(state);
+  if (!n.inWords) return refuse(REFUSAL.NOT_AWAITING, `${refLabel(record)} is ${record.state}, not ${wanted}`);
+  const owner = stageDef(getCatalogue(state.catalogueVersion), record.stage).owner;
+  const now: Record<StageRecord['state'], string> = {
+    [STAGE_STATE.BLOCKED]: 'not open yet: it waits for earlier stages',
+    [STAGE_STATE.AWAITING_PARTY]: "awaiting the Party's submission",
+    [STAGE_STATE.AWAITING_DECISION]: `awaiting ${n.body(owner)}'s decision`,
+    [STAGE_STATE.DONE]: `already done${record.outcome ? ` (${n.outcome(record.outcome)}${record.doneAt ? `, ${n.date(record.doneAt)}` : ''})` : ''}`,
+  };
+  const taken = wanted === STAGE_STATE.AWAITING_PARTY ? 'a submission is taken only while one is awaited' : 'a decision is recorded only while one is awaited';
+  return refuse(REFUSAL.NOT_AWAITING, `${n.stage(record)} is ${now[record.state]}: ${taken}`);
 }
 
 function ownPartyRefusal(state: EntryState, principal: Principal): Refusal | undefined {
@@ -72,24 +84,27 @@ export function refusalFor(state: EntryState, command: EntryCommand): Refusal | 
       }
       const own = ownPartyRefusal(state, command.principal);
       if (own) return own;
-      if (resolved.record.state !== STAGE_STATE.AWAITING_PARTY) return notAwaiting(resolved.record, STAGE_STATE.AWAITING_PARTY);
+      if (resolved.record.state !== STAGE_STATE.AWAITING_PARTY) return notAwaiting(state, resolved.record, STAGE_STATE.AWAITING_PARTY);
       return undefined;
     }
     case 'RECORD_DECISION': {
       const resolved = resolveStage(state, command.stage, command.role);
       if ('refusal' in resolved) return resolved.refusal;
       const def = stageDef(getCatalogue(state.catalogueVersion), resolved.record.stage);
+      const n = namingOf(state);
+      const named = n.inWords ? n.stage(resolved.record) : command.stage;
       if (command.principal.body !== def.owner) {
-        return refuse(REFUSAL.WRONG_BODY, `${def.owner} decides ${command.stage}, not ${command.principal.body}`);
+        return refuse(REFUSAL.WRONG_BODY, `${capitalised(n.body(def.owner))} decides ${named}, not ${n.body(command.principal.body)}`);
       }
-      if (resolved.record.state !== STAGE_STATE.AWAITING_DECISION) return notAwaiting(resolved.record, STAGE_STATE.AWAITING_DECISION);
+      if (resolved.record.state !== STAGE_STATE.AWAITING_DECISION) return notAwaiting(state, resolved.record, STAGE_STATE.AWAITING_DECISION);
       const outcomes = outcomesFor(def, state.sharedResourceProvider !== undefined);
       const outcome = outcomes.find((o) => o.outcome === command.outcome);
       if (!outcome) {
-        return refuse(REFUSAL.UNKNOWN_OUTCOME, `${command.stage} outcomes are ${outcomes.map((o) => o.outcome).join(', ')}; not ${command.outcome}`);
+        const known = n.inWords ? outcomes.map((o) => `${o.outcome} (${n.outcome(o.outcome)})`) : outcomes.map((o) => o.outcome);
+        return refuse(REFUSAL.UNKNOWN_OUTCOME, `${named} outcomes are ${known.join(', ')}; not ${command.outcome}`);
       }
       if (outcome.needsReason && (command.comment ?? '').trim() === '') {
-        return refuse(REFUSAL.REASON_REQUIRED, `${command.outcome} on ${refLabel(resolved.record)} goes back to the Party: say why in the comment`);
+        return refuse(REFUSAL.REASON_REQUIRED, `${n.outcome(command.outcome)} on ${n.stage(resolved.record)} goes back to the Party: say why in the comment`);
       }
       return undefined;
     }
@@ -108,7 +123,7 @@ export function refusalFor(state: EntryState, command: EntryCommand): Refusal | 
       const own = ownPartyRefusal(state, command.principal);
       if (own) return own;
       if (!ALL_USER_ROLES.includes(command.role)) return refuse(REFUSAL.STAGE_NOT_APPLICABLE, `unknown User Role: ${String(command.role)}`);
-      if (state.roles.includes(command.role)) return refuse(REFUSAL.ROLE_ALREADY_SOUGHT, `${command.role} is already sought`);
+      if (state.roles.includes(command.role)) return refuse(REFUSAL.ROLE_ALREADY_SOUGHT, `${namingOf(state).role(command.role)} is already sought`);
       return undefined;
     }
     case 'WITHDRAW':

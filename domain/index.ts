@@ -37,4 +37,4 @@ export {
 export { forecastEntry, forecastRole, isAtRisk, entryView, standingOf, remainingWorkingDaysOf, type EntryView, type Standing, type StandingFacts } from './entry-view';
 export { REMINDER_HOUR_UTC, BREACH_HOUR_UTC, BREACH_REMINDER_INTERVAL_DAYS } from './reminders';
 export { isOpenStage, stagesOf, openStagesOf, entryChangeOf, inboxOf, inboxLinesOf, inboxTimingOf, inboxOrder, complianceOf, complianceLineOf, type InboxSource, type InboxLine, type ComplianceLine, complianceTotals, byMandateDeadline, COMPLIANCE, type Compliance, type ComplianceFacts, type InboxEntry } from './read-model';
-export { meetingFor, meetingPhrase, calendarProblem, MEETING_BODY, type Meeting, type MeetingBody, type MeetingCalendar } from './meetings';
+export { dayInWords, meetingFor, meetingPhrase, calendarProblem, MEETING_BODY, type Meeting, type MeetingBody, type MeetingCalendar } from './meetings';

@@ -6,6 +6,7 @@
  */
 import { CURRENT_CATALOGUE_VERSION } from './catalogue';
 import { toDate } from './dates';
+import { dayInWords } from './meetings';
 import { START_WARNING, type StartEntryInput, type StartWarning } from './types';
 import { COHORT, type Cohort } from './vocabulary';
 
@@ -69,11 +70,11 @@ export function pastDefaultDeadline(input: DeadlineInput, now: number): string |
 export function startWarnings(input: DeadlineInput, now: number): StartWarning[] {
   const deadline = resolveMandateDeadline(input);
   if (deadline === null || deadline >= toDate(now)) return [];
-  const source = input.mandateDeadline === undefined ? `The ${input.cohort} cohort's default mandate deadline` : 'The mandate deadline given';
+  const source = input.mandateDeadline === undefined ? `The ${COHORT_WORDS[input.cohort]} cohort's default mandate deadline` : 'The mandate deadline given';
   return [
     {
       code: START_WARNING.MANDATE_DEADLINE_PASSED,
-      message: `${source}, ${deadline}, has already passed: the entry starts in breach and SECAS and OPS are told at once. Give mandateDeadline (a later date, or null for none) to start otherwise.`,
+      message: `${source}, ${dayInWords(deadline)}, has already passed: the entry starts in breach and SECAS and OPS are told at once. Give mandateDeadline (a later date, or null for none) to start otherwise.`,
     },
   ];
 }

@@ -11,6 +11,7 @@ import { notificationIds } from './ids';
 import { dayInWords, meetingFor, meetingPhrase, type Meeting } from './meetings';
 import { isOpenStage } from './read-model';
 import { RULES_VERSION, rulesAtLeast } from './rules';
+import { bodyInWords, capitalised, namingOf, roleInWords, type Naming } from './wording';
 import { findRecord, refKey, refLabel, type EntryState, type StageRecord } from './state';
 import { AUDIT_ACTION, NOTIFICATION_KIND, type AuditRecord, type Notification, type NotificationKind, type Recipient } from './types';
 import { BODY, ENTRY_STATUS, OUTCOME_EFFECT, STAGE_STATE, type Body, type OutcomeEffect, type UserRole } from './vocabulary';
@@ -24,17 +25,37 @@ export function bodyRecipient(body: Body): Recipient {
 }
 
 /** Roles still pending, e.g. 'GAS_SUPPLIER, IMPORT_SUPPLIER'. */
-export function pendingRoles(state: EntryState): string[] {
+export function pendingRoles(state: EntryState): UserRole[] {
   return state.roles.filter((r) => state.roleCompletedAt[r] === undefined);
 }
 
-/** Who is awaited on what: 'DCC (UEPT for GAS_SUPPLIER, due 2026-12-04)'. */
+export { roleInWords };
+
+/** 'DCC decision' (codes) or 'the DCC's decision' (words). */
+function decisionOf(n: Naming, owner: Body): string {
+  return n.inWords ? `${n.body(owner)}'s decision` : `${owner} decision`;
+}
+
+/**
+ * A stage as a notice names it, with `extra` in its brackets: 'Credit Cover (CREDIT_COVER, SEC x)'
+ * in codes; 'Credit Cover (SEC x)' and 'UEP Testing for Gas Supplier' in words.
+ */
+function stageNamed(n: Naming, def: StageDef, record: StageRecord, extra?: string): string {
+  if (n.inWords) return `${n.stage(record)}${extra ? ` (${extra})` : ''}`;
+  return `${def.title} (${refLabel(record)}${extra ? `, ${extra}` : ''})`;
+}
+
+/**
+ * Who is awaited on what: 'DCC (UEPT for GAS_SUPPLIER, due 2026-12-04)'; from rules version 7
+ * 'the DCC (User Entry Process Tests for Gas Supplier, due 4 Dec 2026)'.
+ */
 export function awaitingPhrase(state: EntryState, record: StageRecord): string {
   const catalogue = getCatalogue(state.catalogueVersion);
   const def = stageDef(catalogue, record.stage);
-  if (record.state === STAGE_STATE.AWAITING_PARTY) return `${BODY.PARTY} (${refLabel(record)}: ${def.submission ?? 'a submission'})`;
-  if (record.meeting) return `${def.owner} (${refLabel(record)}, ${meetingPhrase(record.meeting)})`;
-  return `${def.owner} (${refLabel(record)}, due ${record.slaDue ?? '?'})`;
+  const n = namingOf(state);
+  if (record.state === STAGE_STATE.AWAITING_PARTY) return `${n.body(BODY.PARTY)} (${n.stage(record)}: ${def.submission ?? 'a submission'})`;
+  if (record.meeting) return `${n.body(def.owner)} (${n.stage(record)}, ${meetingPhrase(record.meeting)})`;
+  return `${n.body(def.owner)} (${n.stage(record)}, due ${record.slaDue ? n.date(record.slaDue) : '?'})`;
 }
 
 function awaitingSentence(state: EntryState): string {
@@ -45,7 +66,7 @@ function awaitingSentence(state: EntryState): string {
 
 function pendingSummary(state: EntryState): string {
   const pending = pendingRoles(state);
-  return `${pending.length} of ${state.roles.length} roles pending (${pending.join(', ')}).`;
+  return `${pending.length} of ${state.roles.length} roles pending (${namingOf(state).roles(pending)}).`;
 }
 
 interface NotificationFields {
@@ -93,26 +114,28 @@ function makeNotification(state: EntryState, f: NotificationFields): Notificatio
 
 /** `days` before the mandate deadline: to the Party and SECAS. */
 export function mandateReminder(state: EntryState, deadline: string, days: number, atMs: number): Notification {
+  const day = namingOf(state).date(deadline);
   return makeNotification(state, {
     id: notificationIds.mandateReminder(state.entryId, days, state.mandate.version),
     kind: NOTIFICATION_KIND.MANDATE_REMINDER,
     recipients: [partyContact(state), bodyRecipient(BODY.SECAS)],
     dueAtMs: atMs,
-    subject: `${state.partyName}: ${days} day${days === 1 ? '' : 's'} to the DCC User mandate deadline (${deadline})`,
-    body: `The DCC User mandate deadline is ${deadline}. ${pendingSummary(state)} ${awaitingSentence(state)}`,
+    subject: `${state.partyName}: ${days} day${days === 1 ? '' : 's'} to the DCC User mandate deadline (${day})`,
+    body: `The DCC User mandate deadline is ${day}. ${pendingSummary(state)} ${awaitingSentence(state)}`,
     deadline,
   });
 }
 
 /** The mandate deadline passed with roles incomplete: to SECAS and OPS. */
 export function mandateBreach(state: EntryState, deadline: string, atMs: number): Notification {
+  const day = namingOf(state).date(deadline);
   return makeNotification(state, {
     id: notificationIds.mandateBreach(state.entryId, state.mandate.version),
     kind: NOTIFICATION_KIND.MANDATE_BREACH,
     recipients: [bodyRecipient(BODY.SECAS), bodyRecipient(BODY.OPS)],
     dueAtMs: atMs,
-    subject: `${state.partyName}: DCC User mandate deadline ${deadline} passed with roles incomplete`,
-    body: `The mandate deadline ${deadline} has passed. ${pendingSummary(state)} ${awaitingSentence(state)}`,
+    subject: `${state.partyName}: DCC User mandate deadline ${day} passed with roles incomplete`,
+    body: `The mandate deadline ${day} has passed. ${pendingSummary(state)} ${awaitingSentence(state)}`,
     deadline,
   });
 }
@@ -124,6 +147,8 @@ export function mandateBreach(state: EntryState, deadline: string, atMs: number)
 export function partyBreach(state: EntryState, deadline: string, atMs: number): Notification {
   const pending = pendingRoles(state);
   const due = awaitingParty(state);
+  const n = namingOf(state);
+  const day = n.date(deadline);
   const atStart = state.mandate.version === 1 && atMs === state.startedAtMs;
   const passed = atStart ? 'had already passed when your User Entry Process started' : 'has passed';
   const next =
@@ -135,10 +160,10 @@ export function partyBreach(state: EntryState, deadline: string, atMs: number): 
     kind: NOTIFICATION_KIND.MANDATE_BREACH,
     recipients: [partyContact(state)],
     dueAtMs: atMs,
-    subject: `${state.partyName}: your DCC User mandate deadline (${deadline}) has passed`,
+    subject: `${state.partyName}: your DCC User mandate deadline (${day}) has passed`,
     body:
-      `Your DCC User mandate deadline, ${deadline}, ${passed}, with ${pending.length} of ${state.roles.length} role${state.roles.length === 1 ? '' : 's'} ` +
-      `still to complete (${pending.join(', ')}). You are in breach of the mandate until every role you seek is complete, or SECAS agrees a new deadline; ` +
+      `Your DCC User mandate deadline, ${day}, ${passed}, with ${pending.length} of ${state.roles.length} role${state.roles.length === 1 ? '' : 's'} ` +
+      `still to complete (${n.roles(pending)}). You are in breach of the mandate until every role you seek is complete, or SECAS agrees a new deadline; ` +
       `SECAS and UEP operations have been told. ${next}`,
     deadline,
   });
@@ -146,13 +171,14 @@ export function partyBreach(state: EntryState, deadline: string, atMs: number): 
 
 /** Week `week` of the breach (the breach itself began at `breachAtMs`): to SECAS and OPS. */
 export function breachReminder(state: EntryState, deadline: string, week: number, atMs: number, breachAtMs: number): Notification {
+  const day = namingOf(state).date(deadline);
   return makeNotification(state, {
     id: notificationIds.breachReminder(state.entryId, week, state.mandate.version),
     kind: NOTIFICATION_KIND.BREACH_REMINDER,
     recipients: [bodyRecipient(BODY.SECAS), bodyRecipient(BODY.OPS)],
     dueAtMs: atMs,
-    subject: `${state.partyName}: still in breach of the DCC User mandate (deadline ${deadline}, week ${week})`,
-    body: `The mandate deadline ${deadline} passed ${Math.round((atMs - breachAtMs) / DAY_MS)} days ago. ${pendingSummary(state)} ${awaitingSentence(state)}`,
+    subject: `${state.partyName}: still in breach of the DCC User mandate (deadline ${day}, week ${week})`,
+    body: `The mandate deadline ${day} passed ${Math.round((atMs - breachAtMs) / DAY_MS)} days ago. ${pendingSummary(state)} ${awaitingSentence(state)}`,
     deadline,
   });
 }
@@ -192,16 +218,18 @@ export function responseTime(state: EntryState, def: StageDef): { sourced: boole
 /** The owner's decision is past its response time: to the owner. */
 export function slaReminder(state: EntryState, record: StageRecord, def: StageDef, sla: SlaDates, atMs: number): Notification {
   const time = responseTime(state, def);
-  const subject = `${state.partyName}: ${def.owner} decision on ${refLabel(record)} ${time.sourced ? 'was expected by' : "is past this deployment's service level,"} ${sla.due}`;
-  const body = `${def.owner}'s decision on ${def.title} (${refLabel(record)}, SEC ${def.secRef}) has been awaited since ${toDate(sla.sinceMs)}; the time for it, ${time.words}, ran to ${sla.due}.`;
+  const n = namingOf(state);
+  const subject = `${state.partyName}: ${decisionOf(n, def.owner)} on ${n.stage(record)} ${time.sourced ? 'was expected by' : "is past this deployment's service level,"} ${n.date(sla.due)}`;
+  const body = `${capitalised(n.body(def.owner))}'s decision on ${stageNamed(n, def, record, `SEC ${def.secRef}`)} has been awaited since ${n.date(toDate(sla.sinceMs))}; the time for it, ${time.words}, ran to ${n.date(sla.due)}.`;
   return overdueDecision(state, record, def, NOTIFICATION_KIND.SLA_REMINDER, atMs, { subject, body, deadline: sla.due });
 }
 
 /** The owner's decision is twice over its response time: to OPS. */
 export function slaEscalation(state: EntryState, record: StageRecord, def: StageDef, sla: SlaDates, atMs: number): Notification {
   const time = responseTime(state, def);
-  const subject = `${state.partyName}: ${def.owner} decision on ${refLabel(record)} is twice over ${time.sourced ? 'its expected time' : "this deployment's service level"}`;
-  const body = `${def.owner}'s decision on ${def.title} (${refLabel(record)}) has been awaited since ${toDate(sla.sinceMs)}: the time for it, ${time.words}, ran to ${sla.due}; twice it ran to ${sla.twiceDue}.`;
+  const n = namingOf(state);
+  const subject = `${state.partyName}: ${decisionOf(n, def.owner)} on ${n.stage(record)} is twice over ${time.sourced ? 'its expected time' : "this deployment's service level"}`;
+  const body = `${capitalised(n.body(def.owner))}'s decision on ${stageNamed(n, def, record)} has been awaited since ${n.date(toDate(sla.sinceMs))}: the time for it, ${time.words}, ran to ${n.date(sla.due)}; twice it ran to ${n.date(sla.twiceDue)}.`;
   return overdueDecision(state, record, def, NOTIFICATION_KIND.SLA_ESCALATION, atMs, { subject, body, deadline: sla.twiceDue });
 }
 
@@ -211,22 +239,23 @@ export function slaEscalation(state: EntryState, record: StageRecord, def: Stage
 type RiskKind = typeof NOTIFICATION_KIND.AT_RISK | typeof NOTIFICATION_KIND.BACK_ON_TRACK;
 
 /** What the two at-risk kinds share: the Party and SECAS, the forecast against the deadline. */
-function riskChange(state: EntryState, kind: RiskKind, change: number, forecast: string, nowMs: number, subject: (deadline: string | undefined) => string): Notification {
+function riskChange(state: EntryState, kind: RiskKind, change: number, forecast: string, nowMs: number, subject: (deadline: string | undefined, forecast: string) => string): Notification {
   const deadline = state.mandate.deadline ?? undefined;
+  const n = namingOf(state);
   const id = kind === NOTIFICATION_KIND.AT_RISK ? notificationIds.atRisk(state.entryId, change) : notificationIds.backOnTrack(state.entryId, change);
-  const body = `The projected completion of every role sought is ${forecast}; the mandate deadline is ${deadline ?? 'none'}. Roles pending: ${pendingRoles(state).join(', ')}.`;
+  const body = `The projected completion of every role sought is ${n.date(forecast)}; the mandate deadline is ${deadline ? n.date(deadline) : 'none'}. Roles pending: ${n.roles(pendingRoles(state))}.`;
   const recipients = [partyContact(state), bodyRecipient(BODY.SECAS)];
-  return makeNotification(state, { id, kind, recipients, dueAtMs: nowMs, subject: subject(deadline), body, ...(deadline !== undefined ? { deadline } : {}) });
+  return makeNotification(state, { id, kind, recipients, dueAtMs: nowMs, subject: subject(deadline === undefined ? undefined : n.date(deadline), n.date(forecast)), body, ...(deadline !== undefined ? { deadline } : {}) });
 }
 
 /** The forecast moved after the mandate deadline (change number `change`): to the Party and SECAS. */
 export function atRisk(state: EntryState, change: number, forecast: string, nowMs: number): Notification {
-  return riskChange(state, NOTIFICATION_KIND.AT_RISK, change, forecast, nowMs, (deadline) => `${state.partyName}: UEP at risk: forecast ${forecast} is after the mandate deadline ${deadline ?? ''}`);
+  return riskChange(state, NOTIFICATION_KIND.AT_RISK, change, forecast, nowMs, (deadline, day) => `${state.partyName}: UEP at risk: forecast ${day} is after the mandate deadline ${deadline ?? ''}`);
 }
 
 /** The forecast is back within the mandate deadline (or there is none): to the Party and SECAS. */
 export function backOnTrack(state: EntryState, change: number, forecast: string, nowMs: number): Notification {
-  return riskChange(state, NOTIFICATION_KIND.BACK_ON_TRACK, change, forecast, nowMs, (deadline) => `${state.partyName}: UEP back on track: forecast ${forecast}, mandate deadline ${deadline ?? 'none'}`);
+  return riskChange(state, NOTIFICATION_KIND.BACK_ON_TRACK, change, forecast, nowMs, (deadline, day) => `${state.partyName}: UEP back on track: forecast ${day}, mandate deadline ${deadline ?? 'none'}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -237,15 +266,16 @@ type Actor = AuditRecord['principal'];
 /** SECAS confirmed a role complete (H1.12): to the Party, SECAS and DCC. */
 export function roleComplete(state: EntryState, role: UserRole, nowMs: number): Notification {
   const pending = pendingRoles(state);
+  const n = namingOf(state);
   return makeNotification(state, {
     id: notificationIds.roleComplete(state.entryId, role),
     kind: NOTIFICATION_KIND.ROLE_COMPLETE,
     recipients: [partyContact(state), bodyRecipient(BODY.SECAS), bodyRecipient(BODY.DCC)],
     dueAtMs: nowMs,
     role,
-    subject: `${state.partyName}: UEP complete for ${role}`,
-    body: `SECAS confirmed the User Entry Process complete for ${role} (SEC H1.12): that role may use live DCC services. ${
-      pending.length === 0 ? 'Every role sought is now complete.' : `Still pending: ${pending.join(', ')}.`
+    subject: `${state.partyName}: UEP complete for ${n.role(role)}`,
+    body: `SECAS confirmed the User Entry Process complete for ${n.role(role)} (SEC H1.12): that role may use live DCC services. ${
+      pending.length === 0 ? 'Every role sought is now complete.' : `Still pending: ${n.roles(pending)}.`
     }`,
   });
 }
@@ -256,13 +286,16 @@ export function roleComplete(state: EntryState, role: UserRole, nowMs: number): 
  */
 export function deadlineAmended(state: EntryState, previous: string | null, by: Actor, reason: string, riskNote: string, nowMs: number): Notification {
   const deadline = state.mandate.deadline;
+  const n = namingOf(state);
+  const now = deadline ? n.date(deadline) : 'none';
+  const was = previous ? n.date(previous) : 'none';
   return makeNotification(state, {
     id: notificationIds.deadlineAmended(state.entryId, state.mandate.version),
     kind: NOTIFICATION_KIND.DEADLINE_AMENDED,
     recipients: [partyContact(state), bodyRecipient(BODY.SECAS)],
     dueAtMs: nowMs,
-    subject: `${state.partyName}: DCC User mandate deadline now ${deadline ?? 'none'} (was ${previous ?? 'none'})`,
-    body: `The mandate deadline was amended from ${previous ?? 'none'} to ${deadline ?? 'none'} by ${by.body} (${by.id}): ${reason}${riskNote}`,
+    subject: `${state.partyName}: DCC User mandate deadline now ${now} (was ${was})`,
+    body: `The mandate deadline was amended from ${was} to ${now} by ${n.body(by.body)} (${by.id}): ${reason}${riskNote}`,
     ...(deadline !== null ? { deadline } : {}),
   });
 }
@@ -275,7 +308,7 @@ export function entryWithdrawn(state: EntryState, by: Actor, reason: string, now
     recipients: [partyContact(state), bodyRecipient(BODY.SECAS), bodyRecipient(BODY.DCC)],
     dueAtMs: nowMs,
     subject: `${state.partyName}: User Entry Process withdrawn`,
-    body: `The entry was withdrawn by ${by.body} (${by.id}): ${reason}. Every reminder stops.`,
+    body: `The entry was withdrawn by ${namingOf(state).body(by.body)} (${by.id}): ${reason}. Every reminder stops.`,
   });
 }
 
@@ -346,7 +379,7 @@ export function runReset(entry: Pick<EntryState, 'entryId' | 'partyId' | 'partyN
 /** 'User Security Assessment (FUSA) (SECURITY_ASSESSMENT): the User Security Assessment report'. */
 function submissionItem(state: EntryState, record: StageRecord): string {
   const def = stageDef(getCatalogue(state.catalogueVersion), record.stage);
-  return `${def.title} (${refLabel(record)}): ${def.submission ?? 'what the stage needs'}`;
+  return `${stageNamed(namingOf(state), def, record)}: ${def.submission ?? 'what the stage needs'}`;
 }
 
 /** The stages the Party submits for as soon as what is open now is done: its next turns. */
@@ -376,8 +409,9 @@ function deadlineSentence(state: EntryState, nowMs: number): string {
   const deadline = state.mandate.deadline;
   if (!rulesAtLeast(state, RULES_VERSION.V4)) return `the DCC User mandate deadline is ${deadline ?? 'not set'}.`;
   if (deadline === null) return 'no DCC User mandate deadline is set.';
-  if (toDate(nowMs) <= deadline) return `the DCC User mandate deadline is ${deadline}.`;
-  return `your DCC User mandate deadline, ${deadline}, has already passed: you are in breach of the mandate until every role you seek is complete.`;
+  const day = namingOf(state).date(deadline);
+  if (toDate(nowMs) <= deadline) return `the DCC User mandate deadline is ${day}.`;
+  return `your DCC User mandate deadline, ${day}, has already passed: you are in breach of the mandate until every role you seek is complete.`;
 }
 
 /** The entry started: what comes first, and what the Party submits first. */
@@ -394,8 +428,8 @@ export function entryStarted(state: EntryState, nowMs: number): Notification {
     kind: NOTIFICATION_KIND.ENTRY_STARTED,
     recipients: [partyContact(state)],
     dueAtMs: nowMs,
-    subject: `${state.partyName}: your User Entry Process has started (${state.roles.join(', ')})`,
-    body: `Your User Entry Process has started for ${state.roles.join(', ')}; ${deadlineSentence(state, nowMs)} ${first}${
+    subject: `${state.partyName}: your User Entry Process has started (${namingOf(state).roles(state.roles)})`,
+    body: `Your User Entry Process has started for ${namingOf(state).roles(state.roles)}; ${deadlineSentence(state, nowMs)} ${first}${
       others.length > 0 ? ` Under way: ${others.join('; ')}.` : ''
     }`,
     ...(deadline !== null ? { deadline } : {}),
@@ -412,10 +446,11 @@ export function submissionDue(state: EntryState, due: StageRecord[], seq: number
   const one = due.length === 1 && only !== undefined ? only : undefined;
   const times = due.map((s) => ({ record: s, def: stageDef(catalogue, s.stage) })).map(({ record, def }) => ({ record, def, time: responseTime(state, def) }));
   const today = toDate(nowMs);
+  const n = namingOf(state);
   const decidedBy = times.map(({ record, def, time }) => {
-    if (!def.decidedAt) return `${def.owner} on ${refLabel(record)} within ${time.short}`;
+    if (!def.decidedAt) return `${n.body(def.owner)} on ${n.stage(record)} within ${time.short}`;
     const next = meetingFor(state.meetings, def.decidedAt, today);
-    return `${def.owner} on ${refLabel(record)} at the first meeting whose paper cut-off follows your submission${next ? ` (submitted today: the ${meetingPhrase(next)})` : ''}`;
+    return `${n.body(def.owner)} on ${n.stage(record)} at the first meeting whose paper cut-off follows your submission${next ? ` (submitted today: the ${meetingPhrase(next)})` : ''}`;
   });
   const serviceLevels = times.some(({ time }) => !time.sourced) ? " The SEC sets no time for these decisions: the service levels are this deployment's." : '';
   return makeNotification(state, {
@@ -426,7 +461,7 @@ export function submissionDue(state: EntryState, due: StageRecord[], seq: number
     ...(one ? { stage: one.stage, ...(one.role ? { role: one.role } : {}) } : {}),
     awaitedBody: BODY.PARTY,
     subject: one
-      ? `${state.partyName}: your turn: submit ${stageDef(catalogue, one.stage).submission ?? 'evidence'} for ${refLabel(one)}`
+      ? `${state.partyName}: your turn: submit ${stageDef(catalogue, one.stage).submission ?? 'evidence'} for ${n.stage(one)}`
       : `${state.partyName}: your turn: ${due.length} submissions are due`,
     body: `${cause}. It is now your turn to submit, in the console: ${due.map((s) => submissionItem(state, s)).join('; ')}. After your submission the decision is due from ${decidedBy.join('; ')}.${serviceLevels}`,
   });
@@ -451,18 +486,19 @@ export function decisionNeedsAction(
 ): Notification {
   const catalogue = getCatalogue(state.catalogueVersion);
   const def = stageDef(catalogue, record.stage);
-  const by = `${decision.by.body} (${decision.by.name ?? decision.by.id})`;
+  const n = namingOf(state);
+  const by = `${capitalised(n.body(decision.by.body))} (${decision.by.name ?? decision.by.id})`;
   const from = reopened ? stageDef(catalogue, reopened.stage) : undefined;
   const next =
     reopened && from
-      ? `It starts over from ${from.title} (${refLabel(reopened)}), attempt ${reopened.attempts}; ${def.title} follows when that is done. ${
+      ? `It starts over from ${stageNamed(n, from, reopened)}, attempt ${reopened.attempts}; ${def.title} follows when that is done. ${
           reopened.state === STAGE_STATE.AWAITING_PARTY
             ? `What to do next: submit ${from.submission ?? 'what the stage needs'} in the console.`
-            : `Nothing is needed from you yet: ${from.owner} decides by ${reopened.slaDue ?? '?'}.`
+            : `Nothing is needed from you yet: ${n.body(from.owner)} decides by ${reopened.slaDue ? n.date(reopened.slaDue) : '?'}.`
         }`
       : record.state === STAGE_STATE.AWAITING_PARTY
         ? `What to do next: ${NEXT_STEP[decision.effect]} (${def.submission ?? 'what the stage needs'}) in the console; this will be attempt ${record.attempts}.`
-        : `Nothing is needed from you yet: ${def.owner} decides again by ${record.slaDue ?? '?'}.`;
+        : `Nothing is needed from you yet: ${n.body(def.owner)} decides again by ${record.slaDue ? n.date(record.slaDue) : '?'}.`;
   return makeNotification(state, {
     id: notificationIds.decisionNeedsAction(state.entryId, refKey(record), decision.attempt),
     kind: NOTIFICATION_KIND.DECISION_NEEDS_ACTION,
@@ -471,8 +507,10 @@ export function decisionNeedsAction(
     stage: record.stage,
     ...(record.role ? { role: record.role } : {}),
     awaitedBody: (reopened ?? record).state === STAGE_STATE.AWAITING_PARTY ? BODY.PARTY : (from ?? def).owner,
-    subject: `${state.partyName}: ${def.owner} ${decision.outcome} ${refLabel(record)}: action needed`,
-    body: `${by} recorded ${decision.outcome} on ${def.title} (${refLabel(record)}, SEC ${def.secRef}), evidence ${decision.evidence}. Comment: ${
+    subject: n.inWords
+      ? `${state.partyName}: ${n.stage(record)}: ${n.body(def.owner)} decided ${n.outcome(decision.outcome)}: action needed`
+      : `${state.partyName}: ${def.owner} ${decision.outcome} ${refLabel(record)}: action needed`,
+    body: `${by} recorded ${n.outcome(decision.outcome)} on ${stageNamed(n, def, record, `SEC ${def.secRef}`)}, evidence ${decision.evidence}. Comment: ${
       decision.comment ? `"${decision.comment}"` : 'none given'
     }. ${next}`,
   });
@@ -487,6 +525,7 @@ export function decisionNeedsAction(
  */
 export function meetingMoved(state: EntryState, record: StageRecord, previous: Meeting | undefined, calendarVersion: number, nowMs: number): Notification {
   const def = stageDef(getCatalogue(state.catalogueVersion), record.stage);
+  const n = namingOf(state);
   const now = record.meeting;
   const was = previous ? `was expected at the ${meetingPhrase(previous, '')}` : 'had no meeting in the calendar';
   const cancelled = previous && !now ? ' That meeting is cancelled or no longer in the calendar, and no later one is published yet.' : '';
@@ -498,9 +537,9 @@ export function meetingMoved(state: EntryState, record: StageRecord, previous: M
     stage: record.stage,
     ...(record.role ? { role: record.role } : {}),
     awaitedBody: def.owner,
-    subject: `${state.partyName}: ${def.title} (${refLabel(record)}) now at the ${now ? meetingPhrase(now) : 'next meeting to be published'}`,
-    body: `The meeting calendar changed (version ${calendarVersion}). The decision on ${def.title} (${refLabel(record)}, SEC ${def.secRef}) ${was}; it is now expected at the ${
-      now ? meetingPhrase(now) : `next meeting to be published (until then, ${record.slaDue ?? '?'})`
+    subject: `${state.partyName}: ${stageNamed(n, def, record)} now at the ${now ? meetingPhrase(now) : 'next meeting to be published'}`,
+    body: `The meeting calendar changed (version ${calendarVersion}). The decision on ${stageNamed(n, def, record, `SEC ${def.secRef}`)} ${was}; it is now expected at the ${
+      now ? meetingPhrase(now) : `next meeting to be published (until then, ${record.slaDue ? n.date(record.slaDue) : '?'})`
     }.${cancelled}`,
     ...(now ? { deadline: now.date } : {}),
   });
@@ -512,15 +551,6 @@ export function meetingMoved(state: EntryState, record: StageRecord, previous: M
 /** The bodies a DECISION_DUE goes to: those that decide stages. */
 export const DECIDING_BODIES: readonly Body[] = [BODY.DCC, BODY.SEC_PANEL, BODY.SECAS];
 
-const BODY_IN_WORDS: Partial<Record<Body, string>> = { [BODY.DCC]: 'the DCC', [BODY.SEC_PANEL]: 'the SEC Panel', [BODY.SECAS]: 'SECAS' };
-
-/** 'IMPORT_SUPPLIER' as 'Import Supplier'. */
-export function roleInWords(role: UserRole): string {
-  return role
-    .split('_')
-    .map((w) => w.charAt(0) + w.slice(1).toLowerCase())
-    .join(' ');
-}
 
 /** The stage in words: 'Credit Cover', 'UEP Testing (UEPT), for the Import Supplier role'. */
 function stageInWords(def: StageDef, record: StageRecord): string {
@@ -539,11 +569,11 @@ function lastSubmission(state: EntryState, record: StageRecord): AuditRecord | u
  */
 export function decisionDue(state: EntryState, record: StageRecord, nowMs: number): Notification {
   const def = stageDef(getCatalogue(state.catalogueVersion), record.stage);
-  const owner = BODY_IN_WORDS[def.owner] ?? def.owner;
+  const owner = bodyInWords(def.owner);
   const what = stageInWords(def, record);
   const submitted = def.partySubmitsFirst ? lastSubmission(state, record) : undefined;
   const reference = submitted?.reference;
-  const by = submitted && submitted.principal.body !== BODY.PARTY ? `${submitted.principal.body}, for ${state.partyName},` : state.partyName;
+  const by = submitted && submitted.principal.body !== BODY.PARTY ? `${namingOf(state).body(submitted.principal.body)}, for ${state.partyName},` : state.partyName;
   const submission =
     submitted && reference !== undefined
       ? `${by} submitted ${def.submission ?? 'what the stage needs'} on ${dayInWords(submitted.at.slice(0, 10))}: reference "${reference}"${submitted.comment ? `, with the comment "${submitted.comment}"` : ''}. `

@@ -4,9 +4,9 @@
  * (record/person-notices.ts, worker/person-notices.ts); this module only says it. Dates as people
  * write them ('14 Dec 2026'), the role in words, the Party by its name.
  */
-import { BODY_NAMES, holderInWords } from './claims';
+import { holderInWords } from './claims';
 import { dayInWords } from './meetings';
-import { roleInWords } from './notifications';
+import { bodyInWords, roleInWords } from './wording';
 import { NOTIFICATION_KIND, type ClaimHolder, type Notification } from './types';
 import type { Body, StageId, UserRole } from './vocabulary';
 
@@ -65,7 +65,7 @@ export function stageAssignedNotice(a: AssignedStage): Notification {
     dueAt: a.at,
     subject: `${a.partyName}: ${what} is assigned to you by ${a.assignedBy.name ?? a.assignedBy.id}, ${due}`,
     body: [
-      `${by} assigned ${a.partyName}'s ${what} to you on ${dayInWords(today)}: it waits for ${BODY_NAMES[a.awaiting]}'s decision, ${due}.`,
+      `${by} assigned ${a.partyName}'s ${what} to you on ${dayInWords(today)}: it waits for ${bodyInWords(a.awaiting)}'s decision, ${due}.`,
       'Open it in the console to see the submission and decide; it shows in your inbox as assigned to you.',
     ].join('\n\n'),
     stage: a.stage,
@@ -112,10 +112,10 @@ export function digestOf(person: ClaimHolder, body: Body, day: string, assigned:
     text: [
       `Good morning ${person.name ?? person.id},`,
       '',
-      all.length === 0 ? `Nothing waits for you or for ${BODY_NAMES[body]} today.` : `${count} for you or for ${BODY_NAMES[body]} on ${dayInWords(day)}.`,
+      all.length === 0 ? `Nothing waits for you or for ${bodyInWords(body)} today.` : `${count} for you or for ${bodyInWords(body)} on ${dayInWords(day)}.`,
       '',
       ...section('Assigned to you', assigned),
-      ...section(`Waiting for ${BODY_NAMES[body]}`, waiting),
+      ...section(`Waiting for ${bodyInWords(body)}`, waiting),
       'You get this digest once a day because you chose it in the console (Settings); choose "at once" there to be told of each assignment as it happens.',
       '',
     ].join('\n'),

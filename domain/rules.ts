@@ -38,10 +38,17 @@ export const RULES_VERSION = {
    * DCC, the SEC Panel, SECAS) sends that body a DECISION_DUE notice, once per attempt.
    */
   V6: 6,
+  /**
+   * Words, not codes: the headline, the notices' subjects and bodies, what a stage expects, the
+   * next deadline's description and the start's audit details name bodies, stages, roles and
+   * outcomes in words and write dates as people do ('the DCC (User ID acceptance for Gas Supplier,
+   * due 14 Dec 2026)'). Texts only: ids, recipients, search attributes and wake-ups are version 6's.
+   */
+  V7: 7,
 } as const;
 export type RulesVersion = (typeof RULES_VERSION)[keyof typeof RULES_VERSION];
 
-export const CURRENT_RULES_VERSION: RulesVersion = RULES_VERSION.V6;
+export const CURRENT_RULES_VERSION: RulesVersion = RULES_VERSION.V7;
 
 export function rulesOf(state: Pick<EntryState, 'rulesVersion'>): RulesVersion {
   return state.rulesVersion ?? RULES_VERSION.V1;

@@ -11,8 +11,9 @@ import { awaitingPhrase, pendingRoles } from './notifications';
 import { BREACH_REMINDER_INTERVAL_DAYS, breachInstant, breachReminderInstant, decisionChasers } from './reminders';
 import { RULES_VERSION, rulesAtLeast } from './rules';
 import { isOpenStage } from './read-model';
-import { findRecord, refKey, refLabel, type EntryState, type StageRecord } from './state';
+import { findRecord, refKey, type EntryState, type StageRecord } from './state';
 import { AUDIT_ACTION, type AuditRecord, type EntrySearchAttributes, type EntrySummary, type LatestSubmission, type StageSummary } from './types';
+import { capitalised, namingOf, type Naming } from './wording';
 import { ALL_BODIES, ALL_STAGES, BODY, ENTRY_STATUS, STAGE_STATE, type Body, type StageId } from './vocabulary';
 
 const isOpen = (r: StageRecord): boolean => isOpenStage(r.state);
@@ -53,7 +54,7 @@ function earliestOutstandingDeadline(state: EntryState): { date: string; what: s
   const catalogue = getCatalogue(state.catalogueVersion);
   for (const r of openRecords(state)) {
     if (r.state === STAGE_STATE.AWAITING_DECISION && r.slaDue) {
-      candidates.push({ date: r.slaDue, what: `${stageDef(catalogue, r.stage).owner} decision on ${refLabel(r)}` });
+      candidates.push({ date: r.slaDue, what: decisionWhat(namingOf(state), stageDef(catalogue, r.stage).owner, r) });
     }
   }
   if (state.mandate.deadline !== null) candidates.push({ date: state.mandate.deadline, what: 'DCC User mandate deadline' });
@@ -63,6 +64,11 @@ function earliestOutstandingDeadline(state: EntryState): { date: string; what: s
 function earliest(candidates: { date: string; what: string }[]): { date: string; what: string } | null {
   candidates.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   return candidates[0] ?? null;
+}
+
+/** 'DCC decision on USER_ID for GAS_SUPPLIER', from rules version 7 'the DCC's decision on User ID acceptance for Gas Supplier'. */
+function decisionWhat(n: Naming, owner: Body, r: StageRecord): string {
+  return `${n.inWords ? `${n.body(owner)}'s` : owner} decision on ${n.stage(r)}`;
 }
 
 /**
@@ -77,7 +83,7 @@ function nextThingDue(state: EntryState, now: number): { date: string; what: str
   for (const r of openRecords(state)) {
     if (r.state !== STAGE_STATE.AWAITING_DECISION || !r.slaDue || r.sinceMs === undefined) continue;
     const def = stageDef(catalogue, r.stage);
-    const decision = `${def.owner} decision on ${refLabel(r)}`;
+    const decision = decisionWhat(namingOf(state), def.owner, r);
     if (r.slaDue >= today) {
       candidates.push({ date: r.slaDue, what: decision });
       continue;
@@ -134,16 +140,21 @@ function latestSubmissions(state: EntryState): Map<string, LatestSubmission> {
 /** What the stage waits for now, in words. */
 function expectedOf(state: EntryState, r: StageRecord, def: StageDef, outcomes: readonly OutcomeDef[]): string {
   if (state.status !== ENTRY_STATUS.IN_PROGRESS) return '';
+  const n = namingOf(state);
+  const owner = capitalised(n.body(def.owner));
+  const names = outcomes.map((o) => n.outcome(o.outcome));
+  const last = names.pop();
+  const choices = n.inWords && names.length > 0 ? `${names.join(', ')} or ${last}` : [...names, last].join(', ');
   switch (r.state) {
     case STAGE_STATE.AWAITING_PARTY:
       return `The Party submits ${def.submission ?? 'what the stage needs'}${r.attempts > 1 ? ' again' : ''}`;
     case STAGE_STATE.AWAITING_DECISION:
-      if (r.meeting) return `${def.owner} decides at the ${meetingPhrase(r.meeting)}: ${outcomes.map((o) => o.outcome).join(', ')}`;
-      return `${def.owner} decides: ${outcomes.map((o) => o.outcome).join(', ')}${r.slaDue ? ` (due ${r.slaDue})` : ''}`;
+      if (r.meeting) return `${owner} decides at the ${meetingPhrase(r.meeting)}: ${choices}`;
+      return `${owner} decides: ${choices}${r.slaDue ? ` (due ${n.date(r.slaDue)})` : ''}`;
     case STAGE_STATE.BLOCKED: {
       const waiting = dependenciesOf(getCatalogue(state.catalogueVersion), r)
         .filter((d) => findRecord(state, d)?.state !== STAGE_STATE.DONE)
-        .map(refLabel);
+        .map((d) => n.stage(d));
       return waiting.length > 0 ? `Starts when ${waiting.join(', ')} ${waiting.length === 1 ? 'is' : 'are'} done` : '';
     }
     default:
@@ -192,17 +203,18 @@ function awaitingHeadline(state: EntryState): string {
 
 export function headline(state: EntryState, now: number, view: EntryView = entryView(state, now)): string {
   const name = state.partyName;
+  const n = namingOf(state);
   if (state.status === ENTRY_STATUS.WITHDRAWN) {
-    return `${name}: withdrawn on ${toDate(state.closedAtMs ?? now)} (${state.withdrawnReason ?? 'no reason given'})`;
+    return `${name}: withdrawn on ${n.date(toDate(state.closedAtMs ?? now))} (${state.withdrawnReason ?? 'no reason given'})`;
   }
   if (state.status === ENTRY_STATUS.COMPLETE) {
-    return `${name}: UEP complete for all ${state.roles.length} role${state.roles.length === 1 ? '' : 's'} on ${toDate(state.closedAtMs ?? now)}`;
+    return `${name}: UEP complete for all ${state.roles.length} role${state.roles.length === 1 ? '' : 's'} on ${n.date(toDate(state.closedAtMs ?? now))}`;
   }
   const parts = [
     `${name}: ${pendingRoles(state).length}/${state.roles.length} roles pending`,
     awaitingHeadline(state),
-    `forecast ${view.forecast ?? 'n/a'}`,
-    `mandate ${state.mandate.deadline ?? 'none'}`,
+    `forecast ${view.forecast ? n.date(view.forecast) : 'n/a'}`,
+    `mandate ${state.mandate.deadline ? n.date(state.mandate.deadline) : 'none'}`,
   ];
   if (view.inBreach) parts.push('IN BREACH');
   else if (view.atRisk) parts.push('AT RISK');

@@ -128,6 +128,11 @@ export const PATCH = {
    */
   BODY_NOTICES: 'uep-body-notices',
   /**
+   * Rules version 7: words, not codes, in the entry's texts (headline, notices, expectations); the
+   * commands (activity ids, notification ids, search attributes, timers) are version 6's.
+   */
+  WORDS: 'uep-words',
+  /**
    * The notifications of one step go to delivery in one activity (deliverNotifications), not one
    * activity each: fewer activities (billed actions) and history events per step; each is still
    * delivered, deduplicated and stamped on its own.
@@ -160,6 +165,8 @@ function refusalFailure(refusal: Refusal): ApplicationFailure {
 /** The rules version a step may run under: each newer version once its patched() allows it (never back). */
 function allowedRules(state: EntryState | undefined): RulesVersion {
   const current = state ? rulesOf(state) : RULES_VERSION.V1;
+  if (current >= RULES_VERSION.V7) return current;
+  if (patched(PATCH.WORDS)) return RULES_VERSION.V7;
   if (current >= RULES_VERSION.V6) return current;
   if (patched(PATCH.BODY_NOTICES)) return RULES_VERSION.V6;
   if (current >= RULES_VERSION.V5) return current;

@@ -1,7 +1,7 @@
 /** Entries: start, read, list and search, amend the mandate deadline, add a role, withdraw. */
 import { Router } from 'express';
 import type { z } from 'zod';
-import { COHORT_WORDS, entryIdFor, outsideCalendar, pastDefaultDeadline, startWarnings, validateStartInput } from '../../domain';
+import { COHORT_WORDS, dayInWords, entryIdFor, outsideCalendar, pastDefaultDeadline, startWarnings, validateStartInput } from '../../domain';
 import { MIB } from '../../domain/evidence-files';
 import { REFUSAL, START_WARNING, type EntryCommand, type EntryCommandType, type StartEntryInput } from '../../domain/types';
 import { BODY, ENTRY_STATUS, type Principal } from '../../domain/vocabulary';
@@ -68,7 +68,7 @@ export function entriesRouter(ctx: AppContext): Router {
     if (pastDefault !== null && confirmPastDefaultDeadline !== true) {
       throw refusalError(
         REFUSAL.INVALID_DEADLINE,
-        `The ${COHORT_WORDS[input.cohort]} cohort's default mandate deadline is ${pastDefault}, already passed: the entry would start in breach, and SECAS and OPS would be told at once. To apply it, send confirmPastDefaultDeadline: true; otherwise give mandateDeadline (a date, or null for none).`,
+        `The ${COHORT_WORDS[input.cohort]} cohort's default mandate deadline is ${dayInWords(pastDefault)}, already passed: the entry would start in breach, and SECAS and OPS would be told at once. To apply it, send confirmPastDefaultDeadline: true; otherwise give mandateDeadline (a date, or null for none).`,
       );
     }
     const warnings = startWarnings(input, sentAt);

@@ -46,15 +46,15 @@ test('a Panel REJECTED sends the Party exactly one mail: the stage, the comment,
     const settled = () => eventually(async () => (await handle.describe()).raw.pendingActivities ?? [], (pending) => pending.length === 0, 15_000);
     try {
       const [started] = await suite.smtp.waitFor((m) => toParty(m) && kindOf(m) === 'ENTRY_STARTED', { timeoutMs: 15_000 });
-      expect(started!.subject).toBe('[UEP] Noticed Energy Ltd: your User Entry Process has started (IMPORT_SUPPLIER)');
-      expect(started!.text).toContain('Your first submissions will be: User Security Assessment (FUSA) (SECURITY_ASSESSMENT)');
+      expect(started!.subject).toBe('[UEP] Noticed Energy Ltd: your User Entry Process has started (Import Supplier)');
+      expect(started!.text).toContain('Your first submissions will be: User Security Assessment (FUSA): the User Security Assessment report');
 
       await handle.executeUpdate(recordDecisionUpdate, {
         args: [{ decisionId: 'acc-1', stage: STAGE.ACCESSION, outcome: 'ACCEDED', evidence: 'accession.pdf', principal: principalFor(BODY.SECAS, partyId) }],
       });
       const [turn] = await suite.smtp.waitFor((m) => toParty(m) && kindOf(m) === 'SUBMISSION_DUE', { timeoutMs: 15_000 });
       expect(turn!.subject).toBe('[UEP] Noticed Energy Ltd: your turn: 2 submissions are due');
-      expect(turn!.text).toContain('It is now your turn to submit, in the console: User Security Assessment (FUSA) (SECURITY_ASSESSMENT): the User Security Assessment report');
+      expect(turn!.text).toContain('It is now your turn to submit, in the console: User Security Assessment (FUSA): the User Security Assessment report');
       expect(turn!.text).toContain(`Open the entry:        ${entryPage}`);
 
       await handle.executeUpdate(submitEvidenceUpdate, {
@@ -81,9 +81,9 @@ test('a Panel REJECTED sends the Party exactly one mail: the stage, the comment,
       expect(after.map(kindOf)).toEqual(['DECISION_NEEDS_ACTION']);
       const [mail] = after;
       expect(mail!.envelopeTo).toEqual([PARTY_MAIL]);
-      expect(mail!.subject).toBe('[UEP] Noticed Energy Ltd: SEC_PANEL REJECTED SECURITY_ASSESSMENT: action needed');
+      expect(mail!.subject).toBe('[UEP] Noticed Energy Ltd: User Security Assessment (FUSA): the SEC Panel decided Rejected: action needed');
       for (const body of [mail!.text!, mail!.html!]) {
-        expect(body).toContain('SEC_PANEL (Robin Chair) recorded REJECTED on User Security Assessment (FUSA)');
+        expect(body).toContain('The SEC Panel (Robin Chair) recorded Rejected on User Security Assessment (FUSA) (SEC G8');
         expect(body).toContain('The assessment omits the remote access controls');
         expect(body).toContain('submit afresh (the User Security Assessment report) in the console; this will be attempt 2');
         expect(body).toContain(entryPage);
@@ -124,14 +124,14 @@ test('an entry started past its mandate deadline: the Party is told of its breac
       );
       const years = Math.floor((Date.parse(`${new Date(await suite.env.currentTimeMs()).toISOString().slice(0, 10)}T00:00:00Z`) - Date.parse('2018-01-21T00:00:00Z')) / (365.25 * DAY));
 
-      expect(started!.text).toContain('your DCC User mandate deadline, 2018-01-21, has already passed: you are in breach of the mandate until every role you seek is complete.');
+      expect(started!.text).toContain('your DCC User mandate deadline, 21 Jan 2018, has already passed: you are in breach of the mandate until every role you seek is complete.');
       expect(started!.text).toMatch(new RegExp(`Deadline: +Sunday 21 January 2018: passed ${years} years ago`));
       expect(started!.text).not.toContain('working days');
 
       expect(breach!.envelopeTo).toEqual([PARTY_MAIL]);
-      expect(breach!.subject).toBe('[UEP] Latecomer Networks plc: your DCC User mandate deadline (2018-01-21) has passed');
+      expect(breach!.subject).toBe('[UEP] Latecomer Networks plc: your DCC User mandate deadline (21 Jan 2018) has passed');
       for (const body of [breach!.text!, breach!.html!]) {
-        expect(body).toContain('Your DCC User mandate deadline, 2018-01-21, had already passed when your User Entry Process started');
+        expect(body).toContain('Your DCC User mandate deadline, 21 Jan 2018, had already passed when your User Entry Process started');
         expect(body).toContain('You are in breach of the mandate until every role you seek is complete, or SECAS agrees a new deadline');
         expect(body).not.toContain(TEMPORAL_UI);
       }

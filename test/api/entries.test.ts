@@ -62,12 +62,12 @@ describe('start and read', () => {
     const { mandateDeadline: _given, ...body } = startBody(partyId, { cohort: COHORT.ELECTRICITY_DNO, roles: [USER_ROLE.ELECTRICITY_DISTRIBUTOR] });
     const unconfirmed = await api('POST', '/v1/entries', { token: ops, body });
     expectError(unconfirmed, 422, 'INVALID_DEADLINE');
-    expect((unconfirmed.json as ErrorResponse).error.message).toContain("The electricity DNO cohort's default mandate deadline is 2018-01-21, already passed");
+    expect((unconfirmed.json as ErrorResponse).error.message).toContain("The electricity DNO cohort's default mandate deadline is 21 Jan 2018, already passed");
     const r = await api('POST', '/v1/entries', { token: ops, body: { ...body, confirmPastDefaultDeadline: true } });
     expect(r.status).toBe(201);
     const answer = StartEntryResponse.parse(r.json);
     expect(answer.warnings.map((w) => w.code)).toEqual(['MANDATE_DEADLINE_PASSED']);
-    expect(answer.warnings[0]?.message).toContain('2018-01-21, has already passed: the entry starts in breach');
+    expect(answer.warnings[0]?.message).toContain("The electricity DNO cohort's default mandate deadline, 21 Jan 2018, has already passed: the entry starts in breach");
     expect(answer.headline).toContain('IN BREACH');
     const explicit = await api('POST', '/v1/entries', { token: ops, body: startBody(uniquePartyId(), { cohort: COHORT.ELECTRICITY_DNO, roles: [USER_ROLE.ELECTRICITY_DISTRIBUTOR], mandateDeadline: null }) });
     expect(StartEntryResponse.parse(explicit.json).warnings).toEqual([]);

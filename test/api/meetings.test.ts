@@ -141,7 +141,7 @@ test('a start that would apply a past default deadline is refused unless confirm
   const { mandateDeadline: _given, ...withoutDeadline } = startBody(uniquePartyId(), { cohort: 'LARGE_SUPPLIER' });
   const refused = await api('POST', '/v1/entries', { token: secas, body: withoutDeadline });
   expectError(refused, 422, 'INVALID_DEADLINE');
-  expect((refused.json as ErrorResponse).error.message).toContain("The large supplier cohort's default mandate deadline is 2017-11-25, already passed");
+  expect((refused.json as ErrorResponse).error.message).toContain("The large supplier cohort's default mandate deadline is 25 Nov 2017, already passed");
   const confirmed = await api('POST', '/v1/entries', { token: secas, body: { ...withoutDeadline, confirmPastDefaultDeadline: true } });
   expect(confirmed.status).toBe(201);
   expect((confirmed.json as { warnings: { code: string }[] }).warnings.map((w) => w.code)).toEqual(['MANDATE_DEADLINE_PASSED']);
@@ -161,7 +161,7 @@ test('SECAS keeps the calendar; every running entry takes a new version, and a m
   // an entry started now is handed the calendar at its start; its Response is decided at the next Panel
   const partyId = await waitingOnThePanel('MEET');
   expect(await securityOf(partyId)).toMatchObject({ state: STAGE_STATE.AWAITING_DECISION, dueBy: panel.date, meeting: { date: panel.date, papersBy: panel.papersBy } });
-  expect((await securityOf(partyId))?.expected).toMatch(/^SEC_PANEL decides at the next Panel \d+ \w+ \d{4} \(papers by /);
+  expect((await securityOf(partyId))?.expected).toMatch(/^The SEC Panel decides at the next Panel \d+ \w+ \d{4} \(papers by /);
 
   const moved = { ...panel, papersBy: addDays(today, 12), date: addDays(today, 22) };
   const change = await put(before.version + 2, [moved, later]);

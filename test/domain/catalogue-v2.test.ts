@@ -256,7 +256,7 @@ describe('catalogue v2: chasers never claim a target the SEC does not set', () =
     const n = slaReminder(state, stageOf(state, 'ACCESSION'), stageDef(v2, 'ACCESSION'), sla, at('2026-11-18'));
     expect(n.body).toContain('2 working days (SECAS reviews an accession application in about 2 working days');
     const due = submissionDue(state, [stageOf(acceded(), 'SMKI_SREPT')], 9, 'SECAS recorded ACCEDED on ACCESSION', at('2026-11-02'));
-    expect(due.body).toContain("DCC on SMKI_SREPT within 10 working days (this deployment's service level)");
+    expect(due.body).toContain("the DCC on SMKI and Repository Entry Process Tests within 10 working days (this deployment's service level)");
     expect(due.body).toContain('The SEC sets no time for these decisions');
   });
 });

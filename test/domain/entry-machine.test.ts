@@ -53,7 +53,7 @@ describe('startEntry', () => {
       ['STARTED', 'ACCESSION'],
       ['STARTED', 'ID_ALLOCATION'],
     ]);
-    expect(trail[1]?.comment).toContain('2026-10-01');
+    expect(trail[1]?.comment).toBe('done on 1 Oct 2026, before the entry started');
   });
 
   it('an explicit deadline overrides the default; null means none; a cohort without default has none', () => {

@@ -13,6 +13,8 @@ import {
   getCatalogue,
   startEntry,
   summarise,
+  ALL_STAGES,
+  ALL_USER_ROLES,
   NOTIFICATION_KIND,
   RULES_VERSION,
   type EntryCommand,
@@ -100,7 +102,7 @@ const digest = (text: string) => createHash('sha256').update(text).digest('hex')
 
 const runs: Record<string, string> = {};
 beforeAll(() => {
-  for (const rules of [RULES_VERSION.V1, RULES_VERSION.V2, RULES_VERSION.V3, RULES_VERSION.V4, RULES_VERSION.V5, RULES_VERSION.V6]) {
+  for (const rules of [RULES_VERSION.V1, RULES_VERSION.V2, RULES_VERSION.V3, RULES_VERSION.V4, RULES_VERSION.V5, RULES_VERSION.V6, RULES_VERSION.V7]) {
     for (let seed = 1; seed <= RUNS; seed++) runs[`rules${rules}-seed${seed}`] = run(seed, rules);
   }
 });
@@ -159,6 +161,33 @@ test('rules version 6 adds the bodies\' DECISION_DUE notices and changes nothing
     added += ids.length;
   }
   expect(added).toBeGreaterThan(RUNS);
+});
+
+/** A run with every text for people taken out (notices, summaries, refusals): what rules version 7 words differently. */
+function withoutTexts(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutTexts);
+  if (typeof value === 'object' && value !== null) {
+    const texts = ['subject', 'body', 'headline', 'expected', 'what', 'comment', 'message', 'rulesVersion'];
+    return Object.fromEntries(Object.entries(value).filter(([key]) => !texts.includes(key)).map(([key, v]) => [key, withoutTexts(v)]));
+  }
+  return value;
+}
+
+const CODES = new RegExp(`\\b(${[...ALL_STAGES, ...ALL_USER_ROLES, 'SEC_PANEL', 'PARTY', 'OPS'].join('|')})\\b|\\d{4}-\\d{2}-\\d{2}`);
+
+test('rules version 7 words the texts for people and changes nothing else: the same ids, recipients, search attributes and wake-ups as version 6', () => {
+  let worded = 0;
+  for (let seed = 1; seed <= RUNS; seed++) {
+    const v6 = JSON.parse(runs[`rules6-seed${seed}`] ?? '') as unknown;
+    const v7 = JSON.parse(runs[`rules7-seed${seed}`] ?? '') as unknown;
+    expect([seed, withoutTexts(v7)]).toEqual([seed, withoutTexts(v6)]);
+    // no code nor ISO date in a headline, a notice's subject or a next deadline's description under version 7
+    const texts = [...(runs[`rules7-seed${seed}`] ?? '').matchAll(/"(?:subject|headline|what)":"([^"]*)"/g)].map((m) => m[1] ?? '');
+    expect([seed, texts.filter((t) => CODES.test(t))]).toEqual([seed, []]);
+    worded += texts.length;
+    expect(runs[`rules7-seed${seed}`]).not.toEqual(runs[`rules6-seed${seed}`]);
+  }
+  expect(worded).toBeGreaterThan(RUNS * 10);
 });
 
 test('effects, summaries and states are byte-identical to the recorded ones, under every rules version', () => {

@@ -67,7 +67,7 @@ describe('a security status submitted for a Panel meeting', () => {
     const summary = summarise(state, at('2027-01-04'));
     const stage = summary.partyStages.find((s) => s.stage === 'SECURITY_ASSESSMENT');
     expect(stage?.meeting).toEqual({ body: 'SEC_PANEL', date: '2027-01-14', papersBy: '2027-01-05' });
-    expect(stage?.expected).toBe('SEC_PANEL decides at the next Panel 14 Jan 2027 (papers by 5 Jan): APPROVED, APPROVED_SUBJECT_TO, DEFERRED, REJECTED');
+    expect(stage?.expected).toBe('The SEC Panel decides at the next Panel 14 Jan 2027 (papers by 5 Jan): Approved, Approved subject to, Deferred or Rejected');
     // the rest of the role is done but completion (20 WD after the status): the forecast follows the meeting
     expect(entryView(state, at('2027-01-04')).roleRemaining.get('IMPORT_SUPPLIER')).toBe(workingDaysBetween('2027-01-04', '2027-01-14') + 20);
     expect(summary.headline).toContain('next Panel 14 Jan 2027 (papers by 5 Jan)');
@@ -87,7 +87,7 @@ describe('a security status submitted for a Panel meeting', () => {
     const state = must(atResponse(), submit('SECURITY_ASSESSMENT'), at('2027-01-04')).state;
     const reminder = pendingTimedItems(state, at('2027-01-04')).find((i) => i.id.includes('SLA_REMINDER:SECURITY_ASSESSMENT'));
     expect(new Date(reminder?.at ?? 0).toISOString()).toBe('2027-01-15T09:00:00.000Z');
-    expect(reminder?.build().body).toContain('ran to 2027-01-14');
+    expect(reminder?.build().body).toContain('ran to 14 Jan 2027');
   });
 
   it('without a meeting in the calendar, the response time applies', () => {
@@ -162,6 +162,6 @@ describe('the Party’s turn names the meeting', () => {
     const due = must(state, { type: 'RECORD_DECISION', decisionId: 'cio-1', stage: 'SECURITY_FIELDWORK', outcome: 'REPORT_ISSUED', evidence: 'USAR-1', principal: SECAS }, at('2026-12-03')).notifications.find(
       (n) => n.kind === 'SUBMISSION_DUE',
     );
-    expect(due?.body).toContain('SEC_PANEL on SECURITY_ASSESSMENT at the first meeting whose paper cut-off follows your submission (submitted today: the next Panel 14 Jan 2027 (papers by 5 Jan))');
+    expect(due?.body).toContain('the SEC Panel on User Security Assessment: the Party’s Response and the Panel’s status at the first meeting whose paper cut-off follows your submission (submitted today: the next Panel 14 Jan 2027 (papers by 5 Jan))');
   });
 });

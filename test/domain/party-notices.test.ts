@@ -24,13 +24,13 @@ describe('ENTRY_STARTED', () => {
       id: 'uep-P1:ENTRY_STARTED',
       kind: 'ENTRY_STARTED',
       recipients: toParty,
-      subject: 'ACME Energy: your User Entry Process has started (GAS_SUPPLIER)',
+      subject: 'ACME Energy: your User Entry Process has started (Gas Supplier)',
       deadline: '2027-09-30',
     });
     expect(n?.body).toBe(
-      'Your User Entry Process has started for GAS_SUPPLIER; the DCC User mandate deadline is 2027-09-30. Nothing is awaited from you yet. ' +
-        'Your first submissions will be: User Security Assessment (FUSA) (SECURITY_ASSESSMENT): the User Security Assessment report; ' +
-        'Credit Cover (CREDIT_COVER): confirmation that Credit Support is lodged; you will be told when each is due. Under way: SECAS (ACCESSION, due 2026-11-16).',
+      'Your User Entry Process has started for Gas Supplier; the DCC User mandate deadline is 30 Sep 2027. Nothing is awaited from you yet. ' +
+        'Your first submissions will be: User Security Assessment (FUSA): the User Security Assessment report; ' +
+        'Credit Cover: confirmation that Credit Support is lodged; you will be told when each is due. Under way: SECAS (Accession to the SEC, due 16 Nov 2026).',
     );
   });
 
@@ -39,7 +39,7 @@ describe('ENTRY_STARTED', () => {
     const started = effects.notifications.filter((n) => n.kind === 'ENTRY_STARTED');
     expect(started).toHaveLength(1);
     expect(started[0]?.body).toContain(
-      'Submit first, in the console: User Security Assessment (FUSA) (SECURITY_ASSESSMENT): the User Security Assessment report; Credit Cover (CREDIT_COVER): confirmation that Credit Support is lodged.',
+      'Submit first, in the console: User Security Assessment (FUSA): the User Security Assessment report; Credit Cover: confirmation that Credit Support is lodged.',
     );
     expect(effects.notifications.filter((n) => n.kind === 'SUBMISSION_DUE')).toEqual([]); // the start message says it
   });
@@ -70,8 +70,8 @@ describe('SUBMISSION_DUE', () => {
       awaitedBody: 'PARTY',
       subject: 'ACME Energy: your turn: 2 submissions are due',
       body:
-        'SECAS recorded ACCEDED on ACCESSION. It is now your turn to submit, in the console: User Security Assessment (FUSA) (SECURITY_ASSESSMENT): the User Security Assessment report; ' +
-        "Credit Cover (CREDIT_COVER): confirmation that Credit Support is lodged. After your submission the decision is due from SEC_PANEL on SECURITY_ASSESSMENT within 20 working days (this deployment's service level); DCC on CREDIT_COVER within 10 working days (this deployment's service level). The SEC sets no time for these decisions: the service levels are this deployment's.",
+        'SECAS recorded Acceded on Accession to the SEC. It is now your turn to submit, in the console: User Security Assessment (FUSA): the User Security Assessment report; ' +
+        "Credit Cover: confirmation that Credit Support is lodged. After your submission the decision is due from the SEC Panel on User Security Assessment (FUSA) within 20 working days (this deployment's service level); the DCC on Credit Cover within 10 working days (this deployment's service level). The SEC sets no time for these decisions: the service levels are this deployment's.",
     });
     expect(due[0]?.stage).toBeUndefined();
   });
@@ -81,8 +81,8 @@ describe('SUBMISSION_DUE', () => {
     state = must(state, submit('USER_ID', 'GAS_SUPPLIER'), at('2026-11-03')).state;
     const { notifications } = must(state, decide('DCC_GATEWAY', 'LIVE', DCC), at('2026-11-04'));
     const due = notifications.filter((n) => n.kind === 'SUBMISSION_DUE');
-    expect(due.map((n) => [n.stage, n.role, n.subject])).toEqual([['SMKI_SREPT', undefined, 'ACME Energy: your turn: submit test readiness for SMKI_SREPT']]);
-    expect(due[0]?.body).toContain('DCC recorded LIVE on DCC_GATEWAY. It is now your turn to submit, in the console: SMKI and Repository Entry Process Tests (SMKI_SREPT): test readiness.');
+    expect(due.map((n) => [n.stage, n.role, n.subject])).toEqual([['SMKI_SREPT', undefined, 'ACME Energy: your turn: submit test readiness for SMKI and Repository Entry Process Tests']]);
+    expect(due[0]?.body).toContain('The DCC recorded Live on DCC Gateway Connection. It is now your turn to submit, in the console: SMKI and Repository Entry Process Tests: test readiness.');
   });
 
   it('is sent for a role added whose first stage awaits the Party', () => {
@@ -90,7 +90,7 @@ describe('SUBMISSION_DUE', () => {
     const { notifications } = must(state, { type: 'ADD_ROLE', role: 'IMPORT_SUPPLIER', principal: SECAS }, at('2026-11-03'));
     const due = notifications.filter((n) => n.kind === 'SUBMISSION_DUE');
     expect(due.map((n) => [n.stage, n.role])).toEqual([['USER_ID', 'IMPORT_SUPPLIER']]);
-    expect(due[0]?.body).toMatch(/^The role IMPORT_SUPPLIER was added to your entry\. It is now your turn/);
+    expect(due[0]?.body).toMatch(/^The role Import Supplier was added to your entry\. It is now your turn/);
   });
 
   it('is not sent for a submission, nor when nothing new awaits the Party', () => {
@@ -115,9 +115,9 @@ describe('DECISION_NEEDS_ACTION', () => {
       recipients: toParty,
       stage: 'SECURITY_ASSESSMENT',
       awaitedBody: 'PARTY',
-      subject: 'ACME Energy: SEC_PANEL REJECTED SECURITY_ASSESSMENT: action needed',
+      subject: 'ACME Energy: User Security Assessment (FUSA): the SEC Panel decided Rejected: action needed',
     });
-    expect(n?.body).toMatch(/^SEC_PANEL \(Pat Jones\) recorded REJECTED on User Security Assessment \(FUSA\) \(SECURITY_ASSESSMENT, SEC G8 \(FUSA, G8\.34 status\)\), evidence ev-\d+\. /);
+    expect(n?.body).toMatch(/^The SEC Panel \(Pat Jones\) recorded Rejected on User Security Assessment \(FUSA\) \(SEC G8 \(FUSA, G8\.34 status\)\), evidence ev-\d+\. /);
     expect(n?.body).toContain(
       'Comment: "Section 4 lacks a risk treatment plan". What to do next: the stage starts again from the beginning: submit afresh (the User Security Assessment report) in the console; this will be attempt 2.',
     );
@@ -135,7 +135,7 @@ describe('DECISION_NEEDS_ACTION', () => {
     state = must(state, submit('USER_ID', 'GAS_SUPPLIER'), at('2026-11-03')).state;
     const first = must(state, decide('USER_ID', 'REJECTED', DCC, 'GAS_SUPPLIER', { comment: 'ID outside your range' }), at('2026-11-04'));
     expect(first.notifications.map((n) => [n.id, n.role, n.subject])).toEqual([
-      ['uep-P1:DECISION_NEEDS_ACTION:USER_ID.GAS_SUPPLIER:a1', 'GAS_SUPPLIER', 'ACME Energy: DCC REJECTED USER_ID for GAS_SUPPLIER: action needed'],
+      ['uep-P1:DECISION_NEEDS_ACTION:USER_ID.GAS_SUPPLIER:a1', 'GAS_SUPPLIER', 'ACME Energy: User ID acceptance for Gas Supplier: the DCC decided Rejected: action needed'],
     ]);
     const again = must(must(first.state, submit('USER_ID', 'GAS_SUPPLIER'), at('2026-11-05')).state, decide('USER_ID', 'REJECTED', DCC, 'GAS_SUPPLIER'), at('2026-11-06'));
     expect(again.notifications.map((n) => n.id)).toEqual(['uep-P1:DECISION_NEEDS_ACTION:USER_ID.GAS_SUPPLIER:a2']);
@@ -160,10 +160,11 @@ describe('the Party told of its own breach (rules version 4)', () => {
     expect(toPartyOnly.map((n) => n.id)).toEqual(['uep-P1:ENTRY_STARTED', 'uep-P1:MANDATE_BREACH:party:v1']);
     const [startNotice, breach] = toPartyOnly;
     const deadline = startNotice?.deadline ?? '';
-    expect(startNotice?.body).toContain(`Your User Entry Process has started for GAS_SUPPLIER; your DCC User mandate deadline, ${deadline}, has already passed: you are in breach of the mandate until every role you seek is complete.`);
-    expect(breach).toMatchObject({ kind: 'MANDATE_BREACH', recipients: toParty, subject: `ACME Energy: your DCC User mandate deadline (${deadline}) has passed`, deadline });
+    expect(deadline).toBe('2017-11-25');
+    expect(startNotice?.body).toContain(`Your User Entry Process has started for Gas Supplier; your DCC User mandate deadline, 25 Nov 2017, has already passed: you are in breach of the mandate until every role you seek is complete.`);
+    expect(breach).toMatchObject({ kind: 'MANDATE_BREACH', recipients: toParty, subject: 'ACME Energy: your DCC User mandate deadline (25 Nov 2017) has passed', deadline });
     expect(breach?.body).toBe(
-      `Your DCC User mandate deadline, ${deadline}, had already passed when your User Entry Process started, with 1 of 1 role still to complete (GAS_SUPPLIER). ` +
+      'Your DCC User mandate deadline, 25 Nov 2017, had already passed when your User Entry Process started, with 1 of 1 role still to complete (Gas Supplier). ' +
         'You are in breach of the mandate until every role you seek is complete, or SECAS agrees a new deadline; SECAS and UEP operations have been told. ' +
         'Nothing is awaited from you at the moment; you will be told as soon as it is your turn.',
     );
@@ -174,7 +175,7 @@ describe('the Party told of its own breach (rules version 4)', () => {
     const s0 = withGroundwork({ roles: ['GAS_SUPPLIER'], mandateDeadline: '2026-11-30' }, at('2026-11-02'));
     const tr = advanceTime(s0, at('2026-12-01T00:00:00Z'));
     const breach = tr.effects.notifications.find((n) => n.id === 'uep-P1:MANDATE_BREACH:party:v1');
-    expect(breach?.body).toContain('Your DCC User mandate deadline, 2026-11-30, has passed, with 1 of 1 role still to complete (GAS_SUPPLIER).');
+    expect(breach?.body).toContain('Your DCC User mandate deadline, 30 Nov 2026, has passed, with 1 of 1 role still to complete (Gas Supplier).');
     expect(breach?.body).toContain('What you can do now, in the console: submit ');
   });
 
@@ -188,7 +189,7 @@ describe('the Party told of its own breach (rules version 4)', () => {
     const intoBreach = amend(onTrack, '2026-10-30', at('2026-11-03T10:00:00Z'));
     expect(intoBreach.effects.notifications.map((n) => n.id)).toEqual(['uep-P1:DEADLINE_AMENDED:v2', 'uep-P1:MANDATE_BREACH:party:v2', 'uep-P1:MANDATE_BREACH:v2']);
     expect(intoBreach.effects.notifications[0]?.body).not.toContain('at risk');
-    expect(intoBreach.effects.notifications[1]?.body).toContain('Your DCC User mandate deadline, 2026-10-30, has passed');
+    expect(intoBreach.effects.notifications[1]?.body).toContain('Your DCC User mandate deadline, 30 Oct 2026, has passed');
     // rules version 3 told the Party, in the same message, that it was at risk
     const v3 = amend(withGroundwork({ roles: ['GAS_SUPPLIER'], mandateDeadline: '2028-06-30' }, at('2026-11-02'), RULES_VERSION.V3), '2026-10-30', at('2026-11-03T10:00:00Z'));
     expect(v3.effects.notifications[0]?.body).toContain('the entry is at risk');

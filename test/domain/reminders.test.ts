@@ -37,7 +37,7 @@ describe('mandate reminders', () => {
     const d1 = notifications.find((n) => n.id.endsWith('d1:v1'));
     expect(d1).toMatchObject({ deadline: '2030-06-30', calendarDaysLeft: 1, workingDaysLeft: 0 });
     expect(d1?.subject).toContain('1 day to');
-    expect(d1?.body).toContain('1 of 1 roles pending (GAS_SUPPLIER)');
+    expect(d1?.body).toContain('1 of 1 roles pending (Gas Supplier)');
   });
 
   it('a reminder due exactly at the start is sent', () => {
@@ -75,7 +75,7 @@ describe('breach', () => {
     expect(breach?.recipients).toEqual([{ kind: 'BODY', body: 'SECAS' }, { kind: 'BODY', body: 'OPS' }]);
     const toParty = first.notifications.find((n) => n.id === 'uep-P1:MANDATE_BREACH:party:v1');
     expect(toParty?.recipients).toEqual([{ kind: 'PARTY_CONTACT', name: 'Ann Smith', email: 'ann@acme.example' }]);
-    expect(toParty?.body).toContain('Your DCC User mandate deadline, 2030-06-30, has passed, with 1 of 1 role still to complete (GAS_SUPPLIER).');
+    expect(toParty?.body).toContain('Your DCC User mandate deadline, 30 Jun 2030, has passed, with 1 of 1 role still to complete (Gas Supplier).');
     expect(summarise(first.state, at('2030-07-21')).inBreach).toBe(true);
     expect(summarise(first.state, at('2030-07-21')).headline).toContain('IN BREACH');
     const withdrawn = applyCommand(first.state, { type: 'WITHDRAW', reason: 'exit', principal: OPS }, at('2030-07-21'));
@@ -84,7 +84,7 @@ describe('breach', () => {
     expect(withdrawn.effects.wakeAt).toBeNull();
     expect(withdrawn.effects.searchAttributes).toMatchObject({ status: 'WITHDRAWN', inBreach: false, atRisk: false });
     expect(advanceTime(withdrawn.state, at('2031-01-01')).effects.notifications).toEqual([]);
-    expect(summarise(withdrawn.state, at('2031-01-01')).headline).toBe('ACME Energy: withdrawn on 2030-07-21 (exit)');
+    expect(summarise(withdrawn.state, at('2031-01-01')).headline).toBe('ACME Energy: withdrawn on 21 Jul 2030 (exit)');
   });
 
   it('catches up every missed notification once when woken late', () => {
@@ -127,7 +127,7 @@ describe('amending the deadline', () => {
     const amended = applyCommand(before.state, { type: 'AMEND_DEADLINE', deadline: '2030-06-30', reason: 'consultation', principal: SECAS }, at('2030-03-05'));
     if (!amended.ok) throw new Error('refused');
     expect(amended.effects.notifications.map((n) => n.id)).toEqual(['uep-P1:DEADLINE_AMENDED:v2']);
-    expect(amended.effects.notifications[0]?.body).toContain('from 2030-03-31 to 2030-06-30 by SECAS (secas-1): consultation');
+    expect(amended.effects.notifications[0]?.body).toContain('from 31 Mar 2030 to 30 Jun 2030 by SECAS (secas-1): consultation');
     const after = runUntil(amended.state, at('2030-03-05'), at('2030-07-01T00:00:00Z'));
     expect(after.notifications.filter((n) => n.kind === 'MANDATE_REMINDER' || n.kind === 'MANDATE_BREACH').map((n) => n.id)).toEqual([
       'uep-P1:MANDATE_REMINDER:d90:v2',
@@ -283,10 +283,16 @@ describe('summary', () => {
     let s = withGroundwork({ mandateDeadline: '2027-06-30' }, at('2026-11-02'));
     s = must(s, submit('USER_ID', 'GAS_SUPPLIER'), at('2026-11-03')).state;
     const sum = summarise(s, at('2026-11-04'));
+    const forecast = addWorkingDays('2026-11-04', 120);
+    expect(forecast).toBe('2027-04-28');
     expect(sum.headline).toBe(
-      `ACME Energy: 2/2 roles pending; awaiting DCC (USER_ID for GAS_SUPPLIER, due 2026-11-10) (+4 more open); forecast ${addWorkingDays('2026-11-04', 120)}; mandate 2027-06-30`,
+      'ACME Energy: 2/2 roles pending; awaiting the DCC (User ID acceptance for Gas Supplier, due 10 Nov 2026) (+4 more open); forecast 28 Apr 2027; mandate 30 Jun 2027',
     );
-    expect(sum.nextDeadline).toEqual({ at: '2026-11-10T00:00:00.000Z', what: 'DCC decision on USER_ID for GAS_SUPPLIER' });
+    expect(sum.nextDeadline).toEqual({ at: '2026-11-10T00:00:00.000Z', what: "the DCC's decision on User ID acceptance for Gas Supplier" });
+    // an entry under rules version 6 keeps its codes and ISO dates
+    const v6 = summarise({ ...s, rulesVersion: RULES_VERSION.V6 }, at('2026-11-04'));
+    expect(v6.headline).toBe(`ACME Energy: 2/2 roles pending; awaiting DCC (USER_ID for GAS_SUPPLIER, due 2026-11-10) (+4 more open); forecast ${forecast}; mandate 2027-06-30`);
+    expect(v6.nextDeadline).toEqual({ at: '2026-11-10T00:00:00.000Z', what: 'DCC decision on USER_ID for GAS_SUPPLIER' });
     expect(sum.awaitedBodies).toEqual(['DCC', 'PARTY']);
     const userId = sum.roleStages[1]?.stages.find((x) => x.stage === 'USER_ID');
     expect(userId).toMatchObject({ state: 'AWAITING_DECISION', awaiting: 'DCC', awaitingSince: '2026-11-03T10:00:00.000Z', dueBy: '2026-11-10', owner: 'DCC', secRef: 'H1 (User IDs)' });
@@ -298,7 +304,7 @@ describe('summary', () => {
     const s = withGroundwork({ mandateDeadline: null, sharedResourceProvider: 'SR Ltd', roles: ['GAS_SUPPLIER'] }, at('2026-11-02'));
     const s1 = must(s, decide('DCC_GATEWAY', 'VIA_SHARED_RESOURCE', DCC), at('2026-11-02')).state;
     const sum = summarise(s1, at('2026-11-02'));
-    expect(sum.headline).toMatch(/^ACME Energy: 1\/1 roles pending; awaiting PARTY \(SECURITY_ASSESSMENT: the User Security Assessment report\) \(\+3 more open\); forecast \d{4}-\d{2}-\d{2}; mandate none$/);
+    expect(sum.headline).toMatch(/^ACME Energy: 1\/1 roles pending; awaiting the Party \(User Security Assessment \(FUSA\): the User Security Assessment report\) \(\+3 more open\); forecast \d{1,2} [A-Z][a-z]{2} \d{4}; mandate none$/);
     expect(sum.sharedResourceProvider).toBe('SR Ltd');
     expect(sum.nextDeadline).toBeNull();
     expect(sum.awaitedBodies).toEqual(['PARTY']);

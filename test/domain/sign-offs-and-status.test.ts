@@ -158,10 +158,10 @@ describe('start warnings', () => {
       {
         code: 'MANDATE_DEADLINE_PASSED',
         message:
-          "The ELECTRICITY_DNO cohort's default mandate deadline, 2018-01-21, has already passed: the entry starts in breach and SECAS and OPS are told at once. Give mandateDeadline (a later date, or null for none) to start otherwise.",
+          "The electricity DNO cohort's default mandate deadline, 21 Jan 2018, has already passed: the entry starts in breach and SECAS and OPS are told at once. Give mandateDeadline (a later date, or null for none) to start otherwise.",
       },
     ]);
-    expect(startWarnings(input({ mandateDeadline: '2026-11-01' }), at('2026-11-02'))[0]?.message).toMatch(/^The mandate deadline given, 2026-11-01, has already passed/);
+    expect(startWarnings(input({ mandateDeadline: '2026-11-01' }), at('2026-11-02'))[0]?.message).toMatch(/^The mandate deadline given, 1 Nov 2026, has already passed/);
   });
 
   it('no warning for a deadline still ahead (the last permitted day included), or none at all', () => {

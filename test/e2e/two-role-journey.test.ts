@@ -19,7 +19,8 @@ import type { AuditTrailResponse, EntryResponse, InboxResponse } from '../../api
 import { parseEnv } from '../../config/env';
 import { call, eventually } from '../../testkit/api-harness';
 import { launchPeople, type People } from '../../testkit/browser';
-import { driveToComplete, JourneyCounter, stageRef, type JourneyStage } from '../../testkit/console-journey';
+import { driveToComplete, JourneyCounter, type JourneyStage } from '../../testkit/console-journey';
+import { roleInWords } from '../../domain/wording';
 import { startConsoleStack, type ConsoleStack } from '../../testkit/console-stack';
 import { keycloakForTests, type RunningKeycloak } from '../../testkit/keycloak';
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from '../../testkit/smtp-catcher';
@@ -138,10 +139,15 @@ test('one two-role entry from start to COMPLETE through the console alone with s
   const toContact = (m: CaughtMail) => m.envelopeTo.includes(PERSON.PARTY.email);
   const followedMails = new Set<number>();
   const partyTabsFromMail: Page[] = [];
+  /** The mail names the stage in words (rules version 7): its turn ('User ID acceptance for Import Supplier: the proposed ...') or a decision on it ('... on User ID acceptance for Import Supplier (SEC ...'). */
+  const namesStage = (text: string, stage: JourneyStage) => {
+    const name = `${stage.title}${stage.role ? ` for ${roleInWords(stage.role)}` : ''}`;
+    return text.includes(`${name}: `) || text.includes(`${name} (SEC `);
+  };
   /** The contact opens the link in the "your turn" mail naming the stage: a new tab, already signed in. */
   async function followPartyNotice(stage: JourneyStage): Promise<Page> {
     const [mail] = await catcher.waitFor(
-      (m) => toContact(m) && !followedMails.has(m.seq) && ['SUBMISSION_DUE', 'DECISION_NEEDS_ACTION'].includes(kindOf(m)) && (m.text ?? '').includes(`(${stageRef(stage)})`),
+      (m) => toContact(m) && !followedMails.has(m.seq) && ['SUBMISSION_DUE', 'DECISION_NEEDS_ACTION'].includes(kindOf(m)) && namesStage(m.text ?? '', stage),
       { timeoutMs: 20_000 },
     );
     followedMails.add(mail!.seq);

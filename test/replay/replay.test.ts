@@ -37,23 +37,27 @@ const SCENARIOS = ['full-lifecycle', 'rework-loops', 'deadline-amended', 'withdr
 // security status REJECTED under catalogue v2 asking only for a new Response; v14: after uep-rejected-reassessment
 // (rules version 5: REJECTED opens the booking, fieldwork and report again, a new assessment), with its own
 // rejected-reassessment; v15: after uep-body-notices (rules version 6: a DECISION_DUE to the body whose
-// decision a stage starts awaiting), with its own rejected-reassessment; v17: after one-delivery-per-step (a
-// step's notifications in one deliverNotifications activity), beside v16 (made side by side: neither has the other's).
-const GENERATIONS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15', 'v17'];
-/** Which generations have each change (v4, v5 and v7 were made side by side: none has the others'; so were v9, v10 and v12). */
-const WITH_PARTY_NOTICES = ['v4', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15', 'v17'];
-const WITH_LEAN_UPDATES = ['v5', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15', 'v17'];
-const WITH_PARTY_BREACH_NOTICE = ['v9', 'v11', 'v13', 'v14', 'v15', 'v17'];
-const WITH_CATALOGUE_V2 = ['v12', 'v13', 'v14', 'v15', 'v17'];
-const WITH_REJECTED_REASSESSMENT = ['v14', 'v15', 'v17'];
-const WITH_BODY_NOTICES = ['v15', 'v17'];
+// decision a stage starts awaiting), with its own rejected-reassessment; v16: after uep-words (rules version 7:
+// words, not codes, in the texts people read; the same commands), with its own rejected-reassessment; v17: after
+// one-delivery-per-step (a step's notifications in one deliverNotifications activity), made beside v16 (neither has
+// the other's).
+const GENERATIONS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15', 'v16', 'v17'];
+/** Which generations have each change (v4, v5 and v7 were made side by side: none has the others'; so were v9, v10 and v12; so were v16 and v17). */
+const WITH_PARTY_NOTICES = ['v4', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15', 'v16', 'v17'];
+const WITH_LEAN_UPDATES = ['v5', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15', 'v16', 'v17'];
+const WITH_PARTY_BREACH_NOTICE = ['v9', 'v11', 'v13', 'v14', 'v15', 'v16', 'v17'];
+const WITH_CATALOGUE_V2 = ['v12', 'v13', 'v14', 'v15', 'v16', 'v17'];
+const WITH_REJECTED_REASSESSMENT = ['v14', 'v15', 'v16', 'v17'];
+const WITH_BODY_NOTICES = ['v15', 'v16', 'v17'];
+const WITH_WORDS = ['v16'];
 const WITH_ONE_DELIVERY_PER_STEP = ['v17'];
 /**
- * Which generations record uep-rejected-reassessment's marker: a fresh entry records only its newest
- * rules version's (allowedRules asks the newest patch first), so v15's, under rules version 6 (which
- * includes version 5), carry uep-body-notices' alone.
+ * Which generations record a rules version's marker: a fresh entry records only its newest rules
+ * version's (allowedRules asks the newest patch first), so v15's, under rules version 6 (which
+ * includes version 5), and v17's carry uep-body-notices' alone, and v16's uep-words' alone.
  */
 const MARKED_REJECTED_REASSESSMENT = ['v14'];
+const MARKED_BODY_NOTICES = ['v15', 'v17'];
 const generationOf = (name: string) => name.slice(0, name.indexOf('-'));
 
 test('there are histories of every scenario from every generation of the workflow', () => {
@@ -139,7 +143,7 @@ test('with uep-party-notices (v4, v6), the Party is told what it can act on (its
   }
 });
 
-test('with uep-party-breach-notice (v9, v11, v13, v14, v15), the Party gets its own breach notice and UepNextDeadline holds wake-up instants (09:00 reminders)', () => {
+test('with uep-party-breach-notice (v9, v11, v13, v14, v15, v16, v17), the Party gets its own breach notice and UepNextDeadline holds wake-up instants (09:00 reminders)', () => {
   const scheduled = (history: History) =>
     handedToActivities<{ id?: string }>(history).map((n) => n.id ?? '');
   for (const { name, history } of histories.filter((h) => h.name.endsWith('deadline-amended'))) {
@@ -156,7 +160,7 @@ test('with uep-party-breach-notice (v9, v11, v13, v14, v15), the Party gets its 
   }
 });
 
-test('with uep-catalogue-v2 (v12, v13, v14, v15), an entry whose start names no catalogue version runs catalogue v2; before it, v1', () => {
+test('with uep-catalogue-v2 (v12, v13, v14, v15, v16, v17), an entry whose start names no catalogue version runs catalogue v2; before it, v1', () => {
   const PATCH_MARKER = 'uep-catalogue-v2';
   for (const { name, history } of histories) {
     const start = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
@@ -168,10 +172,10 @@ test('with uep-catalogue-v2 (v12, v13, v14, v15), an entry whose start names no 
   }
 });
 
-test('with uep-rejected-reassessment (v14, v15), a security status REJECTED under catalogue v2 opens the booking, fieldwork and report again; before it (v13), only a new Response was asked for', () => {
+test('with uep-rejected-reassessment (v14, v15, v16, v17), a security status REJECTED under catalogue v2 opens the booking, fieldwork and report again; before it (v13), only a new Response was asked for', () => {
   const PATCH_MARKER = 'uep-rejected-reassessment';
   const rejected = histories.filter((h) => h.name.endsWith('-rejected-reassessment'));
-  expect(rejected.map((h) => h.name)).toEqual(['v13-rejected-reassessment', 'v14-rejected-reassessment', 'v15-rejected-reassessment', 'v17-rejected-reassessment']);
+  expect(rejected.map((h) => h.name)).toEqual(['v13-rejected-reassessment', 'v14-rejected-reassessment', 'v15-rejected-reassessment', 'v16-rejected-reassessment', 'v17-rejected-reassessment']);
   for (const { name, history } of histories) {
     const marked = (history.events ?? []).some((e) => JSON.stringify(json(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data) ?? '').includes(PATCH_MARKER));
     expect([name, marked]).toEqual([name, MARKED_REJECTED_REASSESSMENT.includes(generationOf(name))]);
@@ -191,7 +195,7 @@ test('with uep-rejected-reassessment (v14, v15), a security status REJECTED unde
   }
 });
 
-test('with uep-body-notices (v15), each stage attempt awaiting a body\'s decision tells that body once (DECISION_DUE); before it, never', () => {
+test('with uep-body-notices (v15, v16, v17), each stage attempt awaiting a body\'s decision tells that body once (DECISION_DUE); before it, never', () => {
   const PATCH_MARKER = 'uep-body-notices';
   const OWNER: Record<string, string> = {
     ACCESSION: 'SECAS',
@@ -213,7 +217,7 @@ test('with uep-body-notices (v15), each stage attempt awaiting a body\'s decisio
       .flatMap((e) => handedToActivities<{ id: string; kind: string; stage?: string; recipients: unknown }>({ events: [e] }))
       .filter((n) => n.kind === 'DECISION_DUE');
     const told = WITH_BODY_NOTICES.includes(generationOf(name));
-    expect([name, marked, due.length > 0]).toEqual([name, told, told]);
+    expect([name, marked, due.length > 0]).toEqual([name, MARKED_BODY_NOTICES.includes(generationOf(name)), told]);
     expect([name, new Set(due.map((n) => n.id)).size]).toEqual([name, due.length]);
     for (const n of due) expect([name, n.id, n.recipients]).toEqual([name, n.id, [{ kind: 'BODY', body: OWNER[n.stage ?? ''] }]]);
   }
@@ -247,5 +251,27 @@ test('with one-delivery-per-step (v17), the notifications of a step go to delive
     expect(batches[0]!.map((n) => n.id.split(':').slice(1).join(':'))).toEqual(['ENTRY_STARTED', 'DECISION_DUE:ACCESSION:a1']);
     // fewer activities than notifications: the lifecycle's steps that tell two people tell them in one
     expect(batches.length).toBeLessThan(batches.flat().length);
+  }
+});
+
+test('with uep-words (v16), the notices are written in words, not codes, and are the same notices as v15\'s: the same ids in the same order', () => {
+  const PATCH_MARKER = 'uep-words';
+  const CODES = /\b(ACCESSION|ID_ALLOCATION|SECURITY_ASSESSMENT|SECURITY_FIELDWORK|PRIVACY_FIELDWORK|PRIVACY_ASSESSMENT|CREDIT_COVER|DCC_GATEWAY|SMKI_SREPT|USER_ID|UEPT|UEP_COMPLETION|[A-Z]+_SUPPLIER|OTHER_USER|SEC_PANEL)\b|\d{4}-\d{2}-\d{2}/;
+  const notices = (history: History) =>
+    handedToActivities<{ id?: string; subject?: string }>(history).filter((n) => n.subject !== undefined);
+  for (const { name, history } of histories) {
+    const marked = (history.events ?? []).some((e) => JSON.stringify(json(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data) ?? '').includes(PATCH_MARKER));
+    const inWords = WITH_WORDS.includes(generationOf(name));
+    expect([name, marked]).toEqual([name, inWords]);
+    const subjects = notices(history).map((n) => n.subject ?? '');
+    expect([name, subjects.length > 0]).toEqual([name, true]);
+    // before v16 the subjects name stages and roles by their codes, and dates in ISO
+    expect([name, subjects.filter((s) => CODES.test(s)).length > 0]).toEqual([name, !inWords]);
+  }
+  // the text is all that changed: each scenario sends the same notices, by id, in the same order (entry ids differ per run)
+  const withoutEntry = (id = '') => id.slice(id.indexOf(':') + 1);
+  for (const scenario of [...SCENARIOS, 'rejected-reassessment']) {
+    const [before, after] = ['v15', 'v16'].map((g) => histories.find((h) => h.name === `${g}-${scenario}`)?.history);
+    expect([scenario, notices(after!).map((n) => withoutEntry(n.id))]).toEqual([scenario, notices(before!).map((n) => withoutEntry(n.id))]);
   }
 });

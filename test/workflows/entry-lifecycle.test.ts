@@ -155,7 +155,7 @@ test('an entry started after its cohort default deadline is in breach at once an
       expect.arrayContaining([{ kind: 'BODY', body: BODY.SECAS }, { kind: 'BODY', body: BODY.OPS }]),
     );
     expect(toParty!.notification.recipients.map((r) => r.kind)).toEqual(['PARTY_CONTACT']);
-    expect(toParty!.notification.body).toContain('Your DCC User mandate deadline, 2018-01-21, had already passed when your User Entry Process started');
+    expect(toParty!.notification.body).toContain('Your DCC User mandate deadline, 21 Jan 2018, had already passed when your User Entry Process started');
     expect(ofKind(sent, NOTIFICATION_KIND.AT_RISK)).toEqual([]);
     expect(ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER)).toEqual([]);
     expect(ofKind(sent, NOTIFICATION_KIND.BREACH_REMINDER).length).toBeGreaterThanOrEqual(2);

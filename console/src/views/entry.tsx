@@ -374,7 +374,7 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
                       {a.role ? ` (${words(a.role)})` : ''}
                       {a.outcome ? ` · ${words(a.outcome)}` : ''}
                     </td>
-                    <td class="small">{[a.reference, a.evidence, a.comment, a.reason, a.deadline !== undefined ? `deadline ${a.deadline ?? 'none'}` : '', claimDetail(a), fileDetail(a)].filter(Boolean).join(' · ')}</td>
+                    <td class="small">{[a.reference, a.evidence, a.comment, a.reason, a.deadline !== undefined ? `deadline ${a.deadline ? day(a.deadline) : 'none'}` : '', claimDetail(a), fileDetail(a)].filter(Boolean).join(' · ')}</td>
                   </tr>
                 ))}
               </tbody>
