@@ -36,6 +36,7 @@ export const PATH = {
   member: `${API_PREFIX}/entries/:partyId/members/:subject`,
   me: `${API_PREFIX}/me`,
   myNotices: `${API_PREFIX}/me/notices`,
+  colleagues: `${API_PREFIX}/colleagues`,
   healthz: '/healthz',
   readyz: '/readyz',
   metrics: '/metrics',
@@ -167,6 +168,18 @@ export const ENDPOINTS = {
     body: S.ClaimRequest,
     success: { status: 200, description: 'The stage\'s claim as it now stands', schema: S.ClaimResponse },
     errors: [400, 403, 409],
+  }),
+  listColleagues: ep({
+    operationId: 'listColleagues',
+    method: 'get',
+    path: PATH.colleagues,
+    tag: 'sign-offs',
+    summary: 'The people of your body a waiting stage can be assigned to',
+    description:
+      "Everyone of your body the record knows: who signed in to the console, chose how they are told of work, or held or gave a claim; each with the name and email they last came with. Assign a stage to one with `PUT /v1/entries/{partyId}/claim` and `assignee`.",
+    action: ACTION.CLAIM_STAGE,
+    success: { status: 200, description: 'Your colleagues, by name', schema: S.ColleaguesResponse },
+    errors: [],
   }),
   addComment: ep({
     operationId: 'addComment',

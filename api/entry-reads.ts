@@ -12,6 +12,7 @@ import { membersOf, membershipEventsOf, type MembershipEvent, type PartyMember }
 import { auditBetween, recordLagMs, type ExportedAuditRecord } from '../record/read';
 import { entryFiles, fileContent, fileOf, type StoredFile } from '../record/evidence-files';
 import { knownEmailOf, noticeSettingOf, type NoticeSetting, type PersonRef } from '../record/person-notices';
+import { knownPeople, type KnownPerson } from '../record/colleagues';
 import { entryClaims, holderOf, stageClaim, type StageClaim, type StageRef, type WaitingStage } from '../record/stage-claims';
 import { landedStart, landedUpdate } from './landed';
 import type { RecordContext } from './record-context';
@@ -49,6 +50,8 @@ export interface EntryReads {
   meetingCalendarAnswer(): Promise<MeetingCalendarResponse>;
   /** The stage as it waits now and who has claimed that wait; null when it waits on nobody. */
   stageClaim(stage: StageRef): Promise<{ stage: WaitingStage; claim: StageClaim | undefined } | null>;
+  /** The people of the body the record knows, by name. */
+  colleagues(body: Body): Promise<KnownPerson[]>;
   /** Who works each claimed stage of the Party's entry in progress. */
   claims(partyId: string): Promise<EntryResponse['claims']>;
   /** The files attached to the Party's entries, oldest first. */
@@ -105,6 +108,7 @@ export function entryReadsOf(ctx: RecordContext): EntryReads {
       return { ...(current ?? { version: 0, meetings: [], changedBy: null, changedAt: null }), entriesHolding: reach.holding, entriesToTake: reach.toTake };
     },
     stageClaim: async (stage) => (await stageClaim(record, stage)) ?? null,
+    colleagues: (body) => knownPeople(record, body),
     noticeSetting: async (person) => ({ ...(await noticeSettingOf(record, person)), email: await knownEmailOf(record, person) }),
     claims: async (partyId) => (await entryClaims(record, partyId)).map((c) => ({ stage: c.stage as StageId, ...(c.role ? { role: c.role as UserRole } : {}), claim: claimAnswer(c) })),
     files: async (partyId) => (await entryFiles(record, partyId)).map((f) => fileAnswer(ctx.config, partyId, f)),

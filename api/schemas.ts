@@ -769,6 +769,16 @@ export const NoticeSettingsResponse = z
   .meta({ id: 'NoticeSettingsResponse' });
 export type NoticeSettingsResponse = z.infer<typeof NoticeSettingsResponse>;
 
+export const ColleaguesResponse = z
+  .object({
+    body: BodyEnum,
+    colleagues: z
+      .array(z.object({ id: z.string(), name: z.string().optional(), email: z.string().optional() }))
+      .meta({ description: 'By name; you are not among them (to work a stage yourself, claim it)' }),
+  })
+  .meta({ id: 'ColleaguesResponse' });
+export type ColleaguesResponse = z.infer<typeof ColleaguesResponse>;
+
 export const MembershipEventSchema = z
   .object({
     action: z.enum(['INVITED', 'ACCEPTED', 'REMOVED']),

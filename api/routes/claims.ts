@@ -14,7 +14,7 @@ import { ENDPOINTS } from '../endpoints';
 import { refusalError } from '../errors';
 import { mount } from '../mount';
 import { claimAnswer } from '../entry-reads';
-import type { ClaimResponse } from '../schemas';
+import type { ClaimResponse, ColleaguesResponse } from '../schemas';
 
 const samePerson = (a: Principal, b: Principal) => a.body === b.body && a.id === b.id;
 
@@ -49,6 +49,12 @@ export function claimsRouter(ctx: AppContext): Router {
         res.json(answer);
       }
     }
+  });
+
+  mount(router, ctx, ENDPOINTS.listColleagues, async (_input, _req, res) => {
+    const me = principalOf(res);
+    const answer: ColleaguesResponse = { body: me.body, colleagues: (await ctx.reads.colleagues(me.body)).filter((p) => p.id !== me.id) };
+    res.json(answer);
   });
 
   return router;

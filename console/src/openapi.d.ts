@@ -105,6 +105,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/colleagues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The people of your body a waiting stage can be assigned to
+         * @description Everyone of your body the record knows: who signed in to the console, chose how they are told of work, or held or gave a claim; each with the name and email they last came with. Assign a stage to one with `PUT /v1/entries/{partyId}/claim` and `assignee`.
+         *
+         *     Allowed: DCC, SEC_PANEL, SECAS.
+         */
+        get: operations["listColleagues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/entries": {
         parameters: {
             query?: never;
@@ -934,6 +956,15 @@ export interface components {
         };
         /** @enum {string} */
         Cohort: "LARGE_SUPPLIER" | "SMALL_DOMESTIC_SUPPLIER" | "SMALL_NON_DOMESTIC_SUPPLIER" | "ELECTRICITY_DNO" | "GAS_TRANSPORTER" | "OTHER";
+        ColleaguesResponse: {
+            body: components["schemas"]["Body"];
+            /** @description By name; you are not among them (to work a stage yourself, claim it) */
+            colleagues: {
+                email?: string;
+                id: string;
+                name?: string;
+            }[];
+        };
         /**
          * @example {
          *       "commentId": "web-c-0001",
@@ -1820,6 +1851,62 @@ export interface operations {
             };
             /** @description No entry for this party, or no such route (codes: NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (no details leave the server) (codes: INTERNAL) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Retry later: Temporal is unreachable or did not answer within TEMPORAL_RPC_TIMEOUT_MS (TEMPORAL_UNAVAILABLE), or the entry's workflow task is failing and Temporal is retrying it (ENTRY_NOT_READY) (codes: TEMPORAL_UNAVAILABLE, ENTRY_NOT_READY, NO_WORKER, INVITATIONS_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listColleagues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your colleagues, by name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ColleaguesResponse"];
+                };
+            };
+            /** @description No bearer token, or an unknown one (codes: UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The caller's body may not do this, or a Party acting for another party (codes: FORBIDDEN, WRONG_BODY, NOT_OWN_PARTY) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -57,6 +57,7 @@ const MATRIX: Record<EndpointName, Case> = {
     request: (p) => ({ method: 'GET', path: `/v1/entries/${p}/files/00000000-0000-4000-8000-000000000000` }),
     expect: row(404, 404, 404, 404, 403, 404, 401),
   },
+  listColleagues: { fresh: false, request: () => ({ method: 'GET', path: '/v1/colleagues' }), expect: row(200, 200, 200, 403, 403, 403, 401) },
   setClaim: {
     fresh: true,
     request: (p) => ({ method: 'PUT', path: `/v1/entries/${p}/claim`, body: { stage: STAGE.ID_ALLOCATION } }),

@@ -210,6 +210,32 @@ test('a claim is visible to a second officer: claimed from one inbox, it shows i
   }
 });
 
+test('an officer assigns a waiting stage to a colleague from the entry page: the colleague is named on it, sees it as theirs, and the trail says who gave it', async () => {
+  const partyId = uniquePartyId('ASSIGN');
+  await startEntry(stack.baseUrl, stack.tokens, { partyId, partyName: 'Assigned Work Energy', cohort: 'SMALL_DOMESTIC_SUPPLIER', roles: ['IMPORT_SUPPLIER'], mandateDeadline: daysFromToday(400), uepContact: { name: 'Ash Sign', email: 'uep@assigned.example' } });
+  await decide(stack.baseUrl, stack.tokens.secas, partyId, 'ACCESSION', 'ACCEDED'); // its DCC Gateway Connection awaits the DCC
+  // a colleague the record knows: they chose how they are told of work
+  const { token: colleagueToken, record } = mintToken({ body: 'DCC', id: 'dcc-officer-3', name: 'Ann Third' });
+  stack.harness.tokens.add(record);
+  expect((await call(stack.baseUrl, 'PUT', '/v1/me/notices', { token: colleagueToken, body: { cadence: 'IMMEDIATE' } })).status).toBe(200);
+  const colleagues = await api<{ colleagues: Array<{ id: string; name?: string }> }>('GET', '/v1/colleagues', stack.tokens.dcc);
+  expect(colleagues.json.colleagues).toContainEqual({ id: 'dcc-officer-3', name: 'Ann Third' });
+  expect(colleagues.json.colleagues.map((c) => c.id)).not.toContain(stack.harness.principalOf(stack.tokens.dcc).id); // not oneself
+
+  await signIn(stack.tokens.dcc, `/entries/${partyId}`);
+  const assign = page.getByRole('form', { name: 'Assign DCC Gateway Connection' });
+  await assign.getByLabel('Assign to').selectOption({ label: 'Ann Third' });
+  await assign.getByRole('button', { name: 'Assign' }).click();
+  await page.locator('.claim-line').filter({ hasText: 'Worked by: Ann Third, given by you' }).waitFor();
+  await expectAccessible('entry with an assigned stage');
+
+  // the colleague's inbox has it as theirs; the trail names who gave it to whom
+  const theirs = await api<InboxResponse>('GET', '/v1/inbox', colleagueToken);
+  expect(theirs.json.items.filter((i) => i.partyId === partyId).map((i) => [i.stage, i.claim?.claimant.id, i.claim?.claimedBy.id])).toEqual([['DCC_GATEWAY', 'dcc-officer-3', 'dcc-officer']]);
+  const trail = await api<AuditTrailResponse>('GET', `/v1/entries/${partyId}/audit-trail`, stack.tokens.ops);
+  expect(trail.json.records.filter((r) => r.action === 'CLAIMED').map((r) => [r.principal.id, r.assignee?.id])).toEqual([['dcc-officer', 'dcc-officer-3']]);
+});
+
 test('the inbox filters by Party, stage and risk and sorts, in the address: a reload or a shared link shows the same view', async () => {
   await signIn(stack.tokens.dcc, '/inbox');
   await page.getByRole('heading', { name: 'Inbox: DCC' }).waitFor();

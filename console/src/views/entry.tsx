@@ -12,7 +12,7 @@ import { href, NAVIGATED } from '../router';
 import { Badge, Loading, Page, Problem, RiskBadges } from '../ui';
 import type { AuditRecord } from '../conversation';
 import { AlreadyDecided, DecidedBy } from './conversation';
-import { ClaimLine, claimInWords, type StageClaim } from './claim';
+import { ClaimLine, claimInWords, type Colleague, type StageClaim } from './claim';
 import { AttachFile, StageFiles, type AttachedFile } from './files';
 import { mayComment, StageThread } from './thread';
 import { DecisionRecorded } from './decision-recorded';
@@ -32,6 +32,8 @@ const STATE_BADGE: Record<string, { tone: 'ok' | 'warn' | 'info' | 'muted'; labe
 
 const canSubmit = (p: Principal) => p.body === 'PARTY' || p.body === 'SECAS';
 const canAmend = (p: Principal) => p.body === 'OPS' || p.body === 'SECAS';
+/** The bodies that decide stages: their officers claim and assign them. */
+const DECIDING_BODIES: readonly string[] = ['DCC', 'SEC_PANEL', 'SECAS'];
 
 /** A claim's change in words: 'to Dana Smith, from Sam Lee'. */
 function claimDetail(a: AuditRecord): string {
@@ -66,9 +68,11 @@ interface StageItemProps {
   files: readonly AttachedFile[];
   /** The largest file the service keeps */
   fileMaxBytes?: number | undefined;
+  /** The reader's colleagues, whom a stage awaiting their body can be given to */
+  colleagues: readonly Colleague[];
 }
 
-function StageItem({ s, entry, principal, reload, forms = true, records, stale, onStale, onRecorded, claim, files, fileMaxBytes }: StageItemProps) {
+function StageItem({ s, entry, principal, reload, forms = true, records, stale, onStale, onRecorded, claim, files, fileMaxBytes, colleagues }: StageItemProps) {
   const badge = STATE_BADGE[s.state] ?? { tone: 'muted' as const, label: s.state };
   const open = entry.status === 'IN_PROGRESS';
   const mayDecide = forms && open && s.state === 'AWAITING_DECISION' && principal.body === s.owner;
@@ -97,7 +101,7 @@ function StageItem({ s, entry, principal, reload, forms = true, records, stale, 
       {s.state === 'DONE' && <DecidedBy stage={s} records={records} conditions={entry.followUps.some((f) => f.stage === s.stage && (f.role ?? null) === (s.role ?? null))} />}
       {forms && stale && <AlreadyDecided text={stale} />}
       <StageFiles partyId={entry.partyId} files={files} />
-      {mayDecide && <ClaimLine partyId={entry.partyId} stage={s.stage} role={s.role} title={s.title} claim={claim} principal={principal} onChanged={reload} />}
+      {mayDecide && <ClaimLine partyId={entry.partyId} stage={s.stage} role={s.role} title={s.title} claim={claim} principal={principal} onChanged={reload} colleagues={colleagues} />}
       {!mayDecide && claim && open && <div class="claim-line small"><strong>Worked by:</strong> {claimInWords(claim, principal)}.</div>}
       {mayDecide && <DecideForm key={`d-${s.stage}-${s.role ?? ''}-${s.attempts}`} partyId={entry.partyId} stage={s} records={records} onRecorded={onRecorded} onStale={onStale} />}
       {maySubmit && <SubmitForm key={`s-${s.stage}-${s.role ?? ''}-${s.attempts}`} partyId={entry.partyId} stage={s} records={records} onDone={reload} {...(principal.body === 'PARTY' ? {} : { onBehalfOf: entry.partyName })} />}
@@ -110,6 +114,7 @@ function StageItem({ s, entry, principal, reload, forms = true, records, stale, 
 export function EntryView({ partyId, principal }: { partyId: string; principal: Principal }) {
   const loaded = useLoad(() => api.GET('/v1/entries/{partyId}', { params: { path: { partyId } } }), partyId);
   const audit = useLoad(() => api.GET('/v1/entries/{partyId}/audit-trail', { params: { path: { partyId } } }), partyId);
+  const team = useLoad(() => (DECIDING_BODIES.includes(principal.body) ? api.GET('/v1/colleagues') : Promise.resolve({ data: { body: principal.body, colleagues: [] } })), principal.body);
   const reload = useCallback(() => {
     loaded.reload();
     audit.reload();
@@ -132,6 +137,7 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
       claim: loaded.data?.claims.find((c) => c.stage === s.stage && (c.role ?? null) === (s.role ?? null))?.claim,
       files: (loaded.data?.files ?? []).filter((f) => f.stage === s.stage && (f.role ?? null) === (s.role ?? null)),
       fileMaxBytes: loaded.data?.fileMaxBytes,
+      colleagues: team.data?.colleagues ?? [],
       records: audit.data?.records,
       stale: stale[key],
       onStale: (text: string) => {
