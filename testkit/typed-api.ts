@@ -27,6 +27,9 @@ const keepsTheContract: Middleware = {
   },
 };
 
+/** A request's headers naming its caller by bearer token (for a client that acts for several). */
+export const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+
 /** A client of the API at `baseUrl`, sending `token` (when given) as the bearer token on every request. */
 export function typedApi(baseUrl: string, token?: string): TypedApi {
   const client = createClient<paths>({ baseUrl: baseUrl.replace(/\/+$/, '') });
