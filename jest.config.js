@@ -17,10 +17,10 @@ const common = {
 const TEMPORAL_DIRS = ['workflows', 'api', 'replay', 'e2e', 'activities', 'ops', 'record'];
 
 /**
- * Test files run side by side (maxWorkers below), each with its own Temporal server, its own ports
- * and the one shared record. A file that must have the machine to itself says so in its opening
- * comment with a line `@runs-alone <why>`; those run one at a time, before or after the others
- * (testkit/jest-alone-runner.mjs).
+ * Test files run side by side (maxWorkers below), each with its own Temporal server and ports, each
+ * jest worker with its own embedded record (testkit/jest-global-record.mjs). A file that must have
+ * the machine to itself says so in its opening comment with a line `@runs-alone <why>`; those run
+ * one at a time, before or after the others (testkit/jest-alone-runner.mjs).
  */
 const RUNS_ALONE = /^\s*\*\s*@runs-alone\s+\S/m;
 const runsAlone = (file) => RUNS_ALONE.test(readFileSync(path.join(__dirname, file), 'utf8').slice(0, 4000));
