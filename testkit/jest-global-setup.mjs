@@ -1,2 +1,6 @@
-import { setup } from './jest-global-record.mjs';
-export default setup;
+import { setup as bundleSetup } from './jest-global-bundle.mjs';
+import { setup as recordSetup } from './jest-global-record.mjs';
+
+export default async function setup(globalConfig) {
+  await Promise.all([recordSetup(globalConfig), bundleSetup()]);
+}

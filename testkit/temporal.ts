@@ -6,8 +6,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type WorkflowBundle, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { serverExecutable, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../config/temporal-toolchain';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
@@ -46,10 +47,14 @@ export function bundleWorkflows(workflowsPath: string): Promise<WorkflowBundleWi
   return bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
 }
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** The entry workflows bundled once per test file. */
-export function entryWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflows(WORKFLOWS_PATH);
+/** The entry workflows' bundle jest's global setup built for the whole run (testkit/jest-global-bundle.mjs). */
+export const TEST_WORKFLOW_BUNDLE_ENV = 'UEP_TEST_WORKFLOW_BUNDLE';
+
+let bundle: Promise<WorkflowBundle> | undefined;
+/** The entry workflows bundled: the run's bundle under jest, else once per process. */
+export function entryWorkflowBundle(): Promise<WorkflowBundle> {
+  const built = process.env[TEST_WORKFLOW_BUNDLE_ENV];
+  bundle ??= built ? readFile(built, 'utf8').then((code) => ({ code })) : bundleWorkflows(WORKFLOWS_PATH);
   return bundle;
 }
 
@@ -63,7 +68,7 @@ export function uniquePartyId(prefix = 'P'): string {
 
 export async function createTestWorker(
   env: TestWorkflowEnvironment,
-  options: { taskQueue: string; activities: object; workflowBundle?: WorkflowBundleWithSourceMap; maxCachedWorkflows?: number; record?: RecordDb },
+  options: { taskQueue: string; activities: object; workflowBundle?: WorkflowBundle; maxCachedWorkflows?: number; record?: RecordDb },
 ): Promise<Worker> {
   const record = options.record ?? (await sharedTestRecord());
   return Worker.create({

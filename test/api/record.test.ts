@@ -13,34 +13,38 @@ import { AUDIT_ACTION, NOTIFICATION_KIND } from '../../domain/types';
 import { BODY, ENTRY_STATUS } from '../../domain/vocabulary';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
 import { daysFromToday } from '../../testkit/dates';
-import { call, eventually, listenApp, startHarness, type Harness } from '../../testkit/api-harness';
+import { eventually, listenApp, startHarness, type Harness } from '../../testkit/api-harness';
 import { driveToCompletion } from '../../testkit/entry-driver';
 import { startDevServer, uniquePartyId } from '../../testkit/temporal';
+import { typedApi, type TypedApi } from '../../testkit/typed-api';
 
 const DAY = 86_400_000;
 let env: TestWorkflowEnvironment;
 let h: Harness;
 let ops: string;
+let api: TypedApi;
 
 beforeAll(async () => {
   env = await startDevServer();
   h = await startHarness(env);
   ops = h.tokenFor(BODY.OPS);
+  api = typedApi(h.baseUrl, ops);
 });
 afterAll(async () => {
   await h?.close();
   await env?.teardown();
 });
 
-const api = (method: string, path: string, opts: Parameters<typeof call>[3] = {}) => call(h.baseUrl, method, path, { token: ops, ...opts });
+const party = (partyId: string) => ({ params: { path: { partyId } } });
 
 async function start(partyId: string): Promise<void> {
-  const r = await api('POST', '/v1/entries', { body: startBodyAcceded(partyId) });
-  expect(r.status).toBe(201);
+  const r = await api.POST('/v1/entries', { body: startBodyAcceded(partyId) });
+  expect(r.response.status).toBe(201);
 }
 
-const statusOf = async (partyId: string) => EntryResponse.parse((await api('GET', `/v1/entries/${partyId}`)).json).entry;
-const trailOf = async (partyId: string) => AuditTrailResponse.parse((await api('GET', `/v1/entries/${partyId}/audit-trail`)).json).records;
+const statusOf = async (partyId: string) => EntryResponse.parse((await api.GET('/v1/entries/{partyId}', party(partyId))).data).entry;
+const trailOf = async (partyId: string) => AuditTrailResponse.parse((await api.GET('/v1/entries/{partyId}/audit-trail', party(partyId))).data).records;
+const complianceReport = async () => ComplianceReport.parse((await api.GET('/v1/reports/compliance')).data);
 
 test('an entry completed, then deleted from Temporal, is still served in full: status, audit trail (JSON and CSV), compliance row', async () => {
   const partyId = uniquePartyId('DELETED');
@@ -64,10 +68,10 @@ test('an entry completed, then deleted from Temporal, is still served in full: s
   const trail = await trailOf(partyId);
   expect(trail).toEqual(trailBefore);
   expect(trail.map((r) => r.action)).toContain(AUDIT_ACTION.ROLE_COMPLETE);
-  const csv = await api('GET', `/v1/entries/${partyId}/audit-trail.csv`);
-  expect(csv.status).toBe(200);
-  expect(csv.text.trim().split('\r\n')).toHaveLength(trail.length + 1);
-  const report = ComplianceReport.parse((await api('GET', '/v1/reports/compliance')).json);
+  const csv = await api.GET('/v1/entries/{partyId}/audit-trail.csv', { ...party(partyId), parseAs: 'text' });
+  expect(csv.response.status).toBe(200);
+  expect(csv.data!.trim().split('\r\n')).toHaveLength(trail.length + 1);
+  const report = await complianceReport();
   expect(report.rows.find((r) => r.partyId === partyId)).toMatchObject({ status: ENTRY_STATUS.COMPLETE, completedAt: before.closedAt });
 });
 
@@ -83,7 +87,7 @@ test('a cancellation requested through Temporal withdraws the entry: WITHDRAWN, 
     async () => h.notifications.filter((n) => n.partyId === partyId && n.kind === NOTIFICATION_KIND.ENTRY_WITHDRAWN).length,
     (n) => n === 1,
   );
-  const report = ComplianceReport.parse((await api('GET', '/v1/reports/compliance')).json);
+  const report = await complianceReport();
   expect(report.rows.find((r) => r.partyId === partyId)?.compliance).toBe('WITHDRAWN');
 });
 
@@ -91,12 +95,12 @@ test('withdraw, then start the same Party again: one continuous audit trail acro
   const partyId = uniquePartyId('AGAIN');
   await start(partyId);
   const firstTrail = await trailOf(partyId);
-  expect((await api('POST', `/v1/entries/${partyId}/withdrawal`, { body: { reason: 'wrong cohort' } })).status).toBe(200);
+  expect((await api.POST('/v1/entries/{partyId}/withdrawal', { ...party(partyId), body: { reason: 'wrong cohort' } })).response.status).toBe(200);
   const firstRun = env.client.workflow.getHandle(entryIdFor(partyId));
   await eventually(() => firstRun.describe().then((d) => d.status.name), (status) => status === 'COMPLETED', 20_000);
   await start(partyId);
-  const amended = await api('PUT', `/v1/entries/${partyId}/mandate-deadline`, { body: { deadline: daysFromToday(3 * 365), reason: 'panel agreed' } });
-  expect(amended.status).toBe(200);
+  const amended = await api.PUT('/v1/entries/{partyId}/mandate-deadline', { ...party(partyId), body: { deadline: daysFromToday(3 * 365), reason: 'panel agreed' } });
+  expect(amended.response.status).toBe(200);
   // each run starts with the same records (STARTED, the accession done before it), then its own
   const perStart = firstTrail.length;
   const trail = await eventually(() => trailOf(partyId), (t) => t.length === 2 * perStart + 2);
@@ -110,19 +114,19 @@ test('withdraw, then start the same Party again: one continuous audit trail acro
   expect((await statusOf(partyId)).status).toBe(ENTRY_STATUS.IN_PROGRESS);
 
   const today = new Date().toISOString().slice(0, 10);
-  const ndjson = await api('GET', `/v1/audit-export?from=${today}&to=${today}`);
-  expect(ndjson.status).toBe(200);
-  expect(ndjson.headers.get('content-type')).toContain('application/x-ndjson');
-  const exported = ndjson.text
-    .trim()
+  const ndjson = await api.GET('/v1/audit-export', { params: { query: { from: today, to: today } }, parseAs: 'text' });
+  expect(ndjson.response.status).toBe(200);
+  expect(ndjson.response.headers.get('content-type')).toContain('application/x-ndjson');
+  const exported = ndjson
+    .data!.trim()
     .split('\n')
     .map((line) => JSON.parse(line) as { partyId: string; seq: number; at: string });
   expect(exported.filter((r) => r.partyId === partyId).map((r) => r.seq)).toEqual(trail.map((r) => r.seq));
   expect(exported.map((r) => r.at)).toEqual([...exported.map((r) => r.at)].sort());
-  const csv = await api('GET', `/v1/audit-export?from=${today}&to=${today}&format=csv`);
-  expect(csv.text.split('\r\n')[0]).toContain('"entryId","partyId","seq","at","action"');
-  expect(csv.text.split('\r\n').filter((l) => l.includes(`"${partyId}"`))).toHaveLength(trail.length);
-  expect((await api('GET', `/v1/audit-export?from=${today}&to=2000-01-01`)).status).toBe(400);
+  const csv = (await api.GET('/v1/audit-export', { params: { query: { from: today, to: today, format: 'csv' } }, parseAs: 'text' })).data!;
+  expect(csv.split('\r\n')[0]).toContain('"entryId","partyId","seq","at","action"');
+  expect(csv.split('\r\n').filter((l) => l.includes(`"${partyId}"`))).toHaveLength(trail.length);
+  expect((await api.GET('/v1/audit-export', { params: { query: { from: today, to: '2000-01-01' } } })).response.status).toBe(400);
 });
 
 test('an entry left idle answers as of the API clock: weeks later its forecast moves with the calendar', async () => {
@@ -135,7 +139,7 @@ test('an entry left idle answers as of the API clock: weeks later its forecast m
     now: () => Date.now() + sixWeeks,
   });
   try {
-    const then = EntryResponse.parse((await call(later.baseUrl, 'GET', `/v1/entries/${partyId}`, { token: ops })).json).entry;
+    const then = EntryResponse.parse((await typedApi(later.baseUrl, ops).GET('/v1/entries/{partyId}', party(partyId))).data).entry;
     expect(then.forecastCompletion! > now.forecastCompletion!).toBe(true);
     const shift = (Date.parse(then.forecastCompletion!) - Date.parse(now.forecastCompletion!)) / DAY;
     expect(shift).toBeGreaterThanOrEqual(35);
@@ -146,9 +150,9 @@ test('an entry left idle answers as of the API clock: weeks later its forecast m
 });
 
 test('readiness reports the record, how far it trails the workflows, and how the API waits for it', async () => {
-  const r = await api('GET', '/readyz');
-  expect(r.status).toBe(200);
-  const { record } = r.json as { record: { latencyMs: number; recordLagMs: number; catchUp: string } };
+  const r = await api.GET('/readyz');
+  expect(r.response.status).toBe(200);
+  const { record } = r.data!;
   expect(record.recordLagMs).toBeGreaterThanOrEqual(0);
   expect(record.latencyMs).toBeGreaterThanOrEqual(0);
   expect(record.catchUp).toBe('POLLING'); // this harness's app is given no notices

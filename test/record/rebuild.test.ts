@@ -19,11 +19,12 @@ import { openRecord, type RecordDb } from '../../record/db';
 import { recordedAuditTrail } from '../../record/read';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
 import { daysFromToday } from '../../testkit/dates';
-import { call, eventually, startHarness, type Harness } from '../../testkit/api-harness';
+import { eventually, startHarness, type Harness } from '../../testkit/api-harness';
 import { driveToCompletion } from '../../testkit/entry-driver';
 import { startPgliteServer, type RecordServer } from '../../testkit/postgres';
 import { sharedTestRecord } from '../../testkit/record';
 import { startDevServer, terminateWhenIdle, uniquePartyId } from '../../testkit/temporal';
+import { typedApi } from '../../testkit/typed-api';
 import { getAuditTrailQuery, getRecordProjectionQuery } from '../../workflows/messages';
 import { ENTRY_OUTCOME, listEntryRuns, rebuildRecord, type RebuildOptions } from '../../worker/rebuild';
 
@@ -52,18 +53,19 @@ beforeAll(async () => {
   env = await startDevServer();
   h = await startHarness(env);
   const ops = h.tokenFor(BODY.OPS);
-  const api = (method: string, p: string, body?: unknown) => call(h!.baseUrl, method, p, { token: ops, ...(body ? { body } : {}) });
+  const api = typedApi(h.baseUrl, ops);
+  const party = (partyId: string) => ({ params: { path: { partyId } } });
   const handleOf = (partyId: string) => env.client.workflow.getHandle(entryIdFor(partyId));
-  for (const partyId of allParties) expect((await api('POST', '/v1/entries', startBodyAcceded(partyId))).status).toBe(201);
+  for (const partyId of allParties) expect((await api.POST('/v1/entries', { body: startBodyAcceded(partyId) })).response.status).toBe(201);
   for (const partyId of parties.completed) {
     await driveToCompletion(handleOf(partyId));
     await handleOf(partyId).result();
   }
   // withdrawn, then started again: two run chains, one trail
-  expect((await api('POST', `/v1/entries/${parties.again}/withdrawal`, { reason: 'wrong cohort' })).status).toBe(200);
+  expect((await api.POST('/v1/entries/{partyId}/withdrawal', { ...party(parties.again), body: { reason: 'wrong cohort' } })).response.status).toBe(200);
   await handleOf(parties.again).result();
-  expect((await api('POST', '/v1/entries', startBodyAcceded(parties.again))).status).toBe(201);
-  expect((await api('PUT', `/v1/entries/${parties.again}/mandate-deadline`, { deadline: daysFromToday(3 * 365), reason: 'panel agreed' })).status).toBe(200);
+  expect((await api.POST('/v1/entries', { body: startBodyAcceded(parties.again) })).response.status).toBe(201);
+  expect((await api.PUT('/v1/entries/{partyId}/mandate-deadline', { ...party(parties.again), body: { deadline: daysFromToday(3 * 365), reason: 'panel agreed' } })).response.status).toBe(200);
   await terminateWhenIdle(handleOf(parties.terminated), 'closed outside the engine');
   // settled: nothing in flight, and visibility lists every run with its final status
   for (const partyId of [parties.again, parties.open]) {

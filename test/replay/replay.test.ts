@@ -2,7 +2,7 @@
  * Every committed history replays through the current workflow code without a determinism
  * error; a deliberately changed workflow is caught. No server is needed.
  */
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundle, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,7 +15,7 @@ const histories = readdirSync(HISTORIES_DIR)
   .sort()
   .map((file) => ({ name: path.basename(file, '.json'), history: historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8'))) }));
 
-let current: WorkflowBundleWithSourceMap;
+let current: WorkflowBundle;
 let changed: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
   current = await entryWorkflowBundle();
