@@ -96,6 +96,7 @@ async function main(): Promise<void> {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       intervalMs: config.PERSON_NOTICE_POLL_MS,
       onError: (err) => log.warn({ error: String(err) }, 'handing notices to a person to delivery failed: the next pass tries again'),
+      onUnmailable: (u) => log.warn(u, 'a notice to a person told at once, whose email the record does not know: only their body\'s webhooks hear of it (they sign in to the console once, or the assignment names their email)'),
     });
     try {
       await worker.run();

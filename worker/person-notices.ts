@@ -32,12 +32,27 @@ export function deliverable(p: PendingPersonNotice): Notification {
   };
 }
 
-/** One pass over the outbox: answers the ids it handed over. */
-export async function drainPersonNotices(deps: { client: Client; db: RecordDb; taskQueue: string; now?: () => number }): Promise<string[]> {
+/** A person who chose to be told at once, but whose address the record does not know: the notice reaches only their body's webhooks. */
+export interface Unmailable {
+  notificationId: string;
+  body: string;
+  personId: string;
+}
+
+/**
+ * One pass over the outbox: answers the ids it handed over. `onUnmailable` hears of each notice to a
+ * person told at once whose address the record does not know (never quietly nothing).
+ */
+export async function drainPersonNotices(deps: { client: Client; db: RecordDb; taskQueue: string; now?: () => number; onUnmailable?: (u: Unmailable) => void }): Promise<string[]> {
   const now = deps.now ?? Date.now;
   const handed: string[] = [];
   for (const pending of await pendingPersonNotices(deps.db, BATCH)) {
     const notice = deliverable(pending);
+    if (pending.cadence === NOTICE_CADENCE.IMMEDIATE) {
+      for (const r of notice.recipients) {
+        if (r.kind === 'PERSON' && !r.email) deps.onUnmailable?.({ notificationId: notice.id, body: r.body, personId: r.id });
+      }
+    }
     try {
       await deps.client.workflow.start(noticeDeliveryWorkflow, {
         workflowId: notice.id,
@@ -60,7 +75,7 @@ export interface PersonNoticeDrain {
 }
 
 /** Drains the outbox every `intervalMs` until stopped; a failed pass is reported and the next one tries again. */
-export function startPersonNoticeDrain(deps: { client: Client; db: RecordDb; taskQueue: string; intervalMs: number; onError: (err: unknown) => void }): PersonNoticeDrain {
+export function startPersonNoticeDrain(deps: { client: Client; db: RecordDb; taskQueue: string; intervalMs: number; onError: (err: unknown) => void; onUnmailable: (u: Unmailable) => void }): PersonNoticeDrain {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let pass: Promise<void> = Promise.resolve();

@@ -28,7 +28,7 @@ import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from '../../testk
 import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
 import { DIGEST_SCHEDULE_ID, ensureDigestSchedule } from '../../worker/digest-schedule';
-import { drainPersonNotices } from '../../worker/person-notices';
+import { drainPersonNotices, type Unmailable } from '../../worker/person-notices';
 import type { DigestRunResult } from '../../workflows/digest-workflow';
 
 const SECRET = 'whsec_ofd6okk0+3bCA1oodee11QmNS24g4VuFl4/9XQ+bl24=';
@@ -154,6 +154,18 @@ test('assigned to a colleague: one mail to them in words with a link to the stag
   const [event] = await hook.waitFor((r) => r.id === row!.id, { timeoutMs: 15_000 });
   const payload = event!.json as WebhookPayload;
   expect([payload.kind, payload.recipient, payload.stage, payload.links.entry]).toEqual(['STAGE_ASSIGNED', BODY.SECAS, STAGE.ACCESSION, link]);
+});
+
+test('assigned to a colleague told at once whose email the record does not know: the drain says so, naming the notice and the person', async () => {
+  const dana = await secasOfficer('secas-dana-3', 'Dana Smith');
+  const { partyId, entryId } = await startedAtAccession('NOMAIL');
+  expect((await claim(partyId, dana, { stage: STAGE.ACCESSION, assignee: { id: 'secas-lee', name: 'Lee Unknown' } })).status).toBe(200);
+  const [row] = await outboxOf(entryId);
+  const unmailable: Unmailable[] = [];
+  expect(await drainPersonNotices({ client: suite.env.client, db, taskQueue, onUnmailable: (u) => unmailable.push(u) })).toContain(row!.id);
+  expect(unmailable).toEqual([{ notificationId: row!.id, body: BODY.SECAS, personId: 'secas-lee' }]);
+  await delivered(row!.id);
+  expect(smtp.messages.filter((m: CaughtMail) => m.notificationId === row!.id)).toEqual([]);
 });
 
 test('a drain that died before marking its hand-over is retried: nothing is sent twice', async () => {
