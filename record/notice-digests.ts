@@ -3,7 +3,7 @@
  * waiting stages, with who works each), and which digests went out (one per person and day).
  */
 import { sql } from 'kysely';
-import { NOTICE_CADENCE } from '../domain/person-notices';
+import { NOTICE_CADENCE, type DigestItem } from '../domain/person-notices';
 import type { ClaimHolder } from '../domain/types';
 import { BODY, ENTRY_STATUS, type Body, type StageId, type UserRole } from '../domain/vocabulary';
 import type { RecordDb } from './db';
@@ -28,14 +28,8 @@ export async function digestPeople(db: RecordDb): Promise<DigestPerson[]> {
   return rows.map((r) => ({ body: r.body as Body, id: r.person_id, name: r.name, email: r.email, partyId: r.party_id }));
 }
 
-/** A stage that waits, as a digest lists it (the link is the worker's to make). */
-export interface WaitingForPerson {
-  partyId: string;
-  partyName: string;
-  stage: StageId;
-  role?: UserRole;
-  title: string;
-  dueBy: string | null;
+/** A stage that waits, as a digest lists it, with who works it (the link is the worker's to make). */
+export interface WaitingForPerson extends Omit<DigestItem, 'assignedBy' | 'heldBy' | 'link'> {
   claimant: ClaimHolder | null;
   claimedBy: ClaimHolder | null;
 }
