@@ -39,8 +39,10 @@ test('a DCC officer chooses the daily digest in Settings: saved, kept in the rec
   page = await signIn(browser, stack.tokens.dcc);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
   await page.getByRole('heading', { name: 'How you are told of work' }).waitFor();
-  expect(await page.getByRole('radio', { name: 'Tell me at once' }).isChecked()).toBe(true);
+  // the heading comes before the choice is read: wait for what the record says
+  await page.getByText('You have not chosen yet: you are told at once.').waitFor();
   await expect(page.getByText('You have not chosen yet: you are told at once.').count()).resolves.toBe(1);
+  expect(await page.getByRole('radio', { name: 'Tell me at once' }).isChecked()).toBe(true);
   expect(await seriousAxeViolations(page)).toEqual([]);
 
   await page.getByRole('radio', { name: 'A daily digest' }).check();
@@ -51,14 +53,15 @@ test('a DCC officer chooses the daily digest in Settings: saved, kept in the rec
 
   await page.reload();
   await page.getByRole('heading', { name: 'How you are told of work' }).waitFor();
-  expect(await page.getByRole('radio', { name: 'A daily digest' }).isChecked()).toBe(true);
   await page.getByText(/You last chose/).waitFor();
+  expect(await page.getByRole('radio', { name: 'A daily digest' }).isChecked()).toBe(true);
 });
 
 test('on a phone the Settings page is usable and accessible; OPS, on whom nothing waits, has no Settings', async () => {
   const onPhone = await signIn(phone, stack.tokens.secas);
   await onPhone.goto(`${stack.baseUrl}/app/settings`);
   await onPhone.getByRole('heading', { name: 'How you are told of work' }).waitFor();
+  await onPhone.getByRole('button', { name: 'Save' }).waitFor(); // shown once the choice is read
   expect(await onPhone.getByRole('button', { name: 'Save' }).isVisible()).toBe(true);
   expect(await seriousAxeViolations(onPhone)).toEqual([]);
   await onPhone.close();
