@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 
 import { CHROMIUM_PATH } from './prerequisites';
 
@@ -78,4 +78,47 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
   const violations = await page.evaluate<AxeViolation[]>(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
     r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`);
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/**
+ * What went on in a person's tabs, for a failing test to tell: console errors, uncaught errors,
+ * requests that failed or were answered 4xx/5xx, each with its time and tab, and each tab's address
+ * and text as it is now. A test that times out waiting for a page otherwise says only what it
+ * waited for.
+ */
+export class TabStory {
+  private readonly lines: string[] = [];
+  private readonly started = Date.now();
+
+  watch(context: BrowserContext, who: string): void {
+    const tabNo = (p: Page | null | undefined) => (p ? context.pages().indexOf(p) : -1);
+    const note = (p: Page | null | undefined, what: string) => this.lines.push(`+${((Date.now() - this.started) / 1000).toFixed(1)}s ${who} tab ${tabNo(p)}: ${what}`);
+    context.on('page', (page) => {
+      note(page, 'opened');
+      page.on('console', (m) => void (m.type() === 'error' ? note(page, `console error: ${m.text()}`) : undefined));
+      page.on('pageerror', (e) => note(page, `uncaught: ${e.message}`));
+      page.on('framenavigated', (f) => void (f === page.mainFrame() ? note(page, `at ${f.url()}`) : undefined));
+    });
+    const pageOf = (r: Request) => {
+      try {
+        return r.frame().page();
+      } catch {
+        return undefined; // a service worker's request
+      }
+    };
+    context.on('requestfailed', (r) => note(pageOf(r), `${r.method()} ${r.url()} failed: ${r.failure()?.errorText}`));
+    context.on('response', (r) => void (r.status() >= 400 ? note(pageOf(r.request()), `${r.request().method()} ${r.url()} answered ${r.status()}`) : undefined));
+  }
+
+  /** The story so far, then each open tab as it is now. */
+  async tell(contexts: Iterable<[string, BrowserContext]>): Promise<string> {
+    const now: string[] = [];
+    for (const [who, context] of contexts) {
+      for (const [i, page] of context.pages().entries()) {
+        const text = await page.locator('body').innerText({ timeout: 2_000 }).catch((e: Error) => `(no text: ${e.message})`);
+        now.push(`${who} tab ${i} at ${page.url()}:\n  ${text.replace(/\s+/g, ' ').slice(0, 600)}`);
+      }
+    }
+    return [...this.lines.slice(-60), ...now].join('\n');
+  }
 }

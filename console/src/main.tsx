@@ -22,6 +22,9 @@ const DECIDERS = ['DCC', 'SEC_PANEL', 'SECAS'];
 const SIGNED_OUT = '/signed-out';
 const PORTFOLIO_READERS = ['OPS', 'SECAS', 'SEC_PANEL'];
 const STARTERS = ['OPS', 'SECAS'];
+/** Asking the API who is signed in again after a failure: after 0.5 s, doubling, at most every 8 s. */
+const ME_RETRY_MS = 500;
+const ME_RETRY_MAX_MS = 8_000;
 
 /** Where each kind of user starts. */
 function home(p: Principal): string {
@@ -79,20 +82,42 @@ function App() {
   const [principal, setPrincipal] = useState<Principal | null | undefined>(undefined);
   const [sso, setSso] = useState(false);
 
+  /** Set while the API does not answer who is signed in (unreachable, or failing): asked again after a pause. */
+  const [unreachable, setUnreachable] = useState(false);
+
   useEffect(() => {
     if (principal !== undefined) return;
-    void api.GET('/v1/me').then(async ({ data }) => {
-      if (data) {
-        markSignedInBySession();
-        return setPrincipal(data);
-      }
-      session.signOut();
-      const viaIdp = await singleSignOn();
-      setSso(viaIdp);
-      // one sign-in at the organisation's identity provider, then back to this very page
-      if (viaIdp && route.path !== SIGNED_OUT) return signInAtIdp();
-      setPrincipal(null);
-    });
+    let live = true;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const ask = (attempt: number) => {
+      void api.GET('/v1/me').then(
+        async ({ data, response }) => {
+          if (!live) return;
+          if (data) {
+            markSignedInBySession();
+            return setPrincipal(data);
+          }
+          // only a 401 says nobody is signed in; a failing API is not a reason to sign in again
+          if (response.status !== 401) return askAgain(attempt);
+          session.signOut();
+          const viaIdp = await singleSignOn();
+          setSso(viaIdp);
+          // one sign-in at the organisation's identity provider, then back to this very page
+          if (viaIdp && route.path !== SIGNED_OUT) return signInAtIdp();
+          setPrincipal(null);
+        },
+        () => live && askAgain(attempt),
+      );
+    };
+    const askAgain = (attempt: number) => {
+      setUnreachable(true);
+      retry = setTimeout(() => ask(attempt + 1), Math.min(ME_RETRY_MAX_MS, ME_RETRY_MS * 2 ** attempt));
+    };
+    ask(0);
+    return () => {
+      live = false;
+      clearTimeout(retry);
+    };
   }, [principal]);
 
   useEffect(() => {
@@ -149,7 +174,7 @@ function App() {
         </div>
       </header>
       <main id="main">
-        {principal === undefined && <Loading />}
+        {principal === undefined && (unreachable ? <p role="status">The console cannot reach the UEP engine just now: trying again…</p> : <Loading />)}
         {principal === null && sso && <SignedOut />}
         {principal === null && !sso && (
           <SignIn

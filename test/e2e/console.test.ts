@@ -100,6 +100,25 @@ test('a wrong token is refused in words and nothing is kept', async () => {
   expect(await page.evaluate('sessionStorage.length')).toBe(0);
 });
 
+test('a page opened while the API cannot be reached says so and shows itself once it answers: the person stays signed in', async () => {
+  await signIn(stack.tokens.secas, '/inbox');
+  // the next two answers to "who is signed in" never arrive: the connection fails, then the API fails
+  let asked = 0;
+  await page.route('**/v1/me', async (route) => {
+    asked += 1;
+    if (asked === 1) return route.abort('connectionreset');
+    if (asked === 2) return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'RECORD_UNAVAILABLE', message: 'The record does not answer' } }) });
+    return route.continue();
+  });
+  await page.reload();
+  await page.getByRole('status').filter({ hasText: 'The console cannot reach the UEP engine just now: trying again' }).waitFor();
+  await page.getByRole('heading', { name: /^Inbox: / }).waitFor();
+  expect(asked).toBe(3);
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  expect(await page.evaluate("sessionStorage.getItem('uep.console.token')")).toBe(stack.tokens.secas);
+  await page.unroute('**/v1/me');
+});
+
 test('an approver signs in, sees the inbox with what the Party submitted, opens an entry and records a decision once, even on a double click', async () => {
   await signIn(stack.tokens.panel);
   await page.getByRole('heading', { name: 'Inbox: SEC Panel' }).waitFor();

@@ -18,7 +18,7 @@ import { activityDepsFromConfig, createActivities, notificationEnvSchema } from 
 import type { AuditTrailResponse, EntryResponse, InboxResponse } from '../../api/schemas';
 import { parseEnv } from '../../config/env';
 import { call, eventually } from '../../testkit/api-harness';
-import { launchPeople, type People } from '../../testkit/browser';
+import { launchPeople, TabStory, type People } from '../../testkit/browser';
 import { driveToComplete, JourneyCounter, type JourneyStage } from '../../testkit/console-journey';
 import { roleInWords } from '../../domain/wording';
 import { startConsoleStack, type ConsoleStack } from '../../testkit/console-stack';
@@ -92,12 +92,14 @@ test('one two-role entry from start to COMPLETE through the console alone with s
   /** Requests from any browser to the API that carried a bearer token. */
   const bearerSent: string[] = [];
   const watching: Promise<void>[] = [];
+  const story = new TabStory();
 
   async function browserOf(who: Who): Promise<BrowserContext> {
     let context = contexts.get(who);
     if (context) return context;
     context = await people.newPerson();
     contexts.set(who, context);
+    story.watch(context, who);
     signIns.set(who, 0);
     context.on('request', (r) => {
       if (r.url().startsWith(`${kc.issuer}/protocol/openid-connect/auth`)) signIns.set(who, (signIns.get(who) ?? 0) + 1);
@@ -265,6 +267,10 @@ test('one two-role entry from start to COMPLETE through the console alone with s
       // [clicks, fields] in the console, then [clicks, fields] on Keycloak's login page
       byPerson: { OPS: [5, 4, 1, 2], PARTY: [17, 10, 1, 2], SECAS: [9, 5, 1, 2], SEC_PANEL: [4, 1, 1, 2], DCC: [15, 7, 1, 2] },
     });
+  } catch (e) {
+    // what each person's tabs showed, for a failure a timeout alone would not explain
+    if (e instanceof Error) e.message += `\n\nThe tabs' story:\n${await story.tell(contexts)}`;
+    throw e;
   } finally {
     await Promise.all([...contexts.values()].map((c) => c.close()));
   }
