@@ -15,6 +15,7 @@ import { principalFor } from '../testkit/entry-driver';
 import { freePort } from '../testkit/ports';
 import { PROJECT_ROOT } from '../config/temporal-toolchain';
 import { nodeArgs } from '../testkit/worker-process';
+import { API_NODE_FLAGS } from '../config/engine-processes';
 
 export const API_ENTRY = path.join(PROJECT_ROOT, 'api', 'server.ts');
 
@@ -52,7 +53,7 @@ export async function startApiProcess(opts: {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const log = openSync(path.join(opts.dir, 'api.log'), 'a');
-  const child = spawn(process.execPath, nodeArgs(API_ENTRY), {
+  const child = spawn(process.execPath, [...API_NODE_FLAGS, ...nodeArgs(API_ENTRY)], {
     cwd: PROJECT_ROOT,
     env: {
       ...process.env,

@@ -30,6 +30,7 @@ import { apiSettingsFor, localIdpProcess, localIdpRun, untilDiscoverable } from 
 import { startLocalMailSink } from './local-mail-sink';
 import { type Supervised, supervise } from './supervisor';
 import { PROJECT_ROOT, TEMPORAL_CLI, requireBinary } from '../config/temporal-toolchain';
+import { apiNodeArgs } from '../config/engine-processes';
 
 const READY_TIMEOUT_MS = 180_000;
 const processes: Supervised[] = [];
@@ -205,7 +206,7 @@ async function main(): Promise<void> {
     {
       name: 'api',
       command: process.execPath,
-      args: ['--import', 'tsx', 'api/server.ts'],
+      args: apiNodeArgs(),
       env: { ...shared, API_PORT: String(env.API_PORT), AUTH_TOKENS_FILE: tokensFile, ...(localIdp ? apiSettingsFor(localIdp) : {}) },
     },
     log,

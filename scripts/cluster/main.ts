@@ -19,6 +19,7 @@ import { PROJECT_ROOT } from '../../config/temporal-toolchain';
 import { lineLog, supervise, type Supervised } from '../supervisor';
 import { startCluster, type Cluster } from './cluster';
 import { logged } from './processes';
+import { API_SERVER, apiNodeArgs } from '../../config/engine-processes';
 
 const clusterEnvSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().default(DEFAULT_NAMESPACE),
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
     UEP_DEMO: 'true',
   };
   const node = (name: string, entry: string, extra: Record<string, string>) => {
-    const spec = { name, command: process.execPath, args: ['--import', 'tsx', entry], env: { ...shared, ...extra } };
+    const spec = { name, command: process.execPath, args: entry === API_SERVER ? apiNodeArgs() : ['--import', 'tsx', entry], env: { ...shared, ...extra } };
     const p = supervise(spec, lineLog(log), logged(path.join(logs, `${name}.log`), { cwd: PROJECT_ROOT }));
     engine.push(p);
     return p;
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
     const p = node(name, 'worker/main.ts', { SMTP_URL: smtpUrl, WORKER_METRICS_PORT: String(await freePort()), ...routes });
     await until(name, 120_000, () => readFileSync(logFile).subarray(before).includes(WORKER_READY_LINE), p);
   }
-  const api = node('api', 'api/server.ts', { API_PORT: String(apiPort), AUTH_TOKENS_FILE: tokensFile });
+  const api = node('api', API_SERVER, { API_PORT: String(apiPort), AUTH_TOKENS_FILE: tokensFile });
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   await until('api', 60_000, () => fetch(`${apiUrl}/readyz`).then((r) => r.ok, () => false), api);
   for (const p of engine) p.markUp();

@@ -269,7 +269,11 @@ test('one two-role entry from start to COMPLETE through the console alone with s
     });
   } catch (e) {
     // what each person's tabs showed, for a failure a timeout alone would not explain
-    if (e instanceof Error) e.message += `\n\nThe tabs' story:\n${await story.tell(contexts)}`;
+    if (e instanceof Error) {
+      const told = `\n\nThe tabs' story:\n${await story.tell(contexts)}`;
+      e.message += told;
+      e.stack += told; // jest prints the stack, written when the error was made
+    }
     throw e;
   } finally {
     await Promise.all([...contexts.values()].map((c) => c.close()));

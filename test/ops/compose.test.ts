@@ -13,6 +13,7 @@ import { parse } from 'yaml';
 import { apiEnvSchema } from '../../api/config';
 import { TEMPORAL_SERVER_VERSION } from '../../scripts/cluster/versions';
 import { CADDY_VERSION } from '../../config/temporal-toolchain';
+import { apiNodeArgs } from '../../config/engine-processes';
 import { KEYCLOAK_VERSION } from '../../testkit/keycloak';
 import { workerEnvSchema } from '../../worker/config';
 import { searchAttributeCliPairs } from '../../workflows/search-attributes';
@@ -201,15 +202,16 @@ describe('docker-compose.yml', () => {
     expect(version(services['temporal-setup']!.image!)).toBe(TEMPORAL_SERVER_VERSION);
   });
 
-  test('the worker and the API run the one engine image, with npm run worker / npm run api as commands', () => {
+  test('the worker and the API run the one engine image, with npm run worker / npm run api as commands (the API with its node flags)', () => {
     const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
     expect(services.worker!.image).toBe(services.api!.image);
-    for (const which of ENGINE) {
-      // package.json: "tsx <file>"; compose: node --import tsx <file> (one process, signals reach it).
-      const [runner, file] = pkg.scripts[which]!.split(/\s+/);
-      expect(runner).toBe('tsx');
-      expect(asArgs(services[which]!.command)).toEqual(['node', '--import', 'tsx', file]);
-    }
+    // the worker: package.json "tsx <file>", compose node --import tsx <file> (one process, signals reach it)
+    const [runner, file] = pkg.scripts.worker!.split(/\s+/);
+    expect(runner).toBe('tsx');
+    expect(asArgs(services.worker!.command)).toEqual(['node', '--import', 'tsx', file]);
+    // the API: node with its flags (config/engine-processes.ts), the same in both
+    expect(pkg.scripts.api).toBe(['node', ...apiNodeArgs()].join(' '));
+    expect(asArgs(services.api!.command)).toEqual(['node', ...apiNodeArgs()]);
   });
 
   test('ports: the proxy 443 and 80, Web UI 8080, Temporal gRPC 7233, Mailpit UI 8025, Prometheus 9090, Grafana 3000; the API, the database and worker replicas publish none', () => {
