@@ -138,6 +138,13 @@ export const PATCH = {
    * delivered, deduplicated and stamped on its own.
    */
   ONE_DELIVERY_PER_STEP: 'one-delivery-per-step',
+  /**
+   * The wake-up timer re-armed only when the next instant moves earlier (issue 29): a sign-off
+   * moving it later leaves the armed timer to fire early, with no tick, and the one timer is armed
+   * then for the instant due. Fewer timers started (billed actions) and cancelled; each reminder,
+   * chaser and breach still wakes the entry at its instant (KEEP_WAKE_TIMER re-armed on every move).
+   */
+  ONE_WAKE_TIMER: 'one-wake-timer',
 } as const;
 
 /** The catalogue version a start runs under: the one it names, else version 2 once patched() allows it. */
@@ -391,7 +398,11 @@ export async function entryWorkflow(input: EntryWorkflowInput): Promise<EntrySum
     const timer = new WakeTimer();
     while (open) {
       const seen = changes;
-      if (patched(PATCH.KEEP_WAKE_TIMER)) {
+      if (patched(PATCH.ONE_WAKE_TIMER)) {
+        timer.aim(wakeAt);
+        await condition(() => changes !== seen || timer.fired);
+        if (timer.consumeDue()) tick();
+      } else if (patched(PATCH.KEEP_WAKE_TIMER)) {
         timer.set(wakeAt);
         await condition(() => changes !== seen || timer.fired);
         if (timer.consume()) tick();

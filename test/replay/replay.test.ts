@@ -40,17 +40,18 @@ const SCENARIOS = ['full-lifecycle', 'rework-loops', 'deadline-amended', 'withdr
 // decision a stage starts awaiting), with its own rejected-reassessment; v16: after uep-words (rules version 7:
 // words, not codes, in the texts people read; the same commands), with its own rejected-reassessment; v17: after
 // one-delivery-per-step (a step's notifications in one deliverNotifications activity), made beside v16 (neither has
-// the other's); v18: after both.
-const GENERATIONS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15', 'v16', 'v17', 'v18'];
+// the other's); v18: after both; v19: after one-wake-timer (the wake-up timer re-armed only for an earlier instant).
+const GENERATIONS = ['v1', 'v2', 'v3', 'v4', 'v5', 'v6', 'v7', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15', 'v16', 'v17', 'v18', 'v19'];
 /** Which generations have each change (v4, v5 and v7 were made side by side: none has the others'; so were v9, v10 and v12; so were v16 and v17). */
-const WITH_PARTY_NOTICES = ['v4', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15', 'v16', 'v17', 'v18'];
-const WITH_LEAN_UPDATES = ['v5', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15', 'v16', 'v17', 'v18'];
-const WITH_PARTY_BREACH_NOTICE = ['v9', 'v11', 'v13', 'v14', 'v15', 'v16', 'v17', 'v18'];
-const WITH_CATALOGUE_V2 = ['v12', 'v13', 'v14', 'v15', 'v16', 'v17', 'v18'];
-const WITH_REJECTED_REASSESSMENT = ['v14', 'v15', 'v16', 'v17', 'v18'];
-const WITH_BODY_NOTICES = ['v15', 'v16', 'v17', 'v18'];
-const WITH_WORDS = ['v16', 'v18'];
-const WITH_ONE_DELIVERY_PER_STEP = ['v17', 'v18'];
+const WITH_PARTY_NOTICES = ['v4', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15', 'v16', 'v17', 'v18', 'v19'];
+const WITH_LEAN_UPDATES = ['v5', 'v6', 'v8', 'v9', 'v10', 'v11', 'v12', 'v13', 'v14', 'v15', 'v16', 'v17', 'v18', 'v19'];
+const WITH_PARTY_BREACH_NOTICE = ['v9', 'v11', 'v13', 'v14', 'v15', 'v16', 'v17', 'v18', 'v19'];
+const WITH_CATALOGUE_V2 = ['v12', 'v13', 'v14', 'v15', 'v16', 'v17', 'v18', 'v19'];
+const WITH_REJECTED_REASSESSMENT = ['v14', 'v15', 'v16', 'v17', 'v18', 'v19'];
+const WITH_BODY_NOTICES = ['v15', 'v16', 'v17', 'v18', 'v19'];
+const WITH_WORDS = ['v16', 'v18', 'v19'];
+const WITH_ONE_DELIVERY_PER_STEP = ['v17', 'v18', 'v19'];
+const WITH_ONE_WAKE_TIMER = ['v19'];
 /**
  * Which generations record a rules version's marker: a fresh entry records only its newest rules
  * version's (allowedRules asks the newest patch first), so v15's, under rules version 6 (which
@@ -143,7 +144,7 @@ test('with uep-party-notices (v4, v6), the Party is told what it can act on (its
   }
 });
 
-test('with uep-party-breach-notice (v9, v11, v13, v14, v15, v16, v17, v18), the Party gets its own breach notice and UepNextDeadline holds wake-up instants (09:00 reminders)', () => {
+test('with uep-party-breach-notice (v9, v11, v13, v14, v15, v16, v17, v18, v19), the Party gets its own breach notice and UepNextDeadline holds wake-up instants (09:00 reminders)', () => {
   const scheduled = (history: History) =>
     handedToActivities<{ id?: string }>(history).map((n) => n.id ?? '');
   for (const { name, history } of histories.filter((h) => h.name.endsWith('deadline-amended'))) {
@@ -160,7 +161,7 @@ test('with uep-party-breach-notice (v9, v11, v13, v14, v15, v16, v17, v18), the 
   }
 });
 
-test('with uep-catalogue-v2 (v12, v13, v14, v15, v16, v17, v18), an entry whose start names no catalogue version runs catalogue v2; before it, v1', () => {
+test('with uep-catalogue-v2 (v12, v13, v14, v15, v16, v17, v18, v19), an entry whose start names no catalogue version runs catalogue v2; before it, v1', () => {
   const PATCH_MARKER = 'uep-catalogue-v2';
   for (const { name, history } of histories) {
     const start = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
@@ -172,10 +173,10 @@ test('with uep-catalogue-v2 (v12, v13, v14, v15, v16, v17, v18), an entry whose 
   }
 });
 
-test('with uep-rejected-reassessment (v14, v15, v16, v17, v18), a security status REJECTED under catalogue v2 opens the booking, fieldwork and report again; before it (v13), only a new Response was asked for', () => {
+test('with uep-rejected-reassessment (v14, v15, v16, v17, v18, v19), a security status REJECTED under catalogue v2 opens the booking, fieldwork and report again; before it (v13), only a new Response was asked for', () => {
   const PATCH_MARKER = 'uep-rejected-reassessment';
   const rejected = histories.filter((h) => h.name.endsWith('-rejected-reassessment'));
-  expect(rejected.map((h) => h.name)).toEqual(['v13-rejected-reassessment', 'v14-rejected-reassessment', 'v15-rejected-reassessment', 'v16-rejected-reassessment', 'v17-rejected-reassessment', 'v18-rejected-reassessment']);
+  expect(rejected.map((h) => h.name)).toEqual(['v13-rejected-reassessment', 'v14-rejected-reassessment', 'v15-rejected-reassessment', 'v16-rejected-reassessment', 'v17-rejected-reassessment', 'v18-rejected-reassessment', 'v19-rejected-reassessment']);
   for (const { name, history } of histories) {
     const marked = (history.events ?? []).some((e) => JSON.stringify(json(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data) ?? '').includes(PATCH_MARKER));
     expect([name, marked]).toEqual([name, MARKED_REJECTED_REASSESSMENT.includes(generationOf(name))]);
@@ -195,7 +196,7 @@ test('with uep-rejected-reassessment (v14, v15, v16, v17, v18), a security statu
   }
 });
 
-test('with uep-body-notices (v15, v16, v17, v18), each stage attempt awaiting a body\'s decision tells that body once (DECISION_DUE); before it, never', () => {
+test('with uep-body-notices (v15, v16, v17, v18, v19), each stage attempt awaiting a body\'s decision tells that body once (DECISION_DUE); before it, never', () => {
   const PATCH_MARKER = 'uep-body-notices';
   const OWNER: Record<string, string> = {
     ACCESSION: 'SECAS',
@@ -229,7 +230,7 @@ test('with uep-body-notices (v15, v16, v17, v18), each stage attempt awaiting a 
   }
 });
 
-test('with one-delivery-per-step (v17, v18), the notifications of a step go to delivery in one activity (the start: the Party\'s ENTRY_STARTED and SECAS\'s DECISION_DUE together); before it, one activity each', () => {
+test('with one-delivery-per-step (v17, v18, v19), the notifications of a step go to delivery in one activity (the start: the Party\'s ENTRY_STARTED and SECAS\'s DECISION_DUE together); before it, one activity each', () => {
   const PATCH_MARKER = 'one-delivery-per-step';
   for (const { name, history } of histories) {
     const marked = (history.events ?? []).some((e) => JSON.stringify(json(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data) ?? '').includes(PATCH_MARKER));
@@ -254,7 +255,7 @@ test('with one-delivery-per-step (v17, v18), the notifications of a step go to d
   }
 });
 
-test('with uep-words (v16, v18), the notices are written in words, not codes, and are the same notices as v15\'s: the same ids in the same order', () => {
+test('with uep-words (v16, v18, v19), the notices are written in words, not codes, and are the same notices as v15\'s: the same ids in the same order', () => {
   const PATCH_MARKER = 'uep-words';
   const CODES = /\b(ACCESSION|ID_ALLOCATION|SECURITY_ASSESSMENT|SECURITY_FIELDWORK|PRIVACY_FIELDWORK|PRIVACY_ASSESSMENT|CREDIT_COVER|DCC_GATEWAY|SMKI_SREPT|USER_ID|UEPT|UEP_COMPLETION|[A-Z]+_SUPPLIER|OTHER_USER|SEC_PANEL)\b|\d{4}-\d{2}-\d{2}/;
   const notices = (history: History) =>
@@ -273,5 +274,37 @@ test('with uep-words (v16, v18), the notices are written in words, not codes, an
   for (const scenario of [...SCENARIOS, 'rejected-reassessment']) {
     const [before, after] = ['v15', 'v16'].map((g) => histories.find((h) => h.name === `${g}-${scenario}`)?.history);
     expect([scenario, notices(after!).map((n) => withoutEntry(n.id))]).toEqual([scenario, notices(before!).map((n) => withoutEntry(n.id))]);
+  }
+});
+
+test('with one-wake-timer (v19), the wake-up timer is re-armed only for an earlier instant: a timer is cancelled only for one firing before it, and fewer are started than v18 started for the same scenario', () => {
+  const PATCH_MARKER = 'one-wake-timer';
+  const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + Math.floor((t?.nanos ?? 0) / 1e6);
+  const timersOf = (history: History) => {
+    const events = history.events ?? [];
+    const started = events.flatMap((e) => (e.timerStartedEventAttributes ? [{ id: Number(e.eventId), task: Number(e.timerStartedEventAttributes.workflowTaskCompletedEventId), firesAt: ms(e.eventTime) + ms(e.timerStartedEventAttributes.startToFireTimeout) }] : []));
+    const cancelled = events.flatMap((e) => (e.timerCanceledEventAttributes ? [{ started: Number(e.timerCanceledEventAttributes.startedEventId), task: Number(e.timerCanceledEventAttributes.workflowTaskCompletedEventId) }] : []));
+    return { started, cancelled };
+  };
+  for (const { name, history } of histories) {
+    const marked = (history.events ?? []).some((e) => JSON.stringify(json(e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data) ?? '').includes(PATCH_MARKER));
+    const lazy = WITH_ONE_WAKE_TIMER.includes(generationOf(name));
+    expect([name, marked]).toEqual([name, lazy]);
+    if (!lazy) continue;
+    const { started, cancelled } = timersOf(history);
+    for (const c of cancelled) {
+      const was = started.find((s) => s.id === c.started);
+      const replacement = started.find((s) => s.task === c.task);
+      expect([name, replacement !== undefined && was !== undefined && replacement.firesAt < was.firesAt]).toEqual([name, true]);
+    }
+  }
+  for (const scenario of [...SCENARIOS, 'rejected-reassessment']) {
+    const [before, after] = ['v18', 'v19'].map((g) => timersOf(histories.find((h) => h.name === `${g}-${scenario}`)!.history).started.length);
+    expect([scenario, after! <= before!]).toEqual([scenario, true]);
+  }
+  // the scenarios whose sign-offs keep moving the next instant later: fewer than two thirds of the timers
+  for (const scenario of ['rework-loops', 'three-roles', 'rejected-reassessment']) {
+    const [before, after] = ['v18', 'v19'].map((g) => timersOf(histories.find((h) => h.name === `${g}-${scenario}`)!.history).started.length);
+    expect([scenario, after! * 1.5 < before!]).toEqual([scenario, true]);
   }
 });

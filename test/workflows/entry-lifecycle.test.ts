@@ -4,6 +4,7 @@
  * sign-offs, a worker restart. Time moves with env.sleep; nothing is shortened.
  */
 import type { WorkflowHandle } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import {
@@ -244,6 +245,75 @@ test('an overdue decision: the owner is reminded after its SLA and OPS is told a
     expect(escalation!.notification.recipients).toEqual([{ kind: 'BODY', body: BODY.OPS }]);
     expect(ofKind(sent, NOTIFICATION_KIND.SLA_REMINDER)).toHaveLength(1);
     expect(ofKind(sent, NOTIFICATION_KIND.MANDATE_REMINDER)).toEqual([]);
+  });
+});
+
+/**
+ * The entry's wake-up timers as its history has them: each one started (the instant it fires at),
+ * how many fired or were cancelled, and the commands of the workflow task each firing woke (by event kind).
+ */
+async function wakeTimers(handle: WorkflowHandle): Promise<{ firesAt: number[]; fired: number; cancelled: number; wokenTasks: string[][] }> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + Math.floor((t?.nanos ?? 0) / 1e6);
+  // a command names its task by the task's completed event (the time-skipping server: by its started event, the one after its scheduled)
+  const commandsOf = (task: temporal.api.history.v1.IHistoryEvent) => {
+    const ids = [Number(task.eventId), Number(task.workflowTaskCompletedEventAttributes?.scheduledEventId) + 1];
+    return events.flatMap((e) => {
+      const [kind, attributes] = Object.entries(e).find(([key, value]) => key.endsWith('EventAttributes') && value) ?? [];
+      const by = (attributes as { workflowTaskCompletedEventId?: unknown } | undefined)?.workflowTaskCompletedEventId;
+      return by !== undefined && by !== null && ids.includes(Number(by)) ? [String(kind).replace('EventAttributes', '')] : [];
+    });
+  };
+  const wokenTasks = events.flatMap((e, i) => {
+    if (!e.timerFiredEventAttributes) return [];
+    const task = events.slice(i).find((later) => later.workflowTaskCompletedEventAttributes);
+    return task ? [commandsOf(task)] : [];
+  });
+  return {
+    firesAt: events.flatMap((e) => (e.timerStartedEventAttributes ? [ms(e.eventTime) + ms(e.timerStartedEventAttributes.startToFireTimeout)] : [])),
+    fired: events.filter((e) => e.timerFiredEventAttributes).length,
+    cancelled: events.filter((e) => e.timerCanceledEventAttributes).length,
+    wokenTasks,
+  };
+}
+
+test('one wake timer: sign-offs back to back start one timer for the whole lifecycle (none cancelled)', async () => {
+  const t0 = await env.currentTimeMs();
+  await withEntry({ mandateDeadline: isoDate(t0 + 200 * DAY) }, async ({ handle }) => {
+    const final = await driveToCompletion(handle);
+    expect(final.status).toBe(ENTRY_STATUS.COMPLETE);
+    await handle.result();
+    const timers = await wakeTimers(handle);
+    expect([timers.firesAt.length, timers.cancelled]).toEqual([1, 0]);
+  });
+});
+
+test('one wake timer: a sign-off moving the next wake-up later keeps the armed timer, which wakes the entry early without a step; the reminder comes on its day', async () => {
+  await withEntry({ mandateDeadline: null }, async ({ handle, sent }) => {
+    const summary = await handle.query(getStatusQuery);
+    const accession = summary.partyStages.find((s) => s.stage === STAGE.ACCESSION)!;
+    await actOn(handle, summary, accession);
+    const signedOff = await wakeTimers(handle);
+    // the accession's SLA reminder was the next instant; the stages it opens are due later: the timer is kept
+    expect([signedOff.firesAt.length, signedOff.fired, signedOff.cancelled]).toEqual([1, 0, 0]);
+    const early = signedOff.firesAt[0]!;
+
+    await env.sleep(early - (await env.currentTimeMs()) + HOUR);
+    const woken = await wakeTimers(handle);
+    // it fired early: no step (no notice, no upsert, nothing handed to the record); the one timer is armed for the instant due now
+    expect([woken.fired, woken.cancelled, woken.firesAt.length]).toEqual([1, 0, 2]);
+    expect(woken.wokenTasks).toEqual([['timerStarted']]);
+    const due = woken.firesAt[1]!;
+    expect(due).toBeGreaterThan(early);
+
+    await env.sleep(due - (await env.currentTimeMs()) + HOUR);
+    expect(sent.filter((r) => r.scheduledAt >= early && r.scheduledAt < due)).toEqual([]);
+    const reminders = sent.filter((r) => r.scheduledAt >= due && r.notification.kind === NOTIFICATION_KIND.SLA_REMINDER);
+    expect(reminders.length).toBeGreaterThan(0);
+    for (const reminder of reminders) expectSentAt(reminder, Date.parse(reminder.notification.dueAt));
+    // the instant the timer was armed for is the reminders' (a timer fires a few ms after its instant)
+    expect(due - Date.parse(reminders[0]!.notification.dueAt)).toBeLessThan(1_000);
+    expect((await wakeTimers(handle)).fired).toBe(2);
   });
 });
 
