@@ -7,7 +7,7 @@
  */
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { components, paths } from '../console/src/openapi';
-import { ErrorResponse } from '../api/schemas';
+import { AuditTrailResponse, EntryResponse, ErrorResponse } from '../api/schemas';
 import { contractProblem } from './response-contract';
 
 export type Schemas = components['schemas'];
@@ -58,3 +58,9 @@ export async function clocked<T>(request: () => Promise<T>): Promise<T & { ms: n
   const answer = await request();
   return { ...answer, ms: performance.now() - started };
 }
+
+/** The entry as `api` (with its caller's token) reads it, checked against its schema. */
+export const entryOf = async (api: TypedApi, partyId: string) => EntryResponse.parse((await api.GET('/v1/entries/{partyId}', party(partyId))).data);
+
+/** The entry's audit records as `api` (with its caller's token) reads them, checked against their schema. */
+export const trailOf = async (api: TypedApi, partyId: string) => AuditTrailResponse.parse((await api.GET('/v1/entries/{partyId}/audit-trail', party(partyId))).data).records;

@@ -15,7 +15,7 @@ import { sharedTestRecord } from '../../testkit/record';
 import { startSmtpCatcher, type SmtpCatcher } from '../../testkit/smtp-catcher';
 import { useApiHarness } from '../../testkit/suites';
 import { uniquePartyId } from '../../testkit/temporal';
-import { bearer, typedApi, type TypedApi } from '../../testkit/typed-api';
+import { bearer, party, typedApi, type TypedApi } from '../../testkit/typed-api';
 
 const DAY = 86_400_000;
 let shift = 0;
@@ -31,7 +31,6 @@ let api: TypedApi;
 beforeAll(() => {
   api = typedApi(suite.h.baseUrl);
 });
-const party = (partyId: string) => ({ params: { path: { partyId } } });
 const member = (partyId: string, subject: string) => ({ params: { path: { partyId, subject } } });
 
 /** An invitation through the API, and the link from the mail the catcher got. */

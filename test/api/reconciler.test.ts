@@ -15,15 +15,16 @@ import { createActivities, newWebhookSecret } from '../../activities';
 import { createSmtpTransport } from '../../activities/email';
 import { stampingDeliveries } from '../../activities/record';
 import type { WebhookPayload } from '../../activities/render';
-import { AuditTrailResponse, ComplianceReport, EntryResponse } from '../../api/schemas';
+import { ComplianceReport } from '../../api/schemas';
 import { entryIdFor, notificationIds } from '../../domain';
 import { AUDIT_ACTION, NOTIFICATION_KIND } from '../../domain/types';
 import { BODY, ENTRY_STATUS } from '../../domain/vocabulary';
 import type { RecordDb } from '../../record/db';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
-import { call, eventually, startHarness, type Harness } from '../../testkit/api-harness';
+import { eventually, startHarness, type Harness } from '../../testkit/api-harness';
 import { sharedTestRecord } from '../../testkit/record';
 import { createTestWorker, startDevServer, untilIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { entryOf, trailOf, typedApi } from '../../testkit/typed-api';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
 import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID, reconcileNow } from '../../worker/reconcile-schedule';
 import { CLOSED_OUTSIDE_ENGINE_QUERY, createReconcilerActivities, reconcileOnce, reconcilePass } from '../../worker/reconciler';
@@ -77,9 +78,9 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const ops = () => h.tokenFor(BODY.OPS);
-const statusOf = async (partyId: string) => EntryResponse.parse((await call(h.baseUrl, 'GET', `/v1/entries/${partyId}`, { token: ops() })).json).entry;
-const trailOf = async (partyId: string) => AuditTrailResponse.parse((await call(h.baseUrl, 'GET', `/v1/entries/${partyId}/audit-trail`, { token: ops() })).json).records;
+/** The API as OPS. */
+const api = () => typedApi(h.baseUrl, h.tokenFor(BODY.OPS));
+const statusOf = async (partyId: string) => (await entryOf(api(), partyId)).entry;
 
 /** The reconcile passes the schedule started, oldest first, each with its start time. */
 async function passes(): Promise<{ workflowId: string; runId: string; startTime: Date; status: string }[]> {
@@ -94,7 +95,7 @@ async function passes(): Promise<{ workflowId: string; runId: string; startTime:
 async function startedEntry(prefix: string) {
   const partyId = uniquePartyId(prefix);
   const entryId = entryIdFor(partyId);
-  expect((await call(h.baseUrl, 'POST', '/v1/entries', { token: ops(), body: startBodyAcceded(partyId) })).status).toBe(201);
+  expect((await api().POST('/v1/entries', { body: startBodyAcceded(partyId) })).response.status).toBe(201);
   const handle = env.client.workflow.getHandle(entryId);
   const { runId } = await handle.describe();
   return { partyId, entryId, handle, runId, noticeId: notificationIds.closedOutsideEngine(entryId, runId) };
@@ -140,7 +141,7 @@ test('terminate: the first pass after Temporal shows the closure marks it CLOSED
   const s = await eventually(() => statusOf(partyId), (e) => e.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE, 60_000);
   expect(s.headline).toContain('closed outside the engine (Temporal: TERMINATED)');
   expect([s.atRisk, s.awaitedBodies, typeof s.closedAt]).toEqual([false, [], 'string']);
-  const report = ComplianceReport.parse((await call(h.baseUrl, 'GET', '/v1/reports/compliance', { token: ops() })).json);
+  const report = ComplianceReport.parse((await api().GET('/v1/reports/compliance')).data);
   expect(report.rows.find((r) => r.partyId === partyId)?.compliance).toBe('CLOSED_OUTSIDE_ENGINE');
   const [delivered] = await hook.waitFor((r) => r.id === noticeId && r.status === 200, { timeoutMs: 60_000 });
 
@@ -165,7 +166,7 @@ test('terminate: the first pass after Temporal shows the closure marks it CLOSED
   expect(payload.links.entry).toBe(`https://uep.example/app/entries/${partyId}`);
   expect(payload.links.temporalUi).toContain(encodeURIComponent(entryId));
 
-  const trail = await trailOf(partyId);
+  const trail = await trailOf(api(), partyId);
   expect(trail.filter((r) => r.action === AUDIT_ACTION.CLOSED_OUTSIDE_ENGINE)).toEqual([
     expect.objectContaining({ reason: 'Temporal closed the run as TERMINATED', principal: { body: BODY.OPS, id: 'temporal' } }),
   ]);
@@ -179,7 +180,7 @@ test('terminate: the first pass after Temporal shows the closure marks it CLOSED
   await eventually(passes, (now) => now.filter((p, i) => i >= seenPasses && p.status === 'COMPLETED').length >= 2, 60_000);
   expect(hook.requests.filter((r) => r.id === noticeId)).toHaveLength(1);
   expect(hook.requests.filter((r) => (r.json as WebhookPayload | undefined)?.entryId === entryId)).toHaveLength(1);
-  expect(await trailOf(partyId)).toEqual(trail);
+  expect(await trailOf(api(), partyId)).toEqual(trail);
   expect((await statusOf(partyId)).status).toBe(ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE);
   expect((await reconcileOnce(env.client, db)).filter((c) => c.entryId === entryId)).toEqual([]);
 });
@@ -204,7 +205,7 @@ test('OPS unreachable at first: the passes meanwhile find the notice undelivered
   const finished = await Promise.all((await passes()).filter((p) => p.status === 'COMPLETED').map(async (p) => (await resultOf(p)).handedOver));
   expect(finished.filter((handedOver) => handedOver.includes(noticeId))).toHaveLength(1);
   expect(hook.requests.filter((r) => r.id === noticeId).map((r) => r.status)).toEqual([503, 200]);
-  expect((await trailOf(partyId)).filter((r) => r.action === AUDIT_ACTION.CLOSED_OUTSIDE_ENGINE)).toHaveLength(1);
+  expect((await trailOf(api(), partyId)).filter((r) => r.action === AUDIT_ACTION.CLOSED_OUTSIDE_ENGINE)).toHaveLength(1);
 });
 
 /** `temporal workflow reset --type LastWorkflowTask --reapply-exclude All`: the new run redoes nothing, so it writes nothing to the record. */
@@ -258,14 +259,14 @@ describe('with the schedule an hour apart (passes out of the way), on demand', (
     // reset once the run's last workflow task has nothing left to redo (a task still waiting on its
     // record activity would be redone by the new run, which would then record the reset itself)
     await untilIdle(handle);
-    const before = await trailOf(partyId);
+    const before = await trailOf(api(), partyId);
     const { previousRunId, runId } = await resetToLastTask(handle);
     const noticeId = notificationIds.runReset(entryId, runId);
 
     const trail = await eventually(
       async () => {
         await reconcileNow(env.client).catch(() => undefined);
-        return trailOf(partyId);
+        return trailOf(api(), partyId);
       },
       (t) => t.some((r) => r.action === AUDIT_ACTION.RUN_RESET),
       30_000,
@@ -274,7 +275,7 @@ describe('with the schedule an hour apart (passes out of the way), on demand', (
     expect(trail.slice(before.length)).toEqual([
       expect.objectContaining({ seq: before.length + 1, action: AUDIT_ACTION.RUN_RESET, runId, previousRunId, principal: { body: BODY.OPS, id: 'temporal' } }),
     ]);
-    const answer = EntryResponse.parse((await call(h.baseUrl, 'GET', `/v1/entries/${partyId}`, { token: ops() })).json);
+    const answer = await entryOf(api(), partyId);
     expect(answer.entry.status).toBe(ENTRY_STATUS.IN_PROGRESS);
     expect(answer.reset).toMatchObject({ runId, previousRunId });
     expect((await db.selectFrom('entries').select('run_id').where('entry_id', '=', entryId).executeTakeFirstOrThrow()).run_id).toBe(runId);
@@ -286,7 +287,7 @@ describe('with the schedule an hour apart (passes out of the way), on demand', (
 
     // more passes: nothing more recorded, nothing more sent, never closed outside the engine
     for (let i = 0; i < 2; i++) expect((await reconcilePass(env.client, db)).resets.filter((r) => r.entryId === entryId)).toEqual([]);
-    expect(await trailOf(partyId)).toEqual(trail);
+    expect(await trailOf(api(), partyId)).toEqual(trail);
     expect((await statusOf(partyId)).status).toBe(ENTRY_STATUS.IN_PROGRESS);
     expect(hook.requests.filter((r) => r.id === noticeId && r.status === 200)).toHaveLength(1);
   });

@@ -7,7 +7,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Server } from 'node:http';
-import { AuditTrailResponse, ComplianceReport, EntryResponse } from '../../api/schemas';
+import { ComplianceReport, EntryResponse } from '../../api/schemas';
 import { entryIdFor } from '../../domain';
 import { AUDIT_ACTION, NOTIFICATION_KIND } from '../../domain/types';
 import { BODY, ENTRY_STATUS } from '../../domain/vocabulary';
@@ -16,7 +16,7 @@ import { daysFromToday } from '../../testkit/dates';
 import { eventually, listenApp, startHarness, type Harness } from '../../testkit/api-harness';
 import { driveToCompletion } from '../../testkit/entry-driver';
 import { startDevServer, uniquePartyId } from '../../testkit/temporal';
-import { typedApi, type TypedApi } from '../../testkit/typed-api';
+import { entryOf, party, trailOf, typedApi, type TypedApi } from '../../testkit/typed-api';
 
 const DAY = 86_400_000;
 let env: TestWorkflowEnvironment;
@@ -35,15 +35,12 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const party = (partyId: string) => ({ params: { path: { partyId } } });
-
 async function start(partyId: string): Promise<void> {
   const r = await api.POST('/v1/entries', { body: startBodyAcceded(partyId) });
   expect(r.response.status).toBe(201);
 }
 
-const statusOf = async (partyId: string) => EntryResponse.parse((await api.GET('/v1/entries/{partyId}', party(partyId))).data).entry;
-const trailOf = async (partyId: string) => AuditTrailResponse.parse((await api.GET('/v1/entries/{partyId}/audit-trail', party(partyId))).data).records;
+const statusOf = async (partyId: string) => (await entryOf(api, partyId)).entry;
 const complianceReport = async () => ComplianceReport.parse((await api.GET('/v1/reports/compliance')).data);
 
 test('an entry completed, then deleted from Temporal, is still served in full: status, audit trail (JSON and CSV), compliance row', async () => {
@@ -52,7 +49,7 @@ test('an entry completed, then deleted from Temporal, is still served in full: s
   const handle = env.client.workflow.getHandle(entryIdFor(partyId));
   await driveToCompletion(handle);
   const before = await eventually(() => statusOf(partyId), (s) => s.status === ENTRY_STATUS.COMPLETE);
-  const trailBefore = await trailOf(partyId);
+  const trailBefore = await trailOf(api, partyId);
 
   await handle.result(); // closed (its last notices delivered, its record written), then deleted
   await env.client.workflowService.deleteWorkflowExecution({ namespace: env.namespace ?? 'default', workflowExecution: { workflowId: entryIdFor(partyId) } });
@@ -65,7 +62,7 @@ test('an entry completed, then deleted from Temporal, is still served in full: s
   const after = await statusOf(partyId);
   expect(after.status).toBe(ENTRY_STATUS.COMPLETE);
   expect(after.closedAt).toBe(before.closedAt);
-  const trail = await trailOf(partyId);
+  const trail = await trailOf(api, partyId);
   expect(trail).toEqual(trailBefore);
   expect(trail.map((r) => r.action)).toContain(AUDIT_ACTION.ROLE_COMPLETE);
   const csv = await api.GET('/v1/entries/{partyId}/audit-trail.csv', { ...party(partyId), parseAs: 'text' });
@@ -81,7 +78,7 @@ test('a cancellation requested through Temporal withdraws the entry: WITHDRAWN, 
   await env.client.workflow.getHandle(entryIdFor(partyId)).cancel();
   const s = await eventually(() => statusOf(partyId), (e) => e.status === ENTRY_STATUS.WITHDRAWN, 20_000);
   expect(s.withdrawnReason).toBe('cancelled through Temporal');
-  const last = (await trailOf(partyId)).at(-1);
+  const last = (await trailOf(api, partyId)).at(-1);
   expect(last).toMatchObject({ action: AUDIT_ACTION.WITHDRAWN, reason: 'cancelled through Temporal', principal: { body: BODY.OPS, id: 'temporal' } });
   await eventually(
     async () => h.notifications.filter((n) => n.partyId === partyId && n.kind === NOTIFICATION_KIND.ENTRY_WITHDRAWN).length,
@@ -94,7 +91,7 @@ test('a cancellation requested through Temporal withdraws the entry: WITHDRAWN, 
 test('withdraw, then start the same Party again: one continuous audit trail across both runs', async () => {
   const partyId = uniquePartyId('AGAIN');
   await start(partyId);
-  const firstTrail = await trailOf(partyId);
+  const firstTrail = await trailOf(api, partyId);
   expect((await api.POST('/v1/entries/{partyId}/withdrawal', { ...party(partyId), body: { reason: 'wrong cohort' } })).response.status).toBe(200);
   const firstRun = env.client.workflow.getHandle(entryIdFor(partyId));
   await eventually(() => firstRun.describe().then((d) => d.status.name), (status) => status === 'COMPLETED', 20_000);
@@ -103,7 +100,7 @@ test('withdraw, then start the same Party again: one continuous audit trail acro
   expect(amended.response.status).toBe(200);
   // each run starts with the same records (STARTED, the accession done before it), then its own
   const perStart = firstTrail.length;
-  const trail = await eventually(() => trailOf(partyId), (t) => t.length === 2 * perStart + 2);
+  const trail = await eventually(() => trailOf(api, partyId), (t) => t.length === 2 * perStart + 2);
   expect(trail.map((r) => r.seq)).toEqual(Array.from({ length: trail.length }, (_, i) => i + 1));
   expect(trail.map((r) => r.action)).toEqual([
     ...firstTrail.map((r) => r.action),

@@ -13,7 +13,6 @@ import Long from 'long';
 import { randomUUID } from 'node:crypto';
 import { activityDepsFromConfig, createActivities, notificationEnvSchema } from '../../activities';
 import { stampingDeliveries } from '../../activities/record';
-import { AuditTrailResponse, EntryResponse } from '../../api/schemas';
 import { parseEnv } from '../../config/env';
 import { entryIdFor, notificationIds, type StartEntryInput } from '../../domain';
 import { AUDIT_ACTION, NOTIFICATION_KIND, type EntrySummary } from '../../domain/types';
@@ -24,12 +23,13 @@ import { getRecordedEntry, recordedAuditTrail, undeliveredResetNotices } from '.
 import { startPgliteServer } from '../../testkit/postgres';
 import { rebuildRecord } from '../../worker/rebuild';
 import { startBody } from '../../testkit/api-fixtures';
-import { call, eventually, startHarness, type Harness } from '../../testkit/api-harness';
+import { eventually, startHarness, type Harness } from '../../testkit/api-harness';
 import { openStages, passingOutcome, principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import { captureHistory } from '../../testkit/histories';
 import { sharedTestRecord } from '../../testkit/record';
 import { startSmtpCatcher, type SmtpCatcher } from '../../testkit/smtp-catcher';
 import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { entryOf, trailOf, typedApi } from '../../testkit/typed-api';
 import { reconcilePass } from '../../worker/reconciler';
 import { SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
 import { getAuditTrailQuery, getStatusQuery, recordDecisionUpdate, submitEvidenceUpdate } from '../../workflows/messages';
@@ -71,9 +71,8 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const ops = () => h.tokenFor(BODY.OPS);
-const answerOf = async (partyId: string) => EntryResponse.parse((await call(h.baseUrl, 'GET', `/v1/entries/${partyId}`, { token: ops() })).json);
-const trailOf = async (partyId: string) => AuditTrailResponse.parse((await call(h.baseUrl, 'GET', `/v1/entries/${partyId}/audit-trail`, { token: ops() })).json).records;
+/** The API as OPS. */
+const api = () => typedApi(h.baseUrl, h.tokenFor(BODY.OPS));
 
 function startInput(partyId: string): StartEntryInput {
   const { uepContact, ...body } = startBody(partyId, { uepContact: { name: 'UEP Lead', email: `uep@${partyId.toLowerCase()}.example` } });
@@ -174,7 +173,7 @@ async function resetTest(reapply: boolean) {
   const before: string[] = [];
   for (const i of [1, 2, 3]) before.push(await decideNext(handle, `d${i}`));
   const oldRun = (await handle.describe()).runId;
-  await eventually(() => trailOf(partyId), (t) => before.every((id) => t.some((r) => r.id === id)), 20_000);
+  await eventually(() => trailOf(api(), partyId), (t) => before.every((id) => t.some((r) => r.id === id)), 20_000);
   await smtp.waitFor((m) => m.notificationId === notificationIds.entryStarted(entryId), { timeoutMs: 20_000 });
 
   // rewind past the three decisions, then two new ones
@@ -183,7 +182,7 @@ async function resetTest(reapply: boolean) {
   if (reapply) await eventually(() => current.query(getAuditTrailQuery), (t) => before.every((id) => t.some((r) => r.id === id)), 20_000);
   const after = [await decideNext(current, 'n1'), await decideNext(current, 'n2')];
 
-  const trail = await eventually(() => trailOf(partyId), (t) => after.every((id) => t.some((r) => r.id === id)), 20_000);
+  const trail = await eventually(() => trailOf(api(), partyId), (t) => after.every((id) => t.some((r) => r.id === id)), 20_000);
   const decisions = trail.filter((r) => r.action === AUDIT_ACTION.DECISION).map((r) => r.id);
   expect(decisions).toEqual([...before, ...after]);
   expect(trail.map((r) => r.seq)).toEqual(trail.map((_, i) => i + 1));
@@ -195,7 +194,7 @@ async function resetTest(reapply: boolean) {
   expect(resets[0]!.seq).toBeLessThan(seqOf(after[0]!));
 
   // the entry's answer says so; OPS's notice is due (the reconciler's pass hands it to delivery)
-  const answer = await answerOf(partyId);
+  const answer = await entryOf(api(), partyId);
   expect(answer.reset).toMatchObject({ runId: newRun });
   expect(answer.reset!.note).toContain('reset in Temporal');
   const notices = await undeliveredResetNotices(db, new Date(0));
@@ -204,7 +203,7 @@ async function resetTest(reapply: boolean) {
   ]);
   // the run the reset terminated is not closed outside the engine
   expect((await reconcilePass(env.client, db)).closed.filter((c) => c.entryId === entryId)).toEqual([]);
-  expect((await answerOf(partyId)).entry.status).toBe('IN_PROGRESS');
+  expect((await entryOf(api(), partyId)).entry.status).toBe('IN_PROGRESS');
   expect(oldRun).not.toBe(newRun);
 
   // the search attributes say what the entry says
@@ -247,7 +246,7 @@ test('a plain reset to the first workflow task: search attributes as the entry s
   const entryId = entryIdFor(partyId);
   const handle = await startEntryWorkflow(env.client, taskQueue, startInput(partyId));
   const decided = [await decideNext(handle, 'd1'), await decideNext(handle, 'd2')];
-  await eventually(() => trailOf(partyId), (t) => decided.every((id) => t.some((r) => r.id === id)), 20_000);
+  await eventually(() => trailOf(api(), partyId), (t) => decided.every((id) => t.some((r) => r.id === id)), 20_000);
   await smtp.waitFor((m) => m.notificationId === notificationIds.entryStarted(entryId), { timeoutMs: 20_000 });
   const sentBefore = partyMail(partyId).ids;
   expect(sentBefore.length).toBeGreaterThan(0);
@@ -255,7 +254,7 @@ test('a plain reset to the first workflow task: search attributes as the entry s
   const newRun = await reset(handle, await firstWorkflowTask(handle), true);
   const current = env.client.workflow.getHandle(entryId);
   await eventually(() => current.query(getAuditTrailQuery), (t) => decided.every((id) => t.some((r) => r.id === id)), 20_000);
-  await eventually(() => answerOf(partyId), (a) => a.reset?.runId === newRun, 20_000);
+  await eventually(() => entryOf(api(), partyId), (a) => a.reset?.runId === newRun, 20_000);
 
   const sa = await searchAttributesAgree(current);
   expect(sa.held).toEqual((sa as { wanted?: unknown }).wanted ?? 'the search attributes never agreed with the workflow');
@@ -265,7 +264,7 @@ test('a plain reset to the first workflow task: search attributes as the entry s
   const { ids } = partyMail(partyId);
   expect(ids.length).toBeGreaterThanOrEqual(sentBefore.length);
   expect(ids).toEqual([...new Set(ids)]);
-  const trail = await trailOf(partyId);
+  const trail = await trailOf(api(), partyId);
   expect(trail.filter((r) => r.action === AUDIT_ACTION.STARTED)).toHaveLength(1);
   expect(trail.filter((r) => r.action === AUDIT_ACTION.DECISION).map((r) => r.id)).toEqual(decided);
   // the new run's history (its updates reapplied in its first workflow task) replays: test/replay
