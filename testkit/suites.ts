@@ -4,6 +4,7 @@ import { migrateRecord, openRecord, type RecordDb } from '../record/db';
 import { startHarness, type Harness } from './api-harness';
 import { startRecordServer, type RecordBackend, type RecordServer } from './postgres';
 import { startDevServer } from './temporal';
+import { typedApi, type TypedApi } from './typed-api';
 
 const started = <T>(value: T | undefined): T => {
   if (value === undefined) throw new Error('the suite did not start');
@@ -24,15 +25,19 @@ export function useTemporal(start: () => Promise<TestWorkflowEnvironment>): () =
 export interface ApiSuite {
   readonly env: TestWorkflowEnvironment;
   readonly h: Harness;
+  /** The typed client of the harness's API, sending no token of its own (a request names its caller: `bearer(token)`). */
+  readonly api: TypedApi;
 }
 
-/** Read `env` and `h` inside tests and hooks. */
+/** Read `env`, `h` and `api` inside tests and hooks. */
 export function useApiHarness(opts: { devServer?: Parameters<typeof startDevServer>[0]; harness?: Parameters<typeof startHarness>[1] } = {}): ApiSuite {
   let env: TestWorkflowEnvironment | undefined;
   let h: Harness | undefined;
+  let api: TypedApi | undefined;
   beforeAll(async () => {
     env = await startDevServer(opts.devServer);
     h = await startHarness(env, opts.harness);
+    api = typedApi(h.baseUrl);
   });
   afterAll(async () => {
     await h?.close();
@@ -44,6 +49,9 @@ export function useApiHarness(opts: { devServer?: Parameters<typeof startDevServ
     },
     get h() {
       return started(h);
+    },
+    get api() {
+      return started(api);
     },
   };
 }

@@ -15,16 +15,13 @@ import { uniquePartyId } from '../../testkit/temporal';
 import { startBody, startBodyAcceded } from '../../testkit/api-fixtures';
 import { call, type Answer } from '../../testkit/api-harness';
 import { useApiHarness } from '../../testkit/suites';
-import { bearer, party, typedApi, type TypedApi } from '../../testkit/typed-api';
+import { bearer, party } from '../../testkit/typed-api';
 
 const suite = useApiHarness({ harness: { apiBodyLimit: '8kb' } });
 let ops: string;
-/** What the OpenAPI document allows goes through the typed client; what it forbids on purpose, through `call()`. */
-let api: TypedApi;
 
 beforeAll(async () => {
   ops = suite.h.tokenFor(BODY.OPS);
-  api = typedApi(suite.h.baseUrl);
 });
 
 /** A refusal, sent raw (`call()`) or through the typed client. */
@@ -46,7 +43,7 @@ describe('bad input is a 400 with field paths', () => {
     expectError(r, 400, 'VALIDATION_FAILED');
     expect(ErrorResponse.parse(r.json).error.details[0]?.message).toContain('principal');
     const partyId = uniquePartyId();
-    await api.POST('/v1/entries', { ...bearer(ops), body: startBodyAcceded(partyId) });
+    await suite.api.POST('/v1/entries', { ...bearer(ops), body: startBodyAcceded(partyId) });
     expectError(
       await call(suite.h.baseUrl, 'POST', `/v1/entries/${partyId}/decisions`, {
         token: suite.h.tokenFor(BODY.SECAS),
@@ -71,22 +68,22 @@ describe('bad input is a 400 with field paths', () => {
 
   test('an oversized body is 413; a non-JSON body is 415', async () => {
     const big = { ...startBody(uniquePartyId()), partyName: 'x'.repeat(20_000) };
-    expectError(await api.POST('/v1/entries', { ...bearer(ops), body: big }), 413, 'PAYLOAD_TOO_LARGE');
+    expectError(await suite.api.POST('/v1/entries', { ...bearer(ops), body: big }), 413, 'PAYLOAD_TOO_LARGE');
     expectError(await call(suite.h.baseUrl, 'POST', '/v1/entries', { token: ops, rawBody: 'partyId=X', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
   test('hostile ids never reach Temporal: strict pattern', async () => {
     for (const id of ["X' OR '1'='1", '../etc/passwd', 'a b', 'é', 'x'.repeat(65), '-leading', 'uep-"quoted"', 'a\nb']) {
-      const start = await api.POST('/v1/entries', { ...bearer(ops), body: startBody(id) });
+      const start = await suite.api.POST('/v1/entries', { ...bearer(ops), body: startBody(id) });
       expectError(start, 400, 'VALIDATION_FAILED', ['body.partyId']);
-      const get = await api.GET('/v1/entries/{partyId}', { ...party(id), ...bearer(ops) }); // the id encoded as a URI component
+      const get = await suite.api.GET('/v1/entries/{partyId}', { ...party(id), ...bearer(ops) }); // the id encoded as a URI component
       expect([400, 404]).toContain(get.response.status); // '../etc/passwd' leaves the route: 404
       expect(ErrorResponse.safeParse(get.error).success).toBe(true);
     }
     const partyId = uniquePartyId();
-    await api.POST('/v1/entries', { ...bearer(ops), body: startBodyAcceded(partyId) });
+    await suite.api.POST('/v1/entries', { ...bearer(ops), body: startBodyAcceded(partyId) });
     expectError(
-      await api.POST('/v1/entries/{partyId}/decisions', { ...party(partyId), ...bearer(suite.h.tokenFor(BODY.SECAS)), body: { decisionId: "d'1; --", stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e' } }),
+      await suite.api.POST('/v1/entries/{partyId}/decisions', { ...party(partyId), ...bearer(suite.h.tokenFor(BODY.SECAS)), body: { decisionId: "d'1; --", stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e' } }),
       400,
       'VALIDATION_FAILED',
       ['body.decisionId'],
@@ -101,10 +98,10 @@ describe('routes and tokens', () => {
   });
 
   test('no token, a malformed header or an unknown token is 401', async () => {
-    expectError(await api.GET('/v1/entries'), 401, 'UNAUTHENTICATED');
-    expectError(await api.GET('/v1/entries', { headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } }), 401, 'UNAUTHENTICATED');
-    expectError(await api.GET('/v1/entries', bearer('uep_not-a-real-token')), 401, 'UNAUTHENTICATED');
-    expectError(await api.GET('/v1/entries', bearer(ops.slice(0, -1))), 401, 'UNAUTHENTICATED');
+    expectError(await suite.api.GET('/v1/entries'), 401, 'UNAUTHENTICATED');
+    expectError(await suite.api.GET('/v1/entries', { headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } }), 401, 'UNAUTHENTICATED');
+    expectError(await suite.api.GET('/v1/entries', bearer('uep_not-a-real-token')), 401, 'UNAUTHENTICATED');
+    expectError(await suite.api.GET('/v1/entries', bearer(ops.slice(0, -1))), 401, 'UNAUTHENTICATED');
   });
 
   test('tokens load hashed from a file or from env; `tokens mint` prints a token once and stores only its hash', async () => {
@@ -175,9 +172,9 @@ describe('keep-alive', () => {
 
 describe('operations', () => {
   test('x-request-id is taken when sane, made otherwise, and echoed in errors', async () => {
-    const given = await api.GET('/healthz', { headers: { 'x-request-id': 'req-123' } });
+    const given = await suite.api.GET('/healthz', { headers: { 'x-request-id': 'req-123' } });
     expect(given.response.headers.get('x-request-id')).toBe('req-123');
-    const made = await api.GET('/v1/entries', { headers: { 'x-request-id': 'bad id with spaces' } });
+    const made = await suite.api.GET('/v1/entries', { headers: { 'x-request-id': 'bad id with spaces' } });
     const id = made.response.headers.get('x-request-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(ErrorResponse.parse(made.error).error.requestId).toBe(id);
@@ -185,9 +182,9 @@ describe('operations', () => {
 
   test('JSON answers carry no ETag (nothing revalidates them); the console files keep theirs', async () => {
     const partyId = uniquePartyId('ETAG');
-    const started = await api.POST('/v1/entries', { ...bearer(ops), body: startBodyAcceded(partyId) });
+    const started = await suite.api.POST('/v1/entries', { ...bearer(ops), body: startBodyAcceded(partyId) });
     expect([started.response.status, started.response.headers.get('etag')]).toEqual([201, null]);
-    const list = await api.GET('/v1/entries', { params: { query: { limit: 5 } }, ...bearer(ops) });
+    const list = await suite.api.GET('/v1/entries', { params: { query: { limit: 5 } }, ...bearer(ops) });
     expect([list.response.status, list.response.headers.get('etag')]).toEqual([200, null]);
     const script = await call(suite.h.baseUrl, 'GET', '/app/app.js');
     expect(script.status).toBe(200);
@@ -195,12 +192,12 @@ describe('operations', () => {
   });
 
   test('healthz, readyz within the bound, metrics by route template and status', async () => {
-    expect((await api.GET('/healthz')).data).toEqual({ status: 'ok' });
-    const ready = await api.GET('/readyz');
+    expect((await suite.api.GET('/healthz')).data).toEqual({ status: 'ok' });
+    const ready = await suite.api.GET('/readyz');
     expect(ready.response.status).toBe(200);
     expect(ReadyResponse.parse(ready.data).temporal.namespace).toBe('default');
-    await api.GET('/v1/entries/{partyId}', { ...party(uniquePartyId()), ...bearer(ops) });
-    const metrics = await api.GET('/metrics', { parseAs: 'text' });
+    await suite.api.GET('/v1/entries/{partyId}', { ...party(uniquePartyId()), ...bearer(ops) });
+    const metrics = await suite.api.GET('/metrics', { parseAs: 'text' });
     expect(metrics.response.headers.get('content-type')).toContain('text/plain');
     expect(metrics.data).toMatch(/uep_api_http_requests_total\{method="GET",route="\/v1\/entries\/:partyId",status="404"\} \d+/);
     expect(metrics.data).toMatch(/uep_api_http_request_duration_seconds_bucket\{le="0.1",method="GET",route="\/readyz",status="200"\} \d+/);

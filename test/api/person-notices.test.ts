@@ -26,7 +26,7 @@ import { sharedTestRecord } from '../../testkit/record';
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from '../../testkit/smtp-catcher';
 import { useApiHarness } from '../../testkit/suites';
 import { createTestWorker, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
-import { bearer, party, typedApi, type Schemas, type TypedApi } from '../../testkit/typed-api';
+import { bearer, party, type Schemas } from '../../testkit/typed-api';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
 import { DIGEST_SCHEDULE_ID, ensureDigestSchedule } from '../../worker/digest-schedule';
 import { drainPersonNotices, type Unmailable } from '../../worker/person-notices';
@@ -43,7 +43,6 @@ let db: RecordDb;
 let worker: Worker | undefined;
 let running: Promise<void>;
 let taskQueue: string;
-let api: TypedApi;
 
 // declared first so that it runs before the dev server and the API are stopped
 afterAll(async () => {
@@ -59,7 +58,6 @@ afterAll(async () => {
 const suite = useApiHarness();
 
 beforeAll(async () => {
-  api = typedApi(suite.h.baseUrl);
   smtp = await startSmtpCatcher();
   hook = await startWebhookReceiver({ secret: SECRET });
   db = await sharedTestRecord();
@@ -88,15 +86,15 @@ async function secasOfficer(id: string, name: string, email?: string): Promise<s
   return token;
 }
 
-const claim = (partyId: string, token: string, body: Schemas['ClaimRequest']) => api.PUT('/v1/entries/{partyId}/claim', { ...party(partyId), ...bearer(token), body });
-const myNotices = async (token: string) => NoticeSettingsResponse.parse((await api.GET('/v1/me/notices', bearer(token))).data);
+const claim = (partyId: string, token: string, body: Schemas['ClaimRequest']) => suite.api.PUT('/v1/entries/{partyId}/claim', { ...party(partyId), ...bearer(token), body });
+const myNotices = async (token: string) => NoticeSettingsResponse.parse((await suite.api.GET('/v1/me/notices', bearer(token))).data);
 const drain = () => drainPersonNotices({ client: suite.env.client, db, taskQueue });
 const outboxOf = (entryId: string) => db.selectFrom('person_notices').selectAll().where(sql<string>`notice ->> 'entryId'`, '=', entryId).execute();
 
 async function startedAtAccession(prefix: string): Promise<{ partyId: string; entryId: string; partyName: string }> {
   const partyId = uniquePartyId(prefix);
   const body = startBody(partyId);
-  expect((await api.POST('/v1/entries', { ...bearer(suite.h.tokenFor(BODY.OPS)), body })).response.status).toBe(201);
+  expect((await suite.api.POST('/v1/entries', { ...bearer(suite.h.tokenFor(BODY.OPS)), body })).response.status).toBe(201);
   return { partyId, entryId: entryIdFor(partyId), partyName: body.partyName };
 }
 
@@ -192,18 +190,18 @@ test('the choice is the person\'s own and validated: a bad value is refused in w
   expect(ErrorResponse.parse(someoneElse.json).error.details.map((d) => d.message).join()).toMatch(/personId/);
   expect(await myNotices(lee)).toMatchObject({ cadence: 'IMMEDIATE', changedAt: null });
 
-  const chosen = NoticeSettingsResponse.parse((await api.PUT('/v1/me/notices', { ...bearer(lee), body: { cadence: 'DAILY_DIGEST' } })).data);
+  const chosen = NoticeSettingsResponse.parse((await suite.api.PUT('/v1/me/notices', { ...bearer(lee), body: { cadence: 'DAILY_DIGEST' } })).data);
   expect(chosen.cadence).toBe('DAILY_DIGEST');
   expect(await myNotices(lee)).toEqual(chosen);
   // Ann's is untouched by Lee's
   expect(await myNotices(ann)).toMatchObject({ cadence: 'IMMEDIATE', changedAt: null });
-  expect((await api.PUT('/v1/me/notices', { ...bearer(suite.h.tokenFor(BODY.OPS)), body: { cadence: 'DAILY_DIGEST' } })).response.status).toBe(403);
+  expect((await suite.api.PUT('/v1/me/notices', { ...bearer(suite.h.tokenFor(BODY.OPS)), body: { cadence: 'DAILY_DIGEST' } })).response.status).toBe(403);
 });
 
 test('on the daily digest: no mail at once, and the digest at 07:00 London time lists the item, once a day', async () => {
   const dana = await secasOfficer('secas-dana-3', 'Dana Smith');
   const rae = await secasOfficer('secas-rae', 'Rae Digest', 'rae.digest@secas.example');
-  expect((await api.PUT('/v1/me/notices', { ...bearer(rae), body: { cadence: 'DAILY_DIGEST' } })).response.status).toBe(200);
+  expect((await suite.api.PUT('/v1/me/notices', { ...bearer(rae), body: { cadence: 'DAILY_DIGEST' } })).response.status).toBe(200);
   const { partyId, entryId, partyName } = await startedAtAccession('DIGEST');
   const other = await startedAtAccession('WAITING');
 

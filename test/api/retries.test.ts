@@ -12,33 +12,31 @@ import { eventually } from '../../testkit/api-harness';
 import { useApiHarness } from '../../testkit/suites';
 import { actOn, driveToCompletion, openStages } from '../../testkit/entry-driver';
 import { uniquePartyId } from '../../testkit/temporal';
-import { bearer, party, refusalOf, typedApi, type Schemas, type TypedApi } from '../../testkit/typed-api';
+import { bearer, party, refusalOf, type Schemas } from '../../testkit/typed-api';
 import { getStatusQuery } from '../../workflows/messages';
 
 const suite = useApiHarness({ devServer: { extraArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=40'] } });
 let ops: string;
 let secas: string;
-let api: TypedApi;
 
 beforeAll(async () => {
   ops = suite.h.tokenFor(BODY.OPS);
   secas = suite.h.tokenFor(BODY.SECAS);
-  api = typedApi(suite.h.baseUrl);
 });
 
-const decide = (partyId: string, body: Schemas['DecisionRequest']) => api.POST('/v1/entries/{partyId}/decisions', { ...party(partyId), ...bearer(secas), body });
-const submit = (partyId: string, body: Schemas['EvidenceRequest']) => api.POST('/v1/entries/{partyId}/evidence', { ...party(partyId), ...bearer(suite.h.partyToken(partyId)), body });
+const decide = (partyId: string, body: Schemas['DecisionRequest']) => suite.api.POST('/v1/entries/{partyId}/decisions', { ...party(partyId), ...bearer(secas), body });
+const submit = (partyId: string, body: Schemas['EvidenceRequest']) => suite.api.POST('/v1/entries/{partyId}/evidence', { ...party(partyId), ...bearer(suite.h.partyToken(partyId)), body });
 
 /** A started entry whose workflow has run (a cold worker's first task can take seconds on a loaded machine). */
 async function started(): Promise<string> {
   const partyId = uniquePartyId('RETRY');
-  expect((await api.POST('/v1/entries', { ...bearer(ops), body: startBodyAcceded(partyId) })).response.status).toBe(201);
-  await eventually(() => api.GET('/v1/entries/{partyId}', { ...party(partyId), ...bearer(ops) }), (r) => r.response.status === 200, 60_000);
+  expect((await suite.api.POST('/v1/entries', { ...bearer(ops), body: startBodyAcceded(partyId) })).response.status).toBe(201);
+  await eventually(() => suite.api.GET('/v1/entries/{partyId}', { ...party(partyId), ...bearer(ops) }), (r) => r.response.status === 200, 60_000);
   return partyId;
 }
 
 async function entryNow(partyId: string): Promise<EntryResponse['entry']> {
-  return (await api.GET('/v1/entries/{partyId}', { ...party(partyId), ...bearer(ops) })).data!.entry;
+  return (await suite.api.GET('/v1/entries/{partyId}', { ...party(partyId), ...bearer(ops) })).data!.entry;
 }
 
 const stagesDone = (entry: EntryResponse['entry']) =>
@@ -98,7 +96,7 @@ test('a retried submission is duplicate: true with the entry as it is now, also 
   expect(first.duplicate).toBe(false);
   expect(UpdateResponse.parse((await submit(partyId, submission)).data)).toMatchObject({ duplicate: true, record: first.record });
 
-  expect((await api.POST('/v1/entries/{partyId}/withdrawal', { ...party(partyId), ...bearer(ops), body: { reason: 'no longer needed' } })).response.status).toBe(200);
+  expect((await suite.api.POST('/v1/entries/{partyId}/withdrawal', { ...party(partyId), ...bearer(ops), body: { reason: 'no longer needed' } })).response.status).toBe(200);
   await suite.env.client.workflow.getHandle(entryIdFor(partyId)).result();
   const afterClose = UpdateResponse.parse((await submit(partyId, submission)).data);
   expect(afterClose).toMatchObject({ duplicate: true, record: first.record });
