@@ -6,7 +6,7 @@
  * page; the DCC's webhook gets the same event as a DECISION_DUE.
  */
 import { Webhook } from 'standardwebhooks';
-import { BODY, COHORT, STAGE, USER_ROLE } from '../../domain/vocabulary';
+import { BODY, STAGE } from '../../domain/vocabulary';
 import { recordDecisionUpdate, submitEvidenceUpdate } from '../../workflows/messages';
 import { eventually } from '../../testkit/api-harness';
 import { principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
@@ -14,7 +14,7 @@ import type { CaughtMail } from '../../testkit/smtp-catcher';
 import { terminateWhenIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
 import { DCC_MAIL, PANEL_MAIL, SECAS_MAIL, SECRET } from './fixtures';
-import { useMailSuite } from './mail-suite';
+import { startedByOps, useMailSuite } from './mail-suite';
 
 const DAY = 86_400_000;
 const PARTY_MAIL = 'sam@arriving.example';
@@ -46,16 +46,11 @@ test("the Party submits its credit cover: the DCC's desk gets one mail and one w
   const t0 = await suite.env.currentTimeMs();
 
   await worker.runUntil(async () => {
-    const handle = await startEntryWorkflow(suite.env.client, taskQueue, {
-      partyId,
-      partyName: 'Arriving Energy Ltd',
-      cohort: COHORT.SMALL_DOMESTIC_SUPPLIER,
-      roles: [USER_ROLE.IMPORT_SUPPLIER],
-      mandateDeadline: new Date(t0 + 400 * DAY).toISOString().slice(0, 10),
-      uepContact: { name: 'Sam Contact', email: PARTY_MAIL },
-      startedBy: principalFor(BODY.OPS, 'ops'),
-      catalogueVersion: 'v1',
-    });
+    const handle = await startEntryWorkflow(
+      suite.env.client,
+      taskQueue,
+      startedByOps(partyId, 'Arriving Energy Ltd', { name: 'Sam Contact', email: PARTY_MAIL }, { mandateDeadline: new Date(t0 + 400 * DAY).toISOString().slice(0, 10), catalogueVersion: 'v1' }),
+    );
     const ours = (m: CaughtMail) => m.notificationId?.startsWith(`${handle.workflowId}:`) === true;
     const to = (address: string) => (m: CaughtMail) => ours(m) && m.envelopeTo.includes(address);
     const settled = () => eventually(async () => (await handle.describe()).raw.pendingActivities ?? [], (pending) => pending.length === 0, 15_000);
