@@ -10,14 +10,16 @@ import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { ErrorResponse } from '../../api/schemas';
 import { mintToken, readTokenFile, tokenIdOf } from '../../api/tokens';
 import { BODY } from '../../domain/vocabulary';
 import { startBody } from '../../testkit/api-fixtures';
-import { call, eventually, recordingActivities, type Answer } from '../../testkit/api-harness';
+import { eventually, recordingActivities } from '../../testkit/api-harness';
 import { freePort } from '../../testkit/ports';
 import { testRecordUrl } from '../../testkit/record';
 import type { Worker } from '@temporalio/worker';
 import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { bearer, party, typedApi, type TypedApi } from '../../testkit/typed-api';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const tokensCli = async (...args: string[]) =>
@@ -27,12 +29,14 @@ let env: TestWorkflowEnvironment;
 let api: ChildProcess;
 let apiLog = '';
 let baseUrl: string;
+/** The typed client of the API process. */
+let client: TypedApi;
 let file: string;
 let worker: Worker;
 let running: Promise<void>;
 
-const get = (token: string): Promise<Answer> => call(baseUrl, 'GET', '/v1/entries', { token });
-const errorMessage = (a: Answer) => (a.json as { error?: { message?: string } }).error?.message ?? '';
+const get = (token: string) => client.GET('/v1/entries', bearer(token));
+const errorMessage = (a: { error?: unknown }) => ErrorResponse.safeParse(a.error).data?.error.message ?? '';
 
 beforeAll(async () => {
   env = await startDevServer();
@@ -44,6 +48,7 @@ beforeAll(async () => {
   chmodSync(file, 0o644);
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
+  client = typedApi(baseUrl);
   api = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
     cwd: ROOT,
     env: {
@@ -84,10 +89,10 @@ describe('token lifecycle on a running API', () => {
 
   test('a token minted while the API runs is accepted without a restart; the file keeps its mode', async () => {
     const pid = api.pid;
-    expect((await get('uep_not-yet-minted')).status).toBe(401);
+    expect((await get('uep_not-yet-minted')).response.status).toBe(401);
     dana = await tokensCli('mint', '--file', file, '--body', 'OPS', '--id', 'ops-dana', '--name', 'Dana Smith', '--expires-in', '30d');
-    const accepted = await eventually(() => get(dana), (a) => a.status === 200, 15_000);
-    expect(accepted.status).toBe(200);
+    const accepted = await eventually(() => get(dana), (a) => a.response.status === 200, 15_000);
+    expect(accepted.response.status).toBe(200);
     expect(api.pid).toBe(pid);
     expect(api.exitCode).toBeNull();
     expect(statSync(file).mode & 0o777).toBe(0o644);
@@ -95,11 +100,11 @@ describe('token lifecycle on a running API', () => {
 
   test('the audit trail names the person behind the token', async () => {
     const partyId = uniquePartyId('TOK');
-    const started = await call(baseUrl, 'POST', '/v1/entries', { token: dana, body: startBody(partyId) });
-    expect(started.status).toBe(201);
-    const trail = await call(baseUrl, 'GET', `/v1/entries/${partyId}/audit-trail`, { token: dana });
-    expect(trail.status).toBe(200);
-    const records = (trail.json as { records: { principal: unknown }[] }).records;
+    const started = await client.POST('/v1/entries', { ...bearer(dana), body: startBody(partyId) });
+    expect(started.response.status).toBe(201);
+    const trail = await client.GET('/v1/entries/{partyId}/audit-trail', { ...party(partyId), ...bearer(dana) });
+    expect(trail.response.status).toBe(200);
+    const records = trail.data!.records;
     expect(records[0]?.principal).toEqual({ body: BODY.OPS, id: 'ops-dana', name: 'Dana Smith' });
   });
 
@@ -113,8 +118,8 @@ describe('token lifecycle on a running API', () => {
   test('a revoked token is refused (401, "revoked") without a restart', async () => {
     const id = tokenIdOf(readTokenFile(file).tokens[0]!);
     await tokensCli('revoke', id, '--file', file);
-    const refused = await eventually(() => get(dana), (a) => a.status === 401, 15_000);
-    expect(refused.status).toBe(401);
+    const refused = await eventually(() => get(dana), (a) => a.response.status === 401, 15_000);
+    expect(refused.response.status).toBe(401);
     expect(errorMessage(refused)).toMatch(/^The bearer token was revoked at \d{4}-/);
     expect(await tokensCli('list', '--file', file)).toMatch(/Dana Smith\s+\S+\s+revoked \d{4}-/);
     expect(statSync(file).mode & 0o777).toBe(0o644);
@@ -128,7 +133,7 @@ describe('token lifecycle on a running API', () => {
     writeFileSync(file, JSON.stringify({ tokens: [...content.tokens, expired] }, null, 2));
     api.kill('SIGHUP');
     const refused = await eventually(() => get(token), (a) => errorMessage(a).includes('expired'), 15_000);
-    expect(refused.status).toBe(401);
+    expect(refused.response.status).toBe(401);
     expect(errorMessage(refused)).toBe(`The bearer token expired at ${expired.expiresAt}`);
     expect(api.exitCode).toBeNull();
     expect(apiLog).toContain('tokens reloaded');
@@ -136,12 +141,12 @@ describe('token lifecycle on a running API', () => {
 
   test('a broken file keeps the tokens loaded before', async () => {
     const secas = await tokensCli('mint', '--file', file, '--body', 'SECAS', '--id', 'secas-sam', '--name', 'Sam Secas');
-    await eventually(() => get(secas), (a) => a.status === 200, 15_000);
+    await eventually(() => get(secas), (a) => a.response.status === 200, 15_000);
     const good = readFileSync(file, 'utf8');
     writeFileSync(file, '{ "tokens": [ { "sha256": "broken');
     api.kill('SIGHUP');
     await eventually(async () => apiLog, (log) => log.includes('tokens file not reloaded'), 15_000);
-    expect((await get(secas)).status).toBe(200);
+    expect((await get(secas)).response.status).toBe(200);
     writeFileSync(file, good);
   });
 });
