@@ -7,7 +7,6 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import Long from 'long';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
@@ -21,9 +20,10 @@ import { AUDIT_ACTION, NOTIFICATION_KIND } from '../../domain/types';
 import { BODY, ENTRY_STATUS } from '../../domain/vocabulary';
 import type { RecordDb } from '../../record/db';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
-import { eventually, startHarness, type Harness } from '../../testkit/api-harness';
+import { eventually } from '../../testkit/api-harness';
+import { useApiHarness } from '../../testkit/suites';
 import { sharedTestRecord } from '../../testkit/record';
-import { createTestWorker, startDevServer, untilIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { createTestWorker, untilIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 import { entryOf, trailOf, typedApi } from '../../testkit/typed-api';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
 import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID, reconcileNow } from '../../worker/reconcile-schedule';
@@ -34,18 +34,26 @@ const INTERVAL_MS = 2000;
 const SECRET = newWebhookSecret(randomBytes);
 const RECONCILE_WORKFLOW = 'reconcileRecordWorkflow';
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
 let hook: WebhookReceiver;
 let db: RecordDb;
-let worker: Worker;
+let worker: Worker | undefined;
 let running: Promise<void>;
 let taskQueue: string;
 let firstEnsure: string;
 
+// declared first so that it runs before the dev server and the API are stopped
+afterAll(async () => {
+  await suite.env.client.schedule
+    .getHandle(RECONCILE_SCHEDULE_ID)
+    .delete()
+    .catch(() => undefined);
+  worker?.shutdown();
+  await running;
+  await hook?.stop();
+});
+const suite = useApiHarness();
+
 beforeAll(async () => {
-  env = await startDevServer();
-  h = await startHarness(env);
   hook = await startWebhookReceiver({ secret: SECRET });
   db = await sharedTestRecord();
   taskQueue = uniqueTaskQueue('reconcile');
@@ -59,33 +67,19 @@ beforeAll(async () => {
       targetTimeoutMs: 5000,
     },
   });
-  worker = await createTestWorker(env, { taskQueue, activities: { ...stampingDeliveries(db, delivery), ...createReconcilerActivities({ client: env.client, db }) } });
+  worker = await createTestWorker(suite.env, { taskQueue, activities: { ...stampingDeliveries(db, delivery), ...createReconcilerActivities({ client: suite.env.client, db }) } });
   running = worker.run();
-  firstEnsure = await ensureReconcileSchedule(env.client, { taskQueue, intervalMs: INTERVAL_MS });
-});
-
-afterAll(async () => {
-  await env?.client.schedule
-    .getHandle(RECONCILE_SCHEDULE_ID)
-    .delete()
-    .catch(() => undefined);
-  if (worker) {
-    worker.shutdown();
-    await running;
-  }
-  await hook?.stop();
-  await h?.close();
-  await env?.teardown();
+  firstEnsure = await ensureReconcileSchedule(suite.env.client, { taskQueue, intervalMs: INTERVAL_MS });
 });
 
 /** The API as OPS. */
-const api = () => typedApi(h.baseUrl, h.tokenFor(BODY.OPS));
+const api = () => typedApi(suite.h.baseUrl, suite.h.tokenFor(BODY.OPS));
 const statusOf = async (partyId: string) => (await entryOf(api(), partyId)).entry;
 
 /** The reconcile passes the schedule started, oldest first, each with its start time. */
 async function passes(): Promise<{ workflowId: string; runId: string; startTime: Date; status: string }[]> {
   const found = [];
-  for await (const run of env.client.workflow.list({ query: `WorkflowType = '${RECONCILE_WORKFLOW}'` })) {
+  for await (const run of suite.env.client.workflow.list({ query: `WorkflowType = '${RECONCILE_WORKFLOW}'` })) {
     found.push({ workflowId: run.workflowId, runId: run.runId, startTime: run.startTime, status: run.status.name });
   }
   return found.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
@@ -96,16 +90,16 @@ async function startedEntry(prefix: string) {
   const partyId = uniquePartyId(prefix);
   const entryId = entryIdFor(partyId);
   expect((await api().POST('/v1/entries', { body: startBodyAcceded(partyId) })).response.status).toBe(201);
-  const handle = env.client.workflow.getHandle(entryId);
+  const handle = suite.env.client.workflow.getHandle(entryId);
   const { runId } = await handle.describe();
   return { partyId, entryId, handle, runId, noticeId: notificationIds.closedOutsideEngine(entryId, runId) };
 }
 
-const resultOf = (p: { workflowId: string; runId: string }) => env.client.workflow.getHandle(p.workflowId, p.runId).result() as Promise<ReconcilePassResult>;
+const resultOf = (p: { workflowId: string; runId: string }) => suite.env.client.workflow.getHandle(p.workflowId, p.runId).result() as Promise<ReconcilePassResult>;
 
 test('the worker ensures one schedule, uep-record-reconciler: created at first start, brought to its configuration at each restart, paused stays paused', async () => {
   expect(firstEnsure).toBe('created');
-  const handle = env.client.schedule.getHandle(RECONCILE_SCHEDULE_ID);
+  const handle = suite.env.client.schedule.getHandle(RECONCILE_SCHEDULE_ID);
   const described = await handle.describe();
   expect(described.spec.intervals?.map((i) => i.every)).toEqual([INTERVAL_MS]);
   expect(described.policies.overlap).toBe('SKIP');
@@ -113,12 +107,12 @@ test('the worker ensures one schedule, uep-record-reconciler: created at first s
 
   // a worker restarted with another interval updates it; an operator's pause survives restarts
   await handle.pause('paused by an operator');
-  expect(await ensureReconcileSchedule(env.client, { taskQueue, intervalMs: 3 * INTERVAL_MS })).toBe('updated');
+  expect(await ensureReconcileSchedule(suite.env.client, { taskQueue, intervalMs: 3 * INTERVAL_MS })).toBe('updated');
   const restarted = await handle.describe();
   expect(restarted.spec.intervals?.map((i) => i.every)).toEqual([3 * INTERVAL_MS]);
   expect(restarted.state).toMatchObject({ paused: true, note: 'paused by an operator' });
   await handle.unpause();
-  expect(await ensureReconcileSchedule(env.client, { taskQueue, intervalMs: INTERVAL_MS })).toBe('updated');
+  expect(await ensureReconcileSchedule(suite.env.client, { taskQueue, intervalMs: INTERVAL_MS })).toBe('updated');
   expect((await handle.describe()).spec.intervals?.map((i) => i.every)).toEqual([INTERVAL_MS]);
 });
 
@@ -130,7 +124,7 @@ test('terminate: the first pass after Temporal shows the closure marks it CLOSED
   await eventually(
     async () => {
       const seen = [];
-      for await (const run of env.client.workflow.list({ query: `${CLOSED_OUTSIDE_ENGINE_QUERY} AND WorkflowId = '${entryId}'` })) seen.push(run.runId);
+      for await (const run of suite.env.client.workflow.list({ query: `${CLOSED_OUTSIDE_ENGINE_QUERY} AND WorkflowId = '${entryId}'` })) seen.push(run.runId);
       return seen;
     },
     (seen) => seen.includes(runId),
@@ -182,7 +176,7 @@ test('terminate: the first pass after Temporal shows the closure marks it CLOSED
   expect(hook.requests.filter((r) => (r.json as WebhookPayload | undefined)?.entryId === entryId)).toHaveLength(1);
   expect(await trailOf(api(), partyId)).toEqual(trail);
   expect((await statusOf(partyId)).status).toBe(ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE);
-  expect((await reconcileOnce(env.client, db)).filter((c) => c.entryId === entryId)).toEqual([]);
+  expect((await reconcileOnce(suite.env.client, db)).filter((c) => c.entryId === entryId)).toEqual([]);
 });
 
 test('OPS unreachable at first: the passes meanwhile find the notice undelivered and hand it over no second time; OPS gets it once when back', async () => {
@@ -215,8 +209,8 @@ async function resetToLastTask(handle: WorkflowHandle): Promise<{ previousRunId:
   const { runId: previousRunId } = await handle.describe();
   const events = (await handle.fetchHistory()).events ?? [];
   const last = events.filter((e) => e.eventType === EVENT.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).at(-1)!;
-  const answer = (await env.client.workflowService.resetWorkflowExecution({
-    namespace: env.namespace ?? 'default',
+  const answer = (await suite.env.client.workflowService.resetWorkflowExecution({
+    namespace: suite.env.namespace ?? 'default',
     workflowExecution: { workflowId: handle.workflowId, runId: previousRunId },
     reason: 'reset in the Web UI',
     workflowTaskFinishEventId: Long.fromNumber(Number(last.eventId)),
@@ -228,10 +222,10 @@ async function resetToLastTask(handle: WorkflowHandle): Promise<{ previousRunId:
 
 describe('with the schedule an hour apart (passes out of the way), on demand', () => {
   beforeAll(async () => {
-    await ensureReconcileSchedule(env.client, { taskQueue, intervalMs: 3_600_000 });
+    await ensureReconcileSchedule(suite.env.client, { taskQueue, intervalMs: 3_600_000 });
   });
   afterAll(async () => {
-    await ensureReconcileSchedule(env.client, { taskQueue, intervalMs: INTERVAL_MS });
+    await ensureReconcileSchedule(suite.env.client, { taskQueue, intervalMs: INTERVAL_MS });
   });
 
   test('terminate, then a pass on demand (npm run record:reconcile): marked and OPS told at once, not an hour later', async () => {
@@ -244,7 +238,7 @@ describe('with the schedule an hour apart (passes out of the way), on demand', (
     // visibility shows the closure a moment after it: a pass finds it once it does
     const s = await eventually(
       async () => {
-        await reconcileNow(env.client).catch(() => undefined);
+        await reconcileNow(suite.env.client).catch(() => undefined);
         return statusOf(partyId);
       },
       (e) => e.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE,
@@ -265,7 +259,7 @@ describe('with the schedule an hour apart (passes out of the way), on demand', (
 
     const trail = await eventually(
       async () => {
-        await reconcileNow(env.client).catch(() => undefined);
+        await reconcileNow(suite.env.client).catch(() => undefined);
         return trailOf(api(), partyId);
       },
       (t) => t.some((r) => r.action === AUDIT_ACTION.RUN_RESET),
@@ -286,7 +280,7 @@ describe('with the schedule an hour apart (passes out of the way), on demand', (
     expect(payload.text).toContain(runId);
 
     // more passes: nothing more recorded, nothing more sent, never closed outside the engine
-    for (let i = 0; i < 2; i++) expect((await reconcilePass(env.client, db)).resets.filter((r) => r.entryId === entryId)).toEqual([]);
+    for (let i = 0; i < 2; i++) expect((await reconcilePass(suite.env.client, db)).resets.filter((r) => r.entryId === entryId)).toEqual([]);
     expect(await trailOf(api(), partyId)).toEqual(trail);
     expect((await statusOf(partyId)).status).toBe(ENTRY_STATUS.IN_PROGRESS);
     expect(hook.requests.filter((r) => r.id === noticeId && r.status === 200)).toHaveLength(1);

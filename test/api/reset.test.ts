@@ -7,7 +7,6 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import Long from 'long';
 import { randomUUID } from 'node:crypto';
@@ -23,12 +22,13 @@ import { getRecordedEntry, recordedAuditTrail, undeliveredResetNotices } from '.
 import { startPgliteServer } from '../../testkit/postgres';
 import { rebuildRecord } from '../../worker/rebuild';
 import { startBody } from '../../testkit/api-fixtures';
-import { eventually, startHarness, type Harness } from '../../testkit/api-harness';
+import { eventually } from '../../testkit/api-harness';
+import { useApiHarness } from '../../testkit/suites';
 import { openStages, passingOutcome, principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import { captureHistory } from '../../testkit/histories';
 import { sharedTestRecord } from '../../testkit/record';
 import { startSmtpCatcher, type SmtpCatcher } from '../../testkit/smtp-catcher';
-import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { createTestWorker, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 import { entryOf, trailOf, typedApi } from '../../testkit/typed-api';
 import { reconcilePass } from '../../worker/reconciler';
 import { SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
@@ -37,17 +37,21 @@ import { getAuditTrailQuery, getStatusQuery, recordDecisionUpdate, submitEvidenc
 const EVENT = temporal.api.enums.v1.EventType;
 const EXCLUDE = temporal.api.enums.v1.ResetReapplyExcludeType;
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
 let smtp: SmtpCatcher;
 let db: RecordDb;
-let worker: Worker;
+let worker: Worker | undefined;
 let running: Promise<void>;
 let taskQueue: string;
 
+// declared first so that it runs before the dev server and the API are stopped
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await smtp?.stop();
+});
+const suite = useApiHarness();
+
 beforeAll(async () => {
-  env = await startDevServer();
-  h = await startHarness(env);
   smtp = await startSmtpCatcher();
   db = await sharedTestRecord();
   taskQueue = uniqueTaskQueue('reset');
@@ -57,22 +61,12 @@ beforeAll(async () => {
     NOTIFY_ROUTES_JSON: JSON.stringify({ SECAS: { email: ['secas@uep.example'] }, DCC: { email: ['dcc@uep.example'] }, OPS: { email: ['ops@uep.example'] } }),
   });
   // the worker's activities as worker/main.ts composes them: every delivery stamped in the record
-  worker = await createTestWorker(env, { taskQueue, activities: stampingDeliveries(db, createActivities(activityDepsFromConfig(config))) });
+  worker = await createTestWorker(suite.env, { taskQueue, activities: stampingDeliveries(db, createActivities(activityDepsFromConfig(config))) });
   running = worker.run();
 });
 
-afterAll(async () => {
-  if (worker) {
-    worker.shutdown();
-    await running;
-  }
-  await smtp?.stop();
-  await h?.close();
-  await env?.teardown();
-});
-
 /** The API as OPS. */
-const api = () => typedApi(h.baseUrl, h.tokenFor(BODY.OPS));
+const api = () => typedApi(suite.h.baseUrl, suite.h.tokenFor(BODY.OPS));
 
 function startInput(partyId: string): StartEntryInput {
   const { uepContact, ...body } = startBody(partyId, { uepContact: { name: 'UEP Lead', email: `uep@${partyId.toLowerCase()}.example` } });
@@ -127,8 +121,8 @@ async function firstWorkflowTask(handle: WorkflowHandle): Promise<number> {
 /** `temporal workflow reset --event-id <eventId> [--reapply-exclude All]`: answers the new run's id. */
 async function reset(handle: WorkflowHandle, eventId: number, reapply: boolean): Promise<string> {
   const { runId } = await handle.describe();
-  const answer = await env.client.workflowService.resetWorkflowExecution({
-    namespace: env.namespace ?? 'default',
+  const answer = await suite.env.client.workflowService.resetWorkflowExecution({
+    namespace: suite.env.namespace ?? 'default',
     workflowExecution: { workflowId: handle.workflowId, runId },
     reason: 'test reset',
     workflowTaskFinishEventId: Long.fromNumber(eventId),
@@ -169,7 +163,7 @@ function partyMail(partyId: string) {
 async function resetTest(reapply: boolean) {
   const partyId = uniquePartyId(reapply ? 'RESET' : 'RESET-NOREAPPLY');
   const entryId = entryIdFor(partyId);
-  const handle = await startEntryWorkflow(env.client, taskQueue, startInput(partyId));
+  const handle = await startEntryWorkflow(suite.env.client, taskQueue, startInput(partyId));
   const before: string[] = [];
   for (const i of [1, 2, 3]) before.push(await decideNext(handle, `d${i}`));
   const oldRun = (await handle.describe()).runId;
@@ -178,7 +172,7 @@ async function resetTest(reapply: boolean) {
 
   // rewind past the three decisions, then two new ones
   const newRun = await reset(handle, await pointBefore(handle, before[0]!), reapply);
-  const current = env.client.workflow.getHandle(entryId);
+  const current = suite.env.client.workflow.getHandle(entryId);
   if (reapply) await eventually(() => current.query(getAuditTrailQuery), (t) => before.every((id) => t.some((r) => r.id === id)), 20_000);
   const after = [await decideNext(current, 'n1'), await decideNext(current, 'n2')];
 
@@ -202,7 +196,7 @@ async function resetTest(reapply: boolean) {
     expect.objectContaining({ id: notificationIds.runReset(entryId, newRun), kind: NOTIFICATION_KIND.ENTRY_RUN_RESET, recipients: [{ kind: 'BODY', body: BODY.OPS }] }),
   ]);
   // the run the reset terminated is not closed outside the engine
-  expect((await reconcilePass(env.client, db)).closed.filter((c) => c.entryId === entryId)).toEqual([]);
+  expect((await reconcilePass(suite.env.client, db)).closed.filter((c) => c.entryId === entryId)).toEqual([]);
   expect((await entryOf(api(), partyId)).entry.status).toBe('IN_PROGRESS');
   expect(oldRun).not.toBe(newRun);
 
@@ -225,13 +219,13 @@ test('the same reset with reapply excluded (--reapply-exclude All): the rewound 
   const rebuilt = openRecord(server.url, { allowExitOnIdle: true, maxConnections: 1 });
   try {
     const opts = { concurrency: 2, queryTimeoutMs: 10_000 };
-    const first = await rebuildRecord(env.client, rebuilt, opts);
+    const first = await rebuildRecord(suite.env.client, rebuilt, opts);
     expect(first.skipped).toEqual([]);
     const shape = (records: { seq: number; action: string; id?: string | undefined }[]) => records.map((r) => [r.seq, r.action, r.id ?? null]);
     const again = await recordedAuditTrail(rebuilt, entryId);
     expect(shape(again)).toEqual(shape(trail));
     expect(typeof again.find((r) => r.action === AUDIT_ACTION.RUN_RESET)?.previousRunId).toBe('string');
-    const second = await rebuildRecord(env.client, rebuilt, opts);
+    const second = await rebuildRecord(suite.env.client, rebuilt, opts);
     expect([second.written, second.skipped]).toEqual([0, []]);
     expect(await recordedAuditTrail(rebuilt, entryId)).toEqual(again);
     expect((await getRecordedEntry(rebuilt, entryId))?.status).toBe('IN_PROGRESS');
@@ -244,7 +238,7 @@ test('the same reset with reapply excluded (--reapply-exclude All): the rewound 
 test('a plain reset to the first workflow task: search attributes as the entry stands, and the Party gets no mail twice', async () => {
   const partyId = uniquePartyId('RESET-FIRST');
   const entryId = entryIdFor(partyId);
-  const handle = await startEntryWorkflow(env.client, taskQueue, startInput(partyId));
+  const handle = await startEntryWorkflow(suite.env.client, taskQueue, startInput(partyId));
   const decided = [await decideNext(handle, 'd1'), await decideNext(handle, 'd2')];
   await eventually(() => trailOf(api(), partyId), (t) => decided.every((id) => t.some((r) => r.id === id)), 20_000);
   await smtp.waitFor((m) => m.notificationId === notificationIds.entryStarted(entryId), { timeoutMs: 20_000 });
@@ -252,7 +246,7 @@ test('a plain reset to the first workflow task: search attributes as the entry s
   expect(sentBefore.length).toBeGreaterThan(0);
 
   const newRun = await reset(handle, await firstWorkflowTask(handle), true);
-  const current = env.client.workflow.getHandle(entryId);
+  const current = suite.env.client.workflow.getHandle(entryId);
   await eventually(() => current.query(getAuditTrailQuery), (t) => decided.every((id) => t.some((r) => r.id === id)), 20_000);
   await eventually(() => entryOf(api(), partyId), (a) => a.reset?.runId === newRun, 20_000);
 
