@@ -13,14 +13,11 @@ import { principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import type { CaughtMail } from '../../testkit/smtp-catcher';
 import { terminateWhenIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
-import { DCC_MAIL, PANEL_MAIL, SECAS_MAIL, SECRET } from './fixtures';
+import { API, CONSOLE, DCC_MAIL, LINK_SETTINGS, PANEL_MAIL, SECAS_MAIL, SECRET, TEMPORAL_UI } from './fixtures';
 import { startedByOps, useMailSuite } from './mail-suite';
 
 const DAY = 86_400_000;
 const PARTY_MAIL = 'sam@arriving.example';
-const CONSOLE = 'https://console.uep.example/app';
-const API = 'https://api.uep.example';
-const TEMPORAL_UI = 'https://temporal.uep.example';
 
 const suite = useMailSuite();
 let hook: WebhookReceiver;
@@ -42,7 +39,7 @@ test("the Party submits its credit cover: the DCC's desk gets one mail and one w
     DCC: { email: [DCC_MAIL], webhooks: [{ url: hook.url, secret: SECRET, name: 'dcc-desk' }] },
     SEC_PANEL: { email: [PANEL_MAIL] },
   };
-  const worker = await suite.mailingWorker(taskQueue, { API_PUBLIC_URL: API, CONSOLE_PUBLIC_URL: CONSOLE, TEMPORAL_UI_URL: TEMPORAL_UI, NOTIFY_ROUTES_JSON: JSON.stringify(routes) });
+  const worker = await suite.mailingWorker(taskQueue, { ...LINK_SETTINGS, NOTIFY_ROUTES_JSON: JSON.stringify(routes) });
   const t0 = await suite.env.currentTimeMs();
 
   await worker.runUntil(async () => {

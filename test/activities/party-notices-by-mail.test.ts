@@ -9,14 +9,12 @@ import { recordDecisionUpdate, submitEvidenceUpdate } from '../../workflows/mess
 import { principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import type { CaughtMail } from '../../testkit/smtp-catcher';
 import { terminateWhenIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { API, CONSOLE, LINK_SETTINGS, TEMPORAL_UI } from './fixtures';
 import { startedByOps, useMailSuite } from './mail-suite';
 import { eventually } from '../../testkit/api-harness';
 
 const DAY = 86_400_000;
 const PARTY_MAIL = 'kim@noticed.example';
-const CONSOLE = 'https://console.uep.example/app';
-const API = 'https://api.uep.example';
-const TEMPORAL_UI = 'https://temporal.uep.example';
 
 const suite = useMailSuite();
 
@@ -27,7 +25,7 @@ test('a Panel REJECTED sends the Party exactly one mail: the stage, the comment,
   const taskQueue = uniqueTaskQueue('party-notices');
   const partyId = uniquePartyId('NOTE');
   const entryPage = `${CONSOLE}/entries/${partyId}`;
-  const worker = await suite.mailingWorker(taskQueue, { API_PUBLIC_URL: API, CONSOLE_PUBLIC_URL: CONSOLE, TEMPORAL_UI_URL: TEMPORAL_UI });
+  const worker = await suite.mailingWorker(taskQueue, LINK_SETTINGS);
   const t0 = await suite.env.currentTimeMs();
 
   await worker.runUntil(async () => {
@@ -99,7 +97,7 @@ test('a Panel REJECTED sends the Party exactly one mail: the stage, the comment,
 test('an entry started past its mandate deadline: the Party is told of its breach in its own words, and never that it is "at risk"', async () => {
   const taskQueue = uniqueTaskQueue('party-breach');
   const partyId = uniquePartyId('LATE');
-  const worker = await suite.mailingWorker(taskQueue, { API_PUBLIC_URL: API, CONSOLE_PUBLIC_URL: CONSOLE, TEMPORAL_UI_URL: TEMPORAL_UI });
+  const worker = await suite.mailingWorker(taskQueue, LINK_SETTINGS);
   await worker.runUntil(async () => {
     // ELECTRICITY_DNO's mandate deadline is the cohort's: 2018-01-21, long passed
     const handle = await startEntryWorkflow(
