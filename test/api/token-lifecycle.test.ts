@@ -5,7 +5,7 @@
  * trail names the person behind the token, and the file keeps its mode.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,8 +15,7 @@ import { mintToken, readTokenFile, tokenIdOf } from '../../api/tokens';
 import { BODY } from '../../domain/vocabulary';
 import { startBody } from '../../testkit/api-fixtures';
 import { eventually, recordingActivities } from '../../testkit/api-harness';
-import { freePort } from '../../testkit/ports';
-import { testRecordUrl } from '../../testkit/record';
+import { spawnApiProcess, type ApiProcess } from '../../testkit/api-process';
 import type { Worker } from '@temporalio/worker';
 import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 import { bearer, party, typedApi, type TypedApi } from '../../testkit/typed-api';
@@ -26,8 +25,7 @@ const tokensCli = async (...args: string[]) =>
   (await promisify(execFile)(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'scripts', 'tokens.ts'), ...args], { encoding: 'utf8' })).stdout.trim();
 
 let env: TestWorkflowEnvironment;
-let api: ChildProcess;
-let apiLog = '';
+let api: ApiProcess;
 let baseUrl: string;
 /** The typed client of the API process. */
 let client: TypedApi;
@@ -46,39 +44,19 @@ beforeAll(async () => {
   file = path.join(mkdtempSync(path.join(tmpdir(), 'uep-token-lifecycle-')), 'tokens.json');
   writeFileSync(file, JSON.stringify({ tokens: [] }));
   chmodSync(file, 0o644);
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
+  api = await spawnApiProcess({ TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue, AUTH_TOKENS_FILE: file, LOG_LEVEL: 'info' });
+  baseUrl = api.baseUrl;
   client = typedApi(baseUrl);
-  api = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      UEP_DEMO: 'true',
-      API_PORT: String(port),
-      TEMPORAL_ADDRESS: env.address,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      AUTH_TOKENS_FILE: file,
-      LOG_LEVEL: 'info',
-      RECORD_DATABASE_URL: await testRecordUrl(),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  api.stdout?.on('data', (d: Buffer) => (apiLog += d.toString()));
-  api.stderr?.on('data', (d: Buffer) => (apiLog += d.toString()));
   const up = await eventually(
     () => fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false),
-    (ok) => ok || api.exitCode !== null,
+    (ok) => ok || api.child.exitCode !== null,
     60_000,
   );
-  if (!up) throw new Error(`the API did not start:\n${apiLog}`);
+  if (!up) throw new Error(`the API did not start:\n${api.output()}`);
 });
 
 afterAll(async () => {
-  if (api && api.exitCode === null) {
-    const exited = new Promise((resolve) => api.once('exit', resolve));
-    api.kill('SIGTERM');
-    await exited;
-  }
+  await api?.stop();
   worker?.shutdown();
   await running;
   await env?.teardown();
@@ -88,13 +66,13 @@ describe('token lifecycle on a running API', () => {
   let dana: string;
 
   test('a token minted while the API runs is accepted without a restart; the file keeps its mode', async () => {
-    const pid = api.pid;
+    const pid = api.child.pid;
     expect((await get('uep_not-yet-minted')).response.status).toBe(401);
     dana = await tokensCli('mint', '--file', file, '--body', 'OPS', '--id', 'ops-dana', '--name', 'Dana Smith', '--expires-in', '30d');
     const accepted = await eventually(() => get(dana), (a) => a.response.status === 200, 15_000);
     expect(accepted.response.status).toBe(200);
-    expect(api.pid).toBe(pid);
-    expect(api.exitCode).toBeNull();
+    expect(api.child.pid).toBe(pid);
+    expect(api.child.exitCode).toBeNull();
     expect(statSync(file).mode & 0o777).toBe(0o644);
   });
 
@@ -131,12 +109,12 @@ describe('token lifecycle on a running API', () => {
     const expired = { ...record, expiresAt: new Date(Date.now() - 1000).toISOString() };
     const content = readTokenFile(file);
     writeFileSync(file, JSON.stringify({ tokens: [...content.tokens, expired] }, null, 2));
-    api.kill('SIGHUP');
+    api.child.kill('SIGHUP');
     const refused = await eventually(() => get(token), (a) => errorMessage(a).includes('expired'), 15_000);
     expect(refused.response.status).toBe(401);
     expect(errorMessage(refused)).toBe(`The bearer token expired at ${expired.expiresAt}`);
-    expect(api.exitCode).toBeNull();
-    expect(apiLog).toContain('tokens reloaded');
+    expect(api.child.exitCode).toBeNull();
+    expect(api.output()).toContain('tokens reloaded');
   });
 
   test('a broken file keeps the tokens loaded before', async () => {
@@ -144,8 +122,8 @@ describe('token lifecycle on a running API', () => {
     await eventually(() => get(secas), (a) => a.response.status === 200, 15_000);
     const good = readFileSync(file, 'utf8');
     writeFileSync(file, '{ "tokens": [ { "sha256": "broken');
-    api.kill('SIGHUP');
-    await eventually(async () => apiLog, (log) => log.includes('tokens file not reloaded'), 15_000);
+    api.child.kill('SIGHUP');
+    await eventually(async () => api.output(), (log) => log.includes('tokens file not reloaded'), 15_000);
     expect((await get(secas)).response.status).toBe(200);
     writeFileSync(file, good);
   });
