@@ -51,6 +51,19 @@ afterEach(async () => {
   await page?.close();
 });
 
+/** A one-role small supplier's entry that SECAS has just acceded: its DCC Gateway Connection awaits the DCC. */
+async function awaitingTheDcc(partyId: string, partyName: string, uepContact: { name: string; email: string }): Promise<void> {
+  await startEntry(stack.baseUrl, stack.tokens, { partyId, partyName, cohort: 'SMALL_DOMESTIC_SUPPLIER', roles: ['IMPORT_SUPPLIER'], mandateDeadline: daysFromToday(400), uepContact });
+  await decide(stack.baseUrl, stack.tokens.secas, partyId, 'ACCESSION', 'ACCEDED');
+}
+
+/** A DCC officer of the stack's API besides its own, by token. */
+function dccColleague(id: string, name: string): string {
+  const { token, record } = mintToken({ body: 'DCC', id, name });
+  stack.harness.tokens.add(record);
+  return token;
+}
+
 /** A one-role small supplier's entry, acceded and given its ID range weeks ago, its deadline months ahead. */
 function startAccededSupplier(partyId: string, partyName: string, uepContact: { name: string; email: string }) {
   return startEntry(stack.baseUrl, stack.tokens, {
@@ -176,8 +189,7 @@ test('work arriving reaches the DCC officer’s open inbox within 2 s without a 
 
   // SECAS accedes a new Party: its DCC Gateway Connection now awaits the DCC
   const partyId = uniquePartyId('LIVE');
-  await startEntry(stack.baseUrl, stack.tokens, { partyId, partyName: 'Live Arrival Energy', cohort: 'SMALL_DOMESTIC_SUPPLIER', roles: ['IMPORT_SUPPLIER'], mandateDeadline: daysFromToday(400), uepContact: { name: 'Lee Live', email: 'uep@live.example' } });
-  await decide(stack.baseUrl, stack.tokens.secas, partyId, 'ACCESSION', 'ACCEDED');
+  await awaitingTheDcc(partyId, 'Live Arrival Energy', { name: 'Lee Live', email: 'uep@live.example' });
   const arrived = Date.now(); // the decision answers once the record holds it
   const row = page.getByRole('row', { name: /Live Arrival Energy/ });
   await row.waitFor({ timeout: 5_000 });
@@ -191,10 +203,8 @@ test('work arriving reaches the DCC officer’s open inbox within 2 s without a 
 
 test('a claim is visible to a second officer: claimed from one inbox, it shows in a colleague\'s open inbox within 2 s, who can take it over from the entry', async () => {
   const partyId = uniquePartyId('CLAIMED');
-  await startEntry(stack.baseUrl, stack.tokens, { partyId, partyName: 'Claimed Work Energy', cohort: 'SMALL_DOMESTIC_SUPPLIER', roles: ['IMPORT_SUPPLIER'], mandateDeadline: daysFromToday(400), uepContact: { name: 'Cal Claim', email: 'uep@claimed.example' } });
-  await decide(stack.baseUrl, stack.tokens.secas, partyId, 'ACCESSION', 'ACCEDED'); // its DCC Gateway Connection awaits the DCC
-  const { token: secondToken, record } = mintToken({ body: 'DCC', id: 'dcc-officer-2', name: 'Dee Second' });
-  stack.harness.tokens.add(record);
+  await awaitingTheDcc(partyId, 'Claimed Work Energy', { name: 'Cal Claim', email: 'uep@claimed.example' });
+  const secondToken = dccColleague('dcc-officer-2', 'Dee Second');
   const firstName = stack.harness.principalOf(stack.tokens.dcc).name!;
 
   await signIn(stack.tokens.dcc, '/inbox');
@@ -235,11 +245,9 @@ test('a claim is visible to a second officer: claimed from one inbox, it shows i
 
 test('an officer assigns a waiting stage to a colleague from the entry page: the colleague is named on it, sees it as theirs, and the trail says who gave it', async () => {
   const partyId = uniquePartyId('ASSIGN');
-  await startEntry(stack.baseUrl, stack.tokens, { partyId, partyName: 'Assigned Work Energy', cohort: 'SMALL_DOMESTIC_SUPPLIER', roles: ['IMPORT_SUPPLIER'], mandateDeadline: daysFromToday(400), uepContact: { name: 'Ash Sign', email: 'uep@assigned.example' } });
-  await decide(stack.baseUrl, stack.tokens.secas, partyId, 'ACCESSION', 'ACCEDED'); // its DCC Gateway Connection awaits the DCC
+  await awaitingTheDcc(partyId, 'Assigned Work Energy', { name: 'Ash Sign', email: 'uep@assigned.example' });
   // a colleague the record knows: they chose how they are told of work
-  const { token: colleagueToken, record } = mintToken({ body: 'DCC', id: 'dcc-officer-3', name: 'Ann Third' });
-  stack.harness.tokens.add(record);
+  const colleagueToken = dccColleague('dcc-officer-3', 'Ann Third');
   expect((await api.PUT('/v1/me/notices', { ...bearer(colleagueToken), body: { cadence: 'IMMEDIATE' } })).response.status).toBe(200);
   const colleagues = await api.GET('/v1/colleagues', bearer(stack.tokens.dcc));
   expect(colleagues.data!.colleagues).toContainEqual({ id: 'dcc-officer-3', name: 'Ann Third' });
