@@ -1,5 +1,6 @@
 /** Servers for a whole test file (or describe block): started before its tests, stopped after. */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
 import { migrateRecord, openRecord, type RecordDb } from '../record/db';
 import { startHarness, type Harness } from './api-harness';
 import { startRecordServer, type RecordBackend, type RecordServer } from './postgres';
@@ -19,6 +20,26 @@ export function useTemporal(start: () => Promise<TestWorkflowEnvironment>): () =
   });
   afterAll(() => env?.teardown());
   return () => started(env);
+}
+
+/**
+ * A worker of the test file's own (its own task queue and activities), shut down after the tests:
+ * call it before useApiHarness or useTemporal, so that it stops before the server it polls, and
+ * hand it the worker with `run` in a beforeAll.
+ */
+export function useOwnWorker(): { run(worker: Worker): void } {
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+  });
+  return {
+    run(w) {
+      worker = w;
+      running = w.run();
+    },
+  };
 }
 
 /** A dev server and the API harness on it (with its worker). */

@@ -7,7 +7,6 @@
  * the daily digest gets no mail at once but the digest, at the configured hour, lists the item;
  * the choice is the person's own and validated.
  */
-import type { Worker } from '@temporalio/worker';
 import { sql } from 'kysely';
 import { createActivities } from '../../activities';
 import { createDigestActivities } from '../../activities/digests';
@@ -24,7 +23,7 @@ import { startBody } from '../../testkit/api-fixtures';
 import { call, eventually } from '../../testkit/api-harness';
 import { sharedTestRecord } from '../../testkit/record';
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from '../../testkit/smtp-catcher';
-import { useApiHarness } from '../../testkit/suites';
+import { useApiHarness, useOwnWorker } from '../../testkit/suites';
 import { createTestWorker, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 import { bearer, party, type Schemas } from '../../testkit/typed-api';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
@@ -40,18 +39,15 @@ const DUE_DATE = /\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d
 let smtp: SmtpCatcher;
 let hook: WebhookReceiver;
 let db: RecordDb;
-let worker: Worker | undefined;
-let running: Promise<void>;
 let taskQueue: string;
 
-// declared first so that it runs before the dev server and the API are stopped
+// declared first so that they run before the dev server and the API are stopped
+const ownWorker = useOwnWorker();
 afterAll(async () => {
   await suite.env.client.schedule
     .getHandle(DIGEST_SCHEDULE_ID)
     .delete()
     .catch(() => undefined);
-  worker?.shutdown();
-  await running;
   await hook?.stop();
   await smtp?.stop();
 });
@@ -68,11 +64,11 @@ beforeAll(async () => {
   const delivery = createActivities({
     notifications: { mailer, routes: { SECAS: { email: [SECAS_DESK], webhooks: [{ url: hook.url, secret: SECRET, name: 'secas-hook' }] } }, mailFrom: 'UEP engine <uep@uep.example>', links, targetTimeoutMs: 5000 },
   });
-  worker = await createTestWorker(suite.env, {
+  const worker = await createTestWorker(suite.env, {
     taskQueue,
     activities: { ...stampingDeliveries(db, delivery), ...createDigestActivities({ db, mailer, mailFrom: 'UEP engine <uep@uep.example>', links, timeZone: ZONE }) },
   });
-  running = worker.run();
+  ownWorker.run(worker);
 });
 
 /**

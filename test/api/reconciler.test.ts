@@ -9,7 +9,6 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import Long from 'long';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Worker } from '@temporalio/worker';
 import { createActivities, newWebhookSecret } from '../../activities';
 import { createSmtpTransport } from '../../activities/email';
 import { stampingDeliveries } from '../../activities/record';
@@ -21,7 +20,7 @@ import { BODY, ENTRY_STATUS } from '../../domain/vocabulary';
 import type { RecordDb } from '../../record/db';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
 import { eventually } from '../../testkit/api-harness';
-import { useApiHarness } from '../../testkit/suites';
+import { useApiHarness, useOwnWorker } from '../../testkit/suites';
 import { sharedTestRecord } from '../../testkit/record';
 import { createTestWorker, untilIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 import { entryOf, trailOf, typedApi } from '../../testkit/typed-api';
@@ -36,19 +35,16 @@ const RECONCILE_WORKFLOW = 'reconcileRecordWorkflow';
 
 let hook: WebhookReceiver;
 let db: RecordDb;
-let worker: Worker | undefined;
-let running: Promise<void>;
 let taskQueue: string;
 let firstEnsure: string;
 
-// declared first so that it runs before the dev server and the API are stopped
+// declared first so that they run before the dev server and the API are stopped
+const ownWorker = useOwnWorker();
 afterAll(async () => {
   await suite.env.client.schedule
     .getHandle(RECONCILE_SCHEDULE_ID)
     .delete()
     .catch(() => undefined);
-  worker?.shutdown();
-  await running;
   await hook?.stop();
 });
 const suite = useApiHarness();
@@ -67,8 +63,8 @@ beforeAll(async () => {
       targetTimeoutMs: 5000,
     },
   });
-  worker = await createTestWorker(suite.env, { taskQueue, activities: { ...stampingDeliveries(db, delivery), ...createReconcilerActivities({ client: suite.env.client, db }) } });
-  running = worker.run();
+  const worker = await createTestWorker(suite.env, { taskQueue, activities: { ...stampingDeliveries(db, delivery), ...createReconcilerActivities({ client: suite.env.client, db }) } });
+  ownWorker.run(worker);
   firstEnsure = await ensureReconcileSchedule(suite.env.client, { taskQueue, intervalMs: INTERVAL_MS });
 });
 

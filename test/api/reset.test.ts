@@ -7,7 +7,6 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { Worker } from '@temporalio/worker';
 import Long from 'long';
 import { randomUUID } from 'node:crypto';
 import { activityDepsFromConfig, createActivities, notificationEnvSchema } from '../../activities';
@@ -23,7 +22,7 @@ import { startPgliteServer } from '../../testkit/postgres';
 import { rebuildRecord } from '../../worker/rebuild';
 import { startBody } from '../../testkit/api-fixtures';
 import { eventually } from '../../testkit/api-harness';
-import { useApiHarness } from '../../testkit/suites';
+import { useApiHarness, useOwnWorker } from '../../testkit/suites';
 import { openStages, passingOutcome, principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import { captureHistory } from '../../testkit/histories';
 import { sharedTestRecord } from '../../testkit/record';
@@ -39,14 +38,11 @@ const EXCLUDE = temporal.api.enums.v1.ResetReapplyExcludeType;
 
 let smtp: SmtpCatcher;
 let db: RecordDb;
-let worker: Worker | undefined;
-let running: Promise<void>;
 let taskQueue: string;
 
-// declared first so that it runs before the dev server and the API are stopped
+// declared first so that they run before the dev server and the API are stopped
+const ownWorker = useOwnWorker();
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
   await smtp?.stop();
 });
 const suite = useApiHarness();
@@ -61,8 +57,8 @@ beforeAll(async () => {
     NOTIFY_ROUTES_JSON: JSON.stringify({ SECAS: { email: ['secas@uep.example'] }, DCC: { email: ['dcc@uep.example'] }, OPS: { email: ['ops@uep.example'] } }),
   });
   // the worker's activities as worker/main.ts composes them: every delivery stamped in the record
-  worker = await createTestWorker(suite.env, { taskQueue, activities: stampingDeliveries(db, createActivities(activityDepsFromConfig(config))) });
-  running = worker.run();
+  const worker = await createTestWorker(suite.env, { taskQueue, activities: stampingDeliveries(db, createActivities(activityDepsFromConfig(config))) });
+  ownWorker.run(worker);
 });
 
 /** The API as OPS. */
