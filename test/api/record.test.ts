@@ -5,7 +5,6 @@
  * has one audit trail, answers are as of the API's clock,
  * and the bulk audit export streams every record of a date range.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Server } from 'node:http';
 import { ComplianceReport, EntryResponse } from '../../api/schemas';
 import { entryIdFor } from '../../domain';
@@ -13,26 +12,20 @@ import { AUDIT_ACTION, NOTIFICATION_KIND } from '../../domain/types';
 import { BODY, ENTRY_STATUS } from '../../domain/vocabulary';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
 import { daysFromToday } from '../../testkit/dates';
-import { eventually, listenApp, startHarness, type Harness } from '../../testkit/api-harness';
+import { eventually, listenApp } from '../../testkit/api-harness';
 import { driveToCompletion } from '../../testkit/entry-driver';
-import { startDevServer, uniquePartyId } from '../../testkit/temporal';
+import { useApiHarness } from '../../testkit/suites';
+import { uniquePartyId } from '../../testkit/temporal';
 import { entryOf, party, trailOf, typedApi, type TypedApi } from '../../testkit/typed-api';
 
 const DAY = 86_400_000;
-let env: TestWorkflowEnvironment;
-let h: Harness;
+const suite = useApiHarness();
 let ops: string;
+/** The API as OPS. */
 let api: TypedApi;
-
-beforeAll(async () => {
-  env = await startDevServer();
-  h = await startHarness(env);
-  ops = h.tokenFor(BODY.OPS);
-  api = typedApi(h.baseUrl, ops);
-});
-afterAll(async () => {
-  await h?.close();
-  await env?.teardown();
+beforeAll(() => {
+  ops = suite.h.tokenFor(BODY.OPS);
+  api = typedApi(suite.h.baseUrl, ops);
 });
 
 async function start(partyId: string): Promise<void> {
@@ -46,13 +39,13 @@ const complianceReport = async () => ComplianceReport.parse((await api.GET('/v1/
 test('an entry completed, then deleted from Temporal, is still served in full: status, audit trail (JSON and CSV), compliance row', async () => {
   const partyId = uniquePartyId('DELETED');
   await start(partyId);
-  const handle = env.client.workflow.getHandle(entryIdFor(partyId));
+  const handle = suite.env.client.workflow.getHandle(entryIdFor(partyId));
   await driveToCompletion(handle);
   const before = await eventually(() => statusOf(partyId), (s) => s.status === ENTRY_STATUS.COMPLETE);
   const trailBefore = await trailOf(api, partyId);
 
   await handle.result(); // closed (its last notices delivered, its record written), then deleted
-  await env.client.workflowService.deleteWorkflowExecution({ namespace: env.namespace ?? 'default', workflowExecution: { workflowId: entryIdFor(partyId) } });
+  await suite.env.client.workflowService.deleteWorkflowExecution({ namespace: suite.env.namespace ?? 'default', workflowExecution: { workflowId: entryIdFor(partyId) } });
   await eventually(
     () => handle.describe().then(() => 'still there', () => 'gone'),
     (s) => s === 'gone',
@@ -75,13 +68,13 @@ test('an entry completed, then deleted from Temporal, is still served in full: s
 test('a cancellation requested through Temporal withdraws the entry: WITHDRAWN, with its audit record and notices', async () => {
   const partyId = uniquePartyId('CANCEL');
   await start(partyId);
-  await env.client.workflow.getHandle(entryIdFor(partyId)).cancel();
+  await suite.env.client.workflow.getHandle(entryIdFor(partyId)).cancel();
   const s = await eventually(() => statusOf(partyId), (e) => e.status === ENTRY_STATUS.WITHDRAWN, 20_000);
   expect(s.withdrawnReason).toBe('cancelled through Temporal');
   const last = (await trailOf(api, partyId)).at(-1);
   expect(last).toMatchObject({ action: AUDIT_ACTION.WITHDRAWN, reason: 'cancelled through Temporal', principal: { body: BODY.OPS, id: 'temporal' } });
   await eventually(
-    async () => h.notifications.filter((n) => n.partyId === partyId && n.kind === NOTIFICATION_KIND.ENTRY_WITHDRAWN).length,
+    async () => suite.h.notifications.filter((n) => n.partyId === partyId && n.kind === NOTIFICATION_KIND.ENTRY_WITHDRAWN).length,
     (n) => n === 1,
   );
   const report = await complianceReport();
@@ -93,7 +86,7 @@ test('withdraw, then start the same Party again: one continuous audit trail acro
   await start(partyId);
   const firstTrail = await trailOf(api, partyId);
   expect((await api.POST('/v1/entries/{partyId}/withdrawal', { ...party(partyId), body: { reason: 'wrong cohort' } })).response.status).toBe(200);
-  const firstRun = env.client.workflow.getHandle(entryIdFor(partyId));
+  const firstRun = suite.env.client.workflow.getHandle(entryIdFor(partyId));
   await eventually(() => firstRun.describe().then((d) => d.status.name), (status) => status === 'COMPLETED', 20_000);
   await start(partyId);
   const amended = await api.PUT('/v1/entries/{partyId}/mandate-deadline', { ...party(partyId), body: { deadline: daysFromToday(3 * 365), reason: 'panel agreed' } });
@@ -132,7 +125,7 @@ test('an entry left idle answers as of the API clock: weeks later its forecast m
   const now = await eventually(() => statusOf(partyId), (s) => s.forecastCompletion !== null);
   const sixWeeks = 42 * DAY;
   // the same record read by an API whose clock is six weeks on: the workflow has not woken up since
-  const later: { server: Server; baseUrl: string } = await listenApp(env.client, { TEMPORAL_TASK_QUEUE: h.config.TEMPORAL_TASK_QUEUE }, h.tokens, {
+  const later: { server: Server; baseUrl: string } = await listenApp(suite.env.client, { TEMPORAL_TASK_QUEUE: suite.h.config.TEMPORAL_TASK_QUEUE }, suite.h.tokens, {
     now: () => Date.now() + sixWeeks,
   });
   try {
