@@ -24,7 +24,7 @@ import { call, eventually } from '../../testkit/api-harness';
 import { sharedTestRecord } from '../../testkit/record';
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from '../../testkit/smtp-catcher';
 import { useApiHarness, useOwnWorker } from '../../testkit/suites';
-import { createTestWorker, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { createTestWorker, deleteScheduleIfAny, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 import { bearer, party, type Schemas } from '../../testkit/typed-api';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
 import { DIGEST_SCHEDULE_ID, ensureDigestSchedule } from '../../worker/digest-schedule';
@@ -44,10 +44,7 @@ let taskQueue: string;
 // declared first so that they run before the dev server and the API are stopped
 const ownWorker = useOwnWorker();
 afterAll(async () => {
-  await suite.env.client.schedule
-    .getHandle(DIGEST_SCHEDULE_ID)
-    .delete()
-    .catch(() => undefined);
+  await deleteScheduleIfAny(suite.env.client, DIGEST_SCHEDULE_ID);
   await hook?.stop();
   await smtp?.stop();
 });

@@ -22,7 +22,7 @@ import { startBodyAcceded } from '../../testkit/api-fixtures';
 import { eventually } from '../../testkit/api-harness';
 import { useApiHarness, useOwnWorker } from '../../testkit/suites';
 import { sharedTestRecord } from '../../testkit/record';
-import { createTestWorker, untilIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { createTestWorker, deleteScheduleIfAny, untilIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 import { entryOf, trailOf, typedApi } from '../../testkit/typed-api';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
 import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID, reconcileNow } from '../../worker/reconcile-schedule';
@@ -41,10 +41,7 @@ let firstEnsure: string;
 // declared first so that they run before the dev server and the API are stopped
 const ownWorker = useOwnWorker();
 afterAll(async () => {
-  await suite.env.client.schedule
-    .getHandle(RECONCILE_SCHEDULE_ID)
-    .delete()
-    .catch(() => undefined);
+  await deleteScheduleIfAny(suite.env.client, RECONCILE_SCHEDULE_ID);
   await hook?.stop();
 });
 const suite = useApiHarness();
