@@ -3,7 +3,7 @@
  * and the time-skipping test server (months of timers in seconds). Binaries come from the
  * project's toolchain (config/temporal-toolchain.ts); nothing here mocks Temporal.
  */
-import type { WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundle, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -113,6 +113,14 @@ export async function untilIdle(handle: WorkflowHandle, timeoutMs = 30_000): Pro
     if (Date.now() > until) throw new Error(`${handle.workflowId} still busy after ${timeoutMs} ms`);
     await delay(50);
   }
+}
+
+/** Deletes a schedule the test made, if it is there. */
+export async function deleteScheduleIfAny(client: Client, scheduleId: string): Promise<void> {
+  await client.schedule
+    .getHandle(scheduleId)
+    .delete()
+    .catch(() => undefined);
 }
 
 /**

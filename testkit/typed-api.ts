@@ -7,6 +7,7 @@
  */
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { components, paths } from '../console/src/openapi';
+import { AuditTrailResponse, EntryResponse, ErrorResponse } from '../api/schemas';
 import { contractProblem } from './response-contract';
 
 export type Schemas = components['schemas'];
@@ -27,6 +28,9 @@ const keepsTheContract: Middleware = {
   },
 };
 
+/** The path parameter of an entry's endpoints (`/v1/entries/{partyId}/…`). */
+export const party = (partyId: string) => ({ params: { path: { partyId } } });
+
 /** A request's headers naming its caller by bearer token (for a client that acts for several). */
 export const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
 
@@ -44,3 +48,19 @@ export function typedApi(baseUrl: string, token?: string): TypedApi {
   client.use(keepsTheContract);
   return client;
 }
+
+/** An answer's status and, for a refusal in the one error shape, its code (undefined for any other body). */
+export const refusalOf = (r: { response: Response; error?: unknown }) => ({ status: r.response.status, code: ErrorResponse.safeParse(r.error).data?.error.code });
+
+/** The request's answer with how long it took, in ms. */
+export async function clocked<T>(request: () => Promise<T>): Promise<T & { ms: number }> {
+  const started = performance.now();
+  const answer = await request();
+  return { ...answer, ms: performance.now() - started };
+}
+
+/** The entry as `api` (with its caller's token) reads it, checked against its schema. */
+export const entryOf = async (api: TypedApi, partyId: string) => EntryResponse.parse((await api.GET('/v1/entries/{partyId}', party(partyId))).data);
+
+/** The entry's audit records as `api` (with its caller's token) reads them, checked against their schema. */
+export const trailOf = async (api: TypedApi, partyId: string) => AuditTrailResponse.parse((await api.GET('/v1/entries/{partyId}/audit-trail', party(partyId))).data).records;

@@ -6,21 +6,18 @@
  * page; the DCC's webhook gets the same event as a DECISION_DUE.
  */
 import { Webhook } from 'standardwebhooks';
-import { BODY, COHORT, STAGE, USER_ROLE } from '../../domain/vocabulary';
+import { BODY, STAGE } from '../../domain/vocabulary';
 import { recordDecisionUpdate, submitEvidenceUpdate } from '../../workflows/messages';
 import { eventually } from '../../testkit/api-harness';
 import { principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import type { CaughtMail } from '../../testkit/smtp-catcher';
 import { terminateWhenIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
-import { DCC_MAIL, PANEL_MAIL, SECAS_MAIL, SECRET } from './fixtures';
-import { useMailSuite } from './mail-suite';
+import { API, CONSOLE, DCC_MAIL, LINK_SETTINGS, PANEL_MAIL, SECAS_MAIL, SECRET, TEMPORAL_UI } from './fixtures';
+import { startedByOps, useMailSuite } from './mail-suite';
 
 const DAY = 86_400_000;
 const PARTY_MAIL = 'sam@arriving.example';
-const CONSOLE = 'https://console.uep.example/app';
-const API = 'https://api.uep.example';
-const TEMPORAL_UI = 'https://temporal.uep.example';
 
 const suite = useMailSuite();
 let hook: WebhookReceiver;
@@ -42,20 +39,15 @@ test("the Party submits its credit cover: the DCC's desk gets one mail and one w
     DCC: { email: [DCC_MAIL], webhooks: [{ url: hook.url, secret: SECRET, name: 'dcc-desk' }] },
     SEC_PANEL: { email: [PANEL_MAIL] },
   };
-  const worker = await suite.mailingWorker(taskQueue, { API_PUBLIC_URL: API, CONSOLE_PUBLIC_URL: CONSOLE, TEMPORAL_UI_URL: TEMPORAL_UI, NOTIFY_ROUTES_JSON: JSON.stringify(routes) });
+  const worker = await suite.mailingWorker(taskQueue, { ...LINK_SETTINGS, NOTIFY_ROUTES_JSON: JSON.stringify(routes) });
   const t0 = await suite.env.currentTimeMs();
 
   await worker.runUntil(async () => {
-    const handle = await startEntryWorkflow(suite.env.client, taskQueue, {
-      partyId,
-      partyName: 'Arriving Energy Ltd',
-      cohort: COHORT.SMALL_DOMESTIC_SUPPLIER,
-      roles: [USER_ROLE.IMPORT_SUPPLIER],
-      mandateDeadline: new Date(t0 + 400 * DAY).toISOString().slice(0, 10),
-      uepContact: { name: 'Sam Contact', email: PARTY_MAIL },
-      startedBy: principalFor(BODY.OPS, 'ops'),
-      catalogueVersion: 'v1',
-    });
+    const handle = await startEntryWorkflow(
+      suite.env.client,
+      taskQueue,
+      startedByOps(partyId, 'Arriving Energy Ltd', { name: 'Sam Contact', email: PARTY_MAIL }, { mandateDeadline: new Date(t0 + 400 * DAY).toISOString().slice(0, 10), catalogueVersion: 'v1' }),
+    );
     const ours = (m: CaughtMail) => m.notificationId?.startsWith(`${handle.workflowId}:`) === true;
     const to = (address: string) => (m: CaughtMail) => ours(m) && m.envelopeTo.includes(address);
     const settled = () => eventually(async () => (await handle.describe()).raw.pendingActivities ?? [], (pending) => pending.length === 0, 15_000);

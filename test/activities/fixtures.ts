@@ -40,3 +40,9 @@ export const DCC_MAIL = 'uep-desk@dcc.example';
 export const PANEL_MAIL = 'panel-secretariat@sec-panel.example';
 /** The Party contact of `mandateReminder`. */
 export const JO_MAIL = 'jo.bloggs@ambrose.example';
+
+/** The public addresses that notices link to in the mail tests, and the worker settings that give them. */
+export const CONSOLE = 'https://console.uep.example/app';
+export const API = 'https://api.uep.example';
+export const TEMPORAL_UI = 'https://temporal.uep.example';
+export const LINK_SETTINGS = { API_PUBLIC_URL: API, CONSOLE_PUBLIC_URL: CONSOLE, TEMPORAL_UI_URL: TEMPORAL_UI };

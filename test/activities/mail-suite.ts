@@ -8,6 +8,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { activityDepsFromConfig, createActivities, notificationEnvSchema } from '../../activities';
 import { parseEnv } from '../../config/env';
+import type { StartEntryInput } from '../../domain/types';
+import { BODY, COHORT, USER_ROLE } from '../../domain/vocabulary';
+import { principalFor } from '../../testkit/entry-driver';
 import { startSmtpCatcher, type SmtpCatcher } from '../../testkit/smtp-catcher';
 import { useTemporal } from '../../testkit/suites';
 import { createTestWorker, startTimeSkippingServer } from '../../testkit/temporal';
@@ -48,4 +51,9 @@ export function useMailSuite(): MailSuite {
       return createTestWorker(env(), { taskQueue, activities: createActivities(activityDepsFromConfig(config)) });
     },
   };
+}
+
+/** An entry started by OPS whose Party is told at `contact`: a small domestic supplier seeking the import supplier role, unless `more` says otherwise. */
+export function startedByOps(partyId: string, partyName: string, contact: { name: string; email: string }, more: Partial<StartEntryInput> = {}): StartEntryInput {
+  return { partyId, partyName, cohort: COHORT.SMALL_DOMESTIC_SUPPLIER, roles: [USER_ROLE.IMPORT_SUPPLIER], uepContact: contact, startedBy: principalFor(BODY.OPS, 'ops'), ...more };
 }

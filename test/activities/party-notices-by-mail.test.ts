@@ -9,14 +9,12 @@ import { recordDecisionUpdate, submitEvidenceUpdate } from '../../workflows/mess
 import { principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import type { CaughtMail } from '../../testkit/smtp-catcher';
 import { terminateWhenIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
-import { useMailSuite } from './mail-suite';
+import { API, CONSOLE, LINK_SETTINGS, TEMPORAL_UI } from './fixtures';
+import { startedByOps, useMailSuite } from './mail-suite';
 import { eventually } from '../../testkit/api-harness';
 
 const DAY = 86_400_000;
 const PARTY_MAIL = 'kim@noticed.example';
-const CONSOLE = 'https://console.uep.example/app';
-const API = 'https://api.uep.example';
-const TEMPORAL_UI = 'https://temporal.uep.example';
 
 const suite = useMailSuite();
 
@@ -27,21 +25,19 @@ test('a Panel REJECTED sends the Party exactly one mail: the stage, the comment,
   const taskQueue = uniqueTaskQueue('party-notices');
   const partyId = uniquePartyId('NOTE');
   const entryPage = `${CONSOLE}/entries/${partyId}`;
-  const worker = await suite.mailingWorker(taskQueue, { API_PUBLIC_URL: API, CONSOLE_PUBLIC_URL: CONSOLE, TEMPORAL_UI_URL: TEMPORAL_UI });
+  const worker = await suite.mailingWorker(taskQueue, LINK_SETTINGS);
   const t0 = await suite.env.currentTimeMs();
 
   await worker.runUntil(async () => {
-    const handle = await startEntryWorkflow(suite.env.client, taskQueue, {
-      partyId,
-      partyName: 'Noticed Energy Ltd',
-      cohort: COHORT.SMALL_DOMESTIC_SUPPLIER,
-      roles: [USER_ROLE.IMPORT_SUPPLIER],
-      mandateDeadline: new Date(t0 + 400 * DAY).toISOString().slice(0, 10),
-      uepContact: { name: 'Kim Contact', email: PARTY_MAIL },
-      startedBy: principalFor(BODY.OPS, 'ops'),
-      // the Panel's REJECTED of one FUSA stage, as catalogue v1 has it (v2 splits booking, fieldwork and the Response)
-      catalogueVersion: 'v1',
-    });
+    const handle = await startEntryWorkflow(
+      suite.env.client,
+      taskQueue,
+      startedByOps(partyId, 'Noticed Energy Ltd', { name: 'Kim Contact', email: PARTY_MAIL }, {
+        mandateDeadline: new Date(t0 + 400 * DAY).toISOString().slice(0, 10),
+        // the Panel's REJECTED of one FUSA stage, as catalogue v1 has it (v2 splits booking, fieldwork and the Response)
+        catalogueVersion: 'v1',
+      }),
+    );
     /** Every delivery the workflow started has finished: no mail is still on its way. */
     const settled = () => eventually(async () => (await handle.describe()).raw.pendingActivities ?? [], (pending) => pending.length === 0, 15_000);
     try {
@@ -101,17 +97,14 @@ test('a Panel REJECTED sends the Party exactly one mail: the stage, the comment,
 test('an entry started past its mandate deadline: the Party is told of its breach in its own words, and never that it is "at risk"', async () => {
   const taskQueue = uniqueTaskQueue('party-breach');
   const partyId = uniquePartyId('LATE');
-  const worker = await suite.mailingWorker(taskQueue, { API_PUBLIC_URL: API, CONSOLE_PUBLIC_URL: CONSOLE, TEMPORAL_UI_URL: TEMPORAL_UI });
+  const worker = await suite.mailingWorker(taskQueue, LINK_SETTINGS);
   await worker.runUntil(async () => {
     // ELECTRICITY_DNO's mandate deadline is the cohort's: 2018-01-21, long passed
-    const handle = await startEntryWorkflow(suite.env.client, taskQueue, {
-      partyId,
-      partyName: 'Latecomer Networks plc',
-      cohort: COHORT.ELECTRICITY_DNO,
-      roles: [USER_ROLE.ELECTRICITY_DISTRIBUTOR],
-      uepContact: { name: 'Lee Contact', email: PARTY_MAIL },
-      startedBy: principalFor(BODY.OPS, 'ops'),
-    });
+    const handle = await startEntryWorkflow(
+      suite.env.client,
+      taskQueue,
+      startedByOps(partyId, 'Latecomer Networks plc', { name: 'Lee Contact', email: PARTY_MAIL }, { cohort: COHORT.ELECTRICITY_DNO, roles: [USER_ROLE.ELECTRICITY_DISTRIBUTOR] }),
+    );
     const ours = (m: CaughtMail) => toParty(m) && m.notificationId?.startsWith(`${handle.workflowId}:`) === true;
     try {
       const [breach] = await suite.smtp.waitFor((m) => ours(m) && kindOf(m) === 'MANDATE_BREACH', { timeoutMs: 15_000 });

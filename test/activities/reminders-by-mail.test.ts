@@ -3,11 +3,10 @@
  * real SMTP server when its day comes, not before, once.
  */
 import { entryIdFor } from '../../domain';
-import { BODY, COHORT, USER_ROLE } from '../../domain/vocabulary';
-import { principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
+import { startEntryWorkflow } from '../../testkit/entry-driver';
 import { terminateWhenIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 import { SECAS_MAIL } from './fixtures';
-import { useMailSuite } from './mail-suite';
+import { startedByOps, useMailSuite } from './mail-suite';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -24,15 +23,7 @@ test('mandate reminders arrive by email on their days, each once', async () => {
   const reminderId = (k: number) => `${entryIdFor(partyId)}:MANDATE_REMINDER:d${k}:v1`;
 
   await worker.runUntil(async () => {
-    const handle = await startEntryWorkflow(suite.env.client, taskQueue, {
-      partyId,
-      partyName: 'Mailed Energy Ltd',
-      cohort: COHORT.SMALL_DOMESTIC_SUPPLIER,
-      roles: [USER_ROLE.IMPORT_SUPPLIER],
-      mandateDeadline: deadline,
-      uepContact: { name: 'Mo Contact', email: 'mo@mailed.example' },
-      startedBy: principalFor(BODY.OPS, 'ops'),
-    });
+    const handle = await startEntryWorkflow(suite.env.client, taskQueue, startedByOps(partyId, 'Mailed Energy Ltd', { name: 'Mo Contact', email: 'mo@mailed.example' }, { mandateDeadline: deadline }));
     try {
       for (const k of [30, 14, 7]) {
         // An hour before the reminder is due: nothing yet. Two hours later: there, to both recipients.

@@ -5,13 +5,14 @@
  */
 import { mintToken } from '../../api/tokens';
 import { ClaimResponse, EntryResponse, ErrorResponse, InboxEvent, InboxResponse, UpdateResponse } from '../../api/schemas';
-import { AUDIT_ACTION, type AuditRecord } from '../../domain/types';
+import { AUDIT_ACTION } from '../../domain/types';
 import { BODY, STAGE } from '../../domain/vocabulary';
 import { startBody } from '../../testkit/api-fixtures';
 import { call } from '../../testkit/api-harness';
 import { openEventStream } from '../../testkit/event-stream';
 import { useApiHarness } from '../../testkit/suites';
 import { uniquePartyId } from '../../testkit/temporal';
+import { bearer, party, trailOf, typedApi, type Schemas } from '../../testkit/typed-api';
 
 const suite = useApiHarness();
 
@@ -22,61 +23,63 @@ function secondSecasOfficer(): string {
   return token;
 }
 
-const claim = (partyId: string, token: string, body: object) => call(suite.h.baseUrl, 'PUT', `/v1/entries/${partyId}/claim`, { token, body });
+const claim = (partyId: string, token: string, body: Schemas['ClaimRequest']) => suite.api.PUT('/v1/entries/{partyId}/claim', { ...party(partyId), ...bearer(token), body });
 const inboxItem = async (partyId: string, token: string) =>
-  InboxResponse.parse((await call(suite.h.baseUrl, 'GET', '/v1/inbox', { token })).json).items.find((i) => i.partyId === partyId && i.stage === STAGE.ACCESSION);
-const trail = async (partyId: string) => (await call<{ records: AuditRecord[] }>(suite.h.baseUrl, 'GET', `/v1/entries/${partyId}/audit-trail`, { token: suite.h.tokenFor(BODY.OPS) })).json.records;
+  InboxResponse.parse((await suite.api.GET('/v1/inbox', bearer(token))).data).items.find((i) => i.partyId === partyId && i.stage === STAGE.ACCESSION);
+const trail = (partyId: string) => trailOf(typedApi(suite.h.baseUrl, suite.h.tokenFor(BODY.OPS)), partyId);
 
 test('a claim is seen by a second officer, whose decision is refused in words and changes nothing until they take it over', async () => {
   const first = suite.h.tokenFor(BODY.SECAS);
   const second = secondSecasOfficer();
   const firstName = suite.h.principalOf(first).name!;
   const partyId = uniquePartyId('CLAIM');
-  expect((await call(suite.h.baseUrl, 'POST', '/v1/entries', { token: suite.h.tokenFor(BODY.OPS), body: startBody(partyId) })).status).toBe(201);
+  expect((await suite.api.POST('/v1/entries', { ...bearer(suite.h.tokenFor(BODY.OPS)), body: startBody(partyId) })).response.status).toBe(201);
   expect((await inboxItem(partyId, second))?.claim).toBeNull();
 
   const claimed = await claim(partyId, first, { stage: STAGE.ACCESSION });
-  expect(claimed.status).toBe(200);
-  const answer = ClaimResponse.parse(claimed.json);
+  expect(claimed.response.status).toBe(200);
+  const answer = ClaimResponse.parse(claimed.data);
   expect([answer.changed, answer.claim?.claimant, answer.record?.action]).toEqual([true, { id: 'secas-officer', name: firstName }, AUDIT_ACTION.CLAIMED]);
   // the same claim again writes nothing
-  const again = ClaimResponse.parse((await claim(partyId, first, { stage: STAGE.ACCESSION })).json);
+  const again = ClaimResponse.parse((await claim(partyId, first, { stage: STAGE.ACCESSION })).data);
   expect([again.changed, again.record]).toEqual([false, null]);
 
   // the second officer sees who has it, in the inbox and on the entry
-  const entry = EntryResponse.parse((await call(suite.h.baseUrl, 'GET', `/v1/entries/${partyId}`, { token: second })).json);
+  const entry = EntryResponse.parse((await suite.api.GET('/v1/entries/{partyId}', { ...party(partyId), ...bearer(second) })).data);
   expect(entry.claims).toEqual([{ stage: STAGE.ACCESSION, claim: answer.claim }]);
   expect((await inboxItem(partyId, second))?.claim).toEqual({ claimant: { id: 'secas-officer', name: firstName }, claimedBy: { id: 'secas-officer', name: firstName }, claimedAt: answer.claim!.claimedAt });
 
   // and is refused, in words, with nothing changed
   const trailBefore = await trail(partyId);
-  const refused = await call(suite.h.baseUrl, 'POST', `/v1/entries/${partyId}/decisions`, {
-    token: second,
+  const refused = await suite.api.POST('/v1/entries/{partyId}/decisions', {
+    ...party(partyId),
+    ...bearer(second),
     body: { decisionId: 'claim-d1', stage: STAGE.ACCESSION, outcome: 'ACCEDED', evidence: 'EV-1' },
   });
-  expect(refused.status).toBe(409);
-  const error = ErrorResponse.parse(refused.json).error;
+  expect(refused.response.status).toBe(409);
+  const error = ErrorResponse.parse(refused.error).error;
   expect(error.code).toBe('CLAIMED_BY_OTHER');
   expect(error.message).toMatch(new RegExp(`^Accession to the SEC is with ${firstName} \\(SECAS\\), who has had it since \\d{1,2} \\w{3} \\d{4} at \\d{2}:\\d{2} UTC: ask them, or take it over\\.$`));
   expect(await trail(partyId)).toEqual(trailBefore);
-  expect((await claim(partyId, second, { stage: STAGE.ACCESSION })).status).toBe(409);
+  expect((await claim(partyId, second, { stage: STAGE.ACCESSION })).response.status).toBe(409);
 
   // taking it over, then handing it back to the first officer, then the first decides
-  const taken = ClaimResponse.parse((await claim(partyId, second, { stage: STAGE.ACCESSION, takeOver: true })).json);
+  const taken = ClaimResponse.parse((await claim(partyId, second, { stage: STAGE.ACCESSION, takeOver: true })).data);
   expect([taken.claim?.claimant.id, taken.record?.previousAssignee?.id]).toEqual(['secas-officer-2', 'secas-officer']);
-  const assigned = ClaimResponse.parse((await claim(partyId, second, { stage: STAGE.ACCESSION, assignee: { id: 'secas-officer', name: firstName } })).json);
+  const assigned = ClaimResponse.parse((await claim(partyId, second, { stage: STAGE.ACCESSION, assignee: { id: 'secas-officer', name: firstName } })).data);
   expect([assigned.claim?.claimant.id, assigned.claim?.claimedBy.id]).toEqual(['secas-officer', 'secas-officer-2']);
-  const decided = await call(suite.h.baseUrl, 'POST', `/v1/entries/${partyId}/decisions`, {
-    token: first,
+  const decided = await suite.api.POST('/v1/entries/{partyId}/decisions', {
+    ...party(partyId),
+    ...bearer(first),
     body: { decisionId: 'claim-d2', stage: STAGE.ACCESSION, outcome: 'ACCEDED', evidence: 'EV-2' },
   });
-  expect(decided.status).toBe(200);
-  UpdateResponse.parse(decided.json);
+  expect(decided.response.status).toBe(200);
+  UpdateResponse.parse(decided.data);
 
   // the claim ended with the wait: nothing waits to be claimed
-  expect(EntryResponse.parse((await call(suite.h.baseUrl, 'GET', `/v1/entries/${partyId}`, { token: second })).json).claims).toEqual([]);
+  expect(EntryResponse.parse((await suite.api.GET('/v1/entries/{partyId}', { ...party(partyId), ...bearer(second) })).data).claims).toEqual([]);
   const after = await claim(partyId, first, { stage: STAGE.ACCESSION });
-  expect([after.status, ErrorResponse.parse(after.json).error.code]).toEqual([409, 'NOT_AWAITING']);
+  expect([after.response.status, ErrorResponse.parse(after.error).error.code]).toEqual([409, 'NOT_AWAITING']);
 
   const claims = (await trail(partyId)).filter((r) => r.action === AUDIT_ACTION.CLAIMED || r.action === AUDIT_ACTION.DECISION);
   expect(claims.map((r) => [r.action, r.principal.id, r.assignee?.id, r.previousAssignee?.id])).toEqual([
@@ -86,36 +89,36 @@ test('a claim is seen by a second officer, whose decision is refused in words an
     [AUDIT_ACTION.DECISION, 'secas-officer', undefined, undefined],
   ]);
   // and in the CSV, with names
-  const csv = await call(suite.h.baseUrl, 'GET', `/v1/entries/${partyId}/audit-trail.csv`, { token: suite.h.tokenFor(BODY.OPS) });
-  expect(csv.text).toContain(`"CLAIMED","SECAS","secas-officer-2","Sam Second","","ACCESSION","","","","","","","","","${firstName} (secas-officer)","Sam Second (secas-officer-2)"`);
+  const csv = await suite.api.GET('/v1/entries/{partyId}/audit-trail.csv', { ...party(partyId), ...bearer(suite.h.tokenFor(BODY.OPS)), parseAs: 'text' });
+  expect(csv.data).toContain(`"CLAIMED","SECAS","secas-officer-2","Sam Second","","ACCESSION","","","","","","","","","${firstName} (secas-officer)","Sam Second (secas-officer-2)"`);
 });
 
 test('a claim is released back to the queue; another body, and a stage with the Party, are refused in words', async () => {
   const secas = suite.h.tokenFor(BODY.SECAS);
   const partyId = uniquePartyId('CLAIM-R');
-  expect((await call(suite.h.baseUrl, 'POST', '/v1/entries', { token: suite.h.tokenFor(BODY.OPS), body: startBody(partyId) })).status).toBe(201);
+  expect((await suite.api.POST('/v1/entries', { ...bearer(suite.h.tokenFor(BODY.OPS)), body: startBody(partyId) })).response.status).toBe(201);
   const dcc = await claim(partyId, suite.h.tokenFor(BODY.DCC), { stage: STAGE.ACCESSION });
-  expect([dcc.status, ErrorResponse.parse(dcc.json).error.message]).toEqual([403, 'Accession to the SEC is waiting on SECAS, not the DCC: only its officers claim it.']);
+  expect([dcc.response.status, ErrorResponse.parse(dcc.error).error.message]).toEqual([403, 'Accession to the SEC is waiting on SECAS, not the DCC: only its officers claim it.']);
 
-  expect((await claim(partyId, secas, { stage: STAGE.ACCESSION })).status).toBe(200);
-  const released = ClaimResponse.parse((await claim(partyId, secas, { stage: STAGE.ACCESSION, assignee: null })).json);
+  expect((await claim(partyId, secas, { stage: STAGE.ACCESSION })).response.status).toBe(200);
+  const released = ClaimResponse.parse((await claim(partyId, secas, { stage: STAGE.ACCESSION, assignee: null })).data);
   expect([released.claim, released.record?.action, released.record?.previousAssignee?.id]).toEqual([null, AUDIT_ACTION.RELEASED, 'secas-officer']);
   expect((await inboxItem(partyId, secas))?.claim).toBeNull();
 
-  const unknown = await call(suite.h.baseUrl, 'PUT', `/v1/entries/${partyId}/claim`, { token: secas, body: { stage: 'NOPE' } });
+  const unknown = await call(suite.h.baseUrl, 'PUT', `/v1/entries/${partyId}/claim`, { token: secas, body: { stage: 'NOPE' } }); // a stage the document does not know, sent raw
   expect(unknown.status).toBe(400);
 });
 
 test("the live inbox hears of a claim within 2 s: a colleague's open inbox shows who has it", async () => {
   const secas = suite.h.tokenFor(BODY.SECAS);
   const partyId = uniquePartyId('CLAIM-L');
-  expect((await call(suite.h.baseUrl, 'POST', '/v1/entries', { token: suite.h.tokenFor(BODY.OPS), body: startBody(partyId) })).status).toBe(201);
+  expect((await suite.api.POST('/v1/entries', { ...bearer(suite.h.tokenFor(BODY.OPS)), body: startBody(partyId) })).response.status).toBe(201);
   const stream = await openEventStream(suite.h.baseUrl, '/v1/inbox/events', { token: secondSecasOfficer() });
   try {
     InboxEvent.parse(await stream.next(2_000));
     // until the entry's start has settled: a second with nothing new
     for (let quiet = false; !quiet; ) quiet = await stream.next(1_000).then(() => false, () => true);
-    expect((await claim(partyId, secas, { stage: STAGE.ACCESSION })).status).toBe(200);
+    expect((await claim(partyId, secas, { stage: STAGE.ACCESSION })).response.status).toBe(200);
     InboxEvent.parse(await stream.next(2_000));
   } finally {
     stream.close();

@@ -7,13 +7,14 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { ErrorResponse, UpdateResponse, type EntryResponse } from '../../api/schemas';
+import { ErrorResponse, UpdateResponse } from '../../api/schemas';
 import { mintToken, TokenStore } from '../../api/tokens';
 import { entryIdFor } from '../../domain';
 import { BODY, ENTRY_STATUS, STAGE } from '../../domain/vocabulary';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
-import { call, eventually, listenApp, recordingActivities, type Answer, type ListeningApp } from '../../testkit/api-harness';
+import { eventually, listenApp, recordingActivities, type ListeningApp } from '../../testkit/api-harness';
 import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { bearer, clocked, party, refusalOf, typedApi, type TypedApi } from '../../testkit/typed-api';
 
 const RPC_TIMEOUT_MS = 3000;
 
@@ -21,6 +22,7 @@ let env: TestWorkflowEnvironment;
 let worker: Worker;
 let running: Promise<void> | undefined;
 let app: ListeningApp;
+let api: TypedApi;
 const { token: ops, record: opsRecord } = mintToken({ body: BODY.OPS, id: 'ops-1', name: 'Olive Ops' });
 const { token: secas, record: secasRecord } = mintToken({ body: BODY.SECAS, id: 'secas-1', name: 'Sam Secas' });
 
@@ -30,6 +32,7 @@ beforeAll(async () => {
   worker = await createTestWorker(env, { taskQueue, activities: recordingActivities([]) });
   running = worker.run();
   app = await listenApp(env.client, { TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_RPC_TIMEOUT_MS: String(RPC_TIMEOUT_MS) }, new TokenStore([opsRecord, secasRecord]));
+  api = typedApi(app.baseUrl);
 });
 
 afterAll(async () => {
@@ -41,20 +44,20 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const api = (method: string, p: string, opts: Parameters<typeof call>[3] = {}) => call(app.baseUrl, method, p, opts);
-const codeOf = (r: Answer) => ErrorResponse.safeParse(r.json).data?.error.code;
 
 test('changes sent to a withdrawn entry are answered from the record, many at once, with no worker running', async () => {
   const partyId = uniquePartyId('CLOSED');
-  expect((await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(partyId) })).status).toBe(201);
+  expect((await api.POST('/v1/entries', { ...bearer(ops), body: startBodyAcceded(partyId) })).response.status).toBe(201);
   const decision = { decisionId: 'closed-1', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'EV-1' };
-  const decided = await api('POST', `/v1/entries/${partyId}/decisions`, { token: secas, body: decision });
-  expect(decided.status).toBe(200);
-  expect((await api('POST', `/v1/entries/${partyId}/withdrawal`, { token: ops, body: { reason: 'no longer needed' } })).status).toBe(200);
+  const decide = (body: typeof decision) => clocked(() => api.POST('/v1/entries/{partyId}/decisions', { ...party(partyId), ...bearer(secas), body }));
+  const withdraw = (reason: string) => clocked(() => api.POST('/v1/entries/{partyId}/withdrawal', { ...party(partyId), ...bearer(ops), body: { reason } }));
+  const decided = await decide(decision);
+  expect(decided.response.status).toBe(200);
+  expect((await withdraw('no longer needed')).response.status).toBe(200);
   await env.client.workflow.getHandle(entryIdFor(partyId)).result();
   await eventually(
-    () => api('GET', `/v1/entries/${partyId}`, { token: ops }),
-    (r) => (r.json as EntryResponse).entry.status === ENTRY_STATUS.WITHDRAWN,
+    () => api.GET('/v1/entries/{partyId}', { ...party(partyId), ...bearer(ops) }),
+    (r) => r.data?.entry.status === ENTRY_STATUS.WITHDRAWN,
   );
 
   // nothing can answer a query to the closed run now
@@ -62,12 +65,11 @@ test('changes sent to a withdrawn entry are answered from the record, many at on
   await running;
   running = undefined;
 
-  const path = `/v1/entries/${partyId}/decisions`;
   const sent = [
-    ...Array.from({ length: 8 }, () => api('POST', path, { token: secas, body: decision })),
-    ...Array.from({ length: 8 }, (_, i) => api('POST', path, { token: secas, body: { ...decision, decisionId: `closed-new-${i}` } })),
-    ...Array.from({ length: 8 }, () => api('POST', path, { token: secas, body: { ...decision, evidence: 'EV-OTHER' } })),
-    ...Array.from({ length: 8 }, (_, i) => api('POST', `/v1/entries/${partyId}/withdrawal`, { token: ops, body: { reason: `again ${i}` } })),
+    ...Array.from({ length: 8 }, () => decide(decision)),
+    ...Array.from({ length: 8 }, (_, i) => decide({ ...decision, decisionId: `closed-new-${i}` })),
+    ...Array.from({ length: 8 }, () => decide({ ...decision, evidence: 'EV-OTHER' })),
+    ...Array.from({ length: 8 }, (_, i) => withdraw(`again ${i}`)),
   ];
   const answers = await Promise.all(sent);
   const retries = answers.slice(0, 8);
@@ -75,13 +77,13 @@ test('changes sent to a withdrawn entry are answered from the record, many at on
   const reused = answers.slice(16, 24);
 
   for (const retry of retries) {
-    expect(retry.status).toBe(200);
-    expect(UpdateResponse.parse(retry.json)).toMatchObject({ duplicate: true, status: ENTRY_STATUS.WITHDRAWN, record: UpdateResponse.parse(decided.json).record });
+    expect(retry.response.status).toBe(200);
+    expect(UpdateResponse.parse(retry.data)).toMatchObject({ duplicate: true, status: ENTRY_STATUS.WITHDRAWN, record: UpdateResponse.parse(decided.data).record });
   }
   for (const refused of fresh) {
-    expect([refused.status, codeOf(refused)]).toEqual([409, 'ENTRY_CLOSED']);
-    expect(ErrorResponse.parse(refused.json).error.message).toBe('The entry was withdrawn: it takes no more changes');
+    expect(refusalOf(refused)).toEqual({ status: 409, code: 'ENTRY_CLOSED' });
+    expect(ErrorResponse.parse(refused.error).error.message).toBe('The entry was withdrawn: it takes no more changes');
   }
-  for (const refused of reused) expect([refused.status, codeOf(refused)]).toEqual([409, 'ID_REUSED']);
+  for (const refused of reused) expect(refusalOf(refused)).toEqual({ status: 409, code: 'ID_REUSED' });
   expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(RPC_TIMEOUT_MS);
 }, 120_000);

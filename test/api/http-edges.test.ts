@@ -15,6 +15,7 @@ import { uniquePartyId } from '../../testkit/temporal';
 import { startBody, startBodyAcceded } from '../../testkit/api-fixtures';
 import { call, type Answer } from '../../testkit/api-harness';
 import { useApiHarness } from '../../testkit/suites';
+import { bearer, party } from '../../testkit/typed-api';
 
 const suite = useApiHarness({ harness: { apiBodyLimit: '8kb' } });
 let ops: string;
@@ -23,65 +24,66 @@ beforeAll(async () => {
   ops = suite.h.tokenFor(BODY.OPS);
 });
 
-const api = (method: string, p: string, opts: Parameters<typeof call>[3] = {}) => call(suite.h.baseUrl, method, p, opts);
-function expectError(r: Answer, status: number, code: string, paths: string[] = []): void {
-  expect({ status: r.status, code: (r.json as ErrorResponse)?.error?.code }).toEqual({ status, code });
-  const body = ErrorResponse.parse(r.json);
+/** A refusal, sent raw (`call()`) or through the typed client. */
+function expectError(r: Answer | { response: Response; error?: unknown }, status: number, code: string, paths: string[] = []): void {
+  const [answered, json, text] = 'json' in r ? [r.status, r.json, r.text] : [r.response.status, r.error, JSON.stringify(r.error)];
+  expect({ status: answered, code: (json as ErrorResponse)?.error?.code }).toEqual({ status, code });
+  const body = ErrorResponse.parse(json);
   for (const p of paths) expect(body.error.details.map((d) => d.path)).toContain(p);
-  expect(r.text).not.toMatch(/at .*\.(ts|js):\d+/); // never a stack trace
+  expect(text).not.toMatch(/at .*\.(ts|js):\d+/); // never a stack trace
 }
 
 describe('bad input is a 400 with field paths', () => {
   test('malformed JSON', async () => {
-    expectError(await api('POST', '/v1/entries', { token: ops, rawBody: '{"partyId": "X",', headers: { 'content-type': 'application/json' } }), 400, 'MALFORMED_JSON');
+    expectError(await call(suite.h.baseUrl, 'POST', '/v1/entries', { token: ops, rawBody: '{"partyId": "X",', headers: { 'content-type': 'application/json' } }), 400, 'MALFORMED_JSON');
   });
 
   test('unknown fields, including a caller-supplied principal, are refused', async () => {
-    const r = await api('POST', '/v1/entries', { token: ops, body: { ...startBody(uniquePartyId()), principal: { body: 'OPS', id: 'mallory' } } });
+    const r = await call(suite.h.baseUrl, 'POST', '/v1/entries', { token: ops, body: { ...startBody(uniquePartyId()), principal: { body: 'OPS', id: 'mallory' } } });
     expectError(r, 400, 'VALIDATION_FAILED');
     expect(ErrorResponse.parse(r.json).error.details[0]?.message).toContain('principal');
     const partyId = uniquePartyId();
-    await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(partyId) });
+    await suite.api.POST('/v1/entries', { ...bearer(ops), body: startBodyAcceded(partyId) });
     expectError(
-      await api('POST', `/v1/entries/${partyId}/decisions`, {
+      await call(suite.h.baseUrl, 'POST', `/v1/entries/${partyId}/decisions`, {
         token: suite.h.tokenFor(BODY.SECAS),
         body: { decisionId: 'd1', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e', principal: { body: 'SEC_PANEL', id: 'x' } },
       }),
       400,
       'VALIDATION_FAILED',
     );
-    expectError(await api('GET', '/v1/entries?colour=red', { token: ops }), 400, 'VALIDATION_FAILED');
+    expectError(await call(suite.h.baseUrl, 'GET', '/v1/entries?colour=red', { token: ops }), 400, 'VALIDATION_FAILED');
   });
 
   test('wrong types and values name their fields', async () => {
-    const r = await api('POST', '/v1/entries', {
+    const r = await call(suite.h.baseUrl, 'POST', '/v1/entries', {
       token: ops,
       body: { ...startBody(uniquePartyId()), roles: 'IMPORT_SUPPLIER', cohort: 'GIANT', mandateDeadline: '2030-02-30', uepContact: { name: 'x', email: 'not-an-email' } },
     });
     expectError(r, 400, 'VALIDATION_FAILED', ['body.roles', 'body.cohort', 'body.mandateDeadline', 'body.uepContact.email']);
-    expectError(await api('GET', '/v1/entries?limit=1000&atRisk=maybe', { token: ops }), 400, 'VALIDATION_FAILED', ['query.limit', 'query.atRisk']);
-    expectError(await api('GET', '/v1/entries?status=IN_PROGRESS&status=COMPLETE', { token: ops }), 400, 'VALIDATION_FAILED', ['query.status']);
-    expectError(await api('POST', '/v1/entries', { token: ops, rawBody: '[1,2]', headers: { 'content-type': 'application/json' } }), 400, 'VALIDATION_FAILED');
+    expectError(await call(suite.h.baseUrl, 'GET', '/v1/entries?limit=1000&atRisk=maybe', { token: ops }), 400, 'VALIDATION_FAILED', ['query.limit', 'query.atRisk']);
+    expectError(await call(suite.h.baseUrl, 'GET', '/v1/entries?status=IN_PROGRESS&status=COMPLETE', { token: ops }), 400, 'VALIDATION_FAILED', ['query.status']);
+    expectError(await call(suite.h.baseUrl, 'POST', '/v1/entries', { token: ops, rawBody: '[1,2]', headers: { 'content-type': 'application/json' } }), 400, 'VALIDATION_FAILED');
   });
 
   test('an oversized body is 413; a non-JSON body is 415', async () => {
     const big = { ...startBody(uniquePartyId()), partyName: 'x'.repeat(20_000) };
-    expectError(await api('POST', '/v1/entries', { token: ops, body: big }), 413, 'PAYLOAD_TOO_LARGE');
-    expectError(await api('POST', '/v1/entries', { token: ops, rawBody: 'partyId=X', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectError(await suite.api.POST('/v1/entries', { ...bearer(ops), body: big }), 413, 'PAYLOAD_TOO_LARGE');
+    expectError(await call(suite.h.baseUrl, 'POST', '/v1/entries', { token: ops, rawBody: 'partyId=X', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
   test('hostile ids never reach Temporal: strict pattern', async () => {
     for (const id of ["X' OR '1'='1", '../etc/passwd', 'a b', 'é', 'x'.repeat(65), '-leading', 'uep-"quoted"', 'a\nb']) {
-      const start = await api('POST', '/v1/entries', { token: ops, body: startBody(id) });
+      const start = await suite.api.POST('/v1/entries', { ...bearer(ops), body: startBody(id) });
       expectError(start, 400, 'VALIDATION_FAILED', ['body.partyId']);
-      const get = await api('GET', `/v1/entries/${encodeURIComponent(id)}`, { token: ops });
-      expect([400, 404]).toContain(get.status); // '../etc/passwd' leaves the route: 404
-      expect(ErrorResponse.safeParse(get.json).success).toBe(true);
+      const get = await suite.api.GET('/v1/entries/{partyId}', { ...party(id), ...bearer(ops) }); // the id encoded as a URI component
+      expect([400, 404]).toContain(get.response.status); // '../etc/passwd' leaves the route: 404
+      expect(ErrorResponse.safeParse(get.error).success).toBe(true);
     }
     const partyId = uniquePartyId();
-    await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(partyId) });
+    await suite.api.POST('/v1/entries', { ...bearer(ops), body: startBodyAcceded(partyId) });
     expectError(
-      await api('POST', `/v1/entries/${partyId}/decisions`, { token: suite.h.tokenFor(BODY.SECAS), body: { decisionId: "d'1; --", stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e' } }),
+      await suite.api.POST('/v1/entries/{partyId}/decisions', { ...party(partyId), ...bearer(suite.h.tokenFor(BODY.SECAS)), body: { decisionId: "d'1; --", stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e' } }),
       400,
       'VALIDATION_FAILED',
       ['body.decisionId'],
@@ -91,15 +93,15 @@ describe('bad input is a 400 with field paths', () => {
 
 describe('routes and tokens', () => {
   test('unknown route or method is a 404 in the one shape', async () => {
-    expectError(await api('GET', '/v1/nothing-here', { token: ops }), 404, 'NOT_FOUND');
-    expectError(await api('DELETE', `/v1/entries/${uniquePartyId()}`, { token: ops }), 404, 'NOT_FOUND');
+    expectError(await call(suite.h.baseUrl, 'GET', '/v1/nothing-here', { token: ops }), 404, 'NOT_FOUND');
+    expectError(await call(suite.h.baseUrl, 'DELETE', `/v1/entries/${uniquePartyId()}`, { token: ops }), 404, 'NOT_FOUND');
   });
 
   test('no token, a malformed header or an unknown token is 401', async () => {
-    expectError(await api('GET', '/v1/entries'), 401, 'UNAUTHENTICATED');
-    expectError(await api('GET', '/v1/entries', { headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } }), 401, 'UNAUTHENTICATED');
-    expectError(await api('GET', '/v1/entries', { token: 'uep_not-a-real-token' }), 401, 'UNAUTHENTICATED');
-    expectError(await api('GET', '/v1/entries', { token: ops.slice(0, -1) }), 401, 'UNAUTHENTICATED');
+    expectError(await suite.api.GET('/v1/entries'), 401, 'UNAUTHENTICATED');
+    expectError(await suite.api.GET('/v1/entries', { headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } }), 401, 'UNAUTHENTICATED');
+    expectError(await suite.api.GET('/v1/entries', bearer('uep_not-a-real-token')), 401, 'UNAUTHENTICATED');
+    expectError(await suite.api.GET('/v1/entries', bearer(ops.slice(0, -1))), 401, 'UNAUTHENTICATED');
   });
 
   test('tokens load hashed from a file or from env; `tokens mint` prints a token once and stores only its hash', async () => {
@@ -170,45 +172,45 @@ describe('keep-alive', () => {
 
 describe('operations', () => {
   test('x-request-id is taken when sane, made otherwise, and echoed in errors', async () => {
-    const given = await api('GET', '/healthz', { headers: { 'x-request-id': 'req-123' } });
-    expect(given.headers.get('x-request-id')).toBe('req-123');
-    const made = await api('GET', '/v1/entries', { headers: { 'x-request-id': 'bad id with spaces' } });
-    const id = made.headers.get('x-request-id');
+    const given = await suite.api.GET('/healthz', { headers: { 'x-request-id': 'req-123' } });
+    expect(given.response.headers.get('x-request-id')).toBe('req-123');
+    const made = await suite.api.GET('/v1/entries', { headers: { 'x-request-id': 'bad id with spaces' } });
+    const id = made.response.headers.get('x-request-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(ErrorResponse.parse(made.json).error.requestId).toBe(id);
+    expect(ErrorResponse.parse(made.error).error.requestId).toBe(id);
   });
 
   test('JSON answers carry no ETag (nothing revalidates them); the console files keep theirs', async () => {
     const partyId = uniquePartyId('ETAG');
-    const started = await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(partyId) });
-    expect([started.status, started.headers.get('etag')]).toEqual([201, null]);
-    const list = await api('GET', '/v1/entries?limit=5', { token: ops });
-    expect([list.status, list.headers.get('etag')]).toEqual([200, null]);
-    const script = await api('GET', '/app/app.js');
+    const started = await suite.api.POST('/v1/entries', { ...bearer(ops), body: startBodyAcceded(partyId) });
+    expect([started.response.status, started.response.headers.get('etag')]).toEqual([201, null]);
+    const list = await suite.api.GET('/v1/entries', { params: { query: { limit: 5 } }, ...bearer(ops) });
+    expect([list.response.status, list.response.headers.get('etag')]).toEqual([200, null]);
+    const script = await call(suite.h.baseUrl, 'GET', '/app/app.js');
     expect(script.status).toBe(200);
     expect(script.headers.get('etag')).toMatch(/^W\/"/);
   });
 
   test('healthz, readyz within the bound, metrics by route template and status', async () => {
-    expect((await api('GET', '/healthz')).json).toEqual({ status: 'ok' });
-    const ready = await api('GET', '/readyz');
-    expect(ready.status).toBe(200);
-    expect(ReadyResponse.parse(ready.json).temporal.namespace).toBe('default');
-    await api('GET', `/v1/entries/${uniquePartyId()}`, { token: ops });
-    const metrics = await api('GET', '/metrics');
-    expect(metrics.headers.get('content-type')).toContain('text/plain');
-    expect(metrics.text).toMatch(/uep_api_http_requests_total\{method="GET",route="\/v1\/entries\/:partyId",status="404"\} \d+/);
-    expect(metrics.text).toMatch(/uep_api_http_request_duration_seconds_bucket\{le="0.1",method="GET",route="\/readyz",status="200"\} \d+/);
-    expect(metrics.text).toContain('route="unmatched"');
+    expect((await suite.api.GET('/healthz')).data).toEqual({ status: 'ok' });
+    const ready = await suite.api.GET('/readyz');
+    expect(ready.response.status).toBe(200);
+    expect(ReadyResponse.parse(ready.data).temporal.namespace).toBe('default');
+    await suite.api.GET('/v1/entries/{partyId}', { ...party(uniquePartyId()), ...bearer(ops) });
+    const metrics = await suite.api.GET('/metrics', { parseAs: 'text' });
+    expect(metrics.response.headers.get('content-type')).toContain('text/plain');
+    expect(metrics.data).toMatch(/uep_api_http_requests_total\{method="GET",route="\/v1\/entries\/:partyId",status="404"\} \d+/);
+    expect(metrics.data).toMatch(/uep_api_http_request_duration_seconds_bucket\{le="0.1",method="GET",route="\/readyz",status="200"\} \d+/);
+    expect(metrics.data).toContain('route="unmatched"');
   });
 
   test('the OpenAPI document and the docs page (assets served locally)', async () => {
-    const doc = await api('GET', '/openapi.json');
+    const doc = await call(suite.h.baseUrl, 'GET', '/openapi.json');
     expect((doc.json as { openapi: string }).openapi).toBe('3.1.0');
-    const page = await api('GET', '/docs/');
+    const page = await call(suite.h.baseUrl, 'GET', '/docs/');
     expect(page.status).toBe(200);
     expect(page.text).toContain('swagger-ui');
-    const asset = await api('GET', '/docs/swagger-ui-bundle.js');
+    const asset = await call(suite.h.baseUrl, 'GET', '/docs/swagger-ui-bundle.js');
     expect(asset.status).toBe(200);
     expect(page.text).not.toMatch(/https?:\/\/(unpkg|cdn)/);
   });

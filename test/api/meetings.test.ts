@@ -16,18 +16,19 @@ import {
   EntryResponse,
   MeetingCalendarChangeResponse,
   MeetingCalendarResponse,
-  type ErrorResponse,
+  StartEntryResponse,
 } from '../../api/schemas';
 import { mintToken, TokenStore } from '../../api/tokens';
 import { addDays, toDate } from '../../domain/dates';
 import type { Meeting } from '../../domain/meetings';
 import { BODY, STAGE, STAGE_STATE, type Principal } from '../../domain/vocabulary';
 import { startBody } from '../../testkit/api-fixtures';
-import { call, eventually, listenApp, recordingActivities, TEST_RPC_TIMEOUT_MS, type Answer, type ListeningApp } from '../../testkit/api-harness';
+import { eventually, listenApp, recordingActivities, TEST_RPC_TIMEOUT_MS, type ListeningApp } from '../../testkit/api-harness';
 import { startEntryWorkflow } from '../../testkit/entry-driver';
 import { freePort } from '../../testkit/ports';
 import { useMigratedRecord, useTemporal } from '../../testkit/suites';
 import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { bearer, clocked, party, refusalOf, typedApi, type TypedApi } from '../../testkit/typed-api';
 import { createReconcilerActivities } from '../../worker/reconciler';
 import { reconcileRecordWorkflow } from '../../workflows';
 
@@ -76,26 +77,23 @@ async function stopWorker(): Promise<void> {
 beforeAll(async () => {
   await startWorker();
   app = await listenApp(env().client, { TEMPORAL_TASK_QUEUE: taskQueue }, tokens, { record: record.db });
+  api = typedApi(app.baseUrl);
 });
-
-const api = (method: string, path: string, opts: Parameters<typeof call>[3] = {}) => call(app!.baseUrl, method, path, opts);
-const expectError = (r: Answer, status: number, code: string) => {
-  expect({ status: r.status, code: (r.json as ErrorResponse)?.error?.code }).toEqual({ status, code });
-};
+let api: TypedApi;
 const today = toDate(Date.now());
 const panelOn = (id: string, papersIn: number, meetsIn: number): Meeting => ({ id, body: 'SEC_PANEL', papersBy: addDays(today, papersIn), date: addDays(today, meetsIn) });
-const calendarNow = async () => MeetingCalendarResponse.parse((await api('GET', '/v1/meetings', { token: dcc })).json);
-const put = async (version: number, meetings: Meeting[], baseUrl = app!.baseUrl) => {
-  const answer = await call(baseUrl, 'PUT', '/v1/meetings', { token: secas, body: { version, meetings } });
-  expect(answer.status).toBe(200);
-  return { ...MeetingCalendarChangeResponse.parse(answer.json), ms: answer.ms };
+const calendarNow = async () => MeetingCalendarResponse.parse((await api.GET('/v1/meetings', bearer(dcc))).data);
+const put = async (version: number, meetings: Meeting[], client = api) => {
+  const answer = await clocked(() => client.PUT('/v1/meetings', { ...bearer(secas), body: { version, meetings } }));
+  expect(answer.response.status).toBe(200);
+  return { ...MeetingCalendarChangeResponse.parse(answer.data), ms: answer.ms };
 };
 /** Every running entry holds the current version, as the record shows it. */
 const noneBehind = () => eventually(calendarNow, (c) => c.entriesToTake === 0, 60_000);
 const securityOf = async (partyId: string) =>
-  EntryResponse.parse((await api('GET', `/v1/entries/${partyId}`, { token: secas })).json).entry.partyStages.find((s) => s.stage === STAGE.SECURITY_ASSESSMENT);
+  EntryResponse.parse((await api.GET('/v1/entries/{partyId}', { ...party(partyId), ...bearer(secas) })).data).entry.partyStages.find((s) => s.stage === STAGE.SECURITY_ASSESSMENT);
 const calendarVersionsOf = async (partyId: string) =>
-  AuditTrailResponse.parse((await api('GET', `/v1/entries/${partyId}/audit-trail`, { token: secas })).json)
+  AuditTrailResponse.parse((await api.GET('/v1/entries/{partyId}/audit-trail', { ...party(partyId), ...bearer(secas) })).data)
     .records.filter((r) => r.action === 'MEETINGS_UPDATED')
     .map((r) => r.comment);
 const pushResult = (version: number) => env().client.workflow.getHandle(`uep-meetings-push-v${version}`).result() as Promise<MeetingsPushReport>;
@@ -107,9 +105,13 @@ async function waitingOnThePanel(prefix: string): Promise<string> {
     { stage: STAGE.ACCESSION, outcome: 'ACCEDED', at: addDays(today, -5) },
     { stage: STAGE.SECURITY_FIELDWORK, outcome: 'REPORT_ISSUED', at: addDays(today, -5) },
   ];
-  expect((await api('POST', '/v1/entries', { token: secas, body: startBody(partyId, { completedStages: done }) })).status).toBe(201);
-  const sent = await api('POST', `/v1/entries/${partyId}/evidence`, { token: partyToken(partyId), body: { submissionId: 'response-1', stage: STAGE.SECURITY_ASSESSMENT, reference: 'USAR-response.pdf' } });
-  expect(sent.status).toBe(200);
+  expect((await api.POST('/v1/entries', { ...bearer(secas), body: startBody(partyId, { completedStages: done }) })).response.status).toBe(201);
+  const sent = await api.POST('/v1/entries/{partyId}/evidence', {
+    ...party(partyId),
+    ...bearer(partyToken(partyId)),
+    body: { submissionId: 'response-1', stage: STAGE.SECURITY_ASSESSMENT, reference: 'USAR-response.pdf' },
+  });
+  expect(sent.response.status).toBe(200);
   return partyId;
 }
 /** Each entry's security status is due at `meeting`. */
@@ -119,8 +121,8 @@ async function expectDueAt(partyIds: string[], meeting: Meeting): Promise<void> 
 
 test('GET /v1/catalogue marks every duration of every version sourced (with its source) or assumed', async () => {
   for (const version of ['v1', 'v2']) {
-    const r = await api('GET', `/v1/catalogue?version=${version}`, { token: partyToken(uniquePartyId('READER')) });
-    const catalogue = CatalogueResponse.parse(r.json);
+    const r = await api.GET('/v1/catalogue', { params: { query: { version } }, ...bearer(partyToken(uniquePartyId('READER'))) });
+    const catalogue = CatalogueResponse.parse(r.data);
     for (const stage of catalogue.stages) {
       for (const d of [stage.sla, stage.estimate]) {
         const ok = d.basis === 'SOURCED' ? d.source !== null && d.source.length > 10 && d.setting === null : d.basis === 'ASSUMED' && d.note !== null && d.source === null;
@@ -129,7 +131,7 @@ test('GET /v1/catalogue marks every duration of every version sourced (with its 
       }
     }
   }
-  const v2 = CatalogueResponse.parse((await api('GET', '/v1/catalogue', { token: dcc })).json);
+  const v2 = CatalogueResponse.parse((await api.GET('/v1/catalogue', bearer(dcc))).data);
   expect(v2.version).toBe('v2');
   expect(v2.stages.find((s) => s.id === STAGE.ACCESSION)?.sla).toMatchObject({ workingDays: 2, basis: 'SOURCED' });
   // what a start applies when it gives no mandateDeadline, so the start form can show it before anyone starts
@@ -139,12 +141,12 @@ test('GET /v1/catalogue marks every duration of every version sourced (with its 
 
 test('a start that would apply a past default deadline is refused unless confirmed; a date or null starts at once', async () => {
   const { mandateDeadline: _given, ...withoutDeadline } = startBody(uniquePartyId(), { cohort: 'LARGE_SUPPLIER' });
-  const refused = await api('POST', '/v1/entries', { token: secas, body: withoutDeadline });
-  expectError(refused, 422, 'INVALID_DEADLINE');
-  expect((refused.json as ErrorResponse).error.message).toContain("The large supplier cohort's default mandate deadline is 25 Nov 2017, already passed");
-  const confirmed = await api('POST', '/v1/entries', { token: secas, body: { ...withoutDeadline, confirmPastDefaultDeadline: true } });
-  expect(confirmed.status).toBe(201);
-  expect((confirmed.json as { warnings: { code: string }[] }).warnings.map((w) => w.code)).toEqual(['MANDATE_DEADLINE_PASSED']);
+  const refused = await api.POST('/v1/entries', { ...bearer(secas), body: withoutDeadline });
+  expect(refusalOf(refused)).toEqual({ status: 422, code: 'INVALID_DEADLINE' });
+  expect(refused.error?.error.message).toContain("The large supplier cohort's default mandate deadline is 25 Nov 2017, already passed");
+  const confirmed = await api.POST('/v1/entries', { ...bearer(secas), body: { ...withoutDeadline, confirmPastDefaultDeadline: true } });
+  expect(confirmed.response.status).toBe(201);
+  expect(StartEntryResponse.parse(confirmed.data).warnings.map((w) => w.code)).toEqual(['MANDATE_DEADLINE_PASSED']);
 });
 
 test('SECAS keeps the calendar; every running entry takes a new version, and a moved Panel meeting moves the decision waiting on it', async () => {
@@ -152,11 +154,11 @@ test('SECAS keeps the calendar; every running entry takes a new version, and a m
   const panel = panelOn('PANEL-NEXT', 10, 20);
   const later = panelOn('PANEL-AFTER', 40, 50);
 
-  expectError(await api('PUT', '/v1/meetings', { token: panelToken, body: { version: before.version + 1, meetings: [panel] } }), 403, 'FORBIDDEN');
-  expectError(await api('PUT', '/v1/meetings', { token: secas, body: { version: before.version + 1, meetings: [{ ...panel, papersBy: addDays(today, 30) }] } }), 422, 'INVALID_INPUT');
+  expect(refusalOf(await api.PUT('/v1/meetings', { ...bearer(panelToken), body: { version: before.version + 1, meetings: [panel] } }))).toEqual({ status: 403, code: 'FORBIDDEN' });
+  expect(refusalOf(await api.PUT('/v1/meetings', { ...bearer(secas), body: { version: before.version + 1, meetings: [{ ...panel, papersBy: addDays(today, 30) }] } }))).toEqual({ status: 422, code: 'INVALID_INPUT' });
   const first = await put(before.version + 1, [panel, later]);
   expect([first.calendar.version, first.calendar.changedBy?.startsWith('SECAS:')]).toEqual([before.version + 1, true]);
-  expectError(await api('PUT', '/v1/meetings', { token: secas, body: { version: before.version + 1, meetings: [] } }), 422, 'INVALID_INPUT');
+  expect(refusalOf(await api.PUT('/v1/meetings', { ...bearer(secas), body: { version: before.version + 1, meetings: [] } }))).toEqual({ status: 422, code: 'INVALID_INPUT' });
 
   // an entry started now is handed the calendar at its start; its Response is decided at the next Panel
   const partyId = await waitingOnThePanel('MEET');
@@ -170,7 +172,7 @@ test('SECAS keeps the calendar; every running entry takes a new version, and a m
   const after = await eventually(() => securityOf(partyId), (s) => s?.dueBy === moved.date, 30_000);
   expect(after).toMatchObject({ dueBy: moved.date, meeting: { date: moved.date, papersBy: moved.papersBy } });
   expect(await calendarVersionsOf(partyId)).toEqual([`meeting calendar version ${before.version + 2}`]);
-  const read = MeetingCalendarResponse.parse((await api('GET', '/v1/meetings', { token: partyToken(partyId) })).json);
+  const read = MeetingCalendarResponse.parse((await api.GET('/v1/meetings', bearer(partyToken(partyId)))).data);
   expect(read.meetings).toEqual([moved, later]);
   expect((await noneBehind()).entriesHolding).toBeGreaterThanOrEqual(1);
 });
@@ -234,7 +236,7 @@ describe('the push, in the background', () => {
     const moved = panelOn('PANEL-NEXT', 17, 28);
     let change: Awaited<ReturnType<typeof put>>;
     try {
-      change = await put(c.version + 1, [moved], cutOff.baseUrl);
+      change = await put(c.version + 1, [moved], typedApi(cutOff.baseUrl));
     } finally {
       await cutOff.close();
       await connection.close();

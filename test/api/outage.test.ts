@@ -15,7 +15,8 @@ import { BODY, STAGE } from '../../domain/vocabulary';
 import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
 import { freePort } from '../../testkit/ports';
-import { call, connectClient, eventually, listenApp, recordingActivities, TEST_RPC_TIMEOUT_MS, type ListeningApp } from '../../testkit/api-harness';
+import { connectClient, eventually, listenApp, recordingActivities, TEST_RPC_TIMEOUT_MS, type ListeningApp } from '../../testkit/api-harness';
+import { bearer, clocked, party, typedApi } from '../../testkit/typed-api';
 
 /** The bound plus what HTTP and the event loop may add on a busy 2-core machine. */
 const MARGIN_MS = 1500;
@@ -38,12 +39,13 @@ test('while Temporal is down reads answer from the record and the rest is 503 wi
   let app: ListeningApp | undefined;
   try {
     app = await listenApp(client, { TEMPORAL_TASK_QUEUE: taskQueue }, new TokenStore([opsRecord, secasRecord]));
-    const { baseUrl } = app;
-    const api = (method: string, p: string, opts: Parameters<typeof call>[3] = {}) => call(baseUrl, method, p, opts);
-
+    const api = typedApi(app.baseUrl);
     const partyId = uniquePartyId();
-    expect((await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(partyId) })).status).toBe(201);
-    expect((await api('GET', `/v1/entries/${partyId}`, { token: ops })).status).toBe(200);
+    const entry = () => api.GET('/v1/entries/{partyId}', { ...party(partyId), ...bearer(ops) });
+    const decide = (decisionId: string) =>
+      api.POST('/v1/entries/{partyId}/decisions', { ...party(partyId), ...bearer(secas), body: { decisionId, stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e' } });
+    expect((await api.POST('/v1/entries', { ...bearer(ops), body: startBodyAcceded(partyId) })).response.status).toBe(201);
+    expect((await entry()).response.status).toBe(200);
 
     // Temporal goes away
     w.worker.shutdown();
@@ -51,37 +53,30 @@ test('while Temporal is down reads answer from the record and the rest is 503 wi
     await env.teardown();
 
     // reads answer from the record
-    const read = await api('GET', `/v1/entries/${partyId}`, { token: ops });
-    expect([read.status, EntryResponse.parse(read.json).entry.partyId]).toEqual([200, partyId]);
-    expect((await api('GET', '/v1/entries', { token: ops })).status).toBe(200);
+    const read = await entry();
+    expect([read.response.status, EntryResponse.parse(read.data).entry.partyId]).toEqual([200, partyId]);
+    expect((await api.GET('/v1/entries', bearer(ops))).response.status).toBe(200);
     const down = [
-      await api('GET', '/readyz'),
-      await api('POST', `/v1/entries/${partyId}/decisions`, {
-        token: secas,
-        body: { decisionId: 'outage-1', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e' },
-      }),
-      await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(uniquePartyId()) }),
+      await clocked(() => api.GET('/readyz')),
+      await clocked(() => decide('outage-1')),
+      await clocked(() => api.POST('/v1/entries', { ...bearer(ops), body: startBodyAcceded(uniquePartyId()) })),
     ];
     for (const r of down) {
-      expect(r.status).toBe(503);
-      expect(ErrorResponse.parse(r.json).error.code).toBe('TEMPORAL_UNAVAILABLE');
+      expect(r.response.status).toBe(503);
+      expect(ErrorResponse.parse(r.error).error.code).toBe('TEMPORAL_UNAVAILABLE');
       expect(r.ms).toBeLessThan(TEST_RPC_TIMEOUT_MS + MARGIN_MS);
-      expect(r.text).not.toMatch(/at .*\.(ts|js):\d+/);
+      expect(JSON.stringify(r.error)).not.toMatch(/at .*\.(ts|js):\d+/);
     }
-    expect((await api('GET', '/healthz')).status).toBe(200); // alive, just not ready
+    expect((await api.GET('/healthz')).response.status).toBe(200); // alive, just not ready
 
     // Temporal comes back on the same port and file: the entry is still there
     env = await startDevServer({ port, dbFilename });
     w = await startWorker(env);
-    const ready = await eventually(() => api('GET', '/readyz'), (r) => r.status === 200, 30_000);
-    expect(ready.status).toBe(200);
-    const again = await eventually(() => api('GET', `/v1/entries/${partyId}`, { token: ops }), (r) => r.status === 200, 30_000);
-    expect(EntryResponse.parse(again.json).entry.partyId).toBe(partyId);
-    const decided = await api('POST', `/v1/entries/${partyId}/decisions`, {
-      token: secas,
-      body: { decisionId: 'after-1', stage: STAGE.ID_ALLOCATION, outcome: 'ALLOCATED', evidence: 'e' },
-    });
-    expect(decided.status).toBe(200);
+    const ready = await eventually(() => api.GET('/readyz'), (r) => r.response.status === 200, 30_000);
+    expect(ready.response.status).toBe(200);
+    const again = await eventually(entry, (r) => r.response.status === 200, 30_000);
+    expect(EntryResponse.parse(again.data).entry.partyId).toBe(partyId);
+    expect((await decide('after-1')).response.status).toBe(200);
   } finally {
     await app?.close(); // calls abandoned during the outage may still be backing off in the SDK's retry interceptor
     await connection.close();

@@ -15,7 +15,7 @@ import { sharedTestRecord } from '../../testkit/record';
 import { startSmtpCatcher, type SmtpCatcher } from '../../testkit/smtp-catcher';
 import { useApiHarness } from '../../testkit/suites';
 import { uniquePartyId } from '../../testkit/temporal';
-import { bearer, typedApi, type TypedApi } from '../../testkit/typed-api';
+import { bearer, party } from '../../testkit/typed-api';
 
 const DAY = 86_400_000;
 let shift = 0;
@@ -27,16 +27,11 @@ beforeAll(async () => {
 });
 afterAll(async () => catcher?.down());
 const suite = useApiHarness({ harness: { settings, now: () => Date.now() + shift } });
-let api: TypedApi;
-beforeAll(() => {
-  api = typedApi(suite.h.baseUrl);
-});
-const party = (partyId: string) => ({ params: { path: { partyId } } });
 const member = (partyId: string, subject: string) => ({ params: { path: { partyId, subject } } });
 
 /** An invitation through the API, and the link from the mail the catcher got. */
 async function invited(partyId: string, email: string, token = suite.h.tokenFor(BODY.OPS)): Promise<string> {
-  const r = await api.POST('/v1/entries/{partyId}/invitations', { ...party(partyId), ...bearer(token), body: { email } });
+  const r = await suite.api.POST('/v1/entries/{partyId}/invitations', { ...party(partyId), ...bearer(token), body: { email } });
   expect(r.response.status).toBe(201);
   expect(InvitationResponse.parse(r.data)).toMatchObject({ partyId, email });
   const [mail] = await catcher.waitFor((m) => m.envelopeTo.includes(email));
@@ -71,23 +66,23 @@ test('an invited person who accepts acts for the Party without its IdP group, un
   if (!identified.ok) throw new Error('not identified');
   const { id } = await sessions.create(identified.principal, claims.sub, 'id-token', Date.now());
   const asSam = { headers: { cookie: `uep_session=${id}` } };
-  const listed = await api.GET('/v1/entries/{partyId}/members', { ...party(partyId), ...asSam });
+  const listed = await suite.api.GET('/v1/entries/{partyId}/members', { ...party(partyId), ...asSam });
   expect(listed.response.status).toBe(200);
   expect(MembersResponse.parse(listed.data).members.map((m) => [m.subject, m.name, m.email])).toEqual([[claims.sub, 'Sam New', 'sam.new@acme.example']]);
 
   // the Party's own people invite too; SECAS may not
   await invited(partyId, 'kim.other@acme.example', suite.h.partyToken(partyId));
-  const bySecas = await api.POST('/v1/entries/{partyId}/invitations', { ...party(partyId), ...bearer(suite.h.tokenFor(BODY.SECAS)), body: { email: 'x@acme.example' } });
+  const bySecas = await suite.api.POST('/v1/entries/{partyId}/invitations', { ...party(partyId), ...bearer(suite.h.tokenFor(BODY.SECAS)), body: { email: 'x@acme.example' } });
   expect([bySecas.response.status, bySecas.error?.error.message]).toEqual([403, "SECAS may not invite people to act for a Party"]);
 
   // removed: the session ends, and a new sign-in no longer makes Sam the Party's
-  expect((await api.DELETE('/v1/entries/{partyId}/members/{subject}', { ...member(partyId, claims.sub), ...bearer(suite.h.tokenFor(BODY.OPS)) })).response.status).toBe(204);
-  expect((await api.GET('/v1/entries/{partyId}/members', { ...party(partyId), ...asSam })).response.status).toBe(401);
+  expect((await suite.api.DELETE('/v1/entries/{partyId}/members/{subject}', { ...member(partyId, claims.sub), ...bearer(suite.h.tokenFor(BODY.OPS)) })).response.status).toBe(204);
+  expect((await suite.api.GET('/v1/entries/{partyId}/members', { ...party(partyId), ...asSam })).response.status).toBe(401);
   expect((await identifyPerson(record, claims, suite.h.config)).ok).toBe(false);
-  expect((await api.DELETE('/v1/entries/{partyId}/members/{subject}', { ...member(partyId, claims.sub), ...bearer(suite.h.tokenFor(BODY.OPS)) })).response.status).toBe(404);
+  expect((await suite.api.DELETE('/v1/entries/{partyId}/members/{subject}', { ...member(partyId, claims.sub), ...bearer(suite.h.tokenFor(BODY.OPS)) })).response.status).toBe(404);
 
   // every invitation, acceptance and removal, with who did it
-  const after = MembersResponse.parse((await api.GET('/v1/entries/{partyId}/members', { ...party(partyId), ...bearer(suite.h.tokenFor(BODY.SECAS)) })).data);
+  const after = MembersResponse.parse((await suite.api.GET('/v1/entries/{partyId}/members', { ...party(partyId), ...bearer(suite.h.tokenFor(BODY.SECAS)) })).data);
   expect(after.members).toEqual([]);
   expect(after.events.map((e) => [e.action, e.by.body, e.email, e.subject])).toEqual([
     ['INVITED', BODY.OPS, 'sam.new@acme.example', null],
@@ -117,28 +112,28 @@ test('a link past its expiry, or unknown, is refused in words', async () => {
 test("starting an entry invites its UEP contact; a mail that does not go leaves the entry started, with a warning", async () => {
   const partyId = uniquePartyId('START');
   const contact = `uep@${partyId.toLowerCase()}.example`;
-  const started = await api.POST('/v1/entries', { ...bearer(suite.h.tokenFor(BODY.SECAS)), body: startBody(partyId) });
+  const started = await suite.api.POST('/v1/entries', { ...bearer(suite.h.tokenFor(BODY.SECAS)), body: startBody(partyId) });
   expect([started.response.status, StartEntryResponse.parse(started.data).warnings]).toEqual([201, []]);
   const [mail] = await catcher.waitFor((m) => m.envelopeTo.includes(contact));
   expect(mail!.text).toContain(`invited you to act for ${partyId}`);
   expect(mail!.text).toMatch(/\/auth\/invitations\/[A-Za-z0-9_-]{43}/);
-  const events = MembersResponse.parse((await api.GET('/v1/entries/{partyId}/members', { ...party(partyId), ...bearer(suite.h.tokenFor(BODY.OPS)) })).data).events;
+  const events = MembersResponse.parse((await suite.api.GET('/v1/entries/{partyId}/members', { ...party(partyId), ...bearer(suite.h.tokenFor(BODY.OPS)) })).data).events;
   expect(events.map((e) => [e.action, e.by.body, e.email])).toEqual([['INVITED', BODY.SECAS, contact]]);
   // the entry's audit trail carries them beside the workflow's records
-  const trail = AuditTrailResponse.parse((await api.GET('/v1/entries/{partyId}/audit-trail', { ...party(partyId), ...bearer(suite.h.partyToken(partyId)) })).data);
+  const trail = AuditTrailResponse.parse((await suite.api.GET('/v1/entries/{partyId}/audit-trail', { ...party(partyId), ...bearer(suite.h.partyToken(partyId)) })).data);
   expect(trail.people).toEqual(events);
   expect(trail.records.map((r) => r.action)).toContain('STARTED');
   // and the CSV lists the invitation among the records, by time, with the address invited
-  const csv = (await api.GET('/v1/entries/{partyId}/audit-trail.csv', { ...party(partyId), ...bearer(suite.h.partyToken(partyId)), parseAs: 'text' })).data!.split('\r\n');
+  const csv = (await suite.api.GET('/v1/entries/{partyId}/audit-trail.csv', { ...party(partyId), ...bearer(suite.h.partyToken(partyId)), parseAs: 'text' })).data!.split('\r\n');
   const invitedRow = csv.findIndex((line) => line.includes('"PERSON_INVITED"'));
   expect(csv[invitedRow]).toMatch(new RegExp(`^"","[^"]+","PERSON_INVITED","SECAS",.*"${contact.replace(/\./g, '\\.')}",""$`));
 
   const unlucky = uniquePartyId('NOMAIL');
   catcher.failNext(1, 554, 'no thanks');
-  const still = await api.POST('/v1/entries', { ...bearer(suite.h.tokenFor(BODY.SECAS)), body: startBody(unlucky) });
+  const still = await suite.api.POST('/v1/entries', { ...bearer(suite.h.tokenFor(BODY.SECAS)), body: startBody(unlucky) });
   expect(still.response.status).toBe(201);
   const warnings = StartEntryResponse.parse(still.data).warnings;
   expect(warnings.map((w) => w.code)).toEqual(['CONTACT_NOT_INVITED']);
   expect(warnings[0]!.message).toMatch(/^The entry started, but UEP Lead was not invited to the console: The invitation could not be mailed \(.*\); nothing was kept\./);
-  expect(MembersResponse.parse((await api.GET('/v1/entries/{partyId}/members', { ...party(unlucky), ...bearer(suite.h.tokenFor(BODY.OPS)) })).data).events).toEqual([]);
+  expect(MembersResponse.parse((await suite.api.GET('/v1/entries/{partyId}/members', { ...party(unlucky), ...bearer(suite.h.tokenFor(BODY.OPS)) })).data).events).toEqual([]);
 });

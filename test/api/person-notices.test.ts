@@ -7,8 +7,6 @@
  * the daily digest gets no mail at once but the digest, at the configured hour, lists the item;
  * the choice is the person's own and validated.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { sql } from 'kysely';
 import { createActivities } from '../../activities';
 import { createDigestActivities } from '../../activities/digests';
@@ -22,10 +20,12 @@ import { entryIdFor } from '../../domain';
 import { BODY, STAGE } from '../../domain/vocabulary';
 import type { RecordDb } from '../../record/db';
 import { startBody } from '../../testkit/api-fixtures';
-import { call, eventually, startHarness, type Harness } from '../../testkit/api-harness';
+import { call, eventually } from '../../testkit/api-harness';
 import { sharedTestRecord } from '../../testkit/record';
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from '../../testkit/smtp-catcher';
-import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { useApiHarness, useOwnWorker } from '../../testkit/suites';
+import { createTestWorker, deleteScheduleIfAny, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { bearer, party, type Schemas } from '../../testkit/typed-api';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
 import { DIGEST_SCHEDULE_ID, ensureDigestSchedule } from '../../worker/digest-schedule';
 import { drainPersonNotices, type Unmailable } from '../../worker/person-notices';
@@ -36,27 +36,21 @@ const SECAS_DESK = 'uep@secas.example';
 const ZONE = 'Europe/London';
 const DUE_DATE = /\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b/;
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
-/** Read inside tests and hooks: the dev server and the API harness on it. */
-const suite = {
-  get env() {
-    return env;
-  },
-  get h() {
-    return h;
-  },
-};
 let smtp: SmtpCatcher;
 let hook: WebhookReceiver;
 let db: RecordDb;
-let worker: Worker;
-let running: Promise<void>;
 let taskQueue: string;
 
+// declared first so that they run before the dev server and the API are stopped
+const ownWorker = useOwnWorker();
+afterAll(async () => {
+  await deleteScheduleIfAny(suite.env.client, DIGEST_SCHEDULE_ID);
+  await hook?.stop();
+  await smtp?.stop();
+});
+const suite = useApiHarness();
+
 beforeAll(async () => {
-  env = await startDevServer();
-  h = await startHarness(env);
   smtp = await startSmtpCatcher();
   hook = await startWebhookReceiver({ secret: SECRET });
   db = await sharedTestRecord();
@@ -67,26 +61,11 @@ beforeAll(async () => {
   const delivery = createActivities({
     notifications: { mailer, routes: { SECAS: { email: [SECAS_DESK], webhooks: [{ url: hook.url, secret: SECRET, name: 'secas-hook' }] } }, mailFrom: 'UEP engine <uep@uep.example>', links, targetTimeoutMs: 5000 },
   });
-  worker = await createTestWorker(suite.env, {
+  const worker = await createTestWorker(suite.env, {
     taskQueue,
     activities: { ...stampingDeliveries(db, delivery), ...createDigestActivities({ db, mailer, mailFrom: 'UEP engine <uep@uep.example>', links, timeZone: ZONE }) },
   });
-  running = worker.run();
-});
-
-afterAll(async () => {
-  await suite.env?.client.schedule
-    .getHandle(DIGEST_SCHEDULE_ID)
-    .delete()
-    .catch(() => undefined);
-  if (worker) {
-    worker.shutdown();
-    await running;
-  }
-  await hook?.stop();
-  await smtp?.stop();
-  await h?.close();
-  await env?.teardown();
+  ownWorker.run(worker);
 });
 
 /**
@@ -100,16 +79,15 @@ async function secasOfficer(id: string, name: string, email?: string): Promise<s
   return token;
 }
 
-const claim = (partyId: string, token: string, body: object) => call(suite.h.baseUrl, 'PUT', `/v1/entries/${partyId}/claim`, { token, body });
-const choose = (token: string, body: unknown) => call(suite.h.baseUrl, 'PUT', '/v1/me/notices', { token, body });
-const myNotices = async (token: string) => NoticeSettingsResponse.parse((await call(suite.h.baseUrl, 'GET', '/v1/me/notices', { token })).json);
+const claim = (partyId: string, token: string, body: Schemas['ClaimRequest']) => suite.api.PUT('/v1/entries/{partyId}/claim', { ...party(partyId), ...bearer(token), body });
+const myNotices = async (token: string) => NoticeSettingsResponse.parse((await suite.api.GET('/v1/me/notices', bearer(token))).data);
 const drain = () => drainPersonNotices({ client: suite.env.client, db, taskQueue });
 const outboxOf = (entryId: string) => db.selectFrom('person_notices').selectAll().where(sql<string>`notice ->> 'entryId'`, '=', entryId).execute();
 
 async function startedAtAccession(prefix: string): Promise<{ partyId: string; entryId: string; partyName: string }> {
   const partyId = uniquePartyId(prefix);
   const body = startBody(partyId);
-  expect((await call(suite.h.baseUrl, 'POST', '/v1/entries', { token: suite.h.tokenFor(BODY.OPS), body })).status).toBe(201);
+  expect((await suite.api.POST('/v1/entries', { ...bearer(suite.h.tokenFor(BODY.OPS)), body })).response.status).toBe(201);
   return { partyId, entryId: entryIdFor(partyId), partyName: body.partyName };
 }
 
@@ -126,12 +104,12 @@ test('assigned to a colleague: one mail to them in words with a link to the stag
   expect(await myNotices(sam)).toEqual({ cadence: 'IMMEDIATE', changedAt: null, email: 'sam.second@secas.example' });
 
   // Dana claims it for herself: nothing for anyone
-  expect((await claim(partyId, dana, { stage: STAGE.ACCESSION })).status).toBe(200);
+  expect((await claim(partyId, dana, { stage: STAGE.ACCESSION })).response.status).toBe(200);
   expect(await outboxOf(entryId)).toEqual([]);
 
   // Dana gives it to Sam: the notice is in the record as soon as the claim is (no drain has run)
   const assigned = await claim(partyId, dana, { stage: STAGE.ACCESSION, assignee: { id: 'secas-sam', name: 'Sam Second' } });
-  expect(assigned.status).toBe(200);
+  expect(assigned.response.status).toBe(200);
   const [row, ...more] = await outboxOf(entryId);
   expect(more).toEqual([]);
   expect([row!.body, row!.person_id, row!.handed_over_at]).toEqual([BODY.SECAS, 'secas-sam', null]);
@@ -159,7 +137,7 @@ test('assigned to a colleague: one mail to them in words with a link to the stag
 test('assigned to a colleague told at once whose email the record does not know: the drain says so, naming the notice and the person', async () => {
   const dana = await secasOfficer('secas-dana-3', 'Dana Smith');
   const { partyId, entryId } = await startedAtAccession('NOMAIL');
-  expect((await claim(partyId, dana, { stage: STAGE.ACCESSION, assignee: { id: 'secas-lee', name: 'Lee Unknown' } })).status).toBe(200);
+  expect((await claim(partyId, dana, { stage: STAGE.ACCESSION, assignee: { id: 'secas-lee', name: 'Lee Unknown' } })).response.status).toBe(200);
   const [row] = await outboxOf(entryId);
   const unmailable: Unmailable[] = [];
   expect(await drainPersonNotices({ client: suite.env.client, db, taskQueue, onUnmailable: (u) => unmailable.push(u) })).toContain(row!.id);
@@ -172,7 +150,7 @@ test('a drain that died before marking its hand-over is retried: nothing is sent
   const dana = await secasOfficer('secas-dana-2', 'Dana Smith');
   const { partyId, entryId } = await startedAtAccession('RETRY');
   // an address given with the assignment itself (a colleague who never signed in)
-  expect((await claim(partyId, dana, { stage: STAGE.ACCESSION, assignee: { id: 'secas-kim', name: 'Kim Third', email: 'kim.third@secas.example' } })).status).toBe(200);
+  expect((await claim(partyId, dana, { stage: STAGE.ACCESSION, assignee: { id: 'secas-kim', name: 'Kim Third', email: 'kim.third@secas.example' } })).response.status).toBe(200);
   const [row] = await outboxOf(entryId);
   expect(await drain()).toContain(row!.id);
   await delivered(row!.id);
@@ -193,33 +171,34 @@ test('the choice is the person\'s own and validated: a bad value is refused in w
   const ann = await secasOfficer('secas-ann', 'Ann Fifth', 'ann@secas.example');
   expect(await myNotices(lee)).toEqual({ cadence: 'IMMEDIATE', changedAt: null, email: 'lee@secas.example' });
 
-  const bad = await choose(lee, { cadence: 'WEEKLY' });
+  // bodies the OpenAPI document forbids, sent raw
+  const bad = await call(suite.h.baseUrl, 'PUT', '/v1/me/notices', { token: lee, body: { cadence: 'WEEKLY' } });
   expect(bad.status).toBe(400);
   const reason = ErrorResponse.parse(bad.json).error;
   expect(reason.details.map((d) => d.path)).toEqual(['body.cadence']);
   expect(reason.details[0]!.message).toMatch(/IMMEDIATE.*DAILY_DIGEST/);
   // nobody names another person: the body names no one but the caller's own choice
-  const someoneElse = await choose(lee, { cadence: 'DAILY_DIGEST', personId: 'secas-ann' });
+  const someoneElse = await call(suite.h.baseUrl, 'PUT', '/v1/me/notices', { token: lee, body: { cadence: 'DAILY_DIGEST', personId: 'secas-ann' } });
   expect(someoneElse.status).toBe(400);
   expect(ErrorResponse.parse(someoneElse.json).error.details.map((d) => d.message).join()).toMatch(/personId/);
   expect(await myNotices(lee)).toMatchObject({ cadence: 'IMMEDIATE', changedAt: null });
 
-  const chosen = NoticeSettingsResponse.parse((await choose(lee, { cadence: 'DAILY_DIGEST' })).json);
+  const chosen = NoticeSettingsResponse.parse((await suite.api.PUT('/v1/me/notices', { ...bearer(lee), body: { cadence: 'DAILY_DIGEST' } })).data);
   expect(chosen.cadence).toBe('DAILY_DIGEST');
   expect(await myNotices(lee)).toEqual(chosen);
   // Ann's is untouched by Lee's
   expect(await myNotices(ann)).toMatchObject({ cadence: 'IMMEDIATE', changedAt: null });
-  expect((await call(suite.h.baseUrl, 'PUT', '/v1/me/notices', { token: suite.h.tokenFor(BODY.OPS), body: { cadence: 'DAILY_DIGEST' } })).status).toBe(403);
+  expect((await suite.api.PUT('/v1/me/notices', { ...bearer(suite.h.tokenFor(BODY.OPS)), body: { cadence: 'DAILY_DIGEST' } })).response.status).toBe(403);
 });
 
 test('on the daily digest: no mail at once, and the digest at 07:00 London time lists the item, once a day', async () => {
   const dana = await secasOfficer('secas-dana-3', 'Dana Smith');
   const rae = await secasOfficer('secas-rae', 'Rae Digest', 'rae.digest@secas.example');
-  expect((await choose(rae, { cadence: 'DAILY_DIGEST' })).status).toBe(200);
+  expect((await suite.api.PUT('/v1/me/notices', { ...bearer(rae), body: { cadence: 'DAILY_DIGEST' } })).response.status).toBe(200);
   const { partyId, entryId, partyName } = await startedAtAccession('DIGEST');
   const other = await startedAtAccession('WAITING');
 
-  expect((await claim(partyId, dana, { stage: STAGE.ACCESSION, assignee: { id: 'secas-rae', name: 'Rae Digest' } })).status).toBe(200);
+  expect((await claim(partyId, dana, { stage: STAGE.ACCESSION, assignee: { id: 'secas-rae', name: 'Rae Digest' } })).response.status).toBe(200);
   const [row] = await outboxOf(entryId);
   expect(await drain()).toContain(row!.id);
   await delivered(row!.id);

@@ -7,23 +7,23 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import Long from 'long';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Worker } from '@temporalio/worker';
 import { createActivities, newWebhookSecret } from '../../activities';
 import { createSmtpTransport } from '../../activities/email';
 import { stampingDeliveries } from '../../activities/record';
 import type { WebhookPayload } from '../../activities/render';
-import { AuditTrailResponse, ComplianceReport, EntryResponse } from '../../api/schemas';
+import { ComplianceReport } from '../../api/schemas';
 import { entryIdFor, notificationIds } from '../../domain';
 import { AUDIT_ACTION, NOTIFICATION_KIND } from '../../domain/types';
 import { BODY, ENTRY_STATUS } from '../../domain/vocabulary';
 import type { RecordDb } from '../../record/db';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
-import { call, eventually, startHarness, type Harness } from '../../testkit/api-harness';
+import { eventually } from '../../testkit/api-harness';
+import { useApiHarness, useOwnWorker } from '../../testkit/suites';
 import { sharedTestRecord } from '../../testkit/record';
-import { createTestWorker, startDevServer, untilIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { createTestWorker, deleteScheduleIfAny, untilIdle, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { entryOf, trailOf, typedApi } from '../../testkit/typed-api';
 import { startWebhookReceiver, type WebhookReceiver } from '../../testkit/webhook-receiver';
 import { ensureReconcileSchedule, RECONCILE_SCHEDULE_ID, reconcileNow } from '../../worker/reconcile-schedule';
 import { CLOSED_OUTSIDE_ENGINE_QUERY, createReconcilerActivities, reconcileOnce, reconcilePass } from '../../worker/reconciler';
@@ -33,18 +33,20 @@ const INTERVAL_MS = 2000;
 const SECRET = newWebhookSecret(randomBytes);
 const RECONCILE_WORKFLOW = 'reconcileRecordWorkflow';
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
 let hook: WebhookReceiver;
 let db: RecordDb;
-let worker: Worker;
-let running: Promise<void>;
 let taskQueue: string;
 let firstEnsure: string;
 
+// declared first so that they run before the dev server and the API are stopped
+const ownWorker = useOwnWorker();
+afterAll(async () => {
+  await deleteScheduleIfAny(suite.env.client, RECONCILE_SCHEDULE_ID);
+  await hook?.stop();
+});
+const suite = useApiHarness();
+
 beforeAll(async () => {
-  env = await startDevServer();
-  h = await startHarness(env);
   hook = await startWebhookReceiver({ secret: SECRET });
   db = await sharedTestRecord();
   taskQueue = uniqueTaskQueue('reconcile');
@@ -58,33 +60,19 @@ beforeAll(async () => {
       targetTimeoutMs: 5000,
     },
   });
-  worker = await createTestWorker(env, { taskQueue, activities: { ...stampingDeliveries(db, delivery), ...createReconcilerActivities({ client: env.client, db }) } });
-  running = worker.run();
-  firstEnsure = await ensureReconcileSchedule(env.client, { taskQueue, intervalMs: INTERVAL_MS });
+  const worker = await createTestWorker(suite.env, { taskQueue, activities: { ...stampingDeliveries(db, delivery), ...createReconcilerActivities({ client: suite.env.client, db }) } });
+  ownWorker.run(worker);
+  firstEnsure = await ensureReconcileSchedule(suite.env.client, { taskQueue, intervalMs: INTERVAL_MS });
 });
 
-afterAll(async () => {
-  await env?.client.schedule
-    .getHandle(RECONCILE_SCHEDULE_ID)
-    .delete()
-    .catch(() => undefined);
-  if (worker) {
-    worker.shutdown();
-    await running;
-  }
-  await hook?.stop();
-  await h?.close();
-  await env?.teardown();
-});
-
-const ops = () => h.tokenFor(BODY.OPS);
-const statusOf = async (partyId: string) => EntryResponse.parse((await call(h.baseUrl, 'GET', `/v1/entries/${partyId}`, { token: ops() })).json).entry;
-const trailOf = async (partyId: string) => AuditTrailResponse.parse((await call(h.baseUrl, 'GET', `/v1/entries/${partyId}/audit-trail`, { token: ops() })).json).records;
+/** The API as OPS. */
+const api = () => typedApi(suite.h.baseUrl, suite.h.tokenFor(BODY.OPS));
+const statusOf = async (partyId: string) => (await entryOf(api(), partyId)).entry;
 
 /** The reconcile passes the schedule started, oldest first, each with its start time. */
 async function passes(): Promise<{ workflowId: string; runId: string; startTime: Date; status: string }[]> {
   const found = [];
-  for await (const run of env.client.workflow.list({ query: `WorkflowType = '${RECONCILE_WORKFLOW}'` })) {
+  for await (const run of suite.env.client.workflow.list({ query: `WorkflowType = '${RECONCILE_WORKFLOW}'` })) {
     found.push({ workflowId: run.workflowId, runId: run.runId, startTime: run.startTime, status: run.status.name });
   }
   return found.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
@@ -94,17 +82,17 @@ async function passes(): Promise<{ workflowId: string; runId: string; startTime:
 async function startedEntry(prefix: string) {
   const partyId = uniquePartyId(prefix);
   const entryId = entryIdFor(partyId);
-  expect((await call(h.baseUrl, 'POST', '/v1/entries', { token: ops(), body: startBodyAcceded(partyId) })).status).toBe(201);
-  const handle = env.client.workflow.getHandle(entryId);
+  expect((await api().POST('/v1/entries', { body: startBodyAcceded(partyId) })).response.status).toBe(201);
+  const handle = suite.env.client.workflow.getHandle(entryId);
   const { runId } = await handle.describe();
   return { partyId, entryId, handle, runId, noticeId: notificationIds.closedOutsideEngine(entryId, runId) };
 }
 
-const resultOf = (p: { workflowId: string; runId: string }) => env.client.workflow.getHandle(p.workflowId, p.runId).result() as Promise<ReconcilePassResult>;
+const resultOf = (p: { workflowId: string; runId: string }) => suite.env.client.workflow.getHandle(p.workflowId, p.runId).result() as Promise<ReconcilePassResult>;
 
 test('the worker ensures one schedule, uep-record-reconciler: created at first start, brought to its configuration at each restart, paused stays paused', async () => {
   expect(firstEnsure).toBe('created');
-  const handle = env.client.schedule.getHandle(RECONCILE_SCHEDULE_ID);
+  const handle = suite.env.client.schedule.getHandle(RECONCILE_SCHEDULE_ID);
   const described = await handle.describe();
   expect(described.spec.intervals?.map((i) => i.every)).toEqual([INTERVAL_MS]);
   expect(described.policies.overlap).toBe('SKIP');
@@ -112,12 +100,12 @@ test('the worker ensures one schedule, uep-record-reconciler: created at first s
 
   // a worker restarted with another interval updates it; an operator's pause survives restarts
   await handle.pause('paused by an operator');
-  expect(await ensureReconcileSchedule(env.client, { taskQueue, intervalMs: 3 * INTERVAL_MS })).toBe('updated');
+  expect(await ensureReconcileSchedule(suite.env.client, { taskQueue, intervalMs: 3 * INTERVAL_MS })).toBe('updated');
   const restarted = await handle.describe();
   expect(restarted.spec.intervals?.map((i) => i.every)).toEqual([3 * INTERVAL_MS]);
   expect(restarted.state).toMatchObject({ paused: true, note: 'paused by an operator' });
   await handle.unpause();
-  expect(await ensureReconcileSchedule(env.client, { taskQueue, intervalMs: INTERVAL_MS })).toBe('updated');
+  expect(await ensureReconcileSchedule(suite.env.client, { taskQueue, intervalMs: INTERVAL_MS })).toBe('updated');
   expect((await handle.describe()).spec.intervals?.map((i) => i.every)).toEqual([INTERVAL_MS]);
 });
 
@@ -129,7 +117,7 @@ test('terminate: the first pass after Temporal shows the closure marks it CLOSED
   await eventually(
     async () => {
       const seen = [];
-      for await (const run of env.client.workflow.list({ query: `${CLOSED_OUTSIDE_ENGINE_QUERY} AND WorkflowId = '${entryId}'` })) seen.push(run.runId);
+      for await (const run of suite.env.client.workflow.list({ query: `${CLOSED_OUTSIDE_ENGINE_QUERY} AND WorkflowId = '${entryId}'` })) seen.push(run.runId);
       return seen;
     },
     (seen) => seen.includes(runId),
@@ -140,7 +128,7 @@ test('terminate: the first pass after Temporal shows the closure marks it CLOSED
   const s = await eventually(() => statusOf(partyId), (e) => e.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE, 60_000);
   expect(s.headline).toContain('closed outside the engine (Temporal: TERMINATED)');
   expect([s.atRisk, s.awaitedBodies, typeof s.closedAt]).toEqual([false, [], 'string']);
-  const report = ComplianceReport.parse((await call(h.baseUrl, 'GET', '/v1/reports/compliance', { token: ops() })).json);
+  const report = ComplianceReport.parse((await api().GET('/v1/reports/compliance')).data);
   expect(report.rows.find((r) => r.partyId === partyId)?.compliance).toBe('CLOSED_OUTSIDE_ENGINE');
   const [delivered] = await hook.waitFor((r) => r.id === noticeId && r.status === 200, { timeoutMs: 60_000 });
 
@@ -165,7 +153,7 @@ test('terminate: the first pass after Temporal shows the closure marks it CLOSED
   expect(payload.links.entry).toBe(`https://uep.example/app/entries/${partyId}`);
   expect(payload.links.temporalUi).toContain(encodeURIComponent(entryId));
 
-  const trail = await trailOf(partyId);
+  const trail = await trailOf(api(), partyId);
   expect(trail.filter((r) => r.action === AUDIT_ACTION.CLOSED_OUTSIDE_ENGINE)).toEqual([
     expect.objectContaining({ reason: 'Temporal closed the run as TERMINATED', principal: { body: BODY.OPS, id: 'temporal' } }),
   ]);
@@ -179,9 +167,9 @@ test('terminate: the first pass after Temporal shows the closure marks it CLOSED
   await eventually(passes, (now) => now.filter((p, i) => i >= seenPasses && p.status === 'COMPLETED').length >= 2, 60_000);
   expect(hook.requests.filter((r) => r.id === noticeId)).toHaveLength(1);
   expect(hook.requests.filter((r) => (r.json as WebhookPayload | undefined)?.entryId === entryId)).toHaveLength(1);
-  expect(await trailOf(partyId)).toEqual(trail);
+  expect(await trailOf(api(), partyId)).toEqual(trail);
   expect((await statusOf(partyId)).status).toBe(ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE);
-  expect((await reconcileOnce(env.client, db)).filter((c) => c.entryId === entryId)).toEqual([]);
+  expect((await reconcileOnce(suite.env.client, db)).filter((c) => c.entryId === entryId)).toEqual([]);
 });
 
 test('OPS unreachable at first: the passes meanwhile find the notice undelivered and hand it over no second time; OPS gets it once when back', async () => {
@@ -204,7 +192,7 @@ test('OPS unreachable at first: the passes meanwhile find the notice undelivered
   const finished = await Promise.all((await passes()).filter((p) => p.status === 'COMPLETED').map(async (p) => (await resultOf(p)).handedOver));
   expect(finished.filter((handedOver) => handedOver.includes(noticeId))).toHaveLength(1);
   expect(hook.requests.filter((r) => r.id === noticeId).map((r) => r.status)).toEqual([503, 200]);
-  expect((await trailOf(partyId)).filter((r) => r.action === AUDIT_ACTION.CLOSED_OUTSIDE_ENGINE)).toHaveLength(1);
+  expect((await trailOf(api(), partyId)).filter((r) => r.action === AUDIT_ACTION.CLOSED_OUTSIDE_ENGINE)).toHaveLength(1);
 });
 
 /** `temporal workflow reset --type LastWorkflowTask --reapply-exclude All`: the new run redoes nothing, so it writes nothing to the record. */
@@ -214,8 +202,8 @@ async function resetToLastTask(handle: WorkflowHandle): Promise<{ previousRunId:
   const { runId: previousRunId } = await handle.describe();
   const events = (await handle.fetchHistory()).events ?? [];
   const last = events.filter((e) => e.eventType === EVENT.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).at(-1)!;
-  const answer = (await env.client.workflowService.resetWorkflowExecution({
-    namespace: env.namespace ?? 'default',
+  const answer = (await suite.env.client.workflowService.resetWorkflowExecution({
+    namespace: suite.env.namespace ?? 'default',
     workflowExecution: { workflowId: handle.workflowId, runId: previousRunId },
     reason: 'reset in the Web UI',
     workflowTaskFinishEventId: Long.fromNumber(Number(last.eventId)),
@@ -227,10 +215,10 @@ async function resetToLastTask(handle: WorkflowHandle): Promise<{ previousRunId:
 
 describe('with the schedule an hour apart (passes out of the way), on demand', () => {
   beforeAll(async () => {
-    await ensureReconcileSchedule(env.client, { taskQueue, intervalMs: 3_600_000 });
+    await ensureReconcileSchedule(suite.env.client, { taskQueue, intervalMs: 3_600_000 });
   });
   afterAll(async () => {
-    await ensureReconcileSchedule(env.client, { taskQueue, intervalMs: INTERVAL_MS });
+    await ensureReconcileSchedule(suite.env.client, { taskQueue, intervalMs: INTERVAL_MS });
   });
 
   test('terminate, then a pass on demand (npm run record:reconcile): marked and OPS told at once, not an hour later', async () => {
@@ -243,7 +231,7 @@ describe('with the schedule an hour apart (passes out of the way), on demand', (
     // visibility shows the closure a moment after it: a pass finds it once it does
     const s = await eventually(
       async () => {
-        await reconcileNow(env.client).catch(() => undefined);
+        await reconcileNow(suite.env.client).catch(() => undefined);
         return statusOf(partyId);
       },
       (e) => e.status === ENTRY_STATUS.CLOSED_OUTSIDE_ENGINE,
@@ -258,14 +246,14 @@ describe('with the schedule an hour apart (passes out of the way), on demand', (
     // reset once the run's last workflow task has nothing left to redo (a task still waiting on its
     // record activity would be redone by the new run, which would then record the reset itself)
     await untilIdle(handle);
-    const before = await trailOf(partyId);
+    const before = await trailOf(api(), partyId);
     const { previousRunId, runId } = await resetToLastTask(handle);
     const noticeId = notificationIds.runReset(entryId, runId);
 
     const trail = await eventually(
       async () => {
-        await reconcileNow(env.client).catch(() => undefined);
-        return trailOf(partyId);
+        await reconcileNow(suite.env.client).catch(() => undefined);
+        return trailOf(api(), partyId);
       },
       (t) => t.some((r) => r.action === AUDIT_ACTION.RUN_RESET),
       30_000,
@@ -274,7 +262,7 @@ describe('with the schedule an hour apart (passes out of the way), on demand', (
     expect(trail.slice(before.length)).toEqual([
       expect.objectContaining({ seq: before.length + 1, action: AUDIT_ACTION.RUN_RESET, runId, previousRunId, principal: { body: BODY.OPS, id: 'temporal' } }),
     ]);
-    const answer = EntryResponse.parse((await call(h.baseUrl, 'GET', `/v1/entries/${partyId}`, { token: ops() })).json);
+    const answer = await entryOf(api(), partyId);
     expect(answer.entry.status).toBe(ENTRY_STATUS.IN_PROGRESS);
     expect(answer.reset).toMatchObject({ runId, previousRunId });
     expect((await db.selectFrom('entries').select('run_id').where('entry_id', '=', entryId).executeTakeFirstOrThrow()).run_id).toBe(runId);
@@ -285,8 +273,8 @@ describe('with the schedule an hour apart (passes out of the way), on demand', (
     expect(payload.text).toContain(runId);
 
     // more passes: nothing more recorded, nothing more sent, never closed outside the engine
-    for (let i = 0; i < 2; i++) expect((await reconcilePass(env.client, db)).resets.filter((r) => r.entryId === entryId)).toEqual([]);
-    expect(await trailOf(partyId)).toEqual(trail);
+    for (let i = 0; i < 2; i++) expect((await reconcilePass(suite.env.client, db)).resets.filter((r) => r.entryId === entryId)).toEqual([]);
+    expect(await trailOf(api(), partyId)).toEqual(trail);
     expect((await statusOf(partyId)).status).toBe(ENTRY_STATUS.IN_PROGRESS);
     expect(hook.requests.filter((r) => r.id === noticeId && r.status === 200)).toHaveLength(1);
   });

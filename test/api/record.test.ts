@@ -5,57 +5,47 @@
  * has one audit trail, answers are as of the API's clock,
  * and the bulk audit export streams every record of a date range.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Server } from 'node:http';
-import { AuditTrailResponse, ComplianceReport, EntryResponse } from '../../api/schemas';
+import { ComplianceReport, EntryResponse } from '../../api/schemas';
 import { entryIdFor } from '../../domain';
 import { AUDIT_ACTION, NOTIFICATION_KIND } from '../../domain/types';
 import { BODY, ENTRY_STATUS } from '../../domain/vocabulary';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
 import { daysFromToday } from '../../testkit/dates';
-import { eventually, listenApp, startHarness, type Harness } from '../../testkit/api-harness';
+import { eventually, listenApp } from '../../testkit/api-harness';
 import { driveToCompletion } from '../../testkit/entry-driver';
-import { startDevServer, uniquePartyId } from '../../testkit/temporal';
-import { typedApi, type TypedApi } from '../../testkit/typed-api';
+import { useApiHarness } from '../../testkit/suites';
+import { uniquePartyId } from '../../testkit/temporal';
+import { entryOf, party, trailOf, typedApi, type TypedApi } from '../../testkit/typed-api';
 
 const DAY = 86_400_000;
-let env: TestWorkflowEnvironment;
-let h: Harness;
+const suite = useApiHarness();
 let ops: string;
+/** The API as OPS. */
 let api: TypedApi;
-
-beforeAll(async () => {
-  env = await startDevServer();
-  h = await startHarness(env);
-  ops = h.tokenFor(BODY.OPS);
-  api = typedApi(h.baseUrl, ops);
+beforeAll(() => {
+  ops = suite.h.tokenFor(BODY.OPS);
+  api = typedApi(suite.h.baseUrl, ops);
 });
-afterAll(async () => {
-  await h?.close();
-  await env?.teardown();
-});
-
-const party = (partyId: string) => ({ params: { path: { partyId } } });
 
 async function start(partyId: string): Promise<void> {
   const r = await api.POST('/v1/entries', { body: startBodyAcceded(partyId) });
   expect(r.response.status).toBe(201);
 }
 
-const statusOf = async (partyId: string) => EntryResponse.parse((await api.GET('/v1/entries/{partyId}', party(partyId))).data).entry;
-const trailOf = async (partyId: string) => AuditTrailResponse.parse((await api.GET('/v1/entries/{partyId}/audit-trail', party(partyId))).data).records;
+const statusOf = async (partyId: string) => (await entryOf(api, partyId)).entry;
 const complianceReport = async () => ComplianceReport.parse((await api.GET('/v1/reports/compliance')).data);
 
 test('an entry completed, then deleted from Temporal, is still served in full: status, audit trail (JSON and CSV), compliance row', async () => {
   const partyId = uniquePartyId('DELETED');
   await start(partyId);
-  const handle = env.client.workflow.getHandle(entryIdFor(partyId));
+  const handle = suite.env.client.workflow.getHandle(entryIdFor(partyId));
   await driveToCompletion(handle);
   const before = await eventually(() => statusOf(partyId), (s) => s.status === ENTRY_STATUS.COMPLETE);
-  const trailBefore = await trailOf(partyId);
+  const trailBefore = await trailOf(api, partyId);
 
   await handle.result(); // closed (its last notices delivered, its record written), then deleted
-  await env.client.workflowService.deleteWorkflowExecution({ namespace: env.namespace ?? 'default', workflowExecution: { workflowId: entryIdFor(partyId) } });
+  await suite.env.client.workflowService.deleteWorkflowExecution({ namespace: suite.env.namespace ?? 'default', workflowExecution: { workflowId: entryIdFor(partyId) } });
   await eventually(
     () => handle.describe().then(() => 'still there', () => 'gone'),
     (s) => s === 'gone',
@@ -65,7 +55,7 @@ test('an entry completed, then deleted from Temporal, is still served in full: s
   const after = await statusOf(partyId);
   expect(after.status).toBe(ENTRY_STATUS.COMPLETE);
   expect(after.closedAt).toBe(before.closedAt);
-  const trail = await trailOf(partyId);
+  const trail = await trailOf(api, partyId);
   expect(trail).toEqual(trailBefore);
   expect(trail.map((r) => r.action)).toContain(AUDIT_ACTION.ROLE_COMPLETE);
   const csv = await api.GET('/v1/entries/{partyId}/audit-trail.csv', { ...party(partyId), parseAs: 'text' });
@@ -78,13 +68,13 @@ test('an entry completed, then deleted from Temporal, is still served in full: s
 test('a cancellation requested through Temporal withdraws the entry: WITHDRAWN, with its audit record and notices', async () => {
   const partyId = uniquePartyId('CANCEL');
   await start(partyId);
-  await env.client.workflow.getHandle(entryIdFor(partyId)).cancel();
+  await suite.env.client.workflow.getHandle(entryIdFor(partyId)).cancel();
   const s = await eventually(() => statusOf(partyId), (e) => e.status === ENTRY_STATUS.WITHDRAWN, 20_000);
   expect(s.withdrawnReason).toBe('cancelled through Temporal');
-  const last = (await trailOf(partyId)).at(-1);
+  const last = (await trailOf(api, partyId)).at(-1);
   expect(last).toMatchObject({ action: AUDIT_ACTION.WITHDRAWN, reason: 'cancelled through Temporal', principal: { body: BODY.OPS, id: 'temporal' } });
   await eventually(
-    async () => h.notifications.filter((n) => n.partyId === partyId && n.kind === NOTIFICATION_KIND.ENTRY_WITHDRAWN).length,
+    async () => suite.h.notifications.filter((n) => n.partyId === partyId && n.kind === NOTIFICATION_KIND.ENTRY_WITHDRAWN).length,
     (n) => n === 1,
   );
   const report = await complianceReport();
@@ -94,16 +84,16 @@ test('a cancellation requested through Temporal withdraws the entry: WITHDRAWN, 
 test('withdraw, then start the same Party again: one continuous audit trail across both runs', async () => {
   const partyId = uniquePartyId('AGAIN');
   await start(partyId);
-  const firstTrail = await trailOf(partyId);
+  const firstTrail = await trailOf(api, partyId);
   expect((await api.POST('/v1/entries/{partyId}/withdrawal', { ...party(partyId), body: { reason: 'wrong cohort' } })).response.status).toBe(200);
-  const firstRun = env.client.workflow.getHandle(entryIdFor(partyId));
+  const firstRun = suite.env.client.workflow.getHandle(entryIdFor(partyId));
   await eventually(() => firstRun.describe().then((d) => d.status.name), (status) => status === 'COMPLETED', 20_000);
   await start(partyId);
   const amended = await api.PUT('/v1/entries/{partyId}/mandate-deadline', { ...party(partyId), body: { deadline: daysFromToday(3 * 365), reason: 'panel agreed' } });
   expect(amended.response.status).toBe(200);
   // each run starts with the same records (STARTED, the accession done before it), then its own
   const perStart = firstTrail.length;
-  const trail = await eventually(() => trailOf(partyId), (t) => t.length === 2 * perStart + 2);
+  const trail = await eventually(() => trailOf(api, partyId), (t) => t.length === 2 * perStart + 2);
   expect(trail.map((r) => r.seq)).toEqual(Array.from({ length: trail.length }, (_, i) => i + 1));
   expect(trail.map((r) => r.action)).toEqual([
     ...firstTrail.map((r) => r.action),
@@ -135,7 +125,7 @@ test('an entry left idle answers as of the API clock: weeks later its forecast m
   const now = await eventually(() => statusOf(partyId), (s) => s.forecastCompletion !== null);
   const sixWeeks = 42 * DAY;
   // the same record read by an API whose clock is six weeks on: the workflow has not woken up since
-  const later: { server: Server; baseUrl: string } = await listenApp(env.client, { TEMPORAL_TASK_QUEUE: h.config.TEMPORAL_TASK_QUEUE }, h.tokens, {
+  const later: { server: Server; baseUrl: string } = await listenApp(suite.env.client, { TEMPORAL_TASK_QUEUE: suite.h.config.TEMPORAL_TASK_QUEUE }, suite.h.tokens, {
     now: () => Date.now() + sixWeeks,
   });
   try {

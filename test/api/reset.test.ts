@@ -7,13 +7,10 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import Long from 'long';
 import { randomUUID } from 'node:crypto';
 import { activityDepsFromConfig, createActivities, notificationEnvSchema } from '../../activities';
 import { stampingDeliveries } from '../../activities/record';
-import { AuditTrailResponse, EntryResponse } from '../../api/schemas';
 import { parseEnv } from '../../config/env';
 import { entryIdFor, notificationIds, type StartEntryInput } from '../../domain';
 import { AUDIT_ACTION, NOTIFICATION_KIND, type EntrySummary } from '../../domain/types';
@@ -24,12 +21,14 @@ import { getRecordedEntry, recordedAuditTrail, undeliveredResetNotices } from '.
 import { startPgliteServer } from '../../testkit/postgres';
 import { rebuildRecord } from '../../worker/rebuild';
 import { startBody } from '../../testkit/api-fixtures';
-import { call, eventually, startHarness, type Harness } from '../../testkit/api-harness';
+import { eventually } from '../../testkit/api-harness';
+import { useApiHarness, useOwnWorker } from '../../testkit/suites';
 import { openStages, passingOutcome, principalFor, startEntryWorkflow } from '../../testkit/entry-driver';
 import { captureHistory } from '../../testkit/histories';
 import { sharedTestRecord } from '../../testkit/record';
 import { startSmtpCatcher, type SmtpCatcher } from '../../testkit/smtp-catcher';
-import { createTestWorker, startDevServer, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { createTestWorker, uniquePartyId, uniqueTaskQueue } from '../../testkit/temporal';
+import { entryOf, trailOf, typedApi } from '../../testkit/typed-api';
 import { reconcilePass } from '../../worker/reconciler';
 import { SEARCH_ATTRIBUTE } from '../../workflows/search-attributes';
 import { getAuditTrailQuery, getStatusQuery, recordDecisionUpdate, submitEvidenceUpdate } from '../../workflows/messages';
@@ -37,17 +36,18 @@ import { getAuditTrailQuery, getStatusQuery, recordDecisionUpdate, submitEvidenc
 const EVENT = temporal.api.enums.v1.EventType;
 const EXCLUDE = temporal.api.enums.v1.ResetReapplyExcludeType;
 
-let env: TestWorkflowEnvironment;
-let h: Harness;
 let smtp: SmtpCatcher;
 let db: RecordDb;
-let worker: Worker;
-let running: Promise<void>;
 let taskQueue: string;
 
+// declared first so that they run before the dev server and the API are stopped
+const ownWorker = useOwnWorker();
+afterAll(async () => {
+  await smtp?.stop();
+});
+const suite = useApiHarness();
+
 beforeAll(async () => {
-  env = await startDevServer();
-  h = await startHarness(env);
   smtp = await startSmtpCatcher();
   db = await sharedTestRecord();
   taskQueue = uniqueTaskQueue('reset');
@@ -57,23 +57,12 @@ beforeAll(async () => {
     NOTIFY_ROUTES_JSON: JSON.stringify({ SECAS: { email: ['secas@uep.example'] }, DCC: { email: ['dcc@uep.example'] }, OPS: { email: ['ops@uep.example'] } }),
   });
   // the worker's activities as worker/main.ts composes them: every delivery stamped in the record
-  worker = await createTestWorker(env, { taskQueue, activities: stampingDeliveries(db, createActivities(activityDepsFromConfig(config))) });
-  running = worker.run();
+  const worker = await createTestWorker(suite.env, { taskQueue, activities: stampingDeliveries(db, createActivities(activityDepsFromConfig(config))) });
+  ownWorker.run(worker);
 });
 
-afterAll(async () => {
-  if (worker) {
-    worker.shutdown();
-    await running;
-  }
-  await smtp?.stop();
-  await h?.close();
-  await env?.teardown();
-});
-
-const ops = () => h.tokenFor(BODY.OPS);
-const answerOf = async (partyId: string) => EntryResponse.parse((await call(h.baseUrl, 'GET', `/v1/entries/${partyId}`, { token: ops() })).json);
-const trailOf = async (partyId: string) => AuditTrailResponse.parse((await call(h.baseUrl, 'GET', `/v1/entries/${partyId}/audit-trail`, { token: ops() })).json).records;
+/** The API as OPS. */
+const api = () => typedApi(suite.h.baseUrl, suite.h.tokenFor(BODY.OPS));
 
 function startInput(partyId: string): StartEntryInput {
   const { uepContact, ...body } = startBody(partyId, { uepContact: { name: 'UEP Lead', email: `uep@${partyId.toLowerCase()}.example` } });
@@ -128,8 +117,8 @@ async function firstWorkflowTask(handle: WorkflowHandle): Promise<number> {
 /** `temporal workflow reset --event-id <eventId> [--reapply-exclude All]`: answers the new run's id. */
 async function reset(handle: WorkflowHandle, eventId: number, reapply: boolean): Promise<string> {
   const { runId } = await handle.describe();
-  const answer = await env.client.workflowService.resetWorkflowExecution({
-    namespace: env.namespace ?? 'default',
+  const answer = await suite.env.client.workflowService.resetWorkflowExecution({
+    namespace: suite.env.namespace ?? 'default',
     workflowExecution: { workflowId: handle.workflowId, runId },
     reason: 'test reset',
     workflowTaskFinishEventId: Long.fromNumber(eventId),
@@ -170,20 +159,20 @@ function partyMail(partyId: string) {
 async function resetTest(reapply: boolean) {
   const partyId = uniquePartyId(reapply ? 'RESET' : 'RESET-NOREAPPLY');
   const entryId = entryIdFor(partyId);
-  const handle = await startEntryWorkflow(env.client, taskQueue, startInput(partyId));
+  const handle = await startEntryWorkflow(suite.env.client, taskQueue, startInput(partyId));
   const before: string[] = [];
   for (const i of [1, 2, 3]) before.push(await decideNext(handle, `d${i}`));
   const oldRun = (await handle.describe()).runId;
-  await eventually(() => trailOf(partyId), (t) => before.every((id) => t.some((r) => r.id === id)), 20_000);
+  await eventually(() => trailOf(api(), partyId), (t) => before.every((id) => t.some((r) => r.id === id)), 20_000);
   await smtp.waitFor((m) => m.notificationId === notificationIds.entryStarted(entryId), { timeoutMs: 20_000 });
 
   // rewind past the three decisions, then two new ones
   const newRun = await reset(handle, await pointBefore(handle, before[0]!), reapply);
-  const current = env.client.workflow.getHandle(entryId);
+  const current = suite.env.client.workflow.getHandle(entryId);
   if (reapply) await eventually(() => current.query(getAuditTrailQuery), (t) => before.every((id) => t.some((r) => r.id === id)), 20_000);
   const after = [await decideNext(current, 'n1'), await decideNext(current, 'n2')];
 
-  const trail = await eventually(() => trailOf(partyId), (t) => after.every((id) => t.some((r) => r.id === id)), 20_000);
+  const trail = await eventually(() => trailOf(api(), partyId), (t) => after.every((id) => t.some((r) => r.id === id)), 20_000);
   const decisions = trail.filter((r) => r.action === AUDIT_ACTION.DECISION).map((r) => r.id);
   expect(decisions).toEqual([...before, ...after]);
   expect(trail.map((r) => r.seq)).toEqual(trail.map((_, i) => i + 1));
@@ -195,7 +184,7 @@ async function resetTest(reapply: boolean) {
   expect(resets[0]!.seq).toBeLessThan(seqOf(after[0]!));
 
   // the entry's answer says so; OPS's notice is due (the reconciler's pass hands it to delivery)
-  const answer = await answerOf(partyId);
+  const answer = await entryOf(api(), partyId);
   expect(answer.reset).toMatchObject({ runId: newRun });
   expect(answer.reset!.note).toContain('reset in Temporal');
   const notices = await undeliveredResetNotices(db, new Date(0));
@@ -203,8 +192,8 @@ async function resetTest(reapply: boolean) {
     expect.objectContaining({ id: notificationIds.runReset(entryId, newRun), kind: NOTIFICATION_KIND.ENTRY_RUN_RESET, recipients: [{ kind: 'BODY', body: BODY.OPS }] }),
   ]);
   // the run the reset terminated is not closed outside the engine
-  expect((await reconcilePass(env.client, db)).closed.filter((c) => c.entryId === entryId)).toEqual([]);
-  expect((await answerOf(partyId)).entry.status).toBe('IN_PROGRESS');
+  expect((await reconcilePass(suite.env.client, db)).closed.filter((c) => c.entryId === entryId)).toEqual([]);
+  expect((await entryOf(api(), partyId)).entry.status).toBe('IN_PROGRESS');
   expect(oldRun).not.toBe(newRun);
 
   // the search attributes say what the entry says
@@ -226,13 +215,13 @@ test('the same reset with reapply excluded (--reapply-exclude All): the rewound 
   const rebuilt = openRecord(server.url, { allowExitOnIdle: true, maxConnections: 1 });
   try {
     const opts = { concurrency: 2, queryTimeoutMs: 10_000 };
-    const first = await rebuildRecord(env.client, rebuilt, opts);
+    const first = await rebuildRecord(suite.env.client, rebuilt, opts);
     expect(first.skipped).toEqual([]);
     const shape = (records: { seq: number; action: string; id?: string | undefined }[]) => records.map((r) => [r.seq, r.action, r.id ?? null]);
     const again = await recordedAuditTrail(rebuilt, entryId);
     expect(shape(again)).toEqual(shape(trail));
     expect(typeof again.find((r) => r.action === AUDIT_ACTION.RUN_RESET)?.previousRunId).toBe('string');
-    const second = await rebuildRecord(env.client, rebuilt, opts);
+    const second = await rebuildRecord(suite.env.client, rebuilt, opts);
     expect([second.written, second.skipped]).toEqual([0, []]);
     expect(await recordedAuditTrail(rebuilt, entryId)).toEqual(again);
     expect((await getRecordedEntry(rebuilt, entryId))?.status).toBe('IN_PROGRESS');
@@ -245,17 +234,17 @@ test('the same reset with reapply excluded (--reapply-exclude All): the rewound 
 test('a plain reset to the first workflow task: search attributes as the entry stands, and the Party gets no mail twice', async () => {
   const partyId = uniquePartyId('RESET-FIRST');
   const entryId = entryIdFor(partyId);
-  const handle = await startEntryWorkflow(env.client, taskQueue, startInput(partyId));
+  const handle = await startEntryWorkflow(suite.env.client, taskQueue, startInput(partyId));
   const decided = [await decideNext(handle, 'd1'), await decideNext(handle, 'd2')];
-  await eventually(() => trailOf(partyId), (t) => decided.every((id) => t.some((r) => r.id === id)), 20_000);
+  await eventually(() => trailOf(api(), partyId), (t) => decided.every((id) => t.some((r) => r.id === id)), 20_000);
   await smtp.waitFor((m) => m.notificationId === notificationIds.entryStarted(entryId), { timeoutMs: 20_000 });
   const sentBefore = partyMail(partyId).ids;
   expect(sentBefore.length).toBeGreaterThan(0);
 
   const newRun = await reset(handle, await firstWorkflowTask(handle), true);
-  const current = env.client.workflow.getHandle(entryId);
+  const current = suite.env.client.workflow.getHandle(entryId);
   await eventually(() => current.query(getAuditTrailQuery), (t) => decided.every((id) => t.some((r) => r.id === id)), 20_000);
-  await eventually(() => answerOf(partyId), (a) => a.reset?.runId === newRun, 20_000);
+  await eventually(() => entryOf(api(), partyId), (a) => a.reset?.runId === newRun, 20_000);
 
   const sa = await searchAttributesAgree(current);
   expect(sa.held).toEqual((sa as { wanted?: unknown }).wanted ?? 'the search attributes never agreed with the workflow');
@@ -265,7 +254,7 @@ test('a plain reset to the first workflow task: search attributes as the entry s
   const { ids } = partyMail(partyId);
   expect(ids.length).toBeGreaterThanOrEqual(sentBefore.length);
   expect(ids).toEqual([...new Set(ids)]);
-  const trail = await trailOf(partyId);
+  const trail = await trailOf(api(), partyId);
   expect(trail.filter((r) => r.action === AUDIT_ACTION.STARTED)).toHaveLength(1);
   expect(trail.filter((r) => r.action === AUDIT_ACTION.DECISION).map((r) => r.id)).toEqual(decided);
   // the new run's history (its updates reapplied in its first workflow task) replays: test/replay

@@ -4,14 +4,15 @@
  * any other content (the comment included) is ID_REUSED everywhere. The dev server suggests
  * continue-as-new after a few dozen events, so one entry spans runs.
  */
-import { type ErrorResponse, UpdateResponse, type EntryResponse } from '../../api/schemas';
+import { UpdateResponse, type EntryResponse } from '../../api/schemas';
 import { entryIdFor } from '../../domain';
 import { BODY, ENTRY_STATUS, STAGE, STAGE_STATE } from '../../domain/vocabulary';
 import { startBodyAcceded } from '../../testkit/api-fixtures';
-import { call, eventually, type Answer } from '../../testkit/api-harness';
+import { eventually } from '../../testkit/api-harness';
 import { useApiHarness } from '../../testkit/suites';
 import { actOn, driveToCompletion, openStages } from '../../testkit/entry-driver';
 import { uniquePartyId } from '../../testkit/temporal';
+import { bearer, party, refusalOf, type Schemas } from '../../testkit/typed-api';
 import { getStatusQuery } from '../../workflows/messages';
 
 const suite = useApiHarness({ devServer: { extraArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=40'] } });
@@ -23,19 +24,19 @@ beforeAll(async () => {
   secas = suite.h.tokenFor(BODY.SECAS);
 });
 
-const api = (method: string, path: string, opts: Parameters<typeof call>[3] = {}) => call(suite.h.baseUrl, method, path, opts);
-const refusal = (r: Answer) => ({ status: r.status, code: (r.json as ErrorResponse | undefined)?.error?.code });
+const decide = (partyId: string, body: Schemas['DecisionRequest']) => suite.api.POST('/v1/entries/{partyId}/decisions', { ...party(partyId), ...bearer(secas), body });
+const submit = (partyId: string, body: Schemas['EvidenceRequest']) => suite.api.POST('/v1/entries/{partyId}/evidence', { ...party(partyId), ...bearer(suite.h.partyToken(partyId)), body });
 
 /** A started entry whose workflow has run (a cold worker's first task can take seconds on a loaded machine). */
 async function started(): Promise<string> {
   const partyId = uniquePartyId('RETRY');
-  expect((await api('POST', '/v1/entries', { token: ops, body: startBodyAcceded(partyId) })).status).toBe(201);
-  await eventually(() => api('GET', `/v1/entries/${partyId}`, { token: ops }), (r) => r.status === 200, 60_000);
+  expect((await suite.api.POST('/v1/entries', { ...bearer(ops), body: startBodyAcceded(partyId) })).response.status).toBe(201);
+  await eventually(() => suite.api.GET('/v1/entries/{partyId}', { ...party(partyId), ...bearer(ops) }), (r) => r.response.status === 200, 60_000);
   return partyId;
 }
 
 async function entryNow(partyId: string): Promise<EntryResponse['entry']> {
-  return ((await api('GET', `/v1/entries/${partyId}`, { token: ops })).json as EntryResponse).entry;
+  return (await suite.api.GET('/v1/entries/{partyId}', { ...party(partyId), ...bearer(ops) })).data!.entry;
 }
 
 const stagesDone = (entry: EntryResponse['entry']) =>
@@ -57,17 +58,16 @@ const decision = { decisionId: 'd-retry-1', stage: STAGE.ID_ALLOCATION, outcome:
 
 test('a retried decision is duplicate: true with the entry as it is now, while running and once complete', async () => {
   const partyId = await started();
-  const path = `/v1/entries/${partyId}/decisions`;
-  const first = UpdateResponse.parse((await api('POST', path, { token: secas, body: decision })).json);
+  const first = UpdateResponse.parse((await decide(partyId, decision)).data);
   expect(first.duplicate).toBe(false);
 
-  const retried = await api('POST', path, { token: secas, body: decision });
-  expect(retried.status).toBe(200);
-  expect(UpdateResponse.parse(retried.json)).toMatchObject({ duplicate: true, record: first.record });
+  const retried = await decide(partyId, decision);
+  expect(retried.response.status).toBe(200);
+  expect(UpdateResponse.parse(retried.data)).toMatchObject({ duplicate: true, record: first.record });
 
   const doneBefore = stagesDone(await entryNow(partyId));
   await moveOn(partyId, async () => stagesDone(await entryNow(partyId)) > doneBefore);
-  const later = UpdateResponse.parse((await api('POST', path, { token: secas, body: decision })).json);
+  const later = UpdateResponse.parse((await decide(partyId, decision)).data);
   expect(later).toMatchObject({ duplicate: true, record: first.record });
   const now = await entryNow(partyId);
   expect([later.status, later.headline, later.awaitedBodies, later.openStages.map((s) => s.stage)]).toEqual([now.status, now.headline, now.awaitedBodies, openStages(now).map((s) => s.stage)]);
@@ -76,15 +76,15 @@ test('a retried decision is duplicate: true with the entry as it is now, while r
   const handle = suite.env.client.workflow.getHandle(entryIdFor(partyId));
   expect((await driveToCompletion(handle)).status).toBe(ENTRY_STATUS.COMPLETE);
   await handle.result();
-  const afterClose = await api('POST', path, { token: secas, body: decision });
-  expect(afterClose.status).toBe(200);
-  const closed = UpdateResponse.parse(afterClose.json);
+  const afterClose = await decide(partyId, decision);
+  expect(afterClose.response.status).toBe(200);
+  const closed = UpdateResponse.parse(afterClose.data);
   expect(closed).toMatchObject({ duplicate: true, record: first.record });
   expect([closed.status, closed.openStages]).toEqual([ENTRY_STATUS.COMPLETE, []]);
   expect(closed.stage).toMatchObject({ stage: STAGE.ID_ALLOCATION, state: STAGE_STATE.DONE });
 
-  expect(refusal(await api('POST', path, { token: secas, body: { ...decision, comment: 'another range' } }))).toEqual({ status: 409, code: 'ID_REUSED' });
-  expect(refusal(await api('POST', path, { token: secas, body: { ...decision, decisionId: 'd-retry-new' } }))).toEqual({ status: 409, code: 'ENTRY_CLOSED' });
+  expect(refusalOf(await decide(partyId, { ...decision, comment: 'another range' }))).toEqual({ status: 409, code: 'ID_REUSED' });
+  expect(refusalOf(await decide(partyId, { ...decision, decisionId: 'd-retry-new' }))).toEqual({ status: 409, code: 'ENTRY_CLOSED' });
 });
 
 test('a retried submission is duplicate: true with the entry as it is now, also after withdrawal', async () => {
@@ -92,34 +92,31 @@ test('a retried submission is duplicate: true with the entry as it is now, also 
   const awaitingParty = openStages(await entryNow(partyId)).find((s) => s.state === STAGE_STATE.AWAITING_PARTY);
   if (!awaitingParty) throw new Error('the started entry awaits nothing from the Party');
   const submission = { submissionId: 's-retry-1', stage: awaitingParty.stage, ...(awaitingParty.role ? { role: awaitingParty.role } : {}), reference: 'DOC-1' };
-  const path = `/v1/entries/${partyId}/evidence`;
-  const party = suite.h.partyToken(partyId);
-  const first = UpdateResponse.parse((await api('POST', path, { token: party, body: submission })).json);
+  const first = UpdateResponse.parse((await submit(partyId, submission)).data);
   expect(first.duplicate).toBe(false);
-  expect(UpdateResponse.parse((await api('POST', path, { token: party, body: submission })).json)).toMatchObject({ duplicate: true, record: first.record });
+  expect(UpdateResponse.parse((await submit(partyId, submission)).data)).toMatchObject({ duplicate: true, record: first.record });
 
-  expect((await api('POST', `/v1/entries/${partyId}/withdrawal`, { token: ops, body: { reason: 'no longer needed' } })).status).toBe(200);
+  expect((await suite.api.POST('/v1/entries/{partyId}/withdrawal', { ...party(partyId), ...bearer(ops), body: { reason: 'no longer needed' } })).response.status).toBe(200);
   await suite.env.client.workflow.getHandle(entryIdFor(partyId)).result();
-  const afterClose = UpdateResponse.parse((await api('POST', path, { token: party, body: submission })).json);
+  const afterClose = UpdateResponse.parse((await submit(partyId, submission)).data);
   expect(afterClose).toMatchObject({ duplicate: true, record: first.record });
   expect(afterClose.status).toBe(ENTRY_STATUS.WITHDRAWN);
-  expect(refusal(await api('POST', path, { token: party, body: { ...submission, reference: 'DOC-2' } }))).toEqual({ status: 409, code: 'ID_REUSED' });
+  expect(refusalOf(await submit(partyId, { ...submission, reference: 'DOC-2' }))).toEqual({ status: 409, code: 'ID_REUSED' });
 });
 
 test('the same id with another comment is ID_REUSED inside a run and after continue-as-new; a retry is duplicate: true in both', async () => {
   const partyId = await started();
-  const path = `/v1/entries/${partyId}/decisions`;
-  const first = UpdateResponse.parse((await api('POST', path, { token: secas, body: decision })).json);
+  const first = UpdateResponse.parse((await decide(partyId, decision)).data);
   const otherComment = { ...decision, comment: 'a different range' };
-  expect(refusal(await api('POST', path, { token: secas, body: otherComment }))).toEqual({ status: 409, code: 'ID_REUSED' });
+  expect(refusalOf(await decide(partyId, otherComment))).toEqual({ status: 409, code: 'ID_REUSED' });
 
   const handle = suite.env.client.workflow.getHandle(entryIdFor(partyId));
   const firstRunId = (await handle.describe()).runId;
   await moveOn(partyId, async () => (await handle.describe()).runId !== firstRunId);
   expect((await entryNow(partyId)).status).toBe(ENTRY_STATUS.IN_PROGRESS);
 
-  expect(refusal(await api('POST', path, { token: secas, body: otherComment }))).toEqual({ status: 409, code: 'ID_REUSED' });
-  const retried = await api('POST', path, { token: secas, body: decision });
-  expect(retried.status).toBe(200);
-  expect(UpdateResponse.parse(retried.json)).toMatchObject({ duplicate: true, record: first.record });
+  expect(refusalOf(await decide(partyId, otherComment))).toEqual({ status: 409, code: 'ID_REUSED' });
+  const retried = await decide(partyId, decision);
+  expect(retried.response.status).toBe(200);
+  expect(UpdateResponse.parse(retried.data)).toMatchObject({ duplicate: true, record: first.record });
 });

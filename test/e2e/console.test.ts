@@ -12,14 +12,14 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { call, eventually } from '../../testkit/api-harness';
+import { eventually } from '../../testkit/api-harness';
 import { launchBrowser, seriousAxeViolations, type Browser } from '../../testkit/browser';
 import { decide, seedPortfolio, startEntry, submit, type Portfolio } from '../../testkit/console-fixtures';
 import { driveToComplete, INBOX_LINK, JourneyCounter } from '../../testkit/console-journey';
 import { startConsoleStack, type ConsoleStack } from '../../testkit/console-stack';
 import { uniquePartyId } from '../../testkit/temporal';
+import { bearer, party, typedApi, type TypedApi } from '../../testkit/typed-api';
 import { daysFromToday } from '../../testkit/dates';
-import type { AuditTrailResponse, EntryResponse, InboxResponse, MeetingCalendarResponse } from '../../api/schemas';
 import { meetingPhrase } from '../../domain/meetings';
 import { hashToken, mintToken } from '../../api/tokens';
 import { acceptInvitation, addInvitation } from '../../record/party-members';
@@ -31,10 +31,12 @@ let stack: ConsoleStack;
 let browser: Browser;
 let seeded: Portfolio;
 let page: Page;
+let api: TypedApi;
 
 beforeAll(async () => {
   // files up to 6 MiB, so that the 5 MB PDF is kept and a 7 MB one is too large
   stack = await startConsoleStack({ settings: { EVIDENCE_FILE_MAX_MB: String(FILE_MAX_MB) } });
+  api = typedApi(stack.baseUrl);
   browser = await launchBrowser();
   seeded = await seedPortfolio(stack.baseUrl, stack.tokens, `-${uniquePartyId('E').slice(2)}`);
 }, 240_000);
@@ -48,6 +50,19 @@ beforeEach(async () => {
 afterEach(async () => {
   await page?.close();
 });
+
+/** A one-role small supplier's entry that SECAS has just acceded: its DCC Gateway Connection awaits the DCC. */
+async function awaitingTheDcc(partyId: string, partyName: string, uepContact: { name: string; email: string }): Promise<void> {
+  await startEntry(stack.baseUrl, stack.tokens, { partyId, partyName, cohort: 'SMALL_DOMESTIC_SUPPLIER', roles: ['IMPORT_SUPPLIER'], mandateDeadline: daysFromToday(400), uepContact });
+  await decide(stack.baseUrl, stack.tokens.secas, partyId, 'ACCESSION', 'ACCEDED');
+}
+
+/** A DCC officer of the stack's API besides its own, by token. */
+function dccColleague(id: string, name: string): string {
+  const { token, record } = mintToken({ body: 'DCC', id, name });
+  stack.harness.tokens.add(record);
+  return token;
+}
 
 /** A one-role small supplier's entry, acceded and given its ID range weeks ago, its deadline months ahead. */
 function startAccededSupplier(partyId: string, partyName: string, uepContact: { name: string; email: string }) {
@@ -76,8 +91,6 @@ async function expectAccessible(view: string): Promise<void> {
   const violations = await seriousAxeViolations(page);
   expect({ view, violations }).toEqual({ view, violations: [] });
 }
-
-const api = <T>(method: string, path: string, token: string) => call<T>(stack.baseUrl, method, path, { token });
 
 test('the console is served on the API origin with everything local: no CDN, a strict Content-Security-Policy', async () => {
   const requests: string[] = [];
@@ -143,8 +156,8 @@ test('an approver signs in, sees the inbox with what the Party submitted, opens 
 
   await page.getByRole('heading', { name: 'Follow-up conditions' }).waitFor();
   await page.getByText('Close the two medium findings by the next assessment', { exact: false }).first().waitFor();
-  const trail = await api<AuditTrailResponse>('GET', `/v1/entries/${seeded.acme}/audit-trail`, stack.tokens.panel);
-  const decisions = trail.json.records.filter((r) => r.action === 'DECISION' && r.stage === 'SECURITY_ASSESSMENT');
+  const trail = await api.GET('/v1/entries/{partyId}/audit-trail', { ...party(seeded.acme), ...bearer(stack.tokens.panel) });
+  const decisions = trail.data!.records.filter((r) => r.action === 'DECISION' && r.stage === 'SECURITY_ASSESSMENT');
   expect(decisions).toHaveLength(1);
   expect(decisions[0]).toMatchObject({ outcome: 'APPROVED_SUBJECT_TO', evidence: 'Panel paper SECP-112/04', principal: { body: 'SEC_PANEL' } });
 
@@ -152,7 +165,7 @@ test('an approver signs in, sees the inbox with what the Party submitted, opens 
   const recorded = page.getByRole('status').filter({ hasText: 'Decision recorded' });
   await expect(recorded.textContent()).resolves.toContain('User Security Assessment: the Party’s Response and the Panel’s status: Approved subject to, on Panel paper SECP-112/04.');
   await expect(page.evaluate('document.activeElement?.textContent ?? ""')).resolves.toContain('Decision recorded');
-  const inbox = (await api<InboxResponse>('GET', '/v1/inbox', stack.tokens.panel)).json.items.filter((i) => i.awaiting === 'SEC_PANEL');
+  const inbox = (await api.GET('/v1/inbox', bearer(stack.tokens.panel))).data!.items.filter((i) => i.awaiting === 'SEC_PANEL');
   const nextLink = recorded.getByRole('link', { name: /^Next item: / });
   if (inbox.length === 0) {
     await expect(recorded.textContent()).resolves.toContain('Nothing else awaits SEC Panel');
@@ -171,13 +184,12 @@ test('work arriving reaches the DCC officer’s open inbox within 2 s without a 
   await page.getByRole('heading', { name: 'Inbox: DCC' }).waitFor();
   const count = page.getByTestId('inbox-count');
   const before = Number((await count.innerText()).match(/^\d+/)?.[0]);
-  expect(before).toBe((await api<InboxResponse>('GET', '/v1/inbox', stack.tokens.dcc)).json.items.length);
+  expect(before).toBe((await api.GET('/v1/inbox', bearer(stack.tokens.dcc))).data!.items.length);
   await page.waitForFunction(`document.title.startsWith('(${before}) Inbox: DCC')`);
 
   // SECAS accedes a new Party: its DCC Gateway Connection now awaits the DCC
   const partyId = uniquePartyId('LIVE');
-  await startEntry(stack.baseUrl, stack.tokens, { partyId, partyName: 'Live Arrival Energy', cohort: 'SMALL_DOMESTIC_SUPPLIER', roles: ['IMPORT_SUPPLIER'], mandateDeadline: daysFromToday(400), uepContact: { name: 'Lee Live', email: 'uep@live.example' } });
-  await decide(stack.baseUrl, stack.tokens.secas, partyId, 'ACCESSION', 'ACCEDED');
+  await awaitingTheDcc(partyId, 'Live Arrival Energy', { name: 'Lee Live', email: 'uep@live.example' });
   const arrived = Date.now(); // the decision answers once the record holds it
   const row = page.getByRole('row', { name: /Live Arrival Energy/ });
   await row.waitFor({ timeout: 5_000 });
@@ -191,10 +203,8 @@ test('work arriving reaches the DCC officer’s open inbox within 2 s without a 
 
 test('a claim is visible to a second officer: claimed from one inbox, it shows in a colleague\'s open inbox within 2 s, who can take it over from the entry', async () => {
   const partyId = uniquePartyId('CLAIMED');
-  await startEntry(stack.baseUrl, stack.tokens, { partyId, partyName: 'Claimed Work Energy', cohort: 'SMALL_DOMESTIC_SUPPLIER', roles: ['IMPORT_SUPPLIER'], mandateDeadline: daysFromToday(400), uepContact: { name: 'Cal Claim', email: 'uep@claimed.example' } });
-  await decide(stack.baseUrl, stack.tokens.secas, partyId, 'ACCESSION', 'ACCEDED'); // its DCC Gateway Connection awaits the DCC
-  const { token: secondToken, record } = mintToken({ body: 'DCC', id: 'dcc-officer-2', name: 'Dee Second' });
-  stack.harness.tokens.add(record);
+  await awaitingTheDcc(partyId, 'Claimed Work Energy', { name: 'Cal Claim', email: 'uep@claimed.example' });
+  const secondToken = dccColleague('dcc-officer-2', 'Dee Second');
   const firstName = stack.harness.principalOf(stack.tokens.dcc).name!;
 
   await signIn(stack.tokens.dcc, '/inbox');
@@ -223,8 +233,8 @@ test('a claim is visible to a second officer: claimed from one inbox, it shows i
     await line.filter({ hasText: 'Worked by: You, claimed at' }).waitFor();
     await myRow.filter({ hasText: 'Dee Second, claimed at' }).waitFor({ timeout: 5_000 });
 
-    const trail = await api<AuditTrailResponse>('GET', `/v1/entries/${partyId}/audit-trail`, stack.tokens.ops);
-    expect(trail.json.records.filter((r) => r.action === 'CLAIMED').map((r) => [r.principal.id, r.assignee?.id, r.previousAssignee?.id])).toEqual([
+    const trail = await api.GET('/v1/entries/{partyId}/audit-trail', { ...party(partyId), ...bearer(stack.tokens.ops) });
+    expect(trail.data!.records.filter((r) => r.action === 'CLAIMED').map((r) => [r.principal.id, r.assignee?.id, r.previousAssignee?.id])).toEqual([
       ['dcc-officer', 'dcc-officer', undefined],
       ['dcc-officer-2', 'dcc-officer-2', 'dcc-officer'],
     ]);
@@ -235,15 +245,13 @@ test('a claim is visible to a second officer: claimed from one inbox, it shows i
 
 test('an officer assigns a waiting stage to a colleague from the entry page: the colleague is named on it, sees it as theirs, and the trail says who gave it', async () => {
   const partyId = uniquePartyId('ASSIGN');
-  await startEntry(stack.baseUrl, stack.tokens, { partyId, partyName: 'Assigned Work Energy', cohort: 'SMALL_DOMESTIC_SUPPLIER', roles: ['IMPORT_SUPPLIER'], mandateDeadline: daysFromToday(400), uepContact: { name: 'Ash Sign', email: 'uep@assigned.example' } });
-  await decide(stack.baseUrl, stack.tokens.secas, partyId, 'ACCESSION', 'ACCEDED'); // its DCC Gateway Connection awaits the DCC
+  await awaitingTheDcc(partyId, 'Assigned Work Energy', { name: 'Ash Sign', email: 'uep@assigned.example' });
   // a colleague the record knows: they chose how they are told of work
-  const { token: colleagueToken, record } = mintToken({ body: 'DCC', id: 'dcc-officer-3', name: 'Ann Third' });
-  stack.harness.tokens.add(record);
-  expect((await call(stack.baseUrl, 'PUT', '/v1/me/notices', { token: colleagueToken, body: { cadence: 'IMMEDIATE' } })).status).toBe(200);
-  const colleagues = await api<{ colleagues: Array<{ id: string; name?: string }> }>('GET', '/v1/colleagues', stack.tokens.dcc);
-  expect(colleagues.json.colleagues).toContainEqual({ id: 'dcc-officer-3', name: 'Ann Third' });
-  expect(colleagues.json.colleagues.map((c) => c.id)).not.toContain(stack.harness.principalOf(stack.tokens.dcc).id); // not oneself
+  const colleagueToken = dccColleague('dcc-officer-3', 'Ann Third');
+  expect((await api.PUT('/v1/me/notices', { ...bearer(colleagueToken), body: { cadence: 'IMMEDIATE' } })).response.status).toBe(200);
+  const colleagues = await api.GET('/v1/colleagues', bearer(stack.tokens.dcc));
+  expect(colleagues.data!.colleagues).toContainEqual({ id: 'dcc-officer-3', name: 'Ann Third' });
+  expect(colleagues.data!.colleagues.map((c) => c.id)).not.toContain(stack.harness.principalOf(stack.tokens.dcc).id); // not oneself
 
   await signIn(stack.tokens.dcc, `/entries/${partyId}`);
   const assign = page.getByRole('form', { name: 'Assign DCC Gateway Connection' });
@@ -253,16 +261,16 @@ test('an officer assigns a waiting stage to a colleague from the entry page: the
   await expectAccessible('entry with an assigned stage');
 
   // the colleague's inbox has it as theirs; the trail names who gave it to whom
-  const theirs = await api<InboxResponse>('GET', '/v1/inbox', colleagueToken);
-  expect(theirs.json.items.filter((i) => i.partyId === partyId).map((i) => [i.stage, i.claim?.claimant.id, i.claim?.claimedBy.id])).toEqual([['DCC_GATEWAY', 'dcc-officer-3', 'dcc-officer']]);
-  const trail = await api<AuditTrailResponse>('GET', `/v1/entries/${partyId}/audit-trail`, stack.tokens.ops);
-  expect(trail.json.records.filter((r) => r.action === 'CLAIMED').map((r) => [r.principal.id, r.assignee?.id])).toEqual([['dcc-officer', 'dcc-officer-3']]);
+  const theirs = await api.GET('/v1/inbox', bearer(colleagueToken));
+  expect(theirs.data!.items.filter((i) => i.partyId === partyId).map((i) => [i.stage, i.claim?.claimant.id, i.claim?.claimedBy.id])).toEqual([['DCC_GATEWAY', 'dcc-officer-3', 'dcc-officer']]);
+  const trail = await api.GET('/v1/entries/{partyId}/audit-trail', { ...party(partyId), ...bearer(stack.tokens.ops) });
+  expect(trail.data!.records.filter((r) => r.action === 'CLAIMED').map((r) => [r.principal.id, r.assignee?.id])).toEqual([['dcc-officer', 'dcc-officer-3']]);
 });
 
 test('the inbox filters by Party, stage and risk and sorts, in the address: a reload or a shared link shows the same view', async () => {
   await signIn(stack.tokens.dcc, '/inbox');
   await page.getByRole('heading', { name: 'Inbox: DCC' }).waitFor();
-  const items = (await api<InboxResponse>('GET', '/v1/inbox', stack.tokens.dcc)).json.items.filter((i) => i.awaiting === 'DCC');
+  const items = (await api.GET('/v1/inbox', bearer(stack.tokens.dcc))).data!.items.filter((i) => i.awaiting === 'DCC');
   const one = items[0]!;
   const rows = page.locator('table.inbox tbody tr');
   await expect(rows.count()).resolves.toBe(items.length);
@@ -298,10 +306,10 @@ test('an approver whose decision came too late is told, in words, who decided fi
   await form.getByLabel('Evidence reference').fill('Panel paper SECP-113/01');
   // meanwhile a colleague defers it
   await decide(stack.baseUrl, stack.tokens.panel, seeded.bright, 'SECURITY_ASSESSMENT', 'DEFERRED', { comment: 'Section 4 missing' });
-  const trail = await api<AuditTrailResponse>('GET', `/v1/entries/${seeded.bright}/audit-trail`, stack.tokens.panel);
-  const first = trail.json.records.filter((r) => r.action === 'DECISION').at(-1)!;
+  const trail = await api.GET('/v1/entries/{partyId}/audit-trail', { ...party(seeded.bright), ...bearer(stack.tokens.panel) });
+  const first = trail.data!.records.filter((r) => r.action === 'DECISION').at(-1)!;
   const hhmm = first.at.slice(11, 16);
-  const title = (await api<EntryResponse>('GET', `/v1/entries/${seeded.bright}`, stack.tokens.panel)).json.entry.partyStages.find((s) => s.stage === 'SECURITY_ASSESSMENT')!.title;
+  const title = (await api.GET('/v1/entries/{partyId}', { ...party(seeded.bright), ...bearer(stack.tokens.panel) })).data!.entry.partyStages.find((s) => s.stage === 'SECURITY_ASSESSMENT')!.title;
   await form.getByRole('button', { name: 'Record decision' }).click();
   const notice = page.getByRole('alert').filter({ hasText: 'already decided' });
   await notice.waitFor();
@@ -312,11 +320,11 @@ test('an approver whose decision came too late is told, in words, who decided fi
   await form.waitFor({ state: 'detached' });
   expect(await page.evaluate("document.activeElement?.getAttribute('role')")).toBe('alert');
   await expectAccessible('entry after a decision that came too late');
-  const entry = await api<EntryResponse>('GET', `/v1/entries/${seeded.bright}`, stack.tokens.panel);
-  expect(entry.json.entry.partyStages.find((s) => s.stage === 'SECURITY_ASSESSMENT')?.state).toBe('AWAITING_PARTY');
-  const after = await api<AuditTrailResponse>('GET', `/v1/entries/${seeded.bright}/audit-trail`, stack.tokens.panel);
+  const entry = await api.GET('/v1/entries/{partyId}', { ...party(seeded.bright), ...bearer(stack.tokens.panel) });
+  expect(entry.data!.entry.partyStages.find((s) => s.stage === 'SECURITY_ASSESSMENT')?.state).toBe('AWAITING_PARTY');
+  const after = await api.GET('/v1/entries/{partyId}/audit-trail', { ...party(seeded.bright), ...bearer(stack.tokens.panel) });
   // the seed's two decisions (SECAS's record of the User CIO's report, the Panel's deferral), and nothing more
-  expect(after.json.records.filter((r) => r.action === 'DECISION').map((r) => r.outcome)).toEqual(['REPORT_ISSUED', 'DEFERRED']);
+  expect(after.data!.records.filter((r) => r.action === 'DECISION').map((r) => r.outcome)).toEqual(['REPORT_ISSUED', 'DEFERRED']);
 });
 
 test("the Party sees the DCC's reason for sending a stage back beside its form; the DCC sees it, and what came since, beside the decide form", async () => {
@@ -325,7 +333,7 @@ test("the Party sees the DCC's reason for sending a stage back beside its form; 
   await submit(stack.baseUrl, stack.tokens, partyId, 'SMKI_SREPT', 'SREPT readiness SBE-1');
   const reason = 'The certificate signing request lacks the key usage extension; see test log line 212';
   await decide(stack.baseUrl, stack.tokens.dcc, partyId, 'SMKI_SREPT', 'FAILED', { comment: reason, evidence: 'SREPT log SBE-1' });
-  const failed = (await api<AuditTrailResponse>('GET', `/v1/entries/${partyId}/audit-trail`, stack.tokens.dcc)).json.records.filter((r) => r.action === 'DECISION').at(-1)!;
+  const failed = (await api.GET('/v1/entries/{partyId}/audit-trail', { ...party(partyId), ...bearer(stack.tokens.dcc) })).data!.records.filter((r) => r.action === 'DECISION').at(-1)!;
   const dccOfficer = `${failed.principal.name} (DCC)`;
 
   await signIn(stack.tokens.party(partyId), `/entries/${partyId}`);
@@ -367,8 +375,8 @@ test('a Party signs in to its own entry, sees what is awaited from it and submit
   await page.getByRole('form', { name: /Submit for User Security Assessment/ }).waitFor({ state: 'detached' });
 
   // catalogue v2: the Party books the assessment; SECAS records the User CIO's report when it comes
-  const inbox = await api<InboxResponse>('GET', '/v1/inbox', stack.tokens.secas);
-  const item = inbox.json.items.find((i) => i.partyId === seeded.harbour && i.stage === 'SECURITY_FIELDWORK');
+  const inbox = await api.GET('/v1/inbox', bearer(stack.tokens.secas));
+  const item = inbox.data!.items.find((i) => i.partyId === seeded.harbour && i.stage === 'SECURITY_FIELDWORK');
   expect(item?.latestSubmission).toMatchObject({ reference: 'AMS booking HES-2026-02', comment: 'Assessor: CyberSure Ltd' });
   expect(item?.allowedOutcomes.map((o) => o.outcome)).toEqual(['REPORT_ISSUED']);
 });
@@ -401,11 +409,11 @@ test("the Party attaches a 5 MB PDF to its stage; SECAS downloads it byte for by
   await expect(page.getByText(`fusa-report.pdf, SHA-256 ${sha256}`).count()).resolves.toBe(1); // the audit trail's row
   await expectAccessible('party entry with a file');
 
-  const trail = await api<AuditTrailResponse>('GET', `/v1/entries/${partyId}/audit-trail`, stack.tokens.ops);
-  expect(trail.json.records.filter((r) => r.action === 'FILE_ATTACHED').map((r) => [r.principal.body, r.file?.name, r.file?.sha256])).toEqual([['PARTY', 'fusa-report.pdf', sha256]]);
-  const entry = await api<EntryResponse>('GET', `/v1/entries/${partyId}`, stack.tokens.ops);
-  expect(entry.json.files.map((f) => f.name)).toEqual(['fusa-report.pdf']); // the program was not kept
-  expect(entry.json.fileMaxBytes).toBe(FILE_MAX_MB * 1024 * 1024);
+  const trail = await api.GET('/v1/entries/{partyId}/audit-trail', { ...party(partyId), ...bearer(stack.tokens.ops) });
+  expect(trail.data!.records.filter((r) => r.action === 'FILE_ATTACHED').map((r) => [r.principal.body, r.file?.name, r.file?.sha256])).toEqual([['PARTY', 'fusa-report.pdf', sha256]]);
+  const entry = await api.GET('/v1/entries/{partyId}', { ...party(partyId), ...bearer(stack.tokens.ops) });
+  expect(entry.data!.files.map((f) => f.name)).toEqual(['fusa-report.pdf']); // the program was not kept
+  expect(entry.data!.fileMaxBytes).toBe(FILE_MAX_MB * 1024 * 1024);
   // past the form, the API refuses the large file itself (413, or the connection closed while it was still being sent) and keeps nothing
   const large = await fetch(`${stack.baseUrl}/v1/entries/${partyId}/files?stage=SECURITY_FIELDWORK&name=scan.pdf`, {
     method: 'POST',
@@ -413,9 +421,9 @@ test("the Party attaches a 5 MB PDF to its stage; SECAS downloads it byte for by
     body: await readFile(path.join(dir, 'scan.pdf')),
   }).then((r) => r.status, () => 0);
   expect([0, 413]).toContain(large);
-  expect((await api<EntryResponse>('GET', `/v1/entries/${partyId}`, stack.tokens.ops)).json.files.map((f) => f.name)).toEqual(['fusa-report.pdf']);
-  const other = await api('GET', `/v1/entries/${partyId}/files/${entry.json.files[0]!.id}`, stack.tokens.party(uniquePartyId('OTHER')));
-  expect(other.status).toBe(403);
+  expect((await api.GET('/v1/entries/{partyId}', { ...party(partyId), ...bearer(stack.tokens.ops) })).data!.files.map((f) => f.name)).toEqual(['fusa-report.pdf']);
+  const other = await api.GET('/v1/entries/{partyId}/files/{fileId}', { params: { path: { partyId, fileId: entry.data!.files[0]!.id } }, ...bearer(stack.tokens.party(uniquePartyId('OTHER'))) });
+  expect(other.response.status).toBe(403);
 
   // SECAS, who records the User CIO's report on this stage, downloads it from the entry's page
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -431,13 +439,13 @@ test("the Party asks in a stage's thread beside its form, SECAS reads it beside 
   const partyId = uniquePartyId('THREAD');
   await startAccededSupplier(partyId, 'Threaded Talk Energy', { name: 'Tam Talk', email: 'uep@threaded.example' });
   await signIn(stack.tokens.party(partyId));
-  const party = stack.harness.principalOf(stack.tokens.party(partyId)).name!;
+  const partyPerson = stack.harness.principalOf(stack.tokens.party(partyId)).name!;
   const ask = page.getByRole('form', { name: 'Comment on User Security Assessment' });
   await ask.getByLabel('Comment').fill('Which assessors may we book for the fieldwork?');
   await ask.getByRole('button', { name: 'Send comment' }).click();
   const thread = page.getByRole('region', { name: 'Comments on User Security Assessment' });
   await thread.getByText('Which assessors may we book for the fieldwork?').waitFor();
-  await expect(thread.textContent()).resolves.toContain(`${party} (Party), at `);
+  await expect(thread.textContent()).resolves.toContain(`${partyPerson} (Party), at `);
   await expect(ask.getByLabel('Comment').inputValue()).resolves.toBe('');
   await expectAccessible('party entry with a thread');
 
@@ -449,8 +457,8 @@ test("the Party asks in a stage's thread beside its form, SECAS reads it beside 
   await answer.getByRole('button', { name: 'Send comment' }).click();
   await thread.getByText('Any CREST-accredited assessor: book and tell us the date.').waitFor();
 
-  const trail = await api<AuditTrailResponse>('GET', `/v1/entries/${partyId}/audit-trail`, stack.tokens.ops);
-  expect(trail.json.records.filter((r) => r.action === 'COMMENTED').map((r) => [r.principal.body, r.stage, r.comment])).toEqual([
+  const trail = await api.GET('/v1/entries/{partyId}/audit-trail', { ...party(partyId), ...bearer(stack.tokens.ops) });
+  expect(trail.data!.records.filter((r) => r.action === 'COMMENTED').map((r) => [r.principal.body, r.stage, r.comment])).toEqual([
     ['PARTY', 'SECURITY_FIELDWORK', 'Which assessors may we book for the fieldwork?'],
     ['SECAS', 'SECURITY_FIELDWORK', 'Any CREST-accredited assessor: book and tell us the date.'],
   ]);
@@ -542,7 +550,7 @@ test('the start form shows the cohort\'s default deadline, asks before applying 
   await page.getByRole('button', { name: 'Start the entry' }).click();
   await page.getByRole('heading', { name: 'No Deadline Energy' }).waitFor();
   expect(await page.getByRole('heading', { name: /^Started, with/ }).count()).toBe(0); // nothing to warn about
-  const entry = (await api<EntryResponse>('GET', `/v1/entries/${partyId}`, stack.tokens.ops)).json.entry;
+  const entry = (await api.GET('/v1/entries/{partyId}', { ...party(partyId), ...bearer(stack.tokens.ops) })).data!.entry;
   expect({ mandateDeadline: entry.mandateDeadline, inBreach: entry.inBreach }).toEqual({ mandateDeadline: null, inBreach: false });
   await expectAccessible('entry started with no deadline');
 });
@@ -596,7 +604,7 @@ test('one single-role entry from start to COMPLETE through the console alone, in
     await driveToComplete({
       partyName,
       counter,
-      readEntry: async () => (await api<EntryResponse>('GET', `/v1/entries/${partyId}`, stack.tokens.ops)).json.entry,
+      readEntry: async () => (await api.GET('/v1/entries/{partyId}', { ...party(partyId), ...bearer(stack.tokens.ops) })).data!.entry,
       tabOf,
       async followPartyNotice() {
         // the link in the "your turn" notice (SUBMISSION_DUE), in the Party's tab
@@ -646,7 +654,7 @@ test('the console does what the API does to a whole entry: SECAS adds a role, do
   await expect(withdraw.getByRole('button', { name: 'Withdraw the entry' }).isDisabled()).resolves.toBe(true);
   await withdraw.getByLabel(/I understand every reminder stops/).check();
   await withdraw.getByRole('button', { name: 'Withdraw the entry' }).click();
-  await eventually(async () => (await api<EntryResponse>('GET', `/v1/entries/${partyId}`, stack.tokens.ops)).json.entry.status, (s) => s === 'WITHDRAWN');
+  await eventually(async () => (await api.GET('/v1/entries/{partyId}', { ...party(partyId), ...bearer(stack.tokens.ops) })).data!.entry.status, (s) => s === 'WITHDRAWN');
   await page.getByRole('form', { name: 'Withdraw the entry' }).waitFor({ state: 'detached' });
 
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -723,19 +731,19 @@ test('the timeline names the meeting a decision waits on, as the inbox, the entr
   await submit(stack.baseUrl, stack.tokens, partyId, 'SECURITY_FIELDWORK', 'AMS booking MDE-1');
   await decide(stack.baseUrl, stack.tokens.secas, partyId, 'SECURITY_FIELDWORK', 'REPORT_ISSUED', { evidence: 'User CIO report MDE-1' });
   // SECAS keeps a Panel meeting a month ahead; the Party's Response then waits on it (the first whose cut-off follows it)
-  const calendar = (await api<MeetingCalendarResponse>('GET', '/v1/meetings', stack.tokens.secas)).json;
+  const calendar = (await api.GET('/v1/meetings', bearer(stack.tokens.secas))).data!;
   const panel = { id: `PANEL-${partyId}`, body: 'SEC_PANEL' as const, date: daysFromToday(30), papersBy: daysFromToday(21) };
-  const put = await call(stack.baseUrl, 'PUT', '/v1/meetings', { token: stack.tokens.secas, body: { version: calendar.version + 1, meetings: [...calendar.meetings, panel] } });
-  expect(put.status).toBe(200);
+  const put = await api.PUT('/v1/meetings', { ...bearer(stack.tokens.secas), body: { version: calendar.version + 1, meetings: [...calendar.meetings, panel] } });
+  expect(put.response.status).toBe(200);
   // the calendar reaches the running entries in the background: this one holds it once its trail says so
   const taken = `meeting calendar version ${calendar.version + 1}`;
   await eventually(
-    async () => (await api<AuditTrailResponse>('GET', `/v1/entries/${partyId}/audit-trail`, stack.tokens.secas)).json.records,
+    async () => (await api.GET('/v1/entries/{partyId}/audit-trail', { ...party(partyId), ...bearer(stack.tokens.secas) })).data!.records,
     (records) => records.some((r) => r.action === 'MEETINGS_UPDATED' && r.comment === taken),
     30_000,
   );
   await submit(stack.baseUrl, stack.tokens, partyId, 'SECURITY_ASSESSMENT', 'FUSA response MDE-1');
-  const entry = (await api<EntryResponse>('GET', `/v1/entries/${partyId}`, stack.tokens.panel)).json.entry;
+  const entry = (await api.GET('/v1/entries/{partyId}', { ...party(partyId), ...bearer(stack.tokens.panel) })).data!.entry;
   const waiting = entry.partyStages.find((s) => s.stage === 'SECURITY_ASSESSMENT');
   expect(waiting).toMatchObject({ state: 'AWAITING_DECISION', meeting: { body: 'SEC_PANEL', date: panel.date, papersBy: panel.papersBy } });
   const phrase = meetingPhrase(panel); // 'next Panel 14 Jan 2027 (papers by 5 Jan)'

@@ -8,19 +8,17 @@
  */
 import { Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporalConnectionOptions, temporalEnvSchema } from '../../config/temporal';
 import { ENGINE_WORKER_ENTRY, startWorkerProcess, type WorkerProcess } from '../../testkit/worker-process';
 import { eventually } from '../../testkit/api-harness';
+import { spawnApiProcess, type ApiProcess } from '../../testkit/api-process';
 import { startCaddy, type RunningCaddy } from '../../testkit/caddy';
-import { freePort } from '../../testkit/ports';
 import { makeTestPki, type TestPki } from '../../testkit/pki';
 import { testRecordUrl } from '../../testkit/record';
 import { startDevServer, uniqueTaskQueue } from '../../testkit/temporal';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const API_KEY = 'test-api-key-3f9a1c';
 
 let env: TestWorkflowEnvironment;
@@ -28,7 +26,7 @@ let pki: TestPki;
 let caddy: RunningCaddy;
 let tlsAddress: string;
 let worker: WorkerProcess | undefined;
-let api: ChildProcess | undefined;
+let api: ApiProcess | undefined;
 
 /** The settings a deployment would put in its environment. */
 const tlsEnv = () => ({
@@ -86,11 +84,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (api && api.exitCode === null) {
-    const exited = new Promise((resolve) => api!.once('exit', resolve));
-    api.kill('SIGTERM');
-    await exited;
-  }
+  await api?.stop();
   await worker?.kill('SIGTERM');
   await caddy?.stop();
   await env?.teardown();
@@ -128,28 +122,13 @@ describe('Temporal client settings (config/temporal.ts)', () => {
     readyTimeoutMs: 120_000,
       env: { ...tlsEnv(), TEMPORAL_TASK_QUEUE: taskQueue, WORKER_METRICS_ENABLED: 'false', LOG_LEVEL: 'INFO', RECORD_DATABASE_URL: await testRecordUrl() },
     });
-    const port = await freePort();
-    let apiLog = '';
-    api = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        UEP_DEMO: 'true',
-        API_PORT: String(port),
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        LOG_LEVEL: 'warn',
-        RECORD_DATABASE_URL: await testRecordUrl(),
-        ...tlsEnv(),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    api.stdout?.on('data', (d: Buffer) => (apiLog += d.toString()));
-    api.stderr?.on('data', (d: Buffer) => (apiLog += d.toString()));
+    const started = await spawnApiProcess({ TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn', ...tlsEnv() });
+    api = started;
     const ready = await eventually(
-      () => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0),
-      (status) => status === 200 || api!.exitCode !== null,
+      () => fetch(`${started.baseUrl}/readyz`).then((r) => r.status, () => 0),
+      (status) => status === 200 || started.child.exitCode !== null,
       60_000,
     );
-    expect({ ready, apiLog: ready === 200 ? '' : apiLog }).toEqual({ ready: 200, apiLog: '' });
+    expect({ ready, apiLog: ready === 200 ? '' : started.output() }).toEqual({ ready: 200, apiLog: '' });
   }, 240_000);
 });

@@ -24,7 +24,7 @@ import { driveToCompletion } from '../../testkit/entry-driver';
 import { startPgliteServer, type RecordServer } from '../../testkit/postgres';
 import { sharedTestRecord } from '../../testkit/record';
 import { startDevServer, terminateWhenIdle, uniquePartyId } from '../../testkit/temporal';
-import { typedApi } from '../../testkit/typed-api';
+import { party, typedApi } from '../../testkit/typed-api';
 import { getAuditTrailQuery, getRecordProjectionQuery } from '../../workflows/messages';
 import { ENTRY_OUTCOME, listEntryRuns, rebuildRecord, type RebuildOptions } from '../../worker/rebuild';
 
@@ -54,7 +54,6 @@ beforeAll(async () => {
   h = await startHarness(env);
   const ops = h.tokenFor(BODY.OPS);
   const api = typedApi(h.baseUrl, ops);
-  const party = (partyId: string) => ({ params: { path: { partyId } } });
   const handleOf = (partyId: string) => env.client.workflow.getHandle(entryIdFor(partyId));
   for (const partyId of allParties) expect((await api.POST('/v1/entries', { body: startBodyAcceded(partyId) })).response.status).toBe(201);
   for (const partyId of parties.completed) {
