@@ -25,6 +25,23 @@ export function words(code: string | null | undefined): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/**
+ * A start's audit comment in words: the engine writes 'roles IMPORT_SUPPLIER, GAS_SUPPLIER;
+ * catalogue v2; calendar ew-2026-11' (domain/entry-machine.ts); a part it does not know is shown as written.
+ */
+export function startInWords(comment: string): string {
+  return comment
+    .split('; ')
+    .map((part) => {
+      const [key, value = ''] = [part.slice(0, part.indexOf(' ')), part.slice(part.indexOf(' ') + 1)];
+      if (key === 'roles') return `User Roles: ${value.split(', ').map(words).join(', ')}`;
+      if (key === 'catalogue') return `stage catalogue version ${value.replace(/^v/, '')}`;
+      if (key === 'calendar') return `meeting calendar ${value}`;
+      return part;
+    })
+    .join('; ');
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }

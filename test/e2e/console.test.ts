@@ -483,6 +483,8 @@ test('OPS starts an entry and finds it in the portfolio; every OPS view is acces
   await page.getByRole('button', { name: 'Start the entry' }).click();
   await page.getByRole('heading', { name: 'Dynamo Distribution plc' }).waitFor();
   expect(await page.getByRole('link', { name: 'Open in Temporal UI' }).getAttribute('href')).toContain(`uep-${partyId}`);
+  // the start in the audit trail, in words
+  await page.getByRole('region', { name: 'The audit trail' }).getByText(/^User Roles: Electricity distributor; stage catalogue version 2; meeting calendar \S+ · deadline/).waitFor();
   await expectAccessible('entry (ops)');
 
   // visibility is eventually consistent: the portfolio is refreshed until the new entry is counted

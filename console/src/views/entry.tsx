@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, type EntrySummary, type Principal, type StageSummary } from '../api';
-import { day, dayTime, expectedInWords, plural, words } from '../format';
+import { day, dayTime, expectedInWords, plural, startInWords, words } from '../format';
 import { useInboxChanges } from '../live-inbox';
 import { useLoad } from '../load';
 import { href, NAVIGATED } from '../router';
@@ -380,7 +380,7 @@ export function EntryView({ partyId, principal }: { partyId: string; principal: 
                       {a.role ? ` (${words(a.role)})` : ''}
                       {a.outcome ? ` · ${words(a.outcome)}` : ''}
                     </td>
-                    <td class="small">{[a.reference, a.evidence, a.comment, a.reason, a.deadline !== undefined ? `deadline ${a.deadline ? day(a.deadline) : 'none'}` : '', claimDetail(a), fileDetail(a)].filter(Boolean).join(' · ')}</td>
+                    <td class="small">{[a.reference, a.evidence, a.action === 'STARTED' && a.comment ? startInWords(a.comment) : a.comment, a.reason, a.deadline !== undefined ? `deadline ${a.deadline ? day(a.deadline) : 'none'}` : '', claimDetail(a), fileDetail(a)].filter(Boolean).join(' · ')}</td>
                   </tr>
                 ))}
               </tbody>
