@@ -82,10 +82,13 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
 
 /**
  * What went on in a person's tabs, for a failing test to tell: console errors, uncaught errors,
- * requests that failed or were answered 4xx/5xx, each with its time and tab, and each tab's address
+ * requests that failed, were answered 4xx/5xx or took long, each with its time and tab, and each tab's address
  * and text as it is now. A test that times out waiting for a page otherwise says only what it
  * waited for.
  */
+/** A request slower than this is part of the story. */
+const SLOW_REQUEST_MS = 3_000;
+
 export class TabStory {
   private readonly lines: string[] = [];
   private readonly started = Date.now();
@@ -108,6 +111,10 @@ export class TabStory {
     };
     context.on('requestfailed', (r) => note(pageOf(r), `${r.method()} ${r.url()} failed: ${r.failure()?.errorText}`));
     context.on('response', (r) => void (r.status() >= 400 ? note(pageOf(r.request()), `${r.request().method()} ${r.url()} answered ${r.status()}`) : undefined));
+    context.on('requestfinished', (r) => {
+      const ms = r.timing().responseEnd;
+      if (ms > SLOW_REQUEST_MS) note(pageOf(r), `${r.method()} ${r.url()} took ${Math.round(ms)} ms`);
+    });
   }
 
   /** The story so far, then each open tab as it is now. */
