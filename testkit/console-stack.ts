@@ -3,7 +3,7 @@
  * serving the freshly built console on a free port, and a token per body (and per Party).
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { buildConsole, type ConsoleBuild } from '../console/build';
+import { buildConsole, builtConsole, type ConsoleBuild } from '../console/build';
 import { BODY } from '../domain/vocabulary';
 import { startHarness, type Harness, type HarnessOptions } from './api-harness';
 import type { Tokens } from './console-fixtures';
@@ -20,7 +20,8 @@ export interface ConsoleStack {
 
 /** rpcTimeoutMs: the API's bound on Temporal calls (the bench fills the server with a thousand starts). */
 export async function startConsoleStack(opts: Pick<HarnessOptions, 'rpcTimeoutMs' | 'settings' | 'now' | 'notificationActivities'> = {}): Promise<ConsoleStack> {
-  const build = await buildConsole();
+  // under jest, built once for the run (testkit/jest-global-console.mjs): a rebuild here would empty it under the files beside
+  const build = process.env.UEP_TEST_CONSOLE_BUILT ? builtConsole() : await buildConsole();
   const env = await startDevServer();
   const harness = await startHarness(env, opts);
   const tokens: Tokens = {
