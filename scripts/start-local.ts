@@ -115,8 +115,9 @@ async function main(): Promise<void> {
   const log = createLogger('npm-start', env.LOG_LEVEL);
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
-  // the console as the sources are now (served by the API at /app)
-  await buildConsole();
+  // the console as the sources are now (served by the API at /app); under jest it is built once for
+  // the whole run (testkit/jest-global-console.mjs): a rebuild empties console/dist under the tests beside
+  if (!process.env.UEP_TEST_CONSOLE_BUILT) await buildConsole();
 
   const external = env.TEMPORAL_ADDRESS;
   const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
