@@ -80,15 +80,15 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
+/** A request slower than this is part of the story. */
+const SLOW_REQUEST_MS = 3_000;
+
 /**
  * What went on in a person's tabs, for a failing test to tell: console errors, uncaught errors,
  * requests that failed, were answered 4xx/5xx or took long, each with its time and tab, and each tab's address
  * and text as it is now. A test that times out waiting for a page otherwise says only what it
  * waited for.
  */
-/** A request slower than this is part of the story. */
-const SLOW_REQUEST_MS = 3_000;
-
 export class TabStory {
   private readonly lines: string[] = [];
   private readonly started = Date.now();

@@ -33,7 +33,9 @@ export function startInWords(comment: string): string {
   return comment
     .split('; ')
     .map((part) => {
-      const [key, value = ''] = [part.slice(0, part.indexOf(' ')), part.slice(part.indexOf(' ') + 1)];
+      const space = part.indexOf(' ');
+      const key = part.slice(0, space);
+      const value = part.slice(space + 1);
       if (key === 'roles') return `User Roles: ${value.split(', ').map(words).join(', ')}`;
       if (key === 'catalogue') return `stage catalogue version ${value.replace(/^v/, '')}`;
       if (key === 'calendar') return `meeting calendar ${value}`;
